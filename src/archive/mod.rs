@@ -1,0 +1,556 @@
+//! The archive: every submission, accepted or rejected, kept in an embedded SQLite file
+//! with its original bytes, its typed projects and its diagnostics.
+//!
+//! A resubmission for the same unit and period becomes the current version; earlier
+//! versions stay, each pointing at the one that superseded it. The same bytes again are a
+//! no-op. One file's store is one transaction, so a killed ingest leaves either the whole
+//! return or nothing. Writers take an exclusive lock file beside the database for the
+//! length of a run: a second writer waits for it, then gives up with a clear message.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::messages::Lang;
+use crate::model::{FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, UsdWan, Wan};
+use crate::model::ReportedIndicator;
+
+/// The schema migrations, in order; the archive's `user_version` is how many were applied.
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+/// How long a writer waits for another one to finish.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Why the archive could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("档案库 {path} 正被另一个 tongbao 进程写入，等待 {waited} 秒后仍未释放；请等它结束后重试 / the archive is in use by another tongbao process; try again when it has finished")]
+    Busy { path: PathBuf, waited: u64 },
+    #[error("档案库 {path} 的版本（{found}）比本程序支持的（{supported}）新；请升级 tongbao / the archive was written by a newer tongbao")]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("档案库 {path}：{source}")]
+    Sql { path: PathBuf, source: rusqlite::Error },
+    #[error("档案库锁文件 {path}：{source}")]
+    Lock { path: PathBuf, source: std::io::Error },
+    #[error("档案库中的数据无法读取（{0}）/ unreadable data in the archive")]
+    Corrupt(String),
+}
+
+/// One file to store: what the batch made of it.
+#[derive(Debug, Clone)]
+pub struct NewSubmission<'a> {
+    pub unit_code: Option<&'a str>,
+    pub period: Option<Period>,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub bytes: &'a [u8],
+    pub accepted: bool,
+    pub header: &'a ReturnHeader,
+    pub projects: &'a [Project],
+    pub indicators: &'a [ReportedIndicator],
+    pub diagnostics: &'a [Diagnostic],
+    /// RFC 3339 time of receipt.
+    pub received_at: &'a str,
+}
+
+/// What storing a submission did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A first accepted version, or a rejected one (kept, not current).
+    New { id: i64, version: Option<i64> },
+    /// An accepted version that supersedes `previous` (its id).
+    Superseded { id: i64, version: i64, previous: i64 },
+    /// The same bytes were already stored for this unit and period (or unkeyed).
+    Duplicate { id: i64, version: Option<i64> },
+}
+
+/// One submission as the status view needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmissionInfo {
+    pub id: i64,
+    pub unit_code: Option<String>,
+    pub period: Option<Period>,
+    pub version: Option<i64>,
+    pub file_name: String,
+    pub sha256: String,
+    pub received_at: String,
+    pub accepted: bool,
+    pub superseded_by: Option<i64>,
+    pub errors: i64,
+    pub warnings: i64,
+}
+
+/// A stored return, read back for aggregation and the archive rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReturn {
+    pub info: SubmissionInfo,
+    pub projects: Vec<Project>,
+    pub indicators: Vec<ReportedIndicator>,
+    /// Warnings stored with it, rendered in both languages: (code, place, zh, en).
+    pub warnings: Vec<StoredDiagnostic>,
+}
+
+/// A diagnostic as stored: rendered text in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDiagnostic {
+    pub severity: String,
+    pub code: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub value: Option<String>,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl StoredDiagnostic {
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message_zh,
+            Lang::En => &self.message_en,
+        }
+    }
+}
+
+/// An open archive.
+pub struct Archive {
+    conn: Connection,
+    path: PathBuf,
+    _lock: Option<File>,
+}
+
+impl Archive {
+    /// Opens (creating and migrating if needed) the archive for reading and writing, after
+    /// taking the writers' lock.
+    pub fn open_for_writing(path: &Path) -> Result<Archive, ArchiveError> {
+        Archive::open_for_writing_within(path, LOCK_WAIT)
+    }
+
+    /// As [`Archive::open_for_writing`], waiting at most `wait` for another writer.
+    pub fn open_for_writing_within(path: &Path, wait: Duration) -> Result<Archive, ArchiveError> {
+        let lock = take_lock(path, wait)?;
+        let mut a = Archive::open_inner(path)?;
+        a._lock = Some(lock);
+        Ok(a)
+    }
+
+    /// Opens the archive to read; creates an empty one if there is none.
+    pub fn open_for_reading(path: &Path) -> Result<Archive, ArchiveError> {
+        Archive::open_inner(path)
+    }
+
+    fn open_inner(path: &Path) -> Result<Archive, ArchiveError> {
+        let sql = |source| ArchiveError::Sql { path: path.to_path_buf(), source };
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(LOCK_WAIT).map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
+        let mut a = Archive { conn, path: path.to_path_buf(), _lock: None };
+        a.migrate()?;
+        Ok(a)
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> ArchiveError + '_ {
+        move |source| ArchiveError::Sql { path: self.path.clone(), source }
+    }
+
+    fn migrate(&mut self) -> Result<(), ArchiveError> {
+        let path = self.path.clone();
+        let sql = |source| ArchiveError::Sql { path: path.clone(), source };
+        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
+        let supported = MIGRATIONS.len() as i64;
+        if version > supported {
+            return Err(ArchiveError::TooNew { path: path.clone(), found: version, supported });
+        }
+        for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction().map_err(sql)?;
+            tx.execute_batch(m).map_err(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    /// Stores one submission in one transaction.
+    pub fn store(&mut self, s: &NewSubmission) -> Result<Stored, ArchiveError> {
+        let path = self.path.clone();
+        let sql = |source| ArchiveError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let period = s.period.map(|p| p.to_string());
+        // The same bytes for the same unit and period: nothing to do.
+        let dup: Option<(i64, Option<i64>)> = tx
+            .query_row(
+                "SELECT id, version FROM submission WHERE sha256 = ?1 AND unit_code IS ?2 AND period IS ?3 ORDER BY id LIMIT 1",
+                params![s.sha256, s.unit_code, period],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql)?;
+        if let Some((id, version)) = dup {
+            return Ok(Stored::Duplicate { id, version });
+        }
+        let keyed = s.unit_code.is_some() && s.period.is_some();
+        let version: Option<i64> = if keyed {
+            let max: Option<i64> = tx
+                .query_row(
+                    "SELECT MAX(version) FROM submission WHERE unit_code = ?1 AND period = ?2",
+                    params![s.unit_code, period],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            Some(max.unwrap_or(0) + 1)
+        } else {
+            None
+        };
+        let previous: Option<i64> = if keyed && s.accepted {
+            tx.query_row(
+                "SELECT id FROM submission WHERE unit_code = ?1 AND period = ?2 AND status = 'accepted' AND superseded_by IS NULL",
+                params![s.unit_code, period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?
+        } else {
+            None
+        };
+        let header_json = serde_json::to_string(s.header).map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO submission (unit_code, period, version, file_name, sha256, received_at, status, header_json, bytes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                s.unit_code,
+                period,
+                version,
+                s.file_name,
+                s.sha256,
+                s.received_at,
+                if s.accepted { "accepted" } else { "rejected" },
+                header_json,
+                s.bytes
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        insert_children(&tx, id, s).map_err(sql)?;
+        if let Some(prev) = previous {
+            tx.execute("UPDATE submission SET superseded_by = ?1 WHERE id = ?2", params![id, prev]).map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(match (previous, version) {
+            (Some(previous), Some(version)) => Stored::Superseded { id, version, previous },
+            _ => Stored::New { id, version },
+        })
+    }
+
+    /// Every submission for a period, oldest first.
+    pub fn submissions(&self, period: Period) -> Result<Vec<SubmissionInfo>, ArchiveError> {
+        self.query_infos("WHERE s.period = ?1 ORDER BY s.id", params![period.to_string()])
+    }
+
+    fn query_infos(&self, tail: &str, p: impl rusqlite::Params) -> Result<Vec<SubmissionInfo>, ArchiveError> {
+        let q = format!(
+            "SELECT s.id, s.unit_code, s.period, s.version, s.file_name, s.sha256, s.received_at, s.status, s.superseded_by,
+                    (SELECT COUNT(*) FROM diagnostic d WHERE d.submission_id = s.id AND d.severity = 'error'),
+                    (SELECT COUNT(*) FROM diagnostic d WHERE d.submission_id = s.id AND d.severity = 'warning')
+             FROM submission s {tail}"
+        );
+        let mut stmt = self.conn.prepare(&q).map_err(self.sql())?;
+        let rows = stmt
+            .query_map(p, |r| {
+                let period: Option<String> = r.get(2)?;
+                let status: String = r.get(7)?;
+                Ok(SubmissionInfo {
+                    id: r.get(0)?,
+                    unit_code: r.get(1)?,
+                    period: period.as_deref().and_then(Period::parse_canonical),
+                    version: r.get(3)?,
+                    file_name: r.get(4)?,
+                    sha256: r.get(5)?,
+                    received_at: r.get(6)?,
+                    accepted: status == "accepted",
+                    superseded_by: r.get(8)?,
+                    errors: r.get(9)?,
+                    warnings: r.get(10)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// The current (latest accepted) return of every unit for a period, by unit code.
+    pub fn current_returns(&self, period: Period) -> Result<Vec<StoredReturn>, ArchiveError> {
+        let infos = self.query_infos(
+            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code",
+            params![period.to_string()],
+        )?;
+        infos.into_iter().map(|info| self.load_return(info)).collect()
+    }
+
+    /// The current return of one unit for a period.
+    pub fn current_return(&self, unit_code: &str, period: Period) -> Result<Option<StoredReturn>, ArchiveError> {
+        let mut infos = self.query_infos(
+            "WHERE s.period = ?1 AND s.unit_code = ?2 AND s.status = 'accepted' AND s.superseded_by IS NULL",
+            params![period.to_string(), unit_code],
+        )?;
+        match infos.pop() {
+            Some(info) => self.load_return(info).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The version number of a submission.
+    pub fn version_of(&self, id: i64) -> Result<Option<i64>, ArchiveError> {
+        self.conn.query_row("SELECT version FROM submission WHERE id = ?1", [id], |r| r.get(0)).map_err(self.sql())
+    }
+
+    /// The original bytes of a submission.
+    pub fn bytes(&self, id: i64) -> Result<Vec<u8>, ArchiveError> {
+        self.conn.query_row("SELECT bytes FROM submission WHERE id = ?1", [id], |r| r.get(0)).map_err(self.sql())
+    }
+
+    fn load_return(&self, info: SubmissionInfo) -> Result<StoredReturn, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT row, project_code, name, investor, origin, funds_source, industry, kind, stage, signed_on,
+                        contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month, fdi_ytd, fortune500, note
+                 FROM project WHERE submission_id = ?1 ORDER BY row",
+            )
+            .map_err(self.sql())?;
+        let raw = stmt
+            .query_map([info.id], |r| {
+                Ok(RawProject {
+                    row: r.get(0)?,
+                    id: r.get(1)?,
+                    name: r.get(2)?,
+                    investor: r.get(3)?,
+                    origin: r.get(4)?,
+                    funds_source: r.get(5)?,
+                    industry: r.get(6)?,
+                    kind: r.get(7)?,
+                    stage: r.get(8)?,
+                    signed_on: r.get(9)?,
+                    contract_amount: r.get(10)?,
+                    contract_fdi: r.get(11)?,
+                    started_on: r.get(12)?,
+                    funds_month: r.get(13)?,
+                    funds_ytd: r.get(14)?,
+                    fdi_month: r.get(15)?,
+                    fdi_ytd: r.get(16)?,
+                    fortune500: r.get(17)?,
+                    note: r.get(18)?,
+                })
+            })
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?;
+        let projects = raw.into_iter().map(RawProject::typed).collect::<Result<Vec<_>, _>>()?;
+
+        let mut stmt = self
+            .conn
+            .prepare("SELECT indicator, month, ytd, last_year_ytd FROM indicator WHERE submission_id = ?1 ORDER BY rowid")
+            .map_err(self.sql())?;
+        let indicators = stmt
+            .query_map([info.id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, Option<i64>>(3)?))
+            })
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?
+            .into_iter()
+            .map(|(name, month, ytd, last_year_ytd)| {
+                let indicator = indicator_from_key(&name).ok_or_else(|| ArchiveError::Corrupt(format!("indicator {name}")))?;
+                Ok(ReportedIndicator { indicator, month, ytd, last_year_ytd, month_cell: None, ytd_cell: None })
+            })
+            .collect::<Result<Vec<_>, ArchiveError>>()?;
+
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT severity, code, sheet, cell, value, message_zh, message_en FROM diagnostic
+                 WHERE submission_id = ?1 AND severity = 'warning' ORDER BY rowid",
+            )
+            .map_err(self.sql())?;
+        let warnings = stmt
+            .query_map([info.id], |r| {
+                Ok(StoredDiagnostic {
+                    severity: r.get(0)?,
+                    code: r.get(1)?,
+                    sheet: r.get(2)?,
+                    cell: r.get(3)?,
+                    value: r.get(4)?,
+                    message_zh: r.get(5)?,
+                    message_en: r.get(6)?,
+                })
+            })
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?;
+        Ok(StoredReturn { info, projects, indicators, warnings })
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, ArchiveError> {
+        self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(self.sql())
+    }
+}
+
+/// Takes the writers' lock file beside the database, waiting up to `wait`.
+fn take_lock(db: &Path, wait: Duration) -> Result<File, ArchiveError> {
+    let mut lock_path = db.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| ArchiveError::Lock { path: lock_path.clone(), source })?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) if start.elapsed() < wait => std::thread::sleep(Duration::from_millis(50)),
+            Err(TryLockError::WouldBlock) => {
+                return Err(ArchiveError::Busy { path: db.to_path_buf(), waited: wait.as_secs() });
+            }
+            Err(TryLockError::Error(source)) => return Err(ArchiveError::Lock { path: lock_path, source }),
+        }
+    }
+}
+
+fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Result<()> {
+    let mut p_stmt = tx.prepare(
+        "INSERT INTO project (submission_id, row, identity, project_code, name, investor, origin, funds_source, industry, kind,
+                              stage, signed_on, contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month,
+                              fdi_ytd, fortune500, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?;
+    for p in s.projects {
+        p_stmt.execute(params![
+            id,
+            p.row,
+            p.identity(),
+            p.id,
+            p.name,
+            p.investor,
+            p.origin,
+            p.funds_source.map(FundsSource::label),
+            p.industry,
+            p.kind.map(ProjectKind::label),
+            p.stage.label(),
+            p.signed_on.map(|d| d.to_string()),
+            p.contract_amount.map(Wan::cents),
+            p.contract_fdi.cents(),
+            p.started_on.map(|d| d.to_string()),
+            p.funds_month.cents(),
+            p.funds_ytd.cents(),
+            p.fdi_month.cents(),
+            p.fdi_ytd.cents(),
+            p.fortune500,
+            p.note,
+        ])?;
+    }
+    let mut i_stmt =
+        tx.prepare("INSERT INTO indicator (submission_id, indicator, month, ytd, last_year_ytd) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for ind in s.indicators {
+        i_stmt.execute(params![id, indicator_key(ind.indicator), ind.month, ind.ytd, ind.last_year_ytd])?;
+    }
+    let mut d_stmt = tx.prepare(
+        "INSERT INTO diagnostic (submission_id, severity, code, sheet, cell, row, value, message_zh, hint_zh, message_en, hint_en)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for d in s.diagnostics {
+        let severity = match d.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        d_stmt.execute(params![
+            id,
+            severity,
+            d.code.as_str(),
+            d.sheet,
+            d.cell_a1(),
+            d.row.map(|r| r + 1),
+            d.value,
+            d.message(Lang::Zh),
+            d.hint(Lang::Zh),
+            d.message(Lang::En),
+            d.hint(Lang::En),
+        ])?;
+    }
+    Ok(())
+}
+
+fn indicator_key(i: Indicator) -> String {
+    serde_json::to_value(i).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn indicator_from_key(k: &str) -> Option<Indicator> {
+    Indicator::ALL.into_iter().find(|i| indicator_key(*i) == k)
+}
+
+/// A project row as stored, before its words are typed again.
+struct RawProject {
+    row: u32,
+    id: Option<String>,
+    name: String,
+    investor: String,
+    origin: Option<String>,
+    funds_source: Option<String>,
+    industry: String,
+    kind: Option<String>,
+    stage: String,
+    signed_on: Option<String>,
+    contract_amount: Option<i64>,
+    contract_fdi: i64,
+    started_on: Option<String>,
+    funds_month: i64,
+    funds_ytd: i64,
+    fdi_month: i64,
+    fdi_ytd: i64,
+    fortune500: Option<bool>,
+    note: Option<String>,
+}
+
+impl RawProject {
+    fn typed(self) -> Result<Project, ArchiveError> {
+        let bad = |what: &str, v: &str| ArchiveError::Corrupt(format!("{what} {v:?}"));
+        let date = |s: Option<String>| -> Result<Option<NaiveDate>, ArchiveError> {
+            s.map(|s| s.parse::<NaiveDate>().map_err(|_| bad("date", &s))).transpose()
+        };
+        let stage = Stage::ALL.into_iter().find(|st| st.label() == self.stage).ok_or_else(|| bad("stage", &self.stage))?;
+        let funds_source = self
+            .funds_source
+            .map(|f| FundsSource::ALL.into_iter().find(|x| x.label() == f).ok_or_else(|| bad("funds source", &f)))
+            .transpose()?;
+        let kind =
+            self.kind.map(|k| ProjectKind::ALL.into_iter().find(|x| x.label() == k).ok_or_else(|| bad("kind", &k))).transpose()?;
+        Ok(Project {
+            row: self.row,
+            id: self.id,
+            name: self.name,
+            investor: self.investor,
+            origin: self.origin,
+            funds_source,
+            industry: self.industry,
+            kind,
+            stage,
+            signed_on: date(self.signed_on)?,
+            contract_amount: self.contract_amount.map(Wan),
+            contract_fdi: UsdWan(self.contract_fdi),
+            started_on: date(self.started_on)?,
+            funds_month: Wan(self.funds_month),
+            funds_ytd: Wan(self.funds_ytd),
+            fdi_month: UsdWan(self.fdi_month),
+            fdi_ytd: UsdWan(self.fdi_ytd),
+            fortune500: self.fortune500,
+            note: self.note,
+        })
+    }
+}

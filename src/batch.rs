@@ -1,0 +1,280 @@
+//! A batch of files through read → parse → validate, in parallel, each file on its own:
+//! one file's failure (even a panic inside a parser) is that file's diagnostic, and the
+//! batch goes on. The exit code is decided at the end from the reports.
+
+use std::cell::Cell;
+use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Limits};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::messages::Lang;
+use crate::model::{Period, PeriodFigures};
+use crate::parse::{parse_return, ParsedReturn, UnitRef};
+use crate::read::{read_bytes, ImageKind, ReadError};
+use crate::validate::{validate, Subject};
+
+/// The outcome for one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// sha256 of the bytes, when they could be read.
+    pub sha256: Option<String>,
+    pub parsed: Option<ParsedReturn>,
+    /// Every finding: reading, parsing and the rules.
+    pub diagnostics: Diagnostics,
+    /// Month and year-to-date figures derived from the ledger, when it could be read.
+    pub figures: Option<PeriodFigures>,
+    /// The file's bytes, kept when the batch is to be archived.
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl FileReport {
+    pub fn accepted(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+    pub fn unit(&self) -> Option<&UnitRef> {
+        self.parsed.as_ref().and_then(|p| p.unit.as_ref())
+    }
+    pub fn period(&self) -> Option<Period> {
+        self.parsed.as_ref().and_then(|p| p.period)
+    }
+}
+
+/// All files of one run, sorted by path, and the period they were checked against.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub period: Option<Period>,
+    pub files: Vec<FileReport>,
+}
+
+impl Batch {
+    pub fn accepted(&self) -> usize {
+        self.files.iter().filter(|f| f.accepted()).count()
+    }
+    pub fn rejected(&self) -> usize {
+        self.files.len() - self.accepted()
+    }
+    pub fn count(&self, sev: Severity) -> usize {
+        self.files.iter().map(|f| f.diagnostics.count(sev)).sum()
+    }
+}
+
+/// Expands the command line's paths: files as given, folders walked recursively (hidden
+/// files and Office lock files `~$…` are not returns and are passed over). Paths that do
+/// not exist are kept, so that they are reported as unreadable rather than forgotten.
+pub fn collect_paths(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            walk(p, &mut out);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push(dir.to_path_buf());
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+thread_local! {
+    /// Set while a file is being read or parsed, so the panic hook stays quiet for panics
+    /// that are caught and reported as that file's error.
+    static IN_FILE_WORK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs a panic hook that is silent for panics inside file work (they become
+/// E-FILE-INTERNAL) and prints every other panic as usual.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_FILE_WORK.with(Cell::get) {
+            default(info);
+        }
+    }));
+}
+
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    IN_FILE_WORK.with(|w| w.set(true));
+    let r = catch_unwind(AssertUnwindSafe(f));
+    IN_FILE_WORK.with(|w| w.set(false));
+    r.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string())
+    })
+}
+
+/// Reads a file's bytes within the size budget.
+fn load(path: &Path, limits: &Limits, lang: Lang) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(io_detail(e.kind(), lang).to_string());
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(io_detail(ErrorKind::IsADirectory, lang).to_string()));
+    }
+    if meta.len() > limits.max_file_bytes {
+        return Err(ReadError::TooLarge { what: size_what(lang).into(), found: meta.len(), limit: limits.max_file_bytes });
+    }
+    std::fs::read(path).map_err(io)
+}
+
+fn size_what(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "文件大小（字节）",
+        Lang::En => "file size (bytes)",
+    }
+}
+
+fn io_detail(kind: ErrorKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (ErrorKind::NotFound, Lang::Zh) => "文件不存在",
+        (ErrorKind::NotFound, Lang::En) => "no such file",
+        (ErrorKind::PermissionDenied, Lang::Zh) => "没有读取权限",
+        (ErrorKind::PermissionDenied, Lang::En) => "permission denied",
+        (ErrorKind::IsADirectory, Lang::Zh) => "这是文件夹，不是文件",
+        (ErrorKind::IsADirectory, Lang::En) => "it is a folder, not a file",
+        (_, Lang::Zh) => "读取出错",
+        (_, Lang::En) => "read error",
+    }
+}
+
+fn image_name(kind: ImageKind) -> &'static str {
+    match kind {
+        ImageKind::Png => "PNG",
+        ImageKind::Jpeg => "JPEG",
+        ImageKind::Gif => "GIF",
+        ImageKind::Bmp => "BMP",
+        ImageKind::Tiff => "TIFF",
+        ImageKind::Webp => "WebP",
+    }
+}
+
+/// The diagnostic that says why a file could not be read.
+pub fn read_error_diagnostic(e: &ReadError, path: &Path) -> Diagnostic {
+    let d = Diagnostic::new;
+    match e {
+        ReadError::Empty => d(Code::FileEmpty),
+        ReadError::Html => {
+            let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+            d(Code::FileHtml).arg("ext", ext)
+        }
+        ReadError::Text => d(Code::FileText),
+        ReadError::Pdf => d(Code::FilePdf),
+        ReadError::Image(k) => d(Code::FileImage).arg("kind", image_name(*k)),
+        ReadError::Word => d(Code::FileWord),
+        ReadError::Other(what) => d(Code::FileOther).arg("kind", what),
+        ReadError::Encrypted => d(Code::FileEncrypted),
+        ReadError::Truncated(detail) => d(Code::FileTruncated).arg("detail", detail),
+        ReadError::TooLarge { what, found, limit } => {
+            d(Code::FileTooLarge).arg("what", what).arg("found", found).arg("limit", limit)
+        }
+        ReadError::Io(detail) => d(Code::FileUnreadable).arg("detail", detail),
+        ReadError::Internal(detail) => d(Code::FileInternal).arg("detail", detail),
+    }
+}
+
+/// How a batch is run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BatchOptions {
+    /// The batch period; `None` takes the period most files are for.
+    pub period: Option<Period>,
+    /// Language of the few details that come from the system (I/O errors).
+    pub lang: Lang,
+    /// Keep each file's bytes in its report (for the archive).
+    pub keep_bytes: bool,
+}
+
+/// Reads and parses one file; rules come later, once the batch period is known.
+fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport {
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        sha256: None,
+        parsed: None,
+        diagnostics: Diagnostics::default(),
+        figures: None,
+        bytes: None,
+    };
+    let bytes = match load(path, &cfg.limits(), opts.lang) {
+        Ok(b) => b,
+        Err(e) => {
+            report.diagnostics.push(read_error_diagnostic(&e, path));
+            return report;
+        }
+    };
+    report.sha256 = Some(hex(&Sha256::digest(&bytes)));
+    let limits = cfg.limits();
+    let outcome = guarded(|| read_bytes(&bytes, &limits).map(|wb| parse_return(&wb, cfg)));
+    match outcome {
+        Ok(Ok(parsed)) => report.parsed = Some(parsed),
+        Ok(Err(e)) => report.diagnostics.push(read_error_diagnostic(&e, path)),
+        Err(panic) => report.diagnostics.push(read_error_diagnostic(&ReadError::Internal(panic), path)),
+    }
+    if opts.keep_bytes {
+        report.bytes = Some(bytes);
+    }
+    report
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The period most returns of the batch are for (the later one on a tie): without
+/// `--period`, that is the month the batch is checked against.
+pub fn majority_period(files: &[FileReport]) -> Option<Period> {
+    let mut counts: Vec<(Period, usize)> = Vec::new();
+    for p in files.iter().filter_map(FileReport::period) {
+        match counts.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p, 1)),
+        }
+    }
+    counts.into_iter().max_by_key(|(p, n)| (*n, *p)).map(|(p, _)| p)
+}
+
+/// Checks every file: read, parse and validate, in parallel.
+pub fn check_files(paths: &[PathBuf], cfg: &Config, opts: &BatchOptions) -> Batch {
+    let mut files: Vec<FileReport> = paths.par_iter().map(|p| read_and_parse(p, cfg, opts)).collect();
+    let period = opts.period.or_else(|| majority_period(&files));
+    files.par_iter_mut().for_each(|f| {
+        let Some(parsed) = &f.parsed else { return };
+        let rule_findings = guarded(|| validate(&Subject { ret: parsed, cfg, batch_period: period }));
+        let mut diags = parsed.diagnostics.clone();
+        match rule_findings {
+            Ok(found) => diags.0.extend(found),
+            Err(panic) => diags.push(read_error_diagnostic(&ReadError::Internal(panic), &f.path)),
+        }
+        f.diagnostics.0.extend(diags.0);
+        let figures_period = parsed.period.or(period);
+        if let (Some(ledger), Some(p)) = (&parsed.ledger, figures_period) {
+            f.figures = Some(PeriodFigures::from_ledger(&ledger.projects, p));
+        }
+    });
+    Batch { period, files }
+}

@@ -1,0 +1,157 @@
+//! The command line (clap derive). Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::messages::Lang;
+use crate::model::Period;
+
+/// tongbao（通报）：检查区县招商引资月报表，归档，汇总，生成通报。
+///
+/// Checks county investment-promotion returns, archives them, and writes the monthly
+/// bulletin (通报).
+#[derive(Debug, Parser)]
+#[command(name = "tongbao", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// 工作区配置文件（默认在当前目录及上级目录中查找 tongbao.toml）
+    /// / the workspace config (default: tongbao.toml in this folder or a parent)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// 提示语言 / language of messages
+    #[arg(long, global = true, value_enum, default_value = "zh")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 新建工作区 / create a workspace
+    Init(InitArgs),
+    /// 生成空白报表 / blank return forms, one per unit
+    Template(TemplateArgs),
+    /// 检查报表，不入库 / check returns without storing them
+    ///
+    /// Example: tongbao check --config samples/tongbao.toml samples/returns/2025-06
+    Check(CheckArgs),
+    /// 检查并入库 / check returns and store them in the archive
+    ///
+    /// Example: tongbao ingest --period 2025-06 inbox/2025-06
+    Ingest(CheckArgs),
+    /// 报送情况 / who reported, who is missing or rejected
+    ///
+    /// Example: tongbao status --period 2025-06
+    Status(StatusArgs),
+    /// 生成通报 / the bulletin for a period: workbook, PDF, JSON
+    Build(BuildArgs),
+    /// 领导简报 / a short briefing for a selection
+    Brief(BriefArgs),
+    /// 监视收件箱 / watch the inbox and ingest files as they arrive
+    Watch(WatchArgs),
+    /// 演示 / the whole pipeline on the bundled samples
+    Demo(DemoArgs),
+    /// Writes synthetic returns (samples and benchmarks); for developers.
+    #[command(hide = true)]
+    GenSamples(crate::gen::GenArgs),
+}
+
+/// Parses `YYYY-MM`.
+pub fn parse_period(s: &str) -> Result<Period, String> {
+    Period::parse_canonical(s).ok_or_else(|| format!("报告期应写成 YYYY-MM，如 2025-06 / period must be YYYY-MM, e.g. 2025-06: {s:?}"))
+}
+
+/// Output formats of check and ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// 给人看的报告 / a report for people
+    Human,
+    /// cli.md 中的 JSON / the JSON of cli.md
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 本批次的报告期（默认取多数报表的报告期）/ the batch period (default: the period most files are for)
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Option<Period>,
+    /// 输出格式 / output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// 同时显示提示信息（未识别的列等）/ also show notes (unrecognised columns, …)
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// 报表文件或文件夹（文件夹会逐层查找）/ return files or folders (walked)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// 报告期 / the period
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Period,
+    /// 输出 JSON / print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// 报告期 / the period
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Period,
+    /// 输出文件夹（默认 out/YYYY-MM/）/ output folder (default out/YYYY-MM/)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub from: Period,
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub to: Period,
+    #[arg(long)]
+    pub unit: Vec<String>,
+    #[arg(long)]
+    pub group: Vec<String>,
+    #[arg(long)]
+    pub industry: Vec<String>,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 工作区文件夹 / the workspace folder
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Period,
+    #[arg(long)]
+    pub unit: Vec<String>,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}

@@ -1,0 +1,243 @@
+//! `tongbao check`: read, parse and validate files; write nothing.
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::batch::{check_files, collect_paths, Batch, BatchOptions, FileReport};
+use crate::cli::{CheckArgs, Format, GlobalArgs};
+use crate::diag::{Diagnostic, DiagnosticJson, Severity};
+use crate::messages::{ui, Lang, Ui};
+use crate::model::{Period, PeriodFigures};
+use crate::parse::UnitRef;
+
+use super::{load_config, Outcome};
+
+pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let cfg = load_config(global)?;
+    let paths = input_paths(args, global.lang)?;
+    let batch = check_files(&paths, &cfg, &BatchOptions { period: args.period, lang: global.lang, keep_bytes: false });
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &BatchJson::new(&batch, global.lang, &[]))?;
+            writeln!(out)?;
+        }
+        Format::Human => write_human(&mut out, &batch, global.lang, args.verbose, Style::detect(), &[])?,
+    }
+    Ok(if batch.rejected() > 0 { Outcome::SomeRejected } else { Outcome::Ok })
+}
+
+/// The files named on the command line, folders walked; an error when there are none.
+pub fn input_paths(args: &CheckArgs, lang: Lang) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let paths = collect_paths(&args.paths);
+    if paths.is_empty() {
+        anyhow::bail!(match lang {
+            Lang::Zh => "没有找到要检查的文件",
+            Lang::En => "no files to check",
+        });
+    }
+    Ok(paths)
+}
+
+/// The JSON of cli.md for check and ingest.
+#[derive(Serialize)]
+pub struct BatchJson<'a> {
+    pub period: Option<Period>,
+    pub files: Vec<FileJson<'a>>,
+    pub summary: SummaryJson,
+}
+
+#[derive(Serialize)]
+pub struct FileJson<'a> {
+    pub file: String,
+    pub sha256: Option<&'a str>,
+    pub unit: Option<&'a UnitRef>,
+    pub period: Option<Period>,
+    pub status: &'static str,
+    pub figures: Option<&'a PeriodFigures>,
+    pub diagnostics: Vec<DiagnosticJson>,
+    /// What ingest did with the file (absent for check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<&'a ArchiveJson>,
+}
+
+/// What ingest did with one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveJson {
+    /// `new`, `superseded`, `duplicate` or `not_stored`.
+    pub stored: &'static str,
+    pub version: Option<i64>,
+    /// The version this one replaced, for `superseded`.
+    pub replaces: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct SummaryJson {
+    pub files: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl<'a> BatchJson<'a> {
+    /// The JSON of a batch; `archive` holds ingest's outcome per file (empty for check).
+    pub fn new(batch: &'a Batch, lang: Lang, archive: &'a [ArchiveJson]) -> BatchJson<'a> {
+        BatchJson {
+            period: batch.period,
+            files: batch
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| FileJson {
+                    file: f.path.display().to_string(),
+                    sha256: f.sha256.as_deref(),
+                    unit: f.unit(),
+                    period: f.period(),
+                    status: if f.accepted() { "accepted" } else { "rejected" },
+                    figures: f.figures.as_ref(),
+                    diagnostics: f.diagnostics.sorted().into_iter().map(|d| d.to_json(lang)).collect(),
+                    archive: archive.get(i),
+                })
+                .collect(),
+            summary: SummaryJson {
+                files: batch.files.len(),
+                accepted: batch.accepted(),
+                rejected: batch.rejected(),
+                errors: batch.count(Severity::Error),
+                warnings: batch.count(Severity::Warning),
+            },
+        }
+    }
+}
+
+/// ANSI styling, used only when writing to a terminal and NO_COLOR is unset.
+#[derive(Clone, Copy)]
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    pub fn detect() -> Style {
+        Style { on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+    }
+    pub fn plain() -> Style {
+        Style { on: false }
+    }
+    fn paint(self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn red(self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    fn yellow(self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    fn green(self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    fn dim(self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    fn bold(self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+/// Where a diagnostic points: `工作表!单元格`, `工作表 第7行`, or the whole file.
+fn place(d: &Diagnostic, lang: Lang) -> String {
+    match (&d.sheet, d.cell_a1(), d.row) {
+        (Some(s), Some(c), _) => format!("{s}!{c}"),
+        (Some(s), None, Some(r)) => match lang {
+            Lang::Zh => format!("{s} 第{}行", r + 1),
+            Lang::En => format!("{s} row {}", r + 1),
+        },
+        (Some(s), None, None) => s.clone(),
+        (None, _, _) => "—".into(),
+    }
+}
+
+fn severity_word(s: Severity, lang: Lang, style: Style) -> String {
+    match (s, lang) {
+        (Severity::Error, Lang::Zh) => style.red("错误"),
+        (Severity::Error, Lang::En) => style.red("error"),
+        (Severity::Warning, Lang::Zh) => style.yellow("警告"),
+        (Severity::Warning, Lang::En) => style.yellow("warning"),
+        (Severity::Info, Lang::Zh) => style.dim("提示"),
+        (Severity::Info, Lang::En) => style.dim("note"),
+    }
+}
+
+/// The human report: one block per file, `文件 › 工作表!单元格  值  问题  怎么改`.
+/// `notes` adds a line under each file (ingest says what it stored).
+pub fn write_human(
+    out: &mut impl Write,
+    batch: &Batch,
+    lang: Lang,
+    verbose: bool,
+    style: Style,
+    notes: &[String],
+) -> std::io::Result<()> {
+    for (i, f) in batch.files.iter().enumerate() {
+        write_file(out, f, lang, verbose, style)?;
+        if let Some(note) = notes.get(i).filter(|n| !n.is_empty()) {
+            writeln!(out, "  {}", style.dim(note))?;
+        }
+    }
+    let sep = if lang == Lang::Zh { "，" } else { ", " };
+    writeln!(
+        out,
+        "\n{}{} {}{}{sep}{} {}{sep}{} {}；{}{}{sep}{}{}",
+        style.bold(ui(Ui::Summary, lang)),
+        if lang == Lang::Zh { "：" } else { ":" },
+        batch.files.len(),
+        ui(Ui::Files, lang),
+        batch.accepted(),
+        ui(Ui::Accepted, lang),
+        batch.rejected(),
+        ui(Ui::Rejected, lang),
+        batch.count(Severity::Error),
+        ui(Ui::Errors, lang),
+        batch.count(Severity::Warning),
+        ui(Ui::Warnings, lang),
+    )
+}
+
+fn write_file(out: &mut impl Write, f: &FileReport, lang: Lang, verbose: bool, style: Style) -> std::io::Result<()> {
+    let errors = f.diagnostics.count(Severity::Error);
+    let warnings = f.diagnostics.count(Severity::Warning);
+    let mark = if f.accepted() { style.green("✓") } else { style.red("✗") };
+    let verdict = if f.accepted() { style.green(ui(Ui::Accepted, lang)) } else { style.red(ui(Ui::Rejected, lang)) };
+    let unit = f.unit().map_or_else(|| ui(Ui::UnitUnknownName, lang).to_string(), |u| u.name.clone());
+    let period = f.period().map_or_else(|| ui(Ui::PeriodUnknown, lang).to_string(), |p| p.to_string());
+    let mut counts = Vec::new();
+    if errors > 0 {
+        counts.push(format!("{errors} {}", ui(Ui::Errors, lang).trim()));
+    }
+    if warnings > 0 {
+        counts.push(format!("{warnings} {}", ui(Ui::Warnings, lang).trim()));
+    }
+    let counts = if counts.is_empty() { String::new() } else { format!("（{}）", counts.join("，")) };
+    writeln!(out, "{mark} {}  {unit}  {period}  {verdict}{counts}", style.bold(&f.path.display().to_string()))?;
+    let name = f.path.file_name().map_or_else(|| f.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    for d in f.diagnostics.sorted() {
+        if d.severity() == Severity::Info && !verbose {
+            continue;
+        }
+        let value = d.value.as_deref().map(|v| format!("  「{v}」")).unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {name} › {}{value}  {}  {}",
+            severity_word(d.severity(), lang, style),
+            place(d, lang),
+            d.message(lang),
+            style.dim(&format!("→ {}", d.hint(lang))),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! One module per subcommand, each a thin `run` that wires the stages together.
+
+pub mod build;
+pub mod check;
+pub mod ingest;
+pub mod status;
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::cli::GlobalArgs;
+use crate::config::Config;
+use crate::messages::Lang;
+
+/// How a command ended when it did not fail outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything accepted (warnings allowed): exit 0.
+    Ok,
+    /// Some input was rejected, the rest processed: exit 1.
+    SomeRejected,
+}
+
+/// Loads the workspace config: `--config`, else `tongbao.toml` here or in a parent.
+pub fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
+    let path = match &global.config {
+        Some(p) => p.clone(),
+        None => {
+            let here = std::env::current_dir().context("current folder")?;
+            Config::discover(&here)?
+        }
+    };
+    Ok(Config::load(Path::new(&path))?)
+}
+
+/// The error of a command that a later version provides.
+pub fn not_yet(command: &str, lang: Lang) -> anyhow::Result<Outcome> {
+    Err(anyhow::anyhow!(match lang {
+        Lang::Zh => format!("“{command}”命令尚未提供（本版本提供 check、ingest、status、build）"),
+        Lang::En => format!("the '{command}' command is not available yet (this version provides check, ingest, status and build)"),
+    }))
+}

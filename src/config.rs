@@ -1,0 +1,426 @@
+//! `tongbao.toml`: the roster (units, groups, industries), targets, scoring, bulletin
+//! metadata, fonts and paths of one workspace.
+//!
+//! The roster core is fixed by cli.md; the rest is ours, documented in
+//! `samples/tongbao.toml`. Every table denies unknown keys so that a typo is an error that
+//! names the key and its line, never a silently ignored setting.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::messages::Lang;
+pub use crate::model::FigureKey;
+use crate::text::normalize_key;
+
+/// The file name commands look for in the current folder and its parents.
+pub const CONFIG_FILE: &str = "tongbao.toml";
+
+/// The whole configuration file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub bulletin: Bulletin,
+    #[serde(default)]
+    pub scoring: Scoring,
+    #[serde(default)]
+    pub fonts: Fonts,
+    #[serde(default)]
+    pub paths: Paths,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default, rename = "group")]
+    pub groups: Vec<Group>,
+    #[serde(default, rename = "unit")]
+    pub units: Vec<Unit>,
+    #[serde(default, rename = "industry")]
+    pub industries: Vec<Industry>,
+}
+
+/// Bulletin metadata (红头, 发文字号, wording).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Bulletin {
+    /// 发文机关, printed in red at the top.
+    pub issuer: String,
+    /// 发文字号 pattern; `{year}` and `{number}` are filled in.
+    pub doc_number: String,
+    /// The area the bulletin covers, as it reads in the title: 全市, 全省.
+    pub region: String,
+    /// Day of the following month by which returns are due; later ones are marked late.
+    pub deadline_day: u32,
+    /// Optional file (relative to the config) with 存在问题 text the clerk writes.
+    pub problems_file: Option<PathBuf>,
+    /// Optional file with 下步工作 text.
+    pub next_steps_file: Option<PathBuf>,
+}
+
+impl Default for Bulletin {
+    fn default() -> Self {
+        Bulletin {
+            issuer: "招商投资促进局".into(),
+            doc_number: "招通〔{year}〕{number}号".into(),
+            region: "全市".into(),
+            deadline_day: 5,
+            problems_file: None,
+            next_steps_file: None,
+        }
+    }
+}
+
+/// The league table method (赛马榜). Defaults from domain.md.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scoring {
+    /// Indicators taking part and their weights, applied to year-to-date values.
+    pub weights: BTreeMap<FigureKey, f64>,
+    /// Units whose codes are listed here are reported but left out of the table.
+    pub exclude: Vec<String>,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            weights: BTreeMap::from([
+                (FigureKey::SignedAmount, 30.0),
+                (FigureKey::FundsInPlace, 30.0),
+                (FigureKey::BigCount, 20.0),
+                (FigureKey::StartedCount, 20.0),
+            ]),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// A font file and, for a .ttc collection, the face in it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontFace {
+    pub path: PathBuf,
+    #[serde(default)]
+    pub face: u32,
+}
+
+/// Fonts of the PDF bulletin; unset ones use the fonts built into tongbao.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Fonts {
+    /// Title (小标宋).
+    pub title: Option<FontFace>,
+    /// Body text (仿宋).
+    pub body: Option<FontFace>,
+    /// 一、 headings (黑体).
+    pub heading: Option<FontFace>,
+    /// （一） headings (楷体).
+    pub kai: Option<FontFace>,
+}
+
+/// Where the workspace keeps things, relative to the config file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Paths {
+    pub archive: PathBuf,
+    pub inbox: PathBuf,
+    pub out: PathBuf,
+    pub receipts: PathBuf,
+    pub templates: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            archive: "tongbao.db".into(),
+            inbox: "inbox".into(),
+            out: "out".into(),
+            receipts: "receipts".into(),
+            templates: "templates".into(),
+        }
+    }
+}
+
+/// Budgets that bound the work and memory one file may cost. A file over any of them is
+/// rejected as that file's error.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Largest total of decompressed bytes of a .xlsx/.ods.
+    pub max_decompressed_bytes: u64,
+    /// Most cells (rows × columns of the used area) of one sheet.
+    pub max_cells_per_sheet: u64,
+    /// Most shared strings of a workbook.
+    pub max_strings: u64,
+    /// Most sheets in a workbook.
+    pub max_sheets: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 100 << 20,
+            max_decompressed_bytes: 512 << 20,
+            max_cells_per_sheet: 2_000_000,
+            max_strings: 2_000_000,
+            max_sheets: 64,
+        }
+    }
+}
+
+/// A group of comparable units, ranked together (e.g. 主城都市区).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: Spanned<String>,
+    /// Whether the group's units are ranked; a zone group may be reported but not ranked.
+    #[serde(default = "yes")]
+    pub league: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Annual targets of a unit (万元; 万美元 for `fdi_usd`; counts for the `_count` keys).
+pub type Targets = BTreeMap<FigureKey, f64>;
+
+/// A reporting unit of the roster.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub code: Spanned<String>,
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub group: Spanned<String>,
+    /// Overrides the group's `league` for this unit.
+    #[serde(default)]
+    pub league: Option<bool>,
+    #[serde(default)]
+    pub targets: Targets,
+}
+
+/// 一产 / 二产 / 三产.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum Sector {
+    #[serde(rename = "一产")]
+    Primary,
+    #[serde(rename = "二产")]
+    Secondary,
+    #[serde(rename = "三产")]
+    Tertiary,
+}
+
+/// 工业 / 服务业.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum Category {
+    #[serde(rename = "工业")]
+    Industry,
+    #[serde(rename = "服务业")]
+    Services,
+}
+
+/// One entry of the industry list (产业类别).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Industry {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub sector: Option<Sector>,
+    #[serde(default)]
+    pub category: Option<Category>,
+}
+
+/// A checked configuration with its lookup tables.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub file: ConfigFile,
+    /// The config file's path; relative paths in it are relative to its folder.
+    pub path: PathBuf,
+    unit_by_key: HashMap<String, usize>,
+    industry_by_key: HashMap<String, usize>,
+}
+
+/// Why a configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}", not_found_text(.start))]
+    NotFound { start: PathBuf },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// TOML syntax or schema error; the message names the line and key.
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    /// A rule of the roster is broken (duplicate code, undefined group, …).
+    #[error("{path}:{line}: {message}")]
+    Invalid { path: PathBuf, line: usize, message: String },
+}
+
+fn not_found_text(start: &Path) -> String {
+    format!(
+        "找不到 {CONFIG_FILE}（从 {} 向上查找）；请在工作区中运行，或用 --config 指定 / no {CONFIG_FILE} found from {} upwards; run inside a workspace or pass --config",
+        start.display(),
+        start.display()
+    )
+}
+
+impl Config {
+    /// Finds `tongbao.toml` in `start` or its parents.
+    pub fn discover(start: &Path) -> Result<PathBuf, ConfigError> {
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+            dir = d.parent();
+        }
+        Err(ConfigError::NotFound { start: start.to_path_buf() })
+    }
+
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        Config::from_str(&text, path)
+    }
+
+    /// Parses and checks configuration text; `path` is used for messages and relative paths.
+    pub fn from_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
+        let invalid = |span: std::ops::Range<usize>, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: text[..span.start.min(text.len())].matches('\n').count() + 1,
+            message,
+        };
+
+        if file.units.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: 1,
+                message: "名册为空：至少需要一个 [[unit]] / the roster has no [[unit]]".into(),
+            });
+        }
+        let mut groups = HashMap::new();
+        for g in &file.groups {
+            if groups.insert(g.name.get_ref().clone(), g.league).is_some() {
+                return Err(invalid(g.name.span(), format!("分组“{}”重复定义 / group defined twice", g.name.get_ref())));
+            }
+        }
+        let mut unit_by_key = HashMap::new();
+        let mut codes = HashMap::new();
+        for (i, u) in file.units.iter().enumerate() {
+            let code = u.code.get_ref().trim();
+            if code.is_empty() {
+                return Err(invalid(u.code.span(), "单位代码为空 / empty unit code".into()));
+            }
+            if codes.insert(code.to_string(), i).is_some() {
+                return Err(invalid(u.code.span(), format!("单位代码 {code} 重复 / unit code used twice")));
+            }
+            if !groups.contains_key(u.group.get_ref()) {
+                let known: Vec<&str> = file.groups.iter().map(|g| g.name.get_ref().as_str()).collect();
+                return Err(invalid(
+                    u.group.span(),
+                    format!(
+                        "单位“{}”的分组“{}”未在 [[group]] 中定义（已定义：{}） / group not defined",
+                        u.name.get_ref(),
+                        u.group.get_ref(),
+                        known.join("、")
+                    ),
+                ));
+            }
+            for key in std::iter::once(u.name.get_ref().as_str())
+                .chain(u.aliases.iter().map(String::as_str))
+                .map(normalize_key)
+                .chain(std::iter::once(code.to_string()))
+            {
+                if let Some(&other) = unit_by_key.get(&key) {
+                    let other: usize = other;
+                    if other != i {
+                        return Err(invalid(
+                            u.name.span(),
+                            format!(
+                                "单位“{}”的名称或别名“{key}”与单位“{}”重复 / name or alias shared by two units",
+                                u.name.get_ref(),
+                                file.units[other].name.get_ref()
+                            ),
+                        ));
+                    }
+                }
+                unit_by_key.insert(key, i);
+            }
+        }
+        let mut industry_by_key = HashMap::new();
+        for (i, ind) in file.industries.iter().enumerate() {
+            for key in std::iter::once(ind.name.get_ref().as_str()).chain(ind.aliases.iter().map(String::as_str)).map(normalize_key) {
+                if industry_by_key.insert(key, i).is_some_and(|other| other != i) {
+                    return Err(invalid(ind.name.span(), format!("产业类别“{}”重复 / industry listed twice", ind.name.get_ref())));
+                }
+            }
+        }
+        Ok(Config { file, path: path.to_path_buf(), unit_by_key, industry_by_key })
+    }
+
+    /// The roster unit a name, alias or code written in a return refers to.
+    pub fn find_unit(&self, written: &str) -> Option<&Unit> {
+        let key = normalize_key(written);
+        self.unit_by_key.get(&key).map(|&i| &self.file.units[i])
+    }
+
+    pub fn unit_by_code(&self, code: &str) -> Option<&Unit> {
+        self.file.units.iter().find(|u| u.code.get_ref() == code)
+    }
+
+    /// The canonical industry name a written 产业类别 refers to.
+    pub fn find_industry(&self, written: &str) -> Option<&str> {
+        self.industry_by_key.get(&normalize_key(written)).map(|&i| self.file.industries[i].name.get_ref().as_str())
+    }
+
+    /// Whether an industry list is configured (without one, any 产业类别 text is accepted).
+    pub fn has_industries(&self) -> bool {
+        !self.file.industries.is_empty()
+    }
+
+    pub fn industry_names(&self) -> Vec<&str> {
+        self.file.industries.iter().map(|i| i.name.get_ref().as_str()).collect()
+    }
+
+    /// Resolves a path of the config relative to the config's folder.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        match self.path.parent() {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.file.limits
+    }
+}
+
+impl Unit {
+    pub fn code(&self) -> &str {
+        self.code.get_ref()
+    }
+    pub fn name(&self) -> &str {
+        self.name.get_ref()
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}（{}）", self.name(), self.code())
+    }
+}
+
+/// Chooses the text of a config error for the user's language. Errors are written in
+/// both languages where they are our own; TOML's own messages are English.
+pub fn describe(e: &ConfigError, _lang: Lang) -> String {
+    e.to_string()
+}

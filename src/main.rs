@@ -1,0 +1,38 @@
+//! The `tongbao` binary: parse arguments, run a command, turn its outcome into an exit
+//! code (0 success, 1 some input rejected, 2 usage, configuration or I/O error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use tongbao::cli::{Cli, Command};
+use tongbao::cmd::{self, Outcome};
+
+fn main() -> ExitCode {
+    tongbao::batch::install_panic_hook();
+    let cli = Cli::parse();
+    let lang = cli.global.lang;
+    let result = match cli.command {
+        Command::Check(args) => cmd::check::run(&cli.global, &args),
+        Command::GenSamples(mut args) => {
+            args.config = cli.global.config.clone();
+            tongbao::gen::run(&args).map(|()| Outcome::Ok)
+        }
+        Command::Init(_) => cmd::not_yet("init", lang),
+        Command::Template(_) => cmd::not_yet("template", lang),
+        Command::Ingest(args) => cmd::ingest::run(&cli.global, &args),
+        Command::Status(args) => cmd::status::run(&cli.global, &args),
+        Command::Build(args) => cmd::build::run(&cli.global, &args),
+        Command::Brief(_) => cmd::not_yet("brief", lang),
+        Command::Watch(_) => cmd::not_yet("watch", lang),
+        Command::Demo(_) => cmd::not_yet("demo", lang),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::SomeRejected) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("tongbao: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! 项目明细: one typed [`Project`] per ledger row, with the totals row kept apart.
+//!
+//! A row whose cells cannot be typed is reported cell by cell and left out of the
+//! projects: a return with such a row is rejected, so nothing half-read is ever counted.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::{Project, UsdWan, Wan};
+use crate::parse::header::{find_ledger_header, LedgerHeader};
+use crate::parse::value::{
+    as_text, display, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
+};
+use crate::parse::vocab::{
+    funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, yes_no_from_text, Field,
+};
+use crate::read::{CellValue, RawCell, RawSheet};
+
+/// The totals row (合计) of a ledger: its amounts by column, to check against the sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TotalRow {
+    pub row: u32,
+    /// Hundredths of the column's base unit, for the money columns that hold a number.
+    pub amounts: BTreeMap<Field, i64>,
+}
+
+/// A ledger as read: where it is, its header, its projects and its totals row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger {
+    pub sheet: String,
+    pub header: LedgerHeader,
+    pub projects: Vec<Project>,
+    pub total: Option<TotalRow>,
+    /// Zero-based last data row, for column ranges in messages.
+    pub last_row: u32,
+    /// Number of rows that could not be typed.
+    pub rejected_rows: usize,
+}
+
+impl Ledger {
+    /// The A1 range of a column's data cells, e.g. `项目明细!N5:N64`.
+    pub fn column_range(&self, f: Field) -> Option<String> {
+        let col = self.header.col(f)?;
+        Some(format!(
+            "{}!{}:{}",
+            self.sheet,
+            crate::model::a1(self.header.last_row + 1, col),
+            crate::model::a1(self.last_row.max(self.header.last_row + 1), col)
+        ))
+    }
+}
+
+/// Reads the ledger of `sheet`, reporting what cannot be read into `diags`. `None` when
+/// the sheet has no recognisable ledger header.
+pub fn read_ledger(sheet: &RawSheet, cfg: &Config, diags: &mut Diagnostics) -> Option<Ledger> {
+    let header = find_ledger_header(sheet)?;
+    for (row, col, text) in &header.unknown {
+        diags.push(Diagnostic::at(Code::UnknownColumn, &sheet.name, *row, *col).value(text.clone()));
+    }
+    for f in Field::REQUIRED {
+        if !header.columns.contains_key(&f) {
+            diags.push(
+                Diagnostic::at_row(Code::ColumnMissing, &sheet.name, header.last_row).arg("column", f.title()),
+            );
+        }
+    }
+    let mut ledger = Ledger {
+        sheet: sheet.name.clone(),
+        header,
+        projects: Vec::new(),
+        total: None,
+        last_row: 0,
+        rejected_rows: 0,
+    };
+    let known_cols: Vec<u32> = ledger.header.columns.values().map(|c| c.col).collect();
+    let first_data = ledger.header.last_row + 1;
+    let last = sheet.last_row().unwrap_or(0);
+    let mut row = first_data;
+    while row <= last {
+        let cells = sheet.row(row);
+        row += 1;
+        let cells: Vec<&RawCell> = cells.iter().filter(|c| !as_text(&c.value).is_empty()).collect();
+        if cells.iter().all(|c| !known_cols.contains(&c.col)) {
+            if let [only] = cells.as_slice() {
+                diags.push(Diagnostic::at_row(Code::RowIgnored, &sheet.name, only.row).value(as_text(&only.value)));
+            }
+            continue;
+        }
+        let r = row - 1;
+        ledger.last_row = r;
+        if is_total_row(&ledger.header, sheet, r) {
+            ledger.total = Some(read_total(&ledger.header, sheet, r));
+            continue;
+        }
+        let name_blank = ledger.header.col(Field::Name).is_none_or(|c| sheet.get(r, c).is_none_or(|v| as_text(v).is_empty()));
+        if name_blank && cells.len() == 1 {
+            diags.push(Diagnostic::at_row(Code::RowIgnored, &sheet.name, r).value(as_text(&cells[0].value)));
+            continue;
+        }
+        match read_project(&ledger.header, sheet, r, cfg, diags) {
+            Some(p) => ledger.projects.push(p),
+            None => ledger.rejected_rows += 1,
+        }
+    }
+    Some(ledger)
+}
+
+/// A totals row says 合计 (or 总计, 小计) in its 序号, 项目编号 or 项目名称 cell, or in the
+/// first cell of the row.
+fn is_total_row(h: &LedgerHeader, sheet: &RawSheet, row: u32) -> bool {
+    let first = sheet.row(row).first().map(|c| &c.value);
+    [Field::Seq, Field::Id, Field::Name]
+        .iter()
+        .filter_map(|f| h.col(*f).and_then(|c| sheet.get(row, c)))
+        .chain(first)
+        .any(|v| matches!(v, CellValue::Text(t) if is_total_marker(t)))
+}
+
+fn read_total(h: &LedgerHeader, sheet: &RawSheet, row: u32) -> TotalRow {
+    let mut amounts = BTreeMap::new();
+    for (f, col) in &h.columns {
+        let Some(cur) = f.currency() else { continue };
+        if let Some(v) = sheet.get(row, col.col) {
+            if let Ok(Some(x)) = parse_amount(v, col.unit, cur) {
+                amounts.insert(*f, x);
+            }
+        }
+    }
+    TotalRow { row, amounts }
+}
+
+/// Types one row; every cell problem is reported. `None` if any cell could not be typed.
+fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diags: &mut Diagnostics) -> Option<Project> {
+    let mut ok = true;
+    let cell = |f: Field| -> Option<(u32, &CellValue)> {
+        let col = h.col(f)?;
+        sheet.get(row, col).filter(|v| !as_text(v).is_empty()).map(|v| (col, v))
+    };
+    let at = |code: Code, col: u32| Diagnostic::at(code, &sheet.name, row, col);
+
+    // Required text.
+    let mut text = |f: Field, required: bool, ok: &mut bool| -> Option<String> {
+        match cell(f) {
+            Some((_, v)) => Some(as_text(v)),
+            None => {
+                if required && h.col(f).is_some() {
+                    diags.push(at(Code::Required, h.col(f).unwrap_or(0)).arg("column", f.title()).arg("condition", ""));
+                    *ok = false;
+                }
+                None
+            }
+        }
+    };
+    let name = text(Field::Name, true, &mut ok);
+    let investor = text(Field::Investor, true, &mut ok);
+    let industry_text = text(Field::Industry, true, &mut ok);
+    let id = text(Field::Id, false, &mut ok);
+    let origin = text(Field::Origin, false, &mut ok);
+    let note = text(Field::Note, false, &mut ok);
+
+    let mut choice = |f: Field, allowed: &str, parse: &dyn Fn(&str) -> Option<()>, ok: &mut bool| {
+        if let Some((col, v)) = cell(f) {
+            let t = as_text(v);
+            if !is_blank_marker(&t) && parse(&t).is_none() {
+                diags.push(at(Code::Choice, col).arg("column", f.title()).arg("allowed", allowed).value(t));
+                *ok = false;
+            }
+        }
+    };
+    choice(Field::Stage, "在谈、已签约、已开工、已投产", &|t| stage_from_text(t).map(|_| ()), &mut ok);
+    choice(Field::FundsSource, "市内、省内市外、省外境内、境外", &|t| funds_source_from_text(t).map(|_| ()), &mut ok);
+    choice(Field::Kind, "新建、增资扩产", &|t| kind_from_text(t).map(|_| ()), &mut ok);
+    choice(Field::Fortune500, "是、否", &|t| yes_no_from_text(t).map(|_| ()), &mut ok);
+    let stage_text = cell(Field::Stage).map(|(_, v)| as_text(v));
+    let stage = stage_text.as_deref().and_then(stage_from_text);
+    if stage_text.as_deref().is_none_or(is_blank_marker) {
+        if let Some(col) = h.col(Field::Stage) {
+            diags.push(at(Code::Required, col).arg("column", Field::Stage.title()).arg("condition", ""));
+        }
+        ok = false;
+    }
+    let funds_source = cell(Field::FundsSource).and_then(|(_, v)| funds_source_from_text(&as_text(v)));
+    let kind = cell(Field::Kind).and_then(|(_, v)| kind_from_text(&as_text(v)));
+    let fortune500 = cell(Field::Fortune500).and_then(|(_, v)| yes_no_from_text(&as_text(v)));
+
+    let mut date = |f: Field, ok: &mut bool| {
+        let (col, v) = cell(f)?;
+        match parse_date(v) {
+            Ok(d) => d,
+            Err(()) => {
+                diags.push(at(Code::Date, col).arg("column", f.title()).value(display(v)));
+                *ok = false;
+                None
+            }
+        }
+    };
+    let signed_on = date(Field::SignedOn, &mut ok);
+    let started_on = date(Field::StartedOn, &mut ok);
+
+    let mut amount = |f: Field, ok: &mut bool| -> Option<i64> {
+        let (col, v) = cell(f)?;
+        let column = &h.columns[&f];
+        let currency = f.currency().unwrap_or(Currency::Rmb);
+        match parse_amount(v, column.unit, currency) {
+            Ok(x) => x,
+            Err(_) => {
+                let unit = match currency {
+                    Currency::Rmb => "万元",
+                    Currency::Usd => "万美元",
+                };
+                let unit = if column.unit == MoneyUnit::Wan { unit.to_string() } else { column.title.clone() };
+                diags.push(at(Code::Number, col).arg("column", f.title()).arg("unit", unit).value(display(v)));
+                *ok = false;
+                None
+            }
+        }
+    };
+    let contract_amount = amount(Field::ContractAmount, &mut ok).map(Wan);
+    let contract_fdi = UsdWan(amount(Field::ContractFdi, &mut ok).unwrap_or(0));
+    let funds_month = Wan(amount(Field::FundsMonth, &mut ok).unwrap_or(0));
+    let funds_ytd = Wan(amount(Field::FundsYtd, &mut ok).unwrap_or(0));
+    let fdi_month = UsdWan(amount(Field::FdiMonth, &mut ok).unwrap_or(0));
+    let fdi_ytd = UsdWan(amount(Field::FdiYtd, &mut ok).unwrap_or(0));
+
+    if !ok {
+        return None;
+    }
+    let industry_text = industry_text?;
+    Some(Project {
+        row,
+        id,
+        name: name?,
+        investor: investor?,
+        origin,
+        funds_source,
+        industry: cfg.find_industry(&industry_text).map_or(industry_text, str::to_string),
+        kind,
+        stage: stage?,
+        signed_on,
+        contract_amount,
+        contract_fdi,
+        started_on,
+        funds_month,
+        funds_ytd,
+        fdi_month,
+        fdi_ytd,
+        fortune500,
+        note,
+    })
+}

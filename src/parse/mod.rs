@@ -1,0 +1,159 @@
+//! The parse stage: raw sheets in, a typed return out, with a diagnostic for everything
+//! that could not be read. Sheets are found by their content, so renamed, reordered and
+//! hidden sheets are all read; an instructions sheet (填报说明) is passed over.
+
+pub mod header;
+pub mod info;
+pub mod ledger;
+pub mod summary;
+pub mod value;
+pub mod vocab;
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::{CellRef, Period, ReportedIndicator, ReturnHeader};
+use crate::read::{RawSheet, RawWorkbook};
+use crate::text::normalize_label;
+
+pub use ledger::{Ledger, TotalRow};
+use value::{as_text, display, parse_period, PeriodProblem};
+use vocab::Label;
+
+/// A roster unit, as matched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// Everything read from one workbook.
+#[derive(Debug, Clone)]
+pub struct ParsedReturn {
+    pub header: ReturnHeader,
+    pub unit: Option<UnitRef>,
+    pub period: Option<Period>,
+    /// Where the period was read, for the period-mismatch diagnostic.
+    pub period_cell: Option<CellRef>,
+    pub ledger: Option<Ledger>,
+    pub summary: Option<Vec<ReportedIndicator>>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads a workbook as a county return.
+pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
+    let mut diags = Diagnostics::default();
+    let info = info::read_info(wb);
+    let mut header = ReturnHeader::default();
+    let text_of = |l: Label| info.get(&l).map(|f| as_text(&f.value)).filter(|t| !t.is_empty());
+    header.preparer = text_of(Label::Preparer);
+    header.phone = text_of(Label::Phone);
+    header.reviewer = text_of(Label::Reviewer);
+    header.filled_on = info.get(&Label::FilledOn).map(|f| display(&f.value));
+
+    let unit = resolve_unit(&info, cfg, &mut header, &mut diags);
+    let (period, period_cell) = resolve_period(&info, &mut diags);
+    header.period = period;
+
+    // The ledger: a sheet named for it, else the sheet whose header names most columns.
+    let candidates: Vec<&RawSheet> = wb.sheets.iter().filter(|s| !info::is_instructions_sheet(&s.name)).collect();
+    let named = candidates.iter().find(|s| {
+        let n = normalize_label(&s.name);
+        (n.contains("项目明细") || n.contains("项目清单") || n.contains("明细")) && header::ledger_score(s) >= 3
+    });
+    let ledger_sheet = named.copied().or_else(|| {
+        candidates.iter().map(|s| (header::ledger_score(s), *s)).filter(|(score, _)| *score >= 3).max_by_key(|(score, _)| *score).map(|(_, s)| s)
+    });
+    let ledger = match ledger_sheet {
+        Some(s) => ledger::read_ledger(s, cfg, &mut diags),
+        None => {
+            diags.push(Diagnostic::new(Code::LedgerMissing));
+            None
+        }
+    };
+
+    let summary_sheet = candidates
+        .iter()
+        .filter(|s| Some(s.name.as_str()) != ledger_sheet.map(|l| l.name.as_str()))
+        .find(|s| summary::is_summary_sheet(s));
+    let summary = match summary_sheet {
+        Some(s) => summary::read_summary(s, &mut diags),
+        None => {
+            if ledger.is_some() {
+                diags.push(Diagnostic::new(Code::SummaryAbsent));
+            }
+            None
+        }
+    };
+
+    ParsedReturn { header, unit, period, period_cell, ledger, summary, diagnostics: diags }
+}
+
+fn resolve_unit(info: &info::Info, cfg: &Config, header: &mut ReturnHeader, diags: &mut Diagnostics) -> Option<UnitRef> {
+    let code_written = info.get(&Label::Code).map(|f| as_text(&f.value)).filter(|t| !t.is_empty());
+    let Some(found) = info.get(&Label::Unit) else {
+        diags.push(Diagnostic::new(Code::UnitMissing));
+        return None;
+    };
+    let written = as_text(&found.value);
+    header.unit_name_written = Some(written.clone());
+    let at = |code| Diagnostic::at(code, &found.sheet, found.row, found.col);
+    let unit = cfg.find_unit(&written).or_else(|| unit_by_suffix(cfg, &written));
+    let Some(unit) = unit else {
+        let suggestion = code_written
+            .as_deref()
+            .and_then(|c| cfg.unit_by_code(c))
+            .map(|u| format!("（代码 {} 对应“{}”）", u.code(), u.name()))
+            .unwrap_or_default();
+        diags.push(at(Code::UnitUnknown).value(written).arg("suggestion", suggestion));
+        return None;
+    };
+    if let (Some(code), Some(f)) = (&code_written, info.get(&Label::Code)) {
+        if code != unit.code() {
+            diags.push(
+                Diagnostic::at(Code::UnitCodeMismatch, &f.sheet, f.row, f.col)
+                    .value(code.clone())
+                    .arg("unit", unit.name())
+                    .arg("expected", unit.code()),
+            );
+        }
+    }
+    header.unit_code = Some(unit.code().to_string());
+    Some(UnitRef { code: unit.code().to_string(), name: unit.name().to_string() })
+}
+
+/// `重庆市巴南区` names 巴南区 when exactly one roster name ends it.
+fn unit_by_suffix<'a>(cfg: &'a Config, written: &str) -> Option<&'a crate::config::Unit> {
+    let key = crate::text::normalize_key(written);
+    let mut hits = cfg.file.units.iter().filter(|u| {
+        std::iter::once(u.name()).chain(u.aliases.iter().map(String::as_str)).any(|n| {
+            let n = crate::text::normalize_key(n);
+            n.chars().count() >= 2 && key.ends_with(&n)
+        })
+    });
+    let first = hits.next()?;
+    hits.next().is_none().then_some(first)
+}
+
+fn resolve_period(info: &info::Info, diags: &mut Diagnostics) -> (Option<Period>, Option<CellRef>) {
+    let Some(found) = info.get(&Label::Period) else {
+        diags.push(Diagnostic::new(Code::PeriodMissing));
+        return (None, None);
+    };
+    let cell = CellRef { sheet: found.sheet.clone(), row: found.row, col: found.col };
+    let at = || Diagnostic::at(Code::PeriodInvalid, &found.sheet, found.row, found.col).value(display(&found.value));
+    match parse_period(&found.value) {
+        Ok(Some(p)) => (Some(p), Some(cell)),
+        Ok(None) => {
+            diags.push(Diagnostic::new(Code::PeriodMissing));
+            (None, None)
+        }
+        Err(PeriodProblem::Ambiguous) => {
+            diags.push(at().arg("reason", "（数字 2024.1 既可能是 1 月也可能是 10 月）"));
+            (None, Some(cell))
+        }
+        Err(PeriodProblem::Unreadable) => {
+            diags.push(at().arg("reason", ""));
+            (None, Some(cell))
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! Typing single cells: amounts, counts, dates, periods and choices as counties really
+//! write them (numbers as text, full-width digits, thousands separators, trailing units,
+//! dates as text or Excel serials), and nothing looser: text that is not clearly one of
+//! these is reported, never guessed.
+
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::model::Period;
+use crate::read::CellValue;
+use crate::text::{to_half_width, trim};
+
+/// A money unit a header or a cell may name, as a power of ten relative to the column's
+/// base unit (万元 or 万美元).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyUnit {
+    /// 元 / 美元
+    One,
+    /// 千元 / 千美元
+    Thousand,
+    /// 万元 / 万美元 (the base)
+    Wan,
+    /// 百万元 / 百万美元
+    Million,
+    /// 亿元 / 亿美元
+    Yi,
+}
+
+impl MoneyUnit {
+    /// Multiplier from this unit to 万.
+    fn to_wan(self) -> Decimal {
+        match self {
+            MoneyUnit::One => Decimal::new(1, 4),
+            MoneyUnit::Thousand => Decimal::new(1, 1),
+            MoneyUnit::Wan => Decimal::ONE,
+            MoneyUnit::Million => Decimal::from(100),
+            MoneyUnit::Yi => Decimal::from(10_000),
+        }
+    }
+}
+
+/// The currency a unit word names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Currency {
+    Rmb,
+    Usd,
+}
+
+/// A unit word's currency (none for counting words like 个) and magnitude.
+pub type UnitWord = (Option<Currency>, MoneyUnit);
+
+/// Recognises a unit word: `万元`, `亿元`, `元`, `万美元`, `美元`… Counting words (个, 次,
+/// 项) are recognised as `None` currency so they can be stripped from counts.
+pub fn unit_word(s: &str) -> Option<UnitWord> {
+    let s = s.trim();
+    let (cur, prefix) = if let Some(p) = s.strip_suffix("美元") {
+        (Some(Currency::Usd), p)
+    } else if let Some(p) = s.strip_suffix("人民币") {
+        (Some(Currency::Rmb), p.trim_end_matches('元'))
+    } else if let Some(p) = s.strip_suffix('元') {
+        (Some(Currency::Rmb), p)
+    } else if matches!(s, "个" | "次" | "项" | "批" | "批次" | "家" | "户") {
+        return Some((None, MoneyUnit::One));
+    } else {
+        return None;
+    };
+    let unit = match prefix {
+        "" => MoneyUnit::One,
+        "千" => MoneyUnit::Thousand,
+        "万" => MoneyUnit::Wan,
+        "百万" => MoneyUnit::Million,
+        "亿" => MoneyUnit::Yi,
+        _ => return None,
+    };
+    Some((cur, unit))
+}
+
+/// Words that mean "nothing here" in a numeric cell.
+pub fn is_blank_marker(s: &str) -> bool {
+    let t = trim(s);
+    t.is_empty() || matches!(t, "-" | "--" | "—" | "——" | "–" | "－" | "/" | "／" | "无" | "\\" | "—-")
+}
+
+/// Why a cell could not be read as the number its column wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberProblem {
+    /// Not a number at all (`约5000`, `待定`).
+    NotANumber,
+    /// A count with a fractional part.
+    NotWhole,
+    /// A unit of the wrong currency (美元 in a 万元 column).
+    WrongCurrency,
+}
+
+/// Reads an amount in hundredths of the column's base unit (万元 or 万美元).
+///
+/// `column_unit` is the unit the header declares (万 when it declares none); a unit
+/// written in the cell itself (`5000万元`, `0.5亿元`) takes precedence. Returns
+/// `Ok(None)` for blank cells and blank markers.
+pub fn parse_amount(v: &CellValue, column_unit: MoneyUnit, currency: Currency) -> Result<Option<i64>, NumberProblem> {
+    let (value, unit) = match v {
+        CellValue::Number(f) => (decimal_from_f64(*f).ok_or(NumberProblem::NotANumber)?, column_unit),
+        CellValue::Text(s) => {
+            if is_blank_marker(s) {
+                return Ok(None);
+            }
+            let (d, written) = decimal_from_text(s)?;
+            let unit = match written {
+                Some((Some(c), u)) if c == currency => u,
+                Some((Some(_), _)) => return Err(NumberProblem::WrongCurrency),
+                Some((None, _)) => return Err(NumberProblem::NotANumber),
+                None => column_unit,
+            };
+            (d, unit)
+        }
+        CellValue::Bool(_) | CellValue::DateTime(_) | CellValue::Error(_) => return Err(NumberProblem::NotANumber),
+    };
+    to_cents(value * unit.to_wan()).map(Some).ok_or(NumberProblem::NotANumber)
+}
+
+/// Reads a whole count (`3`, `３`, `3个`). Returns `Ok(None)` for blanks.
+pub fn parse_count(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
+    let d = match v {
+        CellValue::Number(f) => decimal_from_f64(*f).ok_or(NumberProblem::NotANumber)?,
+        CellValue::Text(s) => {
+            if is_blank_marker(s) {
+                return Ok(None);
+            }
+            match decimal_from_text(s)? {
+                (d, None | Some((None, _))) => d,
+                (_, Some((Some(_), _))) => return Err(NumberProblem::NotANumber),
+            }
+        }
+        _ => return Err(NumberProblem::NotANumber),
+    };
+    if !d.fract().is_zero() {
+        return Err(NumberProblem::NotWhole);
+    }
+    d.to_i64().map(Some).ok_or(NumberProblem::NotANumber)
+}
+
+/// Rounds to hundredths, half away from zero, as an integer.
+fn to_cents(d: Decimal) -> Option<i64> {
+    (d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) * Decimal::from(100)).to_i64()
+}
+
+/// The decimal a float cell shows: the shortest text that round-trips, so 0.145 stays
+/// 0.145 rather than becoming 0.14499999….
+pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    let s = format!("{f}");
+    Decimal::from_str(&s).ok().or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok())
+}
+
+/// Parses number text: optional sign, digits with optional thousands separators in
+/// groups of three, optional decimals, optional trailing unit word.
+fn decimal_from_text(s: &str) -> Result<(Decimal, Option<UnitWord>), NumberProblem> {
+    let half = to_half_width(s);
+    let t = trim(&half);
+    // Split off a trailing unit word.
+    let split = t.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '+' | '-' | ' '))).unwrap_or(t.len());
+    let (num, unit_text) = t.split_at(split);
+    let unit = if unit_text.is_empty() {
+        None
+    } else {
+        Some(unit_word(unit_text).ok_or(NumberProblem::NotANumber)?)
+    };
+    let num: String = num.chars().filter(|c| *c != ' ').collect();
+    let (sign, digits) = match num.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", num.strip_prefix('+').unwrap_or(&num)),
+    };
+    let (int_part, frac_part) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
+        if !ok {
+            return Err(NumberProblem::NotANumber);
+        }
+    }
+    let int_digits: String = int_part.chars().filter(|c| *c != ',').collect();
+    let frac_ok = frac_part.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    if int_digits.is_empty() && frac_part.is_none_or(str::is_empty)
+        || !int_digits.chars().all(|c| c.is_ascii_digit())
+        || !frac_ok
+    {
+        return Err(NumberProblem::NotANumber);
+    }
+    let text = match frac_part {
+        Some(f) => format!("{sign}{}.{f}", if int_digits.is_empty() { "0" } else { &int_digits }),
+        None => format!("{sign}{int_digits}"),
+    };
+    Decimal::from_str(&text).map(|d| (d, unit)).map_err(|_| NumberProblem::NotANumber)
+}
+
+/// Reads a date cell: a date-formatted cell, an Excel serial number, `20250615`, or text
+/// such as `2025-06-15`, `2025/6/15`, `2025.6.15`, `2025年6月15日`. Returns `Ok(None)` for
+/// blanks and `Err(())` for anything else.
+#[allow(clippy::result_unit_err)]
+pub fn parse_date(v: &CellValue) -> Result<Option<NaiveDate>, ()> {
+    match v {
+        CellValue::DateTime(dt) => Ok(Some(dt.date())),
+        CellValue::Number(f) => date_from_number(*f).map(Some).ok_or(()),
+        CellValue::Text(s) => {
+            if is_blank_marker(s) {
+                return Ok(None);
+            }
+            date_from_text(s).map(Some).ok_or(())
+        }
+        CellValue::Bool(_) | CellValue::Error(_) => Err(()),
+    }
+}
+
+/// An Excel serial (days since 1899-12-30 in the 1900 system, which is right for every
+/// date after February 1900) or an eight-digit yyyymmdd number.
+fn date_from_number(f: f64) -> Option<NaiveDate> {
+    if !f.is_finite() || f < 1.0 {
+        return None;
+    }
+    if (19_000_101.0..=21_001_231.0).contains(&f) && f.fract() == 0.0 {
+        return ymd_digits(&format!("{f}"));
+    }
+    if f >= 2_958_466.0 {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let d = base.checked_add_days(chrono::Days::new(f.floor() as u64))?;
+    plausible(d)
+}
+
+fn ymd_digits(s: &str) -> Option<NaiveDate> {
+    if s.len() != 8 || !s.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(s[..4].parse().ok()?, s[4..6].parse().ok()?, s[6..].parse().ok()?).and_then(plausible)
+}
+
+/// Dates before 1990 or after 2100 in a return are typing errors, not history.
+fn plausible(d: NaiveDate) -> Option<NaiveDate> {
+    (1990..=2100).contains(&d.year()).then_some(d)
+}
+
+/// Splits text into digit groups separated by date punctuation. Any other character
+/// makes the text not a date.
+fn digit_groups(s: &str, seps: &[char]) -> Option<Vec<String>> {
+    let mut groups = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            cur.push(c);
+        } else if seps.contains(&c) {
+            if !cur.is_empty() {
+                groups.push(std::mem::take(&mut cur));
+            }
+        } else {
+            return None;
+        }
+    }
+    if !cur.is_empty() {
+        groups.push(cur);
+    }
+    Some(groups)
+}
+
+fn date_from_text(s: &str) -> Option<NaiveDate> {
+    let half = to_half_width(s);
+    let mut t = trim(&half).to_string();
+    // An ISO date-time or a date followed by 00:00:00: keep the date part.
+    if let Some(pos) = t.find(['T', ' ']) {
+        let time = trim(&t[pos + 1..]);
+        if time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.') && time.contains(':') {
+            t.truncate(pos);
+        }
+    }
+    if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
+        return ymd_digits(&t);
+    }
+    let g = digit_groups(&t, &['-', '/', '.', '年', '月', '日', '号'])?;
+    if g.len() != 3 || g[0].len() != 4 || g[1].len() > 2 || g[2].len() > 2 {
+        return None;
+    }
+    // 年/月 must be in order if used at all.
+    if t.contains('年') && !(t.contains('月') && t.find('年') < t.find('月')) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(g[0].parse().ok()?, g[1].parse().ok()?, g[2].parse().ok()?).and_then(plausible)
+}
+
+/// Why a period could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodProblem {
+    /// Not a period at all.
+    Unreadable,
+    /// A number like 2024.1 that may be January or October.
+    Ambiguous,
+}
+
+/// Reads a report period: `2024年3月`, `2024-03`, `2024.3`, `2024/03`, `202403`,
+/// `2024年1-3月` (the last month), or a date cell in that month.
+pub fn parse_period(v: &CellValue) -> Result<Option<Period>, PeriodProblem> {
+    match v {
+        CellValue::DateTime(dt) => Ok(Period::new(dt.year(), dt.month())),
+        CellValue::Number(f) => {
+            let s = format!("{f}");
+            if let Some((y, m)) = s.split_once('.') {
+                if m == "1" {
+                    return Err(PeriodProblem::Ambiguous);
+                }
+                let p = Period::new(y.parse().map_err(|_| PeriodProblem::Unreadable)?, m.parse().map_err(|_| PeriodProblem::Unreadable)?);
+                return p.map(Some).ok_or(PeriodProblem::Unreadable);
+            }
+            period_from_text(&s).map(Some).ok_or(PeriodProblem::Unreadable)
+        }
+        CellValue::Text(s) if trim(s).is_empty() => Ok(None),
+        CellValue::Text(s) => period_from_text(s).map(Some).ok_or(PeriodProblem::Unreadable),
+        _ => Err(PeriodProblem::Unreadable),
+    }
+}
+
+/// Period text; see [`parse_period`].
+pub fn period_from_text(s: &str) -> Option<Period> {
+    let half = to_half_width(s);
+    let t = trim(&half);
+    if t.len() == 6 && t.chars().all(|c| c.is_ascii_digit()) {
+        return Period::new(t[..4].parse().ok()?, t[4..].parse().ok()?);
+    }
+    // 2024年1-3月, 2024年1—3月: the span ends in the report month.
+    let t = match (t.find('年'), t.rfind(['-', '—', '–', '~', '至'])) {
+        (Some(y), Some(dash)) if dash > y => format!("{}年{}", &t[..y], &t[dash + t[dash..].chars().next()?.len_utf8()..]),
+        _ => t.to_string(),
+    };
+    let t = t.trim_end_matches(['份']);
+    let g = digit_groups(t, &['-', '/', '.', '年', '月'])?;
+    if g.len() != 2 || g[0].len() != 4 || g[1].is_empty() || g[1].len() > 2 {
+        // A full date also names its month.
+        return date_from_text(t).and_then(|d| Period::new(d.year(), d.month()));
+    }
+    Period::new(g[0].parse().ok()?, g[1].parse().ok()?)
+}
+
+/// The text of a cell as the county sees it, for messages.
+pub fn display(v: &CellValue) -> String {
+    match v {
+        CellValue::Text(s) => s.clone(),
+        CellValue::Number(f) => decimal_from_f64(*f).map(|d| d.normalize().to_string()).unwrap_or_else(|| f.to_string()),
+        CellValue::DateTime(dt) => {
+            if dt.time() == chrono::NaiveTime::MIN {
+                dt.date().format("%Y-%m-%d").to_string()
+            } else {
+                dt.format("%Y-%m-%d %H:%M:%S").to_string()
+            }
+        }
+        CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        CellValue::Error(e) => e.clone(),
+    }
+}
+
+/// The text of a cell for matching words (choices, names): numbers as shown.
+pub fn as_text(v: &CellValue) -> String {
+    trim(&display(v)).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> CellValue {
+        CellValue::Text(s.into())
+    }
+    fn wan(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
+        parse_amount(v, MoneyUnit::Wan, Currency::Rmb)
+    }
+
+    #[test]
+    fn numbers_as_text_in_every_tolerated_form() {
+        assert_eq!(wan(&text("5,000")), Ok(Some(500_000)));
+        assert_eq!(wan(&text("５０００")), Ok(Some(500_000)));
+        assert_eq!(wan(&text(" 5000 ")), Ok(Some(500_000)));
+        assert_eq!(wan(&text("5000万元")), Ok(Some(500_000)));
+        assert_eq!(wan(&text("0.5亿元")), Ok(Some(500_000)));
+        assert_eq!(wan(&text("1,234.56")), Ok(Some(123_456)));
+        assert_eq!(wan(&text("５，０００．５")), Ok(Some(500_050)));
+        assert_eq!(wan(&CellValue::Number(31250.5)), Ok(Some(3_125_050)));
+    }
+
+    #[test]
+    fn blank_markers_are_blank() {
+        for s in ["", "-", "—", "/", "无", "  "] {
+            assert_eq!(wan(&text(s)), Ok(None), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn words_are_not_numbers() {
+        for s in ["约5000", "待定", "5000左右", "5,00", "1.2.3", "五千", "5000美元"] {
+            assert!(wan(&text(s)).is_err(), "{s:?}");
+        }
+        assert_eq!(wan(&text("5000美元")), Err(NumberProblem::WrongCurrency));
+    }
+
+    #[test]
+    fn header_units_convert_to_wan() {
+        assert_eq!(parse_amount(&CellValue::Number(2.5), MoneyUnit::Yi, Currency::Rmb), Ok(Some(2_500_000)));
+        assert_eq!(parse_amount(&CellValue::Number(1_234_567.0), MoneyUnit::One, Currency::Rmb), Ok(Some(12_346)));
+    }
+
+    #[test]
+    fn float_cells_keep_the_decimal_they_show() {
+        assert_eq!(wan(&CellValue::Number(0.145)), Ok(Some(15)));
+        assert_eq!(wan(&CellValue::Number(1.005)), Ok(Some(101)));
+    }
+
+    #[test]
+    fn counts_are_whole() {
+        assert_eq!(parse_count(&text("3个")), Ok(Some(3)));
+        assert_eq!(parse_count(&CellValue::Number(3.0)), Ok(Some(3)));
+        assert_eq!(parse_count(&CellValue::Number(3.5)), Err(NumberProblem::NotWhole));
+    }
+
+    #[test]
+    fn dates_in_every_tolerated_form() {
+        let d = NaiveDate::from_ymd_opt(2024, 3, 15);
+        for s in ["2024-03-15", "2024.3.15", "2024年3月15日", "2024/3/15", "20240315", "2024-03-15 00:00:00", "２０２４－０３－１５"] {
+            assert_eq!(parse_date(&text(s)), Ok(d), "{s:?}");
+        }
+        assert_eq!(parse_date(&CellValue::Number(45366.0)), Ok(d));
+        assert_eq!(parse_date(&text("2024-02-30")), Err(()));
+        assert_eq!(parse_date(&text("三月中旬")), Err(()));
+        assert_eq!(parse_date(&text("-")), Ok(None));
+    }
+
+    #[test]
+    fn periods_in_every_tolerated_form() {
+        let p = Period::new(2024, 3);
+        for s in ["2024年3月", "2024-03", "2024.3", "2024/03", "2024年03月", "202403", "2024年1-3月", "2024年1—3月"] {
+            assert_eq!(parse_period(&text(s)), Ok(p), "{s:?}");
+        }
+        assert_eq!(parse_period(&CellValue::Number(2024.03)), Ok(p));
+        assert_eq!(parse_period(&CellValue::Number(2024.1)), Err(PeriodProblem::Ambiguous));
+        assert_eq!(parse_period(&CellValue::Number(2024.11)), Ok(Period::new(2024, 11)));
+        assert_eq!(parse_period(&text("2024年13月")), Err(PeriodProblem::Unreadable));
+    }
+}

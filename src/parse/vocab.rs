@@ -1,0 +1,341 @@
+//! The words of return-format v1: column titles, labels, indicator names and choice
+//! values, each with the aliases the contract tolerates. All are compared in the
+//! normalised form of [`crate::text::normalize_label`] (simplified, half-width, no spaces).
+
+use crate::model::{FundsSource, Indicator, ProjectKind, Stage};
+use crate::parse::value::{unit_word, Currency, MoneyUnit, UnitWord};
+use crate::text::normalize_label;
+
+/// A column of 项目明细.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Seq,
+    Id,
+    Name,
+    Investor,
+    Origin,
+    FundsSource,
+    Industry,
+    Kind,
+    Stage,
+    SignedOn,
+    ContractAmount,
+    ContractFdi,
+    StartedOn,
+    FundsMonth,
+    FundsYtd,
+    FdiMonth,
+    FdiYtd,
+    Fortune500,
+    Note,
+}
+
+impl Field {
+    pub const ALL: [Field; 19] = [
+        Field::Seq,
+        Field::Id,
+        Field::Name,
+        Field::Investor,
+        Field::Origin,
+        Field::FundsSource,
+        Field::Industry,
+        Field::Kind,
+        Field::Stage,
+        Field::SignedOn,
+        Field::ContractAmount,
+        Field::ContractFdi,
+        Field::StartedOn,
+        Field::FundsMonth,
+        Field::FundsYtd,
+        Field::FdiMonth,
+        Field::FdiYtd,
+        Field::Fortune500,
+        Field::Note,
+    ];
+
+    /// Columns without which no return is accepted.
+    pub const REQUIRED: [Field; 6] =
+        [Field::Name, Field::Investor, Field::Industry, Field::Stage, Field::SignedOn, Field::ContractAmount];
+
+    /// The title the form prints.
+    pub fn title(self) -> &'static str {
+        match self {
+            Field::Seq => "序号",
+            Field::Id => "项目编号",
+            Field::Name => "项目名称",
+            Field::Investor => "投资方",
+            Field::Origin => "投资方来源地",
+            Field::FundsSource => "资金来源",
+            Field::Industry => "产业类别",
+            Field::Kind => "项目类型",
+            Field::Stage => "项目进展",
+            Field::SignedOn => "签约日期",
+            Field::ContractAmount => "合同投资额",
+            Field::ContractFdi => "其中：合同外资",
+            Field::StartedOn => "开工日期",
+            Field::FundsMonth => "本月到位资金",
+            Field::FundsYtd => "本年累计到位资金",
+            Field::FdiMonth => "本月实际使用外资",
+            Field::FdiYtd => "本年累计实际使用外资",
+            Field::Fortune500 => "是否世界500强",
+            Field::Note => "备注",
+        }
+    }
+
+    /// The currency of a money column.
+    pub fn currency(self) -> Option<Currency> {
+        match self {
+            Field::ContractAmount | Field::FundsMonth | Field::FundsYtd => Some(Currency::Rmb),
+            Field::ContractFdi | Field::FdiMonth | Field::FdiYtd => Some(Currency::Usd),
+            _ => None,
+        }
+    }
+
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Seq => &["序号", "序"],
+            Field::Id => &["项目编号", "项目代码", "项目id", "项目编码"],
+            Field::Name => &["项目名称", "项目名"],
+            Field::Investor => &["投资方", "投资主体", "签约企业", "投资企业", "投资方名称", "投资商"],
+            Field::Origin => &["投资方来源地", "来源地", "投资方所在地", "投资来源地"],
+            Field::FundsSource => &["资金来源", "资金来源地"],
+            Field::Industry => &["产业类别", "所属产业", "行业类别", "产业分类", "所属行业"],
+            Field::Kind => &["项目类型", "项目性质"],
+            Field::Stage => &["项目进展", "项目阶段", "进展情况", "项目状态"],
+            Field::SignedOn => &["签约日期", "签约时间"],
+            Field::ContractAmount => &["合同投资额", "总投资", "协议投资额", "合同金额", "项目总投资", "总投资额", "合同投资"],
+            Field::ContractFdi => &["合同外资", "合同外资额"],
+            Field::StartedOn => &["开工日期", "开工时间"],
+            Field::FundsMonth => &["本月到位资金", "到位资金本月", "本月实际到位资金", "实际到位资金本月"],
+            Field::FundsYtd => &[
+                "本年累计到位资金",
+                "到位资金本年累计",
+                "本年实际到位资金",
+                "实际到位资金本年累计",
+                "到位资金累计",
+                "累计到位资金",
+            ],
+            Field::FdiMonth => &["本月实际使用外资", "实际使用外资本月", "本月实际利用外资", "实际利用外资本月"],
+            Field::FdiYtd => &[
+                "本年累计实际使用外资",
+                "实际使用外资本年累计",
+                "实际使用外资累计",
+                "本年累计实际利用外资",
+                "实际利用外资本年累计",
+                "累计实际使用外资",
+            ],
+            Field::Fortune500 => &["是否世界500强", "世界500强", "是否500强"],
+            Field::Note => &["备注", "说明"],
+        }
+    }
+
+    /// The field a header text names, with the money unit the header declares (万 when
+    /// none). Handles `合同投资额（亿元）`, `其中：合同外资`, `1-6月累计` and line breaks.
+    pub fn from_header(text: &str) -> Option<(Field, MoneyUnit)> {
+        let (core, unit) = split_header_unit(&normalize_label(text));
+        let core = canonical_span_words(core.strip_prefix("其中:").unwrap_or(&core));
+        let field = Field::ALL.into_iter().find(|f| f.aliases().contains(&core.as_str()))?;
+        let unit = match (unit, field.currency()) {
+            (Some((Some(c), u)), Some(fc)) if c == fc => u,
+            (Some((Some(_), _)), Some(_)) => return None,
+            (_, _) => MoneyUnit::Wan,
+        };
+        Some((field, unit))
+    }
+}
+
+/// Splits a trailing unit off a normalised header: `合同投资额(亿元)` → (`合同投资额`,
+/// 亿元), also `合同投资额/万元` and `合同投资额万元`.
+pub fn split_header_unit(h: &str) -> (String, Option<UnitWord>) {
+    if let Some(open) = h.rfind('(') {
+        if h.ends_with(')') {
+            let inner = &h[open + 1..h.len() - 1];
+            let inner = inner.strip_prefix("单位:").unwrap_or(inner);
+            if let Some(u) = unit_word(inner) {
+                return (h[..open].to_string(), Some(u));
+            }
+        }
+    }
+    if let Some((core, unit)) = h.rsplit_once('/') {
+        if let Some(u) = unit_word(unit) {
+            return (core.to_string(), Some(u));
+        }
+    }
+    for suffix in ["万美元", "亿美元", "美元", "万元", "亿元"] {
+        if let Some(core) = h.strip_suffix(suffix) {
+            if !core.is_empty() && !core.ends_with("以上") {
+                return (core.to_string(), unit_word(suffix));
+            }
+        }
+    }
+    (h.to_string(), None)
+}
+
+/// Rewrites the period words of a header to one form: `当月` → `本月`, `1-6月累计` and
+/// `1—6月` → `本年累计`.
+pub fn canonical_span_words(h: &str) -> String {
+    let mut s = h.replace("当月", "本月").replace("本年度", "本年");
+    // 1-N月累计 / 1—N月 / 1至N月
+    if let Some(pos) = s.find('1') {
+        let rest = &s[pos + 1..];
+        if let Some(sep) = rest.chars().next().filter(|c| matches!(c, '-' | '—' | '–' | '~' | '至')) {
+            let after = &rest[sep.len_utf8()..];
+            let digits = after.chars().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 && after[digits..].starts_with('月') {
+                let tail = &after[digits + '月'.len_utf8()..];
+                let tail = tail.strip_prefix("累计").unwrap_or(tail);
+                s = format!("{}本年累计{}", &s[..pos], tail);
+            }
+        }
+    }
+    s
+}
+
+/// The 基本信息 labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Label {
+    Unit,
+    Code,
+    Period,
+    Preparer,
+    Phone,
+    Reviewer,
+    FilledOn,
+}
+
+impl Label {
+    pub const ALL: [Label; 7] =
+        [Label::Unit, Label::Code, Label::Period, Label::Preparer, Label::Phone, Label::Reviewer, Label::FilledOn];
+
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Label::Unit => &["填报单位", "单位名称", "报送单位", "填表单位"],
+            Label::Code => &["行政区划代码", "区划代码", "单位代码"],
+            Label::Period => &["报告期", "统计期", "报表期", "所属期", "报告期间"],
+            Label::Preparer => &["填报人", "填表人"],
+            Label::Phone => &["联系电话", "电话"],
+            Label::Reviewer => &["审核人"],
+            Label::FilledOn => &["填报日期", "填表日期"],
+        }
+    }
+
+    /// The label a normalised cell text is, ignoring a trailing colon.
+    pub fn from_text(normalised: &str) -> Option<Label> {
+        let t = normalised.trim_end_matches(':');
+        Label::ALL.into_iter().find(|l| l.aliases().contains(&t))
+    }
+}
+
+/// Indicator names of 主要指标 and their aliases.
+pub fn indicator_from_name(text: &str) -> Option<(Indicator, Option<UnitWord>)> {
+    let (core, unit) = split_header_unit(&normalize_label(text));
+    let core = core.strip_prefix("其中:").unwrap_or(&core);
+    let core = core.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '、');
+    let ind = Indicator::ALL.into_iter().find(|i| indicator_aliases(*i).contains(&core))?;
+    Some((ind, unit))
+}
+
+fn indicator_aliases(i: Indicator) -> &'static [&'static str] {
+    match i {
+        Indicator::SignedCount => &["新签约项目数", "签约项目个数", "新签项目数", "签约项目数", "新签约项目个数"],
+        Indicator::SignedAmount => &[
+            "新签约合同投资额",
+            "签约金额",
+            "合同投资额",
+            "协议引资额",
+            "签约引资额",
+            "新签约项目合同投资额",
+            "新签约金额",
+        ],
+        Indicator::BigCount => &["亿元以上项目数", "亿元以上项目个数", "亿元以上签约项目数"],
+        Indicator::BigAmount => &["亿元以上项目合同投资额", "亿元以上项目投资额", "亿元以上项目签约金额"],
+        Indicator::StartedCount => &["新开工项目数", "开工项目个数", "开工项目数", "新开工项目个数"],
+        Indicator::StartedInvestment => &["新开工项目计划总投资", "开工项目投资额", "新开工项目总投资"],
+        Indicator::FundsInPlace => &["实际到位资金", "到位资金", "资金到位额"],
+        Indicator::FundsOutOfProvince => &["省外境内到位资金", "省外资金", "省外到位资金"],
+        Indicator::FdiUsd => &["实际使用外资", "外商直接投资到资", "实际利用外资"],
+        Indicator::NegotiatingCount => &["在谈项目数", "在谈项目个数"],
+        Indicator::OutboundTrips => &["外出招商活动次数", "外出招商次数"],
+        Indicator::VisitorsReceived => &["接待客商批次", "接待客商批次数"],
+    }
+}
+
+/// 项目进展 words.
+pub fn stage_from_text(s: &str) -> Option<Stage> {
+    Some(match normalize_label(s).as_str() {
+        "在谈" | "洽谈" | "洽谈中" | "在洽谈" | "在谈中" => Stage::Negotiating,
+        "已签约" | "签约" | "已签" | "签约未开工" => Stage::Signed,
+        "已开工" | "开工" | "在建" | "已开工在建" => Stage::Started,
+        "已投产" | "投产" | "建成投产" | "已建成投产" => Stage::InProduction,
+        _ => return None,
+    })
+}
+
+/// 资金来源 words.
+pub fn funds_source_from_text(s: &str) -> Option<FundsSource> {
+    Some(match normalize_label(s).as_str() {
+        "市内" | "本市" => FundsSource::WithinCity,
+        "省内市外" | "省内" => FundsSource::WithinProvince,
+        "省外境内" | "省外" | "国内省外" => FundsSource::OutOfProvince,
+        "境外" | "国外" | "港澳台" | "境外(含港澳台)" => FundsSource::Abroad,
+        _ => return None,
+    })
+}
+
+/// 项目类型 words.
+pub fn kind_from_text(s: &str) -> Option<ProjectKind> {
+    Some(match normalize_label(s).as_str() {
+        "新建" | "新建项目" => ProjectKind::New,
+        "增资扩产" | "增资" | "扩产" | "增资扩建" | "扩建" => ProjectKind::Expansion,
+        _ => return None,
+    })
+}
+
+/// 是 / 否.
+pub fn yes_no_from_text(s: &str) -> Option<bool> {
+    match normalize_label(s).as_str() {
+        "是" | "y" | "yes" | "√" => Some(true),
+        "否" | "n" | "no" | "×" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a cell text marks a totals row (合计, 总 计, 小计…).
+pub fn is_total_marker(s: &str) -> bool {
+    let t = normalize_label(s);
+    let t = t.split('(').next().unwrap_or_default().trim_end_matches(':');
+    matches!(t, "合计" | "总计" | "小计" | "合计数" | "总合计" | "全部合计" | "本页合计")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_with_units_aliases_and_traditional_characters() {
+        assert_eq!(Field::from_header("合同投资额（亿元）"), Some((Field::ContractAmount, MoneyUnit::Yi)));
+        assert_eq!(Field::from_header("協議投資額(元)"), Some((Field::ContractAmount, MoneyUnit::One)));
+        assert_eq!(Field::from_header("簽約\n日期"), Some((Field::SignedOn, MoneyUnit::Wan)));
+        assert_eq!(Field::from_header("其中：合同外资（万美元）"), Some((Field::ContractFdi, MoneyUnit::Wan)));
+        assert_eq!(Field::from_header("到位资金1-6月累计"), Some((Field::FundsYtd, MoneyUnit::Wan)));
+        assert_eq!(Field::from_header("到位资金当月"), Some((Field::FundsMonth, MoneyUnit::Wan)));
+        assert_eq!(Field::from_header("项目 名称"), Some((Field::Name, MoneyUnit::Wan)));
+        assert_eq!(Field::from_header("合同投资额(万美元)"), None);
+        assert_eq!(Field::from_header("联系人"), None);
+    }
+
+    #[test]
+    fn indicator_names_with_units() {
+        assert_eq!(indicator_from_name("实际到位资金（亿元）").map(|x| x.0), Some(Indicator::FundsInPlace));
+        assert_eq!(indicator_from_name("其中：亿元以上项目数").map(|x| x.0), Some(Indicator::BigCount));
+        assert_eq!(indicator_from_name("1.新签约项目数").map(|x| x.0), Some(Indicator::SignedCount));
+    }
+
+    #[test]
+    fn total_markers() {
+        assert!(is_total_marker("合  计"));
+        assert!(is_total_marker("總計"));
+        assert!(is_total_marker("合计（万元）"));
+        assert!(!is_total_marker("合计划项目"));
+    }
+}

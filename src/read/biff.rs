@@ -1,0 +1,593 @@
+//! A walk over the BIFF records of an .xls Workbook stream that counts what calamine will
+//! build from them, without building it.
+//!
+//! calamine's .xls reader collects every value record of a sheet and then allocates the
+//! bounding box of their addresses (`Range::from_sparse`), twice (values and formulas):
+//! one NUMBER at row 65 535, column 255 next to one at A1 costs 16.7 million cells of 32
+//! bytes each, and a DIMENSIONS record is trusted for `Vec::reserve`. It also copies the
+//! shared string of every LABELSST cell, and turns every formula into text. [`scan`]
+//! replays the record loop (same CONTINUE folding, same substream rules) and checks each
+//! of these against [`Limits`] first; it also notes where each formula's token length
+//! sits, so the caller can blank the formulas calamine would otherwise expand.
+
+use super::guard::too_large;
+use super::ReadError;
+use crate::config::Limits;
+
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const CONTINUE: u16 = 0x003C;
+const FILEPASS: u16 = 0x002F;
+const BOUNDSHEET: u16 = 0x0085;
+const SST: u16 = 0x00FC;
+const DIMENSIONS: u16 = 0x0200;
+const NUMBER: u16 = 0x0203;
+const LABEL: u16 = 0x0204;
+const RSTRING: u16 = 0x00D6;
+const BOOLERR: u16 = 0x0205;
+const STRING: u16 = 0x0207;
+const RK: u16 = 0x027E;
+const LABELSST: u16 = 0x00FD;
+const MULRK: u16 = 0x00BD;
+const FORMULA: u16 = 0x0006;
+const MERGECELLS: u16 = 0x00E5;
+
+/// UTF-8 bytes one stored character may become (a UTF-16 unit, or a byte of a legacy
+/// code page decoded as calamine decodes it).
+const BYTES_PER_CHAR: u64 = 6;
+
+/// One record, with the CONTINUE records after it, as calamine's `RecordIter` yields it.
+pub(crate) struct Record<'a> {
+    pub(crate) typ: u16,
+    /// Offset of `data` in the stream.
+    pub(crate) offset: usize,
+    pub(crate) data: &'a [u8],
+    pub(crate) cont: Vec<&'a [u8]>,
+}
+
+/// calamine's record iterator: a record shorter than its length field is an error.
+pub(crate) struct Records<'a> {
+    stream: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Records<'a> {
+    pub(crate) fn new(stream: &'a [u8], at: usize) -> Self {
+        Records { stream, at }
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn cut() -> ReadError {
+    ReadError::Truncated("工作簿数据流中的记录被截断".into())
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Record<'a>, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.stream.get(self.at..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let (Some(typ), Some(len)) = (u16_at(rest, 0), u16_at(rest, 2)) else {
+            self.at = self.stream.len();
+            return Some(Err(cut()));
+        };
+        let len = usize::from(len);
+        let Some(data) = rest.get(4..4 + len) else {
+            self.at = self.stream.len();
+            return Some(Err(cut()));
+        };
+        let offset = self.at + 4;
+        self.at += 4 + len;
+        let mut cont = Vec::new();
+        // calamine folds CONTINUE records only while more than 4 bytes remain.
+        while self.stream.len() - self.at > 4 && u16_at(self.stream, self.at) == Some(CONTINUE) {
+            let clen = usize::from(u16_at(self.stream, self.at + 2).unwrap_or(0));
+            let Some(c) = self.stream.get(self.at + 4..self.at + 4 + clen) else {
+                self.at = self.stream.len();
+                return Some(Err(cut()));
+            };
+            cont.push(c);
+            self.at += 4 + clen;
+        }
+        Some(Ok(Record {
+            typ,
+            offset,
+            data,
+            cont,
+        }))
+    }
+}
+
+/// What the pre-scan found that the caller acts on.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Stream offsets of the two-byte token length (`cce`) of every FORMULA record.
+    pub(crate) formula_lengths: Vec<usize>,
+}
+
+/// A worksheet's place in the stream.
+struct BoundSheet {
+    name: String,
+    pos: usize,
+}
+
+/// Checks an .xls Workbook stream against `limits`, as calamine will read it.
+pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
+    let mut biff8 = true;
+    let mut sheets: Vec<BoundSheet> = Vec::new();
+    let mut strings: Vec<u32> = Vec::new();
+    for record in Records::new(stream, 0) {
+        let r = record?;
+        match r.typ {
+            // Any FILEPASS: RC4 and CryptoAPI encrypt, XOR obfuscates; none can be read.
+            FILEPASS => return Err(ReadError::Encrypted),
+            BOF => {
+                let version = u16_at(r.data, 0).ok_or_else(cut)?;
+                let dt = u16_at(r.data, 2).unwrap_or(0);
+                biff8 = match version {
+                    0x0600 => true,
+                    0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500 => false,
+                    0 => dt != 0x1000,
+                    _ => true,
+                };
+            }
+            BOUNDSHEET => {
+                if sheets.len() as u64 >= limits.max_sheets {
+                    return Err(too_large(
+                        "工作表数",
+                        sheets.len() as u64 + 1,
+                        limits.max_sheets,
+                    ));
+                }
+                let pos = u32_at(r.data, 0).ok_or_else(cut)? as usize;
+                sheets.push(BoundSheet {
+                    name: sheet_name(r.data, biff8),
+                    pos,
+                });
+            }
+            SST => strings = shared_string_lengths(&r, limits)?,
+            EOF => break,
+            _ => {}
+        }
+    }
+
+    let mut plan = Plan::default();
+    let mut workbook_cells = 0u64;
+    let mut text: u64 = strings.iter().map(|&n| u64::from(n) * BYTES_PER_CHAR).sum();
+    for sheet in &sheets {
+        if sheet.pos > stream.len() {
+            return Err(ReadError::Truncated(format!(
+                "工作表“{}”的位置超出工作簿数据流",
+                sheet.name
+            )));
+        }
+        let s = scan_sheet(stream, sheet, &strings, limits, &mut plan)?;
+        workbook_cells = workbook_cells.saturating_add(s.area);
+        text = text.saturating_add(s.text);
+    }
+    if workbook_cells > limits.max_cells_per_sheet {
+        return Err(too_large(
+            "整个工作簿的使用区域合计（单元格）",
+            workbook_cells,
+            limits.max_cells_per_sheet,
+        ));
+    }
+    if text > limits.max_decompressed_bytes {
+        return Err(too_large(
+            "读取后的文字总量（字节，含共享字符串的每次引用）",
+            text,
+            limits.max_decompressed_bytes,
+        ));
+    }
+    Ok(plan)
+}
+
+/// A BoundSheet record's name, for messages only (lossy for legacy code pages).
+fn sheet_name(data: &[u8], biff8: bool) -> String {
+    let cch = usize::from(data.get(6).copied().unwrap_or(0));
+    let name = if biff8 {
+        let wide = data.get(7).is_some_and(|f| f & 1 != 0);
+        let chars = data.get(8..).unwrap_or(&[]);
+        if wide {
+            let units: Vec<u16> = chars
+                .chunks_exact(2)
+                .take(cch)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            chars.iter().take(cch).map(|&b| char::from(b)).collect()
+        }
+    } else {
+        String::from_utf8_lossy(data.get(7..7 + cch).unwrap_or(&[])).into_owned()
+    };
+    name.replace('\0', "")
+}
+
+/// Replays calamine's `parse_sst` to learn how many strings it will hold and how long
+/// each is (in characters), refusing more than `max_strings`.
+fn shared_string_lengths(r: &Record<'_>, limits: &Limits) -> Result<Vec<u32>, ReadError> {
+    let bad = || ReadError::Truncated("共享字符串表（SST）损坏".into());
+    let mut data = r.data.get(8..).ok_or_else(bad)?;
+    let mut cont = r.cont.iter();
+    let mut lengths = Vec::new();
+    loop {
+        if data.is_empty() {
+            match cont.next() {
+                Some(c) => data = c,
+                None => break,
+            }
+            if data.is_empty() {
+                // calamine reads an empty string here.
+                push_string(&mut lengths, 0, limits)?;
+                continue;
+            }
+        }
+        if data.len() < 3 {
+            return Err(bad());
+        }
+        let cch = usize::from(u16_at(data, 0).ok_or_else(bad)?);
+        let flags = data[2];
+        data = &data[3..];
+        let mut high = flags & 1 != 0;
+        let mut runs = 0usize;
+        let mut ext = 0usize;
+        if flags & 0x8 != 0 {
+            runs = usize::from(u16_at(data, 0).ok_or_else(bad)?);
+            data = &data[2..];
+        }
+        if flags & 0x4 != 0 {
+            // calamine reads an i32 and casts it, so a negative size skips everything.
+            ext = u32_at(data, 0).ok_or_else(bad)? as i32 as usize;
+            data = &data[4..];
+        }
+        let mut left = cch;
+        while left > 0 {
+            let (chars, bytes) = if high {
+                let n = (data.len() / 2).min(left);
+                (n, 2 * n)
+            } else {
+                let n = data.len().min(left);
+                (n, n)
+            };
+            data = &data[bytes..];
+            left -= chars;
+            if left > 0 {
+                let next = cont.next().ok_or_else(bad)?;
+                let (&flag, rest) = next.split_first().ok_or_else(bad)?;
+                high = flag & 1 != 0;
+                data = rest;
+            }
+        }
+        let mut skip = runs.saturating_mul(4).saturating_add(ext);
+        while skip > 0 {
+            if data.is_empty() {
+                data = cont.next().ok_or_else(bad)?;
+                continue;
+            }
+            let n = skip.min(data.len());
+            data = &data[n..];
+            skip -= n;
+        }
+        push_string(&mut lengths, cch, limits)?;
+    }
+    Ok(lengths)
+}
+
+fn push_string(lengths: &mut Vec<u32>, cch: usize, limits: &Limits) -> Result<(), ReadError> {
+    if lengths.len() as u64 >= limits.max_strings {
+        return Err(too_large(
+            "共享字符串数",
+            lengths.len() as u64 + 1,
+            limits.max_strings,
+        ));
+    }
+    lengths.push(cch as u32);
+    Ok(())
+}
+
+/// What one sheet costs.
+struct SheetCost {
+    /// Cells of the bounding box calamine allocates.
+    area: u64,
+    text: u64,
+}
+
+/// Replays calamine's per-sheet record loop from the sheet's BOF.
+fn scan_sheet(
+    stream: &[u8],
+    sheet: &BoundSheet,
+    strings: &[u32],
+    limits: &Limits,
+    plan: &mut Plan,
+) -> Result<SheetCost, ReadError> {
+    let name = &sheet.name;
+    let limit = limits.max_cells_per_sheet;
+    let (mut depth, mut seen_bof) = (0usize, false);
+    let (mut cells, mut merges, mut text) = (0u64, 0u64, 0u64);
+    let mut rows: Option<(u64, u64)> = None;
+    let mut cols: Option<(u64, u64)> = None;
+    let area = |rows: Option<(u64, u64)>, cols: Option<(u64, u64)>| match (rows, cols) {
+        (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
+        _ => 0,
+    };
+    for record in Records::new(stream, sheet.pos) {
+        let r = record?;
+        if depth > 0 {
+            match r.typ {
+                BOF => depth += 1,
+                EOF => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let d = r.data;
+        let mut at: Vec<(u64, u64)> = Vec::new();
+        match r.typ {
+            BOF => {
+                if seen_bof {
+                    depth += 1;
+                } else {
+                    seen_bof = true;
+                }
+            }
+            EOF => break,
+            DIMENSIONS => {
+                let reserve = dimensions_reserve(d)
+                    .ok_or_else(|| ReadError::Truncated(format!("工作表“{name}”的尺寸记录损坏")))?;
+                if reserve > limit {
+                    return Err(too_large(
+                        format!("工作表“{name}”声明的尺寸（DIMENSIONS，行×列）"),
+                        reserve,
+                        limit,
+                    ));
+                }
+            }
+            NUMBER | BOOLERR | RK | FORMULA | LABEL | RSTRING | LABELSST => {
+                if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
+                    at.push((u64::from(row), u64::from(col)));
+                }
+                text = text.saturating_add(match r.typ {
+                    LABEL | RSTRING => d.len() as u64 * BYTES_PER_CHAR,
+                    LABELSST => u32_at(d, 6)
+                        .and_then(|i| strings.get(i as usize))
+                        .map_or(0, |&n| u64::from(n) * BYTES_PER_CHAR),
+                    _ => 0,
+                });
+                if r.typ == FORMULA && d.len() >= 22 {
+                    plan.formula_lengths.push(r.offset + 20);
+                }
+            }
+            STRING => text = text.saturating_add(d.len() as u64 * BYTES_PER_CHAR),
+            MULRK => {
+                if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
+                    let n = (d.len().saturating_sub(6) / 6) as u64;
+                    if n > 0 {
+                        at.push((u64::from(row), u64::from(first)));
+                        if n > 1 {
+                            at.push((u64::from(row), u64::from(first) + n - 1));
+                        }
+                        // The cells between the two ends count, but do not widen the box.
+                        cells = cells.saturating_add(n - at.len() as u64);
+                    }
+                }
+            }
+            MERGECELLS => {
+                merges += u64::from(u16_at(d, 0).unwrap_or(0));
+                if merges > limit {
+                    return Err(too_large(
+                        format!("工作表“{name}”的合并单元格数"),
+                        merges,
+                        limit,
+                    ));
+                }
+            }
+            _ => {}
+        }
+        for (row, col) in at {
+            cells += 1;
+            rows = Some(rows.map_or((row, row), |(a, b)| (a.min(row), b.max(row))));
+            cols = Some(cols.map_or((col, col), |(a, b)| (a.min(col), b.max(col))));
+        }
+        // Cells pushed at one address twice still cost memory before the box is built.
+        if cells > limit {
+            return Err(too_large(
+                format!("工作表“{name}”的单元格记录数"),
+                cells,
+                limit,
+            ));
+        }
+        if area(rows, cols) > limit {
+            return Err(too_large(
+                format!("工作表“{name}”的使用区域（行×列）"),
+                area(rows, cols),
+                limit,
+            ));
+        }
+    }
+    Ok(SheetCost {
+        area: area(rows, cols),
+        text,
+    })
+}
+
+/// The capacity calamine reserves for a DIMENSIONS record, with its u32 arithmetic
+/// (wrapping, as in a release build); `None` for a length calamine refuses.
+fn dimensions_reserve(d: &[u8]) -> Option<u64> {
+    let (rf, rl, mut cf, cl) = match d.len() {
+        10 => (
+            u32::from(u16_at(d, 0)?),
+            u32::from(u16_at(d, 2)?),
+            u32::from(u16_at(d, 4)?),
+            u32::from(u16_at(d, 6)?),
+        ),
+        14 | 16 => (
+            u32_at(d, 0)?,
+            u32_at(d, 4)?,
+            u32::from(u16_at(d, 8)?),
+            u32::from(u16_at(d, 10)?),
+        ),
+        _ => return None,
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    let (start, end) = if rl >= 1 && cl >= 1 {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    let rows = u64::from(end.0.wrapping_sub(start.0).wrapping_add(1));
+    let cols = u64::from(end.1.wrapping_sub(start.1).wrapping_add(1));
+    Some(rows.saturating_mul(cols))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A BIFF record.
+    pub(crate) fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut v = typ.to_le_bytes().to_vec();
+        v.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        v.extend_from_slice(data);
+        v
+    }
+
+    pub(crate) fn number(row: u16, col: u16, value: f64) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&value.to_le_bytes());
+        rec(NUMBER, &d)
+    }
+
+    /// A minimal BIFF8 Workbook stream: globals with one BoundSheet, then the sheet.
+    pub(crate) fn workbook(globals_extra: &[u8], sheet_records: &[u8]) -> Vec<u8> {
+        let bof = |dt: u16| {
+            rec(
+                BOF,
+                &[&0x0600u16.to_le_bytes()[..], &dt.to_le_bytes(), &[0; 12]].concat(),
+            )
+        };
+        let boundsheet = |pos: u32| {
+            let mut d = pos.to_le_bytes().to_vec();
+            d.extend_from_slice(&[0, 0, 1, 0, b'S']);
+            rec(BOUNDSHEET, &d)
+        };
+        let head_len =
+            bof(5).len() + globals_extra.len() + boundsheet(0).len() + rec(EOF, &[]).len();
+        let mut s = bof(5);
+        s.extend_from_slice(globals_extra);
+        s.extend(boundsheet(head_len as u32));
+        s.extend(rec(EOF, &[]));
+        s.extend(bof(0x10));
+        s.extend_from_slice(sheet_records);
+        s.extend(rec(EOF, &[]));
+        s
+    }
+
+    #[test]
+    fn a_far_away_number_makes_a_huge_area() {
+        let stream = workbook(&[], &[number(0, 0, 1.0), number(65535, 255, 2.0)].concat());
+        let r = scan(&stream, &Limits::default());
+        assert!(
+            matches!(
+                r,
+                Err(ReadError::TooLarge {
+                    found: 16_777_216,
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_declared_dimension_is_checked() {
+        let mut d = 0u32.to_le_bytes().to_vec();
+        d.extend_from_slice(&4_000_000u32.to_le_bytes());
+        d.extend_from_slice(&[0, 0, 200, 0, 0, 0]);
+        let stream = workbook(&[], &rec(DIMENSIONS, &d));
+        assert!(matches!(
+            scan(&stream, &Limits::default()),
+            Err(ReadError::TooLarge { .. })
+        ));
+        // rwMic after rwMac: calamine's u32 subtraction wraps.
+        let mut d = 10u32.to_le_bytes().to_vec();
+        d.extend_from_slice(&5u32.to_le_bytes());
+        d.extend_from_slice(&[0, 0, 1, 0, 0, 0]);
+        assert_eq!(dimensions_reserve(&d), Some(u64::from(u32::MAX - 4)));
+    }
+
+    #[test]
+    fn filepass_means_encrypted() {
+        let stream = workbook(&rec(FILEPASS, &[1, 0, 1, 0]), &[]);
+        assert_eq!(
+            scan(&stream, &Limits::default()).err(),
+            Some(ReadError::Encrypted)
+        );
+    }
+
+    #[test]
+    fn truncated_records_are_damage() {
+        let mut stream = workbook(&[], &number(1, 1, 1.0));
+        stream.truncate(stream.len() - 9);
+        assert!(matches!(
+            scan(&stream, &Limits::default()),
+            Err(ReadError::Truncated(_))
+        ));
+    }
+
+    #[test]
+    fn shared_strings_are_counted_across_continue_records() {
+        // Two strings; the second ("abcdef", compressed) is split by a CONTINUE whose
+        // first byte repeats the high-byte flag.
+        let mut sst = vec![0u8; 8];
+        sst.extend_from_slice(&[2, 0, 0, b'h', b'i']);
+        sst.extend_from_slice(&[6, 0, 0, b'a', b'b', b'c']);
+        let stream = workbook(
+            &[rec(SST, &sst), rec(CONTINUE, &[0, b'd', b'e', b'f'])].concat(),
+            &[],
+        );
+        let strings = shared_string_lengths(
+            &Records::new(&stream, 20)
+                .find(|r| r.as_ref().is_ok_and(|r| r.typ == SST))
+                .and_then(Result::ok)
+                .expect("sst record"),
+            &Limits::default(),
+        );
+        assert_eq!(strings.ok(), Some(vec![2, 6]));
+        let few = Limits {
+            max_strings: 1,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            scan(&stream, &few),
+            Err(ReadError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn formulas_are_located_for_blanking() {
+        let mut f = vec![0u8; 20];
+        f[0] = 3; // row 3
+        f.extend_from_slice(&3u16.to_le_bytes());
+        f.extend_from_slice(&[0x1E, 1, 0]);
+        let stream = workbook(&[], &rec(FORMULA, &f));
+        let plan = scan(&stream, &Limits::default()).expect("scan");
+        assert_eq!(plan.formula_lengths.len(), 1);
+        let at = plan.formula_lengths[0];
+        assert_eq!(&stream[at..at + 2], &3u16.to_le_bytes());
+    }
+}

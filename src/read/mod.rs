@@ -1,0 +1,96 @@
+//! The read stage: the bytes of a file in, sparse sheets out, or the specific reason why
+//! not.
+//!
+//! Whatever a county sends is first recognised by its leading bytes (`sniff`): a web page,
+//! a CSV, a PDF, a picture, a Word file or an encrypted workbook each gets its own
+//! [`ReadError`], so the message can say what the file is and what to do. Workbooks are
+//! then checked against the budgets of [`Limits`] by streaming pre-scans (`zipscan`,
+//! `xlsx`, `ods`, `cfbview`, `biff`) that count what calamine would build without
+//! building it, because calamine trusts declared sizes and bounding boxes (its issues 684
+//! and 693) and a crafted file of a few KB can otherwise ask for gigabytes. A refused
+//! allocation aborts the whole process, which no `catch_unwind` can stop; a pre-scan
+//! turns it into an error for that one file. Only then does calamine read the cells, and
+//! any panic inside it becomes [`ReadError::Internal`].
+
+mod biff;
+mod cfbview;
+mod convert;
+mod guard;
+mod ods;
+mod raw;
+mod sniff;
+mod xls;
+mod xlsx;
+mod xml;
+mod zipscan;
+
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::path::Path;
+
+pub use raw::*;
+
+use crate::config::Limits;
+use guard::{fenced, too_large};
+use sniff::Sniffed;
+
+/// Reads the workbook at `path`.
+///
+/// I/O problems (missing file, a folder, no permission) are [`ReadError::Io`] with a short
+/// Chinese detail; a file over `limits.max_file_bytes` is [`ReadError::TooLarge`] before
+/// its content is read. Everything else is as [`read_bytes`].
+pub fn read_path(path: &Path, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(io_detail(e.kind()).to_string());
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Io(
+            io_detail(ErrorKind::IsADirectory).to_string(),
+        ));
+    }
+    if meta.len() > limits.max_file_bytes {
+        return Err(too_large(FILE_SIZE, meta.len(), limits.max_file_bytes));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow between the size check and the read; read one byte past the limit
+    // to notice without reading it all.
+    File::open(path)
+        .and_then(|f| {
+            f.take(limits.max_file_bytes.saturating_add(1))
+                .read_to_end(&mut bytes)
+        })
+        .map_err(io)?;
+    read_bytes(&bytes, limits)
+}
+
+/// Reads a workbook from its bytes: sniffs the container, checks the budgets of `limits`,
+/// then reads every worksheet's non-empty cells.
+///
+/// Sheets come in workbook order, chart sheets left out; `visible` is false for hidden
+/// and very hidden sheets. Cells are sorted by (row, col), empty cells and empty strings
+/// left out. Dates are [`CellValue::DateTime`] where the file marks them as dates.
+pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(
+            FILE_SIZE,
+            bytes.len() as u64,
+            limits.max_file_bytes,
+        ));
+    }
+    fenced("read", || match sniff::sniff(bytes) {
+        Sniffed::Zip => zipscan::read_zip(bytes, limits),
+        Sniffed::Ole => xls::read_ole(bytes, limits),
+        Sniffed::Rejected(e) => Err(e),
+    })
+}
+
+/// The budget name of the file size, as the batch reports it too.
+const FILE_SIZE: &str = "文件大小（字节）";
+
+fn io_detail(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NotFound => "文件不存在",
+        ErrorKind::PermissionDenied => "没有读取权限",
+        ErrorKind::IsADirectory => "这是文件夹，不是文件",
+        _ => "读取出错",
+    }
+}

@@ -1,0 +1,151 @@
+//! OLE compound files: .xls (BIFF5/BIFF8) read with calamine after a pre-scan, and the
+//! other things that share the OLE signature told apart (an encrypted .xlsx, a Word .doc,
+//! a PowerPoint file).
+//!
+//! The order matters. The cfb crate, which validates chains strictly, lists the streams
+//! to say what the file is. [`cfbview`](super::cfbview) then replays calamine's own,
+//! unguarded, walk of the compound file, and [`biff`](super::biff) counts what calamine
+//! will build from the Workbook stream. Last, every FORMULA record's token length is set
+//! to zero in a private copy of the bytes before calamine parses it: tongbao reads the
+//! cached values only, and calamine's formula-to-text decoder costs memory and time that a
+//! crafted token list can inflate without bound (a 4-byte `PtgAttrSpace` inserts 255
+//! spaces at the front of the text, a 5-byte `PtgName` copies a 255-character name).
+
+use std::io::Cursor;
+
+use calamine::{Reader, SheetType, SheetVisible, Xls, XlsError};
+
+use super::convert::from_data;
+use super::guard::fenced;
+use super::xlsx::sort_cells;
+use super::{biff, cfbview, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
+use crate::config::Limits;
+
+/// What an OLE compound file holds.
+enum Kind {
+    Workbook,
+    Not(ReadError),
+}
+
+/// Reads an OLE compound file that should be an .xls.
+pub(crate) fn read_ole(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    match fenced("cfb", || classify(bytes)) {
+        Ok(Kind::Workbook) => {}
+        Ok(Kind::Not(e)) => return Err(e),
+        // The cfb crate is stricter than calamine; when only calamine's reading of the
+        // file holds together, that is what the pre-scan below checks anyway.
+        Err(e @ (ReadError::Truncated(_) | ReadError::Internal(_))) => {
+            if cfbview::workbook_stream(bytes).is_err() {
+                return Err(e);
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    let stream = fenced("xls pre-scan", || cfbview::workbook_stream(bytes))?;
+    let plan = fenced("xls pre-scan", || biff::scan(&stream.data, limits))?;
+    let blanked = blank_formulas(bytes, &stream, &plan);
+    drop(stream);
+    load(&blanked)
+}
+
+/// Names the content of a compound file from its root streams.
+fn classify(bytes: &[u8]) -> Result<Kind, ReadError> {
+    let file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| ReadError::Truncated(format!("复合文档结构损坏：{e}")))?;
+    let names: Vec<String> = file
+        .read_root_storage()
+        .map(|e| e.name().to_string())
+        .collect();
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    // An encrypted .xlsx (or .docx) is an OLE file holding the encrypted package.
+    if has("EncryptionInfo") || has("EncryptedPackage") {
+        return Ok(Kind::Not(ReadError::Encrypted));
+    }
+    if has("Workbook") || has("Book") {
+        return Ok(Kind::Workbook);
+    }
+    if has("WordDocument") {
+        return Ok(Kind::Not(ReadError::Word));
+    }
+    if has("PowerPoint Document") {
+        return Ok(Kind::Not(ReadError::Other("PowerPoint 演示文稿".into())));
+    }
+    if names.iter().any(|n| n.starts_with("__substg1.0_")) {
+        return Ok(Kind::Not(ReadError::Other("Outlook 邮件".into())));
+    }
+    Ok(Kind::Not(ReadError::Other(
+        "OLE 复合文档（不是 Excel 工作簿）".into(),
+    )))
+}
+
+/// A copy of the file in which every FORMULA record's token length (`cce`) is 0, so that
+/// calamine records an unparsed formula instead of decoding the tokens. Only streams in
+/// regular sectors are patched: a stream in the mini stream is under 4 KB, too small to
+/// do harm.
+fn blank_formulas(bytes: &[u8], stream: &cfbview::Stream, plan: &biff::Plan) -> Vec<u8> {
+    let mut copy = bytes.to_vec();
+    for &at in &plan.formula_lengths {
+        for byte in at..at + 2 {
+            if let Some(slot) = stream.file_offset(byte).and_then(|f| copy.get_mut(f)) {
+                *slot = 0;
+            }
+        }
+    }
+    copy
+}
+
+fn xls_error(e: XlsError) -> ReadError {
+    match e {
+        XlsError::Password => ReadError::Encrypted,
+        other => ReadError::Truncated(format!("工作簿内容无法解析：{other}")),
+    }
+}
+
+/// Reads the cells with calamine, once the pre-scan has passed.
+fn load(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
+    fenced("calamine", || {
+        let mut book: Xls<Cursor<&[u8]>> = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
+        let metadata = book.sheets_metadata().to_vec();
+        let mut sheets = Vec::with_capacity(metadata.len());
+        for sheet in metadata {
+            if sheet.typ != SheetType::WorkSheet {
+                continue;
+            }
+            let range = book.worksheet_range(&sheet.name).map_err(xls_error)?;
+            let (row0, col0) = range.start().unwrap_or((0, 0));
+            let mut cells: Vec<RawCell> = range
+                .used_cells()
+                .filter_map(|(r, c, v)| {
+                    Some(RawCell {
+                        row: row0 + r as u32,
+                        col: col0 + c as u32,
+                        value: from_data(v)?,
+                    })
+                })
+                .collect();
+            drop(range);
+            sort_cells(&mut cells);
+            let merges = book
+                .merge_cells_by_sheet_name(&sheet.name)
+                .map_err(xls_error)?
+                .iter()
+                .map(|d| Merge {
+                    first_row: d.start.0,
+                    first_col: d.start.1,
+                    last_row: d.end.0,
+                    last_col: d.end.1,
+                })
+                .collect();
+            sheets.push(RawSheet {
+                name: sheet.name,
+                visible: sheet.visible == SheetVisible::Visible,
+                cells,
+                merges,
+            });
+        }
+        Ok(RawWorkbook {
+            container: Container::Xls,
+            sheets,
+        })
+    })
+}

@@ -1,0 +1,69 @@
+//! The consolidated workbook (通报-YYYY-MM.xlsx): every table of the bulletin as a sheet a
+//! clerk can sort, filter and print.
+//!
+//! The bulletin is first laid out as plain [`grid::Grid`]s, one per sheet (cells that know
+//! what they hold: an amount in 万元, a count, a percentage, text), and only then written
+//! with rust_xlsxwriter. The layout decides what is shown; the writer decides how: 亿元 with
+//! two decimals, percentages with one, "—" for what cannot be computed, column widths from
+//! the content, frozen and repeated header rows, A4 landscape pages. Text that came from a
+//! return is always written as a string, so a project called `=1+1` stays text.
+//!
+//! The output is reproducible: the document's creation time is taken from the period, and
+//! nothing else in the file depends on the clock, so the same bulletin gives the same bytes.
+
+mod charts;
+mod grid;
+mod sheets;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+
+use crate::aggregate::Bulletin;
+use crate::config::Config;
+
+use grid::{Formats, PageText};
+
+/// Why the workbook could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    #[error("生成工作簿失败 / cannot write the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// The workbook's bytes for a bulletin.
+///
+/// Sheets, in order: 总体情况, one 赛马榜-<分组> per league table, 十强榜, 分单位, 分产业,
+/// 规模与来源, 图表, 亿元以上项目, 报送情况, 数据说明.
+pub fn workbook(bulletin: &Bulletin, cfg: &Config) -> Result<Vec<u8>, WorkbookError> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(bulletin, cfg)?);
+    let formats = Formats::new();
+    let page = PageText::new(cfg);
+    for grid in sheets::all(bulletin, cfg) {
+        grid.write(&mut wb, &formats, &page)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Document properties with a creation time fixed by the period (its last day), so that no
+/// clock reading reaches the file.
+fn properties(bulletin: &Bulletin, cfg: &Config) -> Result<DocProperties, WorkbookError> {
+    let period = bulletin.period;
+    let last = period.last_day();
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(period.year).unwrap_or(1990),
+        u8::try_from(period.month).unwrap_or(1),
+        u8::try_from(chrono::Datelike::day(&last)).unwrap_or(1),
+    )?;
+    let meta = &cfg.file.bulletin;
+    Ok(DocProperties::new()
+        .set_title(format!(
+            "{}{}招商引资工作情况通报（附表）",
+            sheets::span_title(period),
+            meta.region
+        ))
+        .set_subject(format!("{period} 招商引资月报汇总"))
+        .set_author(meta.issuer.clone())
+        .set_company(meta.issuer.clone())
+        .set_comment("由 tongbao 生成")
+        .set_creation_datetime(&created))
+}

@@ -1,0 +1,656 @@
+//! A sheet laid out as rows of typed cells, and how such a grid is written: formats,
+//! column widths measured from the content (a CJK character is two units wide), row
+//! heights for wrapped text, frozen and repeated header rows, and the page setup every
+//! sheet shares (A4 landscape, one page wide, title in the page header, page numbers in
+//! the footer).
+
+use rust_xlsxwriter::{
+    Chart, Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::config::Config;
+
+/// What a cell shows. Amounts stay in the unit the bulletin holds them in (万元, 万美元)
+/// until they are written.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Cell {
+    /// Nothing, but the cell keeps the table's border.
+    Blank,
+    /// Nothing at all: a gap between two tables side by side.
+    Gap,
+    /// Text, left-aligned, wrapped when long. Always written as a string.
+    Text(String),
+    /// A short label, centred (status, 口径, names of rows).
+    Label(String),
+    /// A caption merged across this many columns from its own: the title of one of
+    /// several small tables side by side.
+    Span(String, u16),
+    /// A rank or sequence number, centred.
+    Ordinal(i64),
+    /// An RMB amount in 万元, shown in 亿元 with two decimals.
+    Yi(f64),
+    /// A foreign-capital amount in 万美元, two decimals.
+    Usd(f64),
+    /// A whole number.
+    Count(i64),
+    /// A percentage already in percent (63.2 means 63.2%), one decimal; null shows "—".
+    Pct(Option<f64>),
+    /// A score, two decimals; null shows "—".
+    Score(Option<f64>),
+    /// A value that cannot be given: "—".
+    Dash,
+}
+
+/// The text shown for a missing value.
+pub(super) const DASH: &str = "—";
+
+impl Cell {
+    /// The text a cell shows, for measuring it.
+    fn shown(&self) -> String {
+        match self {
+            Cell::Blank | Cell::Gap => String::new(),
+            Cell::Text(s) | Cell::Label(s) | Cell::Span(s, _) => s.clone(),
+            Cell::Ordinal(n) => n.to_string(),
+            Cell::Yi(wan) => format!("{:.2}", wan / 10_000.0),
+            Cell::Usd(v) => format!("{v:.2}"),
+            Cell::Count(n) => n.to_string(),
+            Cell::Pct(Some(p)) => format!("{p:.1}"),
+            Cell::Score(Some(s)) => format!("{s:.2}"),
+            Cell::Pct(None) | Cell::Score(None) | Cell::Dash => DASH.to_string(),
+        }
+    }
+
+    /// The cell's style, which picks its format.
+    fn style(&self) -> Style {
+        match self {
+            Cell::Text(_) => Style::Text,
+            Cell::Span(..) => Style::Text,
+            Cell::Ordinal(_) => Style::CenterInt,
+            Cell::Blank
+            | Cell::Gap
+            | Cell::Label(_)
+            | Cell::Dash
+            | Cell::Pct(None)
+            | Cell::Score(None) => Style::Center,
+            Cell::Yi(_) | Cell::Usd(_) | Cell::Score(Some(_)) => Style::Dec2,
+            Cell::Count(_) => Style::Int,
+            Cell::Pct(Some(_)) => Style::Dec1,
+        }
+    }
+}
+
+/// What a row is, which decides its look and whether its cells are merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RowKind {
+    /// Column titles: bold, centred, wrapped, shaded.
+    Header,
+    /// A table row.
+    Body,
+    /// A sum row: bold on a light shade.
+    Total,
+    /// A section caption (（一）按产业类别): one bold cell across the table.
+    Caption,
+    /// A remark (注：…): one wrapped cell across the table, no border.
+    Note,
+    /// An empty row between sections.
+    Space,
+}
+
+/// One row of a grid.
+#[derive(Debug, Clone)]
+pub(super) struct Row {
+    pub kind: RowKind,
+    /// From the first column; a row may be shorter than the table.
+    pub cells: Vec<Cell>,
+    /// Draws a heavier line above the row, to mark the start of a unit's block.
+    pub separated: bool,
+}
+
+impl Row {
+    /// A header row of fixed titles.
+    pub fn header(titles: &[&str]) -> Row {
+        Row {
+            kind: RowKind::Header,
+            cells: titles
+                .iter()
+                .map(|t| Cell::Label((*t).to_string()))
+                .collect(),
+            separated: false,
+        }
+    }
+
+    /// A header row of computed titles.
+    pub fn header_owned(titles: Vec<String>) -> Row {
+        Row {
+            kind: RowKind::Header,
+            cells: titles.into_iter().map(Cell::Label).collect(),
+            separated: false,
+        }
+    }
+
+    /// A header row of cells, for tables side by side (with gaps between).
+    pub fn header_cells(cells: Vec<Cell>) -> Row {
+        Row {
+            kind: RowKind::Header,
+            cells,
+            separated: false,
+        }
+    }
+
+    /// A table row.
+    pub fn body(cells: Vec<Cell>) -> Row {
+        Row {
+            kind: RowKind::Body,
+            cells,
+            separated: false,
+        }
+    }
+
+    /// A sum row.
+    pub fn total(cells: Vec<Cell>) -> Row {
+        Row {
+            kind: RowKind::Total,
+            cells,
+            separated: false,
+        }
+    }
+
+    /// A section caption across the table.
+    pub fn caption(text: impl Into<String>) -> Row {
+        Row {
+            kind: RowKind::Caption,
+            cells: vec![Cell::Text(text.into())],
+            separated: false,
+        }
+    }
+
+    /// A remark across the table.
+    pub fn note(text: impl Into<String>) -> Row {
+        Row {
+            kind: RowKind::Note,
+            cells: vec![Cell::Text(text.into())],
+            separated: false,
+        }
+    }
+
+    /// An empty row.
+    pub fn space() -> Row {
+        Row {
+            kind: RowKind::Space,
+            cells: vec![],
+            separated: false,
+        }
+    }
+
+    /// The same row with a heavier line above it.
+    pub fn separated(mut self) -> Row {
+        self.separated = true;
+        self
+    }
+}
+
+/// A native chart placed at a cell.
+pub(super) struct PlacedChart {
+    pub row: u32,
+    pub col: u16,
+    pub chart: Chart,
+}
+
+/// A sheet laid out: its tab name, the title printed in its first row and in the page
+/// header, and its rows (the first of which is sheet row 2, below the title).
+pub(super) struct Grid {
+    pub name: String,
+    pub title: String,
+    pub rows: Vec<Row>,
+    /// Index in `rows` of the header row to freeze and repeat on every printed page; `None`
+    /// freezes only the title row (for sheets of several small tables).
+    pub header: Option<usize>,
+    /// Columns to keep in view when scrolling right (unit names).
+    pub freeze_cols: u16,
+    /// Whether to put a filter on the header row.
+    pub filter: bool,
+    /// Header titles wrap beyond this many width units; narrow it for wide tables.
+    pub header_wrap: usize,
+    pub charts: Vec<PlacedChart>,
+    /// Sheet rows that start a new printed page.
+    pub page_breaks: Vec<u32>,
+}
+
+impl Grid {
+    pub fn new(name: impl Into<String>, title: impl Into<String>) -> Grid {
+        Grid {
+            name: name.into(),
+            title: title.into(),
+            rows: vec![],
+            header: None,
+            freeze_cols: 0,
+            filter: false,
+            header_wrap: HEADER_WRAP,
+            charts: vec![],
+            page_breaks: vec![],
+        }
+    }
+
+    /// Appends the header row that is frozen and repeated.
+    pub fn main_header(&mut self, row: Row) {
+        self.header = Some(self.rows.len());
+        self.rows.push(row);
+    }
+
+    /// The sheet row (zero-based) that `rows[i]` is written to.
+    pub fn sheet_row(i: usize) -> u32 {
+        u32::try_from(i + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The sheet row the next pushed row will be written to.
+    pub fn next_sheet_row(&self) -> u32 {
+        Grid::sheet_row(self.rows.len())
+    }
+
+    fn columns(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| r.cells.len())
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
+    /// Column widths in Excel's units (the width of "0"), measured from the content.
+    /// Headers and long text wrap, so they count only up to a cap; merged cells (captions,
+    /// notes) do not count at all. A column with nothing in it is a narrow gap.
+    fn widths(&self) -> Vec<f64> {
+        let mut need: Vec<Option<usize>> = vec![None; self.columns()];
+        for row in &self.rows {
+            for (c, cell) in row.cells.iter().enumerate() {
+                let shown = cell.shown();
+                let w = match (row.kind, cell) {
+                    (_, Cell::Gap | Cell::Span(..)) => continue,
+                    (RowKind::Header, _) => shown
+                        .split('\n')
+                        .map(|l| display_width(l).min(self.header_wrap))
+                        .max()
+                        .unwrap_or(0),
+                    (RowKind::Body | RowKind::Total, Cell::Text(_)) => {
+                        display_width(&shown).min(TEXT_WRAP)
+                    }
+                    (RowKind::Body | RowKind::Total, _) => display_width(&shown),
+                    _ => continue,
+                };
+                need[c] = Some(need[c].unwrap_or(0).max(w));
+            }
+        }
+        need.into_iter()
+            .map(|w| {
+                w.map_or(GAP_WIDTH, |w| {
+                    (w as f64 * 1.05 + 1.5).ceil().clamp(MIN_WIDTH, MAX_WIDTH)
+                })
+            })
+            .collect()
+    }
+
+    /// Writes the grid as a new sheet of `wb`.
+    pub fn write(
+        &self,
+        wb: &mut Workbook,
+        formats: &Formats,
+        page: &PageText,
+    ) -> Result<(), XlsxError> {
+        let ws = wb.add_worksheet();
+        ws.set_name(&self.name)?;
+        ws.set_default_row_height(ROW_HEIGHT);
+        let widths = self.widths();
+        let last_col = u16::try_from(widths.len() - 1).unwrap_or(0);
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(u16::try_from(c).unwrap_or(u16::MAX), *w)?;
+        }
+        let full_width: f64 = widths.iter().sum();
+
+        across(ws, 0, last_col, &self.title, &formats.title)?;
+        ws.set_row_height(0, 28)?;
+        for (i, row) in self.rows.iter().enumerate() {
+            let r = Grid::sheet_row(i);
+            let mut lines = 1usize;
+            match row.kind {
+                RowKind::Caption | RowKind::Note => {
+                    let text = row.cells.first().map(Cell::shown).unwrap_or_default();
+                    let fmt = if row.kind == RowKind::Caption {
+                        &formats.caption
+                    } else {
+                        &formats.note
+                    };
+                    across(ws, r, last_col, &text, fmt)?;
+                    lines = lines_needed(&text, full_width);
+                }
+                RowKind::Space => {}
+                RowKind::Header | RowKind::Body | RowKind::Total => {
+                    for (c, cell) in row.cells.iter().enumerate() {
+                        let col = u16::try_from(c).unwrap_or(u16::MAX);
+                        if let Cell::Span(text, n) = cell {
+                            let last = col.saturating_add(n.saturating_sub(1)).min(last_col);
+                            across_from(ws, r, col, last, text, &formats.caption)?;
+                            continue;
+                        }
+                        let fmt = formats.cell(row.kind, cell.style(), row.separated);
+                        write_cell(ws, r, col, cell, fmt)?;
+                        if matches!(cell, Cell::Text(_)) || row.kind == RowKind::Header {
+                            lines = lines.max(lines_needed(&cell.shown(), widths[c]));
+                        }
+                    }
+                }
+            }
+            if lines > 1 {
+                ws.set_row_height(r, lines as f64 * LINE_HEIGHT + 4.0)?;
+            } else if row.kind == RowKind::Header {
+                ws.set_row_height(r, LINE_HEIGHT + 6.0)?;
+            }
+        }
+
+        match self.header {
+            Some(h) => {
+                let hr = Grid::sheet_row(h);
+                ws.set_freeze_panes(hr + 1, self.freeze_cols)?;
+                ws.set_repeat_rows(hr, hr)?;
+                // The filter covers the table, not the remarks below it.
+                let last_data = self
+                    .rows
+                    .iter()
+                    .rposition(|r| matches!(r.kind, RowKind::Body | RowKind::Total));
+                if let Some(last) = last_data.filter(|&l| self.filter && l > h) {
+                    ws.autofilter(hr, 0, Grid::sheet_row(last), last_col)?;
+                }
+            }
+            None => {
+                ws.set_freeze_panes(1, 0)?;
+            }
+        }
+        page.apply(ws, &self.title);
+        ws.set_page_breaks(&self.page_breaks)?;
+        for placed in &self.charts {
+            ws.insert_chart(placed.row, placed.col, &placed.chart)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `text` in one cell merged across the table's width.
+fn across(
+    ws: &mut Worksheet,
+    row: u32,
+    last_col: u16,
+    text: &str,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    across_from(ws, row, 0, last_col, text, fmt)
+}
+
+/// Writes `text` in one cell merged from `first` to `last` column.
+fn across_from(
+    ws: &mut Worksheet,
+    row: u32,
+    first: u16,
+    last: u16,
+    text: &str,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    if last <= first {
+        ws.write_string_with_format(row, first, text, fmt)?;
+    } else {
+        ws.merge_range(row, first, row, last, text, fmt)?;
+    }
+    Ok(())
+}
+
+/// Writes one cell: numbers as numbers, everything else as a string (never a formula).
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Gap => {}
+        Cell::Blank => {
+            ws.write_blank(row, col, fmt)?;
+        }
+        Cell::Yi(wan) => {
+            ws.write_number_with_format(row, col, wan / 10_000.0, fmt)?;
+        }
+        Cell::Usd(v) | Cell::Pct(Some(v)) | Cell::Score(Some(v)) => {
+            ws.write_number_with_format(row, col, *v, fmt)?;
+        }
+        Cell::Count(n) | Cell::Ordinal(n) => {
+            ws.write_number_with_format(row, col, *n as f64, fmt)?;
+        }
+        Cell::Text(_)
+        | Cell::Label(_)
+        | Cell::Span(..)
+        | Cell::Pct(None)
+        | Cell::Score(None)
+        | Cell::Dash => {
+            ws.write_string_with_format(row, col, cell.shown(), fmt)?;
+        }
+    }
+    Ok(())
+}
+
+/// Header titles wrap beyond this many width units, unless the sheet says otherwise.
+pub(super) const HEADER_WRAP: usize = 12;
+/// Body text wraps beyond this many width units.
+const TEXT_WRAP: usize = 44;
+const MIN_WIDTH: f64 = 6.0;
+const MAX_WIDTH: f64 = 60.0;
+/// The width of an empty column between two tables side by side.
+const GAP_WIDTH: f64 = 2.0;
+/// Points per line of 11-point CJK text.
+const LINE_HEIGHT: f64 = 15.0;
+/// The height of a one-line row: CJK faces need more room than Excel's default 15.
+const ROW_HEIGHT: f64 = 17.0;
+
+/// How many lines `text` (which may hold line breaks) takes in a column `width` units wide.
+fn lines_needed(text: &str, width: f64) -> usize {
+    let usable = (width - 1.5).max(1.0);
+    text.split('\n')
+        .map(|line| ((display_width(line) as f64 * 1.05 / usable).ceil() as usize).max(1))
+        .sum()
+}
+
+/// The width of text in Excel's units: about 2 for a CJK character or full-width form,
+/// 1 for anything else.
+pub(super) fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x1100..=0x115F
+            | 0x2010..=0x206F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD
+    )
+}
+
+/// How a cell's content is aligned and numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text,
+    Center,
+    CenterInt,
+    Dec2,
+    Int,
+    Dec1,
+}
+
+impl Style {
+    const ALL: [Style; 6] = [
+        Style::Text,
+        Style::Center,
+        Style::CenterInt,
+        Style::Dec2,
+        Style::Int,
+        Style::Dec1,
+    ];
+}
+
+/// Every format the workbook uses, built once.
+pub(super) struct Formats {
+    title: Format,
+    header: Format,
+    caption: Format,
+    note: Format,
+    /// By style, then (total row, separated): see [`Formats::cell`].
+    cells: Vec<[Format; 4]>,
+}
+
+/// The font of every cell: the usual face of Chinese government tables.
+const FONT: &str = "宋体";
+const FONT_SIZE: f64 = 11.0;
+const SHADE_HEADER: u32 = 0xD9E1F2;
+const SHADE_TOTAL: u32 = 0xF2F2F2;
+
+impl Formats {
+    pub fn new() -> Formats {
+        let base = || {
+            Format::new()
+                .set_font_name(FONT)
+                .set_font_size(FONT_SIZE)
+                .set_align(FormatAlign::VerticalCenter)
+        };
+        let cell = |style: Style, total: bool, separated: bool| {
+            let mut f = base().set_border(FormatBorder::Thin);
+            f = match style {
+                Style::Text => f.set_align(FormatAlign::Left).set_text_wrap(),
+                Style::Center => f.set_align(FormatAlign::Center),
+                Style::CenterInt => f.set_align(FormatAlign::Center).set_num_format("0"),
+                Style::Dec2 => f.set_num_format("0.00"),
+                Style::Int => f.set_num_format("0"),
+                Style::Dec1 => f.set_num_format("0.0"),
+            };
+            if total {
+                f = f.set_bold().set_background_color(Color::RGB(SHADE_TOTAL));
+            }
+            if separated {
+                f = f.set_border_top(FormatBorder::Medium);
+            }
+            f
+        };
+        Formats {
+            title: base()
+                .set_font_size(16)
+                .set_bold()
+                .set_align(FormatAlign::Center),
+            header: base()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_text_wrap()
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(SHADE_HEADER)),
+            caption: base().set_bold().set_align(FormatAlign::Left),
+            note: base().set_align(FormatAlign::Left).set_text_wrap(),
+            cells: Style::ALL
+                .iter()
+                .map(|s| {
+                    [
+                        cell(*s, false, false),
+                        cell(*s, false, true),
+                        cell(*s, true, false),
+                        cell(*s, true, true),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn cell(&self, kind: RowKind, style: Style, separated: bool) -> &Format {
+        if kind == RowKind::Header {
+            return &self.header;
+        }
+        let i = Style::ALL.iter().position(|s| *s == style).unwrap_or(0);
+        let j = usize::from(kind == RowKind::Total) * 2 + usize::from(separated);
+        &self.cells[i][j]
+    }
+}
+
+/// The page header and footer text every sheet shares: the issuer on the left, the
+/// sheet's title (which names the period) in the middle, page numbers below.
+pub(super) struct PageText {
+    issuer: String,
+}
+
+impl PageText {
+    pub fn new(cfg: &Config) -> PageText {
+        PageText {
+            issuer: cfg.file.bulletin.issuer.clone(),
+        }
+    }
+
+    /// A4 landscape, one page wide, the sheet title in the page header, page numbers in the
+    /// footer.
+    fn apply(&self, ws: &mut Worksheet, title: &str) {
+        /// Paper size 9 is A4 in Excel's list.
+        const A4: u8 = 9;
+        ws.set_paper_size(A4);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_print_center_horizontally(true);
+        ws.set_margins(0.4, 0.4, 0.75, 0.7, 0.3, 0.3);
+        // No font size code: "&12" before a title that starts with "2025" would read as size 122025.
+        let header = format!(
+            "&L{}&C&\"{FONT},Bold\"{}",
+            escape(&self.issuer),
+            escape(title)
+        );
+        // Excel refuses headers over 255 characters; drop the side texts rather than the title.
+        if header.encode_utf16().count() <= 255 {
+            ws.set_header(header);
+        } else {
+            ws.set_header(format!("&C{}", escape(title)));
+        }
+        ws.set_footer("&C第 &P 页 / 共 &N 页");
+    }
+}
+
+/// Escapes `&`, the control character of page headers.
+fn escape(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cjk_character_is_two_units_wide() {
+        assert_eq!(display_width("巴南区"), 6);
+        assert_eq!(display_width("12.50"), 5);
+        assert_eq!(display_width("（亿元）"), 8);
+        assert_eq!(display_width("—"), 2);
+    }
+
+    #[test]
+    fn widths_follow_the_longest_cell_and_headers_wrap() {
+        let mut g = Grid::new("x", "t");
+        g.main_header(Row::header(&["单位", "新签约合同投资额（亿元）"]));
+        g.rows.push(Row::body(vec![
+            Cell::Text("两江新区".into()),
+            Cell::Yi(1_234_500.0),
+        ]));
+        let w = g.widths();
+        assert!(w[0] >= 10.0 && w[0] < 12.0, "{w:?}");
+        assert!(w[1] >= 14.0 && w[1] < 16.0, "{w:?}");
+    }
+
+    #[test]
+    fn missing_values_show_a_dash() {
+        assert_eq!(Cell::Pct(None).shown(), DASH);
+        assert_eq!(Cell::Yi(12_345.0).shown(), "1.23");
+        assert_eq!(Cell::Pct(Some(63.25)).shown(), "63.2");
+    }
+}

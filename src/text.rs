@@ -1,0 +1,86 @@
+//! Text normalisation shared by header matching, label matching and identity keys.
+//!
+//! Returns are typed by hand in many offices: traditional characters, full-width forms,
+//! stray spaces and line breaks inside cells. Everything that compares text goes through
+//! here so that one rule decides what counts as "the same words".
+
+/// Converts full-width ASCII forms (Ａ-Ｚ, ０-９, （）：，．) to half-width and the
+/// ideographic space to a space.
+pub fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Traditional to simplified Chinese.
+pub fn to_simplified(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    fast2s::convert(s)
+}
+
+/// Whether a character is white space of any kind, including the ideographic space and
+/// the no-break space that pasted web text brings along.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}' || c == '\u{FEFF}'
+}
+
+/// The form used to compare header and label text: simplified, half-width, no white
+/// space, ASCII brackets and colons, lower-case Latin letters.
+pub fn normalize_label(s: &str) -> String {
+    let s = to_simplified(&to_half_width(s));
+    s.chars()
+        .filter(|c| !is_space(*c))
+        .map(|c| match c {
+            '【' | '〔' | '［' | '[' => '(',
+            '】' | '〕' | '］' | ']' => ')',
+            '：' => ':',
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// The form used for identities (unit names, project names, investors): like
+/// [`normalize_label`], and also without any punctuation.
+pub fn normalize_key(s: &str) -> String {
+    normalize_label(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Trims all kinds of white space from both ends.
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traditional_headers_become_simplified() {
+        assert_eq!(normalize_label("簽約日期"), "签约日期");
+        assert_eq!(normalize_label("項目名稱"), "项目名称");
+        assert_eq!(normalize_label("本年累計到位資金"), "本年累计到位资金");
+        assert_eq!(normalize_label("實際使用外資"), "实际使用外资");
+    }
+
+    #[test]
+    fn full_width_forms_and_spaces_are_folded() {
+        assert_eq!(normalize_label("合同投资额（亿元）"), "合同投资额(亿元)");
+        assert_eq!(normalize_label("项目\n名称"), "项目名称");
+        assert_eq!(normalize_label("填报单位："), "填报单位:");
+        assert_eq!(to_half_width("５０００"), "5000");
+    }
+
+    #[test]
+    fn keys_drop_punctuation() {
+        assert_eq!(normalize_key("重庆 XX（集团）有限公司"), "重庆xx集团有限公司");
+    }
+}

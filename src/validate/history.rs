@@ -1,0 +1,117 @@
+//! The rules that compare a return with what came before it: last month's return of the
+//! same unit, and other units' returns for the same month. The archive supplies the
+//! history as plain model values; these functions only look and report.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Figures, Period, PeriodFigures, Project, UsdWan, Wan};
+use crate::parse::vocab::Field;
+use crate::text::normalize_key;
+
+use super::Subject;
+
+/// What the archive knows around a return.
+pub struct History<'a> {
+    /// The unit's current return for the previous month of the same year, if any.
+    pub last_month: Option<(Period, &'a [Project])>,
+    /// Projects other units reported for the same month: name-and-investor key → unit name.
+    pub elsewhere: &'a HashMap<String, String>,
+}
+
+/// The key two units' projects are compared by: the normalised name and investor (项目编号
+/// are each unit's own, so they cannot match across units).
+pub fn cross_unit_key(p: &Project) -> String {
+    format!("{}|{}", normalize_key(&p.name), normalize_key(&p.investor))
+}
+
+/// Runs every history rule.
+pub fn validate_history(s: &Subject, h: &History) -> Vec<Diagnostic> {
+    let mut out = ytd_decrease(s, h);
+    out.extend(project_vanished(s, h));
+    out.extend(project_elsewhere(s, h));
+    out
+}
+
+/// The year-to-date figures that can never fall within a year, with their labels.
+fn cumulative(f: &Figures) -> [(&'static str, crate::model::Indicator, i64); 9] {
+    use crate::model::Indicator::*;
+    [
+        ("新签约项目数", SignedCount, f.signed_count.into()),
+        ("新签约合同投资额", SignedAmount, f.signed_amount.cents()),
+        ("亿元以上项目数", BigCount, f.big_count.into()),
+        ("亿元以上项目合同投资额", BigAmount, f.big_amount.cents()),
+        ("新开工项目数", StartedCount, f.started_count.into()),
+        ("新开工项目计划总投资", StartedInvestment, f.started_investment.cents()),
+        ("实际到位资金", FundsInPlace, f.funds_in_place.cents()),
+        ("省外境内到位资金", FundsOutOfProvince, f.funds_out_of_province.cents()),
+        ("实际使用外资", FdiUsd, f.fdi_usd.cents()),
+    ]
+}
+
+fn show(ind: crate::model::Indicator, v: i64) -> String {
+    match ind.measure() {
+        crate::model::Measure::Count => v.to_string(),
+        crate::model::Measure::Rmb => format!("{} 万元", Wan(v)),
+        crate::model::Measure::Usd => format!("{} 万美元", UsdWan(v)),
+    }
+}
+
+/// W-YTD-DECREASE: a year-to-date figure below last month's archived one.
+pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
+    let (Some(ledger), Some(period), Some((last_period, last_projects))) = (&s.ret.ledger, s.period(), h.last_month) else {
+        return vec![];
+    };
+    if last_period.year != period.year || last_period >= period {
+        return vec![];
+    }
+    let now = PeriodFigures::from_ledger(&ledger.projects, period).ytd;
+    let before = PeriodFigures::from_ledger(last_projects, last_period).ytd;
+    let mut out = Vec::new();
+    for ((label, ind, v), (_, _, prev)) in cumulative(&now).into_iter().zip(cumulative(&before)) {
+        if v < prev {
+            let summary_cell =
+                s.ret.summary.iter().flatten().find(|r| r.indicator == ind).and_then(|r| r.ytd_cell.clone());
+            let d = match summary_cell {
+                Some(c) => Diagnostic::at(Code::YtdDecrease, &c.sheet, c.row, c.col),
+                None => Diagnostic::in_sheet(Code::YtdDecrease, &ledger.sheet),
+            };
+            out.push(d.value(show(ind, v)).arg("indicator", label).arg("previous", show(ind, prev)));
+        }
+    }
+    out
+}
+
+/// W-PROJECT-VANISHED: a project in last month's return is missing from this one.
+pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
+    let (Some(ledger), Some(period), Some((last_period, last_projects))) = (&s.ret.ledger, s.period(), h.last_month) else {
+        return vec![];
+    };
+    if last_period.year != period.year || last_period >= period {
+        return vec![];
+    }
+    let ids: HashSet<String> = ledger.projects.iter().map(Project::identity).collect();
+    let keys: HashSet<String> = ledger.projects.iter().map(cross_unit_key).collect();
+    last_projects
+        .iter()
+        .filter(|p| !ids.contains(&p.identity()) && !keys.contains(&cross_unit_key(p)))
+        .map(|p| Diagnostic::in_sheet(Code::ProjectVanished, &ledger.sheet).value(p.name.clone()).arg("project", &p.name))
+        .collect()
+}
+
+/// W-PROJECT-ELSEWHERE: the same project (name and investor) reported by another unit.
+pub fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
+    let Some(ledger) = &s.ret.ledger else { return vec![] };
+    let name_col = ledger.header.col(Field::Name).unwrap_or(0);
+    ledger
+        .projects
+        .iter()
+        .filter_map(|p| h.elsewhere.get(&cross_unit_key(p)).map(|unit| (p, unit)))
+        .map(|(p, unit)| {
+            Diagnostic::at(Code::ProjectElsewhere, &ledger.sheet, p.row, name_col)
+                .value(p.name.clone())
+                .arg("project", &p.name)
+                .arg("other_unit", unit)
+        })
+        .collect()
+}

@@ -1,0 +1,183 @@
+//! The archive: storing, superseding, duplicates, rejected returns, the archive rules,
+//! the writers' lock, and the status view.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tongbao::archive::{Archive, ArchiveError};
+use tongbao::batch::{check_files, BatchOptions};
+use tongbao::cmd::check::ArchiveJson;
+use tongbao::cmd::ingest::ingest_batch;
+use tongbao::cmd::status::status_report;
+use tongbao::diag::Code;
+use tongbao::messages::Lang;
+use tongbao::model::{Period, Wan};
+
+use crate::support::*;
+
+const JUNE: Period = Period { year: 2025, month: 6 };
+const MAY: Period = Period { year: 2025, month: 5 };
+
+struct Ws {
+    dir: tempfile::TempDir,
+}
+
+impl Ws {
+    fn new() -> Ws {
+        Ws { dir: tempfile::tempdir().expect("temp dir") }
+    }
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("tongbao.db")
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, bytes).expect("write");
+        p
+    }
+    /// Ingests files as one batch; returns each file's archive outcome and codes.
+    fn ingest(&self, files: &[PathBuf], period: Period) -> Vec<(ArchiveJson, Vec<Code>)> {
+        let cfg = config();
+        let mut batch = check_files(files, &cfg, &BatchOptions { period: Some(period), lang: Lang::Zh, keep_bytes: true });
+        let mut archive = Archive::open_for_writing(&self.db()).expect("archive");
+        let out = ingest_batch(&mut archive, &cfg, &mut batch, "2025-07-03T09:00:00Z").expect("ingest");
+        out.into_iter().zip(batch.files.iter().map(|f| f.diagnostics.0.iter().map(|d| d.code).collect())).collect()
+    }
+}
+
+fn may_form() -> Form {
+    // May: project 1 not yet started or funded, project 3 not yet signed.
+    Form::valid()
+        .set_info("报告期", s("2025年5月"))
+        .set(0, "签约日期", V::D(2025, 5, 10))
+        .set(0, "开工日期", V::E)
+        .set(0, "项目进展", s("已签约"))
+        .set(0, "本月到位资金", V::N(800.0))
+        .set(0, "本年累计到位资金", V::N(1799.5))
+        .set(1, "本月到位资金", V::N(300.0))
+        .set(1, "本年累计到位资金", V::N(2000.0))
+        .set(2, "项目进展", s("在谈"))
+        .set(2, "签约日期", V::E)
+        .set(2, "本月实际使用外资", V::E)
+        .set(2, "本年累计实际使用外资", V::N(70.0))
+}
+
+#[test]
+fn an_accepted_return_is_stored_with_its_projects_and_bytes() {
+    let ws = Ws::new();
+    let bytes = Form::valid().xlsx();
+    let f = ws.file("巴南区.xlsx", &bytes);
+    let out = ws.ingest(&[f], JUNE);
+    assert_eq!((out[0].0.stored, out[0].0.version), ("new", Some(1)));
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    let current = archive.current_return("500113", JUNE).expect("query").expect("stored");
+    assert_eq!(current.projects.len(), 4);
+    assert_eq!(current.projects[0].funds_month, Wan(120_050));
+    assert_eq!(archive.bytes(current.info.id).expect("bytes"), bytes);
+    assert_eq!(archive.integrity_check().expect("check"), "ok");
+}
+
+#[test]
+fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
+    let ws = Ws::new();
+    let v1 = ws.file("v1.xlsx", &Form::valid().xlsx());
+    let v2 = ws.file("v2.xlsx", &Form::valid().set(1, "本月到位资金", V::N(600.0)).set(1, "本年累计到位资金", V::N(2600.0)).xlsx());
+    ws.ingest(&[v1], JUNE);
+    let out = ws.ingest(std::slice::from_ref(&v2), JUNE);
+    assert_eq!((out[0].0.stored, out[0].0.version, out[0].0.replaces), ("superseded", Some(2), Some(1)));
+    let again = ws.ingest(&[v2], JUNE);
+    assert_eq!((again[0].0.stored, again[0].0.version), ("duplicate", Some(2)));
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    let subs = archive.submissions(JUNE).expect("subs");
+    assert_eq!(subs.len(), 2, "the duplicate is not stored again");
+    assert_eq!(subs[0].superseded_by, Some(subs[1].id), "v1 points at v2");
+    let current = archive.current_return("500113", JUNE).expect("query").expect("current");
+    assert_eq!(current.info.version, Some(2));
+    assert_eq!(current.projects[1].funds_month, Wan::from_units(600));
+}
+
+#[test]
+fn a_rejected_return_is_kept_but_never_current() {
+    let ws = Ws::new();
+    let good = ws.file("good.xlsx", &Form::valid().xlsx());
+    let bad = ws.file("bad.xlsx", &Form::valid().set(0, "合同投资额", s("约5000")).xlsx());
+    ws.ingest(&[good], JUNE);
+    let out = ws.ingest(&[bad], JUNE);
+    assert_eq!((out[0].0.stored, out[0].0.version), ("new", Some(2)));
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    let current = archive.current_return("500113", JUNE).expect("query").expect("v1 stands");
+    assert_eq!(current.info.version, Some(1));
+    let status = status_report(&archive, &config(), JUNE).expect("status");
+    let banan = status.units.iter().find(|u| u.code == "500113").expect("unit");
+    assert_eq!((banan.status, banan.version, banan.latest_rejected, banan.submissions), ("accepted", Some(1), true, 2));
+    let yuzhong = status.units.iter().find(|u| u.code == "500103").expect("unit");
+    assert_eq!(yuzhong.status, "missing");
+}
+
+#[test]
+fn status_marks_rejected_and_late() {
+    let ws = Ws::new();
+    let bad = ws.file("bad.xlsx", &Form::valid().set(0, "合同投资额", s("约5000")).xlsx());
+    ws.ingest(&[bad], JUNE);
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    let status = status_report(&archive, &config(), JUNE).expect("status");
+    let banan = status.units.iter().find(|u| u.code == "500113").expect("unit");
+    assert_eq!(banan.status, "rejected");
+    assert_eq!(status.deadline, "2025-07-05");
+    assert!(!banan.late, "received 2025-07-03, due 2025-07-05");
+}
+
+#[test]
+fn w_ytd_decrease_against_last_month() {
+    let ws = Ws::new();
+    let may = ws.file("may.xlsx", &may_form().set(1, "本年累计到位资金", V::N(6000.0)).xlsx());
+    assert_eq!(ws.ingest(&[may], MAY)[0].0.stored, "new");
+    let june = ws.file("june.xlsx", &Form::valid().xlsx());
+    let codes = &ws.ingest(&[june], JUNE)[0].1;
+    assert!(codes.contains(&Code::YtdDecrease), "{codes:?}");
+}
+
+#[test]
+fn w_project_vanished_since_last_month() {
+    let ws = Ws::new();
+    let mut may = may_form();
+    let mut extra = may.rows[1].clone();
+    extra[col("项目编号")] = s("P009");
+    extra[col("项目名称")] = s("已终止的项目");
+    extra[col("本月到位资金")] = V::E;
+    extra[col("本年累计到位资金")] = V::E;
+    may.rows.push(extra);
+    ws.ingest(&[ws.file("may.xlsx", &may.xlsx())], MAY);
+    let out = ws.ingest(&[ws.file("june.xlsx", &Form::valid().xlsx())], JUNE);
+    let vanished: Vec<&Code> = out[0].1.iter().filter(|c| **c == Code::ProjectVanished).collect();
+    assert_eq!(vanished.len(), 1, "{:?}", out[0].1);
+    assert!(!out[0].1.contains(&Code::YtdDecrease), "May is consistent with June: {:?}", out[0].1);
+}
+
+#[test]
+fn w_project_reported_by_two_units() {
+    let ws = Ws::new();
+    let banan = ws.file("a.xlsx", &Form::valid().xlsx());
+    let yuzhong_form = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"))
+        .set(1, "项目名称", s("另一个项目"))
+        .set(2, "项目名称", s("第三个项目"))
+        .set(3, "项目名称", s("第四个项目"));
+    let yuzhong = ws.file("b.xlsx", &yuzhong_form.xlsx());
+    let out = ws.ingest(&[banan, yuzhong], JUNE);
+    assert!(!out[0].1.contains(&Code::ProjectElsewhere));
+    let elsewhere: Vec<&Code> = out[1].1.iter().filter(|c| **c == Code::ProjectElsewhere).collect();
+    assert_eq!(elsewhere.len(), 1, "{:?}", out[1].1);
+}
+
+#[test]
+fn a_second_writer_waits_then_fails_clearly() {
+    let ws = Ws::new();
+    let _first = Archive::open_for_writing(&ws.db()).expect("first writer");
+    match Archive::open_for_writing_within(&ws.db(), Duration::from_millis(200)) {
+        Err(e @ ArchiveError::Busy { .. }) => assert!(e.to_string().contains("另一个 tongbao 进程")),
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("a second writer must not get the archive"),
+    }
+    assert!(Archive::open_for_reading(&ws.db()).is_ok(), "readers are not blocked");
+}
