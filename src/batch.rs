@@ -3,19 +3,18 @@
 //! batch goes on. The exit code is decided at the end from the reports.
 
 use std::cell::Cell;
-use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Config, Limits};
+use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::messages::Lang;
 use crate::model::{Period, PeriodFigures};
 use crate::parse::{parse_return, ParsedReturn, UnitRef};
-use crate::read::{read_bytes, ImageKind, ReadError};
+use crate::read::{load, read_bytes, ImageKind, ReadError};
 use crate::validate::{validate, Subject};
 
 /// The outcome for one file.
@@ -131,39 +130,6 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// Reads a file's bytes within the size budget.
-fn load(path: &Path, limits: &Limits, lang: Lang) -> Result<Vec<u8>, ReadError> {
-    let io = |e: std::io::Error| ReadError::Io(io_detail(e.kind(), lang).to_string());
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(ReadError::Io(io_detail(ErrorKind::IsADirectory, lang).to_string()));
-    }
-    if meta.len() > limits.max_file_bytes {
-        return Err(ReadError::TooLarge { what: size_what(lang).into(), found: meta.len(), limit: limits.max_file_bytes });
-    }
-    std::fs::read(path).map_err(io)
-}
-
-fn size_what(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "文件大小（字节）",
-        Lang::En => "file size (bytes)",
-    }
-}
-
-fn io_detail(kind: ErrorKind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (ErrorKind::NotFound, Lang::Zh) => "文件不存在",
-        (ErrorKind::NotFound, Lang::En) => "no such file",
-        (ErrorKind::PermissionDenied, Lang::Zh) => "没有读取权限",
-        (ErrorKind::PermissionDenied, Lang::En) => "permission denied",
-        (ErrorKind::IsADirectory, Lang::Zh) => "这是文件夹，不是文件",
-        (ErrorKind::IsADirectory, Lang::En) => "it is a folder, not a file",
-        (_, Lang::Zh) => "读取出错",
-        (_, Lang::En) => "read error",
-    }
-}
-
 fn image_name(kind: ImageKind) -> &'static str {
     match kind {
         ImageKind::Png => "PNG",
@@ -176,12 +142,15 @@ fn image_name(kind: ImageKind) -> &'static str {
 }
 
 /// The diagnostic that says why a file could not be read.
-pub fn read_error_diagnostic(e: &ReadError, path: &Path) -> Diagnostic {
+pub fn read_error_diagnostic(e: &ReadError, path: &Path, lang: Lang) -> Diagnostic {
     let d = Diagnostic::new;
     match e {
         ReadError::Empty => d(Code::FileEmpty),
         ReadError::Html => {
-            let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+            let ext = path
+                .extension()
+                .map(|e| format!(".{}", e.to_string_lossy()))
+                .unwrap_or_default();
             d(Code::FileHtml).arg("ext", ext)
         }
         ReadError::Text => d(Code::FileText),
@@ -191,10 +160,13 @@ pub fn read_error_diagnostic(e: &ReadError, path: &Path) -> Diagnostic {
         ReadError::Other(what) => d(Code::FileOther).arg("kind", what),
         ReadError::Encrypted => d(Code::FileEncrypted),
         ReadError::Truncated(detail) => d(Code::FileTruncated).arg("detail", detail),
-        ReadError::TooLarge { what, found, limit } => {
-            d(Code::FileTooLarge).arg("what", what).arg("found", found).arg("limit", limit)
+        ReadError::TooLarge { what, found, limit } => d(Code::FileTooLarge)
+            .arg("what", what)
+            .arg("found", found)
+            .arg("limit", limit),
+        ReadError::Io(problem) => {
+            d(Code::FileUnreadable).arg("detail", crate::messages::io_problem(*problem, lang))
         }
-        ReadError::Io(detail) => d(Code::FileUnreadable).arg("detail", detail),
         ReadError::Internal(detail) => d(Code::FileInternal).arg("detail", detail),
     }
 }
@@ -220,10 +192,12 @@ fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport 
         figures: None,
         bytes: None,
     };
-    let bytes = match load(path, &cfg.limits(), opts.lang) {
+    let bytes = match load(path, &cfg.limits()) {
         Ok(b) => b,
         Err(e) => {
-            report.diagnostics.push(read_error_diagnostic(&e, path));
+            report
+                .diagnostics
+                .push(read_error_diagnostic(&e, path, opts.lang));
             return report;
         }
     };
@@ -232,8 +206,14 @@ fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport 
     let outcome = guarded(|| read_bytes(&bytes, &limits).map(|wb| parse_return(&wb, cfg)));
     match outcome {
         Ok(Ok(parsed)) => report.parsed = Some(parsed),
-        Ok(Err(e)) => report.diagnostics.push(read_error_diagnostic(&e, path)),
-        Err(panic) => report.diagnostics.push(read_error_diagnostic(&ReadError::Internal(panic), path)),
+        Ok(Err(e)) => report
+            .diagnostics
+            .push(read_error_diagnostic(&e, path, opts.lang)),
+        Err(panic) => report.diagnostics.push(read_error_diagnostic(
+            &ReadError::Internal(panic),
+            path,
+            opts.lang,
+        )),
     }
     if opts.keep_bytes {
         report.bytes = Some(bytes);
@@ -255,20 +235,36 @@ pub fn majority_period(files: &[FileReport]) -> Option<Period> {
             None => counts.push((p, 1)),
         }
     }
-    counts.into_iter().max_by_key(|(p, n)| (*n, *p)).map(|(p, _)| p)
+    counts
+        .into_iter()
+        .max_by_key(|(p, n)| (*n, *p))
+        .map(|(p, _)| p)
 }
 
 /// Checks every file: read, parse and validate, in parallel.
 pub fn check_files(paths: &[PathBuf], cfg: &Config, opts: &BatchOptions) -> Batch {
-    let mut files: Vec<FileReport> = paths.par_iter().map(|p| read_and_parse(p, cfg, opts)).collect();
+    let mut files: Vec<FileReport> = paths
+        .par_iter()
+        .map(|p| read_and_parse(p, cfg, opts))
+        .collect();
     let period = opts.period.or_else(|| majority_period(&files));
     files.par_iter_mut().for_each(|f| {
         let Some(parsed) = &f.parsed else { return };
-        let rule_findings = guarded(|| validate(&Subject { ret: parsed, cfg, batch_period: period }));
+        let rule_findings = guarded(|| {
+            validate(&Subject {
+                ret: parsed,
+                cfg,
+                batch_period: period,
+            })
+        });
         let mut diags = parsed.diagnostics.clone();
         match rule_findings {
             Ok(found) => diags.0.extend(found),
-            Err(panic) => diags.push(read_error_diagnostic(&ReadError::Internal(panic), &f.path)),
+            Err(panic) => diags.push(read_error_diagnostic(
+                &ReadError::Internal(panic),
+                &f.path,
+                opts.lang,
+            )),
         }
         f.diagnostics.0.extend(diags.0);
         let figures_period = parsed.period.or(period);

@@ -65,7 +65,9 @@ pub enum Command {
 
 /// Parses `YYYY-MM`.
 pub fn parse_period(s: &str) -> Result<Period, String> {
-    Period::parse_canonical(s).ok_or_else(|| format!("报告期应写成 YYYY-MM，如 2025-06 / period must be YYYY-MM, e.g. 2025-06: {s:?}"))
+    Period::parse_canonical(s).ok_or_else(|| {
+        format!("报告期应写成 YYYY-MM，如 2025-06 / period must be YYYY-MM, e.g. 2025-06: {s:?}")
+    })
 }
 
 /// Output formats of check and ingest.

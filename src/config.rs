@@ -253,13 +253,20 @@ pub enum ConfigError {
     #[error("{}", not_found_text(.start))]
     NotFound { start: PathBuf },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// TOML syntax or schema error; the message names the line and key.
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     /// A rule of the roster is broken (duplicate code, undefined group, …).
     #[error("{path}:{line}: {message}")]
-    Invalid { path: PathBuf, line: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 }
 
 fn not_found_text(start: &Path) -> String {
@@ -281,19 +288,26 @@ impl Config {
             }
             dir = d.parent();
         }
-        Err(ConfigError::NotFound { start: start.to_path_buf() })
+        Err(ConfigError::NotFound {
+            start: start.to_path_buf(),
+        })
     }
 
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Config::from_str(&text, path)
     }
 
     /// Parses and checks configuration text; `path` is used for messages and relative paths.
     pub fn from_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let file: ConfigFile =
-            toml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })?;
+        let file: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let invalid = |span: std::ops::Range<usize>, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             line: text[..span.start.min(text.len())].matches('\n').count() + 1,
@@ -310,7 +324,10 @@ impl Config {
         let mut groups = HashMap::new();
         for g in &file.groups {
             if groups.insert(g.name.get_ref().clone(), g.league).is_some() {
-                return Err(invalid(g.name.span(), format!("分组“{}”重复定义 / group defined twice", g.name.get_ref())));
+                return Err(invalid(
+                    g.name.span(),
+                    format!("分组“{}”重复定义 / group defined twice", g.name.get_ref()),
+                ));
             }
         }
         let mut unit_by_key = HashMap::new();
@@ -318,13 +335,23 @@ impl Config {
         for (i, u) in file.units.iter().enumerate() {
             let code = u.code.get_ref().trim();
             if code.is_empty() {
-                return Err(invalid(u.code.span(), "单位代码为空 / empty unit code".into()));
+                return Err(invalid(
+                    u.code.span(),
+                    "单位代码为空 / empty unit code".into(),
+                ));
             }
             if codes.insert(code.to_string(), i).is_some() {
-                return Err(invalid(u.code.span(), format!("单位代码 {code} 重复 / unit code used twice")));
+                return Err(invalid(
+                    u.code.span(),
+                    format!("单位代码 {code} 重复 / unit code used twice"),
+                ));
             }
             if !groups.contains_key(u.group.get_ref()) {
-                let known: Vec<&str> = file.groups.iter().map(|g| g.name.get_ref().as_str()).collect();
+                let known: Vec<&str> = file
+                    .groups
+                    .iter()
+                    .map(|g| g.name.get_ref().as_str())
+                    .collect();
                 return Err(invalid(
                     u.group.span(),
                     format!(
@@ -358,13 +385,30 @@ impl Config {
         }
         let mut industry_by_key = HashMap::new();
         for (i, ind) in file.industries.iter().enumerate() {
-            for key in std::iter::once(ind.name.get_ref().as_str()).chain(ind.aliases.iter().map(String::as_str)).map(normalize_key) {
-                if industry_by_key.insert(key, i).is_some_and(|other| other != i) {
-                    return Err(invalid(ind.name.span(), format!("产业类别“{}”重复 / industry listed twice", ind.name.get_ref())));
+            for key in std::iter::once(ind.name.get_ref().as_str())
+                .chain(ind.aliases.iter().map(String::as_str))
+                .map(normalize_key)
+            {
+                if industry_by_key
+                    .insert(key, i)
+                    .is_some_and(|other| other != i)
+                {
+                    return Err(invalid(
+                        ind.name.span(),
+                        format!(
+                            "产业类别“{}”重复 / industry listed twice",
+                            ind.name.get_ref()
+                        ),
+                    ));
                 }
             }
         }
-        Ok(Config { file, path: path.to_path_buf(), unit_by_key, industry_by_key })
+        Ok(Config {
+            file,
+            path: path.to_path_buf(),
+            unit_by_key,
+            industry_by_key,
+        })
     }
 
     /// The roster unit a name, alias or code written in a return refers to.
@@ -379,7 +423,9 @@ impl Config {
 
     /// The canonical industry name a written 产业类别 refers to.
     pub fn find_industry(&self, written: &str) -> Option<&str> {
-        self.industry_by_key.get(&normalize_key(written)).map(|&i| self.file.industries[i].name.get_ref().as_str())
+        self.industry_by_key
+            .get(&normalize_key(written))
+            .map(|&i| self.file.industries[i].name.get_ref().as_str())
     }
 
     /// Whether an industry list is configured (without one, any 产业类别 text is accepted).
@@ -388,7 +434,11 @@ impl Config {
     }
 
     pub fn industry_names(&self) -> Vec<&str> {
-        self.file.industries.iter().map(|i| i.name.get_ref().as_str()).collect()
+        self.file
+            .industries
+            .iter()
+            .map(|i| i.name.get_ref().as_str())
+            .collect()
     }
 
     /// Resolves a path of the config relative to the config's folder.

@@ -108,22 +108,41 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code) -> Diagnostic {
-        Diagnostic { code, sheet: None, cell: None, row: None, value: None, args: Vec::new() }
+        Diagnostic {
+            code,
+            sheet: None,
+            cell: None,
+            row: None,
+            value: None,
+            args: Vec::new(),
+        }
     }
 
     /// At a cell of a sheet (zero-based row and column).
     pub fn at(code: Code, sheet: &str, row: u32, col: u32) -> Diagnostic {
-        Diagnostic { sheet: Some(sheet.to_string()), cell: Some((row, col)), row: Some(row), ..Diagnostic::new(code) }
+        Diagnostic {
+            sheet: Some(sheet.to_string()),
+            cell: Some((row, col)),
+            row: Some(row),
+            ..Diagnostic::new(code)
+        }
     }
 
     /// About a whole row of a sheet.
     pub fn at_row(code: Code, sheet: &str, row: u32) -> Diagnostic {
-        Diagnostic { sheet: Some(sheet.to_string()), row: Some(row), ..Diagnostic::new(code) }
+        Diagnostic {
+            sheet: Some(sheet.to_string()),
+            row: Some(row),
+            ..Diagnostic::new(code)
+        }
     }
 
     /// About a whole sheet.
     pub fn in_sheet(code: Code, sheet: &str) -> Diagnostic {
-        Diagnostic { sheet: Some(sheet.to_string()), ..Diagnostic::new(code) }
+        Diagnostic {
+            sheet: Some(sheet.to_string()),
+            ..Diagnostic::new(code)
+        }
     }
 
     pub fn value(mut self, v: impl Into<String>) -> Diagnostic {
@@ -211,8 +230,16 @@ impl Diagnostics {
         }
         let mut v: Vec<&Diagnostic> = self.0.iter().collect();
         v.sort_by_key(|d| {
-            let sheet_pos = d.sheet.as_deref().and_then(|s| sheets.iter().position(|x| *x == s));
-            (std::cmp::Reverse(d.severity()), sheet_pos, d.row, d.cell.map(|c| c.1))
+            let sheet_pos = d
+                .sheet
+                .as_deref()
+                .and_then(|s| sheets.iter().position(|x| *x == s));
+            (
+                std::cmp::Reverse(d.severity()),
+                sheet_pos,
+                d.row,
+                d.cell.map(|c| c.1),
+            )
         });
         v
     }

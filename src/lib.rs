@@ -4,7 +4,11 @@
 //! diagnostics: `read` (bytes → raw sheets), `parse` (raw sheets → typed return),
 //! `validate` (rules over a typed return), then the commands in `cmd`.
 
+pub mod aggregate;
 pub mod archive;
+pub mod batch;
+pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod gen;
@@ -15,7 +19,3 @@ pub mod read;
 pub mod render;
 pub mod text;
 pub mod validate;
-pub mod batch;
-pub mod cli;
-pub mod cmd;
-pub mod aggregate;

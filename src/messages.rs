@@ -31,7 +31,11 @@ pub fn render(template: &str, d: &Diagnostic, lang: Lang) -> String {
             "value" => d.value.clone(),
             "row" => d.row.map(|r| (r + 1).to_string()),
             "cell" => d.cell_a1(),
-            _ => d.args.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()),
+            _ => d
+                .args
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone()),
         };
         out.push_str(value.as_deref().unwrap_or(match lang {
             Lang::Zh => "（无）",
@@ -59,8 +63,10 @@ pub fn hint(code: Code, lang: Lang) -> &'static str {
     }
 }
 
-const SAVE_AS_XLSX_ZH: &str = "请在 Excel 或 WPS 中打开该文件，“另存为”Excel 工作簿（.xlsx）后重新报送";
-const SAVE_AS_XLSX_EN: &str = "open it in Excel or WPS, \"Save As\" an Excel workbook (.xlsx) and send it again";
+const SAVE_AS_XLSX_ZH: &str =
+    "请在 Excel 或 WPS 中打开该文件，“另存为”Excel 工作簿（.xlsx）后重新报送";
+const SAVE_AS_XLSX_EN: &str =
+    "open it in Excel or WPS, \"Save As\" an Excel workbook (.xlsx) and send it again";
 
 fn zh(code: Code) -> (&'static str, &'static str) {
     use Code::*;
@@ -268,6 +274,36 @@ fn en(code: Code) -> (&'static str, &'static str) {
     }
 }
 
+/// Why a file could not be opened, for `E-FILE-UNREADABLE`.
+pub fn io_problem(p: crate::read::IoProblem, lang: Lang) -> &'static str {
+    use crate::read::IoProblem::*;
+    match (p, lang) {
+        (NotFound, Lang::Zh) => "文件不存在",
+        (NotFound, Lang::En) => "no such file",
+        (PermissionDenied, Lang::Zh) => "没有读取权限",
+        (PermissionDenied, Lang::En) => "permission denied",
+        (IsADirectory, Lang::Zh) => "这是文件夹，不是文件",
+        (IsADirectory, Lang::En) => "it is a folder, not a file",
+        (Other, Lang::Zh) => "读取出错",
+        (Other, Lang::En) => "read error",
+    }
+}
+
+/// The closing line of a check or ingest report.
+pub fn batch_summary(
+    files: usize,
+    accepted: usize,
+    rejected: usize,
+    errors: usize,
+    warnings: usize,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!("合计：{files} 个文件，{accepted} 个通过，{rejected} 个未通过；{errors} 个错误，{warnings} 个警告"),
+        Lang::En => format!("Total: {files} files, {accepted} accepted, {rejected} rejected; {errors} errors, {warnings} warnings"),
+    }
+}
+
 /// Labels of the human report and other fixed interface text.
 #[derive(Debug, Clone, Copy)]
 pub enum Ui {
@@ -275,13 +311,8 @@ pub enum Ui {
     Rejected,
     Errors,
     Warnings,
-    Infos,
-    Files,
-    Summary,
     UnitUnknownName,
     PeriodUnknown,
-    FileWord,
-    Row,
 }
 
 pub fn ui(key: Ui, lang: Lang) -> &'static str {
@@ -295,19 +326,9 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
         (Errors, Lang::En) => " errors",
         (Warnings, Lang::Zh) => "个警告",
         (Warnings, Lang::En) => " warnings",
-        (Infos, Lang::Zh) => "条提示",
-        (Infos, Lang::En) => " notes",
-        (Files, Lang::Zh) => "个文件",
-        (Files, Lang::En) => " files",
-        (Summary, Lang::Zh) => "合计",
-        (Summary, Lang::En) => "Total",
         (UnitUnknownName, Lang::Zh) => "单位未知",
         (UnitUnknownName, Lang::En) => "unit unknown",
         (PeriodUnknown, Lang::Zh) => "报告期未知",
         (PeriodUnknown, Lang::En) => "period unknown",
-        (FileWord, Lang::Zh) => "文件",
-        (FileWord, Lang::En) => "file",
-        (Row, Lang::Zh) => "行",
-        (Row, Lang::En) => "row",
     }
 }

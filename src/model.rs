@@ -21,7 +21,8 @@ pub struct Period {
 impl Period {
     /// A period, if the month is 1–12 and the year plausible for a return.
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        ((1..=12).contains(&month) && (1990..=2100).contains(&year)).then_some(Period { year, month })
+        ((1..=12).contains(&month) && (1990..=2100).contains(&year))
+            .then_some(Period { year, month })
     }
 
     /// Parses the canonical `YYYY-MM` form used on the command line and in JSON.
@@ -38,28 +39,46 @@ impl Period {
     }
 
     pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().expect("a month has a last day")
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("a month has a last day")
     }
 
     pub fn next(self) -> Period {
         if self.month == 12 {
-            Period { year: self.year + 1, month: 1 }
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Period { year: self.year, month: self.month + 1 }
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
     pub fn previous(self) -> Period {
         if self.month == 1 {
-            Period { year: self.year - 1, month: 12 }
+            Period {
+                year: self.year - 1,
+                month: 12,
+            }
         } else {
-            Period { year: self.year, month: self.month - 1 }
+            Period {
+                year: self.year,
+                month: self.month - 1,
+            }
         }
     }
 
     /// The same month a year earlier (上年同期).
     pub fn year_earlier(self) -> Period {
-        Period { year: self.year - 1, month: self.month }
+        Period {
+            year: self.year - 1,
+            month: self.month,
+        }
     }
 
     pub fn contains(self, date: NaiveDate) -> bool {
@@ -187,7 +206,12 @@ impl Stage {
             Stage::InProduction => "已投产",
         }
     }
-    pub const ALL: [Stage; 4] = [Stage::Negotiating, Stage::Signed, Stage::Started, Stage::InProduction];
+    pub const ALL: [Stage; 4] = [
+        Stage::Negotiating,
+        Stage::Signed,
+        Stage::Started,
+        Stage::InProduction,
+    ];
 }
 
 /// 资金来源: where the money comes from.
@@ -349,7 +373,9 @@ impl AddAssign<&Figures> for Figures {
 }
 
 /// A figure key of the JSON contract, usable in targets and scoring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, Serialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FigureKey {
     SignedCount,
@@ -380,7 +406,13 @@ impl FigureKey {
 
     /// Whether the figure is a count (else an amount in hundredths).
     pub fn is_count(self) -> bool {
-        matches!(self, FigureKey::SignedCount | FigureKey::BigCount | FigureKey::StartedCount | FigureKey::NegotiatingCount)
+        matches!(
+            self,
+            FigureKey::SignedCount
+                | FigureKey::BigCount
+                | FigureKey::StartedCount
+                | FigureKey::NegotiatingCount
+        )
     }
 
     /// The indicator's name in bulletins.
@@ -440,8 +472,16 @@ impl PeriodFigures {
     /// return-format.md defines them.
     pub fn from_ledger(projects: &[Project], period: Period) -> PeriodFigures {
         PeriodFigures {
-            month: Figures::over(projects, |d| period.contains(d), |p| (p.funds_month, p.fdi_month)),
-            ytd: Figures::over(projects, |d| period.ytd_contains(d), |p| (p.funds_ytd, p.fdi_ytd)),
+            month: Figures::over(
+                projects,
+                |d| period.contains(d),
+                |p| (p.funds_month, p.fdi_month),
+            ),
+            ytd: Figures::over(
+                projects,
+                |d| period.ytd_contains(d),
+                |p| (p.funds_ytd, p.fdi_ytd),
+            ),
         }
     }
 }

@@ -81,6 +81,9 @@ mod tests {
 
     #[test]
     fn keys_drop_punctuation() {
-        assert_eq!(normalize_key("重庆 XX（集团）有限公司"), "重庆xx集团有限公司");
+        assert_eq!(
+            normalize_key("重庆 XX（集团）有限公司"),
+            "重庆xx集团有限公司"
+        );
     }
 }

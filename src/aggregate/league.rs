@@ -34,15 +34,28 @@ pub struct LeagueTable {
 /// Scores and ranks the units of every ranked group; writes `score` and `rank` into
 /// `units` and returns the tables in the config's group order.
 pub fn league_tables(cfg: &Config, units: &mut [UnitFigures]) -> Vec<LeagueTable> {
-    let indicators: Vec<(FigureKey, f64)> = cfg.file.scoring.weights.iter().map(|(k, w)| (*k, *w)).filter(|(_, w)| *w > 0.0).collect();
+    let indicators: Vec<(FigureKey, f64)> = cfg
+        .file
+        .scoring
+        .weights
+        .iter()
+        .map(|(k, w)| (*k, *w))
+        .filter(|(_, w)| *w > 0.0)
+        .collect();
     let mut tables = Vec::new();
     for g in cfg.file.groups.iter().filter(|g| g.league) {
         let name = g.name.get_ref();
-        let members: Vec<usize> = (0..units.len()).filter(|&i| units[i].group == *name && units[i].in_league).collect();
+        let members: Vec<usize> = (0..units.len())
+            .filter(|&i| units[i].group == *name && units[i].in_league)
+            .collect();
         if members.is_empty() {
             continue;
         }
-        let reporting: Vec<usize> = members.iter().copied().filter(|&i| units[i].ytd.is_some()).collect();
+        let reporting: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| units[i].ytd.is_some())
+            .collect();
         let all_values: Vec<Vec<f64>> = units
             .iter()
             .map(|u| {
@@ -54,7 +67,10 @@ pub fn league_tables(cfg: &Config, units: &mut [UnitFigures]) -> Vec<LeagueTable
         let bounds: Vec<(f64, f64)> = (0..indicators.len())
             .map(|j| {
                 let xs = reporting.iter().map(|&i| values(i)[j]);
-                (xs.clone().fold(f64::INFINITY, f64::min), xs.fold(f64::NEG_INFINITY, f64::max))
+                (
+                    xs.clone().fold(f64::INFINITY, f64::min),
+                    xs.fold(f64::NEG_INFINITY, f64::max),
+                )
             })
             .collect();
         let mut scored: Vec<(usize, f64)> = reporting
@@ -99,11 +115,25 @@ pub fn league_tables(cfg: &Config, units: &mut [UnitFigures]) -> Vec<LeagueTable
         }
         // Units without an accepted return: rejected first, then missing, in roster order.
         for status in [ReturnStatus::Rejected, ReturnStatus::Missing] {
-            for &i in members.iter().filter(|&&i| units[i].ytd.is_none() && units[i].status == status) {
-                rows.push(LeagueRow { code: units[i].code.clone(), name: units[i].name.clone(), rank: None, score: None, values: vec![], status });
+            for &i in members
+                .iter()
+                .filter(|&&i| units[i].ytd.is_none() && units[i].status == status)
+            {
+                rows.push(LeagueRow {
+                    code: units[i].code.clone(),
+                    name: units[i].name.clone(),
+                    rank: None,
+                    score: None,
+                    values: vec![],
+                    status,
+                });
             }
         }
-        tables.push(LeagueTable { group: name.clone(), indicators: indicators.clone(), rows });
+        tables.push(LeagueTable {
+            group: name.clone(),
+            indicators: indicators.clone(),
+            rows,
+        });
     }
     tables
 }

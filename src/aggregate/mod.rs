@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::archive::{Archive, ArchiveError, StoredReturn};
-use crate::config::{Config, Sector, Category};
-use crate::model::{FigureKey, Figures, FundsSource, Period, PeriodFigures, Project, Stage, Wan, YI};
+use crate::config::{Category, Config, Sector};
+use crate::model::{
+    FigureKey, Figures, FundsSource, Period, PeriodFigures, Project, Stage, Wan, YI,
+};
 
 pub use league::{league_tables, LeagueRow, LeagueTable};
 
@@ -37,7 +39,11 @@ pub struct UnitInput {
 
 /// Gathers, for every roster unit in roster order, its current return for `period` and
 /// for the same period last year.
-pub fn gather(archive: &Archive, cfg: &Config, period: Period) -> Result<Vec<UnitInput>, ArchiveError> {
+pub fn gather(
+    archive: &Archive,
+    cfg: &Config,
+    period: Period,
+) -> Result<Vec<UnitInput>, ArchiveError> {
     let subs = archive.submissions(period)?;
     cfg.file
         .units
@@ -45,12 +51,21 @@ pub fn gather(archive: &Archive, cfg: &Config, period: Period) -> Result<Vec<Uni
         .map(|u| {
             let current = archive.current_return(u.code(), period)?;
             let last_year = archive.current_return(u.code(), period.year_earlier())?;
-            let status = match (&current, subs.iter().any(|s| s.unit_code.as_deref() == Some(u.code()))) {
+            let status = match (
+                &current,
+                subs.iter()
+                    .any(|s| s.unit_code.as_deref() == Some(u.code())),
+            ) {
                 (Some(_), _) => ReturnStatus::Accepted,
                 (None, true) => ReturnStatus::Rejected,
                 (None, false) => ReturnStatus::Missing,
             };
-            Ok(UnitInput { code: u.code().to_string(), status, current, last_year })
+            Ok(UnitInput {
+                code: u.code().to_string(),
+                status,
+                current,
+                last_year,
+            })
         })
         .collect()
 }
@@ -204,9 +219,20 @@ fn pct(num: i64, den: i64) -> Option<f64> {
 
 /// 资金到位率 and 开工率 over a set of projects for the year to `period`.
 fn rates(projects: &[&Project], ytd: &Figures, period: Period) -> (Option<f64>, Option<f64>) {
-    let signed: Vec<&&Project> = projects.iter().filter(|p| p.is_signing_in(|d| period.ytd_contains(d))).collect();
-    let started = signed.iter().filter(|p| p.started_on.is_some() || matches!(p.stage, Stage::Started | Stage::InProduction)).count();
-    (pct(ytd.funds_in_place.cents(), ytd.signed_amount.cents()), pct(started as i64, signed.len() as i64))
+    let signed: Vec<&&Project> = projects
+        .iter()
+        .filter(|p| p.is_signing_in(|d| period.ytd_contains(d)))
+        .collect();
+    let started = signed
+        .iter()
+        .filter(|p| {
+            p.started_on.is_some() || matches!(p.stage, Stage::Started | Stage::InProduction)
+        })
+        .count();
+    (
+        pct(ytd.funds_in_place.cents(), ytd.signed_amount.cents()),
+        pct(started as i64, signed.len() as i64),
+    )
 }
 
 fn completion(ytd: &Figures, targets: &BTreeMap<FigureKey, f64>) -> BTreeMap<FigureKey, f64> {
@@ -218,7 +244,12 @@ fn completion(ytd: &Figures, targets: &BTreeMap<FigureKey, f64>) -> BTreeMap<Fig
 }
 
 /// Sums the figures of units with an accepted return.
-fn area(inputs: &[(&UnitInput, PeriodFigures, Option<Figures>)], targets: &BTreeMap<FigureKey, f64>, period: Period, units: usize) -> AreaFigures {
+fn area(
+    inputs: &[(&UnitInput, PeriodFigures, Option<Figures>)],
+    targets: &BTreeMap<FigureKey, f64>,
+    period: Period,
+    units: usize,
+) -> AreaFigures {
     let mut month = Figures::default();
     let mut ytd = Figures::default();
     let mut last: Option<Figures> = None;
@@ -248,7 +279,9 @@ fn area(inputs: &[(&UnitInput, PeriodFigures, Option<Figures>)], targets: &BTree
 }
 
 /// Adds up the targets of a set of units (a key counts only if every unit has it).
-fn summed_targets<'a>(units: impl Iterator<Item = &'a crate::config::Unit> + Clone) -> BTreeMap<FigureKey, f64> {
+fn summed_targets<'a>(
+    units: impl Iterator<Item = &'a crate::config::Unit> + Clone,
+) -> BTreeMap<FigureKey, f64> {
     let mut out = BTreeMap::new();
     for k in FigureKey::ALL {
         let mut all = units.clone().map(|u| u.targets.get(&k).copied());
@@ -262,12 +295,25 @@ fn summed_targets<'a>(units: impl Iterator<Item = &'a crate::config::Unit> + Clo
 
 /// Computes the bulletin for `period` from the gathered inputs (roster order).
 pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
-    let name_of = |code: &str| cfg.unit_by_code(code).map_or(code.to_string(), |u| u.name().to_string());
-    let figures: Vec<Option<PeriodFigures>> =
-        inputs.iter().map(|i| i.current.as_ref().map(|r| PeriodFigures::from_ledger(&r.projects, period))).collect();
+    let name_of = |code: &str| {
+        cfg.unit_by_code(code)
+            .map_or(code.to_string(), |u| u.name().to_string())
+    };
+    let figures: Vec<Option<PeriodFigures>> = inputs
+        .iter()
+        .map(|i| {
+            i.current
+                .as_ref()
+                .map(|r| PeriodFigures::from_ledger(&r.projects, period))
+        })
+        .collect();
     let last_year: Vec<Option<Figures>> = inputs
         .iter()
-        .map(|i| i.last_year.as_ref().map(|r| PeriodFigures::from_ledger(&r.projects, period.year_earlier()).ytd))
+        .map(|i| {
+            i.last_year
+                .as_ref()
+                .map(|r| PeriodFigures::from_ledger(&r.projects, period.year_earlier()).ytd)
+        })
         .collect();
 
     let mut units: Vec<UnitFigures> = inputs
@@ -277,8 +323,14 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
         .map(|((input, f), ly)| {
             let unit = cfg.unit_by_code(&input.code);
             let group = unit.map_or(String::new(), |u| u.group.get_ref().clone());
-            let group_league = cfg.file.groups.iter().find(|g| *g.name.get_ref() == group).is_none_or(|g| g.league);
-            let in_league = unit.and_then(|u| u.league).unwrap_or(group_league) && !cfg.file.scoring.exclude.contains(&input.code);
+            let group_league = cfg
+                .file
+                .groups
+                .iter()
+                .find(|g| *g.name.get_ref() == group)
+                .is_none_or(|g| g.league);
+            let in_league = unit.and_then(|u| u.league).unwrap_or(group_league)
+                && !cfg.file.scoring.exclude.contains(&input.code);
             let (funds_rate_pct, start_rate_pct) = match (&input.current, f) {
                 (Some(r), Some(f)) => rates(&r.projects.iter().collect::<Vec<_>>(), &f.ytd, period),
                 _ => (None, None),
@@ -322,31 +374,73 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
             let members = cfg.file.units.iter().filter(|u| *u.group.get_ref() == name);
             let in_group: Vec<_> = accepted
                 .iter()
-                .filter(|(i, _, _)| cfg.unit_by_code(&i.code).is_some_and(|u| *u.group.get_ref() == name))
+                .filter(|(i, _, _)| {
+                    cfg.unit_by_code(&i.code)
+                        .is_some_and(|u| *u.group.get_ref() == name)
+                })
                 .cloned()
                 .collect();
-            GroupFigures { figures: area(&in_group, &summed_targets(members.clone()), period, members.count()), league: g.league, name }
+            GroupFigures {
+                figures: area(
+                    &in_group,
+                    &summed_targets(members.clone()),
+                    period,
+                    members.count(),
+                ),
+                league: g.league,
+                name,
+            }
         })
         .collect();
-    let total = area(&accepted, &summed_targets(cfg.file.units.iter()), period, inputs.len());
+    let total = area(
+        &accepted,
+        &summed_targets(cfg.file.units.iter()),
+        period,
+        inputs.len(),
+    );
 
-    let current: Vec<(&str, &StoredReturn)> =
-        inputs.iter().filter_map(|i| i.current.as_ref().map(|r| (i.code.as_str(), r))).collect();
-    let projects: Vec<(&str, &Project)> = current.iter().flat_map(|(c, r)| r.projects.iter().map(move |p| (*c, p))).collect();
+    let current: Vec<(&str, &StoredReturn)> = inputs
+        .iter()
+        .filter_map(|i| i.current.as_ref().map(|r| (i.code.as_str(), r)))
+        .collect();
+    let projects: Vec<(&str, &Project)> = current
+        .iter()
+        .flat_map(|(c, r)| r.projects.iter().map(move |p| (*c, p)))
+        .collect();
 
     Bulletin {
         period,
         elapsed_pct: round1(period.month as f64 / 12.0 * 100.0),
-        not_reported: inputs.iter().filter(|i| i.status == ReturnStatus::Missing).map(|i| name_of(&i.code)).collect(),
-        rejected: inputs.iter().filter(|i| i.status == ReturnStatus::Rejected).map(|i| name_of(&i.code)).collect(),
+        not_reported: inputs
+            .iter()
+            .filter(|i| i.status == ReturnStatus::Missing)
+            .map(|i| name_of(&i.code))
+            .collect(),
+        rejected: inputs
+            .iter()
+            .filter(|i| i.status == ReturnStatus::Rejected)
+            .map(|i| name_of(&i.code))
+            .collect(),
         top_lists: top_lists(&units, &projects, period, &name_of),
         big_projects: big_projects(&projects, period, &name_of),
         industries: breakdown(&projects, period, |p| Some(p.industry.clone())),
-        sectors: breakdown(&projects, period, |p| sector_of(cfg, &p.industry).map(|s| sector_label(s).to_string())),
-        categories: breakdown(&projects, period, |p| category_of(cfg, &p.industry).map(|c| category_label(c).to_string())),
+        sectors: breakdown(&projects, period, |p| {
+            sector_of(cfg, &p.industry).map(|s| sector_label(s).to_string())
+        }),
+        categories: breakdown(&projects, period, |p| {
+            category_of(cfg, &p.industry).map(|c| category_label(c).to_string())
+        }),
         size_brackets: size_brackets(&projects, period),
-        funds_sources: breakdown(&projects, period, |p| Some(p.funds_source.map_or("未填", FundsSource::label).to_string())),
-        origins: breakdown(&projects, period, |p| Some(p.origin.clone().unwrap_or_else(|| "未填".into()))),
+        funds_sources: breakdown(&projects, period, |p| {
+            Some(
+                p.funds_source
+                    .map_or("未填", FundsSource::label)
+                    .to_string(),
+            )
+        }),
+        origins: breakdown(&projects, period, |p| {
+            Some(p.origin.clone().unwrap_or_else(|| "未填".into()))
+        }),
         data_notes: current
             .iter()
             .flat_map(|(c, r)| {
@@ -370,11 +464,19 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
 }
 
 fn sector_of(cfg: &Config, industry: &str) -> Option<Sector> {
-    cfg.file.industries.iter().find(|i| i.name.get_ref() == industry).and_then(|i| i.sector)
+    cfg.file
+        .industries
+        .iter()
+        .find(|i| i.name.get_ref() == industry)
+        .and_then(|i| i.sector)
 }
 
 fn category_of(cfg: &Config, industry: &str) -> Option<Category> {
-    cfg.file.industries.iter().find(|i| i.name.get_ref() == industry).and_then(|i| i.category)
+    cfg.file
+        .industries
+        .iter()
+        .find(|i| i.name.get_ref() == industry)
+        .and_then(|i| i.category)
 }
 
 pub fn sector_label(s: Sector) -> &'static str {
@@ -393,34 +495,67 @@ pub fn category_label(c: Category) -> &'static str {
 }
 
 /// Year-to-date signings and funds in place, grouped by `key`; largest amount first.
-fn breakdown(projects: &[(&str, &Project)], period: Period, key: impl Fn(&Project) -> Option<String>) -> Vec<BreakdownRow> {
+fn breakdown(
+    projects: &[(&str, &Project)],
+    period: Period,
+    key: impl Fn(&Project) -> Option<String>,
+) -> Vec<BreakdownRow> {
     let mut rows: BTreeMap<String, BreakdownRow> = BTreeMap::new();
     for (_, p) in projects {
         let Some(k) = key(p) else { continue };
-        let row = rows.entry(k.clone()).or_insert_with(|| BreakdownRow { name: k, signed_count: 0, signed_amount: Wan::ZERO, funds_in_place: Wan::ZERO });
+        let row = rows.entry(k.clone()).or_insert_with(|| BreakdownRow {
+            name: k,
+            signed_count: 0,
+            signed_amount: Wan::ZERO,
+            funds_in_place: Wan::ZERO,
+        });
         if p.is_signing_in(|d| period.ytd_contains(d)) {
             row.signed_count += 1;
             row.signed_amount += p.contract_amount.unwrap_or_default();
         }
         row.funds_in_place += p.funds_ytd;
     }
-    let mut v: Vec<BreakdownRow> = rows.into_values().filter(|r| r.signed_count > 0 || !r.funds_in_place.is_zero()).collect();
-    v.sort_by(|a, b| b.signed_amount.cmp(&a.signed_amount).then_with(|| a.name.cmp(&b.name)));
+    let mut v: Vec<BreakdownRow> = rows
+        .into_values()
+        .filter(|r| r.signed_count > 0 || !r.funds_in_place.is_zero())
+        .collect();
+    v.sort_by(|a, b| {
+        b.signed_amount
+            .cmp(&a.signed_amount)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     v
 }
 
 /// The size brackets of domain.md, by contract amount of year-to-date signings.
-pub const BRACKETS: [(&str, i64); 6] =
-    [("1亿元以下", 0), ("1亿—5亿元", 1), ("5亿—10亿元", 5), ("10亿—50亿元", 10), ("50亿—100亿元", 50), ("100亿元以上", 100)];
+pub const BRACKETS: [(&str, i64); 6] = [
+    ("1亿元以下", 0),
+    ("1亿—5亿元", 1),
+    ("5亿—10亿元", 5),
+    ("10亿—50亿元", 10),
+    ("50亿—100亿元", 50),
+    ("100亿元以上", 100),
+];
 
 fn size_brackets(projects: &[(&str, &Project)], period: Period) -> Vec<BreakdownRow> {
     let mut rows: Vec<BreakdownRow> = BRACKETS
         .iter()
-        .map(|(n, _)| BreakdownRow { name: n.to_string(), signed_count: 0, signed_amount: Wan::ZERO, funds_in_place: Wan::ZERO })
+        .map(|(n, _)| BreakdownRow {
+            name: n.to_string(),
+            signed_count: 0,
+            signed_amount: Wan::ZERO,
+            funds_in_place: Wan::ZERO,
+        })
         .collect();
-    for (_, p) in projects.iter().filter(|(_, p)| p.is_signing_in(|d| period.ytd_contains(d))) {
+    for (_, p) in projects
+        .iter()
+        .filter(|(_, p)| p.is_signing_in(|d| period.ytd_contains(d)))
+    {
         let amount = p.contract_amount.unwrap_or_default();
-        let i = BRACKETS.iter().rposition(|(_, yi)| amount.cents() >= yi * YI.cents()).unwrap_or(0);
+        let i = BRACKETS
+            .iter()
+            .rposition(|(_, yi)| amount.cents() >= yi * YI.cents())
+            .unwrap_or(0);
         rows[i].signed_count += 1;
         rows[i].signed_amount += amount;
         rows[i].funds_in_place += p.funds_ytd;
@@ -428,10 +563,16 @@ fn size_brackets(projects: &[(&str, &Project)], period: Period) -> Vec<Breakdown
     rows
 }
 
-fn big_projects(projects: &[(&str, &Project)], period: Period, name_of: &dyn Fn(&str) -> String) -> Vec<BigProject> {
+fn big_projects(
+    projects: &[(&str, &Project)],
+    period: Period,
+    name_of: &dyn Fn(&str) -> String,
+) -> Vec<BigProject> {
     let mut v: Vec<BigProject> = projects
         .iter()
-        .filter(|(_, p)| p.is_signing_in(|d| period.contains(d)) && p.contract_amount.is_some_and(|a| a >= YI))
+        .filter(|(_, p)| {
+            p.is_signing_in(|d| period.contains(d)) && p.contract_amount.is_some_and(|a| a >= YI)
+        })
         .map(|(c, p)| BigProject {
             unit: name_of(c),
             name: p.name.clone(),
@@ -441,13 +582,22 @@ fn big_projects(projects: &[(&str, &Project)], period: Period, name_of: &dyn Fn(
             amount: p.contract_amount.unwrap_or_default(),
         })
         .collect();
-    v.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| a.unit.cmp(&b.unit)).then_with(|| a.name.cmp(&b.name)));
+    v.sort_by(|a, b| {
+        b.amount
+            .cmp(&a.amount)
+            .then_with(|| a.unit.cmp(&b.unit))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     v
 }
 
 /// Ranks entries by value, largest first; equal values share a rank.
 fn ranked(mut entries: Vec<(String, String, f64)>) -> Vec<TopEntry> {
-    entries.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.1.cmp(&b.1)).then_with(|| a.0.cmp(&b.0)));
+    entries.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.0.cmp(&b.0))
+    });
     let mut out: Vec<TopEntry> = Vec::new();
     for (i, (name, unit, value)) in entries.into_iter().enumerate() {
         let rank = match out.last() {
@@ -457,19 +607,39 @@ fn ranked(mut entries: Vec<(String, String, f64)>) -> Vec<TopEntry> {
         if rank > 10 {
             break;
         }
-        out.push(TopEntry { rank, name, unit, value });
+        out.push(TopEntry {
+            rank,
+            name,
+            unit,
+            value,
+        });
     }
     out
 }
 
-fn top_lists(units: &[UnitFigures], projects: &[(&str, &Project)], period: Period, name_of: &dyn Fn(&str) -> String) -> Vec<TopList> {
+fn top_lists(
+    units: &[UnitFigures],
+    projects: &[(&str, &Project)],
+    period: Period,
+    name_of: &dyn Fn(&str) -> String,
+) -> Vec<TopList> {
     let unit_list = |key: FigureKey, title: &str| TopList {
-        key: format!("units_{}", serde_json::to_value(key).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+        key: format!(
+            "units_{}",
+            serde_json::to_value(key)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
         title: title.to_string(),
         entries: ranked(
             units
                 .iter()
-                .filter_map(|u| u.ytd.as_ref().map(|f| (u.name.clone(), u.name.clone(), f.value(key))))
+                .filter_map(|u| {
+                    u.ytd
+                        .as_ref()
+                        .map(|f| (u.name.clone(), u.name.clone(), f.value(key)))
+                })
                 .filter(|(_, _, v)| *v > 0.0)
                 .collect(),
         ),
@@ -488,7 +658,13 @@ fn top_lists(units: &[UnitFigures], projects: &[(&str, &Project)], period: Perio
             projects
                 .iter()
                 .filter(|(_, p)| p.is_signing_in(|d| period.ytd_contains(d)))
-                .map(|(c, p)| (p.name.clone(), name_of(c), p.contract_amount.unwrap_or_default().as_f64()))
+                .map(|(c, p)| {
+                    (
+                        p.name.clone(),
+                        name_of(c),
+                        p.contract_amount.unwrap_or_default().as_f64(),
+                    )
+                })
                 .collect(),
         ),
     });

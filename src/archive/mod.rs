@@ -16,8 +16,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::messages::Lang;
-use crate::model::{FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, UsdWan, Wan};
 use crate::model::ReportedIndicator;
+use crate::model::{
+    FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, UsdWan, Wan,
+};
 
 /// The schema migrations, in order; the archive's `user_version` is how many were applied.
 const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
@@ -31,11 +33,21 @@ pub enum ArchiveError {
     #[error("档案库 {path} 正被另一个 tongbao 进程写入，等待 {waited} 秒后仍未释放；请等它结束后重试 / the archive is in use by another tongbao process; try again when it has finished")]
     Busy { path: PathBuf, waited: u64 },
     #[error("档案库 {path} 的版本（{found}）比本程序支持的（{supported}）新；请升级 tongbao / the archive was written by a newer tongbao")]
-    TooNew { path: PathBuf, found: i64, supported: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("档案库 {path}：{source}")]
-    Sql { path: PathBuf, source: rusqlite::Error },
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("档案库锁文件 {path}：{source}")]
-    Lock { path: PathBuf, source: std::io::Error },
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("档案库中的数据无法读取（{0}）/ unreadable data in the archive")]
     Corrupt(String),
 }
@@ -63,7 +75,11 @@ pub enum Stored {
     /// A first accepted version, or a rejected one (kept, not current).
     New { id: i64, version: Option<i64> },
     /// An accepted version that supersedes `previous` (its id).
-    Superseded { id: i64, version: i64, previous: i64 },
+    Superseded {
+        id: i64,
+        version: i64,
+        previous: i64,
+    },
     /// The same bytes were already stored for this unit and period (or unkeyed).
     Duplicate { id: i64, version: Option<i64> },
 }
@@ -143,33 +159,57 @@ impl Archive {
     }
 
     fn open_inner(path: &Path) -> Result<Archive, ArchiveError> {
-        let sql = |source| ArchiveError::Sql { path: path.to_path_buf(), source };
+        let sql = |source| ArchiveError::Sql {
+            path: path.to_path_buf(),
+            source,
+        };
         let conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(LOCK_WAIT).map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
-        let mut a = Archive { conn, path: path.to_path_buf(), _lock: None };
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(sql)?;
+        let mut a = Archive {
+            conn,
+            path: path.to_path_buf(),
+            _lock: None,
+        };
         a.migrate()?;
         Ok(a)
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> ArchiveError + '_ {
-        move |source| ArchiveError::Sql { path: self.path.clone(), source }
+        move |source| ArchiveError::Sql {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     fn migrate(&mut self) -> Result<(), ArchiveError> {
         let path = self.path.clone();
-        let sql = |source| ArchiveError::Sql { path: path.clone(), source };
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
+        let sql = |source| ArchiveError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(sql)?;
         let supported = MIGRATIONS.len() as i64;
         if version > supported {
-            return Err(ArchiveError::TooNew { path: path.clone(), found: version, supported });
+            return Err(ArchiveError::TooNew {
+                path: path.clone(),
+                found: version,
+                supported,
+            });
         }
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self.conn.transaction().map_err(sql)?;
             tx.execute_batch(m).map_err(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(sql)?;
             tx.commit().map_err(sql)?;
         }
         Ok(())
@@ -178,8 +218,14 @@ impl Archive {
     /// Stores one submission in one transaction.
     pub fn store(&mut self, s: &NewSubmission) -> Result<Stored, ArchiveError> {
         let path = self.path.clone();
-        let sql = |source| ArchiveError::Sql { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let sql = |source| ArchiveError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
         let period = s.period.map(|p| p.to_string());
         // The same bytes for the same unit and period: nothing to do.
         let dup: Option<(i64, Option<i64>)> = tx
@@ -217,7 +263,8 @@ impl Archive {
         } else {
             None
         };
-        let header_json = serde_json::to_string(s.header).map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
+        let header_json =
+            serde_json::to_string(s.header).map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
         tx.execute(
             "INSERT INTO submission (unit_code, period, version, file_name, sha256, received_at, status, header_json, bytes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -237,21 +284,36 @@ impl Archive {
         let id = tx.last_insert_rowid();
         insert_children(&tx, id, s).map_err(sql)?;
         if let Some(prev) = previous {
-            tx.execute("UPDATE submission SET superseded_by = ?1 WHERE id = ?2", params![id, prev]).map_err(sql)?;
+            tx.execute(
+                "UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
+                params![id, prev],
+            )
+            .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
         Ok(match (previous, version) {
-            (Some(previous), Some(version)) => Stored::Superseded { id, version, previous },
+            (Some(previous), Some(version)) => Stored::Superseded {
+                id,
+                version,
+                previous,
+            },
             _ => Stored::New { id, version },
         })
     }
 
     /// Every submission for a period, oldest first.
     pub fn submissions(&self, period: Period) -> Result<Vec<SubmissionInfo>, ArchiveError> {
-        self.query_infos("WHERE s.period = ?1 ORDER BY s.id", params![period.to_string()])
+        self.query_infos(
+            "WHERE s.period = ?1 ORDER BY s.id",
+            params![period.to_string()],
+        )
     }
 
-    fn query_infos(&self, tail: &str, p: impl rusqlite::Params) -> Result<Vec<SubmissionInfo>, ArchiveError> {
+    fn query_infos(
+        &self,
+        tail: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<SubmissionInfo>, ArchiveError> {
         let q = format!(
             "SELECT s.id, s.unit_code, s.period, s.version, s.file_name, s.sha256, s.received_at, s.status, s.superseded_by,
                     (SELECT COUNT(*) FROM diagnostic d WHERE d.submission_id = s.id AND d.severity = 'error'),
@@ -287,11 +349,18 @@ impl Archive {
             "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code",
             params![period.to_string()],
         )?;
-        infos.into_iter().map(|info| self.load_return(info)).collect()
+        infos
+            .into_iter()
+            .map(|info| self.load_return(info))
+            .collect()
     }
 
     /// The current return of one unit for a period.
-    pub fn current_return(&self, unit_code: &str, period: Period) -> Result<Option<StoredReturn>, ArchiveError> {
+    pub fn current_return(
+        &self,
+        unit_code: &str,
+        period: Period,
+    ) -> Result<Option<StoredReturn>, ArchiveError> {
         let mut infos = self.query_infos(
             "WHERE s.period = ?1 AND s.unit_code = ?2 AND s.status = 'accepted' AND s.superseded_by IS NULL",
             params![period.to_string(), unit_code],
@@ -304,12 +373,20 @@ impl Archive {
 
     /// The version number of a submission.
     pub fn version_of(&self, id: i64) -> Result<Option<i64>, ArchiveError> {
-        self.conn.query_row("SELECT version FROM submission WHERE id = ?1", [id], |r| r.get(0)).map_err(self.sql())
+        self.conn
+            .query_row("SELECT version FROM submission WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(self.sql())
     }
 
     /// The original bytes of a submission.
     pub fn bytes(&self, id: i64) -> Result<Vec<u8>, ArchiveError> {
-        self.conn.query_row("SELECT bytes FROM submission WHERE id = ?1", [id], |r| r.get(0)).map_err(self.sql())
+        self.conn
+            .query_row("SELECT bytes FROM submission WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(self.sql())
     }
 
     fn load_return(&self, info: SubmissionInfo) -> Result<StoredReturn, ArchiveError> {
@@ -348,7 +425,10 @@ impl Archive {
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
-        let projects = raw.into_iter().map(RawProject::typed).collect::<Result<Vec<_>, _>>()?;
+        let projects = raw
+            .into_iter()
+            .map(RawProject::typed)
+            .collect::<Result<Vec<_>, _>>()?;
 
         let mut stmt = self
             .conn
@@ -356,15 +436,28 @@ impl Archive {
             .map_err(self.sql())?;
         let indicators = stmt
             .query_map([info.id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, Option<i64>>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
             })
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?
             .into_iter()
             .map(|(name, month, ytd, last_year_ytd)| {
-                let indicator = indicator_from_key(&name).ok_or_else(|| ArchiveError::Corrupt(format!("indicator {name}")))?;
-                Ok(ReportedIndicator { indicator, month, ytd, last_year_ytd, month_cell: None, ytd_cell: None })
+                let indicator = indicator_from_key(&name)
+                    .ok_or_else(|| ArchiveError::Corrupt(format!("indicator {name}")))?;
+                Ok(ReportedIndicator {
+                    indicator,
+                    month,
+                    ytd,
+                    last_year_ytd,
+                    month_cell: None,
+                    ytd_cell: None,
+                })
             })
             .collect::<Result<Vec<_>, ArchiveError>>()?;
 
@@ -390,12 +483,19 @@ impl Archive {
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
-        Ok(StoredReturn { info, projects, indicators, warnings })
+        Ok(StoredReturn {
+            info,
+            projects,
+            indicators,
+            warnings,
+        })
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String, ArchiveError> {
-        self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(self.sql())
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(self.sql())
     }
 }
 
@@ -409,16 +509,29 @@ fn take_lock(db: &Path, wait: Duration) -> Result<File, ArchiveError> {
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|source| ArchiveError::Lock { path: lock_path.clone(), source })?;
+        .map_err(|source| ArchiveError::Lock {
+            path: lock_path.clone(),
+            source,
+        })?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(file),
-            Err(TryLockError::WouldBlock) if start.elapsed() < wait => std::thread::sleep(Duration::from_millis(50)),
-            Err(TryLockError::WouldBlock) => {
-                return Err(ArchiveError::Busy { path: db.to_path_buf(), waited: wait.as_secs() });
+            Err(TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(Duration::from_millis(50))
             }
-            Err(TryLockError::Error(source)) => return Err(ArchiveError::Lock { path: lock_path, source }),
+            Err(TryLockError::WouldBlock) => {
+                return Err(ArchiveError::Busy {
+                    path: db.to_path_buf(),
+                    waited: wait.as_secs(),
+                });
+            }
+            Err(TryLockError::Error(source)) => {
+                return Err(ArchiveError::Lock {
+                    path: lock_path,
+                    source,
+                })
+            }
         }
     }
 }
@@ -458,7 +571,13 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
     let mut i_stmt =
         tx.prepare("INSERT INTO indicator (submission_id, indicator, month, ytd, last_year_ytd) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for ind in s.indicators {
-        i_stmt.execute(params![id, indicator_key(ind.indicator), ind.month, ind.ytd, ind.last_year_ytd])?;
+        i_stmt.execute(params![
+            id,
+            indicator_key(ind.indicator),
+            ind.month,
+            ind.ytd,
+            ind.last_year_ytd
+        ])?;
     }
     let mut d_stmt = tx.prepare(
         "INSERT INTO diagnostic (submission_id, severity, code, sheet, cell, row, value, message_zh, hint_zh, message_en, hint_en)
@@ -488,7 +607,10 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
 }
 
 fn indicator_key(i: Indicator) -> String {
-    serde_json::to_value(i).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(i)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn indicator_from_key(k: &str) -> Option<Indicator> {
@@ -522,15 +644,31 @@ impl RawProject {
     fn typed(self) -> Result<Project, ArchiveError> {
         let bad = |what: &str, v: &str| ArchiveError::Corrupt(format!("{what} {v:?}"));
         let date = |s: Option<String>| -> Result<Option<NaiveDate>, ArchiveError> {
-            s.map(|s| s.parse::<NaiveDate>().map_err(|_| bad("date", &s))).transpose()
+            s.map(|s| s.parse::<NaiveDate>().map_err(|_| bad("date", &s)))
+                .transpose()
         };
-        let stage = Stage::ALL.into_iter().find(|st| st.label() == self.stage).ok_or_else(|| bad("stage", &self.stage))?;
+        let stage = Stage::ALL
+            .into_iter()
+            .find(|st| st.label() == self.stage)
+            .ok_or_else(|| bad("stage", &self.stage))?;
         let funds_source = self
             .funds_source
-            .map(|f| FundsSource::ALL.into_iter().find(|x| x.label() == f).ok_or_else(|| bad("funds source", &f)))
+            .map(|f| {
+                FundsSource::ALL
+                    .into_iter()
+                    .find(|x| x.label() == f)
+                    .ok_or_else(|| bad("funds source", &f))
+            })
             .transpose()?;
-        let kind =
-            self.kind.map(|k| ProjectKind::ALL.into_iter().find(|x| x.label() == k).ok_or_else(|| bad("kind", &k))).transpose()?;
+        let kind = self
+            .kind
+            .map(|k| {
+                ProjectKind::ALL
+                    .into_iter()
+                    .find(|x| x.label() == k)
+                    .ok_or_else(|| bad("kind", &k))
+            })
+            .transpose()?;
         Ok(Project {
             row: self.row,
             id: self.id,

@@ -16,16 +16,35 @@ use super::{load_config, Outcome};
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
-    let batch = check_files(&paths, &cfg, &BatchOptions { period: args.period, lang: global.lang, keep_bytes: false });
+    let batch = check_files(
+        &paths,
+        &cfg,
+        &BatchOptions {
+            period: args.period,
+            lang: global.lang,
+            keep_bytes: false,
+        },
+    );
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &BatchJson::new(&batch, global.lang, &[]))?;
             writeln!(out)?;
         }
-        Format::Human => write_human(&mut out, &batch, global.lang, args.verbose, Style::detect(), &[])?,
+        Format::Human => write_human(
+            &mut out,
+            &batch,
+            global.lang,
+            args.verbose,
+            Style::detect(),
+            &[],
+        )?,
     }
-    Ok(if batch.rejected() > 0 { Outcome::SomeRejected } else { Outcome::Ok })
+    Ok(if batch.rejected() > 0 {
+        Outcome::SomeRejected
+    } else {
+        Outcome::Ok
+    })
 }
 
 /// The files named on the command line, folders walked; an error when there are none.
@@ -97,7 +116,12 @@ impl<'a> BatchJson<'a> {
                     period: f.period(),
                     status: if f.accepted() { "accepted" } else { "rejected" },
                     figures: f.figures.as_ref(),
-                    diagnostics: f.diagnostics.sorted().into_iter().map(|d| d.to_json(lang)).collect(),
+                    diagnostics: f
+                        .diagnostics
+                        .sorted()
+                        .into_iter()
+                        .map(|d| d.to_json(lang))
+                        .collect(),
                     archive: archive.get(i),
                 })
                 .collect(),
@@ -120,7 +144,9 @@ pub struct Style {
 
 impl Style {
     pub fn detect() -> Style {
-        Style { on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Style {
+            on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
     }
     pub fn plain() -> Style {
         Style { on: false }
@@ -189,32 +215,44 @@ pub fn write_human(
             writeln!(out, "  {}", style.dim(note))?;
         }
     }
-    let sep = if lang == Lang::Zh { "，" } else { ", " };
-    writeln!(
-        out,
-        "\n{}{} {}{}{sep}{} {}{sep}{} {}；{}{}{sep}{}{}",
-        style.bold(ui(Ui::Summary, lang)),
-        if lang == Lang::Zh { "：" } else { ":" },
+    let line = crate::messages::batch_summary(
         batch.files.len(),
-        ui(Ui::Files, lang),
         batch.accepted(),
-        ui(Ui::Accepted, lang),
         batch.rejected(),
-        ui(Ui::Rejected, lang),
         batch.count(Severity::Error),
-        ui(Ui::Errors, lang),
         batch.count(Severity::Warning),
-        ui(Ui::Warnings, lang),
-    )
+        lang,
+    );
+    writeln!(out, "\n{}", style.bold(&line))
 }
 
-fn write_file(out: &mut impl Write, f: &FileReport, lang: Lang, verbose: bool, style: Style) -> std::io::Result<()> {
+fn write_file(
+    out: &mut impl Write,
+    f: &FileReport,
+    lang: Lang,
+    verbose: bool,
+    style: Style,
+) -> std::io::Result<()> {
     let errors = f.diagnostics.count(Severity::Error);
     let warnings = f.diagnostics.count(Severity::Warning);
-    let mark = if f.accepted() { style.green("✓") } else { style.red("✗") };
-    let verdict = if f.accepted() { style.green(ui(Ui::Accepted, lang)) } else { style.red(ui(Ui::Rejected, lang)) };
-    let unit = f.unit().map_or_else(|| ui(Ui::UnitUnknownName, lang).to_string(), |u| u.name.clone());
-    let period = f.period().map_or_else(|| ui(Ui::PeriodUnknown, lang).to_string(), |p| p.to_string());
+    let mark = if f.accepted() {
+        style.green("✓")
+    } else {
+        style.red("✗")
+    };
+    let verdict = if f.accepted() {
+        style.green(ui(Ui::Accepted, lang))
+    } else {
+        style.red(ui(Ui::Rejected, lang))
+    };
+    let unit = f.unit().map_or_else(
+        || ui(Ui::UnitUnknownName, lang).to_string(),
+        |u| u.name.clone(),
+    );
+    let period = f.period().map_or_else(
+        || ui(Ui::PeriodUnknown, lang).to_string(),
+        |p| p.to_string(),
+    );
     let mut counts = Vec::new();
     if errors > 0 {
         counts.push(format!("{errors} {}", ui(Ui::Errors, lang).trim()));
@@ -222,14 +260,29 @@ fn write_file(out: &mut impl Write, f: &FileReport, lang: Lang, verbose: bool, s
     if warnings > 0 {
         counts.push(format!("{warnings} {}", ui(Ui::Warnings, lang).trim()));
     }
-    let counts = if counts.is_empty() { String::new() } else { format!("（{}）", counts.join("，")) };
-    writeln!(out, "{mark} {}  {unit}  {period}  {verdict}{counts}", style.bold(&f.path.display().to_string()))?;
-    let name = f.path.file_name().map_or_else(|| f.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let counts = if counts.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", counts.join("，"))
+    };
+    writeln!(
+        out,
+        "{mark} {}  {unit}  {period}  {verdict}{counts}",
+        style.bold(&f.path.display().to_string())
+    )?;
+    let name = f.path.file_name().map_or_else(
+        || f.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     for d in f.diagnostics.sorted() {
         if d.severity() == Severity::Info && !verbose {
             continue;
         }
-        let value = d.value.as_deref().map(|v| format!("  「{v}」")).unwrap_or_default();
+        let value = d
+            .value
+            .as_deref()
+            .map(|v| format!("  「{v}」"))
+            .unwrap_or_default();
         writeln!(
             out,
             "  {} {name} › {}{value}  {}  {}",

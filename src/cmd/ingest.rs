@@ -18,21 +18,43 @@ use super::{load_config, Outcome};
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
-    let mut batch = check_files(&paths, &cfg, &BatchOptions { period: args.period, lang: global.lang, keep_bytes: true });
+    let mut batch = check_files(
+        &paths,
+        &cfg,
+        &BatchOptions {
+            period: args.period,
+            lang: global.lang,
+            keep_bytes: true,
+        },
+    );
     let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
     let outcomes = ingest_batch(&mut archive, &cfg, &mut batch, &received_now())?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &BatchJson::new(&batch, global.lang, &outcomes))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &BatchJson::new(&batch, global.lang, &outcomes),
+            )?;
             writeln!(out)?;
         }
         Format::Human => {
             let notes: Vec<String> = outcomes.iter().map(|o| describe(o, global.lang)).collect();
-            write_human(&mut out, &batch, global.lang, args.verbose, Style::detect(), &notes)?;
+            write_human(
+                &mut out,
+                &batch,
+                global.lang,
+                args.verbose,
+                Style::detect(),
+                &notes,
+            )?;
         }
     }
-    Ok(if batch.rejected() > 0 { Outcome::SomeRejected } else { Outcome::Ok })
+    Ok(if batch.rejected() > 0 {
+        Outcome::SomeRejected
+    } else {
+        Outcome::Ok
+    })
 }
 
 /// The time of receipt: now, or `SOURCE_DATE_EPOCH` when set (reproducible runs).
@@ -53,10 +75,18 @@ pub fn ingest_batch(
     batch: &mut Batch,
     received_at: &str,
 ) -> Result<Vec<ArchiveJson>, ArchiveError> {
-    let mut elsewhere_by_period: HashMap<crate::model::Period, HashMap<String, (String, String)>> = HashMap::new();
+    let mut elsewhere_by_period: HashMap<crate::model::Period, HashMap<String, (String, String)>> =
+        HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.files.len());
     for file in &mut batch.files {
-        outcomes.push(ingest_file(archive, cfg, batch.period, file, received_at, &mut elsewhere_by_period)?);
+        outcomes.push(ingest_file(
+            archive,
+            cfg,
+            batch.period,
+            file,
+            received_at,
+            &mut elsewhere_by_period,
+        )?);
     }
     Ok(outcomes)
 }
@@ -69,17 +99,28 @@ fn ingest_file(
     received_at: &str,
     elsewhere_by_period: &mut HashMap<crate::model::Period, HashMap<String, (String, String)>>,
 ) -> Result<ArchiveJson, ArchiveError> {
-    let not_stored = ArchiveJson { stored: "not_stored", version: None, replaces: None };
-    let (Some(bytes), Some(sha)) = (file.bytes.take(), file.sha256.clone()) else { return Ok(not_stored) };
+    let not_stored = ArchiveJson {
+        stored: "not_stored",
+        version: None,
+        replaces: None,
+    };
+    let (Some(bytes), Some(sha)) = (file.bytes.take(), file.sha256.clone()) else {
+        return Ok(not_stored);
+    };
     let unit = file.unit().cloned();
     let period = file.period();
-    if let (Some(parsed), Some(unit), Some(p)) = (&file.parsed, &unit, period) {
+    // The archive rules speak to returns that will count; a rejected one is fixed first.
+    if let (Some(parsed), Some(unit), Some(p), true) =
+        (&file.parsed, &unit, period, file.accepted())
+    {
         // Other units' projects this month: name-and-investor key → (unit code, unit name).
         if let std::collections::hash_map::Entry::Vacant(slot) = elsewhere_by_period.entry(p) {
             let mut map = HashMap::new();
             for r in archive.current_returns(p)? {
                 let code = r.info.unit_code.clone().unwrap_or_default();
-                let name = cfg.unit_by_code(&code).map_or(code.clone(), |u| u.name().to_string());
+                let name = cfg
+                    .unit_by_code(&code)
+                    .map_or(code.clone(), |u| u.name().to_string());
                 for proj in &r.projects {
                     map.insert(cross_unit_key(proj), (code.clone(), name.clone()));
                 }
@@ -91,17 +132,36 @@ fn ingest_file(
             .filter(|(_, (code, _))| *code != unit.code)
             .map(|(k, (_, name))| (k.clone(), name.clone()))
             .collect();
-        let last = if p.month > 1 { archive.current_return(&unit.code, p.previous())? } else { None };
-        let history = History { last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())), elsewhere: &others };
-        let found = validate_history(&Subject { ret: parsed, cfg, batch_period }, &history);
+        let last = if p.month > 1 {
+            archive.current_return(&unit.code, p.previous())?
+        } else {
+            None
+        };
+        let history = History {
+            last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
+            elsewhere: &others,
+        };
+        let found = validate_history(
+            &Subject {
+                ret: parsed,
+                cfg,
+                batch_period,
+            },
+            &history,
+        );
         file.diagnostics.0.extend(found);
     }
     let empty = Vec::new();
     let parsed = file.parsed.as_ref();
-    let projects = parsed.and_then(|p| p.ledger.as_ref()).map_or(&empty[..], |l| &l.projects[..]);
+    let projects = parsed
+        .and_then(|p| p.ledger.as_ref())
+        .map_or(&empty[..], |l| &l.projects[..]);
     let indicators = parsed.and_then(|p| p.summary.as_deref()).unwrap_or(&[]);
     let header = parsed.map(|p| p.header.clone()).unwrap_or_default();
-    let file_name = file.path.file_name().map_or_else(|| file.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file_name = file.path.file_name().map_or_else(
+        || file.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let accepted = file.accepted();
     let stored = archive.store(&NewSubmission {
         unit_code: unit.as_ref().map(|u| u.code.as_str()),
@@ -125,12 +185,26 @@ fn ingest_file(
         }
     }
     Ok(match stored {
-        Stored::New { version, .. } => ArchiveJson { stored: "new", version, replaces: None },
-        Stored::Superseded { version, previous, .. } => {
+        Stored::New { version, .. } => ArchiveJson {
+            stored: "new",
+            version,
+            replaces: None,
+        },
+        Stored::Superseded {
+            version, previous, ..
+        } => {
             let replaces = archive.version_of(previous)?;
-            ArchiveJson { stored: "superseded", version: Some(version), replaces }
+            ArchiveJson {
+                stored: "superseded",
+                version: Some(version),
+                replaces,
+            }
         }
-        Stored::Duplicate { version, .. } => ArchiveJson { stored: "duplicate", version, replaces: None },
+        Stored::Duplicate { version, .. } => ArchiveJson {
+            stored: "duplicate",
+            version,
+            replaces: None,
+        },
     })
 }
 
@@ -142,10 +216,21 @@ pub fn describe(o: &ArchiveJson, lang: Lang) -> String {
         ("new", Lang::Zh) => "已存档（未能确定单位或报告期）".into(),
         ("new", Lang::En) if o.version.is_some() => format!("archived (version {})", v(o.version)),
         ("new", Lang::En) => "archived (unit or period unknown)".into(),
-        ("superseded", Lang::Zh) => format!("已入库（第 {} 版，替代第 {} 版）", v(o.version), v(o.replaces)),
-        ("superseded", Lang::En) => format!("archived (version {}, replaces version {})", v(o.version), v(o.replaces)),
+        ("superseded", Lang::Zh) => format!(
+            "已入库（第 {} 版，替代第 {} 版）",
+            v(o.version),
+            v(o.replaces)
+        ),
+        ("superseded", Lang::En) => format!(
+            "archived (version {}, replaces version {})",
+            v(o.version),
+            v(o.replaces)
+        ),
         ("duplicate", Lang::Zh) => format!("与已入库的第 {} 版完全相同，未重复入库", v(o.version)),
-        ("duplicate", Lang::En) => format!("identical to archived version {}; not stored again", v(o.version)),
+        ("duplicate", Lang::En) => format!(
+            "identical to archived version {}; not stored again",
+            v(o.version)
+        ),
         (_, Lang::Zh) => "未入库（文件无法读取）".into(),
         (_, Lang::En) => "not archived (the file could not be read)".into(),
     }

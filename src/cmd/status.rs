@@ -46,12 +46,18 @@ pub struct StatusReport {
 pub fn deadline(cfg: &Config, period: Period) -> chrono::NaiveDate {
     let next = period.next();
     let day = cfg.file.bulletin.deadline_day.clamp(1, 28);
-    next.first_day().with_day0(day - 1).unwrap_or(next.first_day())
+    next.first_day()
+        .with_day0(day - 1)
+        .unwrap_or(next.first_day())
 }
 
 use chrono::Datelike;
 
-pub fn status_report(archive: &Archive, cfg: &Config, period: Period) -> Result<StatusReport, crate::archive::ArchiveError> {
+pub fn status_report(
+    archive: &Archive,
+    cfg: &Config,
+    period: Period,
+) -> Result<StatusReport, crate::archive::ArchiveError> {
     let subs = archive.submissions(period)?;
     let due = deadline(cfg, period);
     let units = cfg
@@ -59,8 +65,14 @@ pub fn status_report(archive: &Archive, cfg: &Config, period: Period) -> Result<
         .units
         .iter()
         .map(|u| {
-            let mine: Vec<&SubmissionInfo> = subs.iter().filter(|s| s.unit_code.as_deref() == Some(u.code())).collect();
-            let current = mine.iter().rev().find(|s| s.accepted && s.superseded_by.is_none());
+            let mine: Vec<&SubmissionInfo> = subs
+                .iter()
+                .filter(|s| s.unit_code.as_deref() == Some(u.code()))
+                .collect();
+            let current = mine
+                .iter()
+                .rev()
+                .find(|s| s.accepted && s.superseded_by.is_none());
             let latest = mine.last();
             let status = match (current, latest) {
                 (Some(_), _) => "accepted",
@@ -88,8 +100,17 @@ pub fn status_report(archive: &Archive, cfg: &Config, period: Period) -> Result<
             }
         })
         .collect();
-    let unmatched = subs.iter().filter(|s| s.unit_code.is_none()).map(|s| s.file_name.clone()).collect();
-    Ok(StatusReport { period, deadline: due.to_string(), units, unmatched })
+    let unmatched = subs
+        .iter()
+        .filter(|s| s.unit_code.is_none())
+        .map(|s| s.file_name.clone())
+        .collect();
+    Ok(StatusReport {
+        period,
+        deadline: due.to_string(),
+        units,
+        unmatched,
+    })
 }
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<Outcome> {
@@ -128,22 +149,59 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
             extra.push(if zh { "逾期" } else { "late" }.to_string());
         }
         if u.warnings > 0 {
-            extra.push(if zh { format!("{} 个警告", u.warnings) } else { format!("{} warnings", u.warnings) });
+            extra.push(if zh {
+                format!("{} 个警告", u.warnings)
+            } else {
+                format!("{} warnings", u.warnings)
+            });
         }
         if u.latest_rejected {
-            extra.push(if zh { "最新一次报送未通过，沿用上一版" } else { "latest resubmission rejected; previous version stands" }.to_string());
+            extra.push(
+                if zh {
+                    "最新一次报送未通过，沿用上一版"
+                } else {
+                    "latest resubmission rejected; previous version stands"
+                }
+                .to_string(),
+            );
         }
         let when = u.received_at.as_deref().unwrap_or("—");
-        writeln!(out, "  {:<8} {:<14} {:<12} {:<22} {}", u.code, u.name, state, when, extra.join("，"))?;
+        writeln!(
+            out,
+            "  {:<8} {:<14} {:<12} {:<22} {}",
+            u.code,
+            u.name,
+            state,
+            when,
+            extra.join("，")
+        )?;
     }
     let count = |s: &str| r.units.iter().filter(|u| u.status == s).count();
     if zh {
-        writeln!(out, "合计：{} 个单位，已通过 {}，未通过 {}，未报送 {}", r.units.len(), count("accepted"), count("rejected"), count("missing"))?;
+        writeln!(
+            out,
+            "合计：{} 个单位，已通过 {}，未通过 {}，未报送 {}",
+            r.units.len(),
+            count("accepted"),
+            count("rejected"),
+            count("missing")
+        )?;
     } else {
-        writeln!(out, "Total: {} units, {} accepted, {} rejected, {} missing", r.units.len(), count("accepted"), count("rejected"), count("missing"))?;
+        writeln!(
+            out,
+            "Total: {} units, {} accepted, {} rejected, {} missing",
+            r.units.len(),
+            count("accepted"),
+            count("rejected"),
+            count("missing")
+        )?;
     }
     if !r.unmatched.is_empty() {
-        let label = if zh { "无法确定单位的文件" } else { "files whose unit is unknown" };
+        let label = if zh {
+            "无法确定单位的文件"
+        } else {
+            "files whose unit is unknown"
+        };
         writeln!(out, "{label}：{}", r.unmatched.join("、"))?;
     }
     Ok(())

@@ -71,12 +71,15 @@ pub const UNKNOWN_UNIT: &str = "重庆市测试县";
 /// One flawed file and the diagnostic it must produce.
 #[derive(Debug, Clone)]
 pub struct FlawedFile {
+    /// File name inside samples/flawed/.
     pub file: String,
+    /// The diagnostic code the file must produce.
     pub code: &'static str,
     /// `None` for whole-file codes.
     pub sheet: Option<&'static str>,
     /// A1 address; `None` for whole-file and whole-column codes.
     pub cell: Option<String>,
+    /// The file's content.
     pub bytes: Vec<u8>,
 }
 

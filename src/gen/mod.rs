@@ -12,10 +12,15 @@
 //! `--synthetic-units N`, a synthetic roster of N units written beside their returns,
 //! for benchmarks.
 
+/// Returns with one deliberate defect each, and the diagnostic each must produce.
 pub mod flawed;
+/// Yearly project pools and the ledger of any month cut from them.
 pub mod pool;
+/// The deterministic PRNG.
 pub mod rng;
+/// Words for names of projects, investors and clerks.
 pub mod vocab;
+/// The .xlsx writer.
 pub mod workbook;
 
 use std::fmt::Write as _;

@@ -22,7 +22,7 @@ use crate::model::{
 use crate::text::normalize_key;
 
 /// The year whose scale the roster's annual targets describe; other years grow or shrink
-/// from it by [`GROWTH`] a year.
+/// from it by 7% a year.
 pub const BASE_YEAR: i32 = 2025;
 /// Yearly growth of every unit's signings.
 const GROWTH: f64 = 1.07;
@@ -33,7 +33,7 @@ const USD_RATE: f64 = 7.1;
 const MONTH_WEIGHTS: [f64; 12] = [0.8, 0.7, 1.1, 1.0, 1.1, 1.1, 0.9, 1.0, 1.1, 0.9, 1.0, 1.3];
 /// Annual signing goal whose projects have the base size ([`amount_scale`] = 1), 万元.
 const REFERENCE_SIGNED: f64 = 5_000_000.0;
-/// Mean contract amount at scale 1, 万元 (the mean of the mixture in [`draw_amount`]).
+/// Mean contract amount at scale 1, 万元 (the mean of the mixture the amounts are drawn from).
 pub const MEAN_BASE_AMOUNT: f64 = 104_400.0;
 /// At most this many signings a year, whatever the target says.
 const MAX_SIGNINGS: usize = 5_000;
@@ -41,7 +41,9 @@ const MAX_SIGNINGS: usize = 5_000;
 /// Who a pool is for and how big the unit is.
 #[derive(Debug, Clone)]
 pub struct UnitProfile {
+    /// Roster code (行政区划代码 or a zone's code).
     pub code: String,
+    /// Roster name.
     pub name: String,
     /// Annual signing goal of [`BASE_YEAR`], 万元 (the roster's `signed_amount` target).
     pub annual_signed: f64,
@@ -91,23 +93,37 @@ pub fn amount_scale(annual_signed: f64) -> f64 {
 /// A project as planned over its life, before it is cut into a month's ledger row.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// 项目编号: `<unit code>-<signing year>-<nnn>`, stable across months.
     pub id: String,
+    /// 项目名称
     pub name: String,
+    /// 投资方
     pub investor: String,
+    /// 投资方来源地
     pub origin: String,
+    /// 资金来源
     pub funds_source: FundsSource,
+    /// 产业类别, a roster industry.
     pub industry: String,
+    /// 项目类型
     pub kind: ProjectKind,
     /// First month it is reported as 在谈.
     pub negotiating_from: Period,
+    /// 签约日期
     pub signed_on: NaiveDate,
+    /// 合同投资额
     pub amount: Wan,
+    /// 其中：合同外资 (foreign investors only).
     pub contract_fdi: UsdWan,
+    /// 开工日期, if it starts at all.
     pub started_on: Option<NaiveDate>,
+    /// When it goes into production (已投产).
     pub producing_on: Option<NaiveDate>,
     /// Funds in place by month, in month order (万元, and the 万美元 of foreign capital).
     pub funds: Vec<(Period, Wan, UsdWan)>,
+    /// 是否世界500强
     pub fortune500: bool,
+    /// 备注
     pub note: Option<String>,
 }
 
@@ -446,7 +462,9 @@ fn project_name(
 /// funds, and last year's figures for 上年同期累计).
 #[derive(Debug, Clone)]
 pub struct History {
+    /// The seed the signings were drawn with.
     pub seed: u64,
+    /// Whose history it is.
     pub unit: UnitProfile,
     /// Signings by year.
     pub years: BTreeMap<i32, Vec<Plan>>,
@@ -572,28 +590,42 @@ pub fn activity(seed: u64, unit: &UnitProfile, year: i32) -> [(i64, i64); 12] {
 /// last year, in whole counts or hundredths of 万元 / 万美元.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SummaryRow {
+    /// Which of the twelve indicators.
     pub indicator: Indicator,
+    /// 本月
     pub month: i64,
+    /// 1-N月累计
     pub ytd: i64,
+    /// 上年同期累计
     pub last_year: i64,
 }
 
 /// Everything one return says.
 #[derive(Debug, Clone)]
 pub struct UnitReturn {
+    /// 填报单位
     pub unit_name: String,
+    /// 行政区划代码
     pub unit_code: String,
+    /// 报告期
     pub period: Period,
+    /// 填报人
     pub preparer: String,
+    /// 联系电话
     pub phone: String,
+    /// 审核人
     pub reviewer: String,
+    /// 填报日期; also the workbook's creation date, which keeps the bytes reproducible.
     pub filled_on: NaiveDate,
+    /// 项目明细, in sheet order.
     pub projects: Vec<Project>,
     /// Last year's year-to-date figures at the same month (上年同期累计).
     pub last_year: Figures,
-    /// This year's and last year's activity counts by month.
+    /// This year's (外出招商活动次数, 接待客商批次) by month.
     pub activity: [(i64, i64); 12],
+    /// Last year's activity counts by month.
     pub activity_last_year: [(i64, i64); 12],
+    /// 主要指标, derived from `projects` by [`UnitReturn::refresh_summary`].
     pub summary: Vec<SummaryRow>,
 }
 

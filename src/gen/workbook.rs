@@ -18,9 +18,11 @@ use crate::gen::pool::UnitReturn;
 use crate::model::{Indicator, Measure, Project};
 use crate::parse::vocab::Field;
 
-/// Sheet names of the contract.
+/// Sheet 1 of the contract.
 pub const INFO_SHEET: &str = "基本信息";
+/// Sheet 2 of the contract.
 pub const SUMMARY_SHEET: &str = "主要指标";
+/// Sheet 3 of the contract.
 pub const LEDGER_SHEET: &str = "项目明细";
 
 /// Which layout a return is written in.
@@ -47,12 +49,14 @@ pub struct Tweaks {
 /// Where things are in a written return, for diagnostics that name cells.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// The layout written.
     pub style: Style,
     /// Ledger columns in sheet order.
     pub columns: Vec<Field>,
 }
 
 impl Layout {
+    /// The layout of `style` with the columns of `omit` left out.
     pub fn new(style: Style, omit: &[Field]) -> Layout {
         Layout {
             style,

@@ -66,15 +66,25 @@ fn interpret(sheet: &RawSheet, row: u32, two_rows: bool) -> LedgerHeader {
     cols.sort_unstable();
     cols.dedup();
 
-    let mut header = LedgerHeader { first_row: row, last_row: if two_rows { row + 1 } else { row }, columns: BTreeMap::new(), unknown: Vec::new() };
+    let mut header = LedgerHeader {
+        first_row: row,
+        last_row: if two_rows { row + 1 } else { row },
+        columns: BTreeMap::new(),
+        unknown: Vec::new(),
+    };
     let mut carried_parent: Option<String> = None;
     for col in cols {
         let parent = header_text(sheet, row, col);
         let (title, at_row) = if two_rows {
             // A child cell directly under a merged parent; without merge records (some .xls
             // writers), a blank parent above a child continues the parent to its left.
-            let child = sheet.get(row + 1, col).map(as_text).filter(|t| !t.is_empty());
-            let parent_in_vertical_merge = sheet.merge_containing(row, col).is_some_and(|m| m.last_row > row);
+            let child = sheet
+                .get(row + 1, col)
+                .map(as_text)
+                .filter(|t| !t.is_empty());
+            let parent_in_vertical_merge = sheet
+                .merge_containing(row, col)
+                .is_some_and(|m| m.last_row > row);
             let parent = match (&parent, &child) {
                 (Some(p), _) => {
                     carried_parent = Some(p.clone());

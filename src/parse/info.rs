@@ -42,8 +42,11 @@ pub fn is_instructions_sheet(name: &str) -> bool {
 /// other sheets (never an instructions sheet).
 pub fn read_info(wb: &RawWorkbook) -> Info {
     let mut info = Info::new();
-    let (named, others): (Vec<&RawSheet>, Vec<&RawSheet>) =
-        wb.sheets.iter().filter(|s| !is_instructions_sheet(&s.name)).partition(|s| is_info_sheet_name(&s.name));
+    let (named, others): (Vec<&RawSheet>, Vec<&RawSheet>) = wb
+        .sheets
+        .iter()
+        .filter(|s| !is_instructions_sheet(&s.name))
+        .partition(|s| is_info_sheet_name(&s.name));
     for sheet in named {
         scan(sheet, u32::MAX, &mut info);
     }
@@ -56,14 +59,24 @@ pub fn read_info(wb: &RawWorkbook) -> Info {
 
 fn scan(sheet: &RawSheet, row_limit: u32, info: &mut Info) {
     for cell in sheet.cells.iter().take_while(|c| c.row < row_limit) {
-        let CellValue::Text(text) = &cell.value else { continue };
+        let CellValue::Text(text) = &cell.value else {
+            continue;
+        };
         let norm = normalize_label(text);
         if let Some(label) = Label::from_text(&norm) {
             if info.contains_key(&label) {
                 continue;
             }
             if let Some((row, col, value)) = value_beside(sheet, cell.row, cell.col) {
-                info.insert(label, Found { value, sheet: sheet.name.clone(), row, col });
+                info.insert(
+                    label,
+                    Found {
+                        value,
+                        sheet: sheet.name.clone(),
+                        row,
+                        col,
+                    },
+                );
             }
         } else if norm.contains(':') {
             for (label, value) in inline_pairs(text) {
@@ -81,7 +94,11 @@ fn scan(sheet: &RawSheet, row_limit: u32, info: &mut Info) {
 /// The value of a label cell: the next non-empty cell to its right that is not itself a
 /// label (a merged label may span a few columns), else the cell below.
 fn value_beside(sheet: &RawSheet, row: u32, col: u32) -> Option<(u32, u32, CellValue)> {
-    let right = sheet.row(row).iter().filter(|c| c.col > col && c.col <= col + 6).find(|c| !as_text(&c.value).is_empty());
+    let right = sheet
+        .row(row)
+        .iter()
+        .filter(|c| c.col > col && c.col <= col + 6)
+        .find(|c| !as_text(&c.value).is_empty());
     match right {
         Some(c) if !is_label(&c.value) => return Some((c.row, c.col, c.value.clone())),
         Some(_) => {}
@@ -136,8 +153,20 @@ mod tests {
     #[test]
     fn inline_labels_split_into_values() {
         let pairs = inline_pairs("填报单位：巴南区　报告期：2024年3月");
-        assert_eq!(pairs, vec![(Label::Unit, "巴南区".to_string()), (Label::Period, "2024年3月".to_string())]);
+        assert_eq!(
+            pairs,
+            vec![
+                (Label::Unit, "巴南区".to_string()),
+                (Label::Period, "2024年3月".to_string())
+            ]
+        );
         let pairs = inline_pairs("填報單位: 巴南區 行政区划代码：500113");
-        assert_eq!(pairs, vec![(Label::Unit, "巴南区".to_string()), (Label::Code, "500113".to_string())]);
+        assert_eq!(
+            pairs,
+            vec![
+                (Label::Unit, "巴南区".to_string()),
+                (Label::Code, "500113".to_string())
+            ]
+        );
     }
 }

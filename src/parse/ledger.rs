@@ -13,7 +13,8 @@ use crate::parse::value::{
     as_text, display, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
 };
 use crate::parse::vocab::{
-    funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, yes_no_from_text, Field,
+    funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, yes_no_from_text,
+    Field,
 };
 use crate::read::{CellValue, RawCell, RawSheet};
 
@@ -56,12 +57,14 @@ impl Ledger {
 pub fn read_ledger(sheet: &RawSheet, cfg: &Config, diags: &mut Diagnostics) -> Option<Ledger> {
     let header = find_ledger_header(sheet)?;
     for (row, col, text) in &header.unknown {
-        diags.push(Diagnostic::at(Code::UnknownColumn, &sheet.name, *row, *col).value(text.clone()));
+        diags
+            .push(Diagnostic::at(Code::UnknownColumn, &sheet.name, *row, *col).value(text.clone()));
     }
     for f in Field::REQUIRED {
         if !header.columns.contains_key(&f) {
             diags.push(
-                Diagnostic::at_row(Code::ColumnMissing, &sheet.name, header.last_row).arg("column", f.title()),
+                Diagnostic::at_row(Code::ColumnMissing, &sheet.name, header.last_row)
+                    .arg("column", f.title()),
             );
         }
     }
@@ -80,10 +83,16 @@ pub fn read_ledger(sheet: &RawSheet, cfg: &Config, diags: &mut Diagnostics) -> O
     while row <= last {
         let cells = sheet.row(row);
         row += 1;
-        let cells: Vec<&RawCell> = cells.iter().filter(|c| !as_text(&c.value).is_empty()).collect();
+        let cells: Vec<&RawCell> = cells
+            .iter()
+            .filter(|c| !as_text(&c.value).is_empty())
+            .collect();
         if cells.iter().all(|c| !known_cols.contains(&c.col)) {
             if let [only] = cells.as_slice() {
-                diags.push(Diagnostic::at_row(Code::RowIgnored, &sheet.name, only.row).value(as_text(&only.value)));
+                diags.push(
+                    Diagnostic::at_row(Code::RowIgnored, &sheet.name, only.row)
+                        .value(as_text(&only.value)),
+                );
             }
             continue;
         }
@@ -93,9 +102,15 @@ pub fn read_ledger(sheet: &RawSheet, cfg: &Config, diags: &mut Diagnostics) -> O
             ledger.total = Some(read_total(&ledger.header, sheet, r));
             continue;
         }
-        let name_blank = ledger.header.col(Field::Name).is_none_or(|c| sheet.get(r, c).is_none_or(|v| as_text(v).is_empty()));
+        let name_blank = ledger
+            .header
+            .col(Field::Name)
+            .is_none_or(|c| sheet.get(r, c).is_none_or(|v| as_text(v).is_empty()));
         if name_blank && cells.len() == 1 {
-            diags.push(Diagnostic::at_row(Code::RowIgnored, &sheet.name, r).value(as_text(&cells[0].value)));
+            diags.push(
+                Diagnostic::at_row(Code::RowIgnored, &sheet.name, r)
+                    .value(as_text(&cells[0].value)),
+            );
             continue;
         }
         match read_project(&ledger.header, sheet, r, cfg, diags) {
@@ -131,11 +146,20 @@ fn read_total(h: &LedgerHeader, sheet: &RawSheet, row: u32) -> TotalRow {
 }
 
 /// Types one row; every cell problem is reported. `None` if any cell could not be typed.
-fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diags: &mut Diagnostics) -> Option<Project> {
+fn read_project(
+    h: &LedgerHeader,
+    sheet: &RawSheet,
+    row: u32,
+    cfg: &Config,
+    diags: &mut Diagnostics,
+) -> Option<Project> {
     let mut ok = true;
     let cell = |f: Field| -> Option<(u32, &CellValue)> {
         let col = h.col(f)?;
-        sheet.get(row, col).filter(|v| !as_text(v).is_empty()).map(|v| (col, v))
+        sheet
+            .get(row, col)
+            .filter(|v| !as_text(v).is_empty())
+            .map(|v| (col, v))
     };
     let at = |code: Code, col: u32| Diagnostic::at(code, &sheet.name, row, col);
 
@@ -145,7 +169,11 @@ fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diag
             Some((_, v)) => Some(as_text(v)),
             None => {
                 if required && h.col(f).is_some() {
-                    diags.push(at(Code::Required, h.col(f).unwrap_or(0)).arg("column", f.title()).arg("condition", ""));
+                    diags.push(
+                        at(Code::Required, h.col(f).unwrap_or(0))
+                            .arg("column", f.title())
+                            .arg("condition", ""),
+                    );
                     *ok = false;
                 }
                 None
@@ -159,28 +187,59 @@ fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diag
     let origin = text(Field::Origin, false, &mut ok);
     let note = text(Field::Note, false, &mut ok);
 
-    let mut choice = |f: Field, allowed: &str, parse: &dyn Fn(&str) -> Option<()>, ok: &mut bool| {
-        if let Some((col, v)) = cell(f) {
-            let t = as_text(v);
-            if !is_blank_marker(&t) && parse(&t).is_none() {
-                diags.push(at(Code::Choice, col).arg("column", f.title()).arg("allowed", allowed).value(t));
-                *ok = false;
+    let mut choice =
+        |f: Field, allowed: &str, parse: &dyn Fn(&str) -> Option<()>, ok: &mut bool| {
+            if let Some((col, v)) = cell(f) {
+                let t = as_text(v);
+                if !is_blank_marker(&t) && parse(&t).is_none() {
+                    diags.push(
+                        at(Code::Choice, col)
+                            .arg("column", f.title())
+                            .arg("allowed", allowed)
+                            .value(t),
+                    );
+                    *ok = false;
+                }
             }
-        }
-    };
-    choice(Field::Stage, "在谈、已签约、已开工、已投产", &|t| stage_from_text(t).map(|_| ()), &mut ok);
-    choice(Field::FundsSource, "市内、省内市外、省外境内、境外", &|t| funds_source_from_text(t).map(|_| ()), &mut ok);
-    choice(Field::Kind, "新建、增资扩产", &|t| kind_from_text(t).map(|_| ()), &mut ok);
-    choice(Field::Fortune500, "是、否", &|t| yes_no_from_text(t).map(|_| ()), &mut ok);
+        };
+    choice(
+        Field::Stage,
+        "在谈、已签约、已开工、已投产",
+        &|t| stage_from_text(t).map(|_| ()),
+        &mut ok,
+    );
+    choice(
+        Field::FundsSource,
+        "市内、省内市外、省外境内、境外",
+        &|t| funds_source_from_text(t).map(|_| ()),
+        &mut ok,
+    );
+    choice(
+        Field::Kind,
+        "新建、增资扩产",
+        &|t| kind_from_text(t).map(|_| ()),
+        &mut ok,
+    );
+    choice(
+        Field::Fortune500,
+        "是、否",
+        &|t| yes_no_from_text(t).map(|_| ()),
+        &mut ok,
+    );
     let stage_text = cell(Field::Stage).map(|(_, v)| as_text(v));
     let stage = stage_text.as_deref().and_then(stage_from_text);
     if stage_text.as_deref().is_none_or(is_blank_marker) {
         if let Some(col) = h.col(Field::Stage) {
-            diags.push(at(Code::Required, col).arg("column", Field::Stage.title()).arg("condition", ""));
+            diags.push(
+                at(Code::Required, col)
+                    .arg("column", Field::Stage.title())
+                    .arg("condition", ""),
+            );
         }
         ok = false;
     }
-    let funds_source = cell(Field::FundsSource).and_then(|(_, v)| funds_source_from_text(&as_text(v)));
+    let funds_source =
+        cell(Field::FundsSource).and_then(|(_, v)| funds_source_from_text(&as_text(v)));
     let kind = cell(Field::Kind).and_then(|(_, v)| kind_from_text(&as_text(v)));
     let fortune500 = cell(Field::Fortune500).and_then(|(_, v)| yes_no_from_text(&as_text(v)));
 
@@ -189,7 +248,11 @@ fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diag
         match parse_date(v) {
             Ok(d) => d,
             Err(()) => {
-                diags.push(at(Code::Date, col).arg("column", f.title()).value(display(v)));
+                diags.push(
+                    at(Code::Date, col)
+                        .arg("column", f.title())
+                        .value(display(v)),
+                );
                 *ok = false;
                 None
             }
@@ -209,8 +272,17 @@ fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diag
                     Currency::Rmb => "万元",
                     Currency::Usd => "万美元",
                 };
-                let unit = if column.unit == MoneyUnit::Wan { unit.to_string() } else { column.title.clone() };
-                diags.push(at(Code::Number, col).arg("column", f.title()).arg("unit", unit).value(display(v)));
+                let unit = if column.unit == MoneyUnit::Wan {
+                    unit.to_string()
+                } else {
+                    column.title.clone()
+                };
+                diags.push(
+                    at(Code::Number, col)
+                        .arg("column", f.title())
+                        .arg("unit", unit)
+                        .value(display(v)),
+                );
                 *ok = false;
                 None
             }
@@ -234,7 +306,9 @@ fn read_project(h: &LedgerHeader, sheet: &RawSheet, row: u32, cfg: &Config, diag
         investor: investor?,
         origin,
         funds_source,
-        industry: cfg.find_industry(&industry_text).map_or(industry_text, str::to_string),
+        industry: cfg
+            .find_industry(&industry_text)
+            .map_or(industry_text, str::to_string),
         kind,
         stage: stage?,
         signed_on,

@@ -44,7 +44,11 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
     let mut diags = Diagnostics::default();
     let info = info::read_info(wb);
     let mut header = ReturnHeader::default();
-    let text_of = |l: Label| info.get(&l).map(|f| as_text(&f.value)).filter(|t| !t.is_empty());
+    let text_of = |l: Label| {
+        info.get(&l)
+            .map(|f| as_text(&f.value))
+            .filter(|t| !t.is_empty())
+    };
     header.preparer = text_of(Label::Preparer);
     header.phone = text_of(Label::Phone);
     header.reviewer = text_of(Label::Reviewer);
@@ -55,13 +59,23 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
     header.period = period;
 
     // The ledger: a sheet named for it, else the sheet whose header names most columns.
-    let candidates: Vec<&RawSheet> = wb.sheets.iter().filter(|s| !info::is_instructions_sheet(&s.name)).collect();
+    let candidates: Vec<&RawSheet> = wb
+        .sheets
+        .iter()
+        .filter(|s| !info::is_instructions_sheet(&s.name))
+        .collect();
     let named = candidates.iter().find(|s| {
         let n = normalize_label(&s.name);
-        (n.contains("项目明细") || n.contains("项目清单") || n.contains("明细")) && header::ledger_score(s) >= 3
+        (n.contains("项目明细") || n.contains("项目清单") || n.contains("明细"))
+            && header::ledger_score(s) >= 3
     });
     let ledger_sheet = named.copied().or_else(|| {
-        candidates.iter().map(|s| (header::ledger_score(s), *s)).filter(|(score, _)| *score >= 3).max_by_key(|(score, _)| *score).map(|(_, s)| s)
+        candidates
+            .iter()
+            .map(|s| (header::ledger_score(s), *s))
+            .filter(|(score, _)| *score >= 3)
+            .max_by_key(|(score, _)| *score)
+            .map(|(_, s)| s)
     });
     let ledger = match ledger_sheet {
         Some(s) => ledger::read_ledger(s, cfg, &mut diags),
@@ -85,11 +99,27 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         }
     };
 
-    ParsedReturn { header, unit, period, period_cell, ledger, summary, diagnostics: diags }
+    ParsedReturn {
+        header,
+        unit,
+        period,
+        period_cell,
+        ledger,
+        summary,
+        diagnostics: diags,
+    }
 }
 
-fn resolve_unit(info: &info::Info, cfg: &Config, header: &mut ReturnHeader, diags: &mut Diagnostics) -> Option<UnitRef> {
-    let code_written = info.get(&Label::Code).map(|f| as_text(&f.value)).filter(|t| !t.is_empty());
+fn resolve_unit(
+    info: &info::Info,
+    cfg: &Config,
+    header: &mut ReturnHeader,
+    diags: &mut Diagnostics,
+) -> Option<UnitRef> {
+    let code_written = info
+        .get(&Label::Code)
+        .map(|f| as_text(&f.value))
+        .filter(|t| !t.is_empty());
     let Some(found) = info.get(&Label::Unit) else {
         diags.push(Diagnostic::new(Code::UnitMissing));
         return None;
@@ -97,14 +127,20 @@ fn resolve_unit(info: &info::Info, cfg: &Config, header: &mut ReturnHeader, diag
     let written = as_text(&found.value);
     header.unit_name_written = Some(written.clone());
     let at = |code| Diagnostic::at(code, &found.sheet, found.row, found.col);
-    let unit = cfg.find_unit(&written).or_else(|| unit_by_suffix(cfg, &written));
+    let unit = cfg
+        .find_unit(&written)
+        .or_else(|| unit_by_suffix(cfg, &written));
     let Some(unit) = unit else {
         let suggestion = code_written
             .as_deref()
             .and_then(|c| cfg.unit_by_code(c))
             .map(|u| format!("（代码 {} 对应“{}”）", u.code(), u.name()))
             .unwrap_or_default();
-        diags.push(at(Code::UnitUnknown).value(written).arg("suggestion", suggestion));
+        diags.push(
+            at(Code::UnitUnknown)
+                .value(written)
+                .arg("suggestion", suggestion),
+        );
         return None;
     };
     if let (Some(code), Some(f)) = (&code_written, info.get(&Label::Code)) {
@@ -118,17 +154,22 @@ fn resolve_unit(info: &info::Info, cfg: &Config, header: &mut ReturnHeader, diag
         }
     }
     header.unit_code = Some(unit.code().to_string());
-    Some(UnitRef { code: unit.code().to_string(), name: unit.name().to_string() })
+    Some(UnitRef {
+        code: unit.code().to_string(),
+        name: unit.name().to_string(),
+    })
 }
 
 /// `重庆市巴南区` names 巴南区 when exactly one roster name ends it.
 fn unit_by_suffix<'a>(cfg: &'a Config, written: &str) -> Option<&'a crate::config::Unit> {
     let key = crate::text::normalize_key(written);
     let mut hits = cfg.file.units.iter().filter(|u| {
-        std::iter::once(u.name()).chain(u.aliases.iter().map(String::as_str)).any(|n| {
-            let n = crate::text::normalize_key(n);
-            n.chars().count() >= 2 && key.ends_with(&n)
-        })
+        std::iter::once(u.name())
+            .chain(u.aliases.iter().map(String::as_str))
+            .any(|n| {
+                let n = crate::text::normalize_key(n);
+                n.chars().count() >= 2 && key.ends_with(&n)
+            })
     });
     let first = hits.next()?;
     hits.next().is_none().then_some(first)
@@ -139,8 +180,15 @@ fn resolve_period(info: &info::Info, diags: &mut Diagnostics) -> (Option<Period>
         diags.push(Diagnostic::new(Code::PeriodMissing));
         return (None, None);
     };
-    let cell = CellRef { sheet: found.sheet.clone(), row: found.row, col: found.col };
-    let at = || Diagnostic::at(Code::PeriodInvalid, &found.sheet, found.row, found.col).value(display(&found.value));
+    let cell = CellRef {
+        sheet: found.sheet.clone(),
+        row: found.row,
+        col: found.col,
+    };
+    let at = || {
+        Diagnostic::at(Code::PeriodInvalid, &found.sheet, found.row, found.col)
+            .value(display(&found.value))
+    };
     match parse_period(&found.value) {
         Ok(Some(p)) => (Some(p), Some(cell)),
         Ok(None) => {

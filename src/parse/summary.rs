@@ -29,8 +29,12 @@ fn find_columns(sheet: &RawSheet) -> Option<(u32, SummaryColumns)> {
             match canonical_span_words(&core).as_str() {
                 "指标" | "指标名称" | "项目" => name = name.or(Some(c.col)),
                 "本月" | "本月数" => cols.month = cols.month.or(Some(c.col)),
-                "本年累计" | "累计" | "本年累计数" => cols.ytd = cols.ytd.or(Some(c.col)),
-                "上年同期累计" | "上年同期" | "去年同期" | "上年同期数" => cols.last_year = cols.last_year.or(Some(c.col)),
+                "本年累计" | "累计" | "本年累计数" => {
+                    cols.ytd = cols.ytd.or(Some(c.col))
+                }
+                "上年同期累计" | "上年同期" | "去年同期" | "上年同期数" => {
+                    cols.last_year = cols.last_year.or(Some(c.col))
+                }
                 "单位" | "计量单位" => cols.unit = cols.unit.or(Some(c.col)),
                 _ => {}
             }
@@ -56,22 +60,36 @@ pub fn read_summary(sheet: &RawSheet, diags: &mut Diagnostics) -> Option<Vec<Rep
     let mut out: Vec<ReportedIndicator> = Vec::new();
     let last = sheet.last_row().unwrap_or(header_row);
     for row in header_row + 1..=last {
-        let Some(name) = sheet.get(row, cols.name) else { continue };
-        let Some((indicator, name_unit)) = indicator_from_name(&as_text(name)) else { continue };
+        let Some(name) = sheet.get(row, cols.name) else {
+            continue;
+        };
+        let Some((indicator, name_unit)) = indicator_from_name(&as_text(name)) else {
+            continue;
+        };
         if out.iter().any(|r| r.indicator == indicator) {
             continue;
         }
         let unit = name_unit.or_else(|| {
-            cols.unit.and_then(|c| sheet.get(row, c)).and_then(|v| crate::parse::value::unit_word(&as_text(v)))
+            cols.unit
+                .and_then(|c| sheet.get(row, c))
+                .and_then(|v| crate::parse::value::unit_word(&as_text(v)))
         });
         let mut read = |col: Option<u32>| -> Option<(i64, CellRef)> {
             let col = col?;
             let v = sheet.get(row, col)?;
-            let place = CellRef { sheet: sheet.name.clone(), row, col };
+            let place = CellRef {
+                sheet: sheet.name.clone(),
+                row,
+                col,
+            };
             let parsed = match indicator.measure() {
                 Measure::Count => parse_count(v),
                 Measure::Rmb | Measure::Usd => {
-                    let cur = if indicator.measure() == Measure::Usd { Currency::Usd } else { Currency::Rmb };
+                    let cur = if indicator.measure() == Measure::Usd {
+                        Currency::Usd
+                    } else {
+                        Currency::Rmb
+                    };
                     let u = match unit {
                         Some((Some(c), u)) if c == cur => u,
                         _ => MoneyUnit::Wan,

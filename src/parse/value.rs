@@ -81,7 +81,11 @@ pub fn unit_word(s: &str) -> Option<UnitWord> {
 /// Words that mean "nothing here" in a numeric cell.
 pub fn is_blank_marker(s: &str) -> bool {
     let t = trim(s);
-    t.is_empty() || matches!(t, "-" | "--" | "—" | "——" | "–" | "－" | "/" | "／" | "无" | "\\" | "—-")
+    t.is_empty()
+        || matches!(
+            t,
+            "-" | "--" | "—" | "——" | "–" | "－" | "/" | "／" | "无" | "\\" | "—-"
+        )
 }
 
 /// Why a cell could not be read as the number its column wants.
@@ -100,9 +104,16 @@ pub enum NumberProblem {
 /// `column_unit` is the unit the header declares (万 when it declares none); a unit
 /// written in the cell itself (`5000万元`, `0.5亿元`) takes precedence. Returns
 /// `Ok(None)` for blank cells and blank markers.
-pub fn parse_amount(v: &CellValue, column_unit: MoneyUnit, currency: Currency) -> Result<Option<i64>, NumberProblem> {
+pub fn parse_amount(
+    v: &CellValue,
+    column_unit: MoneyUnit,
+    currency: Currency,
+) -> Result<Option<i64>, NumberProblem> {
     let (value, unit) = match v {
-        CellValue::Number(f) => (decimal_from_f64(*f).ok_or(NumberProblem::NotANumber)?, column_unit),
+        CellValue::Number(f) => (
+            decimal_from_f64(*f).ok_or(NumberProblem::NotANumber)?,
+            column_unit,
+        ),
         CellValue::Text(s) => {
             if is_blank_marker(s) {
                 return Ok(None);
@@ -116,9 +127,13 @@ pub fn parse_amount(v: &CellValue, column_unit: MoneyUnit, currency: Currency) -
             };
             (d, unit)
         }
-        CellValue::Bool(_) | CellValue::DateTime(_) | CellValue::Error(_) => return Err(NumberProblem::NotANumber),
+        CellValue::Bool(_) | CellValue::DateTime(_) | CellValue::Error(_) => {
+            return Err(NumberProblem::NotANumber)
+        }
     };
-    to_cents(value * unit.to_wan()).map(Some).ok_or(NumberProblem::NotANumber)
+    to_cents(value * unit.to_wan())
+        .map(Some)
+        .ok_or(NumberProblem::NotANumber)
 }
 
 /// Reads a whole count (`3`, `３`, `3个`). Returns `Ok(None)` for blanks.
@@ -144,7 +159,8 @@ pub fn parse_count(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
 
 /// Rounds to hundredths, half away from zero, as an integer.
 fn to_cents(d: Decimal) -> Option<i64> {
-    (d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) * Decimal::from(100)).to_i64()
+    (d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) * Decimal::from(100))
+        .to_i64()
 }
 
 /// The decimal a float cell shows: the shortest text that round-trips, so 0.145 stays
@@ -154,7 +170,9 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
         return None;
     }
     let s = format!("{f}");
-    Decimal::from_str(&s).ok().or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok())
+    Decimal::from_str(&s)
+        .ok()
+        .or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok())
 }
 
 /// Parses number text: optional sign, digits with optional thousands separators in
@@ -163,7 +181,9 @@ fn decimal_from_text(s: &str) -> Result<(Decimal, Option<UnitWord>), NumberProbl
     let half = to_half_width(s);
     let t = trim(&half);
     // Split off a trailing unit word.
-    let split = t.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '+' | '-' | ' '))).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '+' | '-' | ' ')))
+        .unwrap_or(t.len());
     let (num, unit_text) = t.split_at(split);
     let unit = if unit_text.is_empty() {
         None
@@ -198,10 +218,19 @@ fn decimal_from_text(s: &str) -> Result<(Decimal, Option<UnitWord>), NumberProbl
         return Err(NumberProblem::NotANumber);
     }
     let text = match frac_part {
-        Some(f) => format!("{sign}{}.{f}", if int_digits.is_empty() { "0" } else { &int_digits }),
+        Some(f) => format!(
+            "{sign}{}.{f}",
+            if int_digits.is_empty() {
+                "0"
+            } else {
+                &int_digits
+            }
+        ),
         None => format!("{sign}{int_digits}"),
     };
-    Decimal::from_str(&text).map(|d| (d, unit)).map_err(|_| NumberProblem::NotANumber)
+    Decimal::from_str(&text)
+        .map(|d| (d, unit))
+        .map_err(|_| NumberProblem::NotANumber)
 }
 
 /// Reads a date cell: a date-formatted cell, an Excel serial number, `20250615`, or text
@@ -243,7 +272,12 @@ fn ymd_digits(s: &str) -> Option<NaiveDate> {
     if s.len() != 8 || !s.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::from_ymd_opt(s[..4].parse().ok()?, s[4..6].parse().ok()?, s[6..].parse().ok()?).and_then(plausible)
+    NaiveDate::from_ymd_opt(
+        s[..4].parse().ok()?,
+        s[4..6].parse().ok()?,
+        s[6..].parse().ok()?,
+    )
+    .and_then(plausible)
 }
 
 /// Dates before 1990 or after 2100 in a return are typing errors, not history.
@@ -279,7 +313,11 @@ fn date_from_text(s: &str) -> Option<NaiveDate> {
     // An ISO date-time or a date followed by 00:00:00: keep the date part.
     if let Some(pos) = t.find(['T', ' ']) {
         let time = trim(&t[pos + 1..]);
-        if time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.') && time.contains(':') {
+        if time
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+            && time.contains(':')
+        {
             t.truncate(pos);
         }
     }
@@ -294,7 +332,8 @@ fn date_from_text(s: &str) -> Option<NaiveDate> {
     if t.contains('年') && !(t.contains('月') && t.find('年') < t.find('月')) {
         return None;
     }
-    NaiveDate::from_ymd_opt(g[0].parse().ok()?, g[1].parse().ok()?, g[2].parse().ok()?).and_then(plausible)
+    NaiveDate::from_ymd_opt(g[0].parse().ok()?, g[1].parse().ok()?, g[2].parse().ok()?)
+        .and_then(plausible)
 }
 
 /// Why a period could not be read.
@@ -317,13 +356,20 @@ pub fn parse_period(v: &CellValue) -> Result<Option<Period>, PeriodProblem> {
                 if m == "1" {
                     return Err(PeriodProblem::Ambiguous);
                 }
-                let p = Period::new(y.parse().map_err(|_| PeriodProblem::Unreadable)?, m.parse().map_err(|_| PeriodProblem::Unreadable)?);
+                let p = Period::new(
+                    y.parse().map_err(|_| PeriodProblem::Unreadable)?,
+                    m.parse().map_err(|_| PeriodProblem::Unreadable)?,
+                );
                 return p.map(Some).ok_or(PeriodProblem::Unreadable);
             }
-            period_from_text(&s).map(Some).ok_or(PeriodProblem::Unreadable)
+            period_from_text(&s)
+                .map(Some)
+                .ok_or(PeriodProblem::Unreadable)
         }
         CellValue::Text(s) if trim(s).is_empty() => Ok(None),
-        CellValue::Text(s) => period_from_text(s).map(Some).ok_or(PeriodProblem::Unreadable),
+        CellValue::Text(s) => period_from_text(s)
+            .map(Some)
+            .ok_or(PeriodProblem::Unreadable),
         _ => Err(PeriodProblem::Unreadable),
     }
 }
@@ -337,7 +383,11 @@ pub fn period_from_text(s: &str) -> Option<Period> {
     }
     // 2024年1-3月, 2024年1—3月: the span ends in the report month.
     let t = match (t.find('年'), t.rfind(['-', '—', '–', '~', '至'])) {
-        (Some(y), Some(dash)) if dash > y => format!("{}年{}", &t[..y], &t[dash + t[dash..].chars().next()?.len_utf8()..]),
+        (Some(y), Some(dash)) if dash > y => format!(
+            "{}年{}",
+            &t[..y],
+            &t[dash + t[dash..].chars().next()?.len_utf8()..]
+        ),
         _ => t.to_string(),
     };
     let t = t.trim_end_matches(['份']);
@@ -353,7 +403,9 @@ pub fn period_from_text(s: &str) -> Option<Period> {
 pub fn display(v: &CellValue) -> String {
     match v {
         CellValue::Text(s) => s.clone(),
-        CellValue::Number(f) => decimal_from_f64(*f).map(|d| d.normalize().to_string()).unwrap_or_else(|| f.to_string()),
+        CellValue::Number(f) => decimal_from_f64(*f)
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_else(|| f.to_string()),
         CellValue::DateTime(dt) => {
             if dt.time() == chrono::NaiveTime::MIN {
                 dt.date().format("%Y-%m-%d").to_string()
@@ -403,7 +455,15 @@ mod tests {
 
     #[test]
     fn words_are_not_numbers() {
-        for s in ["约5000", "待定", "5000左右", "5,00", "1.2.3", "五千", "5000美元"] {
+        for s in [
+            "约5000",
+            "待定",
+            "5000左右",
+            "5,00",
+            "1.2.3",
+            "五千",
+            "5000美元",
+        ] {
             assert!(wan(&text(s)).is_err(), "{s:?}");
         }
         assert_eq!(wan(&text("5000美元")), Err(NumberProblem::WrongCurrency));
@@ -411,8 +471,18 @@ mod tests {
 
     #[test]
     fn header_units_convert_to_wan() {
-        assert_eq!(parse_amount(&CellValue::Number(2.5), MoneyUnit::Yi, Currency::Rmb), Ok(Some(2_500_000)));
-        assert_eq!(parse_amount(&CellValue::Number(1_234_567.0), MoneyUnit::One, Currency::Rmb), Ok(Some(12_346)));
+        assert_eq!(
+            parse_amount(&CellValue::Number(2.5), MoneyUnit::Yi, Currency::Rmb),
+            Ok(Some(2_500_000))
+        );
+        assert_eq!(
+            parse_amount(
+                &CellValue::Number(1_234_567.0),
+                MoneyUnit::One,
+                Currency::Rmb
+            ),
+            Ok(Some(12_346))
+        );
     }
 
     #[test]
@@ -425,13 +495,24 @@ mod tests {
     fn counts_are_whole() {
         assert_eq!(parse_count(&text("3个")), Ok(Some(3)));
         assert_eq!(parse_count(&CellValue::Number(3.0)), Ok(Some(3)));
-        assert_eq!(parse_count(&CellValue::Number(3.5)), Err(NumberProblem::NotWhole));
+        assert_eq!(
+            parse_count(&CellValue::Number(3.5)),
+            Err(NumberProblem::NotWhole)
+        );
     }
 
     #[test]
     fn dates_in_every_tolerated_form() {
         let d = NaiveDate::from_ymd_opt(2024, 3, 15);
-        for s in ["2024-03-15", "2024.3.15", "2024年3月15日", "2024/3/15", "20240315", "2024-03-15 00:00:00", "２０２４－０３－１５"] {
+        for s in [
+            "2024-03-15",
+            "2024.3.15",
+            "2024年3月15日",
+            "2024/3/15",
+            "20240315",
+            "2024-03-15 00:00:00",
+            "２０２４－０３－１５",
+        ] {
             assert_eq!(parse_date(&text(s)), Ok(d), "{s:?}");
         }
         assert_eq!(parse_date(&CellValue::Number(45366.0)), Ok(d));
@@ -443,12 +524,30 @@ mod tests {
     #[test]
     fn periods_in_every_tolerated_form() {
         let p = Period::new(2024, 3);
-        for s in ["2024年3月", "2024-03", "2024.3", "2024/03", "2024年03月", "202403", "2024年1-3月", "2024年1—3月"] {
+        for s in [
+            "2024年3月",
+            "2024-03",
+            "2024.3",
+            "2024/03",
+            "2024年03月",
+            "202403",
+            "2024年1-3月",
+            "2024年1—3月",
+        ] {
             assert_eq!(parse_period(&text(s)), Ok(p), "{s:?}");
         }
         assert_eq!(parse_period(&CellValue::Number(2024.03)), Ok(p));
-        assert_eq!(parse_period(&CellValue::Number(2024.1)), Err(PeriodProblem::Ambiguous));
-        assert_eq!(parse_period(&CellValue::Number(2024.11)), Ok(Period::new(2024, 11)));
-        assert_eq!(parse_period(&text("2024年13月")), Err(PeriodProblem::Unreadable));
+        assert_eq!(
+            parse_period(&CellValue::Number(2024.1)),
+            Err(PeriodProblem::Ambiguous)
+        );
+        assert_eq!(
+            parse_period(&CellValue::Number(2024.11)),
+            Ok(Period::new(2024, 11))
+        );
+        assert_eq!(
+            parse_period(&text("2024年13月")),
+            Err(PeriodProblem::Unreadable)
+        );
     }
 }

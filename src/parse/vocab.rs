@@ -54,8 +54,14 @@ impl Field {
     ];
 
     /// Columns without which no return is accepted.
-    pub const REQUIRED: [Field; 6] =
-        [Field::Name, Field::Investor, Field::Industry, Field::Stage, Field::SignedOn, Field::ContractAmount];
+    pub const REQUIRED: [Field; 6] = [
+        Field::Name,
+        Field::Investor,
+        Field::Industry,
+        Field::Stage,
+        Field::SignedOn,
+        Field::ContractAmount,
+    ];
 
     /// The title the form prints.
     pub fn title(self) -> &'static str {
@@ -96,17 +102,37 @@ impl Field {
             Field::Seq => &["序号", "序"],
             Field::Id => &["项目编号", "项目代码", "项目id", "项目编码"],
             Field::Name => &["项目名称", "项目名"],
-            Field::Investor => &["投资方", "投资主体", "签约企业", "投资企业", "投资方名称", "投资商"],
+            Field::Investor => &[
+                "投资方",
+                "投资主体",
+                "签约企业",
+                "投资企业",
+                "投资方名称",
+                "投资商",
+            ],
             Field::Origin => &["投资方来源地", "来源地", "投资方所在地", "投资来源地"],
             Field::FundsSource => &["资金来源", "资金来源地"],
             Field::Industry => &["产业类别", "所属产业", "行业类别", "产业分类", "所属行业"],
             Field::Kind => &["项目类型", "项目性质"],
             Field::Stage => &["项目进展", "项目阶段", "进展情况", "项目状态"],
             Field::SignedOn => &["签约日期", "签约时间"],
-            Field::ContractAmount => &["合同投资额", "总投资", "协议投资额", "合同金额", "项目总投资", "总投资额", "合同投资"],
+            Field::ContractAmount => &[
+                "合同投资额",
+                "总投资",
+                "协议投资额",
+                "合同金额",
+                "项目总投资",
+                "总投资额",
+                "合同投资",
+            ],
             Field::ContractFdi => &["合同外资", "合同外资额"],
             Field::StartedOn => &["开工日期", "开工时间"],
-            Field::FundsMonth => &["本月到位资金", "到位资金本月", "本月实际到位资金", "实际到位资金本月"],
+            Field::FundsMonth => &[
+                "本月到位资金",
+                "到位资金本月",
+                "本月实际到位资金",
+                "实际到位资金本月",
+            ],
             Field::FundsYtd => &[
                 "本年累计到位资金",
                 "到位资金本年累计",
@@ -115,7 +141,12 @@ impl Field {
                 "到位资金累计",
                 "累计到位资金",
             ],
-            Field::FdiMonth => &["本月实际使用外资", "实际使用外资本月", "本月实际利用外资", "实际利用外资本月"],
+            Field::FdiMonth => &[
+                "本月实际使用外资",
+                "实际使用外资本月",
+                "本月实际利用外资",
+                "实际利用外资本月",
+            ],
             Field::FdiYtd => &[
                 "本年累计实际使用外资",
                 "实际使用外资本年累计",
@@ -134,7 +165,9 @@ impl Field {
     pub fn from_header(text: &str) -> Option<(Field, MoneyUnit)> {
         let (core, unit) = split_header_unit(&normalize_label(text));
         let core = canonical_span_words(core.strip_prefix("其中:").unwrap_or(&core));
-        let field = Field::ALL.into_iter().find(|f| f.aliases().contains(&core.as_str()))?;
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| f.aliases().contains(&core.as_str()))?;
         let unit = match (unit, field.currency()) {
             (Some((Some(c), u)), Some(fc)) if c == fc => u,
             (Some((Some(_), _)), Some(_)) => return None,
@@ -178,7 +211,11 @@ pub fn canonical_span_words(h: &str) -> String {
     // 1-N月累计 / 1—N月 / 1至N月
     if let Some(pos) = s.find('1') {
         let rest = &s[pos + 1..];
-        if let Some(sep) = rest.chars().next().filter(|c| matches!(c, '-' | '—' | '–' | '~' | '至')) {
+        if let Some(sep) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '-' | '—' | '–' | '~' | '至'))
+        {
             let after = &rest[sep.len_utf8()..];
             let digits = after.chars().take_while(|c| c.is_ascii_digit()).count();
             if digits > 0 && after[digits..].starts_with('月') {
@@ -204,8 +241,15 @@ pub enum Label {
 }
 
 impl Label {
-    pub const ALL: [Label; 7] =
-        [Label::Unit, Label::Code, Label::Period, Label::Preparer, Label::Phone, Label::Reviewer, Label::FilledOn];
+    pub const ALL: [Label; 7] = [
+        Label::Unit,
+        Label::Code,
+        Label::Period,
+        Label::Preparer,
+        Label::Phone,
+        Label::Reviewer,
+        Label::FilledOn,
+    ];
 
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
@@ -231,13 +275,21 @@ pub fn indicator_from_name(text: &str) -> Option<(Indicator, Option<UnitWord>)> 
     let (core, unit) = split_header_unit(&normalize_label(text));
     let core = core.strip_prefix("其中:").unwrap_or(&core);
     let core = core.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '、');
-    let ind = Indicator::ALL.into_iter().find(|i| indicator_aliases(*i).contains(&core))?;
+    let ind = Indicator::ALL
+        .into_iter()
+        .find(|i| indicator_aliases(*i).contains(&core))?;
     Some((ind, unit))
 }
 
 fn indicator_aliases(i: Indicator) -> &'static [&'static str] {
     match i {
-        Indicator::SignedCount => &["新签约项目数", "签约项目个数", "新签项目数", "签约项目数", "新签约项目个数"],
+        Indicator::SignedCount => &[
+            "新签约项目数",
+            "签约项目个数",
+            "新签项目数",
+            "签约项目数",
+            "新签约项目个数",
+        ],
         Indicator::SignedAmount => &[
             "新签约合同投资额",
             "签约金额",
@@ -248,9 +300,20 @@ fn indicator_aliases(i: Indicator) -> &'static [&'static str] {
             "新签约金额",
         ],
         Indicator::BigCount => &["亿元以上项目数", "亿元以上项目个数", "亿元以上签约项目数"],
-        Indicator::BigAmount => &["亿元以上项目合同投资额", "亿元以上项目投资额", "亿元以上项目签约金额"],
-        Indicator::StartedCount => &["新开工项目数", "开工项目个数", "开工项目数", "新开工项目个数"],
-        Indicator::StartedInvestment => &["新开工项目计划总投资", "开工项目投资额", "新开工项目总投资"],
+        Indicator::BigAmount => &[
+            "亿元以上项目合同投资额",
+            "亿元以上项目投资额",
+            "亿元以上项目签约金额",
+        ],
+        Indicator::StartedCount => &[
+            "新开工项目数",
+            "开工项目个数",
+            "开工项目数",
+            "新开工项目个数",
+        ],
+        Indicator::StartedInvestment => {
+            &["新开工项目计划总投资", "开工项目投资额", "新开工项目总投资"]
+        }
         Indicator::FundsInPlace => &["实际到位资金", "到位资金", "资金到位额"],
         Indicator::FundsOutOfProvince => &["省外境内到位资金", "省外资金", "省外到位资金"],
         Indicator::FdiUsd => &["实际使用外资", "外商直接投资到资", "实际利用外资"],
@@ -303,8 +366,15 @@ pub fn yes_no_from_text(s: &str) -> Option<bool> {
 /// Whether a cell text marks a totals row (合计, 总 计, 小计…).
 pub fn is_total_marker(s: &str) -> bool {
     let t = normalize_label(s);
-    let t = t.split('(').next().unwrap_or_default().trim_end_matches(':');
-    matches!(t, "合计" | "总计" | "小计" | "合计数" | "总合计" | "全部合计" | "本页合计")
+    let t = t
+        .split('(')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(':');
+    matches!(
+        t,
+        "合计" | "总计" | "小计" | "合计数" | "总合计" | "全部合计" | "本页合计"
+    )
 }
 
 #[cfg(test)]
@@ -313,22 +383,52 @@ mod tests {
 
     #[test]
     fn headers_with_units_aliases_and_traditional_characters() {
-        assert_eq!(Field::from_header("合同投资额（亿元）"), Some((Field::ContractAmount, MoneyUnit::Yi)));
-        assert_eq!(Field::from_header("協議投資額(元)"), Some((Field::ContractAmount, MoneyUnit::One)));
-        assert_eq!(Field::from_header("簽約\n日期"), Some((Field::SignedOn, MoneyUnit::Wan)));
-        assert_eq!(Field::from_header("其中：合同外资（万美元）"), Some((Field::ContractFdi, MoneyUnit::Wan)));
-        assert_eq!(Field::from_header("到位资金1-6月累计"), Some((Field::FundsYtd, MoneyUnit::Wan)));
-        assert_eq!(Field::from_header("到位资金当月"), Some((Field::FundsMonth, MoneyUnit::Wan)));
-        assert_eq!(Field::from_header("项目 名称"), Some((Field::Name, MoneyUnit::Wan)));
+        assert_eq!(
+            Field::from_header("合同投资额（亿元）"),
+            Some((Field::ContractAmount, MoneyUnit::Yi))
+        );
+        assert_eq!(
+            Field::from_header("協議投資額(元)"),
+            Some((Field::ContractAmount, MoneyUnit::One))
+        );
+        assert_eq!(
+            Field::from_header("簽約\n日期"),
+            Some((Field::SignedOn, MoneyUnit::Wan))
+        );
+        assert_eq!(
+            Field::from_header("其中：合同外资（万美元）"),
+            Some((Field::ContractFdi, MoneyUnit::Wan))
+        );
+        assert_eq!(
+            Field::from_header("到位资金1-6月累计"),
+            Some((Field::FundsYtd, MoneyUnit::Wan))
+        );
+        assert_eq!(
+            Field::from_header("到位资金当月"),
+            Some((Field::FundsMonth, MoneyUnit::Wan))
+        );
+        assert_eq!(
+            Field::from_header("项目 名称"),
+            Some((Field::Name, MoneyUnit::Wan))
+        );
         assert_eq!(Field::from_header("合同投资额(万美元)"), None);
         assert_eq!(Field::from_header("联系人"), None);
     }
 
     #[test]
     fn indicator_names_with_units() {
-        assert_eq!(indicator_from_name("实际到位资金（亿元）").map(|x| x.0), Some(Indicator::FundsInPlace));
-        assert_eq!(indicator_from_name("其中：亿元以上项目数").map(|x| x.0), Some(Indicator::BigCount));
-        assert_eq!(indicator_from_name("1.新签约项目数").map(|x| x.0), Some(Indicator::SignedCount));
+        assert_eq!(
+            indicator_from_name("实际到位资金（亿元）").map(|x| x.0),
+            Some(Indicator::FundsInPlace)
+        );
+        assert_eq!(
+            indicator_from_name("其中：亿元以上项目数").map(|x| x.0),
+            Some(Indicator::BigCount)
+        );
+        assert_eq!(
+            indicator_from_name("1.新签约项目数").map(|x| x.0),
+            Some(Indicator::SignedCount)
+        );
     }
 
     #[test]

@@ -297,6 +297,7 @@ mod tests {
             f[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
         }
         let fat = 512;
+        f[fat..fat + 512].fill(0xFF);
         f[fat..fat + 4].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes());
         for (i, v) in fat_tail.iter().enumerate() {
             f[fat + 4 * (i + 1)..fat + 4 * (i + 2)].copy_from_slice(&v.to_le_bytes());

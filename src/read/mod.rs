@@ -25,7 +25,7 @@ mod xml;
 mod zipscan;
 
 use std::fs::File;
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 use std::path::Path;
 
 pub use raw::*;
@@ -34,18 +34,20 @@ use crate::config::Limits;
 use guard::{fenced, too_large};
 use sniff::Sniffed;
 
-/// Reads the workbook at `path`.
-///
-/// I/O problems (missing file, a folder, no permission) are [`ReadError::Io`] with a short
-/// Chinese detail; a file over `limits.max_file_bytes` is [`ReadError::TooLarge`] before
-/// its content is read. Everything else is as [`read_bytes`].
+/// Reads the workbook at `path`: [`load`], then [`read_bytes`].
 pub fn read_path(path: &Path, limits: &Limits) -> Result<RawWorkbook, ReadError> {
-    let io = |e: std::io::Error| ReadError::Io(io_detail(e.kind()).to_string());
+    read_bytes(&load(path, limits)?, limits)
+}
+
+/// Reads a file's bytes within the size budget.
+///
+/// I/O problems (missing file, a folder, no permission) are [`ReadError::Io`]; a file over
+/// `limits.max_file_bytes` is [`ReadError::TooLarge`] before its content is read.
+pub fn load(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(IoProblem::from_kind(e.kind()));
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
-        return Err(ReadError::Io(
-            io_detail(ErrorKind::IsADirectory).to_string(),
-        ));
+        return Err(ReadError::Io(IoProblem::IsADirectory));
     }
     if meta.len() > limits.max_file_bytes {
         return Err(too_large(FILE_SIZE, meta.len(), limits.max_file_bytes));
@@ -59,7 +61,14 @@ pub fn read_path(path: &Path, limits: &Limits) -> Result<RawWorkbook, ReadError>
                 .read_to_end(&mut bytes)
         })
         .map_err(io)?;
-    read_bytes(&bytes, limits)
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(
+            FILE_SIZE,
+            bytes.len() as u64,
+            limits.max_file_bytes,
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Reads a workbook from its bytes: sniffs the container, checks the budgets of `limits`,
@@ -85,12 +94,3 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadErro
 
 /// The budget name of the file size, as the batch reports it too.
 const FILE_SIZE: &str = "文件大小（字节）";
-
-fn io_detail(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::NotFound => "文件不存在",
-        ErrorKind::PermissionDenied => "没有读取权限",
-        ErrorKind::IsADirectory => "这是文件夹，不是文件",
-        _ => "读取出错",
-    }
-}

@@ -116,6 +116,26 @@ pub enum ImageKind {
     Webp,
 }
 
+/// Why a file could not be opened or read from disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoProblem {
+    NotFound,
+    PermissionDenied,
+    IsADirectory,
+    Other,
+}
+
+impl IoProblem {
+    pub fn from_kind(kind: std::io::ErrorKind) -> IoProblem {
+        match kind {
+            std::io::ErrorKind::NotFound => IoProblem::NotFound,
+            std::io::ErrorKind::PermissionDenied => IoProblem::PermissionDenied,
+            std::io::ErrorKind::IsADirectory => IoProblem::IsADirectory,
+            _ => IoProblem::Other,
+        }
+    }
+}
+
 /// Why a file could not be read as a workbook. Each maps to one diagnostic code.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReadError {
@@ -157,8 +177,8 @@ pub enum ReadError {
         limit: u64,
     },
     /// The file could not be opened or read from disk.
-    #[error("cannot read: {0}")]
-    Io(String),
+    #[error("cannot read: {0:?}")]
+    Io(IoProblem),
     /// A parser panicked or failed in a way we did not classify.
     #[error("internal: {0}")]
     Internal(String),

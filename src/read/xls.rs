@@ -149,3 +149,102 @@ fn load(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        [
+            &typ.to_le_bytes()[..],
+            &(data.len() as u16).to_le_bytes(),
+            data,
+        ]
+        .concat()
+    }
+
+    /// A FORMULA record at (row, 0) with cached value 42 and `tokens` as its rgce.
+    fn formula(row: u16, tokens: &[u8]) -> Vec<u8> {
+        let mut d = [
+            &row.to_le_bytes()[..],
+            &0u16.to_le_bytes(),
+            &0u16.to_le_bytes(),
+            &42f64.to_le_bytes(),
+        ]
+        .concat();
+        d.extend_from_slice(&[0; 6]);
+        d.extend_from_slice(&(tokens.len() as u16).to_le_bytes());
+        d.extend_from_slice(tokens);
+        rec(0x0006, &d)
+    }
+
+    /// An .xls whose Workbook stream is large enough to live in regular sectors.
+    fn xls_with_formula(tokens: &[u8]) -> Vec<u8> {
+        let bof = |dt: u16| {
+            rec(
+                0x0809,
+                &[&0x0600u16.to_le_bytes()[..], &dt.to_le_bytes(), &[0; 12]].concat(),
+            )
+        };
+        let boundsheet = |pos: u32| {
+            rec(
+                0x0085,
+                &[&pos.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat(),
+            )
+        };
+        let head = bof(5).len() + boundsheet(0).len() + 4;
+        let mut sheet = bof(0x10);
+        for row in 1..400u16 {
+            let d = [
+                &row.to_le_bytes()[..],
+                &1u16.to_le_bytes(),
+                &0u16.to_le_bytes(),
+                &1f64.to_le_bytes(),
+            ]
+            .concat();
+            sheet.extend(rec(0x0203, &d));
+        }
+        sheet.extend(formula(0, tokens));
+        sheet.extend(rec(0x000A, &[]));
+        let stream = [bof(5), boundsheet(head as u32), rec(0x000A, &[]), sheet].concat();
+        assert!(stream.len() >= 4096);
+        let mut cf =
+            cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+                .expect("cfb");
+        cf.create_stream("/Workbook")
+            .expect("stream")
+            .write_all(&stream)
+            .expect("write");
+        cf.flush().expect("flush");
+        cf.into_inner().into_inner()
+    }
+
+    #[test]
+    fn formulas_are_blanked_but_their_values_read() {
+        // 2 000 PtgAttrSpace tokens of 255 spaces each after one PtgInt: calamine would
+        // insert half a million spaces one at a time at the front of the text.
+        let mut tokens = vec![0x1E, 7, 0];
+        for _ in 0..2000 {
+            tokens.extend_from_slice(&[0x19, 0x40, 0x00, 0xFF]);
+        }
+        let file = xls_with_formula(&tokens);
+        let stream = cfbview::workbook_stream(&file).expect("stream");
+        let plan = biff::scan(&stream.data, &Limits::default()).expect("scan");
+        assert_eq!(plan.formula_lengths.len(), 1);
+        let blanked = blank_formulas(&file, &stream, &plan);
+        let again = cfbview::workbook_stream(&blanked).expect("stream");
+        let at = plan.formula_lengths[0];
+        assert_eq!(
+            &stream.data[at..at + 2],
+            &(tokens.len() as u16).to_le_bytes()
+        );
+        assert_eq!(&again.data[at..at + 2], &[0, 0]);
+        let book = read_ole(&file, &Limits::default()).expect("reads");
+        assert_eq!(
+            book.sheets[0].get(0, 0),
+            Some(&super::super::CellValue::Number(42.0))
+        );
+        assert_eq!(book.sheets[0].cells.len(), 400);
+    }
+}

@@ -42,9 +42,17 @@ fn cumulative(f: &Figures) -> [(&'static str, crate::model::Indicator, i64); 9] 
         ("亿元以上项目数", BigCount, f.big_count.into()),
         ("亿元以上项目合同投资额", BigAmount, f.big_amount.cents()),
         ("新开工项目数", StartedCount, f.started_count.into()),
-        ("新开工项目计划总投资", StartedInvestment, f.started_investment.cents()),
+        (
+            "新开工项目计划总投资",
+            StartedInvestment,
+            f.started_investment.cents(),
+        ),
         ("实际到位资金", FundsInPlace, f.funds_in_place.cents()),
-        ("省外境内到位资金", FundsOutOfProvince, f.funds_out_of_province.cents()),
+        (
+            "省外境内到位资金",
+            FundsOutOfProvince,
+            f.funds_out_of_province.cents(),
+        ),
         ("实际使用外资", FdiUsd, f.fdi_usd.cents()),
     ]
 }
@@ -59,7 +67,9 @@ fn show(ind: crate::model::Indicator, v: i64) -> String {
 
 /// W-YTD-DECREASE: a year-to-date figure below last month's archived one.
 pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
-    let (Some(ledger), Some(period), Some((last_period, last_projects))) = (&s.ret.ledger, s.period(), h.last_month) else {
+    let (Some(ledger), Some(period), Some((last_period, last_projects))) =
+        (&s.ret.ledger, s.period(), h.last_month)
+    else {
         return vec![];
     };
     if last_period.year != period.year || last_period >= period {
@@ -70,13 +80,22 @@ pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for ((label, ind, v), (_, _, prev)) in cumulative(&now).into_iter().zip(cumulative(&before)) {
         if v < prev {
-            let summary_cell =
-                s.ret.summary.iter().flatten().find(|r| r.indicator == ind).and_then(|r| r.ytd_cell.clone());
+            let summary_cell = s
+                .ret
+                .summary
+                .iter()
+                .flatten()
+                .find(|r| r.indicator == ind)
+                .and_then(|r| r.ytd_cell.clone());
             let d = match summary_cell {
                 Some(c) => Diagnostic::at(Code::YtdDecrease, &c.sheet, c.row, c.col),
                 None => Diagnostic::in_sheet(Code::YtdDecrease, &ledger.sheet),
             };
-            out.push(d.value(show(ind, v)).arg("indicator", label).arg("previous", show(ind, prev)));
+            out.push(
+                d.value(show(ind, v))
+                    .arg("indicator", label)
+                    .arg("previous", show(ind, prev)),
+            );
         }
     }
     out
@@ -84,7 +103,9 @@ pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
 
 /// W-PROJECT-VANISHED: a project in last month's return is missing from this one.
 pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
-    let (Some(ledger), Some(period), Some((last_period, last_projects))) = (&s.ret.ledger, s.period(), h.last_month) else {
+    let (Some(ledger), Some(period), Some((last_period, last_projects))) =
+        (&s.ret.ledger, s.period(), h.last_month)
+    else {
         return vec![];
     };
     if last_period.year != period.year || last_period >= period {
@@ -95,13 +116,19 @@ pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     last_projects
         .iter()
         .filter(|p| !ids.contains(&p.identity()) && !keys.contains(&cross_unit_key(p)))
-        .map(|p| Diagnostic::in_sheet(Code::ProjectVanished, &ledger.sheet).value(p.name.clone()).arg("project", &p.name))
+        .map(|p| {
+            Diagnostic::in_sheet(Code::ProjectVanished, &ledger.sheet)
+                .value(p.name.clone())
+                .arg("project", &p.name)
+        })
         .collect()
 }
 
 /// W-PROJECT-ELSEWHERE: the same project (name and investor) reported by another unit.
 pub fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
-    let Some(ledger) = &s.ret.ledger else { return vec![] };
+    let Some(ledger) = &s.ret.ledger else {
+        return vec![];
+    };
     let name_col = ledger.header.col(Field::Name).unwrap_or(0);
     ledger
         .projects

@@ -29,30 +29,39 @@ fn ymd(d: chrono::NaiveDate) -> String {
 /// E-PERIOD-MISMATCH: the return is for another month than the batch.
 pub fn period_mismatch(s: &Subject) -> Vec<Diagnostic> {
     match (s.ret.period, s.batch_period, &s.ret.period_cell) {
-        (Some(found), Some(expected), Some(cell)) if found != expected => vec![Diagnostic::at(
-            Code::PeriodMismatch,
-            &cell.sheet,
-            cell.row,
-            cell.col,
-        )
-        .value(found.to_string())
-        .arg("found", found)
-        .arg("expected", expected)],
+        (Some(found), Some(expected), Some(cell)) if found != expected => {
+            vec![
+                Diagnostic::at(Code::PeriodMismatch, &cell.sheet, cell.row, cell.col)
+                    .value(found.to_string())
+                    .arg("found", found)
+                    .arg("expected", expected),
+            ]
+        }
         _ => vec![],
     }
 }
 
 /// E-REQUIRED: a signed project needs its 签约日期 and 合同投资额.
 pub fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     let mut out = Vec::new();
     for p in projects.iter().filter(|p| p.stage != Stage::Negotiating) {
         let condition = format!("（项目进展为“{}”）", p.stage.label());
         if p.signed_on.is_none() && l.header.col(Field::SignedOn).is_some() {
-            out.push(at(l, p, Code::Required, Field::SignedOn).arg("column", "签约日期").arg("condition", &condition));
+            out.push(
+                at(l, p, Code::Required, Field::SignedOn)
+                    .arg("column", "签约日期")
+                    .arg("condition", &condition),
+            );
         }
         if p.contract_amount.is_none() && l.header.col(Field::ContractAmount).is_some() {
-            out.push(at(l, p, Code::Required, Field::ContractAmount).arg("column", "合同投资额").arg("condition", &condition));
+            out.push(
+                at(l, p, Code::Required, Field::ContractAmount)
+                    .arg("column", "合同投资额")
+                    .arg("condition", &condition),
+            );
         }
     }
     out
@@ -60,12 +69,19 @@ pub fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
 
 /// E-REQUIRED / E-COLUMN-MISSING: a started project needs its 开工日期.
 pub fn started_needs_date(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
-    let started = projects.iter().filter(|p| matches!(p.stage, Stage::Started | Stage::InProduction));
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
+    let started = projects
+        .iter()
+        .filter(|p| matches!(p.stage, Stage::Started | Stage::InProduction));
     if l.header.col(Field::StartedOn).is_none() {
         return match started.count() {
             0 => vec![],
-            _ => vec![Diagnostic::at_row(Code::ColumnMissing, &l.sheet, l.header.last_row).arg("column", "开工日期")],
+            _ => vec![
+                Diagnostic::at_row(Code::ColumnMissing, &l.sheet, l.header.last_row)
+                    .arg("column", "开工日期"),
+            ],
         };
     }
     started
@@ -80,7 +96,9 @@ pub fn started_needs_date(s: &Subject) -> Vec<Diagnostic> {
 
 /// E-INDUSTRY: 产业类别 must be on the roster's industry list.
 pub fn industry_in_list(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     if !s.cfg.has_industries() {
         return vec![];
     }
@@ -88,14 +106,21 @@ pub fn industry_in_list(s: &Subject) -> Vec<Diagnostic> {
     projects
         .iter()
         .filter(|p| s.cfg.find_industry(&p.industry).is_none())
-        .map(|p| at(l, p, Code::Industry, Field::Industry).value(p.industry.clone()).arg("allowed", &allowed))
+        .map(|p| {
+            at(l, p, Code::Industry, Field::Industry)
+                .value(p.industry.clone())
+                .arg("allowed", &allowed)
+        })
         .collect()
 }
 
 /// The money cells of a project, by column.
 fn money(p: &Project) -> [(Field, i64); 6] {
     [
-        (Field::ContractAmount, p.contract_amount.unwrap_or_default().cents()),
+        (
+            Field::ContractAmount,
+            p.contract_amount.unwrap_or_default().cents(),
+        ),
         (Field::ContractFdi, p.contract_fdi.cents()),
         (Field::FundsMonth, p.funds_month.cents()),
         (Field::FundsYtd, p.funds_ytd.cents()),
@@ -110,7 +135,11 @@ pub fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
     if let Some((l, projects)) = ledger(s) {
         for p in projects {
             for (f, v) in money(p).into_iter().filter(|(_, v)| *v < 0) {
-                out.push(at(l, p, Code::Negative, f).arg("column", f.title()).value(Wan(v).to_string()));
+                out.push(
+                    at(l, p, Code::Negative, f)
+                        .arg("column", f.title())
+                        .value(Wan(v).to_string()),
+                );
             }
         }
     }
@@ -118,8 +147,16 @@ pub fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
         for (v, cell) in [(ind.month, &ind.month_cell), (ind.ytd, &ind.ytd_cell)] {
             if let (Some(v), Some(c)) = (v, cell) {
                 if v < 0 {
-                    let shown = if ind.indicator.measure() == Measure::Count { v.to_string() } else { Wan(v).to_string() };
-                    out.push(Diagnostic::at(Code::Negative, &c.sheet, c.row, c.col).arg("column", ind.indicator.label()).value(shown));
+                    let shown = if ind.indicator.measure() == Measure::Count {
+                        v.to_string()
+                    } else {
+                        Wan(v).to_string()
+                    };
+                    out.push(
+                        Diagnostic::at(Code::Negative, &c.sheet, c.row, c.col)
+                            .arg("column", ind.indicator.label())
+                            .value(shown),
+                    );
                 }
             }
         }
@@ -129,18 +166,30 @@ pub fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
 
 /// E-SIGNED-AFTER-PERIOD: a signing cannot be dated after the report month.
 pub fn signed_after_period(s: &Subject) -> Vec<Diagnostic> {
-    let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else { return vec![] };
+    let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else {
+        return vec![];
+    };
     projects
         .iter()
         .filter(|p| p.stage != Stage::Negotiating)
-        .filter_map(|p| p.signed_on.filter(|d| *d > period.last_day()).map(|d| (p, d)))
-        .map(|(p, d)| at(l, p, Code::SignedAfterPeriod, Field::SignedOn).value(ymd(d)).arg("period", period))
+        .filter_map(|p| {
+            p.signed_on
+                .filter(|d| *d > period.last_day())
+                .map(|d| (p, d))
+        })
+        .map(|(p, d)| {
+            at(l, p, Code::SignedAfterPeriod, Field::SignedOn)
+                .value(ymd(d))
+                .arg("period", period)
+        })
         .collect()
 }
 
 /// E-YTD-BELOW-MONTH: a year-to-date column cannot be below the month's.
 pub fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     let mut out = Vec::new();
     for p in projects {
         if p.funds_ytd < p.funds_month {
@@ -165,7 +214,9 @@ pub fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
 
 /// E-DUPLICATE-PROJECT: the same project twice in one return.
 pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     let mut seen: HashMap<String, &Project> = HashMap::new();
     let mut out = Vec::new();
     for p in projects {
@@ -177,10 +228,19 @@ pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
                     None => format!("{} / {}", p.name, p.investor),
                 };
                 out.push(
-                    at(l, p, Code::DuplicateProject, if p.id.is_some() { Field::Id } else { Field::Name })
-                        .value(p.name.clone())
-                        .arg("other_row", first.row + 1)
-                        .arg("identity", identity),
+                    at(
+                        l,
+                        p,
+                        Code::DuplicateProject,
+                        if p.id.is_some() {
+                            Field::Id
+                        } else {
+                            Field::Name
+                        },
+                    )
+                    .value(p.name.clone())
+                    .arg("other_row", first.row + 1)
+                    .arg("identity", identity),
                 );
             }
             None => {
@@ -193,11 +253,21 @@ pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
 
 /// W-FUNDS-ABOVE-CONTRACT: funds in place this year above the contract amount.
 pub fn funds_above_contract(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     projects
         .iter()
-        .filter_map(|p| p.contract_amount.filter(|c| p.funds_ytd > *c && !c.is_zero()).map(|c| (p, c)))
-        .map(|(p, c)| at(l, p, Code::FundsAboveContract, Field::FundsYtd).value(p.funds_ytd.to_string()).arg("contract", c))
+        .filter_map(|p| {
+            p.contract_amount
+                .filter(|c| p.funds_ytd > *c && !c.is_zero())
+                .map(|c| (p, c))
+        })
+        .map(|(p, c)| {
+            at(l, p, Code::FundsAboveContract, Field::FundsYtd)
+                .value(p.funds_ytd.to_string())
+                .arg("contract", c)
+        })
         .collect()
 }
 
@@ -235,7 +305,9 @@ fn source_field(ind: crate::model::Indicator, month: bool) -> Field {
 
 /// W-SUMMARY-MISMATCH: a derivable summary figure disagrees with the ledger.
 pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
-    let (Some((l, projects)), Some(summary), Some(period)) = (ledger(s), &s.ret.summary, s.period()) else {
+    let (Some((l, projects)), Some(summary), Some(period)) =
+        (ledger(s), &s.ret.summary, s.period())
+    else {
         return vec![];
     };
     if l.rejected_rows > 0 {
@@ -244,9 +316,16 @@ pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
     let figures = PeriodFigures::from_ledger(projects, period);
     let mut out = Vec::new();
     for ind in summary {
-        let spans = [("本月", true, ind.month, &ind.month_cell, &figures.month), ("累计", false, ind.ytd, &ind.ytd_cell, &figures.ytd)];
+        let spans = [
+            ("本月", true, ind.month, &ind.month_cell, &figures.month),
+            ("累计", false, ind.ytd, &ind.ytd_cell, &figures.ytd),
+        ];
         for (span, is_month, reported, cell, fig) in spans {
-            let (Some(reported), Some(cell), Some(derived)) = (reported, cell, ind.indicator.derived(fig)) else { continue };
+            let (Some(reported), Some(cell), Some(derived)) =
+                (reported, cell, ind.indicator.derived(fig))
+            else {
+                continue;
+            };
             let m = ind.indicator.measure();
             if (reported - derived).abs() > tolerance(m) {
                 out.push(
@@ -255,7 +334,11 @@ pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
                         .arg("indicator", ind.indicator.label())
                         .arg("span", span)
                         .arg("ledger", show(m, derived))
-                        .arg("ledger_cells", l.column_range(source_field(ind.indicator, is_month)).unwrap_or_default()),
+                        .arg(
+                            "ledger_cells",
+                            l.column_range(source_field(ind.indicator, is_month))
+                                .unwrap_or_default(),
+                        ),
                 );
             }
         }
@@ -265,14 +348,21 @@ pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
 
 /// W-TOTAL-MISMATCH: a 合计 row disagrees with the sum of its column.
 pub fn total_mismatch(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     let Some(total) = &l.total else { return vec![] };
     if l.rejected_rows > 0 {
         return vec![];
     }
     let mut out = Vec::new();
     for (field, written) in &total.amounts {
-        let sum: i64 = projects.iter().flat_map(money).filter(|(f, _)| f == field).map(|(_, v)| v).sum();
+        let sum: i64 = projects
+            .iter()
+            .flat_map(money)
+            .filter(|(f, _)| f == field)
+            .map(|(_, v)| v)
+            .sum();
         if (written - sum).abs() > 50 {
             let col = l.header.col(*field).unwrap_or(0);
             out.push(
@@ -288,23 +378,33 @@ pub fn total_mismatch(s: &Subject) -> Vec<Diagnostic> {
 
 /// W-NEGOTIATING-DATED: a project under negotiation carries a signing date.
 pub fn negotiating_dated(s: &Subject) -> Vec<Diagnostic> {
-    let Some((l, projects)) = ledger(s) else { return vec![] };
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
     projects
         .iter()
         .filter(|p| p.stage == Stage::Negotiating)
-        .filter_map(|p| p.signed_on.map(|d| at(l, p, Code::NegotiatingDated, Field::SignedOn).value(ymd(d))))
+        .filter_map(|p| {
+            p.signed_on
+                .map(|d| at(l, p, Code::NegotiatingDated, Field::SignedOn).value(ymd(d)))
+        })
         .collect()
 }
 
 /// W-BIG-NOT-STARTED: a 亿元以上 project without a start date six months after signing.
 pub fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
-    let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else { return vec![] };
+    let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else {
+        return vec![];
+    };
     projects
         .iter()
         .filter(|p| p.stage != Stage::Negotiating && p.started_on.is_none())
         .filter(|p| p.contract_amount.is_some_and(|a| a >= YI))
         .filter_map(|p| p.signed_on.map(|d| (p, d)))
-        .filter(|(_, d)| d.checked_add_months(chrono::Months::new(6)).is_some_and(|due| due <= period.last_day()))
+        .filter(|(_, d)| {
+            d.checked_add_months(chrono::Months::new(6))
+                .is_some_and(|due| due <= period.last_day())
+        })
         .map(|(p, d)| at(l, p, Code::BigNotStarted, Field::StartedOn).value(ymd(d)))
         .collect()
 }

@@ -10,11 +10,17 @@ use tongbao::model::{FigureKey, Period, Project, Wan};
 
 use crate::support::*;
 
-const JUNE: Period = Period { year: 2025, month: 6 };
+const JUNE: Period = Period {
+    year: 2025,
+    month: 6,
+};
 
 fn projects(form: &Form) -> Vec<Project> {
     let r = check_form(form);
-    r.parsed.and_then(|p| p.ledger).map(|l| l.projects).expect("ledger")
+    r.parsed
+        .and_then(|p| p.ledger)
+        .map(|l| l.projects)
+        .expect("ledger")
 }
 
 fn stored(code: &str, period: Period, projects: Vec<Project>) -> StoredReturn {
@@ -48,7 +54,12 @@ fn accepted(code: &str, projects: Vec<Project>, last_year: Option<Vec<Project>>)
 }
 
 fn absent(code: &str, status: ReturnStatus) -> UnitInput {
-    UnitInput { code: code.into(), status, current: None, last_year: None }
+    UnitInput {
+        code: code.into(),
+        status,
+        current: None,
+        last_year: None,
+    }
 }
 
 /// The standard return with every contract amount doubled.
@@ -75,7 +86,11 @@ fn last_year_form() -> Form {
 #[test]
 fn league_scores_by_the_efficacy_coefficient_method() {
     let cfg = config();
-    let inputs = vec![accepted("500113", projects(&Form::valid()), None), accepted("500103", projects(&doubled()), None), absent("LJXQ", ReturnStatus::Missing)];
+    let inputs = vec![
+        accepted("500113", projects(&Form::valid()), None),
+        accepted("500103", projects(&doubled()), None),
+        absent("LJXQ", ReturnStatus::Missing),
+    ];
     let b = compute(&cfg, JUNE, &inputs);
     let banan = &b.units[0];
     let yuzhong = &b.units[1];
@@ -87,32 +102,65 @@ fn league_scores_by_the_efficacy_coefficient_method() {
     // 两江新区 is in a group outside the league.
     assert_eq!((b.units[2].score, b.units[2].rank), (None, None));
     assert_eq!(b.league.len(), 1, "only the ranked group has a table");
-    assert_eq!(b.league[0].rows.iter().map(|r| r.rank).collect::<Vec<_>>(), vec![Some(1), Some(2)]);
+    assert_eq!(
+        b.league[0].rows.iter().map(|r| r.rank).collect::<Vec<_>>(),
+        vec![Some(1), Some(2)]
+    );
 }
 
 #[test]
 fn equal_scores_share_a_rank() {
     let cfg = config();
-    let inputs = vec![accepted("500113", projects(&Form::valid()), None), accepted("500103", projects(&Form::valid()), None)];
+    let inputs = vec![
+        accepted("500113", projects(&Form::valid()), None),
+        accepted("500103", projects(&Form::valid()), None),
+    ];
     let b = compute(&cfg, JUNE, &inputs);
     assert_eq!((b.units[0].rank, b.units[1].rank), (Some(1), Some(1)));
-    assert_eq!((b.units[0].score, b.units[1].score), (Some(100.0), Some(100.0)));
+    assert_eq!(
+        (b.units[0].score, b.units[1].score),
+        (Some(100.0), Some(100.0))
+    );
 }
 
 #[test]
 fn a_single_unit_group_scores_every_weight() {
-    let text = CONFIG.replace("group = \"区\"\n\n[[unit]]\ncode = \"500103\"\nname = \"渝中区\"\ngroup = \"区\"", "group = \"区\"\n\n[[unit]]\ncode = \"500103\"\nname = \"渝中区\"\ngroup = \"功能区\"");
+    let text = CONFIG.replace(
+        "group = \"区\"\n\n[[unit]]\ncode = \"500103\"\nname = \"渝中区\"\ngroup = \"区\"",
+        "group = \"区\"\n\n[[unit]]\ncode = \"500103\"\nname = \"渝中区\"\ngroup = \"功能区\"",
+    );
     let cfg = Config::from_str(&text, Path::new("t.toml")).expect("config");
-    let b = compute(&cfg, JUNE, &[accepted("500113", projects(&Form::valid()), None), absent("500103", ReturnStatus::Missing), absent("LJXQ", ReturnStatus::Missing)]);
+    let b = compute(
+        &cfg,
+        JUNE,
+        &[
+            accepted("500113", projects(&Form::valid()), None),
+            absent("500103", ReturnStatus::Missing),
+            absent("LJXQ", ReturnStatus::Missing),
+        ],
+    );
     assert_eq!((b.units[0].score, b.units[0].rank), (Some(100.0), Some(1)));
 }
 
 #[test]
 fn units_without_an_accepted_return_are_listed_below_unranked() {
     let cfg = config();
-    let b = compute(&cfg, JUNE, &[absent("500113", ReturnStatus::Missing), accepted("500103", projects(&Form::valid()), None), absent("LJXQ", ReturnStatus::Rejected)]);
+    let b = compute(
+        &cfg,
+        JUNE,
+        &[
+            absent("500113", ReturnStatus::Missing),
+            accepted("500103", projects(&Form::valid()), None),
+            absent("LJXQ", ReturnStatus::Rejected),
+        ],
+    );
     let rows = &b.league[0].rows;
-    assert_eq!(rows.iter().map(|r| (r.code.as_str(), r.rank)).collect::<Vec<_>>(), vec![("500103", Some(1)), ("500113", None)]);
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.code.as_str(), r.rank))
+            .collect::<Vec<_>>(),
+        vec![("500103", Some(1)), ("500113", None)]
+    );
     assert_eq!(b.not_reported, vec!["巴南区"]);
     assert_eq!(b.rejected, vec!["两江新区"]);
     assert!(b.units[0].month.is_none() && b.units[0].yoy_pct.is_none());
@@ -121,14 +169,29 @@ fn units_without_an_accepted_return_are_listed_below_unranked() {
 #[test]
 fn yoy_is_null_without_last_year_and_computed_with_it() {
     let cfg = config();
-    let without = compute(&cfg, JUNE, &[accepted("500113", projects(&Form::valid()), None)]);
+    let without = compute(
+        &cfg,
+        JUNE,
+        &[accepted("500113", projects(&Form::valid()), None)],
+    );
     let yoy = without.units[0].yoy_pct.as_ref().expect("yoy map");
     assert!(yoy.values().all(Option::is_none), "{yoy:?}");
 
     let last = last_year_form().set(1, "本年累计到位资金", V::N(2000.0)); // 5000 last year, 5500 now
-    let with = compute(&cfg, JUNE, &[accepted("500113", projects(&Form::valid()), Some(projects(&last)))]);
+    let with = compute(
+        &cfg,
+        JUNE,
+        &[accepted(
+            "500113",
+            projects(&Form::valid()),
+            Some(projects(&last)),
+        )],
+    );
     let u = &with.units[0];
-    assert_eq!(u.ytd_last_year.map(|f| f.funds_in_place), Some(Wan::from_units(5000)));
+    assert_eq!(
+        u.ytd_last_year.map(|f| f.funds_in_place),
+        Some(Wan::from_units(5000))
+    );
     let yoy = u.yoy_pct.as_ref().expect("yoy");
     assert_eq!(yoy[&FigureKey::FundsInPlace], Some(10.0));
     assert_eq!(yoy[&FigureKey::SignedAmount], Some(0.0));
@@ -137,9 +200,16 @@ fn yoy_is_null_without_last_year_and_computed_with_it() {
 
 #[test]
 fn completion_against_annual_targets_and_elapsed_share_of_the_year() {
-    let text = CONFIG.replace("aliases = [\"巴南\"]", "aliases = [\"巴南\"]\ntargets = { signed_amount = 150000, funds_in_place = 11000 }");
+    let text = CONFIG.replace(
+        "aliases = [\"巴南\"]",
+        "aliases = [\"巴南\"]\ntargets = { signed_amount = 150000, funds_in_place = 11000 }",
+    );
     let cfg = Config::from_str(&text, Path::new("t.toml")).expect("config");
-    let b = compute(&cfg, JUNE, &[accepted("500113", projects(&Form::valid()), None)]);
+    let b = compute(
+        &cfg,
+        JUNE,
+        &[accepted("500113", projects(&Form::valid()), None)],
+    );
     let c = &b.units[0].completion_pct;
     assert_eq!(c[&FigureKey::SignedAmount], 50.0);
     assert_eq!(c[&FigureKey::FundsInPlace], 50.0);
@@ -149,15 +219,33 @@ fn completion_against_annual_targets_and_elapsed_share_of_the_year() {
 #[test]
 fn group_and_total_sums_are_exact() {
     let cfg = config();
-    let b = compute(&cfg, JUNE, &[accepted("500113", projects(&Form::valid()), None), accepted("500103", projects(&doubled()), None), accepted("LJXQ", projects(&Form::valid()), None)]);
+    let b = compute(
+        &cfg,
+        JUNE,
+        &[
+            accepted("500113", projects(&Form::valid()), None),
+            accepted("500103", projects(&doubled()), None),
+            accepted("LJXQ", projects(&Form::valid()), None),
+        ],
+    );
     let district = b.groups.iter().find(|g| g.name == "区").expect("group");
-    assert_eq!(district.figures.ytd.signed_amount, Wan::from_units(75000 + 150000));
+    assert_eq!(
+        district.figures.ytd.signed_amount,
+        Wan::from_units(75000 + 150000)
+    );
     assert_eq!(district.figures.month.funds_in_place, Wan(170_050 * 2));
-    assert_eq!(b.total.ytd.signed_amount, Wan::from_units(75000 * 2 + 150000));
+    assert_eq!(
+        b.total.ytd.signed_amount,
+        Wan::from_units(75000 * 2 + 150000)
+    );
     assert_eq!(b.total.reported, 3);
     // 资金到位率 = 5500 ÷ 75000; 开工率 = 1 started of 3 signed.
     assert_eq!(b.units[0].funds_rate_pct, Some(7.3));
     assert_eq!(b.units[0].start_rate_pct, Some(33.3));
-    assert_eq!(b.big_projects.len(), 6, "two 亿元以上 signings in June in each return");
+    assert_eq!(
+        b.big_projects.len(),
+        6,
+        "two 亿元以上 signings in June in each return"
+    );
     assert_eq!(b.big_projects[0].amount, Wan::from_units(104000));
 }

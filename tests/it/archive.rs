@@ -15,8 +15,14 @@ use tongbao::model::{Period, Wan};
 
 use crate::support::*;
 
-const JUNE: Period = Period { year: 2025, month: 6 };
-const MAY: Period = Period { year: 2025, month: 5 };
+const JUNE: Period = Period {
+    year: 2025,
+    month: 6,
+};
+const MAY: Period = Period {
+    year: 2025,
+    month: 5,
+};
 
 struct Ws {
     dir: tempfile::TempDir,
@@ -24,7 +30,9 @@ struct Ws {
 
 impl Ws {
     fn new() -> Ws {
-        Ws { dir: tempfile::tempdir().expect("temp dir") }
+        Ws {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
     fn db(&self) -> PathBuf {
         self.dir.path().join("tongbao.db")
@@ -37,10 +45,26 @@ impl Ws {
     /// Ingests files as one batch; returns each file's archive outcome and codes.
     fn ingest(&self, files: &[PathBuf], period: Period) -> Vec<(ArchiveJson, Vec<Code>)> {
         let cfg = config();
-        let mut batch = check_files(files, &cfg, &BatchOptions { period: Some(period), lang: Lang::Zh, keep_bytes: true });
+        let mut batch = check_files(
+            files,
+            &cfg,
+            &BatchOptions {
+                period: Some(period),
+                lang: Lang::Zh,
+                keep_bytes: true,
+            },
+        );
         let mut archive = Archive::open_for_writing(&self.db()).expect("archive");
-        let out = ingest_batch(&mut archive, &cfg, &mut batch, "2025-07-03T09:00:00Z").expect("ingest");
-        out.into_iter().zip(batch.files.iter().map(|f| f.diagnostics.0.iter().map(|d| d.code).collect())).collect()
+        let out =
+            ingest_batch(&mut archive, &cfg, &mut batch, "2025-07-03T09:00:00Z").expect("ingest");
+        out.into_iter()
+            .zip(
+                batch
+                    .files
+                    .iter()
+                    .map(|f| f.diagnostics.0.iter().map(|d| d.code).collect()),
+            )
+            .collect()
     }
 }
 
@@ -69,7 +93,10 @@ fn an_accepted_return_is_stored_with_its_projects_and_bytes() {
     let out = ws.ingest(&[f], JUNE);
     assert_eq!((out[0].0.stored, out[0].0.version), ("new", Some(1)));
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
-    let current = archive.current_return("500113", JUNE).expect("query").expect("stored");
+    let current = archive
+        .current_return("500113", JUNE)
+        .expect("query")
+        .expect("stored");
     assert_eq!(current.projects.len(), 4);
     assert_eq!(current.projects[0].funds_month, Wan(120_050));
     assert_eq!(archive.bytes(current.info.id).expect("bytes"), bytes);
@@ -80,17 +107,32 @@ fn an_accepted_return_is_stored_with_its_projects_and_bytes() {
 fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
     let ws = Ws::new();
     let v1 = ws.file("v1.xlsx", &Form::valid().xlsx());
-    let v2 = ws.file("v2.xlsx", &Form::valid().set(1, "本月到位资金", V::N(600.0)).set(1, "本年累计到位资金", V::N(2600.0)).xlsx());
+    let v2 = ws.file(
+        "v2.xlsx",
+        &Form::valid()
+            .set(1, "本月到位资金", V::N(600.0))
+            .set(1, "本年累计到位资金", V::N(2600.0))
+            .xlsx(),
+    );
     ws.ingest(&[v1], JUNE);
     let out = ws.ingest(std::slice::from_ref(&v2), JUNE);
-    assert_eq!((out[0].0.stored, out[0].0.version, out[0].0.replaces), ("superseded", Some(2), Some(1)));
+    assert_eq!(
+        (out[0].0.stored, out[0].0.version, out[0].0.replaces),
+        ("superseded", Some(2), Some(1))
+    );
     let again = ws.ingest(&[v2], JUNE);
-    assert_eq!((again[0].0.stored, again[0].0.version), ("duplicate", Some(2)));
+    assert_eq!(
+        (again[0].0.stored, again[0].0.version),
+        ("duplicate", Some(2))
+    );
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
     let subs = archive.submissions(JUNE).expect("subs");
     assert_eq!(subs.len(), 2, "the duplicate is not stored again");
     assert_eq!(subs[0].superseded_by, Some(subs[1].id), "v1 points at v2");
-    let current = archive.current_return("500113", JUNE).expect("query").expect("current");
+    let current = archive
+        .current_return("500113", JUNE)
+        .expect("query")
+        .expect("current");
     assert_eq!(current.info.version, Some(2));
     assert_eq!(current.projects[1].funds_month, Wan::from_units(600));
 }
@@ -99,28 +141,57 @@ fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
 fn a_rejected_return_is_kept_but_never_current() {
     let ws = Ws::new();
     let good = ws.file("good.xlsx", &Form::valid().xlsx());
-    let bad = ws.file("bad.xlsx", &Form::valid().set(0, "合同投资额", s("约5000")).xlsx());
+    let bad = ws.file(
+        "bad.xlsx",
+        &Form::valid().set(0, "合同投资额", s("约5000")).xlsx(),
+    );
     ws.ingest(&[good], JUNE);
     let out = ws.ingest(&[bad], JUNE);
     assert_eq!((out[0].0.stored, out[0].0.version), ("new", Some(2)));
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
-    let current = archive.current_return("500113", JUNE).expect("query").expect("v1 stands");
+    let current = archive
+        .current_return("500113", JUNE)
+        .expect("query")
+        .expect("v1 stands");
     assert_eq!(current.info.version, Some(1));
     let status = status_report(&archive, &config(), JUNE).expect("status");
-    let banan = status.units.iter().find(|u| u.code == "500113").expect("unit");
-    assert_eq!((banan.status, banan.version, banan.latest_rejected, banan.submissions), ("accepted", Some(1), true, 2));
-    let yuzhong = status.units.iter().find(|u| u.code == "500103").expect("unit");
+    let banan = status
+        .units
+        .iter()
+        .find(|u| u.code == "500113")
+        .expect("unit");
+    assert_eq!(
+        (
+            banan.status,
+            banan.version,
+            banan.latest_rejected,
+            banan.submissions
+        ),
+        ("accepted", Some(1), true, 2)
+    );
+    let yuzhong = status
+        .units
+        .iter()
+        .find(|u| u.code == "500103")
+        .expect("unit");
     assert_eq!(yuzhong.status, "missing");
 }
 
 #[test]
 fn status_marks_rejected_and_late() {
     let ws = Ws::new();
-    let bad = ws.file("bad.xlsx", &Form::valid().set(0, "合同投资额", s("约5000")).xlsx());
+    let bad = ws.file(
+        "bad.xlsx",
+        &Form::valid().set(0, "合同投资额", s("约5000")).xlsx(),
+    );
     ws.ingest(&[bad], JUNE);
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
     let status = status_report(&archive, &config(), JUNE).expect("status");
-    let banan = status.units.iter().find(|u| u.code == "500113").expect("unit");
+    let banan = status
+        .units
+        .iter()
+        .find(|u| u.code == "500113")
+        .expect("unit");
     assert_eq!(banan.status, "rejected");
     assert_eq!(status.deadline, "2025-07-05");
     assert!(!banan.late, "received 2025-07-03, due 2025-07-05");
@@ -129,7 +200,10 @@ fn status_marks_rejected_and_late() {
 #[test]
 fn w_ytd_decrease_against_last_month() {
     let ws = Ws::new();
-    let may = ws.file("may.xlsx", &may_form().set(1, "本年累计到位资金", V::N(6000.0)).xlsx());
+    let may = ws.file(
+        "may.xlsx",
+        &may_form().set(1, "本年累计到位资金", V::N(6000.0)).xlsx(),
+    );
     assert_eq!(ws.ingest(&[may], MAY)[0].0.stored, "new");
     let june = ws.file("june.xlsx", &Form::valid().xlsx());
     let codes = &ws.ingest(&[june], JUNE)[0].1;
@@ -148,9 +222,17 @@ fn w_project_vanished_since_last_month() {
     may.rows.push(extra);
     ws.ingest(&[ws.file("may.xlsx", &may.xlsx())], MAY);
     let out = ws.ingest(&[ws.file("june.xlsx", &Form::valid().xlsx())], JUNE);
-    let vanished: Vec<&Code> = out[0].1.iter().filter(|c| **c == Code::ProjectVanished).collect();
+    let vanished: Vec<&Code> = out[0]
+        .1
+        .iter()
+        .filter(|c| **c == Code::ProjectVanished)
+        .collect();
     assert_eq!(vanished.len(), 1, "{:?}", out[0].1);
-    assert!(!out[0].1.contains(&Code::YtdDecrease), "May is consistent with June: {:?}", out[0].1);
+    assert!(
+        !out[0].1.contains(&Code::YtdDecrease),
+        "May is consistent with June: {:?}",
+        out[0].1
+    );
 }
 
 #[test]
@@ -166,7 +248,11 @@ fn w_project_reported_by_two_units() {
     let yuzhong = ws.file("b.xlsx", &yuzhong_form.xlsx());
     let out = ws.ingest(&[banan, yuzhong], JUNE);
     assert!(!out[0].1.contains(&Code::ProjectElsewhere));
-    let elsewhere: Vec<&Code> = out[1].1.iter().filter(|c| **c == Code::ProjectElsewhere).collect();
+    let elsewhere: Vec<&Code> = out[1]
+        .1
+        .iter()
+        .filter(|c| **c == Code::ProjectElsewhere)
+        .collect();
     assert_eq!(elsewhere.len(), 1, "{:?}", out[1].1);
 }
 
@@ -175,9 +261,14 @@ fn a_second_writer_waits_then_fails_clearly() {
     let ws = Ws::new();
     let _first = Archive::open_for_writing(&ws.db()).expect("first writer");
     match Archive::open_for_writing_within(&ws.db(), Duration::from_millis(200)) {
-        Err(e @ ArchiveError::Busy { .. }) => assert!(e.to_string().contains("另一个 tongbao 进程")),
+        Err(e @ ArchiveError::Busy { .. }) => {
+            assert!(e.to_string().contains("另一个 tongbao 进程"))
+        }
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("a second writer must not get the archive"),
     }
-    assert!(Archive::open_for_reading(&ws.db()).is_ok(), "readers are not blocked");
+    assert!(
+        Archive::open_for_reading(&ws.db()).is_ok(),
+        "readers are not blocked"
+    );
 }

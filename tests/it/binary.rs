@@ -16,11 +16,17 @@ pub fn repo() -> PathBuf {
 }
 
 fn run(args: &[&str], dir: &Path) -> Output {
-    bin().args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("run tongbao")
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tongbao")
 }
 
 fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn workspace_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
@@ -37,7 +43,12 @@ fn workspace_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
 fn check_exits_0_when_all_accepted_and_prints_the_json_contract() {
     let ws = workspace_with(&[("巴南区.xlsx", Form::valid().xlsx())]);
     let out = run(&["check", "--format", "json", "inbox"], ws.path());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&out);
     assert_eq!(v["period"], "2025-06");
     let f = &v["files"][0];
@@ -59,10 +70,19 @@ fn check_exits_0_when_all_accepted_and_prints_the_json_contract() {
 fn check_exits_1_when_a_file_is_rejected_and_goes_on_with_the_rest() {
     let ws = workspace_with(&[
         ("a-good.xlsx", Form::valid().xlsx()),
-        ("b-bad.xlsx", Form::valid().set(0, "合同投资额", s("约5000")).xlsx()),
-        ("c-page.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>".to_vec()),
+        (
+            "b-bad.xlsx",
+            Form::valid().set(0, "合同投资额", s("约5000")).xlsx(),
+        ),
+        (
+            "c-page.xls",
+            b"<html><body><table><tr><td>1</td></tr></table></body></html>".to_vec(),
+        ),
     ]);
-    let out = run(&["check", "--format", "json", "--period", "2025-06", "inbox"], ws.path());
+    let out = run(
+        &["check", "--format", "json", "--period", "2025-06", "inbox"],
+        ws.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     let files = v["files"].as_array().expect("files");
@@ -70,11 +90,29 @@ fn check_exits_1_when_a_file_is_rejected_and_goes_on_with_the_rest() {
     assert_eq!(files[0]["status"], "accepted");
     assert_eq!(files[1]["status"], "rejected");
     let d = &files[1]["diagnostics"][0];
-    assert_eq!((d["severity"].as_str(), d["code"].as_str(), d["sheet"].as_str(), d["cell"].as_str()), (Some("error"), Some("E-NUMBER"), Some("项目明细"), Some("K3")));
+    assert_eq!(
+        (
+            d["severity"].as_str(),
+            d["code"].as_str(),
+            d["sheet"].as_str(),
+            d["cell"].as_str()
+        ),
+        (
+            Some("error"),
+            Some("E-NUMBER"),
+            Some("项目明细"),
+            Some("K3")
+        )
+    );
     assert_eq!(d["row"], 3);
     assert_eq!(d["value"], "约5000");
-    assert!(d["message"].as_str().is_some_and(|m| m.contains("合同投资额")));
-    assert!(files[1]["figures"].is_object(), "figures even for a rejected return whose ledger was read");
+    assert!(d["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("合同投资额")));
+    assert!(
+        files[1]["figures"].is_object(),
+        "figures even for a rejected return whose ledger was read"
+    );
     assert_eq!(files[2]["diagnostics"][0]["code"], "E-FILE-HTML");
     assert!(files[2]["unit"].is_null() && files[2]["figures"].is_null());
     assert!(files[2]["diagnostics"][0]["cell"].is_null());
@@ -83,10 +121,16 @@ fn check_exits_1_when_a_file_is_rejected_and_goes_on_with_the_rest() {
 
 #[test]
 fn human_output_names_file_sheet_cell_value_problem_and_fix() {
-    let ws = workspace_with(&[("巴南区.xlsx", Form::valid().set(1, "签约日期", s("三月上旬")).xlsx())]);
+    let ws = workspace_with(&[(
+        "巴南区.xlsx",
+        Form::valid().set(1, "签约日期", s("三月上旬")).xlsx(),
+    )]);
     let out = run(&["check", "inbox"], ws.path());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("巴南区.xlsx › 项目明细!J4  「三月上旬」  “签约日期”不是有效日期"), "{text}");
+    assert!(
+        text.contains("巴南区.xlsx › 项目明细!J4  「三月上旬」  “签约日期”不是有效日期"),
+        "{text}"
+    );
     assert!(text.contains("→ 请填写完整日期"), "{text}");
     assert!(!text.contains('\x1b'), "no colour when not on a terminal");
     let en = run(&["check", "--lang", "en", "inbox"], ws.path());
@@ -121,13 +165,19 @@ fn a_unit_in_an_undefined_group_is_a_config_error_with_its_line() {
     let out = run(&["check", "x.xlsx"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("tongbao.toml:23") && err.contains("开发区"), "{err}");
+    assert!(
+        err.contains("tongbao.toml:23") && err.contains("开发区"),
+        "{err}"
+    );
 }
 
 #[test]
 fn commands_of_later_versions_say_so() {
     let ws = workspace_with(&[]);
-    let out = run(&["brief", "--from", "2025-01", "--to", "2025-06"], ws.path());
+    let out = run(
+        &["brief", "--from", "2025-01", "--to", "2025-06"],
+        ws.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("尚未提供"));
 }
@@ -136,8 +186,21 @@ fn commands_of_later_versions_say_so() {
 fn without_period_the_majority_period_is_the_batch_period() {
     let ws = workspace_with(&[
         ("a.xlsx", Form::valid().xlsx()),
-        ("b.xlsx", Form::valid().set_info("填报单位", s("渝中区")).set_info("行政区划代码", s("500103")).xlsx()),
-        ("c.xlsx", Form::valid().set_info("填报单位", s("两江新区")).set_info("行政区划代码", V::E).set_info("报告期", s("2025-05")).xlsx()),
+        (
+            "b.xlsx",
+            Form::valid()
+                .set_info("填报单位", s("渝中区"))
+                .set_info("行政区划代码", s("500103"))
+                .xlsx(),
+        ),
+        (
+            "c.xlsx",
+            Form::valid()
+                .set_info("填报单位", s("两江新区"))
+                .set_info("行政区划代码", V::E)
+                .set_info("报告期", s("2025-05"))
+                .xlsx(),
+        ),
     ]);
     let v = json(&run(&["check", "--format", "json", "inbox"], ws.path()));
     assert_eq!(v["period"], "2025-06");
@@ -148,6 +211,10 @@ fn without_period_the_majority_period_is_the_batch_period() {
 fn the_readme_lists_every_diagnostic_code() {
     let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
     for code in tongbao::diag::Code::ALL {
-        assert!(readme.contains(&format!("`{}`", code.as_str())), "README lacks {}", code.as_str());
+        assert!(
+            readme.contains(&format!("`{}`", code.as_str())),
+            "README lacks {}",
+            code.as_str()
+        );
     }
 }

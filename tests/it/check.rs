@@ -12,7 +12,10 @@ fn the_standard_return_is_accepted_with_exact_figures() {
     assert_eq!(codes(&r, Severity::Warning), vec![], "{:#?}", r.diagnostics);
     assert!(r.accepted());
     let unit = r.unit().expect("unit");
-    assert_eq!((unit.code.as_str(), unit.name.as_str()), ("500113", "巴南区"));
+    assert_eq!(
+        (unit.code.as_str(), unit.name.as_str()),
+        ("500113", "巴南区")
+    );
     let f = r.figures.expect("figures");
     assert_eq!(f.month.signed_count, 2);
     assert_eq!(f.month.signed_amount, Wan::from_units(67000));
@@ -35,13 +38,19 @@ fn the_standard_return_is_accepted_with_exact_figures() {
 fn e_number_text_in_a_numeric_cell() {
     let r = check_form(&Form::valid().set(0, "合同投资额", s("约5000")));
     assert!(!r.accepted());
-    assert_eq!(only(&r, Code::Number), (Some("K3".into()), Some("约5000".into())));
+    assert_eq!(
+        only(&r, Code::Number),
+        (Some("K3".into()), Some("约5000".into()))
+    );
 }
 
 #[test]
 fn e_number_pending_in_funds() {
     let r = check_form(&Form::valid().set(1, "本月到位资金", s("待定")));
-    assert_eq!(only(&r, Code::Number), (Some("N4".into()), Some("待定".into())));
+    assert_eq!(
+        only(&r, Code::Number),
+        (Some("N4".into()), Some("待定".into()))
+    );
 }
 
 #[test]
@@ -54,14 +63,20 @@ fn e_negative_amount() {
 #[test]
 fn e_date_not_a_date() {
     let r = check_form(&Form::valid().set(1, "签约日期", s("三月上旬")));
-    assert_eq!(only(&r, Code::Date), (Some("J4".into()), Some("三月上旬".into())));
+    assert_eq!(
+        only(&r, Code::Date),
+        (Some("J4".into()), Some("三月上旬".into()))
+    );
 }
 
 #[test]
 fn e_signed_after_period() {
     let r = check_form(&Form::valid().set(1, "签约日期", V::D(2025, 7, 2)));
     assert!(!r.accepted());
-    assert_eq!(only(&r, Code::SignedAfterPeriod), (Some("J4".into()), Some("2025-07-02".into())));
+    assert_eq!(
+        only(&r, Code::SignedAfterPeriod),
+        (Some("J4".into()), Some("2025-07-02".into()))
+    );
 }
 
 #[test]
@@ -117,13 +132,19 @@ fn e_required_project_name() {
 #[test]
 fn e_choice_unknown_stage() {
     let r = check_form(&Form::valid().set(1, "项目进展", s("进行中")));
-    assert_eq!(only(&r, Code::Choice), (Some("I4".into()), Some("进行中".into())));
+    assert_eq!(
+        only(&r, Code::Choice),
+        (Some("I4".into()), Some("进行中".into()))
+    );
 }
 
 #[test]
 fn e_industry_not_on_the_list() {
     let r = check_form(&Form::valid().set(1, "产业类别", s("房地产")));
-    assert_eq!(only(&r, Code::Industry), (Some("G4".into()), Some("房地产".into())));
+    assert_eq!(
+        only(&r, Code::Industry),
+        (Some("G4".into()), Some("房地产".into()))
+    );
 }
 
 #[test]
@@ -136,14 +157,26 @@ fn e_column_missing() {
     }
     let r = check_form(&form);
     assert!(!r.accepted());
-    let d = r.diagnostics.0.iter().find(|d| d.code == Code::ColumnMissing).expect("E-COLUMN-MISSING");
-    assert!(d.args.iter().any(|(k, v)| *k == "column" && v == "产业类别"));
+    let d = r
+        .diagnostics
+        .0
+        .iter()
+        .find(|d| d.code == Code::ColumnMissing)
+        .expect("E-COLUMN-MISSING");
+    assert!(d
+        .args
+        .iter()
+        .any(|(k, v)| *k == "column" && v == "产业类别"));
 }
 
 #[test]
 fn e_ledger_missing() {
     let form = Form::valid();
-    let sheets: Vec<Sheet> = form.sheets().into_iter().filter(|s| s.name != "项目明细").collect();
+    let sheets: Vec<Sheet> = form
+        .sheets()
+        .into_iter()
+        .filter(|s| s.name != "项目明细")
+        .collect();
     let r = check_bytes("x.xlsx", &xlsx(&sheets));
     assert!(!r.accepted());
     assert!(codes(&r, Severity::Error).contains(&Code::LedgerMissing));
@@ -152,8 +185,15 @@ fn e_ledger_missing() {
 
 #[test]
 fn e_unit_unknown() {
-    let r = check_form(&Form::valid().set_info("填报单位", s("重庆市测试县")).set_info("行政区划代码", V::E));
-    assert_eq!(only(&r, Code::UnitUnknown), (Some("B1".into()), Some("重庆市测试县".into())));
+    let r = check_form(
+        &Form::valid()
+            .set_info("填报单位", s("重庆市测试县"))
+            .set_info("行政区划代码", V::E),
+    );
+    assert_eq!(
+        only(&r, Code::UnitUnknown),
+        (Some("B1".into()), Some("重庆市测试县".into()))
+    );
     assert!(r.unit().is_none());
 }
 
@@ -168,7 +208,10 @@ fn e_unit_missing() {
 #[test]
 fn e_unit_code_disagrees_with_name() {
     let r = check_form(&Form::valid().set_info("行政区划代码", s("500103")));
-    assert_eq!(only(&r, Code::UnitCodeMismatch), (Some("B2".into()), Some("500103".into())));
+    assert_eq!(
+        only(&r, Code::UnitCodeMismatch),
+        (Some("B2".into()), Some("500103".into()))
+    );
 }
 
 #[test]
@@ -188,7 +231,10 @@ fn e_period_missing() {
 #[test]
 fn e_period_invalid() {
     let r = check_form(&Form::valid().set_info("报告期", s("上半年")));
-    assert_eq!(only(&r, Code::PeriodInvalid), (Some("B3".into()), Some("上半年".into())));
+    assert_eq!(
+        only(&r, Code::PeriodInvalid),
+        (Some("B3".into()), Some("上半年".into()))
+    );
 }
 
 #[test]
@@ -211,11 +257,19 @@ fn w_summary_mismatch_names_both_places() {
     form.summary.as_mut().unwrap()[7][2] = V::N(1800.5); // 实际到位资金 本月
     let r = check_form(&form);
     assert!(r.accepted());
-    let d = r.diagnostics.0.iter().find(|d| d.code == Code::SummaryMismatch).expect("warning");
+    let d = r
+        .diagnostics
+        .0
+        .iter()
+        .find(|d| d.code == Code::SummaryMismatch)
+        .expect("warning");
     assert_eq!(d.sheet.as_deref(), Some("主要指标"));
     assert_eq!(d.cell_a1().as_deref(), Some("C8"));
     let msg = d.message(tongbao::messages::Lang::Zh);
-    assert!(msg.contains("1800.50") && msg.contains("1700.50") && msg.contains("项目明细!N3:N6"), "{msg}");
+    assert!(
+        msg.contains("1800.50") && msg.contains("1700.50") && msg.contains("项目明细!N3:N6"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -244,7 +298,11 @@ fn w_total_row_disagrees() {
     let r = check_form(&form);
     assert!(r.accepted());
     assert_eq!(only(&r, Code::TotalMismatch).0.as_deref(), Some("O7"));
-    assert_eq!(r.figures.unwrap().ytd.signed_count, 3, "the total row is not a project");
+    assert_eq!(
+        r.figures.unwrap().ytd.signed_count,
+        3,
+        "the total row is not a project"
+    );
 }
 
 #[test]
@@ -271,7 +329,10 @@ fn i_unknown_column_is_information_only() {
     }
     let r = check_form(&form);
     assert!(r.accepted());
-    assert_eq!(only(&r, Code::UnknownColumn), (Some("T2".into()), Some("联系人".into())));
+    assert_eq!(
+        only(&r, Code::UnknownColumn),
+        (Some("T2".into()), Some("联系人".into()))
+    );
 }
 
 #[test]
@@ -297,7 +358,10 @@ fn every_code_has_chinese_and_english_text() {
     use tongbao::messages::{hint, message, Lang};
     for code in Code::ALL {
         for lang in [Lang::Zh, Lang::En] {
-            assert!(!message(*code, lang).is_empty() && !hint(*code, lang).is_empty(), "{code:?} {lang:?}");
+            assert!(
+                !message(*code, lang).is_empty() && !hint(*code, lang).is_empty(),
+                "{code:?} {lang:?}"
+            );
         }
     }
 }

@@ -32,7 +32,11 @@ fn ingest_killed_at_random_points_leaves_the_archive_sound() {
     std::fs::write(ws.path().join("tongbao.toml"), CONFIG).expect("config");
     let inbox = ws.path().join("inbox");
     std::fs::create_dir(&inbox).expect("inbox");
-    let units = [("巴南区", "500113"), ("渝中区", "500103"), ("两江新区", "LJXQ")];
+    let units = [
+        ("巴南区", "500113"),
+        ("渝中区", "500103"),
+        ("两江新区", "LJXQ"),
+    ];
     for i in 0..FILES {
         let (name, code) = units[i % 3];
         let form = Form::valid()
@@ -44,7 +48,10 @@ fn ingest_killed_at_random_points_leaves_the_archive_sound() {
     }
     let ingest = || {
         let mut c = bin();
-        c.args(["ingest", "--period", "2025-06", "inbox"]).current_dir(ws.path()).stdout(Stdio::null()).stderr(Stdio::null());
+        c.args(["ingest", "--period", "2025-06", "inbox"])
+            .current_dir(ws.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         c
     };
 
@@ -69,7 +76,12 @@ fn ingest_killed_at_random_points_leaves_the_archive_sound() {
     // A last run completes whatever the kills left undone: every file stored exactly once.
     assert_eq!(ingest().status().expect("final ingest").code(), Some(0));
     let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
-    let subs = archive.submissions(Period { year: 2025, month: 6 }).expect("subs");
+    let subs = archive
+        .submissions(Period {
+            year: 2025,
+            month: 6,
+        })
+        .expect("subs");
     assert_eq!(subs.len(), FILES, "each file once, none lost, none twice");
     assert_sound(ws.path(), 99);
 }
@@ -80,19 +92,40 @@ fn assert_sound(dir: &std::path::Path, round: usize) {
         return;
     }
     let archive = Archive::open_for_reading(&db).expect("archive opens");
-    assert_eq!(archive.integrity_check().expect("integrity"), "ok", "round {round}");
-    let june = Period { year: 2025, month: 6 };
+    assert_eq!(
+        archive.integrity_check().expect("integrity"),
+        "ok",
+        "round {round}"
+    );
+    let june = Period {
+        year: 2025,
+        month: 6,
+    };
     let subs = archive.submissions(june).expect("subs");
     let mut shas: Vec<&str> = subs.iter().map(|s| s.sha256.as_str()).collect();
     shas.sort_unstable();
     shas.dedup();
     assert_eq!(shas.len(), subs.len(), "round {round}: a file stored twice");
     for code in ["500113", "500103", "LJXQ"] {
-        let mine: Vec<_> = subs.iter().filter(|s| s.unit_code.as_deref() == Some(code)).collect();
-        let current = mine.iter().filter(|s| s.accepted && s.superseded_by.is_none()).count();
-        assert_eq!(current, usize::from(!mine.is_empty()), "round {round}: {code} has {current} current versions");
+        let mine: Vec<_> = subs
+            .iter()
+            .filter(|s| s.unit_code.as_deref() == Some(code))
+            .collect();
+        let current = mine
+            .iter()
+            .filter(|s| s.accepted && s.superseded_by.is_none())
+            .count();
+        assert_eq!(
+            current,
+            usize::from(!mine.is_empty()),
+            "round {round}: {code} has {current} current versions"
+        );
         if let Some(r) = archive.current_return(code, june).expect("current") {
-            assert_eq!(r.projects.len(), 4, "round {round}: a return stored in part");
+            assert_eq!(
+                r.projects.len(),
+                4,
+                "round {round}: a return stored in part"
+            );
         }
     }
 }

@@ -6,6 +6,8 @@ mod binary;
 mod check;
 mod crash;
 mod read;
+mod samples;
 mod support;
 mod variations;
+mod workbook;
 mod workflow;

@@ -730,11 +730,11 @@ fn read_path_reports_io_problems() {
     let dir = tempfile::tempdir().expect("tempdir");
     assert_eq!(
         read_path(&dir.path().join("missing.xlsx"), &Limits::default()).err(),
-        Some(ReadError::Io("文件不存在".into()))
+        Some(ReadError::Io(tongbao::read::IoProblem::NotFound))
     );
     assert_eq!(
         read_path(dir.path(), &Limits::default()).err(),
-        Some(ReadError::Io("这是文件夹，不是文件".into()))
+        Some(ReadError::Io(tongbao::read::IoProblem::IsADirectory))
     );
     let big = dir.path().join("big.xlsx");
     std::fs::write(&big, good_xlsx()).expect("write");

@@ -77,7 +77,12 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn new(name: &str, rows: Vec<Vec<V>>) -> Sheet {
-        Sheet { name: name.into(), hidden: false, rows, merges: vec![] }
+        Sheet {
+            name: name.into(),
+            hidden: false,
+            rows,
+            merges: vec![],
+        }
     }
 }
 
@@ -105,7 +110,10 @@ pub const HEADER: [&str; 19] = [
 
 /// Column index of a header title in [`HEADER`].
 pub fn col(title: &str) -> usize {
-    HEADER.iter().position(|h| *h == title).expect("known column")
+    HEADER
+        .iter()
+        .position(|h| *h == title)
+        .expect("known column")
 }
 
 /// The four projects of the standard return for 巴南区, 2025-06.
@@ -117,10 +125,90 @@ pub fn col(title: &str) -> usize {
 pub fn ledger_rows() -> Vec<Vec<V>> {
     use V::*;
     vec![
-        vec![N(1.0), s("P001"), s("新材料产业园"), s("甲材料有限公司"), s("江苏南京"), s("省外境内"), s("先进材料"), s("新建"), s("已开工"), D(2025, 6, 10), N(52000.0), E, D(2025, 6, 20), N(1200.5), N(3000.0), E, E, s("否"), E],
-        vec![N(2.0), s("P002"), s("智能装备基地"), s("乙装备股份公司"), s("重庆"), s("市内"), s("智能装备及智能制造"), s("新建"), s("已签约"), D(2025, 3, 5), N(8000.0), E, E, N(500.0), N(2500.0), E, E, s("否"), E],
-        vec![N(3.0), s("P003"), s("软件园"), s("丙科技（香港）有限公司"), s("香港"), s("境外"), s("软件信息服务"), s("新建"), s("已签约"), D(2025, 6, 1), N(15000.0), N(1000.0), E, N(0.0), N(0.0), N(50.0), N(120.0), s("是"), E],
-        vec![N(4.0), s("P004"), s("新能源材料项目"), s("丁能源集团"), s("上海"), s("省外境内"), s("先进材料"), s("新建"), s("在谈"), E, N(30000.0), E, E, E, E, E, E, s("否"), s("正在洽谈")],
+        vec![
+            N(1.0),
+            s("P001"),
+            s("新材料产业园"),
+            s("甲材料有限公司"),
+            s("江苏南京"),
+            s("省外境内"),
+            s("先进材料"),
+            s("新建"),
+            s("已开工"),
+            D(2025, 6, 10),
+            N(52000.0),
+            E,
+            D(2025, 6, 20),
+            N(1200.5),
+            N(3000.0),
+            E,
+            E,
+            s("否"),
+            E,
+        ],
+        vec![
+            N(2.0),
+            s("P002"),
+            s("智能装备基地"),
+            s("乙装备股份公司"),
+            s("重庆"),
+            s("市内"),
+            s("智能装备及智能制造"),
+            s("新建"),
+            s("已签约"),
+            D(2025, 3, 5),
+            N(8000.0),
+            E,
+            E,
+            N(500.0),
+            N(2500.0),
+            E,
+            E,
+            s("否"),
+            E,
+        ],
+        vec![
+            N(3.0),
+            s("P003"),
+            s("软件园"),
+            s("丙科技（香港）有限公司"),
+            s("香港"),
+            s("境外"),
+            s("软件信息服务"),
+            s("新建"),
+            s("已签约"),
+            D(2025, 6, 1),
+            N(15000.0),
+            N(1000.0),
+            E,
+            N(0.0),
+            N(0.0),
+            N(50.0),
+            N(120.0),
+            s("是"),
+            E,
+        ],
+        vec![
+            N(4.0),
+            s("P004"),
+            s("新能源材料项目"),
+            s("丁能源集团"),
+            s("上海"),
+            s("省外境内"),
+            s("先进材料"),
+            s("新建"),
+            s("在谈"),
+            E,
+            N(30000.0),
+            E,
+            E,
+            E,
+            E,
+            E,
+            E,
+            s("否"),
+            s("正在洽谈"),
+        ],
     ]
 }
 
@@ -171,7 +259,13 @@ impl Form {
         use V::*;
         let r = |name: &str, unit: &str, m: f64, y: f64| vec![s(name), s(unit), N(m), N(y), E];
         self.summary = Some(vec![
-            vec![s("指标"), s("单位"), s("本月"), s("1-6月累计"), s("上年同期累计")],
+            vec![
+                s("指标"),
+                s("单位"),
+                s("本月"),
+                s("1-6月累计"),
+                s("上年同期累计"),
+            ],
             r("新签约项目数", "个", 2.0, 3.0),
             r("新签约合同投资额", "万元", 67000.0, 75000.0),
             r("其中：亿元以上项目数", "个", 2.0, 2.0),
@@ -190,11 +284,20 @@ impl Form {
 
     /// The sheets this form is written as: 基本信息, 主要指标 (if any), 项目明细.
     pub fn sheets(&self) -> Vec<Sheet> {
-        let mut sheets = vec![Sheet::new("基本信息", self.info.iter().map(|(l, v)| vec![s(l), v.clone()]).collect())];
+        let mut sheets = vec![Sheet::new(
+            "基本信息",
+            self.info
+                .iter()
+                .map(|(l, v)| vec![s(l), v.clone()])
+                .collect(),
+        )];
         if let Some(rows) = &self.summary {
             sheets.push(Sheet::new("主要指标", rows.clone()));
         }
-        let mut rows = vec![vec![s("巴南区招商引资项目明细表")], self.header.iter().map(|h| s(h)).collect::<Vec<_>>()];
+        let mut rows = vec![
+            vec![s("巴南区招商引资项目明细表")],
+            self.header.iter().map(|h| s(h)).collect::<Vec<_>>(),
+        ];
         rows.extend(self.rows.iter().cloned());
         let mut ledger = Sheet::new("项目明细", rows);
         ledger.merges.push((0, 0, 0, 18));
@@ -235,11 +338,16 @@ pub fn xlsx(sheets: &[Sheet]) -> Vec<u8> {
             }
         }
         for &(r1, c1, r2, c2) in &sheet.merges {
-            let text = match sheet.rows.get(r1 as usize).and_then(|row| row.get(c1 as usize)) {
+            let text = match sheet
+                .rows
+                .get(r1 as usize)
+                .and_then(|row| row.get(c1 as usize))
+            {
                 Some(V::S(x)) => x.clone(),
                 _ => String::new(),
             };
-            ws.merge_range(r1, c1, r2, c2, &text, &plain).expect("merge");
+            ws.merge_range(r1, c1, r2, c2, &text, &plain)
+                .expect("merge");
         }
         if sheet.hidden {
             ws.set_hidden(true);
@@ -259,7 +367,15 @@ pub fn write_temp(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
 /// Checks one file's bytes against the test roster for 2025-06.
 pub fn check_bytes(name: &str, bytes: &[u8]) -> FileReport {
     let (_dir, path) = write_temp(name, bytes);
-    let batch = check_files(&[path], &config(), &BatchOptions { period: Period::new(2025, 6), lang: Lang::Zh, keep_bytes: false });
+    let batch = check_files(
+        &[path],
+        &config(),
+        &BatchOptions {
+            period: Period::new(2025, 6),
+            lang: Lang::Zh,
+            keep_bytes: false,
+        },
+    );
     batch.files.into_iter().next().expect("one report")
 }
 
@@ -269,12 +385,22 @@ pub fn check_form(form: &Form) -> FileReport {
 
 /// The codes of a report's diagnostics at or above a severity.
 pub fn codes(r: &FileReport, at_least: Severity) -> Vec<Code> {
-    r.diagnostics.0.iter().filter(|d| d.severity() >= at_least).map(|d| d.code).collect()
+    r.diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity() >= at_least)
+        .map(|d| d.code)
+        .collect()
 }
 
 /// The single diagnostic with `code`, with its cell in A1 form.
 pub fn only(r: &FileReport, code: Code) -> (Option<String>, Option<String>) {
     let found: Vec<_> = r.diagnostics.0.iter().filter(|d| d.code == code).collect();
-    assert_eq!(found.len(), 1, "expected one {code:?}, got {:#?}", r.diagnostics.0);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one {code:?}, got {:#?}",
+        r.diagnostics.0
+    );
     (found[0].cell_a1(), found[0].value.clone())
 }

@@ -8,7 +8,9 @@ use tongbao::model::{PeriodFigures, Wan};
 use crate::support::*;
 
 fn standard_figures() -> PeriodFigures {
-    check_form(&Form::valid()).figures.expect("standard figures")
+    check_form(&Form::valid())
+        .figures
+        .expect("standard figures")
 }
 
 /// Accepted, no errors or warnings, and the standard figures.
@@ -21,8 +23,25 @@ fn assert_standard(r: &FileReport) {
 fn traditional_character_headers() {
     let mut form = Form::valid();
     form.header = [
-        "序號", "項目編號", "項目名稱", "投資方", "投資方來源地", "資金來源", "產業類別", "項目類型", "項目進展", "簽約日期", "合同投資額",
-        "其中：合同外資", "開工日期", "本月到位資金", "本年累計到位資金", "本月實際使用外資", "本年累計實際使用外資", "是否世界500強", "備註",
+        "序號",
+        "項目編號",
+        "項目名稱",
+        "投資方",
+        "投資方來源地",
+        "資金來源",
+        "產業類別",
+        "項目類型",
+        "項目進展",
+        "簽約日期",
+        "合同投資額",
+        "其中：合同外資",
+        "開工日期",
+        "本月到位資金",
+        "本年累計到位資金",
+        "本月實際使用外資",
+        "本年累計實際使用外資",
+        "是否世界500強",
+        "備註",
     ]
     .iter()
     .map(|h| h.to_string())
@@ -73,19 +92,39 @@ fn two_row_header_with_merged_parents() {
     child[col("本月实际使用外资")] = "当月".into();
     child[col("本年累计实际使用外资")] = "本年累计".into();
     form.header = parent;
-    let mut rows = vec![child.iter().map(|c| if c.is_empty() { V::E } else { s(c) }).collect::<Vec<_>>()];
+    let mut rows = vec![child
+        .iter()
+        .map(|c| if c.is_empty() { V::E } else { s(c) })
+        .collect::<Vec<_>>()];
     rows.extend(form.rows.clone());
     form.rows = rows;
     let mut sheets = form.sheets();
     let ledger = sheets.iter_mut().find(|s| s.name == "项目明细").unwrap();
     for c in 0..19u16 {
         let title = HEADER[c as usize];
-        if !["本月到位资金", "本年累计到位资金", "本月实际使用外资", "本年累计实际使用外资"].contains(&title) {
+        if ![
+            "本月到位资金",
+            "本年累计到位资金",
+            "本月实际使用外资",
+            "本年累计实际使用外资",
+        ]
+        .contains(&title)
+        {
             ledger.merges.push((1, c, 2, c));
         }
     }
-    ledger.merges.push((1, col("本月到位资金") as u16, 1, col("本年累计到位资金") as u16));
-    ledger.merges.push((1, col("本月实际使用外资") as u16, 1, col("本年累计实际使用外资") as u16));
+    ledger.merges.push((
+        1,
+        col("本月到位资金") as u16,
+        1,
+        col("本年累计到位资金") as u16,
+    ));
+    ledger.merges.push((
+        1,
+        col("本月实际使用外资") as u16,
+        1,
+        col("本年累计实际使用外资") as u16,
+    ));
     assert_standard(&check_bytes("two-row.xlsx", &xlsx(&sheets)));
 }
 
@@ -150,7 +189,16 @@ fn sheets_renamed_reordered_hidden_with_instructions() {
     sheets[0].name = "Sheet1".into();
     sheets[0].hidden = true;
     sheets[1].name = "表2".into();
-    sheets.insert(0, Sheet::new("填报说明", vec![vec![s("项目名称"), s("填写项目全称")], vec![s("投资方"), s("签约企业全称")]]));
+    sheets.insert(
+        0,
+        Sheet::new(
+            "填报说明",
+            vec![
+                vec![s("项目名称"), s("填写项目全称")],
+                vec![s("投资方"), s("签约企业全称")],
+            ],
+        ),
+    );
     let r = check_bytes("renamed.xlsx", &xlsx(&sheets));
     assert_standard(&r);
 }
@@ -176,13 +224,19 @@ fn who_and_when_inline_in_the_ledger_title() {
 #[test]
 fn labels_with_full_width_colons_and_period_as_a_date_cell() {
     let mut form = Form::valid();
-    form.info = vec![("填报单位：".into(), s("巴南区")), ("报告期：".into(), V::D(2025, 6, 1))];
+    form.info = vec![
+        ("填报单位：".into(), s("巴南区")),
+        ("报告期：".into(), V::D(2025, 6, 1)),
+    ];
     assert_standard(&check_form(&form));
 }
 
 #[test]
 fn stage_and_choice_synonyms() {
-    let form = Form::valid().set(0, "项目进展", s("在建")).set(1, "项目进展", s("签约")).set(3, "项目进展", s("洽谈中"));
+    let form = Form::valid()
+        .set(0, "项目进展", s("在建"))
+        .set(1, "项目进展", s("签约"))
+        .set(3, "项目进展", s("洽谈中"));
     assert_standard(&check_form(&form));
 }
 

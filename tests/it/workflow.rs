@@ -9,7 +9,13 @@ use crate::binary::bin;
 use crate::support::*;
 
 fn run(args: &[&str], dir: &Path) -> Output {
-    bin().args(args).current_dir(dir).env("NO_COLOR", "1").env("SOURCE_DATE_EPOCH", "1751533200").output().expect("run tongbao")
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1751533200")
+        .output()
+        .expect("run tongbao")
 }
 
 fn workspace() -> tempfile::TempDir {
@@ -24,7 +30,15 @@ fn ingest_status_resubmit_build() {
     let ws = workspace();
     let inbox = ws.path().join("inbox");
     std::fs::write(inbox.join("巴南区.xlsx"), Form::valid().xlsx()).expect("file");
-    std::fs::write(inbox.join("两江新区.xlsx"), Form::valid().set_info("填报单位", s("两江新区")).set_info("行政区划代码", V::E).set(0, "合同投资额", s("约5000")).xlsx()).expect("file");
+    std::fs::write(
+        inbox.join("两江新区.xlsx"),
+        Form::valid()
+            .set_info("填报单位", s("两江新区"))
+            .set_info("行政区划代码", V::E)
+            .set(0, "合同投资额", s("约5000"))
+            .xlsx(),
+    )
+    .expect("file");
 
     let out = run(&["ingest", "--period", "2025-06", "inbox"], ws.path());
     assert_eq!(out.status.code(), Some(1), "one file rejected");
@@ -34,34 +48,82 @@ fn ingest_status_resubmit_build() {
     let status = run(&["status", "--period", "2025-06", "--json"], ws.path());
     assert_eq!(status.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&status.stdout).expect("status json");
-    let states: Vec<(&str, &str)> = v["units"].as_array().unwrap().iter().map(|u| (u["code"].as_str().unwrap(), u["status"].as_str().unwrap())).collect();
-    assert_eq!(states, vec![("500113", "accepted"), ("500103", "missing"), ("LJXQ", "rejected")]);
+    let states: Vec<(&str, &str)> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["code"].as_str().unwrap(), u["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            ("500113", "accepted"),
+            ("500103", "missing"),
+            ("LJXQ", "rejected")
+        ]
+    );
     assert_eq!(v["units"][0]["received_at"], "2025-07-03T09:00:00Z");
 
     // 两江新区 fixes its return and sends it again.
-    std::fs::write(inbox.join("两江新区.xlsx"), Form::valid().set_info("填报单位", s("两江新区")).set_info("行政区划代码", V::E).xlsx()).expect("file");
-    let again = run(&["ingest", "--period", "2025-06", "--format", "json", "inbox"], ws.path());
+    std::fs::write(
+        inbox.join("两江新区.xlsx"),
+        Form::valid()
+            .set_info("填报单位", s("两江新区"))
+            .set_info("行政区划代码", V::E)
+            .xlsx(),
+    )
+    .expect("file");
+    let again = run(
+        &["ingest", "--period", "2025-06", "--format", "json", "inbox"],
+        ws.path(),
+    );
     assert_eq!(again.status.code(), Some(0));
     let j: Value = serde_json::from_slice(&again.stdout).expect("ingest json");
-    let stored: Vec<&str> = j["files"].as_array().unwrap().iter().map(|f| f["archive"]["stored"].as_str().unwrap()).collect();
-    assert_eq!(stored, vec!["new", "duplicate"], "两江新区 v2 is new (v1 was rejected), 巴南区 unchanged");
+    let stored: Vec<&str> = j["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["archive"]["stored"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stored,
+        vec!["new", "duplicate"],
+        "两江新区 v2 is new (v1 was rejected), 巴南区 unchanged"
+    );
 
     let build = run(&["build", "--period", "2025-06"], ws.path());
-    assert_eq!(build.status.code(), Some(0), "{}", String::from_utf8_lossy(&build.stderr));
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
     let dir = ws.path().join("out/2025-06");
-    let json: Value = serde_json::from_slice(&std::fs::read(dir.join("bulletin-2025-06.json")).expect("json")).expect("parse");
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("bulletin-2025-06.json")).expect("json"))
+            .expect("parse");
     assert!(dir.join("通报-2025-06.xlsx").is_file());
     assert_eq!(json["period"], "2025-06");
     assert_eq!(json["elapsed_pct"], 50.0);
     assert_eq!(json["not_reported"], serde_json::json!(["渝中区"]));
     assert_eq!(json["rejected"], serde_json::json!([]));
     let banan = &json["units"][0];
-    assert_eq!((banan["code"].as_str(), banan["status"].as_str(), banan["group"].as_str()), (Some("500113"), Some("accepted"), Some("区")));
+    assert_eq!(
+        (
+            banan["code"].as_str(),
+            banan["status"].as_str(),
+            banan["group"].as_str()
+        ),
+        (Some("500113"), Some("accepted"), Some("区"))
+    );
     assert_eq!(banan["month"]["signed_amount"], 67000.0);
     assert_eq!(banan["ytd"]["funds_in_place"], 5500.0);
     assert!(banan["ytd_last_year"].is_null());
     assert!(banan["yoy_pct"]["signed_amount"].is_null());
-    assert_eq!((banan["score"].as_f64(), banan["rank"].as_u64()), (Some(100.0), Some(1)));
+    assert_eq!(
+        (banan["score"].as_f64(), banan["rank"].as_u64()),
+        (Some(100.0), Some(1))
+    );
     assert!(json["units"][1]["score"].is_null() && json["units"][1]["rank"].is_null());
     assert!(json["units"][2]["rank"].is_null(), "功能区 is not ranked");
     assert_eq!(json["total"]["ytd"]["signed_amount"], 150000.0);
@@ -71,9 +133,20 @@ fn ingest_status_resubmit_build() {
     // The same archive gives byte-identical outputs.
     let first_json = std::fs::read(dir.join("bulletin-2025-06.json")).expect("json");
     let first_xlsx = std::fs::read(dir.join("通报-2025-06.xlsx")).expect("xlsx");
-    assert_eq!(run(&["build", "--period", "2025-06"], ws.path()).status.code(), Some(0));
-    assert_eq!(std::fs::read(dir.join("bulletin-2025-06.json")).expect("json"), first_json);
-    assert_eq!(std::fs::read(dir.join("通报-2025-06.xlsx")).expect("xlsx"), first_xlsx);
+    assert_eq!(
+        run(&["build", "--period", "2025-06"], ws.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read(dir.join("bulletin-2025-06.json")).expect("json"),
+        first_json
+    );
+    assert_eq!(
+        std::fs::read(dir.join("通报-2025-06.xlsx")).expect("xlsx"),
+        first_xlsx
+    );
 }
 
 #[test]

@@ -436,7 +436,7 @@ fn write_cell(
 }
 
 /// Header titles wrap beyond this many width units, unless the sheet says otherwise.
-pub(super) const HEADER_WRAP: usize = 12;
+const HEADER_WRAP: usize = 12;
 /// Body text wraps beyond this many width units.
 const TEXT_WRAP: usize = 44;
 const MIN_WIDTH: f64 = 6.0;
@@ -516,6 +516,7 @@ const SHADE_HEADER: u32 = 0xD9E1F2;
 const SHADE_TOTAL: u32 = 0xF2F2F2;
 
 impl Formats {
+    /// Builds every format once; cells pick theirs by row kind and style.
     pub fn new() -> Formats {
         let base = || {
             Format::new()
@@ -585,6 +586,7 @@ pub(super) struct PageText {
 }
 
 impl PageText {
+    /// The page texts of the workspace's bulletin.
     pub fn new(cfg: &Config) -> PageText {
         PageText {
             issuer: cfg.file.bulletin.issuer.clone(),

@@ -1,0 +1,336 @@
+//! The bundled samples: good returns accepted cleanly, each flawed return giving the
+//! diagnostic samples/README.md lists, and every bulletin figure recomputed independently
+//! from the sample ledgers by a deliberately simple second implementation.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use serde_json::Value;
+
+use crate::binary::{bin, repo};
+
+/// A unit's name with its month and year-to-date figures by key.
+type Simple = (String, BTreeMap<&'static str, f64>, BTreeMap<&'static str, f64>);
+
+fn samples() -> PathBuf {
+    repo().join("samples")
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run tongbao")
+}
+
+fn check_json(paths: &[&str]) -> Value {
+    let config = samples().join("tongbao.toml");
+    let mut args = vec![
+        "--config",
+        config.to_str().expect("utf-8 path"),
+        "check",
+        "--format",
+        "json",
+        "--period",
+        "2025-06",
+    ];
+    args.extend_from_slice(paths);
+    let out = run(&args, &samples());
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn every_good_sample_is_accepted_without_warnings() {
+    for month in ["2025-06", "2025-05", "2024-06"] {
+        let dir = format!("returns/{month}");
+        let config = samples().join("tongbao.toml");
+        let out = run(
+            &[
+                "--config",
+                config.to_str().unwrap(),
+                "check",
+                "--format",
+                "json",
+                &dir,
+            ],
+            &samples(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{month}");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["period"], month);
+        assert_eq!(v["summary"]["rejected"], 0, "{month}");
+        assert_eq!(v["summary"]["warnings"], 0, "{month}");
+        assert_eq!(
+            v["summary"]["files"],
+            if month == "2025-06" { 39 } else { 40 }
+        );
+    }
+}
+
+#[test]
+fn each_flawed_sample_gives_its_listed_diagnostic() {
+    let readme = std::fs::read_to_string(samples().join("README.md")).expect("README");
+    let rows: Vec<Vec<String>> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| file | code | sheet | cell |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    assert!(rows.len() >= 10, "the table lists the flawed files");
+    let v = check_json(&["flawed"]);
+    for row in &rows {
+        let (file, code, sheet, cell) = (&row[0], &row[1], &row[2], &row[3]);
+        let f = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["file"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with(file.as_str()))
+            })
+            .unwrap_or_else(|| panic!("{file} checked"));
+        let d = f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code.as_str())
+            .unwrap_or_else(|| panic!("{file}: no {code} in {:#}", f["diagnostics"]));
+        let dash = |x: &str| {
+            if x == "-" {
+                Value::Null
+            } else {
+                Value::String(x.into())
+            }
+        };
+        assert_eq!(
+            (&d["sheet"], &d["cell"]),
+            (&dash(sheet), &dash(cell)),
+            "{file}"
+        );
+        let expected = if code.starts_with("E-") {
+            "rejected"
+        } else {
+            "accepted"
+        };
+        assert_eq!(f["status"], expected, "{file}");
+    }
+}
+
+/// The ten figures of one ledger, computed the plain way.
+fn simple_figures(
+    path: &Path,
+    year: i32,
+    month: u32,
+) -> Option<Simple> {
+    let mut wb = open_workbook_auto(path).ok()?;
+    let info = wb.worksheet_range("基本信息").ok()?;
+    let unit = info
+        .rows()
+        .find(|r| r.first().is_some_and(|c| *c == "填报单位"))?
+        .get(1)?
+        .to_string();
+    let ledger = wb.worksheet_range("项目明细").ok()?;
+    let rows: Vec<&[Data]> = ledger.rows().collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| *c == "项目名称"))?;
+    let col = |t: &str| rows[header].iter().position(|c| *c == t);
+    let (name, stage, signed, amount, started, fm, fy, src, xm, xy) = (
+        col("项目名称")?,
+        col("项目进展")?,
+        col("签约日期")?,
+        col("合同投资额")?,
+        col("开工日期")?,
+        col("本月到位资金")?,
+        col("本年累计到位资金")?,
+        col("资金来源")?,
+        col("本月实际使用外资")?,
+        col("本年累计实际使用外资")?,
+    );
+    let num = |c: &Data| match c {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        _ => 0.0,
+    };
+    let ym = |c: &Data| -> Option<(i32, u32)> {
+        let text = match c {
+            Data::DateTime(d) => d.as_datetime()?.format("%Y-%m-%d").to_string(),
+            Data::DateTimeIso(s) | Data::String(s) => s.clone(),
+            Data::Float(f) => {
+                calamine::ExcelDateTime::new(*f, calamine::ExcelDateTimeType::DateTime, false)
+                    .as_datetime()?
+                    .format("%Y-%m-%d")
+                    .to_string()
+            }
+            _ => return None,
+        };
+        Some((text.get(0..4)?.parse().ok()?, text.get(5..7)?.parse().ok()?))
+    };
+    let keys = [
+        "signed_count",
+        "signed_amount",
+        "big_count",
+        "big_amount",
+        "started_count",
+        "started_investment",
+        "funds_in_place",
+        "funds_out_of_province",
+        "fdi_usd",
+        "negotiating_count",
+    ];
+    let mut m: BTreeMap<&str, f64> = keys.iter().map(|k| (*k, 0.0)).collect();
+    let mut y = m.clone();
+    for r in &rows[header + 1..] {
+        if r.get(name).is_none_or(|c| c.to_string().is_empty()) || r[0].to_string().contains("合计")
+        {
+            continue;
+        }
+        let a = num(&r[amount]);
+        let negotiating = r[stage] == "在谈";
+        for (fig, in_span) in [
+            (
+                &mut m,
+                &(|d: (i32, u32)| d == (year, month)) as &dyn Fn((i32, u32)) -> bool,
+            ),
+            (&mut y, &|d: (i32, u32)| d.0 == year && d.1 <= month),
+        ] {
+            if !negotiating && ym(&r[signed]).is_some_and(in_span) {
+                *fig.get_mut("signed_count").unwrap() += 1.0;
+                *fig.get_mut("signed_amount").unwrap() += a;
+                if a >= 10000.0 {
+                    *fig.get_mut("big_count").unwrap() += 1.0;
+                    *fig.get_mut("big_amount").unwrap() += a;
+                }
+            }
+            if ym(&r[started]).is_some_and(in_span) {
+                *fig.get_mut("started_count").unwrap() += 1.0;
+                *fig.get_mut("started_investment").unwrap() += a;
+            }
+            if negotiating {
+                *fig.get_mut("negotiating_count").unwrap() += 1.0;
+            }
+        }
+        let out_of_province = r[src] == "省外境内";
+        for (fig, f, x) in [(&mut m, fm, xm), (&mut y, fy, xy)] {
+            *fig.get_mut("funds_in_place").unwrap() += num(&r[f]);
+            if out_of_province {
+                *fig.get_mut("funds_out_of_province").unwrap() += num(&r[f]);
+            }
+            *fig.get_mut("fdi_usd").unwrap() += num(&r[x]);
+        }
+    }
+    Some((unit, m, y))
+}
+
+fn assert_close(found: &Value, expected: f64, what: &str) {
+    let f = found.as_f64().unwrap_or_else(|| panic!("{what}: {found}"));
+    assert!(
+        (f - expected).abs() < 0.005,
+        "{what}: bulletin {f}, ledgers {expected}"
+    );
+}
+
+#[test]
+fn bulletin_figures_agree_with_an_independent_computation_over_the_ledgers() {
+    let ws = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        samples().join("tongbao.toml"),
+        ws.path().join("tongbao.toml"),
+    )
+    .expect("config");
+    for month in ["2024-06", "2025-06"] {
+        let dir = samples().join("returns").join(month);
+        let out = run(
+            &["ingest", "--period", month, dir.to_str().unwrap()],
+            ws.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        run(&["build", "--period", "2025-06"], ws.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    let json: Value = serde_json::from_slice(
+        &std::fs::read(ws.path().join("out/2025-06/bulletin-2025-06.json")).expect("json"),
+    )
+    .expect("parse");
+
+    let mut last_year = BTreeMap::new();
+    for e in std::fs::read_dir(samples().join("returns/2024-06"))
+        .expect("dir")
+        .flatten()
+    {
+        if let Some((unit, _, y)) = simple_figures(&e.path(), 2024, 6) {
+            last_year.insert(unit, y);
+        }
+    }
+    let mut checked = 0;
+    let mut sum_ytd = 0.0;
+    for e in std::fs::read_dir(samples().join("returns/2025-06"))
+        .expect("dir")
+        .flatten()
+    {
+        let Some((unit, m, y)) = simple_figures(&e.path(), 2025, 6) else {
+            continue;
+        };
+        let u = json["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == unit.as_str())
+            .unwrap_or_else(|| panic!("{unit} in bulletin"));
+        for (k, v) in &m {
+            assert_close(&u["month"][k], *v, &format!("{unit} month {k}"));
+        }
+        for (k, v) in &y {
+            assert_close(&u["ytd"][k], *v, &format!("{unit} ytd {k}"));
+        }
+        let ly = &last_year[&unit];
+        for (k, v) in ly {
+            assert_close(&u["ytd_last_year"][k], *v, &format!("{unit} last year {k}"));
+            if *v != 0.0 {
+                let yoy = ((y[k] / v - 1.0) * 100.0 * 10.0).round() / 10.0;
+                assert_close(&u["yoy_pct"][k], yoy, &format!("{unit} yoy {k}"));
+            }
+        }
+        sum_ytd += y["signed_amount"];
+        checked += 1;
+    }
+    assert!(
+        checked >= 35,
+        "most samples are read by the simple reader ({checked})"
+    );
+    // Totals: the bulletin's total is the exact sum of its units.
+    let units_total: f64 = json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["ytd"]["signed_amount"].as_f64())
+        .sum();
+    assert_close(
+        &json["total"]["ytd"]["signed_amount"],
+        units_total,
+        "total = sum of units",
+    );
+    assert!(sum_ytd <= units_total + 0.005);
+    assert_eq!(json["not_reported"], serde_json::json!(["城口县"]));
+    assert_eq!(json["rejected"], serde_json::json!([]));
+}
