@@ -127,11 +127,6 @@ fn ingest_file(
             }
             slot.insert(map);
         }
-        let others: HashMap<String, String> = elsewhere_by_period[&p]
-            .iter()
-            .filter(|(_, (code, _))| *code != unit.code)
-            .map(|(k, (_, name))| (k.clone(), name.clone()))
-            .collect();
         let last = if p.month > 1 {
             archive.current_return(&unit.code, p.previous())?
         } else {
@@ -139,7 +134,8 @@ fn ingest_file(
         };
         let history = History {
             last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
-            elsewhere: &others,
+            elsewhere: &elsewhere_by_period[&p],
+            own_code: &unit.code,
         };
         let found = validate_history(
             &Subject {

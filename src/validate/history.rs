@@ -15,8 +15,11 @@ use super::Subject;
 pub struct History<'a> {
     /// The unit's current return for the previous month of the same year, if any.
     pub last_month: Option<(Period, &'a [Project])>,
-    /// Projects other units reported for the same month: name-and-investor key → unit name.
-    pub elsewhere: &'a HashMap<String, String>,
+    /// Projects units reported for the same month: name-and-investor key → (unit code,
+    /// unit name). Entries of the return's own unit are passed over.
+    pub elsewhere: &'a HashMap<String, (String, String)>,
+    /// The code of the unit whose return this is.
+    pub own_code: &'a str,
 }
 
 /// The key two units' projects are compared by: the normalised name and investor (项目编号
@@ -133,7 +136,12 @@ pub fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
     ledger
         .projects
         .iter()
-        .filter_map(|p| h.elsewhere.get(&cross_unit_key(p)).map(|unit| (p, unit)))
+        .filter_map(|p| {
+            h.elsewhere
+                .get(&cross_unit_key(p))
+                .filter(|(code, _)| code != h.own_code)
+                .map(|(_, unit)| (p, unit))
+        })
         .map(|(p, unit)| {
             Diagnostic::at(Code::ProjectElsewhere, &ledger.sheet, p.row, name_col)
                 .value(p.name.clone())

@@ -12,7 +12,11 @@ use serde_json::Value;
 use crate::binary::{bin, repo};
 
 /// A unit's name with its month and year-to-date figures by key.
-type Simple = (String, BTreeMap<&'static str, f64>, BTreeMap<&'static str, f64>);
+type Simple = (
+    String,
+    BTreeMap<&'static str, f64>,
+    BTreeMap<&'static str, f64>,
+);
 
 fn samples() -> PathBuf {
     repo().join("samples")
@@ -128,11 +132,7 @@ fn each_flawed_sample_gives_its_listed_diagnostic() {
 }
 
 /// The ten figures of one ledger, computed the plain way.
-fn simple_figures(
-    path: &Path,
-    year: i32,
-    month: u32,
-) -> Option<Simple> {
+fn simple_figures(path: &Path, year: i32, month: u32) -> Option<Simple> {
     let mut wb = open_workbook_auto(path).ok()?;
     let info = wb.worksheet_range("基本信息").ok()?;
     let unit = info
