@@ -274,3 +274,52 @@ pub fn check_files(paths: &[PathBuf], cfg: &Config, opts: &BatchOptions) -> Batc
     });
     Batch { period, files }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_file_work_becomes_that_files_error() {
+        install_panic_hook();
+        let r: Result<(), String> = guarded(|| panic!("parser exploded at J7"));
+        assert_eq!(r, Err("parser exploded at J7".to_string()));
+        let d = read_error_diagnostic(
+            &ReadError::Internal("parser exploded".into()),
+            Path::new("a.xlsx"),
+            Lang::Zh,
+        );
+        assert_eq!(d.code, Code::FileInternal);
+        assert!(d.message(Lang::Zh).contains("parser exploded"));
+    }
+
+    #[test]
+    fn the_majority_period_wins_and_ties_go_to_the_later_month() {
+        let report = |p: Option<Period>| FileReport {
+            path: PathBuf::new(),
+            sha256: None,
+            parsed: p.map(|p| ParsedReturn {
+                header: Default::default(),
+                unit: None,
+                period: Some(p),
+                period_cell: None,
+                ledger: None,
+                summary: None,
+                diagnostics: Diagnostics::default(),
+            }),
+            diagnostics: Diagnostics::default(),
+            figures: None,
+            bytes: None,
+        };
+        let (may, june) = (Period::new(2025, 5), Period::new(2025, 6));
+        assert_eq!(
+            majority_period(&[report(may), report(may), report(june)]),
+            may
+        );
+        assert_eq!(
+            majority_period(&[report(may), report(june), report(None)]),
+            june
+        );
+        assert_eq!(majority_period(&[report(None)]), None);
+    }
+}

@@ -551,3 +551,95 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Writes a cent amount the ways counties type it.
+    fn typed_forms(cents: i64) -> Vec<String> {
+        let units = cents / 100;
+        let frac = cents % 100;
+        let plain = format!("{units}.{frac:02}");
+        let digits = units.to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let full_width: String = plain
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+                '.' => '．',
+                _ => c,
+            })
+            .collect();
+        vec![
+            plain.clone(),
+            format!("{grouped}.{frac:02}"),
+            full_width,
+            format!(" {plain}万元 "),
+            format!("{plain}\u{3000}"),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_typed_form_of_an_amount_reads_back_exactly(cents in 0i64..1_000_000_000_000) {
+            for form in typed_forms(cents) {
+                prop_assert_eq!(parse_amount(&CellValue::Text(form.clone()), MoneyUnit::Wan, Currency::Rmb), Ok(Some(cents)), "{}", form);
+            }
+        }
+
+        #[test]
+        fn a_number_cell_reads_as_the_decimal_it_shows(cents in -1_000_000_000_000i64..1_000_000_000_000) {
+            let f: f64 = format!("{}.{:02}", cents / 100, (cents % 100).abs()).parse().unwrap_or(0.0);
+            let f = if cents < 0 && cents > -100 { -f.abs() } else { f };
+            prop_assert_eq!(parse_amount(&CellValue::Number(f), MoneyUnit::Wan, Currency::Rmb), Ok(Some(cents)));
+        }
+
+        #[test]
+        fn amount_parsing_never_panics_and_never_guesses_words(s in "\\PC{0,20}") {
+            let r = parse_amount(&CellValue::Text(s.clone()), MoneyUnit::Wan, Currency::Rmb);
+            if s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && !s.contains('元') && !s.contains('无') {
+                prop_assert!(r.is_err(), "{:?} → {:?}", s, r);
+            }
+        }
+
+        #[test]
+        fn every_typed_form_of_a_date_reads_back(y in 1990i32..2100, m in 1u32..=12, d in 1u32..=28) {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+            for form in [
+                format!("{y}-{m:02}-{d:02}"),
+                format!("{y}.{m}.{d}"),
+                format!("{y}/{m}/{d}"),
+                format!("{y}年{m}月{d}日"),
+                format!("{y}{m:02}{d:02}"),
+                format!("{y}-{m:02}-{d:02} 00:00:00"),
+            ] {
+                prop_assert_eq!(parse_date(&CellValue::Text(form.clone())), Ok(Some(date)), "{}", form);
+            }
+            let serial = (date - NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()).num_days() as f64;
+            prop_assert_eq!(parse_date(&CellValue::Number(serial)), Ok(Some(date)));
+        }
+
+        #[test]
+        fn date_and_period_parsing_never_panic(s in "\\PC{0,24}", f in proptest::num::f64::ANY) {
+            let _ = parse_date(&CellValue::Text(s.clone()));
+            let _ = parse_period(&CellValue::Text(s));
+            let _ = parse_date(&CellValue::Number(f));
+            let _ = parse_period(&CellValue::Number(f));
+        }
+
+        #[test]
+        fn every_typed_form_of_a_period_reads_back(y in 1990i32..2100, m in 1u32..=12) {
+            for form in [format!("{y}年{m}月"), format!("{y}-{m:02}"), format!("{y}/{m:02}"), format!("{y}.{m}"), format!("{y}{m:02}"), format!("{y}年1-{m}月")] {
+                prop_assert_eq!(parse_period(&CellValue::Text(form.clone())), Ok(Period::new(y, m)), "{}", form);
+            }
+        }
+    }
+}

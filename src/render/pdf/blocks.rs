@@ -1,0 +1,104 @@
+//! The vocabulary between the bulletin's content and the PDF layout: a document is a list
+//! of blocks; the composer decides what they say, the layout engine where they go.
+//!
+//! Measures are points (1/72 in) unless a name says otherwise. Text is plain Unicode;
+//! the layout engine breaks lines (Chinese rules), paginates and draws.
+
+/// Which of the four type faces of an official document a run of text uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FontRole {
+    /// 小标宋: the title and the issuer of the red header.
+    Title,
+    /// 仿宋: body text.
+    Body,
+    /// 黑体: 一、 headings, table headers.
+    Heading,
+    /// 楷体: （一） headings.
+    Kai,
+}
+
+/// Horizontal alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+    /// Both edges flush, the last line left.
+    Justify,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: String,
+    pub align: Align,
+}
+
+/// A table that breaks across pages with its header repeated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Shown above the table (e.g. 表1 主城都市区赛马榜), kept with its first rows.
+    pub caption: Option<String>,
+    pub columns: Vec<Column>,
+    /// Cells as display text (numbers already formatted).
+    pub rows: Vec<Vec<String>>,
+    /// Rows drawn in bold (totals), by index into `rows`.
+    pub emphasis: Vec<usize>,
+    /// Type size of the table body, 10.5–12 pt.
+    pub size: f32,
+    /// Optional note under the table (e.g. 注：金额单位为亿元).
+    pub note: Option<String>,
+}
+
+/// A vertical bar (column) chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    pub title: String,
+    /// The axis unit, e.g. 亿元.
+    pub unit: String,
+    pub bars: Vec<(String, f64)>,
+}
+
+/// A line chart of one or more series over labelled points (a monthly trend).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    pub title: String,
+    pub unit: String,
+    pub x_labels: Vec<String>,
+    /// (series name, one value per x label; `None` where there is no figure).
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+}
+
+/// One block of a document, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// 红头: the issuer in large red type, the 发文字号 centred below, a red rule across
+    /// the text block.
+    RedHeader { issuer: String, doc_number: String },
+    /// The document title, 22 pt 小标宋, centred, may wrap to several lines.
+    Title(String),
+    /// A line addressed to the recipients (主送机关), flush left, body type.
+    Salutation(String),
+    /// `一、…` heading: 16 pt 黑体, never left alone at the foot of a page.
+    Heading1(String),
+    /// `（一）…` heading: 16 pt 楷体.
+    Heading2(String),
+    /// Body paragraph: 16 pt 仿宋, justified, first line indented two characters.
+    Paragraph(String),
+    Table(Table),
+    BarChart(BarChart),
+    LineChart(LineChart),
+    /// Issuer and date, right-aligned at the end (落款).
+    Signature { issuer: String, date: String },
+    /// Start a new page.
+    PageBreak,
+}
+
+/// Metadata of the PDF file itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentInfo {
+    pub title: String,
+    pub author: String,
+    /// Fixed creation date (`YYYY-MM-DD`), so the same content gives the same bytes.
+    pub date: String,
+}
