@@ -35,6 +35,8 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 新建工作区 / create a workspace
+    ///
+    /// Example: tongbao init 招商月报
     Init(InitArgs),
     /// 生成空白报表 / blank return forms, one per unit
     Template(TemplateArgs),
@@ -56,7 +58,9 @@ pub enum Command {
     Brief(BriefArgs),
     /// 监视收件箱 / watch the inbox and ingest files as they arrive
     Watch(WatchArgs),
-    /// 演示 / the whole pipeline on the bundled samples
+    /// 演示 / the whole pipeline on the bundled samples, into a fresh folder
+    ///
+    /// Example: tongbao demo --out tongbao-demo
     Demo(DemoArgs),
     /// Writes synthetic returns (samples and benchmarks); for developers.
     #[command(hide = true)]
@@ -113,6 +117,9 @@ pub struct BuildArgs {
     /// 输出文件夹（默认 out/YYYY-MM/）/ output folder (default out/YYYY-MM/)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// 成文日期（默认今天）/ date of issue (default today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +161,7 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// 演示文件夹（须不存在或为空；默认 tongbao-demo）/ the folder (new or empty; default tongbao-demo)
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

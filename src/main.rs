@@ -18,14 +18,14 @@ fn main() -> ExitCode {
             args.config = cli.global.config.clone();
             tongbao::gen::run(&args).map(|()| Outcome::Ok)
         }
-        Command::Init(_) => cmd::not_yet("init", lang),
+        Command::Init(args) => cmd::init::run(&cli.global, &args),
         Command::Template(_) => cmd::not_yet("template", lang),
         Command::Ingest(args) => cmd::ingest::run(&cli.global, &args),
         Command::Status(args) => cmd::status::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),
         Command::Brief(_) => cmd::not_yet("brief", lang),
         Command::Watch(_) => cmd::not_yet("watch", lang),
-        Command::Demo(_) => cmd::not_yet("demo", lang),
+        Command::Demo(args) => cmd::demo::run(&cli.global, &args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

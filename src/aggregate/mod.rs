@@ -127,6 +127,8 @@ pub struct AreaFigures {
     pub ytd: Figures,
     /// Sum over the units that have a return for the same period last year; null if none.
     pub ytd_last_year: Option<Figures>,
+    /// 同比 on a comparable basis: this year's YTD of the units with last year's return
+    /// against their last year's YTD.
     pub yoy_pct: Pct,
     pub completion_pct: BTreeMap<FigureKey, f64>,
     pub funds_rate_pct: Option<f64>,
@@ -253,12 +255,16 @@ fn area(
     let mut month = Figures::default();
     let mut ytd = Figures::default();
     let mut last: Option<Figures> = None;
+    // This year's figures of the units that also have last year's: 同比 compares like
+    // with like (可比口径), never two units this year with one last year.
+    let mut comparable = Figures::default();
     let mut projects: Vec<&Project> = Vec::new();
     for (input, f, ly) in inputs {
         month += &f.month;
         ytd += &f.ytd;
         if let Some(ly) = ly {
             *last.get_or_insert_with(Figures::default) += ly;
+            comparable += &f.ytd;
         }
         if let Some(r) = &input.current {
             projects.extend(r.projects.iter());
@@ -266,7 +272,7 @@ fn area(
     }
     let (funds_rate_pct, start_rate_pct) = rates(&projects, &ytd, period);
     AreaFigures {
-        yoy_pct: yoy(&ytd, last.as_ref()),
+        yoy_pct: yoy(&comparable, last.as_ref()),
         completion_pct: completion(&ytd, targets),
         month,
         ytd,

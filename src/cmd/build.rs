@@ -1,23 +1,84 @@
-//! `tongbao build --period`: the bulletin for a period from the archive — the
-//! consolidated workbook and bulletin JSON (the PDF joins them with the PDF work).
+//! `tongbao build --period`: the bulletin for a period from the archive — the PDF
+//! bulletin (公文 layout, wording from the templates), the consolidated workbook and
+//! bulletin JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::aggregate::bulletin;
+use crate::aggregate::{bulletin, compute, gather, ReturnStatus};
 use crate::archive::Archive;
 use crate::cli::{BuildArgs, GlobalArgs};
+use crate::config::Config;
 use crate::messages::Lang;
+use crate::model::{Figures, Period};
+use crate::render::compose::{bulletin_blocks, document_info};
+use crate::render::pdf::{render, FontSet};
+use crate::render::templates::Templates;
 use crate::render::{write_atomic, xlsx};
 
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &BuildArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
+    let out: PathBuf = args.out.clone().unwrap_or_else(|| {
+        cfg.resolve(&cfg.file.paths.out)
+            .join(args.period.to_string())
+    });
+    let written = build(
+        &cfg,
+        args.period,
+        &out,
+        args.date.unwrap_or_else(issue_date_today),
+        global.lang,
+    )?;
+    for path in written {
+        println!("  {}", path.display());
+    }
+    Ok(Outcome::Ok)
+}
+
+/// The date of issue when none is given: today, or the day of `SOURCE_DATE_EPOCH` when set
+/// (reproducible builds).
+pub fn issue_date_today() -> chrono::NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
+}
+
+/// Each month's own totals from January to `period`, for the trend chart; months without
+/// any accepted return are left out.
+fn monthly_trend(
+    archive: &Archive,
+    cfg: &Config,
+    period: Period,
+) -> anyhow::Result<Vec<(Period, Figures)>> {
+    let mut out = Vec::new();
+    for month in 1..=period.month {
+        let Some(p) = Period::new(period.year, month) else {
+            continue;
+        };
+        let inputs = gather(archive, cfg, p)?;
+        if inputs.iter().any(|i| i.current.is_some()) {
+            out.push((p, compute(cfg, p, &inputs).total.month));
+        }
+    }
+    Ok(out)
+}
+
+/// Builds every output for `period` into `out`; returns the files written.
+pub fn build(
+    cfg: &Config,
+    period: Period,
+    out: &Path,
+    issue_date: chrono::NaiveDate,
+    lang: Lang,
+) -> anyhow::Result<Vec<PathBuf>> {
     let archive_path = cfg.resolve(&cfg.file.paths.archive);
     if !archive_path.exists() {
-        anyhow::bail!(match global.lang {
+        anyhow::bail!(match lang {
             Lang::Zh => format!(
                 "档案库 {} 不存在：请先用 tongbao ingest 入库报表",
                 archive_path.display()
@@ -29,36 +90,45 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> anyhow::Result<Outcome> {
         });
     }
     let archive = Archive::open_for_reading(&archive_path)?;
-    let b = bulletin(&archive, &cfg, args.period)?;
-    let out: PathBuf = args.out.clone().unwrap_or_else(|| {
-        cfg.resolve(&cfg.file.paths.out)
-            .join(args.period.to_string())
-    });
-    let json_path = out.join(format!("bulletin-{}.json", args.period));
-    let xlsx_path = out.join(format!("通报-{}.xlsx", args.period));
+    let b = bulletin(&archive, cfg, period)?;
+    let json_path = out.join(format!("bulletin-{period}.json"));
+    let xlsx_path = out.join(format!("通报-{period}.xlsx"));
+    let pdf_path = out.join(format!("通报-{period}.pdf"));
+
+    // Everything is made in memory first, so a failure writes nothing.
+    let templates = Templates::for_config(cfg)?;
+    let trend = monthly_trend(&archive, cfg, period)?;
+    let blocks = bulletin_blocks(&b, cfg, &templates, issue_date, &trend)?;
+    let info = document_info(&b, cfg, &templates, issue_date)?;
+    let base = cfg.path.parent().unwrap_or(Path::new("."));
+    let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
+    let pdf = render(&blocks, &info, &fonts)?;
+    for m in &pdf.missing_glyphs {
+        match lang {
+            Lang::Zh => eprintln!(
+                "注意：字体缺少“{}”（U+{:04X}），已用备用字体绘制：{}",
+                m.ch, m.ch as u32, m.text
+            ),
+            Lang::En => eprintln!(
+                "note: the font lacks '{}' (U+{:04X}); drawn from a fallback: {}",
+                m.ch, m.ch as u32, m.text
+            ),
+        }
+    }
     let json = serde_json::to_vec_pretty(&b)?;
-    let book = xlsx::workbook(&b, &cfg)?;
+    let book = xlsx::workbook(&b, cfg)?;
+    write_atomic(&pdf_path, &pdf.bytes).with_context(|| pdf_path.display().to_string())?;
     write_atomic(&xlsx_path, &book).with_context(|| xlsx_path.display().to_string())?;
     write_atomic(&json_path, &json).with_context(|| json_path.display().to_string())?;
-    let (a, r, m) = (
-        b.units
-            .iter()
-            .filter(|u| u.status == crate::aggregate::ReturnStatus::Accepted)
-            .count(),
-        b.rejected.len(),
-        b.not_reported.len(),
-    );
-    match global.lang {
-        Lang::Zh => println!(
-            "已生成 {} 通报：{} 个单位已通过，{} 个未通过审核，{} 个未报送",
-            args.period, a, r, m
-        ),
-        Lang::En => println!(
-            "built the {} bulletin: {} units accepted, {} rejected, {} missing",
-            args.period, a, r, m
-        ),
+    let accepted = b
+        .units
+        .iter()
+        .filter(|u| u.status == ReturnStatus::Accepted)
+        .count();
+    let (rejected, missing) = (b.rejected.len(), b.not_reported.len());
+    match lang {
+        Lang::Zh => println!("已生成 {period} 通报：{accepted} 个单位已通过，{rejected} 个未通过审核，{missing} 个未报送"),
+        Lang::En => println!("built the {period} bulletin: {accepted} units accepted, {rejected} rejected, {missing} missing"),
     }
-    println!("  {}", xlsx_path.display());
-    println!("  {}", json_path.display());
-    Ok(Outcome::Ok)
+    Ok(vec![pdf_path, xlsx_path, json_path])
 }

@@ -2,6 +2,9 @@
 //! is written to a temporary name beside its destination and renamed into place, so a
 //! reader never sees half a file and a crash never replaces a good output with a partial one.
 
+pub mod compose;
+pub mod pdf;
+pub mod templates;
 pub mod xlsx;
 
 use std::io::Write;

@@ -249,3 +249,24 @@ fn group_and_total_sums_are_exact() {
     );
     assert_eq!(b.big_projects[0].amount, Wan::from_units(104000));
 }
+
+#[test]
+fn total_yoy_compares_only_units_with_last_years_return() {
+    let cfg = config();
+    let last = last_year_form().set(1, "本年累计到位资金", V::N(2000.0)); // 5000 last year, 5500 now
+    let b = compute(
+        &cfg,
+        JUNE,
+        &[
+            accepted("500113", projects(&Form::valid()), Some(projects(&last))),
+            accepted("500103", projects(&doubled()), None),
+        ],
+    );
+    // 渝中区 has no 2024 return: the total's 同比 is 巴南区's alone, not 11000 against 5000.
+    assert_eq!(b.total.ytd.funds_in_place, Wan::from_units(11000));
+    assert_eq!(
+        b.total.ytd_last_year.map(|f| f.funds_in_place),
+        Some(Wan::from_units(5000))
+    );
+    assert_eq!(b.total.yoy_pct[&FigureKey::FundsInPlace], Some(10.0));
+}

@@ -333,4 +333,37 @@ fn bulletin_figures_agree_with_an_independent_computation_over_the_ledgers() {
     assert!(sum_ytd <= units_total + 0.005);
     assert_eq!(json["not_reported"], serde_json::json!(["城口县"]));
     assert_eq!(json["rejected"], serde_json::json!([]));
+
+    // The PDF bulletin prints the same figures: every headline YTD amount in 亿元 with two
+    // decimals, and every unit's name.
+    let pdf = ws.path().join("out/2025-06/通报-2025-06.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).replace(['\n', ' '], "");
+    for key in [
+        "signed_amount",
+        "funds_in_place",
+        "big_amount",
+        "started_investment",
+    ] {
+        let yi = format!(
+            "{:.2}",
+            json["total"]["ytd"][key].as_f64().unwrap() / 10000.0
+        );
+        assert!(text.contains(&yi), "total ytd {key} {yi} not in the PDF");
+    }
+    for key in ["signed_count", "started_count", "big_count"] {
+        assert!(
+            text.contains(&json["total"]["ytd"][key].to_string()),
+            "total ytd {key}"
+        );
+    }
+    for u in json["units"].as_array().unwrap() {
+        let name = u["name"].as_str().unwrap();
+        assert!(text.contains(name), "{name} not in the PDF");
+    }
 }

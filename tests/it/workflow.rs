@@ -133,6 +133,8 @@ fn ingest_status_resubmit_build() {
     // The same archive gives byte-identical outputs.
     let first_json = std::fs::read(dir.join("bulletin-2025-06.json")).expect("json");
     let first_xlsx = std::fs::read(dir.join("通报-2025-06.xlsx")).expect("xlsx");
+    let first_pdf = std::fs::read(dir.join("通报-2025-06.pdf")).expect("pdf");
+    assert!(first_pdf.starts_with(b"%PDF"));
     assert_eq!(
         run(&["build", "--period", "2025-06"], ws.path())
             .status
@@ -155,4 +157,67 @@ fn build_without_an_archive_is_a_clear_error() {
     let out = run(&["build", "--period", "2025-06"], ws.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tongbao ingest"));
+}
+
+#[test]
+fn init_creates_a_workspace_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("招商月报");
+    let out = run(&["init", ws.to_str().unwrap()], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in ["tongbao.toml", "inbox", "out", "receipts"] {
+        assert!(ws.join(f).exists(), "{f}");
+    }
+    let cfg =
+        tongbao::config::Config::load(&ws.join("tongbao.toml")).expect("the written config loads");
+    assert_eq!(cfg.file.units.len(), 40);
+    std::fs::write(ws.join("tongbao.toml"), "# mine").expect("edit");
+    let again = run(&["init", ws.to_str().unwrap()], dir.path());
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(ws.join("tongbao.toml")).expect("read"),
+        "# mine"
+    );
+}
+
+#[test]
+fn demo_runs_the_whole_cycle_on_the_bundled_samples() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run(&["demo", "--out", "d"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("通报-2025-06.xlsx") && text.contains("bulletin-2025-06.json"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("d/out/2025-06/bulletin-2025-06.json")).expect("json"),
+    )
+    .expect("parse");
+    assert_eq!(json["not_reported"], serde_json::json!(["城口县"]));
+    assert!(
+        json["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["status"] == "accepted")
+            .count()
+            == 39
+    );
+    assert!(
+        json["units"][0]["ytd_last_year"].is_object(),
+        "last year's returns were ingested"
+    );
+    let again = run(&["demo", "--out", "d"], dir.path());
+    assert_eq!(again.status.code(), Some(2), "a used folder is refused");
 }

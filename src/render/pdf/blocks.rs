@@ -74,7 +74,10 @@ pub struct LineChart {
 pub enum Block {
     /// 红头: the issuer in large red type, the 发文字号 centred below, a red rule across
     /// the text block.
-    RedHeader { issuer: String, doc_number: String },
+    RedHeader {
+        issuer: String,
+        doc_number: String,
+    },
     /// The document title, 22 pt 小标宋, centred, may wrap to several lines.
     Title(String),
     /// A line addressed to the recipients (主送机关), flush left, body type.
@@ -89,7 +92,10 @@ pub enum Block {
     BarChart(BarChart),
     LineChart(LineChart),
     /// Issuer and date, right-aligned at the end (落款).
-    Signature { issuer: String, date: String },
+    Signature {
+        issuer: String,
+        date: String,
+    },
     /// Start a new page.
     PageBreak,
 }

@@ -1,0 +1,159 @@
+//! `tongbao demo [--out DIR]`: the whole monthly cycle on the bundled samples, in a fresh
+//! folder — a workspace, last year's and last month's returns ingested, this month's
+//! returns and a few flawed ones ingested, the status, and the bulletin built.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use include_dir::{include_dir, Dir};
+
+use crate::archive::Archive;
+use crate::batch::{check_files, collect_paths, BatchOptions};
+use crate::cli::{DemoArgs, GlobalArgs};
+use crate::config::Config;
+use crate::messages::Lang;
+use crate::model::Period;
+
+use super::ingest::{ingest_batch, received_now};
+use super::Outcome;
+
+/// The samples folder, compiled in.
+static SAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/samples");
+
+/// The months of the samples, oldest first; the last is the bulletin's.
+const MONTHS: [&str; 3] = ["2024-06", "2025-05", "2025-06"];
+
+pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("tongbao-demo"));
+    if dir.exists()
+        && std::fs::read_dir(&dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        anyhow::bail!(match lang {
+            Lang::Zh => format!(
+                "{} 已存在且不是空文件夹；请用 --out 指定一个新文件夹",
+                dir.display()
+            ),
+            Lang::En => format!(
+                "{} exists and is not empty; choose a new folder with --out",
+                dir.display()
+            ),
+        });
+    }
+    let config_path = super::init::create_workspace(&dir, lang)?;
+    let cfg = Config::load(&config_path)?;
+    let say = |zh: String, en: String| println!("{}", if lang == Lang::Zh { zh } else { en });
+
+    // Returns into the inbox, one folder per month; the flawed ones arrive with June's.
+    let inbox = dir.join("inbox");
+    for month in MONTHS {
+        extract(&format!("returns/{month}"), &inbox.join(month))?;
+    }
+    extract("flawed", &inbox.join("2025-06-补报"))?;
+
+    let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
+    let received = received_now();
+    for (month, folders) in [
+        (MONTHS[0], vec![inbox.join(MONTHS[0])]),
+        (MONTHS[1], vec![inbox.join(MONTHS[1])]),
+        (
+            MONTHS[2],
+            vec![inbox.join(MONTHS[2]), inbox.join("2025-06-补报")],
+        ),
+    ] {
+        let period = Period::parse_canonical(month);
+        for folder in folders {
+            let paths = collect_paths(std::slice::from_ref(&folder));
+            let mut batch = check_files(
+                &paths,
+                &cfg,
+                &BatchOptions {
+                    period,
+                    lang,
+                    keep_bytes: true,
+                },
+            );
+            ingest_batch(&mut archive, &cfg, &mut batch, &received)?;
+            say(
+                format!(
+                    "入库 {}：{} 个文件，{} 个通过，{} 个未通过",
+                    rel(&folder, &dir),
+                    batch.files.len(),
+                    batch.accepted(),
+                    batch.rejected()
+                ),
+                format!(
+                    "ingested {}: {} files, {} accepted, {} rejected",
+                    rel(&folder, &dir),
+                    batch.files.len(),
+                    batch.accepted(),
+                    batch.rejected()
+                ),
+            );
+        }
+    }
+    drop(archive);
+
+    let june = Period::parse_canonical(MONTHS[2]).context("sample period")?;
+    let out = cfg.resolve(&cfg.file.paths.out).join(june.to_string());
+    let written = super::build::build(&cfg, june, &out, super::build::issue_date_today(), lang)?;
+    say(
+        format!("\n演示工作区：{}", dir.display()),
+        format!("\nDemo workspace: {}", dir.display()),
+    );
+    say(
+        format!("  配置  {}", config_path.display()),
+        format!("  config   {}", config_path.display()),
+    );
+    say(
+        format!(
+            "  档案库 {}",
+            cfg.resolve(&cfg.file.paths.archive).display()
+        ),
+        format!(
+            "  archive  {}",
+            cfg.resolve(&cfg.file.paths.archive).display()
+        ),
+    );
+    for path in written {
+        say(
+            format!("  输出  {}", path.display()),
+            format!("  output   {}", path.display()),
+        );
+    }
+    say(
+        format!(
+            "\n查看报送情况：cd {} && tongbao status --period 2025-06",
+            dir.display()
+        ),
+        format!(
+            "\nSee who reported: cd {} && tongbao status --period 2025-06",
+            dir.display()
+        ),
+    );
+    Ok(Outcome::Ok)
+}
+
+fn rel(p: &Path, base: &Path) -> String {
+    p.strip_prefix(base).unwrap_or(p).display().to_string()
+}
+
+/// Writes the files of a folder of the compiled-in samples to `to`.
+fn extract(from: &str, to: &Path) -> anyhow::Result<()> {
+    let dir = SAMPLES
+        .get_dir(from)
+        .with_context(|| format!("samples/{from} is not compiled in"))?;
+    std::fs::create_dir_all(to).with_context(|| to.display().to_string())?;
+    for f in dir.files() {
+        if let Some(name) = f.path().file_name() {
+            std::fs::write(to.join(name), f.contents())
+                .with_context(|| to.join(name).display().to_string())?;
+        }
+    }
+    Ok(())
+}

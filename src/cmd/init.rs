@@ -1,0 +1,64 @@
+//! `tongbao init [DIR]`: a new workspace — a fully commented `tongbao.toml` (the sample
+//! roster, to edit), and the folders the monthly cycle uses.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::cli::{GlobalArgs, InitArgs};
+use crate::config::CONFIG_FILE;
+use crate::messages::Lang;
+
+use super::Outcome;
+
+/// The commented example configuration, as shipped in samples/.
+pub const EXAMPLE_CONFIG: &str = include_str!("../../samples/tongbao.toml");
+
+/// The folders of a workspace, relative to it.
+pub const FOLDERS: [&str; 3] = ["inbox", "out", "receipts"];
+
+pub fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<Outcome> {
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let config = create_workspace(&dir, global.lang)?;
+    match global.lang {
+        Lang::Zh => {
+            println!("已新建工作区：{}", dir.display());
+            println!(
+                "  {}  （名册、产业目录、目标、通报设置，请按本地情况修改）",
+                config.display()
+            );
+            for f in FOLDERS {
+                println!("  {}/", dir.join(f).display());
+            }
+        }
+        Lang::En => {
+            println!("created a workspace in {}", dir.display());
+            println!(
+                "  {}  (roster, industries, targets, bulletin settings: edit for your area)",
+                config.display()
+            );
+            for f in FOLDERS {
+                println!("  {}/", dir.join(f).display());
+            }
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Creates the workspace files; never overwrites an existing configuration.
+pub fn create_workspace(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
+    let config = dir.join(CONFIG_FILE);
+    if config.exists() {
+        anyhow::bail!(match lang {
+            Lang::Zh => format!("{} 已存在，未做任何改动", config.display()),
+            Lang::En => format!("{} already exists; nothing was changed", config.display()),
+        });
+    }
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    for f in FOLDERS {
+        std::fs::create_dir_all(dir.join(f)).with_context(|| dir.join(f).display().to_string())?;
+    }
+    crate::render::write_atomic(&config, EXAMPLE_CONFIG.as_bytes())
+        .with_context(|| config.display().to_string())?;
+    Ok(config)
+}

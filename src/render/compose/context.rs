@@ -1,0 +1,658 @@
+//! The context: the only thing the templates see.
+//!
+//! A plain, serialisable picture of the bulletin in the words a template uses: figures in
+//! their own units (万元, 万美元, counts) for the helpers to print, ready-printed texts for
+//! simple loops, names instead of codes, and the section numbers the composer will use, so
+//! that 数据说明 stays `四、` when there is no clerk text and becomes `六、` when there is.
+//! Every optional value is present as `null` (never left out), so strict mode can tell a
+//! misspelt name from an absent figure.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{json, Value as JsonValue};
+
+use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, TopList};
+use crate::config::Config;
+use crate::model::{FigureKey, Figures};
+use crate::render::templates::{self, usd, yi};
+
+use super::ComposeError;
+
+/// Everything a template can use. Field names are the variable names of the templates;
+/// the comment header of each `.hbs` file lists the ones it needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct BulletinContext {
+    /// `2025-06`.
+    pub period: String,
+    pub year: i32,
+    pub month: u32,
+    /// Whether this is January, when the month and the year to date are the same figures.
+    pub first_month: bool,
+    /// `1—6月`, or `1月` in January.
+    pub span: String,
+    /// The area of the title: 全市.
+    pub region: String,
+    /// 发文机关.
+    pub issuer: String,
+    /// 发文字号 with year and number filled in: 渝招通〔2025〕6号.
+    pub doc_number: String,
+    /// 成文日期, `YYYY-MM-DD` (print it with `cn_date`).
+    pub issue_date: String,
+    /// 序时进度 in per cent (50.0 after June).
+    pub elapsed_pct: f64,
+    /// The whole area's indicators by key: `total.signed_amount.ytd`.
+    pub total: BTreeMap<FigureKey, IndicatorContext>,
+    /// The same indicators as a list, in the order of the headline table.
+    pub headline: Vec<IndicatorContext>,
+    /// 资金到位率 and 开工率 of the whole area.
+    pub rates: Rates,
+    /// Sums per group, in roster order.
+    pub groups: Vec<GroupContext>,
+    /// Who reported.
+    pub reporting: Reporting,
+    /// The league tables' leaders, per ranked group.
+    pub league: Vec<LeagueContext>,
+    /// The top lists (十强榜) that have entries, with their first three entries.
+    pub top_lists: Vec<TopListContext>,
+    /// The same, only the lists that rank units (not projects).
+    pub unit_top_lists: Vec<TopListContext>,
+    /// Units whose 完成率 is below 序时进度, per indicator with targets.
+    pub behind_schedule: Vec<BehindSchedule>,
+    /// 亿元以上 projects signed in the month.
+    pub projects: ProjectsContext,
+    /// Warnings of accepted returns that bear on the figures.
+    pub data_notes: Vec<NoteContext>,
+    /// The clerk's 存在问题, one entry per non-empty line; null without a file.
+    pub problems: Option<Vec<String>>,
+    /// The clerk's 下步工作, one entry per non-empty line; null without a file.
+    pub next_steps: Option<Vec<String>>,
+    /// Section numbers (print them with `cn_ordinal`).
+    pub sections: Sections,
+}
+
+/// One indicator of an area (the whole region or a group).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorContext {
+    /// `signed_amount`.
+    pub key: FigureKey,
+    /// 新签约合同投资额.
+    pub label: &'static str,
+    /// The unit it is printed in: 亿元, 万美元 or 个.
+    pub measure: &'static str,
+    /// The month's figure: a whole number for counts, else 万元 (万美元 for `fdi_usd`).
+    pub month: JsonValue,
+    /// The year to date, in the same unit as `month`.
+    pub ytd: JsonValue,
+    /// The same period last year; null without last year's returns.
+    pub last_year: JsonValue,
+    /// 同比 in per cent; null when not computable.
+    pub yoy_pct: Option<f64>,
+    /// Whether `yoy_pct` is given (0.0 is a figure, so test this rather than `yoy_pct`).
+    pub has_yoy: bool,
+    /// 完成率 in per cent against the annual target; null without a target.
+    pub completion_pct: Option<f64>,
+    /// Whether `completion_pct` is given.
+    pub has_target: bool,
+    /// `month` printed with its unit: `6.70亿元`, `2个`, `50.00万美元`.
+    pub month_text: String,
+    /// `ytd` printed with its unit.
+    pub ytd_text: String,
+}
+
+/// 资金到位率 and 开工率.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rates {
+    pub funds_rate_pct: Option<f64>,
+    pub has_funds_rate: bool,
+    pub start_rate_pct: Option<f64>,
+    pub has_start_rate: bool,
+}
+
+/// A group's sums.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupContext {
+    pub name: String,
+    /// Whether the group is ranked.
+    pub league: bool,
+    /// Units in the group.
+    pub units: usize,
+    /// Units with an accepted return.
+    pub reported: usize,
+    pub indicators: BTreeMap<FigureKey, IndicatorContext>,
+}
+
+/// Who reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reporting {
+    /// Units on the roster.
+    pub units: usize,
+    /// Units with an accepted return.
+    pub reported: usize,
+    pub all_reported: bool,
+    /// Names of units that sent nothing (未报送).
+    pub missing: Vec<String>,
+    pub missing_count: usize,
+    /// Names of units whose return was rejected (未通过审核).
+    pub rejected: Vec<String>,
+    pub rejected_count: usize,
+}
+
+/// One ranked group's table, as a sentence needs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeagueContext {
+    pub group: String,
+    /// Units ranked.
+    pub ranked: usize,
+    /// The units ranked first to third (more with ties).
+    pub leaders: Vec<LeaderContext>,
+    /// Units listed unranked below, with 未报送 / 未通过审核.
+    pub unranked: Vec<UnrankedContext>,
+}
+
+/// A unit near the top of a league table.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaderContext {
+    /// The rank (named so that it does not hide the `rank` helper: `{{rank place}}`).
+    pub place: u32,
+    pub name: String,
+    pub score: f64,
+    /// The score with two decimals: `87.35`.
+    pub score_text: String,
+}
+
+/// A unit without a score.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnrankedContext {
+    pub name: String,
+    /// 未报送 or 未通过审核.
+    pub status: &'static str,
+}
+
+/// A top list and its first three entries.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopListContext {
+    pub key: String,
+    /// 新签约合同投资额十强.
+    pub title: String,
+    /// The indicator ranked: 新签约合同投资额.
+    pub label: &'static str,
+    /// 亿元, 万美元 or 个.
+    pub measure: &'static str,
+    /// Whether the list ranks projects rather than units.
+    pub projects: bool,
+    /// Entries in the whole list (up to ten, more with ties).
+    pub count: usize,
+    pub top3: Vec<TopEntryContext>,
+}
+
+/// One entry of a top list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopEntryContext {
+    /// The rank (named so that it does not hide the `rank` helper: `{{rank place}}`).
+    pub place: u32,
+    /// The unit's name, or the project's.
+    pub name: String,
+    /// The unit (for a project list, the project's unit).
+    pub unit: String,
+    /// The value in the list's own unit (万元 for amounts).
+    pub value: f64,
+    /// The value printed with its unit: `7.50亿元`.
+    pub value_text: String,
+}
+
+/// The units behind 序时进度 on one indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct BehindSchedule {
+    pub key: FigureKey,
+    pub label: &'static str,
+    /// Units with both an accepted return and a target for this indicator.
+    pub assessed: usize,
+    /// Units behind schedule.
+    pub count: usize,
+    pub units: Vec<BehindUnit>,
+}
+
+/// A unit behind schedule.
+#[derive(Debug, Clone, Serialize)]
+pub struct BehindUnit {
+    pub name: String,
+    pub group: String,
+    pub completion_pct: f64,
+    /// 序时进度 − 完成率, in percentage points.
+    pub gap: f64,
+}
+
+/// 亿元以上 projects signed in the month.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectsContext {
+    pub count: usize,
+    /// Their contract amount, 万元.
+    pub amount: f64,
+    pub list: Vec<ProjectContext>,
+}
+
+/// One 亿元以上 project.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectContext {
+    pub unit: String,
+    pub name: String,
+    pub investor: String,
+    pub industry: String,
+    /// 签约日期, `YYYY-MM-DD`.
+    pub signed_on: String,
+    /// 合同投资额, 万元.
+    pub amount: f64,
+}
+
+/// A data note.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteContext {
+    pub unit: String,
+    /// The warning's code, e.g. W-FUNDS-DROP.
+    pub code: String,
+    /// Sheet and cell, e.g. 项目明细!J7; empty for the whole return.
+    pub place: String,
+    pub message: String,
+}
+
+/// Section numbers; the optional ones are null when their section is left out.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Sections {
+    pub overall: u32,
+    pub groups: u32,
+    pub projects: u32,
+    pub problems: Option<u32>,
+    pub next_steps: Option<u32>,
+    pub data_notes: u32,
+}
+
+/// Text read from a return, on one line: the composer makes a block of every line a
+/// template prints, so a project name typed with Alt+Enter in Excel must not split a
+/// paragraph in two.
+fn single_line(s: &str) -> String {
+    s.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The 发文字号: `{year}` and `{number}` of the config's pattern filled in.
+pub fn doc_number(pattern: &str, year: i32, number: u32) -> String {
+    pattern
+        .replace("{year}", &year.to_string())
+        .replace("{number}", &number.to_string())
+}
+
+/// The unit a figure is printed in.
+pub(crate) fn measure(k: FigureKey) -> &'static str {
+    if k.is_count() {
+        "个"
+    } else if k == FigureKey::FdiUsd {
+        "万美元"
+    } else {
+        "亿元"
+    }
+}
+
+/// A figure (in its own unit) printed with its unit, for sentences.
+pub(crate) fn figure_text(k: FigureKey, v: f64) -> String {
+    if k.is_count() {
+        format!("{}个", v.round() as i64)
+    } else if k == FigureKey::FdiUsd {
+        usd(v)
+    } else {
+        format!("{}亿元", yi(v))
+    }
+}
+
+fn figure_json(k: FigureKey, f: &Figures) -> JsonValue {
+    if k.is_count() {
+        json!(f.raw(k))
+    } else {
+        json!(f.value(k))
+    }
+}
+
+fn indicator(
+    k: FigureKey,
+    month: &Figures,
+    ytd: &Figures,
+    last: Option<&Figures>,
+    yoy_pct: Option<f64>,
+    completion_pct: Option<f64>,
+) -> IndicatorContext {
+    IndicatorContext {
+        key: k,
+        label: k.label(),
+        measure: measure(k),
+        month: figure_json(k, month),
+        ytd: figure_json(k, ytd),
+        last_year: last.map_or(JsonValue::Null, |l| figure_json(k, l)),
+        yoy_pct,
+        has_yoy: yoy_pct.is_some(),
+        completion_pct,
+        has_target: completion_pct.is_some(),
+        month_text: figure_text(k, month.value(k)),
+        ytd_text: figure_text(k, ytd.value(k)),
+    }
+}
+
+fn indicators(a: &AreaFigures) -> BTreeMap<FigureKey, IndicatorContext> {
+    FigureKey::ALL
+        .into_iter()
+        .map(|k| {
+            (
+                k,
+                indicator(
+                    k,
+                    &a.month,
+                    &a.ytd,
+                    a.ytd_last_year.as_ref(),
+                    a.yoy_pct.get(&k).copied().flatten(),
+                    a.completion_pct.get(&k).copied(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// 未报送 / 未通过审核 / 已报送.
+pub(crate) fn status_label(s: ReturnStatus) -> &'static str {
+    match s {
+        ReturnStatus::Accepted => "已报送",
+        ReturnStatus::Rejected => "未通过审核",
+        ReturnStatus::Missing => "未报送",
+    }
+}
+
+fn league(t: &LeagueTable) -> LeagueContext {
+    LeagueContext {
+        group: t.group.clone(),
+        ranked: t.rows.iter().filter(|r| r.rank.is_some()).count(),
+        leaders: t
+            .rows
+            .iter()
+            .filter_map(|r| match (r.rank, r.score) {
+                (Some(rank), Some(score)) if rank <= 3 => Some(LeaderContext {
+                    place: rank,
+                    name: r.name.clone(),
+                    score,
+                    score_text: format!("{score:.2}"),
+                }),
+                _ => None,
+            })
+            .collect(),
+        unranked: t
+            .rows
+            .iter()
+            .filter(|r| r.rank.is_none())
+            .map(|r| UnrankedContext {
+                name: r.name.clone(),
+                status: status_label(r.status),
+            })
+            .collect(),
+    }
+}
+
+/// The figure key a top list ranks by: `units_funds_in_place` → funds in place,
+/// `projects_signed_amount` → contract amount.
+pub(crate) fn top_list_key(key: &str) -> Option<(bool, FigureKey)> {
+    let (what, figure) = key.split_once('_')?;
+    let k: FigureKey = serde_json::from_value(JsonValue::String(figure.to_string())).ok()?;
+    Some((what == "projects", k))
+}
+
+fn top_list(t: &TopList) -> TopListContext {
+    let (projects, k) = top_list_key(&t.key).unwrap_or((false, FigureKey::SignedAmount));
+    TopListContext {
+        key: t.key.clone(),
+        title: t.title.clone(),
+        label: k.label(),
+        measure: measure(k),
+        projects,
+        count: t.entries.len(),
+        top3: t
+            .entries
+            .iter()
+            .filter(|e| e.rank <= 3)
+            .map(|e| TopEntryContext {
+                place: e.rank,
+                name: single_line(&e.name),
+                unit: single_line(&e.unit),
+                value: e.value,
+                value_text: figure_text(k, e.value),
+            })
+            .collect(),
+    }
+}
+
+/// The indicators whose 完成率 is compared with 序时进度 unit by unit.
+pub const SCHEDULED: [FigureKey; 2] = [FigureKey::SignedAmount, FigureKey::FundsInPlace];
+
+fn behind_schedule(b: &Bulletin) -> Vec<BehindSchedule> {
+    SCHEDULED
+        .into_iter()
+        .map(|k| {
+            let assessed: Vec<(&str, &str, f64)> = b
+                .units
+                .iter()
+                .filter(|u| u.ytd.is_some())
+                .filter_map(|u| {
+                    u.completion_pct
+                        .get(&k)
+                        .map(|c| (u.name.as_str(), u.group.as_str(), *c))
+                })
+                .collect();
+            let units: Vec<BehindUnit> = assessed
+                .iter()
+                .filter(|(_, _, c)| round1(*c) < round1(b.elapsed_pct))
+                .map(|(name, group, c)| BehindUnit {
+                    name: name.to_string(),
+                    group: group.to_string(),
+                    completion_pct: *c,
+                    gap: round1(b.elapsed_pct - c),
+                })
+                .collect();
+            BehindSchedule {
+                key: k,
+                label: k.label(),
+                assessed: assessed.len(),
+                count: units.len(),
+                units,
+            }
+        })
+        .collect()
+}
+
+/// Reads a text the clerk writes (存在问题, 下步工作): one entry per non-empty line. `None`
+/// when no file is configured or the file holds only blank lines.
+fn clerk_text(
+    cfg: &Config,
+    file: Option<&PathBuf>,
+    what: &'static str,
+) -> Result<Option<Vec<String>>, ComposeError> {
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    let path = cfg.resolve(file);
+    let text = std::fs::read_to_string(&path).map_err(|source| ComposeError::ClerkText {
+        path: path.clone(),
+        what,
+        source,
+    })?;
+    Ok(paragraphs(&text))
+}
+
+/// The non-empty lines of a text, trimmed (also of the full-width spaces a clerk types to
+/// indent a paragraph: the layout indents them itself).
+fn paragraphs(text: &str) -> Option<Vec<String>> {
+    let lines: Vec<String> = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+/// Builds the context of a bulletin, reading the clerk's texts the config names.
+pub fn context(
+    b: &Bulletin,
+    cfg: &Config,
+    issue_date: NaiveDate,
+) -> Result<BulletinContext, ComposeError> {
+    let meta = &cfg.file.bulletin;
+    let problems = clerk_text(cfg, meta.problems_file.as_ref(), "存在问题")?;
+    let next_steps = clerk_text(cfg, meta.next_steps_file.as_ref(), "下步工作")?;
+    let mut next = 4;
+    let mut take = |present: bool| {
+        present.then(|| {
+            next += 1;
+            next - 1
+        })
+    };
+    let problems_no = take(problems.is_some());
+    let next_steps_no = take(next_steps.is_some());
+    let sections = Sections {
+        overall: 1,
+        groups: 2,
+        projects: 3,
+        problems: problems_no,
+        next_steps: next_steps_no,
+        data_notes: next,
+    };
+    let total = indicators(&b.total);
+    let top_lists: Vec<TopListContext> = b
+        .top_lists
+        .iter()
+        .filter(|t| !t.entries.is_empty())
+        .map(top_list)
+        .collect();
+    let reported = b.units.iter().filter(|u| u.ytd.is_some()).count();
+    Ok(BulletinContext {
+        period: b.period.to_string(),
+        year: b.period.year,
+        month: b.period.month,
+        first_month: b.period.month == 1,
+        span: templates::span(b.period.month),
+        region: meta.region.clone(),
+        issuer: meta.issuer.clone(),
+        doc_number: doc_number(&meta.doc_number, b.period.year, b.period.month),
+        issue_date: issue_date.format("%Y-%m-%d").to_string(),
+        elapsed_pct: b.elapsed_pct,
+        headline: total.values().cloned().collect(),
+        total,
+        rates: Rates {
+            funds_rate_pct: b.total.funds_rate_pct,
+            has_funds_rate: b.total.funds_rate_pct.is_some(),
+            start_rate_pct: b.total.start_rate_pct,
+            has_start_rate: b.total.start_rate_pct.is_some(),
+        },
+        groups: b
+            .groups
+            .iter()
+            .map(|g| GroupContext {
+                name: g.name.clone(),
+                league: g.league,
+                units: g.figures.units,
+                reported: g.figures.reported,
+                indicators: indicators(&g.figures),
+            })
+            .collect(),
+        reporting: Reporting {
+            units: b.units.len(),
+            reported,
+            all_reported: reported == b.units.len(),
+            missing_count: b.not_reported.len(),
+            missing: b.not_reported.clone(),
+            rejected_count: b.rejected.len(),
+            rejected: b.rejected.clone(),
+        },
+        league: b.league.iter().map(league).collect(),
+        unit_top_lists: top_lists.iter().filter(|t| !t.projects).cloned().collect(),
+        top_lists,
+        behind_schedule: behind_schedule(b),
+        projects: ProjectsContext {
+            count: b.big_projects.len(),
+            amount: b
+                .big_projects
+                .iter()
+                .map(|p| p.amount)
+                .sum::<crate::model::Wan>()
+                .as_f64(),
+            list: b
+                .big_projects
+                .iter()
+                .map(|p| ProjectContext {
+                    unit: p.unit.clone(),
+                    name: single_line(&p.name),
+                    investor: single_line(&p.investor),
+                    industry: single_line(&p.industry),
+                    signed_on: p.signed_on.clone(),
+                    amount: p.amount.as_f64(),
+                })
+                .collect(),
+        },
+        data_notes: b
+            .data_notes
+            .iter()
+            .map(|n| NoteContext {
+                unit: n.unit.clone(),
+                code: n.code.clone(),
+                place: single_line(&n.place),
+                message: single_line(&n.message),
+            })
+            .collect(),
+        problems,
+        next_steps,
+        sections,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_number_fills_year_and_number() {
+        assert_eq!(
+            doc_number("渝招通〔{year}〕{number}号", 2025, 6),
+            "渝招通〔2025〕6号"
+        );
+    }
+
+    #[test]
+    fn clerk_paragraphs_are_the_non_empty_lines() {
+        assert_eq!(
+            paragraphs("\u{feff}　　一是项目落地慢。\n\n  二是到位资金少。  \n"),
+            Some(vec![
+                "一是项目落地慢。".to_string(),
+                "二是到位资金少。".to_string()
+            ])
+        );
+        assert_eq!(paragraphs(" \n\n"), None);
+    }
+
+    #[test]
+    fn text_from_returns_is_kept_on_one_line() {
+        assert_eq!(single_line("新材料\r\n产业园 一期\n"), "新材料 产业园 一期");
+    }
+
+    #[test]
+    fn top_list_keys_name_their_figure() {
+        assert_eq!(
+            top_list_key("units_funds_in_place"),
+            Some((false, FigureKey::FundsInPlace))
+        );
+        assert_eq!(
+            top_list_key("projects_signed_amount"),
+            Some((true, FigureKey::SignedAmount))
+        );
+        assert_eq!(top_list_key("nonsense"), None);
+    }
+}

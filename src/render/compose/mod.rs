@@ -1,0 +1,752 @@
+//! The bulletin's content as blocks: what the 通报 says, in what order, with every
+//! sentence taken from a template.
+//!
+//! [`bulletin_blocks`] walks the structure of domain.md — 红头, title, 主送, opening,
+//! 一、总体情况, 二、分区县情况, 三、重点项目, the clerk's 存在问题 and 下步工作 when given,
+//! 数据说明, 附件说明, 落款, then the annex — and produces the [`Block`]s the PDF layout
+//! engine places. Sentences come from the templates (see [`crate::render::templates`]);
+//! the composer adds the tables and charts between them, with their captions also from
+//! a template. Table cells are printed here, in the one style of the bulletin: 亿元 with
+//! two decimals, 万美元 with two, percentages with one, `—` for a figure that cannot be
+//! given.
+
+mod context;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, UnitFigures};
+use crate::config::Config;
+use crate::model::{FigureKey, Figures, Period};
+use crate::render::pdf::blocks::{Align, BarChart, Block, Column, DocumentInfo, LineChart, Table};
+use crate::render::templates::{pct, usd_number, yi, yi_value, TemplateError, Templates, DASH};
+
+pub use context::{
+    context, doc_number, BehindSchedule, BehindUnit, BulletinContext, GroupContext,
+    IndicatorContext, LeaderContext, LeagueContext, NoteContext, ProjectContext, ProjectsContext,
+    Rates, Reporting, Sections, TopEntryContext, TopListContext, UnrankedContext, SCHEDULED,
+};
+
+use context::{measure, status_label, top_list_key};
+
+/// Why the bulletin's content could not be composed.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// A template failed to fill in; the message names the file, line and column.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// The config names a 存在问题 / 下步工作 file that cannot be read.
+    #[error("{path}: 无法读取{what}文本 / cannot read the clerk's text: {source}", path = .path.display())]
+    ClerkText {
+        path: PathBuf,
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// A template gave text of the wrong shape (e.g. a signature without a date line).
+    #[error("{template}: {message}")]
+    Shape { template: String, message: String },
+}
+
+/// Type size of tables that fit the text block, and of wide ones (league, annex).
+const TABLE_SIZE: f32 = 12.0;
+const WIDE_TABLE_SIZE: f32 = 10.5;
+
+/// The whole bulletin as blocks, in reading order.
+///
+/// `issue_date` is the 成文日期 printed in the 落款. `trend` holds each month's figures
+/// (the month's own, not year to date) for the line chart of 一、总体情况, oldest first; it
+/// is drawn when there are at least two points.
+pub fn bulletin_blocks(
+    b: &Bulletin,
+    cfg: &Config,
+    templates: &Templates,
+    issue_date: NaiveDate,
+    trend: &[(Period, Figures)],
+) -> Result<Vec<Block>, ComposeError> {
+    let ctx = context(b, cfg, issue_date)?;
+    let mut c = Composer {
+        b,
+        ctx: &ctx,
+        templates,
+        blocks: Vec::new(),
+        tables: 0,
+        charts: 0,
+    };
+    c.blocks.push(Block::RedHeader {
+        issuer: ctx.issuer.clone(),
+        doc_number: ctx.doc_number.clone(),
+    });
+    c.blocks.push(Block::Title(c.one_line("title.hbs")?));
+    c.blocks
+        .push(Block::Salutation(c.one_line("salutation.hbs")?));
+    c.text("intro.hbs")?;
+
+    c.text("overall.hbs")?;
+    c.headline_table()?;
+    c.trend_chart(trend)?;
+
+    c.text("groups.hbs")?;
+    c.group_tables()?;
+    c.top_list_tables()?;
+    c.amount_chart()?;
+
+    c.text("projects.hbs")?;
+    c.projects_table()?;
+
+    // The tool never writes these: without the clerk's text the sections are left out
+    // and the numbering closes up (the context's section numbers already do).
+    if ctx.problems.is_some() {
+        c.text("problems.hbs")?;
+    }
+    if ctx.next_steps.is_some() {
+        c.text("next_steps.hbs")?;
+    }
+    c.text("data_notes.hbs")?;
+    c.text("attachments.hbs")?;
+    c.signature()?;
+
+    c.blocks.push(Block::PageBreak);
+    c.text("annex.hbs")?;
+    c.annex_table()?;
+    Ok(c.blocks)
+}
+
+/// The PDF's own metadata: the title as printed, the issuer, the 成文日期.
+pub fn document_info(
+    b: &Bulletin,
+    cfg: &Config,
+    templates: &Templates,
+    issue_date: NaiveDate,
+) -> Result<DocumentInfo, ComposeError> {
+    let ctx = context(b, cfg, issue_date)?;
+    let title = lines(&templates.render("title.hbs", &ctx)?).concat();
+    Ok(DocumentInfo {
+        title,
+        author: ctx.issuer.clone(),
+        date: ctx.issue_date.clone(),
+    })
+}
+
+/// The trimmed non-empty lines of rendered text.
+fn lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Rendered text as blocks: each non-empty line a block; `# ` starts a `一、` heading,
+/// `## ` a `（一）` heading, anything else is a paragraph.
+pub fn text_blocks(text: &str) -> Vec<Block> {
+    lines(text)
+        .into_iter()
+        .map(|l| {
+            if let Some(h) = l.strip_prefix("## ") {
+                Block::Heading2(h.trim().to_string())
+            } else if let Some(h) = l.strip_prefix("# ") {
+                Block::Heading1(h.trim().to_string())
+            } else {
+                Block::Paragraph(l.to_string())
+            }
+        })
+        .collect()
+}
+
+/// What a caption template is asked for: the bulletin's context plus which caption.
+#[derive(Serialize)]
+struct CaptionContext<'a> {
+    #[serde(flatten)]
+    bulletin: &'a BulletinContext,
+    /// Which caption: `headline`, `league`, `bar`, … (see captions.hbs).
+    kind: &'a str,
+    /// The table or figure number, or the heading's ordinal.
+    number: usize,
+    /// The group's or list's name where the caption has one.
+    name: Option<&'a str>,
+}
+
+struct Composer<'a> {
+    b: &'a Bulletin,
+    ctx: &'a BulletinContext,
+    templates: &'a Templates,
+    blocks: Vec<Block>,
+    /// Tables and figures numbered so far.
+    tables: usize,
+    charts: usize,
+}
+
+fn column(title: impl Into<String>, align: Align) -> Column {
+    Column {
+        title: title.into(),
+        align,
+    }
+}
+
+fn left(title: impl Into<String>) -> Column {
+    column(title, Align::Left)
+}
+
+fn right(title: impl Into<String>) -> Column {
+    column(title, Align::Right)
+}
+
+fn centre(title: impl Into<String>) -> Column {
+    column(title, Align::Center)
+}
+
+/// A column title with its unit: 新签约合同投资额（亿元）.
+fn titled(label: &str, unit: &str) -> String {
+    format!("{label}（{unit}）")
+}
+
+/// A figure in its own unit as a table cell: 亿元 two decimals, 万美元 two decimals, counts
+/// whole; the unit is in the column title.
+fn cell(k: FigureKey, v: f64) -> String {
+    if k.is_count() {
+        (v.round() as i64).to_string()
+    } else if k == FigureKey::FdiUsd {
+        usd_number(v)
+    } else {
+        yi(v)
+    }
+}
+
+fn cell_of(k: FigureKey, f: Option<&Figures>) -> String {
+    f.map_or_else(|| DASH.to_string(), |f| cell(k, f.value(k)))
+}
+
+/// A signed percentage for tables: `12.3%`, `-4.5%`, `—`.
+fn pct_cell(x: Option<f64>) -> String {
+    pct(x)
+}
+
+fn yoy_of(yoy: Option<&crate::aggregate::Pct>, k: FigureKey) -> Option<f64> {
+    yoy.and_then(|m| m.get(&k).copied().flatten())
+}
+
+impl Composer<'_> {
+    fn render_caption(
+        &self,
+        kind: &str,
+        number: usize,
+        name: Option<&str>,
+    ) -> Result<Option<String>, ComposeError> {
+        let text = self.templates.render(
+            "captions.hbs",
+            &CaptionContext {
+                bulletin: self.ctx,
+                kind,
+                number,
+                name,
+            },
+        )?;
+        let line = lines(&text).concat();
+        Ok((!line.is_empty()).then_some(line))
+    }
+
+    /// The caption of the next table, numbering it.
+    fn table_caption(
+        &mut self,
+        kind: &str,
+        name: Option<&str>,
+    ) -> Result<Option<String>, ComposeError> {
+        self.tables += 1;
+        self.render_caption(kind, self.tables, name)
+    }
+
+    /// The caption of the next chart, numbering it.
+    fn chart_caption(&mut self, kind: &str) -> Result<String, ComposeError> {
+        self.charts += 1;
+        Ok(self
+            .render_caption(kind, self.charts, None)?
+            .unwrap_or_default())
+    }
+
+    fn note(&self, kind: &str) -> Result<Option<String>, ComposeError> {
+        self.render_caption(kind, 0, None)
+    }
+
+    /// A template's text, as blocks.
+    fn text(&mut self, name: &str) -> Result<(), ComposeError> {
+        let text = self.templates.render(name, self.ctx)?;
+        self.blocks.extend(text_blocks(&text));
+        Ok(())
+    }
+
+    /// A template's text as one line (its lines joined): the title, the salutation.
+    fn one_line(&self, name: &str) -> Result<String, ComposeError> {
+        Ok(lines(&self.templates.render(name, self.ctx)?).concat())
+    }
+
+    fn signature(&mut self) -> Result<(), ComposeError> {
+        let text = self.templates.render("signature.hbs", self.ctx)?;
+        match lines(&text).as_slice() {
+            [issuer, date] => {
+                self.blocks.push(Block::Signature {
+                    issuer: issuer.to_string(),
+                    date: date.to_string(),
+                });
+                Ok(())
+            }
+            other => Err(ComposeError::Shape {
+                template: "signature.hbs".into(),
+                message: format!(
+                    "落款应为两行（发文机关、成文日期），得到 {} 行 / the signature must be two lines, issuer then date; got {}",
+                    other.len(),
+                    other.len()
+                ),
+            }),
+        }
+    }
+
+    /// 主要指标完成情况: every indicator, month, year to date, 同比, 完成率.
+    fn headline_table(&mut self) -> Result<(), ComposeError> {
+        let caption = self.table_caption("headline", None)?;
+        let span = &self.ctx.span;
+        let t = &self.b.total;
+        let rows = FigureKey::ALL
+            .into_iter()
+            .map(|k| {
+                vec![
+                    titled(k.label(), measure(k)),
+                    cell(k, t.month.value(k)),
+                    cell(k, t.ytd.value(k)),
+                    pct_cell(t.yoy_pct.get(&k).copied().flatten()),
+                    pct_cell(t.completion_pct.get(&k).copied()),
+                ]
+            })
+            .collect();
+        self.blocks.push(Block::Table(Table {
+            caption,
+            columns: vec![
+                left("指标"),
+                right("本月"),
+                right(format!("{span}累计")),
+                right("同比"),
+                right("完成率"),
+            ],
+            rows,
+            emphasis: vec![],
+            size: TABLE_SIZE,
+            note: self.note("headline_note")?,
+        }));
+        Ok(())
+    }
+
+    /// The monthly trend of contract amount and funds in place, in 亿元.
+    fn trend_chart(&mut self, trend: &[(Period, Figures)]) -> Result<(), ComposeError> {
+        if trend.len() < 2 {
+            return Ok(());
+        }
+        let mut points = trend.to_vec();
+        points.sort_by_key(|(p, _)| *p);
+        let year = self.b.period.year;
+        let x_labels = points
+            .iter()
+            .map(|(p, _)| {
+                if p.year == year {
+                    format!("{}月", p.month)
+                } else {
+                    format!("{}年{}月", p.year, p.month)
+                }
+            })
+            .collect();
+        let series = [FigureKey::SignedAmount, FigureKey::FundsInPlace]
+            .into_iter()
+            .map(|k| {
+                (
+                    k.label().to_string(),
+                    points
+                        .iter()
+                        .map(|(_, f)| Some(yi_value(f.value(k))))
+                        .collect(),
+                )
+            })
+            .collect();
+        let title = self.chart_caption("trend")?;
+        self.blocks.push(Block::LineChart(LineChart {
+            title,
+            unit: "亿元".into(),
+            x_labels,
+            series,
+        }));
+        Ok(())
+    }
+
+    /// Per group: a `（一）` heading and its league table, or for a group outside the league
+    /// a table of its units' figures.
+    fn group_tables(&mut self) -> Result<(), ComposeError> {
+        let b = self.b;
+        let indicators: Vec<FigureKey> = cfg_indicators(b);
+        for (i, g) in b.groups.iter().enumerate() {
+            if let Some(heading) = self.render_caption("group_heading", i + 1, Some(&g.name))? {
+                self.blocks.push(Block::Heading2(heading));
+            }
+            match b.league.iter().find(|t| t.group == g.name) {
+                Some(t) => self.league_table(t)?,
+                None => self.unranked_table(&g.name, &indicators)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn league_table(&mut self, t: &LeagueTable) -> Result<(), ComposeError> {
+        let caption = self.table_caption("league", Some(&t.group))?;
+        let mut columns = vec![centre("名次"), left("单位"), right("得分")];
+        columns.extend(
+            t.indicators
+                .iter()
+                .map(|(k, _)| right(titled(k.label(), measure(*k)))),
+        );
+        columns.push(centre("备注"));
+        let rows = t
+            .rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.rank.map_or_else(|| DASH.to_string(), |n| n.to_string()),
+                    r.name.clone(),
+                    r.score
+                        .map_or_else(|| DASH.to_string(), |s| format!("{s:.2}")),
+                ];
+                row.extend(t.indicators.iter().enumerate().map(|(j, (k, _))| {
+                    r.values
+                        .get(j)
+                        .map_or_else(|| DASH.to_string(), |v| cell(*k, *v))
+                }));
+                row.push(match r.status {
+                    ReturnStatus::Accepted => String::new(),
+                    s => status_label(s).to_string(),
+                });
+                row
+            })
+            .collect();
+        self.blocks.push(Block::Table(Table {
+            caption,
+            columns,
+            rows,
+            emphasis: vec![],
+            size: WIDE_TABLE_SIZE,
+            note: self.note("league_note")?,
+        }));
+        Ok(())
+    }
+
+    fn unranked_table(
+        &mut self,
+        group: &str,
+        indicators: &[FigureKey],
+    ) -> Result<(), ComposeError> {
+        let caption = self.table_caption("unranked", Some(group))?;
+        let mut columns = vec![left("单位")];
+        columns.extend(
+            indicators
+                .iter()
+                .map(|k| right(titled(k.label(), measure(*k)))),
+        );
+        columns.push(centre("备注"));
+        let rows = self
+            .b
+            .units
+            .iter()
+            .filter(|u| u.group == group)
+            .map(|u| {
+                let mut row = vec![u.name.clone()];
+                row.extend(indicators.iter().map(|k| cell_of(*k, u.ytd.as_ref())));
+                row.push(match u.status {
+                    ReturnStatus::Accepted => String::new(),
+                    s => status_label(s).to_string(),
+                });
+                row
+            })
+            .collect();
+        self.blocks.push(Block::Table(Table {
+            caption,
+            columns,
+            rows,
+            emphasis: vec![],
+            size: WIDE_TABLE_SIZE,
+            note: self.note("unranked_note")?,
+        }));
+        Ok(())
+    }
+
+    /// 十强榜: a heading, then one table per list that has entries.
+    fn top_list_tables(&mut self) -> Result<(), ComposeError> {
+        let lists: Vec<_> = self
+            .b
+            .top_lists
+            .iter()
+            .filter(|t| !t.entries.is_empty())
+            .collect();
+        if lists.is_empty() {
+            return Ok(());
+        }
+        if let Some(heading) = self.render_caption("top_heading", self.b.groups.len() + 1, None)? {
+            self.blocks.push(Block::Heading2(heading));
+        }
+        for list in lists {
+            let (projects, k) = top_list_key(&list.key).unwrap_or((false, FigureKey::SignedAmount));
+            let caption = self.table_caption("top", Some(&list.title))?;
+            let value_title = titled(k.label(), measure(k));
+            let (columns, rows) = if projects {
+                (
+                    vec![
+                        centre("名次"),
+                        left("项目名称"),
+                        left("单位"),
+                        right(value_title),
+                    ],
+                    list.entries
+                        .iter()
+                        .map(|e| {
+                            vec![
+                                e.rank.to_string(),
+                                e.name.clone(),
+                                e.unit.clone(),
+                                cell(k, e.value),
+                            ]
+                        })
+                        .collect(),
+                )
+            } else {
+                (
+                    vec![centre("名次"), left("单位"), right(value_title)],
+                    list.entries
+                        .iter()
+                        .map(|e| vec![e.rank.to_string(), e.name.clone(), cell(k, e.value)])
+                        .collect(),
+                )
+            };
+            self.blocks.push(Block::Table(Table {
+                caption,
+                columns,
+                rows,
+                emphasis: vec![],
+                size: TABLE_SIZE,
+                note: None,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Each reporting unit's year-to-date contract amount, largest first.
+    fn amount_chart(&mut self) -> Result<(), ComposeError> {
+        let mut bars: Vec<(usize, &UnitFigures, f64)> = self
+            .b
+            .units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| u.ytd.map(|f| (i, u, f.signed_amount.as_f64())))
+            .collect();
+        if bars.is_empty() {
+            return Ok(());
+        }
+        bars.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+        let title = self.chart_caption("bar")?;
+        self.blocks.push(Block::BarChart(BarChart {
+            title,
+            unit: "亿元".into(),
+            bars: bars
+                .into_iter()
+                .map(|(_, u, v)| (u.name.clone(), yi_value(v)))
+                .collect(),
+        }));
+        Ok(())
+    }
+
+    /// 亿元以上 projects signed in the month, with their total.
+    fn projects_table(&mut self) -> Result<(), ComposeError> {
+        let list = &self.b.big_projects;
+        if list.is_empty() {
+            return Ok(());
+        }
+        let caption = self.table_caption("projects", None)?;
+        let mut rows: Vec<Vec<String>> = list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                vec![
+                    (i + 1).to_string(),
+                    p.unit.clone(),
+                    p.name.clone(),
+                    p.investor.clone(),
+                    p.industry.clone(),
+                    yi(p.amount.as_f64()),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            String::new(),
+            "合计".into(),
+            format!("{}个", list.len()),
+            String::new(),
+            String::new(),
+            yi(self.ctx.projects.amount),
+        ]);
+        self.blocks.push(Block::Table(Table {
+            caption,
+            columns: vec![
+                centre("序号"),
+                left("单位"),
+                left("项目名称"),
+                left("投资方"),
+                left("产业类别"),
+                right(titled("合同投资额", "亿元")),
+            ],
+            emphasis: vec![rows.len() - 1],
+            rows,
+            size: WIDE_TABLE_SIZE,
+            note: None,
+        }));
+        Ok(())
+    }
+
+    /// 附件: every roster unit, group by group with a subtotal, then the total.
+    fn annex_table(&mut self) -> Result<(), ComposeError> {
+        let caption = self.render_caption("annex", 0, None)?;
+        let span = self.ctx.span.clone();
+        let columns = vec![
+            left("单位"),
+            right(titled("本月签约额", "亿元")),
+            right(titled(&format!("{span}签约额"), "亿元")),
+            right("签约额同比"),
+            right(titled("本月到位资金", "亿元")),
+            right(titled(&format!("{span}到位资金"), "亿元")),
+            right("到位资金同比"),
+            right(titled("本月开工", "个")),
+            right(titled(&format!("{span}开工"), "个")),
+            centre("报送状态"),
+        ];
+        let mut rows = Vec::new();
+        let mut emphasis = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for g in &self.b.groups {
+            for u in self.b.units.iter().filter(|u| u.group == g.name) {
+                seen.insert(u.code.as_str());
+                rows.push(unit_row(u));
+            }
+            emphasis.push(rows.len());
+            rows.push(area_row(&format!("{}小计", g.name), &g.figures));
+        }
+        // Units whose group is not in the roster's group list cannot occur with a checked
+        // config, but no unit may drop out of the annex.
+        for u in self
+            .b
+            .units
+            .iter()
+            .filter(|u| !seen.contains(u.code.as_str()))
+        {
+            rows.push(unit_row(u));
+        }
+        emphasis.push(rows.len());
+        rows.push(area_row("合计", &self.b.total));
+        self.blocks.push(Block::Table(Table {
+            caption,
+            columns,
+            rows,
+            emphasis,
+            size: WIDE_TABLE_SIZE,
+            note: self.note("annex_note")?,
+        }));
+        Ok(())
+    }
+}
+
+/// The scored indicators of the config (taken from any league table), or the default
+/// four when no group is ranked.
+fn cfg_indicators(b: &Bulletin) -> Vec<FigureKey> {
+    b.league.first().map_or_else(
+        || {
+            vec![
+                FigureKey::SignedAmount,
+                FigureKey::FundsInPlace,
+                FigureKey::BigCount,
+                FigureKey::StartedCount,
+            ]
+        },
+        |t| t.indicators.iter().map(|(k, _)| *k).collect(),
+    )
+}
+
+const ANNEX_KEYS: [FigureKey; 3] = [
+    FigureKey::SignedAmount,
+    FigureKey::FundsInPlace,
+    FigureKey::StartedCount,
+];
+
+fn figures_cells(
+    month: Option<&Figures>,
+    ytd: Option<&Figures>,
+    yoy: impl Fn(FigureKey) -> Option<f64>,
+) -> Vec<String> {
+    let mut row = Vec::new();
+    for k in ANNEX_KEYS {
+        row.push(cell_of(k, month));
+        row.push(cell_of(k, ytd));
+        if !k.is_count() {
+            row.push(if ytd.is_some() {
+                pct_cell(yoy(k).map(round1))
+            } else {
+                DASH.to_string()
+            });
+        }
+    }
+    row
+}
+
+fn unit_row(u: &UnitFigures) -> Vec<String> {
+    let mut row = vec![u.name.clone()];
+    row.extend(figures_cells(u.month.as_ref(), u.ytd.as_ref(), |k| {
+        yoy_of(u.yoy_pct.as_ref(), k)
+    }));
+    row.push(status_label(u.status).to_string());
+    row
+}
+
+fn area_row(label: &str, a: &AreaFigures) -> Vec<String> {
+    let mut row = vec![label.to_string()];
+    // A group where nobody reported has no figures, not figures of zero.
+    let (month, ytd) = if a.reported > 0 {
+        (Some(&a.month), Some(&a.ytd))
+    } else {
+        (None, None)
+    };
+    row.extend(figures_cells(month, ytd, |k| {
+        a.yoy_pct.get(&k).copied().flatten()
+    }));
+    row.push(format!("{}/{}", a.reported, a.units));
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_become_headings_and_paragraphs() {
+        let blocks = text_blocks(
+            "# 一、总体情况\n\n  （一）签约。全市新签约项目3个。  \n## （二）分组\n#不是标题\n",
+        );
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Heading1("一、总体情况".into()),
+                Block::Paragraph("（一）签约。全市新签约项目3个。".into()),
+                Block::Heading2("（二）分组".into()),
+                Block::Paragraph("#不是标题".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn table_cells_use_the_bulletin_units() {
+        assert_eq!(cell(FigureKey::SignedAmount, 132_099_100.0), "13209.91");
+        assert_eq!(cell(FigureKey::FdiUsd, 120.0), "120.00");
+        assert_eq!(cell(FigureKey::BigCount, 2.0), "2");
+        assert_eq!(cell_of(FigureKey::BigCount, None), "—");
+        assert_eq!(pct_cell(Some(-4.5)), "-4.5%");
+    }
+}

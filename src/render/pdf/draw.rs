@@ -1,0 +1,258 @@
+//! From display lists to PDF bytes with printpdf: text with absolute text matrices and
+//! the character spacing set on every run (PDF carries `Tc` over between text objects),
+//! vector paths for rules, bars and series, the used faces embedded as subsets.
+//!
+//! The file is reproducible: font resource names are fixed, the dates come from
+//! [`DocumentInfo::date`] and the trailer `/ID` is a hash of the input, so the same
+//! blocks give the same bytes.
+
+use std::collections::BTreeSet;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix,
+    WindingOrder,
+};
+use sha2::{Digest, Sha256};
+
+use super::blocks::DocumentInfo;
+use super::fonts::FontSet;
+use super::layout::{Frame, Item, Rgb};
+use super::text::FaceId;
+use super::PdfError;
+
+/// The PDF resource name of a face, also the six letters of its subset tag.
+fn font_id(face: FaceId) -> FontId {
+    let mut name = String::from("TBFNT");
+    name.push(char::from(b'A' + (face.0 % 26) as u8));
+    FontId(name)
+}
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
+}
+
+fn point(x: f32, y: f32, frame: &Frame) -> Point {
+    Point {
+        x: Pt(x),
+        y: Pt(frame.page_height - y),
+    }
+}
+
+/// The operators of one page.
+fn page_ops(items: &[Item], frame: &Frame) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for item in items {
+        match item {
+            Item::Text {
+                x,
+                y,
+                size,
+                face,
+                text,
+                spacing,
+                color: c,
+            } => {
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font_id(*face)),
+                    size: Pt(*size),
+                });
+                ops.push(Op::SetFillColor { col: color(*c) });
+                ops.push(Op::SetCharacterSpacing {
+                    multiplier: *spacing,
+                });
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(*x), Pt(frame.page_height - y)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                });
+                ops.push(Op::EndTextSection);
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                color: c,
+            } => {
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: point(*x1, *y1, frame),
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: point(*x2, *y2, frame),
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Rect { x, y, w, h, fill } => {
+                ops.push(Op::SetFillColor { col: color(*fill) });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(*x),
+                        y: Pt(frame.page_height - y - h),
+                        width: Pt(*w),
+                        height: Pt(*h),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: Some(WindingOrder::NonZero),
+                    },
+                });
+            }
+            Item::Polyline {
+                points,
+                width,
+                color: c,
+            } => {
+                ops.push(Op::SetOutlineColor { col: color(*c) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: points
+                            .iter()
+                            .map(|&(x, y)| LinePoint {
+                                p: point(x, y, frame),
+                                bezier: false,
+                            })
+                            .collect(),
+                        is_closed: false,
+                    },
+                });
+            }
+            Item::Polygon { points, fill } => {
+                ops.push(Op::SetFillColor { col: color(*fill) });
+                ops.push(Op::DrawPolygon {
+                    polygon: Polygon {
+                        rings: vec![PolygonRing {
+                            points: points
+                                .iter()
+                                .map(|&(x, y)| LinePoint {
+                                    p: point(x, y, frame),
+                                    bezier: false,
+                                })
+                                .collect(),
+                        }],
+                        mode: PaintMode::Fill,
+                        winding_order: WindingOrder::NonZero,
+                    },
+                });
+            }
+        }
+    }
+    ops
+}
+
+/// `YYYY-MM-DD` as seconds since 1970-01-01 00:00 UTC.
+fn unix_time(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (H. Hinnant).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
+}
+
+/// Writes the pages to a PDF file.
+pub fn write(
+    pages: &[Vec<Item>],
+    frame: &Frame,
+    info: &DocumentInfo,
+    fonts: &FontSet,
+    input_hash: [u8; 32],
+) -> Result<Vec<u8>, PdfError> {
+    let seconds = unix_time(&info.date).ok_or_else(|| PdfError::Date(info.date.clone()))?;
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(seconds)
+        .map_err(|_| PdfError::Date(info.date.clone()))?;
+
+    let mut doc = PdfDocument::new(&info.title);
+    doc.metadata.info.author = info.author.clone();
+    doc.metadata.info.creator = format!("tongbao {}", env!("CARGO_PKG_VERSION"));
+    doc.metadata.info.producer = "tongbao (printpdf 0.12)".to_string();
+    doc.metadata.info.creation_date = date;
+    doc.metadata.info.modification_date = date;
+    doc.metadata.info.metadata_date = date;
+
+    // Embed only the faces drawn: an unused face would be written whole.
+    let used: BTreeSet<FaceId> = pages
+        .iter()
+        .flatten()
+        .filter_map(|i| match i {
+            Item::Text { face, .. } => Some(*face),
+            _ => None,
+        })
+        .collect();
+    for face in &used {
+        doc.resources
+            .fonts
+            .map
+            .insert(font_id(*face), PdfFont::new(fonts.face(*face).font.clone()));
+    }
+    doc.pages = pages
+        .iter()
+        .map(|items| PdfPage::new(Mm(210.0), Mm(297.0), page_ops(items, frame)))
+        .collect();
+
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    // printpdf draws the /ID from a process-wide counter: replace it with the hash of the
+    // input, the same for the same document.
+    let id = lopdf::Object::String(input_hash[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
+    lo.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).map_err(PdfError::Write)?;
+    Ok(bytes)
+}
+
+/// A hash of everything that decides the output, for the file's `/ID`.
+pub fn input_hash(description: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(description.as_bytes());
+    h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_become_unix_time() {
+        assert_eq!(unix_time("1970-01-01"), Some(0));
+        assert_eq!(unix_time("2025-07-10"), Some(1_752_105_600));
+        assert_eq!(unix_time("2024-02-29"), Some(1_709_164_800));
+        assert_eq!(unix_time("2025-13-01"), None);
+        assert_eq!(unix_time("10 July"), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! The PDF bulletin: a list of [`blocks::Block`]s in, an official document (公文) laid out
+//! to GB/T 9704-2012 out.
+//!
+//! The engine is ours; printpdf only writes the file. `text` shapes strings (choosing for
+//! each character the face that has it) and breaks lines by the rules of Chinese
+//! typesetting; `layout` turns blocks into boxes on the page frame and paginates them;
+//! `table` and `chart` lay out those blocks; `draw` turns each page's display list into
+//! PDF operators and embeds the used glyphs of each face as a subset. Everything before
+//! `draw` is pure and measured through the [`text::Metrics`] trait, so the rules are
+//! unit-tested without fonts.
+
+pub mod blocks;
+mod chart;
+mod draw;
+pub mod fonts;
+pub mod layout;
+mod table;
+pub mod text;
+
+use std::path::PathBuf;
+
+use blocks::{Block, DocumentInfo};
+pub use fonts::FontSet;
+use layout::{Composer, Frame};
+pub use text::MissingGlyph;
+use text::Shaper;
+
+/// Why a PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// A font file named in the configuration cannot be read.
+    #[error(
+        "无法读取 {role} 字体文件 {path}：{source} / cannot read the {role} font {path}: {source}"
+    )]
+    FontFile {
+        role: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A font file was read but holds no usable face.
+    #[error("{path} 不是可用的字体（{role}，第 {face} 个字面；支持 TTF、OTF、TTC） / {path} is not a usable font for {role} (face {face}; TTF, OTF or TTC)")]
+    FontParse {
+        role: &'static str,
+        path: PathBuf,
+        face: u32,
+    },
+    /// [`DocumentInfo::date`] is not `YYYY-MM-DD`.
+    #[error("文档日期“{0}”应为 YYYY-MM-DD / document date {0:?} must be YYYY-MM-DD")]
+    Date(String),
+    /// Writing the PDF failed.
+    #[error("写入 PDF 失败 / writing the PDF failed: {0}")]
+    Write(std::io::Error),
+}
+
+/// A rendered document.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The PDF file.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Characters a role's font lacks, drawn from a fallback face or as 〓 when no face
+    /// has them, for the caller to report.
+    pub missing_glyphs: Vec<MissingGlyph>,
+}
+
+/// Lays out and writes `blocks` as an official document.
+pub fn render(
+    blocks: &[Block],
+    info: &DocumentInfo,
+    fonts: &FontSet,
+) -> Result<Rendered, PdfError> {
+    let frame = Frame::official();
+    let mut shaper = Shaper::new(fonts);
+    let boxes = Composer::new(frame, &mut shaper).compose(blocks);
+    let placement = layout::paginate(&boxes, frame.height);
+    let mut pages = Vec::with_capacity(placement.len());
+    for (n, entries) in placement.iter().enumerate() {
+        let mut items = Vec::new();
+        for &(index, y) in entries {
+            items.extend(boxes[index].items.iter().map(|i| i.shifted(frame.top + y)));
+        }
+        items.extend(layout::page_number(n + 1, &frame, &mut shaper));
+        pages.push(items);
+    }
+    let hash = draw::input_hash(&format!("{blocks:?}{info:?}{fonts:?}"));
+    let bytes = draw::write(&pages, &frame, info, fonts, hash)?;
+    Ok(Rendered {
+        bytes,
+        pages: pages.len(),
+        missing_glyphs: shaper.into_missing(),
+    })
+}
