@@ -142,6 +142,9 @@ pub struct BriefArgs {
 pub struct InitArgs {
     /// 工作区文件夹 / the workspace folder
     pub dir: Option<PathBuf>,
+    /// 同时复制通报措辞模板到 templates/ 以便修改 / also copy the bulletin's wording templates into templates/ for editing
+    #[arg(long)]
+    pub with_templates: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,9 @@ pub const FOLDERS: [&str; 3] = ["inbox", "out", "receipts"];
 pub fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<Outcome> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let config = create_workspace(&dir, global.lang)?;
+    if args.with_templates {
+        copy_templates(&dir.join("templates"))?;
+    }
     match global.lang {
         Lang::Zh => {
             println!("已新建工作区：{}", dir.display());
@@ -29,6 +32,12 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<Outcome> {
             );
             for f in FOLDERS {
                 println!("  {}/", dir.join(f).display());
+            }
+            if args.with_templates {
+                println!(
+                    "  {}/  （通报措辞模板，修改后下次 build 生效）",
+                    dir.join("templates").display()
+                );
             }
         }
         Lang::En => {
@@ -40,9 +49,28 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<Outcome> {
             for f in FOLDERS {
                 println!("  {}/", dir.join(f).display());
             }
+            if args.with_templates {
+                println!(
+                    "  {}/  (the bulletin's wording; edits apply at the next build)",
+                    dir.join("templates").display()
+                );
+            }
         }
     }
     Ok(Outcome::Ok)
+}
+
+/// Writes the built-in templates into `dir`, where `build` picks them up instead.
+fn copy_templates(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    for name in crate::render::templates::names() {
+        if let Some(text) = crate::render::templates::embedded_text(name) {
+            let path = dir.join(name);
+            crate::render::write_atomic(&path, text.as_bytes())
+                .with_context(|| path.display().to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the workspace files; never overwrites an existing configuration.

@@ -176,6 +176,20 @@ fn init_creates_a_workspace_and_never_overwrites_one() {
     let cfg =
         tongbao::config::Config::load(&ws.join("tongbao.toml")).expect("the written config loads");
     assert_eq!(cfg.file.units.len(), 40);
+    assert!(!ws.join("templates").exists(), "templates only when asked");
+    let with = dir.path().join("with");
+    assert_eq!(
+        run(
+            &["init", "--with-templates", with.to_str().unwrap()],
+            dir.path()
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let title =
+        std::fs::read_to_string(with.join("templates/title.hbs")).expect("title template copied");
+    assert!(title.contains("招商引资工作情况的通报"), "{title}");
     std::fs::write(ws.join("tongbao.toml"), "# mine").expect("edit");
     let again = run(&["init", ws.to_str().unwrap()], dir.path());
     assert_eq!(again.status.code(), Some(2));
