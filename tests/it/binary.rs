@@ -15,7 +15,8 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn run(args: &[&str], dir: &Path) -> Output {
+/// Runs the binary in `dir` without colour.
+pub fn run(args: &[&str], dir: &Path) -> Output {
     bin()
         .args(args)
         .current_dir(dir)

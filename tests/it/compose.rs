@@ -5,91 +5,19 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use tongbao::aggregate::{compute, Bulletin, ReturnStatus, UnitInput};
-use tongbao::archive::{StoredDiagnostic, StoredReturn, SubmissionInfo};
+use tongbao::aggregate::{compute, Bulletin, ReturnStatus};
+use tongbao::archive::StoredDiagnostic;
 use tongbao::config::Config;
-use tongbao::model::{Figures, Period, Project};
+use tongbao::model::{Figures, Period};
 use tongbao::render::compose::{bulletin_blocks, document_info, ComposeError};
 use tongbao::render::pdf::blocks::{Block, Table};
 use tongbao::render::templates::{TemplateError, Templates};
 
+use crate::archived::*;
 use crate::support::*;
-
-const JUNE: Period = Period {
-    year: 2025,
-    month: 6,
-};
 
 fn issue_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 7, 8).expect("valid date")
-}
-
-fn projects(form: &Form) -> Vec<Project> {
-    let r = check_form(form);
-    r.parsed
-        .and_then(|p| p.ledger)
-        .map(|l| l.projects)
-        .expect("ledger")
-}
-
-fn stored(code: &str, period: Period, projects: Vec<Project>) -> StoredReturn {
-    StoredReturn {
-        info: SubmissionInfo {
-            id: 1,
-            unit_code: Some(code.into()),
-            period: Some(period),
-            version: Some(1),
-            file_name: format!("{code}.xlsx"),
-            sha256: String::new(),
-            received_at: "2025-07-01T00:00:00Z".into(),
-            accepted: true,
-            superseded_by: None,
-            errors: 0,
-            warnings: 0,
-        },
-        projects,
-        indicators: vec![],
-        warnings: vec![],
-    }
-}
-
-fn accepted(code: &str, projects: Vec<Project>, last_year: Option<Vec<Project>>) -> UnitInput {
-    UnitInput {
-        code: code.into(),
-        status: ReturnStatus::Accepted,
-        current: Some(stored(code, JUNE, projects)),
-        last_year: last_year.map(|p| stored(code, JUNE.year_earlier(), p)),
-    }
-}
-
-fn absent(code: &str, status: ReturnStatus) -> UnitInput {
-    UnitInput {
-        code: code.into(),
-        status,
-        current: None,
-        last_year: None,
-    }
-}
-
-/// The standard return with every contract amount doubled.
-fn doubled() -> Form {
-    let mut f = Form::valid();
-    for row in &mut f.rows {
-        if let V::N(x) = row[col("合同投资额")] {
-            row[col("合同投资额")] = V::N(x * 2.0);
-        }
-    }
-    f
-}
-
-/// The standard return moved a year back.
-fn last_year_form() -> Form {
-    Form::valid()
-        .set_info("报告期", s("2024年6月"))
-        .set(0, "签约日期", V::D(2024, 6, 10))
-        .set(0, "开工日期", V::D(2024, 6, 20))
-        .set(1, "签约日期", V::D(2024, 3, 5))
-        .set(2, "签约日期", V::D(2024, 6, 1))
 }
 
 /// 巴南区 and 渝中区 accepted (渝中 with doubled amounts), 两江新区 missing.

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod archive;
+mod archived;
 mod binary;
 mod check;
 mod compose;

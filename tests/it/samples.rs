@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
 
-use crate::binary::{bin, repo};
+use crate::binary::{repo, run};
 
 /// A unit's name with its month and year-to-date figures by key.
 type Simple = (
@@ -20,15 +19,6 @@ type Simple = (
 
 fn samples() -> PathBuf {
     repo().join("samples")
-}
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tongbao")
 }
 
 fn check_json(paths: &[&str]) -> Value {
