@@ -416,20 +416,29 @@ impl Composer<'_> {
                         .get(j)
                         .map_or_else(|| DASH.to_string(), |v| cell(*k, *v))
                 }));
-                row.push(match r.status {
-                    ReturnStatus::Accepted => String::new(),
-                    s => status_label(s).to_string(),
-                });
+                row.push(remark(r.status));
                 row
             })
             .collect();
+        self.push_wide_table(caption, columns, rows, "league_note")
+    }
+
+    /// Adds a wide table (league tables) with its note.
+    fn push_wide_table(
+        &mut self,
+        caption: Option<String>,
+        columns: Vec<Column>,
+        rows: Vec<Vec<String>>,
+        note_key: &str,
+    ) -> Result<(), ComposeError> {
+        let note = self.note(note_key)?;
         self.blocks.push(Block::Table(Table {
             caption,
             columns,
             rows,
             emphasis: vec![],
             size: WIDE_TABLE_SIZE,
-            note: self.note("league_note")?,
+            note,
         }));
         Ok(())
     }
@@ -455,22 +464,11 @@ impl Composer<'_> {
             .map(|u| {
                 let mut row = vec![u.name.clone()];
                 row.extend(indicators.iter().map(|k| cell_of(*k, u.ytd.as_ref())));
-                row.push(match u.status {
-                    ReturnStatus::Accepted => String::new(),
-                    s => status_label(s).to_string(),
-                });
+                row.push(remark(u.status));
                 row
             })
             .collect();
-        self.blocks.push(Block::Table(Table {
-            caption,
-            columns,
-            rows,
-            emphasis: vec![],
-            size: WIDE_TABLE_SIZE,
-            note: self.note("unranked_note")?,
-        }));
-        Ok(())
+        self.push_wide_table(caption, columns, rows, "unranked_note")
     }
 
     /// 十强榜: a heading, then one table per list that has entries.
@@ -748,5 +746,13 @@ mod tests {
         assert_eq!(cell(FigureKey::BigCount, 2.0), "2");
         assert_eq!(cell_of(FigureKey::BigCount, None), "—");
         assert_eq!(pct_cell(Some(-4.5)), "-4.5%");
+    }
+}
+
+/// The remark of a unit without an accepted return (未报送 / 未通过审核); empty otherwise.
+fn remark(status: ReturnStatus) -> String {
+    match status {
+        ReturnStatus::Accepted => String::new(),
+        s => status_label(s).to_string(),
     }
 }
