@@ -719,6 +719,14 @@ fn area_row(label: &str, a: &AreaFigures) -> Vec<String> {
     row
 }
 
+/// The remark of a unit without an accepted return (未报送 / 未通过审核); empty otherwise.
+fn remark(status: ReturnStatus) -> String {
+    match status {
+        ReturnStatus::Accepted => String::new(),
+        s => status_label(s).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -746,13 +754,5 @@ mod tests {
         assert_eq!(cell(FigureKey::BigCount, 2.0), "2");
         assert_eq!(cell_of(FigureKey::BigCount, None), "—");
         assert_eq!(pct_cell(Some(-4.5)), "-4.5%");
-    }
-}
-
-/// The remark of a unit without an accepted return (未报送 / 未通过审核); empty otherwise.
-fn remark(status: ReturnStatus) -> String {
-    match status {
-        ReturnStatus::Accepted => String::new(),
-        s => status_label(s).to_string(),
     }
 }
