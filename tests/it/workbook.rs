@@ -7,11 +7,12 @@ use std::path::Path;
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
 use chrono::NaiveDate;
 use tongbao::aggregate::{compute, Bulletin, ReturnStatus, UnitInput};
-use tongbao::archive::{StoredDiagnostic, StoredReturn, SubmissionInfo};
+use tongbao::archive::StoredDiagnostic;
 use tongbao::config::Config;
 use tongbao::model::{FundsSource, Period, Project, ProjectKind, Stage, UsdWan, Wan};
 use tongbao::render::xlsx::workbook;
 
+use crate::archived::stored_with_warnings;
 use crate::support::CONFIG;
 
 const JUNE: Period = Period {
@@ -59,32 +60,6 @@ fn project(
         fdi_ytd: UsdWan::ZERO,
         fortune500: Some(false),
         note: None,
-    }
-}
-
-fn stored(
-    code: &str,
-    period: Period,
-    projects: Vec<Project>,
-    warnings: Vec<StoredDiagnostic>,
-) -> StoredReturn {
-    StoredReturn {
-        info: SubmissionInfo {
-            id: 1,
-            unit_code: Some(code.into()),
-            period: Some(period),
-            version: Some(1),
-            file_name: format!("{code}.xlsx"),
-            sha256: String::new(),
-            received_at: "2025-07-03T09:00:00+08:00".into(),
-            accepted: true,
-            superseded_by: None,
-            errors: 0,
-            warnings: i64::try_from(warnings.len()).unwrap_or(0),
-        },
-        projects,
-        indicators: vec![],
-        warnings,
     }
 }
 
@@ -149,8 +124,8 @@ fn bulletin() -> (Bulletin, Config) {
         UnitInput {
             code: "500113".into(),
             status: ReturnStatus::Accepted,
-            current: Some(stored("500113", JUNE, banan, vec![warning])),
-            last_year: Some(stored(
+            current: Some(stored_with_warnings("500113", JUNE, banan, vec![warning])),
+            last_year: Some(stored_with_warnings(
                 "500113",
                 JUNE.year_earlier(),
                 banan_last_year,
@@ -160,7 +135,7 @@ fn bulletin() -> (Bulletin, Config) {
         UnitInput {
             code: "500103".into(),
             status: ReturnStatus::Accepted,
-            current: Some(stored("500103", JUNE, yuzhong, vec![])),
+            current: Some(stored_with_warnings("500103", JUNE, yuzhong, vec![])),
             last_year: None,
         },
         UnitInput {
