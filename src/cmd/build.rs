@@ -49,22 +49,28 @@ pub fn issue_date_today() -> chrono::NaiveDate {
 }
 
 /// Each month's own totals from January to `period`, for the trend chart; months without
-/// any accepted return are left out.
+/// any accepted return are left out. The report month's totals are the bulletin's own.
 fn monthly_trend(
     archive: &Archive,
     cfg: &Config,
     period: Period,
+    this_month: Figures,
 ) -> anyhow::Result<Vec<(Period, Figures)>> {
     let mut out = Vec::new();
-    for month in 1..=period.month {
+    for month in 1..period.month {
         let Some(p) = Period::new(period.year, month) else {
             continue;
         };
+        // Most months of a young archive hold nothing: skip them without loading returns.
+        if !archive.submissions(p)?.iter().any(|s| s.accepted) {
+            continue;
+        }
         let inputs = gather(archive, cfg, p)?;
         if inputs.iter().any(|i| i.current.is_some()) {
             out.push((p, compute(cfg, p, &inputs).total.month));
         }
     }
+    out.push((period, this_month));
     Ok(out)
 }
 
@@ -97,7 +103,7 @@ pub fn build(
 
     // Everything is made in memory first, so a failure writes nothing.
     let templates = Templates::for_config(cfg)?;
-    let trend = monthly_trend(&archive, cfg, period)?;
+    let trend = monthly_trend(&archive, cfg, period, b.total.month)?;
     let blocks = bulletin_blocks(&b, cfg, &templates, issue_date, &trend)?;
     let info = document_info(&b, cfg, &templates, issue_date)?;
     let base = cfg.path.parent().unwrap_or(Path::new("."));
