@@ -415,6 +415,18 @@ impl FigureKey {
         )
     }
 
+    /// The unit a figure is printed in: counts in 个, foreign capital in 万美元, other
+    /// amounts in 亿元 (bulletins print 万元 ÷ 10000).
+    pub fn print_unit(self) -> &'static str {
+        if self.is_count() {
+            "个"
+        } else if self == FigureKey::FdiUsd {
+            "万美元"
+        } else {
+            "亿元"
+        }
+    }
+
     /// The indicator's name in bulletins.
     pub fn label(self) -> &'static str {
         match self {

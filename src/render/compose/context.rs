@@ -287,17 +287,6 @@ pub fn doc_number(pattern: &str, year: i32, number: u32) -> String {
         .replace("{number}", &number.to_string())
 }
 
-/// The unit a figure is printed in.
-pub(crate) fn measure(k: FigureKey) -> &'static str {
-    if k.is_count() {
-        "个"
-    } else if k == FigureKey::FdiUsd {
-        "万美元"
-    } else {
-        "亿元"
-    }
-}
-
 /// A figure (in its own unit) printed with its unit, for sentences.
 pub(crate) fn figure_text(k: FigureKey, v: f64) -> String {
     if k.is_count() {
@@ -328,7 +317,7 @@ fn indicator(
     IndicatorContext {
         key: k,
         label: k.label(),
-        measure: measure(k),
+        measure: k.print_unit(),
         month: figure_json(k, month),
         ytd: figure_json(k, ytd),
         last_year: last.map_or(JsonValue::Null, |l| figure_json(k, l)),
@@ -412,7 +401,7 @@ fn top_list(t: &TopList) -> TopListContext {
         key: t.key.clone(),
         title: t.title.clone(),
         label: k.label(),
-        measure: measure(k),
+        measure: k.print_unit(),
         projects,
         count: t.entries.len(),
         top3: t

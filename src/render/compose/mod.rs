@@ -29,7 +29,7 @@ pub use context::{
     Rates, Reporting, Sections, TopEntryContext, TopListContext, UnrankedContext, SCHEDULED,
 };
 
-use context::{measure, status_label, top_list_key};
+use context::{status_label, top_list_key};
 
 /// Why the bulletin's content could not be composed.
 #[derive(Debug, thiserror::Error)]
@@ -310,7 +310,7 @@ impl Composer<'_> {
             .into_iter()
             .map(|k| {
                 vec![
-                    titled(k.label(), measure(k)),
+                    titled(k.label(), k.print_unit()),
                     cell(k, t.month.value(k)),
                     cell(k, t.ytd.value(k)),
                     pct_cell(t.yoy_pct.get(&k).copied().flatten()),
@@ -398,7 +398,7 @@ impl Composer<'_> {
         columns.extend(
             t.indicators
                 .iter()
-                .map(|(k, _)| right(titled(k.label(), measure(*k)))),
+                .map(|(k, _)| right(titled(k.label(), k.print_unit()))),
         );
         columns.push(centre("备注"));
         let rows = t
@@ -453,7 +453,7 @@ impl Composer<'_> {
         columns.extend(
             indicators
                 .iter()
-                .map(|k| right(titled(k.label(), measure(*k)))),
+                .map(|k| right(titled(k.label(), k.print_unit()))),
         );
         columns.push(centre("备注"));
         let rows = self
@@ -488,7 +488,7 @@ impl Composer<'_> {
         for list in lists {
             let (projects, k) = top_list_key(&list.key).unwrap_or((false, FigureKey::SignedAmount));
             let caption = self.table_caption("top", Some(&list.title))?;
-            let value_title = titled(k.label(), measure(k));
+            let value_title = titled(k.label(), k.print_unit());
             let (columns, rows) = if projects {
                 (
                     vec![

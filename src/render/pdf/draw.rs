@@ -37,6 +37,29 @@ fn color(c: Rgb) -> Color {
     })
 }
 
+/// Points in layout coordinates (y down from the page top) as printpdf's line points.
+fn line_points(points: &[(f32, f32)], frame: &Frame) -> Vec<LinePoint> {
+    points
+        .iter()
+        .map(|&(x, y)| LinePoint {
+            p: point(x, y, frame),
+            bezier: false,
+        })
+        .collect()
+}
+
+/// Strokes an open line through `points`.
+fn stroke(ops: &mut Vec<Op>, points: &[(f32, f32)], width: f32, c: Rgb, frame: &Frame) {
+    ops.push(Op::SetOutlineColor { col: color(c) });
+    ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+    ops.push(Op::DrawLine {
+        line: Line {
+            points: line_points(points, frame),
+            is_closed: false,
+        },
+    });
+}
+
 fn point(x: f32, y: f32, frame: &Frame) -> Point {
     Point {
         x: Pt(x),
@@ -82,25 +105,7 @@ fn page_ops(items: &[Item], frame: &Frame) -> Vec<Op> {
                 y2,
                 width,
                 color: c,
-            } => {
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: point(*x1, *y1, frame),
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: point(*x2, *y2, frame),
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
-            }
+            } => stroke(&mut ops, &[(*x1, *y1), (*x2, *y2)], *width, *c, frame),
             Item::Rect { x, y, w, h, fill } => {
                 ops.push(Op::SetFillColor { col: color(*fill) });
                 ops.push(Op::DrawRectangle {
@@ -118,34 +123,13 @@ fn page_ops(items: &[Item], frame: &Frame) -> Vec<Op> {
                 points,
                 width,
                 color: c,
-            } => {
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: points
-                            .iter()
-                            .map(|&(x, y)| LinePoint {
-                                p: point(x, y, frame),
-                                bezier: false,
-                            })
-                            .collect(),
-                        is_closed: false,
-                    },
-                });
-            }
+            } => stroke(&mut ops, points, *width, *c, frame),
             Item::Polygon { points, fill } => {
                 ops.push(Op::SetFillColor { col: color(*fill) });
                 ops.push(Op::DrawPolygon {
                     polygon: Polygon {
                         rings: vec![PolygonRing {
-                            points: points
-                                .iter()
-                                .map(|&(x, y)| LinePoint {
-                                    p: point(x, y, frame),
-                                    bezier: false,
-                                })
-                                .collect(),
+                            points: line_points(points, frame),
                         }],
                         mode: PaintMode::Fill,
                         winding_order: WindingOrder::NonZero,

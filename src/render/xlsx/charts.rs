@@ -8,7 +8,7 @@ use crate::aggregate::Bulletin;
 use crate::model::FigureKey;
 
 use super::grid::{Cell, Grid, PlacedChart, Row};
-use super::sheets::{span, span_title, titled, unit_of};
+use super::sheets::{span, span_title, titled};
 
 /// The sheet's name.
 const NAME: &str = "图表";
@@ -87,7 +87,7 @@ pub(super) fn sheet(b: &Bulletin) -> Grid {
 
     let amount_title = titled(
         &format!("{span}{}", FigureKey::SignedAmount.label()),
-        unit_of(FigureKey::SignedAmount),
+        FigureKey::SignedAmount.print_unit(),
     );
     g.rows.push(Row::header_cells(vec![
         Cell::Label("单位".into()),

@@ -43,17 +43,6 @@ pub(super) fn span_title(period: Period) -> String {
     format!("{}年{}", period.year, span(period))
 }
 
-/// The unit a figure is shown in.
-pub(super) fn unit_of(k: FigureKey) -> &'static str {
-    if k.is_count() {
-        "个"
-    } else if k == FigureKey::FdiUsd {
-        "万美元"
-    } else {
-        "亿元"
-    }
-}
-
 /// A column title with its unit: 新签约合同投资额（亿元）, the unit on a line of its own
 /// when the title is long, so that a wrapped header never breaks inside the brackets.
 pub(super) fn titled(label: &str, unit: &str) -> String {
@@ -146,7 +135,7 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid {
         let completion = t.completion_pct.get(&k).copied();
         g.rows.push(Row::body(vec![
             text(k.label()),
-            label(unit_of(k)),
+            label(k.print_unit()),
             figure_cell(k, &t.month),
             figure_cell(k, &t.ytd),
             figure_or_dash(k, t.ytd_last_year.as_ref()),
@@ -175,7 +164,7 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid {
 
     g.rows.push(Row::space());
     g.rows.push(Row::caption("分组情况"));
-    let yi = |k: FigureKey| titled(&format!("{}{span}累计", k.label()), unit_of(k));
+    let yi = |k: FigureKey| titled(&format!("{}{span}累计", k.label()), k.print_unit());
     g.rows.push(Row::header_owned(vec![
         "分组".into(),
         "已报送/应报送".into(),
@@ -279,7 +268,7 @@ fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid {
     header.extend(
         t.indicators
             .iter()
-            .map(|(k, _)| titled(&format!("{}{span}累计", k.label()), unit_of(*k))),
+            .map(|(k, _)| titled(&format!("{}{span}累计", k.label()), k.print_unit())),
     );
     header.push("备注".into());
     g.main_header(Row::header_owned(header));
@@ -391,7 +380,7 @@ fn top_list_block(i: usize, list: &TopList, span: &str) -> Vec<Vec<Cell>> {
         } else {
             k.label()
         },
-        unit_of(k),
+        k.print_unit(),
     );
     let header: Vec<Cell> = if projects {
         vec![
@@ -508,7 +497,7 @@ fn units(b: &Bulletin, cfg: &Config) -> Grid {
         .collect();
     let keys: Vec<FigureKey> = keys.into_iter().collect();
     let mut header: Vec<String> = ["单位", "报送状态", "口径"].map(str::to_string).to_vec();
-    header.extend(FigureKey::ALL.map(|k| titled(k.label(), unit_of(k))));
+    header.extend(FigureKey::ALL.map(|k| titled(k.label(), k.print_unit())));
     header.extend(
         keys.iter()
             .map(|k| titled(&format!("{}完成率", k.label()), "%")),
