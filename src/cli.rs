@@ -54,7 +54,9 @@ pub enum Command {
     Status(StatusArgs),
     /// 生成通报 / the bulletin for a period: workbook, PDF, JSON
     Build(BuildArgs),
-    /// 领导简报 / a short briefing for a selection
+    /// 领导简报 / a one- or two-page briefing for a span and a selection
+    ///
+    /// Example: tongbao brief --from 2025-04 --to 2025-06 --unit 巴南区
     Brief(BriefArgs),
     /// 监视收件箱 / watch the inbox and ingest files as they arrive
     Watch(WatchArgs),
@@ -124,18 +126,27 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct BriefArgs {
+    /// 起始月份 / the first month of the span
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub from: Period,
+    /// 截止月份（与起始月份同一年）/ the last month (in the same year)
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub to: Period,
-    #[arg(long)]
+    /// 单位（名称、别名或代码，可多次给出）/ a unit (name, alias or code; repeatable)
+    #[arg(long, value_name = "NAME")]
     pub unit: Vec<String>,
-    #[arg(long)]
+    /// 分组（可多次给出）/ a group (repeatable)
+    #[arg(long, value_name = "NAME")]
     pub group: Vec<String>,
-    #[arg(long)]
+    /// 只看这些产业类别的项目（可多次给出）/ only projects of this industry (repeatable)
+    #[arg(long, value_name = "NAME")]
     pub industry: Vec<String>,
+    /// 输出文件夹（默认 out/简报/）/ output folder (default out/简报/)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// 日期（默认今天）/ date printed on the briefing (default today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,13 @@ use tongbao::cli::{Cli, Command};
 use tongbao::cmd::{self, Outcome};
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, which turns every println! after `| head` has gone into a
+    // panic; a command-line tool should end quietly instead.
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tongbao::batch::install_panic_hook();
     let cli = Cli::parse();
     let lang = cli.global.lang;
@@ -23,7 +30,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd::ingest::run(&cli.global, &args),
         Command::Status(args) => cmd::status::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),
-        Command::Brief(_) => cmd::not_yet("brief", lang),
+        Command::Brief(args) => cmd::brief::run(&cli.global, &args),
         Command::Watch(_) => cmd::not_yet("watch", lang),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
     };

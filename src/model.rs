@@ -149,6 +149,19 @@ macro_rules! cents_type {
             }
         }
 
+        impl std::ops::Sub for $name {
+            type Output = $name;
+            fn sub(self, rhs: $name) -> $name {
+                $name(self.0 - rhs.0)
+            }
+        }
+
+        impl std::ops::SubAssign for $name {
+            fn sub_assign(&mut self, rhs: $name) {
+                self.0 -= rhs.0;
+            }
+        }
+
         impl std::iter::Sum for $name {
             fn sum<I: Iterator<Item = $name>>(iter: I) -> $name {
                 $name(iter.map(|m| m.0).sum())
@@ -499,8 +512,11 @@ impl PeriodFigures {
 }
 
 impl Figures {
-    fn over(
-        projects: &[Project],
+    /// The figures of a set of ledger rows: signings and starts dated `within`, the flows
+    /// (funds in place, foreign capital) that `flows` picks from each row, and the rows
+    /// still 在谈. [`PeriodFigures::from_ledger`] and the briefing's spans share it.
+    pub fn over<'a>(
+        projects: impl IntoIterator<Item = &'a Project>,
         within: impl Fn(NaiveDate) -> bool + Copy,
         flows: impl Fn(&Project) -> (Wan, UsdWan),
     ) -> Figures {

@@ -5,6 +5,7 @@
 //! table (功效系数法); top lists; 亿元以上 projects; breakdowns. Amounts are summed as
 //! integers of 0.01 万元, so the order of units never changes a total.
 
+pub mod brief;
 mod league;
 
 use std::collections::BTreeMap;

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::messages::Lang;
 use crate::model::{Figures, Period};
 use crate::render::compose::{bulletin_blocks, document_info};
-use crate::render::pdf::{render, FontSet};
+use crate::render::pdf::{render, FontSet, MissingGlyph};
 use crate::render::templates::Templates;
 use crate::render::{write_atomic, xlsx};
 
@@ -46,6 +46,41 @@ pub fn issue_date_today() -> chrono::NaiveDate {
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
+}
+
+/// Opens the workspace's archive to read; an error saying what to do when there is none
+/// (reading would otherwise create an empty one).
+pub fn open_archive(cfg: &Config, lang: Lang) -> anyhow::Result<Archive> {
+    let archive_path = cfg.resolve(&cfg.file.paths.archive);
+    if !archive_path.exists() {
+        anyhow::bail!(match lang {
+            Lang::Zh => format!(
+                "档案库 {} 不存在：请先用 tongbao ingest 入库报表",
+                archive_path.display()
+            ),
+            Lang::En => format!(
+                "no archive at {}: ingest returns first with tongbao ingest",
+                archive_path.display()
+            ),
+        });
+    }
+    Ok(Archive::open_for_reading(&archive_path)?)
+}
+
+/// Says on stderr which characters the fonts lack (they were drawn from a fallback).
+pub fn report_missing_glyphs(missing: &[MissingGlyph], lang: Lang) {
+    for m in missing {
+        match lang {
+            Lang::Zh => eprintln!(
+                "注意：字体缺少“{}”（U+{:04X}），已用备用字体绘制：{}",
+                m.ch, m.ch as u32, m.text
+            ),
+            Lang::En => eprintln!(
+                "note: the font lacks '{}' (U+{:04X}); drawn from a fallback: {}",
+                m.ch, m.ch as u32, m.text
+            ),
+        }
+    }
 }
 
 /// Each month's own totals from January to `period`, for the trend chart; months without
@@ -82,20 +117,7 @@ pub fn build(
     issue_date: chrono::NaiveDate,
     lang: Lang,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let archive_path = cfg.resolve(&cfg.file.paths.archive);
-    if !archive_path.exists() {
-        anyhow::bail!(match lang {
-            Lang::Zh => format!(
-                "档案库 {} 不存在：请先用 tongbao ingest 入库报表",
-                archive_path.display()
-            ),
-            Lang::En => format!(
-                "no archive at {}: ingest returns first with tongbao ingest",
-                archive_path.display()
-            ),
-        });
-    }
-    let archive = Archive::open_for_reading(&archive_path)?;
+    let archive = open_archive(cfg, lang)?;
     let b = bulletin(&archive, cfg, period)?;
     let json_path = out.join(format!("bulletin-{period}.json"));
     let xlsx_path = out.join(format!("通报-{period}.xlsx"));
@@ -109,18 +131,7 @@ pub fn build(
     let base = cfg.path.parent().unwrap_or(Path::new("."));
     let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
     let pdf = render(&blocks, &info, &fonts)?;
-    for m in &pdf.missing_glyphs {
-        match lang {
-            Lang::Zh => eprintln!(
-                "注意：字体缺少“{}”（U+{:04X}），已用备用字体绘制：{}",
-                m.ch, m.ch as u32, m.text
-            ),
-            Lang::En => eprintln!(
-                "note: the font lacks '{}' (U+{:04X}); drawn from a fallback: {}",
-                m.ch, m.ch as u32, m.text
-            ),
-        }
-    }
+    report_missing_glyphs(&pdf.missing_glyphs, lang);
     let json = serde_json::to_vec_pretty(&b)?;
     let book = xlsx::workbook(&b, cfg)?;
     write_atomic(&pdf_path, &pdf.bytes).with_context(|| pdf_path.display().to_string())?;

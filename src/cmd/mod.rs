@@ -1,5 +1,6 @@
 //! One module per subcommand, each a thin `run` that wires the stages together.
 
+pub mod brief;
 pub mod build;
 pub mod check;
 pub mod demo;
@@ -39,7 +40,7 @@ pub fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
 /// The error of a command that a later version provides.
 pub fn not_yet(command: &str, lang: Lang) -> anyhow::Result<Outcome> {
     Err(anyhow::anyhow!(match lang {
-        Lang::Zh => format!("“{command}”命令尚未提供（本版本提供 init、check、ingest、status、build、demo）"),
-        Lang::En => format!("the '{command}' command is not available yet (this version provides init, check, ingest, status, build and demo)"),
+        Lang::Zh => format!("“{command}”命令尚未提供（本版本提供 init、check、ingest、status、build、brief、demo）"),
+        Lang::En => format!("the '{command}' command is not available yet (this version provides init, check, ingest, status, build, brief and demo)"),
     }))
 }

@@ -34,3 +34,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+/// A name made safe as one component of a file name: path separators, characters Windows
+/// refuses, control characters and leading dots become `_`, and it is cut to 60
+/// characters. Names reach file names only through this, so a unit or industry called
+/// `../x` cannot write outside the output folder.
+pub fn path_safe(name: &str) -> String {
+    let mut out: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .take(60)
+        .collect();
+    while out.starts_with('.') {
+        out.replace_range(..1, "_");
+    }
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}

@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::config::Config;
 
 /// The built-in templates, by file name.
-const EMBEDDED: [(&str, &str); 13] = [
+const EMBEDDED: [(&str, &str); 14] = [
     ("title.hbs", include_str!("../../templates/title.hbs")),
     (
         "salutation.hbs",
@@ -60,6 +60,7 @@ const EMBEDDED: [(&str, &str); 13] = [
     ),
     ("annex.hbs", include_str!("../../templates/annex.hbs")),
     ("captions.hbs", include_str!("../../templates/captions.hbs")),
+    ("brief.hbs", include_str!("../../templates/brief.hbs")),
 ];
 
 /// The file names of every template, in the order the bulletin uses them.

@@ -11,6 +11,7 @@
 //! The output is reproducible: the document's creation time is taken from the period, and
 //! nothing else in the file depends on the clock, so the same bulletin gives the same bytes.
 
+mod brief;
 mod charts;
 mod grid;
 mod sheets;
@@ -39,6 +40,38 @@ pub fn workbook(bulletin: &Bulletin, cfg: &Config) -> Result<Vec<u8>, WorkbookEr
     let formats = Formats::new();
     let page = PageText::new(cfg);
     for grid in sheets::all(bulletin, cfg) {
+        grid.write(&mut wb, &formats, &page)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The workbook's bytes for a leadership briefing: 主要指标, 各单位, 各月, 重点项目.
+pub fn brief_workbook(
+    brief: &crate::aggregate::brief::Brief,
+    cfg: &Config,
+) -> Result<Vec<u8>, WorkbookError> {
+    let mut wb = Workbook::new();
+    let last = brief.span.to.last_day();
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(brief.span.to.year).unwrap_or(1990),
+        u8::try_from(brief.span.to.month).unwrap_or(1),
+        u8::try_from(chrono::Datelike::day(&last)).unwrap_or(1),
+    )?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "{}招商引资工作简报（{}）",
+                brief.subject,
+                brief.span.label()
+            ))
+            .set_author(cfg.file.bulletin.issuer.clone())
+            .set_company(cfg.file.bulletin.issuer.clone())
+            .set_comment("由 tongbao 生成")
+            .set_creation_datetime(&created),
+    );
+    let formats = Formats::new();
+    let page = PageText::new(cfg);
+    for grid in brief::all(brief) {
         grid.write(&mut wb, &formats, &page)?;
     }
     Ok(wb.save_to_buffer()?)

@@ -175,10 +175,7 @@ fn a_unit_in_an_undefined_group_is_a_config_error_with_its_line() {
 #[test]
 fn commands_of_later_versions_say_so() {
     let ws = workspace_with(&[]);
-    let out = run(
-        &["brief", "--from", "2025-01", "--to", "2025-06"],
-        ws.path(),
-    );
+    let out = run(&["watch"], ws.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("尚未提供"));
 }

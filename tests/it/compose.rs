@@ -47,30 +47,7 @@ fn compose_workspace(b: &Bulletin, cfg: &Config) -> Vec<Block> {
 
 /// Every piece of text in a block.
 fn texts(block: &Block) -> Vec<String> {
-    match block {
-        Block::RedHeader { issuer, doc_number } => vec![issuer.clone(), doc_number.clone()],
-        Block::Title(t)
-        | Block::Salutation(t)
-        | Block::Heading1(t)
-        | Block::Heading2(t)
-        | Block::Paragraph(t) => vec![t.clone()],
-        Block::Table(t) => t
-            .caption
-            .iter()
-            .chain(t.note.iter())
-            .cloned()
-            .chain(t.columns.iter().map(|c| c.title.clone()))
-            .chain(t.rows.iter().flatten().cloned())
-            .collect(),
-        Block::BarChart(c) => std::iter::once(c.title.clone())
-            .chain(c.bars.iter().map(|(l, _)| l.clone()))
-            .collect(),
-        Block::LineChart(c) => std::iter::once(c.title.clone())
-            .chain(c.x_labels.iter().cloned())
-            .collect(),
-        Block::Signature { issuer, date } => vec![issuer.clone(), date.clone()],
-        Block::PageBreak => vec![],
-    }
+    block.texts().into_iter().map(String::from).collect()
 }
 
 fn all_text(blocks: &[Block]) -> String {

@@ -4,6 +4,7 @@ mod aggregate;
 mod archive;
 mod archived;
 mod binary;
+mod brief;
 mod check;
 mod compose;
 mod crash;

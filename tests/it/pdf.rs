@@ -98,6 +98,7 @@ fn bulletin() -> Vec<Block> {
                 .into(),
         ),
         Block::BarChart(BarChart {
+            compact: false,
             title: "图1 1—6月各区县新签约合同投资额".into(),
             unit: "亿元".into(),
             bars: UNITS
@@ -113,6 +114,7 @@ fn bulletin() -> Vec<Block> {
                 .into(),
         ),
         Block::LineChart(LineChart {
+            compact: false,
             title: "图2 2025年各月新签约与到位资金走势".into(),
             unit: "亿元".into(),
             x_labels: (1..=6).map(|m| format!("{m}月")).collect(),
@@ -189,40 +191,11 @@ fn bulletin() -> Vec<Block> {
 
 /// Every string of the blocks that a reader must find in the PDF.
 fn strings(blocks: &[Block]) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in blocks {
-        match b {
-            Block::RedHeader { issuer, doc_number } => {
-                out.push(issuer.clone());
-                out.push(doc_number.clone());
-            }
-            Block::Title(t)
-            | Block::Salutation(t)
-            | Block::Heading1(t)
-            | Block::Heading2(t)
-            | Block::Paragraph(t) => out.push(t.clone()),
-            Block::Table(t) => {
-                out.extend(t.caption.clone());
-                out.extend(t.columns.iter().map(|c| c.title.clone()));
-                out.extend(t.rows.iter().flatten().cloned());
-                out.extend(t.note.clone());
-            }
-            Block::BarChart(c) => {
-                out.push(c.title.clone());
-                out.extend(c.bars.iter().map(|(l, _)| l.clone()));
-            }
-            Block::LineChart(c) => {
-                out.push(c.title.clone());
-                out.extend(c.x_labels.iter().cloned());
-                out.extend(c.series.iter().map(|(n, _)| n.clone()));
-            }
-            Block::Signature { issuer, date } => {
-                out.push(issuer.clone());
-                out.push(date.clone());
-            }
-            Block::PageBreak => {}
-        }
-    }
+    let mut out: Vec<String> = blocks
+        .iter()
+        .flat_map(|b| b.texts())
+        .map(String::from)
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -259,7 +232,7 @@ fn write_temp(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Runs a poppler tool; its standard output. Poppler is a test dependency (.ci/run).
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> (String, String) {
+pub(crate) fn poppler(tool: &str, args: &[&str], pdf: &Path) -> (String, String) {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)
@@ -283,7 +256,7 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> (String, String) {
 
 /// Text in drawing order without whitespace and page numbers, so that strings broken
 /// across lines and pages read whole.
-fn extracted_text(pdf: &Path) -> String {
+pub(crate) fn extracted_text(pdf: &Path) -> String {
     let (text, _) = poppler("pdftotext", &["-raw", "-enc", "UTF-8"], pdf);
     text.lines()
         .filter(|l| {

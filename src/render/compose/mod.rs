@@ -10,6 +10,7 @@
 //! two decimals, 万美元 with two, percentages with one, `—` for a figure that cannot be
 //! given.
 
+mod brief;
 mod context;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use crate::model::{FigureKey, Figures, Period};
 use crate::render::pdf::blocks::{Align, BarChart, Block, Column, DocumentInfo, LineChart, Table};
 use crate::render::templates::{pct, usd_number, yi, yi_value, TemplateError, Templates, DASH};
 
+pub use brief::{brief_blocks, brief_context, brief_info, BriefContext, Shown};
 pub use context::{
     context, doc_number, BehindSchedule, BehindUnit, BulletinContext, GroupContext,
     IndicatorContext, LeaderContext, LeagueContext, NoteContext, ProjectContext, ProjectsContext,
@@ -367,6 +369,7 @@ impl Composer<'_> {
             .collect();
         let title = self.chart_caption("trend")?;
         self.blocks.push(Block::LineChart(LineChart {
+            compact: false,
             title,
             unit: "亿元".into(),
             x_labels,
@@ -545,6 +548,7 @@ impl Composer<'_> {
         bars.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
         let title = self.chart_caption("bar")?;
         self.blocks.push(Block::BarChart(BarChart {
+            compact: false,
             title,
             unit: "亿元".into(),
             bars: bars

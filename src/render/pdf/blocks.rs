@@ -57,6 +57,8 @@ pub struct BarChart {
     /// The axis unit, e.g. 亿元.
     pub unit: String,
     pub bars: Vec<(String, f64)>,
+    /// A lower plot area, for a briefing that must fit two pages.
+    pub compact: bool,
 }
 
 /// A line chart of one or more series over labelled points (a monthly trend).
@@ -67,6 +69,8 @@ pub struct LineChart {
     pub x_labels: Vec<String>,
     /// (series name, one value per x label; `None` where there is no figure).
     pub series: Vec<(String, Vec<Option<f64>>)>,
+    /// A lower plot area, for a briefing that must fit two pages.
+    pub compact: bool,
 }
 
 /// One block of a document, in reading order.
@@ -78,8 +82,16 @@ pub enum Block {
         issuer: String,
         doc_number: String,
     },
+    /// A briefing's 报头: its name in red at the top of the first page, a line below it
+    /// (who issues it, the date) and a red rule; tighter than the 红头.
+    Masthead {
+        title: String,
+        line: String,
+    },
     /// The document title, 22 pt 小标宋, centred, may wrap to several lines.
     Title(String),
+    /// A line under the title (a briefing's span and subject): body size, 楷体, centred.
+    Subtitle(String),
     /// A line addressed to the recipients (主送机关), flush left, body type.
     Salutation(String),
     /// `一、…` heading: 16 pt 黑体, never left alone at the foot of a page.
@@ -98,6 +110,45 @@ pub enum Block {
     },
     /// Start a new page.
     PageBreak,
+}
+
+impl Block {
+    /// Every piece of text the block prints (cells, captions, labels, legends), for
+    /// checking that a rendered document holds what it was given.
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Block::RedHeader {
+                issuer: a,
+                doc_number: b,
+            }
+            | Block::Masthead { title: a, line: b }
+            | Block::Signature { issuer: a, date: b } => vec![a, b],
+            Block::Title(t)
+            | Block::Subtitle(t)
+            | Block::Salutation(t)
+            | Block::Heading1(t)
+            | Block::Heading2(t)
+            | Block::Paragraph(t) => vec![t],
+            Block::Table(t) => t
+                .caption
+                .iter()
+                .chain(t.note.iter())
+                .chain(t.columns.iter().map(|c| &c.title))
+                .chain(t.rows.iter().flatten())
+                .map(String::as_str)
+                .collect(),
+            Block::BarChart(c) => std::iter::once(&c.title)
+                .chain(c.bars.iter().map(|(l, _)| l))
+                .map(String::as_str)
+                .collect(),
+            Block::LineChart(c) => std::iter::once(&c.title)
+                .chain(c.x_labels.iter())
+                .chain(c.series.iter().map(|(n, _)| n))
+                .map(String::as_str)
+                .collect(),
+            Block::PageBreak => vec![],
+        }
+    }
 }
 
 /// Metadata of the PDF file itself.

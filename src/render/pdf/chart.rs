@@ -20,7 +20,9 @@ const SERIES: [Rgb; 6] = [
 ];
 const TITLE_SIZE: f32 = 13.0;
 const LABEL_SIZE: f32 = 9.0;
+/// Height of a chart's plot area, and of a compact one (a briefing's).
 const PLOT_HEIGHT: f32 = 170.0;
+const COMPACT_PLOT_HEIGHT: f32 = 80.0;
 /// Most lines a category label may take.
 const MAX_LABEL_LINES: usize = 6;
 
@@ -151,6 +153,7 @@ impl Axes {
         categories: &[String],
         values: &[f64],
         legend: &[LegendEntry],
+        plot_height: f32,
     ) -> Axes {
         let mut items = Vec::new();
         let left = frame.left;
@@ -263,7 +266,7 @@ impl Axes {
         let plot_right = left + width - 4.0;
         // Room above the highest tick for value labels.
         let plot_top = y + LABEL_SIZE * 1.5;
-        let plot_bottom = plot_top + PLOT_HEIGHT;
+        let plot_bottom = plot_top + plot_height;
 
         // Category labels, wrapped to their slot.
         let n = categories.len().max(1);
@@ -374,6 +377,14 @@ fn marker_item(kind: usize, x: f32, y: f32, fill: Rgb) -> Item {
     Item::Polygon { points, fill }
 }
 
+fn plot_height(compact: bool) -> f32 {
+    if compact {
+        COMPACT_PLOT_HEIGHT
+    } else {
+        PLOT_HEIGHT
+    }
+}
+
 /// A bar chart: one bar per category with its value above it.
 pub fn bar_chart<M: Metrics>(chart: &BarChart, frame: &Frame, shaper: &mut Shaper<'_, M>) -> Boxed {
     let categories: Vec<String> = chart.bars.iter().map(|(c, _)| c.clone()).collect();
@@ -386,6 +397,7 @@ pub fn bar_chart<M: Metrics>(chart: &BarChart, frame: &Frame, shaper: &mut Shape
         &categories,
         &values,
         &[],
+        plot_height(chart.compact),
     );
     let mut items = axes.items.clone();
     let n = values.len().max(1);
@@ -461,6 +473,7 @@ pub fn line_chart<M: Metrics>(
         &chart.x_labels,
         &values,
         &legend,
+        plot_height(chart.compact),
     );
     let mut items = axes.items.clone();
     let n = chart

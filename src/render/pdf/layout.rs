@@ -132,6 +132,25 @@ impl Frame {
         }
     }
 
+    /// The frame of a briefing (简报): the same page and side margins, a taller text block
+    /// and 14 pt (四号) body type, 30 lines of 31 characters, so that a briefing's figures,
+    /// chart and projects fit two pages.
+    pub fn briefing() -> Frame {
+        let width = 156.0 * PT_PER_MM;
+        let height = 245.0 * PT_PER_MM;
+        Frame {
+            page_width: 210.0 * PT_PER_MM,
+            page_height: 297.0 * PT_PER_MM,
+            left: 28.0 * PT_PER_MM,
+            top: 25.0 * PT_PER_MM,
+            width,
+            height,
+            body_size: 14.0,
+            line_pitch: height / 30.0,
+            char_pitch: width / 31.0,
+        }
+    }
+
     /// Spacing after each body character that puts exactly 28 on a line (slightly
     /// negative: 16 pt characters on a 15.79 pt grid, as word processors do).
     pub fn tracking(&self) -> f32 {
@@ -300,6 +319,7 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
         let f = self.frame;
         match block {
             Block::RedHeader { issuer, doc_number } => self.red_header(issuer, doc_number),
+            Block::Masthead { title, line } => self.masthead(title, line),
             Block::Title(text) => {
                 let size = 22.0;
                 let glyphs = self.shaper.shape(text, FontRole::Title);
@@ -324,6 +344,29 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
                 }
                 // 标题下空一行.
                 self.pending_space += f.line_pitch;
+            }
+            Block::Subtitle(text) => {
+                // Directly under the title: the title's empty line moves below the subtitle.
+                self.pending_space = 0.0;
+                let size = f.body_size;
+                let glyphs = self.shaper.shape(text, FontRole::Kai);
+                for line in balanced_lines(&glyphs, size, 0.0, f.width) {
+                    let items = line_items(
+                        &glyphs,
+                        &line,
+                        Align::Center,
+                        f.left,
+                        f.width,
+                        size,
+                        0.0,
+                        f.line_pitch,
+                        BLACK,
+                    );
+                    let mut b = Boxed::flow(f.line_pitch, items);
+                    b.keep_with_next = true;
+                    self.push(b);
+                }
+                self.pending_space += 0.5 * f.line_pitch;
             }
             Block::Salutation(text) => {
                 self.text_lines(text, FontRole::Body, 0.0, false);
@@ -403,17 +446,29 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
     /// the 发文字号 two lines below it, a red rule 4 mm under the number, and two empty
     /// lines before the title (GB/T 9704 §7.2).
     fn red_header(&mut self, issuer: &str, doc_number: &str) {
+        self.red_band(issuer, doc_number, 35.0 * PT_PER_MM, 2.0, 36.0);
+    }
+
+    /// A briefing's 报头: the red band of [`Self::red_header`] from the top of the text
+    /// block, tighter (one line between the name and the issue line, one after the rule),
+    /// so the figures start on the first page.
+    fn masthead(&mut self, title: &str, line: &str) {
+        self.red_band(title, line, 0.0, 0.5, 28.0);
+    }
+
+    /// A red name at `top`, a line of body text `gap` lines below it, a red rule under
+    /// that and `gap` empty lines after.
+    fn red_band(&mut self, issuer: &str, doc_number: &str, top: f32, gap: f32, max_size: f32) {
         let f = self.frame;
         let glyphs = self.shaper.shape(issuer, FontRole::Title);
         let em: f32 = glyphs.iter().map(|g| g.adv).sum();
         // As large as the text block allows, at most 36 pt: a red header is meant to be
         // seen from across a desk.
         let size = if em > 0.0 {
-            (0.96 * f.width / em).min(36.0)
+            (0.96 * f.width / em).min(max_size)
         } else {
-            36.0
+            max_size
         };
-        let top = 35.0 * PT_PER_MM;
         let mut items = Vec::new();
         let line = super::text::Line::single(&glyphs, size, 0.0);
         for run in place_line(&glyphs, &line, Align::Center, f.width, size, 0.0) {
@@ -427,7 +482,7 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
                 color: RED,
             });
         }
-        let number_cell = top + size + 2.0 * f.line_pitch;
+        let number_cell = top + size + gap * f.line_pitch;
         let number_items = self.single_line(
             doc_number,
             FontRole::Body,
@@ -450,7 +505,7 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
             width: 1.0,
             color: RED,
         });
-        let mut b = Boxed::flow(rule + 2.0 * f.line_pitch, items);
+        let mut b = Boxed::flow(rule + gap * f.line_pitch, items);
         b.keep_with_next = true;
         self.push(b);
     }

@@ -21,7 +21,8 @@ use std::path::PathBuf;
 
 use blocks::{Block, DocumentInfo};
 pub use fonts::FontSet;
-use layout::{Composer, Frame};
+use layout::Composer;
+pub use layout::Frame;
 pub use text::MissingGlyph;
 use text::Shaper;
 
@@ -70,7 +71,16 @@ pub fn render(
     info: &DocumentInfo,
     fonts: &FontSet,
 ) -> Result<Rendered, PdfError> {
-    let frame = Frame::official();
+    render_in(Frame::official(), blocks, info, fonts)
+}
+
+/// Lays out and writes `blocks` in the given frame (see [`Frame::briefing`]).
+pub fn render_in(
+    frame: Frame,
+    blocks: &[Block],
+    info: &DocumentInfo,
+    fonts: &FontSet,
+) -> Result<Rendered, PdfError> {
     let mut shaper = Shaper::new(fonts);
     let boxes = Composer::new(frame, &mut shaper).compose(blocks);
     let placement = layout::paginate(&boxes, frame.height);

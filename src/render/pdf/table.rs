@@ -60,6 +60,68 @@ pub fn column_widths(natural: &[f32], minimum: &[f32], total: f32) -> Vec<f32> {
             .collect();
     }
     if sum_min <= total {
+        // Columns narrower than a fair share of what is left keep their natural width (a
+        // unit name stays on one line); the others share the rest in proportion to what
+        // they lack, above their minimum.
+        let mut whole = vec![false; natural.len()];
+        loop {
+            let left: f32 = total
+                - natural
+                    .iter()
+                    .zip(&whole)
+                    .filter(|(_, w)| **w)
+                    .map(|(n, _)| n)
+                    .sum::<f32>();
+            let open = whole.iter().filter(|w| !**w).count();
+            if open == 0 {
+                break;
+            }
+            let fair = left / open as f32;
+            let mut changed = false;
+            for (k, n) in natural.iter().enumerate() {
+                if !whole[k] && *n <= fair {
+                    whole[k] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let fixed: f32 = natural
+            .iter()
+            .zip(&whole)
+            .filter(|(_, w)| **w)
+            .map(|(n, _)| n)
+            .sum();
+        let open_min: f32 = minimum
+            .iter()
+            .zip(&whole)
+            .filter(|(_, w)| !**w)
+            .map(|(m, _)| m)
+            .sum();
+        if fixed + open_min <= total {
+            let need: f32 = natural
+                .iter()
+                .zip(minimum)
+                .zip(&whole)
+                .filter(|(_, w)| !**w)
+                .map(|((n, m), _)| n - m)
+                .sum();
+            let spare = total - fixed - open_min;
+            return natural
+                .iter()
+                .zip(minimum)
+                .zip(&whole)
+                .map(|((n, m), w)| {
+                    if *w {
+                        *n
+                    } else {
+                        m + spare * (n - m) / need.max(f32::EPSILON)
+                    }
+                })
+                .collect();
+        }
         let need: f32 = natural.iter().zip(minimum).map(|(n, m)| n - m).sum();
         let spare = total - sum_min;
         return natural
@@ -339,6 +401,19 @@ mod tests {
         let w = column_widths(&[400.0, 60.0], &[30.0, 60.0], 300.0);
         assert!((w[1] - 60.0).abs() < 1e-3);
         assert!((w[0] - 240.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn short_columns_keep_their_natural_width() {
+        // A unit-name column (48 pt) beside two long text columns keeps its width.
+        let w = column_widths(
+            &[20.0, 300.0, 48.0, 260.0],
+            &[20.0, 16.0, 16.0, 16.0],
+            442.0,
+        );
+        assert_eq!(w[0], 20.0);
+        assert_eq!(w[2], 48.0);
+        assert!((w.iter().sum::<f32>() - 442.0).abs() < 1e-2, "{w:?}");
     }
 
     #[test]
