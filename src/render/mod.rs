@@ -3,6 +3,7 @@
 //! reader never sees half a file and a crash never replaces a good output with a partial one.
 
 pub mod compose;
+pub mod form;
 pub mod pdf;
 pub mod templates;
 pub mod xlsx;

@@ -11,6 +11,7 @@ mod pdf;
 mod read;
 mod samples;
 mod support;
+mod template;
 mod variations;
 mod workbook;
 mod workflow;
