@@ -41,6 +41,7 @@ pub enum Command {
     /// 生成空白报表 / blank return forms, one per unit
     ///
     /// 每个单位一个工作簿：预填单位和报告期，带下拉列表、填报说明和自动计算的主要指标。
+    ///
     /// One workbook per unit: unit and period filled in, drop-down lists, instructions, and
     /// summary figures computed from the ledger.
     ///
