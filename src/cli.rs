@@ -39,6 +39,13 @@ pub enum Command {
     /// Example: tongbao init 招商月报
     Init(InitArgs),
     /// 生成空白报表 / blank return forms, one per unit
+    ///
+    /// 每个单位一个工作簿：预填单位和报告期，带下拉列表、填报说明和自动计算的主要指标。
+    ///
+    /// One workbook per unit: unit and period filled in, drop-down lists, instructions, and
+    /// summary figures computed from the ledger.
+    ///
+    /// Example: tongbao template --period 2025-06 --out 报表/2025-06
     Template(TemplateArgs),
     /// 检查报表，不入库 / check returns without storing them
     ///
@@ -160,11 +167,15 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
+    /// 报告期 / the period the forms are for
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Period,
-    #[arg(long)]
+    /// 只生成这些单位（名称、别名或代码，可重复；默认名册中全部单位）
+    /// / only these units (name, alias or code; repeatable; default: every roster unit)
+    #[arg(long, value_name = "NAME")]
     pub unit: Vec<String>,
-    #[arg(long)]
+    /// 输出文件夹（不存在则新建）/ output folder (created if missing)
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
 

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             tongbao::gen::run(&args).map(|()| Outcome::Ok)
         }
         Command::Init(args) => cmd::init::run(&cli.global, &args),
-        Command::Template(_) => cmd::not_yet("template", lang),
+        Command::Template(args) => cmd::template::run(&cli.global, &args),
         Command::Ingest(args) => cmd::ingest::run(&cli.global, &args),
         Command::Status(args) => cmd::status::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod ingest;
 pub mod init;
 pub mod status;
+pub mod template;
 
 use std::path::Path;
 
@@ -40,7 +41,7 @@ pub fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
 /// The error of a command that a later version provides.
 pub fn not_yet(command: &str, lang: Lang) -> anyhow::Result<Outcome> {
     Err(anyhow::anyhow!(match lang {
-        Lang::Zh => format!("“{command}”命令尚未提供（本版本提供 init、check、ingest、status、build、brief、demo）"),
-        Lang::En => format!("the '{command}' command is not available yet (this version provides init, check, ingest, status, build, brief and demo)"),
+        Lang::Zh => format!("“{command}”命令尚未提供（本版本提供 init、template、check、ingest、status、build、brief、demo）"),
+        Lang::En => format!("the '{command}' command is not available yet (this version provides init, template, check, ingest, status, build, brief and demo)"),
     }))
 }

@@ -18,12 +18,8 @@ use crate::gen::pool::UnitReturn;
 use crate::model::{Indicator, Measure, Project};
 use crate::parse::vocab::Field;
 
-/// Sheet 1 of the contract.
-pub const INFO_SHEET: &str = "基本信息";
-/// Sheet 2 of the contract.
-pub const SUMMARY_SHEET: &str = "主要指标";
-/// Sheet 3 of the contract.
-pub const LEDGER_SHEET: &str = "项目明细";
+use crate::render::form::layout::INFO_LABELS;
+pub use crate::render::form::layout::{INFO_SHEET, LEDGER_SHEET, SUMMARY_SHEET};
 
 /// Which layout a return is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,17 +97,6 @@ impl Layout {
         1 + INFO_LABELS.iter().position(|l| *l == label).unwrap_or(0) as u32
     }
 }
-
-/// The 基本信息 labels in the order they are written.
-const INFO_LABELS: [&str; 7] = [
-    "填报单位",
-    "行政区划代码",
-    "报告期",
-    "填报人",
-    "联系电话",
-    "审核人",
-    "填报日期",
-];
 
 /// The formats of one workbook, built once.
 struct Formats {

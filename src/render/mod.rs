@@ -3,6 +3,7 @@
 //! reader never sees half a file and a crash never replaces a good output with a partial one.
 
 pub mod compose;
+pub mod form;
 pub mod pdf;
 pub mod templates;
 pub mod xlsx;
@@ -35,26 +36,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// A name made safe as one component of a file name: path separators, characters Windows
-/// refuses, control characters and leading dots become `_`, and it is cut to 60
-/// characters. Names reach file names only through this, so a unit or industry called
-/// `../x` cannot write outside the output folder.
+/// A name made safe as one component of a file name: path separators, characters no file
+/// system accepts and control characters become `_`; leading dots and spaces and trailing
+/// ones (Windows drops them) go; it is cut to 60 characters and never empty. Names reach
+/// file names only through this, so a unit or industry called `../x` cannot write outside
+/// the output folder.
 pub fn path_safe(name: &str) -> String {
-    let mut out: String = name
-        .trim()
+    let replaced: String = name
         .chars()
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c if c.is_control() => '_',
             c => c,
         })
+        .collect();
+    let trimmed: String = replaced
+        .trim_start_matches(['.', ' '])
+        .chars()
         .take(60)
         .collect();
-    while out.starts_with('.') {
-        out.replace_range(..1, "_");
+    let trimmed = trimmed.trim_end_matches(['.', ' ']);
+    if trimmed.is_empty() {
+        "_".to_string()
+    } else {
+        trimmed.to_string()
     }
-    if out.is_empty() {
-        out.push('_');
-    }
-    out
 }

@@ -21,6 +21,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use crate::aggregate::Bulletin;
 use crate::config::Config;
 
+/// The width of text in Excel's column units (CJK characters count two).
+pub(crate) use grid::display_width;
 use grid::{Formats, PageText};
 
 /// Why the workbook could not be made.

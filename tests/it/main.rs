@@ -12,6 +12,7 @@ mod pdf;
 mod read;
 mod samples;
 mod support;
+mod template;
 mod variations;
 mod workbook;
 mod workflow;
