@@ -5,6 +5,7 @@ pub mod check;
 pub mod demo;
 pub mod ingest;
 pub mod init;
+pub mod receipts;
 pub mod status;
 
 use std::path::Path;

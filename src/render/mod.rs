@@ -4,6 +4,7 @@
 
 pub mod compose;
 pub mod pdf;
+pub mod receipt;
 pub mod templates;
 pub mod xlsx;
 

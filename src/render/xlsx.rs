@@ -20,6 +20,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 use crate::aggregate::Bulletin;
 use crate::config::Config;
 
+pub(crate) use grid::display_width;
 use grid::{Formats, PageText};
 
 /// Why the workbook could not be made.

@@ -1,0 +1,397 @@
+//! Writing receipts (回执) for `check` and `ingest` (and, one file at a time, for a watch
+//! loop): where each goes, what it is called, and the county's cells to reproduce.
+//!
+//! A receipt goes to `<receipts>/<YYYY-MM>/<单位>-回执.xlsx`, `<receipts>` being the
+//! config's `paths.receipts` (or `--receipts DIR`). Decisions, and why:
+//!
+//! - The folder is the **batch** period, which is what the county was asked for; a return
+//!   that says another month (E-PERIOD-MISMATCH) is answered beside the others of the batch
+//!   instead of replacing its unit's receipt for that other month. Without a batch period
+//!   the return's own period is used, and `未知报告期` when there is neither.
+//! - The name is the roster's unit name, so a resubmission replaces the unit's receipt for
+//!   the period: the folder always holds the latest word to each county. A file whose unit
+//!   could not be recognised is named `未识别单位-<file stem>-回执.xlsx`. Names are Chinese
+//!   in every language (see [`crate::messages::receipt_names`]).
+//! - Nothing from a file's name or content reaches the file system unsanitised
+//!   ([`path_safe`]): separators, characters Windows refuses, control characters and
+//!   leading dots are dropped, and the length is bounded.
+//! - Two files of one batch for the same unit never overwrite each other: the first in
+//!   path order gets the plain name, later ones `<单位>-<file stem>-回执.xlsx` (and `-2`,
+//!   `-3`… should even that be taken), so each file is answered and the name says which.
+//! - The county's sheets are reproduced from the file's bytes kept in the report (ingest)
+//!   or re-read from its path (check, which does not keep bytes); either way the bytes must
+//!   have the sha256 that was checked, or the receipt says the file changed and holds only
+//!   its first sheet. Receipts are written in parallel, each re-reading and dropping its
+//!   own workbook, so memory stays that of a few files however many are in the batch.
+//! - Every receipt is written atomically ([`crate::render::write_atomic`]).
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::batch::{guarded, Batch, FileReport};
+use crate::cli::CheckArgs;
+use crate::config::Config;
+use crate::messages::{self, receipt_names, Lang};
+use crate::model::Period;
+use crate::read::{load, read_bytes};
+use crate::render::receipt::{receipt_workbook, ReceiptFacts, SourceSheets};
+use crate::render::write_atomic;
+
+use super::check::ArchiveJson;
+use super::ingest::{describe, received_now};
+
+/// Writes receipts: where, in which language, and the time of receipt they state.
+#[derive(Debug, Clone)]
+pub struct ReceiptWriter<'a> {
+    cfg: &'a Config,
+    root: PathBuf,
+    lang: Lang,
+    received_at: String,
+}
+
+impl<'a> ReceiptWriter<'a> {
+    /// A writer into `root` (default: the config's `paths.receipts`), stating
+    /// `received_at` (RFC 3339) as the time of receipt.
+    pub fn new(
+        cfg: &'a Config,
+        root: Option<&Path>,
+        lang: Lang,
+        received_at: String,
+    ) -> ReceiptWriter<'a> {
+        ReceiptWriter {
+            cfg,
+            root: root.map_or_else(|| cfg.resolve(&cfg.file.paths.receipts), Path::to_path_buf),
+            lang,
+            received_at,
+        }
+    }
+
+    /// The folder receipts go to, above the period folders.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where `file`'s receipt goes when nothing else in its batch claims the name.
+    pub fn path_for(&self, file: &FileReport, batch_period: Option<Period>) -> PathBuf {
+        self.root
+            .join(period_folder(file, batch_period))
+            .join(receipt_file_name(file))
+    }
+
+    /// Writes `file`'s receipt to its usual place, replacing an earlier one; returns the
+    /// path. This is the call for one file at a time (a watch loop).
+    pub fn write_one(
+        &self,
+        file: &FileReport,
+        batch_period: Option<Period>,
+        archive: Option<&ArchiveJson>,
+    ) -> io::Result<PathBuf> {
+        let path = self.path_for(file, batch_period);
+        self.write_to(&path, file, batch_period, archive)?;
+        Ok(path)
+    }
+
+    /// Writes one receipt per file of `batch`, in parallel; `archive` holds ingest's outcome
+    /// per file (empty for check). Results are in the batch's order.
+    pub fn write_batch(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<io::Result<PathBuf>> {
+        let paths = self.plan(batch);
+        batch
+            .files
+            .par_iter()
+            .zip(paths.into_par_iter())
+            .enumerate()
+            .map(|(i, (file, path))| {
+                self.write_to(&path, file, batch.period, archive.get(i))
+                    .map(|()| path)
+            })
+            .collect()
+    }
+
+    /// Every file's receipt path, the names of one batch kept apart (see the module docs).
+    fn plan(&self, batch: &Batch) -> Vec<PathBuf> {
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut claim = |p: &Path| taken.insert(p.to_string_lossy().to_lowercase());
+        batch
+            .files
+            .iter()
+            .map(|file| {
+                let usual = self.path_for(file, batch.period);
+                if claim(&usual) {
+                    return usual;
+                }
+                let dir = usual.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+                let named = dir.join(format!(
+                    "{}-{}{}",
+                    name_base(file),
+                    path_safe(&file_stem(file), STEM_MAX_BYTES),
+                    receipt_names::SUFFIX
+                ));
+                if claim(&named) {
+                    return named;
+                }
+                let stem = named
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let stem = stem.strip_suffix(".xlsx").unwrap_or(&stem).to_string();
+                (2..)
+                    .map(|n| dir.join(format!("{stem}-{n}.xlsx")))
+                    .find(|p| claim(p))
+                    .unwrap_or(named)
+            })
+            .collect()
+    }
+
+    /// Makes and writes one receipt at `path`.
+    pub fn write_to(
+        &self,
+        path: &Path,
+        file: &FileReport,
+        batch_period: Option<Period>,
+        archive: Option<&ArchiveJson>,
+    ) -> io::Result<()> {
+        let archive = archive.map(|a| describe(a, self.lang));
+        let facts = ReceiptFacts {
+            file,
+            batch_period,
+            received_at: &self.received_at,
+            issuer: self.cfg.file.bulletin.issuer.trim(),
+            archive: archive.as_deref(),
+        };
+        let bytes = match self.source(file) {
+            Some(Ok(wb)) => receipt_workbook(&facts, SourceSheets::Read(&wb), self.lang),
+            Some(Err(())) => receipt_workbook(&facts, SourceSheets::Changed, self.lang),
+            None => receipt_workbook(&facts, SourceSheets::Unreadable, self.lang),
+        }
+        .map_err(io::Error::other)?;
+        write_atomic(path, &bytes)
+    }
+
+    /// The county's workbook again: `None` when it never could be read, `Err` when the
+    /// bytes at hand are not those that were checked.
+    fn source(&self, file: &FileReport) -> Option<Result<crate::read::RawWorkbook, ()>> {
+        file.parsed.as_ref()?;
+        let limits = self.cfg.limits();
+        let loaded;
+        let bytes: &[u8] = match &file.bytes {
+            Some(b) => b,
+            None => match load(&file.path, &limits) {
+                Ok(b) => {
+                    loaded = b;
+                    &loaded
+                }
+                Err(_) => return Some(Err(())),
+            },
+        };
+        let sha: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if file.sha256.as_deref() != Some(sha.as_str()) {
+            return Some(Err(()));
+        }
+        Some(match guarded(|| read_bytes(bytes, &limits)) {
+            Ok(Ok(wb)) => Ok(wb),
+            _ => Err(()),
+        })
+    }
+}
+
+/// Writes `file`'s receipt to its usual place under the config's receipts folder, stating
+/// now (or `SOURCE_DATE_EPOCH`) as the time of receipt; returns its path.
+pub fn write_receipt(
+    cfg: &Config,
+    file: &FileReport,
+    batch_period: Option<Period>,
+    archive: Option<&ArchiveJson>,
+    lang: Lang,
+) -> io::Result<PathBuf> {
+    ReceiptWriter::new(cfg, None, lang, received_now()).write_one(file, batch_period, archive)
+}
+
+/// What `check` and `ingest` did about receipts.
+#[derive(Debug, Default)]
+pub struct BatchReceipts {
+    /// Per file, in batch order: where its receipt went (`None` when not written).
+    pub paths: Vec<Option<PathBuf>>,
+    /// One line per receipt that could not be written.
+    pub failures: Vec<String>,
+    /// The folders written to, for the summary line.
+    folders: Vec<PathBuf>,
+}
+
+impl BatchReceipts {
+    /// The line under the human report saying where the receipts went.
+    pub fn summary(&self, lang: Lang) -> Option<String> {
+        let written = self.paths.iter().flatten().count();
+        if written == 0 {
+            return None;
+        }
+        let here = std::env::current_dir().ok();
+        let folders: Vec<String> = self
+            .folders
+            .iter()
+            .map(|f| {
+                here.as_deref()
+                    .and_then(|h| f.strip_prefix(h).ok())
+                    .unwrap_or(f)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        Some(messages::receipts_written(
+            written,
+            &folders.join(", "),
+            lang,
+        ))
+    }
+
+    /// An error (exit code 2) when some receipt could not be written, after the report has
+    /// been printed: the results are not lost, but a script notices.
+    pub fn into_result(self, lang: Lang) -> anyhow::Result<()> {
+        for f in &self.failures {
+            eprintln!("tongbao: {f}");
+        }
+        if self.failures.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!(messages::receipts_failed(self.failures.len(), lang))
+        }
+    }
+}
+
+/// Receipts for a whole batch as the command line asks: none with `--no-receipts`, else
+/// into `--receipts DIR` or the config's folder, stating `received_at`.
+pub fn write_for_batch(
+    cfg: &Config,
+    args: &CheckArgs,
+    batch: &Batch,
+    archive: &[ArchiveJson],
+    lang: Lang,
+    received_at: &str,
+) -> BatchReceipts {
+    if args.no_receipts {
+        return BatchReceipts {
+            paths: vec![None; batch.files.len()],
+            ..BatchReceipts::default()
+        };
+    }
+    let writer = ReceiptWriter::new(cfg, args.receipts.as_deref(), lang, received_at.into());
+    let mut out = BatchReceipts::default();
+    for (file, result) in batch.files.iter().zip(writer.write_batch(batch, archive)) {
+        match result {
+            Ok(path) => {
+                if let Some(dir) = path.parent() {
+                    if !out.folders.iter().any(|f| f == dir) {
+                        out.folders.push(dir.to_path_buf());
+                    }
+                }
+                out.paths.push(Some(path));
+            }
+            Err(e) => {
+                let shown = writer.path_for(file, batch.period).display().to_string();
+                out.failures
+                    .push(messages::receipt_not_written(&shown, &e.to_string(), lang));
+                out.paths.push(None);
+            }
+        }
+    }
+    out
+}
+
+/// The longest name part taken from a file name or a unit name, in bytes (file systems
+/// allow 255 bytes per name; a CJK character is 3).
+const STEM_MAX_BYTES: usize = 120;
+
+/// The period folder of a receipt (see the module docs).
+pub fn period_folder(file: &FileReport, batch_period: Option<Period>) -> String {
+    batch_period.or_else(|| file.period()).map_or_else(
+        || receipt_names::UNKNOWN_PERIOD.to_string(),
+        |p| p.to_string(),
+    )
+}
+
+/// `<单位>` for a recognised unit, `未识别单位-<file stem>` otherwise.
+fn name_base(file: &FileReport) -> String {
+    match file.unit() {
+        Some(u) => path_safe(&u.name, STEM_MAX_BYTES),
+        None => format!(
+            "{}-{}",
+            receipt_names::UNKNOWN_UNIT,
+            path_safe(&file_stem(file), STEM_MAX_BYTES)
+        ),
+    }
+}
+
+/// The usual file name of a receipt: `巴南区-回执.xlsx`, `未识别单位-<stem>-回执.xlsx`.
+pub fn receipt_file_name(file: &FileReport) -> String {
+    format!("{}{}", name_base(file), receipt_names::SUFFIX)
+}
+
+fn file_stem(file: &FileReport) -> String {
+    file.path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `s` made safe as one part of a file name on any system: path separators, the
+/// characters Windows refuses (`: * ? " < > |`), control characters and leading dots
+/// dropped, surrounding spaces and trailing dots trimmed, cut to `max_bytes` on a
+/// character boundary, and `_` in front of a name Windows reserves (`CON`, `NUL`, `COM1`…).
+/// Never empty.
+pub fn path_safe(s: &str, max_bytes: usize) -> String {
+    let kept: String = s
+        .chars()
+        .filter(|c| {
+            !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') && !c.is_control()
+        })
+        .collect();
+    let trimmed = kept.trim().trim_start_matches('.').trim();
+    let mut out = String::new();
+    for c in trimmed.chars() {
+        if out.len() + c.len_utf8() > max_bytes {
+            break;
+        }
+        out.push(c);
+    }
+    let out = out.trim_end_matches(['.', ' ']).to_string();
+    if out.is_empty() {
+        return "_".into();
+    }
+    let base = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((base.starts_with("COM") || base.starts_with("LPT"))
+            && base.len() == 4
+            && base.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        format!("_{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_safe_strips_what_a_file_system_refuses() {
+        assert_eq!(path_safe("../../etc/passwd", 100), "etcpasswd");
+        assert_eq!(path_safe("..\\..\\x", 100), "x");
+        assert_eq!(path_safe("a:b*c?\"d<e>f|g", 100), "abcdefg");
+        assert_eq!(path_safe("  .hidden. ", 100), "hidden");
+        assert_eq!(path_safe("a\u{0}b\nc", 100), "abc");
+        assert_eq!(path_safe("...", 100), "_");
+        assert_eq!(path_safe("CON", 100), "_CON");
+        assert_eq!(path_safe("com1.txt", 100), "_com1.txt");
+        assert_eq!(path_safe("巴南区", 100), "巴南区");
+        let long = path_safe(&"县".repeat(100), 120);
+        assert_eq!(long.len(), 120);
+        assert_eq!(long.chars().count(), 40);
+    }
+}
