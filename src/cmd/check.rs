@@ -161,7 +161,7 @@ impl BatchJson<'_> {
     /// Adds each file's receipt path (in batch order) to its JSON.
     pub fn with_receipts(mut self, paths: &[Option<std::path::PathBuf>]) -> Self {
         for (f, p) in self.files.iter_mut().zip(paths) {
-            f.receipt = p.as_ref().map(|p| p.display().to_string());
+            f.receipt = p.as_deref().map(super::receipts::shown);
         }
         self
     }

@@ -16,8 +16,9 @@
 //!   ([`path_safe`]): separators, characters Windows refuses, control characters and
 //!   leading dots are dropped, and the length is bounded.
 //! - Two files of one batch for the same unit never overwrite each other: the first in
-//!   path order gets the plain name, later ones `<单位>-<file stem>-回执.xlsx` (and `-2`,
-//!   `-3`… should even that be taken), so each file is answered and the name says which.
+//!   path order gets the plain name, later ones `<单位>-<file stem>-回执.xlsx`, so each
+//!   file is answered and the name says which. Should that be taken too (`a.xls` and
+//!   `a.xlsx`, or two unrecognised files of one stem), `…-回执-2.xlsx`, `-3`… follow.
 //! - The county's sheets are reproduced from the file's bytes kept in the report (ingest)
 //!   or re-read from its path (check, which does not keep bytes); either way the bytes must
 //!   have the sha256 that was checked, or the receipt says the file changed and holds only
@@ -124,12 +125,17 @@ impl<'a> ReceiptWriter<'a> {
                     return usual;
                 }
                 let dir = usual.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-                let named = dir.join(format!(
-                    "{}-{}{}",
-                    name_base(file),
-                    path_safe(&file_stem(file), STEM_MAX_BYTES),
-                    receipt_names::SUFFIX
-                ));
+                // A recognised unit's name says nothing of the file: add the file's stem.
+                // An unrecognised one already carries it, so only a number can help.
+                let named = match file.unit() {
+                    Some(_) => dir.join(format!(
+                        "{}-{}{}",
+                        name_base(file),
+                        path_safe(&file_stem(file), STEM_MAX_BYTES),
+                        receipt_names::SUFFIX
+                    )),
+                    None => usual.clone(),
+                };
                 if claim(&named) {
                     return named;
                 }
@@ -213,6 +219,16 @@ pub fn write_receipt(
     ReceiptWriter::new(cfg, None, lang, received_now()).write_one(file, batch_period, archive)
 }
 
+/// A path as the user is shown it: relative to the current folder when inside it.
+pub fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// What `check` and `ingest` did about receipts.
 #[derive(Debug, Default)]
 pub struct BatchReceipts {
@@ -231,18 +247,7 @@ impl BatchReceipts {
         if written == 0 {
             return None;
         }
-        let here = std::env::current_dir().ok();
-        let folders: Vec<String> = self
-            .folders
-            .iter()
-            .map(|f| {
-                here.as_deref()
-                    .and_then(|h| f.strip_prefix(h).ok())
-                    .unwrap_or(f)
-                    .display()
-                    .to_string()
-            })
-            .collect();
+        let folders: Vec<String> = self.folders.iter().map(|f| shown(f)).collect();
         Some(messages::receipts_written(
             written,
             &folders.join(", "),

@@ -175,18 +175,10 @@ fn every_flawed_sample_gets_a_receipt_naming_its_finding_and_marking_its_cell() 
     assert_eq!(files.len(), 14);
     for f in files {
         let name = f["file"].as_str().expect("file");
-        let receipt = PathBuf::from(f["receipt"].as_str().expect("a receipt per file"));
-        let receipt = if receipt.is_absolute() {
-            receipt
-        } else {
-            ws.path().join(receipt)
-        };
-        assert!(
-            receipt.starts_with(ws.path().join("receipts/2025-06")),
-            "{name}: {}",
-            receipt.display()
-        );
-        assert!(receipt.is_file(), "{name}: {}", receipt.display());
+        let shown = f["receipt"].as_str().expect("a receipt per file");
+        assert!(shown.starts_with("receipts/2025-06/"), "{name}: {shown}");
+        let receipt = ws.path().join(shown);
+        assert!(receipt.is_file(), "{name}: {shown}");
         let front = texts(&receipt, "回执");
         let verdict = if f["status"] == "accepted" {
             "已受理"
@@ -554,5 +546,74 @@ fn the_same_file_at_the_same_time_gives_the_same_receipt() {
         std::fs::read(&receipt).expect("receipt"),
         first,
         "another time of receipt"
+    );
+}
+
+#[test]
+fn a_receipt_that_cannot_be_written_is_an_io_error_after_the_report() {
+    let ws = workspace_with(&[("巴南区.xlsx", Form::valid().xlsx())]);
+    std::fs::write(ws.path().join("blocked"), b"a file, not a folder").expect("file");
+    let out = run(&["check", "--receipts", "blocked", "inbox"], ws.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("巴南区.xlsx"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("无法写入回执 blocked/2025-06/巴南区-回执.xlsx"),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_of_one_stem_never_share_a_receipt() {
+    let page = b"<html><body>x</body></html>".to_vec();
+    let ws = workspace_with(&[
+        ("a.xls", page.clone()),
+        ("a.xlsx", page),
+        ("x.ods", Form::valid().xlsx()),
+        ("x.xls", Form::valid().xlsx()),
+        ("x.xlsx", Form::valid().xlsx()),
+        ("y.xlsx", Form::valid().xlsx()),
+    ]);
+    run(&["check", "--period", "2025-06", "inbox"], ws.path());
+    assert_eq!(
+        names_in(&receipts_dir(ws.path())),
+        vec![
+            "巴南区-x-回执-2.xlsx",
+            "巴南区-x-回执.xlsx",
+            "巴南区-y-回执.xlsx",
+            "巴南区-回执.xlsx",
+            "未识别单位-a-回执-2.xlsx",
+            "未识别单位-a-回执.xlsx",
+        ]
+    );
+}
+
+#[test]
+fn the_countys_sheet_names_are_kept_apart_from_the_receipts_and_hidden_ones_stay_hidden() {
+    let mut form = Form::valid().with_true_summary();
+    form.extra_sheets
+        .push(Sheet::new("回执", vec![vec![s("县里自己的回执")]]));
+    let mut hidden = Sheet::new("隐藏", vec![vec![s("草稿")]]);
+    hidden.hidden = true;
+    form.extra_sheets.push(hidden);
+    let ws = workspace_with(&[("巴南区.xlsx", form.xlsx())]);
+    assert_eq!(run(&["check", "inbox"], ws.path()).status.code(), Some(0));
+    let receipt = receipts_dir(ws.path()).join("巴南区-回执.xlsx");
+    assert_eq!(
+        sheet_names(&receipt),
+        vec![
+            "回执",
+            "基本信息",
+            "主要指标",
+            "项目明细",
+            "回执(2)",
+            "隐藏"
+        ]
+    );
+    assert!(texts(&receipt, "回执(2)").contains("县里自己的回执"));
+    let workbook = part(&receipt, "xl/workbook.xml").expect("workbook part");
+    assert!(
+        workbook.contains("<sheet name=\"隐藏\" sheetId=\"6\" state=\"hidden\""),
+        "{workbook}"
     );
 }
