@@ -548,6 +548,14 @@ pub fn receipt_note(severity: &str, message: &str, hint: &str, lang: Lang) -> St
     }
 }
 
+/// What the archive did with a rejected return, as its receipt says it.
+pub fn receipt_kept_on_file(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "已存档备查（未通过审核，不计入统计）",
+        Lang::En => "kept on file for the record (not accepted, not counted)",
+    }
+}
+
 /// A roster unit as a receipt names it: `巴南区（500113）`.
 pub fn receipt_unit(name: &str, code: &str, lang: Lang) -> String {
     match lang {

@@ -118,34 +118,9 @@ fn ingest_file(
         version: None,
         replaces: None,
     };
-    let (Some(bytes), Some(sha)) = (file.bytes.take(), file.sha256.clone()) else {
+    let (Some(bytes), Some(sha)) = (file.bytes.as_deref(), file.sha256.clone()) else {
         return Ok(not_stored);
     };
-    let outcome = store_file(
-        archive,
-        cfg,
-        batch_period,
-        file,
-        &bytes,
-        &sha,
-        received_at,
-        elsewhere_by_period,
-    );
-    file.bytes = Some(bytes);
-    outcome
-}
-
-#[allow(clippy::too_many_arguments)]
-fn store_file(
-    archive: &mut Archive,
-    cfg: &Config,
-    batch_period: Option<crate::model::Period>,
-    file: &mut FileReport,
-    bytes: &[u8],
-    sha: &str,
-    received_at: &str,
-    elsewhere_by_period: &mut HashMap<crate::model::Period, HashMap<String, (String, String)>>,
-) -> Result<ArchiveJson, ArchiveError> {
     let unit = file.unit().cloned();
     let period = file.period();
     // The archive rules speak to returns that will count; a rejected one is fixed first.
@@ -202,7 +177,7 @@ fn store_file(
         unit_code: unit.as_ref().map(|u| u.code.as_str()),
         period,
         file_name: &file_name,
-        sha256: sha,
+        sha256: &sha,
         bytes,
         accepted,
         header: &header,

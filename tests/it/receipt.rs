@@ -497,7 +497,7 @@ fn ingest_receipts_state_the_archive_outcome_and_the_latest_replaces_the_last() 
         .is_some_and(|p| p.ends_with("巴南区-回执.xlsx")));
     let front = texts(&receipt, "回执");
     assert!(
-        front.contains("未通过审核") && front.contains("入库情况"),
+        front.contains("未通过审核") && front.contains("入库情况") && front.contains("已存档备查"),
         "{front}"
     );
     assert!(
