@@ -117,7 +117,9 @@ pub fn install_panic_hook() {
     }));
 }
 
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+/// Runs file work with its panics caught: a panic becomes `Err(its message)`, and the
+/// panic hook stays quiet about it. Receipts use it to re-read a workbook.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     IN_FILE_WORK.with(|w| w.set(true));
     let r = catch_unwind(AssertUnwindSafe(f));
     IN_FILE_WORK.with(|w| w.set(false));

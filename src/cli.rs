@@ -47,11 +47,11 @@ pub enum Command {
     ///
     /// Example: tongbao template --period 2025-06 --out 报表/2025-06
     Template(TemplateArgs),
-    /// 检查报表，不入库 / check returns without storing them
+    /// 检查报表，不入库，写回执 / check returns without storing them; write receipts
     ///
     /// Example: tongbao check --config samples/tongbao.toml samples/returns/2025-06
     Check(CheckArgs),
-    /// 检查并入库 / check returns and store them in the archive
+    /// 检查并入库，写回执 / check returns, store them in the archive; write receipts
     ///
     /// Example: tongbao ingest --period 2025-06 inbox/2025-06
     Ingest(CheckArgs),
@@ -103,6 +103,12 @@ pub struct CheckArgs {
     /// 同时显示提示信息（未识别的列等）/ also show notes (unrecognised columns, …)
     #[arg(short, long)]
     pub verbose: bool,
+    /// 不写回执 / do not write receipts (回执)
+    #[arg(long)]
+    pub no_receipts: bool,
+    /// 回执文件夹（默认为配置中的 receipts，其下按报告期分文件夹）/ the receipts folder (default: the config's receipts folder; one subfolder per period)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_receipts")]
+    pub receipts: Option<PathBuf>,
     /// 报表文件或文件夹（文件夹会逐层查找）/ return files or folders (walked)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

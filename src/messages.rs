@@ -781,3 +781,234 @@ pub fn template_failed(unit: &str, lang: Lang) -> String {
         Lang::En => format!("cannot write the form of {unit}"),
     }
 }
+
+/// Fixed text of a receipt (回执): its labels, headings and verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptText {
+    /// The name of the receipt's first sheet.
+    SheetName,
+    /// The big title in the first row.
+    Title,
+    /// Label: the file received.
+    File,
+    /// Label: the file's sha256.
+    Sha256,
+    /// Label: the reporting unit.
+    Unit,
+    /// Label: the return's report period.
+    Period,
+    /// Label: the period the batch was checked against.
+    BatchPeriod,
+    /// Label: when the file was received.
+    Received,
+    /// Label: the verdict.
+    Verdict,
+    /// Label: what the archive did with the file (ingest only).
+    Archive,
+    /// Label: how many findings of each kind.
+    Counts,
+    /// Verdict: no errors.
+    Accepted,
+    /// Verdict: at least one error.
+    Rejected,
+    /// A unit or period that could not be read.
+    NotRecognised,
+    /// How to read the reproduced sheets.
+    Guide,
+    /// In place of the reproduced sheets: the file could not be read.
+    NoSheets,
+    /// In place of the reproduced sheets: the file changed after it was checked.
+    SheetsChanged,
+    /// The table's row when there is nothing to report.
+    NoFindings,
+    /// Table heading: sequence number.
+    ColNo,
+    /// Table heading: severity.
+    ColLevel,
+    /// Table heading: sheet.
+    ColSheet,
+    /// Table heading: cell.
+    ColCell,
+    /// Table heading: the value found.
+    ColValue,
+    /// Table heading: the problem.
+    ColProblem,
+    /// Table heading: how to fix it.
+    ColFix,
+    /// Table heading: the diagnostic code.
+    ColCode,
+    /// Place of a finding about the whole file.
+    WholeFile,
+    /// Place of a finding about a whole sheet.
+    WholeSheet,
+    /// Severity words.
+    Error,
+    /// Severity words.
+    Warning,
+    /// Severity words.
+    Info,
+    /// Before the hint in a cell note.
+    FixPrefix,
+    /// After a time shown in Beijing time.
+    BeijingTime,
+    /// The footer of every printed page (Excel header/footer codes).
+    Footer,
+}
+
+pub fn receipt_text(key: ReceiptText, lang: Lang) -> &'static str {
+    use ReceiptText::*;
+    match (key, lang) {
+        (SheetName, Lang::Zh) => "回执",
+        (SheetName, Lang::En) => "Receipt",
+        (Title, Lang::Zh) => "招商引资月报表回执",
+        (Title, Lang::En) => "Receipt for an investment-promotion monthly return",
+        (File, Lang::Zh) => "报送文件",
+        (File, Lang::En) => "File",
+        (Sha256, _) => "SHA-256",
+        (Unit, Lang::Zh) => "填报单位",
+        (Unit, Lang::En) => "Reporting unit",
+        (Period, Lang::Zh) => "报告期",
+        (Period, Lang::En) => "Report period",
+        (BatchPeriod, Lang::Zh) => "本批次报告期",
+        (BatchPeriod, Lang::En) => "Batch period",
+        (Received, Lang::Zh) => "接收时间",
+        (Received, Lang::En) => "Received",
+        (Verdict, Lang::Zh) => "审核结论",
+        (Verdict, Lang::En) => "Verdict",
+        (Archive, Lang::Zh) => "入库情况",
+        (Archive, Lang::En) => "Archive",
+        (Counts, Lang::Zh) => "问题统计",
+        (Counts, Lang::En) => "Findings",
+        (Accepted, Lang::Zh) => "已受理",
+        (Accepted, Lang::En) => "Accepted",
+        (Rejected, Lang::Zh) => "未通过审核 — 请修改后重新报送",
+        (Rejected, Lang::En) => "Not accepted — please correct the return and send it again",
+        (NotRecognised, Lang::Zh) => "未能识别",
+        (NotRecognised, Lang::En) => "not recognised",
+        (Guide, Lang::Zh) => "下表列出审核发现的全部问题（错误须修改后重新报送；警告请核实；提示仅供参考）。报表各工作表附在本页之后：标红的单元格为错误，标黄的为警告，标蓝的为提示，鼠标移到单元格上可查看批注；点击“单元格”列可跳转到该单元格。",
+        (Guide, Lang::En) => "The table lists every finding (errors must be fixed and the return sent again; check warnings; notes are for information). The return's own sheets follow this one: cells in red are errors, yellow warnings, blue notes; hover over a cell to read its note, or click the Cell column to jump to it.",
+        (NoSheets, Lang::Zh) => "文件无法作为电子表格读取，因此未附原表。",
+        (NoSheets, Lang::En) => "The file could not be read as a spreadsheet, so its sheets are not reproduced.",
+        (SheetsChanged, Lang::Zh) => "文件在审核后已被改动或移走，因此未附原表。",
+        (SheetsChanged, Lang::En) => "The file changed or moved after it was checked, so its sheets are not reproduced.",
+        (NoFindings, Lang::Zh) => "未发现问题。",
+        (NoFindings, Lang::En) => "No problems found.",
+        (ColNo, Lang::Zh) => "序号",
+        (ColNo, Lang::En) => "No.",
+        (ColLevel, Lang::Zh) => "级别",
+        (ColLevel, Lang::En) => "Level",
+        (ColSheet, Lang::Zh) => "工作表",
+        (ColSheet, Lang::En) => "Sheet",
+        (ColCell, Lang::Zh) => "单元格",
+        (ColCell, Lang::En) => "Cell",
+        (ColValue, Lang::Zh) => "发现的值",
+        (ColValue, Lang::En) => "Value found",
+        (ColProblem, Lang::Zh) => "问题",
+        (ColProblem, Lang::En) => "Problem",
+        (ColFix, Lang::Zh) => "怎么改",
+        (ColFix, Lang::En) => "How to fix",
+        (ColCode, Lang::Zh) => "代码",
+        (ColCode, Lang::En) => "Code",
+        (WholeFile, Lang::Zh) => "整个文件",
+        (WholeFile, Lang::En) => "whole file",
+        (WholeSheet, Lang::Zh) => "整张表",
+        (WholeSheet, Lang::En) => "whole sheet",
+        (Error, Lang::Zh) => "错误",
+        (Error, Lang::En) => "Error",
+        (Warning, Lang::Zh) => "警告",
+        (Warning, Lang::En) => "Warning",
+        (Info, Lang::Zh) => "提示",
+        (Info, Lang::En) => "Note",
+        (FixPrefix, Lang::Zh) => "怎么改：",
+        (FixPrefix, Lang::En) => "How to fix: ",
+        (BeijingTime, Lang::Zh) => "（北京时间）",
+        (BeijingTime, Lang::En) => " (Beijing time, UTC+8)",
+        (Footer, Lang::Zh) => "&C第 &P 页 / 共 &N 页",
+        (Footer, Lang::En) => "&CPage &P of &N",
+    }
+}
+
+/// The place of a finding about a whole row: `第7行` / `row 7` (one-based).
+pub fn receipt_row(row_one_based: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第{row_one_based}行"),
+        Lang::En => format!("row {row_one_based}"),
+    }
+}
+
+/// A report period as a receipt shows it: `2025年6月` / `2025-06`.
+pub fn receipt_period(p: crate::model::Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月", p.year, p.month),
+        Lang::En => p.to_string(),
+    }
+}
+
+/// The counts line of a receipt.
+pub fn receipt_counts(errors: usize, warnings: usize, notes: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("错误 {errors} 个，警告 {warnings} 个，提示 {notes} 个"),
+        Lang::En => format!("{errors} errors, {warnings} warnings, {notes} notes"),
+    }
+}
+
+/// The line under a check or ingest report that says where the receipts went.
+pub fn receipts_written(count: usize, folders: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("回执：已写入 {count} 份，位于 {folders}"),
+        Lang::En => format!("Receipts: {count} written to {folders}"),
+    }
+}
+
+/// A receipt that could not be written.
+pub fn receipt_not_written(path: &str, problem: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("无法写入回执 {path}：{problem}"),
+        Lang::En => format!("cannot write the receipt {path}: {problem}"),
+    }
+}
+
+/// The error that ends a run in which some receipts could not be written.
+pub fn receipts_failed(failed: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{failed} 份回执未能写入（审核结果已在上方列出）"),
+        Lang::En => {
+            format!("{failed} receipts could not be written (the results are listed above)")
+        }
+    }
+}
+
+/// Receipt file and folder names. They stay Chinese whatever `--lang` says, so that a
+/// run in English replaces the unit's receipt instead of writing a second one beside it.
+pub mod receipt_names {
+    /// Ends every receipt's file name: `巴南区-回执.xlsx`.
+    pub const SUFFIX: &str = "-回执.xlsx";
+    /// Starts the name of a receipt whose unit could not be recognised.
+    pub const UNKNOWN_UNIT: &str = "未识别单位";
+    /// The folder of receipts whose period is unknown.
+    pub const UNKNOWN_PERIOD: &str = "未知报告期";
+}
+
+/// The text of a cell note on a reproduced sheet: `【错误】问题` then `怎么改：…`.
+pub fn receipt_note(severity: &str, message: &str, hint: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("【{severity}】{message}\n怎么改：{hint}"),
+        Lang::En => format!("[{severity}] {message}\nHow to fix: {hint}"),
+    }
+}
+
+/// What the archive did with a rejected return, as its receipt says it.
+pub fn receipt_kept_on_file(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "已存档备查（未通过审核，不计入统计）",
+        Lang::En => "kept on file for the record (not accepted, not counted)",
+    }
+}
+
+/// A roster unit as a receipt names it: `巴南区（500113）`.
+pub fn receipt_unit(name: &str, code: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{name}（{code}）"),
+        Lang::En => format!("{name} ({code})"),
+    }
+}

@@ -1,4 +1,5 @@
-//! `tongbao check`: read, parse and validate files; write nothing.
+//! `tongbao check`: read, parse and validate files; write nothing to the archive, and a
+//! receipt (回执) per file unless `--no-receipts`.
 
 use std::io::{IsTerminal, Write};
 
@@ -25,21 +26,37 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
             keep_bytes: false,
         },
     );
+    let receipts = super::receipts::write_for_batch(
+        &cfg,
+        args,
+        &batch,
+        &[],
+        global.lang,
+        &super::ingest::received_now(),
+    );
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &BatchJson::new(&batch, global.lang, &[]))?;
+            let json = BatchJson::new(&batch, global.lang, &[]).with_receipts(&receipts.paths);
+            serde_json::to_writer_pretty(&mut out, &json)?;
             writeln!(out)?;
         }
-        Format::Human => write_human(
-            &mut out,
-            &batch,
-            global.lang,
-            args.verbose,
-            Style::detect(),
-            &[],
-        )?,
+        Format::Human => {
+            write_human(
+                &mut out,
+                &batch,
+                global.lang,
+                args.verbose,
+                Style::detect(),
+                &[],
+            )?;
+            if let Some(line) = receipts.summary(global.lang) {
+                writeln!(out, "{line}")?;
+            }
+        }
     }
+    drop(out);
+    receipts.into_result(global.lang)?;
     Ok(if batch.rejected() > 0 {
         Outcome::SomeRejected
     } else {
@@ -79,6 +96,9 @@ pub struct FileJson<'a> {
     /// What ingest did with the file (absent for check).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<&'a ArchiveJson>,
+    /// Where the file's receipt (回执) was written (absent when none was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 /// What ingest did with one file.
@@ -123,6 +143,7 @@ impl<'a> BatchJson<'a> {
                         .map(|d| d.to_json(lang))
                         .collect(),
                     archive: archive.get(i),
+                    receipt: None,
                 })
                 .collect(),
             summary: SummaryJson {
@@ -133,6 +154,16 @@ impl<'a> BatchJson<'a> {
                 warnings: batch.count(Severity::Warning),
             },
         }
+    }
+}
+
+impl BatchJson<'_> {
+    /// Adds each file's receipt path (in batch order) to its JSON.
+    pub fn with_receipts(mut self, paths: &[Option<std::path::PathBuf>]) -> Self {
+        for (f, p) in self.files.iter_mut().zip(paths) {
+            f.receipt = p.as_deref().map(super::receipts::shown);
+        }
+        self
     }
 }
 

@@ -1,5 +1,6 @@
 //! `tongbao ingest`: check files, then store every one of them in the archive — accepted
-//! returns become their unit's current version, rejected ones are kept for the record.
+//! returns become their unit's current version, rejected ones are kept for the record —
+//! and write each file's receipt (回执) unless `--no-receipts`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -28,14 +29,21 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
         },
     );
     let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
-    let outcomes = ingest_batch(&mut archive, &cfg, &mut batch, &received_now())?;
+    let received_at = received_now();
+    let outcomes = ingest_batch(&mut archive, &cfg, &mut batch, &received_at)?;
+    drop(archive);
+    // After the archive: the receipt states the archive's outcome and its rules' findings.
+    let receipts =
+        super::receipts::write_for_batch(&cfg, args, &batch, &outcomes, global.lang, &received_at);
+    for f in &mut batch.files {
+        f.bytes = None;
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut out,
-                &BatchJson::new(&batch, global.lang, &outcomes),
-            )?;
+            let json =
+                BatchJson::new(&batch, global.lang, &outcomes).with_receipts(&receipts.paths);
+            serde_json::to_writer_pretty(&mut out, &json)?;
             writeln!(out)?;
         }
         Format::Human => {
@@ -48,8 +56,13 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
                 Style::detect(),
                 &notes,
             )?;
+            if let Some(line) = receipts.summary(global.lang) {
+                writeln!(out, "{line}")?;
+            }
         }
     }
+    drop(out);
+    receipts.into_result(global.lang)?;
     Ok(if batch.rejected() > 0 {
         Outcome::SomeRejected
     } else {
@@ -68,7 +81,8 @@ pub fn received_now() -> String {
 }
 
 /// Adds the archive rules' findings to each file and stores it; files in path order, so
-/// that a project reported twice is flagged on the later file.
+/// that a project reported twice is flagged on the later file. Each file's bytes stay in
+/// its report, for its receipt.
 pub fn ingest_batch(
     archive: &mut Archive,
     cfg: &Config,
@@ -104,7 +118,7 @@ fn ingest_file(
         version: None,
         replaces: None,
     };
-    let (Some(bytes), Some(sha)) = (file.bytes.take(), file.sha256.clone()) else {
+    let (Some(bytes), Some(sha)) = (file.bytes.as_deref(), file.sha256.clone()) else {
         return Ok(not_stored);
     };
     let unit = file.unit().cloned();
@@ -164,7 +178,7 @@ fn ingest_file(
         period,
         file_name: &file_name,
         sha256: &sha,
-        bytes: &bytes,
+        bytes,
         accepted,
         header: &header,
         projects: if accepted { projects } else { &[] },

@@ -6,6 +6,7 @@ pub mod check;
 pub mod demo;
 pub mod ingest;
 pub mod init;
+pub mod receipts;
 pub mod status;
 pub mod template;
 

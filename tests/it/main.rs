@@ -10,6 +10,7 @@ mod compose;
 mod crash;
 mod pdf;
 mod read;
+mod receipt;
 mod samples;
 mod support;
 mod template;

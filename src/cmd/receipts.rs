@@ -1,0 +1,352 @@
+//! Writing receipts (回执) for `check` and `ingest` (and, one file at a time, for a watch
+//! loop): where each goes, what it is called, and the county's cells to reproduce.
+//!
+//! A receipt goes to `<receipts>/<YYYY-MM>/<单位>-回执.xlsx`, `<receipts>` being the
+//! config's `paths.receipts` (or `--receipts DIR`). Decisions, and why:
+//!
+//! - The folder is the **batch** period, which is what the county was asked for; a return
+//!   that says another month (E-PERIOD-MISMATCH) is answered beside the others of the batch
+//!   instead of replacing its unit's receipt for that other month. Without a batch period
+//!   the return's own period is used, and `未知报告期` when there is neither.
+//! - The name is the roster's unit name, so a resubmission replaces the unit's receipt for
+//!   the period: the folder always holds the latest word to each county. A file whose unit
+//!   could not be recognised is named `未识别单位-<file stem>-回执.xlsx`. Names are Chinese
+//!   in every language (see [`crate::messages::receipt_names`]).
+//! - Nothing from a file's name or content reaches the file system unsanitised
+//!   ([`path_safe`]): separators, characters Windows refuses, control characters and
+//!   leading dots are dropped, and the length is bounded.
+//! - Two files of one batch for the same unit never overwrite each other: the first in
+//!   path order gets the plain name, later ones `<单位>-<file stem>-回执.xlsx`, so each
+//!   file is answered and the name says which. Should that be taken too (`a.xls` and
+//!   `a.xlsx`, or two unrecognised files of one stem), `…-回执-2.xlsx`, `-3`… follow.
+//! - The county's sheets are reproduced from the file's bytes kept in the report (ingest)
+//!   or re-read from its path (check, which does not keep bytes); either way the bytes must
+//!   have the sha256 that was checked, or the receipt says the file changed and holds only
+//!   its first sheet. Receipts are written in parallel, each re-reading and dropping its
+//!   own workbook, so memory stays that of a few files however many are in the batch.
+//! - Every receipt is written atomically ([`crate::render::write_atomic`]).
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::batch::{guarded, Batch, FileReport};
+use crate::cli::CheckArgs;
+use crate::config::Config;
+use crate::messages::{self, receipt_names, Lang};
+use crate::model::Period;
+use crate::read::{load, read_bytes};
+use crate::render::receipt::{receipt_workbook, ReceiptFacts, SourceSheets};
+use crate::render::{path_safe_within, write_atomic};
+
+use super::check::ArchiveJson;
+use super::ingest::{describe, received_now};
+
+/// Writes receipts: where, in which language, and the time of receipt they state.
+#[derive(Debug, Clone)]
+pub struct ReceiptWriter<'a> {
+    cfg: &'a Config,
+    root: PathBuf,
+    lang: Lang,
+    received_at: String,
+}
+
+impl<'a> ReceiptWriter<'a> {
+    /// A writer into `root` (default: the config's `paths.receipts`), stating
+    /// `received_at` (RFC 3339) as the time of receipt.
+    pub fn new(
+        cfg: &'a Config,
+        root: Option<&Path>,
+        lang: Lang,
+        received_at: String,
+    ) -> ReceiptWriter<'a> {
+        ReceiptWriter {
+            cfg,
+            root: root.map_or_else(|| cfg.resolve(&cfg.file.paths.receipts), Path::to_path_buf),
+            lang,
+            received_at,
+        }
+    }
+
+    /// The folder receipts go to, above the period folders.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where `file`'s receipt goes when nothing else in its batch claims the name.
+    pub fn path_for(&self, file: &FileReport, batch_period: Option<Period>) -> PathBuf {
+        self.root
+            .join(period_folder(file, batch_period))
+            .join(receipt_file_name(file))
+    }
+
+    /// Writes `file`'s receipt to its usual place, replacing an earlier one; returns the
+    /// path. This is the call for one file at a time (a watch loop).
+    pub fn write_one(
+        &self,
+        file: &FileReport,
+        batch_period: Option<Period>,
+        archive: Option<&ArchiveJson>,
+    ) -> io::Result<PathBuf> {
+        let path = self.path_for(file, batch_period);
+        self.write_to(&path, file, batch_period, archive)?;
+        Ok(path)
+    }
+
+    /// Writes one receipt per file of `batch`, in parallel; `archive` holds ingest's outcome
+    /// per file (empty for check). Results are in the batch's order.
+    pub fn write_batch(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<io::Result<PathBuf>> {
+        let paths = self.plan(batch);
+        batch
+            .files
+            .par_iter()
+            .zip(paths.into_par_iter())
+            .enumerate()
+            .map(|(i, (file, path))| {
+                self.write_to(&path, file, batch.period, archive.get(i))
+                    .map(|()| path)
+            })
+            .collect()
+    }
+
+    /// Every file's receipt path, the names of one batch kept apart (see the module docs).
+    fn plan(&self, batch: &Batch) -> Vec<PathBuf> {
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut claim = |p: &Path| taken.insert(p.to_string_lossy().to_lowercase());
+        batch
+            .files
+            .iter()
+            .map(|file| {
+                let usual = self.path_for(file, batch.period);
+                if claim(&usual) {
+                    return usual;
+                }
+                let dir = usual.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+                // A recognised unit's name says nothing of the file: add the file's stem.
+                // An unrecognised one already carries it, so only a number can help.
+                let named = match file.unit() {
+                    Some(_) => dir.join(format!(
+                        "{}-{}{}",
+                        name_base(file),
+                        path_safe_within(&file_stem(file), STEM_MAX_BYTES),
+                        receipt_names::SUFFIX
+                    )),
+                    None => usual.clone(),
+                };
+                if claim(&named) {
+                    return named;
+                }
+                let stem = named
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let stem = stem.strip_suffix(".xlsx").unwrap_or(&stem).to_string();
+                (2..)
+                    .map(|n| dir.join(format!("{stem}-{n}.xlsx")))
+                    .find(|p| claim(p))
+                    .unwrap_or(named)
+            })
+            .collect()
+    }
+
+    /// Makes and writes one receipt at `path`.
+    pub fn write_to(
+        &self,
+        path: &Path,
+        file: &FileReport,
+        batch_period: Option<Period>,
+        archive: Option<&ArchiveJson>,
+    ) -> io::Result<()> {
+        // A rejected return is stored only for the record; "已入库（第 1 版）" on its receipt
+        // would read as accepted to the county.
+        let archive = archive.map(|a| match a.stored {
+            "new" | "superseded" if !file.accepted() => {
+                messages::receipt_kept_on_file(self.lang).to_string()
+            }
+            _ => describe(a, self.lang),
+        });
+        let facts = ReceiptFacts {
+            file,
+            batch_period,
+            received_at: &self.received_at,
+            issuer: self.cfg.file.bulletin.issuer.trim(),
+            archive: archive.as_deref(),
+        };
+        let bytes = match self.source(file) {
+            Some(Ok(wb)) => receipt_workbook(&facts, SourceSheets::Read(&wb), self.lang),
+            Some(Err(())) => receipt_workbook(&facts, SourceSheets::Changed, self.lang),
+            None => receipt_workbook(&facts, SourceSheets::Unreadable, self.lang),
+        }
+        .map_err(io::Error::other)?;
+        write_atomic(path, &bytes)
+    }
+
+    /// The county's workbook again: `None` when it never could be read, `Err` when the
+    /// bytes at hand are not those that were checked.
+    fn source(&self, file: &FileReport) -> Option<Result<crate::read::RawWorkbook, ()>> {
+        file.parsed.as_ref()?;
+        let limits = self.cfg.limits();
+        let loaded;
+        let bytes: &[u8] = match &file.bytes {
+            Some(b) => b,
+            None => match load(&file.path, &limits) {
+                Ok(b) => {
+                    loaded = b;
+                    &loaded
+                }
+                Err(_) => return Some(Err(())),
+            },
+        };
+        let sha: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if file.sha256.as_deref() != Some(sha.as_str()) {
+            return Some(Err(()));
+        }
+        Some(match guarded(|| read_bytes(bytes, &limits)) {
+            Ok(Ok(wb)) => Ok(wb),
+            _ => Err(()),
+        })
+    }
+}
+
+/// Writes `file`'s receipt to its usual place under the config's receipts folder, stating
+/// now (or `SOURCE_DATE_EPOCH`) as the time of receipt; returns its path.
+pub fn write_receipt(
+    cfg: &Config,
+    file: &FileReport,
+    batch_period: Option<Period>,
+    archive: Option<&ArchiveJson>,
+    lang: Lang,
+) -> io::Result<PathBuf> {
+    ReceiptWriter::new(cfg, None, lang, received_now()).write_one(file, batch_period, archive)
+}
+
+/// A path as the user is shown it: relative to the current folder when inside it.
+pub fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// What `check` and `ingest` did about receipts.
+#[derive(Debug, Default)]
+pub struct BatchReceipts {
+    /// Per file, in batch order: where its receipt went (`None` when not written).
+    pub paths: Vec<Option<PathBuf>>,
+    /// One line per receipt that could not be written.
+    pub failures: Vec<String>,
+    /// The folders written to, for the summary line.
+    folders: Vec<PathBuf>,
+}
+
+impl BatchReceipts {
+    /// The line under the human report saying where the receipts went.
+    pub fn summary(&self, lang: Lang) -> Option<String> {
+        let written = self.paths.iter().flatten().count();
+        if written == 0 {
+            return None;
+        }
+        let folders: Vec<String> = self.folders.iter().map(|f| shown(f)).collect();
+        Some(messages::receipts_written(
+            written,
+            &folders.join(", "),
+            lang,
+        ))
+    }
+
+    /// An error (exit code 2) when some receipt could not be written, after the report has
+    /// been printed: the results are not lost, but a script notices.
+    pub fn into_result(self, lang: Lang) -> anyhow::Result<()> {
+        for f in &self.failures {
+            eprintln!("tongbao: {f}");
+        }
+        if self.failures.is_empty() {
+            Ok(())
+        } else {
+            anyhow::bail!(messages::receipts_failed(self.failures.len(), lang))
+        }
+    }
+}
+
+/// Receipts for a whole batch as the command line asks: none with `--no-receipts`, else
+/// into `--receipts DIR` or the config's folder, stating `received_at`.
+pub fn write_for_batch(
+    cfg: &Config,
+    args: &CheckArgs,
+    batch: &Batch,
+    archive: &[ArchiveJson],
+    lang: Lang,
+    received_at: &str,
+) -> BatchReceipts {
+    if args.no_receipts {
+        return BatchReceipts {
+            paths: vec![None; batch.files.len()],
+            ..BatchReceipts::default()
+        };
+    }
+    let writer = ReceiptWriter::new(cfg, args.receipts.as_deref(), lang, received_at.into());
+    let mut out = BatchReceipts::default();
+    for (file, result) in batch.files.iter().zip(writer.write_batch(batch, archive)) {
+        match result {
+            Ok(path) => {
+                if let Some(dir) = path.parent() {
+                    if !out.folders.iter().any(|f| f == dir) {
+                        out.folders.push(dir.to_path_buf());
+                    }
+                }
+                out.paths.push(Some(path));
+            }
+            Err(e) => {
+                let shown = writer.path_for(file, batch.period).display().to_string();
+                out.failures
+                    .push(messages::receipt_not_written(&shown, &e.to_string(), lang));
+                out.paths.push(None);
+            }
+        }
+    }
+    out
+}
+
+/// The longest name part taken from a file name or a unit name, in bytes (file systems
+/// allow 255 bytes per name; a CJK character is 3).
+const STEM_MAX_BYTES: usize = 120;
+
+/// The period folder of a receipt (see the module docs).
+pub fn period_folder(file: &FileReport, batch_period: Option<Period>) -> String {
+    batch_period.or_else(|| file.period()).map_or_else(
+        || receipt_names::UNKNOWN_PERIOD.to_string(),
+        |p| p.to_string(),
+    )
+}
+
+/// `<单位>` for a recognised unit, `未识别单位-<file stem>` otherwise.
+fn name_base(file: &FileReport) -> String {
+    match file.unit() {
+        Some(u) => path_safe_within(&u.name, STEM_MAX_BYTES),
+        None => format!(
+            "{}-{}",
+            receipt_names::UNKNOWN_UNIT,
+            path_safe_within(&file_stem(file), STEM_MAX_BYTES)
+        ),
+    }
+}
+
+/// The usual file name of a receipt: `巴南区-回执.xlsx`, `未识别单位-<stem>-回执.xlsx`.
+pub fn receipt_file_name(file: &FileReport) -> String {
+    format!("{}{}", name_base(file), receipt_names::SUFFIX)
+}
+
+fn file_stem(file: &FileReport) -> String {
+    file.path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

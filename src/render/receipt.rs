@@ -1,0 +1,1073 @@
+//! Receipts (回执): the workbook the bureau sends back to a county for each file it checked
+//! or ingested.
+//!
+//! The first sheet (回执) says which file was received, from whom, for which period and
+//! when, the verdict, what the archive did with it, and then lists every finding — errors
+//! first, as [`Diagnostics::sorted`] orders them — with its sheet, cell, the value found,
+//! the problem and how to fix it. Then come the county's own sheets, reproduced from the
+//! cells as they were read: each offending cell is filled (red for errors, yellow for
+//! warnings, blue for notes) and carries a note with the problem and the fix, so the clerk
+//! repairs the return where the mistake is instead of hunting for `项目明细!K7`.
+//!
+//! Only values are reproduced, never the county's formatting, formulas or macros: text is
+//! always written as a string (a project called `=HYPERLINK(…)` stays text), numbers as
+//! numbers, dates as `yyyy-mm-dd`. Merged regions are reproduced when they are small and do
+//! not overlap, because titles and two-row headers read badly without them; anything larger
+//! is left unmerged rather than letting a hostile file make the writer fill millions of
+//! blank cells.
+//!
+//! This module only turns facts into bytes. Where receipts go, how they are named and how a
+//! return's cells are re-read is [`crate::cmd::receipts`]. The bytes depend only on the
+//! facts: the workbook's creation time is the time of receipt (which honours
+//! `SOURCE_DATE_EPOCH`), so the same file received at the same time gives the same receipt.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Note,
+    Url, Workbook, Worksheet, XlsxError,
+};
+
+use crate::batch::FileReport;
+use crate::diag::{Diagnostic, Severity};
+use crate::messages::{self, receipt_text, Lang, ReceiptText as T};
+use crate::model::{a1, Period};
+use crate::read::{CellValue, RawCell, RawSheet, RawWorkbook};
+use crate::render::xlsx::display_width;
+
+/// What a receipt says about one file, besides its findings.
+#[derive(Debug, Clone, Copy)]
+pub struct ReceiptFacts<'a> {
+    /// The file's report: path, sha256, unit, period and findings.
+    pub file: &'a FileReport,
+    /// The period the batch was checked against.
+    pub batch_period: Option<Period>,
+    /// When the file was received, RFC 3339 (`crate::cmd::ingest::received_now`).
+    pub received_at: &'a str,
+    /// Who issues the receipt (the bulletin's 发文机关); empty leaves the line out.
+    pub issuer: &'a str,
+    /// What the archive did with the file, as a sentence (ingest only).
+    pub archive: Option<&'a str>,
+}
+
+/// The county's sheets to reproduce after the first sheet, or why there are none.
+#[derive(Debug, Clone, Copy)]
+pub enum SourceSheets<'a> {
+    /// The workbook as read.
+    Read(&'a RawWorkbook),
+    /// The file could not be read as a spreadsheet (it is a web page, empty, damaged…).
+    Unreadable,
+    /// The file is no longer what was checked (changed or moved since).
+    Changed,
+}
+
+/// Why a receipt could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiptError {
+    #[error("生成回执失败 / cannot make the receipt: {0}")]
+    Xlsx(#[from] XlsxError),
+}
+
+/// The receipt workbook's bytes.
+pub fn receipt_workbook(
+    facts: &ReceiptFacts,
+    sheets: SourceSheets,
+    lang: Lang,
+) -> Result<Vec<u8>, ReceiptError> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(facts, lang)?);
+    let front_name = receipt_text(T::SheetName, lang).to_string();
+    let raw: &[RawSheet] = match sheets {
+        SourceSheets::Read(w) => &w.sheets,
+        _ => &[],
+    };
+    let names = sheet_names(&front_name, raw);
+    let diags = facts.file.diagnostics.sorted();
+    write_front(
+        &mut wb,
+        &front_name,
+        facts,
+        sheets,
+        raw,
+        &names,
+        &diags,
+        lang,
+    )?;
+    let formats = CellFormats::new();
+    for (sheet, name) in raw.iter().zip(&names) {
+        write_copy(&mut wb, sheet, name, facts, &diags, &formats, lang)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Document properties with the time of receipt as the creation time, so that no clock
+/// reading other than the one the caller chose reaches the file.
+fn properties(facts: &ReceiptFacts, lang: Lang) -> Result<DocProperties, ReceiptError> {
+    let created = chrono::DateTime::parse_from_rfc3339(facts.received_at)
+        .ok()
+        .and_then(|t| ExcelDateTime::from_timestamp(t.timestamp()).ok())
+        .map_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1), Ok)?;
+    let mut props = DocProperties::new()
+        .set_title(receipt_text(T::Title, lang))
+        .set_comment("由 tongbao 生成")
+        .set_creation_datetime(&created);
+    if !facts.issuer.is_empty() {
+        props = props.set_author(facts.issuer).set_company(facts.issuer);
+    }
+    Ok(props)
+}
+
+// ---------------------------------------------------------------------------------------
+// Sheet names
+
+/// Excel's longest sheet name, in UTF-16 units.
+const SHEET_NAME_MAX: usize = 31;
+
+/// The receipt's names for the county's sheets: Excel's rules applied (no `[]:*?/\`, no
+/// leading or trailing apostrophe, at most 31 characters, not blank) and made unique,
+/// ignoring case as Excel does, against the first sheet and each other.
+fn sheet_names(front: &str, sheets: &[RawSheet]) -> Vec<String> {
+    let mut taken: Vec<String> = vec![front.to_lowercase()];
+    let mut out = Vec::with_capacity(sheets.len());
+    for (i, s) in sheets.iter().enumerate() {
+        let mut base: String = s
+            .name
+            .chars()
+            .map(|c| {
+                if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        base = base.trim_matches('\'').trim().to_string();
+        if base.is_empty() || base.eq_ignore_ascii_case("history") {
+            base = format!("Sheet{}", i + 1);
+        }
+        let mut candidate = clip_utf16(&base, SHEET_NAME_MAX);
+        let mut n = 2;
+        while taken.contains(&candidate.to_lowercase()) {
+            let suffix = format!("({n})");
+            candidate = format!(
+                "{}{suffix}",
+                clip_utf16(&base, SHEET_NAME_MAX - suffix.len())
+            );
+            n += 1;
+        }
+        taken.push(candidate.to_lowercase());
+        out.push(candidate);
+    }
+    out
+}
+
+/// `s` cut to at most `max` UTF-16 units (Excel's measure), on a character boundary, with
+/// apostrophes trimmed from the ends again (a cut may expose one).
+fn clip_utf16(s: &str, max: usize) -> String {
+    let mut n = 0;
+    let cut: String = s
+        .chars()
+        .take_while(|c| {
+            n += c.len_utf16();
+            n <= max
+        })
+        .collect();
+    cut.trim_end_matches('\'').to_string()
+}
+
+/// Text cut to what one cell can hold (Excel refuses strings over 32767 units).
+fn cell_text(s: &str) -> String {
+    const MAX: usize = 32_000;
+    if s.len() <= MAX {
+        s.to_string()
+    } else {
+        let mut t = clip_utf16(s, MAX);
+        t.push('…');
+        t
+    }
+}
+
+/// Text cut to `max` characters with an ellipsis, for the summary table and notes.
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Colours and shared layout
+
+const FONT: &str = "宋体";
+const FONT_SIZE: f64 = 11.0;
+const SHADE_HEADER: u32 = 0xD9E1F2;
+/// Fill and font of a mark, as Excel's own "Bad", "Neutral" and a light blue note style.
+const ERROR_FILL: u32 = 0xFFC7CE;
+const ERROR_FONT: u32 = 0x9C0006;
+const WARNING_FILL: u32 = 0xFFEB9C;
+const WARNING_FONT: u32 = 0x9C5700;
+const INFO_FILL: u32 = 0xDDEBF7;
+const INFO_FONT: u32 = 0x1F4E78;
+const ACCEPTED_FILL: u32 = 0xC6EFCE;
+const ACCEPTED_FONT: u32 = 0x006100;
+/// Points per line of 11-point CJK text, and the height of a one-line row.
+const LINE_HEIGHT: f64 = 15.0;
+const ROW_HEIGHT: f64 = 17.0;
+/// Excel's tallest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Excel's last row and column (zero-based).
+const LAST_ROW: u32 = 1_048_575;
+const LAST_COL: u32 = 16_383;
+/// Excel allows 65 530 hyperlinks per sheet.
+const MAX_LINKS: usize = 60_000;
+/// A4 in Excel's paper codes.
+const A4: u8 = 9;
+
+fn severity_colors(s: Severity) -> (u32, u32) {
+    match s {
+        Severity::Error => (ERROR_FILL, ERROR_FONT),
+        Severity::Warning => (WARNING_FILL, WARNING_FONT),
+        Severity::Info => (INFO_FILL, INFO_FONT),
+    }
+}
+
+fn severity_word(s: Severity, lang: Lang) -> &'static str {
+    receipt_text(
+        match s {
+            Severity::Error => T::Error,
+            Severity::Warning => T::Warning,
+            Severity::Info => T::Info,
+        },
+        lang,
+    )
+}
+
+/// How many lines `text` (which may hold line breaks) takes in a column `width` units wide.
+fn lines_needed(text: &str, width: f64) -> usize {
+    let usable = (width - 1.5).max(1.0);
+    text.split('\n')
+        .map(|line| ((display_width(line) as f64 * 1.05 / usable).ceil() as usize).max(1))
+        .sum()
+}
+
+/// The column width (Excel's units) that shows text `w` units wide on one line, by the
+/// same measure as [`lines_needed`].
+fn fitted(w: usize) -> f64 {
+    (w as f64 * 1.05).ceil() + 2.0
+}
+
+fn row_height(lines: usize) -> f64 {
+    (lines as f64 * LINE_HEIGHT + 4.0).clamp(ROW_HEIGHT, MAX_ROW_HEIGHT)
+}
+
+/// A4 landscape, one page wide, page numbers in the footer.
+fn page_setup(ws: &mut Worksheet, lang: Lang) {
+    ws.set_paper_size(A4);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_footer(receipt_text(T::Footer, lang));
+}
+
+/// Where a finding points in the reproduced sheets, for its hyperlink and its mark.
+fn target(d: &Diagnostic, sheet: &RawSheet) -> Option<(u32, u32)> {
+    match (d.cell, d.row) {
+        (Some(cell), _) => Some(cell),
+        (None, Some(r)) => Some((r, sheet.row(r).first().map_or(0, |c| c.col))),
+        (None, None) => None,
+    }
+    .filter(|&(r, c)| r <= LAST_ROW && c <= LAST_COL)
+}
+
+// ---------------------------------------------------------------------------------------
+// The first sheet
+
+/// Columns of the findings table: 序号 级别 工作表 单元格 发现的值 问题 怎么改 代码.
+const COLUMNS: usize = 8;
+const LAST: u16 = (COLUMNS - 1) as u16;
+
+struct FrontFormats {
+    title: Format,
+    subtitle: Format,
+    label: Format,
+    value: Format,
+    accepted: Format,
+    rejected: Format,
+    guide: Format,
+    header: Format,
+    center: Format,
+    text: Format,
+    link: Format,
+    severity: [Format; 3],
+}
+
+impl FrontFormats {
+    fn new() -> FrontFormats {
+        let base = || {
+            Format::new()
+                .set_font_name(FONT)
+                .set_font_size(FONT_SIZE)
+                .set_align(FormatAlign::VerticalCenter)
+        };
+        let boxed = || base().set_border(FormatBorder::Thin);
+        let sev = |s: Severity| {
+            let (fill, font) = severity_colors(s);
+            boxed()
+                .set_align(FormatAlign::Center)
+                .set_bold()
+                .set_background_color(Color::RGB(fill))
+                .set_font_color(Color::RGB(font))
+        };
+        FrontFormats {
+            title: base()
+                .set_font_size(16)
+                .set_bold()
+                .set_align(FormatAlign::Center),
+            subtitle: base().set_font_size(12).set_align(FormatAlign::Center),
+            label: boxed()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(SHADE_HEADER)),
+            value: boxed().set_align(FormatAlign::Left).set_text_wrap(),
+            accepted: boxed()
+                .set_bold()
+                .set_align(FormatAlign::Left)
+                .set_background_color(Color::RGB(ACCEPTED_FILL))
+                .set_font_color(Color::RGB(ACCEPTED_FONT)),
+            rejected: boxed()
+                .set_bold()
+                .set_align(FormatAlign::Left)
+                .set_background_color(Color::RGB(ERROR_FILL))
+                .set_font_color(Color::RGB(ERROR_FONT)),
+            guide: base().set_align(FormatAlign::Left).set_text_wrap(),
+            header: boxed()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_text_wrap()
+                .set_background_color(Color::RGB(SHADE_HEADER)),
+            center: boxed().set_align(FormatAlign::Center).set_text_wrap(),
+            text: boxed().set_align(FormatAlign::Left).set_text_wrap(),
+            link: boxed()
+                .set_align(FormatAlign::Center)
+                .set_font_color(Color::RGB(0x0563C1))
+                .set_underline(FormatUnderline::Single),
+            severity: [
+                sev(Severity::Info),
+                sev(Severity::Warning),
+                sev(Severity::Error),
+            ],
+        }
+    }
+
+    fn severity(&self, s: Severity) -> &Format {
+        match s {
+            Severity::Info => &self.severity[0],
+            Severity::Warning => &self.severity[1],
+            Severity::Error => &self.severity[2],
+        }
+    }
+}
+
+/// One line of the findings table, as shown.
+struct FindingRow {
+    severity: Severity,
+    sheet: String,
+    place: String,
+    /// The receipt's sheet name and cell the place links to.
+    link: Option<(String, u32, u32)>,
+    value: String,
+    problem: String,
+    fix: String,
+    code: &'static str,
+}
+
+fn finding_rows(
+    diags: &[&Diagnostic],
+    raw: &[RawSheet],
+    names: &[String],
+    lang: Lang,
+) -> Vec<FindingRow> {
+    diags
+        .iter()
+        .map(|d| {
+            let found = d
+                .sheet
+                .as_deref()
+                .and_then(|s| raw.iter().position(|r| r.name == s));
+            let place = match (&d.sheet, d.cell_a1(), d.row) {
+                (_, Some(cell), _) => cell,
+                (Some(_), None, Some(r)) => messages::receipt_row(r + 1, lang),
+                (Some(_), None, None) => receipt_text(T::WholeSheet, lang).to_string(),
+                (None, _, _) => receipt_text(T::WholeFile, lang).to_string(),
+            };
+            let link = found.map(|i| {
+                let (r, c) = target(d, &raw[i]).unwrap_or((0, 0));
+                (names[i].clone(), r, c)
+            });
+            FindingRow {
+                severity: d.severity(),
+                sheet: d.sheet.clone().unwrap_or_default(),
+                place,
+                link,
+                value: short(d.value.as_deref().unwrap_or(""), 200),
+                problem: d.message(lang),
+                fix: d.hint(lang),
+                code: d.code.as_str(),
+            }
+        })
+        .collect()
+}
+
+/// Column widths of the first sheet, measured from its content within sensible bounds.
+fn front_widths(rows: &[FindingRow], labels: &[&str], lang: Lang) -> [f64; COLUMNS] {
+    let head = |k: T| display_width(receipt_text(k, lang));
+    let measure = |k: T, f: &dyn Fn(&FindingRow) -> usize, lo: f64, hi: f64| {
+        let widest = rows.iter().map(f).max().unwrap_or(0).max(head(k));
+        fitted(widest).clamp(lo, hi)
+    };
+    let no = measure(T::ColNo, &|_| rows.len().to_string().len(), 6.0, 8.0);
+    let level = measure(
+        T::ColLevel,
+        &|r| display_width(severity_word(r.severity, lang)),
+        8.0,
+        10.0,
+    );
+    let label_width = fitted(labels.iter().map(|l| display_width(l)).max().unwrap_or(0));
+    let level = level.max(label_width - no);
+    [
+        no,
+        level,
+        measure(T::ColSheet, &|r| display_width(&r.sheet), 8.0, 18.0),
+        measure(T::ColCell, &|r| display_width(&r.place), 8.0, 14.0),
+        measure(T::ColValue, &|r| display_width(&r.value), 10.0, 24.0),
+        measure(T::ColProblem, &|r| display_width(&r.problem), 24.0, 46.0),
+        measure(T::ColFix, &|r| display_width(&r.fix), 24.0, 42.0),
+        measure(T::ColCode, &|r| r.code.len(), 8.0, 26.0),
+    ]
+}
+
+/// The received time as a clerk reads it: Beijing time, to the second.
+fn received_display(rfc3339: &str, lang: Lang) -> String {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600);
+    match (chrono::DateTime::parse_from_rfc3339(rfc3339), beijing) {
+        (Ok(t), Some(tz)) => format!(
+            "{}{}",
+            t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"),
+            receipt_text(T::BeijingTime, lang)
+        ),
+        _ => rfc3339.to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_front(
+    wb: &mut Workbook,
+    name: &str,
+    facts: &ReceiptFacts,
+    sheets: SourceSheets,
+    raw: &[RawSheet],
+    names: &[String],
+    diags: &[&Diagnostic],
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let f = FrontFormats::new();
+    let file = facts.file;
+    let rows = finding_rows(diags, raw, names, lang);
+    let not_recognised = receipt_text(T::NotRecognised, lang);
+
+    // The facts block: label, value (and whether the value is the verdict).
+    let mut facts_rows: Vec<(&str, String, Option<bool>)> = Vec::new();
+    let file_name = file.path.file_name().map_or_else(
+        || file.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    facts_rows.push((receipt_text(T::File, lang), file_name, None));
+    facts_rows.push((
+        receipt_text(T::Sha256, lang),
+        file.sha256.clone().unwrap_or_else(|| "—".into()),
+        None,
+    ));
+    facts_rows.push((
+        receipt_text(T::Unit, lang),
+        file.unit().map_or_else(
+            || not_recognised.to_string(),
+            |u| messages::receipt_unit(&u.name, &u.code, lang),
+        ),
+        None,
+    ));
+    facts_rows.push((
+        receipt_text(T::Period, lang),
+        file.period().map_or_else(
+            || not_recognised.to_string(),
+            |p| messages::receipt_period(p, lang),
+        ),
+        None,
+    ));
+    if let Some(bp) = facts.batch_period.filter(|bp| file.period() != Some(*bp)) {
+        facts_rows.push((
+            receipt_text(T::BatchPeriod, lang),
+            messages::receipt_period(bp, lang),
+            None,
+        ));
+    }
+    facts_rows.push((
+        receipt_text(T::Received, lang),
+        received_display(facts.received_at, lang),
+        None,
+    ));
+    let accepted = file.accepted();
+    facts_rows.push((
+        receipt_text(T::Verdict, lang),
+        receipt_text(if accepted { T::Accepted } else { T::Rejected }, lang).to_string(),
+        Some(accepted),
+    ));
+    if let Some(archive) = facts.archive {
+        facts_rows.push((receipt_text(T::Archive, lang), archive.to_string(), None));
+    }
+    facts_rows.push((
+        receipt_text(T::Counts, lang),
+        messages::receipt_counts(
+            file.diagnostics.count(Severity::Error),
+            file.diagnostics.count(Severity::Warning),
+            file.diagnostics.count(Severity::Info),
+            lang,
+        ),
+        None,
+    ));
+
+    let labels: Vec<&str> = facts_rows.iter().map(|(l, _, _)| *l).collect();
+    let widths = front_widths(&rows, &labels, lang);
+    let full: f64 = widths.iter().sum();
+    let value_width: f64 = widths[2..].iter().sum();
+
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    ws.set_default_row_height(ROW_HEIGHT);
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    page_setup(ws, lang);
+
+    let mut r: u32 = 0;
+    ws.merge_range(r, 0, r, LAST, receipt_text(T::Title, lang), &f.title)?;
+    ws.set_row_height(r, 30)?;
+    r += 1;
+    if !facts.issuer.is_empty() {
+        ws.merge_range(r, 0, r, LAST, facts.issuer, &f.subtitle)?;
+        ws.set_row_height(r, 20)?;
+        r += 1;
+    }
+    r += 1;
+    for (label, value, verdict) in &facts_rows {
+        ws.merge_range(r, 0, r, 1, label, &f.label)?;
+        let fmt = match verdict {
+            Some(true) => &f.accepted,
+            Some(false) => &f.rejected,
+            None => &f.value,
+        };
+        ws.merge_range(r, 2, r, LAST, &cell_text(value), fmt)?;
+        ws.set_row_height(r, row_height(lines_needed(value, value_width)))?;
+        r += 1;
+    }
+    r += 1;
+    let mut guide = receipt_text(T::Guide, lang).to_string();
+    match sheets {
+        SourceSheets::Read(_) => {}
+        SourceSheets::Unreadable => {
+            guide = format!("{guide}\n{}", receipt_text(T::NoSheets, lang));
+        }
+        SourceSheets::Changed => {
+            guide = format!("{guide}\n{}", receipt_text(T::SheetsChanged, lang));
+        }
+    }
+    ws.merge_range(r, 0, r, LAST, &guide, &f.guide)?;
+    ws.set_row_height(r, row_height(lines_needed(&guide, full)))?;
+    r += 2;
+
+    let header_row = r;
+    let headings = [
+        T::ColNo,
+        T::ColLevel,
+        T::ColSheet,
+        T::ColCell,
+        T::ColValue,
+        T::ColProblem,
+        T::ColFix,
+        T::ColCode,
+    ];
+    for (c, k) in headings.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, receipt_text(*k, lang), &f.header)?;
+    }
+    ws.set_row_height(r, ROW_HEIGHT + 4.0)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    ws.set_repeat_rows(header_row, header_row)?;
+    r += 1;
+
+    if rows.is_empty() {
+        ws.merge_range(r, 0, r, LAST, receipt_text(T::NoFindings, lang), &f.text)?;
+        return Ok(());
+    }
+    for (i, row) in rows.iter().enumerate() {
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.center)?;
+        ws.write_string_with_format(
+            r,
+            1,
+            severity_word(row.severity, lang),
+            f.severity(row.severity),
+        )?;
+        ws.write_string_with_format(r, 2, cell_text(&row.sheet), &f.center)?;
+        match &row.link {
+            Some((sheet, lr, lc)) if i < MAX_LINKS => {
+                let url = Url::new(format!(
+                    "internal:'{}'!{}",
+                    sheet.replace('\'', "''"),
+                    a1(*lr, *lc)
+                ))
+                .set_text(&row.place);
+                ws.write_url_with_format(r, 3, url, &f.link)?;
+            }
+            _ => {
+                ws.write_string_with_format(r, 3, &row.place, &f.center)?;
+            }
+        }
+        ws.write_string_with_format(r, 4, cell_text(&row.value), &f.text)?;
+        ws.write_string_with_format(r, 5, cell_text(&row.problem), &f.text)?;
+        ws.write_string_with_format(r, 6, cell_text(&row.fix), &f.text)?;
+        ws.write_string_with_format(r, 7, row.code, &f.center)?;
+        let lines = [
+            lines_needed(&row.sheet, widths[2]),
+            lines_needed(&row.value, widths[4]),
+            lines_needed(&row.problem, widths[5]),
+            lines_needed(&row.fix, widths[6]),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(1);
+        ws.set_row_height(r, row_height(lines))?;
+        r += 1;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The county's sheets
+
+/// What a cell holds, which picks its number format and alignment.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Text,
+    /// Text alone in its row (a title, a remark): not wrapped, so it runs on over the
+    /// empty cells to its right as it did in the county's sheet.
+    Line,
+    Number,
+    Date,
+    DateTime,
+    Bool,
+    Blank,
+}
+
+/// Every format of the reproduced sheets, built once: by kind, mark (none, note, warning,
+/// error) and whether the cell anchors a merged region (centred).
+struct CellFormats(Vec<Format>);
+
+const KINDS: [Kind; 7] = [
+    Kind::Text,
+    Kind::Line,
+    Kind::Number,
+    Kind::Date,
+    Kind::DateTime,
+    Kind::Bool,
+    Kind::Blank,
+];
+
+impl CellFormats {
+    fn new() -> CellFormats {
+        let mut all = Vec::with_capacity(KINDS.len() * 4 * 2);
+        for kind in KINDS {
+            for mark in [
+                None,
+                Some(Severity::Info),
+                Some(Severity::Warning),
+                Some(Severity::Error),
+            ] {
+                for merged in [false, true] {
+                    let mut f = Format::new()
+                        .set_font_name(FONT)
+                        .set_font_size(FONT_SIZE)
+                        .set_align(FormatAlign::VerticalCenter);
+                    f = match kind {
+                        Kind::Text => f.set_text_wrap(),
+                        Kind::Line | Kind::Number | Kind::Blank => f,
+                        Kind::Date => f.set_num_format("yyyy-mm-dd"),
+                        Kind::DateTime => f.set_num_format("yyyy-mm-dd hh:mm:ss"),
+                        Kind::Bool => f.set_align(FormatAlign::Center),
+                    };
+                    if merged {
+                        f = f.set_align(FormatAlign::Center);
+                    }
+                    if let Some(s) = mark {
+                        let (fill, font) = severity_colors(s);
+                        f = f
+                            .set_background_color(Color::RGB(fill))
+                            .set_font_color(Color::RGB(font))
+                            .set_border(FormatBorder::Thin)
+                            .set_border_color(Color::RGB(font));
+                    }
+                    all.push(f);
+                }
+            }
+        }
+        CellFormats(all)
+    }
+
+    fn get(&self, kind: Kind, mark: Option<Severity>, merged: bool) -> &Format {
+        let k = kind as usize;
+        let m = match mark {
+            None => 0,
+            Some(Severity::Info) => 1,
+            Some(Severity::Warning) => 2,
+            Some(Severity::Error) => 3,
+        };
+        &self.0[(k * 4 + m) * 2 + usize::from(merged)]
+    }
+}
+
+/// A marked cell: the worst severity pointing at it and the notes it carries.
+#[derive(Debug, Default)]
+struct Mark {
+    severity: Option<Severity>,
+    notes: Vec<String>,
+}
+
+/// The marks of one sheet: each finding's cell (or, for a row finding, every used cell of
+/// the row, the note on the first), in (row, col) order.
+fn marks(sheet: &RawSheet, diags: &[&Diagnostic], lang: Lang) -> BTreeMap<(u32, u32), Mark> {
+    let mut out: BTreeMap<(u32, u32), Mark> = BTreeMap::new();
+    for d in diags
+        .iter()
+        .filter(|d| d.sheet.as_deref() == Some(&sheet.name))
+    {
+        let Some(anchor) = target(d, sheet) else {
+            continue;
+        };
+        let sev = d.severity();
+        let mut mark_at = |at: (u32, u32)| {
+            let m = out.entry(at).or_default();
+            m.severity = m.severity.max(Some(sev));
+        };
+        mark_at(anchor);
+        if d.cell.is_none() {
+            for c in sheet.row(anchor.0).iter().filter(|c| c.col <= LAST_COL) {
+                mark_at((c.row, c.col));
+            }
+        }
+        let note = messages::receipt_note(
+            severity_word(sev, lang),
+            &short(&d.message(lang), 1000),
+            &short(&d.hint(lang), 1000),
+            lang,
+        );
+        out.entry(anchor).or_default().notes.push(note);
+    }
+    out
+}
+
+/// The worst severity of the findings about a sheet, for its tab colour.
+fn worst_on(sheet: &RawSheet, diags: &[&Diagnostic]) -> Option<Severity> {
+    diags
+        .iter()
+        .filter(|d| d.sheet.as_deref() == Some(&sheet.name))
+        .map(|d| d.severity())
+        .max()
+}
+
+/// Merged regions worth reproducing: inside Excel's grid, more than one cell, small, not
+/// overlapping an earlier one, and not too many in all (see the module docs).
+fn merges_to_copy(sheet: &RawSheet) -> Vec<(u32, u32, u32, u32)> {
+    const MAX_MERGES: usize = 1000;
+    const MAX_AREA: u64 = 20_000;
+    const MAX_TOTAL_AREA: u64 = 200_000;
+    let mut kept: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut total = 0u64;
+    for m in &sheet.merges {
+        if kept.len() >= MAX_MERGES {
+            break;
+        }
+        let (r1, c1, r2, c2) = (m.first_row, m.first_col, m.last_row, m.last_col);
+        if r1 > r2 || c1 > c2 || r2 > LAST_ROW || c2 > LAST_COL || (r1 == r2 && c1 == c2) {
+            continue;
+        }
+        let area = u64::from(r2 - r1 + 1) * u64::from(c2 - c1 + 1);
+        if area > MAX_AREA || total + area > MAX_TOTAL_AREA {
+            continue;
+        }
+        let overlaps = kept
+            .iter()
+            .any(|&(a1, b1, a2, b2)| r1 <= a2 && a1 <= r2 && c1 <= b2 && b1 <= c2);
+        if !overlaps {
+            kept.push((r1, c1, r2, c2));
+            total += area;
+        }
+    }
+    kept
+}
+
+/// Days since 1899-12-30 (Excel's serial date), for dates Excel can show: from 1900-03-01,
+/// past its 1900 leap-year bug, to 9999-12-31.
+fn excel_serial(dt: &chrono::NaiveDateTime) -> Option<f64> {
+    use chrono::{Datelike, NaiveDate, Timelike};
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let first = NaiveDate::from_ymd_opt(1900, 3, 1)?;
+    let date = dt.date();
+    if date < first || date.year() > 9999 {
+        return None;
+    }
+    let days = (date - epoch).num_days() as f64;
+    Some(days + f64::from(dt.num_seconds_from_midnight()) / 86_400.0)
+}
+
+/// The text a cell shows, for measuring its column.
+fn shown(v: &CellValue) -> String {
+    match v {
+        CellValue::Text(s) | CellValue::Error(s) => s.clone(),
+        CellValue::Number(n) => n.to_string(),
+        CellValue::DateTime(dt) => {
+            if dt.time() == chrono::NaiveTime::MIN {
+                dt.format("%Y-%m-%d").to_string()
+            } else {
+                dt.format("%Y-%m-%d %H:%M:%S").to_string()
+            }
+        }
+        CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+    }
+}
+
+/// Widest column the copy gives a column, in Excel's units; longer text wraps.
+const COPY_MAX_WIDTH: f64 = 40.0;
+const COPY_MIN_WIDTH: f64 = 6.0;
+
+/// Whether `cell` is one line of text alone in its row: a title or a remark, not a table
+/// row (which has more than one cell).
+fn is_line(sheet: &RawSheet, cell: &RawCell) -> bool {
+    matches!(&cell.value, CellValue::Text(s) if !s.contains('\n')) && sheet.row(cell.row).len() == 1
+}
+
+fn write_copy(
+    wb: &mut Workbook,
+    sheet: &RawSheet,
+    name: &str,
+    facts: &ReceiptFacts,
+    diags: &[&Diagnostic],
+    formats: &CellFormats,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let marks = marks(sheet, diags, lang);
+    let merges = merges_to_copy(sheet);
+    let anchors: HashMap<(u32, u32), u32> = merges
+        .iter()
+        .map(|&(r1, c1, _, c2)| ((r1, c1), c2 - c1 + 1))
+        .collect();
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    ws.set_default_row_height(ROW_HEIGHT);
+    ws.set_default_note_author(if facts.issuer.is_empty() {
+        "tongbao"
+    } else {
+        facts.issuer
+    });
+    page_setup(ws, lang);
+    ws.set_print_gridlines(true);
+    let worst = worst_on(sheet, diags);
+    if let Some(s) = worst {
+        ws.set_tab_color(Color::RGB(severity_colors(s).1));
+    }
+    if !sheet.visible && worst.is_none() {
+        ws.set_hidden(true);
+    }
+
+    // Column widths from the content. A merged anchor's text spreads over its region and a
+    // line alone in its row runs on over its empty neighbours, so neither widens a column.
+    let mut widths: BTreeMap<u32, f64> = BTreeMap::new();
+    for c in sheet
+        .cells
+        .iter()
+        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL)
+    {
+        if anchors.get(&(c.row, c.col)).is_some_and(|&span| span > 1) || is_line(sheet, c) {
+            continue;
+        }
+        let w = shown(&c.value)
+            .split('\n')
+            .map(display_width)
+            .max()
+            .unwrap_or(0);
+        let slot = widths.entry(c.col).or_insert(COPY_MIN_WIDTH);
+        *slot = slot.max(fitted(w).min(COPY_MAX_WIDTH));
+    }
+    for (&c, &w) in &widths {
+        ws.set_column_width(c as u16, w)?;
+    }
+    let width_of = |col: u32| widths.get(&col).copied().unwrap_or(8.43);
+
+    for &(r1, c1, r2, c2) in &merges {
+        let mark = marks.get(&(r1, c1)).and_then(|m| m.severity);
+        ws.merge_range(
+            r1,
+            c1 as u16,
+            r2,
+            c2 as u16,
+            "",
+            formats.get(Kind::Blank, mark, true),
+        )?;
+    }
+
+    let mut lines_by_row: BTreeMap<u32, usize> = BTreeMap::new();
+    for cell in sheet
+        .cells
+        .iter()
+        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL)
+    {
+        let (r, c) = (cell.row, cell.col as u16);
+        let mark = marks.get(&(cell.row, cell.col)).and_then(|m| m.severity);
+        let merged = anchors.contains_key(&(cell.row, cell.col));
+        let f = |k: Kind| formats.get(k, mark, merged);
+        match &cell.value {
+            CellValue::Text(s) | CellValue::Error(s) if is_line(sheet, cell) => {
+                ws.write_string_with_format(r, c, cell_text(s), f(Kind::Line))?;
+            }
+            CellValue::Text(s) | CellValue::Error(s) => {
+                let s = cell_text(s);
+                if !merged {
+                    let lines = lines_needed(&s, width_of(cell.col));
+                    let slot = lines_by_row.entry(cell.row).or_insert(1);
+                    *slot = (*slot).max(lines);
+                }
+                ws.write_string_with_format(r, c, &s, f(Kind::Text))?;
+            }
+            CellValue::Number(n) if n.is_finite() => {
+                ws.write_number_with_format(r, c, *n, f(Kind::Number))?;
+            }
+            CellValue::Number(n) => {
+                ws.write_string_with_format(r, c, n.to_string(), f(Kind::Text))?;
+            }
+            CellValue::DateTime(dt) => match excel_serial(dt) {
+                Some(serial) => {
+                    let kind = if dt.time() == chrono::NaiveTime::MIN {
+                        Kind::Date
+                    } else {
+                        Kind::DateTime
+                    };
+                    ws.write_number_with_format(r, c, serial, f(kind))?;
+                }
+                None => {
+                    ws.write_string_with_format(r, c, shown(&cell.value), f(Kind::Text))?;
+                }
+            },
+            CellValue::Bool(b) => {
+                ws.write_boolean_with_format(r, c, *b, f(Kind::Bool))?;
+            }
+        }
+    }
+    for (&row, &lines) in lines_by_row.iter().filter(|(_, &l)| l > 1) {
+        ws.set_row_height(row, row_height(lines))?;
+    }
+
+    // Marked cells the county left empty (a required value missing) are filled too.
+    for (&(r, c), m) in &marks {
+        if sheet.get(r, c).is_none() {
+            let merged = anchors.contains_key(&(r, c));
+            ws.write_blank(r, c as u16, formats.get(Kind::Blank, m.severity, merged))?;
+        }
+        if !m.notes.is_empty() {
+            let text = m.notes.join("\n\n");
+            let lines = lines_needed(&text, 44.0);
+            let note = Note::new(text)
+                .add_author_prefix(false)
+                .set_font_name(FONT)
+                .set_font_size(10)
+                .set_width(320)
+                .set_height(u32::try_from(lines * 16 + 12).unwrap_or(400).min(400));
+            ws.insert_note(r, c as u16, &note)?;
+        }
+    }
+
+    // Keep the ledger's header in view while scrolling its rows.
+    if let Some(ledger) = facts.file.parsed.as_ref().and_then(|p| p.ledger.as_ref()) {
+        if ledger.sheet == sheet.name && ledger.header.last_row < 30 {
+            ws.set_freeze_panes(ledger.header.last_row + 1, 0)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(name: &str) -> RawSheet {
+        RawSheet {
+            name: name.into(),
+            visible: true,
+            cells: vec![],
+            merges: vec![],
+        }
+    }
+
+    #[test]
+    fn sheet_names_follow_excels_rules_and_are_unique() {
+        let names = sheet_names(
+            "回执",
+            &[
+                sheet("回执"),
+                sheet("a/b:c"),
+                sheet("'quoted'"),
+                sheet("REPORT"),
+                sheet("report"),
+                sheet(""),
+                sheet(&"很长的工作表名称".repeat(5)),
+            ],
+        );
+        assert_eq!(names[0], "回执(2)");
+        assert_eq!(names[1], "a_b_c");
+        assert_eq!(names[2], "quoted");
+        assert_eq!(names[3], "REPORT");
+        assert_eq!(names[4], "report(2)");
+        assert_eq!(names[5], "Sheet6");
+        assert!(names[6].encode_utf16().count() <= 31);
+    }
+
+    #[test]
+    fn excel_serial_dates() {
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 6, 10)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("date");
+        assert_eq!(excel_serial(&d), Some(45818.0));
+        let old = chrono::NaiveDate::from_ymd_opt(1899, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("date");
+        assert_eq!(excel_serial(&old), None);
+    }
+
+    #[test]
+    fn overlapping_and_huge_merges_are_left_out() {
+        use crate::read::Merge;
+        let m = |first_row, first_col, last_row, last_col| Merge {
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+        };
+        let mut s = sheet("x");
+        s.merges = vec![
+            m(0, 0, 0, 5),
+            m(0, 3, 1, 4),
+            m(2, 0, 2, 0),
+            m(3, 0, 1_000_000, 16_000),
+            m(5, 0, 6, 0),
+        ];
+        assert_eq!(merges_to_copy(&s), vec![(0, 0, 0, 5), (5, 0, 6, 0)]);
+    }
+}
