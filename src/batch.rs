@@ -245,9 +245,24 @@ pub fn majority_period(files: &[FileReport]) -> Option<Period> {
 
 /// Checks every file: read, parse and validate, in parallel.
 pub fn check_files(paths: &[PathBuf], cfg: &Config, opts: &BatchOptions) -> Batch {
+    check_files_with(paths, cfg, opts, &|| {})
+}
+
+/// [`check_files`], calling `on_read` as each file has been read and parsed (from any
+/// thread), for a progress bar.
+pub fn check_files_with(
+    paths: &[PathBuf],
+    cfg: &Config,
+    opts: &BatchOptions,
+    on_read: &(dyn Fn() + Sync),
+) -> Batch {
     let mut files: Vec<FileReport> = paths
         .par_iter()
-        .map(|p| read_and_parse(p, cfg, opts))
+        .map(|p| {
+            let report = read_and_parse(p, cfg, opts);
+            on_read();
+            report
+        })
         .collect();
     let period = opts.period.or_else(|| majority_period(&files));
     files.par_iter_mut().for_each(|f| {

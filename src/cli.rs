@@ -30,6 +30,9 @@ pub struct GlobalArgs {
     /// 提示语言 / language of messages
     #[arg(long, global = true, value_enum, default_value = "zh")]
     pub lang: Lang,
+    /// 少说话：不显示进度条，检查结果只列出有问题的文件 / quiet: no progress bars; check and ingest list only files with findings
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +69,8 @@ pub enum Command {
     /// Example: tongbao brief --from 2025-04 --to 2025-06 --unit 巴南区
     Brief(BriefArgs),
     /// 监视收件箱 / watch the inbox and ingest files as they arrive
+    ///
+    /// Example: tongbao watch inbox/2025-06   (Ctrl-C to stop)
     Watch(WatchArgs),
     /// 演示 / the whole pipeline on the bundled samples, into a fresh folder
     ///
@@ -187,7 +192,26 @@ pub struct TemplateArgs {
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
+    /// 收件箱文件夹（默认为工作区的 inbox/，逐层查看）/ the inbox folder (default: the workspace's inbox/, walked)
     pub dir: Option<PathBuf>,
+    /// 只受理该报告期的报表（默认按各报表自己的报告期）/ accept only returns for this period (default: each return's own)
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Option<Period>,
+    /// 文件大小和修改时间保持不变多少秒后才处理（正在复制的文件不处理）/ seconds a file must stay unchanged before it is taken (files still being copied are left alone)
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub settle: f64,
+    /// 每隔多少秒查看一次收件箱 / seconds between looks at the inbox
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub interval: f64,
+    /// 处理完目前已稳定的文件后退出，不再等候 / take the files that are complete now, then exit
+    #[arg(long)]
+    pub once: bool,
+    /// 不写回执 / write no receipts
+    #[arg(long)]
+    pub no_receipts: bool,
+    /// 回执写到此文件夹（默认为工作区的 receipts/）/ write receipts under this folder (default: the workspace's receipts/)
+    #[arg(long, value_name = "DIR")]
+    pub receipts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,6 @@ fn main() -> ExitCode {
     }
     tongbao::batch::install_panic_hook();
     let cli = Cli::parse();
-    let lang = cli.global.lang;
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&cli.global, &args),
         Command::GenSamples(mut args) => {
@@ -31,7 +30,7 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),
         Command::Brief(args) => cmd::brief::run(&cli.global, &args),
-        Command::Watch(_) => cmd::not_yet("watch", lang),
+        Command::Watch(args) => cmd::watch::run(&cli.global, &args),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
     };
     match result {

@@ -313,6 +313,9 @@ pub enum Ui {
     Warnings,
     UnitUnknownName,
     PeriodUnknown,
+    /// Progress bar labels.
+    Checking,
+    Storing,
 }
 
 pub fn ui(key: Ui, lang: Lang) -> &'static str {
@@ -326,6 +329,10 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
         (Errors, Lang::En) => " errors",
         (Warnings, Lang::Zh) => "个警告",
         (Warnings, Lang::En) => " warnings",
+        (Checking, Lang::Zh) => "检查",
+        (Checking, Lang::En) => "checking",
+        (Storing, Lang::Zh) => "入库",
+        (Storing, Lang::En) => "storing",
         (UnitUnknownName, Lang::Zh) => "单位未知",
         (UnitUnknownName, Lang::En) => "unit unknown",
         (PeriodUnknown, Lang::Zh) => "报告期未知",
@@ -1010,5 +1017,95 @@ pub fn receipt_unit(name: &str, code: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{name}（{code}）"),
         Lang::En => format!("{name} ({code})"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `tongbao watch`
+// ---------------------------------------------------------------------------------------
+
+/// The first line of `watch`: what is watched and how to stop.
+pub fn watch_started(dir: &str, settle: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "正在监视 {dir}：文件放入后保持 {settle} 秒不变即受理；按 Ctrl-C 停止"
+        ),
+        Lang::En => format!(
+            "watching {dir}: a file is taken once it has stayed unchanged for {settle} s; Ctrl-C stops"
+        ),
+    }
+}
+
+/// One line per file taken by `watch`.
+#[allow(clippy::too_many_arguments)]
+pub fn watch_line(
+    time: &str,
+    file: &str,
+    who: &str,
+    accepted: bool,
+    errors: usize,
+    warnings: usize,
+    archive: &str,
+    receipt: Option<&str>,
+    lang: Lang,
+) -> String {
+    let verdict = if accepted {
+        ui(Ui::Accepted, lang)
+    } else {
+        ui(Ui::Rejected, lang)
+    };
+    let mut counts = String::new();
+    if errors > 0 {
+        counts.push_str(&format!("，{errors}{}", ui(Ui::Errors, lang)));
+    }
+    if warnings > 0 {
+        counts.push_str(&format!("，{warnings}{}", ui(Ui::Warnings, lang)));
+    }
+    match lang {
+        Lang::Zh => format!(
+            "{time} {file} → {who}：{verdict}{counts}；{archive}{}",
+            receipt.map_or_else(String::new, |r| format!("；回执 {r}"))
+        ),
+        Lang::En => format!(
+            "{time} {file} → {who}: {verdict}{}; {archive}{}",
+            counts.replace('，', ", "),
+            receipt.map_or_else(String::new, |r| format!("; receipt {r}"))
+        ),
+    }
+}
+
+/// A file `watch` could not take (the archive was busy, a receipt could not be written).
+pub fn watch_failed(time: &str, file: &str, problem: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{time} {file} → 未能处理：{problem}"),
+        Lang::En => format!("{time} {file} → not taken: {problem}"),
+    }
+}
+
+/// Files already in the archive when `watch` started, left alone.
+pub fn watch_skipped(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("收件箱中已有 {count} 个文件此前已受理，不再重复处理"),
+        Lang::En => format!("{count} file(s) in the inbox were taken before; left alone"),
+    }
+}
+
+/// The last line of `watch`.
+pub fn watch_stopped(taken: usize, accepted: usize, rejected: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("已停止监视：本次处理 {taken} 个文件，通过 {accepted} 个，未通过 {rejected} 个")
+        }
+        Lang::En => format!(
+            "stopped watching: {taken} file(s) taken, {accepted} accepted, {rejected} rejected"
+        ),
+    }
+}
+
+/// `watch` on a folder that is not there.
+pub fn watch_no_folder(dir: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("收件箱文件夹 {dir} 不存在"),
+        Lang::En => format!("the inbox folder {dir} does not exist"),
     }
 }

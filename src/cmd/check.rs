@@ -5,19 +5,21 @@ use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
-use crate::batch::{check_files, collect_paths, Batch, BatchOptions, FileReport};
+use crate::batch::{check_files_with, collect_paths, Batch, BatchOptions, FileReport};
 use crate::cli::{CheckArgs, Format, GlobalArgs};
 use crate::diag::{Diagnostic, DiagnosticJson, Severity};
 use crate::messages::{ui, Lang, Ui};
 use crate::model::{Period, PeriodFigures};
 use crate::parse::UnitRef;
 
+use super::progress::Progress;
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
-    let batch = check_files(
+    let bar = Progress::new(paths.len(), ui(Ui::Checking, global.lang), global.quiet);
+    let batch = check_files_with(
         &paths,
         &cfg,
         &BatchOptions {
@@ -25,7 +27,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
             lang: global.lang,
             keep_bytes: false,
         },
+        &|| bar.inc(),
     );
+    bar.finish();
     let receipts = super::receipts::write_for_batch(
         &cfg,
         args,
@@ -47,6 +51,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
                 &batch,
                 global.lang,
                 args.verbose,
+                global.quiet,
                 Style::detect(),
                 &[],
             )?;
@@ -237,10 +242,15 @@ pub fn write_human(
     batch: &Batch,
     lang: Lang,
     verbose: bool,
+    quiet: bool,
     style: Style,
     notes: &[String],
 ) -> std::io::Result<()> {
     for (i, f) in batch.files.iter().enumerate() {
+        // Quiet: only the files someone has to act on.
+        if quiet && f.accepted() && f.diagnostics.count(Severity::Warning) == 0 {
+            continue;
+        }
         write_file(out, f, lang, verbose, style)?;
         if let Some(note) = notes.get(i).filter(|n| !n.is_empty()) {
             writeln!(out, "  {}", style.dim(note))?;

@@ -6,20 +6,22 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use crate::archive::{Archive, ArchiveError, NewSubmission, Stored};
-use crate::batch::{check_files, Batch, BatchOptions, FileReport};
+use crate::batch::{check_files_with, Batch, BatchOptions, FileReport};
 use crate::cli::{CheckArgs, Format, GlobalArgs};
 use crate::config::Config;
-use crate::messages::Lang;
+use crate::messages::{ui, Lang, Ui};
 use crate::validate::history::{cross_unit_key, validate_history, History};
 use crate::validate::Subject;
 
 use super::check::{input_paths, write_human, ArchiveJson, BatchJson, Style};
+use super::progress::Progress;
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
-    let mut batch = check_files(
+    let bar = Progress::new(paths.len(), ui(Ui::Checking, global.lang), global.quiet);
+    let mut batch = check_files_with(
         &paths,
         &cfg,
         &BatchOptions {
@@ -27,10 +29,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
             lang: global.lang,
             keep_bytes: true,
         },
+        &|| bar.inc(),
     );
+    bar.finish();
     let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
     let received_at = received_now();
-    let outcomes = ingest_batch(&mut archive, &cfg, &mut batch, &received_at)?;
+    let bar = Progress::new(paths.len(), ui(Ui::Storing, global.lang), global.quiet);
+    let outcomes = ingest_batch_with(&mut archive, &cfg, &mut batch, &received_at, &|| bar.inc())?;
+    bar.finish();
     drop(archive);
     // After the archive: the receipt states the archive's outcome and its rules' findings.
     let receipts =
@@ -47,12 +53,17 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
             writeln!(out)?;
         }
         Format::Human => {
-            let notes: Vec<String> = outcomes.iter().map(|o| describe(o, global.lang)).collect();
+            let notes: Vec<String> = outcomes
+                .iter()
+                .zip(&batch.files)
+                .map(|(o, f)| describe(o, f.accepted(), global.lang))
+                .collect();
             write_human(
                 &mut out,
                 &batch,
                 global.lang,
                 args.verbose,
+                global.quiet,
                 Style::detect(),
                 &notes,
             )?;
@@ -89,6 +100,17 @@ pub fn ingest_batch(
     batch: &mut Batch,
     received_at: &str,
 ) -> Result<Vec<ArchiveJson>, ArchiveError> {
+    ingest_batch_with(archive, cfg, batch, received_at, &|| {})
+}
+
+/// [`ingest_batch`], calling `on_stored` after each file, for a progress bar.
+pub fn ingest_batch_with(
+    archive: &mut Archive,
+    cfg: &Config,
+    batch: &mut Batch,
+    received_at: &str,
+    on_stored: &dyn Fn(),
+) -> Result<Vec<ArchiveJson>, ArchiveError> {
     let mut elsewhere_by_period: HashMap<crate::model::Period, HashMap<String, (String, String)>> =
         HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.files.len());
@@ -101,6 +123,7 @@ pub fn ingest_batch(
             received_at,
             &mut elsewhere_by_period,
         )?);
+        on_stored();
     }
     Ok(outcomes)
 }
@@ -219,9 +242,14 @@ fn ingest_file(
 }
 
 /// One line saying what happened to a file in the archive.
-pub fn describe(o: &ArchiveJson, lang: Lang) -> String {
+pub fn describe(o: &ArchiveJson, accepted: bool, lang: Lang) -> String {
     let v = |n: Option<i64>| n.map_or_else(String::new, |n| n.to_string());
     match (o.stored, lang) {
+        // A rejected return is stored only for the record; "已入库（第 1 版）" would read as
+        // accepted to the county.
+        ("new" | "superseded", _) if !accepted => {
+            crate::messages::receipt_kept_on_file(lang).to_string()
+        }
         ("new", Lang::Zh) if o.version.is_some() => format!("已入库（第 {} 版）", v(o.version)),
         ("new", Lang::Zh) => "已存档（未能确定单位或报告期）".into(),
         ("new", Lang::En) if o.version.is_some() => format!("archived (version {})", v(o.version)),

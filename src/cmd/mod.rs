@@ -6,9 +6,11 @@ pub mod check;
 pub mod demo;
 pub mod ingest;
 pub mod init;
+pub mod progress;
 pub mod receipts;
 pub mod status;
 pub mod template;
+pub mod watch;
 
 use std::path::Path;
 
@@ -16,7 +18,6 @@ use anyhow::Context;
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
-use crate::messages::Lang;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +38,4 @@ pub fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
         }
     };
     Ok(Config::load(Path::new(&path))?)
-}
-
-/// The error of a command that a later version provides.
-pub fn not_yet(command: &str, lang: Lang) -> anyhow::Result<Outcome> {
-    Err(anyhow::anyhow!(match lang {
-        Lang::Zh => format!("“{command}”命令尚未提供（本版本提供 init、template、check、ingest、status、build、brief、demo）"),
-        Lang::En => format!("the '{command}' command is not available yet (this version provides init, template, check, ingest, status, build, brief and demo)"),
-    }))
 }

@@ -160,14 +160,7 @@ impl<'a> ReceiptWriter<'a> {
         batch_period: Option<Period>,
         archive: Option<&ArchiveJson>,
     ) -> io::Result<()> {
-        // A rejected return is stored only for the record; "已入库（第 1 版）" on its receipt
-        // would read as accepted to the county.
-        let archive = archive.map(|a| match a.stored {
-            "new" | "superseded" if !file.accepted() => {
-                messages::receipt_kept_on_file(self.lang).to_string()
-            }
-            _ => describe(a, self.lang),
-        });
+        let archive = archive.map(|a| describe(a, file.accepted(), self.lang));
         let facts = ReceiptFacts {
             file,
             batch_period,

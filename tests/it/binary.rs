@@ -173,14 +173,6 @@ fn a_unit_in_an_undefined_group_is_a_config_error_with_its_line() {
 }
 
 #[test]
-fn commands_of_later_versions_say_so() {
-    let ws = workspace_with(&[]);
-    let out = run(&["watch"], ws.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("尚未提供"));
-}
-
-#[test]
 fn without_period_the_majority_period_is_the_batch_period() {
     let ws = workspace_with(&[
         ("a.xlsx", Form::valid().xlsx()),

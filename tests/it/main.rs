@@ -15,5 +15,6 @@ mod samples;
 mod support;
 mod template;
 mod variations;
+mod watch;
 mod workbook;
 mod workflow;

@@ -1,0 +1,366 @@
+//! `tongbao watch [DIR]`: the clerk leaves it running; counties' files dropped into the
+//! inbox (by hand, a mail client or a shared folder) are ingested one by one as they
+//! arrive, each gets its receipt, and each gives one line on the screen.
+//!
+//! A file is taken only once its size and modification time have stayed the same for
+//! `--settle` seconds, so a file still being copied is left until it is whole. Office
+//! lock files (`~$…`, `.~lock…#`) and partial downloads (`.part`, `.crdownload`, `.tmp`)
+//! are never taken. A file is taken again only when it changes (a county resubmits under
+//! the same name); files already in the archive when the watch starts are left alone, so
+//! restarting the watch repeats nothing. A bad file is reported and the watch goes on;
+//! Ctrl-C (or SIGTERM) lets the file in hand finish, then stops.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::archive::Archive;
+use crate::batch::{check_files, collect_paths, BatchOptions};
+use crate::cli::{GlobalArgs, WatchArgs};
+use crate::config::Config;
+use crate::diag::Severity;
+use crate::messages::{self, ui, Lang, Ui};
+
+use super::ingest::{describe, ingest_batch, received_now};
+use super::receipts::{shown, ReceiptWriter};
+use super::{load_config, Outcome};
+
+pub fn run(global: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<Outcome> {
+    let cfg = load_config(global)?;
+    let lang = global.lang;
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| cfg.resolve(&cfg.file.paths.inbox));
+    if !dir.is_dir() {
+        anyhow::bail!(messages::watch_no_folder(&shown(&dir), lang));
+    }
+    let seconds = |s: f64, what: &str| -> anyhow::Result<Duration> {
+        Duration::try_from_secs_f64(s)
+            .ok()
+            .filter(|d| *d <= Duration::from_secs(3600))
+            .ok_or_else(|| anyhow::anyhow!("--{what}: 0–3600"))
+    };
+    let settle = seconds(args.settle, "settle")?;
+    let interval = seconds(args.interval, "interval")?.max(Duration::from_millis(50));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))?;
+    }
+    println!(
+        "{}",
+        messages::watch_started(&shown(&dir), args.settle, lang)
+    );
+
+    let mut inbox = Inbox::new(settle);
+    let mut tally = Tally::default();
+    let mut first_scan: Option<HashSet<PathBuf>> = None;
+    let mut skipped = 0usize;
+    loop {
+        let ready = inbox.scan(&dir, Instant::now());
+        let first = first_scan.get_or_insert_with(|| inbox.known());
+        for path in ready {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            inbox.taken(&path);
+            match take(&cfg, args, lang, &dir, &path, first.contains(&path)) {
+                Taken::AlreadyArchived => skipped += 1,
+                Taken::Done { accepted } => tally.count(accepted),
+                Taken::Failed => tally.failed += 1,
+            }
+        }
+        if skipped > 0 {
+            println!("{}", messages::watch_skipped(skipped, lang));
+            skipped = 0;
+        }
+        if stop.load(Ordering::SeqCst) || (args.once && inbox.waiting() == 0) {
+            break;
+        }
+        // Sleep in short steps, so Ctrl-C is answered at once.
+        let until = Instant::now() + interval;
+        while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(50).min(interval));
+        }
+    }
+    println!(
+        "{}",
+        messages::watch_stopped(tally.taken(), tally.accepted, tally.rejected, lang)
+    );
+    // Stopped by the clerk: a clean end. A one-shot run reports like ingest.
+    Ok(if args.once && tally.rejected + tally.failed > 0 {
+        Outcome::SomeRejected
+    } else {
+        Outcome::Ok
+    })
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    accepted: usize,
+    rejected: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn count(&mut self, accepted: bool) {
+        if accepted {
+            self.accepted += 1;
+        } else {
+            self.rejected += 1;
+        }
+    }
+
+    fn taken(&self) -> usize {
+        self.accepted + self.rejected + self.failed
+    }
+}
+
+enum Taken {
+    /// A file that was in the inbox when the watch started and is already archived.
+    AlreadyArchived,
+    Done {
+        accepted: bool,
+    },
+    Failed,
+}
+
+/// Checks, ingests and answers one file, printing its line.
+fn take(
+    cfg: &Config,
+    args: &WatchArgs,
+    lang: Lang,
+    dir: &Path,
+    path: &Path,
+    was_there_at_start: bool,
+) -> Taken {
+    let time = chrono::Local::now().format("%H:%M:%S").to_string();
+    let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+    let fail = |problem: String| {
+        println!("{}", messages::watch_failed(&time, &name, &problem, lang));
+        Taken::Failed
+    };
+    let mut batch = check_files(
+        &[path.to_path_buf()],
+        cfg,
+        &BatchOptions {
+            period: args.period,
+            lang,
+            keep_bytes: true,
+        },
+    );
+    let mut archive = match Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive)) {
+        Ok(a) => a,
+        Err(e) => return fail(e.to_string()),
+    };
+    if was_there_at_start {
+        let sha = batch.files.first().and_then(|f| f.sha256.as_deref());
+        if let Some(sha) = sha {
+            if archive.holds_sha256(sha).unwrap_or(false) {
+                return Taken::AlreadyArchived;
+            }
+        }
+    }
+    let received_at = received_now();
+    let outcomes = match ingest_batch(&mut archive, cfg, &mut batch, &received_at) {
+        Ok(o) => o,
+        Err(e) => return fail(e.to_string()),
+    };
+    drop(archive);
+    let (Some(file), Some(outcome)) = (batch.files.first(), outcomes.first()) else {
+        return fail(String::new());
+    };
+    let receipt = if args.no_receipts {
+        None
+    } else {
+        match ReceiptWriter::new(cfg, args.receipts.as_deref(), lang, received_at).write_one(
+            file,
+            batch.period,
+            Some(outcome),
+        ) {
+            Ok(p) => Some(shown(&p)),
+            Err(e) => return fail(e.to_string()),
+        }
+    };
+    let who = match (file.unit(), file.period()) {
+        (Some(u), Some(p)) => format!("{} {p}", u.name),
+        (Some(u), None) => u.name.clone(),
+        (None, _) => ui(Ui::UnitUnknownName, lang).to_string(),
+    };
+    println!(
+        "{}",
+        messages::watch_line(
+            &time,
+            &name,
+            &who,
+            file.accepted(),
+            file.diagnostics.count(Severity::Error),
+            file.diagnostics.count(Severity::Warning),
+            &describe(outcome, file.accepted(), lang),
+            receipt.as_deref(),
+            lang,
+        )
+    );
+    Taken::Done {
+        accepted: file.accepted(),
+    }
+}
+
+/// What the watch has seen of each file in the inbox.
+struct Inbox {
+    settle: Duration,
+    files: HashMap<PathBuf, Seen>,
+}
+
+struct Seen {
+    /// Size and modification time at the last look.
+    stamp: (u64, Option<SystemTime>),
+    /// When `stamp` was first seen.
+    since: Instant,
+    taken: bool,
+}
+
+impl Inbox {
+    fn new(settle: Duration) -> Inbox {
+        Inbox {
+            settle,
+            files: HashMap::new(),
+        }
+    }
+
+    /// Looks at the inbox; returns the files that have stayed unchanged for the settle time
+    /// and have not been taken in this state, in path order.
+    fn scan(&mut self, dir: &Path, now: Instant) -> Vec<PathBuf> {
+        let mut present = HashSet::new();
+        let mut ready = Vec::new();
+        for path in collect_paths(&[dir.to_path_buf()]) {
+            if is_transient(&path) {
+                continue;
+            }
+            let Ok(meta) = std::fs::metadata(&path) else {
+                continue;
+            };
+            let stamp = (meta.len(), meta.modified().ok());
+            present.insert(path.clone());
+            match self.files.get_mut(&path) {
+                None => {
+                    self.files.insert(
+                        path,
+                        Seen {
+                            stamp,
+                            since: now,
+                            taken: false,
+                        },
+                    );
+                }
+                Some(seen) if seen.stamp != stamp => {
+                    *seen = Seen {
+                        stamp,
+                        since: now,
+                        taken: false,
+                    };
+                }
+                Some(seen) if !seen.taken && now.duration_since(seen.since) >= self.settle => {
+                    ready.push(path);
+                }
+                Some(_) => {}
+            }
+        }
+        self.files.retain(|p, _| present.contains(p));
+        ready.sort();
+        ready
+    }
+
+    fn taken(&mut self, path: &Path) {
+        if let Some(seen) = self.files.get_mut(path) {
+            seen.taken = true;
+        }
+    }
+
+    /// Files seen but not yet taken.
+    fn waiting(&self) -> usize {
+        self.files.values().filter(|s| !s.taken).count()
+    }
+
+    fn known(&self) -> HashSet<PathBuf> {
+        self.files.keys().cloned().collect()
+    }
+}
+
+/// Files that are someone's work in progress, never a return: Office and LibreOffice lock
+/// files, partial downloads and copies, hidden files.
+fn is_transient(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    name.starts_with("~$")
+        || name.starts_with('.')
+        || [".part", ".crdownload", ".tmp", ".download", ".partial"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_files_and_partial_downloads_are_never_taken() {
+        for name in [
+            "~$巴南区.xlsx",
+            ".~lock.巴南区.xlsx#",
+            "巴南区.xlsx.part",
+            "a.crdownload",
+            "x.TMP",
+        ] {
+            assert!(is_transient(Path::new(name)), "{name}");
+        }
+        for name in ["巴南区.xlsx", "巴南区.xls", "returns.ods", "~巴南区.xlsx"] {
+            assert!(!is_transient(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_file_is_ready_once_it_stays_unchanged_for_the_settle_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let f = dir.path().join("a.xlsx");
+        std::fs::write(&f, b"12").expect("write");
+        let mut inbox = Inbox::new(Duration::from_secs(2));
+        let t0 = Instant::now();
+        assert!(inbox.scan(dir.path(), t0).is_empty(), "first sight");
+        assert!(inbox
+            .scan(dir.path(), t0 + Duration::from_secs(1))
+            .is_empty());
+        // It grows: the clock starts again.
+        std::fs::write(&f, b"1234").expect("write");
+        assert!(inbox
+            .scan(dir.path(), t0 + Duration::from_secs(2))
+            .is_empty());
+        assert!(inbox
+            .scan(dir.path(), t0 + Duration::from_secs(3))
+            .is_empty());
+        assert_eq!(
+            inbox.scan(dir.path(), t0 + Duration::from_secs(4)),
+            std::slice::from_ref(&f)
+        );
+        inbox.taken(&f);
+        assert_eq!(inbox.waiting(), 0);
+        assert!(
+            inbox
+                .scan(dir.path(), t0 + Duration::from_secs(9))
+                .is_empty(),
+            "taken once"
+        );
+        // Replaced by a resubmission under the same name: taken again once settled.
+        std::fs::write(&f, b"123456").expect("write");
+        assert!(inbox
+            .scan(dir.path(), t0 + Duration::from_secs(10))
+            .is_empty());
+        assert_eq!(inbox.scan(dir.path(), t0 + Duration::from_secs(12)), [f]);
+    }
+}
