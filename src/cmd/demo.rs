@@ -15,6 +15,7 @@ use crate::messages::Lang;
 use crate::model::Period;
 
 use super::ingest::{ingest_batch, received_now};
+use super::receipts::ReceiptWriter;
 use super::Outcome;
 
 /// The samples folder, compiled in.
@@ -78,7 +79,14 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
                     keep_bytes: true,
                 },
             );
-            ingest_batch(&mut archive, &cfg, &mut batch, &received)?;
+            let outcomes = ingest_batch(&mut archive, &cfg, &mut batch, &received)?;
+            // The report month's files are answered with receipts, as a clerk's would be.
+            if month == MONTHS[2] {
+                let writer = ReceiptWriter::new(&cfg, None, lang, received.clone());
+                for r in writer.write_batch(&batch, &outcomes) {
+                    r.context("receipt")?;
+                }
+            }
             say(
                 format!(
                     "入库 {}：{} 个文件，{} 个通过，{} 个未通过",
@@ -126,6 +134,11 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
             format!("  output   {}", path.display()),
         );
     }
+    let receipts = cfg.resolve(&cfg.file.paths.receipts).join(june.to_string());
+    say(
+        format!("  回执  {}", receipts.display()),
+        format!("  receipts {}", receipts.display()),
+    );
     say(
         format!(
             "\n查看报送情况：cd {} && tongbao status --period 2025-06",

@@ -8,6 +8,7 @@ mod brief;
 mod check;
 mod compose;
 mod crash;
+mod cycle;
 mod pdf;
 mod read;
 mod receipt;
