@@ -7,6 +7,9 @@
 /// Converts full-width ASCII forms (Ａ-Ｚ, ０-９, （）：，．) to half-width and the
 /// ideographic space to a space.
 pub fn to_half_width(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
@@ -33,16 +36,20 @@ pub fn is_space(c: char) -> bool {
 /// The form used to compare header and label text: simplified, half-width, no white
 /// space, ASCII brackets and colons, lower-case Latin letters.
 pub fn normalize_label(s: &str) -> String {
-    let s = to_simplified(&to_half_width(s));
-    s.chars()
-        .filter(|c| !is_space(*c))
-        .map(|c| match c {
+    // The result is sized up front rather than grown char by char, and ASCII text skips
+    // both conversions: header matching, identity keys and industry look-ups call this
+    // for every cell and project.
+    let half = to_simplified(&to_half_width(s));
+    let mut out = String::with_capacity(half.len());
+    for c in half.chars().filter(|c| !is_space(*c)) {
+        out.push(match c {
             '【' | '〔' | '［' | '[' => '(',
             '】' | '〕' | '］' | ']' => ')',
             '：' => ':',
             _ => c.to_ascii_lowercase(),
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// The form used for identities (unit names, project names, investors): like

@@ -117,8 +117,10 @@ pub fn build(
     issue_date: chrono::NaiveDate,
     lang: Lang,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    let mut phases = Phases::from_env();
     let archive = open_archive(cfg, lang)?;
     let b = bulletin(&archive, cfg, period)?;
+    phases.lap("aggregate");
     let json_path = out.join(format!("bulletin-{period}.json"));
     let xlsx_path = out.join(format!("通报-{period}.xlsx"));
     let pdf_path = out.join(format!("通报-{period}.pdf"));
@@ -126,17 +128,24 @@ pub fn build(
     // Everything is made in memory first, so a failure writes nothing.
     let templates = Templates::for_config(cfg)?;
     let trend = monthly_trend(&archive, cfg, period, b.total.month)?;
+    phases.lap("trend");
     let blocks = bulletin_blocks(&b, cfg, &templates, issue_date, &trend)?;
     let info = document_info(&b, cfg, &templates, issue_date)?;
+    phases.lap("compose");
     let base = cfg.path.parent().unwrap_or(Path::new("."));
     let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
+    phases.lap("fonts");
     let pdf = render(&blocks, &info, &fonts)?;
+    phases.lap("pdf");
     report_missing_glyphs(&pdf.missing_glyphs, lang);
     let json = serde_json::to_vec_pretty(&b)?;
+    phases.lap("json");
     let book = xlsx::workbook(&b, cfg)?;
+    phases.lap("workbook");
     write_atomic(&pdf_path, &pdf.bytes).with_context(|| pdf_path.display().to_string())?;
     write_atomic(&xlsx_path, &book).with_context(|| xlsx_path.display().to_string())?;
     write_atomic(&json_path, &json).with_context(|| json_path.display().to_string())?;
+    phases.lap("write");
     let accepted = b
         .units
         .iter()
@@ -148,4 +157,21 @@ pub fn build(
         Lang::En => println!("built the {period} bulletin: {accepted} units accepted, {rejected} rejected, {missing} missing"),
     }
     Ok(vec![pdf_path, xlsx_path, json_path])
+}
+
+/// Wall time of each phase of `build`, printed to standard error as `phase NAME SECONDS`
+/// when `TONGBAO_PHASE_TIMES` is set (for scripts/bench-scenarios.sh); silent otherwise.
+struct Phases(Option<std::time::Instant>);
+
+impl Phases {
+    fn from_env() -> Phases {
+        Phases(std::env::var_os("TONGBAO_PHASE_TIMES").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, name: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("phase {name} {:.3}", t.elapsed().as_secs_f64());
+            *t = std::time::Instant::now();
+        }
+    }
 }

@@ -56,6 +56,17 @@ impl Ledger {
 /// the sheet has no recognisable ledger header.
 pub fn read_ledger(sheet: &RawSheet, cfg: &Config, diags: &mut Diagnostics) -> Option<Ledger> {
     let header = find_ledger_header(sheet)?;
+    Some(read_ledger_under(sheet, header, cfg, diags))
+}
+
+/// Reads the ledger of `sheet` under a header already found there by
+/// [`find_ledger_header`] (which is the costly part of choosing the ledger sheet).
+pub fn read_ledger_under(
+    sheet: &RawSheet,
+    header: LedgerHeader,
+    cfg: &Config,
+    diags: &mut Diagnostics,
+) -> Ledger {
     for (row, col, text) in &header.unknown {
         diags
             .push(Diagnostic::at(Code::UnknownColumn, &sheet.name, *row, *col).value(text.clone()));
@@ -118,7 +129,7 @@ pub fn read_ledger(sheet: &RawSheet, cfg: &Config, diags: &mut Diagnostics) -> O
             None => ledger.rejected_rows += 1,
         }
     }
-    Some(ledger)
+    ledger
 }
 
 /// A totals row says 合计 (or 总计, 小计) in its 序号, 项目编号 or 项目名称 cell, or in the

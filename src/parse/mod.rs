@@ -64,21 +64,26 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         .iter()
         .filter(|s| !info::is_instructions_sheet(&s.name))
         .collect();
-    let named = candidates.iter().find(|s| {
+    // Each candidate's header is found once, for the choice and for the reading.
+    let named = candidates.iter().find_map(|s| {
         let n = normalize_label(&s.name);
-        (n.contains("项目明细") || n.contains("项目清单") || n.contains("明细"))
-            && header::ledger_score(s) >= 3
+        if !(n.contains("项目明细") || n.contains("项目清单") || n.contains("明细")) {
+            return None;
+        }
+        header::find_ledger_header(s)
+            .filter(|h| h.columns.len() >= 3)
+            .map(|h| (*s, h))
     });
-    let ledger_sheet = named.copied().or_else(|| {
+    let chosen = named.or_else(|| {
         candidates
             .iter()
-            .map(|s| (header::ledger_score(s), *s))
-            .filter(|(score, _)| *score >= 3)
-            .max_by_key(|(score, _)| *score)
-            .map(|(_, s)| s)
+            .filter_map(|s| header::find_ledger_header(s).map(|h| (*s, h)))
+            .filter(|(_, h)| h.columns.len() >= 3)
+            .max_by_key(|(_, h)| h.columns.len())
     });
-    let ledger = match ledger_sheet {
-        Some(s) => ledger::read_ledger(s, cfg, &mut diags),
+    let ledger_sheet = chosen.as_ref().map(|(s, _)| *s);
+    let ledger = match chosen {
+        Some((s, h)) => Some(ledger::read_ledger_under(s, h, cfg, &mut diags)),
         None => {
             diags.push(Diagnostic::new(Code::LedgerMissing));
             None
