@@ -826,6 +826,8 @@ pub enum ReceiptText {
     NoSheets,
     /// In place of the reproduced sheets: the file changed after it was checked.
     SheetsChanged,
+    /// Guide line of a receipt with nothing to mark.
+    CleanGuide,
     /// The table's row when there is nothing to report.
     NoFindings,
     /// Table heading: sequence number.
@@ -898,6 +900,8 @@ pub fn receipt_text(key: ReceiptText, lang: Lang) -> &'static str {
         (NoSheets, Lang::En) => "The file could not be read as a spreadsheet, so its sheets are not reproduced.",
         (SheetsChanged, Lang::Zh) => "文件在审核后已被改动或移走，因此未附原表。",
         (SheetsChanged, Lang::En) => "The file changed or moved after it was checked, so its sheets are not reproduced.",
+        (CleanGuide, Lang::Zh) => "审核未发现任何问题，报表已受理；没有需要标注的单元格，故不附原表。",
+        (CleanGuide, Lang::En) => "The check found nothing; the return is accepted. With no cell to mark, its sheets are not reproduced.",
         (NoFindings, Lang::Zh) => "未发现问题。",
         (NoFindings, Lang::En) => "No problems found.",
         (ColNo, Lang::Zh) => "序号",

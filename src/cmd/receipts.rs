@@ -168,6 +168,11 @@ impl<'a> ReceiptWriter<'a> {
             issuer: self.cfg.file.bulletin.issuer.trim(),
             archive: archive.as_deref(),
         };
+        if file.diagnostics.0.is_empty() {
+            let bytes = receipt_workbook(&facts, SourceSheets::Clean, self.lang)
+                .map_err(io::Error::other)?;
+            return write_atomic(path, &bytes);
+        }
         let bytes = match self.source(file) {
             Some(Ok(wb)) => receipt_workbook(&facts, SourceSheets::Read(&wb), self.lang),
             Some(Err(())) => receipt_workbook(&facts, SourceSheets::Changed, self.lang),

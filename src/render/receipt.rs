@@ -59,6 +59,9 @@ pub enum SourceSheets<'a> {
     Unreadable,
     /// The file is no longer what was checked (changed or moved since).
     Changed,
+    /// Nothing to mark: a return without findings is not reproduced (reading it again
+    /// would double the cost of a batch for sheets the county already has).
+    Clean,
 }
 
 /// Why a receipt could not be made.
@@ -576,6 +579,7 @@ fn write_front(
     let mut guide = receipt_text(T::Guide, lang).to_string();
     match sheets {
         SourceSheets::Read(_) => {}
+        SourceSheets::Clean => guide = receipt_text(T::CleanGuide, lang).to_string(),
         SourceSheets::Unreadable => {
             guide = format!("{guide}\n{}", receipt_text(T::NoSheets, lang));
         }

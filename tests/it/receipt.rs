@@ -298,11 +298,37 @@ fn a_clean_return_gets_an_accepted_receipt_with_no_findings() {
     assert!(!front.contains("未通过"), "{front}");
     assert_eq!(
         sheet_names(&receipt),
+        vec!["回执"],
+        "nothing to mark: the county's sheets are not sent back"
+    );
+    assert!(comments(&receipt).is_empty(), "no notes");
+    assert!(
+        !ws.path().join("tongbao.db").exists(),
+        "check stores nothing in the archive"
+    );
+}
+
+#[test]
+fn the_countys_values_come_back_as_they_were() {
+    // Funds above the contract amount: a warning, so the sheets are reproduced.
+    let form = Form::valid()
+        .with_true_summary()
+        .set(1, "本年累计到位资金", V::N(9000.0));
+    let ws = workspace_with(&[("巴南区.xlsx", form.xlsx())]);
+    let out = run(&["check", "inbox"], ws.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let receipt = receipts_dir(ws.path()).join("巴南区-回执.xlsx");
+    assert_eq!(
+        sheet_names(&receipt),
         vec!["回执", "基本信息", "主要指标", "项目明细"],
         "the county's sheets follow the receipt"
     );
-    assert!(comments(&receipt).is_empty(), "no notes");
-    // The values come back as they were: numbers as numbers, dates as dates, text as text.
+    // Numbers as numbers, dates as dates, text as text.
     let ledger = cells(&receipt, "项目明细");
     let at = |r: u32, c: u32| {
         ledger
@@ -316,10 +342,6 @@ fn a_clean_return_gets_an_accepted_receipt_with_no_findings() {
         matches!(at(2, 9), Some(Data::DateTime(_))),
         "{:?}",
         at(2, 9)
-    );
-    assert!(
-        !ws.path().join("tongbao.db").exists(),
-        "check stores nothing in the archive"
     );
 }
 
@@ -590,7 +612,10 @@ fn files_of_one_stem_never_share_a_receipt() {
 
 #[test]
 fn the_countys_sheet_names_are_kept_apart_from_the_receipts_and_hidden_ones_stay_hidden() {
-    let mut form = Form::valid().with_true_summary();
+    // A warning (funds above the contract amount), so the county's sheets come back.
+    let mut form = Form::valid()
+        .with_true_summary()
+        .set(1, "本年累计到位资金", V::N(9000.0));
     form.extra_sheets
         .push(Sheet::new("回执", vec![vec![s("县里自己的回执")]]));
     let mut hidden = Sheet::new("隐藏", vec![vec![s("草稿")]]);
