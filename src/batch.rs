@@ -3,6 +3,7 @@
 //! batch goes on. The exit code is decided at the end from the reports.
 
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -66,11 +67,19 @@ impl Batch {
 /// Expands the command line's paths: files as given, folders walked recursively (hidden
 /// files and Office lock files `~$…` are not returns and are passed over). Paths that do
 /// not exist are kept, so that they are reported as unreadable rather than forgotten.
+///
+/// A folder named like a workbook (`报表.xlsx/`, as some unzip tools leave an .xlsx) is
+/// not walked but reported: it is almost certainly a return that arrived broken.
+///
+/// A folder reached twice (a symbolic link back to a parent, or two links to one folder)
+/// is walked once, so a link loop neither recurses until the path is too long nor
+/// reports the same files hundreds of times.
 pub fn collect_paths(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     for p in inputs {
-        if p.is_dir() {
-            walk(p, &mut out);
+        if p.is_dir() && !named_like_a_workbook(p) {
+            walk(p, &mut out, &mut seen);
         } else {
             out.push(p.clone());
         }
@@ -80,7 +89,19 @@ pub fn collect_paths(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Whether the name ends in a spreadsheet extension.
+fn named_like_a_workbook(p: &Path) -> bool {
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| matches!(e.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "et"))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) {
+    // A folder that cannot be resolved is still listed once under its own name.
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !seen.insert(real) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         out.push(dir.to_path_buf());
         return;
@@ -92,8 +113,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out);
+        if path.is_dir() && !named_like_a_workbook(&path) {
+            walk(&path, out, seen);
         } else {
             out.push(path);
         }
@@ -159,11 +180,13 @@ pub fn read_error_diagnostic(e: &ReadError, path: &Path, lang: Lang) -> Diagnost
         ReadError::Pdf => d(Code::FilePdf),
         ReadError::Image(k) => d(Code::FileImage).arg("kind", image_name(*k)),
         ReadError::Word => d(Code::FileWord),
-        ReadError::Other(what) => d(Code::FileOther).arg("kind", what),
+        ReadError::Other(what) => {
+            d(Code::FileOther).arg("kind", crate::messages::not_workbook(what, lang))
+        }
         ReadError::Encrypted => d(Code::FileEncrypted),
         ReadError::Truncated(detail) => d(Code::FileTruncated).arg("detail", detail),
         ReadError::TooLarge { what, found, limit } => d(Code::FileTooLarge)
-            .arg("what", what)
+            .arg("what", crate::messages::budget(what, lang))
             .arg("found", found)
             .arg("limit", limit),
         ReadError::Io(problem) => {

@@ -284,8 +284,112 @@ pub fn io_problem(p: crate::read::IoProblem, lang: Lang) -> &'static str {
         (PermissionDenied, Lang::En) => "permission denied",
         (IsADirectory, Lang::Zh) => "这是文件夹，不是文件",
         (IsADirectory, Lang::En) => "it is a folder, not a file",
+        (NotAFile, Lang::Zh) => "这不是普通文件（是管道、设备或套接字），未打开",
+        (NotAFile, Lang::En) => {
+            "it is not a regular file (a pipe, device or socket) and was not opened"
+        }
+        (SymlinkLoop, Lang::Zh) => "这是循环指向自身的符号链接",
+        (SymlinkLoop, Lang::En) => "it is a symbolic link that loops back on itself",
         (Other, Lang::Zh) => "读取出错",
         (Other, Lang::En) => "read error",
+    }
+}
+
+/// What a file is that is not a workbook, for the `{kind}` of `E-FILE-OTHER`.
+pub fn not_workbook(k: &crate::read::NotWorkbook, lang: Lang) -> String {
+    use crate::read::NotWorkbook::*;
+    let zh = lang == Lang::Zh;
+    let pick = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    match k {
+        Unknown => pick("未知格式", "unknown format"),
+        Rar => pick("RAR 压缩包", "a RAR archive"),
+        SevenZip => pick("7z 压缩包", "a 7z archive"),
+        Gzip => pick("GZIP 压缩包", "a GZIP archive"),
+        Rtf => pick("RTF 文档", "an RTF document"),
+        Excel2003Xml => pick("Excel 2003 XML 表格", "an Excel 2003 XML spreadsheet"),
+        Doctype(part) if zh => {
+            format!("含 DOCTYPE 声明的 XML 部件“{part}”（不是 Excel 或 WPS 保存的文件）")
+        }
+        Doctype(part) => {
+            format!("the XML part \"{part}\" declares a DOCTYPE (not saved by Excel or WPS)")
+        }
+        UnsupportedZip(m) if zh => format!("不支持的 ZIP 格式（{m}）"),
+        UnsupportedZip(m) => format!("an unsupported ZIP format ({m})"),
+        UnsupportedCompression(m) if zh => format!("不支持的 ZIP 压缩方式 {m}"),
+        UnsupportedCompression(m) => format!("an unsupported ZIP compression method {m}"),
+        EmptyZip => pick("空的 ZIP 压缩包", "an empty ZIP archive"),
+        Xlsb => pick(
+            "Excel 二进制工作簿 .xlsb",
+            "an Excel binary workbook (.xlsb)",
+        ),
+        Numbers => pick("Apple Numbers 表格", "an Apple Numbers spreadsheet"),
+        Odt => pick(
+            "OpenDocument 文本文档（.odt）",
+            "an OpenDocument text (.odt)",
+        ),
+        Odp => pick(
+            "OpenDocument 演示文稿（.odp）",
+            "an OpenDocument presentation (.odp)",
+        ),
+        PowerPoint => pick("PowerPoint 演示文稿", "a PowerPoint presentation"),
+        Zip => pick("ZIP 压缩包", "a ZIP archive"),
+        OutlookMessage => pick("Outlook 邮件", "an Outlook message"),
+        Ole => pick(
+            "OLE 复合文档（不是 Excel 工作簿）",
+            "an OLE compound file (not an Excel workbook)",
+        ),
+    }
+}
+
+/// The name of a read budget, for the `{what}` of `E-FILE-TOO-LARGE`.
+pub fn budget(b: &crate::read::Budget, lang: Lang) -> String {
+    use crate::read::Budget::*;
+    let fixed = |zh: &str, en: &str| match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    };
+    let sheet = |name: &str, zh: &str, en: &str| match lang {
+        Lang::Zh => format!("工作表“{name}”的{zh}"),
+        Lang::En => format!("{en} of sheet \"{name}\""),
+    };
+    match b {
+        FileSize => fixed("文件大小（字节）", "the file size (bytes)"),
+        Decompressed => fixed("解压后大小（字节）", "the decompressed size (bytes)"),
+        XmlToken => fixed(
+            "XML 中单个标记或文本的长度（字节）",
+            "the length of one XML tag or text run (bytes)",
+        ),
+        ZipEntries => fixed(
+            "压缩包内的文件数",
+            "the number of parts in the ZIP container",
+        ),
+        Sheets => fixed("工作表数", "the number of sheets"),
+        Strings => fixed("共享字符串数", "the number of shared strings"),
+        DeclaredStrings => fixed(
+            "共享字符串表声明的字符串数（uniqueCount）",
+            "the shared strings the table declares (uniqueCount)",
+        ),
+        StyleRecords => fixed("样式表中的样式记录数", "the number of style records"),
+        WorkbookCells => fixed(
+            "整个工作簿的单元格数",
+            "the number of cells of the whole workbook",
+        ),
+        TextTotal => fixed(
+            "读取后的文字总量（字节，含共享字符串的每次引用）",
+            "the text read out (bytes, each shared-string use counted)",
+        ),
+        SheetCells(n) => sheet(
+            n,
+            "单元格数（含重复）",
+            "the number of cells (repeats included)",
+        ),
+        SheetArea(n) => sheet(n, "使用区域（行×列）", "the used area (rows × columns)"),
+        SheetMerges(n) => sheet(n, "合并单元格数", "the number of merged regions"),
+        SheetDimensions(n) => sheet(
+            n,
+            "声明的尺寸（DIMENSIONS，行×列）",
+            "the declared size (DIMENSIONS, rows × columns)",
+        ),
     }
 }
 

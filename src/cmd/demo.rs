@@ -169,7 +169,7 @@ fn extract(from: &str, to: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(to).with_context(|| to.display().to_string())?;
     for f in dir.files() {
         if let Some(name) = f.path().file_name() {
-            std::fs::write(to.join(name), f.contents())
+            crate::render::write_atomic(&to.join(name), f.contents())
                 .with_context(|| to.join(name).display().to_string())?;
         }
     }

@@ -208,7 +208,7 @@ fn generate(cfg: &Config, args: &GenArgs, out: &Path, started: Instant) -> anyho
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    crate::render::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Rows a return lists, per signing a year, beyond the year's signings so far: projects

@@ -11,7 +11,7 @@
 //! sits, so the caller can blank the formulas calamine would otherwise expand.
 
 use super::guard::too_large;
-use super::ReadError;
+use super::{Budget, ReadError};
 use crate::config::Limits;
 
 const BOF: u16 = 0x0809;
@@ -144,7 +144,7 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
             BOUNDSHEET => {
                 if sheets.len() as u64 >= limits.max_sheets {
                     return Err(too_large(
-                        "工作表数",
+                        Budget::Sheets,
                         sheets.len() as u64 + 1,
                         limits.max_sheets,
                     ));
@@ -177,14 +177,14 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     }
     if workbook_cells > limits.max_cells_per_sheet {
         return Err(too_large(
-            "整个工作簿的使用区域合计（单元格）",
+            Budget::WorkbookCells,
             workbook_cells,
             limits.max_cells_per_sheet,
         ));
     }
     if text > limits.max_decompressed_bytes {
         return Err(too_large(
-            "读取后的文字总量（字节，含共享字符串的每次引用）",
+            Budget::TextTotal,
             text,
             limits.max_decompressed_bytes,
         ));
@@ -287,7 +287,7 @@ fn shared_string_lengths(r: &Record<'_>, limits: &Limits) -> Result<Vec<u32>, Re
 fn push_string(lengths: &mut Vec<u32>, cch: usize, limits: &Limits) -> Result<(), ReadError> {
     if lengths.len() as u64 >= limits.max_strings {
         return Err(too_large(
-            "共享字符串数",
+            Budget::Strings,
             lengths.len() as u64 + 1,
             limits.max_strings,
         ));
@@ -347,7 +347,7 @@ fn scan_sheet(
                     .ok_or_else(|| ReadError::Truncated(format!("工作表“{name}”的尺寸记录损坏")))?;
                 if reserve > limit {
                     return Err(too_large(
-                        format!("工作表“{name}”声明的尺寸（DIMENSIONS，行×列）"),
+                        Budget::SheetDimensions(name.to_string()),
                         reserve,
                         limit,
                     ));
@@ -386,7 +386,7 @@ fn scan_sheet(
                 merges += u64::from(u16_at(d, 0).unwrap_or(0));
                 if merges > limit {
                     return Err(too_large(
-                        format!("工作表“{name}”的合并单元格数"),
+                        Budget::SheetMerges(name.to_string()),
                         merges,
                         limit,
                     ));
@@ -402,14 +402,14 @@ fn scan_sheet(
         // Cells pushed at one address twice still cost memory before the box is built.
         if cells > limit {
             return Err(too_large(
-                format!("工作表“{name}”的单元格记录数"),
+                Budget::SheetCells(name.to_string()),
                 cells,
                 limit,
             ));
         }
         if area(rows, cols) > limit {
             return Err(too_large(
-                format!("工作表“{name}”的使用区域（行×列）"),
+                Budget::SheetArea(name.to_string()),
                 area(rows, cols),
                 limit,
             ));

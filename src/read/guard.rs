@@ -11,7 +11,7 @@ use std::cell::Cell;
 use std::io::{self, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::ReadError;
+use super::{Budget, ReadError};
 
 /// The longest run of bytes an XML part may hold between two markup delimiters (`<`, `>`).
 ///
@@ -49,12 +49,8 @@ pub(crate) fn panic_text(payload: &(dyn Any + Send)) -> String {
 }
 
 /// A budget was exceeded.
-pub(crate) fn too_large(what: impl Into<String>, found: u64, limit: u64) -> ReadError {
-    ReadError::TooLarge {
-        what: what.into(),
-        found,
-        limit,
-    }
+pub(crate) fn too_large(what: Budget, found: u64, limit: u64) -> ReadError {
+    ReadError::TooLarge { what, found, limit }
 }
 
 /// Which budget a [`Metered`] reader ran out of.
@@ -90,12 +86,8 @@ impl Inflated {
     /// as damage, since the tripped read surfaces as an ordinary I/O error.
     pub(crate) fn tripped(&self) -> Option<ReadError> {
         self.trip.get().map(|t| match t {
-            Trip::Inflated { used } => too_large("解压后大小（字节）", used, self.limit),
-            Trip::Token { run } => too_large(
-                "XML 中单个标记或文本的长度（字节）",
-                run,
-                MAX_XML_TOKEN_BYTES,
-            ),
+            Trip::Inflated { used } => too_large(Budget::Decompressed, used, self.limit),
+            Trip::Token { run } => too_large(Budget::XmlToken, run, MAX_XML_TOKEN_BYTES),
         })
     }
 }

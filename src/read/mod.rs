@@ -41,25 +41,35 @@ pub fn read_path(path: &Path, limits: &Limits) -> Result<RawWorkbook, ReadError>
 
 /// Reads a file's bytes within the size budget.
 ///
-/// I/O problems (missing file, a folder, no permission) are [`ReadError::Io`]; a file over
-/// `limits.max_file_bytes` is [`ReadError::TooLarge`] before its content is read.
+/// I/O problems (missing file, a folder, a pipe or device, a symlink loop, no permission)
+/// are [`ReadError::Io`]; a file over `limits.max_file_bytes` is [`ReadError::TooLarge`]
+/// before its content is read. Only regular files are opened: opening a FIFO named
+/// `.xlsx` would wait for a writer forever, and a device such as `/dev/zero` never ends.
 pub fn load(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
-    let io = |e: std::io::Error| ReadError::Io(IoProblem::from_kind(e.kind()));
+    let io = |e: std::io::Error| ReadError::Io(IoProblem::from_error(&e));
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return Err(ReadError::Io(IoProblem::IsADirectory));
     }
+    if !meta.is_file() {
+        return Err(ReadError::Io(IoProblem::NotAFile));
+    }
     if meta.len() > limits.max_file_bytes {
         return Err(too_large(FILE_SIZE, meta.len(), limits.max_file_bytes));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    let file = File::open(path).map_err(io)?;
+    // The path may have been replaced between the two looks; the open handle is what
+    // is read, so it is the one checked.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(ReadError::Io(IoProblem::NotAFile));
+    }
+    // The capacity is a hint only: never more than the budget, whatever the size said.
+    let hint = meta.len().min(limits.max_file_bytes);
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     // The file may grow between the size check and the read; read one byte past the limit
     // to notice without reading it all.
-    File::open(path)
-        .and_then(|f| {
-            f.take(limits.max_file_bytes.saturating_add(1))
-                .read_to_end(&mut bytes)
-        })
+    file.take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(too_large(
@@ -92,5 +102,5 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadErro
     })
 }
 
-/// The budget name of the file size, as the batch reports it too.
-const FILE_SIZE: &str = "文件大小（字节）";
+/// The budget of the file size.
+const FILE_SIZE: Budget = Budget::FileSize;

@@ -23,7 +23,7 @@ use super::guard::{fenced, too_large, Inflated};
 use super::xlsx::{doctype, scan_for_doctype, sort_cells};
 use super::xml::{self, attr, attr_text, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
-use super::{Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
+use super::{Budget, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 
 /// calamine's caps on one table (ods.rs `MAX_ROWS`, `MAX_COLUMNS`): repeats beyond them
@@ -164,7 +164,7 @@ fn scan_content<R: BufRead>(
                     if let Some(name) = attr(&e, "table:name") {
                         tables += 1;
                         if tables > limits.max_sheets {
-                            return Err(too_large("工作表数", tables, limits.max_sheets).into());
+                            return Err(too_large(Budget::Sheets, tables, limits.max_sheets).into());
                         }
                         table = Some(TableScan {
                             name: attr_text(&name),
@@ -236,7 +236,7 @@ fn scan_content<R: BufRead>(
                         workbook_text = workbook_text.saturating_add(t.text);
                         if workbook_cells > limits.max_cells_per_sheet {
                             return Err(too_large(
-                                "整个工作簿展开后的单元格数",
+                                Budget::WorkbookCells,
                                 workbook_cells,
                                 limits.max_cells_per_sheet,
                             )
@@ -244,7 +244,7 @@ fn scan_content<R: BufRead>(
                         }
                         if workbook_text > limits.max_decompressed_bytes {
                             return Err(too_large(
-                                "展开后的文字总量（字节）",
+                                Budget::TextTotal,
                                 workbook_text,
                                 limits.max_decompressed_bytes,
                             )
@@ -341,7 +341,7 @@ fn end_cell(
     let pushed = table.pushed.saturating_add(row.pushed);
     if pushed > limits.max_cells_per_sheet {
         return Err(too_large(
-            format!("工作表“{}”读取时的单元格数（含重复）", table.name),
+            Budget::SheetCells(table.name.clone()),
             pushed,
             limits.max_cells_per_sheet,
         )
@@ -378,7 +378,7 @@ fn end_row(row: RowScan, table: &mut TableScan, limits: &Limits) -> Result<(), S
     }
     if table.area() > limits.max_cells_per_sheet {
         return Err(too_large(
-            format!("工作表“{}”的使用区域（行×列，含重复）", table.name),
+            Budget::SheetArea(table.name.clone()),
             table.area(),
             limits.max_cells_per_sheet,
         )
@@ -386,7 +386,7 @@ fn end_row(row: RowScan, table: &mut TableScan, limits: &Limits) -> Result<(), S
     }
     if table.pushed > limits.max_cells_per_sheet {
         return Err(too_large(
-            format!("工作表“{}”读取时的单元格数（含重复）", table.name),
+            Budget::SheetCells(table.name.clone()),
             table.pushed,
             limits.max_cells_per_sheet,
         )

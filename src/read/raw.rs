@@ -122,6 +122,11 @@ pub enum IoProblem {
     NotFound,
     PermissionDenied,
     IsADirectory,
+    /// A pipe (FIFO), socket or device under a workbook's name: never opened, since
+    /// opening a FIFO waits for a writer and reading a device may never end.
+    NotAFile,
+    /// A symbolic link that points (through other links) back at itself.
+    SymlinkLoop,
     Other,
 }
 
@@ -134,6 +139,93 @@ impl IoProblem {
             _ => IoProblem::Other,
         }
     }
+
+    /// The problem of an I/O error, telling a symlink loop (`ELOOP`, whose `ErrorKind`
+    /// is not stable yet) from other failures.
+    pub fn from_error(e: &std::io::Error) -> IoProblem {
+        // ELOOP is 40 on Linux, 62 on the BSDs and macOS.
+        const ELOOP: i32 = if cfg!(any(target_os = "macos", target_os = "freebsd")) {
+            62
+        } else {
+            40
+        };
+        if cfg!(unix) && e.raw_os_error() == Some(ELOOP) {
+            return IoProblem::SymlinkLoop;
+        }
+        IoProblem::from_kind(e.kind())
+    }
+}
+
+/// What a file is when it is recognisably not a workbook, for [`ReadError::Other`]. The
+/// wording is [`crate::messages::not_workbook`]'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotWorkbook {
+    /// Nothing recognisable.
+    Unknown,
+    Rar,
+    SevenZip,
+    Gzip,
+    Rtf,
+    /// Excel 2003 XML Spreadsheet (SpreadsheetML in one XML file).
+    Excel2003Xml,
+    /// An XML part with a DTD (`<!DOCTYPE`), which no spreadsheet program writes; the part.
+    Doctype(String),
+    /// A ZIP feature the reader does not support; the zip crate's words.
+    UnsupportedZip(String),
+    /// A ZIP compression method the reader does not support; the method's name.
+    UnsupportedCompression(String),
+    /// A ZIP archive without entries.
+    EmptyZip,
+    /// Excel binary workbook (.xlsb).
+    Xlsb,
+    /// Apple Numbers (a ZIP of `Index/*.iwa`).
+    Numbers,
+    /// OpenDocument text (.odt).
+    Odt,
+    /// OpenDocument presentation (.odp).
+    Odp,
+    /// PowerPoint, in ZIP or OLE.
+    PowerPoint,
+    /// Any other ZIP archive.
+    Zip,
+    /// An Outlook message (.msg).
+    OutlookMessage,
+    /// Any other OLE compound file.
+    Ole,
+}
+
+/// Which budget of the read stage a file exceeded, for [`ReadError::TooLarge`]. The
+/// wording (Chinese or English) is [`crate::messages::budget`]'s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Budget {
+    /// The file's size in bytes (`max_file_bytes`).
+    FileSize,
+    /// Decompressed bytes of a ZIP container (`max_decompressed_bytes`).
+    Decompressed,
+    /// One XML tag or text run between two delimiters, in bytes.
+    XmlToken,
+    /// Entries listed in a ZIP container.
+    ZipEntries,
+    /// Sheets of a workbook (`max_sheets`).
+    Sheets,
+    /// Shared strings present (`max_strings`).
+    Strings,
+    /// Shared strings the table declares (`uniqueCount`).
+    DeclaredStrings,
+    /// Style records of styles.xml.
+    StyleRecords,
+    /// Cells of the whole workbook (`max_cells_per_sheet`, all sheets together).
+    WorkbookCells,
+    /// Text the reader would build, in bytes, each shared-string reference counted.
+    TextTotal,
+    /// Cells of one sheet (repeats expanded).
+    SheetCells(String),
+    /// The used area (rows × columns) of one sheet.
+    SheetArea(String),
+    /// Merged regions of one sheet.
+    SheetMerges(String),
+    /// The size one sheet declares (BIFF DIMENSIONS, rows × columns).
+    SheetDimensions(String),
 }
 
 /// Why a file could not be read as a workbook. Each maps to one diagnostic code.
@@ -157,9 +249,9 @@ pub enum ReadError {
     /// A Word document (.doc in OLE, or .docx in ZIP).
     #[error("Word document")]
     Word,
-    /// Something else recognisable that is not a workbook; the text says what.
-    #[error("not a workbook: {0}")]
-    Other(String),
+    /// Something else recognisable that is not a workbook; the kind says what.
+    #[error("not a workbook: {0:?}")]
+    Other(NotWorkbook),
     /// Password-protected (encrypted .xlsx in OLE, or .xls with FILEPASS).
     #[error("encrypted")]
     Encrypted,
@@ -167,10 +259,11 @@ pub enum ReadError {
     #[error("truncated or damaged: {0}")]
     Truncated(String),
     /// A budget was exceeded; `what` names the budget.
-    #[error("{what} is {found}, limit {limit}")]
+    #[error("{what:?} is {found}, limit {limit}")]
     TooLarge {
-        /// The budget, in Chinese, e.g. `工作表“项目明细”的使用区域（行×列）`.
-        what: String,
+        /// The budget, e.g. the used area of sheet 项目明细; worded by
+        /// [`crate::messages::budget`] in the report's language.
+        what: Budget,
         /// What the file has or asks for (at least this much; a scan stops early).
         found: u64,
         /// The limit from [`Limits`](crate::config::Limits) or the reader's own cap.

@@ -6,7 +6,7 @@
 //! them out before any spreadsheet reader is tried. ZIP and OLE containers need a look
 //! inside, which `zipscan` and `xls` do.
 
-use super::{ImageKind, ReadError};
+use super::{ImageKind, NotWorkbook, ReadError};
 
 /// The first verdict on a file.
 #[derive(Debug, PartialEq)]
@@ -45,7 +45,7 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
     }
     match text_kind(bytes) {
         Some(e) => Rejected(e),
-        None => Rejected(ReadError::Other("未知格式".into())),
+        None => Rejected(ReadError::Other(NotWorkbook::Unknown)),
     }
 }
 
@@ -74,15 +74,15 @@ fn binary_kind(b: &[u8]) -> Option<ReadError> {
     if b.len() >= 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP" {
         return image(ImageKind::Webp);
     }
-    let other = |what: &str| Some(ReadError::Other(what.into()));
+    let other = |what| Some(ReadError::Other(what));
     if b.starts_with(b"Rar!\x1a\x07") {
-        return other("RAR 压缩包");
+        return other(NotWorkbook::Rar);
     }
     if b.starts_with(b"7z\xBC\xAF\x27\x1C") {
-        return other("7z 压缩包");
+        return other(NotWorkbook::SevenZip);
     }
     if b.starts_with(b"\x1F\x8B") {
-        return other("GZIP 压缩包");
+        return other(NotWorkbook::Gzip);
     }
     None
 }
@@ -100,11 +100,11 @@ fn text_kind(bytes: &[u8]) -> Option<ReadError> {
     let contains = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
 
     if body.starts_with(b"{\\rtf") {
-        return Some(ReadError::Other("RTF 文档".into()));
+        return Some(ReadError::Other(NotWorkbook::Rtf));
     }
     // Excel 2003 XML holds <Table> elements, so it is told apart before the HTML test.
     if body.starts_with(b"<?xml") && contains(b"urn:schemas-microsoft-com:office:spreadsheet") {
-        return Some(ReadError::Other("Excel 2003 XML 表格".into()));
+        return Some(ReadError::Other(NotWorkbook::Excel2003Xml));
     }
     const HTML_STARTS: [&[u8]; 8] = [
         b"<!doctype html",
@@ -274,11 +274,11 @@ mod tests {
         let xml2003 = b"<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet><Table>";
         assert_eq!(
             rejected(xml2003),
-            ReadError::Other("Excel 2003 XML 表格".into())
+            ReadError::Other(NotWorkbook::Excel2003Xml)
         );
         assert_eq!(
             rejected(b"{\\rtf1\\ansi"),
-            ReadError::Other("RTF 文档".into())
+            ReadError::Other(NotWorkbook::Rtf)
         );
         assert_eq!(
             rejected("填报单位,报告期\n巴南区,2024年3月\n".as_bytes()),
@@ -297,10 +297,10 @@ mod tests {
         let noise: Vec<u8> = (0..512u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
             .collect();
-        assert_eq!(rejected(&noise), ReadError::Other("未知格式".into()));
+        assert_eq!(rejected(&noise), ReadError::Other(NotWorkbook::Unknown));
         assert_eq!(
             rejected(b"Rar!\x1a\x07\x01\0"),
-            ReadError::Other("RAR 压缩包".into())
+            ReadError::Other(NotWorkbook::Rar)
         );
     }
 }

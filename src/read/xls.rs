@@ -18,7 +18,9 @@ use calamine::{Reader, SheetType, SheetVisible, Xls, XlsError};
 use super::convert::from_data;
 use super::guard::fenced;
 use super::xlsx::sort_cells;
-use super::{biff, cfbview, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
+use super::{
+    biff, cfbview, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
+};
 use crate::config::Limits;
 
 /// What an OLE compound file holds.
@@ -68,14 +70,12 @@ fn classify(bytes: &[u8]) -> Result<Kind, ReadError> {
         return Ok(Kind::Not(ReadError::Word));
     }
     if has("PowerPoint Document") {
-        return Ok(Kind::Not(ReadError::Other("PowerPoint 演示文稿".into())));
+        return Ok(Kind::Not(ReadError::Other(NotWorkbook::PowerPoint)));
     }
     if names.iter().any(|n| n.starts_with("__substg1.0_")) {
-        return Ok(Kind::Not(ReadError::Other("Outlook 邮件".into())));
+        return Ok(Kind::Not(ReadError::Other(NotWorkbook::OutlookMessage)));
     }
-    Ok(Kind::Not(ReadError::Other(
-        "OLE 复合文档（不是 Excel 工作簿）".into(),
-    )))
+    Ok(Kind::Not(ReadError::Other(NotWorkbook::Ole)))
 }
 
 /// A copy of the file in which every FORMULA record's token length (`cce`) is 0, so that

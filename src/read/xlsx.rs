@@ -24,7 +24,7 @@ use super::convert::from_data_ref;
 use super::guard::{fenced, too_large, Inflated};
 use super::xml::{self, attr, attr_local, attr_text, cell_ref, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
-use super::{Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
+use super::{Budget, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 
 /// Most style records (`xf`, `font`, `fill`, `border`, `numFmt`, `dxf`) calamine is let
@@ -46,9 +46,7 @@ pub(crate) fn read(
 
 /// The refusal of a part that declares a DTD.
 pub(crate) fn doctype(part: &str) -> ScanError {
-    ScanError::Reject(ReadError::Other(format!(
-        "含 DOCTYPE 声明的 XML 部件“{part}”（不是 Excel 或 WPS 保存的文件）"
-    )))
+    ScanError::Reject(ReadError::Other(NotWorkbook::Doctype(part.to_string())))
 }
 
 /// Where calamine finds the parts of the package, resolved the way it resolves them.
@@ -127,14 +125,14 @@ fn prescan(
     }
     if cells > limits.max_cells_per_sheet {
         return Err(too_large(
-            "整个工作簿的单元格数",
+            Budget::WorkbookCells,
             cells,
             limits.max_cells_per_sheet,
         ));
     }
     if text > limits.max_decompressed_bytes {
         return Err(too_large(
-            "读取后的文字总量（字节，含共享字符串的每次引用）",
+            Budget::TextTotal,
             text,
             limits.max_decompressed_bytes,
         ));
@@ -249,9 +247,12 @@ fn scan_workbook<R: BufRead>(
         match x.read_event_into(&mut buf)? {
             Event::Start(e) if e.local_name().as_ref() == "sheet" => {
                 if sheets.len() as u64 >= limits.max_sheets {
-                    return Err(
-                        too_large("工作表数", sheets.len() as u64 + 1, limits.max_sheets).into(),
-                    );
+                    return Err(too_large(
+                        Budget::Sheets,
+                        sheets.len() as u64 + 1,
+                        limits.max_sheets,
+                    )
+                    .into());
                 }
                 let name = attr(&e, "name").map(|v| attr_text(&v)).unwrap_or_default();
                 let id = attr_local(&e, "id")
@@ -305,19 +306,16 @@ fn scan_shared_strings<R: BufRead>(
                     // calamine reserves this many strings before reading one.
                     if let Some(n) = attr(&e, "uniqueCount").and_then(|v| digits(v.as_bytes())) {
                         if n > limits.max_strings {
-                            return Err(too_large(
-                                "共享字符串表声明的字符串数（uniqueCount）",
-                                n,
-                                limits.max_strings,
-                            )
-                            .into());
+                            return Err(
+                                too_large(Budget::DeclaredStrings, n, limits.max_strings).into()
+                            );
                         }
                     }
                 }
                 "si" => {
                     if lengths.len() as u64 >= limits.max_strings {
                         return Err(too_large(
-                            "共享字符串数",
+                            Budget::Strings,
                             lengths.len() as u64 + 1,
                             limits.max_strings,
                         )
@@ -452,7 +450,7 @@ fn scan_sheet<R: BufRead>(
                     stats.merges += 1;
                     if stats.merges > limits.max_cells_per_sheet {
                         return Err(too_large(
-                            format!("工作表“{name}”的合并单元格数"),
+                            Budget::SheetMerges(name.to_string()),
                             stats.merges,
                             limits.max_cells_per_sheet,
                         )
@@ -494,7 +492,7 @@ fn scan_sheet<R: BufRead>(
                             // still cost memory.
                             if stats.cells > limits.max_cells_per_sheet {
                                 return Err(too_large(
-                                    format!("工作表“{name}”的单元格数"),
+                                    Budget::SheetCells(name.to_string()),
                                     stats.cells,
                                     limits.max_cells_per_sheet,
                                 )
@@ -502,7 +500,7 @@ fn scan_sheet<R: BufRead>(
                             }
                             if stats.area() > limits.max_cells_per_sheet {
                                 return Err(too_large(
-                                    format!("工作表“{name}”的使用区域（行×列）"),
+                                    Budget::SheetArea(name.to_string()),
                                     stats.area(),
                                     limits.max_cells_per_sheet,
                                 )
@@ -563,7 +561,7 @@ fn scan_styles<R: BufRead>(r: R, part: &str) -> Result<(), ScanError> {
                     records += 1;
                     if records > MAX_STYLE_RECORDS {
                         return Err(
-                            too_large("样式表中的样式记录数", records, MAX_STYLE_RECORDS).into(),
+                            too_large(Budget::StyleRecords, records, MAX_STYLE_RECORDS).into()
                         );
                     }
                 }

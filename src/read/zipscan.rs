@@ -14,7 +14,7 @@ use zip::ZipArchive;
 
 use super::guard::{fenced, too_large, Inflated, Metered};
 use super::xml::ScanError;
-use super::{ods, xlsx, RawWorkbook, ReadError};
+use super::{ods, xlsx, Budget, NotWorkbook, RawWorkbook, ReadError};
 use crate::config::Limits;
 
 /// The archive type every reader here works on: the whole file is already in memory.
@@ -29,7 +29,7 @@ pub(crate) const MAX_ZIP_ENTRIES: u64 = 10_000;
 pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadError> {
     if let Some(n) = declared_entries(bytes) {
         if n > MAX_ZIP_ENTRIES {
-            return Err(too_large("压缩包内的文件数", n, MAX_ZIP_ENTRIES));
+            return Err(too_large(Budget::ZipEntries, n, MAX_ZIP_ENTRIES));
         }
     }
     let mut archive = fenced("zip", || {
@@ -77,9 +77,11 @@ pub(crate) fn zip_error(e: &ZipError, entry: Option<&str>) -> ReadError {
             ReadError::Encrypted
         }
         ZipError::InvalidPassword => ReadError::Encrypted,
-        ZipError::UnsupportedArchive(m) => ReadError::Other(format!("不支持的 ZIP 格式（{m}）")),
+        ZipError::UnsupportedArchive(m) => {
+            ReadError::Other(NotWorkbook::UnsupportedZip(m.to_string()))
+        }
         ZipError::CompressionMethodNotSupported(m) => {
-            ReadError::Other(format!("不支持的 ZIP 压缩方式 {m}"))
+            ReadError::Other(NotWorkbook::UnsupportedCompression(m.to_string()))
         }
         other => ReadError::Truncated(format!("ZIP 压缩包损坏：{place}{other}")),
     }
@@ -196,15 +198,13 @@ fn classify(
     budget: &Inflated,
 ) -> Result<Kind, ReadError> {
     if entries.list.is_empty() {
-        return Ok(Kind::Not(ReadError::Other("空的 ZIP 压缩包".into())));
+        return Ok(Kind::Not(ReadError::Other(NotWorkbook::EmptyZip)));
     }
     if entries.find("xl/workbook.xml").is_some() {
         return Ok(Kind::Xlsx);
     }
     if entries.find("xl/workbook.bin").is_some() {
-        return Ok(Kind::Not(ReadError::Other(
-            "Excel 二进制工作簿 .xlsb".into(),
-        )));
+        return Ok(Kind::Not(ReadError::Other(NotWorkbook::Xlsb)));
     }
     if let Some(mimetype) = entries.find("mimetype") {
         let head = read_entry(archive, mimetype, budget, false, |r| {
@@ -220,14 +220,10 @@ fn classify(
             return Ok(Kind::Ods);
         }
         if head.starts_with("application/vnd.oasis.opendocument.text") {
-            return Ok(Kind::Not(ReadError::Other(
-                "OpenDocument 文本文档（.odt）".into(),
-            )));
+            return Ok(Kind::Not(ReadError::Other(NotWorkbook::Odt)));
         }
         if head.starts_with("application/vnd.oasis.opendocument.presentation") {
-            return Ok(Kind::Not(ReadError::Other(
-                "OpenDocument 演示文稿（.odp）".into(),
-            )));
+            return Ok(Kind::Not(ReadError::Other(NotWorkbook::Odp)));
         }
     }
     if let Some(content) = entries.find("content.xml") {
@@ -250,9 +246,16 @@ fn classify(
         .iter()
         .any(|e| key(&e.name).starts_with("ppt/"))
     {
-        return Ok(Kind::Not(ReadError::Other("PowerPoint 演示文稿".into())));
+        return Ok(Kind::Not(ReadError::Other(NotWorkbook::PowerPoint)));
     }
-    Ok(Kind::Not(ReadError::Other("ZIP 压缩包".into())))
+    // Apple Numbers keeps its tables in Index/*.iwa (protobuf, snappy-compressed).
+    if entries.list.iter().any(|e| {
+        let k = key(&e.name);
+        k.starts_with("index/") && k.ends_with(".iwa")
+    }) {
+        return Ok(Kind::Not(ReadError::Other(NotWorkbook::Numbers)));
+    }
+    Ok(Kind::Not(ReadError::Other(NotWorkbook::Zip)))
 }
 
 #[cfg(test)]

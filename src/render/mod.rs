@@ -14,6 +14,10 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the destination.
+///
+/// The temporary name is hidden (`.name.<pid>.tmp`), so a folder listing never shows it
+/// as an output. A process killed before the rename leaves its temporary file behind;
+/// the next successful write of the same output removes those of processes that are gone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -24,7 +28,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = dir.join(temp_name(&name, std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -33,8 +37,77 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
+    } else {
+        remove_stale_temps(dir, &name);
     }
     result
+}
+
+/// The hidden temporary name of output `name` written by process `pid`.
+fn temp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Removes the temporary files of output `name` left by processes that no longer run.
+/// Best effort: a file that cannot be removed is left alone.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid, &entry) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` may still be writing its temporary file: on Linux whether it
+/// exists; elsewhere whether the file was touched in the last hour.
+fn process_alive(pid: u32, entry: &std::fs::DirEntry) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid.to_string()).exists();
+    }
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_secs(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_temps_of_dead_processes_are_removed_live_ones_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // No process has this pid.
+        let dead = dir.path().join(temp_name("a.pdf", u32::MAX - 1));
+        let other = dir.path().join(temp_name("b.pdf", u32::MAX - 1));
+        std::fs::write(&dead, b"partial").expect("temp");
+        std::fs::write(&other, b"partial").expect("temp");
+        write_atomic(&dir.path().join("a.pdf"), b"whole").expect("write");
+        assert_eq!(
+            std::fs::read(dir.path().join("a.pdf")).expect("out"),
+            b"whole"
+        );
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists(), "a dead process's temp is removed");
+        }
+        assert!(other.exists(), "another output's temp is not touched");
+    }
 }
 
 /// A name made safe as one component of a file name on any system: path separators, the
@@ -81,7 +154,7 @@ pub fn path_safe_within(name: &str, max_bytes: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod path_tests {
     use super::*;
 
     #[test]

@@ -1,7 +1,10 @@
 //! An ingest killed at random points, many times, leaves the archive sound: it passes
 //! `PRAGMA integrity_check`, holds each return fully or not at all, and has exactly one
-//! current version per unit and period.
+//! current version per unit and period. A build killed the same way never leaves a
+//! partial output where a good one was.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -128,4 +131,139 @@ fn assert_sound(dir: &std::path::Path, round: usize) {
             );
         }
     }
+}
+
+/// The outputs of a build, by file name.
+fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    (name, std::fs::read(e.path()).expect("read output"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `bytes` are a whole output of its kind: a PDF with its end marker, a workbook
+/// calamine opens, JSON that parses.
+fn complete(name: &str, bytes: &[u8]) -> bool {
+    if name.ends_with(".pdf") {
+        bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF")
+    } else if name.ends_with(".xlsx") {
+        tongbao::read::read_bytes(bytes, &Default::default()).is_ok()
+    } else if name.ends_with(".json") {
+        serde_json::from_slice::<serde_json::Value>(bytes).is_ok()
+    } else {
+        false
+    }
+}
+
+/// A build killed at random points, many times, never leaves a partial output in place of
+/// a good one: each output is the earlier build's bytes or the new build's, whole, and
+/// the temporary files a kill leaves are hidden and cleaned up by the next good run.
+#[test]
+fn build_killed_at_random_points_never_leaves_a_partial_output() {
+    let ws = tempfile::tempdir().expect("temp dir");
+    std::fs::write(ws.path().join("tongbao.toml"), CONFIG).expect("config");
+    let inbox = ws.path().join("inbox");
+    std::fs::create_dir(&inbox).expect("inbox");
+    for (name, code) in [
+        ("巴南区", "500113"),
+        ("渝中区", "500103"),
+        ("两江新区", "LJXQ"),
+    ] {
+        let form = Form::valid()
+            .set_info("填报单位", s(name))
+            .set_info("行政区划代码", s(code));
+        std::fs::write(inbox.join(format!("{name}.xlsx")), form.xlsx()).expect("file");
+    }
+    let run = |args: &[&str]| {
+        let mut c = bin();
+        c.args(args)
+            .current_dir(ws.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        c
+    };
+    let ingest = run(&["ingest", "--period", "2025-06", "inbox"]).status();
+    assert_eq!(ingest.expect("ingest").code(), Some(0));
+
+    let build = |date: &str, out: &str| {
+        run(&["build", "--period", "2025-06", "--date", date, "--out", out])
+    };
+    // The earlier good outputs, and what the new build writes when it is not killed.
+    assert_eq!(
+        build("2025-07-01", "out").status().expect("build").code(),
+        Some(0)
+    );
+    let out = ws.path().join("out");
+    let old = outputs(&out);
+    assert_eq!(old.len(), 3, "{:?}", old.keys());
+    let start = Instant::now();
+    assert_eq!(
+        build("2025-07-02", "new").status().expect("build").code(),
+        Some(0)
+    );
+    let full = start.elapsed();
+    let new = outputs(&ws.path().join("new"));
+    assert_eq!(new.len(), 3);
+    assert!(old.iter().all(|(name, bytes)| complete(name, bytes)));
+    assert!(new.iter().all(|(name, bytes)| complete(name, bytes)));
+    assert!(old != new, "the date of issue changes the outputs");
+
+    let mut rng = SplitMix(20250702);
+    let mut killed = 0;
+    for round in 0..30 {
+        // Every round starts from the earlier good outputs.
+        for (name, bytes) in &old {
+            std::fs::write(out.join(name), bytes).expect("restore");
+        }
+        // Half the kills land in the last fifth of the run, where the files are written.
+        let span = full.as_micros() as u64 + 1;
+        let at = if round % 2 == 0 {
+            rng.next() % span
+        } else {
+            span * 4 / 5 + rng.next() % (span / 5 + 1)
+        };
+        let deadline = Duration::from_micros(at);
+        let mut child = build("2025-07-02", "out").spawn().expect("spawn build");
+        let t = Instant::now();
+        // Polls until the kill time (or the end of the run, if it finishes first).
+        while t.elapsed() < deadline && child.try_wait().expect("poll").is_none() {
+            std::thread::yield_now();
+        }
+        if child.try_wait().expect("poll").is_none() {
+            killed += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        for (name, bytes) in outputs(&out) {
+            if name.starts_with('.') {
+                assert!(name.ends_with(".tmp"), "round {round}: stray {name}");
+                continue;
+            }
+            let before = old.get(&name);
+            let after = new.get(&name);
+            assert!(
+                Some(&bytes) == before || Some(&bytes) == after,
+                "round {round}: {name} is neither the earlier nor the new output ({} bytes)",
+                bytes.len()
+            );
+        }
+    }
+    assert!(killed >= 10, "only {killed} of 30 runs were killed mid-way");
+    // A good run replaces everything and removes what the kills left.
+    assert_eq!(
+        build("2025-07-02", "out").status().expect("build").code(),
+        Some(0)
+    );
+    let last = outputs(&out);
+    assert_eq!(
+        last, new,
+        "the final outputs are the new build's, and nothing else"
+    );
 }

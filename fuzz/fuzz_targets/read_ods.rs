@@ -1,0 +1,6 @@
+//! .ods bytes (or an entry list packed into a ZIP) → read → parse. The same code path as
+//! `read_xlsx`; the seed corpus (OpenDocument parts) steers it into the ODS reader.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tongbao_fuzz::read_and_parse(&tongbao_fuzz::zip_input(data));
+});
