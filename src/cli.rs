@@ -70,7 +70,7 @@ pub enum Command {
     Brief(BriefArgs),
     /// 监视收件箱 / watch the inbox and ingest files as they arrive
     ///
-    /// Example: tongbao watch inbox/2025-06   (Ctrl-C to stop)
+    /// Example: tongbao watch --period 2025-06 inbox/2025-06   (Ctrl-C to stop)
     Watch(WatchArgs),
     /// 演示 / the whole pipeline on the bundled samples, into a fresh folder
     ///
