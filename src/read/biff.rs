@@ -31,6 +31,7 @@ const LABELSST: u16 = 0x00FD;
 const MULRK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
 const MERGECELLS: u16 = 0x00E5;
+const EXTERNSHEET: u16 = 0x0017;
 
 /// UTF-8 bytes one stored character may become (a UTF-16 unit, or a byte of a legacy
 /// code page decoded as calamine decodes it).
@@ -156,6 +157,9 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
                 });
             }
             SST => strings = shared_string_lengths(&r, limits)?,
+            // calamine reads a BIFF8 EXTERNSHEET's count without checking the record is
+            // that long (found by the read_xls fuzz target).
+            EXTERNSHEET if biff8 && r.data.len() < 2 => return Err(cut()),
             EOF => break,
             _ => {}
         }
