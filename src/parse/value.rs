@@ -131,7 +131,11 @@ pub fn parse_amount(
             return Err(NumberProblem::NotANumber)
         }
     };
-    to_cents(value * unit.to_wan())
+    // Checked: a written number near Decimal's limit times 10000 (亿元) would overflow, and
+    // rust_decimal panics on that (found by the parse_value fuzz target).
+    value
+        .checked_mul(unit.to_wan())
+        .and_then(to_cents)
         .map(Some)
         .ok_or(NumberProblem::NotANumber)
 }
@@ -159,7 +163,8 @@ pub fn parse_count(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
 
 /// Rounds to hundredths, half away from zero, as an integer.
 fn to_cents(d: Decimal) -> Option<i64> {
-    (d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero) * Decimal::from(100))
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .checked_mul(Decimal::from(100))?
         .to_i64()
 }
 
@@ -432,6 +437,23 @@ mod tests {
     }
     fn wan(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
         parse_amount(v, MoneyUnit::Wan, Currency::Rmb)
+    }
+
+    /// The parse_value fuzz target's finding: an amount near Decimal's limit, converted
+    /// from 亿元 or to cents, overflowed inside rust_decimal (a panic).
+    #[test]
+    fn an_amount_too_large_to_convert_is_not_a_number() {
+        let found = text(&String::from_utf8_lossy(&[
+            48, 46, 49, 255, 44, 48, 46, 69, 49, 52, 48, 52, 48, 48,
+        ]));
+        for unit in [MoneyUnit::One, MoneyUnit::Wan, MoneyUnit::Yi] {
+            assert!(parse_amount(&found, unit, Currency::Rmb).is_err());
+        }
+        let huge = text("79228162514264337593543950335");
+        assert_eq!(
+            parse_amount(&huge, MoneyUnit::Yi, Currency::Rmb),
+            Err(NumberProblem::NotANumber)
+        );
     }
 
     #[test]

@@ -387,7 +387,13 @@ fn scan_sheet(
                 }
             }
             MERGECELLS => {
-                merges += u64::from(u16_at(d, 0).unwrap_or(0));
+                let count = u16_at(d, 0).ok_or_else(cut)?;
+                // calamine reads `count` ranges of 8 bytes without checking the record is
+                // that long (found by the read_xls fuzz target).
+                if d.len() < 2 + 8 * usize::from(count) {
+                    return Err(cut());
+                }
+                merges += u64::from(count);
                 if merges > limit {
                     return Err(too_large(
                         Budget::SheetMerges(name.to_string()),

@@ -857,7 +857,8 @@ fn peak_rss_kb(exe: &PathBuf, case: &str) -> i64 {
 
 /// Inputs the fuzz targets found (tests/fixtures/fuzz/, named after their target): each is
 /// refused as damaged, not by a panic caught inside a reader (which would be
-/// E-FILE-INTERNAL). A `read_xls-*.biff` is a bare BIFF stream, wrapped as the target does.
+/// E-FILE-INTERNAL). A `read_xls-*.biff` is a bare BIFF stream, wrapped as the target does;
+/// a `.xls` is the file as found.
 #[test]
 fn fuzz_findings_are_refused_as_damaged() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
