@@ -15,6 +15,31 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A workspace with the bundled sample roster and an empty inbox/; the inbox's path.
+pub fn sample_workspace() -> (tempfile::TempDir, PathBuf) {
+    let ws = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        repo().join("samples/tongbao.toml"),
+        ws.path().join("tongbao.toml"),
+    )
+    .expect("config");
+    let inbox = ws.path().join("inbox");
+    std::fs::create_dir(&inbox).expect("inbox");
+    (ws, inbox)
+}
+
+/// Runs the binary in `dir` without colour, at a fixed time of receipt and date of issue
+/// (`SOURCE_DATE_EPOCH`: 2025-07-03 09:00 UTC), so outputs are reproducible.
+pub fn run_reproducibly(args: &[&str], dir: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1751533200")
+        .output()
+        .expect("run tongbao")
+}
+
 /// Runs the binary in `dir` without colour.
 pub fn run(args: &[&str], dir: &Path) -> Output {
     bin()

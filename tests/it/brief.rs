@@ -2,7 +2,6 @@
 //! return is missing), selections, ranks, and the real binary's PDF and workbook.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
@@ -11,7 +10,7 @@ use tongbao::aggregate::{self, ReturnStatus, UnitInput};
 use tongbao::model::{FigureKey, Figures, Period, Project, Wan};
 
 use crate::archived::*;
-use crate::binary::bin;
+use crate::binary::run_reproducibly as run;
 use crate::pdf::{extracted_text, poppler};
 use crate::support::*;
 
@@ -241,16 +240,6 @@ fn a_span_runs_forward_within_one_year() {
 // ---------------------------------------------------------------------------------------
 // The real binary, on the bundled samples.
 // ---------------------------------------------------------------------------------------
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1751533200")
-        .output()
-        .expect("run tongbao")
-}
 
 fn ok(out: &Output) -> String {
     assert_eq!(

@@ -2,24 +2,13 @@
 //! roster, send a blank form, the county fills it in (with a mistake), check, read the
 //! receipt, resubmit, ingest, status, build, brief.
 
-use std::path::Path;
 use std::process::Output;
 
 use calamine::{Data, Reader};
 
-use crate::binary::bin;
+use crate::binary::run_reproducibly as run;
 use crate::support::*;
 use crate::template::fill_ledger_with;
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1751533200")
-        .output()
-        .expect("run tongbao")
-}
 
 fn code(out: &Output) -> Option<i32> {
     out.status.code()

@@ -153,14 +153,7 @@ const WARNING_FILL: &str = "FFEB9C";
 
 #[test]
 fn every_flawed_sample_gets_a_receipt_naming_its_finding_and_marking_its_cell() {
-    let ws = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(
-        repo().join("samples/tongbao.toml"),
-        ws.path().join("tongbao.toml"),
-    )
-    .expect("config");
-    let inbox = ws.path().join("inbox");
-    std::fs::create_dir(&inbox).expect("inbox");
+    let (ws, inbox) = crate::binary::sample_workspace();
     for e in std::fs::read_dir(repo().join("samples/flawed")).expect("flawed samples") {
         let e = e.expect("entry");
         std::fs::copy(e.path(), inbox.join(e.file_name())).expect("copy");

@@ -59,14 +59,7 @@ fn file_of(line: &str) -> Option<&str> {
 
 #[test]
 fn forty_files_dropped_into_a_watched_inbox_are_each_taken_once() {
-    let ws = tempfile::tempdir().expect("temp dir");
-    std::fs::copy(
-        repo().join("samples/tongbao.toml"),
-        ws.path().join("tongbao.toml"),
-    )
-    .expect("config");
-    let inbox = ws.path().join("inbox");
-    std::fs::create_dir(&inbox).expect("inbox");
+    let (ws, inbox) = crate::binary::sample_workspace();
 
     // The flawed samples, and the good returns of every other unit: forty files, fourteen
     // of them flawed (two only with warnings), each unit's receipt its own.

@@ -1,22 +1,9 @@
 //! The monthly cycle through the real binary: ingest, status, resubmit, build.
 
-use std::path::Path;
-use std::process::Output;
-
 use serde_json::Value;
 
-use crate::binary::bin;
+use crate::binary::run_reproducibly as run;
 use crate::support::*;
-
-fn run(args: &[&str], dir: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1751533200")
-        .output()
-        .expect("run tongbao")
-}
 
 fn workspace() -> tempfile::TempDir {
     let ws = tempfile::tempdir().expect("temp dir");

@@ -321,51 +321,16 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
             Block::RedHeader { issuer, doc_number } => self.red_header(issuer, doc_number),
             Block::Masthead { title, line } => self.masthead(title, line),
             Block::Title(text) => {
-                let size = 22.0;
-                let glyphs = self.shaper.shape(text, FontRole::Title);
-                let lines = balanced_lines(&glyphs, size, 0.0, f.width);
+                let size: f32 = 22.0;
                 let pitch = (size * 1.5).max(f.line_pitch);
-                let n = lines.len();
-                for (k, line) in lines.iter().enumerate() {
-                    let items = line_items(
-                        &glyphs,
-                        line,
-                        Align::Center,
-                        f.left,
-                        f.width,
-                        size,
-                        0.0,
-                        pitch,
-                        BLACK,
-                    );
-                    let mut b = Boxed::flow(pitch, items);
-                    b.keep_with_next = k + 1 < n;
-                    self.push(b);
-                }
+                self.centred_lines(text, FontRole::Title, size, pitch, false);
                 // 标题下空一行.
                 self.pending_space += f.line_pitch;
             }
             Block::Subtitle(text) => {
                 // Directly under the title: the title's empty line moves below the subtitle.
                 self.pending_space = 0.0;
-                let size = f.body_size;
-                let glyphs = self.shaper.shape(text, FontRole::Kai);
-                for line in balanced_lines(&glyphs, size, 0.0, f.width) {
-                    let items = line_items(
-                        &glyphs,
-                        &line,
-                        Align::Center,
-                        f.left,
-                        f.width,
-                        size,
-                        0.0,
-                        f.line_pitch,
-                        BLACK,
-                    );
-                    let mut b = Boxed::flow(f.line_pitch, items);
-                    b.keep_with_next = true;
-                    self.push(b);
-                }
+                self.centred_lines(text, FontRole::Kai, f.body_size, f.line_pitch, true);
                 self.pending_space += 0.5 * f.line_pitch;
             }
             Block::Salutation(text) => {
@@ -412,6 +377,38 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
 
     /// A paragraph or heading on the body grid, first line indented `indent` grid
     /// characters, justified, one box per line.
+    /// Centred lines of balanced length, kept together (and, with `keep_last`, with what
+    /// follows): the title and the subtitle.
+    fn centred_lines(
+        &mut self,
+        text: &str,
+        role: FontRole,
+        size: f32,
+        pitch: f32,
+        keep_last: bool,
+    ) {
+        let f = self.frame;
+        let glyphs = self.shaper.shape(text, role);
+        let lines = balanced_lines(&glyphs, size, 0.0, f.width);
+        let n = lines.len();
+        for (k, line) in lines.iter().enumerate() {
+            let items = line_items(
+                &glyphs,
+                line,
+                Align::Center,
+                f.left,
+                f.width,
+                size,
+                0.0,
+                pitch,
+                BLACK,
+            );
+            let mut b = Boxed::flow(pitch, items);
+            b.keep_with_next = keep_last || k + 1 < n;
+            self.push(b);
+        }
+    }
+
     fn text_lines(&mut self, text: &str, role: FontRole, indent: f32, keep: bool) {
         let f = self.frame;
         let size = f.body_size;
