@@ -184,7 +184,7 @@ pub fn read_error_diagnostic(e: &ReadError, path: &Path, lang: Lang) -> Diagnost
             d(Code::FileOther).arg("kind", crate::messages::not_workbook(what, lang))
         }
         ReadError::Encrypted => d(Code::FileEncrypted),
-        ReadError::Truncated(detail) => d(Code::FileTruncated).arg("detail", detail),
+        ReadError::Truncated(damage) => d(Code::FileTruncated).arg("detail", damage.text(lang)),
         ReadError::TooLarge { what, found, limit } => d(Code::FileTooLarge)
             .arg("what", crate::messages::budget(what, lang))
             .arg("found", found)
@@ -288,31 +288,90 @@ pub fn check_files_with(
         })
         .collect();
     let period = opts.period.or_else(|| majority_period(&files));
-    files.par_iter_mut().for_each(|f| {
-        let Some(parsed) = &f.parsed else { return };
-        let rule_findings = guarded(|| {
-            validate(&Subject {
-                ret: parsed,
-                cfg,
-                batch_period: period,
-            })
-        });
-        let mut diags = parsed.diagnostics.clone();
-        match rule_findings {
-            Ok(found) => diags.0.extend(found),
-            Err(panic) => diags.push(read_error_diagnostic(
-                &ReadError::Internal(panic),
-                &f.path,
-                opts.lang,
-            )),
-        }
-        f.diagnostics.0.extend(diags.0);
-        let figures_period = parsed.period.or(period);
-        if let (Some(ledger), Some(p)) = (&parsed.ledger, figures_period) {
-            f.figures = Some(PeriodFigures::from_ledger(&ledger.projects, p));
-        }
-    });
+    files
+        .par_iter_mut()
+        .for_each(|f| apply_rules(f, cfg, period, opts.lang));
     Batch { period, files }
+}
+
+/// How many files [`check_files_streaming`] reads at a time: enough to keep every core
+/// busy between hand-overs, few enough that only a handful of files' bytes are held.
+fn stream_window() -> usize {
+    (rayon::current_num_threads() * 4).max(8)
+}
+
+/// [`check_files_with`] that hands each file's report to `sink`, in path order and on the
+/// calling thread, while the files after it are still being read on the thread pool: the
+/// sink's work (the archive's, for ingest) overlaps the reading instead of following it,
+/// and only a window of files is held at once besides what the sink keeps.
+///
+/// The batch period must be known beforehand (`opts.period`), since every file is checked
+/// against it as soon as it is read; without one, use [`check_files_with`]. The reports
+/// are returned as the sink left them. An error from `sink` stops the batch there: no
+/// further report reaches it, and the error is returned.
+pub fn check_files_streaming<E>(
+    paths: &[PathBuf],
+    cfg: &Config,
+    opts: &BatchOptions,
+    on_read: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(&mut FileReport) -> Result<(), E>,
+) -> Result<Batch, E> {
+    let period = opts.period;
+    let window = stream_window();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileReport>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for chunk in paths.chunks(window) {
+                let reports: Vec<FileReport> = chunk
+                    .par_iter()
+                    .map(|p| {
+                        let mut report = read_and_parse(p, cfg, opts);
+                        apply_rules(&mut report, cfg, period, opts.lang);
+                        on_read();
+                        report
+                    })
+                    .collect();
+                // A closed channel means the sink failed: stop reading.
+                if tx.send(reports).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut files = Vec::with_capacity(paths.len());
+        for chunk in rx {
+            for mut report in chunk {
+                sink(&mut report)?;
+                files.push(report);
+            }
+        }
+        Ok(Batch { period, files })
+    })
+}
+
+/// Applies the rules to one read file against the batch period, and derives its figures.
+fn apply_rules(f: &mut FileReport, cfg: &Config, period: Option<Period>, lang: Lang) {
+    let Some(parsed) = &f.parsed else { return };
+    let rule_findings = guarded(|| {
+        validate(&Subject {
+            ret: parsed,
+            cfg,
+            batch_period: period,
+        })
+    });
+    let mut diags = parsed.diagnostics.clone();
+    match rule_findings {
+        Ok(found) => diags.0.extend(found),
+        Err(panic) => diags.push(read_error_diagnostic(
+            &ReadError::Internal(panic),
+            &f.path,
+            lang,
+        )),
+    }
+    f.diagnostics.0.extend(diags.0);
+    let figures_period = parsed.period.or(period);
+    if let (Some(ledger), Some(p)) = (&parsed.ledger, figures_period) {
+        f.figures = Some(PeriodFigures::from_ledger(&ledger.projects, p));
+    }
 }
 
 #[cfg(test)]
@@ -331,6 +390,43 @@ mod tests {
         );
         assert_eq!(d.code, Code::FileInternal);
         assert!(d.message(Lang::Zh).contains("parser exploded"));
+    }
+
+    #[test]
+    fn streaming_hands_reports_over_in_order_and_stops_at_the_sinks_error() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = Config::load(&root.join("samples/tongbao.toml")).expect("sample config");
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Files that cannot be read still get a report each, cheaply.
+        let paths: Vec<PathBuf> = (0..50)
+            .map(|i| dir.path().join(format!("{i:02}.xlsx")))
+            .collect();
+        let opts = BatchOptions {
+            period: Period::new(2025, 6),
+            ..BatchOptions::default()
+        };
+        let mut seen = Vec::new();
+        let batch = check_files_streaming(&paths, &cfg, &opts, &|| {}, |f| {
+            seen.push(f.path.clone());
+            Ok::<(), ()>(())
+        })
+        .expect("no sink error");
+        assert_eq!(seen, paths);
+        let reported: Vec<PathBuf> = batch.files.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(reported, paths);
+        assert!(batch.files.iter().all(|f| !f.accepted()));
+
+        let mut taken = 0;
+        let stopped = check_files_streaming(&paths, &cfg, &opts, &|| {}, |_| {
+            taken += 1;
+            if taken == 3 {
+                Err("archive full")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(stopped.err(), Some("archive full"));
+        assert_eq!(taken, 3);
     }
 
     #[test]

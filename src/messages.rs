@@ -420,6 +420,8 @@ pub enum Ui {
     /// Progress bar labels.
     Checking,
     Storing,
+    /// Checking and storing at once (ingest with a known period).
+    Ingesting,
 }
 
 pub fn ui(key: Ui, lang: Lang) -> &'static str {
@@ -437,6 +439,8 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
         (Checking, Lang::En) => "checking",
         (Storing, Lang::Zh) => "入库",
         (Storing, Lang::En) => "storing",
+        (Ingesting, Lang::Zh) => "检查入库",
+        (Ingesting, Lang::En) => "checking and storing",
         (UnitUnknownName, Lang::Zh) => "单位未知",
         (UnitUnknownName, Lang::En) => "unit unknown",
         (PeriodUnknown, Lang::Zh) => "报告期未知",

@@ -8,7 +8,7 @@
 pub mod brief;
 mod league;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -45,30 +45,59 @@ pub fn gather(
     cfg: &Config,
     period: Period,
 ) -> Result<Vec<UnitInput>, ArchiveError> {
+    gather_with(archive, cfg, period, true)
+}
+
+/// [`gather`] without last year's returns, for figures that never look back (the trend's
+/// monthly totals).
+pub fn gather_this_period(
+    archive: &Archive,
+    cfg: &Config,
+    period: Period,
+) -> Result<Vec<UnitInput>, ArchiveError> {
+    gather_with(archive, cfg, period, false)
+}
+
+fn gather_with(
+    archive: &Archive,
+    cfg: &Config,
+    period: Period,
+    with_last_year: bool,
+) -> Result<Vec<UnitInput>, ArchiveError> {
+    // Two queries for the whole roster, not two per unit.
+    let by_unit = |returns: Vec<StoredReturn>| -> HashMap<String, StoredReturn> {
+        returns
+            .into_iter()
+            .filter_map(|r| Some((r.info.unit_code.clone()?, r)))
+            .collect()
+    };
+    let mut current = by_unit(archive.current_returns(period)?);
+    let mut last_year = if with_last_year {
+        by_unit(archive.current_returns(period.year_earlier())?)
+    } else {
+        HashMap::new()
+    };
     let subs = archive.submissions(period)?;
-    cfg.file
+    let submitted: HashSet<&str> = subs.iter().filter_map(|s| s.unit_code.as_deref()).collect();
+    Ok(cfg
+        .file
         .units
         .iter()
         .map(|u| {
-            let current = archive.current_return(u.code(), period)?;
-            let last_year = archive.current_return(u.code(), period.year_earlier())?;
-            let status = match (
-                &current,
-                subs.iter()
-                    .any(|s| s.unit_code.as_deref() == Some(u.code())),
-            ) {
+            let current = current.remove(u.code());
+            let status = match (&current, submitted.contains(u.code())) {
                 (Some(_), _) => ReturnStatus::Accepted,
                 (None, true) => ReturnStatus::Rejected,
                 (None, false) => ReturnStatus::Missing,
             };
-            Ok(UnitInput {
+            UnitInput {
                 code: u.code().to_string(),
                 status,
                 current,
-                last_year,
-            })
+                last_year: last_year.remove(u.code()),
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// Percentages by figure key (null where not computable).

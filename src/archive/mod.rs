@@ -327,7 +327,7 @@ impl Archive {
                     (SELECT COUNT(*) FROM diagnostic d WHERE d.submission_id = s.id AND d.severity = 'warning')
              FROM submission s {tail}"
         );
-        let mut stmt = self.conn.prepare(&q).map_err(self.sql())?;
+        let mut stmt = self.conn.prepare_cached(&q).map_err(self.sql())?;
         let rows = stmt
             .query_map(p, |r| {
                 let period: Option<String> = r.get(2)?;
@@ -353,7 +353,7 @@ impl Archive {
     /// The current (latest accepted) return of every unit for a period, by unit code.
     pub fn current_returns(&self, period: Period) -> Result<Vec<StoredReturn>, ArchiveError> {
         let infos = self.query_infos(
-            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code",
+            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code, s.id",
             params![period.to_string()],
         )?;
         infos
@@ -399,7 +399,7 @@ impl Archive {
     fn load_return(&self, info: SubmissionInfo) -> Result<StoredReturn, ArchiveError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT row, project_code, name, investor, origin, funds_source, industry, kind, stage, signed_on,
                         contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month, fdi_ytd, fortune500, note
                  FROM project WHERE submission_id = ?1 ORDER BY row",
@@ -439,7 +439,7 @@ impl Archive {
 
         let mut stmt = self
             .conn
-            .prepare("SELECT indicator, month, ytd, last_year_ytd FROM indicator WHERE submission_id = ?1 ORDER BY rowid")
+            .prepare_cached("SELECT indicator, month, ytd, last_year_ytd FROM indicator WHERE submission_id = ?1 ORDER BY rowid")
             .map_err(self.sql())?;
         let indicators = stmt
             .query_map([info.id], |r| {
@@ -470,7 +470,7 @@ impl Archive {
 
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT severity, code, sheet, cell, value, message_zh, message_en FROM diagnostic
                  WHERE submission_id = ?1 AND severity = 'warning' ORDER BY rowid",
             )
@@ -555,7 +555,7 @@ fn take_lock(db: &Path, wait: Duration) -> Result<File, ArchiveError> {
 }
 
 fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Result<()> {
-    let mut p_stmt = tx.prepare(
+    let mut p_stmt = tx.prepare_cached(
         "INSERT INTO project (submission_id, row, identity, project_code, name, investor, origin, funds_source, industry, kind,
                               stage, signed_on, contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month,
                               fdi_ytd, fortune500, note)
@@ -587,7 +587,7 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
         ])?;
     }
     let mut i_stmt =
-        tx.prepare("INSERT INTO indicator (submission_id, indicator, month, ytd, last_year_ytd) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        tx.prepare_cached("INSERT INTO indicator (submission_id, indicator, month, ytd, last_year_ytd) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for ind in s.indicators {
         i_stmt.execute(params![
             id,
@@ -597,7 +597,7 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
             ind.last_year_ytd
         ])?;
     }
-    let mut d_stmt = tx.prepare(
+    let mut d_stmt = tx.prepare_cached(
         "INSERT INTO diagnostic (submission_id, severity, code, sheet, cell, row, value, message_zh, hint_zh, message_en, hint_en)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;

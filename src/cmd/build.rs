@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::aggregate::{bulletin, compute, gather, ReturnStatus};
+use crate::aggregate::{bulletin, compute, gather_this_period, ReturnStatus};
 use crate::archive::Archive;
 use crate::cli::{BuildArgs, GlobalArgs};
 use crate::config::Config;
@@ -83,13 +83,13 @@ pub fn report_missing_glyphs(missing: &[MissingGlyph], lang: Lang) {
     }
 }
 
-/// Each month's own totals from January to `period`, for the trend chart; months without
-/// any accepted return are left out. The report month's totals are the bulletin's own.
-fn monthly_trend(
+/// Each month's own totals from January to the month before `period`, for the trend chart;
+/// months without any accepted return are left out. (The report month's totals are the
+/// bulletin's own, added by the caller.)
+fn earlier_months(
     archive: &Archive,
     cfg: &Config,
     period: Period,
-    this_month: Figures,
 ) -> anyhow::Result<Vec<(Period, Figures)>> {
     let mut out = Vec::new();
     for month in 1..period.month {
@@ -100,12 +100,11 @@ fn monthly_trend(
         if !archive.submissions(p)?.iter().any(|s| s.accepted) {
             continue;
         }
-        let inputs = gather(archive, cfg, p)?;
+        let inputs = gather_this_period(archive, cfg, p)?;
         if inputs.iter().any(|i| i.current.is_some()) {
             out.push((p, compute(cfg, p, &inputs).total.month));
         }
     }
-    out.push((period, this_month));
     Ok(out)
 }
 
@@ -119,29 +118,37 @@ pub fn build(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut phases = Phases::from_env();
     let archive = open_archive(cfg, lang)?;
-    let b = bulletin(&archive, cfg, period)?;
-    phases.lap("aggregate");
+    // The report month and the months before it (the trend) are read side by side, each
+    // on its own connection: neither waits for the other, and readers never block.
+    let trend_archive = open_archive(cfg, lang)?;
+    let (b, earlier) = rayon::join(
+        move || bulletin(&archive, cfg, period),
+        move || earlier_months(&trend_archive, cfg, period),
+    );
+    let b = b?;
+    let mut trend = earlier?;
+    trend.push((period, b.total.month));
+    phases.lap("aggregate and trend");
     let json_path = out.join(format!("bulletin-{period}.json"));
     let xlsx_path = out.join(format!("通报-{period}.xlsx"));
     let pdf_path = out.join(format!("通报-{period}.pdf"));
 
     // Everything is made in memory first, so a failure writes nothing.
     let templates = Templates::for_config(cfg)?;
-    let trend = monthly_trend(&archive, cfg, period, b.total.month)?;
-    phases.lap("trend");
     let blocks = bulletin_blocks(&b, cfg, &templates, issue_date, &trend)?;
     let info = document_info(&b, cfg, &templates, issue_date)?;
     phases.lap("compose");
     let base = cfg.path.parent().unwrap_or(Path::new("."));
     let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
     phases.lap("fonts");
-    let pdf = render(&blocks, &info, &fonts)?;
-    phases.lap("pdf");
+    // The PDF takes longest; the workbook and JSON are made beside it.
+    let (pdf, others) = rayon::join(
+        || render(&blocks, &info, &fonts),
+        || -> anyhow::Result<_> { Ok((serde_json::to_vec_pretty(&b)?, xlsx::workbook(&b, cfg)?)) },
+    );
+    let (pdf, (json, book)) = (pdf?, others?);
+    phases.lap("pdf, workbook and json");
     report_missing_glyphs(&pdf.missing_glyphs, lang);
-    let json = serde_json::to_vec_pretty(&b)?;
-    phases.lap("json");
-    let book = xlsx::workbook(&b, cfg)?;
-    phases.lap("workbook");
     write_atomic(&pdf_path, &pdf.bytes).with_context(|| pdf_path.display().to_string())?;
     write_atomic(&xlsx_path, &book).with_context(|| xlsx_path.display().to_string())?;
     write_atomic(&json_path, &json).with_context(|| json_path.display().to_string())?;

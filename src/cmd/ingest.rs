@@ -6,10 +6,11 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use crate::archive::{Archive, ArchiveError, NewSubmission, Stored};
-use crate::batch::{check_files_with, Batch, BatchOptions, FileReport};
+use crate::batch::{check_files_streaming, check_files_with, Batch, BatchOptions, FileReport};
 use crate::cli::{CheckArgs, Format, GlobalArgs};
 use crate::config::Config;
 use crate::messages::{ui, Lang, Ui};
+use crate::model::Period;
 use crate::validate::history::{cross_unit_key, validate_history, History};
 use crate::validate::Subject;
 
@@ -20,24 +21,47 @@ use super::{load_config, Outcome};
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
-    let bar = Progress::new(paths.len(), ui(Ui::Checking, global.lang), global.quiet);
-    let mut batch = check_files_with(
-        &paths,
-        &cfg,
-        &BatchOptions {
-            period: args.period,
-            lang: global.lang,
-            keep_bytes: true,
-        },
-        &|| bar.inc(),
-    );
-    bar.finish();
-    let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
+    let opts = BatchOptions {
+        period: args.period,
+        lang: global.lang,
+        keep_bytes: true,
+    };
     let received_at = received_now();
-    let bar = Progress::new(paths.len(), ui(Ui::Storing, global.lang), global.quiet);
-    let outcomes = ingest_batch_with(&mut archive, &cfg, &mut batch, &received_at, &|| bar.inc())?;
-    bar.finish();
-    drop(archive);
+    let (batch, outcomes) = match args.period {
+        // The batch period is known: each file is stored as soon as it has been checked,
+        // while the files after it are read.
+        Some(_) => {
+            let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
+            let bar = Progress::new(paths.len(), ui(Ui::Ingesting, global.lang), global.quiet);
+            let mut storer = Storer::new(&mut archive, &cfg, &received_at);
+            let mut outcomes = Vec::with_capacity(paths.len());
+            let batch = check_files_streaming(
+                &paths,
+                &cfg,
+                &opts,
+                &|| bar.inc(),
+                |file: &mut FileReport| {
+                    outcomes.push(storer.store(args.period, file)?);
+                    Ok::<(), ArchiveError>(())
+                },
+            )?;
+            bar.finish();
+            (batch, outcomes)
+        }
+        // The batch period is the month most files are for: every file is read first.
+        None => {
+            let bar = Progress::new(paths.len(), ui(Ui::Checking, global.lang), global.quiet);
+            let mut batch = check_files_with(&paths, &cfg, &opts, &|| bar.inc());
+            bar.finish();
+            let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
+            let bar = Progress::new(paths.len(), ui(Ui::Storing, global.lang), global.quiet);
+            let outcomes =
+                ingest_batch_with(&mut archive, &cfg, &mut batch, &received_at, &|| bar.inc())?;
+            bar.finish();
+            (batch, outcomes)
+        }
+    };
+    let mut batch = batch;
     // After the archive: the receipt states the archive's outcome and its rules' findings.
     let receipts =
         super::receipts::write_for_batch(&cfg, args, &batch, &outcomes, global.lang, &received_at);
@@ -111,34 +135,69 @@ pub fn ingest_batch_with(
     received_at: &str,
     on_stored: &dyn Fn(),
 ) -> Result<Vec<ArchiveJson>, ArchiveError> {
-    let mut elsewhere_by_period: HashMap<crate::model::Period, HashMap<String, (String, String)>> =
-        HashMap::new();
-    // The units whose projects are in each period's map.
-    let mut units_by_period: HashMap<crate::model::Period, HashSet<String>> = HashMap::new();
+    let mut storer = Storer::new(archive, cfg, received_at);
     let mut outcomes = Vec::with_capacity(batch.files.len());
     for file in &mut batch.files {
-        outcomes.push(ingest_file(
-            archive,
-            cfg,
-            batch.period,
-            file,
-            received_at,
-            &mut elsewhere_by_period,
-            &mut units_by_period,
-        )?);
+        outcomes.push(storer.store(batch.period, file)?);
         on_stored();
     }
     Ok(outcomes)
 }
 
+/// Stores checked files one after another, in the order given, remembering what the
+/// cross-unit rule needs between them.
+pub struct Storer<'a> {
+    archive: &'a mut Archive,
+    cfg: &'a Config,
+    received_at: &'a str,
+    /// Per period, other units' projects: name-and-investor key → (unit code, unit name).
+    elsewhere_by_period: HashMap<Period, HashMap<String, (String, String)>>,
+    /// Per period, the units whose projects are in that period's map.
+    units_by_period: HashMap<Period, HashSet<String>>,
+}
+
+impl<'a> Storer<'a> {
+    pub fn new(archive: &'a mut Archive, cfg: &'a Config, received_at: &'a str) -> Self {
+        Storer {
+            archive,
+            cfg,
+            received_at,
+            elsewhere_by_period: HashMap::new(),
+            units_by_period: HashMap::new(),
+        }
+    }
+
+    /// Adds the archive rules' findings to `file` and stores it. Its bytes are kept only
+    /// if it has findings: its receipt shows its sheets then; a clean return's does not.
+    pub fn store(
+        &mut self,
+        batch_period: Option<Period>,
+        file: &mut FileReport,
+    ) -> Result<ArchiveJson, ArchiveError> {
+        let outcome = ingest_file(
+            self.archive,
+            self.cfg,
+            batch_period,
+            file,
+            self.received_at,
+            &mut self.elsewhere_by_period,
+            &mut self.units_by_period,
+        )?;
+        if file.diagnostics.0.is_empty() {
+            file.bytes = None;
+        }
+        Ok(outcome)
+    }
+}
+
 fn ingest_file(
     archive: &mut Archive,
     cfg: &Config,
-    batch_period: Option<crate::model::Period>,
+    batch_period: Option<Period>,
     file: &mut FileReport,
     received_at: &str,
-    elsewhere_by_period: &mut HashMap<crate::model::Period, HashMap<String, (String, String)>>,
-    units_by_period: &mut HashMap<crate::model::Period, HashSet<String>>,
+    elsewhere_by_period: &mut HashMap<Period, HashMap<String, (String, String)>>,
+    units_by_period: &mut HashMap<Period, HashSet<String>>,
 ) -> Result<ArchiveJson, ArchiveError> {
     let not_stored = ArchiveJson {
         stored: "not_stored",

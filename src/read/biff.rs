@@ -11,6 +11,7 @@
 //! sits, so the caller can blank the formulas calamine would otherwise expand.
 
 use super::guard::too_large;
+use super::Damage;
 use super::{Budget, ReadError};
 use crate::config::Limits;
 
@@ -32,6 +33,9 @@ const MULRK: u16 = 0x00BD;
 const FORMULA: u16 = 0x0006;
 const MERGECELLS: u16 = 0x00E5;
 const EXTERNSHEET: u16 = 0x0017;
+const CODEPAGE: u16 = 0x0042;
+const DATEMODE: u16 = 0x0022;
+const LBL: u16 = 0x0018;
 
 /// UTF-8 bytes one stored character may become (a UTF-16 unit, or a byte of a legacy
 /// code page decoded as calamine decodes it).
@@ -67,7 +71,10 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 fn cut() -> ReadError {
-    ReadError::Truncated("工作簿数据流中的记录被截断".into())
+    ReadError::Truncated(Damage::new(
+        "工作簿数据流中的记录被截断",
+        "a record of the workbook stream is cut short",
+    ))
 }
 
 impl<'a> Iterator for Records<'a> {
@@ -150,6 +157,10 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
                         limits.max_sheets,
                     ));
                 }
+                // calamine reads the position, visibility and type (six bytes) unchecked.
+                if r.data.len() < 6 {
+                    return Err(cut());
+                }
                 let pos = u32_at(r.data, 0).ok_or_else(cut)? as usize;
                 sheets.push(BoundSheet {
                     name: sheet_name(r.data, biff8),
@@ -160,6 +171,16 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
             // calamine reads a BIFF8 EXTERNSHEET's count without checking the record is
             // that long (found by the read_xls fuzz target).
             EXTERNSHEET if biff8 && r.data.len() < 2 => return Err(cut()),
+            // Likewise the two-byte value of CODEPAGE and DATEMODE (an empty DATEMODE was
+            // a read_xls fuzz finding) and a defined name's fixed fields and formula
+            // length (Lbl: 14 bytes, then a formula of `cce` bytes at the end).
+            CODEPAGE | DATEMODE if r.data.len() < 2 => return Err(cut()),
+            LBL => {
+                let cce = u16_at(r.data, 4).ok_or_else(cut)? as usize;
+                if r.data.len() < 14 || cce > r.data.len() - 14 {
+                    return Err(cut());
+                }
+            }
             EOF => break,
             _ => {}
         }
@@ -170,9 +191,12 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     let mut text: u64 = strings.iter().map(|&n| u64::from(n) * BYTES_PER_CHAR).sum();
     for sheet in &sheets {
         if sheet.pos > stream.len() {
-            return Err(ReadError::Truncated(format!(
-                "工作表“{}”的位置超出工作簿数据流",
-                sheet.name
+            return Err(ReadError::Truncated(Damage::new(
+                format!("工作表“{}”的位置超出工作簿数据流", sheet.name),
+                format!(
+                    "sheet \"{}\" starts past the end of the workbook stream",
+                    sheet.name
+                ),
             )));
         }
         let s = scan_sheet(stream, sheet, &strings, limits, &mut plan)?;
@@ -221,7 +245,12 @@ fn sheet_name(data: &[u8], biff8: bool) -> String {
 /// Replays calamine's `parse_sst` to learn how many strings it will hold and how long
 /// each is (in characters), refusing more than `max_strings`.
 fn shared_string_lengths(r: &Record<'_>, limits: &Limits) -> Result<Vec<u32>, ReadError> {
-    let bad = || ReadError::Truncated("共享字符串表（SST）损坏".into());
+    let bad = || {
+        ReadError::Truncated(Damage::new(
+            "共享字符串表（SST）损坏",
+            "the shared string table (SST) is damaged",
+        ))
+    };
     let mut data = r.data.get(8..).ok_or_else(bad)?;
     let mut cont = r.cont.iter();
     let mut lengths = Vec::new();
@@ -347,8 +376,12 @@ fn scan_sheet(
             }
             EOF => break,
             DIMENSIONS => {
-                let reserve = dimensions_reserve(d)
-                    .ok_or_else(|| ReadError::Truncated(format!("工作表“{name}”的尺寸记录损坏")))?;
+                let reserve = dimensions_reserve(d).ok_or_else(|| {
+                    ReadError::Truncated(Damage::new(
+                        format!("工作表“{name}”的尺寸记录损坏"),
+                        format!("the DIMENSIONS record of sheet \"{name}\" is damaged"),
+                    ))
+                })?;
                 if reserve > limit {
                     return Err(too_large(
                         Budget::SheetDimensions(name.to_string()),

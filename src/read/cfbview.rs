@@ -14,6 +14,7 @@
 //! the file, or a mini sector past the end of the mini stream, is refused as damage
 //! (calamine would read zeros or whatever follows).
 
+use super::Damage;
 use super::ReadError;
 
 const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
@@ -44,8 +45,11 @@ impl Stream {
     }
 }
 
-fn damaged(detail: &str) -> ReadError {
-    ReadError::Truncated(format!("复合文档结构损坏：{detail}"))
+fn damaged(zh: &str, en: &str) -> ReadError {
+    ReadError::Truncated(Damage::new(
+        format!("复合文档结构损坏：{zh}"),
+        format!("damaged compound file: {en}"),
+    ))
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -85,11 +89,17 @@ impl<'f> View<'f> {
     /// Regular sector `id`: the bytes after the header, `id * size` in.
     fn sector(&self, id: u32) -> Result<(usize, &'f [u8]), ReadError> {
         if u64::from(id) > self.maxid {
-            return Err(damaged("扇区号超出文件范围"));
+            return Err(damaged(
+                "扇区号超出文件范围",
+                "a sector number lies outside the file",
+            ));
         }
         let start = self.sector_size * (id as usize + 1);
         if start >= self.file.len() {
-            return Err(damaged("扇区超出文件末尾"));
+            return Err(damaged(
+                "扇区超出文件末尾",
+                "a sector runs past the end of the file",
+            ));
         }
         let end = (start + self.sector_size).min(self.file.len());
         Ok((start, &self.file[start..end]))
@@ -105,7 +115,7 @@ impl<'f> View<'f> {
         while id != ENDOFCHAIN {
             steps += 1;
             if steps > self.maxid + 1 {
-                return Err(damaged("扇区链成环"));
+                return Err(damaged("扇区链成环", "a sector chain loops"));
             }
             let (at, bytes) = self.sector(id)?;
             let remaining =
@@ -116,10 +126,12 @@ impl<'f> View<'f> {
             if data.len() as u64 >= len {
                 break;
             }
-            id = *self
-                .fats
-                .get(id as usize)
-                .ok_or_else(|| damaged("扇区分配表中没有该扇区"))?;
+            id = *self.fats.get(id as usize).ok_or_else(|| {
+                damaged(
+                    "扇区分配表中没有该扇区",
+                    "a sector is missing from the allocation table",
+                )
+            })?;
         }
         Ok(Stream { data, runs })
     }
@@ -127,15 +139,17 @@ impl<'f> View<'f> {
 
 /// The Workbook (or Book) stream of an .xls, read as calamine reads it.
 pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
-    let header = file.get(..512).ok_or_else(|| damaged("文件头不完整"))?;
+    let header = file
+        .get(..512)
+        .ok_or_else(|| damaged("文件头不完整", "the header is incomplete"))?;
     let version = u16_at(header, 26).unwrap_or(0);
     let sector_size = match u16_at(header, 30) {
         Some(0x0009) => 512,
         Some(0x000C) if file.len() >= 4096 => 4096,
-        _ => return Err(damaged("扇区大小无效")),
+        _ => return Err(damaged("扇区大小无效", "invalid sector size")),
     };
     if u16_at(header, 32) != Some(6) {
-        return Err(damaged("小扇区大小无效"));
+        return Err(damaged("小扇区大小无效", "invalid mini sector size"));
     }
     let field = |at| u32_at(header, at).unwrap_or(0);
     let (dir_start, mini_fat_start, mini_fat_len, difat_start) =
@@ -155,16 +169,21 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
     while sector_id < RESERVED_SECTORS {
         steps += 1;
         if steps > maxid + 1 {
-            return Err(damaged("DIFAT 链过长"));
+            return Err(damaged("DIFAT 链过长", "the DIFAT chain is too long"));
         }
         difat.extend(to_u32(view.sector(sector_id)?.1));
-        sector_id = difat.pop().ok_or_else(|| damaged("DIFAT 为空"))?;
+        sector_id = difat
+            .pop()
+            .ok_or_else(|| damaged("DIFAT 为空", "the DIFAT is empty"))?;
     }
     // A real FAT has at most one sector per sector of the file; listing more is how a
     // small file would make calamine build a FAT of gigabytes.
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
     if fat_sectors.len() as u64 > maxid + 1 {
-        return Err(damaged("扇区分配表的扇区数多于文件的扇区数"));
+        return Err(damaged(
+            "扇区分配表的扇区数多于文件的扇区数",
+            "the allocation table lists more sectors than the file has",
+        ));
     }
     let mut fats = Vec::new();
     for id in fat_sectors {
@@ -175,7 +194,7 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
     // send it again. Every sector the FAT marks as used must be in the file.
     if let Some(last_used) = fats.iter().rposition(|&next| next != FREESECT) {
         if file.len() < sector_size * (last_used + 2) {
-            return Err(damaged("文件比扇区分配表记录的短，可能在传输中被截断"));
+            return Err(damaged("文件比扇区分配表记录的短，可能在传输中被截断", "the file is shorter than its allocation table says; it was probably cut short in transfer"));
         }
     }
     view.fats = fats;
@@ -204,9 +223,11 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
             Directory { name, start, len }
         })
         .collect();
-    let root = dirs.first().ok_or_else(|| damaged("根目录为空"))?;
+    let root = dirs
+        .first()
+        .ok_or_else(|| damaged("根目录为空", "the root directory is empty"))?;
     if version != 3 && root.start == ENDOFCHAIN {
-        return Err(damaged("根目录为空"));
+        return Err(damaged("根目录为空", "the root directory is empty"));
     }
     let (mini_fats, mini_stream) = if mini_fat_len > 0 {
         let mini_stream = view.chain(root.start, root.len)?.data;
@@ -236,7 +257,7 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
             Some(d) => get(d),
             None => Err(match workbook_failure {
                 Some(Err(e)) => e,
-                _ => damaged("没有 Workbook 数据流"),
+                _ => damaged("没有 Workbook 数据流", "there is no Workbook stream"),
             }),
         },
     }
@@ -256,21 +277,27 @@ fn mini_chain(
     while id != ENDOFCHAIN {
         steps += 1;
         if steps > maxid + 1 || u64::from(id) > maxid {
-            return Err(damaged("小扇区链无效"));
+            return Err(damaged("小扇区链无效", "invalid mini sector chain"));
         }
         let at = id as usize * 64;
-        let bytes = mini_stream
-            .get(at..at + 64)
-            .ok_or_else(|| damaged("小扇区超出小数据流"))?;
+        let bytes = mini_stream.get(at..at + 64).ok_or_else(|| {
+            damaged(
+                "小扇区超出小数据流",
+                "a mini sector lies outside the mini stream",
+            )
+        })?;
         let remaining =
             usize::try_from(len.saturating_sub(data.len() as u64)).unwrap_or(usize::MAX);
         data.extend_from_slice(&bytes[..remaining.min(64)]);
         if data.len() as u64 >= len {
             break;
         }
-        id = *mini_fats
-            .get(id as usize)
-            .ok_or_else(|| damaged("小扇区分配表中没有该扇区"))?;
+        id = *mini_fats.get(id as usize).ok_or_else(|| {
+            damaged(
+                "小扇区分配表中没有该扇区",
+                "a mini sector is missing from the mini allocation table",
+            )
+        })?;
     }
     Ok(Stream {
         data,
@@ -309,7 +336,9 @@ mod tests {
     fn a_looping_directory_chain_is_refused() {
         // Sector 1 → 2 → 1 …
         let f = file_with_fat(&[2, 1], 3);
-        assert!(matches!(workbook_stream(&f), Err(ReadError::Truncated(d)) if d.contains("成环")));
+        assert!(
+            matches!(workbook_stream(&f), Err(ReadError::Truncated(d)) if d.zh.contains("成环") && d.en.contains("loops"))
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ use super::guard::{fenced, too_large, Inflated};
 use super::xlsx::{doctype, scan_for_doctype, sort_cells};
 use super::xml::{self, attr, attr_text, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
+use super::Damage;
 use super::{Budget, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 
@@ -49,9 +50,12 @@ pub(crate) fn read(
             return Err(ReadError::Encrypted);
         }
     }
-    let content = entries
-        .find("content.xml")
-        .ok_or_else(|| ReadError::Truncated("缺少“content.xml”部件".into()))?;
+    let content = entries.find("content.xml").ok_or_else(|| {
+        ReadError::Truncated(Damage::new(
+            "缺少“content.xml”部件",
+            "the part \"content.xml\" is missing",
+        ))
+    })?;
     let merges = read_entry(archive, content, budget, true, |r| {
         scan_content(r, &content.name, limits)
     })?;
@@ -398,7 +402,10 @@ fn end_row(row: RowScan, table: &mut TableScan, limits: &Limits) -> Result<(), S
 fn ods_error(e: OdsError) -> ReadError {
     match e {
         OdsError::Password => ReadError::Encrypted,
-        other => ReadError::Truncated(format!("表格内容无法解析：{other}")),
+        other => ReadError::Truncated(Damage::new(
+            format!("表格内容无法解析：{other}"),
+            format!("the spreadsheet's content cannot be parsed: {other}"),
+        )),
     }
 }
 

@@ -96,6 +96,37 @@ impl RawSheet {
     }
 }
 
+/// What is damaged in a file, said in both languages: the report is written in the
+/// batch's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Damage {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Damage {
+        Damage {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The detail in `lang`.
+    pub fn text(&self, lang: crate::messages::Lang) -> &str {
+        match lang {
+            crate::messages::Lang::Zh => &self.zh,
+            crate::messages::Lang::En => &self.en,
+        }
+    }
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 /// All sheets of a workbook, in workbook order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawWorkbook {
@@ -255,9 +286,9 @@ pub enum ReadError {
     /// Password-protected (encrypted .xlsx in OLE, or .xls with FILEPASS).
     #[error("encrypted")]
     Encrypted,
-    /// Truncated or corrupt container; the text is the detail.
+    /// Truncated or corrupt container; the detail says what is damaged.
     #[error("truncated or damaged: {0}")]
-    Truncated(String),
+    Truncated(Damage),
     /// A budget was exceeded; `what` names the budget.
     #[error("{what:?} is {found}, limit {limit}")]
     TooLarge {

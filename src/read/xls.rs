@@ -18,6 +18,7 @@ use calamine::{Reader, SheetType, SheetVisible, Xls, XlsError};
 use super::convert::from_data;
 use super::guard::fenced;
 use super::xlsx::sort_cells;
+use super::Damage;
 use super::{
     biff, cfbview, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
 };
@@ -52,8 +53,12 @@ pub(crate) fn read_ole(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
 
 /// Names the content of a compound file from its root streams.
 fn classify(bytes: &[u8]) -> Result<Kind, ReadError> {
-    let file = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| ReadError::Truncated(format!("复合文档结构损坏：{e}")))?;
+    let file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
+        ReadError::Truncated(Damage::new(
+            format!("复合文档结构损坏：{e}"),
+            format!("damaged compound file: {e}"),
+        ))
+    })?;
     let names: Vec<String> = file
         .read_root_storage()
         .map(|e| e.name().to_string())
@@ -97,7 +102,10 @@ fn blank_formulas(bytes: &[u8], stream: &cfbview::Stream, plan: &biff::Plan) -> 
 fn xls_error(e: XlsError) -> ReadError {
     match e {
         XlsError::Password => ReadError::Encrypted,
-        other => ReadError::Truncated(format!("工作簿内容无法解析：{other}")),
+        other => ReadError::Truncated(Damage::new(
+            format!("工作簿内容无法解析：{other}"),
+            format!("the workbook's content cannot be parsed: {other}"),
+        )),
     }
 }
 

@@ -24,6 +24,7 @@ use super::convert::from_data_ref;
 use super::guard::{fenced, too_large, Inflated};
 use super::xml::{self, attr, attr_local, attr_text, cell_ref, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
+use super::Damage;
 use super::{Budget, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 
@@ -40,8 +41,8 @@ pub(crate) fn read(
     budget: &Inflated,
     limits: &Limits,
 ) -> Result<RawWorkbook, ReadError> {
-    prescan(archive, entries, budget, limits)?;
-    load(bytes)
+    let merges = prescan(archive, entries, budget, limits)?;
+    load(bytes, merges)
 }
 
 /// The refusal of a part that declares a DTD.
@@ -59,13 +60,15 @@ struct Package {
     sheets: Vec<(String, String)>,
 }
 
-/// Checks every budget of [`Limits`] against what calamine would build from this archive.
+/// Checks every budget of [`Limits`] against what calamine would build from this archive,
+/// and returns each worksheet's merged regions by sheet name (read here, in the same pass,
+/// rather than by a second pass of calamine over every sheet).
 fn prescan(
     archive: &mut Archive<'_>,
     entries: &Entries,
     budget: &Inflated,
     limits: &Limits,
-) -> Result<(), ReadError> {
+) -> Result<HashMap<String, Vec<Merge>>, ReadError> {
     let package = read_package(archive, entries, budget, limits)?;
     let sst_path = key(&format!("{}sharedStrings.xml", package.xl_path));
     let styles_path = key(&format!("{}styles.xml", package.xl_path));
@@ -137,7 +140,12 @@ fn prescan(
             limits.max_decompressed_bytes,
         ));
     }
-    Ok(())
+    let merges = package
+        .sheets
+        .iter()
+        .filter_map(|(name, path)| Some((name.clone(), sheet_stats.get(path)?.merges.clone())))
+        .collect();
+    Ok(merges)
 }
 
 /// Reads the package relationships, the workbook's relationships and the workbook part,
@@ -148,7 +156,12 @@ fn read_package(
     budget: &Inflated,
     limits: &Limits,
 ) -> Result<Package, ReadError> {
-    let missing = |part: &str| ReadError::Truncated(format!("缺少“{part}”部件"));
+    let missing = |part: &str| {
+        ReadError::Truncated(Damage::new(
+            format!("缺少“{part}”部件"),
+            format!("the part \"{part}\" is missing"),
+        ))
+    };
     let root = entries
         .find("_rels/.rels")
         .ok_or_else(|| missing("_rels/.rels"))?;
@@ -159,7 +172,12 @@ fn read_package(
         .values()
         .find(|(_, typ)| typ.ends_with("/relationships/officeDocument"))
         .map(|(t, _)| t.clone())
-        .ok_or_else(|| ReadError::Truncated("找不到工作簿部件的关系".into()))?;
+        .ok_or_else(|| {
+            ReadError::Truncated(Damage::new(
+                "找不到工作簿部件的关系",
+                "no relationship names the workbook part",
+            ))
+        })?;
     // Split as calamine does: folder (without a leading '/') and file name.
     let (dir, file) = match target.rfind('/') {
         Some(i) => target.split_at(i + 1),
@@ -363,7 +381,8 @@ struct SheetStats {
     /// Used area: (first, last) row and column of those cells.
     rows: Option<(u64, u64)>,
     cols: Option<(u64, u64)>,
-    merges: u64,
+    /// Merged regions, in the order the part lists them.
+    merges: Vec<Merge>,
     /// Text copied out of the part, counting a shared string once per reference.
     text_bytes: u64,
 }
@@ -403,9 +422,10 @@ fn scan_sheet<R: BufRead>(
     let (mut in_data, mut row, mut col) = (false, 0u64, 0u64);
     let mut cell: Option<CellScan> = None;
     let bad_ref = |v: &[u8]| {
-        ScanError::Reject(ReadError::Truncated(format!(
-            "工作表“{name}”的单元格地址“{}”无效",
-            String::from_utf8_lossy(v)
+        let v = String::from_utf8_lossy(v);
+        ScanError::Reject(ReadError::Truncated(Damage::new(
+            format!("工作表“{name}”的单元格地址“{v}”无效"),
+            format!("sheet \"{name}\" has an invalid cell address \"{v}\""),
         )))
     };
     loop {
@@ -447,14 +467,23 @@ fn scan_sheet<R: BufRead>(
                     }
                 }
                 "mergeCell" => {
-                    stats.merges += 1;
-                    if stats.merges > limits.max_cells_per_sheet {
+                    if stats.merges.len() as u64 >= limits.max_cells_per_sheet {
                         return Err(too_large(
                             Budget::SheetMerges(name.to_string()),
-                            stats.merges,
+                            stats.merges.len() as u64 + 1,
                             limits.max_cells_per_sheet,
                         )
                         .into());
+                    }
+                    // calamine skips a mergeCell without `ref`; so do we.
+                    if let Some(v) = attr(&e, "ref") {
+                        let merge = merge_ref(v.as_bytes()).ok_or_else(|| {
+                            ScanError::Reject(ReadError::Truncated(Damage::new(
+                                format!("工作表“{name}”的合并区域“{v}”无效"),
+                                format!("sheet \"{name}\" has an invalid merged range \"{v}\""),
+                            )))
+                        })?;
+                        stats.merges.push(merge);
                     }
                 }
                 _ => {}
@@ -521,6 +550,29 @@ fn scan_sheet<R: BufRead>(
             _ => {}
         }
     }
+}
+
+/// A merged region's `ref` (`A1:C2`, or `B3` for one cell), corners in either order.
+fn merge_ref(raw: &[u8]) -> Option<Merge> {
+    let corner = |part: &[u8]| match cell_ref(part)? {
+        (row, Some(col)) => Some((u32::try_from(row).ok()?, u32::try_from(col).ok()?)),
+        _ => None,
+    };
+    let mut parts = raw.split(|&b| b == b':');
+    let a = corner(parts.next()?)?;
+    let b = match parts.next() {
+        Some(p) => corner(p)?,
+        None => a,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Merge {
+        first_row: a.0.min(b.0),
+        first_col: a.1.min(b.1),
+        last_row: a.0.max(b.0),
+        last_col: a.1.max(b.1),
+    })
 }
 
 fn count_cell(stats: &mut SheetStats, c: &CellScan, strings: &SharedStrings) {
@@ -593,12 +645,16 @@ pub(crate) fn scan_for_doctype<R: BufRead>(r: R, part: &str) -> Result<(), ScanE
 fn xlsx_error(e: XlsxError) -> ReadError {
     match e {
         XlsxError::Password => ReadError::Encrypted,
-        other => ReadError::Truncated(format!("工作簿内容无法解析：{other}")),
+        other => ReadError::Truncated(Damage::new(
+            format!("工作簿内容无法解析：{other}"),
+            format!("the workbook's content cannot be parsed: {other}"),
+        )),
     }
 }
 
-/// Reads the cells with calamine, once the pre-scan has passed.
-fn load(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
+/// Reads the cells with calamine, once the pre-scan has passed; `merges` are the pre-scan's,
+/// by sheet name.
+fn load(bytes: &[u8], mut merges: HashMap<String, Vec<Merge>>) -> Result<RawWorkbook, ReadError> {
     fenced("calamine", || {
         let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
         let metadata = book.sheets_metadata().to_vec();
@@ -622,23 +678,11 @@ fn load(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
                 }
             }
             sort_cells(&mut cells);
-            let merges = book
-                .merge_cells_by_sheet_name(&sheet.name)
-                .map_err(xlsx_error)?;
-            let merges = merges
-                .iter()
-                .map(|d| Merge {
-                    first_row: d.start.0,
-                    first_col: d.start.1,
-                    last_row: d.end.0,
-                    last_col: d.end.1,
-                })
-                .collect();
             sheets.push(RawSheet {
+                merges: merges.remove(&sheet.name).unwrap_or_default(),
                 name: sheet.name,
                 visible: sheet.visible == SheetVisible::Visible,
                 cells,
-                merges,
             });
         }
         Ok(RawWorkbook {
@@ -695,7 +739,7 @@ mod tests {
             </sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
         let s = sheet(xml).expect("scan");
         assert_eq!(
-            (s.cells, s.rows, s.cols, s.merges),
+            (s.cells, s.rows, s.cols, s.merges.len()),
             (3, Some((0, 1)), Some((0, 2)), 1)
         );
     }
@@ -724,6 +768,31 @@ mod tests {
         let xml = r#"<worksheet><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>"#;
         let s = scan_sheet(xml.as_bytes(), "p", "S", &strings, &Limits::default()).expect("scan");
         assert_eq!(s.text_bytes, 8);
+    }
+
+    #[test]
+    fn merged_regions_are_read_in_the_scan() {
+        let xml = r#"<worksheet><sheetData/><mergeCells count="3"><mergeCell ref="A1:C2"/>
+            <mergeCell ref="D5"/><mergeCell ref="F9:E7"/><mergeCell/></mergeCells></worksheet>"#;
+        let m = |r0, c0, r1, c1| Merge {
+            first_row: r0,
+            first_col: c0,
+            last_row: r1,
+            last_col: c1,
+        };
+        assert_eq!(
+            sheet(xml).expect("scan").merges,
+            [m(0, 0, 1, 2), m(4, 3, 4, 3), m(6, 4, 8, 5)]
+        );
+        for bad in ["A1:B2:C3", "1:2", "A:B", "A1:", "XFD99999999999"] {
+            let xml = format!(
+                r#"<worksheet><mergeCells><mergeCell ref="{bad}"/></mergeCells></worksheet>"#
+            );
+            assert!(
+                matches!(sheet(&xml), Err(ScanError::Reject(ReadError::Truncated(_)))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

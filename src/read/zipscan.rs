@@ -14,6 +14,7 @@ use zip::ZipArchive;
 
 use super::guard::{fenced, too_large, Inflated, Metered};
 use super::xml::ScanError;
+use super::Damage;
 use super::{ods, xlsx, Budget, NotWorkbook, RawWorkbook, ReadError};
 use crate::config::Limits;
 
@@ -72,6 +73,7 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
 /// Maps a zip crate error to the reason given to the county.
 pub(crate) fn zip_error(e: &ZipError, entry: Option<&str>) -> ReadError {
     let place = entry.map(|n| format!("“{n}”：")).unwrap_or_default();
+    let place_en = entry.map(|n| format!("\"{n}\": ")).unwrap_or_default();
     match e {
         ZipError::UnsupportedArchive(m) if *m == ZipError::PASSWORD_REQUIRED => {
             ReadError::Encrypted
@@ -83,7 +85,10 @@ pub(crate) fn zip_error(e: &ZipError, entry: Option<&str>) -> ReadError {
         ZipError::CompressionMethodNotSupported(m) => {
             ReadError::Other(NotWorkbook::UnsupportedCompression(m.to_string()))
         }
-        other => ReadError::Truncated(format!("ZIP 压缩包损坏：{place}{other}")),
+        other => ReadError::Truncated(Damage::new(
+            format!("ZIP 压缩包损坏：{place}{other}"),
+            format!("damaged ZIP archive: {place_en}{other}"),
+        )),
     }
 }
 
@@ -166,12 +171,18 @@ pub(crate) fn read_entry<T>(
             Ok(v) => v,
             Err(ScanError::Reject(e)) => return Err(e),
             Err(ScanError::Xml(e)) => {
-                return Err(ReadError::Truncated(format!(
-                    "“{name}”的 XML 无法解析：{e}"
+                return Err(ReadError::Truncated(Damage::new(
+                    format!("“{name}”的 XML 无法解析：{e}"),
+                    format!("the XML of \"{name}\" cannot be parsed: {e}"),
                 )))
             }
         };
-        drained.map_err(|e| ReadError::Truncated(format!("ZIP 压缩包损坏：“{name}”：{e}")))?;
+        drained.map_err(|e| {
+            ReadError::Truncated(Damage::new(
+                format!("ZIP 压缩包损坏：“{name}”：{e}"),
+                format!("damaged ZIP archive: \"{name}\": {e}"),
+            ))
+        })?;
         Ok(value)
     })
 }

@@ -233,3 +233,86 @@ fn the_readme_lists_every_diagnostic_code() {
         );
     }
 }
+
+/// A sample workspace whose archive holds May, with June's returns, the flawed samples, a
+/// second copy of one return and `forms` waiting in inbox/.
+fn june_inbox_over_may(forms: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let (ws, inbox) = sample_workspace();
+    let may = bin()
+        .args(["ingest", "--period", "2025-05", "--no-receipts"])
+        .arg(repo().join("samples/returns/2025-05"))
+        .current_dir(ws.path())
+        .output()
+        .expect("ingest May");
+    assert_eq!(may.status.code(), Some(0), "{may:?}");
+    for dir in ["samples/returns/2025-06", "samples/flawed"] {
+        for entry in std::fs::read_dir(repo().join(dir)).expect("samples") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, inbox.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let first = std::fs::read_dir(repo().join("samples/returns/2025-06"))
+        .expect("samples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .min()
+        .expect("a June .xlsx");
+    std::fs::copy(&first, inbox.join("zz-again.xlsx")).expect("copy");
+    for (name, bytes) in forms {
+        std::fs::write(inbox.join(name), bytes).expect("write");
+    }
+    ws
+}
+
+#[test]
+fn ingest_stores_the_same_whether_files_stream_in_or_are_read_first() {
+    // With --period each file is stored while later ones are still being read; without
+    // it every file is read first (the period is the majority's). Outcomes, findings
+    // (history and cross-unit rules included) and the archive must be the same.
+    // The same projects from two units: the second is flagged W-PROJECT-ELSEWHERE.
+    let other = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"));
+    let forms = [
+        ("x1-巴南区.xlsx", Form::valid().xlsx()),
+        ("x2-渝中区.xlsx", other.xlsx()),
+    ];
+    let (streamed, read_first) = (june_inbox_over_may(&forms), june_inbox_over_may(&forms));
+    let ingest = |ws: &Path, period: bool| {
+        let mut args = vec!["ingest", "--format", "json", "--no-receipts"];
+        if period {
+            args.extend(["--period", "2025-06"]);
+        }
+        args.push("inbox");
+        let out = run_reproducibly(&args, ws);
+        assert_eq!(out.status.code(), Some(1), "flawed files are rejected");
+        json(&out)
+    };
+    let a = ingest(streamed.path(), true);
+    let b = ingest(read_first.path(), false);
+    assert_eq!(a, b);
+    let outcomes: Vec<&str> = a["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["archive"]["stored"].as_str().expect("stored"))
+        .collect();
+    assert!(outcomes.contains(&"new") && outcomes.contains(&"duplicate"));
+    let flagged = a["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["file"].as_str().is_some_and(|n| n.contains("x2-渝中区")))
+        .expect("x2");
+    assert!(
+        flagged.to_string().contains("W-PROJECT-ELSEWHERE"),
+        "{flagged}"
+    );
+    let status = |ws: &Path| {
+        json(&run_reproducibly(
+            &["status", "--period", "2025-06", "--json"],
+            ws,
+        ))
+    };
+    assert_eq!(status(streamed.path()), status(read_first.path()));
+}
