@@ -209,6 +209,15 @@ fn ingest_file(
     };
     let unit = file.unit().cloned();
     let period = file.period();
+    // Each project's cross-unit key, computed once for the history rules and for filing the
+    // projects under it (only a return that will count is filed). Archive rules add
+    // warnings only, so whether the return counts does not change below.
+    let own_keys: Vec<String> = match (&file.parsed, file.accepted()) {
+        (Some(parsed), true) => parsed.ledger.as_ref().map_or_else(Vec::new, |l| {
+            l.projects.iter().map(cross_unit_key).collect()
+        }),
+        _ => Vec::new(),
+    };
     // The archive rules speak to returns that will count; a rejected one is fixed first.
     if let (Some(parsed), Some(unit), Some(p), true) =
         (&file.parsed, &unit, period, file.accepted())
@@ -238,6 +247,7 @@ fn ingest_file(
             last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
             elsewhere: &elsewhere_by_period[&p],
             own_code: &unit.code,
+            own_keys: &own_keys,
         };
         let found = validate_history(
             &Subject {
@@ -283,8 +293,9 @@ fn ingest_file(
             if !held.insert(unit.code.clone()) {
                 map.retain(|_, (code, _)| *code != unit.code);
             }
-            for proj in projects {
-                map.insert(cross_unit_key(proj), (unit.code.clone(), unit.name.clone()));
+            debug_assert_eq!(own_keys.len(), projects.len());
+            for key in own_keys {
+                map.insert(key, (unit.code.clone(), unit.name.clone()));
             }
         }
     }

@@ -40,7 +40,7 @@ use crate::messages::{self, receipt_names, Lang};
 use crate::model::Period;
 use crate::read::{load, read_bytes};
 use crate::render::receipt::{receipt_workbook, ReceiptFacts, SourceSheets};
-use crate::render::{path_safe_within, write_atomic};
+use crate::render::{path_safe_within, write_atomic, write_atomic_all};
 
 use super::check::ArchiveJson;
 use super::ingest::{describe, received_now};
@@ -96,20 +96,41 @@ impl<'a> ReceiptWriter<'a> {
         Ok(path)
     }
 
-    /// Writes one receipt per file of `batch`, in parallel; `archive` holds ingest's outcome
-    /// per file (empty for check). Results are in the batch's order.
+    /// Writes one receipt per file of `batch`; `archive` holds ingest's outcome per file
+    /// (empty for check). Results are in the batch's order. Receipts are made in
+    /// parallel and written a chunk at a time with one flush to disk per chunk
+    /// ([`write_atomic_all`]), so only a chunk of them is ever held in memory.
     pub fn write_batch(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<io::Result<PathBuf>> {
+        const CHUNK: usize = 64;
         let paths = self.plan(batch);
-        batch
-            .files
-            .par_iter()
-            .zip(paths.into_par_iter())
-            .enumerate()
-            .map(|(i, (file, path))| {
-                self.write_to(&path, file, batch.period, archive.get(i))
-                    .map(|()| path)
-            })
-            .collect()
+        let mut results = Vec::with_capacity(paths.len());
+        for (k, chunk) in paths.chunks(CHUNK).enumerate() {
+            let made: Vec<io::Result<Vec<u8>>> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(j, _)| {
+                    let i = k * CHUNK + j;
+                    self.make(&batch.files[i], batch.period, archive.get(i))
+                })
+                .collect();
+            // Those made go to disk together; a receipt that could not be made keeps its error.
+            let mut to_write = Vec::new();
+            let made: Vec<io::Result<()>> = chunk
+                .iter()
+                .zip(made)
+                .map(|(path, bytes)| bytes.map(|b| to_write.push((path.clone(), b))))
+                .collect();
+            let mut written = write_atomic_all(&to_write).into_iter();
+            for (path, made) in chunk.iter().zip(made) {
+                results.push(made.and_then(|()| {
+                    written
+                        .next()
+                        .unwrap_or_else(|| Err(io::Error::other("receipt not written")))
+                        .map(|()| path.clone())
+                }));
+            }
+        }
+        results
     }
 
     /// Every file's receipt path, the names of one batch kept apart (see the module docs).
@@ -160,6 +181,16 @@ impl<'a> ReceiptWriter<'a> {
         batch_period: Option<Period>,
         archive: Option<&ArchiveJson>,
     ) -> io::Result<()> {
+        write_atomic(path, &self.make(file, batch_period, archive)?)
+    }
+
+    /// One receipt's workbook.
+    fn make(
+        &self,
+        file: &FileReport,
+        batch_period: Option<Period>,
+        archive: Option<&ArchiveJson>,
+    ) -> io::Result<Vec<u8>> {
         let archive = archive.map(|a| describe(a, file.accepted(), self.lang));
         let facts = ReceiptFacts {
             file,
@@ -169,17 +200,15 @@ impl<'a> ReceiptWriter<'a> {
             archive: archive.as_deref(),
         };
         if file.diagnostics.0.is_empty() {
-            let bytes = receipt_workbook(&facts, SourceSheets::Clean, self.lang)
-                .map_err(io::Error::other)?;
-            return write_atomic(path, &bytes);
+            return receipt_workbook(&facts, SourceSheets::Clean, self.lang)
+                .map_err(io::Error::other);
         }
-        let bytes = match self.source(file) {
+        match self.source(file) {
             Some(Ok(wb)) => receipt_workbook(&facts, SourceSheets::Read(&wb), self.lang),
             Some(Err(())) => receipt_workbook(&facts, SourceSheets::Changed, self.lang),
             None => receipt_workbook(&facts, SourceSheets::Unreadable, self.lang),
         }
-        .map_err(io::Error::other)?;
-        write_atomic(path, &bytes)
+        .map_err(io::Error::other)
     }
 
     /// The county's workbook again: `None` when it never could be read, `Err` when the

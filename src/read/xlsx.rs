@@ -441,7 +441,16 @@ fn scan_sheet<R: BufRead>(
                     }
                 }
                 "c" if in_data && cell.is_none() => {
-                    let (r, c) = match attr(&e, "r") {
+                    // One pass over the attributes for both (the first of each counts).
+                    let (mut r_attr, mut t_attr) = (None, None);
+                    for a in e.attributes().with_checks(false).flatten() {
+                        match a.key.as_ref() {
+                            "r" if r_attr.is_none() => r_attr = Some(a.value),
+                            "t" if t_attr.is_none() => t_attr = Some(a.value),
+                            _ => {}
+                        }
+                    }
+                    let (r, c) = match r_attr {
                         Some(v) => match cell_ref(v.as_bytes()) {
                             Some((r, Some(c))) => (r, c),
                             _ => return Err(bad_ref(v.as_bytes())),
@@ -449,7 +458,7 @@ fn scan_sheet<R: BufRead>(
                         None => (row, col),
                     };
                     col = c;
-                    let shared = attr(&e, "t").is_some_and(|t| t.as_ref() == "s");
+                    let shared = t_attr.is_some_and(|t| t.as_ref() == "s");
                     cell = Some(CellScan {
                         row: r,
                         col: c,

@@ -9,8 +9,9 @@ pub mod receipt;
 pub mod templates;
 pub mod xlsx;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the destination.
@@ -48,24 +49,148 @@ fn temp_name(name: &str, pid: u32) -> String {
     format!(".{name}.{pid}.tmp")
 }
 
+/// Writes many files as [`write_atomic`] writes one, with one flush to disk for them
+/// all rather than one each: every file's bytes go to its temporary name, then every
+/// temporary file is flushed (the first flush commits the file system's journal for the
+/// rest), then each is renamed over its output. A crash at any point leaves each output
+/// old or new and whole. Results are per file, in order.
+pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>> {
+    let pid = std::process::id();
+    let mut made_dirs: BTreeSet<&Path> = BTreeSet::new();
+    let staged: Vec<std::io::Result<(PathBuf, std::fs::File)>> = files
+        .iter()
+        .map(|(path, bytes)| {
+            let dir = folder_of(path);
+            if made_dirs.insert(dir) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = dir.join(temp_name(&file_name_of(path), pid));
+            let written = std::fs::File::create(&tmp).and_then(|mut f| {
+                f.write_all(bytes)?;
+                Ok(f)
+            });
+            match written {
+                Ok(f) => Ok((tmp, f)),
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Err(e)
+                }
+            }
+        })
+        .collect();
+    let flushed_together = flush_file_system(&staged);
+    let synced: Vec<std::io::Result<PathBuf>> = staged
+        .into_iter()
+        .map(|staged| {
+            let (tmp, f) = staged?;
+            let synced = if flushed_together {
+                Ok(())
+            } else {
+                f.sync_all()
+            };
+            match synced {
+                Ok(()) => Ok(tmp),
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    Err(e)
+                }
+            }
+        })
+        .collect();
+    let mut written: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
+    let results = files
+        .iter()
+        .zip(synced)
+        .map(|((path, _), tmp)| {
+            let tmp = tmp?;
+            std::fs::rename(&tmp, path).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+            written
+                .entry(folder_of(path))
+                .or_default()
+                .insert(file_name_of(path));
+            Ok(())
+        })
+        .collect();
+    for (dir, names) in written {
+        remove_stale_temps_of(dir, |name| names.contains(name));
+    }
+    results
+}
+
+/// Flushes the file system holding the staged files with one `syncfs` (Linux), which
+/// writes every file's data and metadata at once: on a file system without a journal
+/// each `fsync` is its own device flush, and a batch of receipts paid one per file.
+/// False when the files are on several file systems or the call is not available: each
+/// file is then flushed on its own.
+fn flush_file_system(staged: &[std::io::Result<(PathBuf, std::fs::File)>]) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::AsRawFd;
+        let files: Vec<&std::fs::File> = staged
+            .iter()
+            .filter_map(|s| s.as_ref().ok().map(|(_, f)| f))
+            .collect();
+        let Some(first) = files.first() else {
+            return true;
+        };
+        let devices: Option<BTreeSet<u64>> = files
+            .iter()
+            .map(|f| f.metadata().ok().map(|m| m.dev()))
+            .collect();
+        if devices.is_none_or(|d| d.len() != 1) {
+            return false;
+        }
+        // SAFETY: syncfs only reads the descriptor, which `first` keeps open.
+        unsafe { libc::syncfs(first.as_raw_fd()) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = staged;
+        false
+    }
+}
+
+/// The folder a file is written into (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Removes the temporary files of output `name` left by processes that no longer run.
 /// Best effort: a file that cannot be removed is left alone.
 fn remove_stale_temps(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
+    remove_stale_temps_of(dir, |n| n == name);
+}
+
+/// Removes, in one pass over `dir`, the temporary files left by processes that no longer
+/// run of every output whose name `of_output` accepts.
+fn remove_stale_temps_of(dir: &Path, of_output: impl Fn(&str) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let file = entry.file_name();
-        let Some(pid) = file
+        // `.name.<pid>.tmp`; the name itself may hold dots.
+        let Some((name, pid)) = file
             .to_str()
-            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_prefix('.'))
             .and_then(|rest| rest.strip_suffix(".tmp"))
-            .and_then(|pid| pid.parse::<u32>().ok())
+            .and_then(|rest| rest.rsplit_once('.'))
+            .and_then(|(name, pid)| Some((name, pid.parse::<u32>().ok()?)))
         else {
             continue;
         };
-        if pid != std::process::id() && !process_alive(pid, &entry) {
+        if of_output(name) && pid != std::process::id() && !process_alive(pid, &entry) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -107,6 +232,39 @@ mod tests {
             assert!(!dead.exists(), "a dead process's temp is removed");
         }
         assert!(other.exists(), "another output's temp is not touched");
+    }
+
+    #[test]
+    fn many_files_are_written_whole_with_stale_temps_removed_and_failures_kept_apart() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dead = dir.path().join(temp_name("r1.xlsx", u32::MAX - 1));
+        let unrelated = dir.path().join(temp_name("other.xlsx", u32::MAX - 1));
+        std::fs::write(&dead, b"partial").expect("temp");
+        std::fs::write(&unrelated, b"partial").expect("temp");
+        std::fs::write(dir.path().join("r1.xlsx"), b"old").expect("old output");
+        // A folder stands where the third output's parent folder should be.
+        std::fs::write(dir.path().join("blocked"), b"a file").expect("file");
+        let files = vec![
+            (dir.path().join("r1.xlsx"), b"new one".to_vec()),
+            (dir.path().join("sub/r2.xlsx"), b"new two".to_vec()),
+            (dir.path().join("blocked/r3.xlsx"), b"never".to_vec()),
+        ];
+        let results = write_atomic_all(&files);
+        assert!(results[0].is_ok() && results[1].is_ok());
+        assert!(results[2].is_err());
+        assert_eq!(std::fs::read(&files[0].0).expect("r1"), b"new one");
+        assert_eq!(std::fs::read(&files[1].0).expect("r2"), b"new two");
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists(), "a dead process's temp is removed");
+        }
+        assert!(unrelated.exists(), "another output's temp is not touched");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(&format!(".{}.tmp", std::process::id())))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }
 

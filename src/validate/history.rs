@@ -20,6 +20,9 @@ pub struct History<'a> {
     pub elsewhere: &'a HashMap<String, (String, String)>,
     /// The code of the unit whose return this is.
     pub own_code: &'a str,
+    /// [`cross_unit_key`] of each of the return's projects, in ledger order: computed once
+    /// by the caller, which also files the projects under them.
+    pub own_keys: &'a [String],
 }
 
 /// The key two units' projects are compared by: the normalised name and investor (项目编号
@@ -115,10 +118,10 @@ pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
         return vec![];
     }
     let ids: HashSet<String> = ledger.projects.iter().map(Project::identity).collect();
-    let keys: HashSet<String> = ledger.projects.iter().map(cross_unit_key).collect();
+    let keys: HashSet<&str> = h.own_keys.iter().map(String::as_str).collect();
     last_projects
         .iter()
-        .filter(|p| !ids.contains(&p.identity()) && !keys.contains(&cross_unit_key(p)))
+        .filter(|p| !ids.contains(&p.identity()) && !keys.contains(cross_unit_key(p).as_str()))
         .map(|p| {
             Diagnostic::in_sheet(Code::ProjectVanished, &ledger.sheet)
                 .value(p.name.clone())
@@ -136,9 +139,10 @@ pub fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
     ledger
         .projects
         .iter()
-        .filter_map(|p| {
+        .zip(h.own_keys)
+        .filter_map(|(p, key)| {
             h.elsewhere
-                .get(&cross_unit_key(p))
+                .get(key)
                 .filter(|(code, _)| code != h.own_code)
                 .map(|(_, unit)| (p, unit))
         })
