@@ -85,14 +85,15 @@ hyperfine -w "$warm" -r "$runs" --style basic --prepare "sh -c '$fresh'" --expor
 load
 
 if [ "$scenario" != national ] || [ -n "${PEER:-}" ]; then
-  echo "== peer: tongbao check (read + parse + validate + per-unit figures) vs openpyxl"
+  # The peer reads and sums; it writes no receipts, so neither does tongbao here.
+  echo "== peer: tongbao check --no-receipts (read + parse + validate + per-unit figures) vs openpyxl"
   "$T" check --format json --period 2025-06 returns/2025-06 >"$res/tongbao.json"
   python3 "$repo/benches/peer_openpyxl.py" --period 2025-06 returns/2025-06 >"$res/peer.json"
   python3 "$repo/benches/compare_peer.py" "$res/tongbao.json" "$res/peer.json"
   prun=$runs
   [ "$scenario" = national ] && prun=1
   hyperfine -N -w "$warm" -r "$prun" --style basic --export-json "$res/peer-timing.json" \
-    -n tongbao "$T check --format json --period 2025-06 returns/2025-06" \
+    -n tongbao "$T check --no-receipts --format json --period 2025-06 returns/2025-06" \
     -n openpyxl "python3 $repo/benches/peer_openpyxl.py --period 2025-06 returns/2025-06"
   load
 fi

@@ -169,6 +169,7 @@ impl<'a> Storer<'a> {
 
     /// Adds the archive rules' findings to `file` and stores it. Its bytes are kept only
     /// if it has findings: its receipt shows its sheets then; a clean return's does not.
+    /// Its projects are dropped from the report once stored.
     pub fn store(
         &mut self,
         batch_period: Option<Period>,
@@ -185,6 +186,12 @@ impl<'a> Storer<'a> {
         )?;
         if file.diagnostics.0.is_empty() {
             file.bytes = None;
+        }
+        // The projects are in the archive now; the report keeps what the output and the
+        // receipt use (figures, unit, period, the ledger's place), so a national batch
+        // does not hold every ledger until the end.
+        if let Some(ledger) = file.parsed.as_mut().and_then(|p| p.ledger.as_mut()) {
+            ledger.projects = Vec::new();
         }
         Ok(outcome)
     }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::parse::value::as_text;
+use crate::parse::value::is_blank;
 use crate::parse::vocab::Label;
 use crate::read::{CellValue, RawSheet, RawWorkbook};
 use crate::text::{normalize_label, to_half_width, to_simplified, trim};
@@ -98,14 +98,14 @@ fn value_beside(sheet: &RawSheet, row: u32, col: u32) -> Option<(u32, u32, CellV
         .row(row)
         .iter()
         .filter(|c| c.col > col && c.col <= col + 6)
-        .find(|c| !as_text(&c.value).is_empty());
+        .find(|c| !is_blank(&c.value));
     match right {
         Some(c) if !is_label(&c.value) => return Some((c.row, c.col, c.value.clone())),
         Some(_) => {}
         None => {}
     }
     let below = sheet.get(row + 1, col)?;
-    (!is_label(below) && !as_text(below).is_empty()).then(|| (row + 1, col, below.clone()))
+    (!is_label(below) && !is_blank(below)).then(|| (row + 1, col, below.clone()))
 }
 
 fn is_label(v: &CellValue) -> bool {

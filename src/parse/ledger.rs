@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{Project, UsdWan, Wan};
 use crate::parse::header::{find_ledger_header, LedgerHeader};
 use crate::parse::value::{
-    as_text, display, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
+    as_text, display, is_blank, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
 };
 use crate::parse::vocab::{
     funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, yes_no_from_text,
@@ -94,10 +94,7 @@ pub fn read_ledger_under(
     while row <= last {
         let cells = sheet.row(row);
         row += 1;
-        let cells: Vec<&RawCell> = cells
-            .iter()
-            .filter(|c| !as_text(&c.value).is_empty())
-            .collect();
+        let cells: Vec<&RawCell> = cells.iter().filter(|c| !is_blank(&c.value)).collect();
         if cells.iter().all(|c| !known_cols.contains(&c.col)) {
             if let [only] = cells.as_slice() {
                 diags.push(
@@ -116,7 +113,7 @@ pub fn read_ledger_under(
         let name_blank = ledger
             .header
             .col(Field::Name)
-            .is_none_or(|c| sheet.get(r, c).is_none_or(|v| as_text(v).is_empty()));
+            .is_none_or(|c| sheet.get(r, c).is_none_or(is_blank));
         if name_blank && cells.len() == 1 {
             diags.push(
                 Diagnostic::at_row(Code::RowIgnored, &sheet.name, r)
@@ -169,7 +166,7 @@ fn read_project(
         let col = h.col(f)?;
         sheet
             .get(row, col)
-            .filter(|v| !as_text(v).is_empty())
+            .filter(|v| !is_blank(v))
             .map(|v| (col, v))
     };
     let at = |code: Code, col: u32| Diagnostic::at(code, &sheet.name, row, col);

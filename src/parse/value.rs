@@ -428,6 +428,16 @@ pub fn as_text(v: &CellValue) -> String {
     trim(&display(v)).to_string()
 }
 
+/// Whether [`as_text`] of the cell is empty (white space only), without making the text:
+/// called for every cell of a ledger, where making it (a number's shortest decimal
+/// included) cost more than the rest of the test.
+pub fn is_blank(v: &CellValue) -> bool {
+    match v {
+        CellValue::Text(s) | CellValue::Error(s) => trim(s).is_empty(),
+        CellValue::Number(_) | CellValue::DateTime(_) | CellValue::Bool(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +451,27 @@ mod tests {
 
     /// The parse_value fuzz target's finding: an amount near Decimal's limit, converted
     /// from 亿元 or to cents, overflowed inside rust_decimal (a panic).
+    #[test]
+    fn is_blank_agrees_with_as_text() {
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 6, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(CellValue::DateTime);
+        let cells = [
+            text(""),
+            text(" \u{3000}\u{a0}\t"),
+            text(" x "),
+            CellValue::Number(0.0),
+            CellValue::Number(-1.5e300),
+            CellValue::Number(f64::NAN),
+            CellValue::Bool(false),
+            CellValue::Error(" ".into()),
+            CellValue::Error("#N/A".into()),
+        ];
+        for v in cells.iter().chain(date.as_ref()) {
+            assert_eq!(is_blank(v), as_text(v).is_empty(), "{v:?}");
+        }
+    }
+
     #[test]
     fn an_amount_too_large_to_convert_is_not_a_number() {
         let found = text(&String::from_utf8_lossy(&[

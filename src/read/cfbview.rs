@@ -25,16 +25,16 @@ const FREESECT: u32 = 0xFFFF_FFFF;
 /// Streams of 4096 bytes or more live in regular sectors; shorter ones in the mini stream.
 const MINI_CUTOFF: u64 = 4096;
 
-/// A stream's bytes and, for a stream in regular sectors, where its runs lie in the file.
+/// A stream's bytes and where its runs lie in the file (for a stream in the mini stream,
+/// where each mini sector lies, through the root entry's sectors).
 pub(crate) struct Stream {
     pub(crate) data: Vec<u8>,
-    /// (offset in stream, offset in file, length) of each sector's part; empty for a
-    /// stream read from the mini stream.
+    /// (offset in stream, offset in file, length) of each sector's part.
     pub(crate) runs: Vec<(usize, usize, usize)>,
 }
 
 impl Stream {
-    /// The file offset of stream byte `at`, if the stream is in regular sectors.
+    /// The file offset of stream byte `at`.
     pub(crate) fn file_offset(&self, at: usize) -> Option<usize> {
         let i = self
             .runs
@@ -230,13 +230,19 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
         return Err(damaged("根目录为空", "the root directory is empty"));
     }
     let (mini_fats, mini_stream) = if mini_fat_len > 0 {
-        let mini_stream = view.chain(root.start, root.len)?.data;
+        let mini_stream = view.chain(root.start, root.len)?;
         let mini_fat = view
             .chain(mini_fat_start, u64::from(mini_fat_len) * sector_size as u64)?
             .data;
         (to_u32(&mini_fat).collect::<Vec<u32>>(), mini_stream)
     } else {
-        (Vec::new(), Vec::new())
+        (
+            Vec::new(),
+            Stream {
+                data: Vec::new(),
+                runs: Vec::new(),
+            },
+        )
     };
 
     // calamine asks for "Workbook" and, on any failure, for "Book".
@@ -263,15 +269,17 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
     }
 }
 
-/// A chain of 64-byte mini sectors inside the mini stream.
+/// A chain of 64-byte mini sectors inside the mini stream. A mini sector never straddles
+/// two regular sectors (64 divides both sector sizes), so each maps to one run.
 fn mini_chain(
-    mini_stream: &[u8],
+    mini_stream: &Stream,
     mini_fats: &[u32],
     maxid: u64,
     start: u32,
     len: u64,
 ) -> Result<Stream, ReadError> {
     let mut data = Vec::new();
+    let mut runs = Vec::new();
     let mut id = start;
     let mut steps = 0u64;
     while id != ENDOFCHAIN {
@@ -280,7 +288,7 @@ fn mini_chain(
             return Err(damaged("小扇区链无效", "invalid mini sector chain"));
         }
         let at = id as usize * 64;
-        let bytes = mini_stream.get(at..at + 64).ok_or_else(|| {
+        let bytes = mini_stream.data.get(at..at + 64).ok_or_else(|| {
             damaged(
                 "小扇区超出小数据流",
                 "a mini sector lies outside the mini stream",
@@ -288,7 +296,11 @@ fn mini_chain(
         })?;
         let remaining =
             usize::try_from(len.saturating_sub(data.len() as u64)).unwrap_or(usize::MAX);
-        data.extend_from_slice(&bytes[..remaining.min(64)]);
+        let take = remaining.min(64);
+        if let Some(file_at) = mini_stream.file_offset(at) {
+            runs.push((data.len(), file_at, take));
+        }
+        data.extend_from_slice(&bytes[..take]);
         if data.len() as u64 >= len {
             break;
         }
@@ -299,10 +311,7 @@ fn mini_chain(
             )
         })?;
     }
-    Ok(Stream {
-        data,
-        runs: Vec::new(),
-    })
+    Ok(Stream { data, runs })
 }
 
 #[cfg(test)]
@@ -359,5 +368,23 @@ mod tests {
         assert_eq!(s.file_offset(0), Some(1024));
         assert_eq!(s.file_offset(513), Some(3073));
         assert_eq!(s.file_offset(1000), None);
+    }
+
+    #[test]
+    fn a_stream_in_the_mini_stream_maps_every_byte_to_the_file() {
+        use std::io::Write;
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
+        cf.create_stream("/Workbook")
+            .and_then(|mut s| s.write_all(&data))
+            .expect("stream");
+        cf.flush().expect("flush");
+        let file = cf.into_inner().into_inner();
+        let stream = workbook_stream(&file).expect("workbook stream");
+        assert_eq!(stream.data, data);
+        for (k, byte) in data.iter().enumerate() {
+            let at = stream.file_offset(k).expect("mapped");
+            assert_eq!(file[at], *byte, "stream byte {k}");
+        }
     }
 }

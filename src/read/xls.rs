@@ -46,7 +46,7 @@ pub(crate) fn read_ole(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
     }
     let stream = fenced("xls pre-scan", || cfbview::workbook_stream(bytes))?;
     let plan = fenced("xls pre-scan", || biff::scan(&stream.data, limits))?;
-    let blanked = blank_formulas(bytes, &stream, &plan);
+    let blanked = blank_formulas(bytes, &stream, &plan)?;
     drop(stream);
     load(&blanked)
 }
@@ -84,19 +84,32 @@ fn classify(bytes: &[u8]) -> Result<Kind, ReadError> {
 }
 
 /// A copy of the file in which every FORMULA record's token length (`cce`) is 0, so that
-/// calamine records an unparsed formula instead of decoding the tokens. Only streams in
-/// regular sectors are patched: a stream in the mini stream is under 4 KB, too small to
-/// do harm.
-fn blank_formulas(bytes: &[u8], stream: &cfbview::Stream, plan: &biff::Plan) -> Vec<u8> {
+/// calamine records an unparsed formula instead of decoding the tokens. A stream in the
+/// mini stream (under 4 KB) is patched too: a small file's formula with a token length
+/// past its record made calamine panic (a read_xls fuzz finding).
+fn blank_formulas(
+    bytes: &[u8],
+    stream: &cfbview::Stream,
+    plan: &biff::Plan,
+) -> Result<Vec<u8>, ReadError> {
     let mut copy = bytes.to_vec();
     for &at in &plan.formula_lengths {
         for byte in at..at + 2 {
-            if let Some(slot) = stream.file_offset(byte).and_then(|f| copy.get_mut(f)) {
-                *slot = 0;
-            }
+            // A formula that cannot be found in the file cannot be blanked, and calamine
+            // would expand it: the file is refused rather than read half-checked.
+            let slot = stream
+                .file_offset(byte)
+                .and_then(|f| copy.get_mut(f))
+                .ok_or_else(|| {
+                    ReadError::Truncated(Damage::new(
+                        "公式记录不在复合文档的扇区中",
+                        "a formula record lies outside the compound file's sectors",
+                    ))
+                })?;
+            *slot = 0;
         }
     }
-    copy
+    Ok(copy)
 }
 
 fn xls_error(e: XlsError) -> ReadError {
@@ -240,7 +253,7 @@ mod tests {
         let stream = cfbview::workbook_stream(&file).expect("stream");
         let plan = biff::scan(&stream.data, &Limits::default()).expect("scan");
         assert_eq!(plan.formula_lengths.len(), 1);
-        let blanked = blank_formulas(&file, &stream, &plan);
+        let blanked = blank_formulas(&file, &stream, &plan).expect("blanked");
         let again = cfbview::workbook_stream(&blanked).expect("stream");
         let at = plan.formula_lengths[0];
         assert_eq!(

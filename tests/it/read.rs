@@ -857,10 +857,14 @@ fn peak_rss_kb(exe: &PathBuf, case: &str) -> i64 {
 
 /// Inputs the fuzz targets found (tests/fixtures/fuzz/, named after their target): each is
 /// refused as damaged, not by a panic caught inside a reader (which would be
-/// E-FILE-INTERNAL). A `read_xls-*.biff` is a bare BIFF stream, wrapped as the target does;
-/// a `.xls` is the file as found.
+/// E-FILE-INTERNAL) — except those whose fix lets them be read (`READ_NOW`), which must
+/// then read without one. A `read_xls-*.biff` is a bare BIFF stream, wrapped as the
+/// target does; a `.xls` is the file as found.
 #[test]
 fn fuzz_findings_are_refused_as_damaged() {
+    // A small file's formula whose token length runs past its record: it is now blanked
+    // before calamine sees it, as a large file's always was, and what is left reads.
+    const READ_NOW: &[&str] = &["read_xls-formula-length.biff"];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).expect("fuzz fixtures") {
@@ -873,10 +877,14 @@ fn fuzz_findings_are_refused_as_damaged() {
             raw
         };
         let result = read(&bytes);
-        assert!(
-            matches!(result, Err(ReadError::Truncated(_))),
-            "{name}: {result:?}"
-        );
+        if READ_NOW.contains(&name.as_str()) {
+            assert!(result.is_ok(), "{name}: {result:?}");
+        } else {
+            assert!(
+                matches!(result, Err(ReadError::Truncated(_))),
+                "{name}: {result:?}"
+            );
+        }
         seen += 1;
     }
     assert!(seen > 0, "no fixtures in {}", dir.display());
