@@ -1,21 +1,24 @@
-//! .xlsx / .xlsm: a streaming pre-scan of every part calamine will parse, then calamine's
-//! streaming cell reader.
+//! .xlsx / .xlsm: a streaming pre-scan of every part, then calamine's streaming cell
+//! reader with the cells counted as they come.
 //!
 //! calamine's own `worksheet_range` allocates the bounding box of a sheet's cells at once
 //! (issue 693: cells at A1 and XFD1048576 ask for ~550 GB) and reserves the shared-string
 //! table by its declared `uniqueCount` (issue 684), and both allocations abort the process
-//! when refused. So before calamine opens the file, [`prescan`] reads each part once,
-//! through the decompression budget, counting what calamine would build from it: each
-//! sheet's used area and cells, the shared strings, the style records, and the text that
-//! every shared-string reference will copy. Only then are the cells read, with
-//! `worksheet_cells_reader`, whose memory follows the cells actually present.
+//! when refused. So before calamine opens the file, [`prescan`] inflates every part once
+//! through the decompression budget (which also bounds the longest XML token and checks
+//! each checksum), counts the shared strings and style records calamine will build, and
+//! finds each sheet's merged regions. The cells are then read with
+//! `worksheet_cells_reader`, whose memory follows the cells actually present, and [`load`]
+//! counts them against the same budgets as they come: cells per sheet and per workbook,
+//! each sheet's used area, and the text copied out. (The zip reader stops any entry at its
+//! declared size, so calamine's own inflating is bounded by the sizes the pre-scan saw.)
 //!
 //! XML carrying a `<!DOCTYPE` (and so possibly `<!ENTITY` declarations) is refused as
 //! [`ReadError::Other`]: Excel, WPS and LibreOffice never write one, a file that has one
 //! was made by something else, and the county is best told to save it again from Excel.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Cursor};
+use std::io::{BufRead, Cursor, Read};
 
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 use quick_xml::events::Event;
@@ -25,7 +28,9 @@ use super::guard::{fenced, too_large, Inflated};
 use super::xml::{self, attr, attr_local, attr_text, cell_ref, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
 use super::Damage;
-use super::{Budget, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError};
+use super::{
+    Budget, CellValue, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
+};
 use crate::config::Limits;
 
 /// Most style records (`xf`, `font`, `fill`, `border`, `numFmt`, `dxf`) calamine is let
@@ -41,8 +46,8 @@ pub(crate) fn read(
     budget: &Inflated,
     limits: &Limits,
 ) -> Result<RawWorkbook, ReadError> {
-    let merges = prescan(archive, entries, budget, limits)?;
-    load(bytes, merges)
+    let scanned = prescan(archive, entries, budget, limits)?;
+    load(bytes, scanned, limits)
 }
 
 /// The refusal of a part that declares a DTD.
@@ -60,15 +65,27 @@ struct Package {
     sheets: Vec<(String, String)>,
 }
 
-/// Checks every budget of [`Limits`] against what calamine would build from this archive,
-/// and returns each worksheet's merged regions by sheet name (read here, in the same pass,
-/// rather than by a second pass of calamine over every sheet).
+/// What the pre-scan hands to [`load`].
+struct Scanned {
+    /// Each worksheet's merged regions, by sheet name (read here rather than by a second
+    /// pass of calamine over every sheet).
+    merges: HashMap<String, Vec<Merge>>,
+    /// Bytes of XML text in the shared-string table, which calamine holds throughout.
+    string_bytes: u64,
+}
+
+/// Checks what calamine would build from this archive before it builds anything: every
+/// part is inflated through the budget (size, longest XML token, CRC), the package parts,
+/// shared strings and styles are counted, and each worksheet is searched for its merged
+/// regions. The cells themselves are counted as calamine's cell reader yields them
+/// ([`load`]): that reader's memory follows the cells it returns, so there they are bounded
+/// without parsing every sheet twice.
 fn prescan(
     archive: &mut Archive<'_>,
     entries: &Entries,
     budget: &Inflated,
     limits: &Limits,
-) -> Result<HashMap<String, Vec<Merge>>, ReadError> {
+) -> Result<Scanned, ReadError> {
     let package = read_package(archive, entries, budget, limits)?;
     let sst_path = key(&format!("{}sharedStrings.xml", package.xl_path));
     let styles_path = key(&format!("{}styles.xml", package.xl_path));
@@ -93,17 +110,17 @@ fn prescan(
             scan_shared_strings(r, &entry.name, limits)
         })?;
     }
-    let mut sheet_stats: HashMap<String, SheetStats> = HashMap::new();
+    let mut sheet_merges: HashMap<String, Vec<Merge>> = HashMap::new();
     for entry in &entries.list {
         let path = key(&entry.name);
         if entry.is_dir || path == sst_path || package_parts.contains(&path) {
             continue;
         }
         if let Some(name) = sheet_names.get(path.as_str()) {
-            let stats = read_entry(archive, entry, budget, true, |r| {
-                scan_sheet(r, &entry.name, name, &strings, limits)
+            let merges = read_entry(archive, entry, budget, true, |r| {
+                scan_sheet(r, &entry.name, name, limits)
             })?;
-            sheet_stats.insert(path, stats);
+            sheet_merges.insert(path, merges);
         } else if path == styles_path {
             read_entry(archive, entry, budget, true, |r| {
                 scan_styles(r, &entry.name)
@@ -116,36 +133,22 @@ fn prescan(
             drain_entry(archive, entry, budget)?;
         }
     }
-
-    // calamine reads a part once per sheet that names it, so totals go by sheet.
-    let mut cells = 0u64;
-    let mut text = strings.total_bytes;
-    for (_, path) in &package.sheets {
-        if let Some(s) = sheet_stats.get(path) {
-            cells = cells.saturating_add(s.cells);
-            text = text.saturating_add(s.text_bytes);
-        }
-    }
-    if cells > limits.max_cells_per_sheet {
-        return Err(too_large(
-            Budget::WorkbookCells,
-            cells,
-            limits.max_cells_per_sheet,
-        ));
-    }
-    if text > limits.max_decompressed_bytes {
+    if strings.total_bytes > limits.max_decompressed_bytes {
         return Err(too_large(
             Budget::TextTotal,
-            text,
+            strings.total_bytes,
             limits.max_decompressed_bytes,
         ));
     }
     let merges = package
         .sheets
         .iter()
-        .filter_map(|(name, path)| Some((name.clone(), sheet_stats.get(path)?.merges.clone())))
+        .filter_map(|(name, path)| Some((name.clone(), sheet_merges.get(path)?.clone())))
         .collect();
-    Ok(merges)
+    Ok(Scanned {
+        merges,
+        string_bytes: strings.total_bytes,
+    })
 }
 
 /// Reads the package relationships, the workbook's relationships and the workbook part,
@@ -288,22 +291,8 @@ fn scan_workbook<R: BufRead>(
 /// What the shared-string table costs once calamine has read it.
 #[derive(Default)]
 struct SharedStrings {
-    /// For each index, the longest string at that index or after, in bytes of XML text.
-    /// calamine skips an `<si>` without text, shifting later indices down, so the string
-    /// a cell ends up with may be any later one; the suffix maximum bounds them all.
-    longest_from: Vec<u32>,
+    /// Bytes of XML text in the strings.
     total_bytes: u64,
-}
-
-impl SharedStrings {
-    /// Bytes a reference to shared string `index` may copy (0 for an index calamine will
-    /// refuse as out of range).
-    fn bytes_at(&self, index: u64) -> u64 {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| self.longest_from.get(i))
-            .map_or(0, |&n| u64::from(n))
-    }
 }
 
 fn scan_shared_strings<R: BufRead>(
@@ -313,7 +302,7 @@ fn scan_shared_strings<R: BufRead>(
 ) -> Result<SharedStrings, ScanError> {
     let mut x = xml::reader(r);
     let mut buf = Vec::new();
-    let mut lengths: Vec<u32> = Vec::new();
+    let mut count = 0u64;
     let mut current: Option<u64> = None;
     let mut total = 0u64;
     loop {
@@ -331,14 +320,12 @@ fn scan_shared_strings<R: BufRead>(
                     }
                 }
                 "si" => {
-                    if lengths.len() as u64 >= limits.max_strings {
-                        return Err(too_large(
-                            Budget::Strings,
-                            lengths.len() as u64 + 1,
-                            limits.max_strings,
-                        )
-                        .into());
+                    if count >= limits.max_strings {
+                        return Err(
+                            too_large(Budget::Strings, count + 1, limits.max_strings).into()
+                        );
                     }
+                    count += 1;
                     current = Some(0);
                 }
                 _ => {}
@@ -347,24 +334,14 @@ fn scan_shared_strings<R: BufRead>(
             Event::CData(t) => add(&mut current, t.len()),
             Event::GeneralRef(g) => add(&mut current, g.len() + 2),
             Event::End(e) if e.local_name().as_ref() == "si" => {
-                let n = current.take().unwrap_or(0);
-                total = total.saturating_add(n);
-                lengths.push(u32::try_from(n).unwrap_or(u32::MAX));
+                total = total.saturating_add(current.take().unwrap_or(0));
             }
             Event::DocType(_) => return Err(doctype(part)),
             Event::Eof => break,
             _ => {}
         }
     }
-    let mut longest = 0u32;
-    for n in lengths.iter_mut().rev() {
-        longest = longest.max(*n);
-        *n = longest;
-    }
-    Ok(SharedStrings {
-        longest_from: lengths,
-        total_bytes: total,
-    })
+    Ok(SharedStrings { total_bytes: total })
 }
 
 fn add(counter: &mut Option<u64>, n: usize) {
@@ -373,192 +350,120 @@ fn add(counter: &mut Option<u64>, n: usize) {
     }
 }
 
-/// What calamine builds from one worksheet part.
-#[derive(Debug, Default)]
-struct SheetStats {
-    /// Cells with a value element, i.e. at most the cells calamine returns.
-    cells: u64,
-    /// Used area: (first, last) row and column of those cells.
-    rows: Option<(u64, u64)>,
-    cols: Option<(u64, u64)>,
-    /// Merged regions, in the order the part lists them.
-    merges: Vec<Merge>,
-    /// Text copied out of the part, counting a shared string once per reference.
-    text_bytes: u64,
-}
-
-impl SheetStats {
-    fn area(&self) -> u64 {
-        match (self.rows, self.cols) {
-            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
-            _ => 0,
+/// The merged regions of one worksheet part, without parsing its cells: the part is read
+/// through (so its size, longest token and checksum are checked like every part's), the
+/// first `mergeCells` element — after `sheetData`, near the end — is found by a byte
+/// search, and only from there is the XML parsed. calamine reads only that first element
+/// too. A DTD in the part's prolog is refused as in every other part.
+fn scan_sheet<R: BufRead>(
+    mut r: R,
+    part: &str,
+    name: &str,
+    limits: &Limits,
+) -> Result<Vec<Merge>, ScanError> {
+    const NEEDLE: &[u8] = b"mergeCells";
+    // Enough of the previous chunk to hold a needle cut in two and its `<prefix:` start.
+    const CARRY: usize = 64;
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
+    loop {
+        let chunk = r.fill_buf().map_err(xml_io)?;
+        if chunk.is_empty() {
+            return Ok(Vec::new());
         }
+        if first {
+            scan_for_doctype(chunk, part)?;
+            first = false;
+        }
+        // Search the seam (the carry and the chunk's head), then the chunk.
+        let head = &chunk[..chunk.len().min(CARRY)];
+        let mut seam = carry.clone();
+        seam.extend_from_slice(head);
+        let found = finder
+            .find_iter(&seam)
+            .find_map(|i| element_start(&seam, i))
+            .map(|start| {
+                let mut from = seam[start..].to_vec();
+                from.extend_from_slice(&chunk[head.len()..]);
+                from
+            })
+            .or_else(|| {
+                finder
+                    .find_iter(chunk)
+                    .find_map(|i| element_start(chunk, i))
+                    .map(|start| chunk[start..].to_vec())
+            });
+        let n = chunk.len();
+        if let Some(from) = found {
+            r.consume(n);
+            return merge_cells(std::io::Cursor::new(from).chain(r), name, limits);
+        }
+        let keep = n.min(CARRY);
+        carry = [&carry[..], &chunk[n - keep..]].concat();
+        let excess = carry.len().saturating_sub(CARRY);
+        carry.drain(..excess);
+        r.consume(n);
     }
 }
 
-/// The cell being read by [`scan_sheet`].
-struct CellScan {
-    row: u64,
-    col: u64,
-    shared: bool,
-    has_value: bool,
-    in_value: bool,
-    text: u64,
-    index: Vec<u8>,
+/// Where the element whose name (`mergeCells`, maybe after a `prefix:`) matched at `at`
+/// opens, if the match is an element name at all.
+fn element_start(hay: &[u8], at: usize) -> Option<usize> {
+    let before = &hay[..at];
+    match before.last()? {
+        b'<' => Some(at - 1),
+        b':' => {
+            let lt = before.iter().rposition(|&b| b == b'<')?;
+            let prefix = &before[lt + 1..at - 1];
+            prefix
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                .then_some(lt)
+        }
+        _ => None,
+    }
 }
 
-/// Counts one worksheet part, following calamine's cell reader: a cell without `r` takes
-/// the next column of the current row, a row without `r` the row after the previous one.
-fn scan_sheet<R: BufRead>(
-    r: R,
-    part: &str,
-    name: &str,
-    strings: &SharedStrings,
-    limits: &Limits,
-) -> Result<SheetStats, ScanError> {
+/// The `mergeCell` regions of a `mergeCells` element, read from its start tag on.
+fn merge_cells<R: BufRead>(r: R, name: &str, limits: &Limits) -> Result<Vec<Merge>, ScanError> {
     let mut x = xml::reader(r);
     let mut buf = Vec::new();
-    let mut stats = SheetStats::default();
-    let (mut in_data, mut row, mut col) = (false, 0u64, 0u64);
-    let mut cell: Option<CellScan> = None;
-    let bad_ref = |v: &[u8]| {
-        let v = String::from_utf8_lossy(v);
-        ScanError::Reject(ReadError::Truncated(Damage::new(
-            format!("工作表“{name}”的单元格地址“{v}”无效"),
-            format!("sheet \"{name}\" has an invalid cell address \"{v}\""),
-        )))
-    };
+    let mut merges = Vec::new();
     loop {
         buf.clear();
         match x.read_event_into(&mut buf)? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "sheetData" => in_data = true,
-                "row" if in_data && cell.is_none() => {
-                    if let Some(v) = attr(&e, "r") {
-                        row = cell_ref(v.as_bytes())
-                            .ok_or_else(|| bad_ref(v.as_bytes()))?
-                            .0;
-                    }
+            Event::Start(e) if e.local_name().as_ref() == "mergeCell" => {
+                if merges.len() as u64 >= limits.max_cells_per_sheet {
+                    return Err(too_large(
+                        Budget::SheetMerges(name.to_string()),
+                        merges.len() as u64 + 1,
+                        limits.max_cells_per_sheet,
+                    )
+                    .into());
                 }
-                "c" if in_data && cell.is_none() => {
-                    // One pass over the attributes for both (the first of each counts).
-                    let (mut r_attr, mut t_attr) = (None, None);
-                    for a in e.attributes().with_checks(false).flatten() {
-                        match a.key.as_ref() {
-                            "r" if r_attr.is_none() => r_attr = Some(a.value),
-                            "t" if t_attr.is_none() => t_attr = Some(a.value),
-                            _ => {}
-                        }
-                    }
-                    let (r, c) = match r_attr {
-                        Some(v) => match cell_ref(v.as_bytes()) {
-                            Some((r, Some(c))) => (r, c),
-                            _ => return Err(bad_ref(v.as_bytes())),
-                        },
-                        None => (row, col),
-                    };
-                    col = c;
-                    let shared = t_attr.is_some_and(|t| t.as_ref() == "s");
-                    cell = Some(CellScan {
-                        row: r,
-                        col: c,
-                        shared,
-                        has_value: false,
-                        in_value: false,
-                        text: 0,
-                        index: Vec::new(),
-                    });
-                }
-                "v" | "is" => {
-                    if let Some(c) = cell.as_mut() {
-                        c.has_value = true;
-                        c.in_value = true;
-                    }
-                }
-                "mergeCell" => {
-                    if stats.merges.len() as u64 >= limits.max_cells_per_sheet {
-                        return Err(too_large(
-                            Budget::SheetMerges(name.to_string()),
-                            stats.merges.len() as u64 + 1,
-                            limits.max_cells_per_sheet,
-                        )
-                        .into());
-                    }
-                    // calamine skips a mergeCell without `ref`; so do we.
-                    if let Some(v) = attr(&e, "ref") {
-                        let merge = merge_ref(v.as_bytes()).ok_or_else(|| {
-                            ScanError::Reject(ReadError::Truncated(Damage::new(
-                                format!("工作表“{name}”的合并区域“{v}”无效"),
-                                format!("sheet \"{name}\" has an invalid merged range \"{v}\""),
-                            )))
-                        })?;
-                        stats.merges.push(merge);
-                    }
-                }
-                _ => {}
-            },
-            Event::Text(t) => {
-                if let Some(c) = cell.as_mut().filter(|c| c.in_value) {
-                    c.text = c.text.saturating_add(t.len() as u64);
-                    if c.shared && c.index.len() < 24 {
-                        c.index.extend(t.as_bytes().iter().take(24));
-                    }
+                // calamine skips a mergeCell without `ref`; so do we.
+                if let Some(v) = attr(&e, "ref") {
+                    let merge = merge_ref(v.as_bytes()).ok_or_else(|| {
+                        ScanError::Reject(ReadError::Truncated(Damage::new(
+                            format!("工作表“{name}”的合并区域“{v}”无效"),
+                            format!("sheet \"{name}\" has an invalid merged range \"{v}\""),
+                        )))
+                    })?;
+                    merges.push(merge);
                 }
             }
-            Event::CData(t) => {
-                if let Some(c) = cell.as_mut().filter(|c| c.in_value) {
-                    c.text = c.text.saturating_add(t.len() as u64);
-                }
-            }
-            Event::GeneralRef(g) => {
-                if let Some(c) = cell.as_mut().filter(|c| c.in_value) {
-                    c.text = c.text.saturating_add(g.len() as u64 + 2);
-                }
-            }
-            Event::End(e) => match e.local_name().as_ref() {
-                "v" | "is" => {
-                    if let Some(c) = cell.as_mut() {
-                        c.in_value = false;
-                    }
-                }
-                "c" => {
-                    if let Some(c) = cell.take() {
-                        col = col.saturating_add(1);
-                        if c.has_value {
-                            count_cell(&mut stats, &c, strings);
-                            // Cells written twice at one address widen nothing but
-                            // still cost memory.
-                            if stats.cells > limits.max_cells_per_sheet {
-                                return Err(too_large(
-                                    Budget::SheetCells(name.to_string()),
-                                    stats.cells,
-                                    limits.max_cells_per_sheet,
-                                )
-                                .into());
-                            }
-                            if stats.area() > limits.max_cells_per_sheet {
-                                return Err(too_large(
-                                    Budget::SheetArea(name.to_string()),
-                                    stats.area(),
-                                    limits.max_cells_per_sheet,
-                                )
-                                .into());
-                            }
-                        }
-                    }
-                }
-                "row" if in_data && cell.is_none() => {
-                    row = row.saturating_add(1);
-                    col = 0;
-                }
-                "sheetData" => in_data = false,
-                _ => {}
-            },
-            Event::DocType(_) => return Err(doctype(part)),
-            Event::Eof => return Ok(stats),
+            Event::End(e) if e.local_name().as_ref() == "mergeCells" => return Ok(merges),
+            Event::Eof => return Ok(merges),
             _ => {}
         }
     }
+}
+
+/// A read error under a scan (a tripped budget, a damaged entry), as the XML reader
+/// would report it.
+fn xml_io(e: std::io::Error) -> ScanError {
+    ScanError::Xml(quick_xml::Error::Io(std::sync::Arc::new(e)))
 }
 
 /// A merged region's `ref` (`A1:C2`, or `B3` for one cell), corners in either order.
@@ -582,28 +487,6 @@ fn merge_ref(raw: &[u8]) -> Option<Merge> {
         last_row: a.0.max(b.0),
         last_col: a.1.max(b.1),
     })
-}
-
-fn count_cell(stats: &mut SheetStats, c: &CellScan, strings: &SharedStrings) {
-    stats.cells += 1;
-    let widen = |span: Option<(u64, u64)>, at: u64| {
-        Some(span.map_or((at, at), |(a, b)| (a.min(at), b.max(at))))
-    };
-    stats.rows = widen(stats.rows, c.row);
-    stats.cols = widen(stats.cols, c.col);
-    let text = if c.shared {
-        // calamine reads an unparsable index as 0.
-        let trimmed: Vec<u8> = c
-            .index
-            .iter()
-            .copied()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
-        strings.bytes_at(digits(&trimmed).unwrap_or(0))
-    } else {
-        c.text
-    };
-    stats.text_bytes = stats.text_bytes.saturating_add(text);
 }
 
 /// Counts the style records calamine turns into `Style` values.
@@ -661,18 +544,27 @@ fn xlsx_error(e: XlsxError) -> ReadError {
     }
 }
 
-/// Reads the cells with calamine, once the pre-scan has passed; `merges` are the pre-scan's,
-/// by sheet name.
-fn load(bytes: &[u8], mut merges: HashMap<String, Vec<Merge>>) -> Result<RawWorkbook, ReadError> {
+/// Reads the cells with calamine once the pre-scan has passed, counting them against the
+/// budgets as they come: cells per sheet and in the workbook, each sheet's used area, and
+/// the text copied out (a shared string once per reference) together with the table.
+fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, ReadError> {
+    let Scanned {
+        mut merges,
+        string_bytes,
+    } = scanned;
+    let cap = limits.max_cells_per_sheet;
     fenced("calamine", || {
         let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
         let metadata = book.sheets_metadata().to_vec();
         let mut sheets = Vec::with_capacity(metadata.len());
+        let mut workbook_cells = 0u64;
+        let mut text = string_bytes;
         for sheet in metadata {
             if sheet.typ != SheetType::WorkSheet {
                 continue;
             }
             let mut cells = Vec::new();
+            let mut used = UsedArea::default();
             {
                 let mut reader = match book.worksheet_cells_reader(&sheet.name) {
                     Ok(r) => r,
@@ -680,10 +572,41 @@ fn load(bytes: &[u8], mut merges: HashMap<String, Vec<Merge>>) -> Result<RawWork
                     Err(e) => return Err(xlsx_error(e)),
                 };
                 while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
-                    if let Some(value) = from_data_ref(cell.get_value()) {
-                        let (row, col) = cell.get_position();
-                        cells.push(RawCell { row, col, value });
+                    let Some(value) = from_data_ref(cell.get_value()) else {
+                        continue;
+                    };
+                    let (row, col) = cell.get_position();
+                    // Cells written twice at one address widen nothing but still cost.
+                    workbook_cells += 1;
+                    if cells.len() as u64 >= cap {
+                        return Err(too_large(
+                            Budget::SheetCells(sheet.name.clone()),
+                            cells.len() as u64 + 1,
+                            cap,
+                        ));
                     }
+                    if workbook_cells > cap {
+                        return Err(too_large(Budget::WorkbookCells, workbook_cells, cap));
+                    }
+                    used.widen(row, col);
+                    if used.area() > cap {
+                        return Err(too_large(
+                            Budget::SheetArea(sheet.name.clone()),
+                            used.area(),
+                            cap,
+                        ));
+                    }
+                    if let CellValue::Text(t) | CellValue::Error(t) = &value {
+                        text = text.saturating_add(t.len() as u64);
+                        if text > limits.max_decompressed_bytes {
+                            return Err(too_large(
+                                Budget::TextTotal,
+                                text,
+                                limits.max_decompressed_bytes,
+                            ));
+                        }
+                    }
+                    cells.push(RawCell { row, col, value });
                 }
             }
             sort_cells(&mut cells);
@@ -699,6 +622,25 @@ fn load(bytes: &[u8], mut merges: HashMap<String, Vec<Merge>>) -> Result<RawWork
             sheets,
         })
     })
+}
+
+/// The rows and columns a sheet's cells span so far.
+#[derive(Default)]
+struct UsedArea(Option<(u32, u32, u32, u32)>);
+
+impl UsedArea {
+    fn widen(&mut self, row: u32, col: u32) {
+        self.0 = Some(match self.0 {
+            None => (row, row, col, col),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+        });
+    }
+
+    fn area(&self) -> u64 {
+        self.0.map_or(0, |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1).saturating_mul(u64::from(c1 - c0) + 1)
+        })
+    }
 }
 
 /// Sorts by (row, col), keeping the last of cells written twice at one address (the one
@@ -719,38 +661,60 @@ pub(crate) fn sort_cells(cells: &mut Vec<RawCell>) {
 mod tests {
     use super::*;
 
-    fn sheet(xml: &str) -> Result<SheetStats, ScanError> {
-        scan_sheet(
-            xml.as_bytes(),
-            "sheet.xml",
-            "S",
-            &SharedStrings::default(),
-            &Limits::default(),
-        )
+    fn sheet(xml: &str) -> Result<Vec<Merge>, ScanError> {
+        scan_sheet(xml.as_bytes(), "sheet.xml", "S", &Limits::default())
+    }
+
+    fn m(r0: u32, c0: u32, r1: u32, c1: u32) -> Merge {
+        Merge {
+            first_row: r0,
+            first_col: c0,
+            last_row: r1,
+            last_col: c1,
+        }
+    }
+
+    /// An .xlsx of one sheet holding `text` at each of `cells`, by rust_xlsxwriter (which
+    /// writes text as shared strings).
+    fn workbook(cells: &[(u32, u16)], text: &str) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for &(r, c) in cells {
+            ws.write_string(r, c, text).expect("write");
+        }
+        wb.save_to_buffer().expect("xlsx")
     }
 
     #[test]
     fn far_apart_cells_make_a_huge_area() {
-        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row>
-            <row r="1048576"><c r="XFD1048576"><v>2</v></c></row></sheetData></worksheet>"#;
+        let bytes = workbook(&[(0, 0), (1_048_575, 16_383)], "x");
         assert!(matches!(
-            sheet(xml),
-            Err(ScanError::Reject(ReadError::TooLarge {
+            crate::read::read_bytes(&bytes, &Limits::default()),
+            Err(ReadError::TooLarge {
+                what: Budget::SheetArea(_),
                 found: 17_179_869_184,
                 ..
-            }))
+            })
         ));
     }
 
     #[test]
-    fn cells_without_addresses_follow_calamine() {
-        let xml = r#"<worksheet><sheetData><row><c><v>1</v></c><c/><c><v>2</v></c></row><row><c t="s"><v>0</v></c></row>
-            </sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
-        let s = sheet(xml).expect("scan");
-        assert_eq!(
-            (s.cells, s.rows, s.cols, s.merges.len()),
-            (3, Some((0, 1)), Some((0, 2)), 1)
+    fn shared_string_references_are_charged_per_use() {
+        // One 1 000-byte string referenced 600 times copies 600 000 bytes.
+        let bytes = workbook(
+            &(0..600).map(|r| (r, 0)).collect::<Vec<_>>(),
+            &"a".repeat(1000),
         );
+        let mut limits = Limits::default();
+        assert!(crate::read::read_bytes(&bytes, &limits).is_ok());
+        limits.max_decompressed_bytes = 500_000;
+        assert!(matches!(
+            crate::read::read_bytes(&bytes, &limits),
+            Err(ReadError::TooLarge {
+                what: Budget::TextTotal,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -767,31 +731,22 @@ mod tests {
     }
 
     #[test]
-    fn shared_string_references_are_charged_per_use() {
-        let strings = scan_shared_strings(
-            r#"<sst><si><t>abcd</t></si><si/></sst>"#.as_bytes(),
-            "sst",
-            &Limits::default(),
-        )
-        .expect("sst");
-        let xml = r#"<worksheet><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row></sheetData></worksheet>"#;
-        let s = scan_sheet(xml.as_bytes(), "p", "S", &strings, &Limits::default()).expect("scan");
-        assert_eq!(s.text_bytes, 8);
-    }
-
-    #[test]
-    fn merged_regions_are_read_in_the_scan() {
-        let xml = r#"<worksheet><sheetData/><mergeCells count="3"><mergeCell ref="A1:C2"/>
-            <mergeCell ref="D5"/><mergeCell ref="F9:E7"/><mergeCell/></mergeCells></worksheet>"#;
-        let m = |r0, c0, r1, c1| Merge {
-            first_row: r0,
-            first_col: c0,
-            last_row: r1,
-            last_col: c1,
-        };
+    fn merged_regions_are_found_after_the_cells() {
+        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>mergeCells</t></is></c></row></sheetData>
+            <mergeCells count="3"><mergeCell ref="A1:C2"/>
+            <mergeCell ref="D5"/><mergeCell ref="F9:E7"/><mergeCell/></mergeCells>
+            <mergeCells><mergeCell ref="Z9"/></mergeCells></worksheet>"#;
+        // Text that reads "mergeCells" is not the element; only the first element counts.
         assert_eq!(
-            sheet(xml).expect("scan").merges,
+            sheet(xml).expect("scan"),
             [m(0, 0, 1, 2), m(4, 3, 4, 3), m(6, 4, 8, 5)]
+        );
+        let prefixed =
+            r#"<x:worksheet><x:mergeCells><x:mergeCell ref="B2:C3"/></x:mergeCells></x:worksheet>"#;
+        assert_eq!(sheet(prefixed).expect("scan"), [m(1, 1, 2, 2)]);
+        assert_eq!(
+            sheet("<worksheet><sheetData/></worksheet>").expect("scan"),
+            []
         );
         for bad in ["A1:B2:C3", "1:2", "A:B", "A1:", "XFD99999999999"] {
             let xml = format!(
@@ -801,6 +756,22 @@ mod tests {
                 matches!(sheet(&xml), Err(ScanError::Reject(ReadError::Truncated(_)))),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn merged_regions_cut_across_reads_are_found() {
+        // A reader that hands out the part a few bytes at a time puts the element name
+        // across every possible seam.
+        let mut xml = String::from("<worksheet><sheetData>");
+        xml.push_str(&"<row/>".repeat(50));
+        xml.push_str(
+            r#"</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#,
+        );
+        for step in 1..=13 {
+            let r = std::io::BufReader::with_capacity(step, xml.as_bytes());
+            let found = scan_sheet(r, "sheet.xml", "S", &Limits::default()).expect("scan");
+            assert_eq!(found, [m(0, 0, 0, 1)], "reads of {step} bytes");
         }
     }
 
