@@ -54,8 +54,20 @@ pub(crate) fn from_data_ref(d: &DataRef<'_>) -> Option<CellValue> {
 
 /// A date-formatted serial number; one too far out for a calendar date stays a number.
 fn excel_datetime(dt: &ExcelDateTime) -> CellValue {
-    dt.as_datetime()
-        .map_or(CellValue::Number(dt.as_f64()), CellValue::DateTime)
+    serial_datetime(dt).map_or(CellValue::Number(dt.as_f64()), CellValue::DateTime)
+}
+
+/// Serial days (from 1899-12-30) of the years 1 to 9999, a little widened: calamine's
+/// `as_datetime` panics inside chrono for a serial past ±2.5 × 10^11 days instead of
+/// returning `None` (a read_xls fuzz finding), so nothing outside this range reaches it.
+const SERIAL_DAYS: std::ops::RangeInclusive<f64> = -700_000.0..=3_000_000.0;
+
+/// [`ExcelDateTime::as_datetime`] for serials in [`SERIAL_DAYS`]; `None` otherwise.
+fn serial_datetime(dt: &ExcelDateTime) -> Option<NaiveDateTime> {
+    SERIAL_DAYS
+        .contains(&dt.as_f64())
+        .then(|| dt.as_datetime())
+        .flatten()
 }
 
 /// `2024-03-15`, `2024-03-15T10:30:00`, with optional fractions of a second (.ods
@@ -102,7 +114,11 @@ fn iso_duration(s: &str) -> Option<NaiveDateTime> {
     take(date_part, &[('D', 86_400.0), ('W', 7.0 * 86_400.0)])?;
     take(time_part, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)])?;
     let days = if negative { -seconds } else { seconds } / 86_400.0;
-    ExcelDateTime::new(days, ExcelDateTimeType::TimeDelta, false).as_datetime()
+    serial_datetime(&ExcelDateTime::new(
+        days,
+        ExcelDateTimeType::TimeDelta,
+        false,
+    ))
 }
 
 #[cfg(test)]
@@ -114,6 +130,22 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d)
             .and_then(|d| d.and_hms_opt(h, min, 0))
             .expect("valid test date")
+    }
+
+    #[test]
+    fn serials_past_any_calendar_stay_numbers() {
+        for v in [1e15, -1e15, 9.2e15, f64::MAX, f64::NAN, f64::INFINITY] {
+            let dt = ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false);
+            let got = from_data(&Data::DateTime(dt));
+            assert!(
+                matches!(got, Some(CellValue::Number(n)) if n.to_bits() == v.to_bits()),
+                "{v}: {got:?}"
+            );
+        }
+        assert_eq!(
+            from_data(&Data::DurationIso("PT99999999999999999H".into())),
+            Some(CellValue::Text("PT99999999999999999H".into()))
+        );
     }
 
     #[test]
