@@ -35,48 +35,32 @@ pub struct UnitInput {
     pub code: String,
     pub status: ReturnStatus,
     pub current: Option<StoredReturn>,
-    pub last_year: Option<StoredReturn>,
+    /// Year-to-date figures of the unit's current return for the same period last year
+    /// (only these are compared, so its projects are not kept).
+    pub last_year: Option<Figures>,
 }
 
 /// Gathers, for every roster unit in roster order, its current return for `period` and
-/// for the same period last year.
+/// the year-to-date figures of its return for the same period last year.
 pub fn gather(
     archive: &Archive,
     cfg: &Config,
     period: Period,
 ) -> Result<Vec<UnitInput>, ArchiveError> {
-    gather_with(archive, cfg, period, true)
-}
-
-/// [`gather`] without last year's returns, for figures that never look back (the trend's
-/// monthly totals).
-pub fn gather_this_period(
-    archive: &Archive,
-    cfg: &Config,
-    period: Period,
-) -> Result<Vec<UnitInput>, ArchiveError> {
-    gather_with(archive, cfg, period, false)
-}
-
-fn gather_with(
-    archive: &Archive,
-    cfg: &Config,
-    period: Period,
-    with_last_year: bool,
-) -> Result<Vec<UnitInput>, ArchiveError> {
     // Two queries for the whole roster, not two per unit.
-    let by_unit = |returns: Vec<StoredReturn>| -> HashMap<String, StoredReturn> {
-        returns
-            .into_iter()
-            .filter_map(|r| Some((r.info.unit_code.clone()?, r)))
-            .collect()
-    };
-    let mut current = by_unit(archive.current_returns(period)?);
-    let mut last_year = if with_last_year {
-        by_unit(archive.current_returns(period.year_earlier())?)
-    } else {
-        HashMap::new()
-    };
+    let mut current: HashMap<String, StoredReturn> = archive
+        .current_returns(period)?
+        .into_iter()
+        .filter_map(|r| Some((r.info.unit_code.clone()?, r)))
+        .collect();
+    // Last year's returns are reduced to their figures one at a time.
+    let before = period.year_earlier();
+    let mut last_year: HashMap<String, Figures> = HashMap::new();
+    archive.each_current_return(before, |r| {
+        if let Some(code) = r.info.unit_code.clone() {
+            last_year.insert(code, PeriodFigures::from_ledger(&r.projects, before).ytd);
+        }
+    })?;
     let subs = archive.submissions(period)?;
     let submitted: HashSet<&str> = subs.iter().filter_map(|s| s.unit_code.as_deref()).collect();
     Ok(cfg
@@ -98,6 +82,35 @@ fn gather_with(
             }
         })
         .collect())
+}
+
+/// The month's own totals for the whole roster — what [`compute`] gives as `total.month` —
+/// without holding the month's returns: each is reduced to its figures as it is loaded.
+/// `None` when no roster unit has an accepted return for the month.
+pub fn month_total(
+    archive: &Archive,
+    cfg: &Config,
+    period: Period,
+) -> Result<Option<Figures>, ArchiveError> {
+    let roster: HashSet<&str> = cfg.file.units.iter().map(|u| u.code()).collect();
+    // As in `gather`, a unit's later current return stands (they come in unit order).
+    let mut by_unit: BTreeMap<String, Figures> = BTreeMap::new();
+    archive.each_current_return(period, |r| {
+        if let Some(code) = r.info.unit_code.as_deref().filter(|c| roster.contains(c)) {
+            let month = PeriodFigures::from_ledger(&r.projects, period).month;
+            by_unit.insert(code.to_string(), month);
+        }
+    })?;
+    if by_unit.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(by_unit.values().fold(
+        Figures::default(),
+        |mut t, f| {
+            t += f;
+            t
+        },
+    )))
 }
 
 /// Percentages by figure key (null where not computable).
@@ -343,14 +356,7 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
                 .map(|r| PeriodFigures::from_ledger(&r.projects, period))
         })
         .collect();
-    let last_year: Vec<Option<Figures>> = inputs
-        .iter()
-        .map(|i| {
-            i.last_year
-                .as_ref()
-                .map(|r| PeriodFigures::from_ledger(&r.projects, period.year_earlier()).ytd)
-        })
-        .collect();
+    let last_year: Vec<Option<Figures>> = inputs.iter().map(|i| i.last_year).collect();
 
     let mut units: Vec<UnitFigures> = inputs
         .iter()

@@ -362,6 +362,24 @@ impl Archive {
             .collect()
     }
 
+    /// Hands each current accepted return for `period` to `f`, one at a time and in unit
+    /// order (a unit's later submission after its earlier), so that a whole month is never
+    /// held at once.
+    pub fn each_current_return(
+        &self,
+        period: Period,
+        mut f: impl FnMut(StoredReturn),
+    ) -> Result<(), ArchiveError> {
+        let infos = self.query_infos(
+            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code, s.id",
+            params![period.to_string()],
+        )?;
+        for info in infos {
+            f(self.load_return(info)?);
+        }
+        Ok(())
+    }
+
     /// The current return of one unit for a period.
     pub fn current_return(
         &self,

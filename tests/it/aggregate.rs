@@ -197,3 +197,36 @@ fn total_yoy_compares_only_units_with_last_years_return() {
     );
     assert_eq!(b.total.yoy_pct[&FigureKey::FundsInPlace], Some(10.0));
 }
+
+#[test]
+fn the_trend_month_total_equals_the_bulletin_total_on_the_samples() {
+    // The trend reduces each return to its figures as it is loaded; the bulletin holds
+    // the month's returns. Both must give the same month total.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = crate::binary::run(&["demo", "--out", "d"], dir.path());
+    assert!(out.status.success(), "{out:?}");
+    let ws = dir.path().join("d");
+    let cfg = Config::load(&ws.join("tongbao.toml")).expect("config");
+    let archive =
+        tongbao::archive::Archive::open_for_reading(&ws.join("tongbao.db")).expect("archive");
+    for (year, month) in [(2025, 5), (2025, 6), (2024, 6)] {
+        let p = tongbao::model::Period::new(year, month).expect("period");
+        let held = compute(
+            &cfg,
+            p,
+            &tongbao::aggregate::gather(&archive, &cfg, p).expect("gather"),
+        )
+        .total
+        .month;
+        let streamed = tongbao::aggregate::month_total(&archive, &cfg, p)
+            .expect("month total")
+            .expect("accepted returns");
+        assert_eq!(streamed, held, "{p}");
+        assert!(held.raw(FigureKey::SignedAmount) > 0, "{p}");
+    }
+    let empty = tongbao::model::Period::new(2025, 1).expect("period");
+    assert_eq!(
+        tongbao::aggregate::month_total(&archive, &cfg, empty).expect("month total"),
+        None
+    );
+}

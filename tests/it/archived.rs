@@ -59,7 +59,8 @@ pub fn accepted(code: &str, projects: Vec<Project>, last_year: Option<Vec<Projec
         code: code.into(),
         status: ReturnStatus::Accepted,
         current: Some(stored(code, JUNE, projects)),
-        last_year: last_year.map(|p| stored(code, JUNE.year_earlier(), p)),
+        last_year: last_year
+            .map(|p| tongbao::model::PeriodFigures::from_ledger(&p, JUNE.year_earlier()).ytd),
     }
 }
 

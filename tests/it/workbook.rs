@@ -125,12 +125,10 @@ fn bulletin() -> (Bulletin, Config) {
             code: "500113".into(),
             status: ReturnStatus::Accepted,
             current: Some(stored_with_warnings("500113", JUNE, banan, vec![warning])),
-            last_year: Some(stored_with_warnings(
-                "500113",
-                JUNE.year_earlier(),
-                banan_last_year,
-                vec![],
-            )),
+            last_year: Some(
+                tongbao::model::PeriodFigures::from_ledger(&banan_last_year, JUNE.year_earlier())
+                    .ytd,
+            ),
         },
         UnitInput {
             code: "500103".into(),
