@@ -104,6 +104,38 @@ fn an_accepted_return_is_stored_with_its_projects_and_bytes() {
 }
 
 #[test]
+fn a_month_loaded_in_two_halves_is_the_month_loaded_whole() {
+    let ws = Ws::new();
+    let yuzhong = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"));
+    let liangjiang = Form::valid()
+        .set_info("填报单位", s("两江新区"))
+        .set_info("行政区划代码", V::E);
+    let files = [
+        ws.file("a.xlsx", &Form::valid().xlsx()),
+        ws.file("b.xlsx", &yuzhong.xlsx()),
+        ws.file("c.xlsx", &liangjiang.xlsx()),
+    ];
+    ws.ingest(&files, JUNE);
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    let whole = archive
+        .current_returns_split(JUNE, usize::MAX)
+        .expect("whole");
+    assert_eq!(whole.len(), 3);
+    for split_from in [2, 3] {
+        let halves = archive
+            .current_returns_split(JUNE, split_from)
+            .expect("halves");
+        let key = |r: &tongbao::archive::StoredReturn| (r.info.id, r.projects.clone());
+        assert_eq!(
+            halves.iter().map(key).collect::<Vec<_>>(),
+            whole.iter().map(key).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
 fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
     let ws = Ws::new();
     let v1 = ws.file("v1.xlsx", &Form::valid().xlsx());
