@@ -365,10 +365,7 @@ impl Archive {
         period: Period,
         split_from: usize,
     ) -> Result<Vec<StoredReturn>, ArchiveError> {
-        let mut infos = self.query_infos(
-            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code, s.id",
-            params![period.to_string()],
-        )?;
+        let mut infos = self.current_infos(period)?;
         if infos.len() < split_from.max(2) {
             return infos.into_iter().map(|i| self.load_return(i)).collect();
         }
@@ -392,6 +389,15 @@ impl Archive {
         Ok(all)
     }
 
+    /// The current accepted submissions for `period`, in unit order (a unit's later
+    /// submission after its earlier).
+    fn current_infos(&self, period: Period) -> Result<Vec<SubmissionInfo>, ArchiveError> {
+        self.query_infos(
+            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code, s.id",
+            params![period.to_string()],
+        )
+    }
+
     /// Hands each current accepted return for `period` to `f`, one at a time and in unit
     /// order (a unit's later submission after its earlier), so that a whole month is never
     /// held at once.
@@ -400,11 +406,7 @@ impl Archive {
         period: Period,
         mut f: impl FnMut(StoredReturn),
     ) -> Result<(), ArchiveError> {
-        let infos = self.query_infos(
-            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code, s.id",
-            params![period.to_string()],
-        )?;
-        for info in infos {
+        for info in self.current_infos(period)? {
             f(self.load_return(info)?);
         }
         Ok(())

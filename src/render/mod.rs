@@ -20,26 +20,27 @@ use std::path::{Path, PathBuf};
 /// as an output. A process killed before the rename leaves its temporary file behind;
 /// the next successful write of the same output removes those of processes that are gone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = file_name_of(path);
     let tmp = dir.join(temp_name(&name, std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    discard_on_error(
+        &tmp,
+        (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })(),
+    )?;
+    remove_stale_temps(dir, &name);
+    Ok(())
+}
+
+/// `result`, having removed the temporary file `tmp` if it is an error.
+fn discard_on_error<T>(tmp: &Path, result: std::io::Result<T>) -> std::io::Result<T> {
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    } else {
-        remove_stale_temps(dir, &name);
+        let _ = std::fs::remove_file(tmp);
     }
     result
 }
@@ -50,9 +51,9 @@ fn temp_name(name: &str, pid: u32) -> String {
 }
 
 /// Writes many files as [`write_atomic`] writes one, with one flush to disk for them
-/// all rather than one each: every file's bytes go to its temporary name, then every
-/// temporary file is flushed (the first flush commits the file system's journal for the
-/// rest), then each is renamed over its output. A crash at any point leaves each output
+/// all rather than one each: every file's bytes go to its temporary name, then the
+/// temporary files are flushed together ([`flush_file_system`]; each on its own where
+/// that is not available), then each is renamed over its output. A crash at any point leaves each output
 /// old or new and whole. Results are per file, in order.
 pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>> {
     let pid = std::process::id();
@@ -69,13 +70,7 @@ pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>
                 f.write_all(bytes)?;
                 Ok(f)
             });
-            match written {
-                Ok(f) => Ok((tmp, f)),
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    Err(e)
-                }
-            }
+            discard_on_error(&tmp, written).map(|f| (tmp, f))
         })
         .collect();
     let flushed_together = flush_file_system(&staged);
@@ -88,13 +83,7 @@ pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>
             } else {
                 f.sync_all()
             };
-            match synced {
-                Ok(()) => Ok(tmp),
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    Err(e)
-                }
-            }
+            discard_on_error(&tmp, synced).map(|()| tmp)
         })
         .collect();
     let mut written: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
@@ -103,9 +92,7 @@ pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>
         .zip(synced)
         .map(|((path, _), tmp)| {
             let tmp = tmp?;
-            std::fs::rename(&tmp, path).inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
-            })?;
+            discard_on_error(&tmp, std::fs::rename(&tmp, path))?;
             written
                 .entry(folder_of(path))
                 .or_default()
