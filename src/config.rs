@@ -244,7 +244,12 @@ pub struct Config {
     /// The config file's path; relative paths in it are relative to its folder.
     pub path: PathBuf,
     unit_by_key: HashMap<String, usize>,
+    /// Roster index by code exactly as configured: aggregation looks every unit up by
+    /// code, and a scan of 2,850 units for each was quadratic at national scale.
+    unit_by_code: HashMap<String, usize>,
     industry_by_key: HashMap<String, usize>,
+    /// Industry list index by canonical name, for the 一二三产 and 工业/服务业 roll-ups.
+    industry_by_name: HashMap<String, usize>,
 }
 
 /// Why a configuration could not be used.
@@ -403,11 +408,25 @@ impl Config {
                 }
             }
         }
+        let unit_by_code = file
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.get_ref().clone(), i))
+            .collect();
+        let industry_by_name = file
+            .industries
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.name.get_ref().clone(), i))
+            .collect();
         Ok(Config {
             file,
             path: path.to_path_buf(),
             unit_by_key,
+            unit_by_code,
             industry_by_key,
+            industry_by_name,
         })
     }
 
@@ -417,8 +436,17 @@ impl Config {
         self.unit_by_key.get(&key).map(|&i| &self.file.units[i])
     }
 
+    /// The roster unit with this code, exactly as configured.
     pub fn unit_by_code(&self, code: &str) -> Option<&Unit> {
-        self.file.units.iter().find(|u| u.code.get_ref() == code)
+        self.unit_by_code.get(code).map(|&i| &self.file.units[i])
+    }
+
+    /// The industry of the list with this canonical name (as [`Config::find_industry`]
+    /// gives it).
+    pub fn industry_named(&self, name: &str) -> Option<&Industry> {
+        self.industry_by_name
+            .get(name)
+            .map(|&i| &self.file.industries[i])
     }
 
     /// The canonical industry name a written 产业类别 refers to.

@@ -36,12 +36,22 @@ pub fn is_space(c: char) -> bool {
 /// The form used to compare header and label text: simplified, half-width, no white
 /// space, ASCII brackets and colons, lower-case Latin letters.
 pub fn normalize_label(s: &str) -> String {
-    // The result is sized up front rather than grown char by char, and ASCII text skips
-    // both conversions: header matching, identity keys and industry look-ups call this
-    // for every cell and project.
-    let half = to_simplified(&to_half_width(s));
-    let mut out = String::with_capacity(half.len());
-    for c in half.chars().filter(|c| !is_space(*c)) {
+    // Header matching, identity keys and industry look-ups call this for every cell and
+    // project, so it allocates once where it can: ASCII text skips both conversions, text
+    // without full-width forms goes to the simplifier as it is, and text that needs no
+    // mapping afterwards (most Chinese labels) is returned as the simplifier made it.
+    let simplified = if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else if s.chars().any(is_full_width) {
+        std::borrow::Cow::Owned(to_simplified(&to_half_width(s)))
+    } else {
+        std::borrow::Cow::Owned(to_simplified(s))
+    };
+    if !simplified.chars().any(label_maps) {
+        return simplified.into_owned();
+    }
+    let mut out = String::with_capacity(simplified.len());
+    for c in simplified.chars().filter(|c| !is_space(*c)) {
         out.push(match c {
             '【' | '〔' | '［' | '[' => '(',
             '】' | '〕' | '］' | ']' => ')',
@@ -52,13 +62,27 @@ pub fn normalize_label(s: &str) -> String {
     out
 }
 
+/// Whether [`to_half_width`] changes the character.
+fn is_full_width(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// Whether [`normalize_label`]'s last step drops or changes the character.
+fn label_maps(c: char) -> bool {
+    is_space(c)
+        || c.is_ascii_uppercase()
+        || matches!(
+            c,
+            '【' | '〔' | '［' | '[' | '】' | '〕' | '］' | ']' | '：'
+        )
+}
+
 /// The form used for identities (unit names, project names, investors): like
 /// [`normalize_label`], and also without any punctuation.
 pub fn normalize_key(s: &str) -> String {
-    normalize_label(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    let mut key = normalize_label(s);
+    key.retain(char::is_alphanumeric);
+    key
 }
 
 /// Trims all kinds of white space from both ends.
@@ -92,5 +116,30 @@ mod tests {
             normalize_key("重庆 XX（集团）有限公司"),
             "重庆xx集团有限公司"
         );
+    }
+
+    /// The three-step definition the fast paths of [`normalize_label`] must agree with.
+    fn normalize_label_by_definition(s: &str) -> String {
+        to_simplified(&to_half_width(s))
+            .chars()
+            .filter(|c| !is_space(*c))
+            .map(|c| match c {
+                '【' | '〔' | '［' | '[' => '(',
+                '】' | '〕' | '］' | ']' => ')',
+                '：' => ':',
+                _ => c.to_ascii_lowercase(),
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_paths_agree_with_the_definition(
+            s in "[ a-zA-Z0-9\\[\\]【】〔〕［］：:\u{3000}\u{A0}\u{FEFF}\u{FF01}-\u{FF5E}簽約項目名稱計資實際本年累签约项目一-龥]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(normalize_label(&s), normalize_label_by_definition(&s));
+            let key: String = normalize_label_by_definition(&s).chars().filter(|c| c.is_alphanumeric()).collect();
+            proptest::prop_assert_eq!(normalize_key(&s), key);
+        }
     }
 }

@@ -56,9 +56,9 @@ pub fn gather(
     // Last year's returns are reduced to their figures one at a time.
     let before = period.year_earlier();
     let mut last_year: HashMap<String, Figures> = HashMap::new();
-    archive.each_current_return(before, |r| {
-        if let Some(code) = r.info.unit_code.clone() {
-            last_year.insert(code, PeriodFigures::from_ledger(&r.projects, before).ytd);
+    archive.each_current_figures(before, before, |info, figures| {
+        if let Some(code) = info.unit_code.clone() {
+            last_year.insert(code, figures.ytd);
         }
     })?;
     let subs = archive.submissions(period)?;
@@ -95,10 +95,9 @@ pub fn month_total(
     let roster: HashSet<&str> = cfg.file.units.iter().map(|u| u.code()).collect();
     // As in `gather`, a unit's later current return stands (they come in unit order).
     let mut by_unit: BTreeMap<String, Figures> = BTreeMap::new();
-    archive.each_current_return(period, |r| {
-        if let Some(code) = r.info.unit_code.as_deref().filter(|c| roster.contains(c)) {
-            let month = PeriodFigures::from_ledger(&r.projects, period).month;
-            by_unit.insert(code.to_string(), month);
+    archive.each_current_figures(period, period, |info, figures| {
+        if let Some(code) = info.unit_code.as_deref().filter(|c| roster.contains(c)) {
+            by_unit.insert(code.to_string(), figures.month);
         }
     })?;
     if by_unit.is_empty() {
@@ -506,19 +505,11 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
 }
 
 fn sector_of(cfg: &Config, industry: &str) -> Option<Sector> {
-    cfg.file
-        .industries
-        .iter()
-        .find(|i| i.name.get_ref() == industry)
-        .and_then(|i| i.sector)
+    cfg.industry_named(industry).and_then(|i| i.sector)
 }
 
 fn category_of(cfg: &Config, industry: &str) -> Option<Category> {
-    cfg.file
-        .industries
-        .iter()
-        .find(|i| i.name.get_ref() == industry)
-        .and_then(|i| i.category)
+    cfg.industry_named(industry).and_then(|i| i.category)
 }
 
 pub fn sector_label(s: Sector) -> &'static str {

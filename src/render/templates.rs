@@ -123,6 +123,9 @@ pub enum TemplateError {
         column: Option<usize>,
         reason: String,
     },
+    /// The data for the templates could not be serialised (a bug, not a user error).
+    #[error("模板数据无法生成 / the templates' data could not be made: {0}")]
+    Data(String),
     /// The composer asked for a template that does not exist (a bug, not a user error).
     #[error("没有名为 {0} 的模板 / no template named {0}")]
     NotFound(String),
@@ -238,18 +241,51 @@ impl Templates {
 
     /// Fills in template `name` (a file name such as `title.hbs`) with `data`.
     pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, TemplateError> {
+        self.render_data(name, &TemplateData::new(data)?)
+    }
+
+    /// Renders template `name` with data made once for many templates.
+    pub fn render_data(&self, name: &str, data: &TemplateData) -> Result<String, TemplateError> {
         let origin = self
             .origins
             .get(name)
             .ok_or_else(|| TemplateError::NotFound(name.to_string()))?;
         self.registry
-            .render(name, data)
+            .render_with_context(name, &data.0)
             .map_err(|e| TemplateError::Render {
                 origin: origin.clone(),
                 line: e.line_no,
                 column: e.column_no,
                 reason: render_reason(&e),
             })
+    }
+}
+
+/// What templates are filled in with, serialised once: the bulletin's context holds every
+/// unit, and serialising it again for each of its dozens of templates and captions was a
+/// tenth of a national build.
+#[derive(Debug)]
+pub struct TemplateData(Context);
+
+impl TemplateData {
+    pub fn new<T: Serialize>(data: &T) -> Result<TemplateData, TemplateError> {
+        Context::wraps(data)
+            .map(TemplateData)
+            .map_err(|e| TemplateError::Data(e.to_string()))
+    }
+
+    /// Sets a top-level variable (the data is a map, as every context here serialises).
+    pub fn set(&mut self, key: &str, value: JsonValue) {
+        if let Some(map) = self.0.data_mut().as_object_mut() {
+            map.insert(key.to_string(), value);
+        }
+    }
+
+    /// Removes a top-level variable.
+    pub fn remove(&mut self, key: &str) {
+        if let Some(map) = self.0.data_mut().as_object_mut() {
+            map.remove(key);
+        }
     }
 }
 

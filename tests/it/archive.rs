@@ -9,9 +9,10 @@ use tongbao::batch::{check_files, BatchOptions};
 use tongbao::cmd::check::ArchiveJson;
 use tongbao::cmd::ingest::ingest_batch;
 use tongbao::cmd::status::status_report;
+use tongbao::config::Config;
 use tongbao::diag::Code;
 use tongbao::messages::Lang;
-use tongbao::model::{Period, Wan};
+use tongbao::model::{Period, PeriodFigures, Wan};
 
 use crate::support::*;
 
@@ -133,6 +134,74 @@ fn a_month_loaded_in_two_halves_is_the_month_loaded_whole() {
             whole.iter().map(key).collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+fn the_figures_read_alone_are_the_figures_of_the_whole_returns() {
+    // The bundled samples of June, May and last June under their own roster, and a June
+    // resubmission of 巴南区 (its later version stands), each read back in full and by its
+    // figures only; the figures are taken for the month itself and for a later month.
+    let ws = Ws::new();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let cfg = Config::load(&root.join("tongbao.toml")).expect("sample roster");
+    let mut archive = Archive::open_for_writing(&ws.db()).expect("archive");
+    let mut ingest = |files: Vec<PathBuf>, period: Period| {
+        let opts = BatchOptions {
+            period: Some(period),
+            lang: Lang::Zh,
+            keep_bytes: true,
+        };
+        let mut batch = check_files(&files, &cfg, &opts);
+        ingest_batch(&mut archive, &cfg, &mut batch, "2025-07-03T09:00:00Z").expect("ingest");
+    };
+    let year_before = Period::new(2024, 6).expect("period");
+    for period in [MAY, JUNE, year_before] {
+        let dir = root.join("returns").join(period.to_string());
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("samples")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        ingest(files, period);
+    }
+    let resubmitted = ws.file(
+        "巴南区-v2.xlsx",
+        &Form::valid()
+            .set(1, "本月到位资金", V::N(600.0))
+            .set(1, "本年累计到位资金", V::N(2600.0))
+            .xlsx(),
+    );
+    ingest(vec![resubmitted], JUNE);
+    for (period, figures_for) in [
+        (JUNE, JUNE),
+        (MAY, MAY),
+        (MAY, JUNE),
+        (year_before, year_before),
+    ] {
+        let whole: Vec<_> = archive
+            .current_returns(period)
+            .expect("whole")
+            .iter()
+            .map(|r| {
+                let f = PeriodFigures::from_ledger(&r.projects, figures_for);
+                (r.info.id, f)
+            })
+            .collect();
+        let mut alone = Vec::new();
+        archive
+            .each_current_figures(period, figures_for, |info, f| alone.push((info.id, f)))
+            .expect("figures");
+        assert!(whole.len() > 30, "{period}: {} returns", whole.len());
+        assert!(whole
+            .iter()
+            .any(|(_, f)| f.ytd.signed_count > 0 && f.ytd.funds_in_place.cents() > 0));
+        assert_eq!(alone, whole, "{period} for {figures_for}");
+    }
+    let resubmission = archive
+        .current_return("500113", JUNE)
+        .expect("query")
+        .expect("巴南区");
+    assert_eq!(resubmission.info.version, Some(2));
 }
 
 #[test]

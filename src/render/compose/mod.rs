@@ -13,16 +13,18 @@
 mod brief;
 mod context;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, UnitFigures};
 use crate::config::Config;
 use crate::model::{FigureKey, Figures, Period};
 use crate::render::pdf::blocks::{Align, BarChart, Block, Column, DocumentInfo, LineChart, Table};
-use crate::render::templates::{pct, usd_number, yi, yi_value, TemplateError, Templates, DASH};
+use crate::render::templates::{
+    pct, usd_number, yi, yi_value, TemplateData, TemplateError, Templates, DASH,
+};
 
 pub use brief::{brief_blocks, brief_context, brief_info, BriefContext, Shown};
 pub use context::{
@@ -71,6 +73,7 @@ pub fn bulletin_blocks(
     let mut c = Composer {
         b,
         ctx: &ctx,
+        data: RefCell::new(TemplateData::new(&ctx)?),
         templates,
         blocks: Vec::new(),
         tables: 0,
@@ -156,22 +159,15 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
         .collect()
 }
 
-/// What a caption template is asked for: the bulletin's context plus which caption.
-#[derive(Serialize)]
-struct CaptionContext<'a> {
-    #[serde(flatten)]
-    bulletin: &'a BulletinContext,
-    /// Which caption: `headline`, `league`, `bar`, … (see captions.hbs).
-    kind: &'a str,
-    /// The table or figure number, or the heading's ordinal.
-    number: usize,
-    /// The group's or list's name where the caption has one.
-    name: Option<&'a str>,
-}
-
 struct Composer<'a> {
     b: &'a Bulletin,
     ctx: &'a BulletinContext,
+    /// `ctx` as the templates see it (made once: at national scale it is large). A
+    /// caption template also sees which caption it is asked for — `kind` (`headline`,
+    /// `league`, `bar`, … see captions.hbs), `number` (the table or figure number, or the
+    /// heading's ordinal) and `name` (the group's or list's, where the caption has one) —
+    /// set for that caption only.
+    data: RefCell<TemplateData>,
     templates: &'a Templates,
     blocks: Vec<Block>,
     /// Tables and figures numbered so far.
@@ -235,15 +231,15 @@ impl Composer<'_> {
         number: usize,
         name: Option<&str>,
     ) -> Result<Option<String>, ComposeError> {
-        let text = self.templates.render(
-            "captions.hbs",
-            &CaptionContext {
-                bulletin: self.ctx,
-                kind,
-                number,
-                name,
-            },
-        )?;
+        let mut data = self.data.borrow_mut();
+        data.set("kind", kind.into());
+        data.set("number", number.into());
+        data.set("name", name.into());
+        let text = self.templates.render_data("captions.hbs", &data);
+        for key in ["kind", "number", "name"] {
+            data.remove(key);
+        }
+        let text = text?;
         let line = lines(&text).concat();
         Ok((!line.is_empty()).then_some(line))
     }
@@ -272,18 +268,20 @@ impl Composer<'_> {
 
     /// A template's text, as blocks.
     fn text(&mut self, name: &str) -> Result<(), ComposeError> {
-        let text = self.templates.render(name, self.ctx)?;
+        let text = self.templates.render_data(name, &self.data.borrow())?;
         self.blocks.extend(text_blocks(&text));
         Ok(())
     }
 
     /// A template's text as one line (its lines joined): the title, the salutation.
     fn one_line(&self, name: &str) -> Result<String, ComposeError> {
-        Ok(lines(&self.templates.render(name, self.ctx)?).concat())
+        Ok(lines(&self.templates.render_data(name, &self.data.borrow())?).concat())
     }
 
     fn signature(&mut self) -> Result<(), ComposeError> {
-        let text = self.templates.render("signature.hbs", self.ctx)?;
+        let text = self
+            .templates
+            .render_data("signature.hbs", &self.data.borrow())?;
         match lines(&text).as_slice() {
             [issuer, date] => {
                 self.blocks.push(Block::Signature {

@@ -213,10 +213,29 @@ pub fn write(
     let id = lopdf::Object::String(input_hash[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
     lo.trailer
         .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
-    lo.compress();
+    compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(PdfError::Write)?;
     Ok(bytes)
+}
+
+/// lopdf's `Document::compress` on every core: each stream that may be compressed is
+/// deflated on its own, so the bytes are the same, and a national bulletin has thousands
+/// of page streams.
+fn compress_streams(doc: &mut lopdf::Document) {
+    use rayon::prelude::*;
+    let streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.allows_compression => Some(s),
+            _ => None,
+        })
+        .collect();
+    streams.into_par_iter().for_each(|s| {
+        // As lopdf does: a stream that fails to compress is written as it is.
+        let _ = s.compress();
+    });
 }
 
 /// A hash of everything that decides the output, for the file's `/ID`.

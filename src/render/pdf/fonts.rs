@@ -11,6 +11,7 @@
 //! - Tongbao Kai (LXGW WenKai reduced to GB 2312 and renamed): （一） headings (楷体).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use printpdf::ParsedFont;
 
@@ -63,6 +64,39 @@ pub(crate) struct Face {
     pub name: String,
     pub font: ParsedFont,
     units_per_em: f32,
+    /// The glyph of each Basic Multilingual Plane character, looked up once: the cmap
+    /// look-up is a search, and a national bulletin shapes tens of millions of characters.
+    bmp_glyphs: GlyphCache,
+}
+
+/// Per character of the BMP: 0 not looked up yet, 1 no glyph, `g + 2` glyph `g`. Atomic
+/// so that a face can be shared between threads; two threads filling one entry write the
+/// same value.
+struct GlyphCache(Box<[AtomicU32]>);
+
+impl GlyphCache {
+    fn new() -> GlyphCache {
+        GlyphCache(
+            (0..=u32::from(u16::MAX))
+                .map(|_| AtomicU32::new(0))
+                .collect(),
+        )
+    }
+
+    fn get(&self, ch: char, look_up: impl FnOnce() -> Option<u16>) -> Option<u16> {
+        let Some(entry) = self.0.get(ch as usize) else {
+            return look_up();
+        };
+        match entry.load(Ordering::Relaxed) {
+            0 => {
+                let glyph = look_up();
+                entry.store(glyph.map_or(1, |g| u32::from(g) + 2), Ordering::Relaxed);
+                glyph
+            }
+            1 => None,
+            g => u16::try_from(g - 2).ok(),
+        }
+    }
 }
 
 impl Face {
@@ -77,6 +111,7 @@ impl Face {
             name,
             font,
             units_per_em: if upm > 0.0 { upm } else { 1000.0 },
+            bmp_glyphs: GlyphCache::new(),
         })
     }
 
@@ -91,9 +126,11 @@ impl Face {
 
     /// The glyph drawing `ch`, if the face has one (glyph 0 is .notdef, the box).
     pub fn glyph(&self, ch: char) -> Option<u16> {
-        self.font
-            .lookup_glyph_index(u32::from(ch))
-            .filter(|&g| g != 0)
+        self.bmp_glyphs.get(ch, || {
+            self.font
+                .lookup_glyph_index(u32::from(ch))
+                .filter(|&g| g != 0)
+        })
     }
 
     /// Advance width of `ch` in em; 0.5 em for a character the face lacks.
