@@ -65,6 +65,7 @@ codes! {
     PeriodMismatch = "E-PERIOD-MISMATCH", Error;
     Required = "E-REQUIRED", Error;
     Number = "E-NUMBER", Error;
+    NumberRange = "E-NUMBER-RANGE", Error;
     Negative = "E-NEGATIVE", Error;
     Date = "E-DATE", Error;
     Choice = "E-CHOICE", Error;
@@ -74,6 +75,7 @@ codes! {
     DuplicateProject = "E-DUPLICATE-PROJECT", Error;
     FundsAboveContract = "W-FUNDS-ABOVE-CONTRACT", Warning;
     SummaryMismatch = "W-SUMMARY-MISMATCH", Warning;
+    LedgerSeveral = "W-LEDGER-SEVERAL", Warning;
     TotalMismatch = "W-TOTAL-MISMATCH", Warning;
     NegotiatingDated = "W-NEGOTIATING-DATED", Warning;
     BigNotStarted = "W-BIG-NOT-STARTED", Warning;

@@ -1,7 +1,8 @@
 //! Every sentence a user reads, in one place per language.
 //!
 //! Templates name their facts in braces: `{value}` is the value found, `{row}` the
-//! one-based row, and any other name is an argument the diagnostic carries.
+//! one-based row, and any other name is an argument the diagnostic carries; English text
+//! takes the argument `NAME_en` first, where one worded in Chinese has an English wording.
 
 use crate::diag::{Code, Diagnostic};
 
@@ -31,11 +32,20 @@ pub fn render(template: &str, d: &Diagnostic, lang: Lang) -> String {
             "value" => d.value.clone(),
             "row" => d.row.map(|r| (r + 1).to_string()),
             "cell" => d.cell_a1(),
-            _ => d
-                .args
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| v.clone()),
+            // An argument worded in Chinese (a condition, a suggestion) carries its
+            // English wording under `KEY_en`, which English text takes first.
+            _ => {
+                let find = |key: &str| {
+                    d.args
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, v)| v.clone())
+                };
+                match lang {
+                    Lang::En => find(&format!("{key}_en")).or_else(|| find(key)),
+                    Lang::Zh => find(key),
+                }
+            }
         };
         out.push_str(value.as_deref().unwrap_or(match lang {
             Lang::Zh => "（无）",
@@ -117,6 +127,10 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "“{column}”应为数字，实际为“{value}”",
             "请只填数字（单位：{unit}），不要加“约”“待定”等文字；没有请填 0 或留空",
         ),
+        NumberRange => (
+            "“{column}”的数值“{value}”大得超出了可能的范围",
+            "请核对位数和单位（{unit}），是否多打了零或填到了别的列",
+        ),
         Negative => ("“{column}”为负数（{value}）", "金额和个数不能为负；如需调减，请与上级招商部门联系"),
         Date => ("“{column}”不是有效日期：“{value}”", "请填写完整日期，如 2025-06-15 或 2025年6月15日"),
         Choice => ("“{column}”的值“{value}”不在可选范围内", "请从以下选项中选择：{allowed}"),
@@ -166,6 +180,10 @@ fn zh(code: Code) -> (&'static str, &'static str) {
         SummaryAbsent => (
             "没有“主要指标”表：可由项目明细计算的指标已计算，其他指标视为未报",
             "如需报送外出招商活动次数、接待客商批次，请填写“主要指标”表",
+        ),
+        LedgerSeveral => (
+            "工作表“{other}”{hidden}也是一张项目明细表，未读取；本表数字只取自“{sheet}”",
+            "请删去多余的明细表，只保留一张“项目明细”后重新报送",
         ),
         RowIgnored => ("第 {row} 行不是项目行，已忽略：“{value}”", "如该行是项目，请补全项目名称等必填内容"),
     }
@@ -220,6 +238,10 @@ fn en(code: Code) -> (&'static str, &'static str) {
             "\"{column}\" must be a number, found \"{value}\"",
             "write only the number (unit: {unit}), without words like 约 or 待定; leave blank or write 0 for none",
         ),
+        NumberRange => (
+            "\"{column}\" holds {value}, far beyond any possible figure",
+            "check the digits and the unit ({unit}): extra zeros, or a figure typed into the wrong column",
+        ),
         Negative => ("\"{column}\" is negative ({value})", "amounts and counts cannot be negative; ask the bureau about corrections"),
         Date => ("\"{column}\" is not a valid date: \"{value}\"", "write a full date, e.g. 2025-06-15 or 2025年6月15日"),
         Choice => ("\"{column}\" has the value \"{value}\", which is not allowed", "choose one of: {allowed}"),
@@ -269,6 +291,10 @@ fn en(code: Code) -> (&'static str, &'static str) {
         SummaryAbsent => (
             "no summary sheet (主要指标): figures derivable from the ledger were computed, the others are absent",
             "fill in the 主要指标 sheet to report activity counts such as 外出招商活动次数",
+        ),
+        LedgerSeveral => (
+            "the sheet \"{other}\"{hidden} is a project ledger too and was not read; the figures come from \"{sheet}\" only",
+            "delete the extra ledger, keep one 项目明细 sheet, and send the return again",
         ),
         RowIgnored => ("row {row} is not a project and was ignored: \"{value}\"", "if it is a project, fill in its name and the other required columns"),
     }
@@ -1166,24 +1192,43 @@ pub fn watch_line(
     } else {
         ui(Ui::Rejected, lang)
     };
-    let mut counts = String::new();
-    if errors > 0 {
-        counts.push_str(&format!("，{errors}{}", ui(Ui::Errors, lang)));
-    }
-    if warnings > 0 {
-        counts.push_str(&format!("，{warnings}{}", ui(Ui::Warnings, lang)));
-    }
     match lang {
-        Lang::Zh => format!(
-            "{time} {file} → {who}：{verdict}{counts}；{archive}{}",
-            receipt.map_or_else(String::new, |r| format!("；回执 {r}"))
-        ),
+        Lang::Zh => {
+            let mut counts = String::new();
+            if errors > 0 {
+                counts.push_str(&format!("，{errors}{}", ui(Ui::Errors, lang)));
+            }
+            if warnings > 0 {
+                counts.push_str(&format!("，{warnings}{}", ui(Ui::Warnings, lang)));
+            }
+            format!(
+                "{time} {file} → {who}：{verdict}{counts}；{archive}{}",
+                receipt.map_or_else(String::new, |r| format!("；回执 {r}"))
+            )
+        }
         Lang::En => format!(
             "{time} {file} → {who}: {verdict}{}; {archive}{}",
-            counts.replace('，', ", "),
+            finding_counts_en(errors, warnings)
+                .iter()
+                .map(|c| format!(", {c}"))
+                .collect::<String>(),
             receipt.map_or_else(String::new, |r| format!("; receipt {r}"))
         ),
     }
+}
+
+/// "1 error", "2 warnings": a file's findings counted in English, the nonzero ones.
+pub fn finding_counts_en(errors: usize, warnings: usize) -> Vec<String> {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut out = Vec::new();
+    if errors > 0 {
+        out.push(count(errors, "error", "errors"));
+    }
+    if warnings > 0 {
+        out.push(count(warnings, "warning", "warnings"));
+    }
+    out
 }
 
 /// A file `watch` could not take (the archive was busy, a receipt could not be written).

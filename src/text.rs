@@ -85,6 +85,33 @@ pub fn normalize_key(s: &str) -> String {
     key
 }
 
+/// Text from a file (a cell, a sheet or file name) made safe to print on a terminal:
+/// control characters — escape sequences that would recolour or clear the screen, a
+/// carriage return that would overwrite the line, a line feed that would forge a line of
+/// the report — and the bidirectional overrides that reorder what is shown are written as
+/// visible `\u{…}` escapes. Other text is returned as it is, without copying.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Characters [`printable`] escapes.
+fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 /// Trims all kinds of white space from both ends.
 pub fn trim(s: &str) -> &str {
     s.trim_matches(is_space)
@@ -141,5 +168,20 @@ mod tests {
             let key: String = normalize_label_by_definition(&s).chars().filter(|c| c.is_alphanumeric()).collect();
             proptest::prop_assert_eq!(normalize_key(&s), key);
         }
+    }
+
+    #[test]
+    fn text_from_files_cannot_drive_the_terminal() {
+        assert_eq!(printable("巴南区"), "巴南区");
+        assert!(matches!(
+            printable("巴南区 2025-06"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            printable("巴南区\u{1b}[2J\r\n✓ 伪造"),
+            "巴南区\\u{1B}[2J\\u{D}\\u{A}✓ 伪造"
+        );
+        assert_eq!(printable("a\u{202E}cba\u{9b}"), "a\\u{202E}cba\\u{9B}");
+        assert_eq!(printable("项目\t名称"), "项目\\u{9}名称");
     }
 }

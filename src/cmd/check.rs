@@ -11,6 +11,7 @@ use crate::diag::{Diagnostic, DiagnosticJson, Severity};
 use crate::messages::{ui, Lang, Ui};
 use crate::model::{Period, PeriodFigures};
 use crate::parse::UnitRef;
+use crate::text::printable;
 
 use super::progress::Progress;
 use super::{load_config, Outcome};
@@ -253,7 +254,7 @@ pub fn write_human(
         }
         write_file(out, f, lang, verbose, style)?;
         if let Some(note) = notes.get(i).filter(|n| !n.is_empty()) {
-            writeln!(out, "  {}", style.dim(note))?;
+            writeln!(out, "  {}", style.dim(&printable(note)))?;
         }
     }
     let line = crate::messages::batch_summary(
@@ -286,35 +287,50 @@ fn write_file(
     } else {
         style.red(ui(Ui::Rejected, lang))
     };
+    // Everything from the file (its name, cells, sheet names) is printed through
+    // `printable`: a cell may hold escape sequences or line breaks that would forge lines.
     let unit = f.unit().map_or_else(
         || ui(Ui::UnitUnknownName, lang).to_string(),
-        |u| u.name.clone(),
+        |u| printable(&u.name).into_owned(),
     );
     let period = f.period().map_or_else(
         || ui(Ui::PeriodUnknown, lang).to_string(),
         |p| p.to_string(),
     );
-    let mut counts = Vec::new();
-    if errors > 0 {
-        counts.push(format!("{errors} {}", ui(Ui::Errors, lang).trim()));
-    }
-    if warnings > 0 {
-        counts.push(format!("{warnings} {}", ui(Ui::Warnings, lang).trim()));
-    }
-    let counts = if counts.is_empty() {
-        String::new()
-    } else {
-        format!("（{}）", counts.join("，"))
+    let counts = match lang {
+        Lang::Zh => {
+            let mut counts = Vec::new();
+            if errors > 0 {
+                counts.push(format!("{errors} {}", ui(Ui::Errors, lang).trim()));
+            }
+            if warnings > 0 {
+                counts.push(format!("{warnings} {}", ui(Ui::Warnings, lang).trim()));
+            }
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", counts.join("，"))
+            }
+        }
+        Lang::En => {
+            let counts = crate::messages::finding_counts_en(errors, warnings);
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", counts.join(", "))
+            }
+        }
     };
     writeln!(
         out,
         "{mark} {}  {unit}  {period}  {verdict}{counts}",
-        style.bold(&f.path.display().to_string())
+        style.bold(&printable(&f.path.display().to_string()))
     )?;
     let name = f.path.file_name().map_or_else(
         || f.path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let name = printable(&name);
     for d in f.diagnostics.sorted() {
         if d.severity() == Severity::Info && !verbose {
             continue;
@@ -322,15 +338,15 @@ fn write_file(
         let value = d
             .value
             .as_deref()
-            .map(|v| format!("  「{v}」"))
+            .map(|v| format!("  「{}」", printable(v)))
             .unwrap_or_default();
         writeln!(
             out,
             "  {} {name} › {}{value}  {}  {}",
             severity_word(d.severity(), lang, style),
-            place(d, lang),
-            d.message(lang),
-            style.dim(&format!("→ {}", d.hint(lang))),
+            printable(&place(d, lang)),
+            printable(&d.message(lang)),
+            style.dim(&format!("→ {}", printable(&d.hint(lang)))),
         )?;
     }
     Ok(())

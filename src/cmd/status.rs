@@ -10,6 +10,7 @@ use crate::cli::{GlobalArgs, StatusArgs};
 use crate::config::Config;
 use crate::messages::Lang;
 use crate::model::Period;
+use crate::text::printable;
 
 use super::{load_config, Outcome};
 
@@ -202,7 +203,8 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
         } else {
             "files whose unit is unknown"
         };
-        writeln!(out, "{label}：{}", r.unmatched.join("、"))?;
+        let names: Vec<_> = r.unmatched.iter().map(|n| printable(n)).collect();
+        writeln!(out, "{label}：{}", names.join("、"))?;
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ use crate::cli::{GlobalArgs, WatchArgs};
 use crate::config::Config;
 use crate::diag::Severity;
 use crate::messages::{self, ui, Lang, Ui};
+use crate::text::printable;
 
 use super::ingest::{describe, ingest_batch, received_now};
 use super::receipts::{shown, ReceiptWriter};
@@ -139,9 +140,14 @@ fn take(
     was_there_at_start: bool,
 ) -> Taken {
     let time = chrono::Local::now().format("%H:%M:%S").to_string();
-    let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+    // File names and unit names come from outside: printed through `printable`.
+    let name =
+        printable(&path.strip_prefix(dir).unwrap_or(path).display().to_string()).into_owned();
     let fail = |problem: String| {
-        println!("{}", messages::watch_failed(&time, &name, &problem, lang));
+        println!(
+            "{}",
+            messages::watch_failed(&time, &name, &printable(&problem), lang)
+        );
         Taken::Failed
     };
     let mut batch = check_files(
@@ -187,8 +193,8 @@ fn take(
         }
     };
     let who = match (file.unit(), file.period()) {
-        (Some(u), Some(p)) => format!("{} {p}", u.name),
-        (Some(u), None) => u.name.clone(),
+        (Some(u), Some(p)) => format!("{} {p}", printable(&u.name)),
+        (Some(u), None) => printable(&u.name).into_owned(),
         (None, _) => ui(Ui::UnitUnknownName, lang).to_string(),
     };
     println!(

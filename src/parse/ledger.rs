@@ -11,6 +11,7 @@ use crate::model::{Project, UsdWan, Wan};
 use crate::parse::header::{find_ledger_header, LedgerHeader};
 use crate::parse::value::{
     as_text, display, is_blank, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
+    NumberProblem,
 };
 use crate::parse::vocab::{
     funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, yes_no_from_text,
@@ -275,7 +276,7 @@ fn read_project(
         let currency = f.currency().unwrap_or(Currency::Rmb);
         match parse_amount(v, column.unit, currency) {
             Ok(x) => x,
-            Err(_) => {
+            Err(problem) => {
                 let unit = match currency {
                     Currency::Rmb => "万元",
                     Currency::Usd => "万美元",
@@ -285,8 +286,12 @@ fn read_project(
                 } else {
                     column.title.clone()
                 };
+                let code = match problem {
+                    NumberProblem::OutOfRange => Code::NumberRange,
+                    _ => Code::Number,
+                };
                 diags.push(
-                    at(Code::Number, col)
+                    at(code, col)
                         .arg("column", f.title())
                         .arg("unit", unit)
                         .value(display(v)),

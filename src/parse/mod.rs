@@ -65,22 +65,44 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         .filter(|s| !info::is_instructions_sheet(&s.name))
         .collect();
     // Each candidate's header is found once, for the choice and for the reading.
-    let named = candidates.iter().find_map(|s| {
+    let mut ledgers: Vec<(&RawSheet, header::LedgerHeader)> = candidates
+        .iter()
+        .filter_map(|s| header::find_ledger_header(s).map(|h| (*s, h)))
+        .filter(|(_, h)| h.columns.len() >= 3)
+        .collect();
+    let is_named = |s: &RawSheet| {
         let n = normalize_label(&s.name);
-        if !(n.contains("项目明细") || n.contains("项目清单") || n.contains("明细")) {
-            return None;
+        n.contains("项目明细") || n.contains("项目清单") || n.contains("明细")
+    };
+    // A visible sheet before a hidden one, whatever their order: the figures must come
+    // from the ledger a reviewer opening the file sees.
+    let pick = ledgers
+        .iter()
+        .position(|(s, _)| is_named(s) && s.visible)
+        .or_else(|| ledgers.iter().position(|(s, _)| is_named(s)))
+        .or_else(|| {
+            ledgers
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, (s, h))| (s.visible, h.columns.len()))
+                .map(|(i, _)| i)
+        });
+    let chosen = pick.map(|i| ledgers.swap_remove(i));
+    if let Some((sheet, _)) = &chosen {
+        // Every other sheet with a ledger's header is left unread, and said so: two
+        // ledgers in one return are a copy left behind or a second set of figures.
+        let mut others: Vec<&RawSheet> = ledgers.iter().map(|(s, _)| *s).collect();
+        others.sort_by_key(|s| wb.sheets.iter().position(|w| std::ptr::eq(w, *s)));
+        for other in others {
+            diags.push(
+                Diagnostic::new(Code::LedgerSeveral)
+                    .arg("sheet", &sheet.name)
+                    .arg("other", &other.name)
+                    .arg("hidden", if other.visible { "" } else { "（隐藏）" })
+                    .arg("hidden_en", if other.visible { "" } else { " (hidden)" }),
+            );
         }
-        header::find_ledger_header(s)
-            .filter(|h| h.columns.len() >= 3)
-            .map(|h| (*s, h))
-    });
-    let chosen = named.or_else(|| {
-        candidates
-            .iter()
-            .filter_map(|s| header::find_ledger_header(s).map(|h| (*s, h)))
-            .filter(|(_, h)| h.columns.len() >= 3)
-            .max_by_key(|(_, h)| h.columns.len())
-    });
+    }
     let ledger_sheet = chosen.as_ref().map(|(s, _)| *s);
     let ledger = match chosen {
         Some((s, h)) => Some(ledger::read_ledger_under(s, h, cfg, &mut diags)),
@@ -136,15 +158,18 @@ fn resolve_unit(
         .find_unit(&written)
         .or_else(|| unit_by_suffix(cfg, &written));
     let Some(unit) = unit else {
-        let suggestion = code_written
-            .as_deref()
-            .and_then(|c| cfg.unit_by_code(c))
+        let by_code = code_written.as_deref().and_then(|c| cfg.unit_by_code(c));
+        let suggestion = by_code
             .map(|u| format!("（代码 {} 对应“{}”）", u.code(), u.name()))
+            .unwrap_or_default();
+        let suggestion_en = by_code
+            .map(|u| format!(" (code {} is \"{}\")", u.code(), u.name()))
             .unwrap_or_default();
         diags.push(
             at(Code::UnitUnknown)
                 .value(written)
-                .arg("suggestion", suggestion),
+                .arg("suggestion", suggestion)
+                .arg("suggestion_en", suggestion_en),
         );
         return None;
     };
@@ -201,7 +226,13 @@ fn resolve_period(info: &info::Info, diags: &mut Diagnostics) -> (Option<Period>
             (None, None)
         }
         Err(PeriodProblem::Ambiguous) => {
-            diags.push(at().arg("reason", "（数字 2024.1 既可能是 1 月也可能是 10 月）"));
+            diags.push(
+                at().arg("reason", "（数字 2024.1 既可能是 1 月也可能是 10 月）")
+                    .arg(
+                        "reason_en",
+                        " (the number 2024.1 could be January or October)",
+                    ),
+            );
             (None, Some(cell))
         }
         Err(PeriodProblem::Unreadable) => {

@@ -4,7 +4,9 @@
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{CellRef, Measure, ReportedIndicator};
 use crate::parse::header::HEADER_SEARCH_ROWS;
-use crate::parse::value::{as_text, display, parse_amount, parse_count, Currency, MoneyUnit};
+use crate::parse::value::{
+    as_text, display, parse_amount, parse_count, Currency, MoneyUnit, NumberProblem,
+};
 use crate::parse::vocab::{canonical_span_words, indicator_from_name, split_header_unit};
 use crate::read::RawSheet;
 use crate::text::normalize_label;
@@ -99,9 +101,13 @@ pub fn read_summary(sheet: &RawSheet, diags: &mut Diagnostics) -> Option<Vec<Rep
             };
             match parsed {
                 Ok(x) => x.map(|x| (x, place)),
-                Err(_) => {
+                Err(problem) => {
+                    let code = match problem {
+                        NumberProblem::OutOfRange => Code::NumberRange,
+                        _ => Code::Number,
+                    };
                     diags.push(
-                        Diagnostic::at(Code::Number, &sheet.name, row, col)
+                        Diagnostic::at(code, &sheet.name, row, col)
                             .arg("column", indicator.label())
                             .arg("unit", indicator.unit_label())
                             .value(display(v)),

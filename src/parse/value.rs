@@ -97,6 +97,9 @@ pub enum NumberProblem {
     NotWhole,
     /// A unit of the wrong currency (美元 in a 万元 column).
     WrongCurrency,
+    /// A number, but too large to be an amount or a count (`1e20`, 30 digits): a typing
+    /// error, said as such rather than as "not a number".
+    OutOfRange,
 }
 
 /// Reads an amount in hundredths of the column's base unit (万元 or 万美元).
@@ -110,10 +113,7 @@ pub fn parse_amount(
     currency: Currency,
 ) -> Result<Option<i64>, NumberProblem> {
     let (value, unit) = match v {
-        CellValue::Number(f) => (
-            decimal_from_f64(*f).ok_or(NumberProblem::NotANumber)?,
-            column_unit,
-        ),
+        CellValue::Number(f) => (number_cell(*f)?, column_unit),
         CellValue::Text(s) => {
             if is_blank_marker(s) {
                 return Ok(None);
@@ -137,13 +137,22 @@ pub fn parse_amount(
         .checked_mul(unit.to_wan())
         .and_then(to_cents)
         .map(Some)
-        .ok_or(NumberProblem::NotANumber)
+        .ok_or(NumberProblem::OutOfRange)
+}
+
+/// The decimal of a number cell; a finite number beyond the decimal type is out of range.
+fn number_cell(f: f64) -> Result<Decimal, NumberProblem> {
+    match decimal_from_f64(f) {
+        Some(d) => Ok(d),
+        None if f.is_finite() => Err(NumberProblem::OutOfRange),
+        None => Err(NumberProblem::NotANumber),
+    }
 }
 
 /// Reads a whole count (`3`, `３`, `3个`). Returns `Ok(None)` for blanks.
 pub fn parse_count(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
     let d = match v {
-        CellValue::Number(f) => decimal_from_f64(*f).ok_or(NumberProblem::NotANumber)?,
+        CellValue::Number(f) => number_cell(*f)?,
         CellValue::Text(s) => {
             if is_blank_marker(s) {
                 return Ok(None);
@@ -158,7 +167,7 @@ pub fn parse_count(v: &CellValue) -> Result<Option<i64>, NumberProblem> {
     if !d.fract().is_zero() {
         return Err(NumberProblem::NotWhole);
     }
-    d.to_i64().map(Some).ok_or(NumberProblem::NotANumber)
+    d.to_i64().map(Some).ok_or(NumberProblem::OutOfRange)
 }
 
 /// Rounds to hundredths, half away from zero, as an integer.
@@ -233,9 +242,10 @@ fn decimal_from_text(s: &str) -> Result<(Decimal, Option<UnitWord>), NumberProbl
         ),
         None => format!("{sign}{int_digits}"),
     };
+    // The text is well-formed digits here: what the decimal type refuses is too long.
     Decimal::from_str(&text)
         .map(|d| (d, unit))
-        .map_err(|_| NumberProblem::NotANumber)
+        .map_err(|_| NumberProblem::OutOfRange)
 }
 
 /// Reads a date cell: a date-formatted cell, an Excel serial number, `20250615`, or text
@@ -244,7 +254,10 @@ fn decimal_from_text(s: &str) -> Result<(Decimal, Option<UnitWord>), NumberProbl
 #[allow(clippy::result_unit_err)]
 pub fn parse_date(v: &CellValue) -> Result<Option<NaiveDate>, ()> {
     match v {
-        CellValue::DateTime(dt) => Ok(Some(dt.date())),
+        // A date-formatted cell is held to the same years as a typed one: serial 0 shows
+        // as 1900-01-00 and a negative one as no date at all in Excel, and a project dated
+        // so would silently fall out of every span.
+        CellValue::DateTime(dt) => plausible(dt.date()).map(Some).ok_or(()),
         CellValue::Number(f) => date_from_number(*f).map(Some).ok_or(()),
         CellValue::Text(s) => {
             if is_blank_marker(s) {
@@ -408,9 +421,11 @@ pub fn period_from_text(s: &str) -> Option<Period> {
 pub fn display(v: &CellValue) -> String {
     match v {
         CellValue::Text(s) => s.clone(),
+        // A number beyond the decimal type is shown as Excel shows it (1E+308), not as its
+        // 309 digits.
         CellValue::Number(f) => decimal_from_f64(*f)
             .map(|d| d.normalize().to_string())
-            .unwrap_or_else(|| f.to_string()),
+            .unwrap_or_else(|| format!("{f:E}").replace("E", "E+").replace("E+-", "E-")),
         CellValue::DateTime(dt) => {
             if dt.time() == chrono::NaiveTime::MIN {
                 dt.date().format("%Y-%m-%d").to_string()
@@ -473,7 +488,7 @@ mod tests {
     }
 
     #[test]
-    fn an_amount_too_large_to_convert_is_not_a_number() {
+    fn an_amount_too_large_to_convert_is_out_of_range() {
         let found = text(&String::from_utf8_lossy(&[
             48, 46, 49, 255, 44, 48, 46, 69, 49, 52, 48, 52, 48, 48,
         ]));
@@ -483,8 +498,28 @@ mod tests {
         let huge = text("79228162514264337593543950335");
         assert_eq!(
             parse_amount(&huge, MoneyUnit::Yi, Currency::Rmb),
+            Err(NumberProblem::OutOfRange)
+        );
+        let out_of_range = Err(NumberProblem::OutOfRange);
+        for v in [
+            CellValue::Number(1e20),
+            CellValue::Number(1e308),
+            text("100000000000000000000"),
+            text("1234567890123456789012345678901234"),
+        ] {
+            assert_eq!(
+                parse_amount(&v, MoneyUnit::Wan, Currency::Rmb),
+                out_of_range,
+                "{v:?}"
+            );
+        }
+        assert_eq!(parse_count(&CellValue::Number(1e19)), out_of_range);
+        assert_eq!(
+            parse_amount(&CellValue::Number(f64::NAN), MoneyUnit::Wan, Currency::Rmb),
             Err(NumberProblem::NotANumber)
         );
+        assert_eq!(display(&CellValue::Number(1e308)), "1E+308");
+        assert_eq!(display(&CellValue::Number(1e20)), "100000000000000000000");
     }
 
     #[test]
@@ -572,6 +607,31 @@ mod tests {
         assert_eq!(parse_date(&text("2024-02-30")), Err(()));
         assert_eq!(parse_date(&text("三月中旬")), Err(()));
         assert_eq!(parse_date(&text("-")), Ok(None));
+    }
+
+    #[test]
+    fn date_cells_outside_the_plausible_years_are_not_dates() {
+        let cell = |y, m, d| {
+            CellValue::DateTime(
+                NaiveDate::from_ymd_opt(y, m, d)
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .expect("a date"),
+            )
+        };
+        // What a date-formatted serial 0, -1 or 60 and a year-0 `t="d"` cell read as.
+        for (y, m, d) in [
+            (1899, 12, 30),
+            (1899, 12, 29),
+            (1900, 2, 28),
+            (0, 1, 5),
+            (-2025, 1, 5),
+        ] {
+            assert_eq!(parse_date(&cell(y, m, d)), Err(()), "{y}-{m}-{d}");
+        }
+        assert_eq!(
+            parse_date(&cell(2025, 6, 15)),
+            Ok(NaiveDate::from_ymd_opt(2025, 6, 15))
+        );
     }
 
     #[test]

@@ -49,18 +49,21 @@ pub fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in projects.iter().filter(|p| p.stage != Stage::Negotiating) {
         let condition = format!("（项目进展为“{}”）", p.stage.label());
+        let condition_en = format!(" (项目进展 is \"{}\")", p.stage.label());
         if p.signed_on.is_none() && l.header.col(Field::SignedOn).is_some() {
             out.push(
                 at(l, p, Code::Required, Field::SignedOn)
                     .arg("column", "签约日期")
-                    .arg("condition", &condition),
+                    .arg("condition", &condition)
+                    .arg("condition_en", &condition_en),
             );
         }
         if p.contract_amount.is_none() && l.header.col(Field::ContractAmount).is_some() {
             out.push(
                 at(l, p, Code::Required, Field::ContractAmount)
                     .arg("column", "合同投资额")
-                    .arg("condition", &condition),
+                    .arg("condition", &condition)
+                    .arg("condition_en", &condition_en),
             );
         }
     }
@@ -90,6 +93,10 @@ pub fn started_needs_date(s: &Subject) -> Vec<Diagnostic> {
             at(l, p, Code::Required, Field::StartedOn)
                 .arg("column", "开工日期")
                 .arg("condition", format!("（项目进展为“{}”）", p.stage.label()))
+                .arg(
+                    "condition_en",
+                    format!(" (项目进展 is \"{}\")", p.stage.label()),
+                )
         })
         .collect()
 }

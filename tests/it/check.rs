@@ -2,6 +2,7 @@
 //! The standard return's first project is on sheet row 3; 合同投资额 is column K.
 
 use tongbao::diag::{Code, Severity};
+use tongbao::messages::Lang;
 use tongbao::model::{UsdWan, Wan};
 
 use crate::support::*;
@@ -51,6 +52,75 @@ fn e_number_pending_in_funds() {
         only(&r, Code::Number),
         (Some("N4".into()), Some("待定".into()))
     );
+}
+
+#[test]
+fn e_number_range_far_beyond_any_figure() {
+    let r = check_form(&Form::valid().set(0, "合同投资额", V::N(1e20)).set(
+        1,
+        "本月到位资金",
+        s("1,000,000,000,000,000,000,000,000,000,000"),
+    ));
+    assert!(!r.accepted());
+    let found: Vec<_> = r
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == Code::NumberRange)
+        .map(|d| (d.cell_a1(), d.value.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some("K3".into()), Some("100000000000000000000".into())),
+            (
+                Some("N4".into()),
+                Some("1,000,000,000,000,000,000,000,000,000,000".into())
+            )
+        ]
+    );
+    assert!(!r.diagnostics.0.iter().any(|d| d.code == Code::Number));
+}
+
+#[test]
+fn w_ledger_several_the_visible_ledger_counts_and_the_other_is_named() {
+    // A hidden 项目明细 first, and the visible ledger a reviewer sees after it with
+    // another 合同投资额 in its first row.
+    let seen = Form::valid().set(0, "合同投资额", V::N(99999.0));
+    let mut sheets = Form::valid().sheets();
+    let mut hidden = sheets.pop().expect("ledger");
+    hidden.hidden = true;
+    let mut visible = seen.sheets().pop().expect("ledger");
+    visible.name = "项目明细(真)".into();
+    sheets.push(hidden);
+    sheets.push(visible);
+    let r = check_bytes("巴南区.xlsx", &xlsx(&sheets));
+    let only_seen = check_form(&seen);
+    assert_eq!(
+        r.figures.map(|f| f.ytd),
+        only_seen.figures.map(|f| f.ytd),
+        "the figures are the visible ledger's"
+    );
+    assert_ne!(
+        only_seen.figures.map(|f| f.ytd),
+        check_form(&Form::valid()).figures.map(|f| f.ytd)
+    );
+    let several: Vec<_> = r
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == Code::LedgerSeveral)
+        .collect();
+    assert_eq!(several.len(), 1, "{:#?}", r.diagnostics.0);
+    assert_eq!(
+        several[0].message(Lang::Zh),
+        "工作表“项目明细”（隐藏）也是一张项目明细表，未读取；本表数字只取自“项目明细(真)”"
+    );
+    assert!(several[0]
+        .message(Lang::En)
+        .contains("\"项目明细\" (hidden)"));
+    // One ledger: no such warning.
+    assert!(!codes(&only_seen, Severity::Info).contains(&Code::LedgerSeveral));
 }
 
 #[test]
@@ -195,6 +265,39 @@ fn e_unit_unknown() {
         (Some("B1".into()), Some("重庆市测试县".into()))
     );
     assert!(r.unit().is_none());
+}
+
+#[test]
+fn english_messages_word_their_conditions_and_suggestions_in_english() {
+    let unknown = check_form(
+        &Form::valid()
+            .set_info("填报单位", s("重庆市测试县"))
+            .set_info("行政区划代码", s("500113")),
+    );
+    let first = |r: &tongbao::batch::FileReport, code| {
+        r.diagnostics
+            .0
+            .iter()
+            .find(|d| d.code == code)
+            .cloned()
+            .expect("its finding")
+    };
+    let d = first(&unknown, Code::UnitUnknown);
+    assert_eq!(
+        d.hint(Lang::En),
+        "write the unit's name as the roster has it (code 500113 is \"巴南区\")"
+    );
+    assert!(d.hint(Lang::Zh).ends_with("（代码 500113 对应“巴南区”）"));
+    let required = check_form(&Form::valid().set(1, "合同投资额", V::E));
+    let d = first(&required, Code::Required);
+    assert_eq!(
+        d.message(Lang::En),
+        "\"合同投资额\" is blank (项目进展 is \"已签约\")"
+    );
+    assert_eq!(
+        d.message(Lang::Zh),
+        "“合同投资额”未填写（项目进展为“已签约”）"
+    );
 }
 
 #[test]

@@ -180,3 +180,46 @@ fn names_from_returns_never_become_paths() {
     );
     assert!(!ws.path().join("escaped").exists());
 }
+
+#[test]
+fn text_from_returns_cannot_drive_the_terminal() {
+    // A unit name that would clear the screen, return to the line's start and forge a
+    // line of the report, in a file whose own name does the same.
+    let forged = "✓ /x/y.xlsx  渝中区  2025-06  通过";
+    let ws = tempfile::tempdir().expect("temp dir");
+    std::fs::write(ws.path().join("tongbao.toml"), CONFIG).expect("config");
+    std::fs::create_dir(ws.path().join("inbox")).expect("inbox");
+    let form = Form::valid()
+        .set_info(
+            "填报单位",
+            s(&format!("巴南区\u{1b}[2J\u{1b}[31m\r\n{forged}")),
+        )
+        .set(0, "项目名称", s("项目\u{1b}[8m隐藏\u{202e}"));
+    std::fs::write(
+        ws.path().join("inbox").join("x\r\u{1b}[2K✓ 伪造.xlsx"),
+        form.xlsx(),
+    )
+    .expect("return");
+    for command in ["check", "ingest"] {
+        let out = run(&[command, "--period", "2025-06", "inbox"], ws.path());
+        assert_eq!(out.status.code(), Some(1), "{command}: the unit is unknown");
+        let stdout = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            !stdout.contains(['\u{1b}', '\r', '\u{202e}']),
+            "{command} printed a control character: {stdout:?}"
+        );
+        assert!(
+            !stdout.lines().any(|l| l.trim_start().starts_with(forged)),
+            "{command} printed a forged line: {stdout}"
+        );
+        // The unit's name is shown, its control characters as escapes.
+        assert!(
+            stdout.contains("巴南区\\u{1B}[2J\\u{1B}[31m\\u{D}\\u{A}✓"),
+            "{command}: {stdout}"
+        );
+        assert!(
+            stdout.contains("x\\u{D}\\u{1B}[2K✓ 伪造.xlsx"),
+            "{command}: {stdout}"
+        );
+    }
+}
