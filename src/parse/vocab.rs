@@ -331,7 +331,9 @@ fn indicator_aliases(i: Indicator) -> &'static [&'static str] {
 
 /// 项目进展 words.
 pub fn stage_from_text(s: &str) -> Option<Stage> {
-    Some(match normalize_label(s).as_str() {
+    // Most cells hold a word of the drop-down exactly: matched before normalising (every
+    // word of these lists is its own normal form).
+    Some(match normalized_unless_listed(s, STAGE_WORDS).as_ref() {
         "在谈" | "洽谈" | "洽谈中" | "在洽谈" | "在谈中" => Stage::Negotiating,
         "已签约" | "签约" | "已签" | "签约未开工" => Stage::Signed,
         "已开工" | "开工" | "在建" | "已开工在建" => Stage::Started,
@@ -342,7 +344,7 @@ pub fn stage_from_text(s: &str) -> Option<Stage> {
 
 /// 资金来源 words.
 pub fn funds_source_from_text(s: &str) -> Option<FundsSource> {
-    Some(match normalize_label(s).as_str() {
+    Some(match normalized_unless_listed(s, FUNDS_WORDS).as_ref() {
         "市内" | "本市" => FundsSource::WithinCity,
         "省内市外" | "省内" => FundsSource::WithinProvince,
         "省外境内" | "省外" | "国内省外" => FundsSource::OutOfProvince,
@@ -353,7 +355,7 @@ pub fn funds_source_from_text(s: &str) -> Option<FundsSource> {
 
 /// 项目类型 words.
 pub fn kind_from_text(s: &str) -> Option<ProjectKind> {
-    Some(match normalize_label(s).as_str() {
+    Some(match normalized_unless_listed(s, KIND_WORDS).as_ref() {
         "新建" | "新建项目" => ProjectKind::New,
         "增资扩产" | "增资" | "扩产" | "增资扩建" | "扩建" => ProjectKind::Expansion,
         _ => return None,
@@ -362,15 +364,73 @@ pub fn kind_from_text(s: &str) -> Option<ProjectKind> {
 
 /// 是 / 否.
 pub fn yes_no_from_text(s: &str) -> Option<bool> {
-    match normalize_label(s).as_str() {
+    match normalized_unless_listed(s, YES_NO_WORDS).as_ref() {
         "是" | "y" | "yes" | "√" => Some(true),
         "否" | "n" | "no" | "×" => Some(false),
         _ => None,
     }
 }
 
+/// The words the choice functions below match, each in its normal form.
+const STAGE_WORDS: &[&str] = &[
+    "在谈",
+    "洽谈",
+    "洽谈中",
+    "在洽谈",
+    "在谈中",
+    "已签约",
+    "签约",
+    "已签",
+    "签约未开工",
+    "已开工",
+    "开工",
+    "在建",
+    "已开工在建",
+    "已投产",
+    "投产",
+    "建成投产",
+    "已建成投产",
+];
+const FUNDS_WORDS: &[&str] = &[
+    "市内",
+    "本市",
+    "省内市外",
+    "省内",
+    "省外境内",
+    "省外",
+    "国内省外",
+    "境外",
+    "国外",
+    "港澳台",
+    "境外(含港澳台)",
+];
+const KIND_WORDS: &[&str] = &[
+    "新建",
+    "新建项目",
+    "增资扩产",
+    "增资",
+    "扩产",
+    "增资扩建",
+    "扩建",
+];
+const YES_NO_WORDS: &[&str] = &["是", "y", "yes", "√", "否", "n", "no", "×"];
+
+/// `s` itself when it is one of `words`, else its normal form.
+fn normalized_unless_listed<'a>(s: &'a str, words: &[&str]) -> std::borrow::Cow<'a, str> {
+    if words.contains(&s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(normalize_label(s))
+    }
+}
+
 /// Whether a cell text marks a totals row (合计, 总 计, 小计…).
 pub fn is_total_marker(s: &str) -> bool {
+    // Every marker has 计 (計 before simplifying): other text, nearly every cell, is not
+    // normalised at all.
+    if !s.contains(['计', '計']) {
+        return false;
+    }
     let t = normalize_label(s);
     let t = t
         .split('(')
@@ -386,6 +446,39 @@ pub fn is_total_marker(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_listed_choice_words_are_their_own_normal_form_and_all_matched() {
+        for words in [STAGE_WORDS, FUNDS_WORDS, KIND_WORDS, YES_NO_WORDS] {
+            for w in words {
+                assert_eq!(normalize_label(w), *w, "{w:?} is not in normal form");
+            }
+        }
+        // Each list is exactly the words its function matches: a word dropped from the
+        // list would still be matched (normalised), a word added must be matched.
+        assert!(STAGE_WORDS.iter().all(|w| stage_from_text(w).is_some()));
+        assert!(FUNDS_WORDS
+            .iter()
+            .all(|w| funds_source_from_text(w).is_some()));
+        assert!(KIND_WORDS.iter().all(|w| kind_from_text(w).is_some()));
+        assert!(YES_NO_WORDS.iter().all(|w| yes_no_from_text(w).is_some()));
+        assert_eq!(stage_from_text(" 已簽約 "), Some(Stage::Signed));
+        assert_eq!(
+            funds_source_from_text("境外（含港澳台）"),
+            Some(FundsSource::Abroad)
+        );
+        assert_eq!(yes_no_from_text("Y"), Some(true));
+    }
+
+    #[test]
+    fn totals_rows_in_every_form() {
+        for t in ["合计", "总 计", "小計", "合计：", "本页合计(万元)", "總計"] {
+            assert!(is_total_marker(t), "{t:?}");
+        }
+        for t in ["合同", "计划总投资", "项目"] {
+            assert!(!is_total_marker(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn every_column_alias_holds_a_chinese_character() {
