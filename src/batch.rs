@@ -305,30 +305,38 @@ fn stream_window() -> usize {
 /// sink's work (the archive's, for ingest) overlaps the reading instead of following it,
 /// and only a window of files is held at once besides what the sink keeps.
 ///
+/// `prepare` runs on the thread pool for each checked report, and its result goes to the
+/// sink with it: whatever the sink needs that does not depend on the files before it is
+/// worked out there, so that the calling thread, which every file passes through, only does
+/// what must be done in order.
+///
 /// The batch period must be known beforehand (`opts.period`), since every file is checked
 /// against it as soon as it is read; without one, use [`check_files_with`]. The reports
 /// are returned as the sink left them. An error from `sink` stops the batch there: no
 /// further report reaches it, and the error is returned.
-pub fn check_files_streaming<E>(
+pub fn check_files_streaming<P: Send, E>(
     paths: &[PathBuf],
     cfg: &Config,
     opts: &BatchOptions,
     on_read: &(dyn Fn() + Sync),
-    mut sink: impl FnMut(&mut FileReport) -> Result<(), E>,
+    prepare: impl Fn(&FileReport) -> P + Sync,
+    mut sink: impl FnMut(&mut FileReport, P) -> Result<(), E>,
 ) -> Result<Batch, E> {
     let period = opts.period;
     let window = stream_window();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileReport>>(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(FileReport, P)>>(1);
+    let prepare = &prepare;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in paths.chunks(window) {
-                let reports: Vec<FileReport> = chunk
+                let reports: Vec<(FileReport, P)> = chunk
                     .par_iter()
                     .map(|p| {
                         let mut report = read_and_parse(p, cfg, opts);
                         apply_rules(&mut report, cfg, period, opts.lang);
+                        let prepared = prepare(&report);
                         on_read();
-                        report
+                        (report, prepared)
                     })
                     .collect();
                 // A closed channel means the sink failed: stop reading.
@@ -339,8 +347,8 @@ pub fn check_files_streaming<E>(
         });
         let mut files = Vec::with_capacity(paths.len());
         for chunk in rx {
-            for mut report in chunk {
-                sink(&mut report)?;
+            for (mut report, prepared) in chunk {
+                sink(&mut report, prepared)?;
                 files.push(report);
             }
         }
@@ -406,10 +414,18 @@ mod tests {
             ..BatchOptions::default()
         };
         let mut seen = Vec::new();
-        let batch = check_files_streaming(&paths, &cfg, &opts, &|| {}, |f| {
-            seen.push(f.path.clone());
-            Ok::<(), ()>(())
-        })
+        let batch = check_files_streaming(
+            &paths,
+            &cfg,
+            &opts,
+            &|| {},
+            |f| f.path.clone(),
+            |f, prepared| {
+                assert_eq!(prepared, f.path, "each file with what was prepared for it");
+                seen.push(f.path.clone());
+                Ok::<(), ()>(())
+            },
+        )
         .expect("no sink error");
         assert_eq!(seen, paths);
         let reported: Vec<PathBuf> = batch.files.iter().map(|f| f.path.clone()).collect();
@@ -417,14 +433,21 @@ mod tests {
         assert!(batch.files.iter().all(|f| !f.accepted()));
 
         let mut taken = 0;
-        let stopped = check_files_streaming(&paths, &cfg, &opts, &|| {}, |_| {
-            taken += 1;
-            if taken == 3 {
-                Err("archive full")
-            } else {
-                Ok(())
-            }
-        });
+        let stopped = check_files_streaming(
+            &paths,
+            &cfg,
+            &opts,
+            &|| {},
+            |_| (),
+            |_, _| {
+                taken += 1;
+                if taken == 3 {
+                    Err("archive full")
+                } else {
+                    Ok(())
+                }
+            },
+        );
         assert_eq!(stopped.err(), Some("archive full"));
         assert_eq!(taken, 3);
     }

@@ -70,6 +70,8 @@ pub struct NewSubmission<'a> {
     pub accepted: bool,
     pub header: &'a ReturnHeader,
     pub projects: &'a [Project],
+    /// [`Project::identity`] of each of `projects`, in order, as the caller computed it.
+    pub identities: &'a [String],
     pub indicators: &'a [ReportedIndicator],
     pub diagnostics: &'a [Diagnostic],
     /// RFC 3339 time of receipt.
@@ -611,6 +613,39 @@ impl Archive {
     }
 }
 
+/// Read connections to one archive, shared by threads that read beside its writer: each
+/// read takes an idle connection (opening one when none is idle) and gives it back.
+pub struct Readers {
+    path: PathBuf,
+    idle: std::sync::Mutex<Vec<Archive>>,
+}
+
+impl Readers {
+    pub fn new(path: &Path) -> Readers {
+        Readers {
+            path: path.to_path_buf(),
+            idle: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `f` on a read connection.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&Archive) -> Result<T, ArchiveError>,
+    ) -> Result<T, ArchiveError> {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let archive = match idle {
+            Some(a) => a,
+            None => Archive::open_for_reading(&self.path)?,
+        };
+        let result = f(&archive);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(archive);
+        }
+        result
+    }
+}
+
 /// Takes the writers' lock file beside the database, waiting up to `wait`.
 fn take_lock(db: &Path, wait: Duration) -> Result<File, ArchiveError> {
     let mut lock_path = db.as_os_str().to_owned();
@@ -655,11 +690,12 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
                               fdi_ytd, fortune500, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?;
-    for p in s.projects {
+    debug_assert_eq!(s.projects.len(), s.identities.len());
+    for (p, identity) in s.projects.iter().zip(s.identities) {
         p_stmt.execute(params![
             id,
             p.row,
-            p.identity(),
+            identity,
             p.id,
             p.name,
             p.investor,

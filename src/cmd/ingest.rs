@@ -5,13 +5,14 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use crate::archive::{Archive, ArchiveError, NewSubmission, Stored};
+use crate::archive::{Archive, ArchiveError, NewSubmission, Readers, Stored};
 use crate::batch::{check_files_streaming, check_files_with, Batch, BatchOptions, FileReport};
 use crate::cli::{CheckArgs, Format, GlobalArgs};
 use crate::config::Config;
+use crate::diag::Diagnostic;
 use crate::messages::{ui, Lang, Ui};
 use crate::model::Period;
-use crate::validate::history::{cross_unit_key, validate_history, History};
+use crate::validate::history::{against_last_month, cross_unit_key, project_elsewhere, History};
 use crate::validate::Subject;
 
 use super::check::{input_paths, write_human, ArchiveJson, BatchJson, Style};
@@ -31,7 +32,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
         // The batch period is known: each file is stored as soon as it has been checked,
         // while the files after it are read.
         Some(_) => {
-            let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
+            let archive_path = cfg.resolve(&cfg.file.paths.archive);
+            let mut archive = Archive::open_for_writing(&archive_path)?;
+            // Last month's returns are read on the reading threads, each on a connection
+            // of its own: with --period, no file of this batch can change them.
+            let readers = Readers::new(&archive_path);
             let bar = Progress::new(paths.len(), ui(Ui::Ingesting, global.lang), global.quiet);
             let mut storer = Storer::new(&mut archive, &cfg, &received_at);
             let mut outcomes = Vec::with_capacity(paths.len());
@@ -40,8 +45,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
                 &cfg,
                 &opts,
                 &|| bar.inc(),
-                |file: &mut FileReport| {
-                    outcomes.push(storer.store(args.period, file)?);
+                |file: &FileReport| readers.with(|a| prepare(a, &cfg, args.period, file)),
+                |file: &mut FileReport, prepared| {
+                    outcomes.push(storer.store_prepared(file, prepared?)?);
                     Ok::<(), ArchiveError>(())
                 },
             )?;
@@ -175,10 +181,20 @@ impl<'a> Storer<'a> {
         batch_period: Option<Period>,
         file: &mut FileReport,
     ) -> Result<ArchiveJson, ArchiveError> {
+        let prepared = prepare(self.archive, self.cfg, batch_period, file)?;
+        self.store_prepared(file, prepared)
+    }
+
+    /// [`Storer::store`] with what [`prepare`] made of the file.
+    pub fn store_prepared(
+        &mut self,
+        file: &mut FileReport,
+        prepared: Prepared,
+    ) -> Result<ArchiveJson, ArchiveError> {
         let outcome = ingest_file(
             self.archive,
             self.cfg,
-            batch_period,
+            prepared,
             file,
             self.received_at,
             &mut self.elsewhere_by_period,
@@ -197,10 +213,72 @@ impl<'a> Storer<'a> {
     }
 }
 
+/// What storing a file needs that does not depend on the files stored before it in the
+/// batch: its projects' identities and cross-unit keys, and the findings of the rules that
+/// compare it with its unit's last month. [`check_files_streaming`] makes it on the
+/// reading threads.
+pub struct Prepared {
+    /// [`Project::identity`](crate::model::Project::identity) of each project of a return
+    /// that will count (a rejected one stores no projects).
+    identities: Vec<String>,
+    /// [`cross_unit_key`] of each of those projects.
+    own_keys: Vec<String>,
+    /// W-YTD-DECREASE and W-PROJECT-VANISHED, in the order the rules give them.
+    last_month_findings: Vec<Diagnostic>,
+    /// The batch period the rules were run against.
+    batch_period: Option<Period>,
+}
+
+/// Works out [`Prepared`] for a checked file, reading last month's return from `archive`.
+pub fn prepare(
+    archive: &Archive,
+    cfg: &Config,
+    batch_period: Option<Period>,
+    file: &FileReport,
+) -> Result<Prepared, ArchiveError> {
+    let mut prepared = Prepared {
+        identities: Vec::new(),
+        own_keys: Vec::new(),
+        last_month_findings: Vec::new(),
+        batch_period,
+    };
+    // The archive rules speak to returns that will count; a rejected one is fixed first.
+    // Archive rules add warnings only, so whether the return counts does not change.
+    let (Some(parsed), true) = (&file.parsed, file.accepted()) else {
+        return Ok(prepared);
+    };
+    let projects = parsed.ledger.as_ref().map_or(&[][..], |l| &l.projects[..]);
+    prepared.identities = projects.iter().map(|p| p.identity()).collect();
+    prepared.own_keys = projects.iter().map(cross_unit_key).collect();
+    if let (Some(unit), Some(p)) = (&parsed.unit, parsed.period) {
+        let last = if p.month > 1 {
+            archive.current_return(&unit.code, p.previous())?
+        } else {
+            None
+        };
+        let nobody_else = HashMap::new();
+        let history = History {
+            last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
+            elsewhere: &nobody_else,
+            own_code: &unit.code,
+            own_keys: &prepared.own_keys,
+        };
+        prepared.last_month_findings = against_last_month(
+            &Subject {
+                ret: parsed,
+                cfg,
+                batch_period,
+            },
+            &history,
+        );
+    }
+    Ok(prepared)
+}
+
 fn ingest_file(
     archive: &mut Archive,
     cfg: &Config,
-    batch_period: Option<Period>,
+    prepared: Prepared,
     file: &mut FileReport,
     received_at: &str,
     elsewhere_by_period: &mut HashMap<Period, HashMap<String, (String, String)>>,
@@ -216,16 +294,12 @@ fn ingest_file(
     };
     let unit = file.unit().cloned();
     let period = file.period();
-    // Each project's cross-unit key, computed once for the history rules and for filing the
-    // projects under it (only a return that will count is filed). Archive rules add
-    // warnings only, so whether the return counts does not change below.
-    let own_keys: Vec<String> = match (&file.parsed, file.accepted()) {
-        (Some(parsed), true) => parsed.ledger.as_ref().map_or_else(Vec::new, |l| {
-            l.projects.iter().map(cross_unit_key).collect()
-        }),
-        _ => Vec::new(),
-    };
-    // The archive rules speak to returns that will count; a rejected one is fixed first.
+    let Prepared {
+        identities,
+        own_keys,
+        last_month_findings,
+        batch_period,
+    } = prepared;
     if let (Some(parsed), Some(unit), Some(p), true) =
         (&file.parsed, &unit, period, file.accepted())
     {
@@ -245,18 +319,13 @@ fn ingest_file(
             }
             slot.insert(map);
         }
-        let last = if p.month > 1 {
-            archive.current_return(&unit.code, p.previous())?
-        } else {
-            None
-        };
         let history = History {
-            last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
+            last_month: None,
             elsewhere: &elsewhere_by_period[&p],
             own_code: &unit.code,
             own_keys: &own_keys,
         };
-        let found = validate_history(
+        let elsewhere = project_elsewhere(
             &Subject {
                 ret: parsed,
                 cfg,
@@ -264,7 +333,8 @@ fn ingest_file(
             },
             &history,
         );
-        file.diagnostics.0.extend(found);
+        file.diagnostics.0.extend(last_month_findings);
+        file.diagnostics.0.extend(elsewhere);
     }
     let empty = Vec::new();
     let parsed = file.parsed.as_ref();
@@ -287,6 +357,7 @@ fn ingest_file(
         accepted,
         header: &header,
         projects: if accepted { projects } else { &[] },
+        identities: if accepted { &identities } else { &[] },
         indicators: if accepted { indicators } else { &[] },
         diagnostics: &file.diagnostics.0,
         received_at,

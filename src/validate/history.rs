@@ -33,9 +33,16 @@ pub fn cross_unit_key(p: &Project) -> String {
 
 /// Runs every history rule.
 pub fn validate_history(s: &Subject, h: &History) -> Vec<Diagnostic> {
+    let mut out = against_last_month(s, h);
+    out.extend(project_elsewhere(s, h));
+    out
+}
+
+/// The rules that need only the unit's own last month (not `h.elsewhere`), in the order
+/// [`validate_history`] runs them: ingest runs them beside the reading of later files.
+pub fn against_last_month(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let mut out = ytd_decrease(s, h);
     out.extend(project_vanished(s, h));
-    out.extend(project_elsewhere(s, h));
     out
 }
 
