@@ -1,19 +1,22 @@
-//! Hostile .xls files that calamine reads without complaint into a wrong or empty
-//! workbook, or panics on: each is refused by the pre-scan with its own damage detail,
-//! while genuine Excel 5.0/95 files and the sample returns still read.
+//! Hostile .xls and .ods files that calamine reads without complaint into a wrong, empty
+//! or endless workbook, or at a gigabyte of memory: each is refused by the pre-scans with
+//! its own damage detail or budget, while genuine Excel 5.0/95 files and the sample
+//! returns of both formats still read.
 //!
 //! The files are built here: hand-written BIFF records and OpenDocument rows, or a sample
 //! return (samples/returns/2025-06) with one thing changed, as a county's broken export
 //! or an attacker would change it.
 
 use std::io::{Cursor, Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use tongbao::config::Limits;
 use tongbao::diag::{Code, Severity};
-use tongbao::read::{read_bytes, CellValue, RawWorkbook, ReadError};
+use tongbao::read::{read_bytes, Budget, CellValue, RawWorkbook, ReadError};
 
 use crate::binary::repo;
-use crate::read::{biff_stream, number, ole_of, rec};
+use crate::read::{biff_stream, number, ods_with, ole_of, rec, zip_of};
 use crate::support::{check_bytes, codes};
 
 fn read(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
@@ -28,6 +31,17 @@ fn damage(r: Result<RawWorkbook, ReadError>) -> (String, String) {
     }
 }
 
+/// The budget a refused file exceeded, with what it had.
+fn exceeded(r: Result<RawWorkbook, ReadError>) -> (Budget, u64) {
+    match r {
+        Err(ReadError::TooLarge { what, found, limit }) => {
+            assert!(found > limit, "{what:?}: {found} should be over {limit}");
+            (what, found)
+        }
+        other => panic!("expected a budget, got {other:?}"),
+    }
+}
+
 /// English text says nothing in Chinese (the sheets here have ASCII names).
 fn english(en: &str) -> &str {
     assert!(
@@ -35,6 +49,17 @@ fn english(en: &str) -> &str {
         "{en}"
     );
     en
+}
+
+/// Reads on a thread, failing after `limit` instead of waiting for a reader that never
+/// returns (the spinning thread is left to the end of the test process).
+fn read_within(bytes: Vec<u8>, limit: Duration) -> Result<RawWorkbook, ReadError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(read(&bytes));
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("the read did not finish within {limit:?}"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -545,4 +570,319 @@ fn the_sample_xls_with_its_sheets_misplaced_or_its_strings_gone_is_damage() {
     }
     let (zh, _) = damage(read(&xls(&broken)));
     assert!(zh.contains("没有共享字符串表"), "{zh}");
+}
+
+// ---------------------------------------------------------------------------------------
+// ODS builders
+
+/// The entries of the sample 垫江县 return, `content.xml` edited by `edit`.
+fn sample_ods(edit: impl FnOnce(&mut String)) -> Vec<u8> {
+    let file = std::fs::read(repo().join("samples/returns/2025-06/垫江县-2025-06.ods"))
+        .expect("sample .ods");
+    let mut z = zip::ZipArchive::new(Cursor::new(file)).expect("zip");
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("inflate");
+        entries.push((f.name().expect("name").to_string(), data));
+    }
+    let content = entries
+        .iter_mut()
+        .find(|(n, _)| n == "content.xml")
+        .expect("content.xml");
+    let mut text = String::from_utf8(std::mem::take(&mut content.1)).expect("utf-8");
+    edit(&mut text);
+    content.1 = text.into_bytes();
+    let list: Vec<(&str, &[u8])> = entries
+        .iter()
+        .filter(|(n, _)| !n.ends_with('/'))
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    zip_of(&list)
+}
+
+/// An .ods whose `content.xml` is exactly `content`.
+fn ods_content(content: &[u8]) -> Vec<u8> {
+    zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", b"<manifest:manifest/>"),
+        ("content.xml", content),
+    ])
+}
+
+/// A string cell holding `inner` as its paragraph.
+fn text_cell(inner: &str) -> String {
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{inner}</text:p></table:table-cell>"#
+    )
+}
+
+fn float_cell(v: f64) -> String {
+    format!(r#"<table:table-cell office:value-type="float" office:value="{v}"/>"#)
+}
+
+fn row(cells: &str) -> String {
+    format!("<table:table-row>{cells}</table:table-row>")
+}
+
+/// The ledger amount cell of the 垫江县 sample that the probe's files were built around.
+const AMOUNT: &str = r#"<table:table-cell table:style-name="ce9" office:value-type="float" office:value="4990" calcext:value-type="float"><text:p>4,990.00</text:p></table:table-cell>"#;
+
+/// The probe's F2: 2 950 runs of 60 000 spaces (177 million) inside one company name.
+fn sample_ods_with_177m_spaces() -> Vec<u8> {
+    sample_ods(|c| {
+        let name = "<text:p>上海明骏农业科技有限公司</text:p>";
+        assert!(c.contains(name));
+        let spaces = r#"<text:s text:c="60000"/>"#.repeat(2950);
+        *c = c.replacen(name, &format!("<text:p>上海{spaces}公司</text:p>"), 1);
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// ODS: text
+
+#[test]
+fn a_cell_of_millions_of_repeated_spaces_is_too_large() {
+    let spaces = r#"<text:s text:c="60000"/>"#.repeat(40);
+    let (what, found) = exceeded(read(&ods_with(&row(&text_cell(&spaces)))));
+    assert_eq!(what, Budget::CellText("T".into()));
+    assert!(found > 2 << 20);
+    let (what, _) = exceeded(read(&sample_ods_with_177m_spaces()));
+    assert_eq!(what, Budget::CellText("项目明细".into()));
+    let zh = tongbao::messages::budget(&what, tongbao::messages::Lang::Zh);
+    assert!(zh.contains("单个单元格的文字长度"), "{zh}");
+}
+
+#[test]
+fn space_runs_are_counted_as_calamine_expands_them() {
+    // calamine parses the count with Rust's integer parser after decoding entities: "+"
+    // and "&#54;" count as much as the plain digits.
+    for count in ["+60000", "&#54;0000"] {
+        let spaces = format!(r#"<text:s text:c="{count}"/>"#).repeat(40);
+        let (what, _) = exceeded(read(&ods_with(&row(&text_cell(&spaces)))));
+        assert_eq!(what, Budget::CellText("T".into()), "{count}");
+    }
+    // An ordinary run reads as its spaces.
+    let book = read(&ods_with(&row(&text_cell(r#"a<text:s text:c="3"/>b"#)))).expect("reads");
+    assert_eq!(
+        book.sheets[0].get(0, 0),
+        Some(&CellValue::Text("a   b".into()))
+    );
+}
+
+#[test]
+fn a_repeated_row_charges_its_text_for_every_copy() {
+    // 1 001 bytes (a paragraph of 1 000) in a row repeated 100 times: held once as read,
+    // then 100 times in each of calamine's dense block, the copy it hands out and the
+    // reader's own cells.
+    let rows = format!(
+        r#"<table:table-row table:number-rows-repeated="100">{}</table:table-row>"#,
+        text_cell(&"x".repeat(1000))
+    );
+    let bytes = ods_with(&rows);
+    let limits = |max| Limits {
+        max_decompressed_bytes: max,
+        ..Limits::default()
+    };
+    assert!(read_bytes(&bytes, &limits(302_000)).is_ok());
+    let r = read_bytes(&bytes, &limits(300_000));
+    assert!(
+        matches!(
+            r,
+            Err(ReadError::TooLarge {
+                what: Budget::TextTotal,
+                found: 301_301,
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// ODS: cells past the edge of the sheet
+
+#[test]
+fn content_past_the_last_column_is_too_large() {
+    // The probe's F11c: calamine stops the row at column 16 384, the amount after the
+    // repeat vanishes and the ledger row reads as "合同投资额未填写".
+    let cells = format!(
+        r#"{}<table:table-cell table:number-columns-repeated="1000000000"/>{}"#,
+        float_cell(1.0),
+        float_cell(2.0)
+    );
+    let (what, found) = exceeded(read(&ods_with(&row(&cells))));
+    assert_eq!(
+        (what, found),
+        (Budget::SheetColumns("T".into()), 1_000_000_002)
+    );
+    let bytes = sample_ods(|c| {
+        assert!(c.contains(AMOUNT));
+        let repeat = r#"<table:table-cell table:number-columns-repeated="1000000000"/>"#;
+        *c = c.replacen(AMOUNT, &format!("{repeat}{AMOUNT}"), 1);
+    });
+    let (what, found) = exceeded(read(&bytes));
+    assert_eq!(what, Budget::SheetColumns("项目明细".into()));
+    assert!(found > 1_000_000_000);
+    let report = check_bytes("垫江县.ods", &bytes);
+    assert_eq!(codes(&report, Severity::Error), [Code::FileTooLarge]);
+}
+
+#[test]
+fn content_below_the_last_row_is_too_large() {
+    let rows = format!(
+        r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell/></table:table-row>{}"#,
+        row(&float_cell(1.0))
+    );
+    let (what, found) = exceeded(read(&ods_with(&rows)));
+    assert_eq!((what, found), (Budget::SheetRows("T".into()), 1_048_577));
+}
+
+#[test]
+fn empty_runs_past_the_edges_still_read() {
+    // What spreadsheet programs write to fill rows and the sheet, even overshooting.
+    let rows = format!(
+        r#"{}<table:table-row table:number-rows-repeated="2000000"><table:table-cell table:number-columns-repeated="20000"/></table:table-row>"#,
+        row(&format!(
+            r#"{}<table:table-cell table:number-columns-repeated="20000"/>"#,
+            float_cell(1.0)
+        ))
+    );
+    let book = read(&ods_with(&rows)).expect("reads");
+    assert_eq!(book.sheets[0].cells.len(), 1);
+}
+
+#[test]
+fn a_repeat_of_zero_is_damage() {
+    // calamine would drop the cell and move the 2 into its column.
+    let cells = format!(
+        r#"<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="0"/>{}"#,
+        float_cell(2.0)
+    );
+    let (_, en) = damage(read(&ods_with(&row(&cells))));
+    assert!(
+        english(&en).contains("table:number-columns-repeated=\"0\""),
+        "{en}"
+    );
+    let rows = format!(
+        r#"<table:table-row table:number-rows-repeated="0">{}</table:table-row>"#,
+        float_cell(1.0)
+    );
+    assert!(damage(read(&ods_with(&rows)))
+        .1
+        .contains("repeated 0 times"));
+}
+
+// ---------------------------------------------------------------------------------------
+// ODS: content.xml that is empty, garbage or cut short
+
+#[test]
+fn an_empty_or_garbage_content_is_damage() {
+    // The probe's F11f: calamine reads no sheet and the return is "missing" its unit.
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body><office:spreadsheet/></office:body></office:document-content>"#;
+    for content in [
+        &b""[..],
+        b"\x00\x01 garbage \xff\xfe",
+        b"<<<>>>",
+        head.as_bytes(),
+    ] {
+        let (_, en) = damage(read(&ods_content(content)));
+        english(&en);
+    }
+    let empty = sample_ods(|c| c.clear());
+    let report = check_bytes("垫江县.ods", &empty);
+    assert_eq!(codes(&report, Severity::Error), [Code::FileTruncated]);
+}
+
+#[test]
+fn a_content_cut_off_inside_a_table_is_damage_not_a_hang() {
+    // calamine's table loop waits for the table's end tag forever.
+    let mut z = zip::ZipArchive::new(Cursor::new(ods_with(&row(&float_cell(1.0))))).expect("zip");
+    let mut full = String::new();
+    z.by_name("content.xml")
+        .expect("content.xml")
+        .read_to_string(&mut full)
+        .expect("utf-8");
+    let cut = &full[..full.find("</table:table>").expect("table end")];
+    let (_, en) = damage(read_within(
+        ods_content(cut.as_bytes()),
+        Duration::from_secs(20),
+    ));
+    assert!(
+        english(&en).contains("ends in the middle of sheet \"T\""),
+        "{en}"
+    );
+}
+
+#[test]
+fn end_tags_inside_a_cell_do_not_end_its_row() {
+    // calamine skips a number cell's content to the cell's own end tag, so the row goes
+    // on after these; the scan must count what follows too (16 384 × 200 cells).
+    for inner in ["</table:table-row>", "</table:table-row></table:table>"] {
+        let rows = format!(
+            r#"<table:table-row table:number-rows-repeated="200"><table:table-cell office:value-type="float" office:value="1"><text:p>{inner}</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16383"/></table:table-row>"#
+        );
+        let (what, _) = exceeded(read(&ods_with(&rows)));
+        assert!(
+            matches!(what, Budget::SheetArea(_) | Budget::SheetCells(_)),
+            "{what:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory
+
+/// Child side of [`huge_space_runs_are_refused_in_bounded_memory`].
+#[test]
+fn memory_child() {
+    if std::env::var("TONGBAO_XLS_ODS_CHILD").is_err() {
+        return;
+    }
+    let result = read(&sample_ods_with_177m_spaces());
+    assert!(result.is_err(), "{result:?}");
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kb) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+        println!("VMHWM_KB={}", kb.trim().trim_end_matches("kB").trim());
+    }
+}
+
+/// The probe's F2 file cost calamine a gigabyte; refused in the pre-scan it costs what
+/// the scan holds. Measured in a process of its own (this binary run on [`memory_child`]).
+#[test]
+fn huge_space_runs_are_refused_in_bounded_memory() {
+    let exe: PathBuf = std::env::current_exe().expect("test binary");
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "hostile_xls_ods::memory_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("TONGBAO_XLS_ODS_CHILD", "1")
+        .output()
+        .expect("child");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    // The harness may print the line after the test's name, on the same line.
+    let Some(kb) = said
+        .lines()
+        .find_map(|l| l.split_once("VMHWM_KB="))
+        .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+    else {
+        if cfg!(target_os = "linux") {
+            panic!("no VmHWM from the child: {said}");
+        }
+        eprintln!("no VmHWM (not Linux): memory not measured");
+        return;
+    };
+    println!(
+        "peak RSS reading the 177 M-space .ods: {:.1} MB",
+        kb as f64 / 1024.0
+    );
+    assert!(kb < 200 * 1024, "{kb} KB");
 }
