@@ -416,6 +416,13 @@ pub fn budget(b: &crate::read::Budget, lang: Lang) -> String {
             "声明的尺寸（DIMENSIONS，行×列）",
             "the declared size (DIMENSIONS, rows × columns)",
         ),
+        CellText(n) => sheet(
+            n,
+            "单个单元格的文字长度（字节，连续空格展开计算）",
+            "the text of one cell (bytes, runs of spaces expanded)",
+        ),
+        SheetColumns(n) => sheet(n, "有内容的最远列号", "the last column with content"),
+        SheetRows(n) => sheet(n, "有内容的最远行号", "the last row with content"),
     }
 }
 

@@ -9,6 +9,15 @@
 //! replays the record loop (same CONTINUE folding, same substream rules) and checks each
 //! of these against [`Limits`] first; it also notes where each formula's token length
 //! sits, so the caller can blank the formulas calamine would otherwise expand.
+//!
+//! The walk also refuses, as damage, what calamine would read without complaint into a
+//! wrong or empty workbook: a stream that is empty or does not open with a BOF record, a
+//! BOF that claims an older format than the records are written in (calamine then decodes
+//! BIFF8 records with BIFF5 layouts, and panicked on the first defined name), a defined
+//! name whose formula is shorter than calamine reads, a worksheet whose position is not
+//! the start of a worksheet, a LABELSST cell whose string is not in the shared string
+//! table (calamine leaves the cell blank), and a cell stored twice (calamine keeps the
+//! last copy).
 
 use super::guard::too_large;
 use super::Damage;
@@ -36,6 +45,9 @@ const EXTERNSHEET: u16 = 0x0017;
 const CODEPAGE: u16 = 0x0042;
 const DATEMODE: u16 = 0x0022;
 const LBL: u16 = 0x0018;
+
+/// The `dt` of the BOF that opens the workbook globals.
+const DT_GLOBALS: u16 = 0x0005;
 
 /// UTF-8 bytes one stored character may become (a UTF-16 unit, or a byte of a legacy
 /// code page decoded as calamine decodes it).
@@ -71,10 +83,51 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 fn cut() -> ReadError {
-    ReadError::Truncated(Damage::new(
+    damaged(
         "工作簿数据流中的记录被截断",
         "a record of the workbook stream is cut short",
-    ))
+    )
+}
+
+fn damaged(zh: impl Into<String>, en: impl Into<String>) -> ReadError {
+    ReadError::Truncated(Damage::new(zh, en))
+}
+
+/// The format a BOF record claims, as calamine's `parse_bof` reads it: calamine decodes
+/// strings, sheet names and defined names with the layout this says, whatever the
+/// records really are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Biff {
+    /// Excel 2.x–4.0 (BIFF2–BIFF4), with the version number as stored.
+    Old(u16),
+    /// Excel 5.0/95 (BIFF5).
+    Biff5,
+    /// Excel 97–2003 (BIFF8), and any version calamine does not know.
+    Biff8,
+}
+
+impl Biff {
+    fn of_bof(data: &[u8]) -> Result<Biff, ReadError> {
+        let version = u16_at(data, 0).ok_or_else(cut)?;
+        let dt = u16_at(data, 2).unwrap_or(0);
+        Ok(match version {
+            0x0600 => Biff::Biff8,
+            0x0500 => Biff::Biff5,
+            0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 => Biff::Old(version),
+            0 if dt == 0x1000 => Biff::Biff5,
+            _ => Biff::Biff8,
+        })
+    }
+}
+
+/// A record that only Excel 97–2003 (BIFF8) writes, found in a stream whose BOF says
+/// Excel 5.0/95: the BOF is wrong, and calamine would decode every record with the wrong
+/// layout. `zh` and `en` name what was found.
+fn biff8_in_biff5(zh: &str, en: &str) -> ReadError {
+    damaged(
+        format!("工作簿开头的 BOF 记录声明为 Excel 5.0/95 格式（BIFF5），但文件中有只属于 Excel 97–2003 格式（BIFF8）的{zh}"),
+        format!("the workbook's BOF record says Excel 5.0/95 (BIFF5), but the file holds {en}, which only Excel 97-2003 (BIFF8) writes"),
+    )
 }
 
 impl<'a> Iterator for Records<'a> {
@@ -127,28 +180,42 @@ pub(crate) struct Plan {
 struct BoundSheet {
     name: String,
     pos: usize,
+    /// A worksheet (or dialog sheet), not a chart, macro sheet or module: the only
+    /// kind the reader keeps.
+    worksheet: bool,
 }
 
 /// Checks an .xls Workbook stream against `limits`, as calamine will read it.
 pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
-    let mut biff8 = true;
+    if stream.is_empty() {
+        return Err(damaged(
+            "工作簿数据流是空的，长度为 0 字节",
+            "the Workbook stream is empty, 0 bytes long",
+        ));
+    }
+    let mut biff: Option<Biff> = None;
     let mut sheets: Vec<BoundSheet> = Vec::new();
-    let mut strings: Vec<u32> = Vec::new();
-    for record in Records::new(stream, 0) {
+    let mut strings: Option<Vec<u32>> = None;
+    // A defined name calamine cannot decode is reported only once the format is known to
+    // be what the BOF says: under a wrong BOF, every name looks damaged.
+    let mut bad_name: Option<ReadError> = None;
+    let mut records = Records::new(stream, 0);
+    // calamine reads the globals up to their first EOF, wherever that is.
+    let mut globals_end = stream.len();
+    while let Some(record) = records.next() {
         let r = record?;
+        if biff.is_none() && r.typ != BOF {
+            return Err(damaged(
+                "工作簿数据流不是以 BOF 记录开头的",
+                "the Workbook stream does not start with a BOF record",
+            ));
+        }
+        let biff8 = biff == Some(Biff::Biff8);
         match r.typ {
             // Any FILEPASS: RC4 and CryptoAPI encrypt, XOR obfuscates; none can be read.
             FILEPASS => return Err(ReadError::Encrypted),
-            BOF => {
-                let version = u16_at(r.data, 0).ok_or_else(cut)?;
-                let dt = u16_at(r.data, 2).unwrap_or(0);
-                biff8 = match version {
-                    0x0600 => true,
-                    0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500 => false,
-                    0 => dt != 0x1000,
-                    _ => true,
-                };
-            }
+            // calamine takes the format from every BOF it meets before the EOF.
+            BOF => biff = Some(Biff::of_bof(r.data)?),
             BOUNDSHEET => {
                 if sheets.len() as u64 >= limits.max_sheets {
                     return Err(too_large(
@@ -165,9 +232,10 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
                 sheets.push(BoundSheet {
                     name: sheet_name(r.data, biff8),
                     pos,
+                    worksheet: r.data[5] == 0,
                 });
             }
-            SST => strings = shared_string_lengths(&r, limits)?,
+            SST => strings = Some(shared_string_lengths(&r, limits)?),
             // calamine reads a BIFF8 EXTERNSHEET's count without checking the record is
             // that long (found by the read_xls fuzz target).
             EXTERNSHEET if biff8 && r.data.len() < 2 => return Err(cut()),
@@ -180,28 +248,90 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
                 if r.data.len() < 14 || cce > r.data.len() - 14 {
                     return Err(cut());
                 }
+                let rgce = &r.data[r.data.len() - cce..];
+                if bad_name.is_none() && !defined_name_fits(rgce, biff8) {
+                    bad_name = Some(damaged(
+                        "定义名称（Lbl 记录）的公式被截断",
+                        "the formula of a defined name (Lbl record) is cut short",
+                    ));
+                }
             }
-            EOF => break,
+            EOF => {
+                globals_end = records.at;
+                break;
+            }
             _ => {}
         }
     }
-
-    let mut plan = Plan::default();
-    let mut workbook_cells = 0u64;
-    let mut text: u64 = strings.iter().map(|&n| u64::from(n) * BYTES_PER_CHAR).sum();
+    let biff = biff.unwrap_or(Biff::Biff8);
+    if let Biff::Old(version) = biff {
+        return Err(damaged(
+            format!("工作簿开头的 BOF 记录声明的格式版本为 0x{version:04X}（Excel 2.x–4.0），而这些版本从不写出这种复合文档格式的工作簿"),
+            format!("the workbook's BOF record claims format version 0x{version:04X} (Excel 2.x-4.0), which never wrote workbooks in this compound-file form"),
+        ));
+    }
+    if biff == Biff::Biff5 && strings.is_some() {
+        return Err(biff8_in_biff5(
+            "共享字符串表（SST）",
+            "a shared string table (SST)",
+        ));
+    }
+    if sheets.is_empty() {
+        return Err(damaged(
+            "工作簿中没有列出任何工作表（没有 BOUNDSHEET 记录）",
+            "the workbook lists no sheets (no BOUNDSHEET record)",
+        ));
+    }
     for sheet in &sheets {
         if sheet.pos > stream.len() {
-            return Err(ReadError::Truncated(Damage::new(
+            return Err(damaged(
                 format!("工作表“{}”的位置超出工作簿数据流", sheet.name),
                 format!(
                     "sheet \"{}\" starts past the end of the workbook stream",
                     sheet.name
                 ),
-            )));
+            ));
         }
-        let s = scan_sheet(stream, sheet, &strings, limits, &mut plan)?;
+        if sheet.worksheet {
+            check_sheet_start(stream, sheet, globals_end, biff)?;
+        }
+    }
+    if let Some(e) = bad_name {
+        return Err(e);
+    }
+
+    let mut plan = Plan::default();
+    let mut workbook_cells = 0u64;
+    let mut text: u64 = strings
+        .iter()
+        .flatten()
+        .map(|&n| u64::from(n) * BYTES_PER_CHAR)
+        .sum();
+    let mut addresses = Addresses::default();
+    let mut extents: Vec<(usize, usize, &str)> = Vec::with_capacity(sheets.len());
+    let found = SheetContext {
+        strings: strings.as_deref(),
+        biff,
+    };
+    for sheet in &sheets {
+        let s = scan_sheet(stream, sheet, &found, limits, &mut plan, &mut addresses)?;
         workbook_cells = workbook_cells.saturating_add(s.area);
         text = text.saturating_add(s.text);
+        if sheet.worksheet {
+            extents.push((sheet.pos, s.end, &sheet.name));
+        }
+    }
+    // Two worksheets whose records overlap (the same position given twice, or one inside
+    // another's records) would show one sheet's cells under two names.
+    extents.sort_unstable();
+    for pair in extents.windows(2) {
+        let ((_, end, first), (pos, _, second)) = (pair[0], pair[1]);
+        if pos < end {
+            return Err(damaged(
+                format!("工作表“{second}”的位置落在工作表“{first}”的数据之内"),
+                format!("sheet \"{second}\" starts inside the records of sheet \"{first}\""),
+            ));
+        }
     }
     if workbook_cells > limits.max_cells_per_sheet {
         return Err(too_large(
@@ -218,6 +348,65 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
         ));
     }
     Ok(plan)
+}
+
+/// Whether calamine's `parse_defined_names`, which indexes the first token of a defined
+/// name's formula without checking its length, finds all the bytes it reads. Before BIFF8
+/// the 3-D references carry ten more bytes.
+fn defined_name_fits(rgce: &[u8], biff8: bool) -> bool {
+    let Some(&ptg) = rgce.first() else {
+        return true;
+    };
+    let needed = match (ptg, biff8) {
+        // PtgRef3d
+        (0x3a | 0x5a | 0x7a, true) => 7,
+        (0x3a | 0x5a | 0x7a, false) => 18,
+        // PtgArea3d
+        (0x3b | 0x5b | 0x7b, true) => 11,
+        (0x3b | 0x5b | 0x7b, false) => 21,
+        // PtgRefErr3d, PtgAreaErr3d
+        (0x3c | 0x5c | 0x7c | 0x3d | 0x5d | 0x7d, true) => 3,
+        (0x3c | 0x5c | 0x7c | 0x3d | 0x5d | 0x7d, false) => 13,
+        _ => 0,
+    };
+    rgce.len() >= needed
+}
+
+/// Checks that a worksheet's position is where one of its own records starts: a BOF
+/// after the workbook globals. calamine reads from the position whatever is there, so a
+/// position at the globals or at the last EOF makes an empty sheet, and one past the
+/// sheet's first rows a sheet without them.
+fn check_sheet_start(
+    stream: &[u8],
+    sheet: &BoundSheet,
+    globals_end: usize,
+    biff: Biff,
+) -> Result<(), ReadError> {
+    let name = &sheet.name;
+    let first = Records::new(stream, sheet.pos).next().transpose()?;
+    let bof = first.filter(|r| r.typ == BOF).ok_or_else(|| {
+        damaged(
+            format!("工作表“{name}”的位置上不是工作表的开头（BOF 记录）"),
+            format!("the position of sheet \"{name}\" is not the start of a sheet (a BOF record)"),
+        )
+    })?;
+    let dt = u16_at(bof.data, 2).ok_or_else(cut)?;
+    if sheet.pos < globals_end || dt == DT_GLOBALS {
+        return Err(damaged(
+            format!("工作表“{name}”的位置指向工作簿的全局数据，而不是工作表"),
+            format!(
+                "the position of sheet \"{name}\" points at the workbook globals, not at a sheet"
+            ),
+        ));
+    }
+    // (The sheet's name, decoded with the layout the BOF claims, is not worth showing.)
+    if biff == Biff::Biff5 && u16_at(bof.data, 0) == Some(0x0600) {
+        return Err(biff8_in_biff5(
+            "工作表开头记录（版本为 0x0600 的 BOF）",
+            "a sheet that opens with a BIFF8 BOF record (version 0x0600)",
+        ));
+    }
+    Ok(())
 }
 
 /// A BoundSheet record's name, for messages only (lossy for legacy code pages).
@@ -334,15 +523,83 @@ struct SheetCost {
     /// Cells of the bounding box calamine allocates.
     area: u64,
     text: u64,
+    /// Stream offset just past the sheet's records (its EOF, or the end of the stream).
+    end: usize,
+}
+
+/// What the globals said that a sheet's cells are read against.
+struct SheetContext<'a> {
+    /// Characters of each shared string; `None` when the workbook has no SST.
+    strings: Option<&'a [u32]>,
+    /// The format the globals' BOF claims.
+    biff: Biff,
+}
+
+/// The one or two cell addresses a record adds to its sheet's bounding box (a MULRK: its
+/// two ends), held without an allocation per record.
+#[derive(Default)]
+struct Corners {
+    points: [(u64, u64); 2],
+    len: usize,
+}
+
+impl Corners {
+    fn push(&mut self, point: (u64, u64)) {
+        self.points[self.len] = point;
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[(u64, u64)] {
+        &self.points[..self.len]
+    }
+}
+
+/// The addresses a sheet stores a value at, in the order calamine collects them, to find
+/// one stored twice: calamine keeps the last and drops the other without a word.
+#[derive(Default)]
+struct Addresses {
+    /// `row << 32 | col`.
+    keys: Vec<u64>,
+    /// Whether `keys` is strictly increasing so far. Excel writes cells in row and
+    /// column order, so the usual sheet needs no sort to be shown free of repeats.
+    increasing: bool,
+}
+
+impl Addresses {
+    fn start_sheet(&mut self) {
+        self.keys.clear();
+        self.increasing = true;
+    }
+
+    fn push(&mut self, row: u16, col: u32) {
+        let key = (u64::from(row) << 32) | u64::from(col);
+        if self.keys.last().is_some_and(|&last| key <= last) {
+            self.increasing = false;
+        }
+        self.keys.push(key);
+    }
+
+    /// The lowest (row, col) stored more than once, if any.
+    fn repeated(&mut self) -> Option<(u32, u32)> {
+        if self.increasing {
+            return None;
+        }
+        self.keys.sort_unstable();
+        self.keys
+            .windows(2)
+            .find(|w| w[0] == w[1])
+            .map(|w| ((w[0] >> 32) as u32, w[0] as u32))
+    }
 }
 
 /// Replays calamine's per-sheet record loop from the sheet's BOF.
 fn scan_sheet(
     stream: &[u8],
     sheet: &BoundSheet,
-    strings: &[u32],
+    found: &SheetContext<'_>,
     limits: &Limits,
     plan: &mut Plan,
+    addresses: &mut Addresses,
 ) -> Result<SheetCost, ReadError> {
     let name = &sheet.name;
     let limit = limits.max_cells_per_sheet;
@@ -354,7 +611,12 @@ fn scan_sheet(
         (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
         _ => 0,
     };
-    for record in Records::new(stream, sheet.pos) {
+    // Where calamine puts the value of a STRING record: the last formula's cell.
+    let mut formula_at = (0u16, 0u16);
+    addresses.start_sheet();
+    let mut records = Records::new(stream, sheet.pos);
+    let mut end = stream.len();
+    while let Some(record) = records.next() {
         let r = record?;
         if depth > 0 {
             match r.typ {
@@ -365,7 +627,9 @@ fn scan_sheet(
             continue;
         }
         let d = r.data;
-        let mut at: Vec<(u64, u64)> = Vec::new();
+        let mut at = Corners::default();
+        // The cell this record stores a value at, as calamine pushes it.
+        let mut stored: Option<(u16, u16)> = None;
         match r.typ {
             BOF => {
                 if seen_bof {
@@ -374,13 +638,16 @@ fn scan_sheet(
                     seen_bof = true;
                 }
             }
-            EOF => break,
+            EOF => {
+                end = records.at;
+                break;
+            }
             DIMENSIONS => {
                 let reserve = dimensions_reserve(d).ok_or_else(|| {
-                    ReadError::Truncated(Damage::new(
+                    damaged(
                         format!("工作表“{name}”的尺寸记录损坏"),
                         format!("the DIMENSIONS record of sheet \"{name}\" is damaged"),
-                    ))
+                    )
                 })?;
                 if reserve > limit {
                     return Err(too_large(
@@ -393,19 +660,43 @@ fn scan_sheet(
             NUMBER | BOOLERR | RK | FORMULA | LABEL | RSTRING | LABELSST => {
                 if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
                     at.push((u64::from(row), u64::from(col)));
+                    stored = Some((row, col));
                 }
                 text = text.saturating_add(match r.typ {
                     LABEL | RSTRING => d.len() as u64 * BYTES_PER_CHAR,
-                    LABELSST => u32_at(d, 6)
-                        .and_then(|i| strings.get(i as usize))
-                        .map_or(0, |&n| u64::from(n) * BYTES_PER_CHAR),
+                    LABELSST => match (u32_at(d, 6), stored) {
+                        (Some(i), Some((row, col))) => {
+                            if found.biff == Biff::Biff5 {
+                                return Err(biff8_in_biff5(
+                                    "共享字符串单元格（LABELSST）",
+                                    "shared-string cells (LABELSST)",
+                                ));
+                            }
+                            let n = shared_string(found.strings, i, name, row, col)?;
+                            u64::from(n) * BYTES_PER_CHAR
+                        }
+                        _ => 0,
+                    },
                     _ => 0,
                 });
-                if r.typ == FORMULA && d.len() >= 22 {
-                    plan.formula_lengths.push(r.offset + 20);
+                if r.typ == FORMULA {
+                    if let Some(pos) = stored {
+                        formula_at = pos;
+                    }
+                    // A string result is not stored here but by the STRING record after.
+                    if matches!(d.get(6..14), Some([0x00, .., 0xFF, 0xFF])) {
+                        stored = None;
+                    }
+                    if d.len() >= 22 {
+                        plan.formula_lengths.push(r.offset + 20);
+                    }
                 }
             }
-            STRING => text = text.saturating_add(d.len() as u64 * BYTES_PER_CHAR),
+            STRING => {
+                text = text.saturating_add(d.len() as u64 * BYTES_PER_CHAR);
+                at.push((u64::from(formula_at.0), u64::from(formula_at.1)));
+                stored = Some(formula_at);
+            }
             MULRK => {
                 if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
                     let n = (d.len().saturating_sub(6) / 6) as u64;
@@ -415,7 +706,10 @@ fn scan_sheet(
                             at.push((u64::from(row), u64::from(first) + n - 1));
                         }
                         // The cells between the two ends count, but do not widen the box.
-                        cells = cells.saturating_add(n - at.len() as u64);
+                        cells = cells.saturating_add(n - at.len as u64);
+                    }
+                    for col in (u32::from(first)..).take(n as usize) {
+                        addresses.push(row, col);
                     }
                 }
             }
@@ -437,7 +731,10 @@ fn scan_sheet(
             }
             _ => {}
         }
-        for (row, col) in at {
+        if let Some((row, col)) = stored {
+            addresses.push(row, u32::from(col));
+        }
+        for &(row, col) in at.as_slice() {
             cells += 1;
             rows = Some(rows.map_or((row, row), |(a, b)| (a.min(row), b.max(row))));
             cols = Some(cols.map_or((col, col), |(a, b)| (a.min(col), b.max(col))));
@@ -458,10 +755,46 @@ fn scan_sheet(
             ));
         }
     }
+    if let Some((row, col)) = addresses.repeated() {
+        let cell = crate::model::a1(row, col);
+        return Err(damaged(
+            format!("工作表“{name}”的单元格 {cell} 存储了不止一次（读取时只会保留最后一次的值）"),
+            format!("cell {cell} of sheet \"{name}\" is stored more than once (only the last value would be read)"),
+        ));
+    }
     Ok(SheetCost {
         area: area(rows, cols),
         text,
+        end,
     })
+}
+
+/// The length of shared string `i`, which a LABELSST cell at (row, col) shows; damage
+/// when the table has no such string (calamine would leave the cell blank).
+fn shared_string(
+    strings: Option<&[u32]>,
+    i: u32,
+    sheet: &str,
+    row: u16,
+    col: u16,
+) -> Result<u32, ReadError> {
+    let cell = || crate::model::a1(u32::from(row), u32::from(col));
+    match strings {
+        Some(strings) => strings.get(i as usize).copied().ok_or_else(|| {
+            let cell = cell();
+            damaged(
+                format!("工作表“{sheet}”的单元格 {cell} 引用了编号为 {i} 的共享字符串，而共享字符串表只有 {} 个字符串", strings.len()),
+                format!("cell {cell} of sheet \"{sheet}\" refers to shared string #{i}, but the shared string table holds only {}", strings.len()),
+            )
+        }),
+        None => {
+            let cell = cell();
+            Err(damaged(
+                format!("工作表“{sheet}”的单元格 {cell} 引用了共享字符串，而工作簿没有共享字符串表（SST）"),
+                format!("cell {cell} of sheet \"{sheet}\" refers to a shared string, but the workbook has no shared string table (SST)"),
+            ))
+        }
+    }
 }
 
 /// The capacity calamine reserves for a DIMENSIONS record, with its u32 arithmetic

@@ -21,6 +21,15 @@ use super::{Budget, ReadError};
 /// escaped UTF-8; 2 MiB leaves a wide margin for odd writers.
 pub(crate) const MAX_XML_TOKEN_BYTES: u64 = 2 << 20;
 
+/// The most text one .ods cell may expand to, in bytes.
+///
+/// The token cap does not bound a cell: OpenDocument stores a run of spaces as one
+/// `<text:s text:c="60000"/>` element, which calamine expands one space at a time, so a
+/// few KB of XML can make a cell of hundreds of megabytes, copied several times on its
+/// way out. A cell holds at most 32 767 characters in Excel and LibreOffice alike; the
+/// cap is the token cap's, with the same wide margin.
+pub(crate) const MAX_CELL_TEXT_BYTES: u64 = MAX_XML_TOKEN_BYTES;
+
 /// Runs `f`, turning a panic into [`ReadError::Internal`] named after `stage`.
 ///
 /// Used around every call into calamine, zip and cfb, whose parsers index slices with

@@ -11,6 +11,14 @@
 //! is refused over `max_cells_per_sheet` before calamine starts. It also collects the
 //! merged regions (`number-columns-spanned` / `number-rows-spanned`), which calamine's
 //! .ods reader does not report.
+//!
+//! The text is counted the same way: a run of spaces (`<text:s text:c="60000"/>`) as
+//! the spaces calamine will push one by one, each cell against [`MAX_CELL_TEXT_BYTES`],
+//! and every copy calamine and the reader hold. What calamine would quietly read wrong is
+//! refused as well: content past the last column or row (calamine cuts the row, and the
+//! cell is simply gone), a repeat of zero (the cells after it move left), and a
+//! `content.xml` that holds no table (an empty workbook) or ends inside one (calamine
+//! then waits for the table's end forever).
 
 use std::collections::HashMap;
 use std::io::{BufRead, Cursor};
@@ -19,9 +27,9 @@ use calamine::{Ods, OdsError, Reader, SheetType, SheetVisible};
 use quick_xml::events::{BytesStart, Event};
 
 use super::convert::from_data;
-use super::guard::{fenced, too_large, Inflated};
+use super::guard::{fenced, too_large, Inflated, MAX_CELL_TEXT_BYTES};
 use super::xlsx::{doctype, scan_for_doctype, sort_cells};
-use super::xml::{self, attr, attr_text, digits, ScanError};
+use super::xml::{self, attr, attr_text, count, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
 use super::Damage;
 use super::{Budget, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
@@ -101,6 +109,9 @@ fn scan_manifest<R: BufRead>(r: R, part: &str) -> Result<bool, ScanError> {
 struct RowScan {
     /// Rows this element stands for, after calamine's cap.
     repeats: u64,
+    /// Rows it asks for, and the row (zero-based, uncapped) it starts at.
+    asked: u64,
+    first_row: u64,
     /// Cells calamine pushes for this row element.
     pushed: u64,
     /// Run of empty cells not pushed yet (pushed only if another cell follows).
@@ -118,6 +129,8 @@ struct RowScan {
 struct TableScan {
     name: String,
     rows_total: u64,
+    /// Rows the row elements ask for, before calamine's cap.
+    rows_asked: u64,
     pushed: u64,
     /// Column span of non-empty cells over the table.
     cols: Option<(u64, u64)>,
@@ -138,12 +151,74 @@ impl TableScan {
     }
 }
 
+/// How calamine reads what lies between a cell's start and end tags.
+#[derive(Debug, PartialEq)]
+enum Inside {
+    /// As the cell's text (a string cell without `office:string-value`): up to the first
+    /// end tag of either cell element, whatever opened since, with `text:s` runs
+    /// expanded and an annotation skipped up to its first end tag.
+    Text { in_annotation: bool },
+    /// Skipped (`read_to_end_into`): up to the end tag of the cell's own element name,
+    /// nested ones of that name counted.
+    Skipped { covered: bool, depth: u64 },
+}
+
 /// The cell being read.
 struct CellScan {
     repeats: u64,
     non_empty: bool,
     text: u64,
     span: (u64, u64),
+    inside: Inside,
+}
+
+impl CellScan {
+    /// Takes one event from inside the cell; true when it closes the cell.
+    fn take(&mut self, event: &Event<'_>) -> bool {
+        let is_cell = |name: &str| name == "table:table-cell" || name == "table:covered-table-cell";
+        match &mut self.inside {
+            Inside::Skipped { covered, depth } => {
+                let own = if *covered {
+                    "table:covered-table-cell"
+                } else {
+                    "table:table-cell"
+                };
+                match event {
+                    Event::Start(e) if e.name().as_ref() == own => *depth += 1,
+                    Event::End(e) if e.name().as_ref() == own => {
+                        if *depth == 0 {
+                            return true;
+                        }
+                        *depth -= 1;
+                    }
+                    _ => {}
+                }
+            }
+            Inside::Text { in_annotation } if *in_annotation => {
+                if matches!(event, Event::End(e) if e.name().as_ref() == "office:annotation") {
+                    *in_annotation = false;
+                }
+            }
+            Inside::Text { in_annotation } => match event {
+                Event::Start(e) => match e.name().as_ref() {
+                    "office:annotation" => *in_annotation = true,
+                    "text:s" => {
+                        let spaces = attr(e, "text:c").map_or(Some(1), |v| count(&v));
+                        self.text = self.text.saturating_add(spaces.unwrap_or(1));
+                    }
+                    "text:p" | "text:tab" | "text:line-break" => {
+                        self.text = self.text.saturating_add(1);
+                    }
+                    _ => {}
+                },
+                Event::Text(t) => self.text = self.text.saturating_add(t.len() as u64),
+                Event::GeneralRef(g) => self.text = self.text.saturating_add(g.len() as u64 + 2),
+                Event::End(e) if is_cell(e.name().as_ref()) => return true,
+                _ => {}
+            },
+        }
+        false
+    }
 }
 
 /// Replays calamine's `read_table` / `read_row` / `get_range` over `content.xml`, checking
@@ -162,7 +237,40 @@ fn scan_content<R: BufRead>(
     let mut cell: Option<CellScan> = None;
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf)? {
+        let event = x.read_event_into(&mut buf)?;
+        match &event {
+            Event::DocType(_) => return Err(doctype(part)),
+            Event::Eof => {
+                return match (&table, tables) {
+                    // calamine waits for the end of a table forever.
+                    (Some(t), _) => Err(damaged(
+                        format!("“{part}”在工作表“{}”的中途结束", t.name),
+                        format!("\"{part}\" ends in the middle of sheet \"{}\"", t.name),
+                    )),
+                    (None, 0) => Err(damaged(
+                        format!("“{part}”中没有任何工作表（table:table），内容为空或已损坏"),
+                        format!("\"{part}\" holds no sheet (table:table): it is empty or damaged"),
+                    )),
+                    (None, _) => Ok(merges),
+                };
+            }
+            _ => {}
+        }
+        // Inside a cell, calamine looks only for the cell's end: a row's or a table's
+        // end tag there does not end them.
+        if let Some(c) = cell.as_mut() {
+            let closed = c.take(&event);
+            if let Some(t) = table.as_ref() {
+                cell_text_fits(c.text, &t.name)?;
+            }
+            if closed {
+                if let (Some(c), Some(rw), Some(t)) = (cell.take(), row.as_mut(), table.as_mut()) {
+                    end_cell(c, rw, t, limits)?;
+                }
+            }
+            continue;
+        }
+        match event {
             Event::Start(e) => match e.name().as_ref() {
                 "table:table" if table.is_none() => {
                     if let Some(name) = attr(&e, "table:name") {
@@ -178,55 +286,30 @@ fn scan_content<R: BufRead>(
                 }
                 "table:table-row" if row.is_none() => {
                     if let Some(t) = table.as_mut() {
-                        let asked = attr(&e, "table:number-rows-repeated")
-                            .and_then(|v| digits(v.as_bytes()))
-                            .unwrap_or(1);
+                        const REPEATED: &str = "table:number-rows-repeated";
+                        let asked = repeat(attr(&e, REPEATED).as_deref(), REPEATED, &t.name)?;
                         let repeats = asked.min(MAX_ROWS.saturating_sub(t.rows_total));
                         t.rows_total += repeats;
+                        let first_row = t.rows_asked;
+                        t.rows_asked = t.rows_asked.saturating_add(asked);
                         row = Some(RowScan {
                             repeats,
+                            asked,
+                            first_row,
                             ..RowScan::default()
                         });
                     }
                 }
-                "table:table-cell" | "table:covered-table-cell"
-                    if row.is_some() && cell.is_none() =>
-                {
-                    cell = Some(start_cell(&e));
-                }
-                "text:s" => {
-                    if let Some(c) = cell.as_mut() {
-                        let n = attr(&e, "text:c")
-                            .and_then(|v| digits(v.as_bytes()))
-                            .unwrap_or(1);
-                        c.text = c.text.saturating_add(n);
-                    }
-                }
-                "text:p" | "text:tab" | "text:line-break" => {
-                    if let Some(c) = cell.as_mut() {
-                        c.text = c.text.saturating_add(1);
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let (Some(_), Some(t)) = (row.as_ref(), table.as_ref()) {
+                        let c = start_cell(&e, &t.name)?;
+                        cell_text_fits(c.text, &t.name)?;
+                        cell = Some(c);
                     }
                 }
                 _ => {}
             },
-            Event::Text(t) => {
-                if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(t.len() as u64);
-                }
-            }
-            Event::GeneralRef(g) => {
-                if let Some(c) = cell.as_mut() {
-                    c.text = c.text.saturating_add(g.len() as u64 + 2);
-                }
-            }
             Event::End(e) => match e.name().as_ref() {
-                "table:table-cell" | "table:covered-table-cell" => {
-                    if let (Some(c), Some(rw), Some(t)) =
-                        (cell.take(), row.as_mut(), table.as_mut())
-                    {
-                        end_cell(c, rw, t, limits)?;
-                    }
-                }
                 "table:table-row" => {
                     if let (Some(rw), Some(t)) = (row.take(), table.as_mut()) {
                         end_row(rw, t, limits)?;
@@ -259,49 +342,107 @@ fn scan_content<R: BufRead>(
                 }
                 _ => {}
             },
-            Event::DocType(_) => return Err(doctype(part)),
-            Event::Eof => return Ok(merges),
             _ => {}
         }
     }
 }
 
+fn damaged(zh: String, en: String) -> ScanError {
+    ScanError::Reject(ReadError::Truncated(Damage::new(zh, en)))
+}
+
+/// Refuses a cell whose text has grown past [`MAX_CELL_TEXT_BYTES`].
+fn cell_text_fits(text: u64, table: &str) -> Result<(), ScanError> {
+    if text > MAX_CELL_TEXT_BYTES {
+        return Err(too_large(
+            Budget::CellText(table.to_string()),
+            text,
+            MAX_CELL_TEXT_BYTES,
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A row's or cell's repeat count (1 when absent) from its attribute `key`'s raw value.
+/// Zero, which OpenDocument does not allow, is refused: calamine would drop the element,
+/// and with a cell every cell after it would move one column to the left.
+fn repeat(raw: Option<&str>, key: &str, table: &str) -> Result<u64, ScanError> {
+    let Some(raw) = raw else {
+        return Ok(1);
+    };
+    // A count calamine cannot parse fails its read; until then it is one element.
+    match count(raw) {
+        Some(0) => Err(damaged(
+            format!("工作表“{table}”中有重复次数为 0 的元素（{key}=\"{raw}\"）"),
+            format!("sheet \"{table}\" has an element repeated 0 times ({key}=\"{raw}\")"),
+        )),
+        Some(n) => Ok(n),
+        None => Ok(1),
+    }
+}
+
 /// Reads what calamine's `get_datatype` looks at: whether the cell has a value or a
-/// formula, its repeats, its spans and the text held in attributes.
-fn start_cell(e: &BytesStart<'_>) -> CellScan {
-    let repeats = attr(e, "table:number-columns-repeated")
-        .and_then(|v| digits(v.as_bytes()))
-        .unwrap_or(1);
-    let mut non_empty = false;
+/// formula, whether its content is read as its text or skipped, its repeats, its spans
+/// and the text held in attributes. One pass over the attributes: cells are most of the
+/// events of a sheet.
+fn start_cell(e: &BytesStart<'_>, table: &str) -> Result<CellScan, ScanError> {
+    const REPEATED: &str = "table:number-columns-repeated";
+    // calamine's attribute loop: the first value attribute wins, and a value type after
+    // it is not looked at. Of a repeated attribute, `attr` and calamine's `raw_attr`
+    // take the first.
+    let (mut is_string, mut is_error, mut value_set, mut empty_string_value) =
+        (false, false, false, false);
+    let mut formula = false;
     let mut text = 0u64;
+    let mut repeated = None;
+    let (mut rows_spanned, mut cols_spanned) = (None, None);
     for a in e.attributes().with_checks(false).flatten() {
         match a.key.as_ref() {
-            "office:value" | "office:date-value" | "office:time-value" | "office:boolean-value" => {
-                non_empty = true
+            "office:value" | "office:date-value" | "office:time-value" | "office:boolean-value"
+                if !value_set =>
+            {
+                value_set = true;
             }
-            "office:string-value" | "table:formula" => {
-                non_empty = true;
+            "office:string-value" if !value_set => {
+                value_set = true;
+                empty_string_value = a.value.is_empty();
                 text = text.saturating_add(a.value.len() as u64);
             }
-            "office:value-type" if a.value.as_ref() == "string" => non_empty = true,
+            "office:value-type" if !value_set => is_string = a.value.as_ref() == "string",
+            "calcext:value-type" => is_error = a.value.as_ref() == "error",
+            "table:formula" => {
+                formula = !a.value.is_empty();
+                text = text.saturating_add(a.value.len() as u64);
+            }
+            REPEATED if repeated.is_none() => repeated = Some(a.value),
+            "table:number-rows-spanned" if rows_spanned.is_none() => {
+                rows_spanned = Some(digits(a.value.as_bytes()))
+            }
+            "table:number-columns-spanned" if cols_spanned.is_none() => {
+                cols_spanned = Some(digits(a.value.as_bytes()))
+            }
             _ => {}
         }
     }
-    let span = |k: &str| {
-        attr(e, k)
-            .and_then(|v| digits(v.as_bytes()))
-            .unwrap_or(1)
-            .max(1)
-    };
-    CellScan {
-        repeats,
-        non_empty,
+    let as_text = (!value_set && is_string) || (is_error && empty_string_value);
+    let span = |n: Option<Option<u64>>| n.flatten().unwrap_or(1).max(1);
+    Ok(CellScan {
+        repeats: repeat(repeated.as_deref(), REPEATED, table)?,
+        non_empty: as_text || value_set || formula,
         text,
-        span: (
-            span("table:number-rows-spanned"),
-            span("table:number-columns-spanned"),
-        ),
-    }
+        span: (span(rows_spanned), span(cols_spanned)),
+        inside: if as_text {
+            Inside::Text {
+                in_annotation: false,
+            }
+        } else {
+            Inside::Skipped {
+                covered: e.name().as_ref() == "table:covered-table-cell",
+                depth: 0,
+            }
+        },
+    })
 }
 
 fn end_cell(
@@ -310,6 +451,14 @@ fn end_cell(
     table: &mut TableScan,
     limits: &Limits,
 ) -> Result<(), ScanError> {
+    // calamine stops every row at its last column and drops what lies beyond: a cell
+    // with content out there (after a huge repeat in the middle of a row) would vanish,
+    // and the columns before it look merely blank. Empty runs past the end are what
+    // spreadsheet programs write to fill a row, and cost nothing.
+    let reach = row.col.saturating_add(c.repeats);
+    if c.non_empty && c.repeats > 0 && reach > MAX_COLUMNS {
+        return Err(too_large(Budget::SheetColumns(table.name.clone()), reach, MAX_COLUMNS).into());
+    }
     // calamine pushes the previous run of empty cells as soon as any cell follows it.
     let empties = row
         .pending_empty
@@ -341,7 +490,7 @@ fn end_cell(
     } else {
         row.pending_empty = repeats;
     }
-    row.col = row.col.saturating_add(c.repeats);
+    row.col = reach;
     let pushed = table.pushed.saturating_add(row.pushed);
     if pushed > limits.max_cells_per_sheet {
         return Err(too_large(
@@ -355,10 +504,15 @@ fn end_cell(
 }
 
 fn end_row(row: RowScan, table: &mut TableScan, limits: &Limits) -> Result<(), ScanError> {
+    // The same for rows: content below the last row would be dropped.
+    let reach = row.first_row.saturating_add(row.asked);
+    if row.span.is_some() && reach > MAX_ROWS {
+        return Err(too_large(Budget::SheetRows(table.name.clone()), reach, MAX_ROWS).into());
+    }
     table.pushed = table.pushed.saturating_add(row.pushed);
-    // The row's text is held once as pushed, once per repeat in the dense block and once
-    // more in the copy `worksheet_range` returns.
-    let copies = row.repeats.saturating_mul(2).saturating_add(1);
+    // The row's text is held once as pushed; then, for each repeat, once in the dense
+    // block, once in the copy `worksheet_range` returns and once in our own cells.
+    let copies = row.repeats.saturating_mul(3).saturating_add(1);
     table.text = table.text.saturating_add(row.text.saturating_mul(copies));
     match row.span {
         Some((first, last)) => {
@@ -508,6 +662,50 @@ mod tests {
                 last_col: 1
             }]
         );
+    }
+
+    /// The text one cell element counts, and how many of its events were read when it
+    /// closed (the events after it are left).
+    fn cell_text(xml: &str) -> (u64, usize) {
+        // Inside a row and a table, as a cell always is: quick-xml refuses an end tag
+        // with nothing open, whatever its name.
+        let xml = format!("<table><row>{xml}</row></table>");
+        let mut x = xml::reader(xml.as_bytes());
+        let mut buf = Vec::new();
+        for _ in 0..2 {
+            x.read_event_into(&mut buf).expect("xml");
+            buf.clear();
+        }
+        let Ok(Event::Start(e)) = x.read_event_into(&mut buf) else {
+            panic!("a cell element first");
+        };
+        let mut c = start_cell(&e.into_owned(), "T").expect("cell");
+        for n in 1.. {
+            buf.clear();
+            let event = x.read_event_into(&mut buf).expect("xml");
+            assert!(event != Event::Eof, "the cell never closed");
+            if c.take(&event) {
+                return (c.text, n);
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn cell_content_is_counted_as_calamine_reads_it() {
+        // A string cell: paragraphs, tabs and line breaks one character each, space runs
+        // as their count; an annotation not at all.
+        let text = r#"<table:table-cell office:value-type="string"><office:annotation><text:p>note</text:p></office:annotation><text:p>ab<text:tab/>c<text:line-break/>d<text:s text:c="+5"/></text:p><text:p/></table:table-cell>"#;
+        assert_eq!(cell_text(text).0, 1 + 2 + 1 + 1 + 1 + 1 + 5 + 1);
+        // It ends at the first end tag of either cell element.
+        let text = r#"<table:table-cell office:value-type="string"><text:p>a</text:p></table:covered-table-cell><text:p>b</text:p></table:table-cell>"#;
+        assert_eq!(cell_text(text), (2, 4));
+        // A number cell's content is skipped to its own end tag, nested ones counted, a
+        // row's end tag inside it notwithstanding.
+        let number = r#"<table:table-cell office:value="1"><table:table-cell></table:table-cell></table:table-row><text:p>1</text:p></table:table-cell><x/>"#;
+        assert_eq!(cell_text(number), (0, 7));
+        let covered = r#"<table:covered-table-cell><table:table-cell></table:table-cell></table:covered-table-cell>"#;
+        assert_eq!(cell_text(covered), (0, 3));
     }
 
     #[test]

@@ -257,6 +257,14 @@ pub enum Budget {
     SheetMerges(String),
     /// The size one sheet declares (BIFF DIMENSIONS, rows × columns).
     SheetDimensions(String),
+    /// The text of one cell of a sheet, in bytes, runs of spaces (`text:s`) expanded.
+    CellText(String),
+    /// The last column (one-based) a cell with content reaches in one sheet, against the
+    /// 16 384 a sheet has.
+    SheetColumns(String),
+    /// The last row (one-based) a row with content reaches in one sheet, against the
+    /// 1 048 576 a sheet has.
+    SheetRows(String),
 }
 
 /// Why a file could not be read as a workbook. Each maps to one diagnostic code.

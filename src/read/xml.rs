@@ -88,6 +88,17 @@ pub(crate) fn digits(raw: &[u8]) -> Option<u64> {
     }))
 }
 
+/// A count attribute (`table:number-columns-repeated`, `text:c` …) as calamine reads it,
+/// with Rust's integer parser: entities decoded, one leading `+` allowed. Saturating like
+/// [`digits`]; `None` for anything calamine refuses (it then fails the read).
+pub(crate) fn count(raw: &str) -> Option<u64> {
+    if !raw.contains('&') {
+        return digits(raw.strip_prefix('+').unwrap_or(raw).as_bytes());
+    }
+    let decoded = attr_text(raw);
+    digits(decoded.strip_prefix('+').unwrap_or(&decoded).as_bytes())
+}
+
 /// A cell reference such as `B7` as zero-based (row, col), or just the row for `7`
 /// (calamine accepts both on `<row r>`). Saturating, like [`digits`].
 pub(crate) fn cell_ref(raw: &[u8]) -> Option<(u64, Option<u64>)> {
@@ -115,6 +126,17 @@ mod tests {
             cell_ref(b"ZZZZZZZZZZZZZZZZ99999999999999999999999"),
             Some((u64::MAX - 1, Some(u64::MAX - 1)))
         );
+    }
+
+    #[test]
+    fn counts_read_as_calamine_reads_them() {
+        assert_eq!(count("60000"), Some(60_000));
+        assert_eq!(count("+60000"), Some(60_000));
+        assert_eq!(count("&#54;0000"), Some(60_000));
+        assert_eq!(count("+&#52;000000000"), Some(4_000_000_000));
+        assert_eq!(count("++1"), None);
+        assert_eq!(count(" 1"), None);
+        assert_eq!(count("-1"), None);
     }
 
     #[test]
