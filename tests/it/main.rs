@@ -10,6 +10,7 @@ mod compose;
 mod crash;
 mod cycle;
 mod hostile;
+mod hostile_xlsx;
 mod pdf;
 mod read;
 mod receipt;
