@@ -140,10 +140,20 @@ impl<R: Read> Read for Metered<'_, R> {
         }
         if self.xml {
             // Track the distance since the last delimiter across reads; only the tail
-            // after the last delimiter of this chunk carries over.
+            // after the last delimiter of this chunk carries over. Within a chunk no
+            // longer than the limit only the run into its first delimiter can be too
+            // long, so two vector searches do; a longer chunk is walked byte by byte.
             let chunk = &buf[..n];
-            match chunk.iter().rposition(|&b| b == b'<' || b == b'>') {
+            match memchr::memrchr2(b'<', b'>', chunk) {
                 None => self.run += n as u64,
+                Some(last) if n as u64 <= MAX_XML_TOKEN_BYTES => {
+                    let first = memchr::memchr2(b'<', b'>', chunk).unwrap_or(last);
+                    let run = self.run + first as u64;
+                    if run > MAX_XML_TOKEN_BYTES {
+                        return Err(self.fail(Trip::Token { run }));
+                    }
+                    self.run = (n - 1 - last) as u64;
+                }
                 Some(last) => {
                     let mut run = self.run;
                     for &b in &chunk[..=last] {
@@ -190,6 +200,39 @@ mod tests {
         let mut r = Metered::new(&long[..], &budget, true);
         assert!(io::copy(&mut r, &mut io::sink()).is_err());
         assert!(matches!(budget.tripped(), Some(ReadError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn a_long_token_is_stopped_whatever_the_reads_look_like() {
+        // A long run ending inside a read, after others ended in earlier reads, and
+        // reads larger than the limit: each is measured as one run.
+        let limit = MAX_XML_TOKEN_BYTES as usize;
+        let mut xml = b"<a>".repeat(1000);
+        xml.extend(std::iter::repeat_n(b'x', limit + 1));
+        xml.extend_from_slice(b"</a>");
+        for read in [7, 4096, 64 << 10, limit * 2] {
+            let budget = Inflated::new(u64::MAX);
+            let mut r =
+                std::io::BufReader::with_capacity(read, Metered::new(&xml[..], &budget, true));
+            assert!(
+                io::copy(&mut r, &mut io::sink()).is_err(),
+                "reads of {read}"
+            );
+            assert!(
+                matches!(budget.tripped(), Some(ReadError::TooLarge { found, .. }) if found > limit as u64),
+                "reads of {read}: {:?}",
+                budget.tripped()
+            );
+        }
+        let mut fits = b"<a>".repeat(1000);
+        fits.extend(std::iter::repeat_n(b'x', limit));
+        fits.extend_from_slice(b"</a>");
+        for read in [7, 4096, 64 << 10, limit * 2] {
+            let budget = Inflated::new(u64::MAX);
+            let mut r =
+                std::io::BufReader::with_capacity(read, Metered::new(&fits[..], &budget, true));
+            assert!(io::copy(&mut r, &mut io::sink()).is_ok(), "reads of {read}");
+        }
     }
 
     #[test]

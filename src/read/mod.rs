@@ -18,6 +18,7 @@ mod convert;
 mod guard;
 mod ods;
 mod raw;
+mod sheetscan;
 mod sniff;
 mod xls;
 mod xlsx;

@@ -7,36 +7,59 @@
 //! when refused. So before calamine opens the file, [`prescan`] inflates every part once
 //! through the decompression budget (which also bounds the longest XML token and checks
 //! each checksum), counts the shared strings and style records calamine will build, and
-//! finds each sheet's merged regions. The cells are then read with
+//! walks each sheet's markup once (`sheetscan`): every row and cell reference must lie
+//! within XFD1048576 (calamine's `u32` would wrap `K4294967299` to K3), every typed value
+//! must be what its type says (a shared-string index a plain number inside the table),
+//! and the merged regions are collected on the way. The cells are then read with
 //! `worksheet_cells_reader`, whose memory follows the cells actually present, and [`load`]
 //! counts them against the same budgets as they come: cells per sheet and per workbook,
-//! each sheet's used area, and the text copied out. (The zip reader stops any entry at its
-//! declared size, so calamine's own inflating is bounded by the sizes the pre-scan saw.)
+//! each sheet's used area, and the text copied out; two cells at one address are refused
+//! there. (The zip reader stops any entry at its declared size, so calamine's own
+//! inflating is bounded by the sizes the pre-scan saw.)
+//!
+//! The package is resolved the way calamine resolves it, so the parts checked are the
+//! parts it reads. Where calamine would go wrong on a valid file (a relationship target
+//! such as `../xl/worksheets/sheet1.xml`, which it joins to its folder without resolving
+//! the `..`), it is handed a copy of the package whose relationship parts name their
+//! targets by resolved, absolute paths; a target that climbs out of the package is
+//! refused.
 //!
 //! XML carrying a `<!DOCTYPE` (and so possibly `<!ENTITY` declarations) is refused as
 //! [`ReadError::Other`]: Excel, WPS and LibreOffice never write one, a file that has one
 //! was made by something else, and the county is best told to save it again from Excel.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{BufRead, Cursor, Read};
+use std::io::{BufRead, Cursor, Write};
 
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 use super::convert::from_data_ref;
 use super::guard::{fenced, too_large, Inflated};
-use super::xml::{self, attr, attr_local, attr_text, cell_ref, digits, ScanError};
-use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
+use super::sheetscan::{scan_sheet, scan_strings, SharedStrings};
+use super::xml::{self, attr_text, raw_attrs, shown, ScanError, MAX_COLUMNS, MAX_ROWS};
+use super::zipscan::{drain_entry, key, read_entry, xml_problem, zip_error, Archive, Entries};
 use super::Damage;
 use super::{
     Budget, CellValue, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
 };
 use crate::config::Limits;
+use crate::model::a1;
 
 /// Most style records (`xf`, `font`, `fill`, `border`, `numFmt`, `dxf`) calamine is let
 /// build. Each becomes a `Style` of a few hundred bytes, from as little as five bytes of
 /// XML. Excel itself allows 64 000 cell formats.
 pub(crate) const MAX_STYLE_RECORDS: u64 = 100_000;
+
+/// The most text (bytes) a workbook may yield, as a share of the decompression budget:
+/// an eighth (64 MiB by default). Every cell's text is a `String` of its own, and a
+/// shared string is copied once per cell that uses it, so a 2 MB string used by 250
+/// cells costs 500 MB while its XML costs a few KB; the decompression budget bounds
+/// the XML, this bounds the copies. A county return holds a few MB of text.
+pub(crate) fn text_budget(limits: &Limits) -> u64 {
+    limits.max_decompressed_bytes / 8
+}
 
 /// Reads an .xlsx/.xlsm whose archive is already open.
 pub(crate) fn read(
@@ -63,6 +86,9 @@ struct Package {
     workbook_rels: String,
     /// Worksheets in workbook order: (name, normalised part path).
     sheets: Vec<(String, String)>,
+    /// Relationship parts rewritten for calamine (entry index, new content), when a target
+    /// needs resolving that calamine would not resolve.
+    rewritten: Vec<(usize, Vec<u8>)>,
 }
 
 /// What the pre-scan hands to [`load`].
@@ -72,14 +98,17 @@ struct Scanned {
     merges: HashMap<String, Vec<Merge>>,
     /// Bytes of XML text in the shared-string table, which calamine holds throughout.
     string_bytes: u64,
+    /// The package calamine is to read instead of the file, if its relationships had to
+    /// be rewritten.
+    package: Option<Vec<u8>>,
 }
 
 /// Checks what calamine would build from this archive before it builds anything: every
 /// part is inflated through the budget (size, longest XML token, CRC), the package parts,
-/// shared strings and styles are counted, and each worksheet is searched for its merged
-/// regions. The cells themselves are counted as calamine's cell reader yields them
-/// ([`load`]): that reader's memory follows the cells it returns, so there they are bounded
-/// without parsing every sheet twice.
+/// shared strings and styles are counted, and each worksheet is walked once for its
+/// references, typed values and merged regions. The cells themselves are counted as
+/// calamine's cell reader yields them ([`load`]): that reader's memory follows the cells
+/// it returns, so there they are bounded without parsing every sheet twice.
 fn prescan(
     archive: &mut Archive<'_>,
     entries: &Entries,
@@ -103,12 +132,20 @@ fn prescan(
         .collect();
 
     // Shared strings first, whatever their place in the archive: the sheets' text is
-    // counted with their lengths.
+    // counted with their lengths, and their indexes checked against their number.
     let mut strings = SharedStrings::default();
     if let Some(entry) = entries.find(&sst_path) {
         strings = read_entry(archive, entry, budget, true, |r| {
-            scan_shared_strings(r, &entry.name, limits)
+            scan_strings(r, &entry.name, limits)
         })?;
+    }
+    let text_limit = text_budget(limits);
+    if strings.total_bytes > text_limit {
+        return Err(too_large(
+            Budget::TextTotal,
+            strings.total_bytes,
+            text_limit,
+        ));
     }
     let mut sheet_merges: HashMap<String, Vec<Merge>> = HashMap::new();
     for entry in &entries.list {
@@ -118,7 +155,7 @@ fn prescan(
         }
         if let Some(name) = sheet_names.get(path.as_str()) {
             let merges = read_entry(archive, entry, budget, true, |r| {
-                scan_sheet(r, &entry.name, name, limits)
+                scan_sheet(r, &entry.name, name, strings.count, limits)
             })?;
             sheet_merges.insert(path, merges);
         } else if path == styles_path {
@@ -133,22 +170,29 @@ fn prescan(
             drain_entry(archive, entry, budget)?;
         }
     }
-    if strings.total_bytes > limits.max_decompressed_bytes {
-        return Err(too_large(
-            Budget::TextTotal,
-            strings.total_bytes,
-            limits.max_decompressed_bytes,
-        ));
-    }
     let merges = package
         .sheets
         .iter()
         .filter_map(|(name, path)| Some((name.clone(), sheet_merges.get(path)?.clone())))
         .collect();
+    let rewritten = if package.rewritten.is_empty() {
+        None
+    } else {
+        Some(rewrite_package(archive, &package.rewritten)?)
+    };
     Ok(Scanned {
         merges,
         string_bytes: strings.total_bytes,
+        package: rewritten,
     })
+}
+
+/// One `<Relationship>`, its attributes raw (entities not decoded) as calamine reads them.
+#[derive(Debug, Clone, Default)]
+struct Relationship {
+    id: Option<String>,
+    typ: Option<String>,
+    target: Option<String>,
 }
 
 /// Reads the package relationships, the workbook's relationships and the workbook part,
@@ -168,39 +212,73 @@ fn read_package(
     let root = entries
         .find("_rels/.rels")
         .ok_or_else(|| missing("_rels/.rels"))?;
-    let rels = read_entry(archive, root, budget, true, |r| {
-        scan_relationships(r, &root.name)
+    let mut root_rels = read_entry(archive, root, budget, true, |r| {
+        scan_relationships(r, &root.name, RelsPart::Package)
     })?;
-    let target = rels
-        .values()
-        .find(|(_, typ)| typ.ends_with("/relationships/officeDocument"))
-        .map(|(t, _)| t.clone())
-        .ok_or_else(|| {
-            ReadError::Truncated(Damage::new(
-                "找不到工作簿部件的关系",
-                "no relationship names the workbook part",
-            ))
-        })?;
+    // calamine takes the last relationship to the workbook, its target decoded.
+    let office_document = root_rels.iter().rposition(|rel| {
+        rel.typ
+            .as_deref()
+            .is_some_and(|t| t.ends_with("/relationships/officeDocument"))
+            && rel.target.is_some()
+    });
+    let Some(office_document) = office_document else {
+        return Err(ReadError::Truncated(Damage::new(
+            "找不到工作簿部件的关系",
+            "no relationship names the workbook part",
+        )));
+    };
+    let target = attr_text(
+        root_rels[office_document]
+            .target
+            .as_deref()
+            .unwrap_or_default(),
+    );
     // Split as calamine does: folder (without a leading '/') and file name.
     let (dir, file) = match target.rfind('/') {
         Some(i) => target.split_at(i + 1),
         None => ("", target.as_str()),
     };
-    let xl_path = dir.strip_prefix('/').unwrap_or(dir).to_string();
     let workbook_name = if file.is_empty() {
         "workbook.xml"
     } else {
         file
     };
+    let naive_dir = dir.strip_prefix('/').unwrap_or(dir);
+    let outside = |what: &str| {
+        let t = shown(what.as_bytes());
+        ReadError::Truncated(Damage::new(
+            format!("关系的目标“{t}”指向压缩包之外"),
+            format!("a relationship's target \"{t}\" points outside the package"),
+        ))
+    };
+    let xl_path = match resolve("", dir).ok_or_else(|| outside(&target))? {
+        d if d.is_empty() => d,
+        d => format!("{d}/"),
+    };
+    let mut rewritten = Vec::new();
+    // Any difference (`.`, `..`, `//`, `\\`) is one calamine would not get past.
+    if naive_dir != xl_path {
+        // calamine decodes this target (and only this one), so it is written encoded.
+        let absolute = format!("/{xl_path}{workbook_name}");
+        root_rels[office_document].target = Some(quick_xml::escape::escape(&absolute).into_owned());
+        rewritten.push((root.index, relationships_xml(&root_rels)));
+    }
     let workbook = format!("{xl_path}{workbook_name}");
     let workbook_rels = format!("{xl_path}_rels/{workbook_name}.rels");
 
     let rels_entry = entries
         .find(&workbook_rels)
         .ok_or_else(|| missing(&workbook_rels))?;
-    let relationships = read_entry(archive, rels_entry, budget, true, |r| {
-        scan_relationships(r, &rels_entry.name)
+    let mut relationships = read_entry(archive, rels_entry, budget, true, |r| {
+        scan_relationships(r, &rels_entry.name, RelsPart::Workbook)
     })?;
+    // By id, the last of each as calamine keeps them.
+    let by_id: HashMap<&str, usize> = relationships
+        .iter()
+        .enumerate()
+        .filter_map(|(i, rel)| Some((rel.id.as_deref()?, i)))
+        .collect();
     let sheets = match entries.find(&workbook) {
         Some(entry) => read_entry(archive, entry, budget, true, |r| {
             scan_workbook(r, &entry.name, limits)
@@ -208,43 +286,172 @@ fn read_package(
         None => Vec::new(),
     };
     let mut worksheets = Vec::new();
+    let mut retargeted: Vec<(usize, String)> = Vec::new();
     for (name, rel_id) in sheets {
-        let Some((target, typ)) = relationships.get(&rel_id) else {
+        let Some(&i) = by_id.get(rel_id.as_str()) else {
             continue;
         };
-        if !typ.ends_with("/worksheet") {
+        let rel = &relationships[i];
+        // calamine goes by the type's last segment.
+        if rel.typ.as_deref().unwrap_or_default().rsplit('/').next() != Some("worksheet") {
             continue;
         }
-        let path = match target.strip_prefix('/') {
+        let target = rel.target.as_deref().unwrap_or_default();
+        let path = resolve(&xl_path, target).ok_or_else(|| outside(target))?;
+        let naive = match target.strip_prefix('/') {
             Some(abs) => abs.to_string(),
             None => format!("{xl_path}{target}"),
         };
+        if naive != path {
+            retargeted.push((i, format!("/{path}")));
+        }
         worksheets.push((name, key(&path)));
+    }
+    if !retargeted.is_empty() {
+        for (i, target) in retargeted {
+            relationships[i].target = Some(target);
+        }
+        rewritten.push((rels_entry.index, relationships_xml(&relationships)));
     }
     Ok(Package {
         xl_path,
         workbook,
         workbook_rels,
         sheets: worksheets,
+        rewritten,
     })
 }
 
-/// `Id → (Target, Type)` of a relationships part, targets raw as calamine keeps them.
+/// `target` resolved against the folder `base` (`xl/`, or empty for the package root) as
+/// a relationship target is: from the root if it starts with `/`, `.` and `..` segments
+/// and empty ones taken out, `\` read as `/`. `None` when a `..` climbs out of the
+/// package.
+fn resolve(base: &str, target: &str) -> Option<String> {
+    let (mut parts, rest): (Vec<&str>, &str) = match target.strip_prefix(['/', '\\']) {
+        Some(absolute) => (Vec::new(), absolute),
+        None => (base.split('/').filter(|s| !s.is_empty()).collect(), target),
+    };
+    for segment in rest.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A relationships part holding `rels` in their order, their values written back raw.
+fn relationships_xml(rels: &[Relationship]) -> Vec<u8> {
+    let mut out = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for rel in rels {
+        out.push_str("<Relationship");
+        for (k, v) in [("Id", &rel.id), ("Type", &rel.typ), ("Target", &rel.target)] {
+            if let Some(v) = v {
+                // A raw value holds no quote of its own kind.
+                let q = if v.contains('"') { '\'' } else { '"' };
+                out.push_str(&format!(" {k}={q}{v}{q}"));
+            }
+        }
+        out.push_str("/>");
+    }
+    out.push_str("</Relationships>");
+    out.into_bytes()
+}
+
+/// A copy of the package with the parts of `rewritten` replaced; every other entry is
+/// copied as it is stored (not inflated again).
+fn rewrite_package(
+    archive: &mut Archive<'_>,
+    rewritten: &[(usize, Vec<u8>)],
+) -> Result<Vec<u8>, ReadError> {
+    let failed = |e: &zip::result::ZipError| zip_error(e, None);
+    fenced("zip", || {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..archive.len() {
+            match rewritten.iter().find(|(i, _)| *i == index) {
+                Some((_, content)) => {
+                    let name = archive
+                        .name_for_index(index)
+                        .transpose()
+                        .map_err(|e| failed(&e))?
+                        .map(|n| n.into_owned())
+                        .unwrap_or_default();
+                    let options = zip::write::SimpleFileOptions::default()
+                        .compression_method(zip::CompressionMethod::Stored);
+                    out.start_file(name, options).map_err(|e| failed(&e))?;
+                    out.write_all(content)
+                        .map_err(|e| failed(&zip::result::ZipError::Io(e)))?;
+                }
+                None => {
+                    let entry = archive.by_index_raw(index).map_err(|e| failed(&e))?;
+                    out.raw_copy_file(entry).map_err(|e| failed(&e))?;
+                }
+            }
+        }
+        Ok(out.finish().map_err(|e| failed(&e))?.into_inner())
+    })
+}
+
+/// Which relationships part is read: calamine reads the two differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RelsPart {
+    /// `_rels/.rels`: from the first `<Relationships>` on, `Type` and `Target` only.
+    Package,
+    /// The workbook's: from the start, `Id`, `Type` and `Target`.
+    Workbook,
+}
+
+/// The `<Relationship>` elements of a relationships part, in order, read as calamine
+/// reads them, so that the pre-scan follows the relationships calamine will: up to the
+/// first `</Relationships>`, attributes split by its rules, each it looks for as last
+/// seen until it has seen as many as it looks for.
 fn scan_relationships<R: BufRead>(
     r: R,
     part: &str,
-) -> Result<HashMap<String, (String, String)>, ScanError> {
+    which: RelsPart,
+) -> Result<Vec<Relationship>, ScanError> {
     let mut x = xml::reader(r);
     let mut buf = Vec::new();
-    let mut rels = HashMap::new();
+    let mut rels = Vec::new();
+    let mut inside = which == RelsPart::Workbook;
+    let wanted = match which {
+        RelsPart::Package => 2,
+        RelsPart::Workbook => 3,
+    };
     loop {
         buf.clear();
         match x.read_event_into(&mut buf)? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
-                let text = |k: &str| attr(&e, k).map(|v| v.into_owned()).unwrap_or_default();
-                if let Some(id) = attr(&e, "Id") {
-                    rels.insert(id.into_owned(), (text("Target"), text("Type")));
+            Event::Start(e) if e.local_name().as_ref() == "Relationships" => inside = true,
+            Event::Start(e) if inside && e.local_name().as_ref() == "Relationship" => {
+                let mut rel = Relationship::default();
+                let mut found = 0;
+                for (k, v) in raw_attrs(e.attributes_raw().as_bytes()).map_while(|a| a) {
+                    let value = Some(String::from_utf8_lossy(v).into_owned());
+                    match k {
+                        // Kept for writing the part again; the package's is not read.
+                        b"Id" if which == RelsPart::Package => {
+                            rel.id = value;
+                            continue;
+                        }
+                        b"Id" => rel.id = value,
+                        b"Type" => rel.typ = value,
+                        b"Target" => rel.target = value,
+                        _ => continue,
+                    }
+                    found += 1;
+                    if found == wanted {
+                        break;
+                    }
                 }
+                rels.push(rel);
+            }
+            Event::End(e) if inside && e.local_name().as_ref() == "Relationships" => {
+                return Ok(rels)
             }
             Event::DocType(_) => return Err(doctype(part)),
             Event::Eof => return Ok(rels),
@@ -254,7 +461,8 @@ fn scan_relationships<R: BufRead>(
 }
 
 /// The `<sheet>` entries of the workbook part as (name, relationship id), refusing more
-/// than `max_sheets`.
+/// than `max_sheets`. Like calamine, the last `name` and the last `id` (of any prefix)
+/// of an element count.
 fn scan_workbook<R: BufRead>(
     r: R,
     part: &str,
@@ -275,11 +483,7 @@ fn scan_workbook<R: BufRead>(
                     )
                     .into());
                 }
-                let name = attr(&e, "name").map(|v| attr_text(&v)).unwrap_or_default();
-                let id = attr_local(&e, "id")
-                    .map(|v| v.into_owned())
-                    .unwrap_or_default();
-                sheets.push((name, id));
+                sheets.push(sheet_entry(&e));
             }
             Event::DocType(_) => return Err(doctype(part)),
             Event::Eof => return Ok(sheets),
@@ -288,205 +492,18 @@ fn scan_workbook<R: BufRead>(
     }
 }
 
-/// What the shared-string table costs once calamine has read it.
-#[derive(Default)]
-struct SharedStrings {
-    /// Bytes of XML text in the strings.
-    total_bytes: u64,
-}
-
-fn scan_shared_strings<R: BufRead>(
-    r: R,
-    part: &str,
-    limits: &Limits,
-) -> Result<SharedStrings, ScanError> {
-    let mut x = xml::reader(r);
-    let mut buf = Vec::new();
-    let mut count = 0u64;
-    let mut current: Option<u64> = None;
-    let mut total = 0u64;
-    loop {
-        buf.clear();
-        match x.read_event_into(&mut buf)? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "sst" => {
-                    // calamine reserves this many strings before reading one.
-                    if let Some(n) = attr(&e, "uniqueCount").and_then(|v| digits(v.as_bytes())) {
-                        if n > limits.max_strings {
-                            return Err(
-                                too_large(Budget::DeclaredStrings, n, limits.max_strings).into()
-                            );
-                        }
-                    }
-                }
-                "si" => {
-                    if count >= limits.max_strings {
-                        return Err(
-                            too_large(Budget::Strings, count + 1, limits.max_strings).into()
-                        );
-                    }
-                    count += 1;
-                    current = Some(0);
-                }
-                _ => {}
-            },
-            Event::Text(t) => add(&mut current, t.len()),
-            Event::CData(t) => add(&mut current, t.len()),
-            Event::GeneralRef(g) => add(&mut current, g.len() + 2),
-            Event::End(e) if e.local_name().as_ref() == "si" => {
-                total = total.saturating_add(current.take().unwrap_or(0));
-            }
-            Event::DocType(_) => return Err(doctype(part)),
-            Event::Eof => break,
-            _ => {}
+/// The (name, relationship id) of one `<sheet>`.
+fn sheet_entry(e: &BytesStart<'_>) -> (String, String) {
+    let (mut name, mut id) = (String::new(), String::new());
+    for (k, v) in raw_attrs(e.attributes_raw().as_bytes()).map_while(|a| a) {
+        let v = String::from_utf8_lossy(v);
+        if k == b"name" {
+            name = attr_text(&v);
+        } else if k == b"id" || k.strip_suffix(b"id").is_some_and(|p| p.ends_with(b":")) {
+            id = v.into_owned();
         }
     }
-    Ok(SharedStrings { total_bytes: total })
-}
-
-fn add(counter: &mut Option<u64>, n: usize) {
-    if let Some(c) = counter {
-        *c = c.saturating_add(n as u64);
-    }
-}
-
-/// The merged regions of one worksheet part, without parsing its cells: the part is read
-/// through (so its size, longest token and checksum are checked like every part's), the
-/// first `mergeCells` element — after `sheetData`, near the end — is found by a byte
-/// search, and only from there is the XML parsed. calamine reads only that first element
-/// too. A DTD in the part's prolog is refused as in every other part.
-fn scan_sheet<R: BufRead>(
-    mut r: R,
-    part: &str,
-    name: &str,
-    limits: &Limits,
-) -> Result<Vec<Merge>, ScanError> {
-    const NEEDLE: &[u8] = b"mergeCells";
-    // Enough of the previous chunk to hold a needle cut in two and its `<prefix:` start.
-    const CARRY: usize = 64;
-    let finder = memchr::memmem::Finder::new(NEEDLE);
-    let mut carry: Vec<u8> = Vec::new();
-    let mut first = true;
-    loop {
-        let chunk = r.fill_buf().map_err(xml_io)?;
-        if chunk.is_empty() {
-            return Ok(Vec::new());
-        }
-        if first {
-            scan_for_doctype(chunk, part)?;
-            first = false;
-        }
-        // Search the seam (the carry and the chunk's head), then the chunk.
-        let head = &chunk[..chunk.len().min(CARRY)];
-        let mut seam = carry.clone();
-        seam.extend_from_slice(head);
-        let found = finder
-            .find_iter(&seam)
-            .find_map(|i| element_start(&seam, i))
-            .map(|start| {
-                let mut from = seam[start..].to_vec();
-                from.extend_from_slice(&chunk[head.len()..]);
-                from
-            })
-            .or_else(|| {
-                finder
-                    .find_iter(chunk)
-                    .find_map(|i| element_start(chunk, i))
-                    .map(|start| chunk[start..].to_vec())
-            });
-        let n = chunk.len();
-        if let Some(from) = found {
-            r.consume(n);
-            return merge_cells(std::io::Cursor::new(from).chain(r), name, limits);
-        }
-        let keep = n.min(CARRY);
-        carry = [&carry[..], &chunk[n - keep..]].concat();
-        let excess = carry.len().saturating_sub(CARRY);
-        carry.drain(..excess);
-        r.consume(n);
-    }
-}
-
-/// Where the element whose name (`mergeCells`, maybe after a `prefix:`) matched at `at`
-/// opens, if the match is an element name at all.
-fn element_start(hay: &[u8], at: usize) -> Option<usize> {
-    let before = &hay[..at];
-    match before.last()? {
-        b'<' => Some(at - 1),
-        b':' => {
-            let lt = before.iter().rposition(|&b| b == b'<')?;
-            let prefix = &before[lt + 1..at - 1];
-            prefix
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-                .then_some(lt)
-        }
-        _ => None,
-    }
-}
-
-/// The `mergeCell` regions of a `mergeCells` element, read from its start tag on.
-fn merge_cells<R: BufRead>(r: R, name: &str, limits: &Limits) -> Result<Vec<Merge>, ScanError> {
-    let mut x = xml::reader(r);
-    let mut buf = Vec::new();
-    let mut merges = Vec::new();
-    loop {
-        buf.clear();
-        match x.read_event_into(&mut buf)? {
-            Event::Start(e) if e.local_name().as_ref() == "mergeCell" => {
-                if merges.len() as u64 >= limits.max_cells_per_sheet {
-                    return Err(too_large(
-                        Budget::SheetMerges(name.to_string()),
-                        merges.len() as u64 + 1,
-                        limits.max_cells_per_sheet,
-                    )
-                    .into());
-                }
-                // calamine skips a mergeCell without `ref`; so do we.
-                if let Some(v) = attr(&e, "ref") {
-                    let merge = merge_ref(v.as_bytes()).ok_or_else(|| {
-                        ScanError::Reject(ReadError::Truncated(Damage::new(
-                            format!("工作表“{name}”的合并区域“{v}”无效"),
-                            format!("sheet \"{name}\" has an invalid merged range \"{v}\""),
-                        )))
-                    })?;
-                    merges.push(merge);
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == "mergeCells" => return Ok(merges),
-            Event::Eof => return Ok(merges),
-            _ => {}
-        }
-    }
-}
-
-/// A read error under a scan (a tripped budget, a damaged entry), as the XML reader
-/// would report it.
-fn xml_io(e: std::io::Error) -> ScanError {
-    ScanError::Xml(quick_xml::Error::Io(std::sync::Arc::new(e)))
-}
-
-/// A merged region's `ref` (`A1:C2`, or `B3` for one cell), corners in either order.
-fn merge_ref(raw: &[u8]) -> Option<Merge> {
-    let corner = |part: &[u8]| match cell_ref(part)? {
-        (row, Some(col)) => Some((u32::try_from(row).ok()?, u32::try_from(col).ok()?)),
-        _ => None,
-    };
-    let mut parts = raw.split(|&b| b == b':');
-    let a = corner(parts.next()?)?;
-    let b = match parts.next() {
-        Some(p) => corner(p)?,
-        None => a,
-    };
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(Merge {
-        first_row: a.0.min(b.0),
-        first_col: a.1.min(b.1),
-        last_row: a.0.max(b.0),
-        last_col: a.1.max(b.1),
-    })
+    (name, id)
 }
 
 /// Counts the style records calamine turns into `Style` values.
@@ -533,28 +550,137 @@ pub(crate) fn scan_for_doctype<R: BufRead>(r: R, part: &str) -> Result<(), ScanE
     }
 }
 
-/// Maps calamine's error to the reason given to the county.
-fn xlsx_error(e: XlsxError) -> ReadError {
-    match e {
-        XlsxError::Password => ReadError::Encrypted,
-        other => ReadError::Truncated(Damage::new(
-            format!("工作簿内容无法解析：{other}"),
-            format!("the workbook's content cannot be parsed: {other}"),
-        )),
-    }
+/// Maps calamine's error to the reason given to the county, in both languages (its own
+/// words stay out of them). `place` says where it happened: the sheet, and the last cell
+/// read before.
+fn xlsx_error(e: XlsxError, place: Option<(&str, Option<(u32, u32)>)>) -> ReadError {
+    use XlsxError as E;
+    let (zh, en): (String, String) = match &e {
+        E::Password => return ReadError::Encrypted,
+        E::Zip(z) => return zip_error(z, None),
+        E::Io(_) => ("读取部件时出错".into(), "a part could not be read".into()),
+        E::Xml(x) => {
+            let (zh, en) = xml_problem(x);
+            (format!("XML {zh}"), format!("the XML {en}"))
+        }
+        E::XmlAttr(_) => (
+            "XML 属性格式错误".into(),
+            "an XML attribute is malformed".into(),
+        ),
+        E::Parse(_) | E::ParseInt(_) | E::ParseFloat(_) => (
+            "标为数值的内容不是数字".into(),
+            "a value marked as a number is not one".into(),
+        ),
+        E::XmlEof(tag) => (
+            format!("XML 在“</{tag}>”之前中断（部件不完整）"),
+            format!("the XML ends before \"</{tag}>\" (the part is incomplete)"),
+        ),
+        E::UnexpectedNode(n) => (
+            format!("XML 结构不符合格式（此处应为“{n}”元素）"),
+            format!("the XML does not follow the format (a \"{n}\" element was expected)"),
+        ),
+        E::FileNotFound(p) => (
+            format!("缺少“{p}”部件"),
+            format!("the part \"{p}\" is missing"),
+        ),
+        E::RelationshipNotFound => (
+            "工作表的关系缺失".into(),
+            "a sheet's relationship is missing".into(),
+        ),
+        E::Alphanumeric(_)
+        | E::NumericColumn(_)
+        | E::RangeWithoutColumnComponent
+        | E::RangeWithoutRowComponent
+        | E::ColumnNumberOverflow
+        | E::RowNumberOverflow
+        | E::DimensionCount(_) => (
+            "单元格地址或范围无效".into(),
+            "a cell address or range is invalid".into(),
+        ),
+        E::CellTAttribute(t) => {
+            let t = shown(t.as_bytes());
+            (
+                format!("单元格类型“{t}”无法识别"),
+                format!("a cell has an unknown type \"{t}\""),
+            )
+        }
+        E::Unexpected(m) if m.contains("shared strings") => (
+            "单元格引用的共享字符串不存在".into(),
+            "a cell uses a shared string that does not exist".into(),
+        ),
+        E::Unrecognized { typ, val } => {
+            let v = shown(val.as_bytes());
+            match *typ {
+                "boolean cell value" => (
+                    format!("逻辑值“{v}”无效（应为 TRUE 或 FALSE）"),
+                    format!("the logical value \"{v}\" is neither TRUE nor FALSE"),
+                ),
+                "sheet:state" => (
+                    format!("工作表的显示状态“{v}”无法识别"),
+                    format!("a sheet's visibility \"{v}\" is not known"),
+                ),
+                _ => (
+                    "工作表的类型无法识别".into(),
+                    "a sheet's type is not known".into(),
+                ),
+            }
+        }
+        E::CellError(v) => {
+            let v = shown(v.as_bytes());
+            (
+                format!("错误值“{v}”无法识别"),
+                format!("the error value \"{v}\" is not known"),
+            )
+        }
+        E::WorksheetNotFound(n) => (
+            format!("找不到工作表“{n}”的部件"),
+            format!("the part of sheet \"{n}\" is missing"),
+        ),
+        E::Encoding(_) => ("文字编码无效".into(), "the text encoding is invalid".into()),
+        _ => (
+            "内容不符合格式".into(),
+            "the content does not follow the format".into(),
+        ),
+    };
+    let (zh, en) = match place {
+        None => (zh, en),
+        Some((sheet, None)) => (
+            format!("工作表“{sheet}”：{zh}"),
+            format!("sheet \"{sheet}\": {en}"),
+        ),
+        Some((sheet, Some((row, col)))) => {
+            let after = a1(row, col);
+            (
+                format!("工作表“{sheet}”{after} 之后：{zh}"),
+                format!("sheet \"{sheet}\", after {after}: {en}"),
+            )
+        }
+    };
+    ReadError::Truncated(Damage::new(
+        format!("工作簿内容无法解析：{zh}"),
+        format!("the workbook's content cannot be parsed: {en}"),
+    ))
 }
 
 /// Reads the cells with calamine once the pre-scan has passed, counting them against the
 /// budgets as they come: cells per sheet and in the workbook, each sheet's used area, and
-/// the text copied out (a shared string once per reference) together with the table.
+/// the text copied out (a shared string once per reference) together with the table. Two
+/// cells at one address are refused: which one a program shows is anyone's guess.
 fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     let Scanned {
         mut merges,
         string_bytes,
+        package,
     } = scanned;
+    let bytes: Cow<'_, [u8]> = match package {
+        Some(p) => Cow::Owned(p),
+        None => Cow::Borrowed(bytes),
+    };
     let cap = limits.max_cells_per_sheet;
+    let text_limit = text_budget(limits);
     fenced("calamine", || {
-        let mut book: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+        let mut book: Xlsx<Cursor<&[u8]>> =
+            Xlsx::new(Cursor::new(&bytes[..])).map_err(|e| xlsx_error(e, None))?;
         let metadata = book.sheets_metadata().to_vec();
         let mut sheets = Vec::with_capacity(metadata.len());
         let mut workbook_cells = 0u64;
@@ -563,20 +689,43 @@ fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, 
             if sheet.typ != SheetType::WorkSheet {
                 continue;
             }
+            let name = sheet.name.as_str();
             let mut cells = Vec::new();
             let mut used = UsedArea::default();
+            // The furthest address so far, in reading order: a cell at or before it may
+            // repeat an address, which is then looked for (files are written in order).
+            let mut furthest: Option<(u32, u32)> = None;
+            let mut in_order = true;
             {
-                let mut reader = match book.worksheet_cells_reader(&sheet.name) {
+                let mut reader = match book.worksheet_cells_reader(name) {
                     Ok(r) => r,
                     Err(XlsxError::NotAWorksheet(_)) => continue,
-                    Err(e) => return Err(xlsx_error(e)),
+                    Err(e) => return Err(xlsx_error(e, Some((name, None)))),
                 };
-                while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
+                while let Some(cell) = reader
+                    .next_cell()
+                    .map_err(|e| xlsx_error(e, Some((name, furthest))))?
+                {
+                    let (row, col) = cell.get_position();
+                    // The pre-scan placed every cell as calamine does; should they ever
+                    // differ, a position past Excel's last cell is still no position.
+                    if row >= MAX_ROWS || col >= MAX_COLUMNS {
+                        return Err(ReadError::Truncated(Damage::new(
+                            format!(
+                                "工作表“{name}”有单元格超出了 Excel 的范围（最大为 XFD1048576）"
+                            ),
+                            format!(
+                                "sheet \"{name}\" has a cell past Excel's last cell, XFD1048576"
+                            ),
+                        )));
+                    }
+                    match furthest {
+                        Some(f) if (row, col) <= f => in_order = false,
+                        _ => furthest = Some((row, col)),
+                    }
                     let Some(value) = from_data_ref(cell.get_value()) else {
                         continue;
                     };
-                    let (row, col) = cell.get_position();
-                    // Cells written twice at one address widen nothing but still cost.
                     workbook_cells += 1;
                     if cells.len() as u64 >= cap {
                         return Err(too_large(
@@ -598,15 +747,20 @@ fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, 
                     }
                     if let CellValue::Text(t) | CellValue::Error(t) = &value {
                         text = text.saturating_add(t.len() as u64);
-                        if text > limits.max_decompressed_bytes {
-                            return Err(too_large(
-                                Budget::TextTotal,
-                                text,
-                                limits.max_decompressed_bytes,
-                            ));
+                        if text > text_limit {
+                            return Err(too_large(Budget::TextTotal, text, text_limit));
                         }
                     }
                     cells.push(RawCell { row, col, value });
+                }
+            }
+            if !in_order {
+                if let Some((row, col)) = repeated_address(&mut book, name, cap)? {
+                    let at = a1(row, col);
+                    return Err(ReadError::Truncated(Damage::new(
+                        format!("工作表“{name}”的单元格 {at} 出现了两次"),
+                        format!("cell {at} of sheet \"{name}\" appears twice"),
+                    )));
                 }
             }
             sort_cells(&mut cells);
@@ -622,6 +776,36 @@ fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, 
             sheets,
         })
     })
+}
+
+/// The first address (in row, column order) that two cells of the sheet share, empty
+/// cells included: a second reading of a sheet whose cells were not in order, where one
+/// may repeat an earlier address. The positions cost 8 bytes a cell and are capped like
+/// the cells.
+fn repeated_address(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    cap: u64,
+) -> Result<Option<(u32, u32)>, ReadError> {
+    let mut reader = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| xlsx_error(e, Some((name, None))))?;
+    let mut seen: Vec<(u32, u32)> = Vec::new();
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| xlsx_error(e, Some((name, None))))?
+    {
+        if seen.len() as u64 >= cap {
+            return Err(too_large(
+                Budget::SheetCells(name.to_string()),
+                seen.len() as u64 + 1,
+                cap,
+            ));
+        }
+        seen.push(cell.get_position());
+    }
+    seen.sort_unstable();
+    Ok(seen.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]))
 }
 
 /// The rows and columns a sheet's cells span so far.
@@ -660,19 +844,6 @@ pub(crate) fn sort_cells(cells: &mut Vec<RawCell>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sheet(xml: &str) -> Result<Vec<Merge>, ScanError> {
-        scan_sheet(xml.as_bytes(), "sheet.xml", "S", &Limits::default())
-    }
-
-    fn m(r0: u32, c0: u32, r1: u32, c1: u32) -> Merge {
-        Merge {
-            first_row: r0,
-            first_col: c0,
-            last_row: r1,
-            last_col: c1,
-        }
-    }
 
     /// An .xlsx of one sheet holding `text` at each of `cells`, by rust_xlsxwriter (which
     /// writes text as shared strings).
@@ -717,70 +888,108 @@ mod tests {
         ));
     }
 
+    /// An .xlsx of one sheet "S" holding `rows` (the `sheetData` content), by hand.
+    fn sheet_workbook(rows: &str) -> Vec<u8> {
+        let sheet = format!(
+            r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+        );
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().set_name("S").expect("name");
+        let good = wb.save_to_buffer().expect("xlsx");
+        let mut source = zip::ZipArchive::new(Cursor::new(good)).expect("zip");
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..source.len() {
+            let entry = source.by_index_raw(i).expect("entry");
+            if entry.name().ok().as_deref() == Some("xl/worksheets/sheet1.xml") {
+                continue;
+            }
+            out.raw_copy_file(entry).expect("copy");
+        }
+        out.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("sheet");
+        out.write_all(sheet.as_bytes()).expect("write");
+        out.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn a_cell_past_the_last_column_is_refused_even_past_the_prescan() {
+        // Column XFE does not wrap in calamine; it is simply past Excel's last column.
+        let bytes =
+            sheet_workbook(r#"<row r="1"><c r="A1"><v>1</v></c><c r="XFE1"><v>2</v></c></row>"#);
+        let limits = Limits::default();
+        let unchecked = Scanned {
+            merges: HashMap::new(),
+            string_bytes: 0,
+            package: None,
+        };
+        match load(&bytes, unchecked, &limits) {
+            Err(ReadError::Truncated(d)) => assert!(d.zh.contains("超出了 Excel 的范围"), "{d}"),
+            other => panic!("expected damage, got {other:?}"),
+        }
+        assert!(matches!(
+            crate::read::read_bytes(&bytes, &limits),
+            Err(ReadError::Truncated(d)) if d.zh.contains("“XFE1”")
+        ));
+    }
+
+    #[test]
+    fn relationship_targets_resolve_like_paths() {
+        assert_eq!(
+            resolve("xl/", "worksheets/sheet1.xml").as_deref(),
+            Some("xl/worksheets/sheet1.xml")
+        );
+        assert_eq!(
+            resolve("xl/", "../xl/worksheets/sheet1.xml").as_deref(),
+            Some("xl/worksheets/sheet1.xml")
+        );
+        assert_eq!(
+            resolve("xl/", "/xl/./worksheets//sheet1.xml").as_deref(),
+            Some("xl/worksheets/sheet1.xml")
+        );
+        assert_eq!(
+            resolve("xl/", "worksheets\\sheet1.xml").as_deref(),
+            Some("xl/worksheets/sheet1.xml")
+        );
+        assert_eq!(resolve("", "./xl/").as_deref(), Some("xl"));
+        assert_eq!(resolve("xl/", "../../sheet1.xml"), None);
+        assert_eq!(resolve("", "/../xl/workbook.xml"), None);
+    }
+
+    #[test]
+    fn relationships_are_read_as_calamine_reads_them() {
+        let targets = |xml: &str, which| {
+            scan_relationships(xml.as_bytes(), "rels", which)
+                .expect("scan")
+                .into_iter()
+                .map(|r| r.target.unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        // Nothing after the first `</Relationships>` counts, nor (in the package's part)
+        // anything before the first `<Relationships>`.
+        let forged = r#"<Relationship Type="t" Target="before"/><Relationships><Relationship Type="t" Target="a"/></Relationships><Relationship Type="t" Target="after"/>"#;
+        assert_eq!(targets(forged, RelsPart::Package), ["a"]);
+        assert_eq!(targets(forged, RelsPart::Workbook), ["before", "a"]);
+        // calamine stops once it has seen as many attributes as it looks for.
+        let twice = r#"<Relationships><Relationship Id="x" Type="t" Target="a" Target="b"/></Relationships>"#;
+        assert_eq!(targets(twice, RelsPart::Package), ["a"]);
+        assert_eq!(targets(twice, RelsPart::Workbook), ["a"]);
+        let early = r#"<Relationships><Relationship Type="t" Target="a" Id="x" Target="b"/></Relationships>"#;
+        assert_eq!(targets(early, RelsPart::Package), ["a"]);
+    }
+
     #[test]
     fn declared_unique_count_is_checked_before_reading() {
         let xml = r#"<sst uniqueCount="4000000000"><si><t>a</t></si></sst>"#;
-        let r = scan_shared_strings(xml.as_bytes(), "sst", &Limits::default());
+        let r = scan_strings(xml.as_bytes(), "sst", &Limits::default());
         assert!(matches!(
             r,
             Err(ScanError::Reject(ReadError::TooLarge {
                 found: 4_000_000_000,
                 ..
             }))
-        ));
-    }
-
-    #[test]
-    fn merged_regions_are_found_after_the_cells() {
-        let xml = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>mergeCells</t></is></c></row></sheetData>
-            <mergeCells count="3"><mergeCell ref="A1:C2"/>
-            <mergeCell ref="D5"/><mergeCell ref="F9:E7"/><mergeCell/></mergeCells>
-            <mergeCells><mergeCell ref="Z9"/></mergeCells></worksheet>"#;
-        // Text that reads "mergeCells" is not the element; only the first element counts.
-        assert_eq!(
-            sheet(xml).expect("scan"),
-            [m(0, 0, 1, 2), m(4, 3, 4, 3), m(6, 4, 8, 5)]
-        );
-        let prefixed =
-            r#"<x:worksheet><x:mergeCells><x:mergeCell ref="B2:C3"/></x:mergeCells></x:worksheet>"#;
-        assert_eq!(sheet(prefixed).expect("scan"), [m(1, 1, 2, 2)]);
-        assert_eq!(
-            sheet("<worksheet><sheetData/></worksheet>").expect("scan"),
-            []
-        );
-        for bad in ["A1:B2:C3", "1:2", "A:B", "A1:", "XFD99999999999"] {
-            let xml = format!(
-                r#"<worksheet><mergeCells><mergeCell ref="{bad}"/></mergeCells></worksheet>"#
-            );
-            assert!(
-                matches!(sheet(&xml), Err(ScanError::Reject(ReadError::Truncated(_)))),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn merged_regions_cut_across_reads_are_found() {
-        // A reader that hands out the part a few bytes at a time puts the element name
-        // across every possible seam.
-        let mut xml = String::from("<worksheet><sheetData>");
-        xml.push_str(&"<row/>".repeat(50));
-        xml.push_str(
-            r#"</sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#,
-        );
-        for step in 1..=13 {
-            let r = std::io::BufReader::with_capacity(step, xml.as_bytes());
-            let found = scan_sheet(r, "sheet.xml", "S", &Limits::default()).expect("scan");
-            assert_eq!(found, [m(0, 0, 0, 1)], "reads of {step} bytes");
-        }
-    }
-
-    #[test]
-    fn doctype_is_refused() {
-        let xml = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet/>"#;
-        assert!(matches!(
-            sheet(xml),
-            Err(ScanError::Reject(ReadError::Other(_)))
         ));
     }
 }

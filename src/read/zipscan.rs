@@ -4,13 +4,16 @@
 //! Nothing here trusts a size the archive declares. The entry count is read from the end
 //! record before the zip crate builds its table, and every entry is decompressed through a
 //! [`Metered`] reader charged to one budget per file, so a zip bomb fails after
-//! `max_decompressed_bytes`, not after filling memory.
+//! `max_decompressed_bytes`, not after filling memory. Two entries under one name are
+//! refused: the zip crate keeps the last, and a reader that kept the first would see
+//! another workbook. The zip crate's and quick-xml's errors are told to the county in
+//! words of both languages, not in theirs.
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Cursor, Read};
 
 use zip::result::ZipError;
-use zip::ZipArchive;
+use zip::{CompressionMethod, ZipArchive, SUPPORTED_COMPRESSION_METHODS};
 
 use super::guard::{fenced, too_large, Inflated, Metered};
 use super::xml::ScanError;
@@ -36,7 +39,7 @@ pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
     let mut archive = fenced("zip", || {
         ZipArchive::new(Cursor::new(bytes)).map_err(|e| zip_error(&e, None))
     })?;
-    let entries = Entries::list(&archive)?;
+    let entries = Entries::list(&archive, bytes)?;
     let budget = Inflated::new(limits.max_decompressed_bytes);
     match classify(&mut archive, &entries, &budget)? {
         Kind::Xlsx => xlsx::read(bytes, &mut archive, &entries, &budget, limits),
@@ -47,12 +50,20 @@ pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
 
 /// The total entry count of the end-of-central-directory record (ZIP64 aware), if the
 /// record can be found; a missing record is left for the zip crate to report.
+///
+/// The record is searched for from the end, as the zip crate searches for it, and a
+/// candidate that cannot be the record is passed over as the zip crate passes it over:
+/// the archive comment may itself hold the bytes `PK\x05\x06`.
 fn declared_entries(bytes: &[u8]) -> Option<u64> {
     const EOCD: &[u8] = b"PK\x05\x06";
     let search_from = bytes.len().saturating_sub(22 + 0xFFFF);
-    let tail = &bytes[search_from..];
-    let at = search_from + tail.windows(4).rposition(|w| w == EOCD)?;
-    let eocd = bytes.get(at..at + 22)?;
+    let finder = memchr::memmem::FinderRev::new(EOCD);
+    let (at, eocd) = finder
+        .rfind_iter(&bytes[search_from..])
+        .map(|i| search_from + i)
+        .find_map(|at| {
+            Some((at, bytes.get(at..at + 22)?)).filter(|(at, e)| end_record_fits(bytes, *at, e))
+        })?;
     let count = u64::from(u16::from_le_bytes([eocd[10], eocd[11]]));
     if count != 0xFFFF {
         return Some(count);
@@ -70,10 +81,23 @@ fn declared_entries(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(z64[32..40].try_into().ok()?))
 }
 
-/// Maps a zip crate error to the reason given to the county.
+/// Whether an end record found at `at` can be the archive's: its comment ends within
+/// the file, it describes one disk, and its central directory lies before it (the
+/// checks the zip crate makes before it tries a candidate).
+fn end_record_fits(bytes: &[u8], at: usize, eocd: &[u8]) -> bool {
+    let u16_at = |i: usize| u16::from_le_bytes([eocd[i], eocd[i + 1]]);
+    let u32_at = |i: usize| u32::from_le_bytes([eocd[i], eocd[i + 1], eocd[i + 2], eocd[i + 3]]);
+    let comment_ends = at + 22 + usize::from(u16_at(20));
+    let (disk, cd_disk, on_disk, total) = (u16_at(4), u16_at(6), u16_at(8), u16_at(10));
+    let zip64 = total == 0xFFFF || u32_at(16) == 0xFFFF_FFFF;
+    comment_ends <= bytes.len()
+        && (zip64 || (disk == 0 && cd_disk == 0 && on_disk == total))
+        && (zip64 || u64::from(u32_at(16)) <= at as u64)
+}
+
+/// Maps a zip crate error to the reason given to the county: `entry` is the part being
+/// read, `None` while the archive's directory is.
 pub(crate) fn zip_error(e: &ZipError, entry: Option<&str>) -> ReadError {
-    let place = entry.map(|n| format!("“{n}”：")).unwrap_or_default();
-    let place_en = entry.map(|n| format!("\"{n}\": ")).unwrap_or_default();
     match e {
         ZipError::UnsupportedArchive(m) if *m == ZipError::PASSWORD_REQUIRED => {
             ReadError::Encrypted
@@ -83,12 +107,102 @@ pub(crate) fn zip_error(e: &ZipError, entry: Option<&str>) -> ReadError {
             ReadError::Other(NotWorkbook::UnsupportedZip(m.to_string()))
         }
         ZipError::CompressionMethodNotSupported(m) => {
-            ReadError::Other(NotWorkbook::UnsupportedCompression(m.to_string()))
+            ReadError::Other(NotWorkbook::UnsupportedCompression(numbered_method(*m)))
         }
-        other => ReadError::Truncated(Damage::new(
-            format!("ZIP 压缩包损坏：{place}{other}"),
-            format!("damaged ZIP archive: {place_en}{other}"),
-        )),
+        ZipError::Io(io) => zip_data_damage(io, entry),
+        ZipError::InvalidArchive(m) if m.starts_with("Invalid UTF-8") => damaged_zip(
+            "部件名称不是有效的 UTF-8 文字".into(),
+            "a part name is not valid UTF-8".into(),
+        ),
+        ZipError::InvalidArchive(m) if m.contains("ulti-disk") => damaged_zip(
+            "这是分卷压缩包的一卷，不是完整的文件".into(),
+            "it is one volume of a split (multi-disk) archive, not a whole file".into(),
+        ),
+        _ => match entry {
+            Some(n) => damaged_zip(
+                format!("“{n}”的文件头损坏或不完整"),
+                format!("the header of \"{n}\" is damaged or cut short"),
+            ),
+            None => damaged_zip(
+                "压缩包的目录损坏或不完整".into(),
+                "the archive's directory is damaged or cut short".into(),
+            ),
+        },
+    }
+}
+
+/// A damaged archive, the detail in both languages.
+fn damaged_zip(zh: String, en: String) -> ReadError {
+    ReadError::Truncated(Damage::new(
+        format!("ZIP 压缩包损坏：{zh}"),
+        format!("damaged ZIP archive: {en}"),
+    ))
+}
+
+/// The data of an entry failed to inflate or to match its checksum.
+fn zip_data_damage(e: &io::Error, entry: Option<&str>) -> ReadError {
+    let (zh, en) = match entry {
+        Some(n) => (format!("“{n}”的"), format!("the data of \"{n}\"")),
+        None => ("".into(), "the data".into()),
+    };
+    let text = e.to_string();
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        damaged_zip(
+            format!("{zh}数据在结尾之前中断"),
+            format!("{en} ends before it should"),
+        )
+    } else if text.contains("checksum") || text.contains("CRC") {
+        damaged_zip(
+            format!("{zh}数据与校验和不符"),
+            format!("{en} does not match its checksum"),
+        )
+    } else {
+        damaged_zip(
+            format!("{zh}压缩数据无法解开"),
+            format!("{en} cannot be inflated"),
+        )
+    }
+}
+
+/// The name of a compression method the reader cannot inflate, e.g. `Bzip2 (12)`.
+fn method_name(m: CompressionMethod) -> String {
+    // The zip crate gives the number of a method it cannot read only by this variant.
+    #[allow(deprecated)]
+    match m {
+        CompressionMethod::Unsupported(v) => numbered_method(v),
+        other => other.to_string(),
+    }
+}
+
+/// A compression method by its number: `Bzip2 (12)`, `Unknown (77)`.
+fn numbered_method(code: u16) -> String {
+    format!("{} ({code})", CompressionMethod::name_from_u16(code))
+}
+
+/// What is wrong with an XML part, in Chinese and in English, from quick-xml's error.
+pub(crate) fn xml_problem(e: &quick_xml::Error) -> (String, String) {
+    use quick_xml::errors::{Error as X, IllFormedError as I};
+    let words = |zh: &str, en: &str| (zh.to_string(), en.to_string());
+    match e {
+        X::Syntax(_) => words(
+            "有未闭合的标记、注释或段落（部件可能不完整）",
+            "has a tag, comment or section that is not closed (the part may be cut short)",
+        ),
+        X::IllFormed(I::MissingEndTag(_) | I::UnmatchedEndTag(_) | I::MismatchedEndTag { .. }) => {
+            words(
+                "的开始标记与结束标记不匹配",
+                "has start and end tags that do not match",
+            )
+        }
+        X::IllFormed(_) => words("不符合 XML 规范", "is not well-formed"),
+        X::InvalidAttr(_) => words("的属性格式错误", "has a malformed attribute"),
+        X::Encoding(_) => words("的文字编码无效", "has an invalid text encoding"),
+        X::Escape(_) => words(
+            "的实体引用（&…;）无效",
+            "has an invalid entity reference (&…;)",
+        ),
+        X::Namespace(_) => words("的命名空间无效", "has an invalid namespace"),
+        X::Io(_) => words("无法读取", "cannot be read"),
     }
 }
 
@@ -110,8 +224,17 @@ pub(crate) struct Entries {
 }
 
 impl Entries {
-    fn list(archive: &Archive<'_>) -> Result<Entries, ReadError> {
-        let mut list = Vec::with_capacity(archive.len());
+    /// The entries of `archive`, whose bytes are `bytes`; two entries under one name, or
+    /// under names that differ only in case (one name to calamine), are refused.
+    fn list(archive: &Archive<'_>, bytes: &[u8]) -> Result<Entries, ReadError> {
+        if archive.has_duplicate_names() {
+            let name = repeated_name(bytes, archive.central_directory_start()).unwrap_or_default();
+            return Err(ReadError::Truncated(Damage::new(
+                format!("压缩包内有两个同名的部件“{name}”"),
+                format!("the ZIP archive holds two parts named \"{name}\""),
+            )));
+        }
+        let mut list: Vec<Entry> = Vec::with_capacity(archive.len());
         let mut by_key = HashMap::with_capacity(archive.len());
         for index in 0..archive.len() {
             let name = match archive.name_for_index(index) {
@@ -119,7 +242,13 @@ impl Entries {
                 Some(Err(e)) => return Err(zip_error(&e, None)),
                 None => continue,
             };
-            by_key.insert(key(&name), list.len());
+            if let Some(earlier) = by_key.insert(key(&name), list.len()) {
+                let earlier = &list[earlier].name;
+                return Err(ReadError::Truncated(Damage::new(
+                    format!("压缩包内有两个只差大小写的同名部件“{earlier}”和“{name}”"),
+                    format!("the ZIP archive holds two parts whose names differ only in case, \"{earlier}\" and \"{name}\""),
+                )));
+            }
             let is_dir = name.ends_with('/');
             list.push(Entry {
                 index,
@@ -136,6 +265,27 @@ impl Entries {
             .get(&path.to_ascii_lowercase())
             .map(|&i| &self.list[i])
     }
+}
+
+/// The first name the central directory at `start` lists twice (the zip crate keeps
+/// only one entry of each name, so the raw headers are read here). Bounded by the
+/// entries already counted and the file's bytes.
+fn repeated_name(bytes: &[u8], start: u64) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut at = usize::try_from(start).ok()?;
+    for _ in 0..=MAX_ZIP_ENTRIES {
+        let header = bytes.get(at..at.checked_add(46)?)?;
+        if &header[..4] != b"PK\x01\x02" {
+            return None;
+        }
+        let len = |i: usize| usize::from(u16::from_le_bytes([header[i], header[i + 1]]));
+        let name = bytes.get(at + 46..at + 46 + len(28))?;
+        if !seen.insert(name) {
+            return Some(String::from_utf8_lossy(name).into_owned());
+        }
+        at += 46 + len(28) + len(30) + len(32);
+    }
+    None
 }
 
 /// calamine's normalisation of an entry name.
@@ -159,6 +309,12 @@ pub(crate) fn read_entry<T>(
         let mut file = archive
             .by_index(entry.index)
             .map_err(|e| zip_error(&e, Some(name)))?;
+        let method = file.compression();
+        if !SUPPORTED_COMPRESSION_METHODS.contains(&method) {
+            return Err(ReadError::Other(NotWorkbook::UnsupportedCompression(
+                method_name(method),
+            )));
+        }
         let raw: &mut dyn Read = &mut file;
         let mut reader = BufReader::with_capacity(64 << 10, Metered::new(raw, budget, xml));
         let scanned = scan(&mut reader);
@@ -170,19 +326,19 @@ pub(crate) fn read_entry<T>(
         let value = match scanned {
             Ok(v) => v,
             Err(ScanError::Reject(e)) => return Err(e),
+            // A read under the XML failed: the entry's data, not its XML, is damaged.
+            Err(ScanError::Xml(quick_xml::Error::Io(e))) => {
+                return Err(zip_data_damage(&e, Some(name)))
+            }
             Err(ScanError::Xml(e)) => {
+                let (zh, en) = xml_problem(&e);
                 return Err(ReadError::Truncated(Damage::new(
-                    format!("“{name}”的 XML 无法解析：{e}"),
-                    format!("the XML of \"{name}\" cannot be parsed: {e}"),
-                )))
+                    format!("“{name}”的 XML {zh}"),
+                    format!("the XML of \"{name}\" {en}"),
+                )));
             }
         };
-        drained.map_err(|e| {
-            ReadError::Truncated(Damage::new(
-                format!("ZIP 压缩包损坏：“{name}”：{e}"),
-                format!("damaged ZIP archive: \"{name}\": {e}"),
-            ))
-        })?;
+        drained.map_err(|e| zip_data_damage(&e, Some(name)))?;
         Ok(value)
     })
 }
@@ -284,6 +440,33 @@ mod tests {
         many.extend_from_slice(&[0; 10]);
         assert_eq!(declared_entries(&many), Some(40_000));
         assert_eq!(declared_entries(b"PK\x03\x04 no end record"), None);
+    }
+
+    #[test]
+    fn an_end_record_inside_the_comment_is_passed_over() {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        z.start_file("a.xml", zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        z.write_all(b"<a/>").expect("write");
+        // What the comment holds reads as an end record of 16 705 entries on 16 705 disks.
+        let comment: Vec<u8> = b"PK\x05\x06".iter().chain(&[b'A'; 40]).copied().collect();
+        z.set_raw_comment(comment.into()).expect("comment");
+        let bytes = z.finish().expect("zip").into_inner();
+        assert_eq!(declared_entries(&bytes), Some(1));
+        // A whole record in the comment, but for a directory it cannot have: passed over.
+        let mut fake = b"PK\x05\x06\0\0\0\0".to_vec();
+        fake.extend_from_slice(&50_000u16.to_le_bytes());
+        fake.extend_from_slice(&50_000u16.to_le_bytes());
+        fake.extend_from_slice(&0u32.to_le_bytes());
+        fake.extend_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
+        fake.extend_from_slice(&0u16.to_le_bytes());
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        z.start_file("a.xml", zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        z.set_raw_comment(fake.into()).expect("comment");
+        let bytes = z.finish().expect("zip").into_inner();
+        assert_eq!(declared_entries(&bytes), Some(1));
     }
 
     #[test]

@@ -37,19 +37,19 @@ const DEADLINE: Duration = Duration::from_secs(120);
 const PEAK_RSS_MB: i64 = 600;
 
 /// A result of a bounded run of the binary.
-struct Bounded {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-    peak_rss_kb: i64,
+pub(crate) struct Bounded {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) elapsed: Duration,
+    pub(crate) peak_rss_kb: i64,
 }
 
 /// Runs the binary in `dir` with a deadline and measures its peak memory.
 // The child is reaped by `wait4`, which also returns its resource usage; `Child::wait`
 // would not.
 #[allow(clippy::zombie_processes)]
-fn run_bounded(args: &[&str], dir: &Path, deadline: Duration) -> Bounded {
+pub(crate) fn run_bounded(args: &[&str], dir: &Path, deadline: Duration) -> Bounded {
     let out = tempfile::NamedTempFile::new().expect("stdout file");
     let err = tempfile::NamedTempFile::new().expect("stderr file");
     let start = Instant::now();
@@ -146,7 +146,7 @@ fn vm_hwm_kb(pid: libc::pid_t) -> Option<i64> {
 // Builders
 
 /// The entries of a zip, in order.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
     (0..z.len())
         .map(|i| {
@@ -159,7 +159,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A zip of `entries`, deflated or stored.
-fn rezip(entries: &[(String, Vec<u8>)], method: CompressionMethod) -> Vec<u8> {
+pub(crate) fn rezip(entries: &[(String, Vec<u8>)], method: CompressionMethod) -> Vec<u8> {
     let mut z = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in entries {
         let opts = SimpleFileOptions::default()
@@ -172,14 +172,14 @@ fn rezip(entries: &[(String, Vec<u8>)], method: CompressionMethod) -> Vec<u8> {
 }
 
 /// The standard good return with its parts edited by `edit`.
-fn edited_return(edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> Vec<u8> {
+pub(crate) fn edited_return(edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> Vec<u8> {
     let mut parts = unzip(&Form::valid().xlsx());
     edit(&mut parts);
     rezip(&parts, CompressionMethod::Deflated)
 }
 
 /// The content of part `name`, for editing.
-fn part<'a>(parts: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
+pub(crate) fn part<'a>(parts: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
     &mut parts
         .iter_mut()
         .find(|(n, _)| n == name)
@@ -188,7 +188,7 @@ fn part<'a>(parts: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
 }
 
 /// Replaces the first `from` in `data` by `to`.
-fn replace_once(data: &mut Vec<u8>, from: &str, to: &str) {
+pub(crate) fn replace_once(data: &mut Vec<u8>, from: &str, to: &str) {
     let text = String::from_utf8(std::mem::take(data)).expect("utf-8 part");
     assert!(text.contains(from), "{from} not found");
     *data = text.replacen(from, to, 1).into_bytes();

@@ -11,6 +11,7 @@ mod crash;
 mod cycle;
 mod hostile;
 mod hostile_xls_ods;
+mod hostile_xlsx;
 mod pdf;
 mod read;
 mod receipt;
