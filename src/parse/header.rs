@@ -52,8 +52,9 @@ fn header_text(sheet: &RawSheet, row: u32, col: u32) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-/// Reads one or two rows as a header; returns it with the number of fields it names.
-fn interpret(sheet: &RawSheet, row: u32, two_rows: bool) -> LedgerHeader {
+/// The columns a reading of one or two rows as a header looks at: each names one field at
+/// most, so their number bounds how many fields the reading can name.
+fn header_columns(sheet: &RawSheet, row: u32, two_rows: bool) -> Vec<u32> {
     let mut cols: Vec<u32> = sheet.row(row).iter().map(|c| c.col).collect();
     if two_rows {
         cols.extend(sheet.row(row + 1).iter().map(|c| c.col));
@@ -65,7 +66,11 @@ fn interpret(sheet: &RawSheet, row: u32, two_rows: bool) -> LedgerHeader {
     }
     cols.sort_unstable();
     cols.dedup();
+    cols
+}
 
+/// Reads one or two rows as a header, looking at `cols` (see [`header_columns`]).
+fn interpret(sheet: &RawSheet, row: u32, two_rows: bool, cols: Vec<u32>) -> LedgerHeader {
     let mut header = LedgerHeader {
         first_row: row,
         last_row: if two_rows { row + 1 } else { row },
@@ -125,7 +130,14 @@ pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
             continue;
         }
         for two_rows in [false, true] {
-            let h = interpret(sheet, row, two_rows);
+            // A reading that cannot name more fields than the best so far is not made: the
+            // rows under a header (the bulk of the rows searched) are passed over unread.
+            let cols = header_columns(sheet, row, two_rows);
+            let to_beat = best.as_ref().map_or(2, |b| b.columns.len());
+            if cols.len() <= to_beat {
+                continue;
+            }
+            let h = interpret(sheet, row, two_rows, cols);
             if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
                 continue;
             }
@@ -144,4 +156,71 @@ pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
 /// Scores a sheet as a ledger: how many known columns its best header names.
 pub fn ledger_score(sheet: &RawSheet) -> usize {
     find_ledger_header(sheet).map_or(0, |h| h.columns.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+    use crate::read::{load, read_bytes};
+
+    /// Every one- and two-row reading made, as the search was defined before readings that
+    /// cannot win were passed over.
+    fn find_ledger_header_exhaustively(sheet: &RawSheet) -> Option<LedgerHeader> {
+        let first = sheet.cells.first()?.row;
+        let mut best: Option<LedgerHeader> = None;
+        for row in first..first.saturating_add(HEADER_SEARCH_ROWS) {
+            for two_rows in [false, true] {
+                let h = interpret(sheet, row, two_rows, header_columns(sheet, row, two_rows));
+                if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
+                    continue;
+                }
+                if best
+                    .as_ref()
+                    .is_none_or(|b| h.columns.len() > b.columns.len())
+                {
+                    best = Some(h);
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn passing_over_readings_that_cannot_win_finds_the_same_header() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut files = Vec::new();
+        for dir in [
+            "returns/2025-06",
+            "returns/2025-05",
+            "returns/2024-06",
+            "flawed",
+            ".",
+        ] {
+            for e in std::fs::read_dir(root.join(dir))
+                .expect("samples")
+                .flatten()
+            {
+                files.push(e.path());
+            }
+        }
+        let limits = Limits::default();
+        let mut sheets = 0;
+        for path in files.iter().filter(|p| p.is_file()) {
+            let Ok(wb) = load(path, &limits).and_then(|b| read_bytes(&b, &limits)) else {
+                continue;
+            };
+            for sheet in &wb.sheets {
+                sheets += 1;
+                assert_eq!(
+                    find_ledger_header(sheet),
+                    find_ledger_header_exhaustively(sheet),
+                    "{} › {}",
+                    path.display(),
+                    sheet.name
+                );
+            }
+        }
+        assert!(sheets > 150, "{sheets} sheets");
+    }
 }
