@@ -262,6 +262,7 @@ pub fn prepare(
             elsewhere: &nobody_else,
             own_code: &unit.code,
             own_keys: &prepared.own_keys,
+            own_identities: &prepared.identities,
         };
         prepared.last_month_findings = against_last_month(
             &Subject {
@@ -324,6 +325,7 @@ fn ingest_file(
             elsewhere: &elsewhere_by_period[&p],
             own_code: &unit.code,
             own_keys: &own_keys,
+            own_identities: &identities,
         };
         let elsewhere = project_elsewhere(
             &Subject {

@@ -23,6 +23,9 @@ pub struct History<'a> {
     /// [`cross_unit_key`] of each of the return's projects, in ledger order: computed once
     /// by the caller, which also files the projects under them.
     pub own_keys: &'a [String],
+    /// [`Project::identity`] of each of the return's projects, in ledger order: computed
+    /// once by the caller, which also stores them.
+    pub own_identities: &'a [String],
 }
 
 /// The key two units' projects are compared by: the normalised name and investor (项目编号
@@ -124,11 +127,13 @@ pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     if last_period.year != period.year || last_period >= period {
         return vec![];
     }
-    let ids: HashSet<String> = ledger.projects.iter().map(Project::identity).collect();
+    let ids: HashSet<&str> = h.own_identities.iter().map(String::as_str).collect();
     let keys: HashSet<&str> = h.own_keys.iter().map(String::as_str).collect();
     last_projects
         .iter()
-        .filter(|p| !ids.contains(&p.identity()) && !keys.contains(cross_unit_key(p).as_str()))
+        .filter(|p| {
+            !ids.contains(p.identity().as_str()) && !keys.contains(cross_unit_key(p).as_str())
+        })
         .map(|p| {
             Diagnostic::in_sheet(Code::ProjectVanished, &ledger.sheet)
                 .value(p.name.clone())
