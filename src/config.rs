@@ -33,6 +33,8 @@ pub struct ConfigFile {
     pub paths: Paths,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub verify: Verify,
     #[serde(default, rename = "group")]
     pub groups: Vec<Group>,
     #[serde(default, rename = "unit")]
@@ -167,6 +169,42 @@ impl Default for Limits {
             max_cells_per_sheet: 2_000_000,
             max_strings: 2_000_000,
             max_sheets: 64,
+        }
+    }
+}
+
+/// Thresholds of 核实 (hold for verification): a return beyond any of them is stored as
+/// 待核实 and not counted until the county resubmits or the clerk confirms it. Defaults
+/// from domain.md.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Verify {
+    /// A 本年累计 figure falling by more than this share of last month's (0.10 = 10 %)…
+    pub ytd_drop_share: f64,
+    /// …and by at least this many 万元 (amounts; 万美元 for foreign capital)…
+    pub ytd_drop_min_wan: f64,
+    /// …or by at least this many projects (counts).
+    pub ytd_drop_min_count: u32,
+    /// More than this share of last month's projects gone from the ledger.
+    pub projects_gone_share: f64,
+    /// Implausible magnitudes: the median 合同投资额 of signed rows below this (万元)…
+    pub median_contract_min_wan: f64,
+    /// …or above this (万元).
+    pub median_contract_max_wan: f64,
+    /// 本年累计到位资金 above this multiple of the row's 合同投资额.
+    pub funds_to_contract_max: f64,
+}
+
+impl Default for Verify {
+    fn default() -> Self {
+        Verify {
+            ytd_drop_share: 0.10,
+            ytd_drop_min_wan: 10_000.0,
+            ytd_drop_min_count: 1,
+            projects_gone_share: 0.5,
+            median_contract_min_wan: 10.0,
+            median_contract_max_wan: 1_000_000.0,
+            funds_to_contract_max: 100.0,
         }
     }
 }

@@ -17,6 +17,9 @@ pub enum Severity {
     Info,
     /// The return is accepted; the warning is shown on the receipt and in data notes.
     Warning,
+    /// Held for verification (核实): the return is stored but not counted until the
+    /// county resubmits or the clerk confirms it with an explanation.
+    Hold,
     /// The return is not accepted until fixed.
     Error,
 }
@@ -73,6 +76,11 @@ codes! {
     SignedAfterPeriod = "E-SIGNED-AFTER-PERIOD", Error;
     YtdBelowMonth = "E-YTD-BELOW-MONTH", Error;
     DuplicateProject = "E-DUPLICATE-PROJECT", Error;
+    ColumnUnmapped = "E-COLUMN-UNMAPPED", Error;
+    UnitConflict = "E-UNIT-CONFLICT", Error;
+    HoldYtdDrop = "V-YTD-DROP", Hold;
+    HoldProjectsGone = "V-PROJECTS-GONE", Hold;
+    HoldMagnitude = "V-MAGNITUDE", Hold;
     FundsAboveContract = "W-FUNDS-ABOVE-CONTRACT", Warning;
     SummaryMismatch = "W-SUMMARY-MISMATCH", Warning;
     LedgerSeveral = "W-LEDGER-SEVERAL", Warning;

@@ -144,6 +144,26 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "与第 {other_row} 行是同一个项目（{identity}）",
             "同一项目只能填报一行，请删除或合并重复行",
         ),
+        ColumnUnmapped => (
+            "列“{value}”写的是“{figure}”，但无法对应到报表的任何一列{reason}，其中的数字不能读取",
+            "请使用模板中的列名（如“{expected}”），或把表头改成一行、每列一个指标后重新报送",
+        ),
+        UnitConflict => (
+            "“{column}”的单位有两种说法：{first}，又有 {second}",
+            "请只保留一种单位说明（列名中的单位或表格上方的“单位：…”），并确认数字按该单位填写",
+        ),
+        HoldYtdDrop => (
+            "“{indicator}”本年累计 {value}，比上月报送的 {previous} 少了 {drop}，超出核实界限",
+            "本年累计数不应大幅减少：如是更正前期数据，请在报送时附说明，由市（省）招商局核实后确认；否则请改正后重新报送",
+        ),
+        HoldProjectsGone => (
+            "上月报送的 {previous} 个项目中有 {gone} 个本月未出现（超过一半）",
+            "请核对是否漏报了项目明细；如项目确已终止或转出，请说明原因，由市（省）招商局核实后确认",
+        ),
+        HoldMagnitude => (
+            "金额大小与所写单位不符：{reason}",
+            "请核对金额的单位（万元、亿元、元）是否与表头或“单位：”说明一致，改正后重新报送；确实无误的请说明，由市（省）招商局核实后确认",
+        ),
         FundsAboveContract => (
             "本年累计到位资金 {value} 万元超过合同投资额 {contract} 万元",
             "请核对到位资金和合同投资额是否填反或单位有误",
@@ -254,6 +274,26 @@ fn en(code: Code) -> (&'static str, &'static str) {
         DuplicateProject => (
             "the same project as row {other_row} ({identity})",
             "report each project on one row only; delete or merge the duplicate",
+        ),
+        ColumnUnmapped => (
+            "column \"{value}\" names \"{figure}\" but cannot be matched to a column of the return{reason_en}, so its figures cannot be read",
+            "use the form's column title (such as \"{expected}\"), or make the header one row with one figure per column, and send the return again",
+        ),
+        UnitConflict => (
+            "the unit of \"{column}\" is stated twice, differently: {first_en}, and {second_en}",
+            "keep one statement of the unit (in the column title or a 单位：… line above the table) and make sure the figures are in it",
+        ),
+        HoldYtdDrop => (
+            "year-to-date \"{indicator}\" is {value}, {drop} below last month's {previous}, beyond the verification threshold",
+            "year-to-date figures should not fall this much: if earlier figures were corrected, say so and the bureau will confirm; otherwise correct and resend",
+        ),
+        HoldProjectsGone => (
+            "{gone} of the {previous} projects in last month's return are missing from this one (more than half)",
+            "check that no ledger rows were left out; if the projects really ended or moved, say why and the bureau will confirm",
+        ),
+        HoldMagnitude => (
+            "the amounts do not fit their stated unit: {reason_en}",
+            "check the unit of the amounts (万元, 亿元, 元) against the column titles and any 单位：… line, correct and resend; if they are right, say so and the bureau will confirm",
         ),
         FundsAboveContract => (
             "funds in place this year ({value} 万元) exceed the contract amount ({contract} 万元)",
@@ -995,6 +1035,8 @@ pub enum ReceiptText {
     Error,
     /// Severity words.
     Warning,
+    /// Severity words: held for verification (核实).
+    Hold,
     /// Severity words.
     Info,
     /// Before the hint in a cell note.
@@ -1069,6 +1111,8 @@ pub fn receipt_text(key: ReceiptText, lang: Lang) -> &'static str {
         (Error, Lang::En) => "Error",
         (Warning, Lang::Zh) => "警告",
         (Warning, Lang::En) => "Warning",
+        (Hold, Lang::Zh) => "待核实",
+        (Hold, Lang::En) => "To verify",
         (Info, Lang::Zh) => "提示",
         (Info, Lang::En) => "Note",
         (FixPrefix, Lang::Zh) => "怎么改：",

@@ -735,6 +735,7 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
         let severity = match d.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Hold => "hold",
             Severity::Info => "info",
         };
         d_stmt.execute(params![

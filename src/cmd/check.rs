@@ -231,6 +231,8 @@ fn severity_word(s: Severity, lang: Lang, style: Style) -> String {
         (Severity::Error, Lang::En) => style.red("error"),
         (Severity::Warning, Lang::Zh) => style.yellow("警告"),
         (Severity::Warning, Lang::En) => style.yellow("warning"),
+        (Severity::Hold, Lang::Zh) => style.yellow("待核实"),
+        (Severity::Hold, Lang::En) => style.yellow("verify"),
         (Severity::Info, Lang::Zh) => style.dim("提示"),
         (Severity::Info, Lang::En) => style.dim("note"),
     }

@@ -212,6 +212,9 @@ const ERROR_FILL: u32 = 0xFFC7CE;
 const ERROR_FONT: u32 = 0x9C0006;
 const WARNING_FILL: u32 = 0xFFEB9C;
 const WARNING_FONT: u32 = 0x9C5700;
+/// Held for 核实: orange, between a warning's yellow and an error's red.
+const HOLD_FILL: u32 = 0xFCD5B4;
+const HOLD_FONT: u32 = 0x974706;
 const INFO_FILL: u32 = 0xDDEBF7;
 const INFO_FONT: u32 = 0x1F4E78;
 const ACCEPTED_FILL: u32 = 0xC6EFCE;
@@ -233,6 +236,7 @@ fn severity_colors(s: Severity) -> (u32, u32) {
     match s {
         Severity::Error => (ERROR_FILL, ERROR_FONT),
         Severity::Warning => (WARNING_FILL, WARNING_FONT),
+        Severity::Hold => (HOLD_FILL, HOLD_FONT),
         Severity::Info => (INFO_FILL, INFO_FONT),
     }
 }
@@ -242,6 +246,7 @@ fn severity_word(s: Severity, lang: Lang) -> &'static str {
         match s {
             Severity::Error => T::Error,
             Severity::Warning => T::Warning,
+            Severity::Hold => T::Hold,
             Severity::Info => T::Info,
         },
         lang,
@@ -304,7 +309,7 @@ struct FrontFormats {
     center: Format,
     text: Format,
     link: Format,
-    severity: [Format; 3],
+    severity: [Format; 5],
 }
 
 impl FrontFormats {
@@ -360,6 +365,7 @@ impl FrontFormats {
             severity: [
                 sev(Severity::Info),
                 sev(Severity::Warning),
+                sev(Severity::Hold),
                 sev(Severity::Error),
             ],
         }
@@ -369,7 +375,8 @@ impl FrontFormats {
         match s {
             Severity::Info => &self.severity[0],
             Severity::Warning => &self.severity[1],
-            Severity::Error => &self.severity[2],
+            Severity::Hold => &self.severity[2],
+            Severity::Error => &self.severity[3],
         }
     }
 }
@@ -689,12 +696,13 @@ const KINDS: [Kind; 7] = [
 
 impl CellFormats {
     fn new() -> CellFormats {
-        let mut all = Vec::with_capacity(KINDS.len() * 4 * 2);
+        let mut all = Vec::with_capacity(KINDS.len() * 5 * 2);
         for kind in KINDS {
             for mark in [
                 None,
                 Some(Severity::Info),
                 Some(Severity::Warning),
+                Some(Severity::Hold),
                 Some(Severity::Error),
             ] {
                 for merged in [false, true] {
@@ -733,9 +741,10 @@ impl CellFormats {
             None => 0,
             Some(Severity::Info) => 1,
             Some(Severity::Warning) => 2,
-            Some(Severity::Error) => 3,
+            Some(Severity::Hold) => 3,
+            Some(Severity::Error) => 4,
         };
-        &self.0[(k * 4 + m) * 2 + usize::from(merged)]
+        &self.0[(k * 5 + m) * 2 + usize::from(merged)]
     }
 }
 
