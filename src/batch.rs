@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::messages::Lang;
+pub use crate::model::Verdict;
 use crate::model::{Period, PeriodFigures};
 use crate::parse::{parse_return, ParsedReturn, UnitRef};
 use crate::read::{load, read_bytes, ImageKind, ReadError};
@@ -31,11 +32,28 @@ pub struct FileReport {
     pub figures: Option<PeriodFigures>,
     /// The file's bytes, kept when the batch is to be archived.
     pub bytes: Option<Vec<u8>>,
+    /// When the file was last written (nanoseconds since 1970), when known: of two files
+    /// with the same bytes as versions of a return, the newer was received later.
+    pub modified: Option<i64>,
 }
 
 impl FileReport {
+    /// The return counts as it stands: no error and nothing held for verification.
     pub fn accepted(&self) -> bool {
-        !self.diagnostics.has_errors()
+        self.verdict() == Verdict::Accepted
+    }
+    /// At least one error.
+    pub fn rejected(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+    pub fn verdict(&self) -> Verdict {
+        if self.diagnostics.has_errors() {
+            Verdict::Rejected
+        } else if self.diagnostics.count(Severity::Hold) > 0 {
+            Verdict::Held
+        } else {
+            Verdict::Accepted
+        }
     }
     pub fn unit(&self) -> Option<&UnitRef> {
         self.parsed.as_ref().and_then(|p| p.unit.as_ref())
@@ -56,8 +74,14 @@ impl Batch {
     pub fn accepted(&self) -> usize {
         self.files.iter().filter(|f| f.accepted()).count()
     }
+    pub fn held(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.verdict() == Verdict::Held)
+            .count()
+    }
     pub fn rejected(&self) -> usize {
-        self.files.len() - self.accepted()
+        self.files.iter().filter(|f| f.rejected()).count()
     }
     pub fn count(&self, sev: Severity) -> usize {
         self.files.iter().map(|f| f.diagnostics.count(sev)).sum()
@@ -216,7 +240,13 @@ fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport 
         diagnostics: Diagnostics::default(),
         figures: None,
         bytes: None,
+        modified: None,
     };
+    report.modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_nanos()).ok());
     let bytes = match load(path, &cfg.limits()) {
         Ok(b) => b,
         Err(e) => {
@@ -226,6 +256,14 @@ fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport 
             return report;
         }
     };
+    parse_loaded(&mut report, bytes, cfg, opts);
+    report
+}
+
+/// Hashes, reads and parses bytes already loaded into `report`'s file.
+fn parse_loaded(report: &mut FileReport, bytes: Vec<u8>, cfg: &Config, opts: &BatchOptions) {
+    let path = report.path.clone();
+    let path = path.as_path();
     report.sha256 = Some(hex(&Sha256::digest(&bytes)));
     let limits = cfg.limits();
     let outcome = guarded(|| read_bytes(&bytes, &limits).map(|wb| parse_return(&wb, cfg)));
@@ -243,6 +281,22 @@ fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport 
     if opts.keep_bytes {
         report.bytes = Some(bytes);
     }
+}
+
+/// Checks a file's bytes already in memory (an archived original) as a batch of one
+/// against `opts.period`: read, parse and the file's own rules. The report is named `name`.
+pub fn check_bytes(name: &Path, bytes: Vec<u8>, cfg: &Config, opts: &BatchOptions) -> FileReport {
+    let mut report = FileReport {
+        path: name.to_path_buf(),
+        sha256: None,
+        parsed: None,
+        diagnostics: Diagnostics::default(),
+        figures: None,
+        bytes: None,
+        modified: None,
+    };
+    parse_loaded(&mut report, bytes, cfg, opts);
+    apply_rules(&mut report, cfg, opts.period, opts.lang);
     report
 }
 
@@ -378,7 +432,9 @@ fn apply_rules(f: &mut FileReport, cfg: &Config, period: Option<Period>, lang: L
     f.diagnostics.0.extend(diags.0);
     let figures_period = parsed.period.or(period);
     if let (Some(ledger), Some(p)) = (&parsed.ledger, figures_period) {
-        f.figures = Some(PeriodFigures::from_ledger(&ledger.projects, p));
+        f.figures = Some(
+            PeriodFigures::from_ledger(&ledger.projects, p).with_unstated(&parsed.header.unstated),
+        );
     }
 }
 
@@ -469,6 +525,7 @@ mod tests {
             diagnostics: Diagnostics::default(),
             figures: None,
             bytes: None,
+            modified: None,
         };
         let (may, june) = (Period::new(2025, 5), Period::new(2025, 6));
         assert_eq!(

@@ -62,6 +62,16 @@ pub enum Command {
     ///
     /// Example: tongbao status --period 2025-06
     Status(StatusArgs),
+    /// 核实确认 / confirm a return held for verification (核实), with the explanation
+    ///
+    /// 待核实的报表入库但不计入统计；经办人核实后用本命令确认，说明会印在通报的数据说明中。
+    /// 区县重新报送也会替代待核实的版本。
+    ///
+    /// A held return is archived but not counted; once verified, this counts it, and the
+    /// note is printed in the bulletin's data notes. A resubmission also replaces it.
+    ///
+    /// Example: tongbao confirm --period 2025-06 --unit 巴南区 --note "5月数据含重复项目，已核减"
+    Confirm(ConfirmArgs),
     /// 生成通报 / the bulletin for a period: workbook, PDF, JSON
     Build(BuildArgs),
     /// 领导简报 / a one- or two-page briefing for a span and a selection
@@ -127,6 +137,19 @@ pub struct StatusArgs {
     /// 输出 JSON / print JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// 报告期 / the period
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Period,
+    /// 单位名称（或别名、代码）/ the unit (name, alias or code)
+    #[arg(long, value_name = "NAME")]
+    pub unit: String,
+    /// 核实说明（印在通报的数据说明中）/ the explanation, printed in the bulletin's data notes
+    #[arg(long, value_name = "TEXT")]
+    pub note: String,
 }
 
 #[derive(Debug, Args)]

@@ -95,6 +95,13 @@ codes! {
     RowIgnored = "I-ROW-IGNORED", Info;
 }
 
+impl Code {
+    /// The code written as `E-NUMBER`, as stored and printed.
+    pub fn from_code_str(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -112,8 +119,9 @@ pub struct Diagnostic {
     pub row: Option<u32>,
     /// The value found, as the county typed it.
     pub value: Option<String>,
-    /// Named facts the message templates use (`{column}`, `{expected}`, …).
-    pub args: Vec<(&'static str, String)>,
+    /// Named facts the message templates use (`{column}`, `{expected}`, …). Keys are
+    /// the code's own words; one read back from the archive is owned.
+    pub args: Vec<(std::borrow::Cow<'static, str>, String)>,
 }
 
 impl Diagnostic {
@@ -155,13 +163,18 @@ impl Diagnostic {
         }
     }
 
+    /// The code of a stored diagnostic (`E-NUMBER`).
+    pub fn code_from_str(s: &str) -> Option<Code> {
+        Code::from_code_str(s)
+    }
+
     pub fn value(mut self, v: impl Into<String>) -> Diagnostic {
         self.value = Some(v.into());
         self
     }
 
     pub fn arg(mut self, key: &'static str, v: impl ToString) -> Diagnostic {
-        self.args.push((key, v.to_string()));
+        self.args.push((key.into(), v.to_string()));
         self
     }
 

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Template(args) => cmd::template::run(&cli.global, &args),
         Command::Ingest(args) => cmd::ingest::run(&cli.global, &args),
         Command::Status(args) => cmd::status::run(&cli.global, &args),
+        Command::Confirm(args) => cmd::confirm::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),
         Command::Brief(args) => cmd::brief::run(&cli.global, &args),
         Command::Watch(args) => cmd::watch::run(&cli.global, &args),

@@ -38,7 +38,7 @@ pub fn render(template: &str, d: &Diagnostic, lang: Lang) -> String {
                 let find = |key: &str| {
                     d.args
                         .iter()
-                        .find(|(k, _)| *k == key)
+                        .find(|(k, _)| k == key)
                         .map(|(_, v)| v.clone())
                 };
                 match lang {
@@ -469,15 +469,17 @@ pub fn budget(b: &crate::read::Budget, lang: Lang) -> String {
 /// The closing line of a check or ingest report.
 pub fn batch_summary(
     files: usize,
-    accepted: usize,
-    rejected: usize,
+    [accepted, held, rejected]: [usize; 3],
     errors: usize,
     warnings: usize,
     lang: Lang,
 ) -> String {
-    match lang {
-        Lang::Zh => format!("合计：{files} 个文件，{accepted} 个通过，{rejected} 个未通过；{errors} 个错误，{warnings} 个警告"),
-        Lang::En => format!("Total: {files} files, {accepted} accepted, {rejected} rejected; {errors} errors, {warnings} warnings"),
+    // The held count is named only when there is one: most months have none.
+    match (lang, held) {
+        (Lang::Zh, 0) => format!("合计：{files} 个文件，{accepted} 个通过，{rejected} 个未通过；{errors} 个错误，{warnings} 个警告"),
+        (Lang::Zh, _) => format!("合计：{files} 个文件，{accepted} 个通过，{held} 个待核实，{rejected} 个未通过；{errors} 个错误，{warnings} 个警告"),
+        (Lang::En, 0) => format!("Total: {files} files, {accepted} accepted, {rejected} rejected; {errors} errors, {warnings} warnings"),
+        (Lang::En, _) => format!("Total: {files} files, {accepted} accepted, {held} held for verification, {rejected} rejected; {errors} errors, {warnings} warnings"),
     }
 }
 
@@ -485,6 +487,8 @@ pub fn batch_summary(
 #[derive(Debug, Clone, Copy)]
 pub enum Ui {
     Accepted,
+    /// Held for verification (核实).
+    Held,
     Rejected,
     Errors,
     Warnings,
@@ -502,6 +506,8 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
     match (key, lang) {
         (Accepted, Lang::Zh) => "通过",
         (Accepted, Lang::En) => "accepted",
+        (Held, Lang::Zh) => "待核实",
+        (Held, Lang::En) => "held for verification",
         (Rejected, Lang::Zh) => "未通过",
         (Rejected, Lang::En) => "rejected",
         (Errors, Lang::Zh) => "个错误",
@@ -999,6 +1005,8 @@ pub enum ReceiptText {
     Accepted,
     /// Verdict: at least one error.
     Rejected,
+    /// Verdict: no error, but held for verification (核实).
+    HeldVerdict,
     /// A unit or period that could not be read.
     NotRecognised,
     /// How to read the reproduced sheets.
@@ -1073,6 +1081,8 @@ pub fn receipt_text(key: ReceiptText, lang: Lang) -> &'static str {
         (Counts, Lang::En) => "Findings",
         (Accepted, Lang::Zh) => "已受理",
         (Accepted, Lang::En) => "Accepted",
+        (HeldVerdict, Lang::Zh) => "待核实 — 已入库，暂不计入统计；请说明情况或改正后重新报送",
+        (HeldVerdict, Lang::En) => "Held for verification — archived, not counted for now; explain the figures or correct and resend",
         (Rejected, Lang::Zh) => "未通过审核 — 请修改后重新报送",
         (Rejected, Lang::En) => "Not accepted — please correct the return and send it again",
         (NotRecognised, Lang::Zh) => "未能识别",
@@ -1183,6 +1193,19 @@ pub mod receipt_names {
     pub const UNKNOWN_UNIT: &str = "未识别单位";
     /// The folder of receipts whose period is unknown.
     pub const UNKNOWN_PERIOD: &str = "未知报告期";
+    /// Between unit and suffix on the receipt of a rejected resubmission while an earlier
+    /// version stands: `巴南区-第3版未通过-回执.xlsx` (`{}` is the version).
+    pub fn rejected_version(version: i64) -> String {
+        format!("-第{version}版未通过")
+    }
+}
+
+/// A receipt written late: its file was archived earlier, but its receipt never written.
+pub fn receipt_written_late(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("补写回执 {path}（该文件此前已入库，但回执未写成）"),
+        Lang::En => format!("receipt written late: {path} (the file was archived before, its receipt never written)"),
+    }
 }
 
 /// The text of a cell note on a reproduced sheet: `【错误】问题` then `怎么改：…`.
@@ -1231,18 +1254,21 @@ pub fn watch_line(
     time: &str,
     file: &str,
     who: &str,
-    accepted: bool,
+    verdict: crate::model::Verdict,
     errors: usize,
     warnings: usize,
     archive: &str,
     receipt: Option<&str>,
     lang: Lang,
 ) -> String {
-    let verdict = if accepted {
-        ui(Ui::Accepted, lang)
-    } else {
-        ui(Ui::Rejected, lang)
-    };
+    let verdict = ui(
+        match verdict {
+            crate::model::Verdict::Accepted => Ui::Accepted,
+            crate::model::Verdict::Held => Ui::Held,
+            crate::model::Verdict::Rejected => Ui::Rejected,
+        },
+        lang,
+    );
     match lang {
         Lang::Zh => {
             let mut counts = String::new();

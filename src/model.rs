@@ -304,9 +304,40 @@ pub fn column_letters(col: u32) -> String {
     String::from_utf8(out).expect("ASCII letters")
 }
 
+/// The zero-based (row, col) of an A1 address (`AB12`); `None` when it is not one.
+pub fn parse_a1(s: &str) -> Option<(u32, u32)> {
+    let split = s.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = s.split_at(split);
+    if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let mut col: u64 = 0;
+    for b in letters.bytes() {
+        col = col.checked_mul(26)?.checked_add(u64::from(b - b'A' + 1))?;
+    }
+    let row: u32 = digits.parse().ok()?;
+    Some((
+        row.checked_sub(1)?,
+        u32::try_from(col.checked_sub(1)?).ok()?,
+    ))
+}
+
 /// The A1 address of a zero-based (row, col).
 pub fn a1(row: u32, col: u32) -> String {
     format!("{}{}", column_letters(col), row + 1)
+}
+
+/// What a return's findings make of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// No error and nothing to verify: it counts.
+    Accepted,
+    /// No error, but a finding to verify (核实): stored, not counted until the county
+    /// resubmits or the clerk confirms it.
+    Held,
+    /// At least one error: kept for the record, never counted.
+    Rejected,
 }
 
 /// One row of 项目明细, typed. Absent optional amounts are zero, as the contract says
@@ -355,8 +386,89 @@ impl Project {
     }
 }
 
+/// A set of figure keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(from = "Vec<FigureKey>", into = "Vec<FigureKey>")]
+pub struct KeySet(u16);
+
+impl KeySet {
+    pub fn contains(self, k: FigureKey) -> bool {
+        self.0 & (1 << k as u16) != 0
+    }
+    pub fn insert(&mut self, k: FigureKey) {
+        self.0 |= 1 << k as u16;
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// The keys in the order of [`FigureKey::ALL`].
+    pub fn keys(self) -> impl Iterator<Item = FigureKey> {
+        FigureKey::ALL
+            .into_iter()
+            .filter(move |k| self.contains(*k))
+    }
+}
+
+impl From<Vec<FigureKey>> for KeySet {
+    fn from(keys: Vec<FigureKey>) -> KeySet {
+        let mut s = KeySet::default();
+        for k in keys {
+            s.insert(k);
+        }
+        s
+    }
+}
+
+impl From<KeySet> for Vec<FigureKey> {
+    fn from(s: KeySet) -> Vec<FigureKey> {
+        s.keys().collect()
+    }
+}
+
+/// The figures a return does not state, because its ledger lacks the columns they are
+/// derived from (a ledger without 本月到位资金 states no month's funds in place). They are
+/// "not reported" — null in JSON, 未报 in print — never 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Unstated {
+    #[serde(default)]
+    pub month: KeySet,
+    #[serde(default)]
+    pub ytd: KeySet,
+}
+
+impl Unstated {
+    /// What a ledger with these flow columns states: `has(month, rmb)` tells whether it has
+    /// the month's (else the year's) funds-in-place (`rmb`) or foreign-capital column;
+    /// `has_source` whether it has 资金来源.
+    pub fn from_columns(has: impl Fn(bool, bool) -> bool, has_source: bool) -> Unstated {
+        let mut u = Unstated::default();
+        for (month, set) in [(true, &mut u.month), (false, &mut u.ytd)] {
+            if !has(month, true) {
+                set.insert(FigureKey::FundsInPlace);
+                set.insert(FigureKey::FundsOutOfProvince);
+            }
+            if !has_source {
+                set.insert(FigureKey::FundsOutOfProvince);
+            }
+            if !has(month, false) {
+                set.insert(FigureKey::FdiUsd);
+            }
+        }
+        u
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.month.is_empty() && self.ytd.is_empty()
+    }
+}
+
 /// The ten figures of the JSON contract, for one span (month or year to date).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+///
+/// A figure in `unstated` was not reported by the return: its value is 0 here but it is
+/// shown as null / 未报 and never compared or ranked. A sum of several units' figures
+/// (a group or area total) adds what each stated and keeps no `unstated` keys; the
+/// bulletin names the units that left a figure out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Figures {
     pub signed_count: u32,
     pub signed_amount: Wan,
@@ -368,6 +480,25 @@ pub struct Figures {
     pub funds_out_of_province: Wan,
     pub fdi_usd: UsdWan,
     pub negotiating_count: u32,
+    /// The figures the return does not state.
+    pub unstated: KeySet,
+}
+
+impl Serialize for Figures {
+    /// The ten keys, each a number or null when not reported.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(FigureKey::ALL.len()))?;
+        for k in FigureKey::ALL {
+            let key = k.as_str();
+            match self.stated(k) {
+                None => map.serialize_entry(key, &None::<f64>)?,
+                Some(_) if k.is_count() => map.serialize_entry(key, &self.raw(k))?,
+                Some(v) => map.serialize_entry(key, &v)?,
+            }
+        }
+        map.end()
+    }
 }
 
 impl AddAssign<&Figures> for Figures {
@@ -404,6 +535,22 @@ pub enum FigureKey {
 }
 
 impl FigureKey {
+    /// The key as the JSON contract spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureKey::SignedCount => "signed_count",
+            FigureKey::SignedAmount => "signed_amount",
+            FigureKey::BigCount => "big_count",
+            FigureKey::BigAmount => "big_amount",
+            FigureKey::StartedCount => "started_count",
+            FigureKey::StartedInvestment => "started_investment",
+            FigureKey::FundsInPlace => "funds_in_place",
+            FigureKey::FundsOutOfProvince => "funds_out_of_province",
+            FigureKey::FdiUsd => "fdi_usd",
+            FigureKey::NegotiatingCount => "negotiating_count",
+        }
+    }
+
     pub const ALL: [FigureKey; 10] = [
         FigureKey::SignedCount,
         FigureKey::SignedAmount,
@@ -474,7 +621,13 @@ impl Figures {
         }
     }
 
-    /// A figure by key in its unit (count, 万元 or 万美元).
+    /// A figure by key in its unit, `None` when the return does not state it.
+    pub fn stated(&self, k: FigureKey) -> Option<f64> {
+        (!self.unstated.contains(k)).then(|| self.value(k))
+    }
+
+    /// A figure by key in its unit (count, 万元 or 万美元); 0 for a figure not stated (see
+    /// [`Figures::stated`] wherever that matters).
     pub fn value(&self, k: FigureKey) -> f64 {
         let raw = self.raw(k) as f64;
         if k.is_count() {
@@ -493,6 +646,13 @@ pub struct PeriodFigures {
 }
 
 impl PeriodFigures {
+    /// Marks the figures the return does not state.
+    pub fn with_unstated(mut self, u: &Unstated) -> PeriodFigures {
+        self.month.unstated = u.month;
+        self.ytd.unstated = u.ytd;
+        self
+    }
+
     /// Derives the figures of a ledger for report month `period`, exactly as
     /// return-format.md defines them.
     pub fn from_ledger(projects: &[Project], period: Period) -> PeriodFigures {
@@ -561,6 +721,8 @@ pub struct ReturnHeader {
     pub phone: Option<String>,
     pub reviewer: Option<String>,
     pub filled_on: Option<String>,
+    /// The figures the return does not state (its ledger lacks their columns).
+    pub unstated: Unstated,
 }
 
 /// The indicators of 主要指标 (return-format v1, sheet 2).
@@ -665,17 +827,24 @@ impl Indicator {
     /// The ledger-derived value of this indicator in `f`, if it is derivable: counts as
     /// whole numbers, amounts in hundredths.
     pub fn derived(self, f: &Figures) -> Option<i64> {
+        self.figure_key()
+            .filter(|k| !f.unstated.contains(*k))
+            .map(|k| f.raw(k))
+    }
+
+    /// The figure of the JSON contract this indicator is, when the ledger derives it.
+    pub fn figure_key(self) -> Option<FigureKey> {
         Some(match self {
-            Indicator::SignedCount => f.signed_count.into(),
-            Indicator::SignedAmount => f.signed_amount.cents(),
-            Indicator::BigCount => f.big_count.into(),
-            Indicator::BigAmount => f.big_amount.cents(),
-            Indicator::StartedCount => f.started_count.into(),
-            Indicator::StartedInvestment => f.started_investment.cents(),
-            Indicator::FundsInPlace => f.funds_in_place.cents(),
-            Indicator::FundsOutOfProvince => f.funds_out_of_province.cents(),
-            Indicator::FdiUsd => f.fdi_usd.cents(),
-            Indicator::NegotiatingCount => f.negotiating_count.into(),
+            Indicator::SignedCount => FigureKey::SignedCount,
+            Indicator::SignedAmount => FigureKey::SignedAmount,
+            Indicator::BigCount => FigureKey::BigCount,
+            Indicator::BigAmount => FigureKey::BigAmount,
+            Indicator::StartedCount => FigureKey::StartedCount,
+            Indicator::StartedInvestment => FigureKey::StartedInvestment,
+            Indicator::FundsInPlace => FigureKey::FundsInPlace,
+            Indicator::FundsOutOfProvince => FigureKey::FundsOutOfProvince,
+            Indicator::FdiUsd => FigureKey::FdiUsd,
+            Indicator::NegotiatingCount => FigureKey::NegotiatingCount,
             Indicator::OutboundTrips | Indicator::VisitorsReceived => return None,
         })
     }

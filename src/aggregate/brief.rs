@@ -192,10 +192,27 @@ fn span_figures(
             .filter(|p| p.funds_source == Some(crate::model::FundsSource::OutOfProvince))
             .fold(Wan::default(), |f, p| f + pick(p).0)
     };
-    let mut flows_complete = true;
+    // A return whose ledger lacks a flow column states no flows: those of the span are
+    // then unknown, and left out like a missing month's (never counted as 0).
+    let lacks_flows = |r: &StoredReturn, month: bool| {
+        let u = if month {
+            r.info.unstated.month
+        } else {
+            r.info.unstated.ytd
+        };
+        [
+            FigureKey::FundsInPlace,
+            FigureKey::FundsOutOfProvince,
+            FigureKey::FdiUsd,
+        ]
+        .into_iter()
+        .any(|k| u.contains(k))
+    };
+    let mut flows_complete = !lacks_flows(last, false);
     match span.before() {
         None => {}
         Some(before) => match returns.get(&before) {
+            Some(r) if lacks_flows(r, false) => flows_complete = false,
             Some(r) => {
                 let earlier = kept(r);
                 let (f, u) = flows(&earlier, &ytd);
@@ -205,8 +222,10 @@ fn span_figures(
             }
             None => {
                 let month = |p: &Project| (p.funds_month, p.fdi_month);
-                let months: Option<Vec<Vec<Project>>> =
-                    span.months().map(|m| returns.get(&m).map(kept)).collect();
+                let months: Option<Vec<Vec<Project>>> = span
+                    .months()
+                    .map(|m| returns.get(&m).filter(|r| !lacks_flows(r, true)).map(kept))
+                    .collect();
                 match months {
                     Some(months) => {
                         let (mut f, mut u, mut o) =
@@ -230,6 +249,11 @@ fn span_figures(
                 }
             }
         },
+    }
+    if !flows_complete {
+        figures.funds_in_place = Wan::default();
+        figures.fdi_usd = UsdWan::default();
+        figures.funds_out_of_province = Wan::default();
     }
     Some(SpanFigures {
         figures,

@@ -20,6 +20,8 @@ pub struct LeagueRow {
     /// The year-to-date value of each scored indicator, in its unit.
     pub values: Vec<f64>,
     pub status: ReturnStatus,
+    /// Scored figures the unit's return does not state: it is listed, not ranked.
+    pub unstated: Vec<FigureKey>,
 }
 
 /// A group's table.
@@ -51,11 +53,16 @@ pub fn league_tables(cfg: &Config, units: &mut [UnitFigures]) -> Vec<LeagueTable
         if members.is_empty() {
             continue;
         }
-        let reporting: Vec<usize> = members
+        // A unit that does not state a scored figure cannot be placed against the others:
+        // it is listed unranked (its `unstated` says what it left out), never scored as 0.
+        let states_all: Vec<bool> = units
             .iter()
-            .copied()
-            .filter(|&i| units[i].ytd.is_some())
+            .map(|u| {
+                u.ytd
+                    .is_some_and(|y| indicators.iter().all(|(k, _)| !y.unstated.contains(*k)))
+            })
             .collect();
+        let reporting: Vec<usize> = members.iter().copied().filter(|&i| states_all[i]).collect();
         let all_values: Vec<Vec<f64>> = units
             .iter()
             .map(|u| {
@@ -111,10 +118,34 @@ pub fn league_tables(cfg: &Config, units: &mut [UnitFigures]) -> Vec<LeagueTable
                 score: Some(*score),
                 values: values(*i),
                 status: units[*i].status,
+                unstated: Vec::new(),
             });
         }
-        // Units without an accepted return: rejected first, then missing, in roster order.
-        for status in [ReturnStatus::Rejected, ReturnStatus::Missing] {
+        for &i in members
+            .iter()
+            .filter(|&&i| units[i].ytd.is_some() && !states_all[i])
+        {
+            let ytd = units[i].ytd.unwrap_or_default();
+            rows.push(LeagueRow {
+                code: units[i].code.clone(),
+                name: units[i].name.clone(),
+                rank: None,
+                score: None,
+                values: values(i),
+                status: units[i].status,
+                unstated: indicators
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .filter(|k| ytd.unstated.contains(*k))
+                    .collect(),
+            });
+        }
+        // Units without a counted return: held, rejected, then missing, in roster order.
+        for status in [
+            ReturnStatus::Held,
+            ReturnStatus::Rejected,
+            ReturnStatus::Missing,
+        ] {
             for &i in members
                 .iter()
                 .filter(|&&i| units[i].ytd.is_none() && units[i].status == status)
@@ -126,6 +157,7 @@ pub fn league_tables(cfg: &Config, units: &mut [UnitFigures]) -> Vec<LeagueTable
                     score: None,
                     values: vec![],
                     status,
+                    unstated: Vec::new(),
                 });
             }
         }

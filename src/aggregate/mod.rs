@@ -25,8 +25,22 @@ pub use league::{league_tables, LeagueRow, LeagueTable};
 #[serde(rename_all = "lowercase")]
 pub enum ReturnStatus {
     Accepted,
+    /// The current version waits for verification (核实): not counted.
+    Held,
     Rejected,
     Missing,
+}
+
+impl ReturnStatus {
+    /// The one label of a status, used by the PDF, the workbook and the terminal alike.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReturnStatus::Accepted => "已报送",
+            ReturnStatus::Held => "待核实",
+            ReturnStatus::Rejected => "未通过审核",
+            ReturnStatus::Missing => "未报送",
+        }
+    }
 }
 
 /// What the archive holds for one roster unit.
@@ -38,6 +52,8 @@ pub struct UnitInput {
     /// Year-to-date figures of the unit's current return for the same period last year
     /// (only these are compared, so its projects are not kept).
     pub last_year: Option<Figures>,
+    /// The clerk's confirmation of a return that was held for verification.
+    pub confirmation: Option<crate::archive::Confirmation>,
 }
 
 /// Gathers, for every roster unit in roster order, its current return for `period` and
@@ -63,6 +79,16 @@ pub fn gather(
     })?;
     let subs = archive.submissions(period)?;
     let submitted: HashSet<&str> = subs.iter().filter_map(|s| s.unit_code.as_deref()).collect();
+    let held: HashSet<String> = archive
+        .held(period)?
+        .into_iter()
+        .filter_map(|s| s.unit_code)
+        .collect();
+    let mut confirmations: HashMap<String, crate::archive::Confirmation> = archive
+        .confirmations(period)?
+        .into_iter()
+        .map(|c| (c.unit_code.clone(), c))
+        .collect();
     Ok(cfg
         .file
         .units
@@ -71,6 +97,7 @@ pub fn gather(
             let current = current.remove(u.code());
             let status = match (&current, submitted.contains(u.code())) {
                 (Some(_), _) => ReturnStatus::Accepted,
+                (None, _) if held.contains(u.code()) => ReturnStatus::Held,
                 (None, true) => ReturnStatus::Rejected,
                 (None, false) => ReturnStatus::Missing,
             };
@@ -79,6 +106,7 @@ pub fn gather(
                 status,
                 current,
                 last_year: last_year.remove(u.code()),
+                confirmation: confirmations.remove(u.code()),
             }
         })
         .collect())
@@ -125,12 +153,14 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// 同比 per key: (this ÷ last − 1) × 100, one decimal; null when last year is 0 or absent.
+/// 同比 per key: (this ÷ last − 1) × 100, one decimal; null when last year is 0 or absent,
+/// or either year does not state the figure.
 pub fn yoy(now: &Figures, last: Option<&Figures>) -> Pct {
     FigureKey::ALL
         .into_iter()
         .map(|k| {
-            let v = last.and_then(|l| {
+            let stated = |f: &Figures| !f.unstated.contains(k);
+            let v = last.filter(|l| stated(l) && stated(now)).and_then(|l| {
                 let before = l.raw(k);
                 (before != 0).then(|| round1((now.raw(k) as f64 / before as f64 - 1.0) * 100.0))
             });
@@ -226,6 +256,42 @@ pub struct TopList {
     pub entries: Vec<TopEntry>,
 }
 
+/// A counted return that does not state some figures, for the data notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnstatedNote {
+    pub unit: String,
+    /// The figures not stated for the month and for the year to date.
+    pub month: Vec<FigureKey>,
+    pub ytd: Vec<FigureKey>,
+}
+
+impl UnstatedNote {
+    /// 实际到位资金（本月）、实际使用外资: each figure once, the span named when only one
+    /// of the two is missing.
+    pub fn labels(&self) -> Vec<String> {
+        FigureKey::ALL
+            .into_iter()
+            .filter_map(|k| match (self.month.contains(&k), self.ytd.contains(&k)) {
+                (true, true) => Some(k.label().to_string()),
+                (true, false) => Some(format!("{}（本月）", k.label())),
+                (false, true) => Some(format!("{}（累计）", k.label())),
+                (false, false) => None,
+            })
+            .collect()
+    }
+}
+
+/// A return counted after the clerk confirmed it (核实), for the data notes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfirmedNote {
+    pub unit: String,
+    pub version: i64,
+    /// The clerk's explanation, as written.
+    pub note: String,
+    /// RFC 3339, UTC.
+    pub confirmed_at: String,
+}
+
 /// A warning of an accepted return, for the data notes.
 #[derive(Debug, Clone, Serialize)]
 pub struct DataNote {
@@ -245,6 +311,13 @@ pub struct Bulletin {
     pub elapsed_pct: f64,
     pub not_reported: Vec<String>,
     pub rejected: Vec<String>,
+    /// Units whose current return is held for verification (核实): not counted.
+    pub held: Vec<String>,
+    /// Returns counted after the clerk confirmed them, with the explanation.
+    pub confirmed: Vec<ConfirmedNote>,
+    /// Counted returns that leave figures out (their ledger lacks the columns): the
+    /// totals add what the others stated.
+    pub unstated: Vec<UnstatedNote>,
     pub league: Vec<LeagueTable>,
     pub top_lists: Vec<TopList>,
     pub big_projects: Vec<BigProject>,
@@ -273,16 +346,18 @@ fn rates(projects: &[&Project], ytd: &Figures, period: Period) -> (Option<f64>, 
             p.started_on.is_some() || matches!(p.stage, Stage::Started | Stage::InProduction)
         })
         .count();
-    (
-        pct(ytd.funds_in_place.cents(), ytd.signed_amount.cents()),
-        pct(started as i64, signed.len() as i64),
-    )
+    let funds_rate = if ytd.unstated.contains(FigureKey::FundsInPlace) {
+        None
+    } else {
+        pct(ytd.funds_in_place.cents(), ytd.signed_amount.cents())
+    };
+    (funds_rate, pct(started as i64, signed.len() as i64))
 }
 
 fn completion(ytd: &Figures, targets: &BTreeMap<FigureKey, f64>) -> BTreeMap<FigureKey, f64> {
     targets
         .iter()
-        .filter(|(_, t)| **t > 0.0)
+        .filter(|(k, t)| **t > 0.0 && !ytd.unstated.contains(**k))
         .map(|(k, t)| (*k, round1(ytd.value(*k) / t * 100.0)))
         .collect()
 }
@@ -350,9 +425,9 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
     let figures: Vec<Option<PeriodFigures>> = inputs
         .iter()
         .map(|i| {
-            i.current
-                .as_ref()
-                .map(|r| PeriodFigures::from_ledger(&r.projects, period))
+            i.current.as_ref().map(|r| {
+                PeriodFigures::from_ledger(&r.projects, period).with_unstated(&r.info.unstated)
+            })
         })
         .collect();
     let last_year: Vec<Option<Figures>> = inputs.iter().map(|i| i.last_year).collect();
@@ -461,6 +536,34 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
             .iter()
             .filter(|i| i.status == ReturnStatus::Rejected)
             .map(|i| name_of(&i.code))
+            .collect(),
+        held: inputs
+            .iter()
+            .filter(|i| i.status == ReturnStatus::Held)
+            .map(|i| name_of(&i.code))
+            .collect(),
+        unstated: inputs
+            .iter()
+            .filter_map(|i| {
+                let u = i.current.as_ref()?.info.unstated;
+                (!u.is_empty()).then(|| UnstatedNote {
+                    unit: name_of(&i.code),
+                    month: u.month.keys().collect(),
+                    ytd: u.ytd.keys().collect(),
+                })
+            })
+            .collect(),
+        confirmed: inputs
+            .iter()
+            .filter(|i| i.status == ReturnStatus::Accepted)
+            .filter_map(|i| {
+                i.confirmation.as_ref().map(|c| ConfirmedNote {
+                    unit: name_of(&i.code),
+                    version: c.version,
+                    note: c.note.clone(),
+                    confirmed_at: c.confirmed_at.clone(),
+                })
+            })
             .collect(),
         top_lists: top_lists(&units, &projects, period, &name_of),
         big_projects: big_projects(&projects, period, &name_of),

@@ -17,7 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::diag::{Diagnostic, Severity};
 use crate::messages::Lang;
 use crate::model::{
-    FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, UsdWan, Wan,
+    FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, Unstated, UsdWan,
+    Verdict, Wan,
 };
 use crate::model::{PeriodFigures, ReportedIndicator};
 
@@ -29,7 +30,36 @@ const MIGRATIONS: &[&str] = &[
     // a scan of the whole table (quadratic in the archive's size: 2,850 units a month).
     "CREATE INDEX indicator_by_submission ON indicator(submission_id);
      CREATE INDEX diagnostic_by_submission ON diagnostic(submission_id, severity);",
+    HOLDS_AND_RESENDS,
 ];
+
+/// Migration 3: returns held for verification (核实) and their confirmations; a file sent
+/// again after a correction (A, B, then A) recorded as a new version whose bytes are the
+/// earlier copy's; diagnostics' arguments kept, so a receipt can be made again from the
+/// archive alone.
+///
+/// A held return is stored with status `accepted` (no error) and `hold = 'held'`: it is its
+/// unit's current version but not counted until `hold = 'confirmed'`. (SQLite cannot widen
+/// the status column's CHECK without rebuilding the table.)
+const HOLDS_AND_RESENDS: &str = "
+    ALTER TABLE submission ADD COLUMN hold TEXT CHECK (hold IN ('held', 'confirmed'));
+    ALTER TABLE submission ADD COLUMN same_bytes_as INTEGER REFERENCES submission(id);
+    CREATE TABLE confirmation (
+        submission_id INTEGER NOT NULL REFERENCES submission(id),
+        confirmed_at  TEXT    NOT NULL,   -- RFC 3339, UTC
+        note          TEXT    NOT NULL    -- the clerk's explanation, printed in the data notes
+    );
+    ALTER TABLE diagnostic ADD COLUMN args_json TEXT;
+    -- The figures the return does not state (JSON of model::Unstated; NULL: all stated).
+    ALTER TABLE submission ADD COLUMN unstated TEXT;
+    -- When the file was last written (ns since 1970), when known: tells a version sent
+    -- again (a newer file) from the same inbox read twice (the same, older files).
+    ALTER TABLE submission ADD COLUMN file_modified INTEGER;
+";
+
+/// The submissions that count: accepted, current, and not held for verification.
+const COUNTED: &str =
+    "s.status = 'accepted' AND s.superseded_by IS NULL AND (s.hold IS NULL OR s.hold = 'confirmed')";
 
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -67,7 +97,9 @@ pub struct NewSubmission<'a> {
     pub file_name: &'a str,
     pub sha256: &'a str,
     pub bytes: &'a [u8],
-    pub accepted: bool,
+    /// Accepted and held returns store their rows and become current; rejected ones are
+    /// kept for the record only.
+    pub verdict: Verdict,
     pub header: &'a ReturnHeader,
     pub projects: &'a [Project],
     /// [`Project::identity`] of each of `projects`, in order, as the caller computed it.
@@ -76,6 +108,8 @@ pub struct NewSubmission<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// RFC 3339 time of receipt.
     pub received_at: &'a str,
+    /// When the file was last written (ns since 1970), when known.
+    pub file_modified: Option<i64>,
 }
 
 /// What storing a submission did.
@@ -88,6 +122,14 @@ pub enum Stored {
         id: i64,
         version: i64,
         previous: i64,
+    },
+    /// An earlier, superseded version sent again (A, B, then A): stored as version
+    /// `version`, sharing the bytes of `same_as` (an id), and current again.
+    Resent {
+        id: i64,
+        version: i64,
+        previous: Option<i64>,
+        same_as: i64,
     },
     /// The same bytes were already stored for this unit and period (or unkeyed).
     Duplicate { id: i64, version: Option<i64> },
@@ -103,8 +145,12 @@ pub struct SubmissionInfo {
     pub file_name: String,
     pub sha256: String,
     pub received_at: String,
-    pub accepted: bool,
+    /// `Accepted` for a counted return (a held one once confirmed), `Held` while it waits
+    /// for verification, `Rejected`.
+    pub verdict: Verdict,
     pub superseded_by: Option<i64>,
+    /// The figures the return does not state.
+    pub unstated: Unstated,
     pub errors: i64,
     pub warnings: i64,
 }
@@ -138,6 +184,16 @@ impl StoredDiagnostic {
             Lang::En => &self.message_en,
         }
     }
+}
+
+/// The clerk's confirmation of a return held for verification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmation {
+    pub unit_code: String,
+    pub version: i64,
+    /// RFC 3339, UTC.
+    pub confirmed_at: String,
+    pub note: String,
 }
 
 /// An open archive.
@@ -236,19 +292,45 @@ impl Archive {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql)?;
         let period = s.period.map(|p| p.to_string());
-        // The same bytes for the same unit and period: nothing to do.
-        let dup: Option<(i64, Option<i64>)> = tx
+        let keyed = s.unit_code.is_some() && s.period.is_some();
+        let counts = s.verdict != Verdict::Rejected;
+        // The unit's current version (counted or held), which a new one supersedes, and
+        // when its file was written.
+        let (current, current_modified): (Option<i64>, Option<i64>) = if keyed {
+            tx.query_row(
+                "SELECT id, file_modified FROM submission WHERE unit_code = ?1 AND period = ?2 AND status = 'accepted' AND superseded_by IS NULL",
+                params![s.unit_code, period],
+                |r| Ok((Some(r.get(0)?), r.get(1)?)),
+            )
+            .optional()
+            .map_err(sql)?
+            .unwrap_or((None, None))
+        } else {
+            (None, None)
+        };
+        // The same bytes for the same unit and period. Nothing to do when they are the
+        // current version, were rejected, or the file names no unit or period; but an
+        // earlier version sent again after a correction (A, B, then A) means the county
+        // withdrew the correction: it becomes the current version again, stored as a new
+        // version that shares the earlier copy's bytes. A file older than the current
+        // version's is not sent again but read again (an inbox holding A and B ingested
+        // twice): nothing to do either, so a second run changes nothing.
+        let dup: Option<(i64, Option<i64>, String)> = tx
             .query_row(
-                "SELECT id, version FROM submission WHERE sha256 = ?1 AND unit_code IS ?2 AND period IS ?3 ORDER BY id LIMIT 1",
+                "SELECT id, version, status FROM submission WHERE sha256 = ?1 AND unit_code IS ?2 AND period IS ?3 ORDER BY id DESC LIMIT 1",
                 params![s.sha256, s.unit_code, period],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(sql)?;
-        if let Some((id, version)) = dup {
-            return Ok(Stored::Duplicate { id, version });
+        let mut same_bytes_as = None;
+        if let Some((id, version, status)) = dup {
+            let older = matches!((s.file_modified, current_modified), (Some(m), Some(c)) if m <= c);
+            if !keyed || !counts || status != "accepted" || current == Some(id) || older {
+                return Ok(Stored::Duplicate { id, version });
+            }
+            same_bytes_as = Some(id);
         }
-        let keyed = s.unit_code.is_some() && s.period.is_some();
         let version: Option<i64> = if keyed {
             let max: Option<i64> = tx
                 .query_row(
@@ -261,22 +343,12 @@ impl Archive {
         } else {
             None
         };
-        let previous: Option<i64> = if keyed && s.accepted {
-            tx.query_row(
-                "SELECT id FROM submission WHERE unit_code = ?1 AND period = ?2 AND status = 'accepted' AND superseded_by IS NULL",
-                params![s.unit_code, period],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?
-        } else {
-            None
-        };
+        let previous = current.filter(|_| counts);
         let header_json =
             serde_json::to_string(s.header).map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
         tx.execute(
-            "INSERT INTO submission (unit_code, period, version, file_name, sha256, received_at, status, header_json, bytes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO submission (unit_code, period, version, file_name, sha256, received_at, status, header_json, bytes, hold, same_bytes_as, unstated, file_modified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 s.unit_code,
                 period,
@@ -284,9 +356,16 @@ impl Archive {
                 s.file_name,
                 s.sha256,
                 s.received_at,
-                if s.accepted { "accepted" } else { "rejected" },
+                if counts { "accepted" } else { "rejected" },
                 header_json,
-                s.bytes
+                // One copy of the bytes: a resent version points at the first.
+                if same_bytes_as.is_some() { &[][..] } else { s.bytes },
+                (s.verdict == Verdict::Held).then_some("held"),
+                same_bytes_as,
+                (!s.header.unstated.is_empty())
+                    .then(|| serde_json::to_string(&s.header.unstated).ok())
+                    .flatten(),
+                s.file_modified,
             ],
         )
         .map_err(sql)?;
@@ -301,6 +380,12 @@ impl Archive {
         }
         tx.commit().map_err(sql)?;
         Ok(match (previous, version) {
+            (previous, Some(version)) if same_bytes_as.is_some() => Stored::Resent {
+                id,
+                version,
+                previous,
+                same_as: same_bytes_as.unwrap_or(id),
+            },
             (Some(previous), Some(version)) => Stored::Superseded {
                 id,
                 version,
@@ -324,7 +409,7 @@ impl Archive {
         p: impl rusqlite::Params,
     ) -> Result<Vec<SubmissionInfo>, ArchiveError> {
         let q = format!(
-            "SELECT s.id, s.unit_code, s.period, s.version, s.file_name, s.sha256, s.received_at, s.status, s.superseded_by,
+            "SELECT s.id, s.unit_code, s.period, s.version, s.file_name, s.sha256, s.received_at, s.status, s.superseded_by, s.hold, s.unstated,
                     (SELECT COUNT(*) FROM diagnostic d WHERE d.submission_id = s.id AND d.severity = 'error'),
                     (SELECT COUNT(*) FROM diagnostic d WHERE d.submission_id = s.id AND d.severity = 'warning')
              FROM submission s {tail}"
@@ -334,6 +419,7 @@ impl Archive {
             .query_map(p, |r| {
                 let period: Option<String> = r.get(2)?;
                 let status: String = r.get(7)?;
+                let hold: Option<String> = r.get(9)?;
                 Ok(SubmissionInfo {
                     id: r.get(0)?,
                     unit_code: r.get(1)?,
@@ -342,10 +428,27 @@ impl Archive {
                     file_name: r.get(4)?,
                     sha256: r.get(5)?,
                     received_at: r.get(6)?,
-                    accepted: status == "accepted",
+                    verdict: match (status.as_str(), hold.as_deref()) {
+                        ("accepted", Some("held")) => Verdict::Held,
+                        ("accepted", _) => Verdict::Accepted,
+                        _ => Verdict::Rejected,
+                    },
                     superseded_by: r.get(8)?,
-                    errors: r.get(9)?,
-                    warnings: r.get(10)?,
+                    unstated: {
+                        let json: Option<String> = r.get(10)?;
+                        match json {
+                            Some(j) => serde_json::from_str(&j).map_err(|e| {
+                                rusqlite::Error::FromSqlConversionFailure(
+                                    10,
+                                    rusqlite::types::Type::Text,
+                                    Box::new(e),
+                                )
+                            })?,
+                            None => Unstated::default(),
+                        }
+                    },
+                    errors: r.get(11)?,
+                    warnings: r.get(12)?,
                 })
             })
             .map_err(self.sql())?;
@@ -395,7 +498,7 @@ impl Archive {
     /// submission after its earlier).
     fn current_infos(&self, period: Period) -> Result<Vec<SubmissionInfo>, ArchiveError> {
         self.query_infos(
-            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL ORDER BY s.unit_code, s.id",
+            &format!("WHERE s.period = ?1 AND {COUNTED} ORDER BY s.unit_code, s.id"),
             params![period.to_string()],
         )
     }
@@ -453,7 +556,8 @@ impl Archive {
                     note: None,
                 });
             }
-            f(&info, PeriodFigures::from_ledger(&ledger, figures_for));
+            let figures = PeriodFigures::from_ledger(&ledger, figures_for);
+            f(&info, figures.with_unstated(&info.unstated));
         }
         Ok(())
     }
@@ -465,13 +569,177 @@ impl Archive {
         period: Period,
     ) -> Result<Option<StoredReturn>, ArchiveError> {
         let mut infos = self.query_infos(
-            "WHERE s.period = ?1 AND s.unit_code = ?2 AND s.status = 'accepted' AND s.superseded_by IS NULL",
+            &format!("WHERE s.period = ?1 AND s.unit_code = ?2 AND {COUNTED}"),
             params![period.to_string(), unit_code],
         )?;
         match infos.pop() {
             Some(info) => self.load_return(info).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The current versions of a period that are held for verification (核实), by unit.
+    pub fn held(&self, period: Period) -> Result<Vec<SubmissionInfo>, ArchiveError> {
+        self.query_infos(
+            "WHERE s.period = ?1 AND s.status = 'accepted' AND s.superseded_by IS NULL AND s.hold = 'held' ORDER BY s.unit_code",
+            params![period.to_string()],
+        )
+    }
+
+    /// The findings a held submission is held for (its `V-…` diagnostics).
+    pub fn hold_reasons(&self, id: i64) -> Result<Vec<StoredDiagnostic>, ArchiveError> {
+        self.stored_diagnostics(id, "hold")
+    }
+
+    /// Confirms the unit's current held return for `period` with the clerk's explanation:
+    /// from now on it counts. `None` when the unit has no held return for that period.
+    pub fn confirm(
+        &mut self,
+        unit_code: &str,
+        period: Period,
+        note: &str,
+        confirmed_at: &str,
+    ) -> Result<Option<SubmissionInfo>, ArchiveError> {
+        let path = self.path.clone();
+        let sql = |source| ArchiveError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let id: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM submission WHERE unit_code = ?1 AND period = ?2 AND status = 'accepted' AND superseded_by IS NULL AND hold = 'held'",
+                params![unit_code, period.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE submission SET hold = 'confirmed' WHERE id = ?1",
+            [id],
+        )
+        .map_err(sql)?;
+        tx.execute(
+            "INSERT INTO confirmation (submission_id, confirmed_at, note) VALUES (?1, ?2, ?3)",
+            params![id, confirmed_at, note],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        let mut info = self.query_infos("WHERE s.id = ?1", [id])?;
+        Ok(info.pop())
+    }
+
+    /// The clerk's confirmations of the period's counted returns, by unit.
+    pub fn confirmations(&self, period: Period) -> Result<Vec<Confirmation>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT s.unit_code, s.version, c.confirmed_at, c.note
+                 FROM confirmation c JOIN submission s ON s.id = c.submission_id
+                 WHERE s.period = ?1 AND {COUNTED} ORDER BY s.unit_code, c.rowid"
+            ))
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([period.to_string()], |r| {
+                Ok(Confirmation {
+                    unit_code: r.get(0)?,
+                    version: r.get(1)?,
+                    confirmed_at: r.get(2)?,
+                    note: r.get(3)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// The unit's current version for a period (counted or held), if any.
+    pub fn current_version(
+        &self,
+        unit_code: &str,
+        period: Period,
+    ) -> Result<Option<i64>, ArchiveError> {
+        self.conn
+            .query_row(
+                "SELECT version FROM submission WHERE unit_code = ?1 AND period = ?2 AND status = 'accepted' AND superseded_by IS NULL",
+                params![unit_code, period.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// One submission, by id.
+    pub fn submission(&self, id: i64) -> Result<Option<SubmissionInfo>, ArchiveError> {
+        Ok(self.query_infos("WHERE s.id = ?1", [id])?.pop())
+    }
+
+    /// The latest submission with these bytes, if any.
+    pub fn latest_with_sha256(&self, sha256: &str) -> Result<Option<i64>, ArchiveError> {
+        self.conn
+            .query_row(
+                "SELECT MAX(id) FROM submission WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())
+    }
+
+    /// Every diagnostic stored with a submission, as it was found (so a receipt can be
+    /// made again from the archive alone); `None` when one of them was stored before
+    /// their arguments were kept (archives from before migration 3).
+    pub fn diagnostics_of(&self, id: i64) -> Result<Option<Vec<Diagnostic>>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT code, sheet, cell, row, value, args_json FROM diagnostic
+                 WHERE submission_id = ?1 ORDER BY rowid",
+            )
+            .map_err(self.sql())?;
+        type Row = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<u32>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .map_err(self.sql())?
+            .collect::<Result<_, _>>()
+            .map_err(self.sql())?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (code, sheet, cell, row, value, args) in rows {
+            let (Some(code), Some(args)) = (Diagnostic::code_from_str(&code), args) else {
+                return Ok(None);
+            };
+            let args: Vec<(String, String)> = serde_json::from_str(&args)
+                .map_err(|e| ArchiveError::Corrupt(format!("diagnostic arguments: {e}")))?;
+            out.push(Diagnostic {
+                code,
+                sheet,
+                cell: cell.as_deref().and_then(crate::model::parse_a1),
+                row: row.and_then(|r| r.checked_sub(1)),
+                value,
+                args: args.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            });
+        }
+        Ok(Some(out))
     }
 
     /// The version number of a submission.
@@ -483,12 +751,15 @@ impl Archive {
             .map_err(self.sql())
     }
 
-    /// The original bytes of a submission.
+    /// The original bytes of a submission (a resent version's are its first copy's).
     pub fn bytes(&self, id: i64) -> Result<Vec<u8>, ArchiveError> {
         self.conn
-            .query_row("SELECT bytes FROM submission WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT COALESCE(o.bytes, s.bytes) FROM submission s
+                 LEFT JOIN submission o ON o.id = s.same_bytes_as WHERE s.id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .map_err(self.sql())
     }
 
@@ -564,15 +835,30 @@ impl Archive {
             })
             .collect::<Result<Vec<_>, ArchiveError>>()?;
 
+        let warnings = self.stored_diagnostics(info.id, "warning")?;
+        Ok(StoredReturn {
+            info,
+            projects,
+            indicators,
+            warnings,
+        })
+    }
+
+    /// A submission's stored diagnostics of one severity, in the order found.
+    fn stored_diagnostics(
+        &self,
+        id: i64,
+        severity: &str,
+    ) -> Result<Vec<StoredDiagnostic>, ArchiveError> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT severity, code, sheet, cell, value, message_zh, message_en FROM diagnostic
-                 WHERE submission_id = ?1 AND severity = 'warning' ORDER BY rowid",
+                 WHERE submission_id = ?1 AND severity = ?2 ORDER BY rowid",
             )
             .map_err(self.sql())?;
-        let warnings = stmt
-            .query_map([info.id], |r| {
+        let found = stmt
+            .query_map(params![id, severity], |r| {
                 Ok(StoredDiagnostic {
                     severity: r.get(0)?,
                     code: r.get(1)?,
@@ -586,12 +872,7 @@ impl Archive {
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
-        Ok(StoredReturn {
-            info,
-            projects,
-            indicators,
-            warnings,
-        })
+        Ok(found)
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
@@ -728,8 +1009,8 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
         ])?;
     }
     let mut d_stmt = tx.prepare_cached(
-        "INSERT INTO diagnostic (submission_id, severity, code, sheet, cell, row, value, message_zh, hint_zh, message_en, hint_en)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO diagnostic (submission_id, severity, code, sheet, cell, row, value, message_zh, hint_zh, message_en, hint_en, args_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for d in s.diagnostics {
         let severity = match d.severity() {
@@ -750,6 +1031,7 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
             d.hint(Lang::Zh),
             d.message(Lang::En),
             d.hint(Lang::En),
+            serde_json::to_string(&d.args).ok(),
         ])?;
     }
     Ok(())

@@ -152,6 +152,10 @@ pub fn write_brief(
     let inputs = brief::gather(&archive, cfg, span)?;
     let subject = subject(cfg, selection);
     let b = brief::compute(cfg, span, selection, subject.clone(), &inputs, &league);
+    // A briefing of months nobody reported would print zeros as figures.
+    if b.reported == 0 {
+        anyhow::bail!(super::build::nothing_counted(span.to, lang));
+    }
 
     let templates = Templates::for_config(cfg)?;
     let info = brief_info(&b, cfg, &templates, date)?;

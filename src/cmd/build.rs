@@ -67,6 +67,18 @@ pub fn open_archive(cfg: &Config, lang: Lang) -> anyhow::Result<Archive> {
     Ok(Archive::open_for_reading(&archive_path)?)
 }
 
+/// Why there is nothing to publish for `period`: no return of the roster counts.
+pub fn nothing_counted(period: Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{period} 没有已通过审核、可计入统计的报表，不生成通报（以免把未报数据印成 0）；请先入库报表，或用 tongbao status --period {period} 查看报送情况"
+        ),
+        Lang::En => format!(
+            "no return for {period} is accepted and counted, so nothing is built (missing figures would print as 0); ingest returns first, or see tongbao status --period {period}"
+        ),
+    }
+}
+
 /// Says on stderr which characters the fonts lack (they were drawn from a fallback).
 pub fn report_missing_glyphs(missing: &[MissingGlyph], lang: Lang) {
     for m in missing {
@@ -97,7 +109,11 @@ fn earlier_months(
             continue;
         };
         // Most months of a young archive hold nothing: skip them without loading returns.
-        if !archive.submissions(p)?.iter().any(|s| s.accepted) {
+        if !archive
+            .submissions(p)?
+            .iter()
+            .any(|s| s.verdict == crate::model::Verdict::Accepted)
+        {
             continue;
         }
         // One return at a time: a national month is ~600,000 projects.
@@ -126,6 +142,10 @@ pub fn build(
         move || earlier_months(&trend_archive, cfg, period),
     );
     let b = b?;
+    // A bulletin of a month nobody reported would publish zeros as figures.
+    if !b.units.iter().any(|u| u.status == ReturnStatus::Accepted) {
+        anyhow::bail!(nothing_counted(period, lang));
+    }
     let mut trend = earlier?;
     trend.push((period, b.total.month));
     phases.lap("aggregate and trend");

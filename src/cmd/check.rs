@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
-use crate::batch::{check_files_with, collect_paths, Batch, BatchOptions, FileReport};
+use crate::batch::{check_files_with, collect_paths, Batch, BatchOptions, FileReport, Verdict};
 use crate::cli::{CheckArgs, Format, GlobalArgs};
 use crate::diag::{Diagnostic, DiagnosticJson, Severity};
 use crate::messages::{ui, Lang, Ui};
@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
     let bar = Progress::new(paths.len(), ui(Ui::Checking, global.lang), global.quiet);
-    let batch = check_files_with(
+    let mut batch = check_files_with(
         &paths,
         &cfg,
         &BatchOptions {
@@ -31,6 +31,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
         &|| bar.inc(),
     );
     bar.finish();
+    apply_history(&cfg, &mut batch)?;
     let receipts = super::receipts::write_for_batch(
         &cfg,
         args,
@@ -63,11 +64,29 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     drop(out);
     receipts.into_result(global.lang)?;
-    Ok(if batch.rejected() > 0 {
+    // A held return is not counted either: the clerk has something to act on.
+    Ok(if batch.rejected() + batch.held() > 0 {
         Outcome::SomeRejected
     } else {
         Outcome::Ok
     })
+}
+
+/// Inside a workspace whose archive holds returns, the rules that compare a return with
+/// its unit's last month (W-YTD-DECREASE, W-PROJECT-VANISHED, and the 核实 holds
+/// V-YTD-DROP, V-PROJECTS-GONE) run as ingest would run them, so `check` says before
+/// ingest what ingest will hold. Read only: no archive is created or changed.
+fn apply_history(cfg: &crate::config::Config, batch: &mut Batch) -> anyhow::Result<()> {
+    let path = cfg.resolve(&cfg.file.paths.archive);
+    if !std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return Ok(());
+    }
+    let archive = crate::archive::Archive::open_for_reading(&path)?;
+    for file in &mut batch.files {
+        let prepared = super::ingest::prepare(&archive, cfg, batch.period, file)?;
+        file.diagnostics.0.extend(prepared.last_month_findings);
+    }
+    Ok(())
 }
 
 /// The files named on the command line, folders walked; an error when there are none.
@@ -96,7 +115,8 @@ pub struct FileJson<'a> {
     pub sha256: Option<&'a str>,
     pub unit: Option<&'a UnitRef>,
     pub period: Option<Period>,
-    pub status: &'static str,
+    /// `accepted`, `held` (核实: stored, not counted) or `rejected`.
+    pub status: Verdict,
     pub figures: Option<&'a PeriodFigures>,
     pub diagnostics: Vec<DiagnosticJson>,
     /// What ingest did with the file (absent for check).
@@ -110,17 +130,38 @@ pub struct FileJson<'a> {
 /// What ingest did with one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArchiveJson {
-    /// `new`, `superseded`, `duplicate` or `not_stored`.
+    /// `new`, `superseded`, `resent` (an earlier version sent again, current again),
+    /// `duplicate` or `not_stored`.
     pub stored: &'static str,
     pub version: Option<i64>,
-    /// The version this one replaced, for `superseded`.
+    /// The version this one replaced, for `superseded` and `resent`.
     pub replaces: Option<i64>,
+    /// For `resent`: the earlier version whose bytes these are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<i64>,
+    /// For a rejected file: the unit's version that still stands (counts or is held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stands: Option<i64>,
+}
+
+impl ArchiveJson {
+    pub fn new(stored: &'static str, version: Option<i64>) -> ArchiveJson {
+        ArchiveJson {
+            stored,
+            version,
+            replaces: None,
+            same_as: None,
+            stands: None,
+        }
+    }
 }
 
 #[derive(Serialize)]
 pub struct SummaryJson {
     pub files: usize,
     pub accepted: usize,
+    /// Held for verification (核实): stored, not counted.
+    pub held: usize,
     pub rejected: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -140,7 +181,7 @@ impl<'a> BatchJson<'a> {
                     sha256: f.sha256.as_deref(),
                     unit: f.unit(),
                     period: f.period(),
-                    status: if f.accepted() { "accepted" } else { "rejected" },
+                    status: f.verdict(),
                     figures: f.figures.as_ref(),
                     diagnostics: f
                         .diagnostics
@@ -155,6 +196,7 @@ impl<'a> BatchJson<'a> {
             summary: SummaryJson {
                 files: batch.files.len(),
                 accepted: batch.accepted(),
+                held: batch.held(),
                 rejected: batch.rejected(),
                 errors: batch.count(Severity::Error),
                 warnings: batch.count(Severity::Warning),
@@ -252,6 +294,7 @@ pub fn write_human(
     for (i, f) in batch.files.iter().enumerate() {
         // Quiet: only the files someone has to act on.
         if quiet && f.accepted() && f.diagnostics.count(Severity::Warning) == 0 {
+            // (a held file is not accepted, so it is always shown)
             continue;
         }
         write_file(out, f, lang, verbose, style)?;
@@ -261,8 +304,7 @@ pub fn write_human(
     }
     let line = crate::messages::batch_summary(
         batch.files.len(),
-        batch.accepted(),
-        batch.rejected(),
+        [batch.accepted(), batch.held(), batch.rejected()],
         batch.count(Severity::Error),
         batch.count(Severity::Warning),
         lang,
@@ -279,15 +321,10 @@ fn write_file(
 ) -> std::io::Result<()> {
     let errors = f.diagnostics.count(Severity::Error);
     let warnings = f.diagnostics.count(Severity::Warning);
-    let mark = if f.accepted() {
-        style.green("✓")
-    } else {
-        style.red("✗")
-    };
-    let verdict = if f.accepted() {
-        style.green(ui(Ui::Accepted, lang))
-    } else {
-        style.red(ui(Ui::Rejected, lang))
+    let (mark, verdict) = match f.verdict() {
+        Verdict::Accepted => (style.green("✓"), style.green(ui(Ui::Accepted, lang))),
+        Verdict::Held => (style.yellow("?"), style.yellow(ui(Ui::Held, lang))),
+        Verdict::Rejected => (style.red("✗"), style.red(ui(Ui::Rejected, lang))),
     };
     // Everything from the file (its name, cells, sheet names) is printed through
     // `printable`: a cell may hold escape sequences or line breaks that would forge lines.

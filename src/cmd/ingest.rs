@@ -11,7 +11,7 @@ use crate::cli::{CheckArgs, Format, GlobalArgs};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::messages::{ui, Lang, Ui};
-use crate::model::Period;
+use crate::model::{Period, Verdict};
 use crate::validate::history::{against_last_month, cross_unit_key, project_elsewhere, History};
 use crate::validate::Subject;
 
@@ -71,6 +71,18 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     // After the archive: the receipt states the archive's outcome and its rules' findings.
     let receipts =
         super::receipts::write_for_batch(&cfg, args, &batch, &outcomes, global.lang, &received_at);
+    // Receipts lost to an earlier stop (stored, never answered) are written too.
+    let mut late = Vec::new();
+    if let (Some(period), false) = (batch.period, args.no_receipts) {
+        let archive = Archive::open_for_reading(&cfg.resolve(&cfg.file.paths.archive))?;
+        late = super::receipts::write_missing(
+            &cfg,
+            &archive,
+            period,
+            args.receipts.as_deref(),
+            global.lang,
+        )?;
+    }
     for f in &mut batch.files {
         f.bytes = None;
     }
@@ -86,7 +98,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
             let notes: Vec<String> = outcomes
                 .iter()
                 .zip(&batch.files)
-                .map(|(o, f)| describe(o, f.accepted(), global.lang))
+                .map(|(o, f)| describe(o, f.verdict(), global.lang))
                 .collect();
             write_human(
                 &mut out,
@@ -100,11 +112,17 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
             if let Some(line) = receipts.summary(global.lang) {
                 writeln!(out, "{line}")?;
             }
+            for p in &late {
+                let line =
+                    crate::messages::receipt_written_late(&super::receipts::shown(p), global.lang);
+                writeln!(out, "{line}")?;
+            }
         }
     }
     drop(out);
     receipts.into_result(global.lang)?;
-    Ok(if batch.rejected() > 0 {
+    // A held return is not counted either: the clerk has something to act on.
+    Ok(if batch.rejected() + batch.held() > 0 {
         Outcome::SomeRejected
     } else {
         Outcome::Ok
@@ -223,8 +241,9 @@ pub struct Prepared {
     identities: Vec<String>,
     /// [`cross_unit_key`] of each of those projects.
     own_keys: Vec<String>,
-    /// W-YTD-DECREASE and W-PROJECT-VANISHED, in the order the rules give them.
-    last_month_findings: Vec<Diagnostic>,
+    /// W-YTD-DECREASE and W-PROJECT-VANISHED (and the holds V-YTD-DROP and
+    /// V-PROJECTS-GONE), in the order the rules give them.
+    pub(crate) last_month_findings: Vec<Diagnostic>,
     /// The batch period the rules were run against.
     batch_period: Option<Period>,
 }
@@ -242,9 +261,9 @@ pub fn prepare(
         last_month_findings: Vec::new(),
         batch_period,
     };
-    // The archive rules speak to returns that will count; a rejected one is fixed first.
-    // Archive rules add warnings only, so whether the return counts does not change.
-    let (Some(parsed), true) = (&file.parsed, file.accepted()) else {
+    // The archive rules speak to returns that will be stored with their rows (accepted or
+    // held); a rejected one is fixed first. They add warnings and holds, never errors.
+    let (Some(parsed), false) = (&file.parsed, file.rejected()) else {
         return Ok(prepared);
     };
     let projects = parsed.ledger.as_ref().map_or(&[][..], |l| &l.projects[..]);
@@ -259,6 +278,7 @@ pub fn prepare(
         let nobody_else = HashMap::new();
         let history = History {
             last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
+            last_month_unstated: last.as_ref().map(|r| r.info.unstated).unwrap_or_default(),
             elsewhere: &nobody_else,
             own_code: &unit.code,
             own_keys: &prepared.own_keys,
@@ -285,11 +305,7 @@ fn ingest_file(
     elsewhere_by_period: &mut HashMap<Period, HashMap<String, (String, String)>>,
     units_by_period: &mut HashMap<Period, HashSet<String>>,
 ) -> Result<ArchiveJson, ArchiveError> {
-    let not_stored = ArchiveJson {
-        stored: "not_stored",
-        version: None,
-        replaces: None,
-    };
+    let not_stored = ArchiveJson::new("not_stored", None);
     let (Some(bytes), Some(sha)) = (file.bytes.as_deref(), file.sha256.clone()) else {
         return Ok(not_stored);
     };
@@ -301,8 +317,8 @@ fn ingest_file(
         last_month_findings,
         batch_period,
     } = prepared;
-    if let (Some(parsed), Some(unit), Some(p), true) =
-        (&file.parsed, &unit, period, file.accepted())
+    if let (Some(parsed), Some(unit), Some(p), false) =
+        (&file.parsed, &unit, period, file.rejected())
     {
         // Other units' projects this month: name-and-investor key → (unit code, unit name).
         if let std::collections::hash_map::Entry::Vacant(slot) = elsewhere_by_period.entry(p) {
@@ -322,6 +338,7 @@ fn ingest_file(
         }
         let history = History {
             last_month: None,
+            last_month_unstated: Default::default(),
             elsewhere: &elsewhere_by_period[&p],
             own_code: &unit.code,
             own_keys: &own_keys,
@@ -349,21 +366,26 @@ fn ingest_file(
         || file.path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let accepted = file.accepted();
+    // After the archive rules, which may hold the return for verification.
+    let verdict = file.verdict();
+    let accepted = verdict != Verdict::Rejected;
     let stored = archive.store(&NewSubmission {
         unit_code: unit.as_ref().map(|u| u.code.as_str()),
         period,
         file_name: &file_name,
         sha256: &sha,
         bytes,
-        accepted,
+        verdict,
         header: &header,
         projects: if accepted { projects } else { &[] },
         identities: if accepted { &identities } else { &[] },
         indicators: if accepted { indicators } else { &[] },
         diagnostics: &file.diagnostics.0,
         received_at,
+        file_modified: file.modified,
     })?;
+    // A held return's projects are filed too: once confirmed they count, and a project
+    // two units report is worth saying before that.
     if let (true, Some(unit), Some(p)) = (accepted, &unit, period) {
         if let Some(map) = elsewhere_by_period.get_mut(&p) {
             // Only a unit already in the map (archived before, or twice in one batch) has
@@ -379,39 +401,76 @@ fn ingest_file(
             }
         }
     }
-    Ok(match stored {
-        Stored::New { version, .. } => ArchiveJson {
-            stored: "new",
-            version,
-            replaces: None,
-        },
+    let mut json = match stored {
+        Stored::New { version, .. } => ArchiveJson::new("new", version),
         Stored::Superseded {
             version, previous, ..
-        } => {
-            let replaces = archive.version_of(previous)?;
-            ArchiveJson {
-                stored: "superseded",
-                version: Some(version),
-                replaces,
-            }
-        }
-        Stored::Duplicate { version, .. } => ArchiveJson {
-            stored: "duplicate",
-            version,
-            replaces: None,
+        } => ArchiveJson {
+            replaces: archive.version_of(previous)?,
+            ..ArchiveJson::new("superseded", Some(version))
         },
-    })
+        Stored::Resent {
+            version,
+            previous,
+            same_as,
+            ..
+        } => ArchiveJson {
+            replaces: match previous {
+                Some(p) => archive.version_of(p)?,
+                None => None,
+            },
+            same_as: archive.version_of(same_as)?,
+            ..ArchiveJson::new("resent", Some(version))
+        },
+        Stored::Duplicate { version, .. } => ArchiveJson::new("duplicate", version),
+    };
+    // A rejected file over a version that counts: that version still stands.
+    if let (false, Some(unit), Some(p)) = (accepted, &unit, period) {
+        json.stands = archive.current_version(&unit.code, p)?;
+    }
+    Ok(json)
 }
 
 /// One line saying what happened to a file in the archive.
-pub fn describe(o: &ArchiveJson, accepted: bool, lang: Lang) -> String {
+pub fn describe(o: &ArchiveJson, verdict: Verdict, lang: Lang) -> String {
+    let line = describe_store(o, verdict, lang);
+    match (verdict, o.stands, lang) {
+        (Verdict::Held, _, Lang::Zh) => format!("{line}；待核实，暂不计入统计"),
+        (Verdict::Held, _, Lang::En) => {
+            format!("{line}; held for verification, not counted for now")
+        }
+        // A rejected resubmission: the version that still counts is named, so nobody
+        // reads the rejection as the unit having no return.
+        (Verdict::Rejected, Some(v), Lang::Zh) => format!("{line}；已入库的第 {v} 版仍然有效"),
+        (Verdict::Rejected, Some(v), Lang::En) => {
+            format!("{line}; archived version {v} still stands")
+        }
+        _ => line,
+    }
+}
+
+fn describe_store(o: &ArchiveJson, verdict: Verdict, lang: Lang) -> String {
     let v = |n: Option<i64>| n.map_or_else(String::new, |n| n.to_string());
     match (o.stored, lang) {
         // A rejected return is stored only for the record; "已入库（第 1 版）" would read as
         // accepted to the county.
-        ("new" | "superseded", _) if !accepted => {
+        ("new" | "superseded", _) if verdict == Verdict::Rejected => {
             crate::messages::receipt_kept_on_file(lang).to_string()
         }
+        ("resent", Lang::Zh) => format!(
+            "与第 {} 版相同，作为第 {} 版重新入库{}",
+            v(o.same_as),
+            v(o.version),
+            o.replaces
+                .map_or_else(String::new, |r| format!("，替代第 {r} 版"))
+        ),
+        ("resent", Lang::En) => format!(
+            "the same as version {}, archived again as version {}{}",
+            v(o.same_as),
+            v(o.version),
+            o.replaces
+                .map_or_else(String::new, |r| format!(", replacing version {r}"))
+        ),
         ("new", Lang::Zh) if o.version.is_some() => format!("已入库（第 {} 版）", v(o.version)),
         ("new", Lang::Zh) => "已存档（未能确定单位或报告期）".into(),
         ("new", Lang::En) if o.version.is_some() => format!("archived (version {})", v(o.version)),

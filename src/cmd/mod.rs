@@ -3,6 +3,7 @@
 pub mod brief;
 pub mod build;
 pub mod check;
+pub mod confirm;
 pub mod demo;
 pub mod ingest;
 pub mod init;

@@ -76,11 +76,50 @@ impl<'a> ReceiptWriter<'a> {
         &self.root
     }
 
-    /// Where `file`'s receipt goes when nothing else in its batch claims the name.
-    pub fn path_for(&self, file: &FileReport, batch_period: Option<Period>) -> PathBuf {
-        self.root
-            .join(period_folder(file, batch_period))
-            .join(receipt_file_name(file))
+    /// Where `file`'s receipt goes when nothing else in its batch claims the name. The
+    /// unit's name always carries its current verdict: a rejected resubmission while an
+    /// earlier version stands is answered under a name of its own (`巴南区-第3版未通过-回执.xlsx`).
+    pub fn path_for(
+        &self,
+        file: &FileReport,
+        batch_period: Option<Period>,
+        archive: Option<&ArchiveJson>,
+    ) -> PathBuf {
+        let rejected_over = archive
+            .filter(|a| file.rejected() && a.stands.is_some())
+            .map(|a| a.version.unwrap_or(0));
+        self.path_of(
+            file.unit().map(|u| u.name.as_str()),
+            &file.path,
+            batch_period.or_else(|| file.period()),
+            rejected_over,
+        )
+    }
+
+    /// [`ReceiptWriter::path_for`] from the facts it depends on: the unit's name (if
+    /// recognised), the file's name, the period folder, and — for a rejected
+    /// resubmission while an earlier version stands — this file's version.
+    fn path_of(
+        &self,
+        unit: Option<&str>,
+        file: &Path,
+        period: Option<Period>,
+        rejected_over: Option<i64>,
+    ) -> PathBuf {
+        let folder = period.map_or_else(
+            || receipt_names::UNKNOWN_PERIOD.to_string(),
+            |p| p.to_string(),
+        );
+        let base = name_base(unit, file);
+        let name = match (unit, rejected_over) {
+            (Some(_), Some(v)) => format!(
+                "{base}{}{}",
+                receipt_names::rejected_version(v),
+                receipt_names::SUFFIX
+            ),
+            _ => format!("{base}{}", receipt_names::SUFFIX),
+        };
+        self.root.join(folder).join(name)
     }
 
     /// Writes `file`'s receipt to its usual place, replacing an earlier one; returns the
@@ -91,7 +130,7 @@ impl<'a> ReceiptWriter<'a> {
         batch_period: Option<Period>,
         archive: Option<&ArchiveJson>,
     ) -> io::Result<PathBuf> {
-        let path = self.path_for(file, batch_period);
+        let path = self.path_for(file, batch_period, archive);
         self.write_to(&path, file, batch_period, archive)?;
         Ok(path)
     }
@@ -102,7 +141,7 @@ impl<'a> ReceiptWriter<'a> {
     /// ([`write_atomic_all`]), so only a chunk of them is ever held in memory.
     pub fn write_batch(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<io::Result<PathBuf>> {
         const CHUNK: usize = 64;
-        let paths = self.plan(batch);
+        let paths = self.plan(batch, archive);
         let mut results = Vec::with_capacity(paths.len());
         for (k, chunk) in paths.chunks(CHUNK).enumerate() {
             let made: Vec<io::Result<Vec<u8>>> = chunk
@@ -134,14 +173,15 @@ impl<'a> ReceiptWriter<'a> {
     }
 
     /// Every file's receipt path, the names of one batch kept apart (see the module docs).
-    fn plan(&self, batch: &Batch) -> Vec<PathBuf> {
+    fn plan(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<PathBuf> {
         let mut taken: HashSet<String> = HashSet::new();
         let mut claim = |p: &Path| taken.insert(p.to_string_lossy().to_lowercase());
         batch
             .files
             .iter()
-            .map(|file| {
-                let usual = self.path_for(file, batch.period);
+            .enumerate()
+            .map(|(i, file)| {
+                let usual = self.path_for(file, batch.period, archive.get(i));
                 if claim(&usual) {
                     return usual;
                 }
@@ -149,10 +189,10 @@ impl<'a> ReceiptWriter<'a> {
                 // A recognised unit's name says nothing of the file: add the file's stem.
                 // An unrecognised one already carries it, so only a number can help.
                 let named = match file.unit() {
-                    Some(_) => dir.join(format!(
+                    Some(u) => dir.join(format!(
                         "{}-{}{}",
-                        name_base(file),
-                        path_safe_within(&file_stem(file), STEM_MAX_BYTES),
+                        name_base(Some(&u.name), &file.path),
+                        path_safe_within(&file_stem(&file.path), STEM_MAX_BYTES),
                         receipt_names::SUFFIX
                     )),
                     None => usual.clone(),
@@ -191,7 +231,7 @@ impl<'a> ReceiptWriter<'a> {
         batch_period: Option<Period>,
         archive: Option<&ArchiveJson>,
     ) -> io::Result<Vec<u8>> {
-        let archive = archive.map(|a| describe(a, file.accepted(), self.lang));
+        let archive = archive.map(|a| describe(a, file.verdict(), self.lang));
         let facts = ReceiptFacts {
             file,
             batch_period,
@@ -239,6 +279,98 @@ impl<'a> ReceiptWriter<'a> {
             _ => Err(()),
         })
     }
+}
+
+/// The receipt of an archived submission, made again from the archive alone (its stored
+/// bytes and findings) and written where ingest would have written it — unless a file is
+/// there already. Returns the path written, `None` when none was needed. This is how a
+/// receipt lost to a stop between storing a file and answering it (a watch killed, a
+/// crash) is still written.
+pub fn answer_archived(
+    cfg: &Config,
+    archive: &crate::archive::Archive,
+    id: i64,
+    batch_period: Option<Period>,
+    root: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<Option<PathBuf>> {
+    let Some(info) = archive.submission(id)? else {
+        return Ok(None);
+    };
+    let period = batch_period.or(info.period);
+    let writer = ReceiptWriter::new(cfg, root, lang, info.received_at.clone());
+    let unit = info
+        .unit_code
+        .as_deref()
+        .and_then(|c| cfg.unit_by_code(c))
+        .map(|u| u.name().to_string());
+    let rejected_over = match (&info.unit_code, info.period, info.verdict) {
+        (Some(code), Some(p), crate::model::Verdict::Rejected) => archive
+            .current_version(code, p)?
+            .filter(|v| Some(*v) != info.version)
+            .map(|_| info.version.unwrap_or(0)),
+        _ => None,
+    };
+    // Most submissions have their receipt: that is known without reading the file.
+    let path = writer.path_of(
+        unit.as_deref(),
+        Path::new(&info.file_name),
+        period,
+        rejected_over,
+    );
+    if path.exists() {
+        return Ok(None);
+    }
+    let bytes = archive.bytes(id)?;
+    let mut report = crate::batch::check_bytes(
+        Path::new(&info.file_name),
+        bytes,
+        cfg,
+        &crate::batch::BatchOptions {
+            period,
+            lang,
+            keep_bytes: true,
+        },
+    );
+    // The findings as they were when it was stored, the archive's rules included.
+    if let Some(stored) = archive.diagnostics_of(id)? {
+        report.diagnostics = crate::diag::Diagnostics(stored);
+    }
+    let mut json = ArchiveJson::new("new", info.version);
+    if let (Some(code), Some(p)) = (&info.unit_code, info.period) {
+        if report.rejected() {
+            json.stands = archive
+                .current_version(code, p)?
+                .filter(|v| Some(*v) != info.version);
+        }
+    }
+    writer.write_to(&path, &report, period, Some(&json))?;
+    Ok(Some(path))
+}
+
+/// Writes the receipt of every unit's latest submission for `period` that has none (see
+/// [`answer_archived`]); returns the paths written.
+pub fn write_missing(
+    cfg: &Config,
+    archive: &crate::archive::Archive,
+    period: Period,
+    root: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let subs = archive.submissions(period)?;
+    let mut latest: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for s in &subs {
+        if let Some(code) = s.unit_code.as_deref() {
+            latest.insert(code, s.id);
+        }
+    }
+    let mut written = Vec::new();
+    for id in latest.into_values() {
+        if let Some(p) = answer_archived(cfg, archive, id, Some(period), root, lang)? {
+            written.push(p);
+        }
+    }
+    Ok(written)
 }
 
 /// Writes `file`'s receipt to its usual place under the config's receipts folder, stating
@@ -332,7 +464,10 @@ pub fn write_for_batch(
                 out.paths.push(Some(path));
             }
             Err(e) => {
-                let shown = writer.path_for(file, batch.period).display().to_string();
+                let shown = writer
+                    .path_for(file, batch.period, None)
+                    .display()
+                    .to_string();
                 out.failures
                     .push(messages::receipt_not_written(&shown, &e.to_string(), lang));
                 out.paths.push(None);
@@ -346,18 +481,10 @@ pub fn write_for_batch(
 /// allow 255 bytes per name; a CJK character is 3).
 const STEM_MAX_BYTES: usize = 120;
 
-/// The period folder of a receipt (see the module docs).
-pub fn period_folder(file: &FileReport, batch_period: Option<Period>) -> String {
-    batch_period.or_else(|| file.period()).map_or_else(
-        || receipt_names::UNKNOWN_PERIOD.to_string(),
-        |p| p.to_string(),
-    )
-}
-
 /// `<单位>` for a recognised unit, `未识别单位-<file stem>` otherwise.
-fn name_base(file: &FileReport) -> String {
-    match file.unit() {
-        Some(u) => path_safe_within(&u.name, STEM_MAX_BYTES),
+fn name_base(unit: Option<&str>, file: &Path) -> String {
+    match unit {
+        Some(name) => path_safe_within(name, STEM_MAX_BYTES),
         None => format!(
             "{}-{}",
             receipt_names::UNKNOWN_UNIT,
@@ -366,14 +493,8 @@ fn name_base(file: &FileReport) -> String {
     }
 }
 
-/// The usual file name of a receipt: `巴南区-回执.xlsx`, `未识别单位-<stem>-回执.xlsx`.
-pub fn receipt_file_name(file: &FileReport) -> String {
-    format!("{}{}", name_base(file), receipt_names::SUFFIX)
-}
-
-fn file_stem(file: &FileReport) -> String {
-    file.path
-        .file_stem()
+fn file_stem(file: &Path) -> String {
+    file.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }

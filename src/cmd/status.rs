@@ -9,7 +9,7 @@ use crate::archive::{Archive, SubmissionInfo};
 use crate::cli::{GlobalArgs, StatusArgs};
 use crate::config::Config;
 use crate::messages::Lang;
-use crate::model::Period;
+use crate::model::{Period, Verdict};
 use crate::text::printable;
 
 use super::{load_config, Outcome};
@@ -20,9 +20,10 @@ pub struct UnitStatus {
     pub code: String,
     pub name: String,
     pub group: String,
-    /// `accepted`, `rejected` (no accepted version) or `missing`.
+    /// `accepted`, `held` (the current version waits for verification, 核实, and is not
+    /// counted), `rejected` (no accepted or held version) or `missing`.
     pub status: &'static str,
-    /// The current accepted version, if any.
+    /// The current version (accepted or held), if any.
     pub version: Option<i64>,
     pub received_at: Option<String>,
     pub file: Option<String>,
@@ -73,9 +74,10 @@ pub fn status_report(
             let current = mine
                 .iter()
                 .rev()
-                .find(|s| s.accepted && s.superseded_by.is_none());
+                .find(|s| s.verdict != Verdict::Rejected && s.superseded_by.is_none());
             let latest = mine.last();
             let status = match (current, latest) {
+                (Some(c), _) if c.verdict == Verdict::Held => "held",
                 (Some(_), _) => "accepted",
                 (None, Some(_)) => "rejected",
                 (None, None) => "missing",
@@ -97,7 +99,8 @@ pub fn status_report(
                 late,
                 warnings: current.map_or(0, |s| s.warnings),
                 submissions: mine.len(),
-                latest_rejected: current.is_some() && latest.is_some_and(|l| !l.accepted),
+                latest_rejected: current.is_some()
+                    && latest.is_some_and(|l| l.verdict == Verdict::Rejected),
             }
         })
         .collect();
@@ -140,6 +143,8 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
         let state = match (u.status, zh) {
             ("accepted", true) => format!("已通过 第{}版", u.version.unwrap_or(0)),
             ("accepted", false) => format!("accepted v{}", u.version.unwrap_or(0)),
+            ("held", true) => format!("待核实 第{}版", u.version.unwrap_or(0)),
+            ("held", false) => format!("held v{}", u.version.unwrap_or(0)),
             ("rejected", true) => "未通过审核".to_string(),
             ("rejected", false) => "rejected".to_string(),
             (_, true) => "未报送".to_string(),
@@ -181,18 +186,20 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
     if zh {
         writeln!(
             out,
-            "合计：{} 个单位，已通过 {}，未通过 {}，未报送 {}",
+            "合计：{} 个单位，已通过 {}，待核实 {}，未通过 {}，未报送 {}",
             r.units.len(),
             count("accepted"),
+            count("held"),
             count("rejected"),
             count("missing")
         )?;
     } else {
         writeln!(
             out,
-            "Total: {} units, {} accepted, {} rejected, {} missing",
+            "Total: {} units, {} accepted, {} held, {} rejected, {} missing",
             r.units.len(),
             count("accepted"),
+            count("held"),
             count("rejected"),
             count("missing")
         )?;

@@ -25,7 +25,7 @@ use crate::messages::{self, ui, Lang, Ui};
 use crate::text::printable;
 
 use super::ingest::{describe, ingest_batch, received_now};
-use super::receipts::{shown, ReceiptWriter};
+use super::receipts::{answer_archived, shown, write_missing, ReceiptWriter};
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<Outcome> {
@@ -57,6 +57,16 @@ pub fn run(global: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<Outcome> {
         messages::watch_started(&shown(&dir), args.settle, lang)
     );
 
+    // Receipts lost to an earlier stop (stored, never answered) are written first.
+    if let (Some(period), false) = (args.period, args.no_receipts) {
+        let path = cfg.resolve(&cfg.file.paths.archive);
+        if path.is_file() {
+            let archive = Archive::open_for_reading(&path)?;
+            for p in write_missing(&cfg, &archive, period, args.receipts.as_deref(), lang)? {
+                println!("{}", messages::receipt_written_late(&shown(&p), lang));
+            }
+        }
+    }
     let mut inbox = Inbox::new(settle);
     let mut tally = Tally::default();
     let mut first_scan: Option<HashSet<PathBuf>> = None;
@@ -166,7 +176,25 @@ fn take(
     if was_there_at_start {
         let sha = batch.files.first().and_then(|f| f.sha256.as_deref());
         if let Some(sha) = sha {
-            if archive.holds_sha256(sha).unwrap_or(false) {
+            if let Ok(Some(id)) = archive.latest_with_sha256(sha) {
+                // Taken before — but a watch stopped between storing it and answering it
+                // left it without a receipt: write it now, from the archive.
+                if !args.no_receipts {
+                    match answer_archived(
+                        cfg,
+                        &archive,
+                        id,
+                        args.period,
+                        args.receipts.as_deref(),
+                        lang,
+                    ) {
+                        Ok(Some(p)) => {
+                            println!("{}", messages::receipt_written_late(&shown(&p), lang))
+                        }
+                        Ok(None) => {}
+                        Err(e) => return fail(format!("{e:#}")),
+                    }
+                }
                 return Taken::AlreadyArchived;
             }
         }
@@ -203,10 +231,10 @@ fn take(
             &time,
             &name,
             &who,
-            file.accepted(),
+            file.verdict(),
             file.diagnostics.count(Severity::Error),
             file.diagnostics.count(Severity::Warning),
-            &describe(outcome, file.accepted(), lang),
+            &describe(outcome, file.verdict(), lang),
             receipt.as_deref(),
             lang,
         )

@@ -112,6 +112,10 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         }
     };
 
+    if let Some(l) = &ledger {
+        header.unstated = unstated(&l.header);
+    }
+
     let summary_sheet = candidates
         .iter()
         .filter(|s| Some(s.name.as_str()) != ledger_sheet.map(|l| l.name.as_str()))
@@ -135,6 +139,21 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         summary,
         diagnostics: diags,
     }
+}
+
+/// The figures a ledger with this header does not state: those whose columns it lacks.
+fn unstated(h: &header::LedgerHeader) -> crate::model::Unstated {
+    use vocab::Field;
+    let has = |month: bool, rmb: bool| {
+        h.col(match (month, rmb) {
+            (true, true) => Field::FundsMonth,
+            (false, true) => Field::FundsYtd,
+            (true, false) => Field::FdiMonth,
+            (false, false) => Field::FdiYtd,
+        })
+        .is_some()
+    };
+    crate::model::Unstated::from_columns(has, h.col(Field::FundsSource).is_some())
 }
 
 fn resolve_unit(

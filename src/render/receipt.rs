@@ -31,7 +31,7 @@ use rust_xlsxwriter::{
 use crate::batch::FileReport;
 use crate::diag::{Diagnostic, Severity};
 use crate::messages::{self, receipt_text, Lang, ReceiptText as T};
-use crate::model::{a1, Period};
+use crate::model::{a1, Period, Verdict};
 use crate::read::{CellValue, RawCell, RawSheet, RawWorkbook};
 use crate::render::xlsx::display_width;
 
@@ -303,13 +303,14 @@ struct FrontFormats {
     label: Format,
     value: Format,
     accepted: Format,
+    held: Format,
     rejected: Format,
     guide: Format,
     header: Format,
     center: Format,
     text: Format,
     link: Format,
-    severity: [Format; 5],
+    severity: [Format; 4],
 }
 
 impl FrontFormats {
@@ -345,6 +346,12 @@ impl FrontFormats {
                 .set_align(FormatAlign::Left)
                 .set_background_color(Color::RGB(ACCEPTED_FILL))
                 .set_font_color(Color::RGB(ACCEPTED_FONT)),
+            held: boxed()
+                .set_bold()
+                .set_align(FormatAlign::Left)
+                .set_text_wrap()
+                .set_background_color(Color::RGB(HOLD_FILL))
+                .set_font_color(Color::RGB(HOLD_FONT)),
             rejected: boxed()
                 .set_bold()
                 .set_align(FormatAlign::Left)
@@ -489,7 +496,7 @@ fn write_front(
     let not_recognised = receipt_text(T::NotRecognised, lang);
 
     // The facts block: label, value (and whether the value is the verdict).
-    let mut facts_rows: Vec<(&str, String, Option<bool>)> = Vec::new();
+    let mut facts_rows: Vec<(&str, String, Option<Verdict>)> = Vec::new();
     let file_name = file.path.file_name().map_or_else(
         || file.path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -528,11 +535,19 @@ fn write_front(
         received_display(facts.received_at, lang),
         None,
     ));
-    let accepted = file.accepted();
+    let verdict = file.verdict();
     facts_rows.push((
         receipt_text(T::Verdict, lang),
-        receipt_text(if accepted { T::Accepted } else { T::Rejected }, lang).to_string(),
-        Some(accepted),
+        receipt_text(
+            match verdict {
+                Verdict::Accepted => T::Accepted,
+                Verdict::Held => T::HeldVerdict,
+                Verdict::Rejected => T::Rejected,
+            },
+            lang,
+        )
+        .to_string(),
+        Some(verdict),
     ));
     if let Some(archive) = facts.archive {
         facts_rows.push((receipt_text(T::Archive, lang), archive.to_string(), None));
@@ -574,8 +589,9 @@ fn write_front(
     for (label, value, verdict) in &facts_rows {
         ws.merge_range(r, 0, r, 1, label, &f.label)?;
         let fmt = match verdict {
-            Some(true) => &f.accepted,
-            Some(false) => &f.rejected,
+            Some(Verdict::Accepted) => &f.accepted,
+            Some(Verdict::Held) => &f.held,
+            Some(Verdict::Rejected) => &f.rejected,
             None => &f.value,
         };
         ws.merge_range(r, 2, r, LAST, &cell_text(value), fmt)?;

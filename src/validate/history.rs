@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Figures, Period, PeriodFigures, Project, UsdWan, Wan};
+use crate::model::{Figures, Period, PeriodFigures, Project, Unstated, UsdWan, Wan};
 use crate::parse::vocab::Field;
 use crate::text::normalize_key;
 
@@ -15,6 +15,8 @@ use super::Subject;
 pub struct History<'a> {
     /// The unit's current return for the previous month of the same year, if any.
     pub last_month: Option<(Period, &'a [Project])>,
+    /// The figures last month's return did not state.
+    pub last_month_unstated: Unstated,
     /// Projects units reported for the same month: name-and-investor key → (unit code,
     /// unit name). Entries of the return's own unit are passed over.
     pub elsewhere: &'a HashMap<String, (String, String)>,
@@ -81,7 +83,25 @@ fn show(ind: crate::model::Indicator, v: i64) -> String {
     }
 }
 
-/// W-YTD-DECREASE: a year-to-date figure below last month's archived one.
+/// Whether a year-to-date figure's fall from `prev` to `now` is beyond the 核实 thresholds:
+/// more than `ytd_drop_share` of last month's figure and at least `ytd_drop_min_wan`
+/// (amounts, in hundredths) or `ytd_drop_min_count` (counts).
+fn drop_needs_verifying(
+    v: &crate::config::Verify,
+    ind: crate::model::Indicator,
+    now: i64,
+    prev: i64,
+) -> bool {
+    let drop = prev - now;
+    let floor = match ind.measure() {
+        crate::model::Measure::Count => i64::from(v.ytd_drop_min_count),
+        _ => (v.ytd_drop_min_wan * 100.0).round() as i64,
+    };
+    drop > 0 && drop as f64 > v.ytd_drop_share * prev as f64 && drop >= floor
+}
+
+/// W-YTD-DECREASE: a year-to-date figure below last month's archived one; V-YTD-DROP when
+/// the fall is beyond the 核实 thresholds (the return is held, not counted).
 pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let (Some(ledger), Some(period), Some((last_period, last_projects))) =
         (&s.ret.ledger, s.period(), h.last_month)
@@ -93,9 +113,16 @@ pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
     }
     let now = PeriodFigures::from_ledger(&ledger.projects, period).ytd;
     let before = PeriodFigures::from_ledger(last_projects, last_period).ytd;
+    // A figure either month does not state cannot be compared: a ledger that dropped its
+    // funds columns has not reported funds falling to 0.
+    let unstated = |ind: crate::model::Indicator| {
+        ind.figure_key().is_some_and(|k| {
+            s.ret.header.unstated.ytd.contains(k) || h.last_month_unstated.ytd.contains(k)
+        })
+    };
     let mut out = Vec::new();
     for ((label, ind, v), (_, _, prev)) in cumulative(&now).into_iter().zip(cumulative(&before)) {
-        if v < prev {
+        if v < prev && !unstated(ind) {
             let summary_cell = s
                 .ret
                 .summary
@@ -103,21 +130,28 @@ pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
                 .flatten()
                 .find(|r| r.indicator == ind)
                 .and_then(|r| r.ytd_cell.clone());
+            let code = if drop_needs_verifying(&s.cfg.file.verify, ind, v, prev) {
+                Code::HoldYtdDrop
+            } else {
+                Code::YtdDecrease
+            };
             let d = match summary_cell {
-                Some(c) => Diagnostic::at(Code::YtdDecrease, &c.sheet, c.row, c.col),
-                None => Diagnostic::in_sheet(Code::YtdDecrease, &ledger.sheet),
+                Some(c) => Diagnostic::at(code, &c.sheet, c.row, c.col),
+                None => Diagnostic::in_sheet(code, &ledger.sheet),
             };
             out.push(
                 d.value(show(ind, v))
                     .arg("indicator", label)
-                    .arg("previous", show(ind, prev)),
+                    .arg("previous", show(ind, prev))
+                    .arg("drop", show(ind, prev - v)),
             );
         }
     }
     out
 }
 
-/// W-PROJECT-VANISHED: a project in last month's return is missing from this one.
+/// W-PROJECT-VANISHED: a project in last month's return is missing from this one; and
+/// V-PROJECTS-GONE when more than the configured share of them is (the return is held).
 pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let (Some(ledger), Some(period), Some((last_period, last_projects))) =
         (&s.ret.ledger, s.period(), h.last_month)
@@ -129,7 +163,7 @@ pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     }
     let ids: HashSet<&str> = h.own_identities.iter().map(String::as_str).collect();
     let keys: HashSet<&str> = h.own_keys.iter().map(String::as_str).collect();
-    last_projects
+    let gone: Vec<Diagnostic> = last_projects
         .iter()
         .filter(|p| {
             !ids.contains(p.identity().as_str()) && !keys.contains(cross_unit_key(p).as_str())
@@ -139,7 +173,19 @@ pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
                 .value(p.name.clone())
                 .arg("project", &p.name)
         })
-        .collect()
+        .collect();
+    let share = s.cfg.file.verify.projects_gone_share;
+    let mut out = Vec::with_capacity(gone.len() + 1);
+    if !gone.is_empty() && gone.len() as f64 > share * last_projects.len() as f64 {
+        out.push(
+            Diagnostic::in_sheet(Code::HoldProjectsGone, &ledger.sheet)
+                .value(gone.len().to_string())
+                .arg("gone", gone.len())
+                .arg("previous", last_projects.len()),
+        );
+    }
+    out.extend(gone);
+    out
 }
 
 /// W-PROJECT-ELSEWHERE: the same project (name and investor) reported by another unit.

@@ -320,7 +320,9 @@ pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
     if l.rejected_rows > 0 {
         return vec![];
     }
-    let figures = PeriodFigures::from_ledger(projects, period);
+    // A figure the ledger does not state (no column) is not compared: 0 is not its value.
+    let figures =
+        PeriodFigures::from_ledger(projects, period).with_unstated(&s.ret.header.unstated);
     let mut out = Vec::new();
     for ind in summary {
         let spans = [

@@ -37,8 +37,9 @@ pub fn stored_with_warnings(
             file_name: format!("{code}.xlsx"),
             sha256: String::new(),
             received_at: "2025-07-03T09:00:00Z".into(),
-            accepted: true,
+            verdict: tongbao::model::Verdict::Accepted,
             superseded_by: None,
+            unstated: Default::default(),
             errors: 0,
             warnings: i64::try_from(warnings.len()).unwrap_or(0),
         },
@@ -61,6 +62,7 @@ pub fn accepted(code: &str, projects: Vec<Project>, last_year: Option<Vec<Projec
         current: Some(stored(code, JUNE, projects)),
         last_year: last_year
             .map(|p| tongbao::model::PeriodFigures::from_ledger(&p, JUNE.year_earlier()).ytd),
+        confirmation: None,
     }
 }
 
@@ -71,6 +73,7 @@ pub fn absent(code: &str, status: ReturnStatus) -> UnitInput {
         status,
         current: None,
         last_year: None,
+        confirmation: None,
     }
 }
 

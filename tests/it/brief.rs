@@ -60,6 +60,7 @@ fn brief(sel: &Selection, span: Span, inputs: &[UnitReturns]) -> Brief {
                     status: ReturnStatus::Accepted,
                     current: Some(current.clone()),
                     last_year: None,
+                    confirmation: None,
                 },
                 None => absent(u.code(), ReturnStatus::Missing),
             }

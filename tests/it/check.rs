@@ -233,10 +233,7 @@ fn e_column_missing() {
         .iter()
         .find(|d| d.code == Code::ColumnMissing)
         .expect("E-COLUMN-MISSING");
-    assert!(d
-        .args
-        .iter()
-        .any(|(k, v)| *k == "column" && v == "产业类别"));
+    assert!(d.args.iter().any(|(k, v)| k == "column" && v == "产业类别"));
 }
 
 #[test]

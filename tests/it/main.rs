@@ -19,6 +19,7 @@ mod safety;
 mod samples;
 mod support;
 mod template;
+mod trust;
 mod variations;
 mod watch;
 mod workbook;

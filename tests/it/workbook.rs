@@ -129,24 +129,28 @@ fn bulletin() -> (Bulletin, Config) {
                 tongbao::model::PeriodFigures::from_ledger(&banan_last_year, JUNE.year_earlier())
                     .ytd,
             ),
+            confirmation: None,
         },
         UnitInput {
             code: "500103".into(),
             status: ReturnStatus::Accepted,
             current: Some(stored_with_warnings("500103", JUNE, yuzhong, vec![])),
             last_year: None,
+            confirmation: None,
         },
         UnitInput {
             code: "LJXQ".into(),
             status: ReturnStatus::Rejected,
             current: None,
             last_year: None,
+            confirmation: None,
         },
         UnitInput {
             code: "500110".into(),
             status: ReturnStatus::Missing,
             current: None,
             last_year: None,
+            confirmation: None,
         },
     ];
     (compute(&cfg, JUNE, &inputs), cfg)
@@ -332,7 +336,8 @@ fn status_and_data_notes_list_every_unit_and_warning() {
         "未通过审核"
     );
     assert_eq!(text_at(&r, row_where(&r, &[(1, "綦江区")]), 4), "未报送");
-    assert_eq!(text_at(&r, row_where(&r, &[(1, "巴南区")]), 4), "已通过");
+    // The same label as the PDF's (one label per status).
+    assert_eq!(text_at(&r, row_where(&r, &[(1, "巴南区")]), 4), "已报送");
     let notes = sheet(&mut xlsx, "数据说明");
     let row = row_where(&notes, &[(1, "巴南区")]);
     assert_eq!(text_at(&notes, row, 2), "W-FUNDS-ABOVE-CONTRACT");

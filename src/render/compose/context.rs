@@ -138,6 +138,29 @@ pub struct Reporting {
     /// Names of units whose return was rejected (未通过审核).
     pub rejected: Vec<String>,
     pub rejected_count: usize,
+    /// Names of units whose return is held for verification (待核实).
+    pub held: Vec<String>,
+    pub held_count: usize,
+    /// Returns counted after the clerk confirmed them: unit and explanation.
+    pub confirmed: Vec<ConfirmedContext>,
+    /// Counted returns that do not state some figures: unit and the figures' names.
+    pub unstated: Vec<UnstatedContext>,
+}
+
+/// A counted return that leaves figures out, as the data notes print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnstatedContext {
+    pub unit: String,
+    /// 实际到位资金（本月）、实际使用外资
+    pub figures: String,
+}
+
+/// A return the clerk confirmed after verification, as the data notes print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfirmedContext {
+    pub unit: String,
+    /// The clerk's explanation, on one line.
+    pub note: String,
 }
 
 /// One ranked group's table, as a sentence needs it.
@@ -349,13 +372,9 @@ fn indicators(a: &AreaFigures) -> BTreeMap<FigureKey, IndicatorContext> {
         .collect()
 }
 
-/// 未报送 / 未通过审核 / 已报送.
+/// 未报送 / 待核实 / 未通过审核 / 已报送.
 pub(crate) fn status_label(s: ReturnStatus) -> &'static str {
-    match s {
-        ReturnStatus::Accepted => "已报送",
-        ReturnStatus::Rejected => "未通过审核",
-        ReturnStatus::Missing => "未报送",
-    }
+    s.label()
 }
 
 fn league(t: &LeagueTable) -> LeagueContext {
@@ -561,6 +580,24 @@ pub fn context(
             missing: b.not_reported.clone(),
             rejected_count: b.rejected.len(),
             rejected: b.rejected.clone(),
+            held_count: b.held.len(),
+            held: b.held.clone(),
+            unstated: b
+                .unstated
+                .iter()
+                .map(|n| UnstatedContext {
+                    unit: n.unit.clone(),
+                    figures: n.labels().join("、"),
+                })
+                .collect(),
+            confirmed: b
+                .confirmed
+                .iter()
+                .map(|c| ConfirmedContext {
+                    unit: c.unit.clone(),
+                    note: single_line(&c.note),
+                })
+                .collect(),
         },
         league: b.league.iter().map(league).collect(),
         unit_top_lists: top_lists.iter().filter(|t| !t.projects).cloned().collect(),

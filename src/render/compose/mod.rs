@@ -211,8 +211,16 @@ fn cell(k: FigureKey, v: f64) -> String {
     }
 }
 
+/// What a table prints for a figure the return does not state: never 0.
+const NOT_REPORTED: &str = "未报";
+
 fn cell_of(k: FigureKey, f: Option<&Figures>) -> String {
-    f.map_or_else(|| DASH.to_string(), |f| cell(k, f.value(k)))
+    match f {
+        None => DASH.to_string(),
+        Some(f) => f
+            .stated(k)
+            .map_or_else(|| NOT_REPORTED.to_string(), |v| cell(k, v)),
+    }
 }
 
 /// A signed percentage for tables: `12.3%`, `-4.5%`, `—`.
@@ -413,11 +421,18 @@ impl Composer<'_> {
                         .map_or_else(|| DASH.to_string(), |s| format!("{s:.2}")),
                 ];
                 row.extend(t.indicators.iter().enumerate().map(|(j, (k, _))| {
+                    if r.unstated.contains(k) {
+                        return NOT_REPORTED.to_string();
+                    }
                     r.values
                         .get(j)
                         .map_or_else(|| DASH.to_string(), |v| cell(*k, *v))
                 }));
-                row.push(remark(r.status));
+                row.push(if r.unstated.is_empty() {
+                    remark(r.status)
+                } else {
+                    NOT_REPORTED.to_string()
+                });
                 row
             })
             .collect();

@@ -65,8 +65,9 @@ pub(super) fn value_cell(k: FigureKey, v: f64) -> Cell {
     }
 }
 
+/// A figure, or `—` when the return does not state it (never 0).
 fn figure_cell(k: FigureKey, f: &Figures) -> Cell {
-    value_cell(k, f.value(k))
+    f.stated(k).map_or(Cell::Dash, |v| value_cell(k, v))
 }
 
 fn figure_or_dash(k: FigureKey, f: Option<&Figures>) -> Cell {
@@ -74,11 +75,7 @@ fn figure_or_dash(k: FigureKey, f: Option<&Figures>) -> Cell {
 }
 
 fn status_label(s: ReturnStatus) -> &'static str {
-    match s {
-        ReturnStatus::Accepted => "已通过",
-        ReturnStatus::Rejected => "未通过审核",
-        ReturnStatus::Missing => "未报送",
-    }
+    s.label()
 }
 
 fn numeral(n: usize) -> String {
@@ -149,12 +146,13 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid {
     g.rows.push(Row::space());
     g.rows.push(Row::caption("其他指标"));
     g.rows.push(Row::header(&["指标", "计量单位", "数值"]));
-    let rows: [(&str, &str, Cell); 7] = [
+    let rows: [(&str, &str, Cell); 8] = [
         ("资金到位率", "%", Cell::Pct(t.funds_rate_pct)),
         ("开工率", "%", Cell::Pct(t.start_rate_pct)),
         ("序时进度", "%", Cell::Pct(Some(b.elapsed_pct))),
         ("应报送单位", "个", count(t.units)),
         ("已报送并通过审核", "个", count(t.reported)),
+        ("待核实", "个", count(b.held.len())),
         ("未通过审核", "个", count(b.rejected.len())),
         ("未报送", "个", count(b.not_reported.len())),
     ];
@@ -279,12 +277,20 @@ fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid {
             text(&row.name),
             Cell::Score(row.score),
         ];
+        let listed = row.rank.is_some() || row.status == ReturnStatus::Accepted;
         for (j, (k, _)) in t.indicators.iter().enumerate() {
-            let v = row.values.get(j).copied().filter(|_| row.rank.is_some());
+            let v = row
+                .values
+                .get(j)
+                .copied()
+                .filter(|_| listed && !row.unstated.contains(k));
             cells.push(v.map_or(Cell::Dash, |v| value_cell(*k, v)));
         }
         cells.push(if row.rank.is_some() {
             Cell::Blank
+        } else if !row.unstated.is_empty() {
+            let names: Vec<&str> = row.unstated.iter().map(|k| k.label()).collect();
+            text(&format!("未报{}，不参加排名", names.join("、")))
         } else {
             label(status_label(row.status))
         });
@@ -748,9 +754,10 @@ fn status(b: &Bulletin) -> Grid {
         .filter(|u| u.status == ReturnStatus::Accepted)
         .count();
     g.rows.push(Row::note(format!(
-        "共 {} 个单位：已通过 {} 个，未通过审核 {} 个，未报送 {} 个。",
+        "共 {} 个单位：已报送 {} 个，待核实 {} 个，未通过审核 {} 个，未报送 {} 个。",
         b.units.len(),
         accepted,
+        b.held.len(),
         b.rejected.len(),
         b.not_reported.len()
     )));
@@ -772,8 +779,33 @@ fn data_notes(b: &Bulletin) -> Grid {
     g.rows
         .push(Row::caption("二、未通过审核单位（数据未计入）"));
     g.rows.push(Row::note(list(&b.rejected)));
+    g.rows.push(Row::caption("三、待核实单位（数据暂未计入）"));
+    g.rows.push(Row::note(list(&b.held)));
+    g.rows.push(Row::caption("四、经核实确认的报表"));
+    if b.confirmed.is_empty() {
+        g.rows.push(Row::note("无。"));
+    }
+    for c in &b.confirmed {
+        g.rows.push(Row::note(format!(
+            "{}（第 {} 版）：{}",
+            c.unit, c.version, c.note
+        )));
+    }
+    g.rows.push(Row::caption(
+        "五、未填报部分指标的单位（表中以“—”表示，合计不含）",
+    ));
+    if b.unstated.is_empty() {
+        g.rows.push(Row::note("无。"));
+    }
+    for n in &b.unstated {
+        g.rows.push(Row::note(format!(
+            "{}：未填报{}。",
+            n.unit,
+            n.labels().join("、")
+        )));
+    }
     g.rows
-        .push(Row::caption("三、数据提示（已通过审核的报表中的警告）"));
+        .push(Row::caption("六、数据提示（已通过审核的报表中的警告）"));
     g.main_header(Row::header(&["序号", "单位", "代码", "位置", "说明"]));
     if b.data_notes.is_empty() {
         g.rows.push(Row::note("无。"));
