@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),
         Command::Brief(args) => cmd::brief::run(&cli.global, &args),
+        Command::Explain(args) => cmd::explain::run(&cli.global, &args),
         Command::Watch(args) => cmd::watch::run(&cli.global, &args),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
     };

@@ -363,6 +363,7 @@ fn ingest_file(
         indicators: if accepted { indicators } else { &[] },
         diagnostics: &file.diagnostics.0,
         received_at,
+        ledger: parsed.and_then(|p| p.ledger.as_ref()).filter(|_| accepted),
     })?;
     if let (true, Some(unit), Some(p)) = (accepted, &unit, period) {
         if let Some(map) = elsewhere_by_period.get_mut(&p) {

@@ -4,6 +4,7 @@ pub mod brief;
 pub mod build;
 pub mod check;
 pub mod demo;
+pub mod explain;
 pub mod ingest;
 pub mod init;
 pub mod progress;
