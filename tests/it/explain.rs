@@ -445,7 +445,10 @@ fn the_project_list_reproduces_every_total_of_the_demo_bulletin() {
     let out_of_province = |value: &str| -> i64 {
         let (v, s) = (col(value), col("资金来源"));
         body.iter()
-            .filter(|r| r.get(s).is_some_and(|x| x.to_string() == "省外境内"))
+            .filter(|r| {
+                r.get(s)
+                    .is_some_and(|x| *x == Data::String("省外境内".into()))
+            })
             .map(|r| r.get(v).map_or(0, cents))
             .sum()
     };
@@ -453,7 +456,7 @@ fn the_project_list_reproduces_every_total_of_the_demo_bulletin() {
         .iter()
         .filter(|r| {
             r.get(col("项目进展"))
-                .is_some_and(|x| x.to_string() == "在谈")
+                .is_some_and(|x| *x == Data::String("在谈".into()))
         })
         .count() as i64;
     let big_amount = |flag: &[&str]| -> i64 {

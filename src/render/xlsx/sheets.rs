@@ -728,9 +728,12 @@ fn big_projects(b: &Bulletin) -> Grid {
     g
 }
 
+/// Whether a row counts in a figure, from its month and year-to-date shares.
+type CountsIn = fn(&Figures, &Figures) -> bool;
+
 /// The flag columns of 项目总表: a title, and whether a row's shares (month, year to
 /// date) make it count in that figure.
-const PROJECT_FLAGS: [(&str, fn(&Figures, &Figures) -> bool); 5] = [
+const PROJECT_FLAGS: [(&str, CountsIn); 5] = [
     ("本月签约", |m, _| m.signed_count > 0),
     ("本年签约", |_, y| y.signed_count > 0),
     ("亿元以上签约", |_, y| y.big_count > 0),
