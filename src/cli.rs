@@ -74,6 +74,19 @@ pub enum Command {
     Confirm(ConfirmArgs),
     /// 生成通报 / the bulletin for a period: workbook, PDF, JSON
     Build(BuildArgs),
+    /// 指标溯源 / every ledger row behind the figures: file, version, sheet, row, cell, value, sums
+    ///
+    /// 列出本期已通过审核的报表中计入各指标的每一行项目明细（文件、版本、工作表、行、单元格、数值），
+    /// 以及各单位和全区的本月、本年累计合计。指标：signed_count, signed_amount, big_count,
+    /// big_amount, started_count, started_investment, funds_in_place, funds_out_of_province,
+    /// fdi_usd, negotiating_count。
+    ///
+    /// Lists, for the period's accepted returns, each ledger row counted in a figure (file,
+    /// version, sheet, row, cell, value) and the sums per unit and for the area, month and
+    /// year to date.
+    ///
+    /// Example: tongbao explain --period 2025-06 --unit 巴南区 --figure signed_amount
+    Explain(ExplainArgs),
     /// 领导简报 / a one- or two-page briefing for a span and a selection
     ///
     /// Example: tongbao brief --from 2025-04 --to 2025-06 --unit 巴南区
@@ -163,6 +176,22 @@ pub struct BuildArgs {
     /// 成文日期（默认今天）/ date of issue (default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// 报告期 / the period
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Period,
+    /// 只看该单位（名称、别名或代码）/ only this unit (name, alias or code)
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// 只看该指标（JSON 中的指标键，如 signed_amount）/ only this figure (its key in the JSON, e.g. signed_amount)
+    #[arg(long, value_name = "KEY")]
+    pub figure: Option<String>,
+    /// 输出 JSON / print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

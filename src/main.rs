@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Confirm(args) => cmd::confirm::run(&cli.global, &args),
         Command::Build(args) => cmd::build::run(&cli.global, &args),
         Command::Brief(args) => cmd::brief::run(&cli.global, &args),
+        Command::Explain(args) => cmd::explain::run(&cli.global, &args),
         Command::Watch(args) => cmd::watch::run(&cli.global, &args),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
     };

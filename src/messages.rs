@@ -1343,3 +1343,136 @@ pub fn watch_no_folder(dir: &str, lang: Lang) -> String {
         Lang::En => format!("the inbox folder {dir} does not exist"),
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// `tongbao explain`: every ledger row behind a figure.
+// ---------------------------------------------------------------------------------------
+
+/// The error when `--figure` names no figure key; `known` is every key.
+pub fn explain_unknown_figure(given: &str, known: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("没有指标“{given}”；可用的指标：{}", known.join("、")),
+        Lang::En => format!("no figure {given:?}; the figures are: {}", known.join(", ")),
+    }
+}
+
+/// The error when `--unit` names no roster unit; `roster` is every unit's name.
+pub fn explain_unknown_unit(given: &str, roster: &[&str], lang: Lang) -> String {
+    const SHOWN: usize = 40;
+    let shown = roster.iter().take(SHOWN).copied().collect::<Vec<_>>();
+    let more = roster.len().saturating_sub(SHOWN);
+    match lang {
+        Lang::Zh => format!(
+            "名册中没有单位“{given}”；名册中的单位：{}{}",
+            shown.join("、"),
+            if more > 0 {
+                format!(" 等 {} 个", roster.len())
+            } else {
+                String::new()
+            }
+        ),
+        Lang::En => format!(
+            "no unit {given:?} on the roster; the roster has: {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+/// The error when the period (or the unit asked for) has no accepted return.
+pub fn explain_nothing_accepted(
+    period: crate::model::Period,
+    unit: Option<&str>,
+    lang: Lang,
+) -> String {
+    match (unit, lang) {
+        (None, Lang::Zh) => format!(
+            "{}年{}月没有已通过审核的报表，无可溯源的指标；请先用 tongbao ingest 入库报表，或用 tongbao status 查看报送情况",
+            period.year, period.month
+        ),
+        (None, Lang::En) => format!(
+            "no accepted return for {period}: nothing to explain; ingest returns first (tongbao ingest), or see tongbao status"
+        ),
+        (Some(u), Lang::Zh) => format!(
+            "{u} 没有 {}年{}月 已通过审核的报表，无可溯源的指标；可用 tongbao status --period {period} 查看报送情况",
+            period.year, period.month
+        ),
+        (Some(u), Lang::En) => format!(
+            "{u} has no accepted return for {period}: nothing to explain; see tongbao status --period {period}"
+        ),
+    }
+}
+
+/// Fixed words of `tongbao explain`'s report.
+#[derive(Debug, Clone, Copy)]
+pub enum ExplainText {
+    /// The heading of the report.
+    Heading,
+    /// A unit's file: before its name and version.
+    Version,
+    /// Sum of one unit's rows.
+    Subtotal,
+    /// No row adds to the figure.
+    NoRows,
+    /// The place of a row whose sheet was not kept.
+    RowOnly,
+    Month,
+}
+
+pub fn explain_text(key: ExplainText, lang: Lang) -> &'static str {
+    use ExplainText::*;
+    match (key, lang) {
+        (Heading, Lang::Zh) => "指标溯源",
+        (Heading, Lang::En) => "where the figures come from",
+        (Version, Lang::Zh) => "版",
+        (Version, Lang::En) => "version",
+        (Subtotal, Lang::Zh) => "小计",
+        (Subtotal, Lang::En) => "sum",
+        (NoRows, Lang::Zh) => "（无计入的行）",
+        (NoRows, Lang::En) => "(no row counts)",
+        (RowOnly, Lang::Zh) => "行",
+        (RowOnly, Lang::En) => "row",
+        (Month, Lang::Zh) => "本月",
+        (Month, Lang::En) => "month",
+    }
+}
+
+/// The year-to-date span as the report names it: `1—6月累计` / `year to date`.
+pub fn explain_ytd(period: crate::model::Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if period.month == 1 => "1月累计".to_string(),
+        Lang::Zh => format!("1—{}月累计", period.month),
+        Lang::En => "year to date".to_string(),
+    }
+}
+
+/// The unit of a figure's values: `万元` / `10k CNY`.
+pub fn explain_unit(unit: &str, lang: Lang) -> &str {
+    match (lang, unit) {
+        (Lang::Zh, u) => u,
+        (Lang::En, "万元") => "10k CNY",
+        (Lang::En, "万美元") => "10k USD",
+        (Lang::En, _) => "count",
+    }
+}
+
+/// A value with its unit: `67000.00 万元`, `3 个` / `67000.00 (10k CNY)`, `3`.
+pub fn explain_value(value: &str, unit: &str, lang: Lang) -> String {
+    match (lang, unit) {
+        (Lang::Zh, _) => format!("{value} {unit}"),
+        (Lang::En, "万元" | "万美元") => format!("{value} ({})", explain_unit(unit, lang)),
+        (Lang::En, _) => value.to_string(),
+    }
+}
+
+/// The closing line of a figure's section: the sums over every unit listed.
+pub fn explain_total(month: &str, ytd_label: &str, ytd: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("合计：本月 {month}；{ytd_label} {ytd}"),
+        Lang::En => format!("total: month {month}; {ytd_label} {ytd}"),
+    }
+}

@@ -657,16 +657,37 @@ impl PeriodFigures {
     /// return-format.md defines them.
     pub fn from_ledger(projects: &[Project], period: Period) -> PeriodFigures {
         PeriodFigures {
-            month: Figures::over(
-                projects,
-                |d| period.contains(d),
-                |p| (p.funds_month, p.fdi_month),
-            ),
-            ytd: Figures::over(
-                projects,
-                |d| period.ytd_contains(d),
-                |p| (p.funds_ytd, p.fdi_ytd),
-            ),
+            month: Figures::over(projects, Span::Month.within(period), Span::Month.flows()),
+            ytd: Figures::over(projects, Span::Ytd.within(period), Span::Ytd.flows()),
+        }
+    }
+}
+
+/// The two spans a return's figures cover: the report month (本月) and the year to it
+/// (1—N月累计).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Span {
+    Month,
+    Ytd,
+}
+
+impl Span {
+    pub const ALL: [Span; 2] = [Span::Month, Span::Ytd];
+
+    /// Whether a date (签约日期, 开工日期) falls in this span of report month `period`.
+    pub fn within(self, period: Period) -> impl Fn(NaiveDate) -> bool + Copy {
+        move |d| match self {
+            Span::Month => period.contains(d),
+            Span::Ytd => period.ytd_contains(d),
+        }
+    }
+
+    /// The flows (到位资金, 实际使用外资) a ledger row reports for this span.
+    pub fn flows(self) -> fn(&Project) -> (Wan, UsdWan) {
+        match self {
+            Span::Month => |p| (p.funds_month, p.fdi_month),
+            Span::Ytd => |p| (p.funds_ytd, p.fdi_ytd),
         }
     }
 }
@@ -674,7 +695,8 @@ impl PeriodFigures {
 impl Figures {
     /// The figures of a set of ledger rows: signings and starts dated `within`, the flows
     /// (funds in place, foreign capital) that `flows` picks from each row, and the rows
-    /// still 在谈. [`PeriodFigures::from_ledger`] and the briefing's spans share it.
+    /// still 在谈. [`PeriodFigures::from_ledger`] and the briefing's spans share it; it is
+    /// the sum of each row's [`Project::share`].
     pub fn over<'a>(
         projects: impl IntoIterator<Item = &'a Project>,
         within: impl Fn(NaiveDate) -> bool + Copy,
@@ -682,31 +704,67 @@ impl Figures {
     ) -> Figures {
         let mut f = Figures::default();
         for p in projects {
-            let amount = p.contract_amount.unwrap_or_default();
-            if p.is_signing_in(within) {
-                f.signed_count += 1;
-                f.signed_amount += amount;
-                if amount >= YI {
-                    f.big_count += 1;
-                    f.big_amount += amount;
-                }
-            }
-            if p.started_on.is_some_and(within) {
-                f.started_count += 1;
-                f.started_investment += amount;
-            }
-            let (funds, fdi) = flows(p);
-            f.funds_in_place += funds;
-            if p.funds_source == Some(FundsSource::OutOfProvince) {
-                f.funds_out_of_province += funds;
-            }
-            f.fdi_usd += fdi;
-            if p.stage == Stage::Negotiating {
-                f.negotiating_count += 1;
-            }
+            f += &p.share(within, &flows);
         }
         f
     }
+}
+
+impl Project {
+    /// What this one ledger row adds to each figure (see [`Figures::over`]): 1 to each
+    /// count it is counted in, its amount to each sum it is part of. The only place the
+    /// derivations of return-format.md are written, so that a figure and the list of
+    /// rows behind it (`tongbao explain`, the workbook's 项目总表) cannot disagree.
+    pub fn share(
+        &self,
+        within: impl Fn(NaiveDate) -> bool + Copy,
+        flows: impl Fn(&Project) -> (Wan, UsdWan),
+    ) -> Figures {
+        let mut f = Figures::default();
+        let amount = self.contract_amount.unwrap_or_default();
+        if self.is_signing_in(within) {
+            f.signed_count = 1;
+            f.signed_amount = amount;
+            if amount >= YI {
+                f.big_count = 1;
+                f.big_amount = amount;
+            }
+        }
+        if self.started_on.is_some_and(within) {
+            f.started_count = 1;
+            f.started_investment = amount;
+        }
+        let (funds, fdi) = flows(self);
+        f.funds_in_place = funds;
+        if self.funds_source == Some(FundsSource::OutOfProvince) {
+            f.funds_out_of_province = funds;
+        }
+        f.fdi_usd = fdi;
+        if self.stage == Stage::Negotiating {
+            f.negotiating_count = 1;
+        }
+        f
+    }
+}
+
+/// The ledger rows behind figure `key` of `span` for report month `period`, each with what
+/// it adds: 1 for a count, hundredths of 万元 / 万美元 for an amount. A row that adds
+/// nothing (a zero flow, a signing without an amount) is left out. The rows are chosen by
+/// [`Project::share`], as [`Figures::over`] counts them, so the values always sum to the
+/// figure of [`PeriodFigures::from_ledger`].
+pub fn contributions<'a>(
+    projects: impl IntoIterator<Item = &'a Project>,
+    period: Period,
+    span: Span,
+    key: FigureKey,
+) -> Vec<(&'a Project, i64)> {
+    let within = span.within(period);
+    let flows = span.flows();
+    projects
+        .into_iter()
+        .map(|p| (p, p.share(within, flows).raw(key)))
+        .filter(|(_, v)| *v != 0)
+        .collect()
 }
 
 /// Who reported (基本信息).

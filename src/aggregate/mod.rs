@@ -7,6 +7,7 @@
 
 pub mod brief;
 mod league;
+pub mod trace;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -190,6 +191,8 @@ pub struct UnitFigures {
     pub rank: Option<u32>,
     /// Whether the unit takes part in its group's league table.
     pub in_league: bool,
+    /// The unit's current accepted return; null without one.
+    pub source: Option<trace::Source>,
 }
 
 /// Sums over a set of units.
@@ -328,6 +331,9 @@ pub struct Bulletin {
     pub funds_sources: Vec<BreakdownRow>,
     pub origins: Vec<BreakdownRow>,
     pub data_notes: Vec<DataNote>,
+    /// Every counted project, for the workbook's 项目总表 (not in bulletin JSON).
+    #[serde(skip)]
+    pub ledger: Vec<trace::LedgerLine>,
 }
 
 fn pct(num: i64, den: i64) -> Option<f64> {
@@ -469,6 +475,7 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
                 score: None,
                 rank: None,
                 in_league,
+                source: input.current.as_ref().map(|r| trace::Source::of(&r.info)),
             }
         })
         .collect();
@@ -600,6 +607,7 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
                 })
             })
             .collect(),
+        ledger: trace::ledger_lines(cfg, period, inputs),
         units,
         groups,
         total,

@@ -7,6 +7,7 @@
 //! return or nothing. Writers take an exclusive lock file beside the database for the
 //! length of a run: a second writer waits for it, then gives up with a clear message.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -16,11 +17,13 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::messages::Lang;
+use crate::model::{a1, PeriodFigures, ReportedIndicator};
 use crate::model::{
     FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, Unstated, UsdWan,
     Verdict, Wan,
 };
-use crate::model::{PeriodFigures, ReportedIndicator};
+use crate::parse::vocab::Field;
+use crate::parse::Ledger;
 
 /// The schema migrations, in order; the archive's `user_version` is how many were applied.
 const MIGRATIONS: &[&str] = &[
@@ -31,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX indicator_by_submission ON indicator(submission_id);
      CREATE INDEX diagnostic_by_submission ON diagnostic(submission_id, severity);",
     HOLDS_AND_RESENDS,
+    LEDGER_PLACE_MIGRATION,
 ];
 
 /// Migration 3: returns held for verification (核实) and their confirmations; a file sent
@@ -60,6 +64,17 @@ const HOLDS_AND_RESENDS: &str = "
 /// The submissions that count: accepted, current, and not held for verification.
 const COUNTED: &str =
     "s.status = 'accepted' AND s.superseded_by IS NULL AND (s.hold IS NULL OR s.hold = 'confirmed')";
+
+/// 4: where each return's ledger was read — its sheet, and the column each field came
+/// from — so that every figure can be traced to its cells (`tongbao explain`, the
+/// workbook's 项目总表). Returns stored before have neither and are traced to their rows.
+const LEDGER_PLACE_MIGRATION: &str = "ALTER TABLE submission ADD COLUMN ledger_sheet TEXT;
+     CREATE TABLE ledger_column (
+         submission_id INTEGER NOT NULL REFERENCES submission(id),
+         field         TEXT    NOT NULL,  -- the column's title in return-format v1
+         col           INTEGER NOT NULL,  -- zero-based
+         PRIMARY KEY (submission_id, field)
+     ) WITHOUT ROWID;";
 
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -110,6 +125,8 @@ pub struct NewSubmission<'a> {
     pub received_at: &'a str,
     /// When the file was last written (ns since 1970), when known.
     pub file_modified: Option<i64>,
+    /// The ledger the projects were read from: its sheet and columns are stored.
+    pub ledger: Option<&'a Ledger>,
 }
 
 /// What storing a submission did.
@@ -163,6 +180,23 @@ pub struct StoredReturn {
     pub indicators: Vec<ReportedIndicator>,
     /// Warnings stored with it, rendered in both languages: (code, place, zh, en).
     pub warnings: Vec<StoredDiagnostic>,
+    /// Where its ledger was read.
+    pub ledger: LedgerPlace,
+}
+
+/// Where a stored return's ledger was read: the sheet, and the zero-based column of each
+/// field. Empty for returns archived before tongbao kept it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerPlace {
+    pub sheet: Option<String>,
+    pub columns: BTreeMap<Field, u32>,
+}
+
+impl LedgerPlace {
+    /// The A1 address (`K7`) of `field` on zero-based sheet `row`, when the column is known.
+    pub fn cell(&self, row: u32, field: Field) -> Option<String> {
+        self.columns.get(&field).map(|&col| a1(row, col))
+    }
 }
 
 /// A diagnostic as stored: rendered text in both languages.
@@ -371,6 +405,9 @@ impl Archive {
         .map_err(sql)?;
         let id = tx.last_insert_rowid();
         insert_children(&tx, id, s).map_err(sql)?;
+        if let Some(ledger) = s.ledger {
+            insert_ledger_place(&tx, id, ledger).map_err(sql)?;
+        }
         if let Some(prev) = previous {
             tx.execute(
                 "UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
@@ -836,11 +873,13 @@ impl Archive {
             .collect::<Result<Vec<_>, ArchiveError>>()?;
 
         let warnings = self.stored_diagnostics(info.id, "warning")?;
+        let ledger = self.ledger_place(info.id)?;
         Ok(StoredReturn {
             info,
             projects,
             indicators,
             warnings,
+            ledger,
         })
     }
 
@@ -873,6 +912,39 @@ impl Archive {
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
         Ok(found)
+    }
+
+    /// Where the ledger of submission `id` was read (empty when not stored).
+    pub fn ledger_place(&self, id: i64) -> Result<LedgerPlace, ArchiveError> {
+        let sheet: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT ledger_sheet FROM submission WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())?
+            .flatten();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT field, col FROM ledger_column WHERE submission_id = ?1")
+            .map_err(self.sql())?;
+        let columns = stmt
+            .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?
+            .into_iter()
+            // A title this version does not know (a later format's field) is passed over.
+            .filter_map(|(title, col)| {
+                Field::ALL
+                    .into_iter()
+                    .find(|f| f.title() == title)
+                    .map(|f| (f, col))
+            })
+            .collect();
+        Ok(LedgerPlace { sheet, columns })
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
@@ -1033,6 +1105,21 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
             d.hint(Lang::En),
             serde_json::to_string(&d.args).ok(),
         ])?;
+    }
+    Ok(())
+}
+
+/// Stores where a return's ledger was read (see [`LedgerPlace`]).
+fn insert_ledger_place(tx: &Transaction, id: i64, ledger: &Ledger) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE submission SET ledger_sheet = ?1 WHERE id = ?2",
+        params![ledger.sheet, id],
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO ledger_column (submission_id, field, col) VALUES (?1, ?2, ?3)",
+    )?;
+    for (field, column) in &ledger.header.columns {
+        stmt.execute(params![id, field.title(), column.col])?;
     }
     Ok(())
 }

@@ -383,6 +383,7 @@ fn ingest_file(
         diagnostics: &file.diagnostics.0,
         received_at,
         file_modified: file.modified,
+        ledger: parsed.and_then(|p| p.ledger.as_ref()).filter(|_| accepted),
     })?;
     // A held return's projects are filed too: once confirmed they count, and a project
     // two units report is worth saying before that.

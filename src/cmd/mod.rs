@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod confirm;
 pub mod demo;
+pub mod explain;
 pub mod ingest;
 pub mod init;
 pub mod progress;

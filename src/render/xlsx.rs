@@ -35,7 +35,7 @@ pub enum WorkbookError {
 /// The workbook's bytes for a bulletin.
 ///
 /// Sheets, in order: 总体情况, one 赛马榜-<分组> per league table, 十强榜, 分单位, 分产业,
-/// 规模与来源, 图表, 亿元以上项目, 报送情况, 数据说明.
+/// 规模与来源, 图表, 亿元以上项目, 项目总表, 报送情况, 数据说明.
 pub fn workbook(bulletin: &Bulletin, cfg: &Config) -> Result<Vec<u8>, WorkbookError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(bulletin, cfg)?);

@@ -46,6 +46,7 @@ pub fn stored_with_warnings(
         projects,
         indicators: vec![],
         warnings,
+        ledger: Default::default(),
     }
 }
 

@@ -9,6 +9,7 @@ mod check;
 mod compose;
 mod crash;
 mod cycle;
+mod explain;
 mod hostile;
 mod hostile_xls_ods;
 mod hostile_xlsx;

@@ -212,6 +212,7 @@ fn the_workbook_has_the_bulletins_sheets_in_order() {
             "规模与来源",
             "图表",
             "亿元以上项目",
+            "项目总表",
             "报送情况",
             "数据说明"
         ]

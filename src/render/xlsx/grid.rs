@@ -5,7 +5,7 @@
 //! the footer).
 
 use rust_xlsxwriter::{
-    Chart, Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::config::Config;
@@ -31,6 +31,11 @@ pub(super) enum Cell {
     Yi(f64),
     /// A foreign-capital amount in 万美元, two decimals.
     Usd(f64),
+    /// An amount kept in its own unit (万元, 万美元), two decimals: for tables a
+    /// statistician sums again.
+    Amount(f64),
+    /// A date cell (a real date, shown yyyy-mm-dd).
+    Date(chrono::NaiveDate),
     /// A whole number.
     Count(i64),
     /// A percentage already in percent (63.2 means 63.2%), one decimal; null shows "—".
@@ -52,7 +57,8 @@ impl Cell {
             Cell::Text(s) | Cell::Label(s) | Cell::Span(s, _) => s.clone(),
             Cell::Ordinal(n) => n.to_string(),
             Cell::Yi(wan) => format!("{:.2}", wan / 10_000.0),
-            Cell::Usd(v) => format!("{v:.2}"),
+            Cell::Usd(v) | Cell::Amount(v) => format!("{v:.2}"),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Count(n) => n.to_string(),
             Cell::Pct(Some(p)) => format!("{p:.1}"),
             Cell::Score(Some(s)) => format!("{s:.2}"),
@@ -72,7 +78,8 @@ impl Cell {
             | Cell::Dash
             | Cell::Pct(None)
             | Cell::Score(None) => Style::Center,
-            Cell::Yi(_) | Cell::Usd(_) | Cell::Score(Some(_)) => Style::Dec2,
+            Cell::Yi(_) | Cell::Usd(_) | Cell::Amount(_) | Cell::Score(Some(_)) => Style::Dec2,
+            Cell::Date(_) => Style::Date,
             Cell::Count(_) => Style::Int,
             Cell::Pct(Some(_)) => Style::Dec1,
         }
@@ -417,8 +424,17 @@ fn write_cell(
         Cell::Yi(wan) => {
             ws.write_number_with_format(row, col, wan / 10_000.0, fmt)?;
         }
-        Cell::Usd(v) | Cell::Pct(Some(v)) | Cell::Score(Some(v)) => {
+        Cell::Usd(v) | Cell::Amount(v) | Cell::Pct(Some(v)) | Cell::Score(Some(v)) => {
             ws.write_number_with_format(row, col, *v, fmt)?;
+        }
+        Cell::Date(d) => {
+            use chrono::Datelike;
+            let date = ExcelDateTime::from_ymd(
+                u16::try_from(d.year()).unwrap_or(1900),
+                u8::try_from(d.month()).unwrap_or(1),
+                u8::try_from(d.day()).unwrap_or(1),
+            )?;
+            ws.write_datetime_with_format(row, col, &date, fmt)?;
         }
         Cell::Count(n) | Cell::Ordinal(n) => {
             ws.write_number_with_format(row, col, *n as f64, fmt)?;
@@ -486,16 +502,18 @@ enum Style {
     Dec2,
     Int,
     Dec1,
+    Date,
 }
 
 impl Style {
-    const ALL: [Style; 6] = [
+    const ALL: [Style; 7] = [
         Style::Text,
         Style::Center,
         Style::CenterInt,
         Style::Dec2,
         Style::Int,
         Style::Dec1,
+        Style::Date,
     ];
 }
 
@@ -533,6 +551,9 @@ impl Formats {
                 Style::Dec2 => f.set_num_format("0.00"),
                 Style::Int => f.set_num_format("0"),
                 Style::Dec1 => f.set_num_format("0.0"),
+                Style::Date => f
+                    .set_align(FormatAlign::Center)
+                    .set_num_format("yyyy-mm-dd"),
             };
             if total {
                 f = f.set_bold().set_background_color(Color::RGB(SHADE_TOTAL));

@@ -24,6 +24,7 @@ pub(super) fn all(b: &Bulletin, cfg: &Config) -> Vec<Grid> {
     grids.push(scale_and_sources(b));
     grids.push(charts::sheet(b));
     grids.push(big_projects(b));
+    grids.push(project_list(b));
     grids.push(status(b));
     grids.push(data_notes(b));
     grids
@@ -730,6 +731,101 @@ fn big_projects(b: &Bulletin) -> Grid {
         Cell::Blank,
         Cell::Yi(sum.as_f64()),
     ]));
+    g
+}
+
+/// Whether a row counts in a figure, from its month and year-to-date shares.
+type CountsIn = fn(&Figures, &Figures) -> bool;
+
+/// The flag columns of 项目总表: a title, and whether a row's shares (month, year to
+/// date) make it count in that figure.
+const PROJECT_FLAGS: [(&str, CountsIn); 5] = [
+    ("本月签约", |m, _| m.signed_count > 0),
+    ("本年签约", |_, y| y.signed_count > 0),
+    ("亿元以上签约", |_, y| y.big_count > 0),
+    ("本月开工", |m, _| m.started_count > 0),
+    ("本年开工", |_, y| y.started_count > 0),
+];
+
+/// 项目总表: every counted project of the month's accepted returns, one row each, with
+/// where it came from and flags saying what it counts in, so that each total can be
+/// reproduced with a pivot table or SUMIFS (amounts in 万元 as numbers, dates as dates).
+fn project_list(b: &Bulletin) -> Grid {
+    let p = b.period;
+    let mut g = Grid::new(
+        "项目总表",
+        format!("{}年{}月各单位报表项目总表", p.year, p.month),
+    );
+    let mut titles: Vec<String> = [
+        "序号",
+        "单位",
+        "单位代码",
+        "文件名",
+        "版本",
+        "位置",
+        "项目名称",
+        "投资方",
+        "产业类别",
+        "项目进展",
+        "签约日期",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    titles.extend([
+        titled("合同投资额", "万元"),
+        "开工日期".to_string(),
+        titled("本月到位资金", "万元"),
+        titled("本年累计到位资金", "万元"),
+        titled("本月实际使用外资", "万美元"),
+        titled("本年累计实际使用外资", "万美元"),
+        "资金来源".to_string(),
+    ]);
+    titles.extend(PROJECT_FLAGS.iter().map(|(t, _)| t.to_string()));
+    g.main_header(Row::header_owned(titles));
+    g.filter = true;
+    g.header_wrap = 8;
+    if b.ledger.is_empty() {
+        g.rows.push(Row::note("本月无已通过审核的报表。"));
+        return g;
+    }
+    let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
+    for (i, line) in b.ledger.iter().enumerate() {
+        let pr = &line.project;
+        let mut cells = vec![
+            ordinal(i + 1),
+            text(&line.unit_name),
+            label(&line.unit_code),
+            text(&line.file),
+            line.version.map_or(Cell::Blank, Cell::Ordinal),
+            label(line.place()),
+            text(&pr.name),
+            text(&pr.investor),
+            text(&pr.industry),
+            label(pr.stage.label()),
+            date(pr.signed_on),
+            pr.contract_amount
+                .map_or(Cell::Blank, |a| Cell::Amount(a.as_f64())),
+            date(pr.started_on),
+            Cell::Amount(pr.funds_month.as_f64()),
+            Cell::Amount(pr.funds_ytd.as_f64()),
+            Cell::Amount(pr.fdi_month.as_f64()),
+            Cell::Amount(pr.fdi_ytd.as_f64()),
+            label(pr.funds_source.map_or("", crate::model::FundsSource::label)),
+        ];
+        cells.extend(
+            PROJECT_FLAGS
+                .iter()
+                .map(|(_, counts)| Cell::Count(i64::from(counts(&line.month, &line.ytd)))),
+        );
+        g.rows.push(Row::body(cells));
+    }
+    g.rows.push(Row::note(
+        "注：列出本月已通过审核报表中计入任一指标的项目。标志列为 1 表示计入：新签约项目数 = 签约标志之和，\
+         新签约合同投资额 = SUMIFS(合同投资额, 签约标志, 1)；亿元以上项目取“亿元以上签约”为 1 的行\
+         （本月另加“本月签约”为 1）；新开工项目计划总投资 = SUMIFS(合同投资额, 开工标志, 1)；\
+         实际到位资金、实际使用外资为对应列之和，省外境内到位资金取资金来源为“省外境内”的行；\
+         在谈项目数为项目进展为“在谈”的行数。位置为报表中项目明细表的工作表名和行号。",
+    ));
     g
 }
 
