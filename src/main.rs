@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Brief(args) => cmd::brief::run(&cli.global, &args),
         Command::Watch(args) => cmd::watch::run(&cli.global, &args),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
+        Command::Verify(args) => cmd::verify::run(&cli.global, &args),
+        Command::Backup(args) => cmd::backup::run(&cli.global, &args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -46,7 +48,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("tongbao: {e:#}");
+            eprintln!("tongbao: {}", cmd::describe_error(&e, &cli.global));
             ExitCode::from(2)
         }
     }
