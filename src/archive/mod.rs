@@ -24,11 +24,14 @@ use crate::model::{PeriodFigures, ReportedIndicator};
 pub mod backup;
 mod checksum;
 
+/// A migration step SQL cannot express, run in the migration's transaction.
+type MigrationFn = fn(&Transaction, &Path) -> Result<(), ArchiveError>;
+
 /// One step of the schema: SQL, then (for steps that must compute something SQL cannot,
 /// such as a checksum) a function run in the same transaction.
 struct Migration {
     sql: &'static str,
-    then: Option<fn(&Transaction, &Path) -> Result<(), ArchiveError>>,
+    then: Option<MigrationFn>,
 }
 
 /// The schema migrations, in order; the archive's `user_version` is how many were applied.
@@ -982,24 +985,29 @@ fn backfill_checksums(tx: &Transaction, path: &Path) -> Result<(), ArchiveError>
         path: path.to_path_buf(),
         source,
     };
-    let keys: Vec<(i64, Option<String>, Option<String>, Option<i64>)> = tx
+    let keys: Vec<(i64, OwnedKey)> = tx
         .prepare("SELECT id, unit_code, period, version FROM submission ORDER BY id")
         .and_then(|mut stmt| {
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect()
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    OwnedKey {
+                        unit_code: r.get(1)?,
+                        period: r.get(2)?,
+                        version: r.get(3)?,
+                    },
+                ))
+            })?
+            .collect()
         })
         .map_err(sql)?;
     let mut update = tx
         .prepare("UPDATE submission SET rows_sha256 = ?1, figures_sha256 = ?2 WHERE id = ?3")
         .map_err(sql)?;
-    for (id, unit_code, period, version) in keys {
+    for (id, key) in keys {
         let projects = read_projects(tx, id, &sql)?;
         let indicators = read_indicators(tx, id, &sql)?;
-        let key = checksum::Key {
-            unit_code: unit_code.as_deref(),
-            period: period.as_deref(),
-            version,
-        };
+        let key = key.as_key();
         update
             .execute(params![
                 checksum::rows(key, &projects, &indicators),
