@@ -95,6 +95,29 @@ pub enum Command {
     ///
     /// Example: tongbao watch --period 2025-06 inbox/2025-06   (Ctrl-C to stop)
     Watch(WatchArgs),
+    /// 核对档案库 / re-read every stored original and compare it with the stored rows
+    ///
+    /// 逐份重新读取入库时保存的原始文件，与档案库中的项目明细、主要指标和校验和比对；
+    /// 全部一致时退出码为 0，有不一致时为 1，档案库无法打开时为 2。
+    ///
+    /// Re-reads every stored original with the current reader and compares its projects
+    /// and indicators with the stored rows and their checksum. Exit 0 when all agree, 1
+    /// when any differs, 2 when the archive cannot be opened.
+    ///
+    /// Example: tongbao verify
+    Verify(VerifyArgs),
+    /// 备份档案库 / copy the archive consistently to a file or folder
+    ///
+    /// 用 SQLite 的在线备份复制档案库（即使其他进程正在读写也是一致的快照）。DEST 为文件夹时，
+    /// 备份文件名带时间，如 tongbao-20250703T091500Z.db。每次 ingest 前也会自动备份到
+    /// backups/（保留最近 [archive] keep_backups 份）。
+    ///
+    /// Copies the archive with SQLite's online backup API (a consistent snapshot even
+    /// while others read or write). When DEST is a folder the copy gets a time-stamped
+    /// name in it. `ingest` also copies the archive into backups/ before each run.
+    ///
+    /// Example: tongbao backup D:/备份/
+    Backup(BackupArgs),
     /// 演示 / the whole pipeline on the bundled samples, into a fresh folder
     ///
     /// Example: tongbao demo --out tongbao-demo
@@ -271,4 +294,18 @@ pub struct DemoArgs {
     /// 演示文件夹（须不存在或为空；默认 tongbao-demo）/ the folder (new or empty; default tongbao-demo)
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// 输出 JSON / print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// 备份文件，或已有的文件夹（其中生成带时间的文件名）/ the copy's file, or an existing folder (the copy gets a time-stamped name in it)
+    #[arg(value_name = "DEST")]
+    pub dest: PathBuf,
 }

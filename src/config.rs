@@ -32,6 +32,8 @@ pub struct ConfigFile {
     #[serde(default)]
     pub paths: Paths,
     #[serde(default)]
+    pub archive: ArchiveSettings,
+    #[serde(default)]
     pub limits: Limits,
     #[serde(default)]
     pub verify: Verify,
@@ -130,6 +132,24 @@ pub struct Paths {
     pub out: PathBuf,
     pub receipts: PathBuf,
     pub templates: PathBuf,
+    /// Where the automatic copies of the archive go (before each ingest).
+    pub backups: PathBuf,
+}
+
+/// How the archive is looked after.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArchiveSettings {
+    /// How many automatic copies to keep in the backups folder (0: make none).
+    pub keep_backups: usize,
+}
+
+impl Default for ArchiveSettings {
+    fn default() -> Self {
+        ArchiveSettings {
+            keep_backups: crate::archive::backup::DEFAULT_KEEP,
+        }
+    }
 }
 
 impl Default for Paths {
@@ -140,6 +160,7 @@ impl Default for Paths {
             out: "out".into(),
             receipts: "receipts".into(),
             templates: "templates".into(),
+            backups: crate::archive::backup::DEFAULT_DIR.into(),
         }
     }
 }
@@ -357,6 +378,7 @@ impl Config {
             message,
         };
 
+        check_settings(text, &file).map_err(|(span, message)| invalid(span, message))?;
         if file.units.is_empty() {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -518,6 +540,16 @@ impl Config {
     pub fn limits(&self) -> Limits {
         self.file.limits
     }
+
+    /// The archive file.
+    pub fn archive_path(&self) -> PathBuf {
+        self.resolve(&self.file.paths.archive)
+    }
+
+    /// The folder of the archive's automatic copies.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.resolve(&self.file.paths.backups)
+    }
 }
 
 impl Unit {
@@ -533,6 +565,191 @@ impl fmt::Display for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}（{}）", self.name(), self.code())
     }
+}
+
+/// Where the settings that must be checked by value were written: the same file read
+/// again with the positions of those values (serde ignores every other key here; the
+/// typed [`ConfigFile`] has already refused unknown ones).
+#[derive(Deserialize)]
+struct Positions {
+    #[serde(default)]
+    bulletin: Option<BulletinPositions>,
+    #[serde(default)]
+    scoring: Option<Spanned<ScoringPositions>>,
+    #[serde(default)]
+    verify: Option<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
+    #[serde(default, rename = "unit")]
+    units: Vec<NamedPositions>,
+    #[serde(default, rename = "industry")]
+    industries: Vec<NamedPositions>,
+}
+
+#[derive(Deserialize)]
+struct BulletinPositions {
+    #[serde(default)]
+    deadline_day: Option<Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+struct ScoringPositions {
+    #[serde(default)]
+    weights: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+}
+
+#[derive(Deserialize)]
+struct NamedPositions {
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    targets: BTreeMap<String, Spanned<f64>>,
+}
+
+type Span = std::ops::Range<usize>;
+
+/// Whether a name can tell one unit (or industry) from another: it has a letter, digit
+/// or CJK character. `""`, `·` or `-` normalise to nothing and would match any return
+/// whose 填报单位 is blank or a dash.
+fn is_meaningful_name(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// The settings that cannot rank or cannot tell units apart, refused at load with the
+/// key and its position: scoring weights, targets, names and aliases, the deadline day
+/// and the [verify] thresholds.
+fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
+    let Ok(pos) = toml::from_str::<Positions>(text) else {
+        // The typed parse succeeded, so this cannot fail; if it did, the values are
+        // still checked below where they carry their own positions.
+        return Ok(());
+    };
+    if let Some(scoring) = &pos.scoring {
+        if let Some(weights) = &scoring.get_ref().weights {
+            for (key, w) in weights.get_ref() {
+                let v = *w.get_ref();
+                if !v.is_finite() || v < 0.0 {
+                    return Err((
+                        w.span(),
+                        format!(
+                            "[scoring] weights.{key} = {v}：权重须为不小于 0 的有限数 / [scoring] weights.{key} must be a finite number, 0 or more"
+                        ),
+                    ));
+                }
+            }
+            if weights.get_ref().values().all(|w| *w.get_ref() == 0.0) {
+                return Err((
+                    weights.span(),
+                    "[scoring] weights 为空或全部为 0，无法排名：至少一项指标的权重须大于 0 / [scoring] weights is empty or all zero: no ranking is possible; give at least one indicator a weight above 0".into(),
+                ));
+            }
+        }
+    }
+    for (unit, u) in pos.units.iter().zip(&file.units) {
+        for (key, t) in &unit.targets {
+            let v = *t.get_ref();
+            if !v.is_finite() || v < 1.0 {
+                return Err((
+                    t.span(),
+                    format!(
+                        "单位“{}”的目标 targets.{key} = {v}：目标须为不小于 1 的有限数（金额以万元计，个数以个计）；没有目标就不写这一项 / targets.{key} of unit {} must be a finite number of at least 1 (万元 for amounts, a count for counts); leave it out when there is none",
+                        u.name.get_ref(),
+                        u.code.get_ref()
+                    ),
+                ));
+            }
+        }
+    }
+    for (what_zh, what_en, named) in [
+        ("单位", "unit", &pos.units),
+        ("产业类别", "industry", &pos.industries),
+    ] {
+        for n in named {
+            if !is_meaningful_name(n.name.get_ref()) {
+                return Err((
+                    n.name.span(),
+                    format!(
+                        "{what_zh}名称 {:?} 不含文字或数字，无法与报表中的写法对应 / the {what_en} name {:?} has no letter, digit or Chinese character",
+                        n.name.get_ref(),
+                        n.name.get_ref()
+                    ),
+                ));
+            }
+            for a in &n.aliases {
+                if !is_meaningful_name(a.get_ref()) {
+                    return Err((
+                        a.span(),
+                        format!(
+                            "{what_zh}“{}”的别名 {:?} 不含文字或数字：它会与填写为空或“-”的报表对应上；请删去 / the alias {:?} of {what_en} {} has no letter, digit or Chinese character and would match a return whose name is blank or a dash; remove it",
+                            n.name.get_ref(),
+                            a.get_ref(),
+                            a.get_ref(),
+                            n.name.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let day = file.bulletin.deadline_day;
+    if !(1..=28).contains(&day) {
+        let span = pos
+            .bulletin
+            .as_ref()
+            .and_then(|b| b.deadline_day.as_ref())
+            .map_or(0..0, |d| d.span());
+        return Err((
+            span,
+            format!(
+                "[bulletin] deadline_day = {day}：须在 1 到 28 之间（每个月都有的日子）/ [bulletin] deadline_day must be between 1 and 28 (a day every month has)"
+            ),
+        ));
+    }
+    let v = &file.verify;
+    let verify_span = |key: &str| {
+        pos.verify.as_ref().map_or(0..0, |t| {
+            t.get_ref().get(key).map_or_else(|| t.span(), |x| x.span())
+        })
+    };
+    let shares = [
+        ("ytd_drop_share", v.ytd_drop_share),
+        ("projects_gone_share", v.projects_gone_share),
+    ];
+    for (key, x) in shares {
+        if !x.is_finite() || !(0.0..=1.0).contains(&x) {
+            return Err((
+                verify_span(key),
+                format!(
+                    "[verify] {key} = {x}：比例须在 0 到 1 之间（0.10 即 10%）/ [verify] {key} must be a share between 0 and 1 (0.10 = 10 %)"
+                ),
+            ));
+        }
+    }
+    let amounts = [
+        ("ytd_drop_min_wan", v.ytd_drop_min_wan),
+        ("median_contract_min_wan", v.median_contract_min_wan),
+        ("median_contract_max_wan", v.median_contract_max_wan),
+        ("funds_to_contract_max", v.funds_to_contract_max),
+    ];
+    for (key, x) in amounts {
+        if !x.is_finite() || x < 0.0 {
+            return Err((
+                verify_span(key),
+                format!(
+                    "[verify] {key} = {x}：须为不小于 0 的有限数 / [verify] {key} must be a finite number, 0 or more"
+                ),
+            ));
+        }
+    }
+    if v.median_contract_min_wan > v.median_contract_max_wan {
+        return Err((
+            verify_span("median_contract_max_wan"),
+            format!(
+                "[verify] median_contract_max_wan（{}）小于 median_contract_min_wan（{}）/ [verify] median_contract_max_wan is below median_contract_min_wan",
+                v.median_contract_max_wan, v.median_contract_min_wan
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Chooses the text of a config error for the user's language. Errors are written in

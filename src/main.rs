@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd::explain::run(&cli.global, &args),
         Command::Watch(args) => cmd::watch::run(&cli.global, &args),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
+        Command::Verify(args) => cmd::verify::run(&cli.global, &args),
+        Command::Backup(args) => cmd::backup::run(&cli.global, &args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("tongbao: {e:#}");
+            eprintln!("tongbao: {}", cmd::describe_error(&e, &cli.global));
             ExitCode::from(2)
         }
     }

@@ -25,16 +25,48 @@ use crate::model::{
 use crate::parse::vocab::Field;
 use crate::parse::Ledger;
 
+pub mod backup;
+mod checksum;
+
+/// A migration step SQL cannot express, run in the migration's transaction.
+type MigrationFn = fn(&Transaction, &Path) -> Result<(), ArchiveError>;
+
+/// One step of the schema: SQL, then (for steps that must compute something SQL cannot,
+/// such as a checksum) a function run in the same transaction.
+struct Migration {
+    sql: &'static str,
+    then: Option<MigrationFn>,
+}
+
 /// The schema migrations, in order; the archive's `user_version` is how many were applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: include_str!("schema.sql"),
+        then: None,
+    },
     // 2: loading a return looks its indicators and warnings up by submission, and every
     // submission list counts diagnostics per submission; without these indexes each was
     // a scan of the whole table (quadratic in the archive's size: 2,850 units a month).
-    "CREATE INDEX indicator_by_submission ON indicator(submission_id);
-     CREATE INDEX diagnostic_by_submission ON diagnostic(submission_id, severity);",
-    HOLDS_AND_RESENDS,
-    LEDGER_PLACE_MIGRATION,
+    Migration {
+        sql: "CREATE INDEX indicator_by_submission ON indicator(submission_id);
+              CREATE INDEX diagnostic_by_submission ON diagnostic(submission_id, severity);",
+        then: None,
+    },
+    Migration {
+        sql: HOLDS_AND_RESENDS,
+        then: None,
+    },
+    Migration {
+        sql: LEDGER_PLACE_MIGRATION,
+        then: None,
+    },
+    // 5: the checksums of each submission's typed rows (see checksum.rs), computed for the
+    // submissions already stored so that older archives stay readable.
+    Migration {
+        sql: "ALTER TABLE submission ADD COLUMN rows_sha256 TEXT;
+              ALTER TABLE submission ADD COLUMN figures_sha256 TEXT;",
+        then: Some(backfill_checksums),
+    },
 ];
 
 /// Migration 3: returns held for verification (核实) and their confirmations; a file sent
@@ -79,29 +111,104 @@ const LEDGER_PLACE_MIGRATION: &str = "ALTER TABLE submission ADD COLUMN ledger_s
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
-/// Why the archive could not be used.
-#[derive(Debug, thiserror::Error)]
+/// Why the archive could not be used. Shown in the reader's language with
+/// [`ArchiveError::message`]; `Display` is the Chinese text.
+#[derive(Debug)]
 pub enum ArchiveError {
-    #[error("档案库 {path} 正被另一个 tongbao 进程写入，等待 {waited} 秒后仍未释放；请等它结束后重试 / the archive is in use by another tongbao process; try again when it has finished")]
+    /// Another writer holds the lock.
     Busy { path: PathBuf, waited: u64 },
-    #[error("档案库 {path} 的版本（{found}）比本程序支持的（{supported}）新；请升级 tongbao / the archive was written by a newer tongbao")]
+    /// Written by a newer tongbao.
     TooNew {
         path: PathBuf,
         found: i64,
         supported: i64,
     },
-    #[error("档案库 {path}：{source}")]
+    /// SQLite refused (disk full, not a database, locked, read-only, …).
     Sql {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("档案库锁文件 {path}：{source}")]
     Lock {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("档案库中的数据无法读取（{0}）/ unreadable data in the archive")]
+    /// A stored value that cannot be typed again.
     Corrupt(String),
+    /// There is no archive file (a reader never creates one).
+    Missing { path: PathBuf },
+    /// The file is empty (0 bytes) or holds no archive tables.
+    Empty { path: PathBuf },
+    /// A submission's rows no longer match the checksum stored with them.
+    Mismatch {
+        path: PathBuf,
+        unit_code: Option<String>,
+        period: Option<Period>,
+        version: Option<i64>,
+        file_name: String,
+    },
+    /// The archive is missing or empty although backups of it exist: a writer does not
+    /// start a fresh one over a lost archive.
+    Lost { path: PathBuf, newest: PathBuf },
+    /// A backup copy could not be written.
+    Backup {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ArchiveError {
+    /// The archive file the error is about, when known.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ArchiveError::Busy { path, .. }
+            | ArchiveError::TooNew { path, .. }
+            | ArchiveError::Sql { path, .. }
+            | ArchiveError::Missing { path }
+            | ArchiveError::Empty { path }
+            | ArchiveError::Mismatch { path, .. }
+            | ArchiveError::Lost { path, .. } => Some(path),
+            ArchiveError::Lock { .. } | ArchiveError::Corrupt(_) | ArchiveError::Backup { .. } => {
+                None
+            }
+        }
+    }
+
+    /// What went wrong, what was stored and what to do, in `lang`; backups are looked for
+    /// in the default folder beside the archive.
+    pub fn message(&self, lang: Lang) -> String {
+        let backups = self
+            .path()
+            .map(backup::default_dir)
+            .unwrap_or_else(|| PathBuf::from(backup::DEFAULT_DIR));
+        self.message_with(lang, &backups, &|_| None)
+    }
+
+    /// As [`ArchiveError::message`], naming the workspace's backups folder and units by
+    /// their roster names (`unit_name` maps a code to a name).
+    pub fn message_with(
+        &self,
+        lang: Lang,
+        backups: &Path,
+        unit_name: &dyn Fn(&str) -> Option<String>,
+    ) -> String {
+        crate::messages::archive_error(self, lang, backups, unit_name)
+    }
+}
+
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Zh))
+    }
+}
+
+impl std::error::Error for ArchiveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ArchiveError::Sql { source, .. } => Some(source),
+            ArchiveError::Lock { source, .. } | ArchiveError::Backup { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// One file to store: what the batch made of it.
@@ -252,18 +359,67 @@ impl Archive {
         Ok(a)
     }
 
-    /// Opens the archive to read; creates an empty one if there is none.
+    /// Opens an existing archive to read (migrating it if it is older). Never creates a
+    /// file: a missing archive is [`ArchiveError::Missing`], an empty one (0 bytes, or no
+    /// archive tables) [`ArchiveError::Empty`] — reading either as "no returns" would
+    /// publish a bulletin where every unit is missing.
     pub fn open_for_reading(path: &Path) -> Result<Archive, ArchiveError> {
-        Archive::open_inner(path)
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ArchiveError::Missing {
+                    path: path.to_path_buf(),
+                })
+            }
+            Ok(m) if m.is_file() && m.len() == 0 => {
+                return Err(ArchiveError::Empty {
+                    path: path.to_path_buf(),
+                })
+            }
+            // Other cases (a folder, no permission) are SQLite's to report on opening.
+            _ => {}
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| ArchiveError::Sql {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Archive::prepare(conn, path, false)
     }
 
     fn open_inner(path: &Path) -> Result<Archive, ArchiveError> {
+        let conn = Connection::open(path).map_err(|source| ArchiveError::Sql {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Archive::prepare(conn, path, true)
+    }
+
+    /// Sets a new connection up and brings its schema up to date; `create` makes the
+    /// tables of a new archive, otherwise a file without them is [`ArchiveError::Empty`].
+    fn prepare(conn: Connection, path: &Path, create: bool) -> Result<Archive, ArchiveError> {
         let sql = |source| ArchiveError::Sql {
             path: path.to_path_buf(),
             source,
         };
-        let conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(LOCK_WAIT).map_err(sql)?;
+        if !create {
+            // Before any pragma that could write: a file without our tables stays as it is.
+            let tables: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'submission'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if tables == 0 {
+                return Err(ArchiveError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -277,6 +433,16 @@ impl Archive {
         };
         a.migrate()?;
         Ok(a)
+    }
+
+    /// The archive file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The open connection (for the backup copy).
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> ArchiveError + '_ {
@@ -306,7 +472,10 @@ impl Archive {
         }
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self.conn.transaction().map_err(sql)?;
-            tx.execute_batch(m).map_err(sql)?;
+            tx.execute_batch(m.sql).map_err(sql)?;
+            if let Some(then) = m.then {
+                then(&tx, &path)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)
                 .map_err(sql)?;
             tx.commit().map_err(sql)?;
@@ -380,9 +549,17 @@ impl Archive {
         let previous = current.filter(|_| counts);
         let header_json =
             serde_json::to_string(s.header).map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
+        let key = checksum::Key {
+            unit_code: s.unit_code,
+            period: period.as_deref(),
+            version,
+        };
+        let rows_sha256 = checksum::rows(key, s.projects, s.indicators);
+        let figures_sha256 = checksum::figures(key, s.projects);
         tx.execute(
-            "INSERT INTO submission (unit_code, period, version, file_name, sha256, received_at, status, header_json, bytes, hold, same_bytes_as, unstated, file_modified)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO submission (unit_code, period, version, file_name, sha256, received_at, status, header_json, bytes,
+                                     hold, same_bytes_as, unstated, file_modified, rows_sha256, figures_sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 s.unit_code,
                 period,
@@ -400,6 +577,8 @@ impl Archive {
                     .then(|| serde_json::to_string(&s.header.unstated).ok())
                     .flatten(),
                 s.file_modified,
+                rows_sha256,
+                figures_sha256,
             ],
         )
         .map_err(sql)?;
@@ -563,6 +742,29 @@ impl Archive {
         let mut ledger = Vec::new();
         for info in self.current_infos(period)? {
             ledger.clear();
+            match self.read_ledger(&mut stmt, &info, &mut ledger) {
+                Ok(()) => {}
+                Err(ArchiveError::Corrupt(_)) => return Err(self.mismatch(&info)),
+                Err(e) => return Err(e),
+            }
+            let stored = self.stored_checksums(info.id)?.1;
+            if stored.as_deref() != Some(&checksum::figures(key_of(&info).as_key(), &ledger)) {
+                return Err(self.mismatch(&info));
+            }
+            let figures = PeriodFigures::from_ledger(&ledger, figures_for);
+            f(&info, figures.with_unstated(&info.unstated));
+        }
+        Ok(())
+    }
+
+    /// The figure columns of one submission's projects, into `ledger`.
+    fn read_ledger(
+        &self,
+        stmt: &mut rusqlite::CachedStatement,
+        info: &SubmissionInfo,
+        ledger: &mut Vec<Project>,
+    ) -> Result<(), ArchiveError> {
+        {
             let mut rows = stmt.query([info.id]).map_err(self.sql())?;
             while let Some(r) = rows.next().map_err(self.sql())? {
                 let column = |e| self.sql()(e);
@@ -593,10 +795,59 @@ impl Archive {
                     note: None,
                 });
             }
-            let figures = PeriodFigures::from_ledger(&ledger, figures_for);
-            f(&info, figures.with_unstated(&info.unstated));
         }
         Ok(())
+    }
+
+    /// The checksums stored with a submission: (rows, figures).
+    fn stored_checksums(&self, id: i64) -> Result<(Option<String>, Option<String>), ArchiveError> {
+        self.conn
+            .prepare_cached("SELECT rows_sha256, figures_sha256 FROM submission WHERE id = ?1")
+            .and_then(|mut stmt| stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
+            .map_err(self.sql())
+    }
+
+    fn mismatch(&self, info: &SubmissionInfo) -> ArchiveError {
+        ArchiveError::Mismatch {
+            path: self.path.clone(),
+            unit_code: info.unit_code.clone(),
+            period: info.period,
+            version: info.version,
+            file_name: info.file_name.clone(),
+        }
+    }
+
+    /// Every submission in the archive, oldest first.
+    pub fn all_submissions(&self) -> Result<Vec<SubmissionInfo>, ArchiveError> {
+        self.query_infos("ORDER BY s.id", [])
+    }
+
+    /// A submission's stored projects and indicators as they are, without checking them
+    /// against its checksum (for `tongbao verify`, which reports rather than refuses).
+    pub fn stored_rows(
+        &self,
+        info: &SubmissionInfo,
+    ) -> Result<(Vec<Project>, Vec<ReportedIndicator>), ArchiveError> {
+        let sql = self.sql();
+        Ok((
+            read_projects(&self.conn, info.id, &sql)?,
+            read_indicators(&self.conn, info.id, &sql)?,
+        ))
+    }
+
+    /// Whether a submission's stored rows still give the checksums stored with them.
+    pub fn checksums_agree(
+        &self,
+        info: &SubmissionInfo,
+        projects: &[Project],
+        indicators: &[ReportedIndicator],
+    ) -> Result<bool, ArchiveError> {
+        let (rows, figures) = self.stored_checksums(info.id)?;
+        let key = key_of(info);
+        Ok(
+            rows.as_deref() == Some(&checksum::rows(key.as_key(), projects, indicators))
+                && figures.as_deref() == Some(&checksum::figures(key.as_key(), projects)),
+        )
     }
 
     /// The current return of one unit for a period.
@@ -800,77 +1051,21 @@ impl Archive {
             .map_err(self.sql())
     }
 
+    /// Loads a return for aggregation, checking its rows against the checksum stored with
+    /// them: a row that cannot be typed again or no longer matches is
+    /// [`ArchiveError::Mismatch`], never a silently different figure.
     fn load_return(&self, info: SubmissionInfo) -> Result<StoredReturn, ArchiveError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT row, project_code, name, investor, origin, funds_source, industry, kind, stage, signed_on,
-                        contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month, fdi_ytd, fortune500, note
-                 FROM project WHERE submission_id = ?1 ORDER BY row",
-            )
-            .map_err(self.sql())?;
-        let raw = stmt
-            .query_map([info.id], |r| {
-                Ok(RawProject {
-                    row: r.get(0)?,
-                    id: r.get(1)?,
-                    name: r.get(2)?,
-                    investor: r.get(3)?,
-                    origin: r.get(4)?,
-                    funds_source: r.get(5)?,
-                    industry: r.get(6)?,
-                    kind: r.get(7)?,
-                    stage: r.get(8)?,
-                    signed_on: r.get(9)?,
-                    contract_amount: r.get(10)?,
-                    contract_fdi: r.get(11)?,
-                    started_on: r.get(12)?,
-                    funds_month: r.get(13)?,
-                    funds_ytd: r.get(14)?,
-                    fdi_month: r.get(15)?,
-                    fdi_ytd: r.get(16)?,
-                    fortune500: r.get(17)?,
-                    note: r.get(18)?,
-                })
-            })
-            .map_err(self.sql())?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(self.sql())?;
-        let projects = raw
-            .into_iter()
-            .map(RawProject::typed)
-            .collect::<Result<Vec<_>, _>>()?;
-
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT indicator, month, ytd, last_year_ytd FROM indicator WHERE submission_id = ?1 ORDER BY rowid")
-            .map_err(self.sql())?;
-        let indicators = stmt
-            .query_map([info.id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                ))
-            })
-            .map_err(self.sql())?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(self.sql())?
-            .into_iter()
-            .map(|(name, month, ytd, last_year_ytd)| {
-                let indicator = indicator_from_key(&name)
-                    .ok_or_else(|| ArchiveError::Corrupt(format!("indicator {name}")))?;
-                Ok(ReportedIndicator {
-                    indicator,
-                    month,
-                    ytd,
-                    last_year_ytd,
-                    month_cell: None,
-                    ytd_cell: None,
-                })
-            })
-            .collect::<Result<Vec<_>, ArchiveError>>()?;
+        let (projects, indicators) = match self.stored_rows(&info) {
+            Ok(rows) => rows,
+            Err(ArchiveError::Corrupt(_)) => return Err(self.mismatch(&info)),
+            Err(e) => return Err(e),
+        };
+        // The rows checksum covers every column read here (the figures one is a subset).
+        let stored = self.stored_checksums(info.id)?.0;
+        let key = key_of(&info);
+        if stored.as_deref() != Some(&checksum::rows(key.as_key(), &projects, &indicators)) {
+            return Err(self.mismatch(&info));
+        }
 
         let warnings = self.stored_diagnostics(info.id, "warning")?;
         let ledger = self.ledger_place(info.id)?;
@@ -1034,6 +1229,153 @@ fn take_lock(db: &Path, wait: Duration) -> Result<File, ArchiveError> {
             }
         }
     }
+}
+
+/// The stored projects of a submission, typed again, in row order.
+fn read_projects(
+    conn: &Connection,
+    id: i64,
+    sql: &dyn Fn(rusqlite::Error) -> ArchiveError,
+) -> Result<Vec<Project>, ArchiveError> {
+    let mut stmt = conn
+            .prepare_cached(
+                "SELECT row, project_code, name, investor, origin, funds_source, industry, kind, stage, signed_on,
+                        contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month, fdi_ytd, fortune500, note
+                 FROM project WHERE submission_id = ?1 ORDER BY row",
+            )
+            .map_err(sql)?;
+    let raw = stmt
+        .query_map([id], |r| {
+            Ok(RawProject {
+                row: r.get(0)?,
+                id: r.get(1)?,
+                name: r.get(2)?,
+                investor: r.get(3)?,
+                origin: r.get(4)?,
+                funds_source: r.get(5)?,
+                industry: r.get(6)?,
+                kind: r.get(7)?,
+                stage: r.get(8)?,
+                signed_on: r.get(9)?,
+                contract_amount: r.get(10)?,
+                contract_fdi: r.get(11)?,
+                started_on: r.get(12)?,
+                funds_month: r.get(13)?,
+                funds_ytd: r.get(14)?,
+                fdi_month: r.get(15)?,
+                fdi_ytd: r.get(16)?,
+                fortune500: r.get(17)?,
+                note: r.get(18)?,
+            })
+        })
+        .map_err(sql)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sql)?;
+    raw.into_iter()
+        .map(RawProject::typed)
+        .collect::<Result<Vec<_>, _>>()
+}
+
+/// The stored indicators of a submission, in the order they were reported.
+fn read_indicators(
+    conn: &Connection,
+    id: i64,
+    sql: &dyn Fn(rusqlite::Error) -> ArchiveError,
+) -> Result<Vec<ReportedIndicator>, ArchiveError> {
+    let mut stmt = conn
+            .prepare_cached("SELECT indicator, month, ytd, last_year_ytd FROM indicator WHERE submission_id = ?1 ORDER BY rowid")
+            .map_err(sql)?;
+    let raw = stmt
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })
+        .map_err(sql)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sql)?;
+    raw.into_iter()
+        .map(|(name, month, ytd, last_year_ytd)| {
+            let indicator = indicator_from_key(&name)
+                .ok_or_else(|| ArchiveError::Corrupt(format!("indicator {name}")))?;
+            Ok(ReportedIndicator {
+                indicator,
+                month,
+                ytd,
+                last_year_ytd,
+                month_cell: None,
+                ytd_cell: None,
+            })
+        })
+        .collect::<Result<Vec<_>, ArchiveError>>()
+}
+
+/// A submission's key as its checksums take it.
+struct OwnedKey {
+    unit_code: Option<String>,
+    period: Option<String>,
+    version: Option<i64>,
+}
+
+impl OwnedKey {
+    fn as_key(&self) -> checksum::Key<'_> {
+        checksum::Key {
+            unit_code: self.unit_code.as_deref(),
+            period: self.period.as_deref(),
+            version: self.version,
+        }
+    }
+}
+
+fn key_of(info: &SubmissionInfo) -> OwnedKey {
+    OwnedKey {
+        unit_code: info.unit_code.clone(),
+        period: info.period.map(|p| p.to_string()),
+        version: info.version,
+    }
+}
+
+/// Migration 3: the checksums of the submissions stored before there were any.
+fn backfill_checksums(tx: &Transaction, path: &Path) -> Result<(), ArchiveError> {
+    let sql = |source| ArchiveError::Sql {
+        path: path.to_path_buf(),
+        source,
+    };
+    let keys: Vec<(i64, OwnedKey)> = tx
+        .prepare("SELECT id, unit_code, period, version FROM submission ORDER BY id")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    OwnedKey {
+                        unit_code: r.get(1)?,
+                        period: r.get(2)?,
+                        version: r.get(3)?,
+                    },
+                ))
+            })?
+            .collect()
+        })
+        .map_err(sql)?;
+    let mut update = tx
+        .prepare("UPDATE submission SET rows_sha256 = ?1, figures_sha256 = ?2 WHERE id = ?3")
+        .map_err(sql)?;
+    for (id, key) in keys {
+        let projects = read_projects(tx, id, &sql)?;
+        let indicators = read_indicators(tx, id, &sql)?;
+        let key = key.as_key();
+        update
+            .execute(params![
+                checksum::rows(key, &projects, &indicators),
+                checksum::figures(key, &projects),
+                id
+            ])
+            .map_err(sql)?;
+    }
+    Ok(())
 }
 
 fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Result<()> {

@@ -41,20 +41,11 @@ pub fn run(global: &GlobalArgs, args: &ConfirmArgs) -> anyhow::Result<Outcome> {
                 "say what was verified with --note (it is printed in the bulletin's data notes)",
         });
     }
-    let path = cfg.resolve(&cfg.file.paths.archive);
-    if !path.is_file() {
-        bail!(match lang {
-            Lang::Zh => format!(
-                "档案库 {} 不存在：请先用 tongbao ingest 入库报表",
-                path.display()
-            ),
-            Lang::En => format!(
-                "no archive at {}: ingest returns first with tongbao ingest",
-                path.display()
-            ),
-        });
-    }
-    let mut archive = Archive::open_for_writing(&path)?;
+    // Only an archive that is there and sound is changed (none is created here), and
+    // the automatic backup is taken first, as before every change.
+    drop(super::open_archive(&cfg)?);
+    super::backup_before_change(&cfg)?;
+    let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
     let Some(info) = archive.confirm(unit.code(), args.period, note, &received_now())? else {
         bail!(match lang {
             Lang::Zh => format!(

@@ -22,6 +22,8 @@ use super::{load_config, Outcome};
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let paths = input_paths(args, global.lang)?;
+    // A copy of the archive as it was, before this run changes it.
+    super::backup_before_change(&cfg)?;
     let opts = BatchOptions {
         period: args.period,
         lang: global.lang,

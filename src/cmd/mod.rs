@@ -1,5 +1,6 @@
 //! One module per subcommand, each a thin `run` that wires the stages together.
 
+pub mod backup;
 pub mod brief;
 pub mod build;
 pub mod check;
@@ -12,12 +13,14 @@ pub mod progress;
 pub mod receipts;
 pub mod status;
 pub mod template;
+pub mod verify;
 pub mod watch;
 
 use std::path::Path;
 
 use anyhow::Context;
 
+use crate::archive::{Archive, ArchiveError};
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 
@@ -40,4 +43,36 @@ pub fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
         }
     };
     Ok(Config::load(Path::new(&path))?)
+}
+
+/// Opens the workspace's archive to read. A missing or empty archive is an error that
+/// says what to do; nothing is created (readers call this before touching any output).
+pub fn open_archive(cfg: &Config) -> Result<Archive, ArchiveError> {
+    Archive::open_for_reading(&cfg.archive_path())
+}
+
+/// The automatic copy of the archive before a change to it (ingest, confirm): into the
+/// workspace's backups folder, keeping `[archive] keep_backups` copies. Refuses the change
+/// when the archive is missing or empty while copies of it exist.
+pub fn backup_before_change(cfg: &Config) -> Result<Option<std::path::PathBuf>, ArchiveError> {
+    crate::archive::backup::before_change(
+        &cfg.archive_path(),
+        &cfg.backups_dir(),
+        cfg.file.archive.keep_backups,
+    )
+}
+
+/// The text of a command's failure in the reader's language. An archive error is worded
+/// with the workspace's backups folder and roster names when the config can be read;
+/// anything else is shown with its chain of causes.
+pub fn describe_error(e: &anyhow::Error, global: &GlobalArgs) -> String {
+    let Some(archive_error) = e.chain().find_map(|c| c.downcast_ref::<ArchiveError>()) else {
+        return format!("{e:#}");
+    };
+    match load_config(global) {
+        Ok(cfg) => archive_error.message_with(global.lang, &cfg.backups_dir(), &|code| {
+            cfg.unit_by_code(code).map(|u| u.name().to_string())
+        }),
+        Err(_) => archive_error.message(global.lang),
+    }
 }

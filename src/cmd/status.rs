@@ -119,7 +119,7 @@ pub fn status_report(
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
-    let archive = Archive::open_for_reading(&cfg.resolve(&cfg.file.paths.archive))?;
+    let archive = super::open_archive(&cfg)?;
     let report = status_report(&archive, &cfg, args.period)?;
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -13,6 +13,7 @@ mod explain;
 mod hostile;
 mod hostile_xls_ods;
 mod hostile_xlsx;
+mod integrity;
 mod pdf;
 mod read;
 mod receipt;

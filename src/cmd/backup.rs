@@ -1,0 +1,30 @@
+//! `tongbao backup DEST`: a consistent copy of the archive (SQLite's online backup), to a
+//! file or into a folder under a time-stamped name.
+
+use crate::archive::backup::copy_to;
+use crate::cli::{BackupArgs, GlobalArgs};
+use crate::messages::Lang;
+
+use super::{load_config, open_archive, Outcome};
+
+pub fn run(global: &GlobalArgs, args: &BackupArgs) -> anyhow::Result<Outcome> {
+    let cfg = load_config(global)?;
+    let archive = open_archive(&cfg)?;
+    let submissions = archive.all_submissions()?.len();
+    let copy = copy_to(&archive, &args.dest)?;
+    let bytes = std::fs::metadata(&copy).map_or(0, |m| m.len());
+    let size = format!("{:.1} MB", bytes as f64 / 1_048_576.0);
+    match global.lang {
+        Lang::Zh => println!(
+            "已备份档案库 {} → {}（{submissions} 份报送，{size}）",
+            archive.path().display(),
+            copy.display()
+        ),
+        Lang::En => println!(
+            "backed up {} to {} ({submissions} submissions, {size})",
+            archive.path().display(),
+            copy.display()
+        ),
+    }
+    Ok(Outcome::Ok)
+}
