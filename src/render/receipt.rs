@@ -309,7 +309,7 @@ struct FrontFormats {
     center: Format,
     text: Format,
     link: Format,
-    severity: [Format; 5],
+    severity: [Format; 4],
 }
 
 impl FrontFormats {
