@@ -12,6 +12,7 @@ mod cycle;
 mod hostile;
 mod hostile_xls_ods;
 mod hostile_xlsx;
+mod layouts;
 mod pdf;
 mod read;
 mod receipt;
