@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::parse::value::{as_text, Currency, MoneyUnit};
+use crate::parse::value::{as_text, Currency, MoneyUnit, UnitWord};
 use crate::parse::vocab::{split_header_unit, unit_label, Field, Figure};
 use crate::read::RawSheet;
 use crate::text::normalize_label;
@@ -170,10 +170,7 @@ fn interpret(sheet: &RawSheet, row: u32, rows: u32, cols: Vec<u32>) -> LedgerHea
         // Whether a cell below row i holds another title than row i's: row i is a parent.
         let has_child = |i: usize| {
             let anchor = cells[i].as_ref().map(|c| c.1);
-            cells[i + 1..]
-                .iter()
-                .flatten()
-                .any(|c| Some(c.1) != anchor)
+            cells[i + 1..].iter().flatten().any(|c| Some(c.1) != anchor)
         };
         let mut parts: Vec<Part> = Vec::new();
         for (i, cell) in cells.iter().enumerate() {
@@ -220,18 +217,23 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
         header.unknown.push((at_row, col, title));
         return;
     }
-    let split: Vec<(String, Option<(Option<Currency>, MoneyUnit)>)> = parts
+    let split: Vec<(String, Option<UnitWord>)> = parts
         .iter()
         .map(|p| {
             let (core, unit) = split_header_unit(&normalize_label(&p.text));
-            let core = core.strip_prefix("其中:").map(str::to_string).unwrap_or(core);
+            let core = core
+                .strip_prefix("其中:")
+                .map(str::to_string)
+                .unwrap_or(core);
             (core, unit)
         })
         .collect();
-    let joined = |from: usize| -> String { split[from..].iter().map(|(c, _)| c.as_str()).collect() };
+    let joined =
+        |from: usize| -> String { split[from..].iter().map(|(c, _)| c.as_str()).collect() };
     // The longest run of bottom parts that names a field: the parts above it are group
     // titles (`资金到位情况`) or a title row the reading took in.
-    let found = (0..parts.len()).find_map(|from| Field::from_core(&joined(from)).map(|f| (f, from)));
+    let found =
+        (0..parts.len()).find_map(|from| Field::from_core(&joined(from)).map(|f| (f, from)));
     let Some((field, from)) = found else {
         match Figure::named_in(&joined(0)) {
             Some(figure) => {
@@ -285,7 +287,9 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
     let mut stated: Vec<StatedUnit> = Vec::new();
     if let Some(currency) = field.currency() {
         for (i, (part, (_, unit))) in parts.iter().zip(&split).enumerate() {
-            let Some((Some(c), unit)) = unit else { continue };
+            let Some((Some(c), unit)) = unit else {
+                continue;
+            };
             let own = i >= from;
             // A group title's unit covers the columns under it, in its own currency only
             // (like a unit line); a carried one is a guess at parentage and covers none.

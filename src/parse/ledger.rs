@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{Project, UsdWan, Wan};
-use crate::parse::header::{find_ledger_header, LedgerHeader};
 use crate::parse::header::StatedUnit;
+use crate::parse::header::{find_ledger_header, LedgerHeader};
 use crate::parse::value::{
     as_text, display, is_blank, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
     NumberProblem,

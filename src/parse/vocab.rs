@@ -234,9 +234,7 @@ impl Field {
             return Some(f);
         }
         for (word, month) in PERIOD_WORDS {
-            let measure = core
-                .strip_prefix(word)
-                .or_else(|| core.strip_suffix(word));
+            let measure = core.strip_prefix(word).or_else(|| core.strip_suffix(word));
             let Some(measure) = measure else { continue };
             let measure = measure.strip_prefix("其中:").unwrap_or(measure);
             for (names, month_field, ytd_field) in PERIOD_MEASURES {
@@ -358,14 +356,11 @@ pub fn unit_statement(text: &str) -> Vec<(Currency, MoneyUnit)> {
             }
         }
         // Unit words separated by 、 , / ; 和 及.
-        loop {
-            let Some((word, len)) = STATED_UNITS
-                .iter()
-                .find(|w| t.starts_with(**w))
-                .and_then(|w| unit_word(w).map(|u| (u, w.len())))
-            else {
-                break;
-            };
+        while let Some((word, len)) = STATED_UNITS
+            .iter()
+            .find(|w| t.starts_with(**w))
+            .and_then(|w| unit_word(w).map(|u| (u, w.len())))
+        {
             if let (Some(c), u) = word {
                 out.push((c, u));
             }
@@ -386,8 +381,18 @@ pub fn unit_statement(text: &str) -> Vec<(Currency, MoneyUnit)> {
 
 /// Unit words a statement may name, longest first so that 万美元 is not read as 万.
 const STATED_UNITS: &[&str] = &[
-    "百万美元", "万美元", "亿美元", "千美元", "百万元", "美元", "万元", "亿元", "千元", "元",
-    "个", "项",
+    "百万美元",
+    "万美元",
+    "亿美元",
+    "千美元",
+    "百万元",
+    "美元",
+    "万元",
+    "亿元",
+    "千元",
+    "元",
+    "个",
+    "项",
 ];
 
 /// Splits a trailing unit off a normalised header: `合同投资额(亿元)` → (`合同投资额`,

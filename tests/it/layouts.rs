@@ -150,7 +150,14 @@ impl Layout {
     /// the note row if any.
     pub fn ledger(self, projects: &[(String, String, String, Figures)]) -> Sheet {
         use V::*;
-        const FIXED: [&str; 6] = ["序号", "项目名称", "投资方", "产业类别", "项目进展", "签约日期"];
+        const FIXED: [&str; 6] = [
+            "序号",
+            "项目名称",
+            "投资方",
+            "产业类别",
+            "项目进展",
+            "签约日期",
+        ];
         let width = FIXED.len() + 5;
         let money_col = FIXED.len() + 1;
         let mut rows: Vec<Vec<V>> = vec![vec![s("招商引资项目明细表")]];
@@ -202,7 +209,12 @@ impl Layout {
                 header[top][m] = s(&funds);
                 header[top][m + 2] = s(fdi);
                 for c in [m, m + 2] {
-                    merges.push(((h0 + top) as u32, c as u16, (h0 + top) as u32, (c + 1) as u16));
+                    merges.push((
+                        (h0 + top) as u32,
+                        c as u16,
+                        (h0 + top) as u32,
+                        (c + 1) as u16,
+                    ));
                     header[top + 1][c] = s("本月");
                     header[top + 1][c + 1] = s(ytd);
                 }
@@ -348,7 +360,12 @@ fn with_names(figures: &[Figures]) -> Vec<(String, String, String, Figures)> {
         .enumerate()
         .map(|(i, ((n, inv, ind), f))| {
             // Distinct identities when the projects outnumber the names.
-            (format!("{n}{}", i / 4), inv.to_string(), ind.to_string(), *f)
+            (
+                format!("{n}{}", i / 4),
+                inv.to_string(),
+                ind.to_string(),
+                *f,
+            )
         })
         .collect()
 }
@@ -387,7 +404,12 @@ fn two_row_header_in_yi_with_the_unit_in_the_measure_applies_to_its_periods() {
 #[test]
 fn period_over_measure_with_and_without_merges() {
     for merges in [true, false] {
-        let l = layout(Header::PeriodOverMeasure, merges, UnitAt::Unstated, Unit::Wan);
+        let l = layout(
+            Header::PeriodOverMeasure,
+            merges,
+            UnitAt::Unstated,
+            Unit::Wan,
+        );
         assert_read_exactly(&check_layout(l, &standard_figures()), &standard_figures());
     }
 }
@@ -423,7 +445,12 @@ fn unit_line_above_the_table_converts_unit_less_titles() {
     // as 万元, 10,000 times too small.
     let l = layout(Header::OneRow, true, UnitAt::Line, Unit::Yi);
     assert_read_exactly(&check_layout(l, &standard_figures()), &standard_figures());
-    let l = layout(Header::MeasureOverPeriod, true, UnitAt::LineWithUsd, Unit::Yuan);
+    let l = layout(
+        Header::MeasureOverPeriod,
+        true,
+        UnitAt::LineWithUsd,
+        Unit::Yuan,
+    );
     assert_read_exactly(&check_layout(l, &standard_figures()), &standard_figures());
 }
 
@@ -486,7 +513,9 @@ fn e_unit_conflict_title_against_unit_line() {
         d.message(Lang::Zh),
         "“合同投资额（万元）”的单位有两种说法：列名“合同投资额（万元）”（项目明细!G3），又有 单位说明“金额单位：亿元”（项目明细!A2）"
     );
-    assert!(d.message(Lang::En).contains("the unit statement \"金额单位：亿元\" (项目明细!A2)"));
+    assert!(d
+        .message(Lang::En)
+        .contains("the unit statement \"金额单位：亿元\" (项目明细!A2)"));
 }
 
 #[test]
@@ -541,7 +570,10 @@ fn e_column_unmapped_a_figure_without_its_period() {
         .find(|d| d.code == Code::ColumnUnmapped)
         .expect("unmapped");
     let zh = d.message(Lang::Zh);
-    assert!(zh.contains("写的是“到位资金”") && zh.contains("本月"), "{zh}");
+    assert!(
+        zh.contains("写的是“到位资金”") && zh.contains("本月"),
+        "{zh}"
+    );
     assert!(d.hint(Lang::Zh).contains("本月到位资金、本年累计到位资金"));
     assert!(!d.message(Lang::En).is_empty());
 }
@@ -614,7 +646,10 @@ fn v_magnitude_funds_far_above_the_contract_are_held() {
     let l = layout(Header::OneRow, true, UnitAt::Unstated, Unit::Wan);
     let r = check_layout(l, &figures);
     assert!(r.accepted());
-    assert_eq!(only(&r, Code::HoldMagnitude), (Some("I4".into()), Some("808000.00 万元".into())));
+    assert_eq!(
+        only(&r, Code::HoldMagnitude),
+        (Some("I4".into()), Some("808000.00 万元".into()))
+    );
 }
 
 fn any_layout() -> impl Strategy<Value = Layout> {
@@ -641,9 +676,7 @@ fn any_layout() -> impl Strategy<Value = Layout> {
             // A group title exists only over three rows, and states its unit over its
             // columns only where merge records say which they are.
             let unit_at = match unit_at {
-                UnitAt::GroupTitle
-                    if header != Header::GroupOverMeasureOverPeriod || !merges =>
-                {
+                UnitAt::GroupTitle if header != Header::GroupOverMeasureOverPeriod || !merges => {
                     UnitAt::Title
                 }
                 u => u,
@@ -666,8 +699,14 @@ fn any_layout() -> impl Strategy<Value = Layout> {
 /// Figures below every plausibility limit: contracts of 100 万元 to 90 亿元, funds within
 /// the contract, month within year to date.
 fn any_figures() -> impl Strategy<Value = Figures> {
-    (10_000i64..=90_000_000, 0u32..=100, 0u32..=100, 0i64..=10_000_000, 0u32..=100).prop_map(
-        |(contract, ytd_share, month_share, fdi_ytd, fdi_share)| {
+    (
+        10_000i64..=90_000_000,
+        0u32..=100,
+        0u32..=100,
+        0i64..=10_000_000,
+        0u32..=100,
+    )
+        .prop_map(|(contract, ytd_share, month_share, fdi_ytd, fdi_share)| {
             let funds_ytd = contract * i64::from(ytd_share) / 100;
             Figures {
                 contract,
@@ -676,8 +715,7 @@ fn any_figures() -> impl Strategy<Value = Figures> {
                 fdi_month: fdi_ytd * i64::from(fdi_share) / 100,
                 fdi_ytd,
             }
-        },
-    )
+        })
 }
 
 proptest! {
@@ -716,7 +754,12 @@ fn sample_specs() -> [SampleSpec; 4] {
             "500104",
             Layout {
                 ytd_word: "1-6月累计",
-                ..layout(Header::PeriodOverMeasure, false, UnitAt::Unstated, Unit::Wan)
+                ..layout(
+                    Header::PeriodOverMeasure,
+                    false,
+                    UnitAt::Unstated,
+                    Unit::Wan,
+                )
             },
             false,
         ),
@@ -764,7 +807,11 @@ fn samples_dir() -> PathBuf {
 fn write_layout_samples() {
     let names = [
         ("两江数据中心", "重庆两江数据科技有限公司", "软件信息服务"),
-        ("新能源汽车零部件基地", "甲汽车零部件有限公司", "智能网联新能源汽车"),
+        (
+            "新能源汽车零部件基地",
+            "甲汽车零部件有限公司",
+            "智能网联新能源汽车",
+        ),
         ("生物医药产业园", "乙生物医药股份公司", "生物医药"),
         ("轻合金材料项目", "丙轻合金集团", "轻合金材料"),
     ];
@@ -798,7 +845,11 @@ fn layout_samples_in_every_container_read_exactly_or_are_held() {
                 },
             );
             let r = &batch.files[0];
-            assert_eq!(r.unit().map(|u| u.name.as_str()), Some(unit), "{stem}.{ext}");
+            assert_eq!(
+                r.unit().map(|u| u.name.as_str()),
+                Some(unit),
+                "{stem}.{ext}"
+            );
             let written = sample_figures(typed_in_yi);
             if typed_in_yi {
                 assert!(r.accepted(), "{stem}.{ext}: {:#?}", r.diagnostics);
