@@ -1,26 +1,72 @@
-//! Finding a table's header: the row (or pair of rows) whose cells are column titles.
+//! Finding a table's header: the row, or the two or three rows, whose cells are column
+//! titles.
 //!
-//! Counties add title rows, merge cells, split a header over two rows (a merged parent
-//! `到位资金` over `本月` and `本年累计`) and rename or reorder columns. The header is the
-//! row among the first fifteen whose cells name the most known columns.
+//! Counties add title rows, merge cells, split a header over two rows (a merged measure
+//! `到位资金（万元）` over `本月` and `本年累计`, or a merged period `本月` over the measures
+//! `到位资金` and `实际使用外资`), put a group title (`资金到位情况`) over both, and rename or
+//! reorder columns. The header is the reading of one to three rows among the first fifteen
+//! whose cells name the most known columns. A title that names a figure of the format but
+//! cannot be mapped to a field is kept apart ([`Unmapped`]): its figures would otherwise be
+//! silently left out.
 
 use std::collections::BTreeMap;
 
-use crate::parse::value::{as_text, MoneyUnit};
-use crate::parse::vocab::Field;
+use crate::parse::value::{as_text, Currency, MoneyUnit, UnitWord};
+use crate::parse::vocab::{split_header_unit, unit_label, Field, Figure};
 use crate::read::RawSheet;
+use crate::text::normalize_label;
 
 /// How many rows from the top a header may start.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
+
+/// How many rows a header may span: a group title over a measure over a period.
+pub const HEADER_MAX_ROWS: u32 = 3;
+
+/// A money unit stated in a header cell, with where, for conflict messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatedUnit {
+    pub currency: Currency,
+    pub unit: MoneyUnit,
+    /// Zero-based cell of the statement.
+    pub row: u32,
+    pub col: u32,
+    /// The cell's text as written.
+    pub text: String,
+}
 
 /// A recognised column of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub col: u32,
-    /// The unit the header declares for a money column (万 when none).
+    /// The unit a money column's figures are in (万 when nothing says otherwise). The header
+    /// sets it from the title; the ledger reader settles it against the sheet's unit lines.
     pub unit: MoneyUnit,
-    /// The header text as written (both rows joined for a two-row header).
+    /// The header text as written (every header row's text over the column, joined).
     pub title: String,
+    /// The unit the column's title, or a title over it, states: it wins over a unit line
+    /// for this column, and disagreeing with one is an error.
+    pub stated: Option<StatedUnit>,
+}
+
+/// A header title that names a figure of the format (到位资金, 合同投资额…) but cannot be
+/// mapped to a field: E-COLUMN-UNMAPPED.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmapped {
+    pub row: u32,
+    pub col: u32,
+    pub title: String,
+    pub figure: Figure,
+    /// Why, when more can be said than "no such column" (may be empty).
+    pub reason: String,
+    pub reason_en: String,
+}
+
+/// Two header cells over one column that state different units: E-UNIT-CONFLICT.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleConflict {
+    pub title: String,
+    pub first: StatedUnit,
+    pub second: StatedUnit,
 }
 
 /// The header of 项目明细.
@@ -32,35 +78,58 @@ pub struct LedgerHeader {
     pub columns: BTreeMap<Field, Column>,
     /// Header cells that name no known column: (row, col, text).
     pub unknown: Vec<(u32, u32, String)>,
+    pub unmapped: Vec<Unmapped>,
+    pub conflicts: Vec<TitleConflict>,
+    /// The cells whose text makes the recognised columns' titles, so that the search for
+    /// unit lines passes them over.
+    pub title_cells: Vec<(u32, u32)>,
 }
 
 impl LedgerHeader {
     pub fn col(&self, f: Field) -> Option<u32> {
         self.columns.get(&f).map(|c| c.col)
     }
+
+    /// How many columns state their unit in the header: a row above the measures (a group
+    /// title such as `资金到位情况（万元）`) belongs to the header when it states more.
+    fn stated_units(&self) -> usize {
+        self.columns.values().filter(|c| c.stated.is_some()).count()
+    }
+
+    /// Whether this reading beats `other`: it names more columns; or, ending on the same
+    /// row, it states more units; or, equal in both, it starts lower (a title row above a
+    /// header adds nothing to it).
+    fn beats(&self, other: &LedgerHeader) -> bool {
+        let (n, m) = (self.columns.len(), other.columns.len());
+        n > m
+            || (n == m
+                && self.last_row == other.last_row
+                && (self.stated_units(), self.first_row) > (other.stated_units(), other.first_row))
+    }
 }
 
-/// The text of the header cell at (row, col), looking through merged regions to their
-/// anchor so that a merged parent title covers every column under it.
-fn header_text(sheet: &RawSheet, row: u32, col: u32) -> Option<String> {
+/// The text of the header cell at (row, col) and the cell it is written in, looking
+/// through merged regions to their anchor so that a merged parent title covers every
+/// column under it.
+fn header_text(sheet: &RawSheet, row: u32, col: u32) -> Option<(String, (u32, u32))> {
     if let Some(v) = sheet.get(row, col) {
         let t = as_text(v);
-        return (!t.is_empty()).then_some(t);
+        return (!t.is_empty()).then_some((t, (row, col)));
     }
     let m = sheet.merge_containing(row, col)?;
     let t = as_text(sheet.get(m.first_row, m.first_col)?);
-    (!t.is_empty()).then_some(t)
+    (!t.is_empty()).then_some((t, (m.first_row, m.first_col)))
 }
 
-/// The columns a reading of one or two rows as a header looks at: each names one field at
+/// The columns a reading of `rows` rows as a header looks at: each names one field at
 /// most, so their number bounds how many fields the reading can name.
-fn header_columns(sheet: &RawSheet, row: u32, two_rows: bool) -> Vec<u32> {
-    let mut cols: Vec<u32> = sheet.row(row).iter().map(|c| c.col).collect();
-    if two_rows {
-        cols.extend(sheet.row(row + 1).iter().map(|c| c.col));
+fn header_columns(sheet: &RawSheet, row: u32, rows: u32) -> Vec<u32> {
+    let mut cols: Vec<u32> = Vec::new();
+    for r in row..row + rows {
+        cols.extend(sheet.row(r).iter().map(|c| c.col));
     }
     for m in &sheet.merges {
-        if (m.first_row..=m.last_row).contains(&row) && m.last_col - m.first_col < 64 {
+        if m.first_row < row + rows && m.last_row >= row && m.last_col - m.first_col < 64 {
             cols.extend(m.first_col..=m.last_col);
         }
     }
@@ -69,59 +138,217 @@ fn header_columns(sheet: &RawSheet, row: u32, two_rows: bool) -> Vec<u32> {
     cols
 }
 
-/// Reads one or two rows as a header, looking at `cols` (see [`header_columns`]).
-fn interpret(sheet: &RawSheet, row: u32, two_rows: bool, cols: Vec<u32>) -> LedgerHeader {
+/// One header row's text over a column.
+struct Part {
+    row: u32,
+    anchor: (u32, u32),
+    text: String,
+    /// Continued from the nearest parent to the left, for a sheet without merge records:
+    /// a guess at parentage, so its unit is not taken as stated for the column.
+    carried: bool,
+}
+
+/// Reads `rows` rows from `row` as a header, looking at `cols` (see [`header_columns`]).
+fn interpret(sheet: &RawSheet, row: u32, rows: u32, cols: Vec<u32>) -> LedgerHeader {
     let mut header = LedgerHeader {
         first_row: row,
-        last_row: if two_rows { row + 1 } else { row },
+        last_row: row + rows - 1,
         columns: BTreeMap::new(),
         unknown: Vec::new(),
+        unmapped: Vec::new(),
+        conflicts: Vec::new(),
+        title_cells: Vec::new(),
     };
-    let mut carried_parent: Option<String> = None;
+    // Per header row but the last, the parent title a blank cell continues: without merge
+    // records (some .xls writers), a blank parent above a child continues the parent to
+    // its left.
+    let mut carried: Vec<Option<(String, (u32, u32))>> = vec![None; rows as usize];
     for col in cols {
-        let parent = header_text(sheet, row, col);
-        let (title, at_row) = if two_rows {
-            // A child cell directly under a merged parent; without merge records (some .xls
-            // writers), a blank parent above a child continues the parent to its left.
-            let child = sheet
-                .get(row + 1, col)
-                .map(as_text)
-                .filter(|t| !t.is_empty());
-            let parent_in_vertical_merge = sheet
-                .merge_containing(row, col)
-                .is_some_and(|m| m.last_row > row);
-            let parent = match (&parent, &child) {
-                (Some(p), _) => {
-                    carried_parent = Some(p.clone());
-                    Some(p.clone())
-                }
-                (None, Some(_)) => carried_parent.clone(),
-                (None, None) => None,
-            };
-            match (parent, child) {
-                (Some(p), Some(c)) if !parent_in_vertical_merge => (format!("{p}{c}"), row + 1),
-                (Some(p), _) => (p, row),
-                (None, Some(c)) => (c, row + 1),
-                (None, None) => continue,
-            }
-        } else {
-            match parent {
-                Some(p) => (p, row),
-                None => continue,
-            }
+        let cells: Vec<Option<(String, (u32, u32))>> = (row..row + rows)
+            .map(|r| header_text(sheet, r, col))
+            .collect();
+        // Whether a cell below row i holds another title than row i's: row i is a parent.
+        let has_child = |i: usize| {
+            let anchor = cells[i].as_ref().map(|c| c.1);
+            cells[i + 1..].iter().flatten().any(|c| Some(c.1) != anchor)
         };
-        match Field::from_header(&title) {
-            Some((field, unit)) if !header.columns.contains_key(&field) => {
-                header.columns.insert(field, Column { col, unit, title });
+        let mut parts: Vec<Part> = Vec::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let r = row + i as u32;
+            match cell {
+                Some((text, anchor)) => {
+                    carried[i] = has_child(i).then(|| (text.clone(), *anchor));
+                    if parts.last().is_none_or(|p| p.anchor != *anchor) {
+                        parts.push(Part {
+                            row: r,
+                            anchor: *anchor,
+                            text: text.clone(),
+                            carried: false,
+                        });
+                    }
+                }
+                None if has_child(i) => {
+                    if let Some((text, anchor)) = &carried[i] {
+                        parts.push(Part {
+                            row: r,
+                            anchor: *anchor,
+                            text: text.clone(),
+                            carried: true,
+                        });
+                    }
+                }
+                None => {}
             }
-            _ => header.unknown.push((at_row, col, title)),
         }
+        let Some(bottom) = parts.last() else { continue };
+        let at_row = bottom.row;
+        let title: String = parts.iter().map(|p| p.text.as_str()).collect();
+        read_title(&mut header, &parts, at_row, col, title);
     }
     header
 }
 
-/// Finds the ledger header: the best of every one- and two-row reading of the first
-/// [`HEADER_SEARCH_ROWS`] rows that names 项目名称 and at least two other columns.
+/// Maps one column's title parts (top to bottom) to a field, or records why not.
+fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, title: String) {
+    // Every alias holds a Chinese character and normalising keeps ASCII text ASCII, so
+    // ASCII text (numbers, dates, codes in the rows under a header) names no column. The
+    // header search asks about many cells a return; this spares most of them.
+    if parts.iter().all(|p| p.text.is_ascii()) {
+        header.unknown.push((at_row, col, title));
+        return;
+    }
+    let split: Vec<(String, Option<UnitWord>)> = parts
+        .iter()
+        .map(|p| {
+            let (core, unit) = split_header_unit(&normalize_label(&p.text));
+            let core = core
+                .strip_prefix("其中:")
+                .map(str::to_string)
+                .unwrap_or(core);
+            (core, unit)
+        })
+        .collect();
+    let joined =
+        |from: usize| -> String { split[from..].iter().map(|(c, _)| c.as_str()).collect() };
+    // The longest run of bottom parts that names a field: the parts above it are group
+    // titles (`资金到位情况`) or a title row the reading took in.
+    let found =
+        (0..parts.len()).find_map(|from| Field::from_core(&joined(from)).map(|f| (f, from)));
+    let Some((field, from)) = found else {
+        match Figure::named_in(&joined(0)) {
+            Some(figure) => {
+                let periodless = matches!(figure, Figure::FundsInPlace | Figure::Fdi);
+                let (reason, reason_en) = if periodless {
+                    (
+                        "（没有写明是“本月”还是“本年累计”）".to_string(),
+                        " (it does not say whether it is 本月 or 本年累计)".to_string(),
+                    )
+                } else {
+                    (String::new(), String::new())
+                };
+                header.unmapped.push(Unmapped {
+                    row: at_row,
+                    col,
+                    title,
+                    figure,
+                    reason,
+                    reason_en,
+                });
+            }
+            None => header.unknown.push((at_row, col, title)),
+        }
+        return;
+    };
+    let figure = Figure::named_in(&joined(from));
+    if let Some(taken) = header.columns.get(&field) {
+        match figure {
+            Some(figure) => header.unmapped.push(Unmapped {
+                row: at_row,
+                col,
+                reason: format!(
+                    "（“{}”已由第 {} 列“{}”读取）",
+                    field.title(),
+                    crate::model::column_letters(taken.col),
+                    taken.title
+                ),
+                reason_en: format!(
+                    " (\"{}\" is already read from column {}, \"{}\")",
+                    field.title(),
+                    crate::model::column_letters(taken.col),
+                    taken.title
+                ),
+                title,
+                figure,
+            }),
+            None => header.unknown.push((at_row, col, title)),
+        }
+        return;
+    }
+    let mut stated: Vec<StatedUnit> = Vec::new();
+    if let Some(currency) = field.currency() {
+        for (i, (part, (_, unit))) in parts.iter().zip(&split).enumerate() {
+            let Some((Some(c), unit)) = unit else {
+                continue;
+            };
+            let own = i >= from;
+            // A group title's unit covers the columns under it, in its own currency only
+            // (like a unit line); a carried one is a guess at parentage and covers none.
+            if !own && (part.carried || *c != currency) {
+                continue;
+            }
+            if *c != currency {
+                let (want, want_en) = match currency {
+                    Currency::Rmb => ("人民币", "a yuan"),
+                    Currency::Usd => ("美元", "a dollar"),
+                };
+                let written = unit_label(*unit, *c);
+                header.unmapped.push(Unmapped {
+                    row: at_row,
+                    col,
+                    title,
+                    figure: figure.unwrap_or(Figure::ContractAmount),
+                    reason: format!("（单位“{written}”不是{want}单位）"),
+                    reason_en: format!(" (its unit {written} is not {want_en} unit)"),
+                });
+                return;
+            }
+            stated.push(StatedUnit {
+                currency,
+                unit: *unit,
+                row: part.anchor.0,
+                col: part.anchor.1,
+                text: part.text.clone(),
+            });
+        }
+    }
+    // The unit nearest the figures states it; one over it that says otherwise conflicts.
+    let unit = stated.last().cloned();
+    if let (Some(first), Some(second)) = (stated.first(), &unit) {
+        if first.unit != second.unit {
+            header.conflicts.push(TitleConflict {
+                title: title.clone(),
+                first: first.clone(),
+                second: second.clone(),
+            });
+        }
+    }
+    header
+        .title_cells
+        .extend(parts[from..].iter().map(|p| p.anchor));
+    header.columns.insert(
+        field,
+        Column {
+            col,
+            unit: unit.as_ref().map_or(MoneyUnit::Wan, |u| u.unit),
+            title,
+            stated: unit,
+        },
+    );
+}
+
+/// Finds the ledger header: the best of every one- to three-row reading of the first
+/// [`HEADER_SEARCH_ROWS`] rows that names 项目名称 and at least two other columns (see
+/// [`LedgerHeader::beats`]).
 pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
     let first = sheet.cells.first()?.row;
     let mut best: Option<LedgerHeader> = None;
@@ -129,23 +356,26 @@ pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
         if sheet.row(row).is_empty() {
             continue;
         }
-        for two_rows in [false, true] {
-            // A reading that cannot name more fields than the best so far is not made: the
-            // rows under a header (the bulk of the rows searched) are passed over unread.
-            let cols = header_columns(sheet, row, two_rows);
-            let to_beat = best.as_ref().map_or(2, |b| b.columns.len());
-            if cols.len() <= to_beat {
+        for rows in 1..=HEADER_MAX_ROWS {
+            // A reading that cannot beat the best so far is not made: the rows under a
+            // header (the bulk of the rows searched) are passed over unread. It can only
+            // tie on the number of columns when it ends on the best one's last row.
+            let cols = header_columns(sheet, row, rows);
+            let can_win = match &best {
+                None => cols.len() > 2,
+                Some(b) => {
+                    cols.len() > b.columns.len()
+                        || (cols.len() == b.columns.len() && row + rows - 1 == b.last_row)
+                }
+            };
+            if !can_win {
                 continue;
             }
-            let h = interpret(sheet, row, two_rows, cols);
+            let h = interpret(sheet, row, rows, cols);
             if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
                 continue;
             }
-            let better = match &best {
-                None => true,
-                Some(b) => h.columns.len() > b.columns.len(),
-            };
-            if better {
+            if best.as_ref().is_none_or(|b| h.beats(b)) {
                 best = Some(h);
             }
         }
@@ -164,21 +394,18 @@ mod tests {
     use crate::config::Limits;
     use crate::read::{load, read_bytes};
 
-    /// Every one- and two-row reading made, as the search was defined before readings that
-    /// cannot win were passed over.
+    /// Every one- to three-row reading made, as the search is defined without passing over
+    /// readings that cannot win.
     fn find_ledger_header_exhaustively(sheet: &RawSheet) -> Option<LedgerHeader> {
         let first = sheet.cells.first()?.row;
         let mut best: Option<LedgerHeader> = None;
         for row in first..first.saturating_add(HEADER_SEARCH_ROWS) {
-            for two_rows in [false, true] {
-                let h = interpret(sheet, row, two_rows, header_columns(sheet, row, two_rows));
+            for rows in 1..=HEADER_MAX_ROWS {
+                let h = interpret(sheet, row, rows, header_columns(sheet, row, rows));
                 if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
                     continue;
                 }
-                if best
-                    .as_ref()
-                    .is_none_or(|b| h.columns.len() > b.columns.len())
-                {
+                if best.as_ref().is_none_or(|b| h.beats(b)) {
                     best = Some(h);
                 }
             }

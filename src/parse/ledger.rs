@@ -8,14 +8,15 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{Project, UsdWan, Wan};
+use crate::parse::header::StatedUnit;
 use crate::parse::header::{find_ledger_header, LedgerHeader};
 use crate::parse::value::{
     as_text, display, is_blank, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
     NumberProblem,
 };
 use crate::parse::vocab::{
-    funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, yes_no_from_text,
-    Field,
+    funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, unit_label,
+    unit_statement, yes_no_from_text, Field,
 };
 use crate::read::{CellValue, RawCell, RawSheet};
 
@@ -68,10 +69,28 @@ pub fn read_ledger_under(
     cfg: &Config,
     diags: &mut Diagnostics,
 ) -> Ledger {
+    let mut header = header;
+    let lines = unit_lines(sheet, &header);
+    let is_line = |row: u32, col: u32| lines.iter().any(|l| l.row == row && l.col == col);
     for (row, col, text) in &header.unknown {
+        // A unit line beside the header is not a column.
+        if is_line(*row, *col) {
+            continue;
+        }
         diags
             .push(Diagnostic::at(Code::UnknownColumn, &sheet.name, *row, *col).value(text.clone()));
     }
+    for u in &header.unmapped {
+        diags.push(
+            Diagnostic::at(Code::ColumnUnmapped, &sheet.name, u.row, u.col)
+                .value(u.title.clone())
+                .arg("figure", u.figure.name())
+                .arg("expected", u.figure.expected())
+                .arg("reason", &u.reason)
+                .arg("reason_en", &u.reason_en),
+        );
+    }
+    settle_units(sheet, &mut header, &lines, diags);
     for f in Field::REQUIRED {
         if !header.columns.contains_key(&f) {
             diags.push(
@@ -98,6 +117,9 @@ pub fn read_ledger_under(
         let cells: Vec<&RawCell> = cells.iter().filter(|c| !is_blank(&c.value)).collect();
         if cells.iter().all(|c| !known_cols.contains(&c.col)) {
             if let [only] = cells.as_slice() {
+                if is_line(only.row, only.col) {
+                    continue;
+                }
                 diags.push(
                     Diagnostic::at_row(Code::RowIgnored, &sheet.name, only.row)
                         .value(as_text(&only.value)),
@@ -116,6 +138,9 @@ pub fn read_ledger_under(
             .col(Field::Name)
             .is_none_or(|c| sheet.get(r, c).is_none_or(is_blank));
         if name_blank && cells.len() == 1 {
+            if is_line(r, cells[0].col) {
+                continue;
+            }
             diags.push(
                 Diagnostic::at_row(Code::RowIgnored, &sheet.name, r)
                     .value(as_text(&cells[0].value)),
@@ -277,15 +302,8 @@ fn read_project(
         match parse_amount(v, column.unit, currency) {
             Ok(x) => x,
             Err(problem) => {
-                let unit = match currency {
-                    Currency::Rmb => "万元",
-                    Currency::Usd => "万美元",
-                };
-                let unit = if column.unit == MoneyUnit::Wan {
-                    unit.to_string()
-                } else {
-                    column.title.clone()
-                };
+                // The unit the column was read in, wherever the sheet states it.
+                let unit = unit_label(column.unit, currency);
                 let code = match problem {
                     NumberProblem::OutOfRange => Code::NumberRange,
                     _ => Code::Number,
@@ -335,4 +353,167 @@ fn read_project(
         fortune500,
         note,
     })
+}
+
+/// A statement of the unit of amounts outside the column titles: a unit line in the title
+/// area or beside the table (`单位：万元`, `金额单位：亿元`, `单位：万元、万美元`) or a note
+/// row under it (`注：本表金额单位为亿元`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitLine {
+    pub row: u32,
+    pub col: u32,
+    pub text: String,
+    /// The units stated, by currency, in the order written.
+    pub units: Vec<(Currency, MoneyUnit)>,
+}
+
+/// The unit lines of a ledger sheet: any cell above or in the header that is not part of
+/// a recognised column's title, and below the header any cell outside the known columns
+/// or alone in its row (a note). A cell in a project's row under a known column is data.
+pub fn unit_lines(sheet: &RawSheet, header: &LedgerHeader) -> Vec<UnitLine> {
+    let known: Vec<u32> = header.columns.values().map(|c| c.col).collect();
+    let mut out = Vec::new();
+    for cell in &sheet.cells {
+        let CellValue::Text(text) = &cell.value else {
+            continue;
+        };
+        // Every statement says 单位 (單位); nearly every cell does not, and is passed over
+        // before anything is made of it.
+        if !text.contains("单位") && !text.contains("單位") {
+            continue;
+        }
+        let in_place = if cell.row <= header.last_row {
+            !header.title_cells.contains(&(cell.row, cell.col))
+        } else {
+            !known.contains(&cell.col)
+                || sheet
+                    .row(cell.row)
+                    .iter()
+                    .filter(|c| !is_blank(&c.value))
+                    .count()
+                    == 1
+        };
+        if !in_place {
+            continue;
+        }
+        let units = unit_statement(text);
+        if !units.is_empty() {
+            out.push(UnitLine {
+                row: cell.row,
+                col: cell.col,
+                text: text.clone(),
+                units,
+            });
+        }
+    }
+    out
+}
+
+/// How a unit statement is quoted in an E-UNIT-CONFLICT message, in both languages.
+fn quoted(sheet: &str, title: bool, text: &str, row: u32, col: u32) -> (String, String) {
+    let at = format!("{sheet}!{}", crate::model::a1(row, col));
+    if title {
+        (
+            format!("列名“{text}”（{at}）"),
+            format!("the column title \"{text}\" ({at})"),
+        )
+    } else {
+        (
+            format!("单位说明“{text}”（{at}）"),
+            format!("the unit statement \"{text}\" ({at})"),
+        )
+    }
+}
+
+fn conflict(
+    sheet: &str,
+    at: (u32, u32),
+    column: &str,
+    first: (String, String),
+    second: (String, String),
+) -> Diagnostic {
+    Diagnostic::at(Code::UnitConflict, sheet, at.0, at.1)
+        .arg("column", column)
+        .arg("first", first.0)
+        .arg("first_en", first.1)
+        .arg("second", second.0)
+        .arg("second_en", second.1)
+}
+
+/// Settles the unit of every money column from what the sheet states: the column's title
+/// first, else the sheet's unit line for its currency, else 万元 / 万美元. Statements that
+/// disagree for a column are E-UNIT-CONFLICT; the column keeps its title's unit (the
+/// return is refused, so no figure is read in a unit the sheet contradicts).
+fn settle_units(
+    sheet: &RawSheet,
+    header: &mut LedgerHeader,
+    lines: &[UnitLine],
+    diags: &mut Diagnostics,
+) {
+    let name = &sheet.name;
+    let stated = |s: &StatedUnit| quoted(name, true, &s.text, s.row, s.col);
+    for c in &header.conflicts {
+        diags.push(conflict(
+            name,
+            (c.second.row, c.second.col),
+            &c.title,
+            stated(&c.first),
+            stated(&c.second),
+        ));
+    }
+    // The first line stating each currency's unit; a later one stating another unit for
+    // it conflicts (for every column of that currency, said once).
+    let mut by_currency: Vec<(Currency, MoneyUnit, &UnitLine)> = Vec::new();
+    for line in lines {
+        for (currency, unit) in &line.units {
+            match by_currency.iter().find(|(c, _, _)| c == currency) {
+                None => by_currency.push((*currency, *unit, line)),
+                Some((_, first_unit, first)) if first_unit != unit => {
+                    let titles: Vec<&str> = header
+                        .columns
+                        .iter()
+                        .filter(|(f, _)| f.currency() == Some(*currency))
+                        .map(|(_, c)| c.title.as_str())
+                        .collect();
+                    let column = if titles.is_empty() {
+                        match currency {
+                            Currency::Rmb => "人民币金额".to_string(),
+                            Currency::Usd => "外资金额".to_string(),
+                        }
+                    } else {
+                        titles.join("、")
+                    };
+                    diags.push(conflict(
+                        name,
+                        (line.row, line.col),
+                        &column,
+                        quoted(name, false, &first.text, first.row, first.col),
+                        quoted(name, false, &line.text, line.row, line.col),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for (field, column) in header.columns.iter_mut() {
+        let Some(currency) = field.currency() else {
+            continue;
+        };
+        let line = by_currency.iter().find(|(c, _, _)| *c == currency);
+        column.unit = match (&column.stated, line) {
+            (Some(s), Some((_, unit, line))) if s.unit != *unit => {
+                diags.push(conflict(
+                    name,
+                    (s.row, s.col),
+                    &column.title,
+                    stated(s),
+                    quoted(name, false, &line.text, line.row, line.col),
+                ));
+                s.unit
+            }
+            (Some(s), _) => s.unit,
+            (None, Some((_, unit, _))) => *unit,
+            (None, None) => MoneyUnit::Wan,
+        };
+    }
 }

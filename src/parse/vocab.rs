@@ -170,10 +170,7 @@ impl Field {
             return None;
         }
         let (core, unit) = split_header_unit(&normalize_label(text));
-        let core = canonical_span_words(core.strip_prefix("其中:").unwrap_or(&core));
-        let field = Field::ALL
-            .into_iter()
-            .find(|f| f.aliases().contains(&core.as_str()))?;
+        let field = Field::from_core(&core)?;
         let unit = match (unit, field.currency()) {
             (Some((Some(c), u)), Some(fc)) if c == fc => u,
             (Some((Some(_), _)), Some(_)) => return None,
@@ -182,6 +179,221 @@ impl Field {
         Some((field, unit))
     }
 }
+
+/// The money columns whose figure is split by period: the measure a title names and the
+/// two fields, for 本月 and 本年累计.
+const PERIOD_MEASURES: &[(&[&str], Field, Field)] = &[
+    (
+        &[
+            "到位资金",
+            "实际到位资金",
+            "资金到位",
+            "资金到位额",
+            "到位资金额",
+            "实际到位资金额",
+        ],
+        Field::FundsMonth,
+        Field::FundsYtd,
+    ),
+    (
+        &[
+            "实际使用外资",
+            "实际利用外资",
+            "使用外资",
+            "利用外资",
+            "外资",
+            "实际使用外资金额",
+            "实际利用外资金额",
+            "实际到位外资",
+            "到位外资",
+        ],
+        Field::FdiMonth,
+        Field::FdiYtd,
+    ),
+];
+
+/// Period words in their canonical form (see [`canonical_span_words`]): true for the
+/// month, false for the year to date.
+const PERIOD_WORDS: &[(&str, bool)] = &[
+    ("本月", true),
+    ("本年累计", false),
+    ("本年", false),
+    ("累计", false),
+];
+
+impl Field {
+    /// The field a normalised title core names (its unit already split off): an alias, or
+    /// a period-split measure with its period on either side (`到位资金本月`,
+    /// `本年累计实际利用外资`, `外资1-6月`), as two- and three-row headers join them.
+    pub fn from_core(core: &str) -> Option<Field> {
+        let core = canonical_span_words(core.strip_prefix("其中:").unwrap_or(core));
+        if let Some(f) = Field::ALL
+            .into_iter()
+            .find(|f| f.aliases().contains(&core.as_str()))
+        {
+            return Some(f);
+        }
+        for (word, month) in PERIOD_WORDS {
+            let measure = core.strip_prefix(word).or_else(|| core.strip_suffix(word));
+            let Some(measure) = measure else { continue };
+            let measure = measure.strip_prefix("其中:").unwrap_or(measure);
+            for (names, month_field, ytd_field) in PERIOD_MEASURES {
+                if names.contains(&measure) {
+                    return Some(if *month { *month_field } else { *ytd_field });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A figure of the format a column title may name, read or not: what makes a column that
+/// cannot be mapped an error (E-COLUMN-UNMAPPED) rather than a column to pass over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    FundsInPlace,
+    Fdi,
+    ContractFdi,
+    PlannedInvestment,
+    ContractAmount,
+}
+
+impl Figure {
+    /// The figure a normalised title (cores of every header row joined) names, if any.
+    /// The order matters: 合同外资 before 外资, 计划总投资 before 总投资.
+    pub fn named_in(text: &str) -> Option<Figure> {
+        let t = text;
+        if t.contains("合同外资") {
+            Some(Figure::ContractFdi)
+        } else if ["实际使用外资", "实际利用外资", "使用外资", "利用外资", "到位外资"]
+            .iter()
+            .any(|w| t.contains(w))
+            // 外资 alone (`外资`, `外资本月`), not 外资企业 or 是否外资.
+            || t.strip_prefix("外资").is_some_and(|rest| {
+                rest.is_empty() || PERIOD_WORDS.iter().any(|(w, _)| rest.starts_with(w))
+            })
+            || PERIOD_WORDS
+                .iter()
+                .any(|(w, _)| t.strip_prefix(w) == Some("外资"))
+        {
+            Some(Figure::Fdi)
+        } else if t.contains("到位资金") || t.contains("资金到位") {
+            Some(Figure::FundsInPlace)
+        } else if t.contains("计划总投资") {
+            Some(Figure::PlannedInvestment)
+        } else if ["合同投资", "投资额", "总投资", "协议投资", "合同金额"]
+            .iter()
+            .any(|w| t.contains(w))
+        {
+            Some(Figure::ContractAmount)
+        } else {
+            None
+        }
+    }
+
+    /// The figure's name, as messages quote it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Figure::FundsInPlace => "到位资金",
+            Figure::Fdi => "实际使用外资",
+            Figure::ContractFdi => "合同外资",
+            Figure::PlannedInvestment => "计划总投资",
+            Figure::ContractAmount => "合同投资额",
+        }
+    }
+
+    /// The form's title(s) for the figure.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Figure::FundsInPlace => "本月到位资金、本年累计到位资金",
+            Figure::Fdi => "本月实际使用外资、本年累计实际使用外资",
+            Figure::ContractFdi => "其中：合同外资",
+            // A ledger states each project's 合同投资额; 计划总投资 of new starts is derived
+            // from it, so the column has nowhere to go.
+            Figure::PlannedInvestment | Figure::ContractAmount => "合同投资额",
+        }
+    }
+}
+
+/// A money unit's word in a currency: 万元, 亿美元…
+pub fn unit_label(unit: MoneyUnit, currency: Currency) -> &'static str {
+    match (currency, unit) {
+        (Currency::Rmb, MoneyUnit::One) => "元",
+        (Currency::Rmb, MoneyUnit::Thousand) => "千元",
+        (Currency::Rmb, MoneyUnit::Wan) => "万元",
+        (Currency::Rmb, MoneyUnit::Million) => "百万元",
+        (Currency::Rmb, MoneyUnit::Yi) => "亿元",
+        (Currency::Usd, MoneyUnit::One) => "美元",
+        (Currency::Usd, MoneyUnit::Thousand) => "千美元",
+        (Currency::Usd, MoneyUnit::Wan) => "万美元",
+        (Currency::Usd, MoneyUnit::Million) => "百万美元",
+        (Currency::Usd, MoneyUnit::Yi) => "亿美元",
+    }
+}
+
+/// The money units a unit statement states, by currency, in the order written:
+/// `单位：万元`, `金额单位：亿元`, `单位：万元、万美元`, `注：本表金额单位为亿元`,
+/// `说明：金额单位为万元，外资金额单位为万美元。`. Text without `单位` followed by a money
+/// unit (`填报单位：巴南区`, `单位名称`) states none.
+pub fn unit_statement(text: &str) -> Vec<(Currency, MoneyUnit)> {
+    if !text.contains("单位") && !text.contains("單位") {
+        return Vec::new();
+    }
+    let n = normalize_label(text);
+    let mut out = Vec::new();
+    let mut rest = n.as_str();
+    while let Some(pos) = rest.find("单位") {
+        rest = &rest[pos + "单位".len()..];
+        let mut t = rest;
+        // `单位：`, `单位为`, `单位均为`, `单位：人民币`.
+        loop {
+            let before = t.len();
+            for lead in [":", "为", "均为", "统一为", "是", "人民币", "("] {
+                t = t.strip_prefix(lead).unwrap_or(t);
+            }
+            if t.len() == before {
+                break;
+            }
+        }
+        // Unit words separated by 、 , / ; 和 及.
+        while let Some((word, len)) = STATED_UNITS
+            .iter()
+            .find(|w| t.starts_with(**w))
+            .and_then(|w| unit_word(w).map(|u| (u, w.len())))
+        {
+            if let (Some(c), u) = word {
+                out.push((c, u));
+            }
+            t = &t[len..];
+            let sep = t
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '、' | ',' | '/' | ';' | '和' | '及' | '与'));
+            match sep {
+                Some(c) => t = &t[c.len_utf8()..],
+                None => break,
+            }
+            t = t.strip_prefix("人民币").unwrap_or(t);
+        }
+    }
+    out
+}
+
+/// Unit words a statement may name, longest first so that 万美元 is not read as 万.
+const STATED_UNITS: &[&str] = &[
+    "百万美元",
+    "万美元",
+    "亿美元",
+    "千美元",
+    "百万元",
+    "美元",
+    "万元",
+    "亿元",
+    "千元",
+    "元",
+    "个",
+    "项",
+];
 
 /// Splits a trailing unit off a normalised header: `合同投资额(亿元)` → (`合同投资额`,
 /// 亿元), also `合同投资额/万元` and `合同投资额万元`.

@@ -45,6 +45,7 @@ pub const RULES: &[Rule] = &[
     rules::total_mismatch,
     rules::negotiating_dated,
     rules::big_not_started,
+    rules::implausible_magnitude,
 ];
 
 /// Runs every rule.

@@ -417,3 +417,109 @@ pub fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
         .map(|(p, d)| at(l, p, Code::BigNotStarted, Field::StartedOn).value(ymd(d)))
         .collect()
 }
+
+/// How many signed rows with a contract amount the median needs before it says anything
+/// about the unit: with one or two projects a very small or very large contract is just
+/// that project.
+pub const MAGNITUDE_MIN_SIGNED: usize = 3;
+
+/// A threshold of `[verify]` in 万元, as a message says it: `10 万元`, `100 亿元`.
+fn threshold_words(wan: f64) -> String {
+    if wan >= 10_000.0 && (wan / 10_000.0).fract() == 0.0 {
+        format!("{} 亿元", wan / 10_000.0)
+    } else {
+        format!("{wan} 万元")
+    }
+}
+
+/// A threshold in 万元 as hundredths, the unit amounts are held in.
+fn threshold_cents(wan: f64) -> i128 {
+    (wan * 100.0).round() as i128
+}
+
+/// V-MAGNITUDE: amounts implausible for their stated unit, held for verification (核实).
+///
+/// A county that types 亿元 under a 万元 title (2.5 for 25000) or 元 (250000000) states
+/// figures 10,000 times off that no format check can see. Two signs: the median 合同投资额
+/// of signed rows (at least [`MAGNITUDE_MIN_SIGNED`], zero amounts left out) outside
+/// `[verify]`'s `median_contract_min_wan`..`median_contract_max_wan`, which also covers a
+/// 亿元以上 count of zero while the amounts look like 亿元; and a row whose 本年累计到位资金
+/// is more than `funds_to_contract_max` times its 合同投资额.
+pub fn implausible_magnitude(s: &Subject) -> Vec<Diagnostic> {
+    let Some((l, projects)) = ledger(s) else {
+        return vec![];
+    };
+    let verify = &s.cfg.file.verify;
+    let mut out = Vec::new();
+    let mut amounts: Vec<i128> = projects
+        .iter()
+        .filter(|p| p.stage != Stage::Negotiating)
+        .filter_map(|p| p.contract_amount)
+        .filter(|a| !a.is_zero())
+        .map(|a| i128::from(a.cents()))
+        .collect();
+    if amounts.len() >= MAGNITUDE_MIN_SIGNED {
+        amounts.sort_unstable();
+        let n = amounts.len();
+        let median = if n % 2 == 1 {
+            amounts[n / 2]
+        } else {
+            (amounts[n / 2 - 1] + amounts[n / 2]) / 2
+        };
+        let shown = Wan(i64::try_from(median).unwrap_or(i64::MAX)).to_string();
+        let min = threshold_words(verify.median_contract_min_wan);
+        let max = threshold_words(verify.median_contract_max_wan);
+        let finding = if median < threshold_cents(verify.median_contract_min_wan) {
+            Some((
+                format!("已签约项目合同投资额中位数为 {shown} 万元，低于 {min}：金额可能是以亿元填写的"),
+                format!("the median 合同投资额 of the signed projects is {shown} 万元, below {min}: the amounts may have been typed in 亿元"),
+            ))
+        } else if median > threshold_cents(verify.median_contract_max_wan) {
+            Some((
+                format!("已签约项目合同投资额中位数为 {shown} 万元，高于 {max}：金额可能是以元填写的"),
+                format!("the median 合同投资额 of the signed projects is {shown} 万元, above {max}: the amounts may have been typed in 元"),
+            ))
+        } else {
+            None
+        };
+        if let Some((reason, reason_en)) = finding {
+            let d = match l.header.col(Field::ContractAmount) {
+                Some(col) => Diagnostic::at(Code::HoldMagnitude, &l.sheet, l.header.last_row, col),
+                None => Diagnostic::in_sheet(Code::HoldMagnitude, &l.sheet),
+            };
+            out.push(
+                d.value(format!("{shown} 万元"))
+                    .arg("reason", reason)
+                    .arg("reason_en", reason_en),
+            );
+        }
+    }
+    let ratio = verify.funds_to_contract_max;
+    for p in projects {
+        let Some(contract) = p.contract_amount.filter(|c| c.cents() > 0) else {
+            continue;
+        };
+        let times = p.funds_ytd.cents() as f64 / contract.cents() as f64;
+        if times > ratio {
+            out.push(
+                at(l, p, Code::HoldMagnitude, Field::FundsYtd)
+                    .value(format!("{} 万元", p.funds_ytd))
+                    .arg(
+                        "reason",
+                        format!(
+                            "本年累计到位资金 {} 万元是合同投资额 {contract} 万元的 {times:.0} 倍，超过 {ratio} 倍：两者的单位可能不一致",
+                            p.funds_ytd
+                        ),
+                    )
+                    .arg(
+                        "reason_en",
+                        format!(
+                            "funds in place this year ({} 万元) are {times:.0} times the contract amount ({contract} 万元), more than {ratio} times: the two may be in different units",
+                            p.funds_ytd
+                        ),
+                    ),
+            );
+        }
+    }
+    out
+}

@@ -447,10 +447,23 @@ fn i_summary_absent_leaves_figures_from_the_ledger() {
 fn i_note_row_below_the_table_is_ignored() {
     let mut form = Form::valid();
     form.rows.push(vec![V::E; 19]);
-    form.rows.push(vec![s("注：本表金额单位为万元")]);
+    form.rows.push(vec![s("注：项目按签约日期排列")]);
     let r = check_form(&form);
     assert!(r.accepted());
     only(&r, Code::RowIgnored);
+}
+
+#[test]
+fn a_unit_note_below_the_table_is_a_unit_statement_not_an_ignored_row() {
+    // It agrees with the contract's 万元: the figures are the standard ones, and the row
+    // is read, not ignored.
+    let mut form = Form::valid();
+    form.rows.push(vec![V::E; 19]);
+    form.rows.push(vec![s("注：本表金额单位为万元")]);
+    let r = check_form(&form);
+    assert!(r.accepted());
+    assert!(!codes(&r, Severity::Info).contains(&Code::RowIgnored));
+    assert_eq!(r.figures, check_form(&Form::valid()).figures);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod hostile;
 mod hostile_xls_ods;
 mod hostile_xlsx;
 mod integrity;
+mod layouts;
 mod pdf;
 mod read;
 mod receipt;

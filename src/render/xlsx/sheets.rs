@@ -291,7 +291,7 @@ fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid {
             Cell::Blank
         } else if !row.unstated.is_empty() {
             let names: Vec<&str> = row.unstated.iter().map(|k| k.label()).collect();
-            text(&format!("未报{}，不参加排名", names.join("、")))
+            text(format!("未报{}，不参加排名", names.join("、")))
         } else {
             label(status_label(row.status))
         });
