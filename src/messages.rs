@@ -483,6 +483,19 @@ pub fn batch_summary(
     }
 }
 
+/// A hint to the clerk, not the county: a return names its unit in a way the roster does
+/// not know, but its code is a roster unit's.
+pub fn roster_hint(written: &str, code: &str, name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "名册提示：有报表把代码 {code} 的单位写作“{written}”（名册为“{name}”）；如为同一单位，请在 tongbao.toml 中该单位的 aliases 里加上“{written}”"
+        ),
+        Lang::En => format!(
+            "roster hint: a return writes the unit with code {code} as \"{written}\" (the roster says \"{name}\"); if it is the same unit, add \"{written}\" to its aliases in tongbao.toml"
+        ),
+    }
+}
+
 /// Labels of the human report and other fixed interface text.
 #[derive(Debug, Clone, Copy)]
 pub enum Ui {

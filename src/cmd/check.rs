@@ -309,7 +309,34 @@ pub fn write_human(
         batch.count(Severity::Warning),
         lang,
     );
-    writeln!(out, "\n{}", style.bold(&line))
+    writeln!(out, "\n{}", style.bold(&line))?;
+    for hint in roster_hints(batch, lang) {
+        writeln!(out, "{}", style.yellow(&printable(&hint)))?;
+    }
+    Ok(())
+}
+
+/// One line per spelling of a unit the roster does not know although the return's code is
+/// a roster unit's: the county's receipt says its name is unknown; the clerk may rather
+/// add the spelling to the roster.
+fn roster_hints(batch: &Batch, lang: Lang) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for d in batch.files.iter().flat_map(|f| &f.diagnostics.0) {
+        let arg = |k: &str| {
+            d.args
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        if let (Some(written), Some(code), Some(name)) =
+            (d.value.clone(), arg("roster_code"), arg("roster_name"))
+        {
+            seen.insert((code, written, name));
+        }
+    }
+    seen.into_iter()
+        .map(|(code, written, name)| crate::messages::roster_hint(&written, &code, &name, lang))
+        .collect()
 }
 
 fn write_file(

@@ -184,12 +184,16 @@ fn resolve_unit(
         let suggestion_en = by_code
             .map(|u| format!(" (code {} is \"{}\")", u.code(), u.name()))
             .unwrap_or_default();
-        diags.push(
-            at(Code::UnitUnknown)
-                .value(written)
-                .arg("suggestion", suggestion)
-                .arg("suggestion_en", suggestion_en),
-        );
+        let mut d = at(Code::UnitUnknown)
+            .value(written)
+            .arg("suggestion", suggestion)
+            .arg("suggestion_en", suggestion_en);
+        // The code names a roster unit: perhaps the roster lacks a spelling counties use.
+        // Said to the clerk apart from the county's finding (see `roster_hints`).
+        if let Some(u) = by_code {
+            d = d.arg("roster_code", u.code()).arg("roster_name", u.name());
+        }
+        diags.push(d);
         return None;
     };
     if let (Some(code), Some(f)) = (&code_written, info.get(&Label::Code)) {

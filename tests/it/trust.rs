@@ -528,3 +528,39 @@ fn pdf_text(path: &Path) -> String {
         .expect("pdftotext (poppler-utils) is needed");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+#[test]
+fn a_unit_the_roster_spells_otherwise_is_a_hint_to_the_clerk() {
+    let ws = workspace();
+    let odd = Form::valid()
+        .set_info("填报单位", s("巴南区人民政府"))
+        .xlsx();
+    std::fs::write(ws.path().join("inbox/odd.xlsx"), odd).expect("file");
+    let out = run(
+        &["check", "--no-receipts", "--period", "2025-06", "inbox"],
+        ws.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the county's return is still refused"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("名册提示：有报表把代码 500113 的单位写作“巴南区人民政府”（名册为“巴南区”）"),
+        "{text}"
+    );
+    let en = run(
+        &[
+            "check",
+            "--lang",
+            "en",
+            "--no-receipts",
+            "--period",
+            "2025-06",
+            "inbox",
+        ],
+        ws.path(),
+    );
+    assert!(String::from_utf8_lossy(&en.stdout).contains("roster hint"));
+}
