@@ -56,6 +56,13 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         extract(&format!("returns/{month}"), &inbox.join(month))?;
     }
     extract("flawed", &inbox.join("2025-06-补报"))?;
+    // And one resubmission whose amounts were typed in 亿元 under 万元 titles: held for
+    // verification (待核实), so the demo shows a held return in status and the bulletin.
+    let held = "V-MAGNITUDE-亿元填在万元列-沙坪坝区-2025-06.xlsx";
+    let file = SAMPLES
+        .get_file(format!("layouts/{held}"))
+        .context("the held sample is not compiled in")?;
+    crate::render::write_atomic(&inbox.join("2025-06-补报").join(held), file.contents())?;
 
     let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
     for (month, folders) in [
@@ -94,17 +101,19 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
             }
             say(
                 format!(
-                    "入库 {}：{} 个文件，{} 个通过，{} 个未通过",
+                    "入库 {}：{} 个文件，{} 个通过，{} 个待核实，{} 个未通过",
                     rel(&folder, &dir),
                     batch.files.len(),
                     batch.accepted(),
+                    batch.held(),
                     batch.rejected()
                 ),
                 format!(
-                    "ingested {}: {} files, {} accepted, {} rejected",
+                    "ingested {}: {} files, {} accepted, {} held, {} rejected",
                     rel(&folder, &dir),
                     batch.files.len(),
                     batch.accepted(),
+                    batch.held(),
                     batch.rejected()
                 ),
             );
