@@ -77,6 +77,9 @@ codes! {
     YtdBelowMonth = "E-YTD-BELOW-MONTH", Error;
     DuplicateProject = "E-DUPLICATE-PROJECT", Error;
     ColumnUnmapped = "E-COLUMN-UNMAPPED", Error;
+    ColumnSpan = "E-COLUMN-SPAN", Error;
+    LedgerSplit = "E-LEDGER-SEVERAL", Error;
+    FormulaNoValue = "E-FORMULA-NO-VALUE", Error;
     UnitConflict = "E-UNIT-CONFLICT", Error;
     HoldYtdDrop = "V-YTD-DROP", Hold;
     HoldProjectsGone = "V-PROJECTS-GONE", Hold;

@@ -152,6 +152,18 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "“{column}”的单位有两种说法：{first}，又有 {second}",
             "请只保留一种单位说明（列名中的单位或表格上方的“单位：…”），并确认数字按该单位填写",
         ),
+        ColumnSpan => (
+            "列“{value}”是{span}的数，本表报告期为 {period}，应为{expected}",
+            "请把该列改为本报告期的数（列名写成“{expected}”），核对数字后重新报送",
+        ),
+        LedgerSplit => (
+            "工作表“{other}”也是一张项目明细表：项目明细分在两张表中，无法确定以哪张为准",
+            "请把全部项目合并到一张“项目明细”表中，删去多余的表后重新报送",
+        ),
+        FormulaNoValue => (
+            "“{column}”是公式（{value}），但文件中没有保存它的计算结果",
+            "请用 Excel 或 WPS 打开文件、确认数字后保存，再重新报送（由程序生成的文件常见此问题）",
+        ),
         HoldYtdDrop => (
             "“{indicator}”本年累计 {value}，比上月报送的 {previous} 少了 {drop}，超出核实界限",
             "本年累计数不应大幅减少：如是更正前期数据，请在报送时附说明，由市（省）招商局核实后确认；否则请改正后重新报送",
@@ -282,6 +294,18 @@ fn en(code: Code) -> (&'static str, &'static str) {
         UnitConflict => (
             "the unit of \"{column}\" is stated twice, differently: {first_en}, and {second_en}",
             "keep one statement of the unit (in the column title or a 单位：… line above the table) and make sure the figures are in it",
+        ),
+        ColumnSpan => (
+            "column \"{value}\" holds figures for {span_en}, but the return is for {period}; it should be {expected}",
+            "make the column this period's figures (titled \"{expected}\"), check them, and send the return again",
+        ),
+        LedgerSplit => (
+            "the sheet \"{other}\" is a project ledger too: the projects are split over two sheets and neither can be taken alone",
+            "put every project on one 项目明细 sheet, delete the other, and send the return again",
+        ),
+        FormulaNoValue => (
+            "\"{column}\" is a formula ({value}) whose result was not saved in the file",
+            "open the file in Excel or WPS, check the figures, save it and send it again (files written by programs often lack the results)",
         ),
         HoldYtdDrop => (
             "year-to-date \"{indicator}\" is {value}, {drop} below last month's {previous}, beyond the verification threshold",
