@@ -214,6 +214,8 @@ pub struct Verify {
     pub median_contract_max_wan: f64,
     /// 本年累计到位资金 above this multiple of the row's 合同投资额.
     pub funds_to_contract_max: f64,
+    /// One row's 合同投资额 above this (万元; default 1000 亿元): beyond any project.
+    pub row_contract_max_wan: f64,
 }
 
 impl Default for Verify {
@@ -226,6 +228,7 @@ impl Default for Verify {
             median_contract_min_wan: 10.0,
             median_contract_max_wan: 1_000_000.0,
             funds_to_contract_max: 100.0,
+            row_contract_max_wan: 10_000_000.0,
         }
     }
 }
@@ -729,6 +732,7 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
         ("median_contract_min_wan", v.median_contract_min_wan),
         ("median_contract_max_wan", v.median_contract_max_wan),
         ("funds_to_contract_max", v.funds_to_contract_max),
+        ("row_contract_max_wan", v.row_contract_max_wan),
     ];
     for (key, x) in amounts {
         if !x.is_finite() || x < 0.0 {

@@ -197,9 +197,15 @@ pub fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
+    // A column the ledger lacks states nothing to compare (its figure is not reported).
+    let has = |f: Field| l.header.col(f).is_some();
+    let (funds, fdi) = (
+        has(Field::FundsYtd) && has(Field::FundsMonth),
+        has(Field::FdiYtd) && has(Field::FdiMonth),
+    );
     let mut out = Vec::new();
     for p in projects {
-        if p.funds_ytd < p.funds_month {
+        if funds && p.funds_ytd < p.funds_month {
             out.push(
                 at(l, p, Code::YtdBelowMonth, Field::FundsYtd)
                     .arg("column", Field::FundsYtd.title())
@@ -207,7 +213,7 @@ pub fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
                     .value(p.funds_ytd.to_string()),
             );
         }
-        if p.fdi_ytd < p.fdi_month {
+        if fdi && p.fdi_ytd < p.fdi_month {
             out.push(
                 at(l, p, Code::YtdBelowMonth, Field::FdiYtd)
                     .arg("column", Field::FdiYtd.title())
@@ -225,10 +231,19 @@ pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
         return vec![];
     };
     let mut seen: HashMap<String, &Project> = HashMap::new();
+    // The same name and investor, one row with a 项目编号 and one without, is the same
+    // project too: only two different 项目编号 tell two projects of one name apart.
+    let mut by_name: HashMap<String, Vec<&Project>> = HashMap::new();
     let mut out = Vec::new();
     for p in projects {
         let key = p.identity();
-        match seen.get(&key) {
+        let named = crate::validate::history::cross_unit_key(p);
+        let twin = by_name
+            .get(&named)
+            .and_then(|rows| rows.iter().find(|q| q.id.is_none() || p.id.is_none()))
+            .copied();
+        by_name.entry(named).or_default().push(p);
+        match seen.get(&key).copied().or(twin) {
             Some(first) => {
                 let identity = match &p.id {
                     Some(id) => format!("项目编号 {id}"),
@@ -493,6 +508,30 @@ pub fn implausible_magnitude(s: &Subject) -> Vec<Diagnostic> {
                     .arg("reason_en", reason_en),
             );
         }
+    }
+    // One amount beyond any project there is (5万亿元 typed in 元 under 万元), however few
+    // rows the median could look at.
+    let row_max = threshold_cents(verify.row_contract_max_wan);
+    for p in projects {
+        let Some(contract) = p
+            .contract_amount
+            .filter(|c| i128::from(c.cents()) > row_max)
+        else {
+            continue;
+        };
+        let max = threshold_words(verify.row_contract_max_wan);
+        out.push(
+            at(l, p, Code::HoldMagnitude, Field::ContractAmount)
+                .value(format!("{contract} 万元"))
+                .arg(
+                    "reason",
+                    format!("合同投资额 {contract} 万元，超过单个项目 {max} 的上限：金额可能是以元填写的"),
+                )
+                .arg(
+                    "reason_en",
+                    format!("a contract amount of {contract} 万元 is beyond the {max} a single project can be: it may have been typed in 元"),
+                ),
+        );
     }
     let ratio = verify.funds_to_contract_max;
     for p in projects {

@@ -564,3 +564,61 @@ fn a_unit_the_roster_spells_otherwise_is_a_hint_to_the_clerk() {
     );
     assert!(String::from_utf8_lossy(&en.stdout).contains("roster hint"));
 }
+
+#[test]
+fn one_amount_beyond_any_project_is_held_however_few_the_signings() {
+    // Two signings typed in 元 under 万元 titles: 3 万亿元 and 1.5 万亿元 as read.
+    let mut f = Form::valid();
+    f.rows.truncate(2);
+    let f = f
+        .set(0, "合同投资额", V::N(300_000_000.0))
+        .set(1, "合同投资额", V::N(150_000_000.0));
+    let r = check_form(&f);
+    assert_eq!(r.verdict(), tongbao::model::Verdict::Held);
+    let held: Vec<String> = r
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == tongbao::diag::Code::HoldMagnitude)
+        .filter_map(|d| d.cell_a1())
+        .collect();
+    assert_eq!(held, ["K3", "K4"]);
+}
+
+#[test]
+fn the_same_project_with_and_without_its_id_is_a_duplicate() {
+    let mut f = Form::valid();
+    let mut again = f.rows[0].clone();
+    again[col("项目编号")] = V::E;
+    again[col("合同投资额")] = V::N(30000.0);
+    f.rows.push(again);
+    let r = check_form(&f);
+    assert!(r.rejected());
+    let (cell, _) = only(&r, tongbao::diag::Code::DuplicateProject);
+    assert_eq!(cell.as_deref(), Some("C7"));
+    // Two different 项目编号 under one name are two projects.
+    let mut g = Form::valid();
+    let mut other = g.rows[0].clone();
+    other[col("项目编号")] = s("P009");
+    g.rows.push(other);
+    assert!(!check_form(&g).rejected());
+}
+
+#[test]
+fn a_missing_year_to_date_column_is_not_reported_not_below_the_month() {
+    let mut f = Form::valid();
+    let c = col("本年累计到位资金");
+    f.header.remove(c);
+    for r in &mut f.rows {
+        r.remove(c);
+    }
+    let r = check_form(&f);
+    assert!(
+        r.accepted(),
+        "{:?}",
+        codes(&r, tongbao::diag::Severity::Warning)
+    );
+    let j = serde_json::to_value(r.figures.expect("figures")).expect("json");
+    assert!(j["ytd"]["funds_in_place"].is_null());
+    assert_eq!(j["month"]["funds_in_place"], 1700.5);
+}
