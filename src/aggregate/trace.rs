@@ -271,6 +271,10 @@ pub fn ledger_lines(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Vec<L
             if month == Figures::default() && ytd == Figures::default() {
                 continue;
             }
+            // A flow the return does not state is shown as not reported, not as 0.
+            let (mut month, mut ytd) = (month, ytd);
+            month.unstated = r.info.unstated.month;
+            ytd.unstated = r.info.unstated.ytd;
             out.push(LedgerLine {
                 unit_code: input.code.clone(),
                 unit_name: unit_name.clone(),

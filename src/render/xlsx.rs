@@ -44,6 +44,9 @@ pub fn workbook(bulletin: &Bulletin, cfg: &Config) -> Result<Vec<u8>, WorkbookEr
     for grid in sheets::all(bulletin, cfg) {
         grid.write(&mut wb, &formats, &page)?;
     }
+    // Most of saving is deflating the sheets' XML, and 项目总表 makes it large: level 3
+    // takes about 0.7 of the time of the default 6 for a file about 6 % larger.
+    wb.set_zip_compression_level(3);
     Ok(wb.save_to_buffer()?)
 }
 

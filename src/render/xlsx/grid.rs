@@ -221,7 +221,15 @@ pub(super) struct Grid {
     pub charts: Vec<PlacedChart>,
     /// Sheet rows that start a new printed page.
     pub page_breaks: Vec<u32>,
+    /// A long list (项目总表: every project of the month): written row by row in
+    /// rust_xlsxwriter's constant-memory mode (strings inline, rows streamed to a temporary
+    /// file instead of held), widths measured on its first rows, no row heights for
+    /// wrapped text. A national month is 600,000 rows.
+    pub long_list: bool,
 }
+
+/// How many body rows of a long list its column widths are measured on.
+const LONG_LIST_WIDTH_SAMPLE: usize = 2_000;
 
 impl Grid {
     pub fn new(name: impl Into<String>, title: impl Into<String>) -> Grid {
@@ -235,6 +243,7 @@ impl Grid {
             header_wrap: HEADER_WRAP,
             charts: vec![],
             page_breaks: vec![],
+            long_list: false,
         }
     }
 
@@ -268,7 +277,12 @@ impl Grid {
     /// notes) do not count at all. A column with nothing in it is a narrow gap.
     fn widths(&self) -> Vec<f64> {
         let mut need: Vec<Option<usize>> = vec![None; self.columns()];
-        for row in &self.rows {
+        let measured = if self.long_list {
+            LONG_LIST_WIDTH_SAMPLE
+        } else {
+            self.rows.len()
+        };
+        for row in self.rows.iter().take(measured) {
             for (c, cell) in row.cells.iter().enumerate() {
                 let shown = cell.shown();
                 let w = match (row.kind, cell) {
@@ -303,7 +317,11 @@ impl Grid {
         formats: &Formats,
         page: &PageText,
     ) -> Result<(), XlsxError> {
-        let ws = wb.add_worksheet();
+        let ws = if self.long_list {
+            wb.add_worksheet_with_constant_memory()?
+        } else {
+            wb.add_worksheet()
+        };
         ws.set_name(&self.name)?;
         ws.set_default_row_height(ROW_HEIGHT);
         let widths = self.widths();
@@ -340,7 +358,8 @@ impl Grid {
                         }
                         let fmt = formats.cell(row.kind, cell.style(), row.separated);
                         write_cell(ws, r, col, cell, fmt)?;
-                        if matches!(cell, Cell::Text(_)) || row.kind == RowKind::Header {
+                        let wraps = matches!(cell, Cell::Text(_)) && !self.long_list;
+                        if wraps || row.kind == RowKind::Header {
                             lines = lines.max(lines_needed(&cell.shown(), widths[c]));
                         }
                     }

@@ -750,6 +750,15 @@ const PROJECT_FLAGS: [(&str, CountsIn); 5] = [
 /// 项目总表: every counted project of the month's accepted returns, one row each, with
 /// where it came from and flags saying what it counts in, so that each total can be
 /// reproduced with a pivot table or SUMIFS (amounts in 万元 as numbers, dates as dates).
+/// A row's flow cell: `—` when its return does not state the figure (no column).
+fn flow(share: &Figures, k: FigureKey, v: f64) -> Cell {
+    if share.unstated.contains(k) {
+        Cell::Dash
+    } else {
+        Cell::Amount(v)
+    }
+}
+
 fn project_list(b: &Bulletin) -> Grid {
     let p = b.period;
     let mut g = Grid::new(
@@ -784,6 +793,7 @@ fn project_list(b: &Bulletin) -> Grid {
     g.main_header(Row::header_owned(titles));
     g.filter = true;
     g.header_wrap = 8;
+    g.long_list = true;
     if b.ledger.is_empty() {
         g.rows.push(Row::note("本月无已通过审核的报表。"));
         return g;
@@ -806,10 +816,14 @@ fn project_list(b: &Bulletin) -> Grid {
             pr.contract_amount
                 .map_or(Cell::Blank, |a| Cell::Amount(a.as_f64())),
             date(pr.started_on),
-            Cell::Amount(pr.funds_month.as_f64()),
-            Cell::Amount(pr.funds_ytd.as_f64()),
-            Cell::Amount(pr.fdi_month.as_f64()),
-            Cell::Amount(pr.fdi_ytd.as_f64()),
+            flow(
+                &line.month,
+                FigureKey::FundsInPlace,
+                pr.funds_month.as_f64(),
+            ),
+            flow(&line.ytd, FigureKey::FundsInPlace, pr.funds_ytd.as_f64()),
+            flow(&line.month, FigureKey::FdiUsd, pr.fdi_month.as_f64()),
+            flow(&line.ytd, FigureKey::FdiUsd, pr.fdi_ytd.as_f64()),
             label(pr.funds_source.map_or("", crate::model::FundsSource::label)),
         ];
         cells.extend(
