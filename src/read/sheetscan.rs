@@ -250,9 +250,12 @@ struct Cell {
     formula: Option<Vec<u8>>,
     /// The shared formula group (`si`) its `<f t="shared">` names, if any.
     shared: Option<u32>,
-    /// Whether a `<v>` (even empty: a formula's result may be the empty string) or an
-    /// `<is>` holds its saved value.
+    /// Whether it holds a saved value: text in its `<v>`, an `<is>`, or a `<v>` at all
+    /// in a text cell (`t="str"`), whose result may be the empty string. openpyxl writes
+    /// a formula with an empty `<v />` and no type: that is no result.
     has_value: bool,
+    /// `t="str"`: an empty `<v>` is the saved result "" (Excel's `=IF(A1>0,"",A1)`).
+    text_result: bool,
 }
 
 /// An element whose content calamine reads past as a block (a cell's `<v>`, `<f>` or
@@ -438,6 +441,9 @@ impl Markup for SheetScan<'_> {
         if end > 0 {
             self.check_value(&buf[i..i + end])?;
             self.v_first = false;
+            if let Some(cell) = &mut self.cell {
+                cell.has_value = true;
+            }
         } else if buf[i] == b'&' {
             self.v_first = false;
         }
@@ -629,7 +635,8 @@ impl<'a> SheetScan<'a> {
                             if cell.kind == Kind::Unknown {
                                 return Err(self.unknown_type());
                             }
-                            cell.has_value = true;
+                            // Other values count once their text comes ([`Markup::text`]).
+                            cell.has_value |= cell.text_result;
                             Some(cell.value_read)
                         }
                         b"f" => {
@@ -838,6 +845,7 @@ impl<'a> SheetScan<'a> {
             formula: None,
             shared: None,
             has_value: false,
+            text_result: t == Some(b"str"),
         });
         Ok(())
     }
@@ -1152,13 +1160,20 @@ mod tests {
 
     #[test]
     fn formulas_without_a_saved_result_are_found() {
-        // As openpyxl writes them: the formula alone.
-        let found = uncalculated(
-            r#"<row r="3"><c r="P3"><f>1+2</f></c></row><row r="4"><c r="N4" s="2"><f>150+50</f></c></row>"#,
-        );
+        // As openpyxl writes them: the formula and an empty value; or no value at all.
+        let found = uncalculated(concat!(
+            r#"<row r="3"><c r="P3"><f>1+2</f><v /></c></row>"#,
+            r#"<row r="4"><c r="N4" s="2"><f>150+50</f></c><c r="O4" t="n"><f>1</f><v></v></c>"#,
+            r#"<c r="Q4" t="e"><f>1/0</f><v/></c></row>"#,
+        ));
         assert_eq!(
             found,
-            vec![(2, 15, "=1+2".to_string()), (3, 13, "=150+50".to_string())]
+            vec![
+                (2, 15, "=1+2".to_string()),
+                (3, 13, "=150+50".to_string()),
+                (3, 14, "=1".to_string()),
+                (3, 16, "=1/0".to_string()),
+            ]
         );
         // As Excel writes them: the result beside, even an empty text result.
         let saved = concat!(
@@ -1166,7 +1181,8 @@ mod tests {
             r#"<c r="B1" t="str"><f>IF(A1&gt;0,"","x")</f><v></v></c>"#,
             r#"<c r="C1" t="str"><f>"a"</f><v/></c>"#,
             r#"<c r="D1" t="inlineStr"><f>"b"</f><is><t>b</t></is></c>"#,
-            r#"<c r="E1"><v>1</v></c><c r="F1"/></row>"#,
+            r#"<c r="E1"><v>1</v></c><c r="F1"/><c r="G1" t="b"><f>TRUE()</f><v>1</v></c>"#,
+            r#"<c r="H1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>"#,
         );
         assert_eq!(uncalculated(saved), vec![]);
         // Entities decoded, a prefix, an empty formula, a self-closing one.

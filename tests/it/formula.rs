@@ -76,9 +76,9 @@ fn with_cells(bytes: &[u8], sheet: &str, cells: &[(&str, &dyn Fn(&str) -> String
     rezip(&parts, CompressionMethod::Deflated)
 }
 
-/// A formula cell at `at` as openpyxl writes it: the formula, no result.
+/// A formula cell at `at` as openpyxl writes it: the formula, an empty value, no type.
 fn bare(at: &str, formula: &str) -> String {
-    format!(r#"<c r="{at}"><f>{formula}</f></c>"#)
+    format!(r#"<c r="{at}"><f>{formula}</f><v /></c>"#)
 }
 
 /// The standard return's ledger part (基本信息 is sheet 1, 项目明细 sheet 2).
