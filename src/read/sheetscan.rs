@@ -856,8 +856,7 @@ impl<'a> SheetScan<'a> {
         let Some(cell) = &self.cell else { return };
         if let (Some(si), Some(f)) = (cell.shared, &cell.formula) {
             // As many groups as cells at most; each text is capped.
-            if !f.trim_ascii().is_empty() && (self.shared_formulas.len() as u64) < self.max_cells
-            {
+            if !f.trim_ascii().is_empty() && (self.shared_formulas.len() as u64) < self.max_cells {
                 self.shared_formulas.entry(si).or_insert_with(|| f.clone());
             }
         }
@@ -876,9 +875,7 @@ impl<'a> SheetScan<'a> {
             return;
         }
         let raw = match cell.shared {
-            Some(si) if f.trim_ascii().is_empty() => {
-                self.shared_formulas.get(&si).unwrap_or(f)
-            }
+            Some(si) if f.trim_ascii().is_empty() => self.shared_formulas.get(&si).unwrap_or(f),
             _ => f,
         };
         self.uncalculated

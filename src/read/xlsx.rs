@@ -41,9 +41,7 @@ use super::sheetscan::{scan_sheet, scan_strings, SharedStrings, SheetFacts};
 use super::xml::{self, attr_text, raw_attrs, shown, ScanError, MAX_COLUMNS, MAX_ROWS};
 use super::zipscan::{drain_entry, key, read_entry, xml_problem, zip_error, Archive, Entries};
 use super::Damage;
-use super::{
-    Budget, CellValue, Container, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
-};
+use super::{Budget, CellValue, Container, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 use crate::model::a1;
 

@@ -62,8 +62,11 @@ fn ensure_cell(xml: &str, at: &str) -> String {
     format!(r#"{}<c r="{at}"/>{}"#, &xml[..insert], &xml[insert..])
 }
 
-/// `bytes` with the cells `at` of worksheet part `sheet` replaced by `by(at, old)`.
-fn with_cells(bytes: &[u8], sheet: &str, cells: &[(&str, &dyn Fn(&str) -> String)]) -> Vec<u8> {
+/// A cell's address and what makes its new element of the old one.
+type CellEdit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+
+/// `bytes` with the cells `at` of worksheet part `sheet` replaced by `by(old)`.
+fn with_cells(bytes: &[u8], sheet: &str, cells: &[CellEdit<'_>]) -> Vec<u8> {
     let mut parts = unzip(bytes);
     let data = part(&mut parts, sheet);
     let mut xml = String::from_utf8(std::mem::take(data)).expect("utf-8 part");
@@ -177,7 +180,9 @@ fn a_formula_in_a_required_text_column_is_not_called_unfilled() {
         &Form::valid().xlsx(),
         LEDGER,
         &[
-            ("C3", &|_| bare("C3", "&quot;新建&quot;&amp;&quot;项目&quot;")),
+            ("C3", &|_| {
+                bare("C3", "&quot;新建&quot;&amp;&quot;项目&quot;")
+            }),
             ("I3", &|_| bare("I3", "&quot;已签约&quot;")),
         ],
     );
@@ -202,11 +207,16 @@ fn a_formula_saved_with_its_result_is_read_as_the_result() {
     let bytes = with_cells(
         &standard,
         LEDGER,
-        &[("N4", &|old: &str| old.replacen("<v>", "<f>150+50</f><v>", 1))],
+        &[("N4", &|old: &str| {
+            old.replacen("<v>", "<f>150+50</f><v>", 1)
+        })],
     );
     assert_ne!(bytes, standard);
     let wb = read_bytes(&bytes, &tongbao::config::Limits::default()).expect("read");
-    assert!(matches!(wb.sheets[1].get(3, 13), Some(CellValue::Number(_))));
+    assert!(matches!(
+        wb.sheets[1].get(3, 13),
+        Some(CellValue::Number(_))
+    ));
     let r = check_bytes("巴南区.xlsx", &bytes);
     let plain = check_bytes("巴南区.xlsx", &standard);
     assert!(r.accepted(), "{:#?}", r.diagnostics.0);
@@ -262,7 +272,10 @@ fn a_summary_formula_without_result_is_not_reported() {
 #[test]
 fn an_info_formula_without_result_is_refused_at_its_cell() {
     // 基本信息: 填报单位 in B1, 报告期 in B3.
-    for (at, formula, title) in [("B3", "&quot;2025年6月&quot;", "报告期"), ("B1", "A1", "填报单位")] {
+    for (at, formula, title) in [
+        ("B3", "&quot;2025年6月&quot;", "报告期"),
+        ("B1", "A1", "填报单位"),
+    ] {
         let bytes = with_cells(
             &Form::valid().xlsx(),
             "xl/worksheets/sheet1.xml",
