@@ -188,21 +188,37 @@ fn read_project(
     diags: &mut Diagnostics,
 ) -> Option<Project> {
     let mut ok = true;
+    let at = |code: Code, col: u32| Diagnostic::at(code, &sheet.name, row, col);
+    // A formula whose result the file does not hold is no figure and no text: refused
+    // at its cell, whichever column it is in, and then read as neither blank nor
+    // anything else (no second message: not "未填写", not "不是数字").
+    let mut uncalculated: Vec<u32> = Vec::new();
+    for (f, column) in &h.columns {
+        if let Some(CellValue::Uncalculated(formula)) = sheet.get(row, column.col) {
+            diags.push(
+                at(Code::FormulaNoValue, column.col)
+                    .arg("column", f.title())
+                    .value(formula.clone()),
+            );
+            uncalculated.push(column.col);
+            ok = false;
+        }
+    }
     let cell = |f: Field| -> Option<(u32, &CellValue)> {
         let col = h.col(f)?;
         sheet
             .get(row, col)
-            .filter(|v| !is_blank(v))
+            .filter(|v| !is_blank(v) && !matches!(v, CellValue::Uncalculated(_)))
             .map(|v| (col, v))
     };
-    let at = |code: Code, col: u32| Diagnostic::at(code, &sheet.name, row, col);
+    let said = |f: Field| h.col(f).is_some_and(|c| uncalculated.contains(&c));
 
     // Required text.
     let mut text = |f: Field, required: bool, ok: &mut bool| -> Option<String> {
         match cell(f) {
             Some((_, v)) => Some(as_text(v)),
             None => {
-                if required && h.col(f).is_some() {
+                if required && h.col(f).is_some() && !said(f) {
                     diags.push(
                         at(Code::Required, h.col(f).unwrap_or(0))
                             .arg("column", f.title())
@@ -262,7 +278,7 @@ fn read_project(
     );
     let stage_text = cell(Field::Stage).map(|(_, v)| as_text(v));
     let stage = stage_text.as_deref().and_then(stage_from_text);
-    if stage_text.as_deref().is_none_or(is_blank_marker) {
+    if stage_text.as_deref().is_none_or(is_blank_marker) && !said(Field::Stage) {
         if let Some(col) = h.col(Field::Stage) {
             diags.push(
                 at(Code::Required, col)

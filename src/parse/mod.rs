@@ -12,7 +12,7 @@ pub mod vocab;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{CellRef, Period, ReportedIndicator, ReturnHeader};
-use crate::read::{RawSheet, RawWorkbook};
+use crate::read::{CellValue, RawSheet, RawWorkbook};
 use crate::text::normalize_label;
 
 pub use ledger::{Ledger, TotalRow};
@@ -44,15 +44,20 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
     let mut diags = Diagnostics::default();
     let info = info::read_info(wb);
     let mut header = ReturnHeader::default();
+    // A formula without its result names no one (nor a date): left out.
     let text_of = |l: Label| {
         info.get(&l)
+            .filter(|f| !matches!(f.value, CellValue::Uncalculated(_)))
             .map(|f| as_text(&f.value))
             .filter(|t| !t.is_empty())
     };
     header.preparer = text_of(Label::Preparer);
     header.phone = text_of(Label::Phone);
     header.reviewer = text_of(Label::Reviewer);
-    header.filled_on = info.get(&Label::FilledOn).map(|f| display(&f.value));
+    header.filled_on = info
+        .get(&Label::FilledOn)
+        .filter(|f| !matches!(f.value, CellValue::Uncalculated(_)))
+        .map(|f| display(&f.value));
 
     let unit = resolve_unit(&info, cfg, &mut header, &mut diags);
     let (period, period_cell) = resolve_period(&info, &mut diags);
@@ -164,12 +169,16 @@ fn resolve_unit(
 ) -> Option<UnitRef> {
     let code_written = info
         .get(&Label::Code)
+        .filter(|f| !matches!(f.value, CellValue::Uncalculated(_)))
         .map(|f| as_text(&f.value))
         .filter(|t| !t.is_empty());
     let Some(found) = info.get(&Label::Unit) else {
         diags.push(Diagnostic::new(Code::UnitMissing));
         return None;
     };
+    if uncalculated(found, "填报单位", diags) {
+        return None;
+    }
     let written = as_text(&found.value);
     header.unit_name_written = Some(written.clone());
     let at = |code| Diagnostic::at(code, &found.sheet, found.row, found.col);
@@ -228,6 +237,21 @@ fn unit_by_suffix<'a>(cfg: &'a Config, written: &str) -> Option<&'a crate::confi
     hits.next().is_none().then_some(first)
 }
 
+/// Whether the value read for a label of 基本信息 is a formula whose result the file does
+/// not hold: then `E-FORMULA-NO-VALUE` at its cell, `title` naming the label, and nothing
+/// is read from it (the formula text is no unit and no period).
+fn uncalculated(found: &info::Found, title: &str, diags: &mut Diagnostics) -> bool {
+    let CellValue::Uncalculated(formula) = &found.value else {
+        return false;
+    };
+    diags.push(
+        Diagnostic::at(Code::FormulaNoValue, &found.sheet, found.row, found.col)
+            .arg("column", title)
+            .value(formula.clone()),
+    );
+    true
+}
+
 fn resolve_period(info: &info::Info, diags: &mut Diagnostics) -> (Option<Period>, Option<CellRef>) {
     let Some(found) = info.get(&Label::Period) else {
         diags.push(Diagnostic::new(Code::PeriodMissing));
@@ -238,6 +262,9 @@ fn resolve_period(info: &info::Info, diags: &mut Diagnostics) -> (Option<Period>
         row: found.row,
         col: found.col,
     };
+    if uncalculated(found, "报告期", diags) {
+        return (None, Some(cell));
+    }
     let at = || {
         Diagnostic::at(Code::PeriodInvalid, &found.sheet, found.row, found.col)
             .value(display(&found.value))

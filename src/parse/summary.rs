@@ -8,7 +8,7 @@ use crate::parse::value::{
     as_text, display, parse_amount, parse_count, Currency, MoneyUnit, NumberProblem,
 };
 use crate::parse::vocab::{canonical_span_words, indicator_from_name, split_header_unit};
-use crate::read::RawSheet;
+use crate::read::{CellValue, RawSheet};
 use crate::text::normalize_label;
 
 /// Columns of the summary table.
@@ -79,6 +79,14 @@ pub fn read_summary(sheet: &RawSheet, diags: &mut Diagnostics) -> Option<Vec<Rep
         let mut read = |col: Option<u32>| -> Option<(i64, CellRef)> {
             let col = col?;
             let v = sheet.get(row, col)?;
+            // A formula whose result the file does not hold is not reported: nothing is
+            // compared with it and nothing counted from it, and nothing is said. The
+            // template's own summary formulas are such cells once a county fills the
+            // form with a script (openpyxl keeps formulas, not their results), and the
+            // ledger they sum is what is read; a formula in the ledger is refused there.
+            if matches!(v, CellValue::Uncalculated(_)) {
+                return None;
+            }
             let place = CellRef {
                 sheet: sheet.name.clone(),
                 row,

@@ -127,9 +127,12 @@ pub fn parse_amount(
             };
             (d, unit)
         }
-        CellValue::Bool(_) | CellValue::DateTime(_) | CellValue::Error(_) => {
-            return Err(NumberProblem::NotANumber)
-        }
+        // A formula without its result is no figure; the ledger and 主要指标 say so
+        // before asking for one (`E-FORMULA-NO-VALUE`).
+        CellValue::Bool(_)
+        | CellValue::DateTime(_)
+        | CellValue::Error(_)
+        | CellValue::Uncalculated(_) => return Err(NumberProblem::NotANumber),
     };
     // Checked: a written number near Decimal's limit times 10000 (亿元) would overflow, and
     // rust_decimal panics on that (found by the parse_value fuzz target).
@@ -265,7 +268,7 @@ pub fn parse_date(v: &CellValue) -> Result<Option<NaiveDate>, ()> {
             }
             date_from_text(s).map(Some).ok_or(())
         }
-        CellValue::Bool(_) | CellValue::Error(_) => Err(()),
+        CellValue::Bool(_) | CellValue::Error(_) | CellValue::Uncalculated(_) => Err(()),
     }
 }
 
@@ -435,6 +438,8 @@ pub fn display(v: &CellValue) -> String {
         }
         CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         CellValue::Error(e) => e.clone(),
+        // The formula as written: what the county sees in the formula bar.
+        CellValue::Uncalculated(f) => f.clone(),
     }
 }
 
@@ -449,7 +454,11 @@ pub fn as_text(v: &CellValue) -> String {
 pub fn is_blank(v: &CellValue) -> bool {
     match v {
         CellValue::Text(s) | CellValue::Error(s) => trim(s).is_empty(),
-        CellValue::Number(_) | CellValue::DateTime(_) | CellValue::Bool(_) => false,
+        // Never blank, whatever it would compute: its result is unknown.
+        CellValue::Number(_)
+        | CellValue::DateTime(_)
+        | CellValue::Bool(_)
+        | CellValue::Uncalculated(_) => false,
     }
 }
 

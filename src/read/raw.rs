@@ -27,6 +27,20 @@ pub enum CellValue {
     Bool(bool),
     /// An error value such as `#DIV/0!`, as text.
     Error(String),
+    /// A formula whose result the file does not hold: the formula as a spreadsheet
+    /// shows it (`=150+50`).
+    ///
+    /// Excel, WPS and LibreOffice save each formula's result beside it, and that result
+    /// is what is read. A file written by a program (openpyxl, most libraries) may hold
+    /// the formula alone: calamine then reads the cell as empty, and an empty amount is
+    /// 0, so the return would be counted with a figure the county never stated. The
+    /// reader keeps such a cell as this value instead, and the parser refuses it where a
+    /// figure is read (`E-FORMULA-NO-VALUE`) or takes it as not reported where nothing
+    /// is counted from it (主要指标, checked against the ledger only).
+    ///
+    /// Only .xlsx and .ods can hold one. A .xls FORMULA record always carries its
+    /// result (BIFF has no record without one), so its reader never makes this value.
+    Uncalculated(String),
 }
 
 /// One non-empty cell at a zero-based (row, col).

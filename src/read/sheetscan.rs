@@ -32,19 +32,62 @@ use super::{Budget, Damage, Merge, ReadError};
 use crate::config::Limits;
 use crate::model::a1;
 
+/// What the scan of one worksheet part found besides its being sound.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct SheetFacts {
+    /// The merged regions of the first `mergeCells` element (the only one calamine
+    /// would read).
+    pub(crate) merges: Vec<Merge>,
+    /// Every cell holding a formula (`<f>`) but no saved result (neither `<v>` nor
+    /// `<is>`), as openpyxl and other libraries write them: zero-based (row, col) and
+    /// the formula as a spreadsheet shows it (`=150+50`). calamine reads such a cell as
+    /// empty; the reader puts [`CellValue::Uncalculated`](super::CellValue) there so that
+    /// it is never taken for a blank (see [`uncalculated_formula`]).
+    pub(crate) uncalculated: Vec<(u32, u32, String)>,
+}
+
 /// Scans one worksheet part: `part` is its name in the archive, `sheet` the tab's name
-/// (for messages), `strings` the number of shared strings the table holds. Returns the
-/// merged regions of the first `mergeCells` element (the only one calamine would read).
+/// (for messages), `strings` the number of shared strings the table holds.
 pub(crate) fn scan_sheet<R: BufRead>(
     r: R,
     part: &str,
     sheet: &str,
     strings: u64,
     limits: &Limits,
-) -> Result<Vec<Merge>, ScanError> {
+) -> Result<SheetFacts, ScanError> {
     let mut scan = SheetScan::new(sheet, strings, limits.max_cells_per_sheet);
     scan_part(r, part, &mut scan)?;
-    Ok(scan.merges)
+    let cap = limits.max_cells_per_sheet;
+    if scan.uncalculated.len() as u64 > cap {
+        let found = scan.uncalculated.len() as u64;
+        return Err(too_large(Budget::SheetCells(sheet.to_string()), found, cap).into());
+    }
+    Ok(SheetFacts {
+        merges: scan.merges,
+        uncalculated: scan.uncalculated,
+    })
+}
+
+/// The longest formula text kept for a message, in characters; longer ones are cut
+/// with `…` (a formula may run to 8 192 characters, and each is only shown).
+const FORMULA_SHOWN_CHARS: usize = 200;
+
+/// The formula of an `<f>` element as a spreadsheet shows it: `=` and its text, entities
+/// decoded, cut at [`FORMULA_SHOWN_CHARS`].
+fn uncalculated_formula(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let text = quick_xml::escape::unescape(&text)
+        .map(|t| t.into_owned())
+        .unwrap_or_else(|_| text.into_owned());
+    let mut shown = String::from("=");
+    for (i, ch) in text.trim().chars().enumerate() {
+        if i == FORMULA_SHOWN_CHARS {
+            shown.push('…');
+            break;
+        }
+        shown.push(ch);
+    }
+    shown
 }
 
 /// What the shared-string table costs once calamine has read it.
@@ -202,6 +245,17 @@ struct Cell {
     col: u32,
     kind: Kind,
     value_read: ValueRead,
+    /// The raw text of its `<f>`, if it has one (empty for `<f/>`), capped a little past
+    /// what is shown.
+    formula: Option<Vec<u8>>,
+    /// The shared formula group (`si`) its `<f t="shared">` names, if any.
+    shared: Option<u32>,
+    /// Whether it holds a saved value: text in its `<v>`, an `<is>`, or a `<v>` at all
+    /// in a text cell (`t="str"`), whose result may be the empty string. openpyxl writes
+    /// a formula with an empty `<v />` and no type: that is no result.
+    has_value: bool,
+    /// `t="str"`: an empty `<v>` is the saved result "" (Excel's `=IF(A1>0,"",A1)`).
+    text_result: bool,
 }
 
 /// An element whose content calamine reads past as a block (a cell's `<v>`, `<f>` or
@@ -223,7 +277,7 @@ enum Merges {
 struct SheetScan<'a> {
     sheet: &'a str,
     strings: u64,
-    max_merges: u64,
+    max_cells: u64,
     zone: Zone,
     /// calamine's row of a `<row>` without `r` (zero-based), and column of a `<c>`
     /// without `r`.
@@ -240,6 +294,12 @@ struct SheetScan<'a> {
     v_first: bool,
     merge_state: Merges,
     merges: Vec<Merge>,
+    /// Inside the current cell's `<f>`: its text is the formula.
+    in_formula: bool,
+    /// The text of each shared formula group's first formula (`<f t="shared" si="0"
+    /// ref="…">…</f>`), shown for the cells that only name the group.
+    shared_formulas: std::collections::HashMap<u32, Vec<u8>>,
+    uncalculated: Vec<(u32, u32, String)>,
 }
 
 impl Lexer {
@@ -359,6 +419,17 @@ impl Markup for SheetScan<'_> {
     }
 
     fn text(&mut self, buf: &[u8], i: usize) -> Result<Option<usize>, ScanError> {
+        if self.in_formula {
+            // The formula's text up to the next markup (entities decoded at the end).
+            let Some(end) = memchr(b'<', &buf[i..]) else {
+                return Ok(None);
+            };
+            if let Some(f) = self.cell.as_mut().and_then(|c| c.formula.as_mut()) {
+                let room = (4 * FORMULA_SHOWN_CHARS + 8).saturating_sub(f.len());
+                f.extend_from_slice(&buf[i..i + end.min(room)]);
+            }
+            return Ok(Some(i + end));
+        }
         if !self.v_first {
             return Ok(Some(i));
         }
@@ -370,6 +441,9 @@ impl Markup for SheetScan<'_> {
         if end > 0 {
             self.check_value(&buf[i..i + end])?;
             self.v_first = false;
+            if let Some(cell) = &mut self.cell {
+                cell.has_value = true;
+            }
         } else if buf[i] == b'&' {
             self.v_first = false;
         }
@@ -502,11 +576,11 @@ fn split_tag(tag: &[u8]) -> (&[u8], &[u8], bool) {
 }
 
 impl<'a> SheetScan<'a> {
-    fn new(sheet: &'a str, strings: u64, max_merges: u64) -> Self {
+    fn new(sheet: &'a str, strings: u64, max_cells: u64) -> Self {
         SheetScan {
             sheet,
             strings,
-            max_merges,
+            max_cells,
             zone: Zone::Prolog,
             row_index: 0,
             col_index: 0,
@@ -517,6 +591,9 @@ impl<'a> SheetScan<'a> {
             v_first: false,
             merge_state: Merges::NotYet,
             merges: Vec::new(),
+            in_formula: false,
+            shared_formulas: std::collections::HashMap::new(),
+            uncalculated: Vec::new(),
         }
     }
 
@@ -551,17 +628,29 @@ impl<'a> SheetScan<'a> {
                 _ => {}
             },
             Zone::Data => {
-                if let Some(cell) = &self.cell {
+                if let Some(cell) = &mut self.cell {
                     // Inside a cell calamine reads `v`, `f` and `is` as blocks.
                     let read = match local {
                         b"v" => {
                             if cell.kind == Kind::Unknown {
                                 return Err(self.unknown_type());
                             }
+                            // Other values count once their text comes ([`Markup::text`]).
+                            cell.has_value |= cell.text_result;
                             Some(cell.value_read)
                         }
-                        b"f" => Some(ValueRead::Nested),
-                        b"is" => Some(ValueRead::Flat),
+                        b"f" => {
+                            if cell.formula.is_none() {
+                                cell.formula = Some(Vec::new());
+                                cell.shared = shared_group(attrs);
+                                self.in_formula = !empty;
+                            }
+                            Some(ValueRead::Nested)
+                        }
+                        b"is" => {
+                            cell.has_value = true;
+                            Some(ValueRead::Flat)
+                        }
                         _ => None,
                     };
                     if let (Some(read), false) = (read, empty) {
@@ -603,7 +692,12 @@ impl<'a> SheetScan<'a> {
             if name == skip.name.as_slice() {
                 match &mut skip.depth {
                     Some(d) if *d > 0 => *d -= 1,
-                    _ => self.skip = None,
+                    _ => {
+                        self.skip = None;
+                        if std::mem::take(&mut self.in_formula) {
+                            self.formula_end();
+                        }
+                    }
                 }
             }
             return;
@@ -618,7 +712,7 @@ impl<'a> SheetScan<'a> {
         if self.cell.is_some() {
             // calamine reads a cell until its `</c>`, whatever else closes inside it.
             if local == b"c" {
-                self.cell = None;
+                self.cell_end();
             }
             return;
         }
@@ -748,8 +842,44 @@ impl<'a> SheetScan<'a> {
             col,
             kind,
             value_read,
+            formula: None,
+            shared: None,
+            has_value: false,
+            text_result: t == Some(b"str"),
         });
         Ok(())
+    }
+
+    /// The `</f>` of the current cell: the first formula of a shared group is kept for
+    /// the cells that only name the group.
+    fn formula_end(&mut self) {
+        let Some(cell) = &self.cell else { return };
+        if let (Some(si), Some(f)) = (cell.shared, &cell.formula) {
+            // As many groups as cells at most; each text is capped.
+            if !f.trim_ascii().is_empty() && (self.shared_formulas.len() as u64) < self.max_cells {
+                self.shared_formulas.entry(si).or_insert_with(|| f.clone());
+            }
+        }
+    }
+
+    /// The `</c>` of the current cell: a formula without a saved result is recorded.
+    fn cell_end(&mut self) {
+        self.in_formula = false;
+        let Some(cell) = self.cell.take() else { return };
+        if cell.has_value {
+            return;
+        }
+        let Some(f) = &cell.formula else { return };
+        // One past the cap is enough to refuse the sheet ([`scan_sheet`]); no more is kept.
+        if self.uncalculated.len() as u64 > self.max_cells {
+            return;
+        }
+        let raw = match cell.shared {
+            Some(si) if f.trim_ascii().is_empty() => self.shared_formulas.get(&si).unwrap_or(f),
+            _ => f,
+        };
+        self.uncalculated
+            .push((cell.row, cell.col, uncalculated_formula(raw)));
     }
 
     /// The text calamine parses as the value of the current cell's `<v>`.
@@ -828,11 +958,11 @@ impl<'a> SheetScan<'a> {
     }
 
     fn merge_cell(&mut self, attrs: &[u8]) -> Result<(), ScanError> {
-        if self.merges.len() as u64 >= self.max_merges {
+        if self.merges.len() as u64 >= self.max_cells {
             return Err(too_large(
                 Budget::SheetMerges(self.sheet.to_string()),
                 self.merges.len() as u64 + 1,
-                self.max_merges,
+                self.max_cells,
             )
             .into());
         }
@@ -909,6 +1039,20 @@ impl<'a> SheetScan<'a> {
     }
 }
 
+/// The group `si` of a shared formula's `<f t="shared" si="…">`.
+fn shared_group(attrs: &[u8]) -> Option<u32> {
+    let mut shared = false;
+    let mut si = None;
+    for (key, value) in raw_attrs(attrs).map_while(|a| a) {
+        match key {
+            b"t" => shared = value == b"shared",
+            b"si" => si = digits(value).and_then(|n| u32::try_from(n).ok()),
+            _ => {}
+        }
+    }
+    si.filter(|_| shared)
+}
+
 fn damaged(zh: String, en: String) -> ScanError {
     ScanError::Reject(ReadError::Truncated(Damage::new(zh, en)))
 }
@@ -982,7 +1126,12 @@ mod tests {
     /// chunks of every size from 1 to 17 bytes and in one piece: every construct is cut
     /// at every seam, and all readings must agree.
     fn scan(xml: &str, strings: u64) -> Result<Vec<Merge>, String> {
-        let outcome = |r: Result<Vec<Merge>, ScanError>| match r {
+        facts(xml, strings).map(|f| f.merges)
+    }
+
+    /// What [`scan`] finds, formulas without results included.
+    fn facts(xml: &str, strings: u64) -> Result<SheetFacts, String> {
+        let outcome = |r: Result<SheetFacts, ScanError>| match r {
             Ok(m) => Ok(m),
             Err(ScanError::Reject(ReadError::Truncated(d))) => Err(d.zh),
             Err(other) => Err(format!("{other:?}")),
@@ -1000,6 +1149,87 @@ mod tests {
             assert_eq!(cut, whole, "reads of {step} bytes: {xml}");
         }
         whole
+    }
+
+    fn uncalculated(xml: &str) -> Vec<(u32, u32, String)> {
+        facts(&rows(xml), 0).expect("sound").uncalculated
+    }
+
+    #[test]
+    fn formulas_without_a_saved_result_are_found() {
+        // As openpyxl writes them: the formula and an empty value; or no value at all.
+        let found = uncalculated(concat!(
+            r#"<row r="3"><c r="P3"><f>1+2</f><v /></c></row>"#,
+            r#"<row r="4"><c r="N4" s="2"><f>150+50</f></c><c r="O4" t="n"><f>1</f><v></v></c>"#,
+            r#"<c r="Q4" t="e"><f>1/0</f><v/></c></row>"#,
+        ));
+        assert_eq!(
+            found,
+            vec![
+                (2, 15, "=1+2".to_string()),
+                (3, 13, "=150+50".to_string()),
+                (3, 14, "=1".to_string()),
+                (3, 16, "=1/0".to_string()),
+            ]
+        );
+        // As Excel writes them: the result beside, even an empty text result.
+        let saved = concat!(
+            r#"<row r="1"><c r="A1"><f>150+50</f><v>200</v></c>"#,
+            r#"<c r="B1" t="str"><f>IF(A1&gt;0,"","x")</f><v></v></c>"#,
+            r#"<c r="C1" t="str"><f>"a"</f><v/></c>"#,
+            r#"<c r="D1" t="inlineStr"><f>"b"</f><is><t>b</t></is></c>"#,
+            r#"<c r="E1"><v>1</v></c><c r="F1"/><c r="G1" t="b"><f>TRUE()</f><v>1</v></c>"#,
+            r#"<c r="H1" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>"#,
+        );
+        assert_eq!(uncalculated(saved), vec![]);
+        // Entities decoded, a prefix, an empty formula, a self-closing one.
+        let found = uncalculated(concat!(
+            r#"<row r="2"><c r="A2" t="str"><f>IF(B2&gt;0,"&amp;",C2)</f></c>"#,
+            r#"<x:c r="B2"><x:f>SUM(B1:B1)</x:f></x:c><c r="C2"><f/></c></row>"#,
+        ));
+        assert_eq!(
+            found,
+            vec![
+                (1, 0, r#"=IF(B2>0,"&",C2)"#.to_string()),
+                (1, 1, "=SUM(B1:B1)".to_string()),
+                (1, 2, "=".to_string()),
+            ]
+        );
+        // A shared formula's cells name its group: the group's formula is shown.
+        let shared = uncalculated(concat!(
+            r#"<row r="5"><c r="N5"><f t="shared" ref="N5:N6" si="0">L5*2</f></c></row>"#,
+            r#"<row r="6"><c r="N6"><f t="shared" si="0"/></c></row>"#,
+        ));
+        assert_eq!(
+            shared,
+            vec![(4, 13, "=L5*2".to_string()), (5, 13, "=L5*2".to_string())]
+        );
+        // A long formula is cut for the message.
+        let long = uncalculated(&format!(
+            r#"<row r="1"><c r="A1"><f>{}</f></c></row>"#,
+            "1+".repeat(300) + "1"
+        ));
+        assert_eq!(long[0].2.chars().count(), 1 + FORMULA_SHOWN_CHARS + 1);
+        assert!(long[0].2.ends_with('…'));
+    }
+
+    #[test]
+    fn formulas_without_results_are_capped_like_cells() {
+        let limits = Limits {
+            max_cells_per_sheet: 3,
+            ..Limits::default()
+        };
+        let xml = rows(&r#"<row><c><f>1</f></c></row>"#.repeat(4));
+        assert!(matches!(
+            scan_sheet(xml.as_bytes(), "sheet.xml", "S", 0, &limits),
+            Err(ScanError::Reject(ReadError::TooLarge {
+                what: Budget::SheetCells(_),
+                ..
+            }))
+        ));
+        let xml = rows(&r#"<row><c><f>1</f></c></row>"#.repeat(3));
+        let facts = scan_sheet(xml.as_bytes(), "sheet.xml", "S", 0, &limits).expect("three");
+        assert_eq!(facts.uncalculated.len(), 3);
     }
 
     fn rows(rows: &str) -> String {

@@ -37,13 +37,11 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::convert::from_data_ref;
 use super::guard::{fenced, too_large, Inflated};
-use super::sheetscan::{scan_sheet, scan_strings, SharedStrings};
+use super::sheetscan::{scan_sheet, scan_strings, SharedStrings, SheetFacts};
 use super::xml::{self, attr_text, raw_attrs, shown, ScanError, MAX_COLUMNS, MAX_ROWS};
 use super::zipscan::{drain_entry, key, read_entry, xml_problem, zip_error, Archive, Entries};
 use super::Damage;
-use super::{
-    Budget, CellValue, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
-};
+use super::{Budget, CellValue, Container, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 use crate::model::a1;
 
@@ -93,9 +91,9 @@ struct Package {
 
 /// What the pre-scan hands to [`load`].
 struct Scanned {
-    /// Each worksheet's merged regions, by sheet name (read here rather than by a second
-    /// pass of calamine over every sheet).
-    merges: HashMap<String, Vec<Merge>>,
+    /// Each worksheet's merged regions and formulas without results, by sheet name (read
+    /// here rather than by a second pass of calamine over every sheet).
+    sheets: HashMap<String, SheetFacts>,
     /// Bytes of XML text in the shared-string table, which calamine holds throughout.
     string_bytes: u64,
     /// The package calamine is to read instead of the file, if its relationships had to
@@ -147,17 +145,17 @@ fn prescan(
             text_limit,
         ));
     }
-    let mut sheet_merges: HashMap<String, Vec<Merge>> = HashMap::new();
+    let mut sheet_facts: HashMap<String, SheetFacts> = HashMap::new();
     for entry in &entries.list {
         let path = key(&entry.name);
         if entry.is_dir || path == sst_path || package_parts.contains(&path) {
             continue;
         }
         if let Some(name) = sheet_names.get(path.as_str()) {
-            let merges = read_entry(archive, entry, budget, true, |r| {
+            let facts = read_entry(archive, entry, budget, true, |r| {
                 scan_sheet(r, &entry.name, name, strings.count, limits)
             })?;
-            sheet_merges.insert(path, merges);
+            sheet_facts.insert(path, facts);
         } else if path == styles_path {
             read_entry(archive, entry, budget, true, |r| {
                 scan_styles(r, &entry.name)
@@ -170,10 +168,11 @@ fn prescan(
             drain_entry(archive, entry, budget)?;
         }
     }
-    let merges = package
+    // A part listed for two sheets is one part: each sheet gets its facts.
+    let sheets = package
         .sheets
         .iter()
-        .filter_map(|(name, path)| Some((name.clone(), sheet_merges.get(path)?.clone())))
+        .filter_map(|(name, path)| Some((name.clone(), sheet_facts.get(path)?.clone())))
         .collect();
     let rewritten = if package.rewritten.is_empty() {
         None
@@ -181,7 +180,7 @@ fn prescan(
         Some(rewrite_package(archive, &package.rewritten)?)
     };
     Ok(Scanned {
-        merges,
+        sheets,
         string_bytes: strings.total_bytes,
         package: rewritten,
     })
@@ -668,7 +667,7 @@ fn xlsx_error(e: XlsxError, place: Option<(&str, Option<(u32, u32)>)>) -> ReadEr
 /// cells at one address are refused: which one a program shows is anyone's guess.
 fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, ReadError> {
     let Scanned {
-        mut merges,
+        sheets: mut facts,
         string_bytes,
         package,
     } = scanned;
@@ -764,8 +763,48 @@ fn load(bytes: &[u8], scanned: Scanned, limits: &Limits) -> Result<RawWorkbook, 
                 }
             }
             sort_cells(&mut cells);
+            let SheetFacts {
+                merges,
+                uncalculated,
+            } = facts.remove(&sheet.name).unwrap_or_default();
+            // Formulas without a saved result, where calamine read nothing: never empty
+            // cells (see [`CellValue::Uncalculated`]). Counted like the other cells.
+            let mut formulas = Vec::new();
+            for (row, col, formula) in uncalculated {
+                let read = cells
+                    .binary_search_by(|c| (c.row, c.col).cmp(&(row, col)))
+                    .is_ok();
+                if read {
+                    continue;
+                }
+                workbook_cells += 1;
+                let held = (cells.len() + formulas.len()) as u64;
+                if held >= cap {
+                    return Err(too_large(
+                        Budget::SheetCells(sheet.name.clone()),
+                        held + 1,
+                        cap,
+                    ));
+                }
+                if workbook_cells > cap {
+                    return Err(too_large(Budget::WorkbookCells, workbook_cells, cap));
+                }
+                text = text.saturating_add(formula.len() as u64);
+                if text > text_limit {
+                    return Err(too_large(Budget::TextTotal, text, text_limit));
+                }
+                formulas.push(RawCell {
+                    row,
+                    col,
+                    value: CellValue::Uncalculated(formula),
+                });
+            }
+            if !formulas.is_empty() {
+                cells.append(&mut formulas);
+                sort_cells(&mut cells);
+            }
             sheets.push(RawSheet {
-                merges: merges.remove(&sheet.name).unwrap_or_default(),
+                merges,
                 name: sheet.name,
                 visible: sheet.visible == SheetVisible::Visible,
                 cells,
@@ -921,7 +960,7 @@ mod tests {
             sheet_workbook(r#"<row r="1"><c r="A1"><v>1</v></c><c r="XFE1"><v>2</v></c></row>"#);
         let limits = Limits::default();
         let unchecked = Scanned {
-            merges: HashMap::new(),
+            sheets: HashMap::new(),
             string_bytes: 0,
             package: None,
         };

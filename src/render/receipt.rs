@@ -861,7 +861,7 @@ fn excel_serial(dt: &chrono::NaiveDateTime) -> Option<f64> {
 /// The text a cell shows, for measuring its column.
 fn shown(v: &CellValue) -> String {
     match v {
-        CellValue::Text(s) | CellValue::Error(s) => s.clone(),
+        CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => s.clone(),
         CellValue::Number(n) => n.to_string(),
         CellValue::DateTime(dt) => {
             if dt.time() == chrono::NaiveTime::MIN {
@@ -967,7 +967,9 @@ fn write_copy(
             CellValue::Text(s) | CellValue::Error(s) if is_line(sheet, cell) => {
                 ws.write_string_with_format(r, c, cell_text(s), f(Kind::Line))?;
             }
-            CellValue::Text(s) | CellValue::Error(s) => {
+            // A formula without its result is shown as its text, `=150+50`: the copy
+            // holds what the county's file holds, and no result was saved.
+            CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => {
                 let s = cell_text(s);
                 if !merged {
                     let lines = lines_needed(&s, width_of(cell.col));

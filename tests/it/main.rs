@@ -10,6 +10,7 @@ mod compose;
 mod crash;
 mod cycle;
 mod explain;
+mod formula;
 mod hostile;
 mod hostile_xls_ods;
 mod hostile_xlsx;

@@ -656,6 +656,29 @@ wb.save(dst)
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Before LibreOffice: openpyxl keeps the summary's formulas but not their results.
+    // The ledger is read as typed; the derived summary rows are not reported (nothing to
+    // compare), the two typed ones are.
+    let typed_report = check_bytes("巴南区.xlsx", &std::fs::read(&typed).expect("typed"));
+    assert!(typed_report.accepted(), "{:?}", typed_report.diagnostics);
+    assert_standard_figures(&typed_report);
+    assert_eq!(codes(&typed_report, Severity::Warning), vec![]);
+    let typed_summary = typed_report
+        .parsed
+        .as_ref()
+        .and_then(|p| p.summary.as_ref())
+        .expect("summary read");
+    let typed_funds = typed_summary
+        .iter()
+        .find(|r| r.indicator == tongbao::model::Indicator::FundsInPlace)
+        .map(|r| (r.month, r.ytd));
+    assert_eq!(typed_funds, Some((None, None)));
+    let trips = typed_summary
+        .iter()
+        .find(|r| r.indicator == tongbao::model::Indicator::OutboundTrips)
+        .map(|r| (r.month, r.ytd));
+    assert_eq!(trips, Some((Some(3), Some(15))));
+
     let saved = dir.path().join("saved");
     // A private profile, so a LibreOffice already running for someone else is not used.
     let profile = format!("file://{}", dir.path().join("lo-profile").display());
