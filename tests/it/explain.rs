@@ -417,14 +417,19 @@ fn the_project_list_reproduces_every_total_of_the_demo_bulletin() {
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("xlsx");
     let sheet = wb.worksheet_range("项目总表").expect("项目总表");
     let rows: Vec<&[Data]> = sheet.rows().collect();
-    let header = rows[1];
+    // The title, the note on how to re-add the totals, then the table.
+    let at = rows
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c.to_string() == "序号"))
+        .expect("the header row");
+    let header = rows[at];
     let col = |prefix: &str| {
         header
             .iter()
             .position(|h| h.to_string().replace('\n', "").starts_with(prefix))
             .unwrap_or_else(|| panic!("column {prefix}: {header:?}"))
     };
-    let body: Vec<&[Data]> = rows[2..]
+    let body: Vec<&[Data]> = rows[at + 1..]
         .iter()
         .copied()
         .filter(|r| matches!(r.first(), Some(Data::Float(_) | Data::Int(_))))

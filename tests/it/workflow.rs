@@ -206,15 +206,20 @@ fn demo_runs_the_whole_cycle_on_the_bundled_samples() {
     )
     .expect("parse");
     assert_eq!(json["not_reported"], serde_json::json!(["城口县"]));
-    assert!(
+    let status_of = |status: &str| -> Vec<&str> {
         json["units"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|u| u["status"] == "accepted")
-            .count()
-            == 39
-    );
+            .filter(|u| u["status"] == status)
+            .filter_map(|u| u["name"].as_str())
+            .collect()
+    };
+    assert_eq!(status_of("accepted").len(), 38);
+    // The resubmission typed in 亿元 under 万元 titles is held, not counted.
+    assert_eq!(status_of("held"), ["沙坪坝区"]);
+    assert_eq!(json["held"], serde_json::json!(["沙坪坝区"]));
+    assert!(text.contains("1 个待核实"), "{text}");
     assert!(
         json["units"][0]["ytd_last_year"].is_object(),
         "last year's returns were ingested"

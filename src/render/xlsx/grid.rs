@@ -335,7 +335,30 @@ impl Grid {
         ws.set_row_height(0, 28)?;
         for (i, row) in self.rows.iter().enumerate() {
             let r = Grid::sheet_row(i);
-            let mut lines = 1usize;
+            // The row's height is set before its cells: in constant-memory mode a height
+            // set after them writes the last row a second time.
+            let lines = match row.kind {
+                RowKind::Caption | RowKind::Note => row
+                    .cells
+                    .first()
+                    .map_or(1, |c| lines_needed(&c.shown(), full_width)),
+                RowKind::Space => 1,
+                RowKind::Header | RowKind::Body | RowKind::Total => row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cell)| {
+                        row.kind == RowKind::Header
+                            || (matches!(cell, Cell::Text(_)) && !self.long_list)
+                    })
+                    .map(|(c, cell)| lines_needed(&cell.shown(), widths[c]))
+                    .fold(1, usize::max),
+            };
+            if lines > 1 {
+                ws.set_row_height(r, lines as f64 * LINE_HEIGHT + 4.0)?;
+            } else if row.kind == RowKind::Header {
+                ws.set_row_height(r, LINE_HEIGHT + 6.0)?;
+            }
             match row.kind {
                 RowKind::Caption | RowKind::Note => {
                     let text = row.cells.first().map(Cell::shown).unwrap_or_default();
@@ -345,7 +368,6 @@ impl Grid {
                         &formats.note
                     };
                     across(ws, r, last_col, &text, fmt)?;
-                    lines = lines_needed(&text, full_width);
                 }
                 RowKind::Space => {}
                 RowKind::Header | RowKind::Body | RowKind::Total => {
@@ -358,17 +380,8 @@ impl Grid {
                         }
                         let fmt = formats.cell(row.kind, cell.style(), row.separated);
                         write_cell(ws, r, col, cell, fmt)?;
-                        let wraps = matches!(cell, Cell::Text(_)) && !self.long_list;
-                        if wraps || row.kind == RowKind::Header {
-                            lines = lines.max(lines_needed(&cell.shown(), widths[c]));
-                        }
                     }
                 }
-            }
-            if lines > 1 {
-                ws.set_row_height(r, lines as f64 * LINE_HEIGHT + 4.0)?;
-            } else if row.kind == RowKind::Header {
-                ws.set_row_height(r, LINE_HEIGHT + 6.0)?;
             }
         }
 

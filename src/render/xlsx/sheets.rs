@@ -790,6 +790,15 @@ fn project_list(b: &Bulletin) -> Grid {
         "资金来源".to_string(),
     ]);
     titles.extend(PROJECT_FLAGS.iter().map(|(t, _)| t.to_string()));
+    // The note goes above the table: in constant-memory mode the last row is best a
+    // plain data row (a height set on it is written twice).
+    g.rows.push(Row::note(
+        "说明：列出本月已通过审核报表中计入任一指标的项目。标志列为 1 表示计入：新签约项目数 = 签约标志之和，\
+         新签约合同投资额 = SUMIFS(合同投资额, 签约标志, 1)；亿元以上项目取“亿元以上签约”为 1 的行\
+         （本月另加“本月签约”为 1）；新开工项目计划总投资 = SUMIFS(合同投资额, 开工标志, 1)；\
+         实际到位资金、实际使用外资为对应列之和，省外境内到位资金取资金来源为“省外境内”的行；\
+         在谈项目数为项目进展为“在谈”的行数。位置为报表中项目明细表的工作表名和行号。",
+    ));
     g.main_header(Row::header_owned(titles));
     g.filter = true;
     g.header_wrap = 8;
@@ -833,13 +842,6 @@ fn project_list(b: &Bulletin) -> Grid {
         );
         g.rows.push(Row::body(cells));
     }
-    g.rows.push(Row::note(
-        "注：列出本月已通过审核报表中计入任一指标的项目。标志列为 1 表示计入：新签约项目数 = 签约标志之和，\
-         新签约合同投资额 = SUMIFS(合同投资额, 签约标志, 1)；亿元以上项目取“亿元以上签约”为 1 的行\
-         （本月另加“本月签约”为 1）；新开工项目计划总投资 = SUMIFS(合同投资额, 开工标志, 1)；\
-         实际到位资金、实际使用外资为对应列之和，省外境内到位资金取资金来源为“省外境内”的行；\
-         在谈项目数为项目进展为“在谈”的行数。位置为报表中项目明细表的工作表名和行号。",
-    ));
     g
 }
 
