@@ -181,6 +181,30 @@ fn e_duplicate_project_by_name_and_investor_without_ids() {
 }
 
 #[test]
+fn a_blank_marker_in_project_id_is_no_id() {
+    // A county without project numbers fills 项目编号 with `-` (or `—`, `/`, `无`): the
+    // projects are told apart by name and investor, as without the column.
+    for marker in ["-", "—", "/", "无"] {
+        let mut form = Form::valid();
+        for row in 0..form.rows.len() {
+            form = form.set(row, "项目编号", s(marker));
+        }
+        let r = check_form(&form);
+        assert!(r.accepted(), "{marker}: {:#?}", r.diagnostics.0);
+        assert_eq!(r.figures, check_form(&Form::valid()).figures, "{marker}");
+        // The same project twice is still one project twice.
+        let copy = form.rows[1].clone();
+        form.rows.push(copy);
+        let r = check_form(&form);
+        assert_eq!(
+            only(&r, Code::DuplicateProject).0.as_deref(),
+            Some("C7"),
+            "{marker}"
+        );
+    }
+}
+
+#[test]
 fn e_required_signed_without_contract_amount() {
     let r = check_form(&Form::valid().set(1, "合同投资额", V::E));
     assert!(!r.accepted());
