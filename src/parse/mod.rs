@@ -90,17 +90,32 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
     let chosen = pick.map(|i| ledgers.swap_remove(i));
     if let Some((sheet, _)) = &chosen {
         // Every other sheet with a ledger's header is left unread, and said so: two
-        // ledgers in one return are a copy left behind or a second set of figures.
-        let mut others: Vec<&RawSheet> = ledgers.iter().map(|(s, _)| *s).collect();
-        others.sort_by_key(|s| wb.sheets.iter().position(|w| std::ptr::eq(w, *s)));
-        for other in others {
-            diags.push(
-                Diagnostic::new(Code::LedgerSeveral)
-                    .arg("sheet", &sheet.name)
-                    .arg("other", &other.name)
+        // ledgers in one return are a copy left behind or a second set of figures. A
+        // visible one with projects in it refuses the return: its projects may be part of
+        // the figures (签约项目 and 在谈项目 on two sheets, a corrected copy beside the
+        // original), and reading either sheet alone would count wrong figures. A hidden
+        // one, or a header without projects under it, is only a warning.
+        ledgers.sort_by_key(|(s, _)| wb.sheets.iter().position(|w| std::ptr::eq(w, *s)));
+        for (other, h) in &ledgers {
+            let first_project = other
+                .visible
+                .then(|| {
+                    let mut scratch = Diagnostics::default();
+                    let l = ledger::read_ledger_under(other, h.clone(), cfg, &mut scratch);
+                    l.projects
+                        .iter()
+                        .map(|p| p.row)
+                        .min()
+                        .or((l.rejected_rows > 0).then_some(l.header.last_row + 1))
+                })
+                .flatten();
+            let d = match first_project {
+                Some(row) => Diagnostic::at_row(Code::LedgerSplit, &other.name, row),
+                None => Diagnostic::new(Code::LedgerSeveral)
                     .arg("hidden", if other.visible { "" } else { "（隐藏）" })
                     .arg("hidden_en", if other.visible { "" } else { " (hidden)" }),
-            );
+            };
+            diags.push(d.arg("sheet", &sheet.name).arg("other", &other.name));
         }
     }
     let ledger_sheet = chosen.as_ref().map(|(s, _)| *s);

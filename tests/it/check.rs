@@ -123,6 +123,83 @@ fn w_ledger_several_the_visible_ledger_counts_and_the_other_is_named() {
     assert!(!codes(&only_seen, Severity::Info).contains(&Code::LedgerSeveral));
 }
 
+/// The standard return with its ledger's projects `moved` to a second visible sheet
+/// `other` under the same header (title row above it, as on 项目明细).
+fn split_ledger(other: &str, moved: &[usize]) -> Vec<Sheet> {
+    let mut sheets = Form::valid().sheets();
+    let mut second = sheets.last().expect("ledger").clone();
+    second.name = other.into();
+    let ledger = sheets.last_mut().expect("ledger");
+    ledger.rows = ledger
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 2 || !moved.contains(&(i - 2)))
+        .map(|(_, r)| r.clone())
+        .collect();
+    second.rows = second
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 2 || moved.contains(&(i - 2)))
+        .map(|(_, r)| r.clone())
+        .collect();
+    sheets.push(second);
+    sheets
+}
+
+#[test]
+fn e_ledger_several_projects_split_over_two_visible_sheets() {
+    // 签约项目 and 在谈项目 on two sheets; the 6月 and 1-5月 projects on two sheets; a
+    // corrected copy 项目明细 (2) beside the original. Reading either sheet alone counts
+    // wrong figures: the return is refused, naming the other sheet at its first project.
+    for (other, moved) in [
+        ("在谈项目", vec![3]),
+        ("1-5月项目", vec![1]),
+        ("项目明细 (2)", vec![0, 1, 2, 3]),
+    ] {
+        let r = check_bytes("巴南区.xlsx", &xlsx(&split_ledger(other, &moved)));
+        assert!(!r.accepted(), "{other}");
+        let split: Vec<_> = r
+            .diagnostics
+            .0
+            .iter()
+            .filter(|d| d.code == Code::LedgerSplit)
+            .collect();
+        assert_eq!(split.len(), 1, "{other}: {:#?}", r.diagnostics.0);
+        assert_eq!(split[0].severity(), Severity::Error);
+        assert_eq!(split[0].sheet.as_deref(), Some(other));
+        assert_eq!(split[0].row, Some(2), "{other}: the first project's row");
+        assert_eq!(
+            split[0].message(Lang::Zh),
+            format!(
+                "工作表“{other}”也是一张填有项目的项目明细表：项目分在“项目明细”和“{other}”两张表中，无法确定以哪张为准，也不能只读其中一张"
+            )
+        );
+        assert!(split[0]
+            .message(Lang::En)
+            .contains(&format!("split between \"项目明细\" and \"{other}\"")));
+        assert!(!codes(&r, Severity::Info).contains(&Code::LedgerSeveral));
+    }
+}
+
+#[test]
+fn w_ledger_several_a_visible_second_ledger_header_without_projects() {
+    // An empty copy of the form left beside the ledger: nothing in it to count.
+    let sheets = split_ledger("项目明细 (2)", &[]);
+    let r = check_bytes("巴南区.xlsx", &xlsx(&sheets));
+    assert!(r.accepted(), "{:#?}", r.diagnostics.0);
+    assert_eq!(r.figures, check_form(&Form::valid()).figures);
+    assert_eq!(
+        codes(&r, Severity::Warning)
+            .iter()
+            .filter(|c| **c == Code::LedgerSeveral)
+            .count(),
+        1
+    );
+    assert!(!codes(&r, Severity::Info).contains(&Code::LedgerSplit));
+}
+
 #[test]
 fn e_negative_amount() {
     let r = check_form(&Form::valid().set(1, "本月到位资金", V::N(-20.0)));
