@@ -153,7 +153,7 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "请只保留一种单位说明（列名中的单位或表格上方的“单位：…”），并确认数字按该单位填写",
         ),
         ColumnSpan => (
-            "列“{value}”是{span}的数，本表报告期为 {period}，应为{expected}",
+            "列“{value}”是{span}的数，而本表报告期为 {period}，该列应为“{expected}”",
             "请把该列改为本报告期的数（列名写成“{expected}”），核对数字后重新报送",
         ),
         LedgerSplit => (

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::parse::value::{as_text, Currency, MoneyUnit, UnitWord};
-use crate::parse::vocab::{split_header_unit, unit_label, Field, Figure};
+use crate::parse::vocab::{split_header_unit, unit_label, written_span, Field, Figure};
 use crate::read::RawSheet;
 use crate::text::normalize_label;
 
@@ -46,6 +46,9 @@ pub struct Column {
     /// The unit the column's title, or a title over it, states: it wins over a unit line
     /// for this column, and disagreeing with one is an error.
     pub stated: Option<StatedUnit>,
+    /// A `1-N月` span the title states (`1-5月累计到位资金`): N, and the zero-based cell it
+    /// is written in. It must be the report month (E-COLUMN-SPAN).
+    pub span: Option<(u32, (u32, u32))>,
 }
 
 /// A header title that names a figure of the format (到位资金, 合同投资额…) but cannot be
@@ -340,6 +343,9 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
         Column {
             col,
             unit: unit.as_ref().map_or(MoneyUnit::Wan, |u| u.unit),
+            span: parts
+                .iter()
+                .find_map(|p| written_span(&p.text).map(|(_, n)| (n, p.anchor))),
             title,
             stated: unit,
         },

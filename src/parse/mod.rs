@@ -136,7 +136,7 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         .filter(|s| Some(s.name.as_str()) != ledger_sheet.map(|l| l.name.as_str()))
         .find(|s| summary::is_summary_sheet(s));
     let summary = match summary_sheet {
-        Some(s) => summary::read_summary(s, &mut diags),
+        Some(s) => summary::read_summary(s, period, &mut diags),
         None => {
             if ledger.is_some() {
                 diags.push(Diagnostic::new(Code::SummaryAbsent));
@@ -154,6 +154,50 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         summary,
         diagnostics: diags,
     }
+}
+
+/// English month names, for `{span_en}`.
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The E-COLUMN-SPAN finding for `title`, which states the span 1-`n`月, in a return for
+/// `period`.
+pub fn span_finding(
+    sheet: &str,
+    (row, col): (u32, u32),
+    title: &str,
+    n: u32,
+    period: crate::model::Period,
+) -> Diagnostic {
+    let right = format!("1-{}月", period.month);
+    let expected = match vocab::written_span(title) {
+        Some((range, _)) => format!("{}{right}{}", &title[..range.start], &title[range.end..]),
+        None => right,
+    };
+    let month_en = |m: u32| MONTHS_EN[(m.clamp(1, 12) - 1) as usize];
+    let span_en = if n == 1 {
+        month_en(1).to_string()
+    } else {
+        format!("{}–{}", month_en(1), month_en(n))
+    };
+    Diagnostic::at(Code::ColumnSpan, sheet, row, col)
+        .value(title.to_string())
+        .arg("span", format!("1-{n}月"))
+        .arg("span_en", span_en)
+        .arg("period", period)
+        .arg("expected", expected)
 }
 
 /// The figures a ledger with this header does not state: those whose columns it lacks.

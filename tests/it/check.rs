@@ -201,6 +201,66 @@ fn w_ledger_several_a_visible_second_ledger_header_without_projects() {
 }
 
 #[test]
+fn e_column_span_a_1_5_month_title_in_a_june_return() {
+    // Last month's title left on the form: never read as this year's to date.
+    let ytd = col("本年累计到位资金");
+    for title in [
+        "1-5月累计到位资金",
+        "1—5月累计到位资金",
+        "1至5月累计到位资金",
+    ] {
+        let mut form = Form::valid();
+        form.header[ytd] = title.into();
+        let r = check_form(&form);
+        assert!(!r.accepted(), "{title}");
+        let (cell, value) = only(&r, Code::ColumnSpan);
+        assert_eq!(cell.as_deref(), Some("O2"), "{title}");
+        assert_eq!(value.as_deref(), Some(title));
+        let d = r
+            .diagnostics
+            .0
+            .iter()
+            .find(|d| d.code == Code::ColumnSpan)
+            .expect("E-COLUMN-SPAN");
+        assert_eq!(
+            d.message(Lang::Zh),
+            format!("列“{title}”是1-5月的数，而本表报告期为 2025-06，该列应为“1-6月累计到位资金”")
+        );
+        assert!(
+            d.message(Lang::En).contains("January–May"),
+            "{}",
+            d.message(Lang::En)
+        );
+    }
+    // The report month's span is the year to date.
+    let mut form = Form::valid();
+    form.header[ytd] = "1-6月累计到位资金".into();
+    let r = check_form(&form);
+    assert!(r.accepted(), "{:#?}", r.diagnostics.0);
+    assert_eq!(r.figures, check_form(&Form::valid()).figures);
+}
+
+#[test]
+fn e_column_span_in_the_summary_period_column() {
+    let mut form = Form::valid().with_true_summary();
+    form.summary.as_mut().expect("summary")[0][3] = s("1-5月累计");
+    let r = check_form(&form);
+    assert!(!r.accepted());
+    let (cell, value) = only(&r, Code::ColumnSpan);
+    assert_eq!(cell.as_deref(), Some("D1"));
+    assert_eq!(value.as_deref(), Some("1-5月累计"));
+    let d = r
+        .diagnostics
+        .0
+        .iter()
+        .find(|d| d.code == Code::ColumnSpan)
+        .expect("E-COLUMN-SPAN");
+    assert_eq!(d.sheet.as_deref(), Some("主要指标"));
+    assert!(d.message(Lang::Zh).contains("该列应为“1-6月累计”"));
+    assert!(check_form(&Form::valid().with_true_summary()).accepted());
+}
+
+#[test]
 fn e_negative_amount() {
     let r = check_form(&Form::valid().set(1, "本月到位资金", V::N(-20.0)));
     assert!(!r.accepted());
