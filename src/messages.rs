@@ -153,11 +153,11 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "请只保留一种单位说明（列名中的单位或表格上方的“单位：…”），并确认数字按该单位填写",
         ),
         ColumnSpan => (
-            "列“{value}”是{span}的数，本表报告期为 {period}，应为{expected}",
+            "列“{value}”是{span}的数，而本表报告期为 {period}，该列应为“{expected}”",
             "请把该列改为本报告期的数（列名写成“{expected}”），核对数字后重新报送",
         ),
         LedgerSplit => (
-            "工作表“{other}”也是一张项目明细表：项目明细分在两张表中，无法确定以哪张为准",
+            "工作表“{other}”也是一张填有项目的项目明细表：项目分在“{sheet}”和“{other}”两张表中，无法确定以哪张为准，也不能只读其中一张",
             "请把全部项目合并到一张“项目明细”表中，删去多余的表后重新报送",
         ),
         FormulaNoValue => (
@@ -300,7 +300,7 @@ fn en(code: Code) -> (&'static str, &'static str) {
             "make the column this period's figures (titled \"{expected}\"), check them, and send the return again",
         ),
         LedgerSplit => (
-            "the sheet \"{other}\" is a project ledger too: the projects are split over two sheets and neither can be taken alone",
+            "the sheet \"{other}\" is a project ledger with projects too: the projects are split between \"{sheet}\" and \"{other}\", and neither can be taken alone",
             "put every project on one 项目明细 sheet, delete the other, and send the return again",
         ),
         FormulaNoValue => (

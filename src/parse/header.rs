@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::parse::value::{as_text, Currency, MoneyUnit, UnitWord};
-use crate::parse::vocab::{split_header_unit, unit_label, Field, Figure};
+use crate::parse::vocab::{split_header_unit, unit_label, written_span, Field, Figure};
 use crate::read::RawSheet;
 use crate::text::normalize_label;
 
@@ -46,6 +46,9 @@ pub struct Column {
     /// The unit the column's title, or a title over it, states: it wins over a unit line
     /// for this column, and disagreeing with one is an error.
     pub stated: Option<StatedUnit>,
+    /// A `1-N月` span the title states (`1-5月累计到位资金`): N, and the zero-based cell it
+    /// is written in. It must be the report month (E-COLUMN-SPAN).
+    pub span: Option<(u32, (u32, u32))>,
 }
 
 /// A header title that names a figure of the format (到位资金, 合同投资额…) but cannot be
@@ -143,8 +146,9 @@ struct Part {
     row: u32,
     anchor: (u32, u32),
     text: String,
-    /// Continued from the nearest parent to the left, for a sheet without merge records:
-    /// a guess at parentage, so its unit is not taken as stated for the column.
+    /// Continued from the nearest parent to the left, for a sheet without merge records
+    /// (or Excel's centre-across-selection): as a group title its unit is taken for the
+    /// column only where [`group_covers`] says the column is in its group.
     carried: bool,
 }
 
@@ -203,19 +207,73 @@ fn interpret(sheet: &RawSheet, row: u32, rows: u32, cols: Vec<u32>) -> LedgerHea
         let Some(bottom) = parts.last() else { continue };
         let at_row = bottom.row;
         let title: String = parts.iter().map(|p| p.text.as_str()).collect();
-        read_title(&mut header, &parts, at_row, col, title);
+        // A continued parent whose group this column is not in ends there: the run of
+        // blank cells a centred-across title leaves covers its group's columns only.
+        for stop in read_title(&mut header, &parts, at_row, col, title) {
+            carried[(stop - row) as usize] = None;
+        }
     }
     header
 }
 
-/// Maps one column's title parts (top to bottom) to a field, or records why not.
-fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, title: String) {
+/// Whether a group title continued over a column without merge records (`part`, carried)
+/// covers the column's `field`, whose own title parts state `own` units: the unit it
+/// states applies to the column. `None` when the column is not under it at all, and the
+/// run of blank cells continuing it ends (see [`interpret`]).
+///
+/// A group title (it names no column itself) covers the money columns of its currency
+/// that are measures of the figure it names (`资金到位情况（亿元）` over 本月到位资金 and
+/// 本年累计到位资金, not 合同投资额), unless the column's own title names another unit.
+/// A column of the other currency lies under it without taking its unit.
+fn group_covers(part: &Part, field: Field, own: &[UnitWord]) -> Option<bool> {
+    let (core, unit) = split_header_unit(&normalize_label(&part.text));
+    let currency = field.currency()?;
+    if Field::from_core(&core).is_some() {
+        return None;
+    }
+    let Some((Some(c), unit)) = unit else {
+        // No money unit to carry: the parent only names the group.
+        return Some(false);
+    };
+    if c != currency {
+        return Some(false);
+    }
+    let measure_of = match field {
+        Field::FundsMonth | Field::FundsYtd => Some(Figure::FundsInPlace),
+        Field::FdiMonth | Field::FdiYtd => Some(Figure::Fdi),
+        Field::ContractFdi => Some(Figure::ContractFdi),
+        Field::ContractAmount => Some(Figure::ContractAmount),
+        _ => None,
+    };
+    if let Some(figure) = Figure::named_in(&core) {
+        if Some(figure) != measure_of {
+            return None;
+        }
+    }
+    if own
+        .iter()
+        .any(|(oc, ou)| *oc == Some(currency) && *ou != unit)
+    {
+        return None;
+    }
+    Some(true)
+}
+
+/// Maps one column's title parts (top to bottom) to a field, or records why not. Returns
+/// the rows of continued group titles (see [`group_covers`]) the column is not under.
+fn read_title(
+    header: &mut LedgerHeader,
+    parts: &[Part],
+    at_row: u32,
+    col: u32,
+    title: String,
+) -> Vec<u32> {
     // Every alias holds a Chinese character and normalising keeps ASCII text ASCII, so
     // ASCII text (numbers, dates, codes in the rows under a header) names no column. The
-    // header search asks about many cells a return; this spares most of them.
+    // header search asks about many cells a return Vec::new(); this spares most of them.
     if parts.iter().all(|p| p.text.is_ascii()) {
         header.unknown.push((at_row, col, title));
-        return;
+        return Vec::new();
     }
     let split: Vec<(String, Option<UnitWord>)> = parts
         .iter()
@@ -257,7 +315,7 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
             }
             None => header.unknown.push((at_row, col, title)),
         }
-        return;
+        return Vec::new();
     };
     let figure = Figure::named_in(&joined(from));
     if let Some(taken) = header.columns.get(&field) {
@@ -282,18 +340,32 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
             }),
             None => header.unknown.push((at_row, col, title)),
         }
-        return;
+        return Vec::new();
     }
     let mut stated: Vec<StatedUnit> = Vec::new();
+    let mut stops: Vec<u32> = Vec::new();
+    let own_units: Vec<UnitWord> = split[from..].iter().filter_map(|(_, u)| *u).collect();
     if let Some(currency) = field.currency() {
         for (i, (part, (_, unit))) in parts.iter().zip(&split).enumerate() {
+            let own = i >= from;
+            // A group title's unit covers the columns under it, in its own currency only
+            // (like a unit line). One continued over blank cells without merge records
+            // (Excel's centre-across-selection) covers the measures of its group that
+            // do not name another unit, and its run ends at a column outside the group.
+            if !own && part.carried {
+                match group_covers(part, field, &own_units) {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => {
+                        stops.push(part.row);
+                        continue;
+                    }
+                }
+            }
             let Some((Some(c), unit)) = unit else {
                 continue;
             };
-            let own = i >= from;
-            // A group title's unit covers the columns under it, in its own currency only
-            // (like a unit line); a carried one is a guess at parentage and covers none.
-            if !own && (part.carried || *c != currency) {
+            if !own && *c != currency {
                 continue;
             }
             if *c != currency {
@@ -310,7 +382,7 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
                     reason: format!("（单位“{written}”不是{want}单位）"),
                     reason_en: format!(" (its unit {written} is not {want_en} unit)"),
                 });
-                return;
+                return Vec::new();
             }
             stated.push(StatedUnit {
                 currency,
@@ -340,10 +412,14 @@ fn read_title(header: &mut LedgerHeader, parts: &[Part], at_row: u32, col: u32, 
         Column {
             col,
             unit: unit.as_ref().map_or(MoneyUnit::Wan, |u| u.unit),
+            span: parts
+                .iter()
+                .find_map(|p| written_span(&p.text).map(|(_, n)| (n, p.anchor))),
             title,
             stated: unit,
         },
     );
+    stops
 }
 
 /// Finds the ledger header: the best of every one- to three-row reading of the first

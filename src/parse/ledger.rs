@@ -233,7 +233,9 @@ fn read_project(
     let name = text(Field::Name, true, &mut ok);
     let investor = text(Field::Investor, true, &mut ok);
     let industry_text = text(Field::Industry, true, &mut ok);
-    let id = text(Field::Id, false, &mut ok);
+    // `-`, `—`, `/`, `无` in 项目编号 say the project has no number: identity then falls
+    // back to (项目名称, 投资方), as for a ledger without the column.
+    let id = text(Field::Id, false, &mut ok).filter(|t| !is_blank_marker(t));
     let origin = text(Field::Origin, false, &mut ok);
     let note = text(Field::Note, false, &mut ok);
 

@@ -95,17 +95,32 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
     let chosen = pick.map(|i| ledgers.swap_remove(i));
     if let Some((sheet, _)) = &chosen {
         // Every other sheet with a ledger's header is left unread, and said so: two
-        // ledgers in one return are a copy left behind or a second set of figures.
-        let mut others: Vec<&RawSheet> = ledgers.iter().map(|(s, _)| *s).collect();
-        others.sort_by_key(|s| wb.sheets.iter().position(|w| std::ptr::eq(w, *s)));
-        for other in others {
-            diags.push(
-                Diagnostic::new(Code::LedgerSeveral)
-                    .arg("sheet", &sheet.name)
-                    .arg("other", &other.name)
+        // ledgers in one return are a copy left behind or a second set of figures. A
+        // visible one with projects in it refuses the return: its projects may be part of
+        // the figures (签约项目 and 在谈项目 on two sheets, a corrected copy beside the
+        // original), and reading either sheet alone would count wrong figures. A hidden
+        // one, or a header without projects under it, is only a warning.
+        ledgers.sort_by_key(|(s, _)| wb.sheets.iter().position(|w| std::ptr::eq(w, *s)));
+        for (other, h) in &ledgers {
+            let first_project = other
+                .visible
+                .then(|| {
+                    let mut scratch = Diagnostics::default();
+                    let l = ledger::read_ledger_under(other, h.clone(), cfg, &mut scratch);
+                    l.projects
+                        .iter()
+                        .map(|p| p.row)
+                        .min()
+                        .or((l.rejected_rows > 0).then_some(l.header.last_row + 1))
+                })
+                .flatten();
+            let d = match first_project {
+                Some(row) => Diagnostic::at_row(Code::LedgerSplit, &other.name, row),
+                None => Diagnostic::new(Code::LedgerSeveral)
                     .arg("hidden", if other.visible { "" } else { "（隐藏）" })
                     .arg("hidden_en", if other.visible { "" } else { " (hidden)" }),
-            );
+            };
+            diags.push(d.arg("sheet", &sheet.name).arg("other", &other.name));
         }
     }
     let ledger_sheet = chosen.as_ref().map(|(s, _)| *s);
@@ -126,7 +141,7 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         .filter(|s| Some(s.name.as_str()) != ledger_sheet.map(|l| l.name.as_str()))
         .find(|s| summary::is_summary_sheet(s));
     let summary = match summary_sheet {
-        Some(s) => summary::read_summary(s, &mut diags),
+        Some(s) => summary::read_summary(s, period, &mut diags),
         None => {
             if ledger.is_some() {
                 diags.push(Diagnostic::new(Code::SummaryAbsent));
@@ -144,6 +159,50 @@ pub fn parse_return(wb: &RawWorkbook, cfg: &Config) -> ParsedReturn {
         summary,
         diagnostics: diags,
     }
+}
+
+/// English month names, for `{span_en}`.
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The E-COLUMN-SPAN finding for `title`, which states the span 1-`n`月, in a return for
+/// `period`.
+pub fn span_finding(
+    sheet: &str,
+    (row, col): (u32, u32),
+    title: &str,
+    n: u32,
+    period: crate::model::Period,
+) -> Diagnostic {
+    let right = format!("1-{}月", period.month);
+    let expected = match vocab::written_span(title) {
+        Some((range, _)) => format!("{}{right}{}", &title[..range.start], &title[range.end..]),
+        None => right,
+    };
+    let month_en = |m: u32| MONTHS_EN[(m.clamp(1, 12) - 1) as usize];
+    let span_en = if n == 1 {
+        month_en(1).to_string()
+    } else {
+        format!("{}–{}", month_en(1), month_en(n))
+    };
+    Diagnostic::at(Code::ColumnSpan, sheet, row, col)
+        .value(title.to_string())
+        .arg("span", format!("1-{n}月"))
+        .arg("span_en", span_en)
+        .arg("period", period)
+        .arg("expected", expected)
 }
 
 /// The figures a ledger with this header does not state: those whose columns it lacks.

@@ -7,7 +7,9 @@ use crate::parse::header::HEADER_SEARCH_ROWS;
 use crate::parse::value::{
     as_text, display, parse_amount, parse_count, Currency, MoneyUnit, NumberProblem,
 };
-use crate::parse::vocab::{canonical_span_words, indicator_from_name, split_header_unit};
+use crate::parse::vocab::{
+    canonical_span_words, indicator_from_name, split_header_unit, written_span,
+};
 use crate::read::{CellValue, RawSheet};
 use crate::text::normalize_label;
 
@@ -57,8 +59,28 @@ pub fn is_summary_sheet(sheet: &RawSheet) -> bool {
 }
 
 /// Reads the indicators of a summary sheet; unreadable values are reported.
-pub fn read_summary(sheet: &RawSheet, diags: &mut Diagnostics) -> Option<Vec<ReportedIndicator>> {
+pub fn read_summary(
+    sheet: &RawSheet,
+    period: Option<crate::model::Period>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<ReportedIndicator>> {
     let (header_row, cols) = find_columns(sheet)?;
+    // `1-5月累计` in a June return: last month's column title, perhaps last month's figures.
+    if let (Some(col), Some(period)) = (cols.ytd, period) {
+        if let Some(title) = sheet.get(header_row, col).map(as_text) {
+            if let Some((_, n)) = written_span(&title) {
+                if n != period.month {
+                    diags.push(crate::parse::span_finding(
+                        &sheet.name,
+                        (header_row, col),
+                        &title,
+                        n,
+                        period,
+                    ));
+                }
+            }
+        }
+    }
     let mut out: Vec<ReportedIndicator> = Vec::new();
     let last = sheet.last_row().unwrap_or(header_row);
     for row in header_row + 1..=last {

@@ -446,6 +446,41 @@ pub fn canonical_span_words(h: &str) -> String {
     s
 }
 
+/// A `1-N月` span written in a title (`1-5月累计到位资金`, `1—5月`, `1至5月`, full-width
+/// digits too): its byte range in `text` and N. A span names the months it covers, so it
+/// must end on the report month (E-COLUMN-SPAN).
+pub fn written_span(text: &str) -> Option<(std::ops::Range<usize>, u32)> {
+    let digit = |c: char| {
+        c.to_digit(10)
+            .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32))
+    };
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(start, c)) in chars.iter().enumerate() {
+        if digit(c) != Some(1) || (i > 0 && digit(chars[i - 1].1).is_some()) {
+            continue;
+        }
+        let Some(&(_, sep)) = chars.get(i + 1) else {
+            continue;
+        };
+        if !matches!(sep, '-' | '—' | '–' | '~' | '～' | '至' | '－' | '―' | '一') {
+            continue;
+        }
+        let mut j = i + 2;
+        let mut n = 0u32;
+        while let Some(d) = chars.get(j).and_then(|&(_, c)| digit(c)) {
+            n = n.saturating_mul(10).saturating_add(d);
+            j += 1;
+        }
+        if j == i + 2 || !(1..=12).contains(&n) {
+            continue;
+        }
+        if let Some(&(at, '月')) = chars.get(j) {
+            return Some((start..at + '月'.len_utf8(), n));
+        }
+    }
+    None
+}
+
 /// The 基本信息 labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Label {
@@ -753,6 +788,19 @@ mod tests {
             indicator_from_name("1.新签约项目数").map(|x| x.0),
             Some(Indicator::SignedCount)
         );
+    }
+
+    #[test]
+    fn spans_written_in_titles() {
+        let span = |t: &str| written_span(t).map(|(r, n)| (t[r].to_string(), n));
+        assert_eq!(span("1-5月累计到位资金"), Some(("1-5月".into(), 5)));
+        assert_eq!(span("1—5月累计"), Some(("1—5月".into(), 5)));
+        assert_eq!(span("1至12月"), Some(("1至12月".into(), 12)));
+        assert_eq!(span("到位资金１－６月"), Some(("１－６月".into(), 6)));
+        assert_eq!(span("2021年1-5月"), Some(("1-5月".into(), 5)));
+        assert_eq!(span("11-12月"), None);
+        assert_eq!(span("1-13月"), None);
+        assert_eq!(span("本年累计到位资金"), None);
     }
 
     #[test]

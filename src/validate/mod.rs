@@ -33,6 +33,7 @@ pub type Rule = fn(&Subject) -> Vec<Diagnostic>;
 /// Every file-only rule, in the order their findings are listed.
 pub const RULES: &[Rule] = &[
     rules::period_mismatch,
+    rules::column_span,
     rules::required_when_signed,
     rules::started_needs_date,
     rules::industry_in_list,

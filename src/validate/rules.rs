@@ -41,6 +41,36 @@ pub fn period_mismatch(s: &Subject) -> Vec<Diagnostic> {
     }
 }
 
+/// E-COLUMN-SPAN: a column titled `1-N月…` in a return for another month than N: last
+/// month's title left on the form (its figures may be last month's too), never to be read
+/// as this year's to date.
+pub fn column_span(s: &Subject) -> Vec<Diagnostic> {
+    let (Some((l, _)), Some(period)) = (ledger(s), s.ret.period) else {
+        return vec![];
+    };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for column in l.header.columns.values() {
+        let Some((n, (row, col))) = column.span else {
+            continue;
+        };
+        if n == period.month
+            || out
+                .iter()
+                .any(|d| d.cell == Some((row, col)) && d.sheet.as_deref() == Some(&l.sheet))
+        {
+            continue;
+        }
+        out.push(crate::parse::span_finding(
+            &l.sheet,
+            (row, col),
+            &column.title,
+            n,
+            period,
+        ));
+    }
+    out
+}
+
 /// E-REQUIRED: a signed project needs its 签约日期 and 合同投资额.
 pub fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {

@@ -123,6 +123,143 @@ fn w_ledger_several_the_visible_ledger_counts_and_the_other_is_named() {
     assert!(!codes(&only_seen, Severity::Info).contains(&Code::LedgerSeveral));
 }
 
+/// The standard return with its ledger's projects `moved` to a second visible sheet
+/// `other` under the same header (title row above it, as on 项目明细).
+fn split_ledger(other: &str, moved: &[usize]) -> Vec<Sheet> {
+    let mut sheets = Form::valid().sheets();
+    let mut second = sheets.last().expect("ledger").clone();
+    second.name = other.into();
+    let ledger = sheets.last_mut().expect("ledger");
+    ledger.rows = ledger
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 2 || !moved.contains(&(i - 2)))
+        .map(|(_, r)| r.clone())
+        .collect();
+    second.rows = second
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 2 || moved.contains(&(i - 2)))
+        .map(|(_, r)| r.clone())
+        .collect();
+    sheets.push(second);
+    sheets
+}
+
+#[test]
+fn e_ledger_several_projects_split_over_two_visible_sheets() {
+    // 签约项目 and 在谈项目 on two sheets; the 6月 and 1-5月 projects on two sheets; a
+    // corrected copy 项目明细 (2) beside the original. Reading either sheet alone counts
+    // wrong figures: the return is refused, naming the other sheet at its first project.
+    for (other, moved) in [
+        ("在谈项目", vec![3]),
+        ("1-5月项目", vec![1]),
+        ("项目明细 (2)", vec![0, 1, 2, 3]),
+    ] {
+        let r = check_bytes("巴南区.xlsx", &xlsx(&split_ledger(other, &moved)));
+        assert!(!r.accepted(), "{other}");
+        let split: Vec<_> = r
+            .diagnostics
+            .0
+            .iter()
+            .filter(|d| d.code == Code::LedgerSplit)
+            .collect();
+        assert_eq!(split.len(), 1, "{other}: {:#?}", r.diagnostics.0);
+        assert_eq!(split[0].severity(), Severity::Error);
+        assert_eq!(split[0].sheet.as_deref(), Some(other));
+        assert_eq!(split[0].row, Some(2), "{other}: the first project's row");
+        assert_eq!(
+            split[0].message(Lang::Zh),
+            format!(
+                "工作表“{other}”也是一张填有项目的项目明细表：项目分在“项目明细”和“{other}”两张表中，无法确定以哪张为准，也不能只读其中一张"
+            )
+        );
+        assert!(split[0]
+            .message(Lang::En)
+            .contains(&format!("split between \"项目明细\" and \"{other}\"")));
+        assert!(!codes(&r, Severity::Info).contains(&Code::LedgerSeveral));
+    }
+}
+
+#[test]
+fn w_ledger_several_a_visible_second_ledger_header_without_projects() {
+    // An empty copy of the form left beside the ledger: nothing in it to count.
+    let sheets = split_ledger("项目明细 (2)", &[]);
+    let r = check_bytes("巴南区.xlsx", &xlsx(&sheets));
+    assert!(r.accepted(), "{:#?}", r.diagnostics.0);
+    assert_eq!(r.figures, check_form(&Form::valid()).figures);
+    assert_eq!(
+        codes(&r, Severity::Warning)
+            .iter()
+            .filter(|c| **c == Code::LedgerSeveral)
+            .count(),
+        1
+    );
+    assert!(!codes(&r, Severity::Info).contains(&Code::LedgerSplit));
+}
+
+#[test]
+fn e_column_span_a_1_5_month_title_in_a_june_return() {
+    // Last month's title left on the form: never read as this year's to date.
+    let ytd = col("本年累计到位资金");
+    for title in [
+        "1-5月累计到位资金",
+        "1—5月累计到位资金",
+        "1至5月累计到位资金",
+    ] {
+        let mut form = Form::valid();
+        form.header[ytd] = title.into();
+        let r = check_form(&form);
+        assert!(!r.accepted(), "{title}");
+        let (cell, value) = only(&r, Code::ColumnSpan);
+        assert_eq!(cell.as_deref(), Some("O2"), "{title}");
+        assert_eq!(value.as_deref(), Some(title));
+        let d = r
+            .diagnostics
+            .0
+            .iter()
+            .find(|d| d.code == Code::ColumnSpan)
+            .expect("E-COLUMN-SPAN");
+        assert_eq!(
+            d.message(Lang::Zh),
+            format!("列“{title}”是1-5月的数，而本表报告期为 2025-06，该列应为“1-6月累计到位资金”")
+        );
+        assert!(
+            d.message(Lang::En).contains("January–May"),
+            "{}",
+            d.message(Lang::En)
+        );
+    }
+    // The report month's span is the year to date.
+    let mut form = Form::valid();
+    form.header[ytd] = "1-6月累计到位资金".into();
+    let r = check_form(&form);
+    assert!(r.accepted(), "{:#?}", r.diagnostics.0);
+    assert_eq!(r.figures, check_form(&Form::valid()).figures);
+}
+
+#[test]
+fn e_column_span_in_the_summary_period_column() {
+    let mut form = Form::valid().with_true_summary();
+    form.summary.as_mut().expect("summary")[0][3] = s("1-5月累计");
+    let r = check_form(&form);
+    assert!(!r.accepted());
+    let (cell, value) = only(&r, Code::ColumnSpan);
+    assert_eq!(cell.as_deref(), Some("D1"));
+    assert_eq!(value.as_deref(), Some("1-5月累计"));
+    let d = r
+        .diagnostics
+        .0
+        .iter()
+        .find(|d| d.code == Code::ColumnSpan)
+        .expect("E-COLUMN-SPAN");
+    assert_eq!(d.sheet.as_deref(), Some("主要指标"));
+    assert!(d.message(Lang::Zh).contains("该列应为“1-6月累计”"));
+    assert!(check_form(&Form::valid().with_true_summary()).accepted());
+}
+
 #[test]
 fn e_negative_amount() {
     let r = check_form(&Form::valid().set(1, "本月到位资金", V::N(-20.0)));
@@ -178,6 +315,30 @@ fn e_duplicate_project_by_name_and_investor_without_ids() {
     form.rows.push(copy);
     let r = check_form(&form);
     assert_eq!(only(&r, Code::DuplicateProject).0.as_deref(), Some("B7"));
+}
+
+#[test]
+fn a_blank_marker_in_project_id_is_no_id() {
+    // A county without project numbers fills 项目编号 with `-` (or `—`, `/`, `无`): the
+    // projects are told apart by name and investor, as without the column.
+    for marker in ["-", "—", "/", "无"] {
+        let mut form = Form::valid();
+        for row in 0..form.rows.len() {
+            form = form.set(row, "项目编号", s(marker));
+        }
+        let r = check_form(&form);
+        assert!(r.accepted(), "{marker}: {:#?}", r.diagnostics.0);
+        assert_eq!(r.figures, check_form(&Form::valid()).figures, "{marker}");
+        // The same project twice is still one project twice.
+        let copy = form.rows[1].clone();
+        form.rows.push(copy);
+        let r = check_form(&form);
+        assert_eq!(
+            only(&r, Code::DuplicateProject).0.as_deref(),
+            Some("C7"),
+            "{marker}"
+        );
+    }
 }
 
 #[test]

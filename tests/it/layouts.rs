@@ -426,11 +426,9 @@ fn three_row_header_with_the_unit_in_the_group_title() {
                 Unit::Yi,
             )
         };
-        // Without merge records the group title stands over its first column only, so
-        // the unit it states reaches 本月到位资金 alone; the test writes it with merges.
-        if merges {
-            assert_read_exactly(&check_layout(l, &standard_figures()), &standard_figures());
-        }
+        // Without merge records the group title's unit carries over the blank cells to
+        // its right, across the funds columns of its group.
+        assert_read_exactly(&check_layout(l, &standard_figures()), &standard_figures());
         let l = Layout {
             unit_at: UnitAt::Title,
             ..l
@@ -673,12 +671,10 @@ fn any_layout() -> impl Strategy<Value = Layout> {
         prop_oneof![Just("本年累计"), Just("1-6月累计"), Just("累计")],
     )
         .prop_map(|(header, merges, unit_at, unit, ytd_word)| {
-            // A group title exists only over three rows, and states its unit over its
-            // columns only where merge records say which they are.
+            // A group title exists only over three rows; without merge records its unit
+            // carries over the blank cells to its right, across its group.
             let unit_at = match unit_at {
-                UnitAt::GroupTitle if header != Header::GroupOverMeasureOverPeriod || !merges => {
-                    UnitAt::Title
-                }
+                UnitAt::GroupTitle if header != Header::GroupOverMeasureOverPeriod => UnitAt::Title,
                 u => u,
             };
             let unit = if unit_at == UnitAt::Unstated {
@@ -871,4 +867,99 @@ fn layout_samples_in_every_container_read_exactly_or_are_held() {
         }
     }
     assert_eq!(checked, 12);
+}
+
+/// A two-row header without merge records: the fixed titles in row 1, `group` over
+/// columns G and H in G1 (H1 left blank, as Excel's centre-across-selection leaves it),
+/// `children` in G2 and H2, and 合同投资额 in I1 or, `contract_below`, in I2 under a blank
+/// I1. Two projects with the money `cells` as typed (G, H, I).
+fn unmerged_group(
+    group: &str,
+    children: [&str; 2],
+    contract_below: bool,
+    cells: [[f64; 3]; 2],
+) -> FileReport {
+    use V::*;
+    let fixed = [
+        "序号",
+        "项目名称",
+        "投资方",
+        "产业类别",
+        "项目进展",
+        "签约日期",
+    ];
+    let mut top: Vec<V> = fixed.iter().map(|t| s(t)).collect();
+    let mut below = vec![E; fixed.len()];
+    top.extend([s(group), E]);
+    below.extend([s(children[0]), s(children[1])]);
+    if contract_below {
+        top.push(E);
+        below.push(s("合同投资额"));
+    } else {
+        top.push(s("合同投资额"));
+        below.push(E);
+    }
+    let mut rows = vec![vec![s("招商引资项目明细表")], top, below];
+    for (i, c) in cells.iter().enumerate() {
+        let mut row = vec![
+            N((i + 1) as f64),
+            s(&format!("项目{i}")),
+            s(&format!("投资方{i}")),
+            s("先进材料"),
+            s("已签约"),
+            D(2025, 6, 10),
+        ];
+        row.extend(c.iter().map(|x| N(*x)));
+        rows.push(row);
+    }
+    check_bytes(
+        "巴南区.xlsx",
+        &layout_return("巴南区", "500113", Sheet::new("项目明细", rows)),
+    )
+}
+
+#[test]
+fn an_unmerged_group_title_carries_its_unit_over_the_blank_cells_of_its_group() {
+    // `资金到位情况（亿元）` centred across G1:H1 without a merge: both funds columns are in
+    // 亿元, in either order; 合同投资额 beside the group stays in 万元.
+    let cells = [[0.05, 0.01, 20000.0], [0.09, 0.02, 50000.0]];
+    for (children, contract_below) in [
+        (["本年累计到位资金", "本月到位资金"], false),
+        (["本年累计到位资金", "本月到位资金"], true),
+    ] {
+        let r = unmerged_group("资金到位情况（亿元）", children, contract_below, cells);
+        assert!(r.accepted(), "{children:?}: {:#?}", r.diagnostics.0);
+        let f = r.figures.expect("figures");
+        assert_eq!(f.ytd.funds_in_place, Wan(1400 * 100), "{children:?}");
+        assert_eq!(f.month.funds_in_place, Wan(300 * 100), "{children:?}");
+        assert_eq!(f.ytd.signed_amount, Wan(70000 * 100), "{contract_below}");
+    }
+    // The month column first: read in 亿元 too, not refused as E-YTD-BELOW-MONTH.
+    let month_first = [[0.01, 0.05, 20000.0], [0.02, 0.09, 50000.0]];
+    let r = unmerged_group(
+        "资金到位情况（亿元）",
+        ["本月到位资金", "本年累计到位资金"],
+        false,
+        month_first,
+    );
+    assert!(r.accepted(), "{:#?}", r.diagnostics.0);
+    let f = r.figures.expect("figures");
+    assert_eq!(f.ytd.funds_in_place, Wan(1400 * 100));
+    assert_eq!(f.month.funds_in_place, Wan(300 * 100));
+}
+
+#[test]
+fn an_unmerged_group_title_does_not_run_over_a_column_naming_its_own_unit() {
+    // H2 says 万元: the group's 亿元 does not reach it, and no conflict is made up.
+    let cells = [[0.05, 100.0, 20000.0], [0.09, 200.0, 50000.0]];
+    let r = unmerged_group(
+        "资金到位情况（亿元）",
+        ["本年累计到位资金", "本月到位资金（万元）"],
+        false,
+        cells,
+    );
+    assert!(r.accepted(), "{:#?}", r.diagnostics.0);
+    let f = r.figures.expect("figures");
+    assert_eq!(f.ytd.funds_in_place, Wan(1400 * 100));
+    assert_eq!(f.month.funds_in_place, Wan(300 * 100));
 }
