@@ -3,6 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::batch::{check_files_with, collect_paths, Batch, BatchOptions, FileReport, Verdict};
@@ -81,11 +82,16 @@ fn apply_history(cfg: &crate::config::Config, batch: &mut Batch) -> anyhow::Resu
     if !std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0) {
         return Ok(());
     }
-    let archive = crate::archive::Archive::open_for_reading(&path)?;
-    for file in &mut batch.files {
-        let prepared = super::ingest::prepare(&archive, cfg, batch.period, file)?;
+    // Opened once up front so a damaged archive is one clear error; then each file's last
+    // month is read on the thread checking it, each thread on a connection of its own.
+    drop(crate::archive::Archive::open_for_reading(&path)?);
+    let readers = crate::archive::Readers::new(&path);
+    let period = batch.period;
+    batch.files.par_iter_mut().try_for_each(|file| {
+        let prepared = readers.with(|a| super::ingest::prepare(a, cfg, period, file))?;
         file.diagnostics.0.extend(prepared.last_month_findings);
-    }
+        Ok::<(), crate::archive::ArchiveError>(())
+    })?;
     Ok(())
 }
 

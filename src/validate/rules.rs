@@ -263,16 +263,23 @@ pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, &Project> = HashMap::new();
     // The same name and investor, one row with a 项目编号 and one without, is the same
     // project too: only two different 项目编号 tell two projects of one name apart.
+    // (Only when some row has no 项目编号: normalising every name and investor costs.)
+    let mixed = projects.iter().any(|p| p.id.is_none()) && projects.iter().any(|p| p.id.is_some());
     let mut by_name: HashMap<String, Vec<&Project>> = HashMap::new();
     let mut out = Vec::new();
     for p in projects {
         let key = p.identity();
-        let named = crate::validate::history::cross_unit_key(p);
-        let twin = by_name
-            .get(&named)
-            .and_then(|rows| rows.iter().find(|q| q.id.is_none() || p.id.is_none()))
-            .copied();
-        by_name.entry(named).or_default().push(p);
+        let twin = if mixed {
+            let named = crate::validate::history::cross_unit_key(p);
+            let twin = by_name
+                .get(&named)
+                .and_then(|rows| rows.iter().find(|q| q.id.is_none() || p.id.is_none()))
+                .copied();
+            by_name.entry(named).or_default().push(p);
+            twin
+        } else {
+            None
+        };
         match seen.get(&key).copied().or(twin) {
             Some(first) => {
                 let identity = match &p.id {

@@ -420,7 +420,10 @@ fn the_project_list_reproduces_every_total_of_the_demo_bulletin() {
     // The title, the note on how to re-add the totals, then the table.
     let at = rows
         .iter()
-        .position(|r| r.first().is_some_and(|c| matches!(c, Data::String(s) if s == "序号")))
+        .position(|r| {
+            r.first()
+                .is_some_and(|c| matches!(c, Data::String(s) if s == "序号"))
+        })
         .expect("the header row");
     let header = rows[at];
     let col = |prefix: &str| {
