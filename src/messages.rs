@@ -1188,10 +1188,17 @@ pub fn receipt_period(p: crate::model::Period, lang: Lang) -> String {
 }
 
 /// The counts line of a receipt.
-pub fn receipt_counts(errors: usize, warnings: usize, notes: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("错误 {errors} 个，警告 {warnings} 个，提示 {notes} 个"),
-        Lang::En => format!("{errors} errors, {warnings} warnings, {notes} notes"),
+pub fn receipt_counts([errors, holds, warnings, notes]: [usize; 4], lang: Lang) -> String {
+    // Findings to verify are named only when there are some: most returns have none.
+    match (lang, holds) {
+        (Lang::Zh, 0) => format!("错误 {errors} 个，警告 {warnings} 个，提示 {notes} 个"),
+        (Lang::Zh, _) => {
+            format!("错误 {errors} 个，待核实 {holds} 个，警告 {warnings} 个，提示 {notes} 个")
+        }
+        (Lang::En, 0) => format!("{errors} errors, {warnings} warnings, {notes} notes"),
+        (Lang::En, _) => {
+            format!("{errors} errors, {holds} to verify, {warnings} warnings, {notes} notes")
+        }
     }
 }
 

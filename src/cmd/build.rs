@@ -165,10 +165,10 @@ pub fn build(
         .iter()
         .filter(|u| u.status == ReturnStatus::Accepted)
         .count();
-    let (rejected, missing) = (b.rejected.len(), b.not_reported.len());
+    let (held, rejected, missing) = (b.held.len(), b.rejected.len(), b.not_reported.len());
     match lang {
-        Lang::Zh => println!("已生成 {period} 通报：{accepted} 个单位已通过，{rejected} 个未通过审核，{missing} 个未报送"),
-        Lang::En => println!("built the {period} bulletin: {accepted} units accepted, {rejected} rejected, {missing} missing"),
+        Lang::Zh => println!("已生成 {period} 通报：{accepted} 个单位已报送，{held} 个待核实，{rejected} 个未通过审核，{missing} 个未报送"),
+        Lang::En => println!("built the {period} bulletin: {accepted} units accepted, {held} held for verification, {rejected} rejected, {missing} missing"),
     }
     Ok(vec![pdf_path, xlsx_path, json_path])
 }

@@ -555,9 +555,12 @@ fn write_front(
     facts_rows.push((
         receipt_text(T::Counts, lang),
         messages::receipt_counts(
-            file.diagnostics.count(Severity::Error),
-            file.diagnostics.count(Severity::Warning),
-            file.diagnostics.count(Severity::Info),
+            [
+                file.diagnostics.count(Severity::Error),
+                file.diagnostics.count(Severity::Hold),
+                file.diagnostics.count(Severity::Warning),
+                file.diagnostics.count(Severity::Info),
+            ],
             lang,
         ),
         None,
