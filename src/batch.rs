@@ -38,6 +38,19 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report of a file nothing is known of yet.
+    fn empty(path: &Path) -> FileReport {
+        FileReport {
+            path: path.to_path_buf(),
+            sha256: None,
+            parsed: None,
+            diagnostics: Diagnostics::default(),
+            figures: None,
+            bytes: None,
+            modified: None,
+        }
+    }
+
     /// The return counts as it stands: no error and nothing held for verification.
     pub fn accepted(&self) -> bool {
         self.verdict() == Verdict::Accepted
@@ -233,15 +246,7 @@ pub struct BatchOptions {
 
 /// Reads and parses one file; rules come later, once the batch period is known.
 fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport {
-    let mut report = FileReport {
-        path: path.to_path_buf(),
-        sha256: None,
-        parsed: None,
-        diagnostics: Diagnostics::default(),
-        figures: None,
-        bytes: None,
-        modified: None,
-    };
+    let mut report = FileReport::empty(path);
     report.modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -286,15 +291,7 @@ fn parse_loaded(report: &mut FileReport, bytes: Vec<u8>, cfg: &Config, opts: &Ba
 /// Checks a file's bytes already in memory (an archived original) as a batch of one
 /// against `opts.period`: read, parse and the file's own rules. The report is named `name`.
 pub fn check_bytes(name: &Path, bytes: Vec<u8>, cfg: &Config, opts: &BatchOptions) -> FileReport {
-    let mut report = FileReport {
-        path: name.to_path_buf(),
-        sha256: None,
-        parsed: None,
-        diagnostics: Diagnostics::default(),
-        figures: None,
-        bytes: None,
-        modified: None,
-    };
+    let mut report = FileReport::empty(name);
     parse_loaded(&mut report, bytes, cfg, opts);
     apply_rules(&mut report, cfg, opts.period, opts.lang);
     report
