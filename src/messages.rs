@@ -1369,13 +1369,20 @@ pub fn watch_skipped(count: usize, lang: Lang) -> String {
 }
 
 /// The last line of `watch`.
-pub fn watch_stopped(taken: usize, accepted: usize, rejected: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => {
+pub fn watch_stopped(taken: usize, [accepted, held, rejected]: [usize; 3], lang: Lang) -> String {
+    // The held count is named only when there is one, as in the batch summary.
+    match (lang, held) {
+        (Lang::Zh, 0) => {
             format!("已停止监视：本次处理 {taken} 个文件，通过 {accepted} 个，未通过 {rejected} 个")
         }
-        Lang::En => format!(
+        (Lang::Zh, _) => format!(
+            "已停止监视：本次处理 {taken} 个文件，通过 {accepted} 个，待核实 {held} 个，未通过 {rejected} 个"
+        ),
+        (Lang::En, 0) => format!(
             "stopped watching: {taken} file(s) taken, {accepted} accepted, {rejected} rejected"
+        ),
+        (Lang::En, _) => format!(
+            "stopped watching: {taken} file(s) taken, {accepted} accepted, {held} held, {rejected} rejected"
         ),
     }
 }

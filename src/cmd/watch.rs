@@ -22,6 +22,7 @@ use crate::cli::{GlobalArgs, WatchArgs};
 use crate::config::Config;
 use crate::diag::Severity;
 use crate::messages::{self, ui, Lang, Ui};
+use crate::model::Verdict;
 use crate::text::printable;
 
 use super::ingest::{describe, ingest_batch, received_now};
@@ -81,7 +82,7 @@ pub fn run(global: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<Outcome> {
             inbox.taken(&path);
             match take(&cfg, args, lang, &dir, &path, first.contains(&path)) {
                 Taken::AlreadyArchived => skipped += 1,
-                Taken::Done { accepted } => tally.count(accepted),
+                Taken::Done { verdict } => tally.count(verdict),
                 Taken::Failed => tally.failed += 1,
             }
         }
@@ -100,34 +101,41 @@ pub fn run(global: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<Outcome> {
     }
     println!(
         "{}",
-        messages::watch_stopped(tally.taken(), tally.accepted, tally.rejected, lang)
+        messages::watch_stopped(
+            tally.taken(),
+            [tally.accepted, tally.held, tally.rejected],
+            lang
+        )
     );
     // Stopped by the clerk: a clean end. A one-shot run reports like ingest.
-    Ok(if args.once && tally.rejected + tally.failed > 0 {
-        Outcome::SomeRejected
-    } else {
-        Outcome::Ok
-    })
+    Ok(
+        if args.once && tally.rejected + tally.held + tally.failed > 0 {
+            Outcome::SomeRejected
+        } else {
+            Outcome::Ok
+        },
+    )
 }
 
 #[derive(Debug, Default)]
 struct Tally {
     accepted: usize,
+    held: usize,
     rejected: usize,
     failed: usize,
 }
 
 impl Tally {
-    fn count(&mut self, accepted: bool) {
-        if accepted {
-            self.accepted += 1;
-        } else {
-            self.rejected += 1;
+    fn count(&mut self, verdict: Verdict) {
+        match verdict {
+            Verdict::Accepted => self.accepted += 1,
+            Verdict::Held => self.held += 1,
+            Verdict::Rejected => self.rejected += 1,
         }
     }
 
     fn taken(&self) -> usize {
-        self.accepted + self.rejected + self.failed
+        self.accepted + self.held + self.rejected + self.failed
     }
 }
 
@@ -135,7 +143,7 @@ enum Taken {
     /// A file that was in the inbox when the watch started and is already archived.
     AlreadyArchived,
     Done {
-        accepted: bool,
+        verdict: Verdict,
     },
     Failed,
 }
@@ -240,7 +248,7 @@ fn take(
         )
     );
     Taken::Done {
-        accepted: file.accepted(),
+        verdict: file.verdict(),
     }
 }
 
