@@ -7,7 +7,7 @@ use crate::aggregate::brief::Brief;
 use crate::model::FigureKey;
 
 /// Every sheet of the briefing's workbook.
-pub(super) fn all(brief: &Brief) -> Vec<Grid> {
+pub(super) fn all(brief: &Brief) -> Vec<Grid<'_>> {
     let mut grids = vec![headline(brief), members(brief)];
     if !brief.months.is_empty() {
         grids.push(months(brief));
@@ -24,7 +24,7 @@ fn pct(brief_pct: &crate::aggregate::Pct, k: FigureKey) -> Cell {
     Cell::Pct(brief_pct.get(&k).copied().flatten())
 }
 
-fn headline(brief: &Brief) -> Grid {
+fn headline(brief: &Brief) -> Grid<'static> {
     let mut g = Grid::new("主要指标", title(brief, "主要指标"));
     g.main_header(Row::header(&[
         "指标",
@@ -54,7 +54,7 @@ fn headline(brief: &Brief) -> Grid {
     g
 }
 
-fn members(brief: &Brief) -> Grid {
+fn members(brief: &Brief) -> Grid<'static> {
     let mut g = Grid::new("各单位", title(brief, "各单位主要指标"));
     let keys = [
         FigureKey::SignedCount,
@@ -99,7 +99,7 @@ fn members(brief: &Brief) -> Grid {
     g
 }
 
-fn months(brief: &Brief) -> Grid {
+fn months(brief: &Brief) -> Grid<'static> {
     let mut g = Grid::new("各月", title(brief, "各月情况"));
     let keys = [
         FigureKey::SignedCount,
@@ -125,7 +125,7 @@ fn months(brief: &Brief) -> Grid {
     g
 }
 
-fn projects(brief: &Brief) -> Grid {
+fn projects(brief: &Brief) -> Grid<'static> {
     let mut g = Grid::new("重点项目", title(brief, "签约投资额居前的项目"));
     g.main_header(Row::header(&[
         "序号",

@@ -37,7 +37,7 @@ fn rows_for(height: u32) -> usize {
 
 /// The 图表 sheet: the charts on top, the tables they plot below them; each chart and the
 /// tables start a printed page of their own, so that no page cuts a chart.
-pub(super) fn sheet(b: &Bulletin) -> Grid {
+pub(super) fn sheet(b: &Bulletin) -> Grid<'static> {
     let span = span(b.period);
     let mut g = Grid::new(NAME, format!("{}招商引资图表", span_title(b.period)));
 

@@ -205,7 +205,7 @@ pub(super) struct PlacedChart {
 
 /// A sheet laid out: its tab name, the title printed in its first row and in the page
 /// header, and its rows (the first of which is sheet row 2, below the title).
-pub(super) struct Grid {
+pub(super) struct Grid<'a> {
     pub name: String,
     pub title: String,
     pub rows: Vec<Row>,
@@ -226,13 +226,20 @@ pub(super) struct Grid {
     /// file instead of held), widths measured on its first rows, no row heights for
     /// wrapped text. A national month is 600,000 rows.
     pub long_list: bool,
+    /// Body rows after `rows`, made one at a time as they are written and dropped (a long
+    /// list's: a national month's would be 15 million cells held at once): how many, and
+    /// the `i`th.
+    pub tail: Option<(usize, RowMaker<'a>)>,
 }
+
+/// Makes a long list's `i`th row.
+pub(super) type RowMaker<'a> = Box<dyn Fn(usize) -> Row + 'a>;
 
 /// How many body rows of a long list its column widths are measured on.
 const LONG_LIST_WIDTH_SAMPLE: usize = 2_000;
 
-impl Grid {
-    pub fn new(name: impl Into<String>, title: impl Into<String>) -> Grid {
+impl<'a> Grid<'a> {
+    pub fn new(name: impl Into<String>, title: impl Into<String>) -> Grid<'a> {
         Grid {
             name: name.into(),
             title: title.into(),
@@ -244,6 +251,7 @@ impl Grid {
             charts: vec![],
             page_breaks: vec![],
             long_list: false,
+            tail: None,
         }
     }
 
@@ -264,9 +272,15 @@ impl Grid {
     }
 
     fn columns(&self) -> usize {
+        let tail = self
+            .tail
+            .as_ref()
+            .filter(|(n, _)| *n > 0)
+            .map(|(_, row)| row(0).cells.len());
         self.rows
             .iter()
             .map(|r| r.cells.len())
+            .chain(tail)
             .max()
             .unwrap_or(0)
             .max(1)
@@ -282,7 +296,11 @@ impl Grid {
         } else {
             self.rows.len()
         };
-        for row in self.rows.iter().take(measured) {
+        let sample: Vec<Row> = match &self.tail {
+            Some((n, row)) => (0..(*n).min(LONG_LIST_WIDTH_SAMPLE)).map(row).collect(),
+            None => Vec::new(),
+        };
+        for row in self.rows.iter().take(measured).chain(&sample) {
             for (c, cell) in row.cells.iter().enumerate() {
                 let shown = cell.shown();
                 let w = match (row.kind, cell) {
@@ -333,8 +351,7 @@ impl Grid {
 
         across(ws, 0, last_col, &self.title, &formats.title)?;
         ws.set_row_height(0, 28)?;
-        for (i, row) in self.rows.iter().enumerate() {
-            let r = Grid::sheet_row(i);
+        let write_row = |ws: &mut Worksheet, r: u32, row: &Row| -> Result<(), XlsxError> {
             // The row's height is set before its cells: in constant-memory mode a height
             // set after them writes the last row a second time.
             let lines = match row.kind {
@@ -383,6 +400,17 @@ impl Grid {
                     }
                 }
             }
+            Ok(())
+        };
+        for (i, row) in self.rows.iter().enumerate() {
+            write_row(ws, Grid::sheet_row(i), row)?;
+        }
+        // A long list's rows: each made, written and dropped.
+        let tail_len = self.tail.as_ref().map_or(0, |(n, _)| *n);
+        if let Some((n, make)) = &self.tail {
+            for i in 0..*n {
+                write_row(ws, Grid::sheet_row(self.rows.len() + i), &make(i))?;
+            }
         }
 
         match self.header {
@@ -391,10 +419,13 @@ impl Grid {
                 ws.set_freeze_panes(hr + 1, self.freeze_cols)?;
                 ws.set_repeat_rows(hr, hr)?;
                 // The filter covers the table, not the remarks below it.
-                let last_data = self
-                    .rows
-                    .iter()
-                    .rposition(|r| matches!(r.kind, RowKind::Body | RowKind::Total));
+                let last_data = if tail_len > 0 {
+                    Some(self.rows.len() + tail_len - 1)
+                } else {
+                    self.rows
+                        .iter()
+                        .rposition(|r| matches!(r.kind, RowKind::Body | RowKind::Total))
+                };
                 if let Some(last) = last_data.filter(|&l| self.filter && l > h) {
                     ws.autofilter(hr, 0, Grid::sheet_row(last), last_col)?;
                 }

@@ -14,7 +14,7 @@ use super::charts;
 use super::grid::{display_width, Cell, Grid, Row};
 
 /// Every sheet of the workbook, in order.
-pub(super) fn all(b: &Bulletin, cfg: &Config) -> Vec<Grid> {
+pub(super) fn all<'a>(b: &'a Bulletin, cfg: &Config) -> Vec<Grid<'a>> {
     let mut names = SheetNames::default();
     let mut grids = vec![overview(b, cfg)];
     grids.extend(b.league.iter().map(|t| league(b, t, &mut names)));
@@ -103,7 +103,7 @@ fn ordinal(n: usize) -> Cell {
 }
 
 /// 总体情况: the headline indicators, other rates and the groups.
-fn overview(b: &Bulletin, cfg: &Config) -> Grid {
+fn overview(b: &Bulletin, cfg: &Config) -> Grid<'static> {
     let region = &cfg.file.bulletin.region;
     let span = span(b.period);
     let mut g = Grid::new(
@@ -253,7 +253,7 @@ impl SheetNames {
 }
 
 /// 赛马榜-<分组>: one league table.
-fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid {
+fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid<'static> {
     let mut g = Grid::new(
         names.take(&format!("赛马榜-{}", t.group)),
         format!("{}招商引资赛马榜（{}）", span_title(b.period), t.group),
@@ -335,7 +335,7 @@ const LISTS_PER_BAND: usize = 3;
 
 /// 十强榜: each top list as a small table, three side by side, so that the usual six fit
 /// one landscape page.
-fn top_lists(b: &Bulletin) -> Grid {
+fn top_lists(b: &Bulletin) -> Grid<'static> {
     let mut g = Grid::new("十强榜", format!("{}招商引资十强榜", span_title(b.period)));
     let span = span(b.period);
     let blocks: Vec<Vec<Vec<Cell>>> = b
@@ -484,7 +484,7 @@ impl Block<'_> {
 
 /// 分单位: every roster unit by group with the group's subtotal, then the whole area; four
 /// rows each (本月, 累计, 上年同期, 同比).
-fn units(b: &Bulletin, cfg: &Config) -> Grid {
+fn units(b: &Bulletin, cfg: &Config) -> Grid<'static> {
     let span = span(b.period);
     let mut g = Grid::new(
         "分单位",
@@ -603,7 +603,7 @@ fn breakdown_header(first: &str, span: &str) -> Row {
 }
 
 /// One section of a breakdown: caption, rows and a sum row; a note when it is empty.
-fn breakdown_section(g: &mut Grid, caption: &str, rows: &[BreakdownRow], when_empty: &str) {
+fn breakdown_section(g: &mut Grid<'_>, caption: &str, rows: &[BreakdownRow], when_empty: &str) {
     g.rows.push(Row::caption(caption));
     if rows.is_empty() {
         g.rows.push(Row::note(when_empty));
@@ -630,7 +630,7 @@ fn breakdown_section(g: &mut Grid, caption: &str, rows: &[BreakdownRow], when_em
 }
 
 /// 分产业: industries, then 一二三产 and 工业/服务业.
-fn industries(b: &Bulletin) -> Grid {
+fn industries(b: &Bulletin) -> Grid<'static> {
     let span = span(b.period);
     let mut g = Grid::new(
         "分产业",
@@ -660,7 +660,7 @@ fn industries(b: &Bulletin) -> Grid {
 }
 
 /// 规模与来源: size brackets, funds sources, investor origins.
-fn scale_and_sources(b: &Bulletin) -> Grid {
+fn scale_and_sources(b: &Bulletin) -> Grid<'static> {
     let span = span(b.period);
     let mut g = Grid::new(
         "规模与来源",
@@ -692,7 +692,7 @@ fn scale_and_sources(b: &Bulletin) -> Grid {
 }
 
 /// 亿元以上项目: the 亿元以上 projects signed in the month.
-fn big_projects(b: &Bulletin) -> Grid {
+fn big_projects(b: &Bulletin) -> Grid<'static> {
     let p = b.period;
     let mut g = Grid::new(
         "亿元以上项目",
@@ -759,7 +759,7 @@ fn flow(share: &Figures, k: FigureKey, v: f64) -> Cell {
     }
 }
 
-fn project_list(b: &Bulletin) -> Grid {
+fn project_list(b: &Bulletin) -> Grid<'_> {
     let p = b.period;
     let mut g = Grid::new(
         "项目总表",
@@ -807,8 +807,9 @@ fn project_list(b: &Bulletin) -> Grid {
         g.rows.push(Row::note("本月无已通过审核的报表。"));
         return g;
     }
-    let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
-    for (i, line) in b.ledger.iter().enumerate() {
+    let row = move |i: usize| {
+        let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
+        let line = &b.ledger[i];
         let pr = &line.project;
         let mut cells = vec![
             ordinal(i + 1),
@@ -840,13 +841,15 @@ fn project_list(b: &Bulletin) -> Grid {
                 .iter()
                 .map(|(_, counts)| Cell::Count(i64::from(counts(&line.month, &line.ytd)))),
         );
-        g.rows.push(Row::body(cells));
-    }
+        Row::body(cells)
+    };
+    // Made row by row as they are written: a national month is 600,000 of them.
+    g.tail = Some((b.ledger.len(), Box::new(row)));
     g
 }
 
 /// 报送情况: who reported.
-fn status(b: &Bulletin) -> Grid {
+fn status(b: &Bulletin) -> Grid<'static> {
     let p = b.period;
     let mut g = Grid::new("报送情况", format!("{}年{}月报表报送情况", p.year, p.month));
     g.main_header(Row::header(&["序号", "单位", "代码", "分组", "报送状态"]));
@@ -877,7 +880,7 @@ fn status(b: &Bulletin) -> Grid {
 }
 
 /// 数据说明: units missing and rejected, and the warnings of accepted returns.
-fn data_notes(b: &Bulletin) -> Grid {
+fn data_notes(b: &Bulletin) -> Grid<'static> {
     let mut g = Grid::new("数据说明", format!("{}数据说明", span_title(b.period)));
     let list = |names: &[String]| {
         if names.is_empty() {
