@@ -424,6 +424,13 @@ fn summed_targets<'a>(
 
 /// Computes the bulletin for `period` from the gathered inputs (roster order).
 pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
+    let mut b = compute_figures(cfg, period, inputs);
+    b.ledger = trace::ledger_lines(cfg, period, inputs);
+    b
+}
+
+/// [`compute`] without the list of counted projects (`ledger`).
+fn compute_figures(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
     let name_of = |code: &str| {
         cfg.unit_by_code(code)
             .map_or(code.to_string(), |u| u.name().to_string())
@@ -607,7 +614,7 @@ pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
                 })
             })
             .collect(),
-        ledger: trace::ledger_lines(cfg, period, inputs),
+        ledger: Vec::new(),
         units,
         groups,
         total,
@@ -817,5 +824,9 @@ fn top_lists(
 
 /// Gathers and computes in one call.
 pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulletin, ArchiveError> {
-    Ok(compute(cfg, period, &gather(archive, cfg, period)?))
+    let mut inputs = gather(archive, cfg, period)?;
+    let mut b = compute_figures(cfg, period, &inputs);
+    // The projects move into the list of counted projects rather than being copied.
+    b.ledger = trace::take_ledger_lines(cfg, period, &mut inputs);
+    Ok(b)
 }

@@ -813,9 +813,9 @@ fn project_list(b: &Bulletin) -> Grid<'_> {
         let pr = &line.project;
         let mut cells = vec![
             ordinal(i + 1),
-            text(&line.unit_name),
-            label(&line.unit_code),
-            text(&line.file),
+            text(&*line.unit_name),
+            label(&*line.unit_code),
+            text(&*line.file),
             line.version.map_or(Cell::Blank, Cell::Ordinal),
             label(line.place()),
             text(&pr.name),
