@@ -31,8 +31,8 @@ use super::guard::{fenced, too_large, Inflated, MAX_CELL_TEXT_BYTES};
 use super::xlsx::{doctype, scan_for_doctype, sort_cells};
 use super::xml::{self, attr, attr_text, count, digits, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
-use super::Damage;
 use super::{Budget, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
+use super::{CellValue, Damage};
 use crate::config::Limits;
 
 /// calamine's caps on one table (ods.rs `MAX_ROWS`, `MAX_COLUMNS`): repeats beyond them
@@ -140,7 +140,18 @@ struct TableScan {
     rows_to_last: u64,
     text: u64,
     merges: Vec<Merge>,
+    /// (row, col, formula) of the formulas without a saved result.
+    uncalculated: Vec<(u32, u32, String)>,
 }
+
+/// What the content scan found per sheet besides its budgets: merged areas and formulas
+/// without a saved result.
+type Found = HashMap<String, (Vec<Merge>, Vec<(u32, u32, String)>)>;
+
+/// How much of a formula a message quotes.
+const FORMULA_SHOWN: usize = 200;
+/// The most formula cells without results marked per sheet (one is enough to refuse).
+const MAX_MARKED: u64 = 10_000;
 
 impl TableScan {
     fn area(&self) -> u64 {
@@ -166,6 +177,10 @@ enum Inside {
 /// The cell being read.
 struct CellScan {
     repeats: u64,
+    /// A formula with no saved result (`table:formula` and no value attribute, as a program
+    /// may write one): calamine reads it as empty; the reader marks it
+    /// [`CellValue::Uncalculated`] instead, so it is never taken for a blank (= 0).
+    uncalculated: Option<String>,
     non_empty: bool,
     text: u64,
     span: (u64, u64),
@@ -223,14 +238,10 @@ impl CellScan {
 
 /// Replays calamine's `read_table` / `read_row` / `get_range` over `content.xml`, checking
 /// every budget, and returns the merged regions per table name.
-fn scan_content<R: BufRead>(
-    r: R,
-    part: &str,
-    limits: &Limits,
-) -> Result<HashMap<String, Vec<Merge>>, ScanError> {
+fn scan_content<R: BufRead>(r: R, part: &str, limits: &Limits) -> Result<Found, ScanError> {
     let mut x = xml::reader(r);
     let mut buf = Vec::new();
-    let mut merges: HashMap<String, Vec<Merge>> = HashMap::new();
+    let mut merges: Found = HashMap::new();
     let (mut tables, mut workbook_cells, mut workbook_text) = (0u64, 0u64, 0u64);
     let mut table: Option<TableScan> = None;
     let mut row: Option<RowScan> = None;
@@ -337,7 +348,7 @@ fn scan_content<R: BufRead>(
                             )
                             .into());
                         }
-                        merges.entry(t.name).or_insert(t.merges);
+                        merges.entry(t.name).or_insert((t.merges, t.uncalculated));
                     }
                 }
                 _ => {}
@@ -394,6 +405,7 @@ fn start_cell(e: &BytesStart<'_>, table: &str) -> Result<CellScan, ScanError> {
     let (mut is_string, mut is_error, mut value_set, mut empty_string_value) =
         (false, false, false, false);
     let mut formula = false;
+    let mut formula_text = None;
     let mut text = 0u64;
     let mut repeated = None;
     let (mut rows_spanned, mut cols_spanned) = (None, None);
@@ -413,6 +425,9 @@ fn start_cell(e: &BytesStart<'_>, table: &str) -> Result<CellScan, ScanError> {
             "calcext:value-type" => is_error = a.value.as_ref() == "error",
             "table:formula" => {
                 formula = !a.value.is_empty();
+                if formula_text.is_none() {
+                    formula_text = Some(a.value.chars().take(FORMULA_SHOWN).collect::<String>());
+                }
                 text = text.saturating_add(a.value.len() as u64);
             }
             REPEATED if repeated.is_none() => repeated = Some(a.value),
@@ -427,8 +442,12 @@ fn start_cell(e: &BytesStart<'_>, table: &str) -> Result<CellScan, ScanError> {
     }
     let as_text = (!value_set && is_string) || (is_error && empty_string_value);
     let span = |n: Option<Option<u64>>| n.flatten().unwrap_or(1).max(1);
+    // A string result may be empty; a number, date or truth value is always written.
+    let uncalculated = (formula && !value_set && !is_string && !is_error)
+        .then(|| formula_text.unwrap_or_default());
     Ok(CellScan {
         repeats: repeat(repeated.as_deref(), REPEATED, table)?,
+        uncalculated,
         non_empty: as_text || value_set || formula,
         text,
         span: (span(rows_spanned), span(cols_spanned)),
@@ -489,6 +508,20 @@ fn end_cell(
         row.text = row.text.saturating_add(c.text.saturating_mul(repeats));
     } else {
         row.pending_empty = repeats;
+    }
+    if let Some(formula) = c.uncalculated {
+        let first_row = table.rows_total.saturating_sub(row.repeats);
+        let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        // Where calamine puts the cell (as for merges above); a repeated one is marked at
+        // each place, within the cell budget the scan already enforces.
+        for r in 0..row.repeats.min(MAX_MARKED) {
+            for k in 0..c.repeats.min(MAX_MARKED) {
+                if (table.uncalculated.len() as u64) < MAX_MARKED {
+                    let place = (at(first_row + r), at(row.col + k));
+                    table.uncalculated.push((place.0, place.1, formula.clone()));
+                }
+            }
+        }
     }
     row.col = reach;
     let pushed = table.pushed.saturating_add(row.pushed);
@@ -564,7 +597,7 @@ fn ods_error(e: OdsError) -> ReadError {
 }
 
 /// Reads the cells with calamine, once the pre-scan has passed.
-fn load(bytes: &[u8], mut merges: HashMap<String, Vec<Merge>>) -> Result<RawWorkbook, ReadError> {
+fn load(bytes: &[u8], mut merges: Found) -> Result<RawWorkbook, ReadError> {
     fenced("calamine", || {
         let mut book: Ods<Cursor<&[u8]>> = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
         let metadata = book.sheets_metadata().to_vec();
@@ -586,8 +619,21 @@ fn load(bytes: &[u8], mut merges: HashMap<String, Vec<Merge>>) -> Result<RawWork
                     })
                 })
                 .collect();
+            let (merges, uncalculated) = merges.remove(&sheet.name).unwrap_or_default();
+            if !uncalculated.is_empty() {
+                let read: std::collections::HashSet<(u32, u32)> =
+                    cells.iter().map(|c| (c.row, c.col)).collect();
+                for (row, col, formula) in uncalculated {
+                    if !read.contains(&(row, col)) {
+                        cells.push(RawCell {
+                            row,
+                            col,
+                            value: CellValue::Uncalculated(formula),
+                        });
+                    }
+                }
+            }
             sort_cells(&mut cells);
-            let merges = merges.remove(&sheet.name).unwrap_or_default();
             sheets.push(RawSheet {
                 name: sheet.name,
                 visible: sheet.visible == SheetVisible::Visible,
@@ -613,7 +659,40 @@ mod tests {
     }
 
     fn scan(xml: &str) -> Result<HashMap<String, Vec<Merge>>, ScanError> {
+        scan_all(xml).map(|found| found.into_iter().map(|(k, (m, _))| (k, m)).collect())
+    }
+
+    fn scan_all(xml: &str) -> Result<Found, ScanError> {
         scan_content(xml.as_bytes(), "content.xml", &Limits::default())
+    }
+
+    #[test]
+    fn formulas_without_a_saved_result_are_found_where_calamine_puts_their_cells() {
+        let found = scan_all(&content(concat!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell>"#,
+            r#"<table:table-cell table:formula="of:=1+2"/></table:table-row>"#,
+            r#"<table:table-row table:number-rows-repeated="2"><table:table-cell/>"#,
+            r#"<table:table-cell table:formula="of:=[.A1]" office:value-type="float" office:value="3"/>"#,
+            r#"<table:table-cell table:formula="of:=&quot;&quot;" office:value-type="string"/>"#,
+            r#"<table:table-cell table:number-columns-repeated="2" table:formula="of:=[.B1]*2"/></table:table-row>"#,
+        )))
+        .expect("scan");
+        let (_, uncalculated) = &found["T"];
+        // B1; then D2:E3 (a repeated cell in a repeated row); not C2 (it has a value) nor
+        // the string result (an empty string is a result).
+        assert_eq!(
+            uncalculated
+                .iter()
+                .map(|(r, c, f)| (*r, *c, f.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (0, 1, "of:=1+2"),
+                (1, 3, "of:=[.B1]*2"),
+                (1, 4, "of:=[.B1]*2"),
+                (2, 3, "of:=[.B1]*2"),
+                (2, 4, "of:=[.B1]*2"),
+            ]
+        );
     }
 
     #[test]

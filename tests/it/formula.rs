@@ -299,3 +299,72 @@ fn an_info_formula_without_result_is_refused_at_its_cell() {
         );
     }
 }
+
+/// An .ods written by a program: a ledger amount is a formula with no saved value
+/// (`table:formula` and no `office:value`). calamine reads such a cell as empty; tongbao
+/// refuses it at its cell, as for .xlsx.
+#[test]
+fn an_ods_formula_without_a_saved_value_is_refused_at_its_cell() {
+    let sample = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/returns/2025-06/垫江县-2025-06.ods"),
+    )
+    .expect("sample .ods");
+    let mut parts = unzip(&sample);
+    let content = String::from_utf8(part(&mut parts, "content.xml").clone()).expect("utf-8");
+    // A ledger amount that stands once in the file, in a cell of its own (not repeated).
+    let ledger = content
+        .find(r#"table:name="项目明细""#)
+        .expect("the ledger sheet");
+    let (start, end, value) = content[ledger..]
+        .match_indices(r#"office:value=""#)
+        .find_map(|(i, _)| {
+            let at = ledger + i;
+            let value: String = content[at + 14..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect();
+            let open = content[..at].rfind("<table:table-cell")?;
+            let close = at + content[at..].find("</table:table-cell>")? + 19;
+            let tag = &content[open..at];
+            let unique = content
+                .matches(&format!(r#"office:value="{value}""#))
+                .count()
+                == 1;
+            (unique && value.len() >= 3 && !tag.contains("repeated"))
+                .then_some((open, close, value))
+        })
+        .expect("a unique amount in the ledger");
+    let wb = read_bytes(&sample, &Default::default()).expect("the sample reads");
+    let sheet = wb
+        .sheets
+        .iter()
+        .find(|s| s.name == "项目明细")
+        .expect("ledger");
+    let cell = sheet
+        .cells
+        .iter()
+        .find(|c| matches!(&c.value, CellValue::Number(n) if n.to_string() == value))
+        .expect("the amount as read");
+    let at = tongbao::model::a1(cell.row, cell.col);
+
+    let mut edited = content.clone();
+    edited.replace_range(
+        start..end,
+        r#"<table:table-cell table:formula="of:=[.A1]*2"/>"#,
+    );
+    *part(&mut parts, "content.xml") = edited.into_bytes();
+    let bytes = rezip(&parts, CompressionMethod::Deflated);
+    let report = check_bytes("垫江县.ods", &bytes);
+    assert!(report.rejected());
+    let found: Vec<&Diagnostic> = report
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == Code::FormulaNoValue)
+        .collect();
+    assert_eq!(found.len(), 1, "{:#?}", report.diagnostics.0);
+    assert_eq!(found[0].cell_a1().as_deref(), Some(at.as_str()));
+    assert_eq!(found[0].value.as_deref(), Some("of:=[.A1]*2"));
+    assert_eq!(found[0].severity(), Severity::Error);
+}
