@@ -1469,6 +1469,10 @@ pub enum ExplainText {
     Subtotal,
     /// No row adds to the figure.
     NoRows,
+    /// The return does not state the figure (its ledger lacks the column).
+    NotReported,
+    /// In place of a sum the return does not state.
+    Unstated,
     /// The place of a row whose sheet was not kept.
     RowOnly,
     Month,
@@ -1485,6 +1489,12 @@ pub fn explain_text(key: ExplainText, lang: Lang) -> &'static str {
         (Subtotal, Lang::En) => "sum",
         (NoRows, Lang::Zh) => "（无计入的行）",
         (NoRows, Lang::En) => "(no row counts)",
+        (NotReported, Lang::Zh) => "未报：报表的项目明细中没有该指标的列，不计入合计",
+        (NotReported, Lang::En) => {
+            "not reported: the return's ledger has no column for this figure; not in the total"
+        }
+        (Unstated, Lang::Zh) => "未报",
+        (Unstated, Lang::En) => "not reported",
         (RowOnly, Lang::Zh) => "行",
         (RowOnly, Lang::En) => "row",
         (Month, Lang::Zh) => "本月",

@@ -117,7 +117,9 @@ pub struct TracedRow {
 /// The rows behind one span of one unit's figure, and their sum.
 #[derive(Debug, Clone, Serialize)]
 pub struct SpanTrace {
-    pub sum: FigureValue,
+    /// Null when the return does not state the figure (its ledger lacks the column): not
+    /// reported, never 0.
+    pub sum: Option<FigureValue>,
     pub rows: Vec<TracedRow>,
 }
 
@@ -158,6 +160,16 @@ pub struct Explanation {
 }
 
 fn span_trace(r: &StoredReturn, period: Period, span: Span, key: FigureKey) -> SpanTrace {
+    let unstated = match span {
+        Span::Month => r.info.unstated.month,
+        Span::Ytd => r.info.unstated.ytd,
+    };
+    if unstated.contains(key) {
+        return SpanTrace {
+            sum: None,
+            rows: Vec::new(),
+        };
+    }
     let field = source_field(key, span);
     let mut sum = 0;
     let rows = contributions(&r.projects, period, span, key)
@@ -175,7 +187,7 @@ fn span_trace(r: &StoredReturn, period: Period, span: Span, key: FigureKey) -> S
         })
         .collect();
     SpanTrace {
-        sum: FigureValue { key, raw: sum },
+        sum: Some(FigureValue { key, raw: sum }),
         rows,
     }
 }
@@ -209,6 +221,7 @@ pub fn explain(
                     ytd: span_trace(r, period, Span::Ytd, key),
                 })
                 .collect();
+            // The total adds what the units stated, as the bulletin's does.
             let total = |f: fn(&UnitTrace) -> i64| FigureValue {
                 key,
                 raw: units.iter().map(f).sum(),
@@ -218,8 +231,8 @@ pub fn explain(
                 label: key.label(),
                 unit: value_unit(key),
                 total: TraceTotal {
-                    month: total(|u| u.month.sum.raw),
-                    ytd: total(|u| u.ytd.sum.raw),
+                    month: total(|u| u.month.sum.map_or(0, |v| v.raw)),
+                    ytd: total(|u| u.ytd.sum.map_or(0, |v| v.raw)),
                 },
                 units,
             }

@@ -157,7 +157,7 @@ fn section(out: &mut String, f: &FigureTrace, period: crate::model::Period, lang
     let value_w = f
         .units
         .iter()
-        .flat_map(|u| [u.month.sum.shown(), u.ytd.sum.shown()])
+        .flat_map(|u| [shown_sum(&u.month, lang), shown_sum(&u.ytd, lang)])
         .chain(all_rows.iter().map(|r| r.value.shown()))
         .chain([f.total.month.shown(), f.total.ytd.shown()])
         .map(|s| display_width(&s))
@@ -199,6 +199,13 @@ fn span_rows(
     name_w: usize,
     value_w: usize,
 ) {
+    if s.sum.is_none() {
+        out.push_str(&format!(
+            "      {}\n",
+            explain_text(ExplainText::NotReported, lang)
+        ));
+        return;
+    }
     if s.rows.is_empty() {
         out.push_str(&format!(
             "      {}\n",
@@ -232,6 +239,14 @@ fn span_rows(
         "      {}  {}  {}\n",
         pad(explain_text(ExplainText::Subtotal, lang), place_w),
         pad("", name_w),
-        right(&s.sum.shown(), value_w)
+        right(&shown_sum(s, lang), value_w)
     ));
+}
+
+/// A span's sum as shown: the number, or 未报 when the return does not state the figure.
+fn shown_sum(s: &SpanTrace, lang: Lang) -> String {
+    s.sum.map_or_else(
+        || explain_text(ExplainText::Unstated, lang).to_string(),
+        |v| v.shown(),
+    )
 }

@@ -449,6 +449,34 @@ fn a_figure_whose_column_is_absent_is_not_reported_never_zero() {
     let flat = pdf.replace(char::is_whitespace, "");
     assert!(flat.contains("巴南区月报未填报实际到位资金"), "{flat}");
     assert!(flat.contains("未报"));
+    // explain traces no rows to a figure the return does not state, and no 0 either.
+    let out = run(
+        &[
+            "explain",
+            "--period",
+            "2025-06",
+            "--figure",
+            "funds_in_place",
+            "--json",
+        ],
+        ws.path(),
+    );
+    let e = json(&out);
+    let units = e["figures"][0]["units"].as_array().expect("units");
+    assert!(units[0]["ytd"]["sum"].is_null() && units[0]["month"]["sum"].is_null());
+    assert_eq!(units[1]["ytd"]["sum"], 5500.0);
+    assert_eq!(e["figures"][0]["total"]["ytd"], 5500.0);
+    let text = run(
+        &[
+            "explain",
+            "--period",
+            "2025-06",
+            "--figure",
+            "funds_in_place",
+        ],
+        ws.path(),
+    );
+    assert!(String::from_utf8_lossy(&text.stdout).contains("未报：报表的项目明细中没有该指标的列"));
 }
 
 #[test]
