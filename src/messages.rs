@@ -528,6 +528,8 @@ pub enum Ui {
     Held,
     Rejected,
     Errors,
+    /// Findings to verify (核实).
+    Holds,
     Warnings,
     UnitUnknownName,
     PeriodUnknown,
@@ -548,6 +550,8 @@ pub fn ui(key: Ui, lang: Lang) -> &'static str {
         (Rejected, Lang::Zh) => "未通过",
         (Rejected, Lang::En) => "rejected",
         (Errors, Lang::Zh) => "个错误",
+        (Holds, Lang::Zh) => "项待核实",
+        (Holds, Lang::En) => " to verify",
         (Errors, Lang::En) => " errors",
         (Warnings, Lang::Zh) => "个警告",
         (Warnings, Lang::En) => " warnings",
@@ -1329,7 +1333,7 @@ pub fn watch_line(
         }
         Lang::En => format!(
             "{time} {file} → {who}: {verdict}{}; {archive}{}",
-            finding_counts_en(errors, warnings)
+            finding_counts_en(errors, 0, warnings)
                 .iter()
                 .map(|c| format!(", {c}"))
                 .collect::<String>(),
@@ -1339,12 +1343,15 @@ pub fn watch_line(
 }
 
 /// "1 error", "2 warnings": a file's findings counted in English, the nonzero ones.
-pub fn finding_counts_en(errors: usize, warnings: usize) -> Vec<String> {
+pub fn finding_counts_en(errors: usize, holds: usize, warnings: usize) -> Vec<String> {
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut out = Vec::new();
     if errors > 0 {
         out.push(count(errors, "error", "errors"));
+    }
+    if holds > 0 {
+        out.push(count(holds, "finding to verify", "findings to verify"));
     }
     if warnings > 0 {
         out.push(count(warnings, "warning", "warnings"));

@@ -353,6 +353,7 @@ fn write_file(
     style: Style,
 ) -> std::io::Result<()> {
     let errors = f.diagnostics.count(Severity::Error);
+    let holds = f.diagnostics.count(Severity::Hold);
     let warnings = f.diagnostics.count(Severity::Warning);
     let (mark, verdict) = match f.verdict() {
         Verdict::Accepted => (style.green("✓"), style.green(ui(Ui::Accepted, lang))),
@@ -375,6 +376,9 @@ fn write_file(
             if errors > 0 {
                 counts.push(format!("{errors} {}", ui(Ui::Errors, lang).trim()));
             }
+            if holds > 0 {
+                counts.push(format!("{holds} {}", ui(Ui::Holds, lang).trim()));
+            }
             if warnings > 0 {
                 counts.push(format!("{warnings} {}", ui(Ui::Warnings, lang).trim()));
             }
@@ -385,7 +389,7 @@ fn write_file(
             }
         }
         Lang::En => {
-            let counts = crate::messages::finding_counts_en(errors, warnings);
+            let counts = crate::messages::finding_counts_en(errors, holds, warnings);
             if counts.is_empty() {
                 String::new()
             } else {
