@@ -1143,17 +1143,6 @@ impl Archive {
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
-    /// Whether a file with these bytes was ever received (accepted or not).
-    pub fn holds_sha256(&self, sha256: &str) -> Result<bool, ArchiveError> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM submission WHERE sha256 = ?1)",
-                [sha256],
-                |r| r.get::<_, bool>(0),
-            )
-            .map_err(self.sql())
-    }
-
     pub fn integrity_check(&self) -> Result<String, ArchiveError> {
         self.conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -16,7 +16,8 @@ use crate::render::pdf::{render_in, FontSet, Frame};
 use crate::render::templates::Templates;
 use crate::render::{path_safe, write_atomic, xlsx};
 
-use super::build::{issue_date_today, open_archive, report_missing_glyphs};
+use super::build::{issue_date_today, report_missing_glyphs};
+use super::open_archive;
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
@@ -147,7 +148,7 @@ pub fn write_brief(
     date: chrono::NaiveDate,
     lang: Lang,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let archive = open_archive(cfg, lang)?;
+    let archive = open_archive(cfg)?;
     let league = bulletin(&archive, cfg, span.to)?;
     let inputs = brief::gather(&archive, cfg, span)?;
     let subject = subject(cfg, selection);

@@ -48,12 +48,6 @@ pub fn issue_date_today() -> chrono::NaiveDate {
         .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
 }
 
-/// Opens the workspace's archive to read: a missing or empty archive is an error that
-/// says what to do (reading it as "no returns" would publish every unit as missing).
-pub fn open_archive(cfg: &Config, _lang: Lang) -> anyhow::Result<Archive> {
-    Ok(super::open_archive(cfg)?)
-}
-
 /// Why there is nothing to publish for `period`: no return of the roster counts.
 pub fn nothing_counted(period: Period, lang: Lang) -> String {
     match lang {
@@ -120,10 +114,10 @@ pub fn build(
     lang: Lang,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut phases = Phases::from_env();
-    let archive = open_archive(cfg, lang)?;
+    let archive = super::open_archive(cfg)?;
     // The report month and the months before it (the trend) are read side by side, each
     // on its own connection: neither waits for the other, and readers never block.
-    let trend_archive = open_archive(cfg, lang)?;
+    let trend_archive = super::open_archive(cfg)?;
     let (b, earlier) = rayon::join(
         move || bulletin(&archive, cfg, period),
         move || earlier_months(&trend_archive, cfg, period),

@@ -17,7 +17,7 @@ use crate::model::FigureKey;
 use crate::render::xlsx::display_width;
 use crate::text::printable;
 
-use super::build::open_archive;
+use super::open_archive;
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &ExplainArgs) -> anyhow::Result<Outcome> {
@@ -43,7 +43,7 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs) -> anyhow::Result<Outcome> {
         }
         None => None,
     };
-    let archive = open_archive(&cfg, lang)?;
+    let archive = open_archive(&cfg)?;
     let inputs = gather(&archive, &cfg, args.period)?;
     let any_accepted = inputs
         .iter()

@@ -304,13 +304,14 @@ pub fn answer_archived(
         .as_deref()
         .and_then(|c| cfg.unit_by_code(c))
         .map(|u| u.name().to_string());
-    let rejected_over = match (&info.unit_code, info.period, info.verdict) {
+    // For a rejected submission, the unit's version that stands (if another does).
+    let stands = match (&info.unit_code, info.period, info.verdict) {
         (Some(code), Some(p), crate::model::Verdict::Rejected) => archive
             .current_version(code, p)?
-            .filter(|v| Some(*v) != info.version)
-            .map(|_| info.version.unwrap_or(0)),
+            .filter(|v| Some(*v) != info.version),
         _ => None,
     };
+    let rejected_over = stands.map(|_| info.version.unwrap_or(0));
     // Most submissions have their receipt: that is known without reading the file.
     let path = writer.path_of(
         unit.as_deref(),
@@ -337,13 +338,7 @@ pub fn answer_archived(
         report.diagnostics = crate::diag::Diagnostics(stored);
     }
     let mut json = ArchiveJson::new("new", info.version);
-    if let (Some(code), Some(p)) = (&info.unit_code, info.period) {
-        if report.rejected() {
-            json.stands = archive
-                .current_version(code, p)?
-                .filter(|v| Some(*v) != info.version);
-        }
-    }
+    json.stands = stands;
     writer.write_to(&path, &report, period, Some(&json))?;
     Ok(Some(path))
 }
