@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
-use crate::messages::Lang;
+use crate::lang::Lang;
 pub use crate::model::Verdict;
 use crate::model::{Period, PeriodFigures};
 use crate::parse::{parse_return, ParsedReturn, UnitRef};

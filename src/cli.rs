@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::messages::Lang;
+use crate::lang::Lang;
 use crate::model::Period;
 
 /// tongbao（通报）：检查区县招商引资月报表，归档，汇总，生成通报。

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::messages::Lang;
+use crate::lang::Lang;
 pub use crate::model::FigureKey;
 use crate::text::normalize_key;
 

@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use crate::messages::{self, Lang};
+use crate::lang::Lang;
+use crate::messages;
 use crate::model::a1;
 
 /// How bad a finding is.

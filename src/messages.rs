@@ -5,16 +5,9 @@
 //! takes the argument `NAME_en` first, where one worded in Chinese has an English wording.
 
 use crate::diag::{Code, Diagnostic};
+use crate::model::{Filed, FiledAs, Verdict};
 
-/// The language of user-facing text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
-pub enum Lang {
-    /// 简体中文
-    #[default]
-    Zh,
-    /// English
-    En,
-}
+pub use crate::lang::Lang;
 
 /// Fills `{name}` placeholders from a diagnostic.
 pub fn render(template: &str, d: &Diagnostic, lang: Lang) -> String {
@@ -1738,5 +1731,114 @@ pub fn archive_error(
                 ),
             }
         }
+    }
+}
+/// The line `build` prints when the bulletin is made.
+pub fn built(period: crate::model::Period, counts: [usize; 4], lang: Lang) -> String {
+    let [accepted, held, rejected, missing] = counts;
+    match lang {
+        Lang::Zh => format!("已生成 {period} 通报：{accepted} 个单位已报送，{held} 个待核实，{rejected} 个未通过审核，{missing} 个未报送"),
+        Lang::En => format!("built the {period} bulletin: {accepted} units accepted, {held} held for verification, {rejected} rejected, {missing} missing"),
+    }
+}
+
+/// The line `brief` prints when the briefing is written.
+pub fn briefed(
+    b: &crate::publish::Briefed,
+    span: crate::aggregate::brief::Span,
+    lang: Lang,
+) -> String {
+    let subject = &b.subject;
+    match lang {
+        Lang::Zh => format!(
+            "已生成简报：{subject}，{}，{} 页；{}/{} 个单位有截至{}月的报表",
+            span.label(),
+            b.pages,
+            b.reported,
+            b.units,
+            span.to.month
+        ),
+        Lang::En => format!(
+            "briefing written: {subject}, {} to {}, {} page(s); {}/{} units have a return for {}",
+            span.from, span.to, b.pages, b.reported, b.units, span.to
+        ),
+    }
+}
+
+/// `check`/`ingest` given no file (folders empty or only hidden files).
+pub fn no_files_to_check(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "没有找到要检查的文件",
+        Lang::En => "no files to check",
+    }
+}
+
+/// One line saying what happened to a file in the archive.
+pub fn filed_line(o: &Filed, verdict: Verdict, lang: Lang) -> String {
+    let line = filed_store(o, verdict, lang);
+    match (verdict, o.stands, lang) {
+        (Verdict::Held, _, Lang::Zh) => format!("{line}；待核实，暂不计入统计"),
+        (Verdict::Held, _, Lang::En) => {
+            format!("{line}; held for verification, not counted for now")
+        }
+        // A rejected resubmission: the version that still counts is named, so nobody
+        // reads the rejection as the unit having no return.
+        (Verdict::Rejected, Some(v), Lang::Zh) => format!("{line}；已入库的第 {v} 版仍然有效"),
+        (Verdict::Rejected, Some(v), Lang::En) => {
+            format!("{line}; archived version {v} still stands")
+        }
+        _ => line,
+    }
+}
+
+fn filed_store(o: &Filed, verdict: Verdict, lang: Lang) -> String {
+    let v = |n: Option<i64>| n.map_or_else(String::new, |n| n.to_string());
+    match (o.stored, lang) {
+        // A rejected return is stored only for the record; "已入库（第 1 版）" would read as
+        // accepted to the county.
+        (FiledAs::New | FiledAs::Superseded, _) if verdict == Verdict::Rejected => {
+            receipt_kept_on_file(lang).to_string()
+        }
+        (FiledAs::Resent, Lang::Zh) => format!(
+            "与第 {} 版相同，作为第 {} 版重新入库{}",
+            v(o.same_as),
+            v(o.version),
+            o.replaces
+                .map_or_else(String::new, |r| format!("，替代第 {r} 版"))
+        ),
+        (FiledAs::Resent, Lang::En) => format!(
+            "the same as version {}, archived again as version {}{}",
+            v(o.same_as),
+            v(o.version),
+            o.replaces
+                .map_or_else(String::new, |r| format!(", replacing version {r}"))
+        ),
+        (FiledAs::New, Lang::Zh) if o.version.is_some() => {
+            format!("已入库（第 {} 版）", v(o.version))
+        }
+        (FiledAs::New, Lang::Zh) => "已存档（未能确定单位或报告期）".into(),
+        (FiledAs::New, Lang::En) if o.version.is_some() => {
+            format!("archived (version {})", v(o.version))
+        }
+        (FiledAs::New, Lang::En) => "archived (unit or period unknown)".into(),
+        (FiledAs::Superseded, Lang::Zh) => format!(
+            "已入库（第 {} 版，替代第 {} 版）",
+            v(o.version),
+            v(o.replaces)
+        ),
+        (FiledAs::Superseded, Lang::En) => format!(
+            "archived (version {}, replaces version {})",
+            v(o.version),
+            v(o.replaces)
+        ),
+        (FiledAs::Duplicate, Lang::Zh) => {
+            format!("与已入库的第 {} 版完全相同，未重复入库", v(o.version))
+        }
+        (FiledAs::Duplicate, Lang::En) => format!(
+            "identical to archived version {}; not stored again",
+            v(o.version)
+        ),
+        (_, Lang::Zh) => "未入库（文件无法读取）".into(),
+        (_, Lang::En) => "not archived (the file could not be read)".into(),
     }
 }

@@ -920,3 +920,46 @@ pub struct ReportedIndicator {
     pub month_cell: Option<CellRef>,
     pub ytd_cell: Option<CellRef>,
 }
+
+/// How a file went into the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FiledAs {
+    /// A first version, or one not yet seen.
+    New,
+    /// A new version that replaced the unit's current one.
+    Superseded,
+    /// An earlier version sent again: stored as a new version, current again.
+    Resent,
+    /// The same bytes as the current version (or an older file): not stored again.
+    Duplicate,
+    /// Not stored: the file could not be read.
+    NotStored,
+}
+
+/// What storing one file in the archive did (`archive` in the JSON of cli.md for ingest).
+#[derive(Debug, Clone, Serialize)]
+pub struct Filed {
+    pub stored: FiledAs,
+    pub version: Option<i64>,
+    /// The version this one replaced, for `superseded` and `resent`.
+    pub replaces: Option<i64>,
+    /// For `resent`: the earlier version whose bytes these are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<i64>,
+    /// For a rejected file: the unit's version that still stands (counts or is held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stands: Option<i64>,
+}
+
+impl Filed {
+    pub fn new(stored: FiledAs, version: Option<i64>) -> Filed {
+        Filed {
+            stored,
+            version,
+            replaces: None,
+            same_as: None,
+            stands: None,
+        }
+    }
+}

@@ -177,7 +177,7 @@ fn stem(archive: &Path) -> String {
 
 /// A time-stamped copy name in `dir` not yet taken.
 fn unique_name(dir: &Path, stem: &str) -> PathBuf {
-    let stamp = now_utc().format("%Y%m%dT%H%M%SZ").to_string();
+    let stamp = crate::clock::now_utc().format("%Y%m%dT%H%M%SZ").to_string();
     let first = dir.join(format!("{stem}-{stamp}.db"));
     if !first.exists() {
         return first;
@@ -186,15 +186,6 @@ fn unique_name(dir: &Path, stem: &str) -> PathBuf {
         .map(|n| dir.join(format!("{stem}-{stamp}_{n:03}.db")))
         .find(|p| !p.exists())
         .unwrap_or(first)
-}
-
-/// Now, or `SOURCE_DATE_EPOCH` when set (reproducible runs).
-fn now_utc() -> chrono::DateTime<chrono::Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(chrono::Utc::now)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::diag::{Diagnostic, Severity};
-use crate::messages::Lang;
+use crate::lang::Lang;
 use crate::model::{a1, PeriodFigures, ReportedIndicator};
 use crate::model::{
     FundsSource, Indicator, Period, Project, ProjectKind, ReturnHeader, Stage, Unstated, UsdWan,

@@ -3,7 +3,7 @@
 
 use crate::archive::backup::copy_to;
 use crate::cli::{BackupArgs, GlobalArgs};
-use crate::messages::Lang;
+use crate::lang::Lang;
 
 use super::{load_config, open_archive, Outcome};
 

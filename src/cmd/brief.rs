@@ -2,22 +2,15 @@
 //! for leadership (PDF and workbook) on any span of months within a year, for the whole
 //! roster, some units, some groups, or some industries.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
-
-use crate::aggregate::brief::{self, Selection, Span};
-use crate::aggregate::bulletin;
+use crate::aggregate::brief::{Selection, Span};
 use crate::cli::{BriefArgs, GlobalArgs};
 use crate::config::Config;
-use crate::messages::Lang;
-use crate::render::compose::{brief_blocks, brief_info, Shown};
-use crate::render::pdf::{render_in, FontSet, Frame};
-use crate::render::templates::Templates;
-use crate::render::{path_safe, write_atomic, xlsx};
+use crate::lang::Lang;
+use crate::messages;
+use crate::publish;
 
-use super::build::{issue_date_today, report_missing_glyphs};
-use super::open_archive;
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
@@ -29,8 +22,11 @@ pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
         .out
         .clone()
         .unwrap_or_else(|| cfg.resolve(&cfg.file.paths.out).join("简报"));
-    let date = args.date.unwrap_or_else(issue_date_today);
-    for path in write_brief(&cfg, span, &selection, &out, date, lang)? {
+    let date = args.date.unwrap_or_else(crate::clock::issue_date_today);
+    let briefed = publish::write_brief(&cfg, span, &selection, &out, date, lang)?;
+    super::report_missing_glyphs(&briefed.missing_glyphs, lang);
+    println!("{}", messages::briefed(&briefed, span, lang));
+    for path in briefed.paths {
         println!("  {}", path.display());
     }
     Ok(Outcome::Ok)
@@ -108,103 +104,4 @@ pub fn resolve(cfg: &Config, args: &BriefArgs, lang: Lang) -> anyhow::Result<Sel
         }
     }
     Ok(sel)
-}
-
-/// The selection in words: 巴南区, 主城都市区, 巴南区等5个单位, 全市电子信息产业.
-pub fn subject(cfg: &Config, sel: &Selection) -> String {
-    let mut names: Vec<String> = sel
-        .groups
-        .iter()
-        .cloned()
-        .chain(sel.units.iter().map(|c| {
-            cfg.unit_by_code(c)
-                .map_or_else(|| c.clone(), |u| u.name().to_string())
-        }))
-        .collect();
-    let mut who = match names.len() {
-        0 => cfg.file.bulletin.region.clone(),
-        1..=3 => names.join("、"),
-        n => {
-            names.truncate(1);
-            format!("{}等{n}个单位和分组", names[0])
-        }
-    };
-    if !sel.industries.is_empty() {
-        let industries = sel.industries.join("、");
-        who.push_str(&industries);
-        if !industries.ends_with('业') {
-            who.push_str("产业");
-        }
-    }
-    who
-}
-
-/// Makes the briefing in memory, then writes its PDF and workbook into `out`.
-pub fn write_brief(
-    cfg: &Config,
-    span: Span,
-    selection: &Selection,
-    out: &Path,
-    date: chrono::NaiveDate,
-    lang: Lang,
-) -> anyhow::Result<Vec<PathBuf>> {
-    let archive = open_archive(cfg)?;
-    let league = bulletin(&archive, cfg, span.to)?;
-    let inputs = brief::gather(&archive, cfg, span)?;
-    let subject = subject(cfg, selection);
-    let b = brief::compute(cfg, span, selection, subject.clone(), &inputs, &league);
-    // A briefing of months nobody reported would print zeros as figures.
-    if b.reported == 0 {
-        anyhow::bail!(super::build::nothing_counted(span.to, lang));
-    }
-
-    let templates = Templates::for_config(cfg)?;
-    let info = brief_info(&b, cfg, &templates, date)?;
-    let base = cfg.path.parent().unwrap_or(Path::new("."));
-    let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
-    // Two pages at most if shorter tables get there; otherwise the shortest there is.
-    let mut pdf = None;
-    for shown in Shown::STEPS {
-        let blocks = brief_blocks(&b, cfg, &templates, date, shown)?;
-        let rendered = render_in(Frame::briefing(), &blocks, &info, &fonts)?;
-        let fits = rendered.pages <= 2;
-        pdf = Some(rendered);
-        if fits {
-            break;
-        }
-    }
-    let pdf = pdf.context("no layout tried")?;
-    report_missing_glyphs(&pdf.missing_glyphs, lang);
-    let book = xlsx::brief_workbook(&b, cfg)?;
-
-    let months = if span.from == span.to {
-        span.to.to_string()
-    } else {
-        format!("{}至{}", span.from, span.to)
-    };
-    let stem = format!("简报-{months}-{}", path_safe(&subject));
-    let pdf_path = out.join(format!("{stem}.pdf"));
-    let xlsx_path = out.join(format!("{stem}.xlsx"));
-    write_atomic(&pdf_path, &pdf.bytes).with_context(|| pdf_path.display().to_string())?;
-    write_atomic(&xlsx_path, &book).with_context(|| xlsx_path.display().to_string())?;
-    match lang {
-        Lang::Zh => println!(
-            "已生成简报：{subject}，{}，{} 页；{}/{} 个单位有截至{}月的报表",
-            span.label(),
-            pdf.pages,
-            b.reported,
-            b.units.len(),
-            span.to.month
-        ),
-        Lang::En => println!(
-            "briefing written: {subject}, {} to {}, {} page(s); {}/{} units have a return for {}",
-            span.from,
-            span.to,
-            pdf.pages,
-            b.reported,
-            b.units.len(),
-            span.to
-        ),
-    }
-    Ok(vec![pdf_path, xlsx_path])
 }

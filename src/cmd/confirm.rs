@@ -6,10 +6,10 @@ use anyhow::bail;
 
 use crate::archive::Archive;
 use crate::cli::{ConfirmArgs, GlobalArgs};
-use crate::messages::Lang;
+use crate::lang::Lang;
 
-use super::ingest::received_now;
 use super::{load_config, Outcome};
+use crate::clock::received_now;
 
 pub fn run(global: &GlobalArgs, args: &ConfirmArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;

@@ -7,15 +7,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use include_dir::{include_dir, Dir};
 
-use crate::archive::Archive;
-use crate::batch::{check_files, collect_paths, BatchOptions};
+use crate::batch::collect_paths;
 use crate::cli::{DemoArgs, GlobalArgs};
 use crate::config::Config;
-use crate::messages::Lang;
+use crate::intake;
+use crate::lang::Lang;
 use crate::model::Period;
 
-use super::ingest::{ingest_batch, received_now};
-use super::receipts::ReceiptWriter;
 use super::Outcome;
 
 /// The samples folder, compiled in.
@@ -64,7 +62,6 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         .context("the held sample is not compiled in")?;
     crate::render::write_atomic(&inbox.join("2025-06-补报").join(held), file.contents())?;
 
-    let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
     for (month, folders) in [
         (MONTHS[0], vec![inbox.join(MONTHS[0])]),
         (MONTHS[1], vec![inbox.join(MONTHS[1])]),
@@ -76,29 +73,27 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         let period = Period::parse_canonical(month);
         // The samples arrive as a county's would: on the 3rd of the following month, in
         // time for the deadline (so `status` shows them on time, and every run the same).
-        let received = period.map_or_else(received_now, |p| {
+        let received_at = period.map_or_else(crate::clock::received_now, |p| {
             let next = p.next();
             format!("{:04}-{:02}-03T01:30:00Z", next.year, next.month)
         });
+        // The report month's files are answered with receipts, as a clerk's would be.
+        let run = intake::Run {
+            cfg: &cfg,
+            period,
+            lang,
+            receipts: if month == MONTHS[2] {
+                intake::ReceiptsTo::Folder(None)
+            } else {
+                intake::ReceiptsTo::Nowhere
+            },
+            received_at,
+        };
         for folder in folders {
             let paths = collect_paths(std::slice::from_ref(&folder));
-            let mut batch = check_files(
-                &paths,
-                &cfg,
-                &BatchOptions {
-                    period,
-                    lang,
-                    keep_bytes: true,
-                },
-            );
-            let outcomes = ingest_batch(&mut archive, &cfg, &mut batch, &received)?;
-            // The report month's files are answered with receipts, as a clerk's would be.
-            if month == MONTHS[2] {
-                let writer = ReceiptWriter::new(&cfg, None, lang, received.clone());
-                for r in writer.write_batch(&batch, &outcomes) {
-                    r.context("receipt")?;
-                }
-            }
+            let ingested = intake::ingest(&run, &paths, &())?;
+            ingested.receipts.into_result(lang).context("receipt")?;
+            let batch = ingested.batch;
             say(
                 format!(
                     "入库 {}：{} 个文件，{} 个通过，{} 个待核实，{} 个未通过",
@@ -119,11 +114,14 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
             );
         }
     }
-    drop(archive);
 
     let june = Period::parse_canonical(MONTHS[2]).context("sample period")?;
     let out = cfg.resolve(&cfg.file.paths.out).join(june.to_string());
-    let written = super::build::build(&cfg, june, &out, super::build::issue_date_today(), lang)?;
+    let built =
+        crate::publish::bulletin_outputs(&cfg, june, &out, crate::clock::issue_date_today(), lang)?;
+    super::report_missing_glyphs(&built.missing_glyphs, lang);
+    println!("{}", crate::messages::built(june, built.counts, lang));
+    let written = built.paths;
     say(
         format!("\n演示工作区：{}", dir.display()),
         format!("\nDemo workspace: {}", dir.display()),

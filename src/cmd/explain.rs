@@ -9,9 +9,10 @@ use anyhow::bail;
 use crate::aggregate::trace::{explain, Explanation, FigureTrace, SpanTrace, TracedRow};
 use crate::aggregate::{gather, ReturnStatus};
 use crate::cli::{ExplainArgs, GlobalArgs};
+use crate::lang::Lang;
 use crate::messages::{
     explain_nothing_accepted, explain_text, explain_total, explain_unit, explain_unknown_figure,
-    explain_unknown_unit, explain_value, explain_ytd, receipt_row, ExplainText, Lang,
+    explain_unknown_unit, explain_value, explain_ytd, receipt_row, ExplainText,
 };
 use crate::model::FigureKey;
 use crate::render::xlsx::display_width;

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::config::CONFIG_FILE;
-use crate::messages::Lang;
+use crate::lang::Lang;
 
 use super::Outcome;
 

@@ -1,4 +1,6 @@
-//! One module per subcommand, each a thin `run` that wires the stages together.
+//! One module per subcommand, each a thin `run`: its arguments, the workspace's settings,
+//! a call to a service (`intake`, `publish`, the archive, `aggregate`), and what it prints.
+//! No command imports another; what several share is here.
 
 pub mod backup;
 pub mod brief;
@@ -10,7 +12,6 @@ pub mod explain;
 pub mod ingest;
 pub mod init;
 pub mod progress;
-pub mod receipts;
 pub mod status;
 pub mod template;
 pub mod verify;
@@ -31,6 +32,39 @@ pub enum Outcome {
     Ok,
     /// Some input was rejected, the rest processed: exit 1.
     SomeRejected,
+}
+
+impl Outcome {
+    /// Exit 1 when some file of a checked batch was rejected or held: a held return is
+    /// not counted either, so the clerk has something to act on.
+    pub fn of_batch(batch: &crate::batch::Batch) -> Outcome {
+        if batch.rejected() + batch.held() > 0 {
+            Outcome::SomeRejected
+        } else {
+            Outcome::Ok
+        }
+    }
+}
+
+/// The files named on the command line, folders walked; an error when there are none.
+pub fn input_paths(
+    inputs: &[std::path::PathBuf],
+    lang: crate::lang::Lang,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let paths = crate::batch::collect_paths(inputs);
+    if paths.is_empty() {
+        anyhow::bail!(crate::messages::no_files_to_check(lang));
+    }
+    Ok(paths)
+}
+
+/// Where `check` and `ingest` write receipts.
+pub fn receipts_to(args: &crate::cli::CheckArgs) -> crate::intake::ReceiptsTo<'_> {
+    if args.no_receipts {
+        crate::intake::ReceiptsTo::Nowhere
+    } else {
+        crate::intake::ReceiptsTo::Folder(args.receipts.as_deref())
+    }
 }
 
 /// Loads the workspace config: `--config`, else `tongbao.toml` here or in a parent.
@@ -74,5 +108,24 @@ pub fn describe_error(e: &anyhow::Error, global: &GlobalArgs) -> String {
             cfg.unit_by_code(code).map(|u| u.name().to_string())
         }),
         Err(_) => archive_error.message(global.lang),
+    }
+}
+
+/// Says on stderr which characters the fonts lack (they were drawn from a fallback).
+pub fn report_missing_glyphs(
+    missing: &[crate::render::pdf::MissingGlyph],
+    lang: crate::lang::Lang,
+) {
+    for m in missing {
+        match lang {
+            crate::lang::Lang::Zh => eprintln!(
+                "注意：字体缺少“{}”（U+{:04X}），已用备用字体绘制：{}",
+                m.ch, m.ch as u32, m.text
+            ),
+            crate::lang::Lang::En => eprintln!(
+                "note: the font lacks '{}' (U+{:04X}); drawn from a fallback: {}",
+                m.ch, m.ch as u32, m.text
+            ),
+        }
     }
 }

@@ -2,8 +2,13 @@
 //! is not `--quiet`, so pipes, logs and tests see none of it.
 
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::intake::{self, Phase};
+use crate::lang::Lang;
+use crate::messages::{ui, Ui};
 
 /// A progress bar, or nothing.
 pub struct Progress(Option<ProgressBar>);
@@ -35,5 +40,49 @@ impl Progress {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// The intake's progress, drawn as one bar per phase (see [`Progress`]).
+pub struct Bars {
+    lang: Lang,
+    quiet: bool,
+    bar: Mutex<Progress>,
+}
+
+impl Bars {
+    pub fn new(lang: Lang, quiet: bool) -> Bars {
+        Bars {
+            lang,
+            quiet,
+            bar: Mutex::new(Progress(None)),
+        }
+    }
+
+    fn with(&self, f: impl FnOnce(&mut Progress)) {
+        // A poisoned lock only means a bar is not drawn.
+        if let Ok(mut bar) = self.bar.lock() {
+            f(&mut bar);
+        }
+    }
+}
+
+impl intake::Progress for Bars {
+    fn begin(&self, phase: Phase, files: usize) {
+        let label = match phase {
+            Phase::Checking => Ui::Checking,
+            Phase::Ingesting => Ui::Ingesting,
+            Phase::Storing => Ui::Storing,
+        };
+        let bar = Progress::new(files, ui(label, self.lang), self.quiet);
+        self.with(|b| *b = bar);
+    }
+
+    fn step(&self) {
+        self.with(|b| b.inc());
+    }
+
+    fn end(&self) {
+        self.with(|b| b.finish());
     }
 }

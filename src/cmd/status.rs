@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::archive::{Archive, SubmissionInfo};
 use crate::cli::{GlobalArgs, StatusArgs};
 use crate::config::Config;
-use crate::messages::Lang;
+use crate::lang::Lang;
 use crate::model::{Period, Verdict};
 use crate::text::printable;
 

@@ -11,8 +11,9 @@ use anyhow::Context;
 
 use crate::cli::{GlobalArgs, TemplateArgs};
 use crate::config::{Config, Unit};
+use crate::lang::Lang;
 use crate::messages::{
-    template_failed, template_summary, template_unknown_units, template_written, Lang,
+    template_failed, template_summary, template_unknown_units, template_written,
 };
 use crate::render::form::{file_name, form_workbook};
 use crate::render::write_atomic;

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::archive::{ArchiveError, SubmissionInfo};
 use crate::cli::{GlobalArgs, VerifyArgs};
 use crate::config::Config;
-use crate::messages::Lang;
+use crate::lang::Lang;
 use crate::model::{Project, ReportedIndicator};
 use crate::parse::parse_return;
 use crate::read::read_bytes;

@@ -17,16 +17,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::archive::Archive;
-use crate::batch::{check_files, collect_paths, BatchOptions};
+use crate::batch::collect_paths;
 use crate::cli::{GlobalArgs, WatchArgs};
 use crate::config::Config;
 use crate::diag::Severity;
-use crate::messages::{self, ui, Lang, Ui};
+use crate::intake::{self, write_missing, ReceiptsTo};
+use crate::lang::Lang;
+use crate::messages::{self, ui, Ui};
 use crate::model::Verdict;
+use crate::report::shown;
 use crate::text::printable;
 
-use super::ingest::{describe, ingest_batch, received_now};
-use super::receipts::{answer_archived, shown, write_missing, ReceiptWriter};
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &WatchArgs) -> anyhow::Result<Outcome> {
@@ -161,78 +162,40 @@ fn take(
     // File names and unit names come from outside: printed through `printable`.
     let name =
         printable(&path.strip_prefix(dir).unwrap_or(path).display().to_string()).into_owned();
-    let fail = |problem: String| {
-        println!(
-            "{}",
-            messages::watch_failed(&time, &name, &printable(&problem), lang)
-        );
-        Taken::Failed
-    };
-    let mut batch = check_files(
-        &[path.to_path_buf()],
-        cfg,
-        &BatchOptions {
-            period: args.period,
-            lang,
-            keep_bytes: true,
-        },
-    );
-    let mut archive = match Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive)) {
-        Ok(a) => a,
-        Err(e) => return fail(e.to_string()),
-    };
-    if was_there_at_start {
-        let sha = batch.files.first().and_then(|f| f.sha256.as_deref());
-        if let Some(sha) = sha {
-            if let Ok(Some(id)) = archive.latest_with_sha256(sha) {
-                // Taken before — but a watch stopped between storing it and answering it
-                // left it without a receipt: write it now, from the archive.
-                if !args.no_receipts {
-                    match answer_archived(
-                        cfg,
-                        &archive,
-                        id,
-                        args.period,
-                        args.receipts.as_deref(),
-                        lang,
-                    ) {
-                        Ok(Some(p)) => {
-                            println!("{}", messages::receipt_written_late(&shown(&p), lang))
-                        }
-                        Ok(None) => {}
-                        Err(e) => return fail(format!("{e:#}")),
-                    }
-                }
-                return Taken::AlreadyArchived;
-            }
-        }
-    }
-    let received_at = received_now();
-    let outcomes = match ingest_batch(&mut archive, cfg, &mut batch, &received_at) {
-        Ok(o) => o,
-        Err(e) => return fail(e.to_string()),
-    };
-    drop(archive);
-    let (Some(file), Some(outcome)) = (batch.files.first(), outcomes.first()) else {
-        return fail(String::new());
-    };
-    let receipt = if args.no_receipts {
-        None
+    let to = if args.no_receipts {
+        ReceiptsTo::Nowhere
     } else {
-        match ReceiptWriter::new(cfg, args.receipts.as_deref(), lang, received_at).write_one(
-            file,
-            batch.period,
-            Some(outcome),
-        ) {
-            Ok(p) => Some(shown(&p)),
-            Err(e) => return fail(e.to_string()),
+        ReceiptsTo::Folder(args.receipts.as_deref())
+    };
+    let taken = match intake::take_one(cfg, path, args.period, lang, to, was_there_at_start) {
+        Ok(t) => t,
+        Err(e) => {
+            println!(
+                "{}",
+                messages::watch_failed(&time, &name, &printable(&e.to_string()), lang)
+            );
+            return Taken::Failed;
         }
+    };
+    let (file, filed, receipt) = match taken {
+        intake::Taken::AlreadyArchived { late_receipt } => {
+            if let Some(p) = late_receipt {
+                println!("{}", messages::receipt_written_late(&shown(&p), lang));
+            }
+            return Taken::AlreadyArchived;
+        }
+        intake::Taken::Done {
+            file,
+            filed,
+            receipt,
+        } => (file, filed, receipt),
     };
     let who = match (file.unit(), file.period()) {
         (Some(u), Some(p)) => format!("{} {p}", printable(&u.name)),
         (Some(u), None) => printable(&u.name).into_owned(),
         (None, _) => ui(Ui::UnitUnknownName, lang).to_string(),
     };
+    let receipt = receipt.map(|p| shown(&p));
     println!(
         "{}",
         messages::watch_line(
@@ -242,7 +205,7 @@ fn take(
             file.verdict(),
             file.diagnostics.count(Severity::Error),
             file.diagnostics.count(Severity::Warning),
-            &describe(outcome, file.verdict(), lang),
+            &messages::filed_line(&filed, file.verdict(), lang),
             receipt.as_deref(),
             lang,
         )

@@ -30,7 +30,8 @@ use rust_xlsxwriter::{
 
 use crate::batch::FileReport;
 use crate::diag::{Diagnostic, Severity};
-use crate::messages::{self, receipt_text, Lang, ReceiptText as T};
+use crate::lang::Lang;
+use crate::messages::{self, receipt_text, ReceiptText as T};
 use crate::model::{a1, Period, Verdict};
 use crate::read::{CellValue, RawCell, RawSheet, RawWorkbook};
 use crate::render::xlsx::display_width;
@@ -42,7 +43,7 @@ pub struct ReceiptFacts<'a> {
     pub file: &'a FileReport,
     /// The period the batch was checked against.
     pub batch_period: Option<Period>,
-    /// When the file was received, RFC 3339 (`crate::cmd::ingest::received_now`).
+    /// When the file was received, RFC 3339 (`crate::clock::received_now`).
     pub received_at: &'a str,
     /// Who issues the receipt (the bulletin's 发文机关); empty leaves the line out.
     pub issuer: &'a str,
@@ -468,11 +469,11 @@ fn front_widths(rows: &[FindingRow], labels: &[&str], lang: Lang) -> [f64; COLUM
 
 /// The received time as a clerk reads it: Beijing time, to the second.
 fn received_display(rfc3339: &str, lang: Lang) -> String {
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600);
-    match (chrono::DateTime::parse_from_rfc3339(rfc3339), beijing) {
-        (Ok(t), Some(tz)) => format!(
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => format!(
             "{}{}",
-            t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"),
+            t.with_timezone(&crate::clock::beijing())
+                .format("%Y-%m-%d %H:%M:%S"),
             receipt_text(T::BeijingTime, lang)
         ),
         _ => rfc3339.to_string(),

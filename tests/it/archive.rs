@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use tongbao::archive::{Archive, ArchiveError};
 use tongbao::batch::{check_files, BatchOptions};
-use tongbao::cmd::check::ArchiveJson;
-use tongbao::cmd::ingest::ingest_batch;
 use tongbao::cmd::status::status_report;
 use tongbao::config::Config;
 use tongbao::diag::Code;
-use tongbao::messages::Lang;
+use tongbao::intake::ingest_batch;
+use tongbao::lang::Lang;
+use tongbao::model::{Filed, FiledAs};
 use tongbao::model::{Period, PeriodFigures, Wan};
 
 use crate::support::*;
@@ -44,7 +44,7 @@ impl Ws {
         p
     }
     /// Ingests files as one batch; returns each file's archive outcome and codes.
-    fn ingest(&self, files: &[PathBuf], period: Period) -> Vec<(ArchiveJson, Vec<Code>)> {
+    fn ingest(&self, files: &[PathBuf], period: Period) -> Vec<(Filed, Vec<Code>)> {
         let cfg = config();
         let mut batch = check_files(
             files,
@@ -92,7 +92,7 @@ fn an_accepted_return_is_stored_with_its_projects_and_bytes() {
     let bytes = Form::valid().xlsx();
     let f = ws.file("巴南区.xlsx", &bytes);
     let out = ws.ingest(&[f], JUNE);
-    assert_eq!((out[0].0.stored, out[0].0.version), ("new", Some(1)));
+    assert_eq!((out[0].0.stored, out[0].0.version), (FiledAs::New, Some(1)));
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
     let current = archive
         .current_return("500113", JUNE)
@@ -223,12 +223,12 @@ fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
     let out = ws.ingest(std::slice::from_ref(&v2), JUNE);
     assert_eq!(
         (out[0].0.stored, out[0].0.version, out[0].0.replaces),
-        ("superseded", Some(2), Some(1))
+        (FiledAs::Superseded, Some(2), Some(1))
     );
     let again = ws.ingest(&[v2], JUNE);
     assert_eq!(
         (again[0].0.stored, again[0].0.version),
-        ("duplicate", Some(2))
+        (FiledAs::Duplicate, Some(2))
     );
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
     let subs = archive.submissions(JUNE).expect("subs");
@@ -252,7 +252,7 @@ fn a_rejected_return_is_kept_but_never_current() {
     );
     ws.ingest(&[good], JUNE);
     let out = ws.ingest(&[bad], JUNE);
-    assert_eq!((out[0].0.stored, out[0].0.version), ("new", Some(2)));
+    assert_eq!((out[0].0.stored, out[0].0.version), (FiledAs::New, Some(2)));
     let archive = Archive::open_for_reading(&ws.db()).expect("archive");
     let current = archive
         .current_return("500113", JUNE)
@@ -309,7 +309,7 @@ fn w_ytd_decrease_against_last_month() {
         "may.xlsx",
         &may_form().set(1, "本年累计到位资金", V::N(6000.0)).xlsx(),
     );
-    assert_eq!(ws.ingest(&[may], MAY)[0].0.stored, "new");
+    assert_eq!(ws.ingest(&[may], MAY)[0].0.stored, FiledAs::New);
     let june = ws.file("june.xlsx", &Form::valid().xlsx());
     let codes = &ws.ingest(&[june], JUNE)[0].1;
     assert!(codes.contains(&Code::YtdDecrease), "{codes:?}");

@@ -2,7 +2,7 @@
 //! The standard return's first project is on sheet row 3; 合同投资额 is column K.
 
 use tongbao::diag::{Code, Severity};
-use tongbao::messages::Lang;
+use tongbao::lang::Lang;
 use tongbao::model::{UsdWan, Wan};
 
 use crate::support::*;
@@ -526,7 +526,7 @@ fn w_summary_mismatch_names_both_places() {
         .expect("warning");
     assert_eq!(d.sheet.as_deref(), Some("主要指标"));
     assert_eq!(d.cell_a1().as_deref(), Some("C8"));
-    let msg = d.message(tongbao::messages::Lang::Zh);
+    let msg = d.message(tongbao::lang::Lang::Zh);
     assert!(
         msg.contains("1800.50") && msg.contains("1700.50") && msg.contains("项目明细!N3:N6"),
         "{msg}"
@@ -629,7 +629,8 @@ fn a_unit_note_below_the_table_is_a_unit_statement_not_an_ignored_row() {
 
 #[test]
 fn every_code_has_chinese_and_english_text() {
-    use tongbao::messages::{hint, message, Lang};
+    use tongbao::lang::Lang;
+    use tongbao::messages::{hint, message};
     for code in Code::ALL {
         for lang in [Lang::Zh, Lang::En] {
             assert!(

@@ -8,7 +8,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use serde_json::Value;
 use tongbao::batch::{check_files, BatchOptions};
 use tongbao::config::Config;
-use tongbao::messages::Lang;
+use tongbao::lang::Lang;
 use tongbao::model::{contributions, FigureKey, PeriodFigures, Span};
 
 use crate::binary::{bin, repo, run_reproducibly as run};

@@ -18,7 +18,7 @@ use zip::{CompressionMethod, ZipWriter};
 
 use tongbao::batch::read_error_diagnostic;
 use tongbao::diag::Code;
-use tongbao::messages::Lang;
+use tongbao::lang::Lang;
 use tongbao::read::{IoProblem, ReadError};
 
 use crate::binary::bin;

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use tongbao::batch::{check_files, BatchOptions, FileReport};
 use tongbao::config::Config;
 use tongbao::diag::{Code, Severity};
-use tongbao::messages::Lang;
+use tongbao::lang::Lang;
 use tongbao::model::{Period, UsdWan, Verdict, Wan};
 
 use crate::support::*;

@@ -7,7 +7,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use tongbao::batch::{check_files, BatchOptions, FileReport};
 use tongbao::config::Config;
 use tongbao::diag::{Code, Severity};
-use tongbao::messages::Lang;
+use tongbao::lang::Lang;
 use tongbao::model::Period;
 
 /// A roster of three units in two groups and a short industry list.

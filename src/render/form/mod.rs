@@ -26,9 +26,10 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::{Config, Unit};
+use crate::lang::Lang;
 use crate::messages::{
     column_prompt, form_instructions, form_text, input_error, input_prompt, FormFacts, FormText,
-    InputRule, InstructionLine, Lang,
+    InputRule, InstructionLine,
 };
 use crate::model::{
     column_letters, FundsSource, Indicator, Measure, Period, PeriodFigures, ProjectKind, Stage, YI,

@@ -34,16 +34,17 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::batch::{guarded, Batch, FileReport};
-use crate::cli::CheckArgs;
 use crate::config::Config;
-use crate::messages::{self, receipt_names, Lang};
+use crate::lang::Lang;
+use crate::messages::{self, receipt_names};
 use crate::model::Period;
 use crate::read::{load, read_bytes};
 use crate::render::receipt::{receipt_workbook, ReceiptFacts, SourceSheets};
 use crate::render::{path_safe_within, write_atomic, write_atomic_all};
 
-use super::check::ArchiveJson;
-use super::ingest::{describe, received_now};
+use crate::clock::received_now;
+use crate::model::{Filed, FiledAs};
+use crate::report::shown;
 
 /// Writes receipts: where, in which language, and the time of receipt they state.
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ impl<'a> ReceiptWriter<'a> {
         &self,
         file: &FileReport,
         batch_period: Option<Period>,
-        archive: Option<&ArchiveJson>,
+        archive: Option<&Filed>,
     ) -> PathBuf {
         let rejected_over = archive
             .filter(|a| file.rejected() && a.stands.is_some())
@@ -128,7 +129,7 @@ impl<'a> ReceiptWriter<'a> {
         &self,
         file: &FileReport,
         batch_period: Option<Period>,
-        archive: Option<&ArchiveJson>,
+        archive: Option<&Filed>,
     ) -> io::Result<PathBuf> {
         let path = self.path_for(file, batch_period, archive);
         self.write_to(&path, file, batch_period, archive)?;
@@ -139,7 +140,7 @@ impl<'a> ReceiptWriter<'a> {
     /// (empty for check). Results are in the batch's order. Receipts are made in
     /// parallel and written a chunk at a time with one flush to disk per chunk
     /// ([`write_atomic_all`]), so only a chunk of them is ever held in memory.
-    pub fn write_batch(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<io::Result<PathBuf>> {
+    pub fn write_batch(&self, batch: &Batch, archive: &[Filed]) -> Vec<io::Result<PathBuf>> {
         const CHUNK: usize = 64;
         let paths = self.plan(batch, archive);
         let mut results = Vec::with_capacity(paths.len());
@@ -173,7 +174,7 @@ impl<'a> ReceiptWriter<'a> {
     }
 
     /// Every file's receipt path, the names of one batch kept apart (see the module docs).
-    fn plan(&self, batch: &Batch, archive: &[ArchiveJson]) -> Vec<PathBuf> {
+    fn plan(&self, batch: &Batch, archive: &[Filed]) -> Vec<PathBuf> {
         let mut taken: HashSet<String> = HashSet::new();
         let mut claim = |p: &Path| taken.insert(p.to_string_lossy().to_lowercase());
         batch
@@ -219,7 +220,7 @@ impl<'a> ReceiptWriter<'a> {
         path: &Path,
         file: &FileReport,
         batch_period: Option<Period>,
-        archive: Option<&ArchiveJson>,
+        archive: Option<&Filed>,
     ) -> io::Result<()> {
         write_atomic(path, &self.make(file, batch_period, archive)?)
     }
@@ -229,9 +230,9 @@ impl<'a> ReceiptWriter<'a> {
         &self,
         file: &FileReport,
         batch_period: Option<Period>,
-        archive: Option<&ArchiveJson>,
+        archive: Option<&Filed>,
     ) -> io::Result<Vec<u8>> {
-        let archive = archive.map(|a| describe(a, file.verdict(), self.lang));
+        let archive = archive.map(|a| messages::filed_line(a, file.verdict(), self.lang));
         let facts = ReceiptFacts {
             file,
             batch_period,
@@ -337,7 +338,7 @@ pub fn answer_archived(
     if let Some(stored) = archive.diagnostics_of(id)? {
         report.diagnostics = crate::diag::Diagnostics(stored);
     }
-    let mut json = ArchiveJson::new("new", info.version);
+    let mut json = Filed::new(FiledAs::New, info.version);
     json.stands = stands;
     writer.write_to(&path, &report, period, Some(&json))?;
     Ok(Some(path))
@@ -374,20 +375,19 @@ pub fn write_receipt(
     cfg: &Config,
     file: &FileReport,
     batch_period: Option<Period>,
-    archive: Option<&ArchiveJson>,
+    archive: Option<&Filed>,
     lang: Lang,
 ) -> io::Result<PathBuf> {
     ReceiptWriter::new(cfg, None, lang, received_now()).write_one(file, batch_period, archive)
 }
 
-/// A path as the user is shown it: relative to the current folder when inside it.
-pub fn shown(path: &Path) -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf())
-        .display()
-        .to_string()
+/// Where a batch's receipts go.
+#[derive(Debug, Clone, Copy)]
+pub enum ReceiptsTo<'a> {
+    /// None are written (`--no-receipts`).
+    Nowhere,
+    /// Into this folder (`--receipts DIR`), or the config's `paths.receipts` when `None`.
+    Folder(Option<&'a Path>),
 }
 
 /// What `check` and `ingest` did about receipts.
@@ -430,23 +430,23 @@ impl BatchReceipts {
     }
 }
 
-/// Receipts for a whole batch as the command line asks: none with `--no-receipts`, else
-/// into `--receipts DIR` or the config's folder, stating `received_at`.
+/// Receipts for a whole batch: none for [`ReceiptsTo::Nowhere`], else into the folder
+/// given or the config's, stating `received_at`.
 pub fn write_for_batch(
     cfg: &Config,
-    args: &CheckArgs,
+    to: ReceiptsTo,
     batch: &Batch,
-    archive: &[ArchiveJson],
+    archive: &[Filed],
     lang: Lang,
     received_at: &str,
 ) -> BatchReceipts {
-    if args.no_receipts {
+    let ReceiptsTo::Folder(root) = to else {
         return BatchReceipts {
             paths: vec![None; batch.files.len()],
             ..BatchReceipts::default()
         };
-    }
-    let writer = ReceiptWriter::new(cfg, args.receipts.as_deref(), lang, received_at.into());
+    };
+    let writer = ReceiptWriter::new(cfg, root, lang, received_at.into());
     let mut out = BatchReceipts::default();
     for (file, result) in batch.files.iter().zip(writer.write_batch(batch, archive)) {
         match result {

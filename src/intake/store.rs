@@ -1,0 +1,306 @@
+//! Storing checked files in the archive, one after another: the rules that need the
+//! archive (last month's return of the unit, other units' projects this month) add their
+//! findings, then the file is stored and its outcome ([`Filed`]) returned.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::archive::{Archive, ArchiveError, NewSubmission, Stored};
+use crate::batch::{Batch, FileReport};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::model::{Filed, FiledAs, Period, Verdict};
+use crate::validate::history::{against_last_month, cross_unit_key, project_elsewhere, History};
+use crate::validate::Subject;
+
+/// Adds the archive rules' findings to each file and stores it; files in path order, so
+/// that a project reported twice is flagged on the later file. Each file's bytes stay in
+/// its report, for its receipt.
+pub fn ingest_batch(
+    archive: &mut Archive,
+    cfg: &Config,
+    batch: &mut Batch,
+    received_at: &str,
+) -> Result<Vec<Filed>, ArchiveError> {
+    ingest_batch_with(archive, cfg, batch, received_at, &|| {})
+}
+
+/// [`ingest_batch`], calling `on_stored` after each file, for a progress bar.
+pub fn ingest_batch_with(
+    archive: &mut Archive,
+    cfg: &Config,
+    batch: &mut Batch,
+    received_at: &str,
+    on_stored: &dyn Fn(),
+) -> Result<Vec<Filed>, ArchiveError> {
+    let mut storer = Storer::new(archive, cfg, received_at);
+    let mut outcomes = Vec::with_capacity(batch.files.len());
+    for file in &mut batch.files {
+        outcomes.push(storer.store(batch.period, file)?);
+        on_stored();
+    }
+    Ok(outcomes)
+}
+
+/// Stores checked files one after another, in the order given, remembering what the
+/// cross-unit rule needs between them.
+pub struct Storer<'a> {
+    archive: &'a mut Archive,
+    cfg: &'a Config,
+    received_at: &'a str,
+    /// Per period, other units' projects: name-and-investor key → (unit code, unit name).
+    elsewhere_by_period: HashMap<Period, HashMap<String, (String, String)>>,
+    /// Per period, the units whose projects are in that period's map.
+    units_by_period: HashMap<Period, HashSet<String>>,
+}
+
+impl<'a> Storer<'a> {
+    pub fn new(archive: &'a mut Archive, cfg: &'a Config, received_at: &'a str) -> Self {
+        Storer {
+            archive,
+            cfg,
+            received_at,
+            elsewhere_by_period: HashMap::new(),
+            units_by_period: HashMap::new(),
+        }
+    }
+
+    /// Adds the archive rules' findings to `file` and stores it. Its bytes are kept only
+    /// if it has findings: its receipt shows its sheets then; a clean return's does not.
+    /// Its projects are dropped from the report once stored.
+    pub fn store(
+        &mut self,
+        batch_period: Option<Period>,
+        file: &mut FileReport,
+    ) -> Result<Filed, ArchiveError> {
+        let prepared = prepare(self.archive, self.cfg, batch_period, file)?;
+        self.store_prepared(file, prepared)
+    }
+
+    /// [`Storer::store`] with what [`prepare`] made of the file.
+    pub fn store_prepared(
+        &mut self,
+        file: &mut FileReport,
+        prepared: Prepared,
+    ) -> Result<Filed, ArchiveError> {
+        let outcome = ingest_file(
+            self.archive,
+            self.cfg,
+            prepared,
+            file,
+            self.received_at,
+            &mut self.elsewhere_by_period,
+            &mut self.units_by_period,
+        )?;
+        if file.diagnostics.0.is_empty() {
+            file.bytes = None;
+        }
+        // The projects are in the archive now; the report keeps what the output and the
+        // receipt use (figures, unit, period, the ledger's place), so a national batch
+        // does not hold every ledger until the end.
+        if let Some(ledger) = file.parsed.as_mut().and_then(|p| p.ledger.as_mut()) {
+            ledger.projects = Vec::new();
+        }
+        Ok(outcome)
+    }
+}
+
+/// What storing a file needs that does not depend on the files stored before it in the
+/// batch: its projects' identities and cross-unit keys, and the findings of the rules that
+/// compare it with its unit's last month. [`check_files_streaming`] makes it on the
+/// reading threads.
+pub struct Prepared {
+    /// [`Project::identity`](crate::model::Project::identity) of each project of a return
+    /// that will count (a rejected one stores no projects).
+    identities: Vec<String>,
+    /// [`cross_unit_key`] of each of those projects.
+    own_keys: Vec<String>,
+    /// W-YTD-DECREASE and W-PROJECT-VANISHED (and the holds V-YTD-DROP and
+    /// V-PROJECTS-GONE), in the order the rules give them.
+    pub(crate) last_month_findings: Vec<Diagnostic>,
+    /// The batch period the rules were run against.
+    batch_period: Option<Period>,
+}
+
+/// Works out [`Prepared`] for a checked file, reading last month's return from `archive`.
+pub fn prepare(
+    archive: &Archive,
+    cfg: &Config,
+    batch_period: Option<Period>,
+    file: &FileReport,
+) -> Result<Prepared, ArchiveError> {
+    let mut prepared = Prepared {
+        identities: Vec::new(),
+        own_keys: Vec::new(),
+        last_month_findings: Vec::new(),
+        batch_period,
+    };
+    // The archive rules speak to returns that will be stored with their rows (accepted or
+    // held); a rejected one is fixed first. They add warnings and holds, never errors.
+    let (Some(parsed), false) = (&file.parsed, file.rejected()) else {
+        return Ok(prepared);
+    };
+    let projects = parsed.ledger.as_ref().map_or(&[][..], |l| &l.projects[..]);
+    prepared.identities = projects.iter().map(|p| p.identity()).collect();
+    prepared.own_keys = projects.iter().map(cross_unit_key).collect();
+    if let (Some(unit), Some(p)) = (&parsed.unit, parsed.period) {
+        let last = if p.month > 1 {
+            archive.current_return(&unit.code, p.previous())?
+        } else {
+            None
+        };
+        let nobody_else = HashMap::new();
+        let history = History {
+            last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
+            last_month_unstated: last.as_ref().map(|r| r.info.unstated).unwrap_or_default(),
+            elsewhere: &nobody_else,
+            own_code: &unit.code,
+            own_keys: &prepared.own_keys,
+            own_identities: &prepared.identities,
+        };
+        prepared.last_month_findings = against_last_month(
+            &Subject {
+                ret: parsed,
+                cfg,
+                batch_period,
+            },
+            &history,
+        );
+    }
+    Ok(prepared)
+}
+
+fn ingest_file(
+    archive: &mut Archive,
+    cfg: &Config,
+    prepared: Prepared,
+    file: &mut FileReport,
+    received_at: &str,
+    elsewhere_by_period: &mut HashMap<Period, HashMap<String, (String, String)>>,
+    units_by_period: &mut HashMap<Period, HashSet<String>>,
+) -> Result<Filed, ArchiveError> {
+    let not_stored = Filed::new(FiledAs::NotStored, None);
+    let (Some(bytes), Some(sha)) = (file.bytes.as_deref(), file.sha256.clone()) else {
+        return Ok(not_stored);
+    };
+    let unit = file.unit().cloned();
+    let period = file.period();
+    let Prepared {
+        identities,
+        own_keys,
+        last_month_findings,
+        batch_period,
+    } = prepared;
+    if let (Some(parsed), Some(unit), Some(p), false) =
+        (&file.parsed, &unit, period, file.rejected())
+    {
+        // Other units' projects this month: name-and-investor key → (unit code, unit name).
+        if let std::collections::hash_map::Entry::Vacant(slot) = elsewhere_by_period.entry(p) {
+            let mut map = HashMap::new();
+            let held = units_by_period.entry(p).or_default();
+            for r in archive.current_returns(p)? {
+                let code = r.info.unit_code.clone().unwrap_or_default();
+                held.insert(code.clone());
+                let name = cfg
+                    .unit_by_code(&code)
+                    .map_or(code.clone(), |u| u.name().to_string());
+                for proj in &r.projects {
+                    map.insert(cross_unit_key(proj), (code.clone(), name.clone()));
+                }
+            }
+            slot.insert(map);
+        }
+        let history = History {
+            last_month: None,
+            last_month_unstated: Default::default(),
+            elsewhere: &elsewhere_by_period[&p],
+            own_code: &unit.code,
+            own_keys: &own_keys,
+            own_identities: &identities,
+        };
+        let elsewhere = project_elsewhere(
+            &Subject {
+                ret: parsed,
+                cfg,
+                batch_period,
+            },
+            &history,
+        );
+        file.diagnostics.0.extend(last_month_findings);
+        file.diagnostics.0.extend(elsewhere);
+    }
+    let empty = Vec::new();
+    let parsed = file.parsed.as_ref();
+    let projects = parsed
+        .and_then(|p| p.ledger.as_ref())
+        .map_or(&empty[..], |l| &l.projects[..]);
+    let indicators = parsed.and_then(|p| p.summary.as_deref()).unwrap_or(&[]);
+    let header = parsed.map(|p| p.header.clone()).unwrap_or_default();
+    let file_name = file.path.file_name().map_or_else(
+        || file.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // After the archive rules, which may hold the return for verification.
+    let verdict = file.verdict();
+    let accepted = verdict != Verdict::Rejected;
+    let stored = archive.store(&NewSubmission {
+        unit_code: unit.as_ref().map(|u| u.code.as_str()),
+        period,
+        file_name: &file_name,
+        sha256: &sha,
+        bytes,
+        verdict,
+        header: &header,
+        projects: if accepted { projects } else { &[] },
+        identities: if accepted { &identities } else { &[] },
+        indicators: if accepted { indicators } else { &[] },
+        diagnostics: &file.diagnostics.0,
+        received_at,
+        file_modified: file.modified,
+        ledger: parsed.and_then(|p| p.ledger.as_ref()).filter(|_| accepted),
+    })?;
+    // A held return's projects are filed too: once confirmed they count, and a project
+    // two units report is worth saying before that.
+    if let (true, Some(unit), Some(p)) = (accepted, &unit, period) {
+        if let Some(map) = elsewhere_by_period.get_mut(&p) {
+            // Only a unit already in the map (archived before, or twice in one batch) has
+            // entries to drop; scanning the whole map for every file was quadratic
+            // (national: 2,850 files × 600,000 projects).
+            let held = units_by_period.entry(p).or_default();
+            if !held.insert(unit.code.clone()) {
+                map.retain(|_, (code, _)| *code != unit.code);
+            }
+            debug_assert_eq!(own_keys.len(), projects.len());
+            for key in own_keys {
+                map.insert(key, (unit.code.clone(), unit.name.clone()));
+            }
+        }
+    }
+    let mut json = match stored {
+        Stored::New { version, .. } => Filed::new(FiledAs::New, version),
+        Stored::Superseded {
+            version, previous, ..
+        } => Filed {
+            replaces: archive.version_of(previous)?,
+            ..Filed::new(FiledAs::Superseded, Some(version))
+        },
+        Stored::Resent {
+            version,
+            previous,
+            same_as,
+            ..
+        } => Filed {
+            replaces: match previous {
+                Some(p) => archive.version_of(p)?,
+                None => None,
+            },
+            same_as: archive.version_of(same_as)?,
+            ..Filed::new(FiledAs::Resent, Some(version))
+        },
+        Stored::Duplicate { version, .. } => Filed::new(FiledAs::Duplicate, version),
+    };
+    // A rejected file over a version that counts: that version still stands.
+    if let (false, Some(unit), Some(p)) = (accepted, &unit, period) {
+        json.stands = archive.current_version(&unit.code, p)?;
+    }
+    Ok(json)
+}
