@@ -16,7 +16,7 @@ use crate::lang::Lang;
 pub use crate::model::Verdict;
 use crate::model::{Period, PeriodFigures};
 use crate::parse::{parse_return, ParsedReturn, UnitRef};
-use crate::read::{load, read_bytes, ImageKind, ReadError};
+use crate::read::{load, read_bytes, ImageKind, RawWorkbook, ReadError};
 use crate::validate::{validate, Subject};
 
 /// The outcome for one file.
@@ -39,7 +39,7 @@ pub struct FileReport {
 
 impl FileReport {
     /// The report of a file nothing is known of yet.
-    fn empty(path: &Path) -> FileReport {
+    pub(crate) fn empty(path: &Path) -> FileReport {
         FileReport {
             path: path.to_path_buf(),
             sha256: None,
@@ -246,6 +246,16 @@ pub struct BatchOptions {
 
 /// Reads and parses one file; rules come later, once the batch period is known.
 fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport {
+    read_and_parse_keeping(path, cfg, opts).0
+}
+
+/// [`read_and_parse`], also returning the workbook as read (when it could be read), for
+/// the file's receipt.
+fn read_and_parse_keeping(
+    path: &Path,
+    cfg: &Config,
+    opts: &BatchOptions,
+) -> (FileReport, Option<RawWorkbook>) {
     let mut report = FileReport::empty(path);
     report.modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -258,22 +268,37 @@ fn read_and_parse(path: &Path, cfg: &Config, opts: &BatchOptions) -> FileReport 
             report
                 .diagnostics
                 .push(read_error_diagnostic(&e, path, opts.lang));
-            return report;
+            return (report, None);
         }
     };
-    parse_loaded(&mut report, bytes, cfg, opts);
-    report
+    let workbook = parse_loaded(&mut report, bytes, cfg, opts);
+    (report, workbook)
 }
 
-/// Hashes, reads and parses bytes already loaded into `report`'s file.
-fn parse_loaded(report: &mut FileReport, bytes: Vec<u8>, cfg: &Config, opts: &BatchOptions) {
+/// Hashes, reads and parses bytes already loaded into `report`'s file; returns the
+/// workbook read.
+fn parse_loaded(
+    report: &mut FileReport,
+    bytes: Vec<u8>,
+    cfg: &Config,
+    opts: &BatchOptions,
+) -> Option<RawWorkbook> {
     let path = report.path.clone();
     let path = path.as_path();
     report.sha256 = Some(hex(&Sha256::digest(&bytes)));
     let limits = cfg.limits();
-    let outcome = guarded(|| read_bytes(&bytes, &limits).map(|wb| parse_return(&wb, cfg)));
+    let outcome = guarded(|| {
+        read_bytes(&bytes, &limits).map(|wb| {
+            let parsed = parse_return(&wb, cfg);
+            (parsed, wb)
+        })
+    });
+    let mut workbook = None;
     match outcome {
-        Ok(Ok(parsed)) => report.parsed = Some(parsed),
+        Ok(Ok((parsed, wb))) => {
+            report.parsed = Some(parsed);
+            workbook = Some(wb);
+        }
         Ok(Err(e)) => report
             .diagnostics
             .push(read_error_diagnostic(&e, path, opts.lang)),
@@ -286,15 +311,26 @@ fn parse_loaded(report: &mut FileReport, bytes: Vec<u8>, cfg: &Config, opts: &Ba
     if opts.keep_bytes {
         report.bytes = Some(bytes);
     }
+    workbook
 }
 
 /// Checks a file's bytes already in memory (an archived original) as a batch of one
 /// against `opts.period`: read, parse and the file's own rules. The report is named `name`.
 pub fn check_bytes(name: &Path, bytes: Vec<u8>, cfg: &Config, opts: &BatchOptions) -> FileReport {
+    check_bytes_keeping(name, bytes, cfg, opts).0
+}
+
+/// [`check_bytes`], also returning the workbook as read, for the file's receipt.
+pub fn check_bytes_keeping(
+    name: &Path,
+    bytes: Vec<u8>,
+    cfg: &Config,
+    opts: &BatchOptions,
+) -> (FileReport, Option<RawWorkbook>) {
     let mut report = FileReport::empty(name);
-    parse_loaded(&mut report, bytes, cfg, opts);
+    let workbook = parse_loaded(&mut report, bytes, cfg, opts);
     apply_rules(&mut report, cfg, opts.period, opts.lang);
-    report
+    (report, workbook)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -351,43 +387,53 @@ fn stream_window() -> usize {
     (rayon::current_num_threads() * 4).max(8)
 }
 
-/// [`check_files_with`] that hands each file's report to `sink`, in path order and on the
-/// calling thread, while the files after it are still being read on the thread pool: the
-/// sink's work (the archive's, for ingest) overlaps the reading instead of following it,
-/// and only a window of files is held at once besides what the sink keeps.
+/// One file in hand in [`check_files_streaming`]: its report, what the sink made of it,
+/// and the workbook as read (kept only until the file has been answered).
+pub struct InHand<S> {
+    pub report: FileReport,
+    pub sunk: S,
+    pub workbook: Option<RawWorkbook>,
+}
+
+/// [`check_files_with`] as a pipeline, for a batch whose period is known beforehand
+/// (`opts.period`): each file is read and checked on the thread pool; `prepare` runs
+/// there too, on the checked report; `sink` takes each report in path order on the
+/// calling thread (the archive's writes, for ingest) while the files after it are still
+/// being read; and `answer` gets each window of files once the sink has had them, with
+/// their workbooks still in memory (their receipts), before the workbooks are dropped.
+/// So each file is read once, the sink's work overlaps the reading instead of following
+/// it, and only a window of files is held at once besides what the sink keeps.
 ///
-/// `prepare` runs on the thread pool for each checked report, and its result goes to the
-/// sink with it: whatever the sink needs that does not depend on the files before it is
-/// worked out there, so that the calling thread, which every file passes through, only does
-/// what must be done in order.
-///
-/// The batch period must be known beforehand (`opts.period`), since every file is checked
-/// against it as soon as it is read; without one, use [`check_files_with`]. The reports
-/// are returned as the sink left them. An error from `sink` stops the batch there: no
-/// further report reaches it, and the error is returned.
-pub fn check_files_streaming<P: Send, E>(
+/// Whatever the sink needs that does not depend on the files before it is worked out in
+/// `prepare`, so that the calling thread, which every file passes through, only does what
+/// must be done in order. An error from `sink` or `answer` stops the batch there: no
+/// further report reaches them, and the error is returned. The reports are returned as
+/// the sink left them, with what `sink` returned for each.
+pub fn check_files_streaming<P: Send, S, E>(
     paths: &[PathBuf],
     cfg: &Config,
     opts: &BatchOptions,
     on_read: &(dyn Fn() + Sync),
     prepare: impl Fn(&FileReport) -> P + Sync,
-    mut sink: impl FnMut(&mut FileReport, P) -> Result<(), E>,
-) -> Result<Batch, E> {
+    mut sink: impl FnMut(&mut FileReport, P) -> Result<S, E>,
+    mut answer: impl FnMut(&mut [InHand<S>]) -> Result<(), E>,
+) -> Result<(Batch, Vec<S>), E> {
     let period = opts.period;
     let window = stream_window();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(FileReport, P)>>(1);
+    type Window<P> = Vec<(FileReport, P, Option<RawWorkbook>)>;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Window<P>>(1);
     let prepare = &prepare;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in paths.chunks(window) {
-                let reports: Vec<(FileReport, P)> = chunk
+                let reports: Window<P> = chunk
                     .par_iter()
                     .map(|p| {
-                        let mut report = read_and_parse(p, cfg, opts);
+                        let (mut report, workbook) = read_and_parse_keeping(p, cfg, opts);
                         apply_rules(&mut report, cfg, period, opts.lang);
                         let prepared = prepare(&report);
                         on_read();
-                        (report, prepared)
+                        (report, prepared, workbook)
                     })
                     .collect();
                 // A closed channel means the sink failed: stop reading.
@@ -397,13 +443,24 @@ pub fn check_files_streaming<P: Send, E>(
             }
         });
         let mut files = Vec::with_capacity(paths.len());
+        let mut sunk = Vec::with_capacity(paths.len());
         for chunk in rx {
-            for (mut report, prepared) in chunk {
-                sink(&mut report, prepared)?;
-                files.push(report);
+            let mut hand = Vec::with_capacity(chunk.len());
+            for (mut report, prepared, workbook) in chunk {
+                let s = sink(&mut report, prepared)?;
+                hand.push(InHand {
+                    report,
+                    sunk: s,
+                    workbook,
+                });
+            }
+            answer(&mut hand)?;
+            for h in hand {
+                files.push(h.report);
+                sunk.push(h.sunk);
             }
         }
-        Ok(Batch { period, files })
+        Ok((Batch { period, files }, sunk))
     })
 }
 
@@ -458,16 +515,21 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let cfg = Config::load(&root.join("samples/tongbao.toml")).expect("sample config");
         let dir = tempfile::tempdir().expect("temp dir");
-        // Files that cannot be read still get a report each, cheaply.
-        let paths: Vec<PathBuf> = (0..50)
+        // Files that cannot be read still get a report each, cheaply; two real returns
+        // among them are read, and their workbooks reach `answer`.
+        let mut paths: Vec<PathBuf> = (0..50)
             .map(|i| dir.path().join(format!("{i:02}.xlsx")))
             .collect();
+        let june = root.join("samples/returns/2025-06");
+        paths[7] = june.join("万州区-2025-06.xlsx");
+        paths[31] = june.join("巴南区-2025-06.xlsx");
         let opts = BatchOptions {
             period: Period::new(2025, 6),
             ..BatchOptions::default()
         };
         let mut seen = Vec::new();
-        let batch = check_files_streaming(
+        let mut answered = Vec::new();
+        let (batch, sunk) = check_files_streaming(
             &paths,
             &cfg,
             &opts,
@@ -476,14 +538,29 @@ mod tests {
             |f, prepared| {
                 assert_eq!(prepared, f.path, "each file with what was prepared for it");
                 seen.push(f.path.clone());
-                Ok::<(), ()>(())
+                Ok::<usize, ()>(seen.len())
+            },
+            |hand| {
+                for h in hand.iter() {
+                    assert_eq!(paths[h.sunk - 1], h.report.path, "answered after its sink");
+                    answered.push((h.report.path.clone(), h.workbook.is_some()));
+                }
+                Ok(())
             },
         )
         .expect("no sink error");
         assert_eq!(seen, paths);
+        assert_eq!(sunk, (1..=50).collect::<Vec<_>>());
         let reported: Vec<PathBuf> = batch.files.iter().map(|f| f.path.clone()).collect();
         assert_eq!(reported, paths);
-        assert!(batch.files.iter().all(|f| !f.accepted()));
+        let read: Vec<usize> = (0..50).filter(|&i| answered[i].1).collect();
+        assert_eq!(
+            read,
+            vec![7, 31],
+            "a workbook for each file read, none for the rest"
+        );
+        assert!(answered.iter().map(|(p, _)| p).eq(paths.iter()));
+        assert!(batch.files[31].parsed.is_some() && batch.files[0].parsed.is_none());
 
         let mut taken = 0;
         let stopped = check_files_streaming(
@@ -500,9 +577,20 @@ mod tests {
                     Ok(())
                 }
             },
+            |_| Ok(()),
         );
         assert_eq!(stopped.err(), Some("archive full"));
         assert_eq!(taken, 3);
+        let stopped = check_files_streaming(
+            &paths,
+            &cfg,
+            &opts,
+            &|| {},
+            |_| (),
+            |_, _| Ok(()),
+            |_| Err("disk full"),
+        );
+        assert_eq!(stopped.err(), Some("disk full"));
     }
 
     #[test]

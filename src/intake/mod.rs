@@ -15,18 +15,21 @@
 pub mod receipts;
 pub mod store;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::archive::{Archive, ArchiveError, Readers};
 use crate::batch::FileReport;
-use crate::batch::{check_files, check_files_streaming, check_files_with, Batch, BatchOptions};
+use crate::batch::{check_files_streaming, check_files_with, Batch, BatchOptions, InHand};
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::model::{Filed, Period};
 
-pub use receipts::{answer_archived, write_missing, BatchReceipts, ReceiptWriter, ReceiptsTo};
+pub use receipts::{
+    answer_archived, write_missing, Answer, Answerer, BatchReceipts, ReceiptWriter, ReceiptsTo,
+};
 pub use store::{ingest_batch, ingest_batch_with, prepare, Prepared, Storer};
 
 /// The stages of a batch a progress bar follows.
@@ -82,17 +85,121 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
         receipts: to,
         ref received_at,
     } = *run;
-    progress.begin(Phase::Checking, paths.len());
     let opts = BatchOptions {
         period,
         lang,
         keep_bytes: false,
     };
-    let mut batch = check_files_with(paths, cfg, &opts, &|| progress.step());
+    progress.begin(Phase::Checking, paths.len());
+    if period.is_none() {
+        // The month most files are for is the batch period: every file is read first,
+        // and each receipt reads its file again.
+        let mut batch = check_files_with(paths, cfg, &opts, &|| progress.step());
+        progress.end();
+        with_last_month(cfg, &mut batch)?;
+        let receipts = receipts::write_for_batch(cfg, to, &batch, &[], lang, received_at);
+        return Ok(Checked { batch, receipts });
+    }
+    // The period is known: each file is checked, compared with last month and answered
+    // while its workbook is in memory.
+    let last_month = LastMonth::open(cfg)?;
+    let answerer = RefCell::new(answerer(cfg, to, lang, received_at, period));
+    let (batch, _) = check_files_streaming(
+        paths,
+        cfg,
+        &opts,
+        &|| progress.step(),
+        |file: &FileReport| last_month.findings(cfg, period, file),
+        |file: &mut FileReport, findings| {
+            file.diagnostics.0.extend(findings?);
+            let path = answerer.borrow_mut().as_mut().map(|a| a.claim(file, None));
+            Ok::<_, anyhow::Error>(((), path))
+        },
+        |hand| {
+            answer_window(answerer.borrow_mut().as_mut(), hand, |()| None);
+            Ok(())
+        },
+    )?;
     progress.end();
-    with_last_month(cfg, &mut batch)?;
-    let receipts = receipts::write_for_batch(cfg, to, &batch, &[], lang, received_at);
+    let receipts = finish(answerer.into_inner(), batch.files.len());
     Ok(Checked { batch, receipts })
+}
+
+/// The answerer of a batch whose receipts are wanted.
+fn answerer<'a>(
+    cfg: &'a Config,
+    to: ReceiptsTo,
+    lang: Lang,
+    received_at: &str,
+    period: Option<Period>,
+) -> Option<Answerer<'a>> {
+    match to {
+        ReceiptsTo::Folder(root) => Some(Answerer::new(
+            ReceiptWriter::new(cfg, root, lang, received_at.to_string()),
+            period,
+        )),
+        ReceiptsTo::Nowhere => None,
+    }
+}
+
+/// Answers a window of the pipeline from the workbooks in hand; `filed` finds each file's
+/// outcome in the archive in what the sink made of it.
+fn answer_window<S>(
+    answerer: Option<&mut Answerer>,
+    hand: &mut [InHand<(S, Option<PathBuf>)>],
+    filed: impl for<'s> Fn(&'s S) -> Option<&'s Filed>,
+) {
+    let Some(answerer) = answerer else { return };
+    let window: Vec<Answer> = hand
+        .iter()
+        .filter_map(|h| {
+            let (sunk, path) = &h.sunk;
+            Some(Answer {
+                file: &h.report,
+                workbook: h.workbook.as_ref(),
+                filed: filed(sunk),
+                path: path.clone()?,
+            })
+        })
+        .collect();
+    answerer.answer(&window);
+}
+
+/// The receipts of a batch of `files` files, none when none were wanted.
+fn finish(answerer: Option<Answerer>, files: usize) -> BatchReceipts {
+    answerer.map_or_else(|| BatchReceipts::none(files), Answerer::finish)
+}
+
+/// Last month's returns in the workspace's archive, for the rules that compare a return
+/// with its unit's last month; nothing when the workspace has no archive yet.
+struct LastMonth(Option<Readers>);
+
+impl LastMonth {
+    /// Opened once up front so a damaged archive is one clear error; each file's last
+    /// month is then read on the thread checking it, on a connection of its own.
+    fn open(cfg: &Config) -> Result<LastMonth, ArchiveError> {
+        let path = cfg.archive_path();
+        if !std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            return Ok(LastMonth(None));
+        }
+        drop(Archive::open_for_reading(&path)?);
+        Ok(LastMonth(Some(Readers::new(&path))))
+    }
+
+    /// The findings of last month's rules for `file`.
+    fn findings(
+        &self,
+        cfg: &Config,
+        period: Option<Period>,
+        file: &FileReport,
+    ) -> Result<Vec<crate::diag::Diagnostic>, ArchiveError> {
+        match &self.0 {
+            Some(readers) => Ok(readers
+                .with(|a| prepare(a, cfg, period, file))?
+                .last_month_findings),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 /// Inside a workspace whose archive holds returns, the rules that compare a return with
@@ -100,18 +207,14 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
 /// V-YTD-DROP, V-PROJECTS-GONE) run as ingest would run them, so `check` says before
 /// ingest what ingest will hold. Read only: no archive is created or changed.
 fn with_last_month(cfg: &Config, batch: &mut Batch) -> anyhow::Result<()> {
-    let path = cfg.archive_path();
-    if !std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+    let last_month = LastMonth::open(cfg)?;
+    if last_month.0.is_none() {
         return Ok(());
     }
-    // Opened once up front so a damaged archive is one clear error; then each file's last
-    // month is read on the thread checking it, each thread on a connection of its own.
-    drop(Archive::open_for_reading(&path)?);
-    let readers = Readers::new(&path);
     let period = batch.period;
     batch.files.par_iter_mut().try_for_each(|file| {
-        let prepared = readers.with(|a| prepare(a, cfg, period, file))?;
-        file.diagnostics.0.extend(prepared.last_month_findings);
+        let findings = last_month.findings(cfg, period, file)?;
+        file.diagnostics.0.extend(findings);
         Ok::<(), ArchiveError>(())
     })?;
     Ok(())
@@ -145,7 +248,7 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
         keep_bytes: true,
     };
     let archive_path = cfg.archive_path();
-    let (mut batch, filed) = match period {
+    let (mut batch, filed, receipts) = match period {
         Some(_) => {
             let mut archive = Archive::open_for_writing(&archive_path)?;
             // Last month's returns are read on the reading threads, each on a connection
@@ -153,22 +256,37 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
             let readers = Readers::new(&archive_path);
             progress.begin(Phase::Ingesting, paths.len());
             let mut storer = Storer::new(&mut archive, cfg, received_at);
-            let mut filed = Vec::with_capacity(paths.len());
-            let batch = check_files_streaming(
+            let answerer = RefCell::new(answerer(cfg, to, lang, received_at, period));
+            // Each file is stored as soon as it has been checked, while the files after it
+            // are read, and answered (after the archive: its receipt states the archive's
+            // outcome and its rules' findings) while its workbook is in memory.
+            let (batch, sunk) = check_files_streaming(
                 paths,
                 cfg,
                 &opts,
                 &|| progress.step(),
                 |file: &FileReport| readers.with(|a| prepare(a, cfg, period, file)),
                 |file: &mut FileReport, prepared| {
-                    filed.push(storer.store_prepared(file, prepared?)?);
-                    Ok::<(), ArchiveError>(())
+                    let filed = storer.store_prepared(file, prepared?)?;
+                    // Its receipt is made from the workbook in hand, not from the bytes.
+                    file.bytes = None;
+                    let path =
+                        (answerer.borrow_mut().as_mut()).map(|a| a.claim(file, Some(&filed)));
+                    Ok::<_, ArchiveError>((filed, path))
+                },
+                |hand| {
+                    answer_window(answerer.borrow_mut().as_mut(), hand, |f: &Filed| Some(f));
+                    Ok(())
                 },
             )?;
             progress.end();
-            (batch, filed)
+            let receipts = finish(answerer.into_inner(), batch.files.len());
+            let filed = sunk.into_iter().map(|(f, _)| f).collect();
+            (batch, filed, receipts)
         }
         None => {
+            // The batch period is the month most files are for: every file is read first,
+            // and each receipt reads its file again.
             progress.begin(Phase::Checking, paths.len());
             let mut batch = check_files_with(paths, cfg, &opts, &|| progress.step());
             progress.end();
@@ -178,11 +296,10 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
                 progress.step()
             })?;
             progress.end();
-            (batch, filed)
+            let receipts = receipts::write_for_batch(cfg, to, &batch, &filed, lang, received_at);
+            (batch, filed, receipts)
         }
     };
-    // After the archive: the receipt states the archive's outcome and its rules' findings.
-    let receipts = receipts::write_for_batch(cfg, to, &batch, &filed, lang, received_at);
     // Receipts lost to an earlier stop (stored, never answered) are written too.
     let mut late = Vec::new();
     if let (Some(period), ReceiptsTo::Folder(root)) = (batch.period, to) {
@@ -225,52 +342,70 @@ pub fn take_one(
     to: ReceiptsTo,
     was_there: bool,
 ) -> anyhow::Result<Taken> {
-    let mut batch = check_files(
-        &[path.to_path_buf()],
-        cfg,
-        &BatchOptions {
-            period,
-            lang,
-            keep_bytes: true,
-        },
-    );
-    let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
-    if was_there {
-        let sha = batch.files.first().and_then(|f| f.sha256.as_deref());
-        if let Some(id) = sha
-            .map(|s| archive.latest_with_sha256(s))
-            .transpose()?
-            .flatten()
-        {
-            // Taken before — but a watch stopped between storing it and answering it left
-            // it without a receipt: write it now, from the archive.
-            let late_receipt = match to {
-                ReceiptsTo::Folder(root) => answer_archived(cfg, &archive, id, period, root, lang)?,
-                ReceiptsTo::Nowhere => None,
-            };
-            return Ok(Taken::AlreadyArchived { late_receipt });
-        }
-    }
-    let received_at = crate::clock::received_now();
-    let filed = ingest_batch(&mut archive, cfg, &mut batch, &received_at)?;
-    drop(archive);
-    let (Some(mut file), Some(filed)) = (batch.files.pop(), filed.into_iter().next()) else {
-        anyhow::bail!("no report for {}", path.display());
+    let opts = BatchOptions {
+        period,
+        lang,
+        keep_bytes: true,
     };
-    let receipt = match to {
-        ReceiptsTo::Folder(root) => {
-            Some(ReceiptWriter::new(cfg, root, lang, received_at).write_one(
-                &file,
-                batch.period,
-                Some(&filed),
-            )?)
-        }
+    let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
+    let received_at = crate::clock::received_now();
+    let mut storer = Storer::new(&mut archive, cfg, &received_at);
+    let writer = match to {
+        ReceiptsTo::Folder(root) => Some(ReceiptWriter::new(cfg, root, lang, received_at.clone())),
         ReceiptsTo::Nowhere => None,
     };
-    file.bytes = None;
-    Ok(Taken::Done {
-        file: Box::new(file),
-        filed,
-        receipt,
-    })
+    let (mut already, mut done) = (None, None);
+    check_files_streaming(
+        std::slice::from_ref(&path.to_path_buf()),
+        cfg,
+        &opts,
+        &|| {},
+        |_: &FileReport| (),
+        |file: &mut FileReport, ()| -> anyhow::Result<Option<Filed>> {
+            if was_there {
+                let archive = storer.archive();
+                let sha = file.sha256.as_deref();
+                if let Some(id) = sha
+                    .map(|s| archive.latest_with_sha256(s))
+                    .transpose()?
+                    .flatten()
+                {
+                    // Taken before — but a watch stopped between storing it and answering
+                    // it left it without a receipt: write it now, from the archive.
+                    let late_receipt = match to {
+                        ReceiptsTo::Folder(root) => {
+                            answer_archived(cfg, archive, id, period, root, lang)?
+                        }
+                        ReceiptsTo::Nowhere => None,
+                    };
+                    already = Some(Taken::AlreadyArchived { late_receipt });
+                    return Ok(None);
+                }
+            }
+            Ok(Some(storer.store(period, file)?))
+        },
+        |hand| {
+            let Some(h) = hand.first_mut() else {
+                return Ok(());
+            };
+            let Some(filed) = h.sunk.clone() else {
+                return Ok(());
+            };
+            let receipt = writer
+                .as_ref()
+                .map(|w| w.write_one(&h.report, h.workbook.as_ref(), period, Some(&filed)))
+                .transpose()?;
+            let mut file = std::mem::replace(&mut h.report, FileReport::empty(path));
+            file.bytes = None;
+            done = Some(Taken::Done {
+                file: Box::new(file),
+                filed,
+                receipt,
+            });
+            Ok(())
+        },
+    )?;
+    already
+        .or(done)
+        .ok_or_else(|| anyhow::anyhow!("no report for {}", path.display()))
 }

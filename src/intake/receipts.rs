@@ -38,11 +38,10 @@ use crate::config::Config;
 use crate::lang::Lang;
 use crate::messages::{self, receipt_names};
 use crate::model::Period;
-use crate::read::{load, read_bytes};
+use crate::read::{load, read_bytes, RawWorkbook};
 use crate::render::receipt::{receipt_workbook, ReceiptFacts, SourceSheets};
 use crate::render::{path_safe_within, write_atomic, write_atomic_all};
 
-use crate::clock::received_now;
 use crate::model::{Filed, FiledAs};
 use crate::report::shown;
 
@@ -124,111 +123,57 @@ impl<'a> ReceiptWriter<'a> {
     }
 
     /// Writes `file`'s receipt to its usual place, replacing an earlier one; returns the
-    /// path. This is the call for one file at a time (a watch loop).
+    /// path. This is the call for one file at a time (a watch loop); `workbook` is the
+    /// file's workbook as read, when still in memory.
     pub fn write_one(
         &self,
         file: &FileReport,
+        workbook: Option<&RawWorkbook>,
         batch_period: Option<Period>,
         archive: Option<&Filed>,
     ) -> io::Result<PathBuf> {
         let path = self.path_for(file, batch_period, archive);
-        self.write_to(&path, file, batch_period, archive)?;
+        write_atomic(&path, &self.make(file, workbook, batch_period, archive)?)?;
         Ok(path)
     }
 
-    /// Writes one receipt per file of `batch`; `archive` holds ingest's outcome per file
-    /// (empty for check). Results are in the batch's order. Receipts are made in
-    /// parallel and written a chunk at a time with one flush to disk per chunk
-    /// ([`write_atomic_all`]), so only a chunk of them is ever held in memory.
-    pub fn write_batch(&self, batch: &Batch, archive: &[Filed]) -> Vec<io::Result<PathBuf>> {
+    /// Writes one receipt per file of `batch`, every workbook read again; `archive`
+    /// holds ingest's outcome per file (empty for check). This is for a batch read whole
+    /// before its period was known; a batch read in a pipeline is answered window by
+    /// window with its workbooks in memory ([`Answerer`]).
+    pub fn write_batch(self, batch: &Batch, archive: &[Filed]) -> BatchReceipts {
         const CHUNK: usize = 64;
-        let paths = self.plan(batch, archive);
-        let mut results = Vec::with_capacity(paths.len());
-        for (k, chunk) in paths.chunks(CHUNK).enumerate() {
-            let made: Vec<io::Result<Vec<u8>>> = chunk
-                .par_iter()
-                .enumerate()
-                .map(|(j, _)| {
-                    let i = k * CHUNK + j;
-                    self.make(&batch.files[i], batch.period, archive.get(i))
-                })
-                .collect();
-            // Those made go to disk together; a receipt that could not be made keeps its error.
-            let mut to_write = Vec::new();
-            let made: Vec<io::Result<()>> = chunk
-                .iter()
-                .zip(made)
-                .map(|(path, bytes)| bytes.map(|b| to_write.push((path.clone(), b))))
-                .collect();
-            let mut written = write_atomic_all(&to_write).into_iter();
-            for (path, made) in chunk.iter().zip(made) {
-                results.push(made.and_then(|()| {
-                    written
-                        .next()
-                        .unwrap_or_else(|| Err(io::Error::other("receipt not written")))
-                        .map(|()| path.clone())
-                }));
-            }
-        }
-        results
-    }
-
-    /// Every file's receipt path, the names of one batch kept apart (see the module docs).
-    fn plan(&self, batch: &Batch, archive: &[Filed]) -> Vec<PathBuf> {
-        let mut taken: HashSet<String> = HashSet::new();
-        let mut claim = |p: &Path| taken.insert(p.to_string_lossy().to_lowercase());
-        batch
+        let mut answerer = Answerer::new(self, batch.period);
+        let paths: Vec<PathBuf> = batch
             .files
             .iter()
             .enumerate()
-            .map(|(i, file)| {
-                let usual = self.path_for(file, batch.period, archive.get(i));
-                if claim(&usual) {
-                    return usual;
-                }
-                let dir = usual.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-                // A recognised unit's name says nothing of the file: add the file's stem.
-                // An unrecognised one already carries it, so only a number can help.
-                let named = match file.unit() {
-                    Some(u) => dir.join(format!(
-                        "{}-{}{}",
-                        name_base(Some(&u.name), &file.path),
-                        path_safe_within(&file_stem(&file.path), STEM_MAX_BYTES),
-                        receipt_names::SUFFIX
-                    )),
-                    None => usual.clone(),
-                };
-                if claim(&named) {
-                    return named;
-                }
-                let stem = named
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let stem = stem.strip_suffix(".xlsx").unwrap_or(&stem).to_string();
-                (2..)
-                    .map(|n| dir.join(format!("{stem}-{n}.xlsx")))
-                    .find(|p| claim(p))
-                    .unwrap_or(named)
+            .map(|(i, f)| answerer.claim(f, archive.get(i)))
+            .collect();
+        let items: Vec<Answer> = batch
+            .files
+            .iter()
+            .zip(paths)
+            .enumerate()
+            .map(|(i, (file, path))| Answer {
+                file,
+                workbook: None,
+                filed: archive.get(i),
+                path,
             })
-            .collect()
+            .collect();
+        for chunk in items.chunks(CHUNK) {
+            answerer.answer(chunk);
+        }
+        answerer.finish()
     }
 
-    /// Makes and writes one receipt at `path`.
-    pub fn write_to(
-        &self,
-        path: &Path,
-        file: &FileReport,
-        batch_period: Option<Period>,
-        archive: Option<&Filed>,
-    ) -> io::Result<()> {
-        write_atomic(path, &self.make(file, batch_period, archive)?)
-    }
-
-    /// One receipt's workbook.
+    /// One receipt's workbook, the county's sheets taken from `workbook` when given (the
+    /// workbook read when the file was checked) and otherwise read again.
     fn make(
         &self,
         file: &FileReport,
+        workbook: Option<&RawWorkbook>,
         batch_period: Option<Period>,
         archive: Option<&Filed>,
     ) -> io::Result<Vec<u8>> {
@@ -240,21 +185,24 @@ impl<'a> ReceiptWriter<'a> {
             issuer: self.cfg.file.bulletin.issuer.trim(),
             archive: archive.as_deref(),
         };
-        if file.diagnostics.0.is_empty() {
-            return receipt_workbook(&facts, SourceSheets::Clean, self.lang)
-                .map_err(io::Error::other);
-        }
-        match self.source(file) {
-            Some(Ok(wb)) => receipt_workbook(&facts, SourceSheets::Read(&wb), self.lang),
-            Some(Err(())) => receipt_workbook(&facts, SourceSheets::Changed, self.lang),
-            None => receipt_workbook(&facts, SourceSheets::Unreadable, self.lang),
-        }
-        .map_err(io::Error::other)
+        let made = if file.diagnostics.0.is_empty() {
+            receipt_workbook(&facts, SourceSheets::Clean, self.lang)
+        } else if let Some(wb) = workbook {
+            receipt_workbook(&facts, SourceSheets::Read(wb), self.lang)
+        } else {
+            match self.source(file) {
+                Some(Ok(wb)) => receipt_workbook(&facts, SourceSheets::Read(&wb), self.lang),
+                Some(Err(())) => receipt_workbook(&facts, SourceSheets::Changed, self.lang),
+                None => receipt_workbook(&facts, SourceSheets::Unreadable, self.lang),
+            }
+        };
+        made.map_err(io::Error::other)
     }
 
-    /// The county's workbook again: `None` when it never could be read, `Err` when the
-    /// bytes at hand are not those that were checked.
-    fn source(&self, file: &FileReport) -> Option<Result<crate::read::RawWorkbook, ()>> {
+    /// The county's workbook read again (for a batch checked whole before its period was
+    /// known): `None` when it never could be read, `Err` when the bytes at hand are not
+    /// those that were checked.
+    fn source(&self, file: &FileReport) -> Option<Result<RawWorkbook, ()>> {
         file.parsed.as_ref()?;
         let limits = self.cfg.limits();
         let loaded;
@@ -279,6 +227,102 @@ impl<'a> ReceiptWriter<'a> {
             Ok(Ok(wb)) => Ok(wb),
             _ => Err(()),
         })
+    }
+}
+
+/// One file to answer: its report, its workbook if still in memory, its outcome in the
+/// archive (ingest), and the path claimed for its receipt.
+pub struct Answer<'f> {
+    pub file: &'f FileReport,
+    pub workbook: Option<&'f RawWorkbook>,
+    pub filed: Option<&'f Filed>,
+    pub path: PathBuf,
+}
+
+/// A batch's receipts as it goes: each file's name claimed in path order (two files of
+/// one batch never overwrite each other, see the module docs), then each window of files
+/// answered together — receipts made in parallel, written with one flush to disk
+/// ([`write_atomic_all`]) — so only a window of receipts is ever held in memory.
+pub struct Answerer<'a> {
+    writer: ReceiptWriter<'a>,
+    batch_period: Option<Period>,
+    taken: HashSet<String>,
+    out: BatchReceipts,
+}
+
+impl<'a> Answerer<'a> {
+    pub fn new(writer: ReceiptWriter<'a>, batch_period: Option<Period>) -> Answerer<'a> {
+        Answerer {
+            writer,
+            batch_period,
+            taken: HashSet::new(),
+            out: BatchReceipts::default(),
+        }
+    }
+
+    /// Claims the receipt's path for the next file of the batch.
+    pub fn claim(&mut self, file: &FileReport, archive: Option<&Filed>) -> PathBuf {
+        let mut claim = |p: &Path| self.taken.insert(p.to_string_lossy().to_lowercase());
+        let usual = self.writer.path_for(file, self.batch_period, archive);
+        if claim(&usual) {
+            return usual;
+        }
+        let dir = usual.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+        // A recognised unit's name says nothing of the file: add the file's stem. An
+        // unrecognised one already carries it, so only a number can help.
+        let named = match file.unit() {
+            Some(u) => dir.join(format!(
+                "{}-{}{}",
+                name_base(Some(&u.name), &file.path),
+                path_safe_within(&file_stem(&file.path), STEM_MAX_BYTES),
+                receipt_names::SUFFIX
+            )),
+            None => usual.clone(),
+        };
+        if claim(&named) {
+            return named;
+        }
+        let stem = named
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = stem.strip_suffix(".xlsx").unwrap_or(&stem).to_string();
+        (2..)
+            .map(|n| dir.join(format!("{stem}-{n}.xlsx")))
+            .find(|p| claim(p))
+            .unwrap_or(named)
+    }
+
+    /// Makes and writes the receipts of a window of files, in batch order.
+    pub fn answer(&mut self, window: &[Answer]) {
+        let made: Vec<io::Result<Vec<u8>>> = window
+            .par_iter()
+            .map(|a| {
+                self.writer
+                    .make(a.file, a.workbook, self.batch_period, a.filed)
+            })
+            .collect();
+        // Those made go to disk together; a receipt that could not be made keeps its error.
+        let mut to_write = Vec::new();
+        let made: Vec<io::Result<()>> = window
+            .iter()
+            .zip(made)
+            .map(|(a, bytes)| bytes.map(|b| to_write.push((a.path.clone(), b))))
+            .collect();
+        let mut written = write_atomic_all(&to_write).into_iter();
+        for (a, made) in window.iter().zip(made) {
+            let result = made.and_then(|()| {
+                written
+                    .next()
+                    .unwrap_or_else(|| Err(io::Error::other("receipt not written")))
+            });
+            self.out.record(&a.path, result, self.writer.lang);
+        }
+    }
+
+    /// What was written, and what could not be.
+    pub fn finish(self) -> BatchReceipts {
+        self.out
     }
 }
 
@@ -324,14 +368,14 @@ pub fn answer_archived(
         return Ok(None);
     }
     let bytes = archive.bytes(id)?;
-    let mut report = crate::batch::check_bytes(
+    let (mut report, workbook) = crate::batch::check_bytes_keeping(
         Path::new(&info.file_name),
         bytes,
         cfg,
         &crate::batch::BatchOptions {
             period,
             lang,
-            keep_bytes: true,
+            keep_bytes: false,
         },
     );
     // The findings as they were when it was stored, the archive's rules included.
@@ -340,7 +384,8 @@ pub fn answer_archived(
     }
     let mut json = Filed::new(FiledAs::New, info.version);
     json.stands = stands;
-    writer.write_to(&path, &report, period, Some(&json))?;
+    let receipt = writer.make(&report, workbook.as_ref(), period, Some(&json))?;
+    write_atomic(&path, &receipt)?;
     Ok(Some(path))
 }
 
@@ -369,18 +414,6 @@ pub fn write_missing(
     Ok(written)
 }
 
-/// Writes `file`'s receipt to its usual place under the config's receipts folder, stating
-/// now (or `SOURCE_DATE_EPOCH`) as the time of receipt; returns its path.
-pub fn write_receipt(
-    cfg: &Config,
-    file: &FileReport,
-    batch_period: Option<Period>,
-    archive: Option<&Filed>,
-    lang: Lang,
-) -> io::Result<PathBuf> {
-    ReceiptWriter::new(cfg, None, lang, received_now()).write_one(file, batch_period, archive)
-}
-
 /// Where a batch's receipts go.
 #[derive(Debug, Clone, Copy)]
 pub enum ReceiptsTo<'a> {
@@ -402,6 +435,34 @@ pub struct BatchReceipts {
 }
 
 impl BatchReceipts {
+    /// No receipt for any of `files` files.
+    pub fn none(files: usize) -> BatchReceipts {
+        BatchReceipts {
+            paths: vec![None; files],
+            ..BatchReceipts::default()
+        }
+    }
+
+    /// Notes the outcome of one file's receipt, in batch order.
+    fn record(&mut self, path: &Path, result: io::Result<()>, lang: Lang) {
+        match result {
+            Ok(()) => {
+                if let Some(dir) = path.parent() {
+                    if !self.folders.iter().any(|f| f == dir) {
+                        self.folders.push(dir.to_path_buf());
+                    }
+                }
+                self.paths.push(Some(path.to_path_buf()));
+            }
+            Err(e) => {
+                let shown = path.display().to_string();
+                self.failures
+                    .push(messages::receipt_not_written(&shown, &e.to_string(), lang));
+                self.paths.push(None);
+            }
+        }
+    }
+
     /// The line under the human report saying where the receipts went.
     pub fn summary(&self, lang: Lang) -> Option<String> {
         let written = self.paths.iter().flatten().count();
@@ -441,35 +502,9 @@ pub fn write_for_batch(
     received_at: &str,
 ) -> BatchReceipts {
     let ReceiptsTo::Folder(root) = to else {
-        return BatchReceipts {
-            paths: vec![None; batch.files.len()],
-            ..BatchReceipts::default()
-        };
+        return BatchReceipts::none(batch.files.len());
     };
-    let writer = ReceiptWriter::new(cfg, root, lang, received_at.into());
-    let mut out = BatchReceipts::default();
-    for (file, result) in batch.files.iter().zip(writer.write_batch(batch, archive)) {
-        match result {
-            Ok(path) => {
-                if let Some(dir) = path.parent() {
-                    if !out.folders.iter().any(|f| f == dir) {
-                        out.folders.push(dir.to_path_buf());
-                    }
-                }
-                out.paths.push(Some(path));
-            }
-            Err(e) => {
-                let shown = writer
-                    .path_for(file, batch.period, None)
-                    .display()
-                    .to_string();
-                out.failures
-                    .push(messages::receipt_not_written(&shown, &e.to_string(), lang));
-                out.paths.push(None);
-            }
-        }
-    }
-    out
+    ReceiptWriter::new(cfg, root, lang, received_at.into()).write_batch(batch, archive)
 }
 
 /// The longest name part taken from a file name or a unit name, in bytes (file systems

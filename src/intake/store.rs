@@ -64,6 +64,11 @@ impl<'a> Storer<'a> {
         }
     }
 
+    /// The archive stored into.
+    pub fn archive(&self) -> &Archive {
+        self.archive
+    }
+
     /// Adds the archive rules' findings to `file` and stores it. Its bytes are kept only
     /// if it has findings: its receipt shows its sheets then; a clean return's does not.
     /// Its projects are dropped from the report once stored.
