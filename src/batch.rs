@@ -387,6 +387,12 @@ fn stream_window() -> usize {
     (rayon::current_num_threads() * 4).max(8)
 }
 
+/// How many files [`check_files_streaming`] answers at once: their receipts are made in
+/// parallel and written with one flush to disk, so a window much smaller than this spends
+/// its time handing work over and waiting for the disk; the workbooks of a window are held
+/// until it is answered (a return's workbook is a few hundred KB).
+const ANSWER_WINDOW: usize = 64;
+
 /// One file in hand in [`check_files_streaming`]: its report, what the sink made of it,
 /// and the workbook as read (kept only until the file has been answered).
 pub struct InHand<S> {
@@ -397,7 +403,9 @@ pub struct InHand<S> {
 
 /// [`check_files_with`] as a pipeline, for a batch whose period is known beforehand
 /// (`opts.period`): each file is read and checked on the thread pool; `prepare` runs
-/// there too, on the checked report; `sink` takes each report in path order on the
+/// there too, on the checked report, and says besides whether the file's workbook is to
+/// be kept for `answer` (a file without findings has a receipt without its sheets, so
+/// its workbook is dropped at once); `sink` takes each report in path order on the
 /// calling thread (the archive's writes, for ingest) while the files after it are still
 /// being read; and `answer` gets each window of files once the sink has had them, with
 /// their workbooks still in memory (their receipts), before the workbooks are dropped.
@@ -414,7 +422,7 @@ pub fn check_files_streaming<P: Send, S, E>(
     cfg: &Config,
     opts: &BatchOptions,
     on_read: &(dyn Fn() + Sync),
-    prepare: impl Fn(&FileReport) -> P + Sync,
+    prepare: impl Fn(&FileReport) -> (P, bool) + Sync,
     mut sink: impl FnMut(&mut FileReport, P) -> Result<S, E>,
     mut answer: impl FnMut(&mut [InHand<S>]) -> Result<(), E>,
 ) -> Result<(Batch, Vec<S>), E> {
@@ -431,9 +439,9 @@ pub fn check_files_streaming<P: Send, S, E>(
                     .map(|p| {
                         let (mut report, workbook) = read_and_parse_keeping(p, cfg, opts);
                         apply_rules(&mut report, cfg, period, opts.lang);
-                        let prepared = prepare(&report);
+                        let (prepared, keep) = prepare(&report);
                         on_read();
-                        (report, prepared, workbook)
+                        (report, prepared, workbook.filter(|_| keep))
                     })
                     .collect();
                 // A closed channel means the sink failed: stop reading.
@@ -444,8 +452,16 @@ pub fn check_files_streaming<P: Send, S, E>(
         });
         let mut files = Vec::with_capacity(paths.len());
         let mut sunk = Vec::with_capacity(paths.len());
+        let mut hand = Vec::with_capacity(ANSWER_WINDOW);
+        let mut answered = |hand: &mut Vec<InHand<S>>| -> Result<(), E> {
+            answer(hand)?;
+            for h in hand.drain(..) {
+                files.push(h.report);
+                sunk.push(h.sunk);
+            }
+            Ok(())
+        };
         for chunk in rx {
-            let mut hand = Vec::with_capacity(chunk.len());
             for (mut report, prepared, workbook) in chunk {
                 let s = sink(&mut report, prepared)?;
                 hand.push(InHand {
@@ -454,11 +470,12 @@ pub fn check_files_streaming<P: Send, S, E>(
                     workbook,
                 });
             }
-            answer(&mut hand)?;
-            for h in hand {
-                files.push(h.report);
-                sunk.push(h.sunk);
+            if hand.len() >= ANSWER_WINDOW {
+                answered(&mut hand)?;
             }
+        }
+        if !hand.is_empty() {
+            answered(&mut hand)?;
         }
         Ok((Batch { period, files }, sunk))
     })
@@ -521,6 +538,7 @@ mod tests {
             .map(|i| dir.path().join(format!("{i:02}.xlsx")))
             .collect();
         let june = root.join("samples/returns/2025-06");
+        // The first is read but its workbook not kept.
         paths[7] = june.join("万州区-2025-06.xlsx");
         paths[31] = june.join("巴南区-2025-06.xlsx");
         let opts = BatchOptions {
@@ -534,7 +552,7 @@ mod tests {
             &cfg,
             &opts,
             &|| {},
-            |f| f.path.clone(),
+            |f| (f.path.clone(), f.path != paths[7]),
             |f, prepared| {
                 assert_eq!(prepared, f.path, "each file with what was prepared for it");
                 seen.push(f.path.clone());
@@ -554,13 +572,10 @@ mod tests {
         let reported: Vec<PathBuf> = batch.files.iter().map(|f| f.path.clone()).collect();
         assert_eq!(reported, paths);
         let read: Vec<usize> = (0..50).filter(|&i| answered[i].1).collect();
-        assert_eq!(
-            read,
-            vec![7, 31],
-            "a workbook for each file read, none for the rest"
-        );
+        assert_eq!(read, vec![31], "a workbook for each file read and kept");
         assert!(answered.iter().map(|(p, _)| p).eq(paths.iter()));
-        assert!(batch.files[31].parsed.is_some() && batch.files[0].parsed.is_none());
+        assert!(batch.files[7].parsed.is_some() && batch.files[31].parsed.is_some());
+        assert!(batch.files[0].parsed.is_none());
 
         let mut taken = 0;
         let stopped = check_files_streaming(
@@ -568,7 +583,7 @@ mod tests {
             &cfg,
             &opts,
             &|| {},
-            |_| (),
+            |_| ((), true),
             |_, _| {
                 taken += 1;
                 if taken == 3 {
@@ -586,7 +601,7 @@ mod tests {
             &cfg,
             &opts,
             &|| {},
-            |_| (),
+            |_| ((), true),
             |_, _| Ok(()),
             |_| Err("disk full"),
         );

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, Said};
 pub use crate::model::FigureKey;
 use crate::text::normalize_key;
 
@@ -317,7 +317,7 @@ pub struct Config {
 /// Why a configuration could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{}", not_found_text(.start))]
+    #[error("{}", not_found_text(.start, Lang::Zh))]
     NotFound { start: PathBuf },
     #[error("{path}: {source}")]
     Io {
@@ -328,20 +328,39 @@ pub enum ConfigError {
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     /// A rule of the roster is broken (duplicate code, undefined group, …).
-    #[error("{path}:{line}: {message}")]
+    #[error("{path}:{line}: {message}", path = .path.display())]
     Invalid {
         path: PathBuf,
         line: usize,
-        message: String,
+        message: Said,
     },
 }
 
-fn not_found_text(start: &Path) -> String {
-    format!(
-        "找不到 {CONFIG_FILE}（从 {} 向上查找）；请在工作区中运行，或用 --config 指定 / no {CONFIG_FILE} found from {} upwards; run inside a workspace or pass --config",
-        start.display(),
-        start.display()
-    )
+impl ConfigError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ConfigError::NotFound { start } => not_found_text(start, lang),
+            ConfigError::Invalid {
+                path,
+                line,
+                message,
+            } => format!("{}:{line}: {}", path.display(), message.get(lang)),
+            other => other.to_string(),
+        }
+    }
+}
+
+fn not_found_text(start: &Path, lang: Lang) -> String {
+    let start = start.display();
+    match lang {
+        Lang::Zh => format!(
+            "找不到 {CONFIG_FILE}（从 {start} 向上查找）；请在工作区中运行，或用 --config 指定"
+        ),
+        Lang::En => format!(
+            "no {CONFIG_FILE} found from {start} upwards; run inside a workspace or pass --config"
+        ),
+    }
 }
 
 impl Config {
@@ -375,7 +394,7 @@ impl Config {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        let invalid = |span: std::ops::Range<usize>, message: String| ConfigError::Invalid {
+        let invalid = |span: std::ops::Range<usize>, message: Said| ConfigError::Invalid {
             path: path.to_path_buf(),
             line: text[..span.start.min(text.len())].matches('\n').count() + 1,
             message,
@@ -386,7 +405,10 @@ impl Config {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line: 1,
-                message: "名册为空：至少需要一个 [[unit]] / the roster has no [[unit]]".into(),
+                message: Said::new(
+                    "名册为空：至少需要一个 [[unit]]",
+                    "the roster has no [[unit]]",
+                ),
             });
         }
         let mut groups = HashMap::new();
@@ -394,7 +416,10 @@ impl Config {
             if groups.insert(g.name.get_ref().clone(), g.league).is_some() {
                 return Err(invalid(
                     g.name.span(),
-                    format!("分组“{}”重复定义 / group defined twice", g.name.get_ref()),
+                    Said::new(
+                        format!("分组“{}”重复定义", g.name.get_ref()),
+                        format!("group {:?} is defined twice", g.name.get_ref()),
+                    ),
                 ));
             }
         }
@@ -405,13 +430,16 @@ impl Config {
             if code.is_empty() {
                 return Err(invalid(
                     u.code.span(),
-                    "单位代码为空 / empty unit code".into(),
+                    Said::new("单位代码为空", "empty unit code"),
                 ));
             }
             if codes.insert(code.to_string(), i).is_some() {
                 return Err(invalid(
                     u.code.span(),
-                    format!("单位代码 {code} 重复 / unit code used twice"),
+                    Said::new(
+                        format!("单位代码 {code} 重复"),
+                        format!("unit code {code} is used twice"),
+                    ),
                 ));
             }
             if !groups.contains_key(u.group.get_ref()) {
@@ -422,11 +450,19 @@ impl Config {
                     .collect();
                 return Err(invalid(
                     u.group.span(),
-                    format!(
-                        "单位“{}”的分组“{}”未在 [[group]] 中定义（已定义：{}） / group not defined",
-                        u.name.get_ref(),
-                        u.group.get_ref(),
-                        known.join("、")
+                    Said::new(
+                        format!(
+                            "单位“{}”的分组“{}”未在 [[group]] 中定义（已定义：{}）",
+                            u.name.get_ref(),
+                            u.group.get_ref(),
+                            known.join("、")
+                        ),
+                        format!(
+                            "the group {:?} of unit {:?} is not defined in [[group]] (defined: {})",
+                            u.group.get_ref(),
+                            u.name.get_ref(),
+                            known.join(", ")
+                        ),
                     ),
                 ));
             }
@@ -440,10 +476,17 @@ impl Config {
                     if other != i {
                         return Err(invalid(
                             u.name.span(),
-                            format!(
-                                "单位“{}”的名称或别名“{key}”与单位“{}”重复 / name or alias shared by two units",
-                                u.name.get_ref(),
-                                file.units[other].name.get_ref()
+                            Said::new(
+                                format!(
+                                    "单位“{}”的名称或别名“{key}”与单位“{}”重复",
+                                    u.name.get_ref(),
+                                    file.units[other].name.get_ref()
+                                ),
+                                format!(
+                                    "the name or alias {key:?} of unit {:?} is also unit {:?}'s",
+                                    u.name.get_ref(),
+                                    file.units[other].name.get_ref()
+                                ),
                             ),
                         ));
                     }
@@ -463,9 +506,9 @@ impl Config {
                 {
                     return Err(invalid(
                         ind.name.span(),
-                        format!(
-                            "产业类别“{}”重复 / industry listed twice",
-                            ind.name.get_ref()
+                        Said::new(
+                            format!("产业类别“{}”重复", ind.name.get_ref()),
+                            format!("industry {:?} is listed twice", ind.name.get_ref()),
                         ),
                     ));
                 }
@@ -620,7 +663,7 @@ fn is_meaningful_name(s: &str) -> bool {
 /// The settings that cannot rank or cannot tell units apart, refused at load with the
 /// key and its position: scoring weights, targets, names and aliases, the deadline day
 /// and the [verify] thresholds.
-fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
+fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, Said)> {
     let Ok(pos) = toml::from_str::<Positions>(text) else {
         // The typed parse succeeded, so this cannot fail; if it did, the values are
         // still checked below where they carry their own positions.
@@ -633,8 +676,9 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
                 if !v.is_finite() || v < 0.0 {
                     return Err((
                         w.span(),
-                        format!(
-                            "[scoring] weights.{key} = {v}：权重须为不小于 0 的有限数 / [scoring] weights.{key} must be a finite number, 0 or more"
+                        Said::new(
+                            format!("[scoring] weights.{key} = {v}：权重须为不小于 0 的有限数"),
+                            format!("[scoring] weights.{key} must be a finite number, 0 or more"),
                         ),
                     ));
                 }
@@ -642,7 +686,10 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
             if weights.get_ref().values().all(|w| *w.get_ref() == 0.0) {
                 return Err((
                     weights.span(),
-                    "[scoring] weights 为空或全部为 0，无法排名：至少一项指标的权重须大于 0 / [scoring] weights is empty or all zero: no ranking is possible; give at least one indicator a weight above 0".into(),
+                    Said::new(
+                        "[scoring] weights 为空或全部为 0，无法排名：至少一项指标的权重须大于 0",
+                        "[scoring] weights is empty or all zero: no ranking is possible; give at least one indicator a weight above 0",
+                    ),
                 ));
             }
         }
@@ -653,10 +700,15 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
             if !v.is_finite() || v < 1.0 {
                 return Err((
                     t.span(),
-                    format!(
-                        "单位“{}”的目标 targets.{key} = {v}：目标须为不小于 1 的有限数（金额以万元计，个数以个计）；没有目标就不写这一项 / targets.{key} of unit {} must be a finite number of at least 1 (万元 for amounts, a count for counts); leave it out when there is none",
-                        u.name.get_ref(),
-                        u.code.get_ref()
+                    Said::new(
+                        format!(
+                            "单位“{}”的目标 targets.{key} = {v}：目标须为不小于 1 的有限数（金额以万元计，个数以个计）；没有目标就不写这一项",
+                            u.name.get_ref()
+                        ),
+                        format!(
+                            "targets.{key} of unit {} must be a finite number of at least 1 (万元 for amounts, a count for counts); leave it out when there is none",
+                            u.code.get_ref()
+                        ),
                     ),
                 ));
             }
@@ -670,10 +722,15 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
             if !is_meaningful_name(n.name.get_ref()) {
                 return Err((
                     n.name.span(),
-                    format!(
-                        "{what_zh}名称 {:?} 不含文字或数字，无法与报表中的写法对应 / the {what_en} name {:?} has no letter, digit or Chinese character",
-                        n.name.get_ref(),
-                        n.name.get_ref()
+                    Said::new(
+                        format!(
+                            "{what_zh}名称 {:?} 不含文字或数字，无法与报表中的写法对应",
+                            n.name.get_ref()
+                        ),
+                        format!(
+                            "the {what_en} name {:?} has no letter, digit or Chinese character",
+                            n.name.get_ref()
+                        ),
                     ),
                 ));
             }
@@ -681,12 +738,17 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
                 if !is_meaningful_name(a.get_ref()) {
                     return Err((
                         a.span(),
-                        format!(
-                            "{what_zh}“{}”的别名 {:?} 不含文字或数字：它会与填写为空或“-”的报表对应上；请删去 / the alias {:?} of {what_en} {} has no letter, digit or Chinese character and would match a return whose name is blank or a dash; remove it",
-                            n.name.get_ref(),
-                            a.get_ref(),
-                            a.get_ref(),
-                            n.name.get_ref()
+                        Said::new(
+                            format!(
+                                "{what_zh}“{}”的别名 {:?} 不含文字或数字：它会与填写为空或“-”的报表对应上；请删去",
+                                n.name.get_ref(),
+                                a.get_ref()
+                            ),
+                            format!(
+                                "the alias {:?} of {what_en} {} has no letter, digit or Chinese character and would match a return whose name is blank or a dash; remove it",
+                                a.get_ref(),
+                                n.name.get_ref()
+                            ),
                         ),
                     ));
                 }
@@ -702,8 +764,10 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
             .map_or(0..0, |d| d.span());
         return Err((
             span,
-            format!(
-                "[bulletin] deadline_day = {day}：须在 1 到 28 之间（每个月都有的日子）/ [bulletin] deadline_day must be between 1 and 28 (a day every month has)"
+            Said::new(
+                format!("[bulletin] deadline_day = {day}：须在 1 到 28 之间（每个月都有的日子）"),
+                "[bulletin] deadline_day must be between 1 and 28 (a day every month has)"
+                    .to_string(),
             ),
         ));
     }
@@ -721,8 +785,9 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
         if !x.is_finite() || !(0.0..=1.0).contains(&x) {
             return Err((
                 verify_span(key),
-                format!(
-                    "[verify] {key} = {x}：比例须在 0 到 1 之间（0.10 即 10%）/ [verify] {key} must be a share between 0 and 1 (0.10 = 10 %)"
+                Said::new(
+                    format!("[verify] {key} = {x}：比例须在 0 到 1 之间（0.10 即 10%）"),
+                    format!("[verify] {key} must be a share between 0 and 1 (0.10 = 10 %)"),
                 ),
             ));
         }
@@ -738,8 +803,9 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
         if !x.is_finite() || x < 0.0 {
             return Err((
                 verify_span(key),
-                format!(
-                    "[verify] {key} = {x}：须为不小于 0 的有限数 / [verify] {key} must be a finite number, 0 or more"
+                Said::new(
+                    format!("[verify] {key} = {x}：须为不小于 0 的有限数"),
+                    format!("[verify] {key} must be a finite number, 0 or more"),
                 ),
             ));
         }
@@ -747,17 +813,17 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, String)> {
     if v.median_contract_min_wan > v.median_contract_max_wan {
         return Err((
             verify_span("median_contract_max_wan"),
-            format!(
-                "[verify] median_contract_max_wan（{}）小于 median_contract_min_wan（{}）/ [verify] median_contract_max_wan is below median_contract_min_wan",
-                v.median_contract_max_wan, v.median_contract_min_wan
+            Said::new(
+                format!(
+                    "[verify] median_contract_max_wan（{}）小于 median_contract_min_wan（{}）",
+                    v.median_contract_max_wan, v.median_contract_min_wan
+                ),
+                format!(
+                    "[verify] median_contract_max_wan ({}) is below median_contract_min_wan ({})",
+                    v.median_contract_max_wan, v.median_contract_min_wan
+                ),
             ),
         ));
     }
     Ok(())
-}
-
-/// Chooses the text of a config error for the user's language. Errors are written in
-/// both languages where they are our own; TOML's own messages are English.
-pub fn describe(e: &ConfigError, _lang: Lang) -> String {
-    e.to_string()
 }

@@ -10,3 +10,44 @@ pub enum Lang {
     /// English
     En,
 }
+
+/// A sentence worded in both languages by the code that found the problem, for errors
+/// made before anyone asked in which language they will be shown (loading the config,
+/// compiling a template); [`Said::get`] chooses when it is shown. Its `Display` is the
+/// default language's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    zh: String,
+    en: String,
+}
+
+impl Said {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The same text in both languages (a path, a message from another library).
+    pub fn same(text: impl Into<String>) -> Said {
+        let text = text.into();
+        Said {
+            zh: text.clone(),
+            en: text,
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.zh)
+    }
+}

@@ -1742,25 +1742,22 @@ pub fn built(period: crate::model::Period, counts: [usize; 4], lang: Lang) -> St
     }
 }
 
-/// The line `brief` prints when the briefing is written.
+/// The line `brief` prints when the briefing is written: its subject, its span (`label`
+/// in Chinese, `from`–`to`), pages, and how many of its units have a return.
 pub fn briefed(
-    b: &crate::publish::Briefed,
-    span: crate::aggregate::brief::Span,
+    subject: &str,
+    (label, from, to): (&str, crate::model::Period, crate::model::Period),
+    pages: usize,
+    [reported, units]: [usize; 2],
     lang: Lang,
 ) -> String {
-    let subject = &b.subject;
     match lang {
         Lang::Zh => format!(
-            "已生成简报：{subject}，{}，{} 页；{}/{} 个单位有截至{}月的报表",
-            span.label(),
-            b.pages,
-            b.reported,
-            b.units,
-            span.to.month
+            "已生成简报：{subject}，{label}，{pages} 页；{reported}/{units} 个单位有截至{}月的报表",
+            to.month
         ),
         Lang::En => format!(
-            "briefing written: {subject}, {} to {}, {} page(s); {}/{} units have a return for {}",
-            span.from, span.to, b.pages, b.reported, b.units, span.to
+            "briefing written: {subject}, {from} to {to}, {pages} page(s); {reported}/{units} units have a return for {to}"
         ),
     }
 }

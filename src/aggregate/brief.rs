@@ -32,10 +32,24 @@ pub struct Span {
 /// Why a span is not one the briefing can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SpanError {
-    #[error("起始月份晚于截止月份 / the first month is after the last")]
+    #[error("起始月份晚于截止月份")]
     Backwards,
-    #[error("起止月份须在同一年内 / both months must be in the same year")]
+    #[error("起止月份须在同一年内")]
     CrossesYears,
+}
+
+impl SpanError {
+    /// The error in the reader's language.
+    pub fn message(self, lang: crate::lang::Lang) -> String {
+        match lang {
+            crate::lang::Lang::Zh => self.to_string(),
+            crate::lang::Lang::En => match self {
+                SpanError::Backwards => "the first month is after the last",
+                SpanError::CrossesYears => "both months must be in the same year",
+            }
+            .to_string(),
+        }
+    }
 }
 
 impl Span {

@@ -16,7 +16,7 @@ use super::{load_config, Outcome};
 pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let lang = global.lang;
-    let span = Span::new(args.from, args.to).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let span = Span::new(args.from, args.to)?;
     let selection = resolve(&cfg, args, lang)?;
     let out: PathBuf = args
         .out
@@ -25,7 +25,16 @@ pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
     let date = args.date.unwrap_or_else(crate::clock::issue_date_today);
     let briefed = publish::write_brief(&cfg, span, &selection, &out, date, lang)?;
     super::report_missing_glyphs(&briefed.missing_glyphs, lang);
-    println!("{}", messages::briefed(&briefed, span, lang));
+    println!(
+        "{}",
+        messages::briefed(
+            &briefed.subject,
+            (&span.label(), span.from, span.to),
+            briefed.pages,
+            [briefed.reported, briefed.units],
+            lang
+        )
+    );
     for path in briefed.paths {
         println!("  {}", path.display());
     }

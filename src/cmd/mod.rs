@@ -98,17 +98,58 @@ pub fn backup_before_change(cfg: &Config) -> Result<Option<std::path::PathBuf>, 
 
 /// The text of a command's failure in the reader's language. An archive error is worded
 /// with the workspace's backups folder and roster names when the config can be read;
-/// anything else is shown with its chain of causes.
+/// otherwise each cause of the chain is shown, ours in the reader's language.
 pub fn describe_error(e: &anyhow::Error, global: &GlobalArgs) -> String {
-    let Some(archive_error) = e.chain().find_map(|c| c.downcast_ref::<ArchiveError>()) else {
-        return format!("{e:#}");
-    };
-    match load_config(global) {
-        Ok(cfg) => archive_error.message_with(global.lang, &cfg.backups_dir(), &|code| {
-            cfg.unit_by_code(code).map(|u| u.name().to_string())
-        }),
-        Err(_) => archive_error.message(global.lang),
+    let lang = global.lang;
+    if let Some(archive_error) = e.chain().find_map(|c| c.downcast_ref::<ArchiveError>()) {
+        return match load_config(global) {
+            Ok(cfg) => archive_error.message_with(lang, &cfg.backups_dir(), &|code| {
+                cfg.unit_by_code(code).map(|u| u.name().to_string())
+            }),
+            Err(_) => archive_error.message(lang),
+        };
     }
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = localized(cause, lang).unwrap_or_else(|| cause.to_string());
+        // A cause whose text its parent already printed (`{source}` in the message) is
+        // not repeated.
+        if parts.last().is_some_and(|p| p.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(": ")
+}
+
+/// One of our errors worded in the reader's language; `None` for others' errors.
+fn localized(cause: &(dyn std::error::Error + 'static), lang: crate::lang::Lang) -> Option<String> {
+    use crate::render::templates::TemplateError;
+    if let Some(c) = cause.downcast_ref::<crate::config::ConfigError>() {
+        return Some(c.message(lang));
+    }
+    if let Some(c) = cause.downcast_ref::<crate::render::compose::ComposeError>() {
+        return Some(c.message(lang));
+    }
+    if let Some(t) = cause.downcast_ref::<TemplateError>() {
+        return Some(t.message(lang));
+    }
+    if let Some(s) = cause.downcast_ref::<crate::aggregate::brief::SpanError>() {
+        return Some(s.message(lang));
+    }
+    if let Some(p) = cause.downcast_ref::<crate::render::pdf::PdfError>() {
+        return Some(p.message(lang));
+    }
+    if let Some(w) = cause.downcast_ref::<crate::render::xlsx::WorkbookError>() {
+        return Some(w.message(lang));
+    }
+    if let Some(f) = cause.downcast_ref::<crate::render::form::FormError>() {
+        return Some(f.message(lang));
+    }
+    if let Some(r) = cause.downcast_ref::<crate::render::receipt::ReceiptError>() {
+        return Some(r.message(lang));
+    }
+    None
 }
 
 /// Says on stderr which characters the fonts lack (they were drawn from a fallback).

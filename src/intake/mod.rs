@@ -109,7 +109,13 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
         cfg,
         &opts,
         &|| progress.step(),
-        |file: &FileReport| last_month.findings(cfg, period, file),
+        |file: &FileReport| {
+            let findings = last_month.findings(cfg, period, file);
+            // A receipt shows the county's sheets only when there is something to mark.
+            let marks =
+                !file.diagnostics.0.is_empty() || findings.as_ref().map_or(true, |f| !f.is_empty());
+            (findings, marks)
+        },
         |file: &mut FileReport, findings| {
             file.diagnostics.0.extend(findings?);
             let path = answerer.borrow_mut().as_mut().map(|a| a.claim(file, None));
@@ -149,20 +155,25 @@ fn answer_window<S>(
     hand: &mut [InHand<(S, Option<PathBuf>)>],
     filed: impl for<'s> Fn(&'s S) -> Option<&'s Filed>,
 ) {
-    let Some(answerer) = answerer else { return };
-    let window: Vec<Answer> = hand
-        .iter()
-        .filter_map(|h| {
-            let (sunk, path) = &h.sunk;
-            Some(Answer {
-                file: &h.report,
-                workbook: h.workbook.as_ref(),
-                filed: filed(sunk),
-                path: path.clone()?,
+    if let Some(answerer) = answerer {
+        let window: Vec<Answer> = hand
+            .iter()
+            .filter_map(|h| {
+                let (sunk, path) = &h.sunk;
+                Some(Answer {
+                    file: &h.report,
+                    workbook: h.workbook.as_ref(),
+                    filed: filed(sunk),
+                    path: path.clone()?,
+                })
             })
-        })
-        .collect();
-    answerer.answer(&window);
+            .collect();
+        answerer.answer(&window);
+    }
+    // Answered: nothing reads the files again.
+    for h in hand.iter_mut() {
+        h.report.bytes = None;
+    }
 }
 
 /// The receipts of a batch of `files` files, none when none were wanted.
@@ -265,11 +276,19 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
                 cfg,
                 &opts,
                 &|| progress.step(),
-                |file: &FileReport| readers.with(|a| prepare(a, cfg, period, file)),
+                |file: &FileReport| {
+                    let prepared = readers.with(|a| prepare(a, cfg, period, file));
+                    // A receipt shows the county's sheets only when there is something to
+                    // mark; should the archive's own rules find something in a file whose
+                    // workbook was let go, its receipt reads the file again.
+                    let marks = !file.diagnostics.0.is_empty()
+                        || prepared
+                            .as_ref()
+                            .map_or(true, |p| !p.last_month_findings.is_empty());
+                    (prepared, marks)
+                },
                 |file: &mut FileReport, prepared| {
                     let filed = storer.store_prepared(file, prepared?)?;
-                    // Its receipt is made from the workbook in hand, not from the bytes.
-                    file.bytes = None;
                     let path =
                         (answerer.borrow_mut().as_mut()).map(|a| a.claim(file, Some(&filed)));
                     Ok::<_, ArchiveError>((filed, path))
@@ -360,7 +379,7 @@ pub fn take_one(
         cfg,
         &opts,
         &|| {},
-        |_: &FileReport| (),
+        |_: &FileReport| ((), true),
         |file: &mut FileReport, ()| -> anyhow::Result<Option<Filed>> {
             if was_there {
                 let archive = storer.archive();

@@ -68,8 +68,20 @@ pub enum SourceSheets<'a> {
 /// Why a receipt could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiptError {
-    #[error("生成回执失败 / cannot make the receipt: {0}")]
+    #[error("生成回执失败：{0}")]
     Xlsx(#[from] XlsxError),
+}
+
+impl ReceiptError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        match (self, lang) {
+            (_, crate::lang::Lang::Zh) => self.to_string(),
+            (ReceiptError::Xlsx(e), crate::lang::Lang::En) => {
+                format!("cannot make the receipt: {e}")
+            }
+        }
+    }
 }
 
 /// The receipt workbook's bytes.

@@ -29,6 +29,7 @@ use handlebars::{
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::lang::Lang;
 
 /// The built-in templates, by file name.
 const EMBEDDED: [(&str, &str); 14] = [
@@ -82,12 +83,20 @@ pub enum Origin {
     File(PathBuf),
 }
 
+impl Origin {
+    /// Where the template came from, in the reader's language.
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Origin::Embedded(name), Lang::Zh) => format!("内置模板 {name}"),
+            (Origin::Embedded(name), Lang::En) => format!("built-in template {name}"),
+            (Origin::File(path), _) => path.display().to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Embedded(name) => write!(f, "内置模板 {name} (built-in)"),
-            Origin::File(path) => write!(f, "{}", path.display()),
-        }
+        f.write_str(&self.text(Lang::Zh))
     }
 }
 
@@ -95,19 +104,19 @@ impl fmt::Display for Origin {
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// The templates folder or a file in it cannot be read.
-    #[error("{path}: 无法读取模板文件 / cannot read the template file: {source}", path = .path.display())]
+    #[error("{path}: 无法读取模板文件：{source}", path = .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error(
-        "{path}: 模板文件名未知，不会被使用（可用的文件名：{known}） / unknown template name; known names: {known}",
+        "{path}: 模板文件名未知，不会被使用（可用的文件名：{known}）",
         path = .path.display()
     )]
     /// A `.hbs` file in the templates folder whose name is not a template's.
     UnknownFile { path: PathBuf, known: String },
     /// Handlebars syntax error, with the position handlebars gives.
-    #[error("{origin}{}: 模板语法错误 / template syntax error: {reason}", position(*.line, *.column))]
+    #[error("{origin}{}: 模板语法错误：{reason}", position(*.line, *.column, Lang::Zh))]
     Syntax {
         origin: Origin,
         line: Option<usize>,
@@ -116,7 +125,7 @@ pub enum TemplateError {
     },
     /// The template parsed but could not be filled in (a misspelt variable, a helper given
     /// the wrong kind of value).
-    #[error("{origin}{}: 模板填写失败 / cannot fill in the template: {reason}", position(*.line, *.column))]
+    #[error("{origin}{}: 模板填写失败：{reason}", position(*.line, *.column, Lang::Zh))]
     Render {
         origin: Origin,
         line: Option<usize>,
@@ -124,18 +133,63 @@ pub enum TemplateError {
         reason: String,
     },
     /// The data for the templates could not be serialised (a bug, not a user error).
-    #[error("模板数据无法生成 / the templates' data could not be made: {0}")]
+    #[error("模板数据无法生成：{0}")]
     Data(String),
     /// The composer asked for a template that does not exist (a bug, not a user error).
-    #[error("没有名为 {0} 的模板 / no template named {0}")]
+    #[error("没有名为 {0} 的模板")]
     NotFound(String),
 }
 
-fn position(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!(":{l}:{c}（第{l}行第{c}列）"),
-        (Some(l), None) => format!(":{l}（第{l}行）"),
+fn position(line: Option<usize>, column: Option<usize>, lang: Lang) -> String {
+    match (line, column, lang) {
+        (Some(l), Some(c), Lang::Zh) => format!(":{l}:{c}（第{l}行第{c}列）"),
+        (Some(l), None, Lang::Zh) => format!(":{l}（第{l}行）"),
+        (Some(l), Some(c), Lang::En) => format!(":{l}:{c}"),
+        (Some(l), None, Lang::En) => format!(":{l}"),
         _ => String::new(),
+    }
+}
+
+impl TemplateError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::Zh {
+            return self.to_string();
+        }
+        match self {
+            TemplateError::Read { path, source } => {
+                format!(
+                    "{}: cannot read the template file: {source}",
+                    path.display()
+                )
+            }
+            TemplateError::UnknownFile { path, known } => format!(
+                "{}: unknown template name, not used; known names: {known}",
+                path.display()
+            ),
+            TemplateError::Syntax {
+                origin,
+                line,
+                column,
+                reason,
+            } => format!(
+                "{}{}: template syntax error: {reason}",
+                origin.text(lang),
+                position(*line, *column, lang)
+            ),
+            TemplateError::Render {
+                origin,
+                line,
+                column,
+                reason,
+            } => format!(
+                "{}{}: cannot fill in the template: {reason}",
+                origin.text(lang),
+                position(*line, *column, lang)
+            ),
+            TemplateError::Data(e) => format!("the templates' data could not be made: {e}"),
+            TemplateError::NotFound(name) => format!("no template named {name}"),
+        }
     }
 }
 

@@ -28,8 +28,20 @@ use grid::{Formats, PageText};
 /// Why the workbook could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbookError {
-    #[error("生成工作簿失败 / cannot write the workbook: {0}")]
+    #[error("生成工作簿失败：{0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+impl WorkbookError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        match (self, lang) {
+            (_, crate::lang::Lang::Zh) => self.to_string(),
+            (WorkbookError::Xlsx(e), crate::lang::Lang::En) => {
+                format!("cannot write the workbook: {e}")
+            }
+        }
+    }
 }
 
 /// The workbook's bytes for a bulletin.

@@ -376,3 +376,50 @@ fn targets_and_names_that_cannot_rank_are_refused_naming_the_line() {
         );
     }
 }
+
+/// Whether `text` holds a CJK character.
+fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn a_configuration_error_is_worded_in_the_readers_language_only() {
+    // A weight that cannot rank, a missing config, and a span the briefing cannot give:
+    // each in Chinese by default and in English with --lang en, never both at once.
+    let (config, _) = config_with("[bulletin]\ndeadline_day = 31");
+    let ws = workspace_with_config(&config);
+    let valid = workspace_with_config(&config_with("").0);
+    let empty = tempfile::tempdir().expect("temp dir");
+    let cases: [(&[&str], &std::path::Path, &str, &str); 3] = [
+        (
+            &["status", "--period", "2025-06"],
+            ws.path(),
+            "须在 1 到 28 之间",
+            "must be between 1 and 28",
+        ),
+        (
+            &["status", "--period", "2025-06"],
+            empty.path(),
+            "找不到 tongbao.toml",
+            "no tongbao.toml found",
+        ),
+        (
+            &["brief", "--from", "2024-12", "--to", "2025-01"],
+            valid.path(),
+            "同一年",
+            "same year",
+        ),
+    ];
+    for (args, dir, zh, en) in cases {
+        let out = run(args, dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let text = stderr(&out);
+        assert!(text.contains(zh) && !text.contains(en), "{args:?}: {text}");
+        let mut english = vec!["--lang", "en"];
+        english.extend_from_slice(args);
+        let out = run(&english, dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let text = stderr(&out);
+        assert!(text.contains(en) && !has_cjk(&text), "{args:?}: {text}");
+    }
+}

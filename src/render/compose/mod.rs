@@ -42,15 +42,34 @@ pub enum ComposeError {
     #[error(transparent)]
     Template(#[from] TemplateError),
     /// The config names a 存在问题 / 下步工作 file that cannot be read.
-    #[error("{path}: 无法读取{what}文本 / cannot read the clerk's text: {source}", path = .path.display())]
+    #[error("{path}: 无法读取{what}文本：{source}", path = .path.display())]
     ClerkText {
         path: PathBuf,
         what: &'static str,
         source: std::io::Error,
     },
     /// A template gave text of the wrong shape (e.g. a signature without a date line).
-    #[error("{template}: {message}")]
-    Shape { template: String, message: String },
+    #[error("{template}: {}", .message.get(crate::lang::Lang::Zh))]
+    Shape {
+        template: String,
+        message: crate::lang::Said,
+    },
+}
+
+impl ComposeError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        match (self, lang) {
+            (ComposeError::Template(t), _) => t.message(lang),
+            (_, crate::lang::Lang::Zh) => self.to_string(),
+            (ComposeError::ClerkText { path, source, .. }, crate::lang::Lang::En) => {
+                format!("{}: cannot read the clerk's text: {source}", path.display())
+            }
+            (ComposeError::Shape { template, message }, crate::lang::Lang::En) => {
+                format!("{template}: {}", message.get(lang))
+            }
+        }
+    }
 }
 
 /// Type size of tables that fit the text block, and of wide ones (league, annex).
@@ -300,10 +319,15 @@ impl Composer<'_> {
             }
             other => Err(ComposeError::Shape {
                 template: "signature.hbs".into(),
-                message: format!(
-                    "落款应为两行（发文机关、成文日期），得到 {} 行 / the signature must be two lines, issuer then date; got {}",
-                    other.len(),
-                    other.len()
+                message: crate::lang::Said::new(
+                    format!(
+                        "落款应为两行（发文机关、成文日期），得到 {} 行",
+                        other.len()
+                    ),
+                    format!(
+                        "the signature must be two lines, issuer then date; got {}",
+                        other.len()
+                    ),
                 ),
             }),
         }

@@ -59,8 +59,18 @@ const YES_NO: [&str; 2] = ["是", "否"];
 /// Why a form could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
-    #[error("生成报表失败 / cannot write the form: {0}")]
+    #[error("生成报表失败：{0}")]
     Xlsx(#[from] XlsxError),
+}
+
+impl FormError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        match (self, lang) {
+            (_, crate::lang::Lang::Zh) => self.to_string(),
+            (FormError::Xlsx(e), crate::lang::Lang::En) => format!("cannot write the form: {e}"),
+        }
+    }
 }
 
 /// The file name of a unit's form: `<unit name>-<YYYY-MM>-月报表.xlsx`, with characters that

@@ -30,27 +30,45 @@ use text::Shaper;
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     /// A font file named in the configuration cannot be read.
-    #[error(
-        "无法读取 {role} 字体文件 {path}：{source} / cannot read the {role} font {path}: {source}"
-    )]
+    #[error("无法读取 {role} 字体文件 {path}：{source}", path = .path.display())]
     FontFile {
         role: &'static str,
         path: PathBuf,
         source: std::io::Error,
     },
     /// A font file was read but holds no usable face.
-    #[error("{path} 不是可用的字体（{role}，第 {face} 个字面；支持 TTF、OTF、TTC） / {path} is not a usable font for {role} (face {face}; TTF, OTF or TTC)")]
+    #[error("{path} 不是可用的字体（{role}，第 {face} 个字面；支持 TTF、OTF、TTC）", path = .path.display())]
     FontParse {
         role: &'static str,
         path: PathBuf,
         face: u32,
     },
     /// [`DocumentInfo::date`] is not `YYYY-MM-DD`.
-    #[error("文档日期“{0}”应为 YYYY-MM-DD / document date {0:?} must be YYYY-MM-DD")]
+    #[error("文档日期“{0}”应为 YYYY-MM-DD")]
     Date(String),
     /// Writing the PDF failed.
-    #[error("写入 PDF 失败 / writing the PDF failed: {0}")]
+    #[error("写入 PDF 失败：{0}")]
     Write(std::io::Error),
+}
+
+impl PdfError {
+    /// The error in the reader's language.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        if lang == crate::lang::Lang::Zh {
+            return self.to_string();
+        }
+        match self {
+            PdfError::FontFile { role, path, source } => {
+                format!("cannot read the {role} font {}: {source}", path.display())
+            }
+            PdfError::FontParse { role, path, face } => format!(
+                "{} is not a usable font for {role} (face {face}; TTF, OTF or TTC)",
+                path.display()
+            ),
+            PdfError::Date(d) => format!("document date {d:?} must be YYYY-MM-DD"),
+            PdfError::Write(e) => format!("writing the PDF failed: {e}"),
+        }
+    }
 }
 
 /// A rendered document.
