@@ -27,6 +27,7 @@ use crate::parse::Ledger;
 
 pub mod backup;
 mod checksum;
+mod wording;
 
 /// A migration step SQL cannot express, run in the migration's transaction.
 type MigrationFn = fn(&Transaction, &Path) -> Result<(), ArchiveError>;
@@ -191,7 +192,7 @@ impl ArchiveError {
         backups: &Path,
         unit_name: &dyn Fn(&str) -> Option<String>,
     ) -> String {
-        crate::messages::archive_error(self, lang, backups, unit_name)
+        wording::archive_error(self, lang, backups, unit_name)
     }
 }
 

@@ -21,7 +21,7 @@
 //! facts: the workbook's creation time is the time of receipt (which honours
 //! `SOURCE_DATE_EPOCH`), so the same file received at the same time gives the same receipt.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Note,
@@ -617,7 +617,14 @@ fn write_front(
     r += 1;
     let mut guide = receipt_text(T::Guide, lang).to_string();
     match sheets {
-        SourceSheets::Read(_) => {}
+        SourceSheets::Read(_) => {
+            for (sheet, name) in raw.iter().zip(names) {
+                if let Some(rows) = abridged(sheet) {
+                    let line = messages::receipt_abridged(name, rows, COPY_HEAD_ROWS, lang);
+                    guide = format!("{guide}\n{line}");
+                }
+            }
+        }
         SourceSheets::Clean => guide = receipt_text(T::CleanGuide, lang).to_string(),
         SourceSheets::Unreadable => {
             guide = format!("{guide}\n{}", receipt_text(T::NoSheets, lang));
@@ -890,6 +897,21 @@ fn shown(v: &CellValue) -> String {
     }
 }
 
+/// A sheet of more rows than this is copied abridged: its first [`COPY_HEAD_ROWS`] rows
+/// (titles and header) and the rows with a finding, each at its own row number, so that
+/// every reference (项目明细!K5032) still points where the county's file has it. A county
+/// return has a few hundred rows; a copy of 100,000 would make the receipt cost three times
+/// the check and mail 12 MB back to say where one cell is wrong.
+pub const COPY_FULL_ROWS: u32 = 5_000;
+/// The rows an abridged copy keeps from the top of its sheet.
+pub const COPY_HEAD_ROWS: u32 = 10;
+
+/// For a sheet copied abridged, the rows it has (one past the last row holding a cell).
+fn abridged(sheet: &RawSheet) -> Option<u32> {
+    let rows = sheet.cells.iter().map(|c| c.row.saturating_add(1)).max()?;
+    (rows > COPY_FULL_ROWS).then_some(rows)
+}
+
 /// Widest column the copy gives a column, in Excel's units; longer text wraps.
 const COPY_MAX_WIDTH: f64 = 40.0;
 const COPY_MIN_WIDTH: f64 = 6.0;
@@ -910,7 +932,14 @@ fn write_copy(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let marks = marks(sheet, diags, lang);
-    let merges = merges_to_copy(sheet);
+    // The rows copied: all, or for a long sheet its head and the rows with a finding.
+    let marked_rows: BTreeSet<u32> = marks.keys().map(|&(r, _)| r).collect();
+    let short = abridged(sheet).is_none();
+    let copied = |row: u32| short || row < COPY_HEAD_ROWS || marked_rows.contains(&row);
+    let merges: Vec<_> = merges_to_copy(sheet)
+        .into_iter()
+        .filter(|&(r1, _, r2, _)| (r1..=r2).all(copied))
+        .collect();
     let anchors: HashMap<(u32, u32), u32> = merges
         .iter()
         .map(|&(r1, c1, _, c2)| ((r1, c1), c2 - c1 + 1))
@@ -939,7 +968,7 @@ fn write_copy(
     for c in sheet
         .cells
         .iter()
-        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL)
+        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL && copied(c.row))
     {
         if anchors.get(&(c.row, c.col)).is_some_and(|&span| span > 1) || is_line(sheet, c) {
             continue;
@@ -973,7 +1002,7 @@ fn write_copy(
     for cell in sheet
         .cells
         .iter()
-        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL)
+        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL && copied(c.row))
     {
         let (r, c) = (cell.row, cell.col as u16);
         let mark = marks.get(&(cell.row, cell.col)).and_then(|m| m.severity);

@@ -15,6 +15,7 @@ mod brief;
 mod charts;
 mod grid;
 mod sheets;
+mod titles;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
@@ -108,7 +109,7 @@ fn properties(bulletin: &Bulletin, cfg: &Config) -> Result<DocProperties, Workbo
     Ok(DocProperties::new()
         .set_title(format!(
             "{}{}招商引资工作情况通报（附表）",
-            sheets::span_title(period),
+            titles::span_title(period),
             meta.region
         ))
         .set_subject(format!("{period} 招商引资月报汇总"))

@@ -629,8 +629,8 @@ fn a_unit_note_below_the_table_is_a_unit_statement_not_an_ignored_row() {
 
 #[test]
 fn every_code_has_chinese_and_english_text() {
+    use tongbao::diag::catalogue::{hint, message};
     use tongbao::lang::Lang;
-    use tongbao::messages::{hint, message};
     for code in Code::ALL {
         for lang in [Lang::Zh, Lang::En] {
             assert!(

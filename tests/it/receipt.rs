@@ -635,3 +635,60 @@ fn the_countys_sheet_names_are_kept_apart_from_the_receipts_and_hidden_ones_stay
         "{workbook}"
     );
 }
+
+#[test]
+fn a_long_ledger_is_copied_abridged_with_every_finding_at_its_own_row() {
+    // 6,000 projects (over the 5,000 rows copied whole), one of them with an amount that is
+    // not a number, far down the sheet.
+    let base = ledger_rows();
+    let rows: Vec<Vec<V>> = (0..6000)
+        .map(|i| {
+            let mut r = base[i % base.len()].clone();
+            r[col("序号")] = V::N((i + 1) as f64);
+            r[col("项目编号")] = s(&format!("P{i:05}"));
+            r[col("项目名称")] = s(&format!("项目{i}"));
+            r
+        })
+        .collect();
+    let form = Form {
+        rows,
+        ..Form::valid()
+    }
+    .set(5400, "合同投资额", s("约5000"));
+    let ws = workspace_with(&[("巴南区.xlsx", form.xlsx())]);
+    let out = run(&["check", "--period", "2025-06", "inbox"], ws.path());
+    assert_eq!(out.status.code(), Some(1));
+    let receipt = receipts_dir(ws.path()).join("巴南区-回执.xlsx");
+    let ledger = cells(&receipt, "项目明细");
+    let rows: std::collections::BTreeSet<u32> = ledger.iter().map(|(r, _, _)| *r).collect();
+    // The title, the header and the first projects, then only the row with the finding:
+    // project 5400 is row 5402 (zero-based) under the title and the header, where the
+    // county's file has it.
+    assert!(rows.contains(&0) && rows.contains(&9), "{rows:?}");
+    assert!(!rows.contains(&10) && !rows.contains(&3000), "{rows:?}");
+    assert_eq!(rows.iter().filter(|&&r| r > 9).collect::<Vec<_>>(), [&5402]);
+    let amount = col("合同投资额") as u32;
+    assert!(
+        ledger
+            .iter()
+            .any(|(r, c, v)| (*r, *c) == (5402, amount) && *v == Data::String("约5000".into())),
+        "the offending value at its own cell"
+    );
+    let ledger_index = sheet_names(&receipt)
+        .iter()
+        .position(|n| n == "项目明细")
+        .expect("ledger copied");
+    let cell = format!("{}5403", tongbao::model::column_letters(amount));
+    assert_eq!(
+        fill_of(&receipt, ledger_index, &cell).as_deref(),
+        Some(ERROR_FILL)
+    );
+    let front = texts(&receipt, "回执");
+    assert!(
+        front.contains("工作表“项目明细”共 6002 行，回执只抄录前 10 行和有问题的行"),
+        "{front}"
+    );
+    // A receipt of a few KB, not a copy of the whole sheet.
+    let size = std::fs::metadata(&receipt).expect("receipt").len();
+    assert!(size < 100_000, "{size} bytes");
+}

@@ -4,7 +4,8 @@
 //! naturally in Chinese); the value axis has round ticks in the chart's unit.
 
 use super::blocks::{Align, BarChart, FontRole, LineChart};
-use super::layout::{line_items, Boxed, Frame, Item, Metrics, Rgb, BLACK};
+use super::boxes::{line_items, Boxed, Frame, Item, Rgb, BLACK};
+use super::text::Metrics;
 use super::text::{balanced_lines, break_lines, Shaper};
 
 const GRID: Rgb = Rgb(0.82, 0.82, 0.82);

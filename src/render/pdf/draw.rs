@@ -16,8 +16,8 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::blocks::DocumentInfo;
+use super::boxes::{Frame, Item, Rgb};
 use super::fonts::FontSet;
-use super::layout::{Frame, Item, Rgb};
 use super::text::FaceId;
 use super::PdfError;
 

@@ -10,6 +10,7 @@
 //! unit-tested without fonts.
 
 pub mod blocks;
+mod boxes;
 mod chart;
 mod draw;
 pub mod fonts;
@@ -20,9 +21,9 @@ pub mod text;
 use std::path::PathBuf;
 
 use blocks::{Block, DocumentInfo};
+pub use boxes::Frame;
 pub use fonts::FontSet;
 use layout::Composer;
-pub use layout::Frame;
 pub use text::MissingGlyph;
 use text::Shaper;
 

@@ -10,7 +10,8 @@
 //! rows (totals) are shaded and set in 黑体.
 
 use super::blocks::{Align, FontRole, Table};
-use super::layout::{line_items, BoxKind, Boxed, Frame, Item, Metrics, Rgb, BLACK};
+use super::boxes::{line_items, BoxKind, Boxed, Frame, Item, Rgb, BLACK};
+use super::text::Metrics;
 use super::text::{break_lines, can_break, natural_width, Glyph, Line, Shaper};
 
 /// Shade of the header row.

@@ -2,7 +2,8 @@
 //! reuse — 主要指标, 各单位, 各月 (for a span of several months), 重点项目.
 
 use super::grid::{Cell, Grid, Row};
-use super::sheets::{titled, value_cell};
+use super::sheets::value_cell;
+use super::titles::titled;
 use crate::aggregate::brief::Brief;
 use crate::model::FigureKey;
 

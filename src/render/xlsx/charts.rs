@@ -8,7 +8,7 @@ use crate::aggregate::Bulletin;
 use crate::model::FigureKey;
 
 use super::grid::{Cell, Grid, PlacedChart, Row};
-use super::sheets::{span, span_title, titled};
+use super::titles::{span, span_title, titled};
 
 /// The sheet's name.
 const NAME: &str = "图表";

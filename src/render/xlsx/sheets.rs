@@ -8,10 +8,11 @@ use crate::aggregate::{
     UnitFigures,
 };
 use crate::config::Config;
-use crate::model::{FigureKey, Figures, Period, Wan};
+use crate::model::{FigureKey, Figures, Wan};
 
 use super::charts;
-use super::grid::{display_width, Cell, Grid, Row};
+use super::grid::{Cell, Grid, Row};
+use super::titles::{span, span_title, titled};
 
 /// Every sheet of the workbook, in order.
 pub(super) fn all<'a>(b: &'a Bulletin, cfg: &Config) -> Vec<Grid<'a>> {
@@ -28,31 +29,6 @@ pub(super) fn all<'a>(b: &'a Bulletin, cfg: &Config) -> Vec<Grid<'a>> {
     grids.push(status(b));
     grids.push(data_notes(b));
     grids
-}
-
-/// The span of the year to date: 1—6月, or 1月 in January.
-pub(super) fn span(period: Period) -> String {
-    if period.month == 1 {
-        "1月".to_string()
-    } else {
-        format!("1—{}月", period.month)
-    }
-}
-
-/// The period as a bulletin names it: 2025年1—6月.
-pub(super) fn span_title(period: Period) -> String {
-    format!("{}年{}", period.year, span(period))
-}
-
-/// A column title with its unit: 新签约合同投资额（亿元）, the unit on a line of its own
-/// when the title is long, so that a wrapped header never breaks inside the brackets.
-pub(super) fn titled(label: &str, unit: &str) -> String {
-    let one_line = format!("{label}（{unit}）");
-    if display_width(&one_line) <= 10 {
-        one_line
-    } else {
-        format!("{label}\n（{unit}）")
-    }
 }
 
 /// A value given in a figure's own unit (count, 万元 or 万美元) as a cell.
@@ -950,23 +926,5 @@ mod tests {
         let long = names.take(&format!("赛马榜-{}", "很".repeat(40)));
         assert_eq!(long.encode_utf16().count(), 31);
         assert_eq!(names.take("分单位"), "分单位(2)");
-    }
-
-    #[test]
-    fn the_span_reads_as_a_bulletin_writes_it() {
-        assert_eq!(
-            span_title(Period {
-                year: 2025,
-                month: 6
-            }),
-            "2025年1—6月"
-        );
-        assert_eq!(
-            span_title(Period {
-                year: 2025,
-                month: 1
-            }),
-            "2025年1月"
-        );
     }
 }

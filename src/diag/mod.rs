@@ -1,13 +1,14 @@
 //! Diagnostics: what is wrong with a return, where, and how to fix it.
 //!
 //! A diagnostic carries facts (code, place, value, named arguments); its sentence and hint
-//! are rendered from the message catalogue of the chosen language (`messages`) only when
-//! shown, so the same run can be reported in Chinese and in English.
+//! are rendered from the message catalogue of the chosen language ([`catalogue`]) only
+//! when shown, so the same run can be reported in Chinese and in English.
+
+pub mod catalogue;
 
 use serde::Serialize;
 
 use crate::lang::Lang;
-use crate::messages;
 use crate::model::a1;
 
 /// How bad a finding is.
@@ -192,11 +193,11 @@ impl Diagnostic {
     }
 
     pub fn message(&self, lang: Lang) -> String {
-        messages::render(messages::message(self.code, lang), self, lang)
+        catalogue::render(catalogue::message(self.code, lang), self, lang)
     }
 
     pub fn hint(&self, lang: Lang) -> String {
-        messages::render(messages::hint(self.code, lang), self, lang)
+        catalogue::render(catalogue::hint(self.code, lang), self, lang)
     }
 
     /// The JSON form of cli.md.
