@@ -1,10 +1,10 @@
 //! .xls workbooks encrypted with Excel's built-in password, which Excel opens without
 //! asking: their Workbook stream decrypted before anything else reads it.
 //!
-//! When a workbook is saved with a password to modify, as read-only recommended, or with
-//! its structure protected, Excel 97–2003 still encrypts the whole Workbook stream, with
-//! the password "VelvetSweatshop" ([MS-OFFCRYPTO] 2.3.6.3, 2.3.7.2), and opens the file
-//! without a prompt. For a county such a file is an ordinary workbook, so it is read.
+//! Excel writes some workbooks that need no password to open (write-protected ones, for
+//! instance) with the whole Workbook stream encrypted under the password
+//! "VelvetSweatshop", and opens them without a prompt. For a county such a file is an
+//! ordinary workbook, so it is read.
 //! A FILEPASS record ([MS-XLS] 2.4.117) names the scheme and carries a password verifier:
 //! RC4 keyed by MD5 (Office 97/2000, [MS-OFFCRYPTO] 2.3.6), RC4 keyed by SHA-1
 //! (CryptoAPI, 2.3.5) and XOR obfuscation (method 1, 2.3.7). The built-in password is
