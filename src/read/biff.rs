@@ -13,7 +13,9 @@
 //! The walk also refuses, as damage, what calamine would read without complaint into a
 //! wrong or empty workbook: a stream that is empty or does not open with a BOF record, a
 //! BOF that claims an older format than the records are written in (calamine then decodes
-//! BIFF8 records with BIFF5 layouts, and panicked on the first defined name), a defined
+//! BIFF8 records with BIFF5 layouts, and panicked on the first defined name; told by a
+//! shared string table, a shared-string cell or a BoundSheet in the BIFF8 layout, not by
+//! the sheets' own BOFs, which Excel itself writes as BIFF8 in Excel 5.0/95 files), a defined
 //! name whose formula is shorter than calamine reads, a worksheet whose position is not
 //! the start of a worksheet, a LABELSST cell whose string is not in the shared string
 //! table (calamine leaves the cell blank), and a cell stored twice (calamine keeps the
@@ -196,6 +198,8 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     let mut biff: Option<Biff> = None;
     let mut sheets: Vec<BoundSheet> = Vec::new();
     let mut strings: Option<Vec<u32>> = None;
+    // A BoundSheet in the Excel 97–2003 layout, which gives a BOF claiming 5.0/95 away.
+    let mut biff8_boundsheet = false;
     // A defined name calamine cannot decode is reported only once the format is known to
     // be what the BOF says: under a wrong BOF, every name looks damaged.
     let mut bad_name: Option<ReadError> = None;
@@ -229,6 +233,7 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
                     return Err(cut());
                 }
                 let pos = u32_at(r.data, 0).ok_or_else(cut)? as usize;
+                biff8_boundsheet |= boundsheet_is_biff8(r.data);
                 sheets.push(BoundSheet {
                     name: sheet_name(r.data, biff8),
                     pos,
@@ -276,6 +281,12 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
             "a shared string table (SST)",
         ));
     }
+    if biff == Biff::Biff5 && biff8_boundsheet {
+        return Err(biff8_in_biff5(
+            "工作表目录记录（带字符标志字节的 BoundSheet）",
+            "sheet entries in its layout (BoundSheet records with a character flags byte)",
+        ));
+    }
     if sheets.is_empty() {
         return Err(damaged(
             "工作簿中没有列出任何工作表（没有 BOUNDSHEET 记录）",
@@ -293,7 +304,7 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
             ));
         }
         if sheet.worksheet {
-            check_sheet_start(stream, sheet, globals_end, biff)?;
+            check_sheet_start(stream, sheet, globals_end)?;
         }
     }
     if let Some(e) = bad_name {
@@ -376,11 +387,15 @@ fn defined_name_fits(rgce: &[u8], biff8: bool) -> bool {
 /// after the workbook globals. calamine reads from the position whatever is there, so a
 /// position at the globals or at the last EOF makes an empty sheet, and one past the
 /// sheet's first rows a sheet without them.
+///
+/// The BOF's version is not checked: a sheet BOF of version 0x0600 under Excel 5.0/95
+/// globals is what Excel's "save as" an older version writes, and Excel, LibreOffice
+/// (which takes the version from the stream's first BOF) and xlrd (which ignores the
+/// sheet's) read the sheet's records as the globals say, as calamine does.
 fn check_sheet_start(
     stream: &[u8],
     sheet: &BoundSheet,
     globals_end: usize,
-    biff: Biff,
 ) -> Result<(), ReadError> {
     let name = &sheet.name;
     let first = Records::new(stream, sheet.pos).next().transpose()?;
@@ -399,14 +414,19 @@ fn check_sheet_start(
             ),
         ));
     }
-    // (The sheet's name, decoded with the layout the BOF claims, is not worth showing.)
-    if biff == Biff::Biff5 && u16_at(bof.data, 0) == Some(0x0600) {
-        return Err(biff8_in_biff5(
-            "工作表开头记录（版本为 0x0600 的 BOF）",
-            "a sheet that opens with a BIFF8 BOF record (version 0x0600)",
-        ));
-    }
     Ok(())
+}
+
+/// Whether a BoundSheet record has the Excel 97–2003 layout (a flags byte before the
+/// name, [MS-XLS] 2.4.28) and not the Excel 5.0/95 one (the name right after its
+/// length): under a BOF claiming Excel 5.0/95, the BOF is wrong.
+fn boundsheet_is_biff8(data: &[u8]) -> bool {
+    let (Some(&cch), Some(&flags)) = (data.get(6), data.get(7)) else {
+        return false;
+    };
+    let cch = usize::from(cch);
+    let width = if flags & 1 != 0 { 2 } else { 1 };
+    data.len() != 7 + cch && data.len() == 8 + cch * width
 }
 
 /// A BoundSheet record's name, for messages only (lossy for legacy code pages).
@@ -699,6 +719,19 @@ fn scan_sheet(
             }
             MULRK => {
                 if let (Some(row), Some(first)) = (u16_at(d, 0), u16_at(d, 2)) {
+                    // calamine subtracts the first column from the last in u16 (a panic
+                    // under overflow checks when the last is before the first: found by a
+                    // garbled encrypted stream) and refuses a length that does not match.
+                    let last = d.len().checked_sub(2).and_then(|at| u16_at(d, at));
+                    if let Some(last) = last.filter(|_| d.len() >= 6) {
+                        let columns = usize::from(last).checked_sub(usize::from(first));
+                        if columns.is_none_or(|c| d.len() != 6 + 6 * (c + 1)) {
+                            return Err(damaged(
+                                format!("工作表“{name}”的多数值记录（MULRK）的列范围与其长度不符"),
+                                format!("a MULRK record of sheet \"{name}\" does not hold the columns it names"),
+                            ));
+                        }
+                    }
                     let n = (d.len().saturating_sub(6) / 6) as u64;
                     if n > 0 {
                         at.push((u64::from(row), u64::from(first)));
@@ -913,6 +946,38 @@ pub(crate) mod tests {
             scan(&stream, &Limits::default()).err(),
             Some(ReadError::Encrypted)
         );
+    }
+
+    #[test]
+    fn a_mulrk_whose_columns_do_not_fit_its_length_is_damage() {
+        // Row 0, first column 5, one RK, last column 3: calamine's u16 subtraction
+        // overflows (a panic under overflow checks).
+        let mulrk = |first: u16, last: u16, values: usize| {
+            let mut d = [0u16.to_le_bytes(), first.to_le_bytes()].concat();
+            for _ in 0..values {
+                d.extend_from_slice(&[0, 0, 2, 0, 0, 0]);
+            }
+            d.extend_from_slice(&last.to_le_bytes());
+            rec(MULRK, &d)
+        };
+        for (first, last, values) in [(5, 3, 1), (5, 4, 0), (0, 2, 2)] {
+            let stream = workbook(&[], &mulrk(first, last, values));
+            assert!(
+                matches!(scan(&stream, &Limits::default()), Err(ReadError::Truncated(d)) if d.en.contains("MULRK")),
+                "{first}..{last}"
+            );
+        }
+        let stream = workbook(&[], &mulrk(2, 4, 3));
+        assert!(scan(&stream, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn boundsheets_tell_excel_95_from_excel_97() {
+        // pos, grbit, cch, [flags,] name
+        assert!(!boundsheet_is_biff8(&[0, 0, 0, 0, 0, 0, 2, b'S', b'1']));
+        assert!(boundsheet_is_biff8(&[0, 0, 0, 0, 0, 0, 2, 0, b'S', b'1']));
+        assert!(boundsheet_is_biff8(&[0, 0, 0, 0, 0, 0, 1, 1, b'S', 0]));
+        assert!(!boundsheet_is_biff8(&[0, 0, 0, 0, 0, 0]));
     }
 
     #[test]

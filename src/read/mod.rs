@@ -21,6 +21,7 @@ mod raw;
 mod sheetscan;
 mod sniff;
 mod xls;
+mod xls_crypt;
 mod xlsx;
 mod xml;
 mod zipscan;

@@ -4,9 +4,11 @@
 //!
 //! The order matters. The cfb crate, which validates chains strictly, lists the streams
 //! to say what the file is. [`cfbview`](super::cfbview) then replays calamine's own,
-//! unguarded, walk of the compound file, and [`biff`](super::biff) counts what calamine
-//! will build from the Workbook stream. Last, every FORMULA record's token length is set
-//! to zero in a private copy of the bytes before calamine parses it: tongbao reads the
+//! unguarded, walk of the compound file. A stream encrypted with Excel's built-in password
+//! is decrypted in place ([`xls_crypt`](super::xls_crypt)), in a private copy of the
+//! bytes, and [`biff`](super::biff) counts what calamine will build from the (decrypted)
+//! Workbook stream. Last, every FORMULA record's token length is set
+//! to zero in that copy before calamine parses it: tongbao reads the
 //! cached values only, and calamine's formula-to-text decoder costs memory and time that a
 //! crafted token list can inflate without bound (a 4-byte `PtgAttrSpace` inserts 255
 //! spaces at the front of the text, a 5-byte `PtgName` copies a 255-character name).
@@ -20,7 +22,8 @@ use super::guard::fenced;
 use super::xlsx::sort_cells;
 use super::Damage;
 use super::{
-    biff, cfbview, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError,
+    biff, cfbview, xls_crypt, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook,
+    ReadError,
 };
 use crate::config::Limits;
 
@@ -45,10 +48,56 @@ pub(crate) fn read_ole(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
         Err(e) => return Err(e),
     }
     let stream = fenced("xls pre-scan", || cfbview::workbook_stream(bytes))?;
+    // calamine reads a private copy: decrypted (a workbook under Excel's built-in
+    // password) and with its formulas blanked.
+    let mut copy = bytes.to_vec();
+    let stream = match fenced("xls decryption", || xls_crypt::decrypt(&stream.data))? {
+        None => stream,
+        Some(plain) => fenced("xls decryption", || write_stream(&mut copy, &stream, plain))?,
+    };
     let plan = fenced("xls pre-scan", || biff::scan(&stream.data, limits))?;
-    let blanked = blank_formulas(bytes, &stream, &plan)?;
+    blank_formulas(&mut copy, &stream, &plan)?;
     drop(stream);
-    load(&blanked)
+    load(&copy)
+}
+
+/// Writes `plain`, the decrypted Workbook stream, over the encrypted one in `file`, byte
+/// for byte where each sector of the stream lies, and returns the stream as calamine
+/// will now read it. A stream whose sectors overlap each other or the file's own tables
+/// would read back as something else than was decrypted, and is refused as damage.
+fn write_stream(
+    file: &mut [u8],
+    stream: &cfbview::Stream,
+    plain: Vec<u8>,
+) -> Result<cfbview::Stream, ReadError> {
+    let outside = || {
+        ReadError::Truncated(Damage::new(
+            "加密的工作簿数据流不在复合文档的扇区中",
+            "the encrypted workbook stream lies outside the compound file's sectors",
+        ))
+    };
+    let mut covered = 0;
+    for &(at, file_at, len) in &stream.runs {
+        if at != covered {
+            return Err(outside());
+        }
+        let from = plain.get(at..at + len).ok_or_else(outside)?;
+        file.get_mut(file_at..file_at + len)
+            .ok_or_else(outside)?
+            .copy_from_slice(from);
+        covered += len;
+    }
+    if covered != plain.len() {
+        return Err(outside());
+    }
+    let again = cfbview::workbook_stream(file)?;
+    if again.data != plain {
+        return Err(ReadError::Truncated(Damage::new(
+            "加密的工作簿数据流的扇区相互重叠",
+            "the sectors of the encrypted workbook stream overlap",
+        )));
+    }
+    Ok(again)
 }
 
 /// Names the content of a compound file from its root streams.
@@ -83,16 +132,15 @@ fn classify(bytes: &[u8]) -> Result<Kind, ReadError> {
     Ok(Kind::Not(ReadError::Other(NotWorkbook::Ole)))
 }
 
-/// A copy of the file in which every FORMULA record's token length (`cce`) is 0, so that
+/// Sets every FORMULA record's token length (`cce`) in the copy of the file to 0, so that
 /// calamine records an unparsed formula instead of decoding the tokens. A stream in the
 /// mini stream (under 4 KB) is patched too: a small file's formula with a token length
 /// past its record made calamine panic (a read_xls fuzz finding).
 fn blank_formulas(
-    bytes: &[u8],
+    copy: &mut [u8],
     stream: &cfbview::Stream,
     plan: &biff::Plan,
-) -> Result<Vec<u8>, ReadError> {
-    let mut copy = bytes.to_vec();
+) -> Result<(), ReadError> {
     for &at in &plan.formula_lengths {
         for byte in at..at + 2 {
             // A formula that cannot be found in the file cannot be blanked, and calamine
@@ -109,7 +157,7 @@ fn blank_formulas(
             *slot = 0;
         }
     }
-    Ok(copy)
+    Ok(())
 }
 
 fn xls_error(e: XlsError) -> ReadError {
@@ -253,7 +301,8 @@ mod tests {
         let stream = cfbview::workbook_stream(&file).expect("stream");
         let plan = biff::scan(&stream.data, &Limits::default()).expect("scan");
         assert_eq!(plan.formula_lengths.len(), 1);
-        let blanked = blank_formulas(&file, &stream, &plan).expect("blanked");
+        let mut blanked = file.clone();
+        blank_formulas(&mut blanked, &stream, &plan).expect("blanked");
         let again = cfbview::workbook_stream(&blanked).expect("stream");
         let at = plan.formula_lengths[0];
         assert_eq!(

@@ -18,6 +18,7 @@ use tongbao::read::{read_bytes, Budget, CellValue, RawWorkbook, ReadError};
 use crate::binary::repo;
 use crate::read::{biff_stream, number, ods_with, ole_of, rec, zip_of};
 use crate::support::{check_bytes, codes};
+use crate::xls_open::{encrypt, filepass_at, BUILT_IN, SCHEMES};
 
 fn read(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
     read_bytes(bytes, &Limits::default())
@@ -171,7 +172,7 @@ fn claiming(version: u16, mut stream: Vec<u8>) -> Vec<u8> {
 
 /// An .xls of one Workbook stream. Version 3 (512-byte sectors): calamine refuses a
 /// version 4 file without a mini stream, which is what `ole_of` makes of a large stream.
-fn xls(stream: &[u8]) -> Vec<u8> {
+pub(crate) fn xls(stream: &[u8]) -> Vec<u8> {
     let mut cf = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
         .expect("cfb");
     cf.create_stream("/Workbook")
@@ -184,6 +185,13 @@ fn xls(stream: &[u8]) -> Vec<u8> {
 /// Where `biff_stream(globals_extra, …)` writes its sheet's position.
 fn sheet_pos_at(globals_extra: &[u8]) -> usize {
     20 + globals_extra.len() + 4
+}
+
+/// `biff_stream(globals_extra, …)` with its BoundSheet fitting the Excel 5.0/95 layout:
+/// a name of two characters (the BIFF8 flags byte, then "S") instead of one.
+fn as_biff5(mut stream: Vec<u8>, globals_extra: &[u8]) -> Vec<u8> {
+    stream[sheet_pos_at(globals_extra) + 6] = 2;
+    stream
 }
 
 // ---------------------------------------------------------------------------------------
@@ -199,13 +207,17 @@ fn a_bof_claiming_excel_95_over_excel_97_records_is_damage() {
     assert!(zh.contains("BIFF5") && zh.contains("共享字符串表"), "{zh}");
     assert!(english(&en).contains("Excel 5.0/95"), "{en}");
 
-    // Without an SST, the sheets' own BOFs (version 0x0600) give it away.
+    // Without an SST, the BoundSheet's BIFF8 layout (a flags byte before the name) gives
+    // it away; the sheets' own BOFs (version 0x0600) do not, since Excel writes those in
+    // genuine Excel 5.0/95 files too (tests/it/xls_open.rs).
     let stream = claiming(0x0500, biff_stream(&[], &number(0, 0, 1.0)));
-    let (_, en) = damage(read(&xls(&stream)));
-    assert!(en.contains("BIFF8 BOF"), "{en}");
+    let (zh, en) = damage(read(&xls(&stream)));
+    assert!(zh.contains("BoundSheet"), "{zh}");
+    assert!(english(&en).contains("BoundSheet"), "{en}");
 
-    // And with every BOF claiming BIFF5, a shared-string cell does.
-    let mut stream = claiming(0x0500, biff_stream(&[], &labelsst(0, 0, 0)));
+    // And with every BOF claiming BIFF5 and the BoundSheet read as BIFF5, a shared-string
+    // cell does.
+    let mut stream = as_biff5(claiming(0x0500, biff_stream(&[], &labelsst(0, 0, 0))), &[]);
     let sheet = sheet_pos_at(&[]) + 9 + 4 + 4;
     stream[sheet..sheet + 2].copy_from_slice(&0x0500u16.to_le_bytes());
     let (_, en) = damage(read(&xls(&stream)));
@@ -260,8 +272,9 @@ fn a_defined_name_cut_short_is_damage() {
     let (_, en) = damage(read(&xls(&stream)));
     assert!(english(&en).contains("defined name"), "{en}");
     // BIFF5 layouts are ten bytes longer: the 11 bytes of a BIFF8 area are not enough.
-    let stream = claiming(0x0500, biff_stream(&defined_name(&AREA3D_BIFF8), &[]));
-    let mut stream = stream;
+    let globals = defined_name(&AREA3D_BIFF8);
+    let stream = claiming(0x0500, biff_stream(&globals, &[]));
+    let mut stream = as_biff5(stream, &globals);
     let sheet = sheet_pos_at(&defined_name(&AREA3D_BIFF8)) + 9 + 4 + 4;
     stream[sheet..sheet + 2].copy_from_slice(&0x0500u16.to_le_bytes());
     assert!(damage(read(&xls(&stream))).1.contains("defined name"));
@@ -437,7 +450,7 @@ fn cells_stored_once_are_not_repeats() {
 // BIFF: the same on a real county return
 
 /// The Workbook stream of the sample 丰都县 return.
-fn sample_stream() -> Vec<u8> {
+pub(crate) fn sample_stream() -> Vec<u8> {
     let file = std::fs::read(repo().join("samples/returns/2025-06/丰都县-2025-06.xls"))
         .expect("sample .xls");
     let mut cf = cfb::CompoundFile::open(Cursor::new(file)).expect("compound file");
@@ -570,6 +583,77 @@ fn the_sample_xls_with_its_sheets_misplaced_or_its_strings_gone_is_damage() {
     }
     let (zh, _) = damage(read(&xls(&broken)));
     assert!(zh.contains("没有共享字符串表"), "{zh}");
+}
+
+// ---------------------------------------------------------------------------------------
+// BIFF: encrypted with Excel's built-in password, then broken
+
+#[test]
+fn a_filepass_cut_short_is_encrypted_at_every_length() {
+    let stream = sample_stream();
+    for scheme in SCHEMES {
+        let encrypted = encrypt(&stream, scheme, BUILT_IN);
+        let (at, len) = filepass_at(&encrypted);
+        for n in 0..len {
+            // The record shortened to n bytes, the rest of the stream moved up.
+            let mut cut = [&encrypted[..at + n], &encrypted[at + len..]].concat();
+            cut[at - 2..at].copy_from_slice(&(n as u16).to_le_bytes());
+            assert_eq!(
+                read(&xls(&cut)).err(),
+                Some(ReadError::Encrypted),
+                "{scheme:?}: {n} bytes"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_garbled_filepass_reads_the_same_or_stays_encrypted() {
+    // A changed salt, verifier, key size or size field fails the password check; a
+    // changed field the decryption does not use (flags, provider name) changes nothing.
+    let stream = sample_stream();
+    let plain = read(&xls(&stream)).expect("the sample reads");
+    for scheme in SCHEMES {
+        let encrypted = encrypt(&stream, scheme, BUILT_IN);
+        let (at, len) = filepass_at(&encrypted);
+        for i in at..at + len {
+            let mut garbled = encrypted.clone();
+            garbled[i] ^= 0xA5;
+            match read(&xls(&garbled)) {
+                Ok(book) => assert_eq!(book, plain, "{scheme:?}: byte {}", i - at),
+                Err(e) => assert_eq!(e, ReadError::Encrypted, "{scheme:?}: byte {}", i - at),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_garbled_encrypted_stream_never_fails_inside_a_reader() {
+    // Record headers garbled shift what is decrypted; data garbled decrypts to garbage.
+    // Either is refused or read, never a panic (E-FILE-INTERNAL).
+    let stream = sample_stream();
+    for scheme in SCHEMES {
+        let encrypted = encrypt(&stream, scheme, BUILT_IN);
+        let (at, len) = filepass_at(&encrypted);
+        for i in (at + len..encrypted.len()).step_by(211) {
+            let mut garbled = encrypted.clone();
+            garbled[i] ^= 0x5A;
+            let r = read(&xls(&garbled));
+            assert!(
+                !matches!(r, Err(ReadError::Internal(_))),
+                "{scheme:?}: byte {i}: {r:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_encrypted_excel_95_workbook_stays_encrypted() {
+    // Excel 5.0/95's FILEPASS has another layout; such a workbook keeps its password,
+    // even the built-in one (this is its XOR key and verifier).
+    let filepass = rec(0x002F, &[0x59, 0xB3, 0x0A, 0x9A]);
+    let stream = claiming(0x0500, biff_stream(&filepass, &number(0, 0, 1.0)));
+    assert_eq!(read(&xls(&stream)).err(), Some(ReadError::Encrypted));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -28,3 +28,4 @@ mod variations;
 mod watch;
 mod workbook;
 mod workflow;
+mod xls_open;
