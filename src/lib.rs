@@ -1,8 +1,13 @@
 //! tongbao: county investment-promotion returns in, checked archive and bulletin out.
 //!
-//! The stages, each using only the types of the one before it plus the shared model and
-//! diagnostics: `read` (bytes → raw sheets), `parse` (raw sheets → typed return),
-//! `validate` (rules over a typed return), then the commands in `cmd`.
+//! The stages, each using only the types of the ones before it plus the shared `model`,
+//! `diag`, `lang` and `config`: `read` (bytes → raw sheets), `parse` (raw sheets → typed
+//! return), `validate` (rules over a typed return), `archive` (submissions stored and
+//! read back), `aggregate` (counted returns → every figure of the bulletin), `render`
+//! (figures → PDF, workbooks, receipts, forms). Two services run the stages for the
+//! commands: `intake` (files in → verdicts, archived versions and receipts; over `batch`)
+//! and `publish` (archive → bulletin and briefings). `cmd` is on top: one thin module per
+//! subcommand. ARCHITECTURE.md says where new work goes.
 
 pub mod aggregate;
 pub mod archive;

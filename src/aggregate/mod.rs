@@ -1,6 +1,8 @@
 //! The aggregate stage: archived returns in, every figure the bulletin prints out.
 //!
-//! Pure functions over [`StoredReturn`]s: per unit, group and total; month, year to date,
+//! Reads the counted returns of a period from the archive (checksums verified on every
+//! read), then computes with functions over [`StoredReturn`]s that touch nothing else:
+//! per unit, group and total; month, year to date,
 //! the same period last year and 同比; completion against targets and 序时进度; the league
 //! table (功效系数法); top lists; 亿元以上 projects; breakdowns. Amounts are summed as
 //! integers of 0.01 万元, so the order of units never changes a total.

@@ -305,7 +305,8 @@ pub enum ReadError {
     /// Something else recognisable that is not a workbook; the kind says what.
     #[error("not a workbook: {0:?}")]
     Other(NotWorkbook),
-    /// Password-protected (encrypted .xlsx in OLE, or .xls with FILEPASS).
+    /// Password-protected: an encrypted .xlsx in OLE, or an .xls encrypted with a password
+    /// other than Excel's default `VelvetSweatshop` (which is read; see `xls_crypt`).
     #[error("encrypted")]
     Encrypted,
     /// Truncated or corrupt container; the detail says what is damaged.
