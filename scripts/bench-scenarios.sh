@@ -31,6 +31,8 @@ warm=1
 [ "$scenario" = national ] && warm=0
 T=${TONGBAO:-${CARGO_TARGET_DIR:-$repo/target}/release/tongbao}
 [ -x "$T" ] || { echo "no release binary at $T: cargo build --release" >&2; exit 2; }
+# The generator (xtask/), needed only to make a scenario's returns the first time.
+G=${GEN:-${CARGO_TARGET_DIR:-$repo/target}/release/xtask}
 data=${BENCH_DATA:-/work/bench-data}/$scenario
 res=$data/results
 mkdir -p "$res"
@@ -44,9 +46,10 @@ peak() { # peak RSS in MB and wall seconds of one run of "$@"
 if [ ! -d "$data/returns/2024-06" ]; then
   echo "== generating $scenario ($units units × $projects projects) into $data"
   rm -rf "$data/returns" "$data/base.db"
-  "$T" gen-samples --synthetic-units "$units" --projects "$projects" --period 2025-06 --out "$data"
+  [ -x "$G" ] || { echo "no generator at $G: cargo build --release --package xtask" >&2; exit 2; }
+  "$G" gen-samples --synthetic-units "$units" --projects "$projects" --period 2025-06 --out "$data"
   for p in 2025-05 2024-06; do
-    "$T" --config "$data/tongbao.toml" gen-samples --period $p --out "$data/returns/$p"
+    "$G" --config "$data/tongbao.toml" gen-samples --period $p --out "$data/returns/$p"
   done
 fi
 if [ ! -f "$data/base.db" ]; then

@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 units=${1:-200}
 projects=${2:-100}
-cargo build --release --quiet
+cargo build --release --quiet --package tongbao --package xtask
 T=$PWD/target/release/tongbao
+G=$PWD/target/release/xtask
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$T" gen-samples --synthetic-units "$units" --projects "$projects" --period 2025-06 --out "$dir"
+"$G" gen-samples --synthetic-units "$units" --projects "$projects" --period 2025-06 --out "$dir"
 cd "$dir"
 echo "== check"
 hyperfine -w 1 -r 5 "$T check --period 2025-06 returns/2025-06"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates samples/returns/ and samples/flawed/ from samples/tongbao.toml.
 #
-# The returns are written by the hidden `tongbao gen-samples` subcommand (src/gen/):
+# The returns are written by the generator `cargo xtask gen-samples` (xtask/src/gen/):
 # deterministic, so a rerun with the same seed gives byte-identical .xlsx files. Five
 # 2025-06 returns are then converted by LibreOffice to .xls and .ods, as counties using
 # other office suites send them. The .xls conversions come out byte-identical too (they
@@ -11,20 +11,20 @@
 # Usage: scripts/make-samples.sh            (from anywhere in the repository)
 # Environment:
 #   SEED     generator seed (default: the one the committed samples use)
-#   TONGBAO  command that runs tongbao (default: cargo run --quiet --)
+#   GEN      command that runs the generator (default: cargo xtask)
 #   SOFFICE  LibreOffice binary (default: soffice); conversions are skipped with a
 #            warning when it is missing, leaving those units as .xlsx
 set -eu
 
 cd "$(dirname "$0")/.."
 SEED="${SEED:-20250630}"
-TONGBAO="${TONGBAO:-cargo run --quiet --}"
+GEN="${GEN:-cargo xtask}"
 SOFFICE="${SOFFICE:-soffice}"
 CONFIG=samples/tongbao.toml
 
 gen() {
-    # shellcheck disable=SC2086 # TONGBAO is a command line
-    $TONGBAO --config "$CONFIG" gen-samples --seed "$SEED" "$@"
+    # shellcheck disable=SC2086 # GEN is a command line
+    $GEN --config "$CONFIG" gen-samples --seed "$SEED" "$@"
 }
 
 rm -rf samples/returns samples/flawed

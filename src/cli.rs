@@ -122,9 +122,6 @@ pub enum Command {
     ///
     /// Example: tongbao demo --out tongbao-demo
     Demo(DemoArgs),
-    /// Writes synthetic returns (samples and benchmarks); for developers.
-    #[command(hide = true)]
-    GenSamples(crate::gen::GenArgs),
 }
 
 /// Parses `YYYY-MM`.

@@ -17,7 +17,6 @@ pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod diag;
-pub mod gen;
 pub mod intake;
 pub mod lang;
 pub mod messages;

@@ -20,10 +20,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&cli.global, &args),
-        Command::GenSamples(mut args) => {
-            args.config = cli.global.config.clone();
-            tongbao::gen::run(&args).map(|()| Outcome::Ok)
-        }
         Command::Init(args) => cmd::init::run(&cli.global, &args),
         Command::Template(args) => cmd::template::run(&cli.global, &args),
         Command::Ingest(args) => cmd::ingest::run(&cli.global, &args),

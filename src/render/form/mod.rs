@@ -855,25 +855,6 @@ mod tests {
         }
     }
 
-    /// The form writes the layout the sample generator calls the contract's own, so a
-    /// sample return and a filled-in form are read alike.
-    #[test]
-    fn the_layout_is_the_generators_standard_one() {
-        use crate::gen::workbook::{Layout, Style};
-        let standard = Layout::new(Style::Standard, &[]);
-        assert_eq!(standard.first_data_row(), FIRST_DATA_ROW);
-        for f in Field::ALL {
-            assert_eq!(standard.col(f), Some(ledger_col(f)));
-        }
-        for i in Indicator::ALL {
-            assert_eq!(Layout::summary_row(i), summary_row(i));
-        }
-        assert_eq!(Layout::SUMMARY_YTD_COL, SUMMARY_YTD_COL);
-        for l in INFO_LABELS {
-            assert_eq!(Layout::info_row(l), info_row(l));
-        }
-    }
-
     #[test]
     fn the_lists_sheet_names_nothing_the_reader_looks_for() {
         let title = "产业目录（下拉选项）";

@@ -15,11 +15,11 @@ use rust_xlsxwriter::{
 use chrono::{Datelike, NaiveDate};
 
 use crate::gen::pool::UnitReturn;
-use crate::model::{Indicator, Measure, Project};
-use crate::parse::vocab::Field;
+use tongbao::model::{Indicator, Measure, Project};
+use tongbao::parse::vocab::Field;
 
-use crate::render::form::layout::INFO_LABELS;
-pub use crate::render::form::layout::{INFO_SHEET, LEDGER_SHEET, SUMMARY_SHEET};
+use tongbao::render::form::layout::INFO_LABELS;
+pub use tongbao::render::form::layout::{INFO_SHEET, LEDGER_SHEET, SUMMARY_SHEET};
 
 /// Which layout a return is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -475,7 +475,7 @@ fn write_project_cell(
         };
         Ok(())
     };
-    let foreign = p.funds_source == Some(crate::model::FundsSource::Abroad);
+    let foreign = p.funds_source == Some(tongbao::model::FundsSource::Abroad);
     match f {
         Field::Seq => {
             ws.write_number_with_format(row, col, (index + 1) as f64, &fmt.count)?;
@@ -625,7 +625,7 @@ fn traditional_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::normalize_label;
+    use tongbao::text::normalize_label;
 
     #[test]
     fn traditional_words_read_back_as_the_contract_words() {

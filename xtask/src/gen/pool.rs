@@ -15,11 +15,11 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use crate::gen::rng::Rng;
 use crate::gen::vocab::{self, IndustryWords};
-use crate::model::{
+use tongbao::model::{
     Figures, FundsSource, Indicator, Period, PeriodFigures, Project, ProjectKind, Stage, UsdWan,
     Wan, YI,
 };
-use crate::text::normalize_key;
+use tongbao::text::normalize_key;
 
 /// The year whose scale the roster's annual targets describe; other years grow or shrink
 /// from it by 7% a year.
@@ -527,6 +527,7 @@ impl History {
     }
 }
 
+#[cfg(test)]
 /// The ledger of `unit` for `period` on its own (tests and one-off use).
 pub fn ledger(seed: u64, unit: &UnitProfile, period: Period) -> Vec<Project> {
     History::for_period(seed, unit, period).ledger(period)

@@ -2,7 +2,7 @@
 //!
 //! The samples the README, the demo and the tests use are generated, not hand-made, so
 //! that they are consistent in every way the tool checks: each return's summary equals
-//! its ledger (both come from [`crate::model::PeriodFigures::from_ledger`] over the same
+//! its ledger (both come from [`tongbao::model::PeriodFigures::from_ledger`] over the same
 //! projects), and months agree with each other because every month's ledger is cut from
 //! the same yearly pools of projects ([`pool`]). Everything is drawn from a seed with a
 //! PRNG of our own ([`rng`]) and workbooks carry a fixed creation date, so the same
@@ -30,9 +30,9 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use rayon::prelude::*;
 
-use crate::config::{Config, FigureKey};
-use crate::model::Period;
 use pool::{History, UnitProfile, UnitReturn};
+use tongbao::config::{Config, FigureKey};
+use tongbao::model::Period;
 use workbook::Style;
 
 /// The seed of the committed samples.
@@ -208,7 +208,8 @@ fn generate(cfg: &Config, args: &GenArgs, out: &Path, started: Instant) -> anyho
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::render::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
+    tongbao::render::write_atomic(path, bytes)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Rows a return lists, per signing a year, beyond the year's signings so far: projects
@@ -299,7 +300,7 @@ fn run_synthetic(args: &GenArgs, n: usize, started: Instant) -> anyhow::Result<(
         }
         toml.push('\n');
     }
-    let config_path = args.out.join(crate::config::CONFIG_FILE);
+    let config_path = args.out.join(tongbao::config::CONFIG_FILE);
     write_file(&config_path, toml.as_bytes())?;
     let cfg = Config::load(&config_path)?;
     let returns = args.out.join("returns").join(args.period.to_string());
@@ -318,8 +319,15 @@ fn run_synthetic(args: &GenArgs, n: usize, started: Instant) -> anyhow::Result<(
 mod tests {
     use super::*;
 
+    /// The repository's root (xtask/ is one of its folders).
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
+    }
+
     fn sample_config() -> Config {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/tongbao.toml");
+        let path = repo().join("samples/tongbao.toml");
         match Config::load(&path) {
             Ok(c) => c,
             Err(e) => panic!("samples/tongbao.toml does not load: {e}"),
@@ -357,7 +365,7 @@ mod tests {
     fn samples_readme_lists_the_flawed_files_as_generated() {
         let cfg = sample_config();
         let readme = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/README.md"),
+            repo().join("samples/README.md"),
         )
         .unwrap_or_default();
         let period = Period {
@@ -410,8 +418,8 @@ mod tests {
         for h in histories(DEFAULT_SEED, &units, period) {
             for p in h.ledger(period) {
                 let key = (
-                    crate::text::normalize_key(&p.name),
-                    crate::text::normalize_key(&p.investor),
+                    tongbao::text::normalize_key(&p.name),
+                    tongbao::text::normalize_key(&p.investor),
                 );
                 assert!(
                     seen.insert(key),
@@ -445,12 +453,19 @@ mod tests {
         }
     }
 }
+
 /// Measurements behind the constants above and the scale quoted in samples/README.md.
-/// Run with `cargo test --lib gen::measurements -- --ignored --nocapture`.
+/// Run with `cargo test -p xtask gen::measurements -- --ignored --nocapture`.
 #[cfg(test)]
 mod measurements {
     use super::*;
-    use crate::model::{Figures, PeriodFigures};
+    use tongbao::model::{Figures, PeriodFigures};
+
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
+    }
 
     /// Rows per signing beyond the year's signings so far ([`EXTRA_ROWS_PER_SIGNING`]).
     #[test]
@@ -482,7 +497,7 @@ mod measurements {
     #[test]
     #[ignore]
     fn city_totals() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/tongbao.toml");
+        let path = repo().join("samples/tongbao.toml");
         let cfg = Config::load(&path).expect("samples/tongbao.toml loads");
         for (year, month) in [(2023, 3), (2024, 6), (2025, 6)] {
             let period = Period { year, month };

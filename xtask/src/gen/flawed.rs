@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 use crate::gen::pool::{History, UnitReturn};
 use crate::gen::workbook::{self, Layout, Style, Tweaks, INFO_SHEET, LEDGER_SHEET, SUMMARY_SHEET};
-use crate::model::{a1, Indicator, Period, Project, Stage, Wan};
-use crate::parse::vocab::Field;
+use tongbao::model::{a1, Indicator, Period, Project, Stage, Wan};
+use tongbao::parse::vocab::Field;
 
 /// The kinds of defect, one per file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +186,7 @@ fn make(
         }
         Flaw::NotANumber => {
             let i = find(&ret, flaw, |p| {
-                signed(p) && p.contract_amount.is_some_and(|a| a < crate::model::YI)
+                signed(p) && p.contract_amount.is_some_and(|a| a < tongbao::model::YI)
             })?;
             tweaks
                 .text_cells
