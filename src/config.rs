@@ -596,6 +596,20 @@ impl Config {
     pub fn backups_dir(&self) -> PathBuf {
         self.resolve(&self.file.paths.backups)
     }
+
+    /// The last day returns for `period` are on time (see [`deadline`]).
+    pub fn deadline(&self, period: crate::model::Period) -> chrono::NaiveDate {
+        deadline(period, self.file.bulletin.deadline_day)
+    }
+}
+
+/// The due date of returns for `period`: `day` of the month after it (the configuration
+/// allows 1 to 28, a day every month has; a larger one is taken as the month's last day).
+pub fn deadline(period: crate::model::Period, day: u32) -> chrono::NaiveDate {
+    let next = period.next();
+    let last = chrono::Datelike::day(&next.last_day());
+    chrono::NaiveDate::from_ymd_opt(next.year, next.month, day.clamp(1, last))
+        .unwrap_or_else(|| next.first_day())
 }
 
 impl Unit {
@@ -826,4 +840,30 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, Said)> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_is_the_configured_day_of_the_next_month() {
+        let p = |y, m| crate::model::Period::new(y, m).expect("period");
+        assert_eq!(
+            deadline(p(2025, 6), 5),
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 5).expect("date")
+        );
+        assert_eq!(
+            deadline(p(2025, 12), 10),
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 10).expect("date")
+        );
+        assert_eq!(
+            deadline(p(2025, 1), 31),
+            chrono::NaiveDate::from_ymd_opt(2025, 2, 28).expect("date")
+        );
+        assert_eq!(
+            deadline(p(2025, 6), 0),
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date")
+        );
+    }
 }

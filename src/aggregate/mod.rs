@@ -9,6 +9,7 @@
 
 pub mod brief;
 mod league;
+pub mod status;
 pub mod trace;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,7 +19,7 @@ use serde::Serialize;
 use crate::archive::{Archive, ArchiveError, StoredReturn};
 use crate::config::{Category, Config, Sector};
 use crate::model::{
-    FigureKey, Figures, FundsSource, Period, PeriodFigures, Project, Stage, Wan, YI,
+    FigureKey, Figures, FundsSource, Period, PeriodFigures, Project, Stage, Verdict, Wan, YI,
 };
 
 pub use league::{league_tables, LeagueRow, LeagueTable};
@@ -35,13 +36,34 @@ pub enum ReturnStatus {
 }
 
 impl ReturnStatus {
+    /// A unit's status from the verdict of the version that stands (accepted or held, the
+    /// latest received), if any, and whether it sent anything at all for the period.
+    pub fn of(standing: Option<Verdict>, sent_anything: bool) -> ReturnStatus {
+        match (standing, sent_anything) {
+            (Some(Verdict::Held), _) => ReturnStatus::Held,
+            (Some(_), _) => ReturnStatus::Accepted,
+            (None, true) => ReturnStatus::Rejected,
+            (None, false) => ReturnStatus::Missing,
+        }
+    }
+
     /// The one label of a status, used by the PDF, the workbook and the terminal alike.
     pub fn label(self) -> &'static str {
-        match self {
-            ReturnStatus::Accepted => "已报送",
-            ReturnStatus::Held => "待核实",
-            ReturnStatus::Rejected => "未通过审核",
-            ReturnStatus::Missing => "未报送",
+        self.label_in(crate::lang::Lang::Zh)
+    }
+
+    /// [`ReturnStatus::label`] in the reader's language.
+    pub fn label_in(self, lang: crate::lang::Lang) -> &'static str {
+        use crate::lang::Lang::{En, Zh};
+        match (self, lang) {
+            (ReturnStatus::Accepted, Zh) => "已报送",
+            (ReturnStatus::Held, Zh) => "待核实",
+            (ReturnStatus::Rejected, Zh) => "未通过审核",
+            (ReturnStatus::Missing, Zh) => "未报送",
+            (ReturnStatus::Accepted, En) => "accepted",
+            (ReturnStatus::Held, En) => "held",
+            (ReturnStatus::Rejected, En) => "rejected",
+            (ReturnStatus::Missing, En) => "missing",
         }
     }
 }
@@ -98,12 +120,12 @@ pub fn gather(
         .iter()
         .map(|u| {
             let current = current.remove(u.code());
-            let status = match (&current, submitted.contains(u.code())) {
-                (Some(_), _) => ReturnStatus::Accepted,
-                (None, _) if held.contains(u.code()) => ReturnStatus::Held,
-                (None, true) => ReturnStatus::Rejected,
-                (None, false) => ReturnStatus::Missing,
+            let standing = match (&current, held.contains(u.code())) {
+                (Some(_), _) => Some(Verdict::Accepted),
+                (None, true) => Some(Verdict::Held),
+                (None, false) => None,
             };
+            let status = ReturnStatus::of(standing, submitted.contains(u.code()));
             UnitInput {
                 code: u.code().to_string(),
                 status,

@@ -3,119 +3,13 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
-use crate::archive::{Archive, SubmissionInfo};
+use crate::aggregate::status::{status_report, StatusReport};
+use crate::aggregate::ReturnStatus;
 use crate::cli::{GlobalArgs, StatusArgs};
-use crate::config::Config;
 use crate::lang::Lang;
-use crate::model::{Period, Verdict};
 use crate::text::printable;
 
 use super::{load_config, Outcome};
-
-/// The state of one unit for a period.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitStatus {
-    pub code: String,
-    pub name: String,
-    pub group: String,
-    /// `accepted`, `held` (the current version waits for verification, 核实, and is not
-    /// counted), `rejected` (no accepted or held version) or `missing`.
-    pub status: &'static str,
-    /// The current version (accepted or held), if any.
-    pub version: Option<i64>,
-    pub received_at: Option<String>,
-    pub file: Option<String>,
-    pub late: bool,
-    pub warnings: i64,
-    /// Submissions received in all, accepted or not.
-    pub submissions: usize,
-    /// The latest submission was rejected although an earlier version stands.
-    pub latest_rejected: bool,
-}
-
-/// Status of every roster unit, in roster order, plus submissions whose unit is unknown.
-#[derive(Debug, Clone, Serialize)]
-pub struct StatusReport {
-    pub period: Period,
-    pub deadline: String,
-    pub units: Vec<UnitStatus>,
-    pub unmatched: Vec<String>,
-}
-
-/// The last day returns for `period` are on time: the configured day of the next month.
-pub fn deadline(cfg: &Config, period: Period) -> chrono::NaiveDate {
-    let next = period.next();
-    let day = cfg.file.bulletin.deadline_day.clamp(1, 28);
-    next.first_day()
-        .with_day0(day - 1)
-        .unwrap_or(next.first_day())
-}
-
-use chrono::Datelike;
-
-pub fn status_report(
-    archive: &Archive,
-    cfg: &Config,
-    period: Period,
-) -> Result<StatusReport, crate::archive::ArchiveError> {
-    let subs = archive.submissions(period)?;
-    let due = deadline(cfg, period);
-    let units = cfg
-        .file
-        .units
-        .iter()
-        .map(|u| {
-            let mine: Vec<&SubmissionInfo> = subs
-                .iter()
-                .filter(|s| s.unit_code.as_deref() == Some(u.code()))
-                .collect();
-            let current = mine
-                .iter()
-                .rev()
-                .find(|s| s.verdict != Verdict::Rejected && s.superseded_by.is_none());
-            let latest = mine.last();
-            let status = match (current, latest) {
-                (Some(c), _) if c.verdict == Verdict::Held => "held",
-                (Some(_), _) => "accepted",
-                (None, Some(_)) => "rejected",
-                (None, None) => "missing",
-            };
-            let shown = current.or(latest);
-            let received = shown.map(|s| s.received_at.clone());
-            let late = received
-                .as_deref()
-                .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
-                .is_some_and(|t| t.date_naive() > due);
-            UnitStatus {
-                code: u.code().to_string(),
-                name: u.name().to_string(),
-                group: u.group.get_ref().clone(),
-                status,
-                version: current.and_then(|s| s.version),
-                received_at: received,
-                file: shown.map(|s| s.file_name.clone()),
-                late,
-                warnings: current.map_or(0, |s| s.warnings),
-                submissions: mine.len(),
-                latest_rejected: current.is_some()
-                    && latest.is_some_and(|l| l.verdict == Verdict::Rejected),
-            }
-        })
-        .collect();
-    let unmatched = subs
-        .iter()
-        .filter(|s| s.unit_code.is_none())
-        .map(|s| s.file_name.clone())
-        .collect();
-    Ok(StatusReport {
-        period,
-        deadline: due.to_string(),
-        units,
-        unmatched,
-    })
-}
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
@@ -140,15 +34,15 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
     };
     writeln!(out, "{title}")?;
     for u in &r.units {
+        let label = u.status.label_in(lang);
         let state = match (u.status, zh) {
-            ("accepted", true) => format!("已通过 第{}版", u.version.unwrap_or(0)),
-            ("accepted", false) => format!("accepted v{}", u.version.unwrap_or(0)),
-            ("held", true) => format!("待核实 第{}版", u.version.unwrap_or(0)),
-            ("held", false) => format!("held v{}", u.version.unwrap_or(0)),
-            ("rejected", true) => "未通过审核".to_string(),
-            ("rejected", false) => "rejected".to_string(),
-            (_, true) => "未报送".to_string(),
-            (_, false) => "missing".to_string(),
+            (ReturnStatus::Accepted | ReturnStatus::Held, true) => {
+                format!("{label} 第{}版", u.version.unwrap_or(0))
+            }
+            (ReturnStatus::Accepted | ReturnStatus::Held, false) => {
+                format!("{label} v{}", u.version.unwrap_or(0))
+            }
+            _ => label.to_string(),
         };
         let mut extra = Vec::new();
         if u.late {
@@ -182,27 +76,27 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
             extra.join("，")
         )?;
     }
-    let count = |s: &str| r.units.iter().filter(|u| u.status == s).count();
+    let statuses = [
+        ReturnStatus::Accepted,
+        ReturnStatus::Held,
+        ReturnStatus::Rejected,
+        ReturnStatus::Missing,
+    ];
+    let counts: Vec<String> = statuses
+        .iter()
+        .map(|&s| {
+            let n = r.units.iter().filter(|u| u.status == s).count();
+            if zh {
+                format!("{} {n}", s.label_in(lang))
+            } else {
+                format!("{n} {}", s.label_in(lang))
+            }
+        })
+        .collect();
     if zh {
-        writeln!(
-            out,
-            "合计：{} 个单位，已通过 {}，待核实 {}，未通过 {}，未报送 {}",
-            r.units.len(),
-            count("accepted"),
-            count("held"),
-            count("rejected"),
-            count("missing")
-        )?;
+        writeln!(out, "合计：{} 个单位，{}", r.units.len(), counts.join("，"))?;
     } else {
-        writeln!(
-            out,
-            "Total: {} units, {} accepted, {} held, {} rejected, {} missing",
-            r.units.len(),
-            count("accepted"),
-            count("held"),
-            count("rejected"),
-            count("missing")
-        )?;
+        writeln!(out, "Total: {} units, {}", r.units.len(), counts.join(", "))?;
     }
     if !r.unmatched.is_empty() {
         let label = if zh {

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use tongbao::aggregate::status::status_report;
+use tongbao::aggregate::ReturnStatus;
 use tongbao::archive::{Archive, ArchiveError};
 use tongbao::batch::{check_files, BatchOptions};
-use tongbao::cmd::status::status_report;
 use tongbao::config::Config;
 use tongbao::diag::Code;
 use tongbao::intake::ingest_batch;
@@ -272,14 +273,14 @@ fn a_rejected_return_is_kept_but_never_current() {
             banan.latest_rejected,
             banan.submissions
         ),
-        ("accepted", Some(1), true, 2)
+        (ReturnStatus::Accepted, Some(1), true, 2)
     );
     let yuzhong = status
         .units
         .iter()
         .find(|u| u.code == "500103")
         .expect("unit");
-    assert_eq!(yuzhong.status, "missing");
+    assert_eq!(yuzhong.status, ReturnStatus::Missing);
 }
 
 #[test]
@@ -297,7 +298,7 @@ fn status_marks_rejected_and_late() {
         .iter()
         .find(|u| u.code == "500113")
         .expect("unit");
-    assert_eq!(banan.status, "rejected");
+    assert_eq!(banan.status, ReturnStatus::Rejected);
     assert_eq!(status.deadline, "2025-07-05");
     assert!(!banan.late, "received 2025-07-03, due 2025-07-05");
 }

@@ -93,7 +93,7 @@ pub fn form_workbook(
         unit: unit.name().to_string(),
         period,
         issuer: cfg.file.bulletin.issuer.clone(),
-        deadline: deadline(period, cfg.file.bulletin.deadline_day),
+        deadline: Some(cfg.deadline(period)),
     };
     let industries = cfg.industry_names();
     let fmt = Formats::new();
@@ -108,17 +108,6 @@ pub fn form_workbook(
         write_lists(wb.add_worksheet(), &industries, &fmt)?;
     }
     Ok(wb.save_to_buffer()?)
-}
-
-/// The due date: `deadline_day` of the month after the period (the month's last day when
-/// it is shorter); none when the configuration sets no day.
-fn deadline(period: Period, day: u32) -> Option<chrono::NaiveDate> {
-    if day == 0 {
-        return None;
-    }
-    let next = period.next();
-    let last = chrono::Datelike::day(&next.last_day());
-    chrono::NaiveDate::from_ymd_opt(next.year, next.month, day.min(last))
 }
 
 fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -767,24 +756,6 @@ mod tests {
         assert_eq!(file_name("a/b\\c:d", p), "a_b_c_d-2025-06-月报表.xlsx");
         assert_eq!(file_name("..", p), "_-2025-06-月报表.xlsx");
         assert_eq!(file_name(" 新区. ", p), "新区-2025-06-月报表.xlsx");
-    }
-
-    #[test]
-    fn deadline_is_the_configured_day_of_the_next_month() {
-        let p = |y, m| Period::new(y, m).expect("period");
-        assert_eq!(
-            deadline(p(2025, 6), 5),
-            chrono::NaiveDate::from_ymd_opt(2025, 7, 5)
-        );
-        assert_eq!(
-            deadline(p(2025, 12), 10),
-            chrono::NaiveDate::from_ymd_opt(2026, 1, 10)
-        );
-        assert_eq!(
-            deadline(p(2025, 1), 31),
-            chrono::NaiveDate::from_ymd_opt(2025, 2, 28)
-        );
-        assert_eq!(deadline(p(2025, 6), 0), None);
     }
 
     #[test]

@@ -364,10 +364,7 @@ mod tests {
     #[test]
     fn samples_readme_lists_the_flawed_files_as_generated() {
         let cfg = sample_config();
-        let readme = std::fs::read_to_string(
-            repo().join("samples/README.md"),
-        )
-        .unwrap_or_default();
+        let readme = std::fs::read_to_string(repo().join("samples/README.md")).unwrap_or_default();
         let period = Period {
             year: 2025,
             month: 6,
