@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, SecondsFormat, Utc};
 
 /// Now, or `SOURCE_DATE_EPOCH` when it is set to a valid number of seconds.
-pub fn now_utc() -> DateTime<Utc> {
+pub(crate) fn now_utc() -> DateTime<Utc> {
     source_date_epoch().unwrap_or_else(Utc::now)
 }
 
@@ -19,18 +19,18 @@ fn source_date_epoch() -> Option<DateTime<Utc>> {
 
 /// The time of receipt of a file arriving now, RFC 3339 in UTC to the second (as stored
 /// in the archive and stated on receipts).
-pub fn received_now() -> String {
+pub(crate) fn received_now() -> String {
     now_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The date of issue when none is given: today on this machine's calendar, or the day of
 /// `SOURCE_DATE_EPOCH` when set.
-pub fn issue_date_today() -> NaiveDate {
+pub(crate) fn issue_date_today() -> NaiveDate {
     source_date_epoch().map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
 }
 
 /// China Standard Time (UTC+8), in which receipts state the time of receipt.
-pub fn beijing() -> FixedOffset {
+pub(crate) fn beijing() -> FixedOffset {
     // 8 hours is always a valid offset; the fallback only satisfies the type.
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }

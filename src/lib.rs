@@ -9,11 +9,13 @@
 //! and `publish` (archive → bulletin and briefings). `cmd` is on top: one thin module per
 //! subcommand. ARCHITECTURE.md says where new work goes.
 
+#![warn(unreachable_pub)]
+
 pub mod aggregate;
 pub mod archive;
 pub mod batch;
 pub mod cli;
-pub mod clock;
+pub(crate) mod clock;
 pub mod cmd;
 pub mod config;
 pub mod diag;
@@ -22,9 +24,9 @@ pub mod lang;
 pub mod messages;
 pub mod model;
 pub mod parse;
-pub mod publish;
+pub(crate) mod publish;
 pub mod read;
 pub mod render;
-pub mod report;
+pub(crate) mod report;
 pub mod text;
-pub mod validate;
+pub(crate) mod validate;

@@ -20,7 +20,7 @@ use crate::render::{path_safe, write_atomic, xlsx};
 
 /// A bulletin built.
 #[derive(Debug)]
-pub struct Built {
+pub(crate) struct Built {
     /// The PDF, the workbook and the JSON, in that order.
     pub paths: Vec<PathBuf>,
     /// Units accepted, held, rejected and missing.
@@ -31,7 +31,7 @@ pub struct Built {
 
 /// A briefing written.
 #[derive(Debug)]
-pub struct Briefed {
+pub(crate) struct Briefed {
     /// The PDF and the workbook.
     pub paths: Vec<PathBuf>,
     /// The selection in words.
@@ -44,7 +44,7 @@ pub struct Briefed {
 }
 
 /// Why there is nothing to publish for `period`: no return of the roster counts.
-pub fn nothing_counted(period: Period, lang: Lang) -> String {
+pub(crate) fn nothing_counted(period: Period, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!(
             "{period} 没有已通过审核、可计入统计的报表，不生成通报（以免把未报数据印成 0）；请先入库报表，或用 tongbao status --period {period} 查看报送情况"
@@ -57,7 +57,7 @@ pub fn nothing_counted(period: Period, lang: Lang) -> String {
 
 /// Builds every output for `period` into `out`: made in memory first, so a failure writes
 /// nothing; each file written atomically.
-pub fn bulletin_outputs(
+pub(crate) fn bulletin_outputs(
     cfg: &Config,
     period: Period,
     out: &Path,
@@ -167,7 +167,7 @@ impl Phases {
     }
 }
 /// The selection in words: 巴南区, 主城都市区, 巴南区等5个单位, 全市电子信息产业.
-pub fn subject(cfg: &Config, sel: &Selection) -> String {
+pub(crate) fn subject(cfg: &Config, sel: &Selection) -> String {
     let mut names: Vec<String> = sel
         .groups
         .iter()
@@ -196,7 +196,7 @@ pub fn subject(cfg: &Config, sel: &Selection) -> String {
 }
 
 /// Makes the briefing in memory, then writes its PDF and workbook into `out`.
-pub fn write_brief(
+pub(crate) fn write_brief(
     cfg: &Config,
     span: Span,
     selection: &Selection,

@@ -18,14 +18,14 @@ use crate::text::printable;
 
 /// The JSON of cli.md for check and ingest.
 #[derive(Serialize)]
-pub struct BatchJson<'a> {
+pub(crate) struct BatchJson<'a> {
     pub period: Option<Period>,
     pub files: Vec<FileJson<'a>>,
     pub summary: SummaryJson,
 }
 
 #[derive(Serialize)]
-pub struct FileJson<'a> {
+pub(crate) struct FileJson<'a> {
     pub file: String,
     pub sha256: Option<&'a str>,
     pub unit: Option<&'a UnitRef>,
@@ -43,7 +43,7 @@ pub struct FileJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct SummaryJson {
+pub(crate) struct SummaryJson {
     pub files: usize,
     pub accepted: usize,
     /// Held for verification (核实): stored, not counted.
@@ -55,7 +55,7 @@ pub struct SummaryJson {
 
 impl<'a> BatchJson<'a> {
     /// The JSON of a batch; `archive` holds ingest's outcome per file (empty for check).
-    pub fn new(batch: &'a Batch, lang: Lang, archive: &'a [Filed]) -> BatchJson<'a> {
+    pub(crate) fn new(batch: &'a Batch, lang: Lang, archive: &'a [Filed]) -> BatchJson<'a> {
         BatchJson {
             period: batch.period,
             files: batch
@@ -93,7 +93,7 @@ impl<'a> BatchJson<'a> {
 
 impl BatchJson<'_> {
     /// Adds each file's receipt path (in batch order) to its JSON.
-    pub fn with_receipts(mut self, paths: &[Option<std::path::PathBuf>]) -> Self {
+    pub(crate) fn with_receipts(mut self, paths: &[Option<std::path::PathBuf>]) -> Self {
         for (f, p) in self.files.iter_mut().zip(paths) {
             f.receipt = p.as_deref().map(shown);
         }
@@ -103,18 +103,15 @@ impl BatchJson<'_> {
 
 /// ANSI styling, used only when writing to a terminal and NO_COLOR is unset.
 #[derive(Clone, Copy)]
-pub struct Style {
+pub(crate) struct Style {
     on: bool,
 }
 
 impl Style {
-    pub fn detect() -> Style {
+    pub(crate) fn detect() -> Style {
         Style {
             on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
-    }
-    pub fn plain() -> Style {
-        Style { on: false }
     }
     fn paint(self, code: &str, s: &str) -> String {
         if self.on {
@@ -168,7 +165,7 @@ fn severity_word(s: Severity, lang: Lang, style: Style) -> String {
 
 /// The human report: one block per file, `文件 › 工作表!单元格  值  问题  怎么改`.
 /// `notes` adds a line under each file (ingest says what it stored).
-pub fn write_human(
+pub(crate) fn write_human(
     out: &mut impl Write,
     batch: &Batch,
     lang: Lang,
@@ -309,7 +306,7 @@ fn write_file(
 }
 
 /// A path as the user is shown it: relative to the current folder when inside it.
-pub fn shown(path: &Path) -> String {
+pub(crate) fn shown(path: &Path) -> String {
     std::env::current_dir()
         .ok()
         .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))

@@ -12,7 +12,7 @@ use crate::text::normalize_key;
 use super::Subject;
 
 /// What the archive knows around a return.
-pub struct History<'a> {
+pub(crate) struct History<'a> {
     /// The unit's current return for the previous month of the same year, if any.
     pub last_month: Option<(Period, &'a [Project])>,
     /// The figures last month's return did not state.
@@ -32,20 +32,13 @@ pub struct History<'a> {
 
 /// The key two units' projects are compared by: the normalised name and investor (项目编号
 /// are each unit's own, so they cannot match across units).
-pub fn cross_unit_key(p: &Project) -> String {
+pub(crate) fn cross_unit_key(p: &Project) -> String {
     format!("{}|{}", normalize_key(&p.name), normalize_key(&p.investor))
 }
 
-/// Runs every history rule.
-pub fn validate_history(s: &Subject, h: &History) -> Vec<Diagnostic> {
-    let mut out = against_last_month(s, h);
-    out.extend(project_elsewhere(s, h));
-    out
-}
-
-/// The rules that need only the unit's own last month (not `h.elsewhere`), in the order
-/// [`validate_history`] runs them: ingest runs them beside the reading of later files.
-pub fn against_last_month(s: &Subject, h: &History) -> Vec<Diagnostic> {
+/// The rules that need only the unit's own last month (not `h.elsewhere`): ingest runs
+/// them beside the reading of later files, then [`project_elsewhere`] in path order.
+pub(crate) fn against_last_month(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let mut out = ytd_decrease(s, h);
     out.extend(project_vanished(s, h));
     out
@@ -102,7 +95,7 @@ fn drop_needs_verifying(
 
 /// W-YTD-DECREASE: a year-to-date figure below last month's archived one; V-YTD-DROP when
 /// the fall is beyond the 核实 thresholds (the return is held, not counted).
-pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
+pub(crate) fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let (Some(ledger), Some(period), Some((last_period, last_projects))) =
         (&s.ret.ledger, s.period(), h.last_month)
     else {
@@ -152,7 +145,7 @@ pub fn ytd_decrease(s: &Subject, h: &History) -> Vec<Diagnostic> {
 
 /// W-PROJECT-VANISHED: a project in last month's return is missing from this one; and
 /// V-PROJECTS-GONE when more than the configured share of them is (the return is held).
-pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
+pub(crate) fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let (Some(ledger), Some(period), Some((last_period, last_projects))) =
         (&s.ret.ledger, s.period(), h.last_month)
     else {
@@ -189,7 +182,7 @@ pub fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
 }
 
 /// W-PROJECT-ELSEWHERE: the same project (name and investor) reported by another unit.
-pub fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
+pub(crate) fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let Some(ledger) = &s.ret.ledger else {
         return vec![];
     };

@@ -4,7 +4,7 @@
 //! Rules that compare with the archive (last month's return, other units' projects) live
 //! with the archive; these need only the file, the roster and the batch period.
 
-pub mod history;
+pub(crate) mod history;
 mod rules;
 
 use crate::config::Config;
@@ -13,7 +13,7 @@ use crate::model::Period;
 use crate::parse::ParsedReturn;
 
 /// What a rule looks at.
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     pub ret: &'a ParsedReturn,
     pub cfg: &'a Config,
     /// The period the batch is for; a return for another month is an error.
@@ -22,16 +22,16 @@ pub struct Subject<'a> {
 
 impl Subject<'_> {
     /// The month the return's figures are for: its own period, else the batch's.
-    pub fn period(&self) -> Option<Period> {
+    pub(crate) fn period(&self) -> Option<Period> {
         self.ret.period.or(self.batch_period)
     }
 }
 
 /// A rule: its findings for one return.
-pub type Rule = fn(&Subject) -> Vec<Diagnostic>;
+pub(crate) type Rule = fn(&Subject) -> Vec<Diagnostic>;
 
 /// Every file-only rule, in the order their findings are listed.
-pub const RULES: &[Rule] = &[
+pub(crate) const RULES: &[Rule] = &[
     rules::period_mismatch,
     rules::column_span,
     rules::required_when_signed,
@@ -50,6 +50,6 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// Runs every rule.
-pub fn validate(subject: &Subject) -> Vec<Diagnostic> {
+pub(crate) fn validate(subject: &Subject) -> Vec<Diagnostic> {
     RULES.iter().flat_map(|rule| rule(subject)).collect()
 }

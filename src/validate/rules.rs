@@ -27,7 +27,7 @@ fn ymd(d: chrono::NaiveDate) -> String {
 }
 
 /// E-PERIOD-MISMATCH: the return is for another month than the batch.
-pub fn period_mismatch(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn period_mismatch(s: &Subject) -> Vec<Diagnostic> {
     match (s.ret.period, s.batch_period, &s.ret.period_cell) {
         (Some(found), Some(expected), Some(cell)) if found != expected => {
             vec![
@@ -44,7 +44,7 @@ pub fn period_mismatch(s: &Subject) -> Vec<Diagnostic> {
 /// E-COLUMN-SPAN: a column titled `1-N月…` in a return for another month than N: last
 /// month's title left on the form (its figures may be last month's too), never to be read
 /// as this year's to date.
-pub fn column_span(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn column_span(s: &Subject) -> Vec<Diagnostic> {
     let (Some((l, _)), Some(period)) = (ledger(s), s.ret.period) else {
         return vec![];
     };
@@ -72,7 +72,7 @@ pub fn column_span(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// E-REQUIRED: a signed project needs its 签约日期 and 合同投资额.
-pub fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -101,7 +101,7 @@ pub fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// E-REQUIRED / E-COLUMN-MISSING: a started project needs its 开工日期.
-pub fn started_needs_date(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn started_needs_date(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -132,7 +132,7 @@ pub fn started_needs_date(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// E-INDUSTRY: 产业类别 must be on the roster's industry list.
-pub fn industry_in_list(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn industry_in_list(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -167,7 +167,7 @@ fn money(p: &Project) -> [(Field, i64); 6] {
 }
 
 /// E-NEGATIVE: no amount or count may be negative, in the ledger or the summary.
-pub fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some((l, projects)) = ledger(s) {
         for p in projects {
@@ -202,7 +202,7 @@ pub fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// E-SIGNED-AFTER-PERIOD: a signing cannot be dated after the report month.
-pub fn signed_after_period(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn signed_after_period(s: &Subject) -> Vec<Diagnostic> {
     let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else {
         return vec![];
     };
@@ -223,7 +223,7 @@ pub fn signed_after_period(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// E-YTD-BELOW-MONTH: a year-to-date column cannot be below the month's.
-pub fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -256,7 +256,7 @@ pub fn ytd_below_month(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// E-DUPLICATE-PROJECT: the same project twice in one return.
-pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -311,7 +311,7 @@ pub fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// W-FUNDS-ABOVE-CONTRACT: funds in place this year above the contract amount.
-pub fn funds_above_contract(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn funds_above_contract(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -363,7 +363,7 @@ fn source_field(ind: crate::model::Indicator, month: bool) -> Field {
 }
 
 /// W-SUMMARY-MISMATCH: a derivable summary figure disagrees with the ledger.
-pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
     let (Some((l, projects)), Some(summary), Some(period)) =
         (ledger(s), &s.ret.summary, s.period())
     else {
@@ -408,7 +408,7 @@ pub fn summary_mismatch(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// W-TOTAL-MISMATCH: a 合计 row disagrees with the sum of its column.
-pub fn total_mismatch(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn total_mismatch(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -438,7 +438,7 @@ pub fn total_mismatch(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// W-NEGOTIATING-DATED: a project under negotiation carries a signing date.
-pub fn negotiating_dated(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn negotiating_dated(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
@@ -453,7 +453,7 @@ pub fn negotiating_dated(s: &Subject) -> Vec<Diagnostic> {
 }
 
 /// W-BIG-NOT-STARTED: a 亿元以上 project without a start date six months after signing.
-pub fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
     let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else {
         return vec![];
     };
@@ -473,7 +473,7 @@ pub fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
 /// How many signed rows with a contract amount the median needs before it says anything
 /// about the unit: with one or two projects a very small or very large contract is just
 /// that project.
-pub const MAGNITUDE_MIN_SIGNED: usize = 3;
+pub(super) const MAGNITUDE_MIN_SIGNED: usize = 3;
 
 /// A threshold of `[verify]` in 万元, as a message says it: `10 万元`, `100 亿元`.
 fn threshold_words(wan: f64) -> String {
@@ -497,7 +497,7 @@ fn threshold_cents(wan: f64) -> i128 {
 /// `[verify]`'s `median_contract_min_wan`..`median_contract_max_wan`, which also covers a
 /// 亿元以上 count of zero while the amounts look like 亿元; and a row whose 本年累计到位资金
 /// is more than `funds_to_contract_max` times its 合同投资额.
-pub fn implausible_magnitude(s: &Subject) -> Vec<Diagnostic> {
+pub(super) fn implausible_magnitude(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };

@@ -6,19 +6,19 @@ use super::blocks::Align;
 use super::text::{place_line, FaceId, Glyph};
 
 /// Points per millimetre.
-pub const PT_PER_MM: f32 = 72.0 / 25.4;
+pub(super) const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// Height of the ideographic em box above the baseline, in em (Noto CJK, and the usual
 /// value of Chinese fonts): text is set with its em box centred in the line.
-pub const ASCENT: f32 = 0.88;
+pub(super) const ASCENT: f32 = 0.88;
 
 /// An RGB colour, each channel 0–1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rgb(pub f32, pub f32, pub f32);
 
-pub const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+pub(super) const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
 /// The red of the red header (红头) and its rule.
-pub const RED: Rgb = Rgb(0.9, 0.0, 0.0);
+pub(super) const RED: Rgb = Rgb(0.9, 0.0, 0.0);
 
 /// One thing drawn on a page. Coordinates are points from the page's top-left corner,
 /// `y` growing downwards.
@@ -198,7 +198,7 @@ impl Boxed {
 
 /// The text items of one line set in a cell of height `pitch` whose top is y = 0.
 #[allow(clippy::too_many_arguments)]
-pub fn line_items(
+pub(super) fn line_items(
     glyphs: &[Glyph],
     line: &super::text::Line,
     align: Align,

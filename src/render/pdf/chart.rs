@@ -32,7 +32,7 @@ type LegendEntry = (String, Rgb, usize);
 
 /// A value axis from `lo` to `hi` with ticks every `step`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scale {
+pub(super) struct Scale {
     pub lo: f64,
     pub hi: f64,
     pub step: f64,
@@ -40,7 +40,7 @@ pub struct Scale {
 
 impl Scale {
     /// Round ticks (1, 2, 5 × 10ⁿ) covering the values and zero, about five of them.
-    pub fn nice(values: impl Iterator<Item = f64>) -> Scale {
+    pub(super) fn nice(values: impl Iterator<Item = f64>) -> Scale {
         let (mut lo, mut hi) = (0.0f64, 0.0f64);
         for v in values.filter(|v| v.is_finite()) {
             lo = lo.min(v);
@@ -64,7 +64,7 @@ impl Scale {
     }
 
     /// The tick values, bottom to top.
-    pub fn ticks(&self) -> Vec<f64> {
+    pub(super) fn ticks(&self) -> Vec<f64> {
         let n = ((self.hi - self.lo) / self.step).round() as i64;
         (0..=n).map(|k| self.lo + k as f64 * self.step).collect()
     }
@@ -76,7 +76,7 @@ impl Scale {
 }
 
 /// The fewest decimals (at most 2) that write every value exactly to 0.01.
-pub fn decimals_for(values: &[f64]) -> usize {
+pub(super) fn decimals_for(values: &[f64]) -> usize {
     (0..=2)
         .find(|&d| {
             let f = 10f64.powi(d as i32);
@@ -387,7 +387,11 @@ fn plot_height(compact: bool) -> f32 {
 }
 
 /// A bar chart: one bar per category with its value above it.
-pub fn bar_chart<M: Metrics>(chart: &BarChart, frame: &Frame, shaper: &mut Shaper<'_, M>) -> Boxed {
+pub(super) fn bar_chart<M: Metrics>(
+    chart: &BarChart,
+    frame: &Frame,
+    shaper: &mut Shaper<'_, M>,
+) -> Boxed {
     let categories: Vec<String> = chart.bars.iter().map(|(c, _)| c.clone()).collect();
     let values: Vec<f64> = chart.bars.iter().map(|(_, v)| *v).collect();
     let axes = Axes::build(
@@ -450,7 +454,7 @@ pub fn bar_chart<M: Metrics>(chart: &BarChart, frame: &Frame, shaper: &mut Shape
 }
 
 /// A line chart: one polyline per series with markers; a missing value breaks the line.
-pub fn line_chart<M: Metrics>(
+pub(super) fn line_chart<M: Metrics>(
     chart: &LineChart,
     frame: &Frame,
     shaper: &mut Shaper<'_, M>,

@@ -161,7 +161,7 @@ fn unix_time(date: &str) -> Option<i64> {
 }
 
 /// Writes the pages to a PDF file.
-pub fn write(
+pub(super) fn write(
     pages: &[Vec<Item>],
     frame: &Frame,
     info: &DocumentInfo,
@@ -239,7 +239,7 @@ fn compress_streams(doc: &mut lopdf::Document) {
 }
 
 /// A hash of everything that decides the output, for the file's `/ID`.
-pub fn input_hash(description: &str) -> [u8; 32] {
+pub(super) fn input_hash(description: &str) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(description.as_bytes());

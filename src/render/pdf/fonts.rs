@@ -125,7 +125,7 @@ impl Face {
     }
 
     /// The glyph drawing `ch`, if the face has one (glyph 0 is .notdef, the box).
-    pub fn glyph(&self, ch: char) -> Option<u16> {
+    pub(crate) fn glyph(&self, ch: char) -> Option<u16> {
         self.bmp_glyphs.get(ch, || {
             self.font
                 .lookup_glyph_index(u32::from(ch))
@@ -134,7 +134,7 @@ impl Face {
     }
 
     /// Advance width of `ch` in em; 0.5 em for a character the face lacks.
-    pub fn advance_em(&self, ch: char) -> f32 {
+    pub(crate) fn advance_em(&self, ch: char) -> f32 {
         match self.glyph(ch) {
             Some(g) => f32::from(self.font.get_horizontal_advance(g)) / self.units_per_em,
             None => 0.5,

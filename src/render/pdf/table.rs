@@ -46,7 +46,7 @@ fn widest_piece(glyphs: &[Glyph], size: f32) -> f32 {
 }
 
 /// Column widths summing to `total`, from natural and minimum widths.
-pub fn column_widths(natural: &[f32], minimum: &[f32], total: f32) -> Vec<f32> {
+pub(super) fn column_widths(natural: &[f32], minimum: &[f32], total: f32) -> Vec<f32> {
     let sum_nat: f32 = natural.iter().sum();
     let sum_min: f32 = minimum.iter().sum();
     if natural.is_empty() {
@@ -136,7 +136,7 @@ pub fn column_widths(natural: &[f32], minimum: &[f32], total: f32) -> Vec<f32> {
 }
 
 /// The boxes of a table: caption, header row, body rows, note.
-pub fn table_boxes<M: Metrics>(
+pub(super) fn table_boxes<M: Metrics>(
     table: &Table,
     frame: &Frame,
     id: usize,

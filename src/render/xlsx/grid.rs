@@ -115,7 +115,7 @@ pub(super) struct Row {
 
 impl Row {
     /// A header row of fixed titles.
-    pub fn header(titles: &[&str]) -> Row {
+    pub(super) fn header(titles: &[&str]) -> Row {
         Row {
             kind: RowKind::Header,
             cells: titles
@@ -127,7 +127,7 @@ impl Row {
     }
 
     /// A header row of computed titles.
-    pub fn header_owned(titles: Vec<String>) -> Row {
+    pub(super) fn header_owned(titles: Vec<String>) -> Row {
         Row {
             kind: RowKind::Header,
             cells: titles.into_iter().map(Cell::Label).collect(),
@@ -136,7 +136,7 @@ impl Row {
     }
 
     /// A header row of cells, for tables side by side (with gaps between).
-    pub fn header_cells(cells: Vec<Cell>) -> Row {
+    pub(super) fn header_cells(cells: Vec<Cell>) -> Row {
         Row {
             kind: RowKind::Header,
             cells,
@@ -145,7 +145,7 @@ impl Row {
     }
 
     /// A table row.
-    pub fn body(cells: Vec<Cell>) -> Row {
+    pub(super) fn body(cells: Vec<Cell>) -> Row {
         Row {
             kind: RowKind::Body,
             cells,
@@ -154,7 +154,7 @@ impl Row {
     }
 
     /// A sum row.
-    pub fn total(cells: Vec<Cell>) -> Row {
+    pub(super) fn total(cells: Vec<Cell>) -> Row {
         Row {
             kind: RowKind::Total,
             cells,
@@ -163,7 +163,7 @@ impl Row {
     }
 
     /// A section caption across the table.
-    pub fn caption(text: impl Into<String>) -> Row {
+    pub(super) fn caption(text: impl Into<String>) -> Row {
         Row {
             kind: RowKind::Caption,
             cells: vec![Cell::Text(text.into())],
@@ -172,7 +172,7 @@ impl Row {
     }
 
     /// A remark across the table.
-    pub fn note(text: impl Into<String>) -> Row {
+    pub(super) fn note(text: impl Into<String>) -> Row {
         Row {
             kind: RowKind::Note,
             cells: vec![Cell::Text(text.into())],
@@ -181,7 +181,7 @@ impl Row {
     }
 
     /// An empty row.
-    pub fn space() -> Row {
+    pub(super) fn space() -> Row {
         Row {
             kind: RowKind::Space,
             cells: vec![],
@@ -190,7 +190,7 @@ impl Row {
     }
 
     /// The same row with a heavier line above it.
-    pub fn separated(mut self) -> Row {
+    pub(super) fn separated(mut self) -> Row {
         self.separated = true;
         self
     }
@@ -239,7 +239,7 @@ pub(super) type RowMaker<'a> = Box<dyn Fn(usize) -> Row + 'a>;
 const LONG_LIST_WIDTH_SAMPLE: usize = 2_000;
 
 impl<'a> Grid<'a> {
-    pub fn new(name: impl Into<String>, title: impl Into<String>) -> Grid<'a> {
+    pub(super) fn new(name: impl Into<String>, title: impl Into<String>) -> Grid<'a> {
         Grid {
             name: name.into(),
             title: title.into(),
@@ -256,18 +256,18 @@ impl<'a> Grid<'a> {
     }
 
     /// Appends the header row that is frozen and repeated.
-    pub fn main_header(&mut self, row: Row) {
+    pub(super) fn main_header(&mut self, row: Row) {
         self.header = Some(self.rows.len());
         self.rows.push(row);
     }
 
     /// The sheet row (zero-based) that `rows[i]` is written to.
-    pub fn sheet_row(i: usize) -> u32 {
+    pub(super) fn sheet_row(i: usize) -> u32 {
         u32::try_from(i + 1).unwrap_or(u32::MAX)
     }
 
     /// The sheet row the next pushed row will be written to.
-    pub fn next_sheet_row(&self) -> u32 {
+    pub(super) fn next_sheet_row(&self) -> u32 {
         Grid::sheet_row(self.rows.len())
     }
 
@@ -329,7 +329,7 @@ impl<'a> Grid<'a> {
     }
 
     /// Writes the grid as a new sheet of `wb`.
-    pub fn write(
+    pub(super) fn write(
         &self,
         wb: &mut Workbook,
         formats: &Formats,
@@ -598,7 +598,7 @@ const SHADE_TOTAL: u32 = 0xF2F2F2;
 
 impl Formats {
     /// Builds every format once; cells pick theirs by row kind and style.
-    pub fn new() -> Formats {
+    pub(super) fn new() -> Formats {
         let base = || {
             Format::new()
                 .set_font_name(FONT)
@@ -671,7 +671,7 @@ pub(super) struct PageText {
 
 impl PageText {
     /// The page texts of the workspace's bulletin.
-    pub fn new(cfg: &Config) -> PageText {
+    pub(super) fn new(cfg: &Config) -> PageText {
         PageText {
             issuer: cfg.file.bulletin.issuer.clone(),
         }
