@@ -116,7 +116,7 @@ pub enum TemplateError {
     /// A `.hbs` file in the templates folder whose name is not a template's.
     UnknownFile { path: PathBuf, known: String },
     /// Handlebars syntax error, with the position handlebars gives.
-    #[error("{origin}{}: 模板语法错误：{reason}", position(*.line, *.column, Lang::Zh))]
+    #[error("{origin}{}: 模板语法错误：{}", position(*.line, *.column, Lang::Zh), reason_in(.reason, Lang::Zh))]
     Syntax {
         origin: Origin,
         line: Option<usize>,
@@ -125,7 +125,7 @@ pub enum TemplateError {
     },
     /// The template parsed but could not be filled in (a misspelt variable, a helper given
     /// the wrong kind of value).
-    #[error("{origin}{}: 模板填写失败：{reason}", position(*.line, *.column, Lang::Zh))]
+    #[error("{origin}{}: 模板填写失败：{}", position(*.line, *.column, Lang::Zh), reason_in(.reason, Lang::Zh))]
     Render {
         origin: Origin,
         line: Option<usize>,
@@ -138,6 +138,20 @@ pub enum TemplateError {
     /// The composer asked for a template that does not exist (a bug, not a user error).
     #[error("没有名为 {0} 的模板")]
     NotFound(String),
+}
+
+/// Our helpers word their errors in both languages, Chinese then English, apart by a
+/// unit separator (handlebars carries a reason as one string); other reasons are shown as
+/// they come.
+const REASON_SEP: char = '\u{1f}';
+
+/// A reason in the reader's language.
+fn reason_in(reason: &str, lang: Lang) -> &str {
+    match (reason.split_once(REASON_SEP), lang) {
+        (Some((zh, _)), Lang::Zh) => zh,
+        (Some((_, en)), Lang::En) => en,
+        (None, _) => reason,
+    }
 }
 
 fn position(line: Option<usize>, column: Option<usize>, lang: Lang) -> String {
@@ -173,9 +187,10 @@ impl TemplateError {
                 column,
                 reason,
             } => format!(
-                "{}{}: template syntax error: {reason}",
+                "{}{}: template syntax error: {}",
                 origin.text(lang),
-                position(*line, *column, lang)
+                position(*line, *column, lang),
+                reason_in(reason, lang)
             ),
             TemplateError::Render {
                 origin,
@@ -183,9 +198,10 @@ impl TemplateError {
                 column,
                 reason,
             } => format!(
-                "{}{}: cannot fill in the template: {reason}",
+                "{}{}: cannot fill in the template: {}",
                 origin.text(lang),
-                position(*line, *column, lang)
+                position(*line, *column, lang),
+                reason_in(reason, lang)
             ),
             TemplateError::Data(e) => format!("the templates' data could not be made: {e}"),
             TemplateError::NotFound(name) => format!("no template named {name}"),
@@ -347,10 +363,10 @@ impl TemplateData {
 fn render_reason(e: &RenderError) -> String {
     match e.reason() {
         RenderErrorReason::MissingVariable(Some(var)) => format!(
-            "没有变量“{var}”（是否拼写有误？可用的变量见文件开头的注释） / no variable `{var}` (misspelt? the comment at the top of the file lists them)"
+            "没有变量“{var}”（是否拼写有误？可用的变量见文件开头的注释）\u{1f}no variable `{var}` (misspelt? the comment at the top of the file lists them)"
         ),
         RenderErrorReason::MissingVariable(None) => {
-            "引用了不存在的变量 / a variable that does not exist".to_string()
+            "引用了不存在的变量\u{1f}a variable that does not exist".to_string()
         }
         other => other.to_string(),
     }
@@ -529,7 +545,7 @@ impl HelperDef for TextHelper {
                 format!("{}–{}", self.min, self.max)
             };
             return Err(RenderErrorReason::Other(format!(
-                "{} 需要 {wanted} 个参数，写了 {} 个 / `{}` takes {wanted} parameter(s), got {}",
+                "{} 需要 {wanted} 个参数，写了 {} 个\u{1f}`{}` takes {wanted} parameter(s), got {}",
                 self.name,
                 params.len(),
                 self.name,
@@ -601,18 +617,22 @@ fn number(v: &JsonValue) -> Result<Option<f64>, String> {
     match v {
         JsonValue::Null => Ok(None),
         JsonValue::Number(n) => Ok(n.as_f64()),
-        other => Err(format!("应为数字，得到 {other} / expected a number")),
+        other => Err(format!(
+            "应为数字，得到 {other}\u{1f}expected a number, got {other}"
+        )),
     }
 }
 
 fn required(v: &JsonValue) -> Result<f64, String> {
-    number(v)?.ok_or_else(|| "应为数字，得到 null / expected a number, got null".to_string())
+    number(v)?.ok_or_else(|| "应为数字，得到 null\u{1f}expected a number, got null".to_string())
 }
 
 fn text(v: &JsonValue) -> Result<String, String> {
     match v {
         JsonValue::String(s) => Ok(s.clone()),
-        other => Err(format!("应为文字，得到 {other} / expected text")),
+        other => Err(format!(
+            "应为文字，得到 {other}\u{1f}expected text, got {other}"
+        )),
     }
 }
 
@@ -640,12 +660,14 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
         }),
         ("cn_date", 1, 1, |a, _| {
             let s = text(a[0])?;
-            cn_date(&s).ok_or_else(|| format!("“{s}”不是 YYYY-MM-DD 日期 / not a YYYY-MM-DD date"))
+            cn_date(&s).ok_or_else(|| {
+                format!("“{s}”不是 YYYY-MM-DD 日期\u{1f}{s:?} is not a YYYY-MM-DD date")
+            })
         }),
         ("cn_ordinal", 1, 1, |a, _| {
             let n = required(a[0])?;
             if n < 0.0 || n.fract() != 0.0 {
-                return Err(format!("{n} 不是序号 / not an ordinal"));
+                return Err(format!("{n} 不是序号\u{1f}{n} is not an ordinal"));
             }
             Ok(cn_ordinal(n as u64))
         }),
@@ -656,11 +678,13 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
             match a.first().copied().unwrap_or(&root["period"]) {
                 JsonValue::String(s) => crate::model::Period::parse_canonical(s)
                     .map(|p| span(p.month))
-                    .ok_or_else(|| format!("“{s}”不是 YYYY-MM 报告期 / not a YYYY-MM period")),
+                    .ok_or_else(|| {
+                        format!("“{s}”不是 YYYY-MM 报告期\u{1f}{s:?} is not a YYYY-MM period")
+                    }),
                 other => {
                     let m = required(other)?;
                     if !(1.0..=12.0).contains(&m) || m.fract() != 0.0 {
-                        return Err(format!("{m} 不是月份 / not a month"));
+                        return Err(format!("{m} 不是月份\u{1f}{m} is not a month"));
                     }
                     Ok(span(m as u32))
                 }

@@ -433,6 +433,19 @@ fn a_misspelt_variable_in_an_override_is_an_error() {
         "{text}"
     );
     assert!(text.contains(":1:"), "names the line: {text}");
+    // In the reader's language only.
+    assert!(
+        text.contains("没有变量") && !text.contains("no variable"),
+        "{text}"
+    );
+    let english = err.message(tongbao::lang::Lang::En);
+    assert!(english.contains("no variable `yaer`"), "{english}");
+    assert!(
+        !english
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{english}"
+    );
 
     // The same inside a condition, which handlebars' own `if` would take as false.
     let (_dir, cfg) = workspace(
