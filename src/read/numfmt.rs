@@ -95,18 +95,24 @@ enum Place {
     NumFmts,
     CellXfs,
     Xf,
+    /// After calamine's refusal: the rest is only counted.
+    Counting,
 }
 
 /// The number kind of each cell format (`cellXfs/xf`), by index, as calamine builds its
 /// table: the `numFmtId` looked up among the workbook's `numFmt`s, else among the built-in
 /// ids; an `xf` without one is a number.
-pub(crate) fn read_styles<R: BufRead>(r: R, part: &str) -> Result<Vec<NumberKind>, ScanError> {
+pub(crate) fn read_styles<R: BufRead>(
+    r: R,
+    part: &str,
+) -> Result<(Vec<NumberKind>, Option<Fault>), ScanError> {
     let mut x = xml::reader(r);
     let mut buf = Vec::new();
     let mut records = 0u64;
     let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
     let mut kinds = Vec::new();
     let mut place = Place::Top;
+    let mut fault: Option<Fault> = None;
     loop {
         buf.clear();
         let event = x.read_event_into(&mut buf)?;
@@ -134,19 +140,29 @@ pub(crate) fn read_styles<R: BufRead>(r: R, part: &str) -> Result<Vec<NumberKind
                 }
             }
             (Place::Top, Event::End(e)) if e.local_name().as_ref() == "styleSheet" => {
-                return Ok(kinds)
+                return Ok((kinds, fault))
             }
-            (Place::Top, Event::Eof) => return Err(Fault::Eof("styleSheet").into()),
+            (Place::Counting, Event::Eof) => return Ok((kinds, fault)),
+            (Place::Top, Event::Eof) => {
+                fault = Some(Fault::Eof("styleSheet"));
+                place = Place::Counting;
+            }
             (Place::Block(name), Event::End(e)) if e.local_name().as_ref() == *name => {
                 place = Place::Top
             }
-            (Place::Block(name), Event::Eof) => return Err(Fault::Eof(name).into()),
+            (Place::Block(name), Event::Eof) => {
+                fault = Some(Fault::Eof(name));
+                place = Place::Counting;
+            }
             (Place::NumFmts, Event::Start(e)) if e.local_name().as_ref() == "numFmt" => {
                 // calamine's `get_attrs!`: each as last seen until both were seen.
                 let (mut id, mut code, mut found) = (None, None, 0);
                 for attr in raw_attrs(e.attributes_raw().as_bytes()) {
                     match attr {
-                        None => return Err(Fault::Attribute.into()),
+                        None => {
+                            fault = Some(Fault::Attribute);
+                            place = Place::Counting;
+                        }
                         Some((b"numFmtId", v)) => id = Some(v.to_vec()),
                         Some((b"formatCode", v)) => code = Some(v.to_vec()),
                         Some(_) => continue,
@@ -158,27 +174,44 @@ pub(crate) fn read_styles<R: BufRead>(r: R, part: &str) -> Result<Vec<NumberKind
                 }
                 if let (Some(id), Some(code)) = (id, code) {
                     let code = String::from_utf8_lossy(&code);
-                    let decoded = quick_xml::escape::unescape(&code)
-                        .map_err(|e| Fault::Xml(e.into()))?
-                        .into_owned();
-                    custom.insert(id, decoded);
+                    match quick_xml::escape::unescape(&code) {
+                        Ok(decoded) => {
+                            custom.insert(id, decoded.into_owned());
+                        }
+                        Err(e) => {
+                            fault = Some(Fault::Xml(e.into()));
+                            place = Place::Counting;
+                        }
+                    }
                 }
             }
             (Place::NumFmts, Event::End(e)) if e.local_name().as_ref() == "numFmts" => {
                 place = Place::Top
             }
-            (Place::NumFmts, Event::Eof) => return Err(Fault::Eof("numFmts").into()),
+            (Place::NumFmts, Event::Eof) => {
+                fault = Some(Fault::Eof("numFmts"));
+                place = Place::Counting;
+            }
             (Place::CellXfs, Event::Start(e)) if e.local_name().as_ref() == "xf" => {
                 let mut id = None;
+                let mut malformed = false;
                 for attr in raw_attrs(e.attributes_raw().as_bytes()) {
                     match attr {
-                        None => return Err(Fault::Attribute.into()),
+                        None => {
+                            malformed = true;
+                            break;
+                        }
                         Some((b"numFmtId", v)) => {
                             id = Some(v);
                             break;
                         }
                         Some(_) => {}
                     }
+                }
+                if malformed {
+                    fault = Some(Fault::Attribute);
+                    place = Place::Counting;
+                    continue;
                 }
                 kinds.push(match id {
                     None => NumberKind::Other,
@@ -192,9 +225,15 @@ pub(crate) fn read_styles<R: BufRead>(r: R, part: &str) -> Result<Vec<NumberKind
             (Place::CellXfs, Event::End(e)) if e.local_name().as_ref() == "cellXfs" => {
                 place = Place::Top
             }
-            (Place::CellXfs, Event::Eof) => return Err(Fault::Eof("cellXfs").into()),
+            (Place::CellXfs, Event::Eof) => {
+                fault = Some(Fault::Eof("cellXfs"));
+                place = Place::Counting;
+            }
             (Place::Xf, Event::End(e)) if e.local_name().as_ref() == "xf" => place = Place::CellXfs,
-            (Place::Xf, Event::Eof) => return Err(Fault::Eof("xf").into()),
+            (Place::Xf, Event::Eof) => {
+                fault = Some(Fault::Eof("xf"));
+                place = Place::Counting;
+            }
             _ => {}
         }
     }
@@ -234,7 +273,7 @@ mod tests {
             r#"<cellXfs><xf numFmtId="0"/><xf numFmtId="176"><alignment/></xf><xf numFmtId="14"/><xf/></cellXfs></styleSheet>"#
         );
         assert_eq!(
-            read_styles(xml.as_bytes(), "styles").expect("styles"),
+            read_styles(xml.as_bytes(), "styles").expect("styles").0,
             [
                 NumberKind::Other,
                 NumberKind::DateTime,
@@ -242,6 +281,9 @@ mod tests {
                 NumberKind::Other
             ]
         );
-        assert!(read_styles("<styleSheet><cellXfs>".as_bytes(), "styles").is_err());
+        assert!(matches!(
+            read_styles("<styleSheet><cellXfs>".as_bytes(), "styles"),
+            Ok((_, Some(Fault::Eof("cellXfs"))))
+        ));
     }
 }

@@ -49,6 +49,9 @@ use crate::model::a1;
 /// each cell format, the date system, and the limits.
 pub(crate) struct Workbook<'a> {
     pub(crate) strings: &'a [String],
+    /// The `<si>` start tags of the table (see `SharedStrings::count`): an index must be
+    /// below.
+    pub(crate) string_count: u64,
     pub(crate) formats: &'a [NumberKind],
     /// Serial dates count from 1904 (`workbookPr date1904`).
     pub(crate) is_1904: bool,
@@ -62,6 +65,9 @@ pub(crate) struct Tally {
     pub(crate) cells: u64,
     /// Bytes of text copied out (the shared-string table included).
     pub(crate) text: u64,
+    /// A refusal of calamine's kind was made: from then on the sheets are only checked,
+    /// their cells neither kept nor counted.
+    pub(crate) late: bool,
 }
 
 /// One worksheet part as read.
@@ -83,6 +89,11 @@ pub(crate) struct SheetCells {
     /// empty; the reader puts [`CellValue::Uncalculated`] there so that it is never
     /// taken for a blank (see [`uncalculated_formula`]).
     pub(crate) uncalculated: Vec<(u32, u32, String)>,
+    /// The first refusal of the kind calamine made while reading the cells (malformed
+    /// XML, a cut-off part, an unknown error value, a budget of the cells): calamine read
+    /// the cells only after the pre-scan had passed every part, so a fault the pre-scan
+    /// found anywhere is told before it, and the rest of the part is still checked.
+    pub(crate) late: Option<ReadError>,
 }
 
 /// Reads one worksheet part: `part` is its name in the archive, `sheet` the tab's name
@@ -140,7 +151,7 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
         if chunk.is_empty() {
             // The end of the part: anything still open was cut off.
             let open = lexer.open != Open::None || pending.contains(&b'<');
-            return markup.eof(open);
+            return markup.eof(open, !open && !pending.is_empty());
         }
         if first {
             scan_for_doctype(chunk, part)?;
@@ -148,11 +159,11 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
         }
         let n = chunk.len();
         if pending.is_empty() {
-            let used = lexer.feed(markup, chunk, part)?;
+            let used = feed_checked(&mut lexer, markup, chunk, part)?;
             pending.extend_from_slice(&chunk[used..]);
         } else {
             pending.extend_from_slice(chunk);
-            let used = lexer.feed(markup, &pending, part)?;
+            let used = feed_checked(&mut lexer, markup, &pending, part)?;
             pending.drain(..used);
         }
         r.consume(n);
@@ -165,6 +176,31 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
             );
         }
     }
+}
+
+/// Feeds `buf` to the lexer, checking first (while the markup asks for it) that it is
+/// UTF-8, as quick-xml checks every event it reads for calamine: the event holding the
+/// first invalid byte is reported to the markup, which refuses the part.
+fn feed_checked<M: Markup>(
+    lexer: &mut Lexer,
+    markup: &mut M,
+    buf: &[u8],
+    part: &str,
+) -> Result<usize, ScanError> {
+    if !markup.validates() {
+        return lexer.feed(markup, buf, part);
+    }
+    let (limit, bad) = match std::str::from_utf8(buf) {
+        Ok(_) => (buf.len(), None),
+        // A character cut by the end of the read is completed by the next.
+        Err(e) => (e.valid_up_to(), e.error_len().map(|_| e)),
+    };
+    let used = lexer.feed(markup, &buf[..limit], part)?;
+    let Some(bad) = bad.filter(|_| markup.validates()) else {
+        return Ok(used);
+    };
+    markup.invalid_text(bad)?;
+    Ok(used + lexer.feed(markup, &buf[used..], part)?)
 }
 
 /// What a scan makes of the markup the [`Lexer`] delimits.
@@ -185,8 +221,17 @@ trait Markup {
     fn start(&mut self, tag: &[u8], after: &[u8]) -> Result<usize, ScanError>;
     /// An end tag, `name` its name with trailing blanks trimmed (as quick-xml trims them).
     fn end(&mut self, name: &[u8]) -> Result<(), ScanError>;
-    /// The part ended; `open` when inside a tag, comment, CDATA section or instruction.
-    fn eof(&mut self, open: bool) -> Result<(), ScanError>;
+    /// The part ended; `open` when inside a tag, comment, CDATA section or instruction,
+    /// `text` when text came last.
+    fn eof(&mut self, open: bool, text: bool) -> Result<(), ScanError>;
+    /// Whether the text still has to be checked for UTF-8.
+    fn validates(&self) -> bool {
+        false
+    }
+    /// The next event holds bytes that are not UTF-8.
+    fn invalid_text(&mut self, _e: std::str::Utf8Error) -> Result<(), ScanError> {
+        Ok(())
+    }
     /// The refusal of markup that quick-xml and this lexer could read differently.
     fn malformed(&self) -> ScanError;
 }
@@ -359,6 +404,8 @@ struct SheetScan<'a> {
     shared_formulas: std::collections::HashMap<u32, Vec<u8>>,
     /// The furthest cell read so far, in reading order (the place named in a refusal).
     furthest: Option<(u32, u32)>,
+    /// Elements open (quick-xml refuses an end tag without a start).
+    depth: u64,
     used: UsedArea,
     out: SheetCells,
 }
@@ -505,9 +552,9 @@ impl Markup for SheetScan<'_> {
                 return Ok(None);
             };
             if end > 0 {
-                let furthest = self.furthest;
-                push_text(&buf[i..i + end], text)
-                    .map_err(|e| place_xml(e, self.sheet, furthest))?;
+                if let Err(e) = push_text(&buf[i..i + end], text) {
+                    self.late_xml(e)?;
+                }
             }
             return Ok(Some(i + end));
         }
@@ -548,13 +595,17 @@ impl Markup for SheetScan<'_> {
             ..
         }) = &mut self.skip
         {
-            let furthest = self.furthest;
-            push_cdata(content, text).map_err(|e| place_xml(e, self.sheet, furthest))?;
+            if let Err(e) = push_cdata(content, text) {
+                self.late_xml(e)?;
+            }
         }
         Ok(())
     }
 
     fn start(&mut self, tag: &[u8], after: &[u8]) -> Result<usize, ScanError> {
+        if !tag.ends_with(b"/") {
+            self.depth += 1;
+        }
         if self.start_tag(tag)? {
             self.whole_cell(after)
         } else {
@@ -563,10 +614,28 @@ impl Markup for SheetScan<'_> {
     }
 
     fn end(&mut self, name: &[u8]) -> Result<(), ScanError> {
+        match self.depth.checked_sub(1) {
+            Some(d) => self.depth = d,
+            // More end tags than start tags: quick-xml refused it while calamine read.
+            None if self.zone != Zone::After => {
+                let name = String::from_utf8_lossy(name).into_owned();
+                let unmatched = quick_xml::errors::IllFormedError::UnmatchedEndTag(name);
+                self.late(Fault::Xml(quick_xml::Error::IllFormed(unmatched)))?;
+            }
+            None => {}
+        }
         self.end_tag(name)
     }
 
-    fn eof(&mut self, open: bool) -> Result<(), ScanError> {
+    fn validates(&self) -> bool {
+        self.zone != Zone::After && self.out.late.is_none()
+    }
+
+    fn invalid_text(&mut self, e: std::str::Utf8Error) -> Result<(), ScanError> {
+        self.late(Fault::Xml(quick_xml::Error::Encoding(e.into())))
+    }
+
+    fn eof(&mut self, open: bool, text: bool) -> Result<(), ScanError> {
         let place = match self.zone {
             Zone::After => return Ok(()),
             Zone::Prolog => None,
@@ -594,7 +663,7 @@ impl Markup for SheetScan<'_> {
                 Some(Skip {
                     block: Block::Value,
                     ..
-                }) if self.v_first => Fault::Eof("v"),
+                }) if self.v_first && !text => Fault::Eof("v"),
                 Some(Skip {
                     block: Block::Flat(_),
                     ..
@@ -612,7 +681,7 @@ impl Markup for SheetScan<'_> {
                 None => Fault::Eof("sheetData"),
             }
         };
-        Err(ScanError::Reject(fault.refusal(Some((self.sheet, place)))))
+        self.late_at(fault, place)
     }
 
     fn malformed(&self) -> ScanError {
@@ -624,15 +693,59 @@ impl Markup for SheetScan<'_> {
     }
 }
 
-/// A quick-xml error while reading a sheet's cells, told as calamine's was: after the
-/// last cell read.
-fn place_xml(e: ScanError, sheet: &str, furthest: Option<(u32, u32)>) -> ScanError {
-    match e {
-        ScanError::Xml(x) => ScanError::Reject(Fault::Xml(x).refusal(Some((sheet, furthest)))),
-        other => other,
+/// Counts the `<si>` start tags of what is left of a shared-string part, as the pre-scan
+/// counted them before calamine read the table (see `sst::SharedStrings::count`):
+/// `add` is called for each.
+pub(crate) fn count_strings<R: BufRead>(
+    r: R,
+    part: &str,
+    add: &mut dyn FnMut() -> Result<(), ScanError>,
+) -> Result<(), ScanError> {
+    let mut scan = StringsCount { part, add };
+    scan_part(r, part, &mut scan)
+}
+
+/// The markup of [`count_strings`].
+struct StringsCount<'a> {
+    part: &'a str,
+    add: &'a mut dyn FnMut() -> Result<(), ScanError>,
+}
+
+impl Markup for StringsCount<'_> {
+    fn finished(&self) -> bool {
+        false
+    }
+
+    fn text(&mut self, _buf: &[u8], i: usize) -> Result<Option<usize>, ScanError> {
+        Ok(Some(i))
+    }
+
+    fn start(&mut self, tag: &[u8], _after: &[u8]) -> Result<usize, ScanError> {
+        let (name, _, _) = split_tag(tag);
+        if local_name(name) == b"si" {
+            (self.add)()?;
+        }
+        Ok(0)
+    }
+
+    fn end(&mut self, _name: &[u8]) -> Result<(), ScanError> {
+        Ok(())
+    }
+
+    fn eof(&mut self, _open: bool, _text: bool) -> Result<(), ScanError> {
+        Ok(())
+    }
+
+    fn malformed(&self) -> ScanError {
+        let part = self.part;
+        damaged(
+            format!("“{part}”的 XML 标记格式错误"),
+            format!("the XML markup of \"{part}\" is malformed"),
+        )
     }
 }
 
+/// A tag's name, its attributes, and whether it closes itself (`<c/>`).
 fn split_tag(tag: &[u8]) -> (&[u8], &[u8], bool) {
     let (tag, empty) = match tag.strip_suffix(b"/") {
         Some(t) => (t, true),
@@ -647,6 +760,40 @@ fn split_tag(tag: &[u8]) -> (&[u8], &[u8], bool) {
 }
 
 impl<'a> SheetScan<'a> {
+    /// A refusal of calamine's kind (see [`SheetCells::late`]) after the furthest cell:
+    /// kept if it is the first, and the rest of the part only checked.
+    fn late(&mut self, fault: Fault) -> Result<(), ScanError> {
+        let place = match self.zone {
+            Zone::Prolog => None,
+            _ => self.furthest,
+        };
+        self.late_at(fault, place)
+    }
+
+    fn late_at(&mut self, fault: Fault, place: Option<(u32, u32)>) -> Result<(), ScanError> {
+        if self.out.late.is_none() {
+            self.out.late = Some(fault.refusal(Some((self.sheet, place))));
+        }
+        self.tally.late = true;
+        Ok(())
+    }
+
+    /// A quick-xml error while decoding text: told as calamine's was.
+    fn late_xml(&mut self, e: ScanError) -> Result<(), ScanError> {
+        match e {
+            ScanError::Xml(x) => self.late(Fault::Xml(x)),
+            other => Err(other),
+        }
+    }
+
+    /// A budget of the cells, counted as calamine yielded them: told as late.
+    fn late_budget(&mut self, e: ReadError) {
+        if self.out.late.is_none() {
+            self.out.late = Some(e);
+        }
+        self.tally.late = true;
+    }
+
     fn new(sheet: &'a str, book: &'a Workbook<'a>, tally: &'a mut Tally) -> Self {
         SheetScan {
             sheet,
@@ -668,6 +815,7 @@ impl<'a> SheetScan<'a> {
             in_formula: false,
             shared_formulas: std::collections::HashMap::new(),
             furthest: None,
+            depth: 0,
             used: UsedArea::default(),
             out: SheetCells {
                 in_order: true,
@@ -778,10 +926,8 @@ impl<'a> SheetScan<'a> {
                 (ValueRead::Flat, block)
             }
             _ => {
-                let place = Some((self.sheet, self.furthest));
-                return Err(ScanError::Reject(
-                    Fault::UnexpectedNode("v, f, or is").refusal(place),
-                ));
+                // The pre-scan passed over it; calamine refused it.
+                return self.late(Fault::UnexpectedNode("v, f, or is"));
             }
         };
         let mut skip = Skip {
@@ -809,12 +955,14 @@ impl<'a> SheetScan<'a> {
                 *depth += 1;
             }
         }
+        let mut fault = None;
         if let Block::Inline { rich, run } = &mut skip.block {
             // Inside a `<t>` every start tag is passed over.
             if run.is_none() && rich.starts(local_name(name)) {
-                let place = Some((self.sheet, self.furthest));
-                let preserve =
-                    space_preserved(attrs).map_err(|f| ScanError::Reject(f.refusal(place)))?;
+                let preserve = space_preserved(attrs).unwrap_or_else(|f| {
+                    fault = Some(f);
+                    false
+                });
                 if empty {
                     rich.push_run("", preserve);
                 } else {
@@ -822,7 +970,10 @@ impl<'a> SheetScan<'a> {
                 }
             }
         }
-        Ok(())
+        match fault {
+            Some(f) => self.late(f),
+            None => Ok(()),
+        }
     }
 
     /// An end tag; `name` is its name, trailing blanks trimmed (as quick-xml trims them).
@@ -928,15 +1079,21 @@ impl<'a> SheetScan<'a> {
             }
             ValueRead::Flat => {
                 let mut s = String::new();
-                let furthest = self.furthest;
-                push_text(&text[..end], &mut s).map_err(|e| place_xml(e, self.sheet, furthest))?;
-                self.flat_value(s)
+                match push_text(&text[..end], &mut s) {
+                    Ok(()) => self.flat_value(s),
+                    Err(e) => {
+                        self.late_xml(e)?;
+                        None
+                    }
+                }
             }
         };
         if let Some(cell) = &mut self.cell {
             cell.value = value;
             cell.has_value = end > 0 || kind == Kind::Str;
         }
+        // The cell's `</c>`, taken here, closes what its start tag opened.
+        self.depth = self.depth.saturating_sub(1);
         self.cell_end()?;
         Ok(3 + end + CLOSE.len())
     }
@@ -1064,6 +1221,10 @@ impl<'a> SheetScan<'a> {
             Some(f) if (row, col) <= f => self.out.in_order = false,
             _ => self.furthest = Some((row, col)),
         }
+        if self.tally.late {
+            // Only checked from now on: nothing is kept or counted.
+            return Ok(());
+        }
         let cap = self.max_cells;
         let Some(value) = cell.value else {
             let held = self.out.cells.len();
@@ -1098,20 +1259,28 @@ impl<'a> SheetScan<'a> {
         let held = self.out.cells.len() as u64;
         if held >= cap {
             let sheet = self.sheet.to_string();
-            return Err(too_large(Budget::SheetCells(sheet), held + 1, cap).into());
+            self.late_budget(too_large(Budget::SheetCells(sheet), held + 1, cap));
+            return Ok(());
         }
         if self.tally.cells > cap {
-            return Err(too_large(Budget::WorkbookCells, self.tally.cells, cap).into());
+            self.late_budget(too_large(Budget::WorkbookCells, self.tally.cells, cap));
+            return Ok(());
         }
         self.used.widen(row, col);
         if self.used.area() > cap {
             let sheet = self.sheet.to_string();
-            return Err(too_large(Budget::SheetArea(sheet), self.used.area(), cap).into());
+            self.late_budget(too_large(Budget::SheetArea(sheet), self.used.area(), cap));
+            return Ok(());
         }
         if let CellValue::Text(t) | CellValue::Error(t) = &value {
             self.tally.text = self.tally.text.saturating_add(t.len() as u64);
             if self.tally.text > self.text_limit {
-                return Err(too_large(Budget::TextTotal, self.tally.text, self.text_limit).into());
+                self.late_budget(too_large(
+                    Budget::TextTotal,
+                    self.tally.text,
+                    self.text_limit,
+                ));
+                return Ok(());
             }
         }
         self.out.cells.push(RawCell { row, col, value });
@@ -1120,20 +1289,24 @@ impl<'a> SheetScan<'a> {
 
     /// The value of the current cell's `<v>` from its first text (a number, shared
     /// string, logical or error cell), once [`SheetScan::check_value`] has passed it.
-    fn first_value(&self, raw: &[u8]) -> Result<Option<CellValue>, ScanError> {
+    fn first_value(&mut self, raw: &[u8]) -> Result<Option<CellValue>, ScanError> {
         let Some(cell) = &self.cell else {
             return Ok(None);
         };
-        let place = Some((self.sheet, self.furthest));
-        let text = std::str::from_utf8(raw).map_err(|e| {
-            ScanError::Reject(Fault::Xml(quick_xml::Error::Encoding(e.into())).refusal(place))
-        })?;
+        // The part's text was checked to be UTF-8 (what was not is refused late).
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return Ok(None);
+        };
         let data = match cell.kind {
             Kind::Shared => {
                 let index = digits(raw).and_then(|n| usize::try_from(n).ok());
                 match index.and_then(|i| self.book.strings.get(i)) {
                     Some(s) => DataRef::SharedString(s),
-                    None => return Ok(None),
+                    None => {
+                        // Below the pre-scan's count, past calamine's table.
+                        self.late(Fault::MissingString)?;
+                        return Ok(None);
+                    }
                 }
             }
             Kind::Bool => match text.trim() {
@@ -1143,9 +1316,9 @@ impl<'a> SheetScan<'a> {
             Kind::Error => match text.parse::<CellErrorType>() {
                 Ok(e) => DataRef::Error(e),
                 Err(_) => {
-                    return Err(ScanError::Reject(
-                        Fault::CellError(text.to_string()).refusal(place),
-                    ))
+                    let fault = Fault::CellError(text.to_string());
+                    self.late(fault)?;
+                    return Ok(None);
                 }
             },
             _ => match text.parse::<f64>() {
@@ -1188,7 +1361,7 @@ impl<'a> SheetScan<'a> {
         let fits = match cell.kind {
             Kind::Shared => {
                 text.iter().all(u8::is_ascii_digit)
-                    && digits(text).is_some_and(|n| n < self.book.strings.len() as u64)
+                    && digits(text).is_some_and(|n| n < self.book.string_count)
             }
             Kind::Number => std::str::from_utf8(text).is_ok_and(|s| s.parse::<f64>().is_ok()),
             Kind::Bool => {
@@ -1208,7 +1381,7 @@ impl<'a> SheetScan<'a> {
         let (sheet, at, v) = (self.sheet, a1(cell.row, cell.col), shown(text));
         Err(match cell.kind {
             Kind::Shared if text.iter().all(u8::is_ascii_digit) => {
-                let count = self.book.strings.len();
+                let count = self.book.string_count;
                 damaged(
                     format!("工作表“{sheet}”的单元格 {at} 引用第 {v} 号共享字符串，但共享字符串表只有 {count} 条"),
                     format!("cell {at} of sheet \"{sheet}\" uses shared string {v}, but the table holds {count}"),
@@ -1443,6 +1616,7 @@ mod tests {
     fn read_with<R: BufRead>(r: R, strings: u64, limits: &Limits) -> Result<SheetCells, ScanError> {
         let strings: Vec<String> = (0..strings).map(|i| format!("s{i}")).collect();
         let book = Workbook {
+            string_count: strings.len() as u64,
             strings: &strings,
             formats: &[],
             is_1904: false,

@@ -16,18 +16,57 @@ use std::io::BufRead;
 use quick_xml::events::{BytesStart, Event};
 
 use super::guard::too_large;
+use super::sheetscan::count_strings;
 use super::xlsx::{doctype, Fault};
 use super::xml::{self, raw_attrs, ScanError};
 use super::Budget;
 use crate::config::Limits;
 
 /// The shared-string table as the cells use it.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub(crate) struct SharedStrings {
     /// The strings, in order: a cell's `t="s"` index points into it.
     pub(crate) strings: Vec<String>,
+    /// Every `<si>` start tag in the part, nested or after the table's end included: the
+    /// count the pre-scan checked indexes against before calamine read the table (an
+    /// index below it but past `strings` was calamine's refusal, told later).
+    pub(crate) count: u64,
     /// Bytes of text the strings hold, which stay in memory while the sheets are read.
     pub(crate) total_bytes: u64,
+    /// What calamine refused in the table (malformed XML, a cut-off part): told after
+    /// any fault the sheets show, as calamine read the table after the pre-scan.
+    pub(crate) fault: Option<Fault>,
+}
+
+/// Why reading the table stopped.
+enum Stop {
+    /// calamine's refusal: the rest of the part is still counted.
+    Fault(Fault),
+    /// A budget, a DTD or damaged data: the file is refused at once.
+    Refused(ScanError),
+}
+
+impl From<ScanError> for Stop {
+    fn from(e: ScanError) -> Self {
+        match e {
+            ScanError::Xml(x) if !matches!(x, quick_xml::Error::Io(_)) => {
+                Stop::Fault(Fault::Xml(x))
+            }
+            other => Stop::Refused(other),
+        }
+    }
+}
+
+impl From<quick_xml::Error> for Stop {
+    fn from(e: quick_xml::Error) -> Self {
+        Stop::from(ScanError::Xml(e))
+    }
+}
+
+impl From<Fault> for Stop {
+    fn from(f: Fault) -> Self {
+        Stop::Fault(f)
+    }
 }
 
 /// Reads the shared-string part, refusing more than `max_strings` strings (present, or
@@ -38,8 +77,48 @@ pub(crate) fn read_strings<R: BufRead>(
     limits: &Limits,
 ) -> Result<SharedStrings, ScanError> {
     let mut x = xml::reader(r);
-    let mut buf = Vec::new();
     let mut table = SharedStrings::default();
+    let stopped = match read_table(&mut x, part, limits, &mut table) {
+        Ok(()) => None,
+        Err(Stop::Refused(e)) => return Err(e),
+        Err(Stop::Fault(f)) => Some(f),
+    };
+    table.fault = stopped;
+    // The rest of the part, as the pre-scan counted it: every `<si>`, whatever quick-xml
+    // refused (calamine's refusal is kept above) or calamine never read.
+    let rest = x.into_inner();
+    let mut count = table.count;
+    let mut add = || -> Result<(), ScanError> {
+        if count >= limits.max_strings {
+            return Err(too_large(Budget::Strings, count + 1, limits.max_strings).into());
+        }
+        count += 1;
+        Ok(())
+    };
+    count_strings(rest, part, &mut add)?;
+    table.count = count;
+    Ok(table)
+}
+
+impl SharedStrings {
+    /// One more `<si>` start tag, within `max_strings`.
+    fn add_si(&mut self, limits: &Limits) -> Result<(), ScanError> {
+        if self.count >= limits.max_strings {
+            return Err(too_large(Budget::Strings, self.count + 1, limits.max_strings).into());
+        }
+        self.count += 1;
+        Ok(())
+    }
+}
+
+/// calamine's reading of the table, up to `</sst>`.
+fn read_table<R: BufRead>(
+    x: &mut quick_xml::Reader<R>,
+    part: &str,
+    limits: &Limits,
+    table: &mut SharedStrings,
+) -> Result<(), Stop> {
+    let mut buf = Vec::new();
     loop {
         buf.clear();
         match x.read_event_into(&mut buf)? {
@@ -59,14 +138,16 @@ pub(crate) fn read_strings<R: BufRead>(
                 // as a number).
                 if let Some(n) = declared.and_then(xml::digits) {
                     if n > limits.max_strings {
-                        return Err(
-                            too_large(Budget::DeclaredStrings, n, limits.max_strings).into()
-                        );
+                        let e = too_large(Budget::DeclaredStrings, n, limits.max_strings);
+                        return Err(Stop::Refused(e.into()));
                     }
                 }
                 break;
             }
-            Event::DocType(_) => return Err(doctype(part)),
+            Event::Start(e) if e.local_name().as_ref() == "si" => {
+                table.add_si(limits).map_err(Stop::Refused)?
+            }
+            Event::DocType(_) => return Err(Stop::Refused(doctype(part))),
             Event::Eof => return Err(Fault::Eof("sst").into()),
             _ => {}
         }
@@ -77,16 +158,13 @@ pub(crate) fn read_strings<R: BufRead>(
         buf.clear();
         match x.read_event_into(&mut buf)? {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
-                let count = table.strings.len() as u64;
-                if count >= limits.max_strings {
-                    return Err(too_large(Budget::Strings, count + 1, limits.max_strings).into());
-                }
-                let s = read_string(&mut x, &e, &mut inner, &mut text)?;
+                table.add_si(limits).map_err(Stop::Refused)?;
+                let s = read_string(x, &e, &mut inner, &mut text, table, limits)?;
                 table.total_bytes = table.total_bytes.saturating_add(s.len() as u64);
                 table.strings.push(s);
             }
-            Event::End(e) if e.local_name().as_ref() == "sst" => return Ok(table),
-            Event::DocType(_) => return Err(doctype(part)),
+            Event::End(e) if e.local_name().as_ref() == "sst" => return Ok(()),
+            Event::DocType(_) => return Err(Stop::Refused(doctype(part))),
             Event::Eof => return Err(Fault::Eof("sst").into()),
             _ => {}
         }
@@ -100,19 +178,30 @@ fn read_string<R: BufRead>(
     start: &BytesStart<'_>,
     buf: &mut Vec<u8>,
     text_buf: &mut Vec<u8>,
-) -> Result<String, ScanError> {
+    table: &mut SharedStrings,
+    limits: &Limits,
+) -> Result<String, Stop> {
     let closing = start.name().as_ref().as_bytes().to_vec();
     let mut rich = RichText::default();
     loop {
         buf.clear();
-        match x.read_event_into(buf)? {
+        let event = x.read_event_into(buf)?;
+        if let Event::Start(e) = &event {
+            if e.local_name().as_ref() == "si" {
+                table.add_si(limits).map_err(Stop::Refused)?;
+            }
+        }
+        match event {
             Event::Start(e) if rich.starts(e.local_name().as_ref().as_bytes()) => {
-                let preserve = preserves_space(&e)?;
+                let preserve = space_preserved(e.attributes_raw().as_bytes())?;
                 let name = e.name().as_ref().as_bytes().to_vec();
                 let mut value = String::new();
                 loop {
                     text_buf.clear();
                     match x.read_event_into(text_buf)? {
+                        Event::Start(e) if e.local_name().as_ref() == "si" => {
+                            table.add_si(limits).map_err(Stop::Refused)?
+                        }
                         Event::Text(t) => value.push_str(&t.xml10_content()),
                         Event::CData(t) => value.push_str(&t.xml10_content()),
                         Event::GeneralRef(r) => push_reference(&r, &mut value)?,
@@ -135,13 +224,8 @@ fn read_string<R: BufRead>(
     }
 }
 
-/// Whether a `<t>` start tag says `xml:space="preserve"` (the exact key, as calamine
-/// looks it up).
-pub(crate) fn preserves_space(e: &BytesStart<'_>) -> Result<bool, ScanError> {
-    Ok(space_preserved(e.attributes_raw().as_bytes())?)
-}
-
-/// [`preserves_space`] on a tag's raw attributes.
+/// Whether a `<t>` tag's raw attributes say `xml:space="preserve"` (the exact key, as
+/// calamine looks it up).
 pub(crate) fn space_preserved(attrs: &[u8]) -> Result<bool, Fault> {
     for attr in raw_attrs(attrs) {
         match attr {

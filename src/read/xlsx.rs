@@ -79,6 +79,30 @@ struct SheetEntry {
     worksheet: bool,
 }
 
+/// calamine's refusals of the workbook-level parts, in the order it read them (package
+/// relationships, shared strings, styles, workbook relationships, workbook): the first is
+/// told, after any fault of the pre-scan's kind, before any fault in the cells.
+#[derive(Default)]
+struct LateFaults([Option<ReadError>; 5]);
+
+impl LateFaults {
+    const PACKAGE_RELS: usize = 0;
+    const STRINGS: usize = 1;
+    const STYLES: usize = 2;
+    const WORKBOOK_RELS: usize = 3;
+    const WORKBOOK: usize = 4;
+
+    fn set(&mut self, slot: usize, fault: Fault) {
+        if self.0[slot].is_none() {
+            self.0[slot] = Some(fault.refusal(None));
+        }
+    }
+
+    fn first(self) -> Option<ReadError> {
+        self.0.into_iter().flatten().next()
+    }
+}
+
 /// Reads an .xlsx/.xlsm whose archive is already open.
 pub(crate) fn read(
     _bytes: &[u8],
@@ -87,35 +111,27 @@ pub(crate) fn read(
     budget: &Inflated,
     limits: &Limits,
 ) -> Result<RawWorkbook, ReadError> {
-    let package = read_package(archive, entries, budget, limits)?;
+    let mut late = LateFaults::default();
+    let package = read_package(archive, entries, budget, limits, &mut late)?;
     let sst_path = key(&format!("{}sharedStrings.xml", package.xl_path));
     let styles_path = key(&format!("{}styles.xml", package.xl_path));
     let theme_path = key(&format!("{}theme/theme1.xml", package.xl_path));
-    let mut done: Vec<bool> = vec![false; entries.list.len()];
-    let mark = |path: &str, done: &mut Vec<bool>| {
-        if let Some(i) = entries.position(path) {
-            done[i] = true;
-        }
-    };
-    for part in [
-        "_rels/.rels".to_string(),
+    let package_parts = [
+        key("_rels/.rels"),
         key(&package.workbook),
         key(&package.workbook_rels),
-    ] {
-        mark(&part, &mut done);
-    }
+    ];
 
-    // The text of a calamine-read part's broken XML is told as calamine told it.
-    let as_calamine = |e: ScanError| match e {
-        ScanError::Xml(x) if !matches!(x, quick_xml::Error::Io(_)) => Fault::Xml(x).into(),
-        other => other,
-    };
+    // Shared strings and styles first, whatever their place in the archive: the cells
+    // need them.
     let mut strings = SharedStrings::default();
     if let Some(entry) = entries.find(&sst_path) {
         strings = read_entry(archive, entry, budget, true, |r| {
-            read_strings(r, &entry.name, limits).map_err(as_calamine)
+            read_strings(r, &entry.name, limits)
         })?;
-        mark(&sst_path, &mut done);
+        if let Some(fault) = strings.fault.take() {
+            late.set(LateFaults::STRINGS, fault);
+        }
     }
     let text_limit = text_budget(limits);
     if strings.total_bytes > text_limit {
@@ -127,20 +143,18 @@ pub(crate) fn read(
     }
     let mut formats = Vec::new();
     if let Some(entry) = entries.find(&styles_path) {
-        formats = read_entry(archive, entry, budget, true, |r| {
+        let (kinds, fault) = read_entry(archive, entry, budget, true, |r| {
             read_styles(r, &entry.name)
         })?;
-        mark(&styles_path, &mut done);
-    }
-    if let Some(entry) = entries.find(&theme_path) {
-        read_entry(archive, entry, budget, true, |r| {
-            scan_for_doctype(r, &entry.name)
-        })?;
-        mark(&theme_path, &mut done);
+        formats = kinds;
+        if let Some(fault) = fault {
+            late.set(LateFaults::STYLES, fault);
+        }
     }
 
     let book = Workbook {
         strings: &strings.strings,
+        string_count: strings.count,
         formats: &formats,
         is_1904: package.is_1904,
         limits,
@@ -148,11 +162,41 @@ pub(crate) fn read(
     let mut tally = Tally {
         cells: 0,
         text: strings.total_bytes,
+        late: false,
     };
-    let cap = limits.max_cells_per_sheet;
-    // Each part is read once; a part named by two sheets is counted for each.
+    // Every other part in the archive's order, each worksheet read once (under the name
+    // of the first sheet that names it), the rest inflated for their size and checksum.
     let mut read_parts: HashMap<String, Option<SheetCells>> = HashMap::new();
+    for entry in &entries.list {
+        let path = key(&entry.name);
+        if entry.is_dir || path == sst_path || path == styles_path || package_parts.contains(&path)
+        {
+            continue;
+        }
+        if let Some(sheet) = package
+            .sheets
+            .iter()
+            .find(|s| s.worksheet && s.path == path)
+        {
+            let read = read_entry(archive, entry, budget, true, |r| {
+                read_sheet(r, &entry.name, &sheet.name, &book, &mut tally)
+            })?;
+            read_parts.insert(path, read);
+        } else if path == theme_path {
+            read_entry(archive, entry, budget, true, |r| {
+                scan_for_doctype(r, &entry.name)
+            })?;
+        } else {
+            drain_entry(archive, entry, budget)?;
+        }
+    }
+    if let Some(refusal) = late.first() {
+        return Err(refusal);
+    }
+
+    // The sheets in workbook order, as calamine read them, its refusals in that order.
     let mut sheets = Vec::new();
+    let mut counted: Vec<&str> = Vec::new();
     for sheet in package.sheets.iter().filter(|s| s.worksheet) {
         let name = sheet.name.as_str();
         // calamine found a sheet's part by its name: the first sheet of that name.
@@ -161,41 +205,26 @@ pub(crate) fn read(
             .iter()
             .find(|s| s.name == sheet.name)
             .map_or(sheet.path.as_str(), |s| s.path.as_str());
-        let read = match read_parts.get(path) {
-            Some(earlier) => {
-                let again = earlier.clone();
-                if let Some(cells) = &again {
-                    charge_again(cells, &mut tally, cap, text_limit)?;
-                }
-                again
-            }
-            None => {
-                let Some(entry) = entries.find(path) else {
-                    let missing = Fault::WorksheetMissing(name.to_string());
-                    return Err(missing.refusal(Some((name, None))));
-                };
-                let read = read_entry(archive, entry, budget, true, |r| {
-                    read_sheet(r, &entry.name, name, &book, &mut tally)
-                })?;
-                mark(path, &mut done);
-                read_parts.insert(path.to_string(), read.clone());
-                read
-            }
+        let Some(read) = read_parts.get(path) else {
+            let missing = Fault::WorksheetMissing(name.to_string());
+            return Err(missing.refusal(Some((name, None))));
         };
         // A part that is not a worksheet was passed over, as calamine passed it over.
-        let Some(cells) = read else { continue };
+        let Some(read) = read else { continue };
+        if let Some(refusal) = &read.late {
+            return Err(refusal.clone());
+        }
+        if counted.contains(&path) {
+            charge_again(read, &mut tally, limits.max_cells_per_sheet, text_limit)?;
+        }
+        counted.push(path);
         sheets.push(finish_sheet(
             name,
             sheet.visible,
-            cells,
+            read.clone(),
             &mut tally,
             limits,
         )?);
-    }
-    for (entry, done) in entries.list.iter().zip(&done) {
-        if !done && !entry.is_dir {
-            drain_entry(archive, entry, budget)?;
-        }
     }
     Ok(RawWorkbook {
         container: Container::Xlsx,
@@ -244,6 +273,7 @@ fn finish_sheet(
         empty,
         merges,
         uncalculated,
+        late: _,
     } = read;
     if !in_order {
         // Files are written in order; only a sheet that is not may repeat an address.
@@ -319,11 +349,11 @@ struct Relationship {
     target: Option<String>,
 }
 
-/// A relationships part as read: its relationships, and whether its
-/// `</Relationships>` came.
+/// A relationships part as read: its relationships, and what calamine refused in it (a
+/// malformed attribute, no `</Relationships>`).
 struct Relationships {
     list: Vec<Relationship>,
-    ended: bool,
+    fault: Option<Fault>,
 }
 
 /// Reads the package relationships, the workbook's relationships and the workbook part,
@@ -333,6 +363,7 @@ fn read_package(
     entries: &Entries,
     budget: &Inflated,
     limits: &Limits,
+    late: &mut LateFaults,
 ) -> Result<Package, ReadError> {
     let missing = |part: &str| {
         ReadError::Truncated(Damage::new(
@@ -359,8 +390,8 @@ fn read_package(
             "no relationship names the workbook part",
         )));
     };
-    if !root_rels.ended {
-        return Err(Fault::Eof("Relationships").refusal(None));
+    if let Some(fault) = root_rels.fault {
+        late.set(LateFaults::PACKAGE_RELS, fault);
     }
     let target = attr_text(
         root_rels.list[office_document]
@@ -398,8 +429,8 @@ fn read_package(
     let relationships = read_entry(archive, rels_entry, budget, true, |r| {
         scan_relationships(r, &rels_entry.name, RelsPart::Workbook)
     })?;
-    if !relationships.ended {
-        return Err(Fault::Eof("Relationships").refusal(None));
+    if let Some(fault) = relationships.fault {
+        late.set(LateFaults::WORKBOOK_RELS, fault);
     }
     let relationships = relationships.list;
     // By id, the last of each as calamine kept them.
@@ -408,23 +439,21 @@ fn read_package(
         .enumerate()
         .filter_map(|(i, rel)| Some((rel.id.as_deref()?, i)))
         .collect();
-    let (listed, is_1904) = match entries.find(&workbook) {
+    let listed = match entries.find(&workbook) {
         Some(entry) => read_entry(archive, entry, budget, true, |r| {
             scan_workbook(r, &entry.name, limits)
         })?,
-        None => (Vec::new(), false),
+        None => ListedWorkbook::default(),
     };
     let mut sheets = Vec::new();
-    for listed in listed {
-        if let Some(state) = listed.bad_state {
-            return Err(Fault::Unrecognized {
-                typ: "sheet:state",
-                val: state,
-            }
-            .refusal(None));
+    for listed in listed.sheets {
+        // calamine refused a sheet it could not place (the pre-scan passed over it).
+        if let Some(fault) = listed.fault {
+            late.set(LateFaults::WORKBOOK, fault);
         }
         let Some(&i) = by_id.get(listed.rel_id.as_str()) else {
-            return Err(Fault::RelationshipMissing.refusal(None));
+            late.set(LateFaults::WORKBOOK, Fault::RelationshipMissing);
+            continue;
         };
         let rel = &relationships[i];
         let target = rel.target.as_deref().unwrap_or_default();
@@ -433,14 +462,22 @@ fn read_package(
             Some("worksheet") => true,
             Some("chartsheet" | "dialogsheet") => false,
             _ => {
-                return Err(Fault::Unrecognized {
-                    typ: "sheet:type",
-                    val: target.to_string(),
-                }
-                .refusal(None))
+                let val = target.to_string();
+                late.set(
+                    LateFaults::WORKBOOK,
+                    Fault::Unrecognized {
+                        typ: "sheet:type",
+                        val,
+                    },
+                );
+                false
             }
         };
-        let path = resolve(&xl_path, target).ok_or_else(|| outside(target))?;
+        // Only a worksheet's part is read (and so its target checked).
+        let path = match worksheet {
+            true => resolve(&xl_path, target).ok_or_else(|| outside(target))?,
+            false => resolve(&xl_path, target).unwrap_or_default(),
+        };
         sheets.push(SheetEntry {
             name: listed.name,
             visible: listed.visible,
@@ -448,12 +485,15 @@ fn read_package(
             worksheet,
         });
     }
+    if let Some(fault) = listed.fault {
+        late.set(LateFaults::WORKBOOK, fault);
+    }
     Ok(Package {
         xl_path,
         workbook,
         workbook_rels,
         sheets,
-        is_1904,
+        is_1904: listed.is_1904,
     })
 }
 
@@ -499,6 +539,7 @@ fn scan_relationships<R: BufRead>(
     let mut buf = Vec::new();
     let mut rels = Vec::new();
     let mut inside = which == RelsPart::Workbook;
+    let mut fault = None;
     let wanted = match which {
         RelsPart::Package => 2,
         RelsPart::Workbook => 3,
@@ -510,7 +551,11 @@ fn scan_relationships<R: BufRead>(
             Event::Start(e) if inside && e.local_name().as_ref() == "Relationship" => {
                 let mut rel = Relationship::default();
                 let mut found = 0;
-                for (k, v) in raw_attrs(e.attributes_raw().as_bytes()).map_while(|a| a) {
+                for attr in raw_attrs(e.attributes_raw().as_bytes()) {
+                    let Some((k, v)) = attr else {
+                        fault.get_or_insert(Fault::Attribute);
+                        break;
+                    };
                     let value = Some(String::from_utf8_lossy(v).into_owned());
                     match k {
                         b"Id" if which == RelsPart::Workbook => rel.id = value,
@@ -526,17 +571,15 @@ fn scan_relationships<R: BufRead>(
                 rels.push(rel);
             }
             Event::End(e) if inside && e.local_name().as_ref() == "Relationships" => {
-                return Ok(Relationships {
-                    list: rels,
-                    ended: true,
-                })
+                return Ok(Relationships { list: rels, fault })
             }
             Event::DocType(_) => return Err(doctype(part)),
             Event::Eof => {
+                let fault = fault.unwrap_or(Fault::Eof("Relationships"));
                 return Ok(Relationships {
                     list: rels,
-                    ended: false,
-                })
+                    fault: Some(fault),
+                });
             }
             _ => {}
         }
@@ -548,66 +591,108 @@ struct ListedSheet {
     name: String,
     rel_id: String,
     visible: bool,
-    /// A `state` calamine did not know, which it refused.
-    bad_state: Option<String>,
+    /// What calamine refused in it (an unknown `state`, a malformed attribute).
+    fault: Option<Fault>,
+}
+
+/// The workbook part as read.
+#[derive(Default)]
+struct ListedWorkbook {
+    sheets: Vec<ListedSheet>,
+    /// Serial dates count from 1904.
+    is_1904: bool,
+    /// What calamine refused in the part besides its sheets (no `</workbook>`).
+    fault: Option<Fault>,
 }
 
 /// The `<sheet>` entries of the workbook part and its date system (`date1904`), refusing
-/// more than `max_sheets`. Read as calamine read it, up to `</workbook>`.
+/// more than `max_sheets`. Read as calamine read it, up to `</workbook>`, a defined
+/// name's content passed over.
 fn scan_workbook<R: BufRead>(
     r: R,
     part: &str,
     limits: &Limits,
-) -> Result<(Vec<ListedSheet>, bool), ScanError> {
+) -> Result<ListedWorkbook, ScanError> {
     let mut x = xml::reader(r);
     let mut buf = Vec::new();
-    let mut sheets = Vec::new();
-    let mut is_1904 = false;
+    let mut book = ListedWorkbook::default();
+    // Inside a `<definedName name="…">`: its full name, whose end tag ends it.
+    let mut defined_name: Option<Vec<u8>> = None;
     loop {
         buf.clear();
-        match x.read_event_into(&mut buf)? {
+        let event = x.read_event_into(&mut buf)?;
+        if let Some(name) = &defined_name {
+            match event {
+                Event::End(e) if e.name().as_ref().as_bytes() == name.as_slice() => {
+                    defined_name = None
+                }
+                Event::DocType(_) => return Err(doctype(part)),
+                Event::Eof => {
+                    book.fault = Some(Fault::Eof("workbook"));
+                    return Ok(book);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
             Event::Start(e) if e.local_name().as_ref() == "sheet" => {
-                if sheets.len() as u64 >= limits.max_sheets {
+                if book.sheets.len() as u64 >= limits.max_sheets {
                     return Err(too_large(
                         Budget::Sheets,
-                        sheets.len() as u64 + 1,
+                        book.sheets.len() as u64 + 1,
                         limits.max_sheets,
                     )
                     .into());
                 }
-                sheets.push(sheet_entry(&e)?);
+                book.sheets.push(sheet_entry(&e));
             }
             Event::Start(e) if e.local_name().as_ref() == "workbookPr" => {
                 for attr in raw_attrs(e.attributes_raw().as_bytes()) {
                     match attr {
-                        None => return Err(Fault::Attribute.into()),
+                        None => {
+                            book.fault.get_or_insert(Fault::Attribute);
+                            break;
+                        }
                         Some((b"date1904", v)) => {
-                            is_1904 = v == b"1" || v == b"true";
+                            book.is_1904 = v == b"1" || v == b"true";
                             break;
                         }
                         Some(_) => {}
                     }
                 }
             }
-            Event::End(e) if e.local_name().as_ref() == "workbook" => return Ok((sheets, is_1904)),
+            Event::Start(e) if e.local_name().as_ref() == "definedName" => {
+                let named = raw_attrs(e.attributes_raw().as_bytes())
+                    .map_while(|a| a)
+                    .any(|(k, _)| k == b"name");
+                if named {
+                    defined_name = Some(e.name().as_ref().as_bytes().to_vec());
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "workbook" => return Ok(book),
             Event::DocType(_) => return Err(doctype(part)),
-            Event::Eof => return Err(Fault::Eof("workbook").into()),
+            Event::Eof => {
+                book.fault.get_or_insert(Fault::Eof("workbook"));
+                return Ok(book);
+            }
             _ => {}
         }
     }
 }
 
 /// One `<sheet>`: like calamine, the last `name`, `state` and `id` (of any prefix) count.
-fn sheet_entry(e: &BytesStart<'_>) -> Result<ListedSheet, ScanError> {
+fn sheet_entry(e: &BytesStart<'_>) -> ListedSheet {
     let mut sheet = ListedSheet {
         name: String::new(),
         rel_id: String::new(),
         visible: true,
-        bad_state: None,
+        fault: None,
     };
     for attr in raw_attrs(e.attributes_raw().as_bytes()) {
         let Some((k, v)) = attr else {
-            return Err(Fault::Attribute.into());
+            sheet.fault.get_or_insert(Fault::Attribute);
+            break;
         };
         let v = String::from_utf8_lossy(v);
         if k == b"name" {
@@ -617,15 +702,18 @@ fn sheet_entry(e: &BytesStart<'_>) -> Result<ListedSheet, ScanError> {
                 "visible" => sheet.visible = true,
                 "hidden" | "veryHidden" => sheet.visible = false,
                 other => {
-                    sheet.bad_state = Some(other.to_string());
-                    break;
+                    let val = other.to_string();
+                    sheet.fault.get_or_insert(Fault::Unrecognized {
+                        typ: "sheet:state",
+                        val,
+                    });
                 }
             }
         } else if k == b"id" || k.strip_suffix(b"id").is_some_and(|p| p.ends_with(b":")) {
             sheet.rel_id = v.into_owned();
         }
     }
-    Ok(sheet)
+    sheet
 }
 
 /// For parts calamine read but tolerated damage in (the theme): only a DTD is refused.
@@ -664,6 +752,8 @@ pub(crate) enum Fault {
     CellError(String),
     /// A sheet whose part is missing.
     WorksheetMissing(String),
+    /// A shared-string index past the strings calamine read.
+    MissingString,
 }
 
 impl From<Fault> for ScanError {
@@ -716,6 +806,10 @@ impl Fault {
                     format!("the error value \"{v}\" is not known"),
                 )
             }
+            Fault::MissingString => (
+                "单元格引用的共享字符串不存在".into(),
+                "a cell uses a shared string that does not exist".into(),
+            ),
             Fault::WorksheetMissing(n) => (
                 format!("找不到工作表“{n}”的部件"),
                 format!("the part of sheet \"{n}\" is missing"),

@@ -259,11 +259,6 @@ impl Entries {
         Ok(Entries { list, by_key })
     }
 
-    /// The position in `list` of the entry [`Entries::find`] finds.
-    pub(crate) fn position(&self, path: &str) -> Option<usize> {
-        self.by_key.get(&path.to_ascii_lowercase()).copied()
-    }
-
     /// The entry calamine would open for `path`.
     pub(crate) fn find(&self, path: &str) -> Option<&Entry> {
         self.by_key
