@@ -497,6 +497,35 @@ fn read_package(
     })
 }
 
+/// Whether the package relationships (`_rels/.rels`) name a workbook part that the archive
+/// holds: a package whose workbook is not `xl/workbook.xml` (a program's own layout) is
+/// still a workbook to Excel and calamine. Word and PowerPoint packages are told apart
+/// before this is asked.
+pub(crate) fn names_a_workbook_part(
+    archive: &mut Archive<'_>,
+    entries: &Entries,
+    budget: &Inflated,
+) -> Result<bool, ReadError> {
+    let Some(root) = entries.find("_rels/.rels") else {
+        return Ok(false);
+    };
+    let rels = read_entry(archive, root, budget, true, |r| {
+        scan_relationships(r, &root.name, RelsPart::Package)
+    })?;
+    let target = rels.list.iter().rev().find_map(|rel| {
+        let office = rel
+            .typ
+            .as_deref()
+            .is_some_and(|t| t.ends_with("/relationships/officeDocument"));
+        rel.target.as_deref().filter(|_| office)
+    });
+    Ok(target
+        .and_then(|t| resolve("", &attr_text(t)))
+        .is_some_and(|path| {
+            path.to_ascii_lowercase().ends_with(".xml") && entries.find(&path).is_some()
+        }))
+}
+
 /// `target` resolved against the folder `base` (`xl/`, or empty for the package root) as
 /// a relationship target is: from the root if it starts with `/`, `.` and `..` segments
 /// and empty ones taken out, `\` read as `/`. `None` when a `..` climbs out of the

@@ -422,6 +422,11 @@ fn classify(
     }) {
         return Ok(Kind::Not(ReadError::Other(NotWorkbook::Numbers)));
     }
+    // A workbook part that is not `xl/workbook.xml` (another folder or name), found the
+    // way calamine and Excel find it: by the package's relationship to it.
+    if xlsx::names_a_workbook_part(archive, entries, budget)? {
+        return Ok(Kind::Xlsx);
+    }
     Ok(Kind::Not(ReadError::Other(NotWorkbook::Zip)))
 }
 
