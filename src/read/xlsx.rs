@@ -105,7 +105,6 @@ impl LateFaults {
 
 /// Reads an .xlsx/.xlsm whose archive is already open.
 pub(crate) fn read(
-    _bytes: &[u8],
     archive: &mut Archive<'_>,
     entries: &Entries,
     budget: &Inflated,
