@@ -23,8 +23,6 @@ import os
 import re
 import sys
 
-import openpyxl
-
 KEYS = [
     "signed_count",
     "signed_amount",
@@ -92,9 +90,55 @@ def header_columns(row):
     return found if {"name", "stage", "signed_on", "amount"} <= found.keys() else None
 
 
-def unit_of(wb):
-    ws = wb["基本信息"] if "基本信息" in wb.sheetnames else wb.worksheets[0]
-    for row in ws.iter_rows(max_row=15, values_only=True):
+def figures(rows, year, month):
+    """Month and year-to-date figures of a 项目明细 sheet given as rows of values (any
+    reader's: None or '' for an empty cell, datetime or date for a date cell)."""
+    fig = {"month": dict.fromkeys(KEYS, 0), "ytd": dict.fromkeys(KEYS, 0)}
+    cols = None
+    for row in rows:
+        if cols is None:
+            cols = header_columns(row)
+            continue
+        get = lambda k: row[cols[k]] if k in cols and cols[k] < len(row) else None
+        name = clean(get("name"))
+        if not name or name in ("合计", "总计", "小计"):
+            continue
+        stage = clean(get("stage"))
+        amount = number(get("amount"))
+        signed, started = date(get("signed_on")), date(get("started_on"))
+        out_of_province = clean(get("source")) == "省外境内"
+        for span, f in fig.items():
+            def within(d):
+                if d is None or d.year != year:
+                    return False
+                return d.month == month if span == "month" else d.month <= month
+
+            if stage != "在谈" and within(signed):
+                f["signed_count"] += 1
+                f["signed_amount"] += amount
+                if amount >= YI:
+                    f["big_count"] += 1
+                    f["big_amount"] += amount
+            if within(started):
+                f["started_count"] += 1
+                f["started_investment"] += amount
+            funds = number(get("funds_month" if span == "month" else "funds_ytd"))
+            f["funds_in_place"] += funds
+            if out_of_province:
+                f["funds_out_of_province"] += funds
+            f["fdi_usd"] += number(get("fdi_month" if span == "month" else "fdi_ytd"))
+            if stage == "在谈":
+                f["negotiating_count"] += 1
+    for f in fig.values():
+        for k in KEYS:
+            if not k.endswith("_count"):
+                f[k] = round(f[k], 2)
+    return fig
+
+
+def unit_in(rows):
+    """The unit named beside 填报单位 in the first 15 rows of 基本信息."""
+    for row in rows[:15]:
         for i, c in enumerate(row[:-1]):
             if clean(c).rstrip(":：") in ("填报单位", "单位名称", "报送单位"):
                 return clean(row[i + 1])
@@ -102,56 +146,21 @@ def unit_of(wb):
 
 
 def totals(path, year, month):
+    import openpyxl
+
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        unit = unit_of(wb)
+        info = wb["基本信息"] if "基本信息" in wb.sheetnames else wb.worksheets[0]
+        unit = unit_in(list(info.iter_rows(max_row=15, values_only=True)))
         ws = wb["项目明细"] if "项目明细" in wb.sheetnames else wb.worksheets[-1]
-        fig = {"month": dict.fromkeys(KEYS, 0), "ytd": dict.fromkeys(KEYS, 0)}
-        cols = None
-        for row in ws.iter_rows(values_only=True):
-            if cols is None:
-                cols = header_columns(row)
-                continue
-            get = lambda k: row[cols[k]] if k in cols and cols[k] < len(row) else None
-            name = clean(get("name"))
-            if not name or name in ("合计", "总计", "小计"):
-                continue
-            stage = clean(get("stage"))
-            amount = number(get("amount"))
-            signed, started = date(get("signed_on")), date(get("started_on"))
-            out_of_province = clean(get("source")) == "省外境内"
-            for span, f in fig.items():
-                def within(d):
-                    if d is None or d.year != year:
-                        return False
-                    return d.month == month if span == "month" else d.month <= month
-
-                if stage != "在谈" and within(signed):
-                    f["signed_count"] += 1
-                    f["signed_amount"] += amount
-                    if amount >= YI:
-                        f["big_count"] += 1
-                        f["big_amount"] += amount
-                if within(started):
-                    f["started_count"] += 1
-                    f["started_investment"] += amount
-                funds = number(get("funds_month" if span == "month" else "funds_ytd"))
-                f["funds_in_place"] += funds
-                if out_of_province:
-                    f["funds_out_of_province"] += funds
-                f["fdi_usd"] += number(get("fdi_month" if span == "month" else "fdi_ytd"))
-                if stage == "在谈":
-                    f["negotiating_count"] += 1
-        for f in fig.values():
-            for k in KEYS:
-                if not k.endswith("_count"):
-                    f[k] = round(f[k], 2)
-        return unit, fig
+        return unit, figures(ws.iter_rows(values_only=True), year, month)
     finally:
         wb.close()
 
 
-def main():
+def run(totals):
+    """Reads every .xlsx return in the folder of the command line with `totals` and prints
+    the JSON of all units (shared by the peers of each reader)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--period", required=True, help="YYYY-MM")
     ap.add_argument("folder")
@@ -165,6 +174,10 @@ def main():
                 units[unit] = fig
     json.dump({"period": args.period, "units": units}, sys.stdout, ensure_ascii=False)
     print()
+
+
+def main():
+    run(totals)
 
 
 if __name__ == "__main__":

@@ -3,23 +3,28 @@
 //!
 //! Whatever a county sends is first recognised by its leading bytes (`sniff`): a web page,
 //! a CSV, a PDF, a picture, a Word file or an encrypted workbook each gets its own
-//! [`ReadError`], so the message can say what the file is and what to do. Workbooks are
-//! then checked against the budgets of [`Limits`] by streaming pre-scans (`zipscan`,
-//! `xlsx`, `ods`, `cfbview`, `biff`) that count what calamine would build without
-//! building it, because calamine trusts declared sizes and bounding boxes (its issues 684
-//! and 693) and a crafted file of a few KB can otherwise ask for gigabytes. A refused
-//! allocation aborts the whole process, which no `catch_unwind` can stop; a pre-scan
-//! turns it into an error for that one file. Only then does calamine read the cells, and
-//! any panic inside it becomes [`ReadError::Internal`].
+//! [`ReadError`], so the message can say what the file is and what to do. Every byte of a
+//! ZIP container is inflated through the budgets of [`Limits`] (`zipscan`, `guard`).
+//! .xlsx is then read by tongbao's own one-pass reader (`xlsx`, `sheetscan`, `sst`,
+//! `numfmt`): each part is inflated and tokenised once, its cells counted against the
+//! budgets as they stream, and the values are those calamine 0.38 would give. .xls and
+//! .ods are read by calamine after streaming pre-scans (`cfbview`, `biff`, `ods`) that count
+//! what calamine would build without building it, because calamine trusts declared sizes
+//! and bounding boxes (its issues 684 and 693) and a crafted file of a few KB can otherwise
+//! ask for gigabytes. A refused allocation aborts the whole process, which no
+//! `catch_unwind` can stop; a pre-scan turns it into an error for that one file. Any panic
+//! inside a reader becomes [`ReadError::Internal`].
 
 mod biff;
 mod cfbview;
 mod convert;
 mod guard;
+mod numfmt;
 mod ods;
 mod raw;
 mod sheetscan;
 mod sniff;
+mod sst;
 mod xls;
 mod xls_crypt;
 mod xlsx;

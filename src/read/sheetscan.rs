@@ -1,75 +1,124 @@
-//! The pre-scans of an .xlsx's worksheet parts and shared-string table: one pass over
-//! each part's bytes that checks every row and cell reference and every typed cell
-//! value the way calamine's cell reader will meet them, collects the merged regions, and
-//! counts the shared strings.
+//! The .xlsx sheet reader: one pass over each worksheet part's bytes that reads every
+//! cell's value and checks, as it streams, everything that could make the values wrong or
+//! the memory unbounded: every row and cell reference, every typed value, the budgets of
+//! cells per sheet and per workbook, the used area and the text copied out; and it collects
+//! the merged regions and the formulas without a saved result on the way.
+//!
+//! Until issue 13 this walk was a pre-scan and calamine's `worksheet_cells_reader` read
+//! every sheet again; now it is the reader (see `xlsx` for the measurement that decided
+//! it), and its values are calamine 0.38's, rule for rule: a cell is placed by its `r`, or
+//! by calamine's rule without one (the column after the previous cell, in the row after
+//! the previous row); its value is the last of its `<v>`, `<f>` and `<is>` elements (so a
+//! formula written after its value leaves the cell empty, as calamine leaves it); a `<v>`
+//! of a number, shared string, logical or error type is the first text in it, that of a
+//! `str` or `d` cell all its text up to the first `</v>`; numbers are dates where the
+//! cell's number format shows one (`numfmt`); text is decoded by `sst`'s rules. What
+//! calamine refused it refuses with the same words, named after the sheet and the last
+//! cell read before.
 //!
 //! calamine adds up the digits of `r="K4294967299"` in a `u32` that wraps (to K3), and it
-//! reads a shared-string index that is not a plain number (`-1`, `abc`, `1.5`) as string
-//! 0; either would change a return's figures without a word. Parsing every sheet with
-//! quick-xml a second time to look would double the cost of reading the hot path, so
-//! the [`Lexer`] walks the markup itself: memchr finds each `<`, and comments, CDATA
-//! sections, processing instructions and tags (quotes included) are delimited exactly as
-//! quick-xml delimits them, so that the elements seen here are the elements calamine
-//! sees, whatever hides in an attribute or a comment. Only the tags that matter are
-//! looked into: `dimension`, `row`, `c`, the `v` of a typed cell, and the first
-//! `mergeCells` (and in the table, `sst` and `si`); the usual cell, `<c …><v>…</v></c>`,
-//! is taken whole. A cell without `r` is placed by calamine's rule (the column after the
-//! previous cell, in the row after the previous row), so its position is checked too.
-//!
-//! Two cells at one address are found as calamine yields them (`xlsx::load`); a row
-//! number given twice is found here.
+//! read a shared-string index that is not a plain number (`-1`, `abc`, `1.5`) as string
+//! 0; either would have changed a return's figures without a word, so both are refused
+//! here. Parsing with quick-xml costs most of the time of reading a return, so the
+//! [`Lexer`] walks the markup itself: memchr finds each `<`, and comments, CDATA sections,
+//! processing instructions and tags (quotes included) are delimited exactly as quick-xml
+//! delimits them, so that the elements seen here are the elements calamine saw, whatever
+//! hides in an attribute or a comment. Only the tags that matter are looked into:
+//! `dimension`, `row`, `c` and what is inside a cell, and the first `mergeCells`; the
+//! usual cell, `<c …><v>…</v></c>`, is taken whole. A row number given twice is refused
+//! as it comes; two cells at one address once the sheet is read (`xlsx`).
 
 use std::io::BufRead;
 
+use calamine::{CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
 use memchr::{memchr, memchr2, memmem};
 
+use super::convert::from_data_ref;
 use super::guard::{too_large, MAX_XML_TOKEN_BYTES};
-use super::xlsx::{doctype, scan_for_doctype};
+use super::numfmt::NumberKind;
+use super::sst::{push_cdata, push_text, space_preserved, unescape_xml, RichText};
+use super::xlsx::{doctype, scan_for_doctype, Fault, UsedArea};
 use super::xml::{
     a1_ref, digits, raw_attrs, row_number, shown, BadRef, ScanError, MAX_COLUMNS, MAX_ROWS,
 };
-use super::{Budget, Damage, Merge, ReadError};
+use super::{Budget, CellValue, Damage, Merge, RawCell, ReadError};
 use crate::config::Limits;
 use crate::model::a1;
 
-/// What the scan of one worksheet part found besides its being sound.
+/// What the workbook gives every sheet's reading: the shared strings, the number kind of
+/// each cell format, the date system, and the limits.
+pub(crate) struct Workbook<'a> {
+    pub(crate) strings: &'a [String],
+    /// The `<si>` start tags of the table (see `SharedStrings::count`): an index must be
+    /// below.
+    pub(crate) string_count: u64,
+    pub(crate) formats: &'a [NumberKind],
+    /// Serial dates count from 1904 (`workbookPr date1904`).
+    pub(crate) is_1904: bool,
+    pub(crate) limits: &'a Limits,
+}
+
+/// What the sheets of one workbook have used of the budgets so far.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Cells with a value in all the sheets read.
+    pub(crate) cells: u64,
+    /// Bytes of text copied out (the shared-string table included).
+    pub(crate) text: u64,
+    /// A refusal of calamine's kind was made: from then on the sheets are only checked,
+    /// their cells neither kept nor counted.
+    pub(crate) late: bool,
+}
+
+/// One worksheet part as read.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub(crate) struct SheetFacts {
-    /// The merged regions of the first `mergeCells` element (the only one calamine
-    /// would read).
+pub(crate) struct SheetCells {
+    /// The cells with a value, in the order of the part.
+    pub(crate) cells: Vec<RawCell>,
+    /// Whether every cell (empty ones too) came after the one before in reading order:
+    /// otherwise two may share an address, which `xlsx` then looks for.
+    pub(crate) in_order: bool,
+    /// The addresses of the cells without a value (`<c r="B2" s="3"/>`), for that look;
+    /// `None` once there are more cells than a sheet may hold.
+    pub(crate) empty: Option<Vec<(u32, u32)>>,
+    /// The merged regions of the first `mergeCells` element (the only one calamine read).
     pub(crate) merges: Vec<Merge>,
     /// Every cell holding a formula (`<f>`) but no saved result (neither `<v>` nor
     /// `<is>`), as openpyxl and other libraries write them: zero-based (row, col) and
-    /// the formula as a spreadsheet shows it (`=150+50`). calamine reads such a cell as
-    /// empty; the reader puts [`CellValue::Uncalculated`](super::CellValue) there so that
-    /// it is never taken for a blank (see [`uncalculated_formula`]).
+    /// the formula as a spreadsheet shows it (`=150+50`). calamine read such a cell as
+    /// empty; the reader puts [`CellValue::Uncalculated`] there so that it is never
+    /// taken for a blank (see [`uncalculated_formula`]).
     pub(crate) uncalculated: Vec<(u32, u32, String)>,
+    /// The first refusal of the kind calamine made while reading the cells (malformed
+    /// XML, a cut-off part, an unknown error value, a budget of the cells): calamine read
+    /// the cells only after the pre-scan had passed every part, so a fault the pre-scan
+    /// found anywhere is told before it, and the rest of the part is still checked.
+    pub(crate) late: Option<ReadError>,
 }
 
-/// Scans one worksheet part: `part` is its name in the archive, `sheet` the tab's name
-/// (for messages), `strings` the number of shared strings the table holds.
-pub(crate) fn scan_sheet<R: BufRead>(
+/// Reads one worksheet part: `part` is its name in the archive, `sheet` the tab's name
+/// (for messages). `None` for a part that is not a worksheet (no `sheetData`, but other
+/// elements), which calamine passed over.
+pub(crate) fn read_sheet<R: BufRead>(
     r: R,
     part: &str,
     sheet: &str,
-    strings: u64,
-    limits: &Limits,
-) -> Result<SheetFacts, ScanError> {
-    let mut scan = SheetScan::new(sheet, strings, limits.max_cells_per_sheet);
+    book: &Workbook<'_>,
+    tally: &mut Tally,
+) -> Result<Option<SheetCells>, ScanError> {
+    let mut scan = SheetScan::new(sheet, book, tally);
     scan_part(r, part, &mut scan)?;
-    let cap = limits.max_cells_per_sheet;
-    if scan.uncalculated.len() as u64 > cap {
-        let found = scan.uncalculated.len() as u64;
+    if scan.not_a_worksheet {
+        return Ok(None);
+    }
+    let cap = book.limits.max_cells_per_sheet;
+    if scan.out.uncalculated.len() as u64 > cap {
+        let found = scan.out.uncalculated.len() as u64;
         return Err(too_large(Budget::SheetCells(sheet.to_string()), found, cap).into());
     }
-    Ok(SheetFacts {
-        merges: scan.merges,
-        uncalculated: scan.uncalculated,
-    })
+    Ok(Some(scan.out))
 }
 
-/// The longest formula text kept for a message, in characters; longer ones are cut
-/// with `…` (a formula may run to 8 192 characters, and each is only shown).
 const FORMULA_SHOWN_CHARS: usize = 200;
 
 /// The formula of an `<f>` element as a spreadsheet shows it: `=` and its text, entities
@@ -90,34 +139,6 @@ fn uncalculated_formula(raw: &[u8]) -> String {
     shown
 }
 
-/// What the shared-string table costs once calamine has read it.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SharedStrings {
-    /// Bytes of XML text in the strings (entities as written, CDATA content included).
-    pub(crate) total_bytes: u64,
-    /// `<si>` elements: calamine makes at most one string of each, so a cell's index
-    /// must be below.
-    pub(crate) count: u64,
-}
-
-/// Counts the shared-string part's strings and their text, refusing more than
-/// `max_strings` (present or declared by `uniqueCount`, which calamine reserves before
-/// it reads one).
-pub(crate) fn scan_strings<R: BufRead>(
-    r: R,
-    part: &str,
-    limits: &Limits,
-) -> Result<SharedStrings, ScanError> {
-    let mut scan = StringsScan {
-        part,
-        max_strings: limits.max_strings,
-        strings: SharedStrings::default(),
-        current: None,
-    };
-    scan_part(r, part, &mut scan)?;
-    Ok(scan.strings)
-}
-
 /// Reads part `r` through the lexer into `markup`, chunk by chunk.
 fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Result<(), ScanError> {
     let mut lexer = Lexer { open: Open::None };
@@ -128,8 +149,9 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
     loop {
         let chunk = r.fill_buf().map_err(xml_io)?;
         if chunk.is_empty() {
-            // An element cut off by the end of the part: calamine reports it.
-            return Ok(());
+            // The end of the part: anything still open was cut off.
+            let open = lexer.open != Open::None || pending.contains(&b'<');
+            return markup.eof(open, !open && !pending.is_empty());
         }
         if first {
             scan_for_doctype(chunk, part)?;
@@ -137,11 +159,11 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
         }
         let n = chunk.len();
         if pending.is_empty() {
-            let used = lexer.feed(markup, chunk, part)?;
+            let used = feed_checked(&mut lexer, markup, chunk, part)?;
             pending.extend_from_slice(&chunk[used..]);
         } else {
             pending.extend_from_slice(chunk);
-            let used = lexer.feed(markup, &pending, part)?;
+            let used = feed_checked(&mut lexer, markup, &pending, part)?;
             pending.drain(..used);
         }
         r.consume(n);
@@ -156,6 +178,31 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
     }
 }
 
+/// Feeds `buf` to the lexer, checking first (while the markup asks for it) that it is
+/// UTF-8, as quick-xml checks every event it reads for calamine: the event holding the
+/// first invalid byte is reported to the markup, which refuses the part.
+fn feed_checked<M: Markup>(
+    lexer: &mut Lexer,
+    markup: &mut M,
+    buf: &[u8],
+    part: &str,
+) -> Result<usize, ScanError> {
+    if !markup.validates() {
+        return lexer.feed(markup, buf, part);
+    }
+    let (limit, bad) = match std::str::from_utf8(buf) {
+        Ok(_) => (buf.len(), None),
+        // A character cut by the end of the read is completed by the next.
+        Err(e) => (e.valid_up_to(), e.error_len().map(|_| e)),
+    };
+    let used = lexer.feed(markup, &buf[..limit], part)?;
+    let Some(bad) = bad.filter(|_| markup.validates()) else {
+        return Ok(used);
+    };
+    markup.invalid_text(bad)?;
+    Ok(used + lexer.feed(markup, &buf[used..], part)?)
+}
+
 /// What a scan makes of the markup the [`Lexer`] delimits.
 trait Markup {
     /// Whether nothing later in the part matters.
@@ -165,13 +212,26 @@ trait Markup {
     fn text(&mut self, buf: &[u8], i: usize) -> Result<Option<usize>, ScanError>;
     /// A comment, CDATA section or processing instruction begins.
     fn other(&mut self) {}
-    /// Bytes of CDATA content passed over.
-    fn cdata(&mut self, _bytes: usize) {}
+    /// Content of a CDATA section (all of it, or a piece of a long one).
+    fn cdata(&mut self, _content: &[u8]) -> Result<(), ScanError> {
+        Ok(())
+    }
     /// A start or self-closing tag, `tag` what lies between `<` and `>`; `after` the
     /// bytes that follow, of which it returns how many it took too.
     fn start(&mut self, tag: &[u8], after: &[u8]) -> Result<usize, ScanError>;
     /// An end tag, `name` its name with trailing blanks trimmed (as quick-xml trims them).
-    fn end(&mut self, name: &[u8]);
+    fn end(&mut self, name: &[u8]) -> Result<(), ScanError>;
+    /// The part ended; `open` when inside a tag, comment, CDATA section or instruction,
+    /// `text` when text came last.
+    fn eof(&mut self, open: bool, text: bool) -> Result<(), ScanError>;
+    /// Whether the text still has to be checked for UTF-8.
+    fn validates(&self) -> bool {
+        false
+    }
+    /// The next event holds bytes that are not UTF-8.
+    fn invalid_text(&mut self, _e: std::str::Utf8Error) -> Result<(), ScanError> {
+        Ok(())
+    }
     /// The refusal of markup that quick-xml and this lexer could read differently.
     fn malformed(&self) -> ScanError;
 }
@@ -212,17 +272,25 @@ enum Open {
     Pi,
 }
 
-/// What a cell's `t` says its `<v>` holds, for the values checked here.
+/// What a cell's `t` says its `<v>` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// A shared-string index (`t="s"`).
-    Shared,
+    /// No `t`: a number, or text when it does not read as one.
+    Untyped,
     /// A number (`t="n"`).
     Number,
+    /// A shared-string index (`t="s"`).
+    Shared,
     /// A logical value (`t="b"`).
     Bool,
-    /// Anything calamine takes as it comes (no `t`, `e`, `str`, `d`, inline strings).
-    Other,
+    /// An error value (`t="e"`).
+    Error,
+    /// Text, the result of a formula (`t="str"`).
+    Str,
+    /// An ISO 8601 date (`t="d"`).
+    Date,
+    /// An inline string (`t="inlineStr"`, or `is`), whose `<v>` is ignored.
+    Inline,
     /// A type calamine does not know: refused when a `<v>` comes.
     Unknown,
 }
@@ -239,12 +307,25 @@ enum ValueRead {
     Flat,
 }
 
+impl Kind {
+    fn value_read(self) -> ValueRead {
+        match self {
+            Kind::Str | Kind::Date | Kind::Unknown => ValueRead::Flat,
+            Kind::Inline => ValueRead::Nested,
+            _ => ValueRead::FirstThenNested,
+        }
+    }
+}
+
 /// The cell being read.
 struct Cell {
     row: u32,
     col: u32,
     kind: Kind,
-    value_read: ValueRead,
+    /// The index of its cell format (`s`, read as calamine reads it), if it has one.
+    style: Option<usize>,
+    /// Its value so far: the last of its `<v>`, `<f>` and `<is>` decides.
+    value: Option<CellValue>,
     /// The raw text of its `<f>`, if it has one (empty for `<f/>`), capped a little past
     /// what is shown.
     formula: Option<Vec<u8>>,
@@ -254,8 +335,24 @@ struct Cell {
     /// in a text cell (`t="str"`), whose result may be the empty string. openpyxl writes
     /// a formula with an empty `<v />` and no type: that is no result.
     has_value: bool,
-    /// `t="str"`: an empty `<v>` is the saved result "" (Excel's `=IF(A1>0,"",A1)`).
-    text_result: bool,
+}
+
+/// What is being read inside a cell's `<v>`, `<f>` or `<is>`.
+enum Block {
+    /// A `<v>` whose value is its first text, read when it comes.
+    Value,
+    /// A `<v>` that holds nothing (an inline string's).
+    Ignored,
+    /// A `str` or `d` cell's `<v>`: all its text up to the first `</v>`.
+    Flat(String),
+    /// An `<is>`: its rich text, and the `<t>` being read (name, `xml:space="preserve"`,
+    /// text so far).
+    Inline {
+        rich: RichText,
+        run: Option<(Vec<u8>, bool, String)>,
+    },
+    /// An `<f>`.
+    Formula,
 }
 
 /// An element whose content calamine reads past as a block (a cell's `<v>`, `<f>` or
@@ -264,6 +361,7 @@ struct Skip {
     name: Vec<u8>,
     /// Open elements of the same name inside, when calamine counts them.
     depth: Option<u32>,
+    block: Block,
 }
 
 /// Whether the merged regions were read yet.
@@ -276,9 +374,15 @@ enum Merges {
 
 struct SheetScan<'a> {
     sheet: &'a str,
-    strings: u64,
+    book: &'a Workbook<'a>,
+    tally: &'a mut Tally,
     max_cells: u64,
+    text_limit: u64,
     zone: Zone,
+    /// An element other than `dimension` came before `sheetData` (calamine then took a
+    /// part without `sheetData` for another kind of sheet, not a truncated one).
+    prolog_element: bool,
+    not_a_worksheet: bool,
     /// calamine's row of a `<row>` without `r` (zero-based), and column of a `<c>`
     /// without `r`.
     row_index: u32,
@@ -293,13 +397,17 @@ struct SheetScan<'a> {
     /// text is the value, and a nested `<v>` is not counted.
     v_first: bool,
     merge_state: Merges,
-    merges: Vec<Merge>,
     /// Inside the current cell's `<f>`: its text is the formula.
     in_formula: bool,
     /// The text of each shared formula group's first formula (`<f t="shared" si="0"
     /// ref="…">…</f>`), shown for the cells that only name the group.
     shared_formulas: std::collections::HashMap<u32, Vec<u8>>,
-    uncalculated: Vec<(u32, u32, String)>,
+    /// The furthest cell read so far, in reading order (the place named in a refusal).
+    furthest: Option<(u32, u32)>,
+    /// Elements open (quick-xml refuses an end tag without a start).
+    depth: u64,
+    used: UsedArea,
+    out: SheetCells,
 }
 
 impl Lexer {
@@ -327,7 +435,7 @@ impl Lexer {
                     None => i.max(len.saturating_sub(terminator.len() - 1)),
                 };
                 if self.open == Open::CData {
-                    m.cdata(upto - i);
+                    m.cdata(&buf[i..upto])?;
                 }
                 if found.is_none() {
                     return Ok(upto);
@@ -403,7 +511,7 @@ impl Lexer {
                     };
                     i = gt + 1;
                     if next == b'/' {
-                        m.end(trim_end(&buf[lt + 2..gt]));
+                        m.end(trim_end(&buf[lt + 2..gt]))?;
                     } else {
                         i += m.start(&buf[lt + 1..gt], &buf[i..])?;
                     }
@@ -430,6 +538,26 @@ impl Markup for SheetScan<'_> {
             }
             return Ok(Some(i + end));
         }
+        let collecting = match self.skip.as_mut().map(|s| &mut s.block) {
+            Some(Block::Flat(text)) => Some(text),
+            Some(Block::Inline {
+                run: Some((_, _, text)),
+                ..
+            }) => Some(text),
+            _ => None,
+        };
+        if let Some(text) = collecting {
+            // All the text up to the next markup is one run of character data.
+            let Some(end) = memchr(b'<', &buf[i..]) else {
+                return Ok(None);
+            };
+            if end > 0 {
+                if let Err(e) = push_text(&buf[i..i + end], text) {
+                    self.late_xml(e)?;
+                }
+            }
+            return Ok(Some(i + end));
+        }
         if !self.v_first {
             return Ok(Some(i));
         }
@@ -440,9 +568,11 @@ impl Markup for SheetScan<'_> {
         };
         if end > 0 {
             self.check_value(&buf[i..i + end])?;
+            let value = self.first_value(&buf[i..i + end])?;
             self.v_first = false;
             if let Some(cell) = &mut self.cell {
                 cell.has_value = true;
+                cell.value = value;
             }
         } else if buf[i] == b'&' {
             self.v_first = false;
@@ -455,7 +585,27 @@ impl Markup for SheetScan<'_> {
         self.v_first = false;
     }
 
+    fn cdata(&mut self, content: &[u8]) -> Result<(), ScanError> {
+        if let Some(Skip {
+            block:
+                Block::Inline {
+                    run: Some((_, _, text)),
+                    ..
+                },
+            ..
+        }) = &mut self.skip
+        {
+            if let Err(e) = push_cdata(content, text) {
+                self.late_xml(e)?;
+            }
+        }
+        Ok(())
+    }
+
     fn start(&mut self, tag: &[u8], after: &[u8]) -> Result<usize, ScanError> {
+        if !tag.ends_with(b"/") {
+            self.depth += 1;
+        }
         if self.start_tag(tag)? {
             self.whole_cell(after)
         } else {
@@ -463,8 +613,75 @@ impl Markup for SheetScan<'_> {
         }
     }
 
-    fn end(&mut self, name: &[u8]) {
-        self.end_tag(name);
+    fn end(&mut self, name: &[u8]) -> Result<(), ScanError> {
+        match self.depth.checked_sub(1) {
+            Some(d) => self.depth = d,
+            // More end tags than start tags: quick-xml refused it while calamine read.
+            None if self.zone != Zone::After => {
+                let name = String::from_utf8_lossy(name).into_owned();
+                let unmatched = quick_xml::errors::IllFormedError::UnmatchedEndTag(name);
+                self.late(Fault::Xml(quick_xml::Error::IllFormed(unmatched)))?;
+            }
+            None => {}
+        }
+        self.end_tag(name)
+    }
+
+    fn validates(&self) -> bool {
+        self.zone != Zone::After && self.out.late.is_none()
+    }
+
+    fn invalid_text(&mut self, e: std::str::Utf8Error) -> Result<(), ScanError> {
+        self.late(Fault::Xml(quick_xml::Error::Encoding(e.into())))
+    }
+
+    fn eof(&mut self, open: bool, text: bool) -> Result<(), ScanError> {
+        let place = match self.zone {
+            Zone::After => return Ok(()),
+            Zone::Prolog => None,
+            Zone::Data => self.furthest,
+        };
+        let fault = if open {
+            Fault::Xml(quick_xml::Error::Syntax(
+                quick_xml::errors::SyntaxError::UnclosedTag,
+            ))
+        } else if self.zone == Zone::Prolog {
+            if self.prolog_element {
+                self.not_a_worksheet = true;
+                return Ok(());
+            }
+            Fault::Eof("worksheet")
+        } else {
+            let missing_end = |name: &[u8]| {
+                Fault::Xml(quick_xml::Error::IllFormed(
+                    quick_xml::errors::IllFormedError::MissingEndTag(
+                        String::from_utf8_lossy(name).into_owned(),
+                    ),
+                ))
+            };
+            match &self.skip {
+                Some(Skip {
+                    block: Block::Value,
+                    ..
+                }) if self.v_first && !text => Fault::Eof("v"),
+                Some(Skip {
+                    block: Block::Flat(_),
+                    ..
+                }) => Fault::Eof("v"),
+                Some(Skip {
+                    block: Block::Inline { run: Some(_), .. },
+                    ..
+                }) => Fault::Eof("t"),
+                Some(Skip {
+                    block: Block::Inline { .. },
+                    ..
+                }) => Fault::Eof(""),
+                Some(skip) => missing_end(&skip.name),
+                None if self.cell.is_some() => Fault::Eof("c"),
+                None => Fault::Eof("sheetData"),
+            }
+        };
+        self.late_at(fault, place)
     }
 
     fn malformed(&self) -> ScanError {
@@ -476,80 +693,47 @@ impl Markup for SheetScan<'_> {
     }
 }
 
-/// The count of the shared-string part: every `<si>` start (as quick-xml reports
-/// them), and the text inside each.
-struct StringsScan<'a> {
+/// Counts the `<si>` start tags of what is left of a shared-string part, as the pre-scan
+/// counted them before calamine read the table (see `sst::SharedStrings::count`):
+/// `add` is called for each.
+pub(crate) fn count_strings<R: BufRead>(
+    r: R,
+    part: &str,
+    add: &mut dyn FnMut() -> Result<(), ScanError>,
+) -> Result<(), ScanError> {
+    let mut scan = StringsCount { part, add };
+    scan_part(r, part, &mut scan)
+}
+
+/// The markup of [`count_strings`].
+struct StringsCount<'a> {
     part: &'a str,
-    max_strings: u64,
-    strings: SharedStrings,
-    /// Bytes of the string being read, if inside one.
-    current: Option<u64>,
+    add: &'a mut dyn FnMut() -> Result<(), ScanError>,
 }
 
-impl StringsScan<'_> {
-    fn add(&mut self, n: usize) {
-        if let Some(c) = &mut self.current {
-            *c = c.saturating_add(n as u64);
-        }
-    }
-
-    fn string_end(&mut self) {
-        let n = self.current.take().unwrap_or(0);
-        self.strings.total_bytes = self.strings.total_bytes.saturating_add(n);
-    }
-}
-
-impl Markup for StringsScan<'_> {
+impl Markup for StringsCount<'_> {
     fn finished(&self) -> bool {
         false
     }
 
-    fn text(&mut self, buf: &[u8], i: usize) -> Result<Option<usize>, ScanError> {
-        if self.current.is_none() {
-            return Ok(Some(i));
-        }
-        let end = memchr(b'<', &buf[i..]).map_or(buf.len(), |at| i + at);
-        self.add(end - i);
-        Ok(Some(end))
-    }
-
-    fn cdata(&mut self, bytes: usize) {
-        self.add(bytes);
+    fn text(&mut self, _buf: &[u8], i: usize) -> Result<Option<usize>, ScanError> {
+        Ok(Some(i))
     }
 
     fn start(&mut self, tag: &[u8], _after: &[u8]) -> Result<usize, ScanError> {
-        let (name, attrs, empty) = split_tag(tag);
-        match local_name(name) {
-            b"sst" => {
-                // calamine reserves this many strings before reading one.
-                let declared = raw_attrs(attrs)
-                    .map_while(|a| a)
-                    .find(|(k, _)| *k == b"uniqueCount")
-                    .and_then(|(_, v)| digits(v));
-                if let Some(n) = declared.filter(|&n| n > self.max_strings) {
-                    return Err(too_large(Budget::DeclaredStrings, n, self.max_strings).into());
-                }
-            }
-            b"si" => {
-                let count = self.strings.count;
-                if count >= self.max_strings {
-                    return Err(too_large(Budget::Strings, count + 1, self.max_strings).into());
-                }
-                self.strings.count += 1;
-                self.current = Some(0);
-                if empty {
-                    self.string_end();
-                }
-            }
-            _ => {}
+        let (name, _, _) = split_tag(tag);
+        if local_name(name) == b"si" {
+            (self.add)()?;
         }
         Ok(0)
     }
 
-    fn end(&mut self, name: &[u8]) {
-        if local_name(name) == b"si" {
-            self.string_end();
-        }
+    fn end(&mut self, _name: &[u8]) -> Result<(), ScanError> {
+        Ok(())
+    }
+
+    fn eof(&mut self, _open: bool, _text: bool) -> Result<(), ScanError> {
+        Ok(())
     }
 
     fn malformed(&self) -> ScanError {
@@ -576,12 +760,50 @@ fn split_tag(tag: &[u8]) -> (&[u8], &[u8], bool) {
 }
 
 impl<'a> SheetScan<'a> {
-    fn new(sheet: &'a str, strings: u64, max_cells: u64) -> Self {
+    /// A refusal of calamine's kind (see [`SheetCells::late`]) after the furthest cell:
+    /// kept if it is the first, and the rest of the part only checked.
+    fn late(&mut self, fault: Fault) -> Result<(), ScanError> {
+        let place = match self.zone {
+            Zone::Prolog => None,
+            _ => self.furthest,
+        };
+        self.late_at(fault, place)
+    }
+
+    fn late_at(&mut self, fault: Fault, place: Option<(u32, u32)>) -> Result<(), ScanError> {
+        if self.out.late.is_none() {
+            self.out.late = Some(fault.refusal(Some((self.sheet, place))));
+        }
+        self.tally.late = true;
+        Ok(())
+    }
+
+    /// A quick-xml error while decoding text: told as calamine's was.
+    fn late_xml(&mut self, e: ScanError) -> Result<(), ScanError> {
+        match e {
+            ScanError::Xml(x) => self.late(Fault::Xml(x)),
+            other => Err(other),
+        }
+    }
+
+    /// A budget of the cells, counted as calamine yielded them: told as late.
+    fn late_budget(&mut self, e: ReadError) {
+        if self.out.late.is_none() {
+            self.out.late = Some(e);
+        }
+        self.tally.late = true;
+    }
+
+    fn new(sheet: &'a str, book: &'a Workbook<'a>, tally: &'a mut Tally) -> Self {
         SheetScan {
             sheet,
-            strings,
-            max_cells,
+            book,
+            tally,
+            max_cells: book.limits.max_cells_per_sheet,
+            text_limit: super::xlsx::text_budget(book.limits),
             zone: Zone::Prolog,
+            prolog_element: false,
+            not_a_worksheet: false,
             row_index: 0,
             col_index: 0,
             rows: Vec::new(),
@@ -590,10 +812,16 @@ impl<'a> SheetScan<'a> {
             skip: None,
             v_first: false,
             merge_state: Merges::NotYet,
-            merges: Vec::new(),
             in_formula: false,
             shared_formulas: std::collections::HashMap::new(),
-            uncalculated: Vec::new(),
+            furthest: None,
+            depth: 0,
+            used: UsedArea::default(),
+            out: SheetCells {
+                in_order: true,
+                empty: Some(Vec::new()),
+                ..SheetCells::default()
+            },
         }
     }
 
@@ -601,16 +829,14 @@ impl<'a> SheetScan<'a> {
     /// it opened a cell that is still open.
     fn start_tag(&mut self, tag: &[u8]) -> Result<bool, ScanError> {
         let (name, attrs, empty) = split_tag(tag);
-        if let Some(skip) = &mut self.skip {
-            let first = std::mem::take(&mut self.v_first);
-            if let Some(depth) = &mut skip.depth {
-                if !empty && !first && name == skip.name.as_slice() {
-                    *depth += 1;
-                }
-            }
+        if self.skip.is_some() {
+            self.start_in_block(name, attrs, empty)?;
             return Ok(false);
         }
         let local = local_name(name);
+        if self.zone == Zone::Prolog && !matches!(local, b"dimension" | b"sheetData") {
+            self.prolog_element = true;
+        }
         if self.merge_state != Merges::Done {
             match (self.merge_state, local) {
                 (Merges::NotYet, b"mergeCells") => {
@@ -628,38 +854,8 @@ impl<'a> SheetScan<'a> {
                 _ => {}
             },
             Zone::Data => {
-                if let Some(cell) = &mut self.cell {
-                    // Inside a cell calamine reads `v`, `f` and `is` as blocks.
-                    let read = match local {
-                        b"v" => {
-                            if cell.kind == Kind::Unknown {
-                                return Err(self.unknown_type());
-                            }
-                            // Other values count once their text comes ([`Markup::text`]).
-                            cell.has_value |= cell.text_result;
-                            Some(cell.value_read)
-                        }
-                        b"f" => {
-                            if cell.formula.is_none() {
-                                cell.formula = Some(Vec::new());
-                                cell.shared = shared_group(attrs);
-                                self.in_formula = !empty;
-                            }
-                            Some(ValueRead::Nested)
-                        }
-                        b"is" => {
-                            cell.has_value = true;
-                            Some(ValueRead::Flat)
-                        }
-                        _ => None,
-                    };
-                    if let (Some(read), false) = (read, empty) {
-                        self.skip = Some(Skip {
-                            name: name.to_vec(),
-                            depth: (read != ValueRead::Flat).then_some(0),
-                        });
-                        self.v_first = read == ValueRead::FirstThenNested;
-                    }
+                if self.cell.is_some() {
+                    self.start_in_cell(name, local, attrs, empty)?;
                 } else {
                     match local {
                         b"row" => {
@@ -671,7 +867,7 @@ impl<'a> SheetScan<'a> {
                         b"c" => {
                             self.cell(attrs)?;
                             if empty {
-                                self.cell = None;
+                                self.cell_end()?;
                             } else {
                                 return Ok(true);
                             }
@@ -685,42 +881,175 @@ impl<'a> SheetScan<'a> {
         Ok(false)
     }
 
-    /// An end tag; `name` is its name, trailing blanks trimmed (as quick-xml trims them).
-    fn end_tag(&mut self, name: &[u8]) {
-        self.v_first = false;
-        if let Some(skip) = &mut self.skip {
-            if name == skip.name.as_slice() {
-                match &mut skip.depth {
-                    Some(d) if *d > 0 => *d -= 1,
-                    _ => {
-                        self.skip = None;
-                        if std::mem::take(&mut self.in_formula) {
-                            self.formula_end();
-                        }
-                    }
+    /// A start tag inside a cell: calamine reads `v`, `f` and `is` as blocks, each
+    /// replacing the value read so far, and refuses anything else.
+    fn start_in_cell(
+        &mut self,
+        name: &[u8],
+        local: &[u8],
+        attrs: &[u8],
+        empty: bool,
+    ) -> Result<(), ScanError> {
+        let Some(cell) = &mut self.cell else {
+            return Ok(());
+        };
+        cell.value = None;
+        let (read, block) = match local {
+            b"v" => {
+                if cell.kind == Kind::Unknown {
+                    return Err(self.unknown_type());
+                }
+                // Other values count once their text comes ([`Markup::text`]).
+                cell.has_value |= cell.kind == Kind::Str;
+                let read = cell.kind.value_read();
+                let block = match read {
+                    ValueRead::FirstThenNested => Block::Value,
+                    ValueRead::Nested => Block::Ignored,
+                    ValueRead::Flat => Block::Flat(String::new()),
+                };
+                (read, block)
+            }
+            b"f" => {
+                if cell.formula.is_none() {
+                    cell.formula = Some(Vec::new());
+                    cell.shared = shared_group(attrs);
+                    self.in_formula = !empty;
+                }
+                (ValueRead::Nested, Block::Formula)
+            }
+            b"is" => {
+                cell.has_value = true;
+                let block = Block::Inline {
+                    rich: RichText::default(),
+                    run: None,
+                };
+                (ValueRead::Flat, block)
+            }
+            _ => {
+                // The pre-scan passed over it; calamine refused it.
+                return self.late(Fault::UnexpectedNode("v, f, or is"));
+            }
+        };
+        let mut skip = Skip {
+            name: name.to_vec(),
+            depth: (read != ValueRead::Flat).then_some(0),
+            block,
+        };
+        if empty {
+            // `<v/>`: its end follows at once.
+            return self.close_block(&mut skip);
+        }
+        self.v_first = read == ValueRead::FirstThenNested;
+        self.skip = Some(skip);
+        Ok(())
+    }
+
+    /// A start tag inside a `<v>`, `<f>` or `<is>`.
+    fn start_in_block(&mut self, name: &[u8], attrs: &[u8], empty: bool) -> Result<(), ScanError> {
+        let first = std::mem::take(&mut self.v_first);
+        let Some(skip) = &mut self.skip else {
+            return Ok(());
+        };
+        if let Some(depth) = &mut skip.depth {
+            if !empty && !first && name == skip.name.as_slice() {
+                *depth += 1;
+            }
+        }
+        let mut fault = None;
+        if let Block::Inline { rich, run } = &mut skip.block {
+            // Inside a `<t>` every start tag is passed over.
+            if run.is_none() && rich.starts(local_name(name)) {
+                let preserve = space_preserved(attrs).unwrap_or_else(|f| {
+                    fault = Some(f);
+                    false
+                });
+                if empty {
+                    rich.push_run("", preserve);
+                } else {
+                    *run = Some((name.to_vec(), preserve, String::new()));
                 }
             }
-            return;
+        }
+        match fault {
+            Some(f) => self.late(f),
+            None => Ok(()),
+        }
+    }
+
+    /// An end tag; `name` is its name, trailing blanks trimmed (as quick-xml trims them).
+    fn end_tag(&mut self, name: &[u8]) -> Result<(), ScanError> {
+        self.v_first = false;
+        if let Some(mut skip) = self.skip.take() {
+            let closes = match &mut skip.block {
+                Block::Inline { rich, run } => match run {
+                    Some((t, preserve, text)) => {
+                        if name == t.as_slice() {
+                            rich.push_run(text, *preserve);
+                            *run = None;
+                        }
+                        false
+                    }
+                    None if name == skip.name.as_slice() => true,
+                    None => {
+                        rich.ends(local_name(name));
+                        false
+                    }
+                },
+                _ if name == skip.name.as_slice() => match &mut skip.depth {
+                    Some(d) if *d > 0 => {
+                        *d -= 1;
+                        false
+                    }
+                    _ => true,
+                },
+                _ => false,
+            };
+            if closes {
+                return self.close_block(&mut skip);
+            }
+            self.skip = Some(skip);
+            return Ok(());
         }
         let local = local_name(name);
         if self.merge_state == Merges::Inside && local == b"mergeCells" {
             self.merge_state = Merges::Done;
         }
         if self.zone != Zone::Data {
-            return;
+            return Ok(());
         }
         if self.cell.is_some() {
             // calamine reads a cell until its `</c>`, whatever else closes inside it.
             if local == b"c" {
-                self.cell_end();
+                self.cell_end()?;
             }
-            return;
+            return Ok(());
         }
         match local {
             b"row" => self.row_end(),
             b"sheetData" => self.zone = Zone::After,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// The end of a `<v>`, `<f>` or `<is>`: its value, if it is read at its end.
+    fn close_block(&mut self, skip: &mut Skip) -> Result<(), ScanError> {
+        self.skip = None;
+        let value = match std::mem::replace(&mut skip.block, Block::Ignored) {
+            Block::Formula => {
+                if std::mem::take(&mut self.in_formula) {
+                    self.formula_end();
+                }
+                return Ok(());
+            }
+            Block::Value | Block::Ignored => return Ok(()),
+            Block::Flat(text) => self.flat_value(text),
+            Block::Inline { rich, .. } => from_data_ref(&DataRef::String(rich.finish())),
+        };
+        if let Some(cell) = &mut self.cell {
+            cell.value = value;
+        }
+        Ok(())
     }
 
     /// The usual rest of a cell just opened, `<v>value</v></c>`, taken whole (it has no
@@ -737,13 +1066,35 @@ impl<'a> SheetScan<'a> {
         if !text[end..].starts_with(CLOSE) {
             return Ok(0);
         }
-        if self.cell.as_ref().is_some_and(|c| c.kind == Kind::Unknown) {
-            return Err(self.unknown_type());
+        let Some(kind) = self.cell.as_ref().map(|c| c.kind) else {
+            return Ok(0);
+        };
+        let value = match kind.value_read() {
+            _ if kind == Kind::Unknown => return Err(self.unknown_type()),
+            ValueRead::Nested => None,
+            ValueRead::FirstThenNested if end == 0 => None,
+            ValueRead::FirstThenNested => {
+                self.check_value(&text[..end])?;
+                self.first_value(&text[..end])?
+            }
+            ValueRead::Flat => {
+                let mut s = String::new();
+                match push_text(&text[..end], &mut s) {
+                    Ok(()) => self.flat_value(s),
+                    Err(e) => {
+                        self.late_xml(e)?;
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(cell) = &mut self.cell {
+            cell.value = value;
+            cell.has_value = end > 0 || kind == Kind::Str;
         }
-        if end > 0 {
-            self.check_value(&text[..end])?;
-        }
-        self.cell = None;
+        // The cell's `</c>`, taken here, closes what its start tag opened.
+        self.depth = self.depth.saturating_sub(1);
+        self.cell_end()?;
         Ok(3 + end + CLOSE.len())
     }
 
@@ -785,7 +1136,7 @@ impl<'a> SheetScan<'a> {
     fn cell(&mut self, attrs: &[u8]) -> Result<(), ScanError> {
         // calamine's `get_attrs!`: each of r, s, t as last seen, stopping once three
         // (of any of them) have been seen.
-        let (mut r, mut t) = (None, None);
+        let (mut r, mut s, mut t) = (None, None, None);
         let mut found = 0;
         for attr in raw_attrs(attrs) {
             let Some((key, value)) = attr else {
@@ -794,7 +1145,7 @@ impl<'a> SheetScan<'a> {
             match key {
                 b"r" => r = Some(value),
                 b"t" => t = Some(value),
-                b"s" => {}
+                b"s" => s = Some(value),
                 _ => continue,
             }
             found += 1;
@@ -821,37 +1172,33 @@ impl<'a> SheetScan<'a> {
         };
         self.col_index = col + 1;
         let kind = match t {
-            None => Kind::Other,
-            Some(b"s") => Kind::Shared,
+            None => Kind::Untyped,
             Some(b"n") => Kind::Number,
+            Some(b"s") => Kind::Shared,
             Some(b"b") => Kind::Bool,
-            Some(b"e" | b"str" | b"d" | b"inlineStr" | b"is") => Kind::Other,
+            Some(b"e") => Kind::Error,
+            Some(b"str") => Kind::Str,
+            Some(b"d") => Kind::Date,
+            Some(b"inlineStr" | b"is") => Kind::Inline,
             Some(other) => {
                 self.unknown_type.clear();
                 self.unknown_type.extend_from_slice(other);
                 Kind::Unknown
             }
         };
-        let value_read = match t {
-            Some(b"str" | b"d") => ValueRead::Flat,
-            Some(b"inlineStr" | b"is") => ValueRead::Nested,
-            _ => ValueRead::FirstThenNested,
-        };
         self.cell = Some(Cell {
             row,
             col,
             kind,
-            value_read,
+            style: s.map(style_index),
+            value: None,
             formula: None,
             shared: None,
             has_value: false,
-            text_result: t == Some(b"str"),
         });
         Ok(())
     }
 
-    /// The `</f>` of the current cell: the first formula of a shared group is kept for
-    /// the cells that only name the group.
     fn formula_end(&mut self) {
         let Some(cell) = &self.cell else { return };
         if let (Some(si), Some(f)) = (cell.shared, &cell.formula) {
@@ -862,27 +1209,151 @@ impl<'a> SheetScan<'a> {
         }
     }
 
-    /// The `</c>` of the current cell: a formula without a saved result is recorded.
-    fn cell_end(&mut self) {
+    /// The `</c>` of the current cell: the cell is counted against the budgets and kept
+    /// if it has a value; a formula without a saved result is recorded.
+    fn cell_end(&mut self) -> Result<(), ScanError> {
         self.in_formula = false;
-        let Some(cell) = self.cell.take() else { return };
-        if cell.has_value {
-            return;
-        }
-        let Some(f) = &cell.formula else { return };
-        // One past the cap is enough to refuse the sheet ([`scan_sheet`]); no more is kept.
-        if self.uncalculated.len() as u64 > self.max_cells {
-            return;
-        }
-        let raw = match cell.shared {
-            Some(si) if f.trim_ascii().is_empty() => self.shared_formulas.get(&si).unwrap_or(f),
-            _ => f,
+        let Some(cell) = self.cell.take() else {
+            return Ok(());
         };
-        self.uncalculated
-            .push((cell.row, cell.col, uncalculated_formula(raw)));
+        let (row, col) = (cell.row, cell.col);
+        match self.furthest {
+            Some(f) if (row, col) <= f => self.out.in_order = false,
+            _ => self.furthest = Some((row, col)),
+        }
+        if self.tally.late {
+            // Only checked from now on: nothing is kept or counted.
+            return Ok(());
+        }
+        let cap = self.max_cells;
+        let Some(value) = cell.value else {
+            let held = self.out.cells.len();
+            if let Some(empty) = &mut self.out.empty {
+                if (held + empty.len()) as u64 >= cap {
+                    self.out.empty = None;
+                } else {
+                    empty.push((row, col));
+                }
+            }
+            if cell.has_value {
+                return Ok(());
+            }
+            let Some(f) = &cell.formula else {
+                return Ok(());
+            };
+            // One past the cap is enough to refuse the sheet ([`read_sheet`]); no more is
+            // kept.
+            if self.out.uncalculated.len() as u64 > cap {
+                return Ok(());
+            }
+            let raw = match cell.shared {
+                Some(si) if f.trim_ascii().is_empty() => self.shared_formulas.get(&si).unwrap_or(f),
+                _ => f,
+            };
+            self.out
+                .uncalculated
+                .push((row, col, uncalculated_formula(raw)));
+            return Ok(());
+        };
+        self.tally.cells += 1;
+        let held = self.out.cells.len() as u64;
+        if held >= cap {
+            let sheet = self.sheet.to_string();
+            self.late_budget(too_large(Budget::SheetCells(sheet), held + 1, cap));
+            return Ok(());
+        }
+        if self.tally.cells > cap {
+            self.late_budget(too_large(Budget::WorkbookCells, self.tally.cells, cap));
+            return Ok(());
+        }
+        self.used.widen(row, col);
+        if self.used.area() > cap {
+            let sheet = self.sheet.to_string();
+            self.late_budget(too_large(Budget::SheetArea(sheet), self.used.area(), cap));
+            return Ok(());
+        }
+        if let CellValue::Text(t) | CellValue::Error(t) = &value {
+            self.tally.text = self.tally.text.saturating_add(t.len() as u64);
+            if self.tally.text > self.text_limit {
+                self.late_budget(too_large(
+                    Budget::TextTotal,
+                    self.tally.text,
+                    self.text_limit,
+                ));
+                return Ok(());
+            }
+        }
+        self.out.cells.push(RawCell { row, col, value });
+        Ok(())
     }
 
-    /// The text calamine parses as the value of the current cell's `<v>`.
+    /// The value of the current cell's `<v>` from its first text (a number, shared
+    /// string, logical or error cell), once [`SheetScan::check_value`] has passed it.
+    fn first_value(&mut self, raw: &[u8]) -> Result<Option<CellValue>, ScanError> {
+        let Some(cell) = &self.cell else {
+            return Ok(None);
+        };
+        // The part's text was checked to be UTF-8 (what was not is refused late).
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return Ok(None);
+        };
+        let data = match cell.kind {
+            Kind::Shared => {
+                let index = digits(raw).and_then(|n| usize::try_from(n).ok());
+                match index.and_then(|i| self.book.strings.get(i)) {
+                    Some(s) => DataRef::SharedString(s),
+                    None => {
+                        // Below the pre-scan's count, past calamine's table.
+                        self.late(Fault::MissingString)?;
+                        return Ok(None);
+                    }
+                }
+            }
+            Kind::Bool => match text.trim() {
+                "" => return Ok(None),
+                t => DataRef::Bool(t == "1" || t.eq_ignore_ascii_case("true")),
+            },
+            Kind::Error => match text.parse::<CellErrorType>() {
+                Ok(e) => DataRef::Error(e),
+                Err(_) => {
+                    let fault = Fault::CellError(text.to_string());
+                    self.late(fault)?;
+                    return Ok(None);
+                }
+            },
+            _ => match text.parse::<f64>() {
+                Ok(n) => self.number(n, cell.style),
+                // Checked before for `t="n"`; without a type, text that is no number is text.
+                Err(_) => DataRef::String(text.to_string()),
+            },
+        };
+        Ok(from_data_ref(&data))
+    }
+
+    /// The value of a `str` or `d` cell from all the text of its `<v>`.
+    fn flat_value(&self, text: String) -> Option<CellValue> {
+        let kind = self.cell.as_ref().map_or(Kind::Str, |c| c.kind);
+        if kind == Kind::Date {
+            from_data_ref(&DataRef::DateTimeIso(text))
+        } else {
+            from_data_ref(&DataRef::String(unescape_xml(&text).into_owned()))
+        }
+    }
+
+    /// A number as its cell format shows it: a date where the format is a date's.
+    fn number(&self, n: f64, style: Option<usize>) -> DataRef<'static> {
+        let kind = match style {
+            None => Some(NumberKind::Other),
+            Some(i) => self.book.formats.get(i).copied(),
+        };
+        let typ = match kind {
+            Some(NumberKind::DateTime) => ExcelDateTimeType::DateTime,
+            Some(NumberKind::TimeDelta) => ExcelDateTimeType::TimeDelta,
+            _ => return DataRef::Float(n),
+        };
+        DataRef::DateTime(ExcelDateTime::new(n, typ, self.book.is_1904))
+    }
+
     fn check_value(&self, text: &[u8]) -> Result<(), ScanError> {
         let Some(cell) = &self.cell else {
             return Ok(());
@@ -890,7 +1361,7 @@ impl<'a> SheetScan<'a> {
         let fits = match cell.kind {
             Kind::Shared => {
                 text.iter().all(u8::is_ascii_digit)
-                    && digits(text).is_some_and(|n| n < self.strings)
+                    && digits(text).is_some_and(|n| n < self.book.string_count)
             }
             Kind::Number => std::str::from_utf8(text).is_ok_and(|s| s.parse::<f64>().is_ok()),
             Kind::Bool => {
@@ -901,7 +1372,7 @@ impl<'a> SheetScan<'a> {
                     || t.eq_ignore_ascii_case(b"true")
                     || t.eq_ignore_ascii_case(b"false")
             }
-            Kind::Other | Kind::Unknown => true,
+            _ => true,
         };
         if fits {
             return Ok(());
@@ -910,7 +1381,7 @@ impl<'a> SheetScan<'a> {
         let (sheet, at, v) = (self.sheet, a1(cell.row, cell.col), shown(text));
         Err(match cell.kind {
             Kind::Shared if text.iter().all(u8::is_ascii_digit) => {
-                let count = self.strings;
+                let count = self.book.string_count;
                 damaged(
                     format!("工作表“{sheet}”的单元格 {at} 引用第 {v} 号共享字符串，但共享字符串表只有 {count} 条"),
                     format!("cell {at} of sheet \"{sheet}\" uses shared string {v}, but the table holds {count}"),
@@ -958,10 +1429,10 @@ impl<'a> SheetScan<'a> {
     }
 
     fn merge_cell(&mut self, attrs: &[u8]) -> Result<(), ScanError> {
-        if self.merges.len() as u64 >= self.max_cells {
+        if self.out.merges.len() as u64 >= self.max_cells {
             return Err(too_large(
                 Budget::SheetMerges(self.sheet.to_string()),
-                self.merges.len() as u64 + 1,
+                self.out.merges.len() as u64 + 1,
                 self.max_cells,
             )
             .into());
@@ -981,7 +1452,7 @@ impl<'a> SheetScan<'a> {
                 format!("sheet \"{sheet}\" has an invalid merged range \"{v}\""),
             )
         })?;
-        self.merges.push(merge);
+        self.out.merges.push(merge);
         Ok(())
     }
 
@@ -1118,6 +1589,18 @@ pub(crate) fn merge_ref(raw: &[u8]) -> Option<Merge> {
     })
 }
 
+/// A cell's style index (`s`) as calamine reads it: digits, leading zeros allowed; 0 for
+/// anything else or a number too large.
+fn style_index(raw: &[u8]) -> usize {
+    if raw.is_empty() || !raw.iter().all(u8::is_ascii_digit) {
+        return 0;
+    }
+    raw.iter()
+        .try_fold(0usize, |n, d| {
+            n.checked_mul(10)?.checked_add(usize::from(d - b'0'))
+        })
+        .unwrap_or(0)
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1129,23 +1612,38 @@ mod tests {
         facts(xml, strings).map(|f| f.merges)
     }
 
-    /// What [`scan`] finds, formulas without results included.
-    fn facts(xml: &str, strings: u64) -> Result<SheetFacts, String> {
-        let outcome = |r: Result<SheetFacts, ScanError>| match r {
+    /// One reading of a part with `limits`, whether or not it is a worksheet.
+    fn read_with<R: BufRead>(r: R, strings: u64, limits: &Limits) -> Result<SheetCells, ScanError> {
+        let strings: Vec<String> = (0..strings).map(|i| format!("s{i}")).collect();
+        let book = Workbook {
+            string_count: strings.len() as u64,
+            strings: &strings,
+            formats: &[],
+            is_1904: false,
+            limits,
+        };
+        let mut tally = Tally::default();
+        let mut scan = SheetScan::new("S", &book, &mut tally);
+        scan_part(r, "sheet.xml", &mut scan)?;
+        let cap = limits.max_cells_per_sheet;
+        if scan.out.uncalculated.len() as u64 > cap {
+            let found = scan.out.uncalculated.len() as u64;
+            return Err(too_large(Budget::SheetCells("S".into()), found, cap).into());
+        }
+        Ok(scan.out)
+    }
+
+    /// What [`scan`] finds, formulas without results and cells included.
+    fn facts(xml: &str, strings: u64) -> Result<SheetCells, String> {
+        let outcome = |r: Result<SheetCells, ScanError>| match r {
             Ok(m) => Ok(m),
             Err(ScanError::Reject(ReadError::Truncated(d))) => Err(d.zh),
             Err(other) => Err(format!("{other:?}")),
         };
-        let whole = outcome(scan_sheet(
-            xml.as_bytes(),
-            "sheet.xml",
-            "S",
-            strings,
-            &Limits::default(),
-        ));
+        let whole = outcome(read_with(xml.as_bytes(), strings, &Limits::default()));
         for step in 1..=17 {
             let r = std::io::BufReader::with_capacity(step, xml.as_bytes());
-            let cut = outcome(scan_sheet(r, "sheet.xml", "S", strings, &Limits::default()));
+            let cut = outcome(read_with(r, strings, &Limits::default()));
             assert_eq!(cut, whole, "reads of {step} bytes: {xml}");
         }
         whole
@@ -1221,14 +1719,14 @@ mod tests {
         };
         let xml = rows(&r#"<row><c><f>1</f></c></row>"#.repeat(4));
         assert!(matches!(
-            scan_sheet(xml.as_bytes(), "sheet.xml", "S", 0, &limits),
+            read_with(xml.as_bytes(), 0, &limits),
             Err(ScanError::Reject(ReadError::TooLarge {
                 what: Budget::SheetCells(_),
                 ..
             }))
         ));
         let xml = rows(&r#"<row><c><f>1</f></c></row>"#.repeat(3));
-        let facts = scan_sheet(xml.as_bytes(), "sheet.xml", "S", 0, &limits).expect("three");
+        let facts = read_with(xml.as_bytes(), 0, &limits).expect("three");
         assert_eq!(facts.uncalculated.len(), 3);
     }
 
@@ -1466,70 +1964,5 @@ mod tests {
         // A key without a value swallows the next one, as calamine reads it.
         let xml = rows(r#"<row r="1"><c r="A1" junk t="s"><v>-1</v></c></row>"#);
         assert_eq!(scan(&xml, 0), Ok(vec![]));
-    }
-
-    /// The count the pre-scan made with quick-xml before this lexer: every `si` start
-    /// event, and the text, CDATA and references inside.
-    fn quick_xml_count(xml: &str) -> SharedStrings {
-        use quick_xml::events::Event;
-        let mut x = super::super::xml::reader(xml.as_bytes());
-        let mut buf = Vec::new();
-        let (mut count, mut total, mut current) = (0, 0, None::<u64>);
-        let add = |c: &mut Option<u64>, n: usize| {
-            if let Some(c) = c {
-                *c += n as u64;
-            }
-        };
-        loop {
-            buf.clear();
-            match x.read_event_into(&mut buf).expect("xml") {
-                Event::Start(e) if e.local_name().as_ref() == "si" => {
-                    count += 1;
-                    current = Some(0);
-                }
-                Event::Text(t) => add(&mut current, t.len()),
-                Event::CData(t) => add(&mut current, t.len()),
-                Event::GeneralRef(g) => add(&mut current, g.len() + 2),
-                Event::End(e) if e.local_name().as_ref() == "si" => {
-                    total += current.take().unwrap_or(0);
-                }
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-        SharedStrings {
-            total_bytes: total,
-            count,
-        }
-    }
-
-    #[test]
-    fn shared_strings_are_counted_as_quick_xml_counted_them() {
-        let tables = [
-            r#"<?xml version="1.0"?><sst count="3" uniqueCount="3"><si><t>巴南区</t></si><si><t xml:space="preserve"> a &amp; b </t></si><si><r><rPr><b/></rPr><t>富</t></r><r><t>文本</t></r><rPh><t>ふり</t></rPh></si></sst>"#,
-            r#"<sst><si/><si><t/></si><si><t><![CDATA[<c r="K4294967299">]]></t></si><!-- <si><t>no</t></si> --><si><t>&#x41;&lt;</t></si></sst>"#,
-            r#"<x:sst xmlns:x="s"><x:si><x:t>前缀</x:t></x:si><x:si><x:si><x:t>nested</x:t></x:si>tail</x:si><?pi <si>?></x:sst>"#,
-        ];
-        for xml in tables {
-            let expected = quick_xml_count(xml);
-            for step in 1..=17 {
-                let r = std::io::BufReader::with_capacity(step, xml.as_bytes());
-                let found = scan_strings(r, "sst", &Limits::default()).expect("scan");
-                assert_eq!(found, expected, "reads of {step}: {xml}");
-            }
-        }
-        let limits = Limits {
-            max_strings: 2,
-            ..Limits::default()
-        };
-        let three = "<sst><si/><si/><si/></sst>";
-        assert!(matches!(
-            scan_strings(three.as_bytes(), "sst", &limits),
-            Err(ScanError::Reject(ReadError::TooLarge {
-                what: Budget::Strings,
-                found: 3,
-                ..
-            }))
-        ));
     }
 }

@@ -1,5 +1,5 @@
 //! ZIP containers: what is inside (a workbook, a Word file, a slide deck …) and the
-//! metered reading of every entry that the .xlsx and .ods pre-scans build on.
+//! metered reading of every entry that the .xlsx reader and the .ods pre-scan build on.
 //!
 //! Nothing here trusts a size the archive declares. The entry count is read from the end
 //! record before the zip crate builds its table, and every entry is decompressed through a
@@ -42,7 +42,7 @@ pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
     let entries = Entries::list(&archive, bytes)?;
     let budget = Inflated::new(limits.max_decompressed_bytes);
     match classify(&mut archive, &entries, &budget)? {
-        Kind::Xlsx => xlsx::read(bytes, &mut archive, &entries, &budget, limits),
+        Kind::Xlsx => xlsx::read(&mut archive, &entries, &budget, limits),
         Kind::Ods => ods::read(bytes, &mut archive, &entries, &budget, limits),
         Kind::Not(e) => Err(e),
     }
@@ -421,6 +421,11 @@ fn classify(
         k.starts_with("index/") && k.ends_with(".iwa")
     }) {
         return Ok(Kind::Not(ReadError::Other(NotWorkbook::Numbers)));
+    }
+    // A workbook part that is not `xl/workbook.xml` (another folder or name), found the
+    // way calamine and Excel find it: by the package's relationship to it.
+    if xlsx::names_a_workbook_part(archive, entries, budget)? {
+        return Ok(Kind::Xlsx);
     }
     Ok(Kind::Not(ReadError::Other(NotWorkbook::Zip)))
 }
