@@ -8,20 +8,14 @@ use crate::intake;
 use crate::report::{write_human, BatchJson, Style};
 
 use super::progress::Bars;
-use super::{input_paths, load_config, receipts_to, Outcome};
+use super::{input_paths, intake_run, load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let lang = global.lang;
     let paths = input_paths(&args.paths, lang)?;
     let checked = intake::check(
-        &intake::Run {
-            cfg: &cfg,
-            period: args.period,
-            lang,
-            receipts: receipts_to(args),
-            received_at: crate::clock::received_now(),
-        },
+        &intake_run(&cfg, args, lang),
         &paths,
         &Bars::new(lang, global.quiet),
     )?;

@@ -10,7 +10,7 @@ use crate::messages;
 use crate::report::{shown, write_human, BatchJson, Style};
 
 use super::progress::Bars;
-use super::{input_paths, load_config, receipts_to, Outcome};
+use super::{input_paths, intake_run, load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
@@ -19,13 +19,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     // A copy of the archive as it was, before this run changes it.
     super::backup_before_change(&cfg)?;
     let ingested = intake::ingest(
-        &intake::Run {
-            cfg: &cfg,
-            period: args.period,
-            lang,
-            receipts: receipts_to(args),
-            received_at: crate::clock::received_now(),
-        },
+        &intake_run(&cfg, args, lang),
         &paths,
         &Bars::new(lang, global.quiet),
     )?;

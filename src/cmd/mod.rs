@@ -58,12 +58,23 @@ pub fn input_paths(
     Ok(paths)
 }
 
-/// Where `check` and `ingest` write receipts.
-pub fn receipts_to(args: &crate::cli::CheckArgs) -> crate::intake::ReceiptsTo<'_> {
-    if args.no_receipts {
-        crate::intake::ReceiptsTo::Nowhere
-    } else {
-        crate::intake::ReceiptsTo::Folder(args.receipts.as_deref())
+/// The settings of a `check` or `ingest` run: the batch period, where receipts go, and
+/// now as the time of receipt.
+pub fn intake_run<'a>(
+    cfg: &'a Config,
+    args: &'a crate::cli::CheckArgs,
+    lang: crate::lang::Lang,
+) -> crate::intake::Run<'a> {
+    crate::intake::Run {
+        cfg,
+        period: args.period,
+        lang,
+        receipts: if args.no_receipts {
+            crate::intake::ReceiptsTo::Nowhere
+        } else {
+            crate::intake::ReceiptsTo::Folder(args.receipts.as_deref())
+        },
+        received_at: crate::clock::received_now(),
     }
 }
 

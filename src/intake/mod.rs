@@ -68,6 +68,17 @@ pub struct Run<'a> {
     pub received_at: String,
 }
 
+impl Run<'_> {
+    /// How the batch is read; `keep_bytes` keeps each file's bytes for the archive.
+    fn options(&self, keep_bytes: bool) -> BatchOptions {
+        BatchOptions {
+            period: self.period,
+            lang: self.lang,
+            keep_bytes,
+        }
+    }
+}
+
 /// A checked batch and its receipts.
 #[derive(Debug)]
 pub struct Checked {
@@ -85,11 +96,7 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
         receipts: to,
         ref received_at,
     } = *run;
-    let opts = BatchOptions {
-        period,
-        lang,
-        keep_bytes: false,
-    };
+    let opts = run.options(false);
     progress.begin(Phase::Checking, paths.len());
     if period.is_none() {
         // The month most files are for is the batch period: every file is read first,
@@ -253,11 +260,7 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
         receipts: to,
         ref received_at,
     } = *run;
-    let opts = BatchOptions {
-        period,
-        lang,
-        keep_bytes: true,
-    };
+    let opts = run.options(true);
     let archive_path = cfg.archive_path();
     let (mut batch, filed, receipts) = match period {
         Some(_) => {

@@ -884,23 +884,61 @@ impl UsedArea {
 }
 
 /// Sorts by (row, col), keeping the last of cells written twice at one address (the one
-/// a spreadsheet program would show).
+/// a spreadsheet program would show). In place: a sheet's cells arrive in order as a rule,
+/// so they are sorted only when they are not, and a copy of a 2-million-cell sheet is
+/// never made.
 pub(crate) fn sort_cells(cells: &mut Vec<RawCell>) {
-    cells.sort_by_key(|c| (c.row, c.col));
-    let mut kept: Vec<RawCell> = Vec::with_capacity(cells.len());
-    for c in cells.drain(..) {
-        match kept.last_mut() {
-            Some(last) if (last.row, last.col) == (c.row, c.col) => *last = c,
-            _ => kept.push(c),
-        }
+    if !cells.is_sorted_by_key(|c| (c.row, c.col)) {
+        // Stable: of two cells at one address, the later stays later.
+        cells.sort_by_key(|c| (c.row, c.col));
     }
-    *cells = kept;
+    cells.dedup_by(|later, kept| {
+        let same = (later.row, later.col) == (kept.row, kept.col);
+        if same {
+            std::mem::swap(later, kept);
+        }
+        same
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::{Cursor, Write};
+
+    #[test]
+    fn cells_are_sorted_in_place_keeping_the_last_written_at_an_address() {
+        let cell = |row, col, v: &str| RawCell {
+            row,
+            col,
+            value: CellValue::Text(v.to_string()),
+        };
+        let text = |c: &RawCell| match &c.value {
+            CellValue::Text(t) => (c.row, c.col, t.clone()),
+            other => panic!("{other:?}"),
+        };
+        let mut cells = vec![
+            cell(1, 0, "b"),
+            cell(0, 1, "first"),
+            cell(0, 0, "a"),
+            cell(0, 1, "second"),
+        ];
+        sort_cells(&mut cells);
+        let got: Vec<_> = cells.iter().map(text).collect();
+        assert_eq!(
+            got,
+            [
+                (0, 0, "a".to_string()),
+                (0, 1, "second".to_string()),
+                (1, 0, "b".to_string())
+            ]
+        );
+        // In order already, with a repeat: the same, without sorting.
+        let mut cells = vec![cell(0, 0, "x"), cell(0, 0, "y"), cell(0, 2, "z")];
+        sort_cells(&mut cells);
+        let got: Vec<_> = cells.iter().map(text).collect();
+        assert_eq!(got, [(0, 0, "y".to_string()), (0, 2, "z".to_string())]);
+    }
 
     /// An .xlsx of one sheet holding `text` at each of `cells`, by rust_xlsxwriter (which
     /// writes text as shared strings).
