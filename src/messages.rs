@@ -4,7 +4,7 @@
 //! archive errors are `archive`'s own.
 use crate::model::{Filed, FiledAs, Verdict};
 
-pub use crate::lang::Lang;
+use crate::lang::Lang;
 
 /// Why a file could not be opened, for `E-FILE-UNREADABLE`.
 pub fn io_problem(p: crate::read::IoProblem, lang: Lang) -> &'static str {

@@ -103,7 +103,28 @@ pub fn read_bytes(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadErro
         ));
     }
     fenced("read", || match sniff::sniff(bytes) {
-        Sniffed::Zip => zipscan::read_zip(bytes, limits),
+        Sniffed::Zip => {
+            let zipscan::Opened {
+                mut archive,
+                entries,
+                budget,
+                kind,
+            } = zipscan::open(bytes, limits)?;
+            match kind {
+                zipscan::Kind::Xlsx => xlsx::read(&mut archive, &entries, &budget, limits),
+                zipscan::Kind::Ods => ods::read(bytes, &mut archive, &entries, &budget, limits),
+                zipscan::Kind::Not(e) => Err(e),
+                // A workbook part that is not `xl/workbook.xml` (another folder or name),
+                // found the way calamine and Excel find it: by the package's relationship.
+                zipscan::Kind::Unmarked => {
+                    if xlsx::names_a_workbook_part(&mut archive, &entries, &budget)? {
+                        xlsx::read(&mut archive, &entries, &budget, limits)
+                    } else {
+                        Err(ReadError::Other(NotWorkbook::Zip))
+                    }
+                }
+            }
+        }
         Sniffed::Ole => xls::read_ole(bytes, limits),
         Sniffed::Rejected(e) => Err(e),
     })

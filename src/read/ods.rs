@@ -28,8 +28,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::convert::from_data;
 use super::guard::{fenced, too_large, Inflated, MAX_CELL_TEXT_BYTES};
-use super::xlsx::{doctype, scan_for_doctype, sort_cells};
+use super::raw::sort_cells;
 use super::xml::{self, attr, attr_text, count, digits, ScanError};
+use super::xml::{doctype, scan_for_doctype};
 use super::zipscan::{drain_entry, key, read_entry, Archive, Entries};
 use super::{Budget, Container, Merge, RawCell, RawSheet, RawWorkbook, ReadError};
 use super::{CellValue, Damage};

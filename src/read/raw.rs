@@ -127,10 +127,10 @@ impl Damage {
     }
 
     /// The detail in `lang`.
-    pub fn text(&self, lang: crate::messages::Lang) -> &str {
+    pub fn text(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::messages::Lang::Zh => &self.zh,
-            crate::messages::Lang::En => &self.en,
+            crate::lang::Lang::Zh => &self.zh,
+            crate::lang::Lang::En => &self.en,
         }
     }
 }
@@ -329,4 +329,22 @@ pub enum ReadError {
     /// A parser panicked or failed in a way we did not classify.
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// Sorts by (row, col), keeping the last of cells written twice at one address (the one
+/// a spreadsheet program would show). In place: a sheet's cells arrive in order as a rule,
+/// so they are sorted only when they are not, and a copy of a 2-million-cell sheet is
+/// never made.
+pub(crate) fn sort_cells(cells: &mut Vec<RawCell>) {
+    if !cells.is_sorted_by_key(|c| (c.row, c.col)) {
+        // Stable: of two cells at one address, the later stays later.
+        cells.sort_by_key(|c| (c.row, c.col));
+    }
+    cells.dedup_by(|later, kept| {
+        let same = (later.row, later.col) == (kept.row, kept.col);
+        if same {
+            std::mem::swap(later, kept);
+        }
+        same
+    });
 }

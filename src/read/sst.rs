@@ -17,7 +17,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::guard::too_large;
 use super::sheetscan::count_strings;
-use super::xlsx::{doctype, Fault};
+use super::xlsx::Fault;
+use super::xml::doctype;
 use super::xml::{self, raw_attrs, ScanError};
 use super::Budget;
 use crate::config::Limits;

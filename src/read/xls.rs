@@ -19,7 +19,7 @@ use calamine::{Reader, SheetType, SheetVisible, Xls, XlsError};
 
 use super::convert::from_data;
 use super::guard::fenced;
-use super::xlsx::sort_cells;
+use super::raw::sort_cells;
 use super::Damage;
 use super::{
     biff, cfbview, xls_crypt, Container, Merge, NotWorkbook, RawCell, RawSheet, RawWorkbook,

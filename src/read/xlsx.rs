@@ -34,12 +34,13 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::guard::{too_large, Inflated};
 use super::numfmt::read_styles;
+use super::raw::sort_cells;
 use super::sheetscan::{read_sheet, SheetCells, Tally, Workbook};
 use super::sst::{read_strings, SharedStrings};
-use super::xml::{self, attr_text, raw_attrs, shown, ScanError};
+use super::xml::{self, attr_text, doctype, raw_attrs, scan_for_doctype, shown, ScanError};
 use super::zipscan::{drain_entry, key, read_entry, xml_problem, Archive, Entries};
 use super::Damage;
-use super::{Budget, CellValue, Container, NotWorkbook, RawCell, RawSheet, RawWorkbook, ReadError};
+use super::{Budget, CellValue, Container, RawCell, RawSheet, RawWorkbook, ReadError};
 use crate::config::Limits;
 use crate::model::a1;
 
@@ -50,11 +51,6 @@ use crate::model::a1;
 /// the XML, this bounds the copies. A county return holds a few MB of text.
 pub(crate) fn text_budget(limits: &Limits) -> u64 {
     limits.max_decompressed_bytes / 8
-}
-
-/// The refusal of a part that declares a DTD.
-pub(crate) fn doctype(part: &str) -> ScanError {
-    ScanError::Reject(ReadError::Other(NotWorkbook::Doctype(part.to_string())))
 }
 
 /// What the workbook-level parts say about the sheets.
@@ -744,22 +740,6 @@ fn sheet_entry(e: &BytesStart<'_>) -> ListedSheet {
     sheet
 }
 
-/// For parts calamine read but tolerated damage in (the theme): only a DTD is refused.
-/// A DTD can only come before the root element, so the scan stops at the first element
-/// and never holds more than the prolog.
-pub(crate) fn scan_for_doctype<R: BufRead>(r: R, part: &str) -> Result<(), ScanError> {
-    let mut x = xml::reader(r);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match x.read_event_into(&mut buf) {
-            Ok(Event::DocType(_)) => return Err(doctype(part)),
-            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return Ok(()),
-            Ok(_) => {}
-        }
-    }
-}
-
 /// What calamine refused in the parts it read and the reader now reads as it did; worded
 /// as before (in both languages, none of the libraries' words), by [`Fault::refusal`].
 #[derive(Debug)]
@@ -881,24 +861,6 @@ impl UsedArea {
             (u64::from(r1 - r0) + 1).saturating_mul(u64::from(c1 - c0) + 1)
         })
     }
-}
-
-/// Sorts by (row, col), keeping the last of cells written twice at one address (the one
-/// a spreadsheet program would show). In place: a sheet's cells arrive in order as a rule,
-/// so they are sorted only when they are not, and a copy of a 2-million-cell sheet is
-/// never made.
-pub(crate) fn sort_cells(cells: &mut Vec<RawCell>) {
-    if !cells.is_sorted_by_key(|c| (c.row, c.col)) {
-        // Stable: of two cells at one address, the later stays later.
-        cells.sort_by_key(|c| (c.row, c.col));
-    }
-    cells.dedup_by(|later, kept| {
-        let same = (later.row, later.col) == (kept.row, kept.col);
-        if same {
-            std::mem::swap(later, kept);
-        }
-        same
-    });
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@
 use std::borrow::Cow;
 use std::io::BufRead;
 
-use quick_xml::events::BytesStart;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::ReadError;
+use super::{NotWorkbook, ReadError};
 
 /// Why a scan of one part stopped early.
 #[derive(Debug)]
@@ -197,6 +197,27 @@ pub(crate) fn shown(raw: &[u8]) -> String {
         out.push('…');
     }
     out
+}
+
+/// The refusal of a part that declares a DTD.
+pub(crate) fn doctype(part: &str) -> ScanError {
+    ScanError::Reject(ReadError::Other(NotWorkbook::Doctype(part.to_string())))
+}
+
+/// For parts calamine read but tolerated damage in (the theme): only a DTD is refused.
+/// A DTD can only come before the root element, so the scan stops at the first element
+/// and never holds more than the prolog.
+pub(crate) fn scan_for_doctype<R: BufRead>(r: R, part: &str) -> Result<(), ScanError> {
+    let mut x = reader(r);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match x.read_event_into(&mut buf) {
+            Ok(Event::DocType(_)) => return Err(doctype(part)),
+            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use zip::{CompressionMethod, ZipArchive, SUPPORTED_COMPRESSION_METHODS};
 use super::guard::{fenced, too_large, Inflated, Metered};
 use super::xml::ScanError;
 use super::Damage;
-use super::{ods, xlsx, Budget, NotWorkbook, RawWorkbook, ReadError};
+use super::{Budget, NotWorkbook, ReadError};
 use crate::config::Limits;
 
 /// The archive type every reader here works on: the whole file is already in memory.
@@ -29,8 +29,18 @@ pub(crate) type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
 /// crafted central directory of millions of tiny entries is refused before it is parsed.
 pub(crate) const MAX_ZIP_ENTRIES: u64 = 10_000;
 
-/// Reads a ZIP container that should be an .xlsx/.xlsm or .ods.
-pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, ReadError> {
+/// A ZIP container opened: its directory listed within the budgets, and what it holds.
+pub(crate) struct Opened<'a> {
+    pub(crate) archive: Archive<'a>,
+    pub(crate) entries: Entries,
+    /// The decompression budget every part is inflated through.
+    pub(crate) budget: Inflated,
+    pub(crate) kind: Kind,
+}
+
+/// Opens a ZIP container that should be an .xlsx/.xlsm or .ods; `read` hands it to the
+/// reader of its kind.
+pub(crate) fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Opened<'a>, ReadError> {
     if let Some(n) = declared_entries(bytes) {
         if n > MAX_ZIP_ENTRIES {
             return Err(too_large(Budget::ZipEntries, n, MAX_ZIP_ENTRIES));
@@ -41,11 +51,13 @@ pub(crate) fn read_zip(bytes: &[u8], limits: &Limits) -> Result<RawWorkbook, Rea
     })?;
     let entries = Entries::list(&archive, bytes)?;
     let budget = Inflated::new(limits.max_decompressed_bytes);
-    match classify(&mut archive, &entries, &budget)? {
-        Kind::Xlsx => xlsx::read(&mut archive, &entries, &budget, limits),
-        Kind::Ods => ods::read(bytes, &mut archive, &entries, &budget, limits),
-        Kind::Not(e) => Err(e),
-    }
+    let kind = classify(&mut archive, &entries, &budget)?;
+    Ok(Opened {
+        archive,
+        entries,
+        budget,
+        kind,
+    })
 }
 
 /// The total entry count of the end-of-central-directory record (ZIP64 aware), if the
@@ -353,10 +365,14 @@ pub(crate) fn drain_entry(
 }
 
 /// What a ZIP container holds.
-enum Kind {
+pub(crate) enum Kind {
     Xlsx,
     Ods,
     Not(ReadError),
+    /// None of the parts that mark a kind: an .xlsx whose workbook part is elsewhere,
+    /// found by the package's relationships (`xlsx::names_a_workbook_part`), or no
+    /// workbook.
+    Unmarked,
 }
 
 fn classify(
@@ -422,12 +438,7 @@ fn classify(
     }) {
         return Ok(Kind::Not(ReadError::Other(NotWorkbook::Numbers)));
     }
-    // A workbook part that is not `xl/workbook.xml` (another folder or name), found the
-    // way calamine and Excel find it: by the package's relationship to it.
-    if xlsx::names_a_workbook_part(archive, entries, budget)? {
-        return Ok(Kind::Xlsx);
-    }
-    Ok(Kind::Not(ReadError::Other(NotWorkbook::Zip)))
+    Ok(Kind::Unmarked)
 }
 
 #[cfg(test)]
@@ -481,7 +492,7 @@ mod tests {
         many.extend_from_slice(&50_000u16.to_le_bytes());
         many.extend_from_slice(&[0; 10]);
         assert!(matches!(
-            read_zip(&many, &Limits::default()),
+            open(&many, &Limits::default()),
             Err(ReadError::TooLarge { found: 50_000, .. })
         ));
     }

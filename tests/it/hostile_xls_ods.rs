@@ -737,7 +737,7 @@ fn a_cell_of_millions_of_repeated_spaces_is_too_large() {
     assert!(found > 2 << 20);
     let (what, _) = exceeded(read(&sample_ods_with_177m_spaces()));
     assert_eq!(what, Budget::CellText("项目明细".into()));
-    let zh = tongbao::messages::budget(&what, tongbao::messages::Lang::Zh);
+    let zh = tongbao::messages::budget(&what, tongbao::lang::Lang::Zh);
     assert!(zh.contains("单个单元格的文字长度"), "{zh}");
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use tongbao::batch::read_error_diagnostic;
 use tongbao::config::Limits;
 use tongbao::diag::{Code, Severity};
-use tongbao::messages::Lang;
+use tongbao::lang::Lang;
 use tongbao::read::{read_bytes, Budget, NotWorkbook, RawWorkbook, ReadError};
 use zip::CompressionMethod;
 

@@ -47,7 +47,7 @@ fn too_large_what(r: Result<RawWorkbook, ReadError>) -> String {
     match r {
         Err(ReadError::TooLarge { what, found, limit }) => {
             assert!(found > limit, "{what:?}: {found} should be over {limit}");
-            tongbao::messages::budget(&what, tongbao::messages::Lang::Zh)
+            tongbao::messages::budget(&what, tongbao::lang::Lang::Zh)
         }
         other => panic!("expected TooLarge, got {other:?}"),
     }
