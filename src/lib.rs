@@ -1,7 +1,7 @@
 //! tongbao: county investment-promotion returns in, checked archive and bulletin out.
 //!
 //! The stages, each using only the types of the ones before it plus the shared `model`,
-//! `diag`, `lang` and `config`: `read` (bytes → raw sheets), `parse` (raw sheets → typed
+//! `diag`, `lang`, `config` and `contract` (return-format v1's layout): `read` (bytes → raw sheets), `parse` (raw sheets → typed
 //! return), `validate` (rules over a typed return), `archive` (submissions stored and
 //! read back), `aggregate` (counted returns → every figure of the bulletin), `render`
 //! (figures → PDF, workbooks, receipts, forms). Two services run the stages for the
@@ -18,6 +18,7 @@ pub mod cli;
 pub(crate) mod clock;
 pub mod cmd;
 pub mod config;
+pub mod contract;
 pub mod diag;
 pub mod intake;
 pub mod lang;

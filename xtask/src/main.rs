@@ -47,11 +47,11 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use tongbao::model::Indicator;
-    use tongbao::parse::vocab::Field;
-    use tongbao::render::form::layout::{
+    use tongbao::contract::{
         info_row, ledger_col, summary_row, FIRST_DATA_ROW, INFO_LABELS, SUMMARY_YTD_COL,
     };
+    use tongbao::model::Indicator;
+    use tongbao::parse::vocab::Field;
 
     use crate::gen::workbook::{Layout, Style};
 

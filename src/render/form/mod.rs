@@ -18,8 +18,6 @@
 //! The output is reproducible: the creation time is the period's first day, so the same
 //! roster and period give byte-identical files.
 
-pub mod layout;
-
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime,
     Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
@@ -38,11 +36,12 @@ use crate::parse::vocab::Field;
 use crate::render::path_safe;
 use crate::render::xlsx::display_width;
 
-use layout::{
+use crate::contract::{
     info_row, ledger_col, summary_row, FIRST_DATA_ROW, HEADER_ROW, INFO_LABELS, INFO_SHEET,
     INSTRUCTIONS_SHEET, LEDGER_SHEET, LISTS_SHEET, SUMMARY_LAST_YEAR_COL, SUMMARY_MONTH_COL,
     SUMMARY_NAME_COL, SUMMARY_SHEET, SUMMARY_UNIT_COL, SUMMARY_YTD_COL,
 };
+use crate::contract::{written, Label};
 
 /// How many ledger rows carry the drop-down lists and checks. Rows typed further down are
 /// still read and still counted by the 主要指标 formulas (they sum whole columns); they only
@@ -335,27 +334,27 @@ fn write_info(
         unit.code().to_string(),
         period_text(period),
     ];
-    for (i, label) in INFO_LABELS.iter().enumerate() {
+    for (i, &label) in INFO_LABELS.iter().enumerate() {
         let row = info_row(label);
         ws.set_row_height(row, 20)?;
-        ws.write_string_with_format(row, 0, *label, &fmt.label)?;
+        ws.write_string_with_format(row, 0, written(label), &fmt.label)?;
         if let Some(value) = prefilled.get(i) {
             // Text, never a number or date: the code keeps its leading zeros and the
             // period reads back exactly as written.
             ws.write_string_with_format(row, 1, value, &fmt.prefilled)?;
             continue;
         }
-        let (format, validation) = if *label == "填报日期" {
+        let (format, validation) = if label == Label::FilledOn {
             let v = DataValidation::new().allow_date(DataValidationRule::Between(
                 excel_date(period.first_day())?,
                 ExcelDateTime::from_ymd(2100, 12, 31)?,
             ));
             (
                 &fmt.input_date,
-                explained(v, input_prompt(label, lang), InputRule::Date, lang)?,
+                explained(v, input_prompt(written(label), lang), InputRule::Date, lang)?,
             )
         } else {
-            let (title, message) = input_prompt(label, lang);
+            let (title, message) = input_prompt(written(label), lang);
             let v = DataValidation::new()
                 .allow_any_value()
                 .set_input_title(title)?
@@ -365,7 +364,7 @@ fn write_info(
         ws.write_blank(row, 1, format)?;
         ws.add_data_validation(row, 1, row, 1, &validation)?;
     }
-    let notes_row = info_row(INFO_LABELS[INFO_LABELS.len() - 1]) + 2;
+    let notes_row = info_row(Label::FilledOn) + 2;
     for (i, key) in [FormText::InfoNote, FormText::InfoPrefilled]
         .into_iter()
         .enumerate()

@@ -230,12 +230,12 @@ fn make(
             ret.unit_code = "500199".to_string();
             file = format!("{code}-{UNKNOWN_UNIT}-{period}.xlsx");
             sheet = Some(INFO_SHEET);
-            Some(a1(Layout::info_row("填报单位"), 1))
+            Some(a1(Layout::info_row(tongbao::contract::Label::Unit), 1))
         }
         Flaw::PeriodMismatch => {
             ret = UnitReturn::build(history, period.previous());
             sheet = Some(INFO_SHEET);
-            Some(a1(Layout::info_row("报告期"), 1))
+            Some(a1(Layout::info_row(tongbao::contract::Label::Period), 1))
         }
         Flaw::ColumnMissing => {
             tweaks.omit.push(Field::Industry);

@@ -18,8 +18,8 @@ use crate::gen::pool::UnitReturn;
 use tongbao::model::{Indicator, Measure, Project};
 use tongbao::parse::vocab::Field;
 
-use tongbao::render::form::layout::INFO_LABELS;
-pub use tongbao::render::form::layout::{INFO_SHEET, LEDGER_SHEET, SUMMARY_SHEET};
+use tongbao::contract::{written, Label, INFO_LABELS};
+pub use tongbao::contract::{INFO_SHEET, LEDGER_SHEET, SUMMARY_SHEET};
 
 /// Which layout a return is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,8 +93,8 @@ impl Layout {
     pub const SUMMARY_YTD_COL: u16 = 3;
 
     /// Zero-based row of a 基本信息 label (its value is in column B).
-    pub fn info_row(label: &str) -> u32 {
-        1 + INFO_LABELS.iter().position(|l| *l == label).unwrap_or(0) as u32
+    pub fn info_row(label: Label) -> u32 {
+        tongbao::contract::info_row(label)
     }
 }
 
@@ -215,8 +215,9 @@ fn write_info(
         &ret.phone,
         &ret.reviewer,
     ];
-    for (i, label) in INFO_LABELS.iter().enumerate() {
+    for (i, &label) in INFO_LABELS.iter().enumerate() {
         let row = Layout::info_row(label);
+        let label = written(label);
         ws.write_string_with_format(
             row,
             0,
