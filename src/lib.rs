@@ -1,13 +1,14 @@
 //! tongbao: county investment-promotion returns in, checked archive and bulletin out.
 //!
 //! The stages, each using only the types of the ones before it plus the shared `model`,
-//! `diag`, `lang`, `config` and `contract` (return-format v1's layout): `read` (bytes → raw sheets), `parse` (raw sheets → typed
-//! return), `validate` (rules over a typed return), `archive` (submissions stored and
-//! read back), `aggregate` (counted returns → every figure of the bulletin), `render`
-//! (figures → PDF, workbooks, receipts, forms). Two services run the stages for the
-//! commands: `intake` (files in → verdicts, archived versions and receipts; over `batch`)
-//! and `publish` (archive → bulletin and briefings). `cmd` is on top: one thin module per
-//! subcommand. ARCHITECTURE.md says where new work goes.
+//! `diag`, `lang`, `config` and `contract` (return-format v1's layout): `read` (bytes →
+//! raw sheets), `parse` (raw sheets → typed return), `validate` (rules over a typed
+//! return), `archive` (submissions stored and read back), `aggregate` (counted returns →
+//! every figure of the bulletin), `render` (figures → PDF, workbooks, receipts, forms).
+//! Two services run the stages for the commands: `intake` (files in → verdicts, archived
+//! versions and receipts; over `batch`) and `publish` (archive → bulletin and briefings).
+//! `cmd` is on top: one thin module per subcommand. ARCHITECTURE.md says where new work
+//! goes.
 
 #![warn(unreachable_pub)]
 
