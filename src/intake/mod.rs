@@ -96,13 +96,8 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
         receipts: to,
         ref received_at,
     } = *run;
-    let opts = run.options(false);
-    progress.begin(Phase::Checking, paths.len());
     if period.is_none() {
-        // The month most files are for is the batch period: every file is read first,
-        // and each receipt reads its file again.
-        let mut batch = check_files_with(paths, cfg, &opts, &|| progress.step());
-        progress.end();
+        let mut batch = read_whole(run, paths, false, progress);
         with_last_month(cfg, &mut batch)?;
         let receipts = receipts::write_for_batch(cfg, to, &batch, &[], lang, received_at);
         return Ok(Checked { batch, receipts });
@@ -111,10 +106,11 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
     // while its workbook is in memory.
     let last_month = LastMonth::open(cfg)?;
     let answerer = RefCell::new(answerer(cfg, to, lang, received_at, period));
+    progress.begin(Phase::Checking, paths.len());
     let (batch, _) = check_files_streaming(
         paths,
         cfg,
-        &opts,
+        &run.options(false),
         &|| progress.step(),
         |file: &FileReport| {
             let findings = last_month.findings(cfg, period, file);
@@ -136,6 +132,17 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
     progress.end();
     let receipts = finish(answerer.into_inner(), batch.files.len());
     Ok(Checked { batch, receipts })
+}
+
+/// A batch read whole before it is answered: its period is the month most files are for,
+/// so every file is read first (and each receipt reads its file again).
+fn read_whole(run: &Run, paths: &[PathBuf], keep_bytes: bool, progress: &dyn Progress) -> Batch {
+    progress.begin(Phase::Checking, paths.len());
+    let batch = check_files_with(paths, run.cfg, &run.options(keep_bytes), &|| {
+        progress.step()
+    });
+    progress.end();
+    batch
 }
 
 /// The answerer of a batch whose receipts are wanted.
@@ -307,11 +314,7 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
             (batch, filed, receipts)
         }
         None => {
-            // The batch period is the month most files are for: every file is read first,
-            // and each receipt reads its file again.
-            progress.begin(Phase::Checking, paths.len());
-            let mut batch = check_files_with(paths, cfg, &opts, &|| progress.step());
-            progress.end();
+            let mut batch = read_whole(run, paths, true, progress);
             let mut archive = Archive::open_for_writing(&archive_path)?;
             progress.begin(Phase::Storing, paths.len());
             let filed = ingest_batch_with(&mut archive, cfg, &mut batch, received_at, &|| {

@@ -210,6 +210,24 @@ pub(super) fn line_items(
     color: Rgb,
 ) -> Vec<Item> {
     let baseline = (pitch - size) / 2.0 + ASCENT * size;
+    items_on_baseline(
+        glyphs, line, align, x, width, size, tracking, baseline, color,
+    )
+}
+
+/// The text items of one line of `width` set from `x`, its baseline at `baseline`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn items_on_baseline(
+    glyphs: &[Glyph],
+    line: &super::text::Line,
+    align: Align,
+    x: f32,
+    width: f32,
+    size: f32,
+    tracking: f32,
+    baseline: f32,
+    color: Rgb,
+) -> Vec<Item> {
     place_line(glyphs, line, align, width, size, tracking)
         .into_iter()
         .map(|run| Item::Text {

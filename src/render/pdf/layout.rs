@@ -11,7 +11,9 @@
 //! signature. A table that breaks repeats its header row at the top of the next page.
 
 use super::blocks::{Align, Block, FontRole};
-use super::boxes::{line_items, BoxKind, Boxed, Frame, Item, Rgb, ASCENT, BLACK, PT_PER_MM, RED};
+use super::boxes::{
+    items_on_baseline, line_items, BoxKind, Boxed, Frame, Item, Rgb, ASCENT, BLACK, PT_PER_MM, RED,
+};
 use super::text::{balanced_lines, break_lines, natural_width, place_line, Shaper};
 pub use super::text::{FaceId, Metrics, MissingGlyph, Resolved};
 
@@ -419,18 +421,17 @@ pub fn page_number<M: Metrics>(
     // The dash sits about a third of an em above the baseline.
     let baseline = frame.bottom() + 7.0 * PT_PER_MM + 0.33 * size;
     let line = super::text::Line::single(&glyphs, size, 0.0);
-    place_line(&glyphs, &line, Align::Left, width, size, 0.0)
-        .into_iter()
-        .map(|run| Item::Text {
-            x: x + run.x,
-            y: baseline,
-            size,
-            face: run.face,
-            text: run.text,
-            spacing: run.spacing,
-            color: BLACK,
-        })
-        .collect()
+    items_on_baseline(
+        &glyphs,
+        &line,
+        Align::Left,
+        x,
+        width,
+        size,
+        0.0,
+        baseline,
+        BLACK,
+    )
 }
 
 #[cfg(test)]
