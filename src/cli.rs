@@ -196,6 +196,9 @@ pub struct BuildArgs {
     /// 成文日期（默认今天）/ date of issue (default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
+    /// 本期发文字号中的序号（默认取配置的 number，未设时为月份）/ the number of this issue in the 发文字号 (default: the config's `number`, else the month)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub number: Option<u32>,
 }
 
 #[derive(Debug, Args)]

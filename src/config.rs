@@ -61,6 +61,17 @@ pub struct Bulletin {
     pub problems_file: Option<PathBuf>,
     /// Optional file with 下步工作 text.
     pub next_steps_file: Option<PathBuf>,
+    /// The `{number}` of the 发文字号 for this issue; the period's month when unset.
+    /// `build --number` sets it for one issue.
+    pub number: Option<u32>,
+    /// How many of the month's 亿元以上 projects the body names (重点项目); the full list
+    /// is 附件2.
+    pub key_projects: usize,
+    /// 版记: the bodies the bulletin is copied to (抄送), in order. Empty: no 抄送 line.
+    pub copy_to: Vec<String>,
+    /// 版记: the office that prints and issues the document (印发机关); the issuer when
+    /// unset.
+    pub printed_by: Option<String>,
 }
 
 impl Default for Bulletin {
@@ -72,6 +83,10 @@ impl Default for Bulletin {
             deadline_day: 5,
             problems_file: None,
             next_steps_file: None,
+            number: None,
+            key_projects: 10,
+            copy_to: Vec::new(),
+            printed_by: None,
         }
     }
 }

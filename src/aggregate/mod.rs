@@ -340,6 +340,8 @@ pub struct Bulletin {
     pub rejected: Vec<String>,
     /// Units whose current return is held for verification (核实): not counted.
     pub held: Vec<String>,
+    /// Units whose counted return arrived after the deadline (迟报), in roster order.
+    pub late: Vec<String>,
     /// Returns counted after the clerk confirmed them, with the explanation.
     pub confirmed: Vec<ConfirmedNote>,
     /// Counted returns that leave figures out (their ledger lacks the columns): the
@@ -580,6 +582,9 @@ fn compute_figures(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bullet
             .filter(|i| i.status == ReturnStatus::Held)
             .map(|i| name_of(&i.code))
             .collect(),
+        // Who was late is a fact of the submissions, not of the figures: `bulletin` fills
+        // it in from the archive's receipt times.
+        late: Vec::new(),
         unstated: inputs
             .iter()
             .filter_map(|i| {
@@ -850,6 +855,12 @@ fn top_lists(
 pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulletin, ArchiveError> {
     let mut inputs = gather(archive, cfg, period)?;
     let mut b = compute_figures(cfg, period, &inputs);
+    b.late = status::status_report(archive, cfg, period)?
+        .units
+        .into_iter()
+        .filter(|u| u.late && u.status == ReturnStatus::Accepted)
+        .map(|u| u.name)
+        .collect();
     // The projects move into the list of counted projects rather than being copied.
     b.ledger = trace::take_ledger_lines(cfg, period, &mut inputs);
     Ok(b)

@@ -11,7 +11,10 @@ use crate::publish;
 use super::{load_config, Outcome};
 
 pub fn run(global: &GlobalArgs, args: &BuildArgs) -> anyhow::Result<Outcome> {
-    let cfg = load_config(global)?;
+    let mut cfg = load_config(global)?;
+    if let Some(n) = args.number {
+        cfg.file.bulletin.number = Some(n);
+    }
     let out: PathBuf = args.out.clone().unwrap_or_else(|| {
         cfg.resolve(&cfg.file.paths.out)
             .join(args.period.to_string())

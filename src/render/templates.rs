@@ -59,7 +59,7 @@ const EMBEDDED: [(&str, &str); 14] = [
         "signature.hbs",
         include_str!("../../templates/signature.hbs"),
     ),
-    ("annex.hbs", include_str!("../../templates/annex.hbs")),
+    ("colophon.hbs", include_str!("../../templates/colophon.hbs")),
     ("captions.hbs", include_str!("../../templates/captions.hbs")),
     ("brief.hbs", include_str!("../../templates/brief.hbs")),
 ];
@@ -429,6 +429,25 @@ pub fn usd(wan_usd: f64) -> String {
     }
 }
 
+/// Foreign capital in a document's chosen unit (`亿美元` or `万美元`), with it; any other
+/// (or no) unit lets the amount pick its own, as [`usd`] does.
+pub fn usd_in(wan_usd: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some("亿美元") => format!("{}亿美元", two_decimals(div_10000(hundredths(wan_usd)))),
+        Some("万美元") => format!("{}万美元", two_decimals(hundredths(wan_usd))),
+        _ => usd(wan_usd),
+    }
+}
+
+/// Foreign capital as a table cell in a document's chosen unit, without it.
+pub fn usd_cell(wan_usd: f64, unit: &str) -> String {
+    if unit == "亿美元" {
+        two_decimals(div_10000(hundredths(wan_usd)))
+    } else {
+        usd_number(wan_usd)
+    }
+}
+
 /// Rounds to one decimal, giving 0.0 for anything that rounds to zero (never `-0.0`).
 fn tenths(x: f64) -> i64 {
     (x * 10.0).round() as i64
@@ -641,8 +660,11 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
         ("yi", 1, 1, |a, _| {
             Ok(number(a[0])?.map_or_else(|| DASH.into(), yi))
         }),
-        ("usd", 1, 1, |a, _| {
-            Ok(number(a[0])?.map_or_else(|| DASH.into(), usd))
+        // A document that chose its unit of foreign capital (`usd_unit` in its context)
+        // prints every amount in it; otherwise each amount picks its own.
+        ("usd", 1, 1, |a, root| {
+            let unit = root.get("usd_unit").and_then(JsonValue::as_str);
+            Ok(number(a[0])?.map_or_else(|| DASH.into(), |v| usd_in(v, unit)))
         }),
         ("pct", 1, 1, |a, _| Ok(pct(number(a[0])?))),
         ("growth", 1, 2, |a, _| {

@@ -10,7 +10,7 @@ use tongbao::archive::StoredDiagnostic;
 use tongbao::config::Config;
 use tongbao::model::{Figures, Period};
 use tongbao::render::compose::{bulletin_blocks, document_info, ComposeError};
-use tongbao::render::pdf::blocks::{Block, Table};
+use tongbao::render::pdf::blocks::{Block, Orientation, Table};
 use tongbao::render::templates::{TemplateError, Templates};
 
 use crate::archived::*;
@@ -164,7 +164,6 @@ fn blocks_follow_the_structure_of_a_bulletin() {
             "二、分区县情况",
             "三、重点项目",
             "四、数据说明",
-            "附件"
         ]
     );
     let signature = blocks
@@ -176,10 +175,43 @@ fn blocks_follow_the_structure_of_a_bulletin() {
             }
         })
         .expect("a signature with the issue date");
-    assert_eq!(blocks[signature + 1], Block::PageBreak);
+    // The annexes follow the 落款, each opening its own pages (landscape when wide), and
+    // the 版记 closes the document.
+    assert_eq!(
+        blocks[signature + 1],
+        Block::Orientation(Orientation::LandscapeIfWide)
+    );
+    assert_eq!(blocks[signature + 2], Block::AnnexMark("附件1".into()));
+    let marks: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::AnnexMark(_)))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            &Block::AnnexMark("附件1".into()),
+            &Block::AnnexMark("附件2".into())
+        ]
+    );
     assert!(
-        matches!(blocks.last(), Some(Block::Table(_))),
-        "the annex ends it"
+        matches!(blocks.last(), Some(Block::Colophon { printed_by, printed_on, .. })
+            if printed_by == "招商投资促进局" && printed_on == "2025年7月8日印发"),
+        "the 版记 ends it: {:?}",
+        blocks.last()
+    );
+    let attachments = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Attachments(items) => Some(items.clone()),
+            _ => None,
+        })
+        .expect("附件说明");
+    assert_eq!(
+        attachments,
+        [
+            "1．2025年1—6月各区县招商引资主要指标完成情况表",
+            "2．2025年6月新签约亿元以上项目清单"
+        ]
     );
     assert!(
         blocks
@@ -214,19 +246,25 @@ fn every_headline_figure_appears_in_the_text() {
         all_text(&blocks).contains("22.50"),
         "in the headline table too"
     );
-    assert!(
-        prose.contains(
-            "从单项指标看，新签约合同投资额居前三位的是渝中区（15.00亿元）、巴南区（7.50亿元）；"
-        ),
-        "{prose}"
-    );
+    // 十强榜: the lists side by side, each cell a unit and its figure.
+    let top = tables(&blocks)
+        .into_iter()
+        .find(|t| {
+            t.caption
+                .as_deref()
+                .is_some_and(|c| c.contains("单项指标十强"))
+        })
+        .expect("the top lists");
+    assert_eq!(top.columns[1].title, "新签约合同投资额（亿元）");
+    assert_eq!(top.rows[0][1], "渝中区 15.00");
+    assert_eq!(top.rows[1][1], "巴南区 7.50");
     // Reporting counts.
     assert!(
         prose.contains("本期应报送单位3个，已报送并通过审核2个"),
         "{prose}"
     );
     assert!(
-        prose.contains("未报送月报的单位（1个）：两江新区"),
+        prose.contains("两江新区未报送月报，其数据未计入本期汇总"),
         "{prose}"
     );
 
@@ -260,7 +298,10 @@ fn every_roster_unit_appears_in_some_block() {
             unit.name()
         );
     }
-    let annex = tables(&blocks).last().copied().expect("annex");
+    let annex = tables(&blocks)
+        .into_iter()
+        .find(|t| t.columns.last().is_some_and(|c| c.title == "报送状态"))
+        .expect("附件1");
     for unit in &cfg.file.units {
         assert!(
             annex.rows.iter().any(|r| r[0] == unit.name()),
@@ -346,7 +387,6 @@ fn clerk_text_is_printed_verbatim_and_numbering_stays_continuous() {
             "四、存在问题",
             "五、下步工作",
             "六、数据说明",
-            "附件"
         ]
     );
     let at = blocks
@@ -373,7 +413,7 @@ fn clerk_text_is_printed_verbatim_and_numbering_stays_continuous() {
         &[("问题.txt", "招商项目落地转化率不高。")],
     );
     let h = compose_workspace(&two_of_three(&cfg), &cfg);
-    assert_eq!(headings1(&h)[3..], ["四、存在问题", "五、数据说明", "附件"]);
+    assert_eq!(headings1(&h)[3..], ["四、存在问题", "五、数据说明"]);
 }
 
 #[test]
@@ -510,7 +550,7 @@ fn league_tables_rank_units_and_list_the_unranked_below() {
         "{prose}"
     );
     assert!(
-        prose.contains("月报未通过审核的单位（1个）：巴南区"),
+        prose.contains("巴南区月报未通过审核，其数据未计入"),
         "{prose}"
     );
 }
@@ -524,7 +564,7 @@ fn big_projects_of_the_month_are_tabled() {
         .find(|t| {
             t.caption
                 .as_deref()
-                .is_some_and(|c| c.contains("新签约亿元以上项目"))
+                .is_some_and(|c| c.contains("亿元以上项目"))
         })
         .expect("projects table");
     // 渝中's doubled 104000 and 30000, 巴南's 52000 and 15000 (P002 was signed in March).
@@ -553,7 +593,7 @@ fn units_behind_schedule_are_named() {
     let prose = paragraphs(&blocks);
     // 75000 of 1000000 is 7.5%, against 50.0% elapsed; funds 5500 of 10000 is 55.0%.
     assert!(
-        prose.contains("新签约合同投资额完成率低于序时进度（50.0%）的单位有1个：巴南区（7.5%）"),
+        prose.contains("新签约合同投资额完成率低于序时进度（50.0%）的单位有1个：巴南区。"),
         "{prose}"
     );
     assert!(
@@ -563,7 +603,7 @@ fn units_behind_schedule_are_named() {
 }
 
 #[test]
-fn data_notes_carry_the_warnings_of_accepted_returns() {
+fn data_notes_say_that_there_are_warnings_and_leave_their_details_to_the_receipts() {
     let cfg = config();
     let mut banan = accepted("500113", projects(&Form::valid()), None);
     if let Some(r) = banan.current.as_mut() {
@@ -579,10 +619,14 @@ fn data_notes_carry_the_warnings_of_accepted_returns() {
     }
     let b = compute(&cfg, JUNE, &[banan]);
     let prose = paragraphs(&compose(&b, &cfg));
+    // The bulletin says that there are warnings, in plain words; each warning, with its
+    // cell, is in the receipt and the workbook, never in the bulletin.
     assert!(
-        prose.contains("巴南区：签约日期早于报告期（项目明细!J7）"),
+        prose.contains("1个单位月报有需说明的情况，已在回执中反馈。"),
         "{prose}"
     );
+    assert!(!prose.contains("项目明细!J7"), "{prose}");
+    assert!(!prose.contains("签约日期早于报告期"), "{prose}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod archive;
 mod archived;
 mod binary;
 mod brief;
+mod bulletin_layout;
 mod calamine_assumptions;
 mod check;
 mod compose;

@@ -17,7 +17,7 @@ use serde_json::{json, Value as JsonValue};
 use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, TopList};
 use crate::config::Config;
 use crate::model::{FigureKey, Figures};
-use crate::render::templates::{self, usd, yi};
+use crate::render::templates::{self, yi};
 
 use super::ComposeError;
 
@@ -65,6 +65,14 @@ pub struct BulletinContext {
     pub projects: ProjectsContext,
     /// Warnings of accepted returns that bear on the figures.
     pub data_notes: Vec<NoteContext>,
+    /// Counted returns with such warnings (their details are in the receipts and the
+    /// workbook's 数据说明 sheet, never in the bulletin).
+    pub noted_units: usize,
+    /// The unit foreign capital is printed in throughout the document, chosen once from
+    /// the year-to-date total: 亿美元 from 1 亿美元 up, else 万美元.
+    pub usd_unit: &'static str,
+    /// 版记.
+    pub colophon: ColophonContext,
     /// The clerk's 存在问题, one entry per non-empty line; null without a file.
     pub problems: Option<Vec<String>>,
     /// The clerk's 下步工作, one entry per non-empty line; null without a file.
@@ -141,6 +149,15 @@ pub struct Reporting {
     /// Names of units whose return is held for verification (待核实).
     pub held: Vec<String>,
     pub held_count: usize,
+    /// Units counted this year without figures for the same period last year: left out
+    /// of 同比 on both sides (可比口径).
+    pub no_last_year: Vec<String>,
+    pub no_last_year_count: usize,
+    /// Units whose counted return came after the deadline (迟报).
+    pub late: Vec<String>,
+    pub late_count: usize,
+    /// The deadline of returns, `YYYY-MM-DD` (print it with `cn_date`).
+    pub deadline: String,
     /// Returns counted after the clerk confirmed them: unit and explanation.
     pub confirmed: Vec<ConfirmedContext>,
     /// Counted returns that do not state some figures: unit and the figures' names.
@@ -254,7 +271,27 @@ pub struct ProjectsContext {
     pub count: usize,
     /// Their contract amount, 万元.
     pub amount: f64,
+    /// All of them, largest first (附件2).
     pub list: Vec<ProjectContext>,
+    /// The first `key_projects` of the config, which the body names (重点项目).
+    pub key: Vec<ProjectContext>,
+    pub key_count: usize,
+    /// The key projects' contract amount, 万元.
+    pub key_amount: f64,
+    /// The others: how many, and their contract amount in 万元.
+    pub rest_count: usize,
+    pub rest_amount: f64,
+}
+
+/// 版记: 抄送, 印发机关, 印发日期.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColophonContext {
+    /// The bodies copied, in order; empty for no 抄送 line.
+    pub copy_to: Vec<String>,
+    /// 印发机关.
+    pub printed_by: String,
+    /// 印发日期, `YYYY-MM-DD` (the 成文日期; print it with `cn_date`).
+    pub printed_on: String,
 }
 
 /// One 亿元以上 project.
@@ -312,10 +349,15 @@ pub fn doc_number(pattern: &str, year: i32, number: u32) -> String {
 
 /// A figure (in its own unit) printed with its unit, for sentences.
 pub(crate) fn figure_text(k: FigureKey, v: f64) -> String {
+    figure_text_in(k, v, None)
+}
+
+/// [`figure_text`] with foreign capital in a document's chosen unit.
+fn figure_text_in(k: FigureKey, v: f64, usd_unit: Option<&str>) -> String {
     if k.is_count() {
         format!("{}个", v.round() as i64)
     } else if k == FigureKey::FdiUsd {
-        usd(v)
+        templates::usd_in(v, usd_unit)
     } else {
         format!("{}亿元", yi(v))
     }
@@ -336,11 +378,16 @@ fn indicator(
     last: Option<&Figures>,
     yoy_pct: Option<f64>,
     completion_pct: Option<f64>,
+    usd_unit: &'static str,
 ) -> IndicatorContext {
     IndicatorContext {
         key: k,
         label: k.label(),
-        measure: k.print_unit(),
+        measure: if k == FigureKey::FdiUsd {
+            usd_unit
+        } else {
+            k.print_unit()
+        },
         month: figure_json(k, month),
         ytd: figure_json(k, ytd),
         last_year: last.map_or(JsonValue::Null, |l| figure_json(k, l)),
@@ -348,12 +395,12 @@ fn indicator(
         has_yoy: yoy_pct.is_some(),
         completion_pct,
         has_target: completion_pct.is_some(),
-        month_text: figure_text(k, month.value(k)),
-        ytd_text: figure_text(k, ytd.value(k)),
+        month_text: figure_text_in(k, month.value(k), Some(usd_unit)),
+        ytd_text: figure_text_in(k, ytd.value(k), Some(usd_unit)),
     }
 }
 
-fn indicators(a: &AreaFigures) -> BTreeMap<FigureKey, IndicatorContext> {
+fn indicators(a: &AreaFigures, usd_unit: &'static str) -> BTreeMap<FigureKey, IndicatorContext> {
     FigureKey::ALL
         .into_iter()
         .map(|k| {
@@ -366,6 +413,7 @@ fn indicators(a: &AreaFigures) -> BTreeMap<FigureKey, IndicatorContext> {
                     a.ytd_last_year.as_ref(),
                     a.yoy_pct.get(&k).copied().flatten(),
                     a.completion_pct.get(&k).copied(),
+                    usd_unit,
                 ),
             )
         })
@@ -414,13 +462,17 @@ pub(crate) fn top_list_key(key: &str) -> Option<(bool, FigureKey)> {
     Some((what == "projects", k))
 }
 
-fn top_list(t: &TopList) -> TopListContext {
+fn top_list(t: &TopList, usd_unit: &'static str) -> TopListContext {
     let (projects, k) = top_list_key(&t.key).unwrap_or((false, FigureKey::SignedAmount));
     TopListContext {
         key: t.key.clone(),
         title: t.title.clone(),
         label: k.label(),
-        measure: k.print_unit(),
+        measure: if k == FigureKey::FdiUsd {
+            usd_unit
+        } else {
+            k.print_unit()
+        },
         projects,
         count: t.entries.len(),
         top3: t
@@ -432,7 +484,7 @@ fn top_list(t: &TopList) -> TopListContext {
                 name: single_line(&e.name),
                 unit: single_line(&e.unit),
                 value: e.value,
-                value_text: figure_text(k, e.value),
+                value_text: figure_text_in(k, e.value, Some(usd_unit)),
             })
             .collect(),
     }
@@ -474,6 +526,45 @@ fn behind_schedule(b: &Bulletin) -> Vec<BehindSchedule> {
             }
         })
         .collect()
+}
+
+/// The month's 亿元以上 projects, the first `key` of them named in the body.
+fn projects(list: &[crate::aggregate::BigProject], key: usize) -> ProjectsContext {
+    let sum = |ps: &[crate::aggregate::BigProject]| {
+        ps.iter()
+            .map(|p| p.amount)
+            .sum::<crate::model::Wan>()
+            .as_f64()
+    };
+    let shown = key.min(list.len());
+    let context = |p: &crate::aggregate::BigProject| ProjectContext {
+        unit: p.unit.clone(),
+        name: single_line(&p.name),
+        investor: single_line(&p.investor),
+        industry: single_line(&p.industry),
+        signed_on: p.signed_on.clone(),
+        amount: p.amount.as_f64(),
+    };
+    ProjectsContext {
+        count: list.len(),
+        amount: sum(list),
+        list: list.iter().map(context).collect(),
+        key: list[..shown].iter().map(context).collect(),
+        key_count: shown,
+        key_amount: sum(&list[..shown]),
+        rest_count: list.len() - shown,
+        rest_amount: sum(&list[shown..]),
+    }
+}
+
+/// The unit of foreign capital for a whole document: 亿美元 when the total reaches one
+/// 亿美元 (10,000 万美元), so that the text and the tables say the same.
+pub(crate) fn usd_unit(total_wan_usd: f64) -> &'static str {
+    if total_wan_usd.abs() >= 10_000.0 {
+        "亿美元"
+    } else {
+        "万美元"
+    }
 }
 
 /// Reads a text the clerk writes (存在问题, 下步工作): one entry per non-empty line. `None`
@@ -534,14 +625,21 @@ pub fn context(
         next_steps: next_steps_no,
         data_notes: next,
     };
-    let total = indicators(&b.total);
+    let usd_unit = usd_unit(b.total.ytd.fdi_usd.as_f64());
+    let total = indicators(&b.total, usd_unit);
     let top_lists: Vec<TopListContext> = b
         .top_lists
         .iter()
         .filter(|t| !t.entries.is_empty())
-        .map(top_list)
+        .map(|t| top_list(t, usd_unit))
         .collect();
     let reported = b.units.iter().filter(|u| u.ytd.is_some()).count();
+    let no_last_year: Vec<String> = b
+        .units
+        .iter()
+        .filter(|u| u.ytd.is_some() && u.ytd_last_year.is_none())
+        .map(|u| u.name.clone())
+        .collect();
     Ok(BulletinContext {
         period: b.period.to_string(),
         year: b.period.year,
@@ -550,7 +648,11 @@ pub fn context(
         span: templates::span(b.period.month),
         region: meta.region.clone(),
         issuer: meta.issuer.clone(),
-        doc_number: doc_number(&meta.doc_number, b.period.year, b.period.month),
+        doc_number: doc_number(
+            &meta.doc_number,
+            b.period.year,
+            meta.number.unwrap_or(b.period.month),
+        ),
         issue_date: issue_date.format("%Y-%m-%d").to_string(),
         elapsed_pct: b.elapsed_pct,
         headline: total.values().cloned().collect(),
@@ -569,7 +671,7 @@ pub fn context(
                 league: g.league,
                 units: g.figures.units,
                 reported: g.figures.reported,
-                indicators: indicators(&g.figures),
+                indicators: indicators(&g.figures, usd_unit),
             })
             .collect(),
         reporting: Reporting {
@@ -582,6 +684,11 @@ pub fn context(
             rejected: b.rejected.clone(),
             held_count: b.held.len(),
             held: b.held.clone(),
+            no_last_year_count: no_last_year.len(),
+            no_last_year,
+            late_count: b.late.len(),
+            late: b.late.clone(),
+            deadline: cfg.deadline(b.period).format("%Y-%m-%d").to_string(),
             unstated: b
                 .unstated
                 .iter()
@@ -603,26 +710,21 @@ pub fn context(
         unit_top_lists: top_lists.iter().filter(|t| !t.projects).cloned().collect(),
         top_lists,
         behind_schedule: behind_schedule(b),
-        projects: ProjectsContext {
-            count: b.big_projects.len(),
-            amount: b
-                .big_projects
-                .iter()
-                .map(|p| p.amount)
-                .sum::<crate::model::Wan>()
-                .as_f64(),
-            list: b
-                .big_projects
-                .iter()
-                .map(|p| ProjectContext {
-                    unit: p.unit.clone(),
-                    name: single_line(&p.name),
-                    investor: single_line(&p.investor),
-                    industry: single_line(&p.industry),
-                    signed_on: p.signed_on.clone(),
-                    amount: p.amount.as_f64(),
-                })
-                .collect(),
+        projects: projects(&b.big_projects, meta.key_projects),
+        noted_units: b
+            .data_notes
+            .iter()
+            .map(|n| n.unit.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        usd_unit,
+        colophon: ColophonContext {
+            copy_to: meta.copy_to.clone(),
+            printed_by: meta
+                .printed_by
+                .clone()
+                .unwrap_or_else(|| meta.issuer.clone()),
+            printed_on: issue_date.format("%Y-%m-%d").to_string(),
         },
         data_notes: b
             .data_notes

@@ -21,9 +21,11 @@ use chrono::NaiveDate;
 use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, UnitFigures};
 use crate::config::Config;
 use crate::model::{FigureKey, Figures, Period};
-use crate::render::pdf::blocks::{Align, BarChart, Block, Column, DocumentInfo, LineChart, Table};
+use crate::render::pdf::blocks::{
+    Align, BarChart, Block, Column, DocumentInfo, LineChart, Orientation, Table,
+};
 use crate::render::templates::{
-    pct, usd_number, yi, yi_value, TemplateData, TemplateError, Templates, DASH,
+    pct, usd_cell, yi, yi_value, TemplateData, TemplateError, Templates, DASH,
 };
 
 pub use brief::{brief_blocks, brief_context, brief_info, BriefContext, Shown};
@@ -72,6 +74,9 @@ impl ComposeError {
     }
 }
 
+/// The most units a bar chart draws.
+const MAX_BARS: usize = 20;
+
 /// Type size of tables that fit the text block, and of wide ones (league, annex).
 const TABLE_SIZE: f32 = 12.0;
 const WIDE_TABLE_SIZE: f32 = 10.5;
@@ -117,7 +122,7 @@ pub fn bulletin_blocks(
     c.amount_chart()?;
 
     c.text("projects.hbs")?;
-    c.projects_table()?;
+    c.key_projects_table()?;
 
     // The tool never writes these: without the clerk's text the sections are left out
     // and the numbering closes up (the context's section numbers already do).
@@ -128,12 +133,22 @@ pub fn bulletin_blocks(
         c.text("next_steps.hbs")?;
     }
     c.text("data_notes.hbs")?;
-    c.text("attachments.hbs")?;
+    c.attachments()?;
     c.signature()?;
 
-    c.blocks.push(Block::PageBreak);
-    c.text("annex.hbs")?;
+    // 附件 after the 落款, each on a page of its own, then the 版记 at the foot of the
+    // last page (GB/T 9704: annexes come before the 版记).
+    c.blocks
+        .push(Block::Orientation(Orientation::LandscapeIfWide));
+    c.annex_mark(1)?;
     c.annex_table()?;
+    if !b.big_projects.is_empty() {
+        c.blocks
+            .push(Block::Orientation(Orientation::LandscapeIfWide));
+        c.annex_mark(2)?;
+        c.projects_annex_table()?;
+    }
+    c.colophon()?;
     Ok(c.blocks)
 }
 
@@ -221,12 +236,26 @@ fn titled(label: &str, unit: &str) -> String {
 /// A figure in its own unit as a table cell: 亿元 two decimals, 万美元 two decimals, counts
 /// whole; the unit is in the column title.
 fn cell(k: FigureKey, v: f64) -> String {
+    cell_in(k, v, "万美元")
+}
+
+/// [`cell`] with foreign capital in a document's chosen unit (亿美元 or 万美元).
+fn cell_in(k: FigureKey, v: f64, usd_unit: &str) -> String {
     if k.is_count() {
         (v.round() as i64).to_string()
     } else if k == FigureKey::FdiUsd {
-        usd_number(v)
+        usd_cell(v, usd_unit)
     } else {
         yi(v)
+    }
+}
+
+/// The unit a figure's column is titled with, foreign capital in the document's unit.
+fn unit_of(k: FigureKey, usd_unit: &'static str) -> &'static str {
+    if k == FigureKey::FdiUsd {
+        usd_unit
+    } else {
+        k.print_unit()
     }
 }
 
@@ -234,11 +263,15 @@ fn cell(k: FigureKey, v: f64) -> String {
 const NOT_REPORTED: &str = "未报";
 
 fn cell_of(k: FigureKey, f: Option<&Figures>) -> String {
+    cell_of_in(k, f, "万美元")
+}
+
+fn cell_of_in(k: FigureKey, f: Option<&Figures>, usd_unit: &str) -> String {
     match f {
         None => DASH.to_string(),
         Some(f) => f
             .stated(k)
-            .map_or_else(|| NOT_REPORTED.to_string(), |v| cell(k, v)),
+            .map_or_else(|| NOT_REPORTED.to_string(), |v| cell_in(k, v, usd_unit)),
     }
 }
 
@@ -338,13 +371,14 @@ impl Composer<'_> {
         let caption = self.table_caption("headline", None)?;
         let span = &self.ctx.span;
         let t = &self.b.total;
+        let usd = self.ctx.usd_unit;
         let rows = FigureKey::ALL
             .into_iter()
             .map(|k| {
                 vec![
-                    titled(k.label(), k.print_unit()),
-                    cell(k, t.month.value(k)),
-                    cell(k, t.ytd.value(k)),
+                    titled(k.label(), unit_of(k, usd)),
+                    cell_in(k, t.month.value(k), usd),
+                    cell_in(k, t.ytd.value(k), usd),
                     pct_cell(t.yoy_pct.get(&k).copied().flatten()),
                     pct_cell(t.completion_pct.get(&k).copied()),
                 ]
@@ -399,7 +433,8 @@ impl Composer<'_> {
             .collect();
         let title = self.chart_caption("trend")?;
         self.blocks.push(Block::LineChart(LineChart {
-            compact: false,
+            // The figures are in 表1: the trend needs only its shape.
+            compact: true,
             title,
             unit: "亿元".into(),
             x_labels,
@@ -413,25 +448,31 @@ impl Composer<'_> {
     fn group_tables(&mut self) -> Result<(), ComposeError> {
         let b = self.b;
         let indicators: Vec<FigureKey> = cfg_indicators(b);
+        // The method's note is printed once, under the last league table.
+        let last_league = b
+            .groups
+            .iter()
+            .rposition(|g| b.league.iter().any(|t| t.group == g.name));
         for (i, g) in b.groups.iter().enumerate() {
             if let Some(heading) = self.render_caption("group_heading", i + 1, Some(&g.name))? {
                 self.blocks.push(Block::Heading2(heading));
             }
             match b.league.iter().find(|t| t.group == g.name) {
-                Some(t) => self.league_table(t)?,
+                Some(t) => self.league_table(t, Some(i) == last_league)?,
                 None => self.unranked_table(&g.name, &indicators)?,
             }
         }
         Ok(())
     }
 
-    fn league_table(&mut self, t: &LeagueTable) -> Result<(), ComposeError> {
+    fn league_table(&mut self, t: &LeagueTable, with_note: bool) -> Result<(), ComposeError> {
         let caption = self.table_caption("league", Some(&t.group))?;
+        let usd = self.ctx.usd_unit;
         let mut columns = vec![centre("名次"), left("单位"), right("得分")];
         columns.extend(
             t.indicators
                 .iter()
-                .map(|(k, _)| right(titled(k.label(), k.print_unit()))),
+                .map(|(k, _)| right(titled(k.label(), unit_of(*k, usd)))),
         );
         columns.push(centre("备注"));
         let rows = t
@@ -450,7 +491,7 @@ impl Composer<'_> {
                     }
                     r.values
                         .get(j)
-                        .map_or_else(|| DASH.to_string(), |v| cell(*k, *v))
+                        .map_or_else(|| DASH.to_string(), |v| cell_in(*k, *v, usd))
                 }));
                 row.push(if r.unstated.is_empty() {
                     remark(r.status)
@@ -460,7 +501,12 @@ impl Composer<'_> {
                 row
             })
             .collect();
-        self.push_wide_table(caption, columns, rows, "league_note")
+        self.push_wide_table(
+            caption,
+            columns,
+            rows,
+            if with_note { "league_note" } else { "" },
+        )
     }
 
     /// Adds a wide table (league tables) with its note.
@@ -471,7 +517,11 @@ impl Composer<'_> {
         rows: Vec<Vec<String>>,
         note_key: &str,
     ) -> Result<(), ComposeError> {
-        let note = self.note(note_key)?;
+        let note = if note_key.is_empty() {
+            None
+        } else {
+            self.note(note_key)?
+        };
         self.blocks.push(Block::Table(Table {
             caption,
             columns,
@@ -489,11 +539,12 @@ impl Composer<'_> {
         indicators: &[FigureKey],
     ) -> Result<(), ComposeError> {
         let caption = self.table_caption("unranked", Some(group))?;
+        let usd = self.ctx.usd_unit;
         let mut columns = vec![left("单位")];
         columns.extend(
             indicators
                 .iter()
-                .map(|k| right(titled(k.label(), k.print_unit()))),
+                .map(|k| right(titled(k.label(), unit_of(*k, usd)))),
         );
         columns.push(centre("备注"));
         let rows = self
@@ -503,7 +554,11 @@ impl Composer<'_> {
             .filter(|u| u.group == group)
             .map(|u| {
                 let mut row = vec![u.name.clone()];
-                row.extend(indicators.iter().map(|k| cell_of(*k, u.ytd.as_ref())));
+                row.extend(
+                    indicators
+                        .iter()
+                        .map(|k| cell_of_in(*k, u.ytd.as_ref(), usd)),
+                );
                 row.push(remark(u.status));
                 row
             })
@@ -525,48 +580,58 @@ impl Composer<'_> {
         if let Some(heading) = self.render_caption("top_heading", self.b.groups.len() + 1, None)? {
             self.blocks.push(Block::Heading2(heading));
         }
-        for list in lists {
-            let (projects, k) = top_list_key(&list.key).unwrap_or((false, FigureKey::SignedAmount));
-            let caption = self.table_caption("top", Some(&list.title))?;
-            let value_title = titled(k.label(), k.print_unit());
-            let (columns, rows) = if projects {
-                (
-                    vec![
-                        centre("名次"),
-                        left("项目名称"),
-                        left("单位"),
-                        right(value_title),
-                    ],
-                    list.entries
-                        .iter()
-                        .map(|e| {
-                            vec![
-                                e.rank.to_string(),
-                                e.name.clone(),
-                                e.unit.clone(),
-                                cell(k, e.value),
-                            ]
-                        })
-                        .collect(),
-                )
-            } else {
-                (
-                    vec![centre("名次"), left("单位"), right(value_title)],
-                    list.entries
-                        .iter()
-                        .map(|e| vec![e.rank.to_string(), e.name.clone(), cell(k, e.value)])
-                        .collect(),
-                )
-            };
+        let usd = self.ctx.usd_unit;
+        let (project_lists, unit_lists): (Vec<_>, Vec<_>) = lists
+            .into_iter()
+            .partition(|l| top_list_key(&l.key).is_some_and(|(projects, _)| projects));
+        // The lists that rank units side by side in one table: a row per place, a column
+        // per list, each cell the unit and its figure. A unit tied with the one above
+        // keeps that one's place, said in the cell.
+        if !unit_lists.is_empty() {
+            let caption = self.table_caption("top_units", None)?;
+            let mut columns = vec![centre("名次")];
+            let mut keys = Vec::new();
+            for l in &unit_lists {
+                let k = top_list_key(&l.key).map_or(FigureKey::SignedAmount, |(_, k)| k);
+                columns.push(left(titled(k.label(), unit_of(k, usd))));
+                keys.push(k);
+            }
+            let places = unit_lists
+                .iter()
+                .map(|l| l.entries.len())
+                .max()
+                .unwrap_or(0);
+            let rows = (0..places)
+                .map(|r| {
+                    let mut row = vec![(r + 1).to_string()];
+                    for (l, k) in unit_lists.iter().zip(&keys) {
+                        row.push(l.entries.get(r).map_or_else(String::new, |e| {
+                            let tie = if e.rank as usize != r + 1 {
+                                format!("（并列第{}）", e.rank)
+                            } else {
+                                String::new()
+                            };
+                            format!("{}{tie} {}", e.name, cell_in(*k, e.value, usd))
+                        }));
+                    }
+                    row
+                })
+                .collect();
             self.blocks.push(Block::Table(Table {
                 caption,
                 columns,
                 rows,
                 emphasis: vec![],
-                size: TABLE_SIZE,
+                // Five lists side by side: small enough that a unit and its figure share
+                // a line.
+                size: 9.0,
                 note: None,
             }));
         }
+        // The lists of projects (招大引强) are left to the workbook and JSON: the body
+        // names its projects in 三、重点项目, and a second list of them would say the same
+        // twice in ten pages.
+        let _ = project_lists;
         Ok(())
     }
 
@@ -583,7 +648,18 @@ impl Composer<'_> {
             return Ok(());
         }
         bars.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
-        let title = self.chart_caption("bar")?;
+        // A chart of every unit is a wall of bars: the first 20 are drawn, and every
+        // unit's figure is in the league tables and 附件1.
+        let shown = if bars.len() > MAX_BARS {
+            Some(format!("前{MAX_BARS}位"))
+        } else {
+            None
+        };
+        bars.truncate(MAX_BARS);
+        self.charts += 1;
+        let title = self
+            .render_caption("bar", self.charts, shown.as_deref())?
+            .unwrap_or_default();
         self.blocks.push(Block::BarChart(BarChart {
             compact: false,
             title,
@@ -596,14 +672,15 @@ impl Composer<'_> {
         Ok(())
     }
 
-    /// 亿元以上 projects signed in the month, with their total.
-    fn projects_table(&mut self) -> Result<(), ComposeError> {
-        let list = &self.b.big_projects;
-        if list.is_empty() {
+    /// 重点项目: the month's largest 亿元以上 projects (the config's `key_projects`), with
+    /// their total; the whole list is 附件2.
+    fn key_projects_table(&mut self) -> Result<(), ComposeError> {
+        let key = &self.ctx.projects.key;
+        if key.is_empty() {
             return Ok(());
         }
         let caption = self.table_caption("projects", None)?;
-        let mut rows: Vec<Vec<String>> = list
+        let mut rows: Vec<Vec<String>> = key
             .iter()
             .enumerate()
             .map(|(i, p)| {
@@ -613,17 +690,17 @@ impl Composer<'_> {
                     p.name.clone(),
                     p.investor.clone(),
                     p.industry.clone(),
-                    yi(p.amount.as_f64()),
+                    yi(p.amount),
                 ]
             })
             .collect();
         rows.push(vec![
             String::new(),
             "合计".into(),
-            format!("{}个", list.len()),
+            format!("{}个", key.len()),
             String::new(),
             String::new(),
-            yi(self.ctx.projects.amount),
+            yi(self.ctx.projects.key_amount),
         ]);
         self.blocks.push(Block::Table(Table {
             caption,
@@ -638,14 +715,121 @@ impl Composer<'_> {
             emphasis: vec![rows.len() - 1],
             rows,
             size: WIDE_TABLE_SIZE,
-            note: None,
+            note: self.note("projects_note")?,
         }));
+        Ok(())
+    }
+
+    /// 附件N's mark, flush left at the top of its page, and the annex's title (from
+    /// captions.hbs: `annex` for 附件1, `annex_projects` for 附件2).
+    fn annex_mark(&mut self, n: usize) -> Result<(), ComposeError> {
+        self.blocks.push(Block::AnnexMark(format!("附件{n}")));
+        let kind = if n == 1 { "annex" } else { "annex_projects" };
+        if let Some(title) = self.render_caption(kind, n, None)? {
+            self.blocks.push(Block::AnnexTitle(title));
+        }
+        Ok(())
+    }
+
+    /// 附件2: every 亿元以上 project signed in the month, largest first, with the total.
+    fn projects_annex_table(&mut self) -> Result<(), ComposeError> {
+        let p = &self.ctx.projects;
+        let mut rows: Vec<Vec<String>> = p
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                vec![
+                    (i + 1).to_string(),
+                    p.unit.clone(),
+                    p.name.clone(),
+                    p.investor.clone(),
+                    p.industry.clone(),
+                    p.signed_on.clone(),
+                    yi(p.amount),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            String::new(),
+            "合计".into(),
+            format!("{}个", p.count),
+            String::new(),
+            String::new(),
+            String::new(),
+            yi(p.amount),
+        ]);
+        self.blocks.push(Block::Table(Table {
+            caption: None,
+            columns: vec![
+                centre("序号"),
+                left("单位"),
+                left("项目名称"),
+                left("投资方"),
+                left("产业类别"),
+                centre("签约日期"),
+                right(titled("合同投资额", "亿元")),
+            ],
+            emphasis: vec![rows.len() - 1],
+            rows,
+            size: WIDE_TABLE_SIZE,
+            note: self.note("annex_projects_note")?,
+        }));
+        Ok(())
+    }
+
+    /// 附件说明: attachments.hbs's lines, the first starting `附件：`, as one block laid
+    /// out with hanging indents; any other text is paragraphs, as written.
+    fn attachments(&mut self) -> Result<(), ComposeError> {
+        let text = self
+            .templates
+            .render_data("attachments.hbs", &self.data.borrow())?;
+        let lines = lines(&text);
+        match lines.split_first() {
+            Some((first, rest)) if first.starts_with("附件：") => {
+                let mut items = vec![first.trim_start_matches("附件：").trim().to_string()];
+                items.extend(rest.iter().map(|l| l.to_string()));
+                self.blocks.push(Block::Attachments(items));
+            }
+            _ => self.blocks.extend(text_blocks(&text)),
+        }
+        Ok(())
+    }
+
+    /// 版记 at the foot of the last page: 抄送, 印发机关 and 印发日期.
+    fn colophon(&mut self) -> Result<(), ComposeError> {
+        let text = self
+            .templates
+            .render_data("colophon.hbs", &self.data.borrow())?;
+        let (copy_to, printed_by, printed_on) = match lines(&text).as_slice() {
+            [by, on] => (None, by.to_string(), on.to_string()),
+            [copy, by, on] => (Some(copy.to_string()), by.to_string(), on.to_string()),
+            other => {
+                return Err(ComposeError::Shape {
+                    template: "colophon.hbs".into(),
+                    message: crate::lang::Said::new(
+                        format!(
+                            "版记应为两到三行（可选的抄送、印发机关、印发日期），得到 {} 行",
+                            other.len()
+                        ),
+                        format!(
+                            "the colophon must be two or three lines (copied to, optional; printed by; date); got {}",
+                            other.len()
+                        ),
+                    ),
+                })
+            }
+        };
+        self.blocks.push(Block::Colophon {
+            copy_to,
+            printed_by,
+            printed_on,
+        });
         Ok(())
     }
 
     /// 附件: every roster unit, group by group with a subtotal, then the total.
     fn annex_table(&mut self) -> Result<(), ComposeError> {
-        let caption = self.render_caption("annex", 0, None)?;
         let span = self.ctx.span.clone();
         let columns = vec![
             left("单位"),
@@ -683,7 +867,7 @@ impl Composer<'_> {
         emphasis.push(rows.len());
         rows.push(area_row("合计", &self.b.total));
         self.blocks.push(Block::Table(Table {
-            caption,
+            caption: None,
             columns,
             rows,
             emphasis,

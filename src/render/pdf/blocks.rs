@@ -103,13 +103,41 @@ pub enum Block {
     Table(Table),
     BarChart(BarChart),
     LineChart(LineChart),
+    /// 附件说明 (GB/T 9704 §7.3.4): `附件：` two characters in, then each annex's title
+    /// under the first one's start, a title that wraps continuing under its own text
+    /// (after its `1．`).
+    Attachments(Vec<String>),
     /// Issuer and date, right-aligned at the end (落款).
     Signature {
         issuer: String,
         date: String,
     },
+    /// An annex's mark, `附件1`: flush left on the first line of its page, 16 pt 黑体
+    /// (GB/T 9704 §7.3.4).
+    AnnexMark(String),
+    /// An annex's title: centred like the document title, under its mark.
+    AnnexTitle(String),
+    /// 版记 at the foot of the last page (GB/T 9704 §7.4): a 抄送 line (optional), then
+    /// 印发机关 on the left and 印发日期 on the right of one line, between rules.
+    Colophon {
+        copy_to: Option<String>,
+        printed_by: String,
+        printed_on: String,
+    },
     /// Start a new page.
     PageBreak,
+    /// Start a new page, and set what follows (up to the next `Orientation`) on
+    /// landscape pages if one of its tables cannot be set upright without breaking a
+    /// number or a short label (GB/T 9704 allows wide annex tables across the page).
+    Orientation(Orientation),
+}
+
+/// Which way up the pages of a stretch of a document are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    Portrait,
+    /// Landscape when a table needs the width; portrait otherwise.
+    LandscapeIfWide,
 }
 
 impl Block {
@@ -123,12 +151,24 @@ impl Block {
             }
             | Block::Masthead { title: a, line: b }
             | Block::Signature { issuer: a, date: b } => vec![a, b],
+            Block::Colophon {
+                copy_to,
+                printed_by,
+                printed_on,
+            } => copy_to
+                .iter()
+                .chain([printed_by, printed_on])
+                .map(String::as_str)
+                .collect(),
             Block::Title(t)
             | Block::Subtitle(t)
             | Block::Salutation(t)
             | Block::Heading1(t)
             | Block::Heading2(t)
+            | Block::AnnexMark(t)
+            | Block::AnnexTitle(t)
             | Block::Paragraph(t) => vec![t],
+            Block::Attachments(items) => items.iter().map(String::as_str).collect(),
             Block::Table(t) => t
                 .caption
                 .iter()
@@ -146,7 +186,7 @@ impl Block {
                 .chain(c.series.iter().map(|(n, _)| n))
                 .map(String::as_str)
                 .collect(),
-            Block::PageBreak => vec![],
+            Block::PageBreak | Block::Orientation(_) => vec![],
         }
     }
 }

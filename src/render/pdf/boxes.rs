@@ -142,6 +142,21 @@ impl Frame {
         }
     }
 
+    /// The same frame turned across the page: A4 landscape with the margins turned with
+    /// it (binding edge at the top), the text block 225 × 156 mm, the same type and
+    /// line pitch.
+    pub fn landscape(&self) -> Frame {
+        Frame {
+            page_width: self.page_height,
+            page_height: self.page_width,
+            left: self.top,
+            top: self.left,
+            width: self.height,
+            height: self.width,
+            ..*self
+        }
+    }
+
     /// Spacing after each body character that puts exactly 28 on a line (slightly
     /// negative: 16 pt characters on a 15.79 pt grid, as word processors do).
     pub fn tracking(&self) -> f32 {
@@ -168,6 +183,11 @@ pub enum BoxKind {
     TableHeader(usize),
     /// A body row of table `n`.
     TableRow(usize),
+    /// A chart: may float to the top of the next page when it does not fit.
+    Figure,
+    /// Set at the foot of the page (the 版记): on the current page when it fits under
+    /// what is there, else at the foot of a new one.
+    PageFoot,
 }
 
 /// A slice of the document that is never split: a line of text, a table row, a chart.

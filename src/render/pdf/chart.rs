@@ -387,11 +387,183 @@ fn plot_height(compact: bool) -> f32 {
 }
 
 /// A bar chart: one bar per category with its value above it.
+/// Above this many bars, a bar chart is drawn horizontally: a list of units reads down
+/// the page with every name whole and every value beside its bar, where upright bars
+/// would overlap their labels.
+const UPRIGHT_BARS: usize = 12;
+
+/// Horizontal bars: label size, row pitch, bar thickness.
+const HBAR_LABEL: f32 = 8.0;
+const HBAR_PITCH: f32 = 10.5;
+const HBAR_THICK: f32 = 7.0;
+
+/// `text` cut to fit `width` at `size`, ending in an ellipsis when cut.
+fn fitted<M: Metrics>(shaper: &mut Shaper<'_, M>, text: &str, size: f32, width: f32) -> String {
+    if shaper.width(text, FontRole::Body, size, 0.0) <= width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().chain(['…'].iter()).collect();
+        if shaper.width(&candidate, FontRole::Body, size, 0.0) <= width {
+            return candidate;
+        }
+    }
+    "…".to_string()
+}
+
+/// A bar chart of many categories, bars running left to right: names on the left (cut
+/// with an ellipsis only if longer than a quarter of the text block), a value after each
+/// bar, the value axis below.
+fn horizontal_bar_chart<M: Metrics>(
+    chart: &BarChart,
+    frame: &Frame,
+    shaper: &mut Shaper<'_, M>,
+) -> Boxed {
+    let mut items = Vec::new();
+    let left = frame.left;
+    let width = frame.width;
+    let mut y = 0.0;
+    let title_pitch = TITLE_SIZE * 1.6;
+    let glyphs = shaper.shape(&chart.title, FontRole::Heading);
+    for line in break_lines(&glyphs, TITLE_SIZE, 0.0, width, width) {
+        for item in line_items(
+            &glyphs,
+            &line,
+            Align::Center,
+            left,
+            width,
+            TITLE_SIZE,
+            0.0,
+            title_pitch,
+            BLACK,
+        ) {
+            items.push(item.shifted(y));
+        }
+        y += title_pitch;
+    }
+    let unit = format!("单位：{}", chart.unit);
+    items.extend(label(
+        shaper,
+        &unit,
+        FontRole::Body,
+        LABEL_SIZE,
+        Align::Right,
+        left,
+        width,
+        y + LABEL_SIZE / 2.0,
+        BLACK,
+    ));
+    y += LABEL_SIZE * 1.6;
+
+    let values: Vec<f64> = chart.bars.iter().map(|(_, v)| *v).collect();
+    let decimals = decimals_for(&values);
+    let scale = Scale::nice(values.iter().copied());
+    let names_w = chart
+        .bars
+        .iter()
+        .map(|(c, _)| shaper.width(c, FontRole::Body, HBAR_LABEL, 0.0))
+        .fold(0.0f32, f32::max)
+        .min(width / 4.0);
+    let value_w = values
+        .iter()
+        .map(|v| shaper.width(&format_value(*v, decimals), FontRole::Body, HBAR_LABEL, 0.0))
+        .fold(0.0f32, f32::max);
+    let plot_left = left + names_w + 4.0;
+    let plot_right = left + width - value_w - 4.0;
+    let x_of = |v: f64| {
+        let t = (v - scale.lo) / (scale.hi - scale.lo);
+        plot_left + t as f32 * (plot_right - plot_left)
+    };
+    let plot_top = y;
+    let plot_bottom = y + chart.bars.len() as f32 * HBAR_PITCH;
+    let tick_decimals = decimals_for(&scale.ticks());
+    for t in scale.ticks() {
+        let x = x_of(t);
+        items.push(Item::Line {
+            x1: x,
+            y1: plot_top,
+            x2: x,
+            y2: plot_bottom,
+            width: 0.4,
+            color: GRID,
+        });
+        items.extend(label(
+            shaper,
+            &format_value(t, tick_decimals),
+            FontRole::Body,
+            HBAR_LABEL,
+            Align::Center,
+            x - 30.0,
+            60.0,
+            plot_bottom + HBAR_LABEL,
+            BLACK,
+        ));
+    }
+    let zero = x_of(0.0);
+    for (k, (name, v)) in chart.bars.iter().enumerate() {
+        let centre = plot_top + (k as f32 + 0.5) * HBAR_PITCH;
+        let name = fitted(shaper, name, HBAR_LABEL, names_w);
+        items.extend(label(
+            shaper,
+            &name,
+            FontRole::Body,
+            HBAR_LABEL,
+            Align::Right,
+            left,
+            names_w,
+            centre,
+            BLACK,
+        ));
+        if !v.is_finite() {
+            continue;
+        }
+        let end = x_of(*v);
+        let (x, w) = if end < zero {
+            (end, zero - end)
+        } else {
+            (zero, end - zero)
+        };
+        items.push(Item::Rect {
+            x,
+            y: centre - HBAR_THICK / 2.0,
+            w,
+            h: HBAR_THICK,
+            fill: BAR,
+        });
+        items.extend(label(
+            shaper,
+            &format_value(*v, decimals),
+            FontRole::Body,
+            HBAR_LABEL,
+            Align::Left,
+            end.max(zero) + 2.0,
+            value_w + 2.0,
+            centre,
+            BLACK,
+        ));
+    }
+    items.push(Item::Line {
+        x1: zero,
+        y1: plot_top,
+        x2: zero,
+        y2: plot_bottom,
+        width: 0.8,
+        color: BLACK,
+    });
+    let height = plot_bottom + HBAR_LABEL * 2.2;
+    Boxed::flow(height, items)
+}
+
 pub(super) fn bar_chart<M: Metrics>(
     chart: &BarChart,
     frame: &Frame,
     shaper: &mut Shaper<'_, M>,
 ) -> Boxed {
+    if chart.bars.len() > UPRIGHT_BARS {
+        return horizontal_bar_chart(chart, frame, shaper);
+    }
     let categories: Vec<String> = chart.bars.iter().map(|(c, _)| c.clone()).collect();
     let values: Vec<f64> = chart.bars.iter().map(|(_, v)| *v).collect();
     let axes = Axes::build(

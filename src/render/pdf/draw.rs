@@ -16,7 +16,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::blocks::DocumentInfo;
-use super::boxes::{Frame, Item, Rgb};
+use super::boxes::{Frame, Item, Rgb, PT_PER_MM};
 use super::fonts::FontSet;
 use super::text::FaceId;
 use super::PdfError;
@@ -160,10 +160,14 @@ fn unix_time(date: &str) -> Option<i64> {
     Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
+/// A page side in millimetres, to the micrometre (210, 297: not 209.99999).
+fn whole_mm(pt: f32) -> f32 {
+    (pt / PT_PER_MM * 1000.0).round() / 1000.0
+}
+
 /// Writes the pages to a PDF file.
 pub(super) fn write(
-    pages: &[Vec<Item>],
-    frame: &Frame,
+    pages: &[(Frame, Vec<Item>)],
     info: &DocumentInfo,
     fonts: &FontSet,
     input_hash: [u8; 32],
@@ -183,7 +187,7 @@ pub(super) fn write(
     // Embed only the faces drawn: an unused face would be written whole.
     let used: BTreeSet<FaceId> = pages
         .iter()
-        .flatten()
+        .flat_map(|(_, items)| items)
         .filter_map(|i| match i {
             Item::Text { face, .. } => Some(*face),
             _ => None,
@@ -197,7 +201,13 @@ pub(super) fn write(
     }
     doc.pages = pages
         .iter()
-        .map(|items| PdfPage::new(Mm(210.0), Mm(297.0), page_ops(items, frame)))
+        .map(|(frame, items)| {
+            PdfPage::new(
+                Mm(whole_mm(frame.page_width)),
+                Mm(whole_mm(frame.page_height)),
+                page_ops(items, frame),
+            )
+        })
         .collect();
 
     let opts = PdfSaveOptions {

@@ -20,39 +20,128 @@ pub use super::text::{FaceId, Metrics, MissingGlyph, Resolved};
 /// Tolerance when comparing heights, so that 22 lines of 225/22 mm fill a page.
 const EPSILON: f32 = 0.01;
 
+/// The pages being filled: what [`paginate`] knows of the current page.
+struct Pages {
+    pages: Vec<Vec<(usize, f32)>>,
+    /// Where the next box goes on the current page.
+    y: f32,
+    /// Entries of the current page before this one are not content (a repeated table
+    /// header, a figure carried over).
+    content_start: usize,
+    /// A figure that did not fit where it came: the text after it fills the page, and it
+    /// opens the next one (a float, as in print).
+    deferred: Option<usize>,
+}
+
+impl Pages {
+    fn current(&mut self) -> &mut Vec<(usize, f32)> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn has_content(&self) -> bool {
+        self.pages
+            .last()
+            .is_some_and(|p| p.len() > self.content_start)
+    }
+
+    /// Starts a new page, with the deferred figure at its top (content, unlike a
+    /// repeated header).
+    fn open(&mut self, boxes: &[Boxed]) {
+        self.pages.push(Vec::new());
+        self.y = 0.0;
+        self.content_start = 0;
+        if let Some(d) = self.deferred.take() {
+            self.current().push((d, 0.0));
+            self.y = boxes[d].height;
+        }
+    }
+
+    /// Whether the current page opens with a figure carried over.
+    fn opens_with_figure(&self, boxes: &[Boxed]) -> bool {
+        self.pages
+            .last()
+            .and_then(|p| p.first())
+            .is_some_and(|(k, _)| boxes[*k].kind == BoxKind::Figure)
+    }
+}
+
 /// Assigns boxes to pages: for each page, the boxes on it (index into `boxes`; a table's
 /// repeated header appears again) and their top edge from the text block's top.
+///
+/// A figure (a chart) that does not fit under what is on a page floats to the top of the
+/// next, and the text after it fills the page; a table or text never moves past another.
 pub fn paginate(boxes: &[Boxed], height: f32) -> Vec<Vec<(usize, f32)>> {
-    let mut pages: Vec<Vec<(usize, f32)>> = vec![Vec::new()];
-    let mut y = 0.0f32;
-    // Entries of the current page before this one are a repeated table header.
-    let mut content_start = 0;
+    paginate_after(boxes, height, 0)
+}
+
+/// [`paginate`] for a stretch of a document that starts after `before` pages (so that
+/// the 版记 lands on an even page of the whole).
+pub fn paginate_after(boxes: &[Boxed], height: f32, before: usize) -> Vec<Vec<(usize, f32)>> {
+    let mut p = Pages {
+        pages: vec![Vec::new()],
+        y: 0.0,
+        content_start: 0,
+        deferred: None,
+    };
     let mut i = 0;
     while i < boxes.len() {
         let b = &boxes[i];
-        let Some(page) = pages.last_mut() else {
-            break;
-        };
-        let has_content = page.len() > content_start;
+        let has_content = p.has_content();
         if b.kind == BoxKind::PageBreak {
-            if has_content {
-                pages.push(Vec::new());
-                y = 0.0;
-                content_start = 0;
+            // A figure still waiting goes on a page of its own before the break: it must
+            // not drift into what follows (an annex).
+            if p.deferred.is_some() {
+                p.open(boxes);
+            }
+            if p.has_content() {
+                p.open(boxes);
             }
             i += 1;
             continue;
         }
         let space = if has_content { b.space_before } else { 0.0 };
-        if !has_content || y + space + b.height <= height + EPSILON {
-            page.push((i, y + space));
-            y += space + b.height;
+        if b.kind == BoxKind::PageFoot {
+            // At the foot of this page when it fits under what is there (and the space
+            // it asks above it), else at the foot of a page of its own; always on an even
+            // page, the back of the last sheet printed two-sided.
+            if p.deferred.is_some() {
+                p.open(boxes);
+            }
+            if p.has_content() && p.y + space + b.height > height + EPSILON {
+                p.open(boxes);
+            }
+            if (before + p.pages.len()) % 2 == 1 {
+                p.open(boxes);
+            }
+            p.current().push((i, (height - b.height).max(0.0)));
+            p.y = height;
+            i += 1;
+            continue;
+        }
+        if !has_content || p.y + space + b.height <= height + EPSILON {
+            let y = p.y;
+            p.current().push((i, y + space));
+            p.y += space + b.height;
+            i += 1;
+            continue;
+        }
+        // A figure that does not fit, unless something before it must stay with it,
+        // waits for the next page while what follows fills this one.
+        let kept_by_previous = i > 0 && boxes[i - 1].keep_with_next;
+        if b.kind == BoxKind::Figure && p.deferred.is_none() && !kept_by_previous {
+            p.deferred = Some(i);
             i += 1;
             continue;
         }
         // Box i does not fit: take along the boxes that must stay with it, unless that
         // would leave the page empty (a keep chain longer than a page breaks where it
         // must).
+        let content_start = p.content_start;
+        let page = p.current();
         let mut keep = page.len();
         let mut first = i;
         while keep > content_start {
@@ -69,23 +158,28 @@ pub fn paginate(boxes: &[Boxed], height: f32) -> Vec<Vec<(usize, f32)>> {
         } else {
             page.truncate(keep);
         }
-        pages.push(Vec::new());
-        y = 0.0;
-        content_start = 0;
+        p.open(boxes);
         if let BoxKind::TableRow(t) = boxes[first].kind {
             if let Some(header) = (0..first)
                 .rev()
                 .find(|&k| boxes[k].kind == BoxKind::TableHeader(t))
             {
-                if let Some(page) = pages.last_mut() {
-                    page.push((header, 0.0));
-                }
-                y = boxes[header].height;
-                content_start = 1;
+                let y = p.y;
+                p.current().push((header, y));
+                p.y += boxes[header].height;
             }
         }
+        p.content_start = if p.opens_with_figure(boxes) {
+            0
+        } else {
+            p.current().len()
+        };
         i = first;
     }
+    if p.deferred.is_some() {
+        p.open(boxes);
+    }
+    let mut pages = p.pages;
     if pages.len() > 1 && pages.last().is_some_and(|p| p.is_empty()) {
         pages.pop();
     }
@@ -162,19 +256,35 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
                 self.pending_space += 0.4 * f.line_pitch;
             }
             Block::BarChart(chart) => {
-                let b = super::chart::bar_chart(chart, &f, self.shaper);
+                let mut b = super::chart::bar_chart(chart, &f, self.shaper);
+                b.kind = BoxKind::Figure;
                 self.pending_space += 0.4 * f.line_pitch;
                 self.push(b);
                 self.pending_space += 0.4 * f.line_pitch;
             }
             Block::LineChart(chart) => {
-                let b = super::chart::line_chart(chart, &f, self.shaper);
+                let mut b = super::chart::line_chart(chart, &f, self.shaper);
+                b.kind = BoxKind::Figure;
                 self.pending_space += 0.4 * f.line_pitch;
                 self.push(b);
                 self.pending_space += 0.4 * f.line_pitch;
             }
             Block::Signature { issuer, date } => self.signature(issuer, date),
-            Block::PageBreak => {
+            Block::Attachments(items) => self.attachments(items),
+            Block::AnnexMark(text) => self.text_lines(text, FontRole::Heading, 0.0, true),
+            Block::AnnexTitle(text) => {
+                let size: f32 = 22.0;
+                let pitch = (size * 1.5).max(f.line_pitch);
+                self.pending_space += 0.5 * f.line_pitch;
+                self.centred_lines(text, FontRole::Title, size, pitch, true);
+                self.pending_space += 0.5 * f.line_pitch;
+            }
+            Block::Colophon {
+                copy_to,
+                printed_by,
+                printed_on,
+            } => self.colophon(copy_to.as_deref(), printed_by, printed_on),
+            Block::PageBreak | Block::Orientation(_) => {
                 self.pending_space = 0.0;
                 self.boxes.push(Boxed {
                     height: 0.0,
@@ -368,6 +478,139 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
             BLACK,
         );
         self.push(Boxed::flow(f.line_pitch, items));
+    }
+
+    /// 附件说明: `附件：` two characters in, the titles under one another after it, each
+    /// wrapping under its own text.
+    fn attachments(&mut self, items: &[String]) {
+        let f = self.frame;
+        let size = f.body_size;
+        let tracking = f.tracking();
+        let label = "附件：";
+        // 正文下空一行.
+        self.pending_space += f.line_pitch;
+        let x0 = f.left + 2.0 * f.char_pitch;
+        let x1 = x0 + label.chars().count() as f32 * f.char_pitch;
+        for (n, item) in items.iter().enumerate() {
+            // The number before the title (`1．`, `2.`), under which nothing wraps.
+            let number: String = item
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, '．' | '.'))
+                .collect();
+            let x2 = x1 + number.chars().count() as f32 * f.char_pitch;
+            let glyphs = self.shaper.shape(item, FontRole::Body);
+            let lines = break_lines(&glyphs, size, tracking, f.right() - x1, f.right() - x2);
+            for (k, line) in lines.iter().enumerate() {
+                let x = if k == 0 { x1 } else { x2 };
+                let mut line_items_ = line_items(
+                    &glyphs,
+                    line,
+                    Align::Justify,
+                    x,
+                    f.right() - x,
+                    size,
+                    tracking,
+                    f.line_pitch,
+                    BLACK,
+                );
+                if n == 0 && k == 0 {
+                    line_items_.extend(self.single_line(
+                        label,
+                        FontRole::Body,
+                        size,
+                        Align::Left,
+                        x0,
+                        x1 - x0,
+                        0.0,
+                        f.line_pitch,
+                        BLACK,
+                    ));
+                }
+                let mut b = Boxed::flow(f.line_pitch, line_items_);
+                b.keep_with_next = true;
+                self.push(b);
+            }
+        }
+    }
+
+    /// 版记 (GB/T 9704 §7.4): 14 pt 仿宋 lines one character in from each side — 抄送
+    /// (wrapping under its own start when long), then 印发机关 left and 印发日期 right —
+    /// with rules the width of the text block: 0.35 mm above and below, 0.25 mm between.
+    fn colophon(&mut self, copy_to: Option<&str>, printed_by: &str, printed_on: &str) {
+        let f = self.frame;
+        let size = 14.0;
+        let pitch = 1.75 * size;
+        let inset = size;
+        let thick = 0.35 * PT_PER_MM;
+        let thin = 0.25 * PT_PER_MM;
+        let rule = |y: f32, width: f32| Item::Line {
+            x1: f.left,
+            y1: y,
+            x2: f.right(),
+            y2: y,
+            width,
+            color: BLACK,
+        };
+        let mut items = vec![rule(0.0, thick)];
+        let mut y = 0.0;
+        if let Some(copy) = copy_to {
+            let glyphs = self.shaper.shape(copy, FontRole::Body);
+            let inner = f.width - 2.0 * inset;
+            // Continuation lines align under the first character after 抄送：.
+            let hang = self.shaper.width("抄送：", FontRole::Body, size, 0.0);
+            for (k, line) in break_lines(&glyphs, size, 0.0, inner, inner - hang)
+                .iter()
+                .enumerate()
+            {
+                let (x, w) = if k == 0 {
+                    (f.left + inset, inner)
+                } else {
+                    (f.left + inset + hang, inner - hang)
+                };
+                items.extend(
+                    line_items(&glyphs, line, Align::Left, x, w, size, 0.0, pitch, BLACK)
+                        .into_iter()
+                        .map(|i| i.shifted(y)),
+                );
+                y += pitch;
+            }
+            items.push(rule(y, thin));
+        }
+        let inner = f.width - 2.0 * inset;
+        let by = self.single_line(
+            printed_by,
+            FontRole::Body,
+            size,
+            Align::Left,
+            f.left + inset,
+            inner,
+            y,
+            pitch,
+            BLACK,
+        );
+        let on = self.single_line(
+            printed_on,
+            FontRole::Body,
+            size,
+            Align::Right,
+            f.left + inset,
+            inner,
+            y,
+            pitch,
+            BLACK,
+        );
+        items.extend(by);
+        items.extend(on);
+        y += pitch;
+        items.push(rule(y, thick));
+        self.pending_space = 0.0;
+        self.boxes.push(Boxed {
+            height: y,
+            space_before: f.line_pitch,
+            keep_with_next: false,
+            items,
+            kind: BoxKind::PageFoot,
+        });
     }
 
     /// Text set on one line (never broken) in a cell `top..top + pitch`.
@@ -630,5 +873,134 @@ mod tests {
         boxes[2].space_before = 50.0;
         let pages = paginate(&boxes, 220.0);
         assert_eq!(pages[1], vec![(2, 0.0)]);
+    }
+
+    /// The table rows on each page.
+    fn rows_per_page(boxes: &[Boxed], pages: &[Vec<(usize, f32)>]) -> Vec<usize> {
+        pages
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .filter(|(i, _)| matches!(boxes[*i].kind, BoxKind::TableRow(_)))
+                    .count()
+            })
+            .filter(|n| *n > 0)
+            .collect()
+    }
+
+    #[test]
+    fn a_table_that_breaks_leaves_at_least_three_rows_on_each_page() {
+        // Every position of the break: after 0 to 22 lines of text, a 30-row table.
+        for lines in 0..22 {
+            let mut blocks = Vec::new();
+            if lines > 0 {
+                blocks.push(paragraph(lines));
+            }
+            blocks.push(Block::Table(table(30)));
+            let (boxes, pages) = pages(&blocks);
+            let rows = rows_per_page(&boxes, &pages);
+            assert_eq!(rows.iter().sum::<usize>(), 30);
+            assert!(
+                rows.iter().all(|n| *n >= 3),
+                "after {lines} lines: {rows:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_table_is_kept_whole_with_its_caption() {
+        for lines in 0..22 {
+            let mut blocks = Vec::new();
+            if lines > 0 {
+                blocks.push(paragraph(lines));
+            }
+            blocks.push(Block::Table(table(5)));
+            let (boxes, pages) = pages(&blocks);
+            assert_eq!(
+                rows_per_page(&boxes, &pages),
+                vec![5],
+                "after {lines} lines"
+            );
+        }
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_continues_on_the_next_inside_the_text_block() {
+        let mut t = table(3);
+        t.rows[1][0] = "很长的项目名称".repeat(700);
+        let (boxes, pages) = pages(&[Block::Table(t)]);
+        let f = Frame::official();
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        for page in &pages {
+            for &(i, y) in page {
+                assert!(
+                    y + boxes[i].height <= f.height + 0.01,
+                    "a box runs past the foot of the page"
+                );
+            }
+        }
+        // Every character drawn once (lines may break inside the phrase: count them).
+        let chars: usize = pages
+            .iter()
+            .flatten()
+            .map(|&(i, _)| text_of(&boxes[i]).chars().filter(|c| *c == '很').count())
+            .sum();
+        assert_eq!(chars, 700);
+    }
+
+    fn chart(title: &str, bars: usize) -> Block {
+        Block::BarChart(crate::render::pdf::blocks::BarChart {
+            title: title.into(),
+            unit: "亿元".into(),
+            bars: (0..bars).map(|i| (format!("单位{i}"), i as f64)).collect(),
+            compact: false,
+        })
+    }
+
+    #[test]
+    fn a_chart_that_does_not_fit_floats_to_the_next_page_and_text_fills_this_one() {
+        let (boxes, pages) = pages(&[paragraph(18), chart("图1", 30), paragraph(3)]);
+        assert_eq!(pages.len(), 2);
+        // Page 1: the 18 lines, then the 3 lines after the chart.
+        assert_eq!(pages[0].len(), 21);
+        assert_eq!(boxes[pages[1][0].0].kind, BoxKind::Figure);
+    }
+
+    #[test]
+    fn a_waiting_chart_does_not_drift_past_a_page_break() {
+        let (boxes, pages) = pages(&[
+            paragraph(18),
+            chart("图1", 30),
+            paragraph(1),
+            Block::PageBreak,
+            Block::AnnexMark("附件1".into()),
+        ]);
+        let annex_page = pages
+            .iter()
+            .position(|p| p.iter().any(|&(i, _)| text_of(&boxes[i]) == "附件1"))
+            .unwrap();
+        let chart_page = pages
+            .iter()
+            .position(|p| p.iter().any(|&(i, _)| boxes[i].kind == BoxKind::Figure))
+            .unwrap();
+        assert!(chart_page < annex_page);
+        assert_eq!(pages[annex_page].len(), 1);
+    }
+
+    #[test]
+    fn the_colophon_is_at_the_foot_of_an_even_page() {
+        let colophon = Block::Colophon {
+            copy_to: Some("抄送：市政府办公厅。".into()),
+            printed_by: "某某局".into(),
+            printed_on: "2025年7月8日印发".into(),
+        };
+        let f = Frame::official();
+        for lines in [1, 21, 30, 50] {
+            let (boxes, pages) = pages(&[paragraph(lines), colophon.clone()]);
+            assert_eq!(pages.len() % 2, 0, "after {lines} lines");
+            let &(last, y) = pages.last().and_then(|p| p.last()).unwrap();
+            assert_eq!(boxes[last].kind, BoxKind::PageFoot);
+            assert!((y + boxes[last].height - f.height).abs() < 0.01);
+        }
     }
 }

@@ -20,8 +20,9 @@ pub mod text;
 
 use std::path::PathBuf;
 
-use blocks::{Block, DocumentInfo};
+use blocks::{Block, DocumentInfo, Orientation};
 pub use boxes::Frame;
+use boxes::Item;
 pub use fonts::FontSet;
 use layout::Composer;
 pub use text::MissingGlyph;
@@ -101,19 +102,64 @@ pub fn render_in(
     fonts: &FontSet,
 ) -> Result<Rendered, PdfError> {
     let mut shaper = Shaper::new(fonts);
-    let boxes = Composer::new(frame, &mut shaper).compose(blocks);
-    let placement = layout::paginate(&boxes, frame.height);
-    let mut pages = Vec::with_capacity(placement.len());
-    for (n, entries) in placement.iter().enumerate() {
-        let mut items = Vec::new();
-        for &(index, y) in entries {
-            items.extend(boxes[index].items.iter().map(|i| i.shifted(frame.top + y)));
+    let mut pages: Vec<(Frame, Vec<Item>)> = Vec::new();
+    let mut orientation = Orientation::Portrait;
+    // Each stretch between orientation marks is set in its own frame, on pages of its
+    // own; page numbers run on.
+    for stretch in blocks.split_inclusive(|b| matches!(b, Block::Orientation(_))) {
+        let (body, next) = match stretch.split_last() {
+            Some((Block::Orientation(o), body)) => (body, Some(*o)),
+            _ => (stretch, None),
+        };
+        let stretch_frame = match orientation {
+            Orientation::LandscapeIfWide
+                if body.iter().any(|b| match b {
+                    Block::Table(t) => table::needs_width(t, frame.width, &mut shaper),
+                    _ => false,
+                }) =>
+            {
+                frame.landscape()
+            }
+            _ => frame,
+        };
+        if !body.is_empty() {
+            let boxes = Composer::new(stretch_frame, &mut shaper).compose(body);
+            let placement = layout::paginate_after(&boxes, stretch_frame.height, pages.len());
+            for entries in &placement {
+                let mut items = Vec::new();
+                for &(index, y) in entries {
+                    items.extend(
+                        boxes[index]
+                            .items
+                            .iter()
+                            .map(|i| i.shifted(stretch_frame.top + y)),
+                    );
+                }
+                // A page holding only the 版记 is numbered neither (GB/T 9704 §7.5).
+                let colophon_only = entries
+                    .iter()
+                    .all(|&(index, _)| boxes[index].kind == boxes::BoxKind::PageFoot);
+                if !colophon_only {
+                    items.extend(layout::page_number(
+                        pages.len() + 1,
+                        &stretch_frame,
+                        &mut shaper,
+                    ));
+                }
+                pages.push((stretch_frame, items));
+            }
         }
-        items.extend(layout::page_number(n + 1, &frame, &mut shaper));
-        pages.push(items);
+        if let Some(o) = next {
+            orientation = o;
+        }
+    }
+    if pages.is_empty() {
+        // A document of nothing is one blank, numbered page, as a word processor makes.
+        let items = layout::page_number(1, &frame, &mut shaper);
+        pages.push((frame, items));
     }
     let hash = draw::input_hash(&format!("{blocks:?}{info:?}{fonts:?}"));
-    let bytes = draw::write(&pages, &frame, info, fonts, hash)?;
+    let bytes = draw::write(&pages, info, fonts, hash)?;
     Ok(Rendered {
         bytes,
         pages: pages.len(),

@@ -22,6 +22,14 @@ const EMPHASIS_FILL: Rgb = Rgb(0.94, 0.94, 0.94);
 const RULE: f32 = 0.5;
 const FRAME_RULE: f32 = 0.9;
 
+/// Body cells of at most this many characters are not broken (see `table_boxes`).
+const SHORT_LABEL: usize = 6;
+
+/// A table shorter than this share of the text block is kept whole on one page with its
+/// caption; a longer one breaks, but never leaves fewer than [`MIN_ROWS`] rows on a page.
+const KEEP_WHOLE_SHARE: f32 = 1.0 / 4.0;
+const MIN_ROWS: usize = 3;
+
 /// A shaped cell.
 struct Cell {
     glyphs: Vec<Glyph>,
@@ -135,52 +143,37 @@ pub(super) fn column_widths(natural: &[f32], minimum: &[f32], total: f32) -> Vec
     minimum.iter().map(|m| m * total / sum_min).collect()
 }
 
-/// The boxes of a table: caption, header row, body rows, note.
-pub(super) fn table_boxes<M: Metrics>(
-    table: &Table,
-    frame: &Frame,
-    id: usize,
-    shaper: &mut Shaper<'_, M>,
-) -> Vec<Boxed> {
-    let size = if table.size > 0.0 {
+/// A table's cells shaped, with each column's natural and minimum width.
+struct Measured {
+    header: Vec<Cell>,
+    rows: Vec<Vec<Cell>>,
+    natural: Vec<f32>,
+    minimum: Vec<f32>,
+}
+
+/// The type size of a table.
+fn type_size(table: &Table) -> f32 {
+    if table.size > 0.0 {
         table.size.clamp(8.0, 14.0)
     } else {
         10.5
-    };
-    let pad_x = 0.4 * size;
-    let pad_y = 0.3 * size;
-    let line_h = 1.3 * size;
-    let ncols = table
+    }
+}
+
+fn column_count(table: &Table) -> usize {
+    table
         .columns
         .len()
-        .max(table.rows.iter().map(Vec::len).max().unwrap_or(0));
-    let mut boxes = Vec::new();
+        .max(table.rows.iter().map(Vec::len).max().unwrap_or(0))
+}
 
-    if let Some(caption) = &table.caption {
-        let cap_size = 14.0;
-        let pitch = cap_size * 1.8;
-        let glyphs = shaper.shape(caption, FontRole::Heading);
-        for line in break_lines(&glyphs, cap_size, 0.0, frame.width, frame.width) {
-            let items = line_items(
-                &glyphs,
-                &line,
-                Align::Center,
-                frame.left,
-                frame.width,
-                cap_size,
-                0.0,
-                pitch,
-                BLACK,
-            );
-            let mut b = Boxed::flow(pitch, items);
-            b.keep_with_next = true;
-            boxes.push(b);
-        }
-    }
-    if ncols == 0 {
-        return boxes;
-    }
-
+fn measure<M: Metrics>(
+    table: &Table,
+    ncols: usize,
+    size: f32,
+    pad_x: f32,
+    shaper: &mut Shaper<'_, M>,
+) -> Measured {
     let header: Vec<Cell> = (0..ncols)
         .map(|c| {
             let title = table.columns.get(c).map_or("", |col| col.title.as_str());
@@ -211,10 +204,18 @@ pub(super) fn table_boxes<M: Metrics>(
 
     let mut natural = vec![0.0f32; ncols];
     let mut minimum = vec![0.0f32; ncols];
-    for row in std::iter::once(&header).chain(rows.iter()) {
+    for (r, row) in std::iter::once(&header).chain(rows.iter()).enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            natural[c] = natural[c].max(natural_width(&cell.glyphs, size, 0.0) + 2.0 * pad_x);
-            minimum[c] = minimum[c].max(widest_piece(&cell.glyphs, size) + 2.0 * pad_x);
+            let nat = natural_width(&cell.glyphs, size, 0.0);
+            natural[c] = natural[c].max(nat + 2.0 * pad_x);
+            // A short label in the body (a unit's name, 已报送) is one word: broken, it
+            // reads as two (「渝中|区」). Headers may wrap.
+            let piece = if r > 0 && cell.glyphs.len() <= SHORT_LABEL {
+                nat
+            } else {
+                widest_piece(&cell.glyphs, size)
+            };
+            minimum[c] = minimum[c].max(piece + 2.0 * pad_x);
         }
     }
     // A header may wrap, but not to one character a line when the data is narrow.
@@ -227,6 +228,74 @@ pub(super) fn table_boxes<M: Metrics>(
             .sum::<f32>();
         minimum[c] = minimum[c].max(two_chars + 2.0 * pad_x);
     }
+    Measured {
+        header,
+        rows,
+        natural,
+        minimum,
+    }
+}
+
+/// Whether a table needs more than `width` across: it cannot be set that narrow
+/// without breaking a number or a short label, or its text would wrap to half as many
+/// lines again as it has (so a landscape page serves it better).
+pub(super) fn needs_width<M: Metrics>(
+    table: &Table,
+    width: f32,
+    shaper: &mut Shaper<'_, M>,
+) -> bool {
+    let size = type_size(table);
+    let ncols = column_count(table);
+    let m = measure(table, ncols, size, 0.4 * size, shaper);
+    m.minimum.iter().sum::<f32>() > width || m.natural.iter().sum::<f32>() > 1.4 * width
+}
+
+/// The boxes of a table: caption, header row, body rows, note.
+pub(super) fn table_boxes<M: Metrics>(
+    table: &Table,
+    frame: &Frame,
+    id: usize,
+    shaper: &mut Shaper<'_, M>,
+) -> Vec<Boxed> {
+    let size = type_size(table);
+    let pad_x = 0.4 * size;
+    // Rows as tight as print allows: a bulletin's tables are most of its body.
+    let pad_y = 0.2 * size;
+    let line_h = 1.25 * size;
+    let ncols = column_count(table);
+    let mut boxes = Vec::new();
+
+    if let Some(caption) = &table.caption {
+        let cap_size = 14.0;
+        let pitch = cap_size * 1.8;
+        let glyphs = shaper.shape(caption, FontRole::Heading);
+        for line in break_lines(&glyphs, cap_size, 0.0, frame.width, frame.width) {
+            let items = line_items(
+                &glyphs,
+                &line,
+                Align::Center,
+                frame.left,
+                frame.width,
+                cap_size,
+                0.0,
+                pitch,
+                BLACK,
+            );
+            let mut b = Boxed::flow(pitch, items);
+            b.keep_with_next = true;
+            boxes.push(b);
+        }
+    }
+    if ncols == 0 {
+        return boxes;
+    }
+
+    let Measured {
+        header,
+        rows,
+        natural,
+        minimum,
+    } = measure(table, ncols, size, pad_x, shaper);
     let widths = column_widths(&natural, &minimum, frame.width);
     let mut xs = vec![frame.left];
     for w in &widths {
@@ -234,7 +303,10 @@ pub(super) fn table_boxes<M: Metrics>(
         xs.push(next);
     }
 
-    let layout_row = |cells: &[Cell], aligns: &dyn Fn(usize) -> Align| {
+    // A row is laid out in pieces of at most `max_lines` lines, so that a cell longer
+    // than a page (a project name of thousands of characters) continues on the next page
+    // instead of running off this one. Every other row is one piece.
+    let layout_row = |cells: &[Cell], aligns: &dyn Fn(usize) -> Align, max_lines: usize| {
         let laid: Vec<(Vec<Line>, Align)> = cells
             .iter()
             .enumerate()
@@ -247,29 +319,42 @@ pub(super) fn table_boxes<M: Metrics>(
             })
             .collect();
         let lines = laid.iter().map(|(l, _)| l.len()).max().unwrap_or(1).max(1);
-        let height = lines as f32 * line_h + 2.0 * pad_y;
-        let mut items = Vec::new();
-        for (c, (cell_lines, align)) in laid.iter().enumerate() {
-            // Cells with fewer lines are centred vertically.
-            let top = pad_y + (lines - cell_lines.len()) as f32 * line_h / 2.0;
-            for (k, line) in cell_lines.iter().enumerate() {
-                let line_top = top + k as f32 * line_h;
-                for item in line_items(
-                    &cells[c].glyphs,
-                    line,
-                    *align,
-                    xs[c] + pad_x,
-                    widths[c] - 2.0 * pad_x,
-                    size,
-                    0.0,
-                    line_h,
-                    BLACK,
-                ) {
-                    items.push(item.shifted(line_top));
+        let max_lines = max_lines.max(1);
+        let one_piece = lines <= max_lines;
+        let mut pieces = Vec::new();
+        let mut from = 0;
+        while from < lines {
+            let to = (from + max_lines).min(lines);
+            let height = (to - from) as f32 * line_h + 2.0 * pad_y;
+            let mut items = Vec::new();
+            for (c, (cell_lines, align)) in laid.iter().enumerate() {
+                // Cells with fewer lines are centred vertically in a row of one piece.
+                let top = if one_piece {
+                    pad_y + (lines - cell_lines.len()) as f32 * line_h / 2.0
+                } else {
+                    pad_y
+                };
+                for (k, line) in cell_lines.iter().enumerate().take(to).skip(from) {
+                    let line_top = top + (k - from) as f32 * line_h;
+                    for item in line_items(
+                        &cells[c].glyphs,
+                        line,
+                        *align,
+                        xs[c] + pad_x,
+                        widths[c] - 2.0 * pad_x,
+                        size,
+                        0.0,
+                        line_h,
+                        BLACK,
+                    ) {
+                        items.push(item.shifted(line_top));
+                    }
                 }
             }
+            pieces.push((height, items));
+            from = to;
         }
-        (height, items)
+        pieces
     };
 
     let right = xs.last().copied().unwrap_or(frame.left);
@@ -307,7 +392,12 @@ pub(super) fn table_boxes<M: Metrics>(
         items
     };
 
-    let (h, text) = layout_row(&header, &|_| Align::Center);
+    let (h, text) = layout_row(&header, &|_| Align::Center, usize::MAX)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    // The lines a piece of a body row may hold: a page less the repeated header.
+    let max_lines = ((frame.height - h - 2.0 * pad_y) / line_h).floor().max(1.0) as usize;
     let mut items = vec![Item::Rect {
         x: frame.left,
         y: 0.0,
@@ -331,35 +421,44 @@ pub(super) fn table_boxes<M: Metrics>(
         _ => Align::Left,
     };
     let last_row = rows.len().saturating_sub(1);
+    let first_body = boxes.len();
     for (r, cells) in rows.iter().enumerate() {
-        let (h, text) = layout_row(cells, &column_align);
-        let mut items = Vec::new();
-        if cells.first().is_some_and(|c| c.role == FontRole::Heading) {
-            items.push(Item::Rect {
-                x: frame.left,
-                y: 0.0,
-                w: right - frame.left,
+        let pieces = layout_row(cells, &column_align, max_lines);
+        let last_piece = pieces.len().saturating_sub(1);
+        for (p, (h, text)) in pieces.into_iter().enumerate() {
+            let mut items = Vec::new();
+            if cells.first().is_some_and(|c| c.role == FontRole::Heading) {
+                items.push(Item::Rect {
+                    x: frame.left,
+                    y: 0.0,
+                    w: right - frame.left,
+                    h,
+                    fill: EMPHASIS_FILL,
+                });
+            }
+            items.extend(text);
+            // Every row closes itself with a rule, so a table that breaks after any row
+            // is closed at the foot of the page.
+            items.extend(rules(
                 h,
-                fill: EMPHASIS_FILL,
+                None,
+                if r == last_row && p == last_piece {
+                    FRAME_RULE
+                } else {
+                    RULE
+                },
+            ));
+            boxes.push(Boxed {
+                height: h,
+                space_before: 0.0,
+                // The last row stays with the note under the table.
+                keep_with_next: r == last_row && p == last_piece && table.note.is_some(),
+                items,
+                kind: BoxKind::TableRow(id),
             });
         }
-        items.extend(text);
-        // Every row closes itself with a rule, so a table that breaks after any row is
-        // closed at the foot of the page.
-        items.extend(rules(
-            h,
-            None,
-            if r == last_row { FRAME_RULE } else { RULE },
-        ));
-        boxes.push(Boxed {
-            height: h,
-            space_before: 0.0,
-            // The last row stays with the note under the table.
-            keep_with_next: r == last_row && table.note.is_some(),
-            items,
-            kind: BoxKind::TableRow(id),
-        });
     }
+    let body = first_body..boxes.len();
 
     if let Some(note) = &table.note {
         let glyphs = shaper.shape(note, FontRole::Body);
@@ -383,7 +482,35 @@ pub(super) fn table_boxes<M: Metrics>(
             boxes.push(b);
         }
     }
+    keep_together(&mut boxes, body, frame.height);
     boxes
+}
+
+/// Widow and orphan control of a table's boxes (`body` are its row pieces): a table
+/// shorter than a third of the text block is kept whole with its caption; a longer one
+/// keeps its first [`MIN_ROWS`] rows with its header and its last [`MIN_ROWS`] together,
+/// so that a break never leaves one or two rows alone on a page.
+fn keep_together(boxes: &mut [Boxed], body: std::ops::Range<usize>, page_height: f32) {
+    let total: f32 = boxes.iter().map(|b| b.height + b.space_before).sum();
+    let Some(last) = boxes.len().checked_sub(1) else {
+        return;
+    };
+    if total < page_height * KEEP_WHOLE_SHARE || body.len() < 2 * MIN_ROWS {
+        for b in &mut boxes[..last] {
+            b.keep_with_next = true;
+        }
+        return;
+    }
+    let (head, tail) = (
+        body.start..body.start + MIN_ROWS - 1,
+        body.end - MIN_ROWS..body.end - 1,
+    );
+    for b in &mut boxes[head] {
+        b.keep_with_next = true;
+    }
+    for b in &mut boxes[tail] {
+        b.keep_with_next = true;
+    }
 }
 
 #[cfg(test)]
