@@ -240,6 +240,10 @@ pub struct BriefArgs {
     /// 日期（默认今天）/ date printed on the briefing (default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
+    /// 期号：报头下印“第N期”（不给则不印期号）/ issue number: prints 第N期 under the
+    /// masthead (none when not given)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub number: Option<u32>,
 }
 
 #[derive(Debug, Args)]

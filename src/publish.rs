@@ -195,15 +195,23 @@ pub(crate) fn subject(cfg: &Config, sel: &Selection) -> String {
     who
 }
 
+/// How a briefing is issued: its date and, when given, its 期号.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BriefIssue {
+    pub date: chrono::NaiveDate,
+    pub number: Option<u32>,
+}
+
 /// Makes the briefing in memory, then writes its PDF and workbook into `out`.
 pub(crate) fn write_brief(
     cfg: &Config,
     span: Span,
     selection: &Selection,
     out: &Path,
-    date: chrono::NaiveDate,
+    issue: BriefIssue,
     lang: Lang,
 ) -> anyhow::Result<Briefed> {
+    let BriefIssue { date, number } = issue;
     let archive = Archive::open_for_reading(&cfg.archive_path())?;
     let league = bulletin(&archive, cfg, span.to)?;
     let inputs = brief::gather(&archive, cfg, span)?;
@@ -215,13 +223,13 @@ pub(crate) fn write_brief(
     }
 
     let templates = Templates::for_config(cfg)?;
-    let info = brief_info(&b, cfg, &templates, date)?;
+    let info = brief_info(&b, cfg, &templates, date, number)?;
     let base = cfg.path.parent().unwrap_or(Path::new("."));
     let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
     // Two pages at most if shorter tables get there; otherwise the shortest there is.
     let mut pdf = None;
     for shown in Shown::STEPS {
-        let blocks = brief_blocks(&b, cfg, &templates, date, shown)?;
+        let blocks = brief_blocks(&b, cfg, &templates, date, number, shown)?;
         let rendered = render_in(Frame::briefing(), &blocks, &info, &fonts)?;
         let fits = rendered.pages <= 2;
         pdf = Some(rendered);

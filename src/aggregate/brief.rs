@@ -178,6 +178,18 @@ pub struct SpanFigures {
     pub flows_complete: bool,
 }
 
+/// Whether a return leaves a flow out (its ledger lacks a flow column), for the month
+/// (`month`) or the year to date: its flows are then unknown, and left out like a missing
+/// month's (never counted as 0).
+fn lacks_flows(r: &StoredReturn, month: bool) -> bool {
+    let u = if month {
+        r.info.unstated.month
+    } else {
+        r.info.unstated.ytd
+    };
+    FLOW_KEYS.into_iter().any(|k| u.contains(k))
+}
+
 /// The figures of `span` from a unit's returns, keeping the projects `keep` accepts; `None`
 /// without a return for the span's last month.
 fn span_figures(
@@ -205,22 +217,6 @@ fn span_figures(
             .iter()
             .filter(|p| p.funds_source == Some(crate::model::FundsSource::OutOfProvince))
             .fold(Wan::default(), |f, p| f + pick(p).0)
-    };
-    // A return whose ledger lacks a flow column states no flows: those of the span are
-    // then unknown, and left out like a missing month's (never counted as 0).
-    let lacks_flows = |r: &StoredReturn, month: bool| {
-        let u = if month {
-            r.info.unstated.month
-        } else {
-            r.info.unstated.ytd
-        };
-        [
-            FigureKey::FundsInPlace,
-            FigureKey::FundsOutOfProvince,
-            FigureKey::FdiUsd,
-        ]
-        .into_iter()
-        .any(|k| u.contains(k))
     };
     let mut flows_complete = !lacks_flows(last, false);
     match span.before() {
@@ -287,7 +283,8 @@ pub struct BriefUnit {
     pub last_year: Option<SpanFigures>,
     /// 同比; null for the flows when either year's flows are incomplete.
     pub yoy_pct: Pct,
-    /// 赛马榜 at the span's last month (year to date): score, rank and the group's size.
+    /// 赛马榜 at the span's last month, on the year to date (1—N月, whatever the span):
+    /// score, rank and how many of the group's units were ranked.
     pub league: Option<LeagueStanding>,
 }
 
@@ -296,19 +293,53 @@ pub struct BriefUnit {
 pub struct LeagueStanding {
     pub score: f64,
     pub rank: u32,
+    /// The group's units that were ranked (the table's length above its 未报送 rows).
     pub of: usize,
 }
 
-/// "2nd of 21 in 主城都市区 by 新签约合同投资额".
+/// What a rank line compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peers {
+    /// The units of the subject's group that have the figure for the span.
+    GroupUnits,
+    /// The groups that take part in the league (the config's comparable groups), by
+    /// their average per unit with the figure: a group of 21 districts is never ranked
+    /// against one of 2 zones by its total.
+    LeagueGroups,
+    /// The roster's industries, over the selected units' projects.
+    Industries,
+}
+
+/// "12th of the 20 units of 主城都市区 with the figure, by 新签约合同投资额 over the span".
+/// Every rank is over the briefing's own span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankLine {
     /// What is ranked: a unit, group or industry name.
     pub subject: String,
-    /// Among what: a group's name, 各组, 各产业.
+    pub peers: Peers,
+    /// The group's name for [`Peers::GroupUnits`]; empty otherwise.
     pub among: String,
     pub key: FigureKey,
+    /// The value ranked, in the figure's own terms (a count, or 万元): the subject's
+    /// total, or its average per unit for [`Peers::LeagueGroups`].
+    pub value: f64,
     pub rank: u32,
     pub of: usize,
+}
+
+/// One month of the span, for the chart and the workbook's 各月 sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BriefMonth {
+    pub period: Period,
+    /// Signings and starts dated in the month, from the same ledgers (the span's last
+    /// returns) the span's total counts, so the months add up to the total whether or
+    /// not the month's own return is there. The flows (本月) and 在谈 are those of the
+    /// month's own returns, of the units in `flows_from`; not figures when it is 0.
+    pub figures: Figures,
+    /// Units counted in the total that have a return for the month.
+    pub returned: usize,
+    /// Of those, the ones whose return states the month's flows.
+    pub flows_from: usize,
 }
 
 /// A project signed in the span.
@@ -345,8 +376,8 @@ pub struct Brief {
     pub last_year_flows_known: bool,
     /// Units with a return for the span's last month, and units counted.
     pub reported: usize,
-    /// Each month of the span: its own figures and how many units reported.
-    pub months: Vec<(Period, Figures, usize)>,
+    /// Each month of the span (none for a span of one month), every one of them.
+    pub months: Vec<BriefMonth>,
     pub ranks: Vec<RankLine>,
     /// The largest projects signed in the span, by contract amount (at most ten).
     pub projects: Vec<BriefProject>,
@@ -435,7 +466,7 @@ pub fn compute(
                     let of = league
                         .units
                         .iter()
-                        .filter(|o| o.group == u.group && o.in_league)
+                        .filter(|o| o.group == u.group && o.rank.is_some())
                         .count();
                     Some(LeagueStanding {
                         score: u.score?,
@@ -483,26 +514,25 @@ pub fn compute(
     let months = if span.from == span.to {
         Vec::new()
     } else {
-        span.months()
-            .map(|m| {
-                let mut f = Figures::default();
-                let mut reported = 0;
-                for i in inputs.iter().filter(|i| codes.contains(&i.code)) {
-                    if let Some(r) = i.returns.get(&m) {
-                        reported += 1;
-                        f += &Figures::over(
-                            r.projects.iter().filter(|p| keep(p)),
-                            |d| m.contains(d),
-                            |p| (p.funds_month, p.fdi_month),
-                        );
-                    }
-                }
-                (m, f, reported)
-            })
-            .collect()
+        span_months(span, &codes, inputs, &keep)
     };
 
-    let ranks = rank_lines(cfg, selection, &units, &all, inputs, span);
+    // Who takes part in the league: the config's own word on who is comparable.
+    let ranked: BTreeSet<&str> = league
+        .units
+        .iter()
+        .filter(|u| u.in_league)
+        .map(|u| u.code.as_str())
+        .collect();
+    let ranks = rank_lines(
+        cfg,
+        selection,
+        &subject,
+        &units,
+        (&all, &ranked),
+        inputs,
+        span,
+    );
 
     let mut projects: Vec<BriefProject> = inputs
         .iter()
@@ -564,13 +594,77 @@ pub fn compute(
     }
 }
 
-/// Where the selection stands: one unit among its group, groups among groups, industries
-/// among industries. A selection of several units gets its member table instead.
+/// Each month of the span. Its signings and starts are read from the span's last returns
+/// (the rows the span's total counts), so the months add up to the total; its flows are
+/// the month's own 本月 figures, from the units counted that returned it.
+fn span_months(
+    span: Span,
+    codes: &[String],
+    inputs: &[UnitReturns],
+    keep: &dyn Fn(&Project) -> bool,
+) -> Vec<BriefMonth> {
+    let counted: Vec<&UnitReturns> = inputs
+        .iter()
+        .filter(|i| codes.contains(&i.code) && i.returns.contains_key(&span.to))
+        .collect();
+    let no_flows = |_: &Project| (Wan::default(), UsdWan::default());
+    span.months()
+        .map(|m| {
+            let mut figures = Figures::default();
+            let (mut own, mut returned, mut flows_from) = (Figures::default(), 0, 0);
+            for i in &counted {
+                if let Some(last) = i.returns.get(&span.to) {
+                    figures += &Figures::over(
+                        last.projects.iter().filter(|p| keep(p)),
+                        |d| m.contains(d),
+                        no_flows,
+                    );
+                }
+                if let Some(r) = i.returns.get(&m) {
+                    returned += 1;
+                    let states_flows = !lacks_flows(r, true);
+                    flows_from += usize::from(states_flows);
+                    let f = Figures::over(
+                        r.projects.iter().filter(|p| keep(p)),
+                        |_| false,
+                        |p| {
+                            if states_flows {
+                                (p.funds_month, p.fdi_month)
+                            } else {
+                                (Wan::default(), UsdWan::default())
+                            }
+                        },
+                    );
+                    own += &f;
+                }
+            }
+            figures.funds_in_place = own.funds_in_place;
+            figures.funds_out_of_province = own.funds_out_of_province;
+            figures.fdi_usd = own.fdi_usd;
+            figures.negotiating_count = own.negotiating_count;
+            BriefMonth {
+                period: m,
+                figures,
+                returned,
+                flows_from,
+            }
+        })
+        .collect()
+}
+
+/// Every unit's span figures (this year's, last year's).
+type AllFigures<'a> = BTreeMap<&'a str, (Option<SpanFigures>, Option<SpanFigures>)>;
+
+/// Where the selection stands over the span: a unit named on its own among the units of
+/// its group that take part in the league (`ranked`), a group among the league's groups
+/// by its average per unit, an industry among the industries. A selection of several
+/// units gets its member table instead; nothing is ranked among fewer than two.
 fn rank_lines(
     cfg: &Config,
     selection: &Selection,
+    subject: &str,
     units: &[BriefUnit],
-    all: &BTreeMap<&str, (Option<SpanFigures>, Option<SpanFigures>)>,
+    (all, ranked): (&AllFigures<'_>, &BTreeSet<&str>),
     inputs: &[UnitReturns],
     span: Span,
 ) -> Vec<RankLine> {
@@ -608,62 +702,104 @@ fn rank_lines(
             let v = by_industry.get(name).copied().unwrap_or(0);
             lines.push(RankLine {
                 subject: name.clone(),
-                among: "各产业".into(),
+                peers: Peers::Industries,
+                among: String::new(),
                 key: FigureKey::SignedAmount,
+                value: Wan(v).as_f64(),
                 rank: rank_of(v, &values),
                 of: values.len(),
             });
         }
     }
-    if let [one] = units {
-        let Some(_) = one.now else { return lines };
+    let named_alone = !selection.units.is_empty();
+    if let ([one], true) = (units, named_alone) {
+        if one.now.is_none() || !ranked.contains(one.code.as_str()) {
+            return lines;
+        }
         let peers: Vec<&str> = cfg
             .file
             .units
             .iter()
-            .filter(|u| *u.group.get_ref() == one.group)
+            .filter(|u| *u.group.get_ref() == one.group && ranked.contains(u.code()))
             .map(|u| u.code())
             .collect();
+        // With an industry chosen, the unit's figures are that industry's.
+        let who = if selection.industries.is_empty() {
+            one.name.clone()
+        } else {
+            subject.to_string()
+        };
         for k in RANKED_KEYS {
             let values: Vec<i64> = peers.iter().filter_map(|c| value(c, k)).collect();
-            if let Some(v) = value(&one.code, k) {
+            if let Some(v) = value(&one.code, k).filter(|_| values.len() >= 2) {
                 lines.push(RankLine {
-                    subject: one.name.clone(),
+                    subject: who.clone(),
+                    peers: Peers::GroupUnits,
                     among: one.group.clone(),
                     key: k,
+                    value: raw_value(k, v),
                     rank: rank_of(v, &values),
                     of: values.len(),
                 });
             }
         }
     } else if selection.units.is_empty() && !selection.groups.is_empty() {
-        let group_value = |g: &str, k: FigureKey| -> i64 {
-            cfg.file
+        // Groups differ in size (21 districts, 2 zones): only the league's groups are
+        // compared, and by their average per unit with the figure, never by totals.
+        let league_groups: Vec<&str> = cfg
+            .file
+            .groups
+            .iter()
+            .filter(|g| g.league)
+            .map(|g| g.name.get_ref().as_str())
+            .collect();
+        // Hundredths of the figure's unit per unit, so that ties are exact.
+        let average = |g: &str, k: FigureKey| -> Option<i64> {
+            let values: Vec<i64> = cfg
+                .file
                 .units
                 .iter()
-                .filter(|u| *u.group.get_ref() == g)
+                .filter(|u| *u.group.get_ref() == g && ranked.contains(u.code()))
                 .filter_map(|u| value(u.code(), k))
-                .sum()
+                .collect();
+            let n = i64::try_from(values.len()).ok().filter(|n| *n > 0)?;
+            let scale = if k.is_count() { 100 } else { 1 };
+            Some(values.iter().map(|v| v * scale).sum::<i64>() / n)
         };
-        for g in &selection.groups {
+        for g in selection
+            .groups
+            .iter()
+            .filter(|g| league_groups.contains(&g.as_str()))
+        {
             for k in RANKED_KEYS {
-                let values: Vec<i64> = cfg
-                    .file
-                    .groups
-                    .iter()
-                    .map(|o| group_value(o.name.get_ref(), k))
-                    .collect();
+                let values: Vec<i64> = league_groups.iter().filter_map(|o| average(o, k)).collect();
+                let Some(v) = average(g, k) else { continue };
+                if values.len() < 2 {
+                    continue;
+                }
+                let scale = if k.is_count() { 100.0 } else { 1.0 };
                 lines.push(RankLine {
                     subject: g.clone(),
-                    among: "各组".into(),
+                    peers: Peers::LeagueGroups,
+                    among: String::new(),
                     key: k,
-                    rank: rank_of(group_value(g, k), &values),
+                    value: raw_value(k, v) / scale,
+                    rank: rank_of(v, &values),
                     of: values.len(),
                 });
             }
         }
     }
     lines
+}
+
+/// A raw figure (a count, or hundredths of 万元 / 万美元) in its own terms.
+fn raw_value(k: FigureKey, raw: i64) -> f64 {
+    if k.is_count() {
+        raw as f64
+    } else {
+        Wan(raw).as_f64()
+    }
 }
 
 #[cfg(test)]

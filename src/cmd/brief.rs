@@ -23,7 +23,11 @@ pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
         .clone()
         .unwrap_or_else(|| cfg.resolve(&cfg.file.paths.out).join("简报"));
     let date = args.date.unwrap_or_else(crate::clock::issue_date_today);
-    let briefed = publish::write_brief(&cfg, span, &selection, &out, date, lang)?;
+    let issue = publish::BriefIssue {
+        date,
+        number: args.number,
+    };
+    let briefed = publish::write_brief(&cfg, span, &selection, &out, issue, lang)?;
     super::report_missing_glyphs(&briefed.missing_glyphs, lang);
     println!(
         "{}",

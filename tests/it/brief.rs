@@ -5,9 +5,15 @@ use std::collections::BTreeMap;
 use std::process::Output;
 
 use serde_json::Value;
-use tongbao::aggregate::brief::{compute, Brief, Selection, Span, UnitReturns};
+use std::path::{Path, PathBuf};
+
+use tongbao::aggregate::brief::{compute, Brief, Peers, Selection, Span, UnitReturns};
 use tongbao::aggregate::{self, ReturnStatus, UnitInput};
+use tongbao::config::Config;
 use tongbao::model::{FigureKey, Figures, Period, Project, Wan};
+use tongbao::render::compose::{brief_blocks, Shown};
+use tongbao::render::pdf::blocks::Block;
+use tongbao::render::templates::Templates;
 
 use crate::archived::*;
 use crate::binary::run_reproducibly as run;
@@ -47,7 +53,11 @@ fn as_of(share: f64, month_funds: f64) -> Vec<Project> {
 }
 
 fn brief(sel: &Selection, span: Span, inputs: &[UnitReturns]) -> Brief {
-    let cfg = config();
+    brief_in(&config(), sel, span, inputs)
+}
+
+/// The briefing under roster `cfg`, with the league of the span's last month.
+fn brief_in(cfg: &Config, sel: &Selection, span: Span, inputs: &[UnitReturns]) -> Brief {
     let league_inputs: Vec<UnitInput> = cfg
         .file
         .units
@@ -66,8 +76,8 @@ fn brief(sel: &Selection, span: Span, inputs: &[UnitReturns]) -> Brief {
             }
         })
         .collect();
-    let league = aggregate::compute(&cfg, span.to, &league_inputs);
-    compute(&cfg, span, sel, "测试".into(), inputs, &league)
+    let league = aggregate::compute(cfg, span.to, &league_inputs);
+    compute(cfg, span, sel, "测试".into(), inputs, &league)
 }
 
 fn one_unit(code: &str) -> Selection {
@@ -137,7 +147,7 @@ fn without_the_month_before_the_months_own_figures_are_summed() {
     let months: Vec<(Period, Wan, usize)> = b
         .months
         .iter()
-        .map(|(m, f, n)| (*m, f.funds_in_place, *n))
+        .map(|m| (m.period, m.figures.funds_in_place, m.flows_from))
         .collect();
     assert_eq!(
         months,
@@ -230,6 +240,229 @@ fn one_unit_is_ranked_within_its_group() {
     // The largest projects, largest first.
     let amounts: Vec<Wan> = b.projects.iter().map(|p| p.amount).collect();
     assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+}
+
+/// A roster where the groups differ in size: 主城 with three units, 渝东南 with one (both
+/// ranked in the league) and a zone group left out of the league.
+const UNEVEN_GROUPS: &str = r#"
+[[group]]
+name = "主城"
+
+[[group]]
+name = "渝东南"
+
+[[group]]
+name = "功能区"
+league = false
+
+[[unit]]
+code = "500113"
+name = "巴南区"
+group = "主城"
+
+[[unit]]
+code = "500103"
+name = "渝中区"
+group = "主城"
+
+[[unit]]
+code = "500105"
+name = "江北区"
+group = "主城"
+
+[[unit]]
+code = "500241"
+name = "秀山县"
+group = "渝东南"
+
+[[unit]]
+code = "LJXQ"
+name = "两江新区"
+group = "功能区"
+
+[[industry]]
+name = "先进材料"
+sector = "二产"
+"#;
+
+#[test]
+fn a_group_is_ranked_only_among_the_league_groups_by_its_average_per_unit() {
+    let cfg = Config::from_str(UNEVEN_GROUPS, Path::new("tongbao.toml")).expect("roster");
+    let standard = || projects(&Form::valid());
+    // 主城's three units sign 3 × 75000 in all, 25000 × 3 on average less than 秀山县's
+    // doubled return alone (150000); the zone, far larger, is not a peer.
+    let inputs = vec![
+        returns("500113", &[(JUNE, standard())]),
+        returns("500103", &[(JUNE, standard())]),
+        returns("500105", &[(JUNE, standard())]),
+        returns("500241", &[(JUNE, projects(&doubled()))]),
+        returns("LJXQ", &[(JUNE, projects(&doubled()))]),
+    ];
+    let group = |name: &str| Selection {
+        groups: vec![name.into()],
+        ..Selection::default()
+    };
+    let b = brief_in(&cfg, &group("主城"), span(1, 6), &inputs);
+    assert!(
+        b.total.signed_amount > Wan::from_units(150_000),
+        "主城's total is larger"
+    );
+    let signed = b
+        .ranks
+        .iter()
+        .find(|r| r.key == FigureKey::SignedAmount)
+        .expect("a rank by signed amount");
+    assert_eq!(signed.peers, Peers::LeagueGroups);
+    assert_eq!(
+        (signed.rank, signed.of),
+        (2, 2),
+        "by average, among the league's two groups"
+    );
+    assert_eq!(signed.value, 75_000.0, "the average per unit, in 万元");
+    assert!(b
+        .ranks
+        .iter()
+        .all(|r| r.peers == Peers::LeagueGroups && r.of == 2));
+
+    // The zones are no peers of anyone's, and are not ranked against the districts.
+    let zones = brief_in(&cfg, &group("功能区"), span(1, 6), &inputs);
+    assert!(zones.ranks.is_empty(), "{:?}", zones.ranks);
+
+    // Where the roster has one league group only, there is nothing comparable to rank.
+    let b = brief(
+        &Selection {
+            groups: vec!["区".into()],
+            ..Selection::default()
+        },
+        span(1, 6),
+        &[returns("500113", &[(JUNE, standard())])],
+    );
+    assert!(b.ranks.is_empty(), "{:?}", b.ranks);
+}
+
+/// The briefing's blocks with the built-in wording.
+fn blocks_of(b: &Brief, issue: Option<u32>) -> Vec<Block> {
+    let cfg = config();
+    let templates = Templates::embedded().expect("built-in templates");
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 7, 20).unwrap();
+    brief_blocks(b, &cfg, &templates, date, issue, Shown::STEPS[0]).expect("blocks")
+}
+
+/// Table captions and chart titles, in print order.
+fn captions(blocks: &[Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => t.caption.clone(),
+            Block::LineChart(c) => Some(c.title.clone()),
+            Block::BarChart(c) => Some(c.title.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The numbers of the 表 and of the 图 captions, each in print order.
+fn caption_numbers(captions: &[String]) -> (Vec<u32>, Vec<u32>) {
+    let numbered = |kind: char| -> Vec<u32> {
+        captions
+            .iter()
+            .filter_map(|c| c.strip_prefix(kind))
+            .filter_map(|rest| {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .collect()
+    };
+    (numbered('表'), numbered('图'))
+}
+
+#[test]
+fn tables_and_charts_are_numbered_in_print_order_counting_only_those_printed() {
+    let one = brief(
+        &one_unit("500113"),
+        span(3, 6),
+        &[returns("500113", &[(JUNE, projects(&Form::valid()))])],
+    );
+    let printed = captions(&blocks_of(&one, None));
+    // One unit: no member table, so the projects' table is 表2, after 图1.
+    assert_eq!(printed.len(), 3, "{printed:?}");
+    assert_eq!(
+        caption_numbers(&printed),
+        (vec![1, 2], vec![1]),
+        "{printed:?}"
+    );
+    assert!(printed[1].starts_with("图1") && printed[2].starts_with("表2"));
+
+    let all = brief(
+        &Selection::default(),
+        span(6, 6),
+        &[
+            returns("500113", &[(JUNE, projects(&Form::valid()))]),
+            returns("500103", &[(JUNE, projects(&doubled()))]),
+        ],
+    );
+    let printed = captions(&blocks_of(&all, None));
+    assert_eq!(
+        caption_numbers(&printed),
+        (vec![1, 2, 3], vec![1]),
+        "{printed:?}"
+    );
+}
+
+#[test]
+fn the_largest_project_of_one_units_briefing_does_not_name_the_unit_again() {
+    let inputs = [
+        returns("500113", &[(JUNE, projects(&Form::valid()))]),
+        returns("500103", &[(JUNE, projects(&doubled()))]),
+    ];
+    let paragraphs = |b: &Brief| -> String {
+        blocks_of(b, None)
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let one = paragraphs(&brief(&one_unit("500113"), span(4, 6), &inputs));
+    assert!(one.contains("最大的项目是新材料产业园"), "{one}");
+    assert!(!one.contains("巴南区的"), "{one}");
+    // Several units: the unit that signed it is named.
+    let both = paragraphs(&brief(&Selection::default(), span(4, 6), &inputs));
+    assert!(both.contains("最大的项目是渝中区的"), "{both}");
+}
+
+#[test]
+fn every_month_of_the_span_is_in_the_chart_and_the_months_add_up_to_the_total() {
+    // Only June's return: March's signing (row 2) is in the total, and so in March.
+    let b = brief(
+        &one_unit("500113"),
+        span(3, 6),
+        &[returns("500113", &[(JUNE, projects(&Form::valid()))])],
+    );
+    let months: Vec<Period> = b.months.iter().map(|m| m.period).collect();
+    assert_eq!(months, [p(3), p(4), p(5), p(6)]);
+    let signed: Wan = b
+        .months
+        .iter()
+        .fold(Wan::default(), |s, m| s + m.figures.signed_amount);
+    assert_eq!(signed, b.total.signed_amount);
+    assert!(b.months[0].figures.signed_count == 1 && b.months[0].returned == 0);
+    let chart = blocks_of(&b, None)
+        .into_iter()
+        .find_map(|b| match b {
+            Block::LineChart(c) => Some(c),
+            _ => None,
+        })
+        .expect("a trend chart");
+    assert_eq!(chart.x_labels, ["3月", "4月", "5月", "6月"]);
+    // Every line it draws has every month: the funds, known for June only, are not drawn.
+    assert_eq!(chart.series.len(), 1, "{:?}", chart.series);
+    assert!(chart
+        .series
+        .iter()
+        .all(|(_, v)| v.len() == 4 && v.iter().all(Option::is_some)));
+    assert!(!chart.title.contains("到位资金"), "{}", chart.title);
 }
 
 #[test]
@@ -397,4 +630,162 @@ fn unknown_names_and_impossible_spans_are_errors_that_write_nothing() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no industry"));
     assert!(!dir.path().join("out").exists());
+}
+
+/// How far down the briefing's text block (25 mm from the top, 245 mm high) each page's
+/// words reach, from 0 (nothing) to 1 (full), the page number below the block left out.
+fn page_fill(pdf: &Path) -> Vec<f64> {
+    const MM: f64 = 72.0 / 25.4;
+    let (top, bottom) = (25.0 * MM, 270.0 * MM);
+    let (boxes, _) = poppler("pdftotext", &["-bbox"], pdf);
+    let attr = |line: &str, name: &str| -> Option<f64> {
+        let rest = &line[line.find(&format!(" {name}=\""))? + name.len() + 3..];
+        rest[..rest.find('"')?].parse().ok()
+    };
+    let mut fill: Vec<f64> = Vec::new();
+    for line in boxes.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            fill.push(0.0);
+        } else if line.starts_with("<word ") {
+            let y = attr(line, "yMax").expect("a word's yMax");
+            if let Some(last) = fill.last_mut().filter(|_| y <= bottom + 2.0) {
+                *last = last.max((y - top) / (bottom - top));
+            }
+        }
+    }
+    fill
+}
+
+/// The workbook's sheet as rows of cells.
+fn sheet(xlsx: &Path, name: &str) -> Vec<Vec<calamine::Data>> {
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(xlsx).expect("workbook opens");
+    calamine::Reader::worksheet_range(&mut wb, name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .rows()
+        .map(<[calamine::Data]>::to_vec)
+        .collect()
+}
+
+/// Each 表N and 图N caption's number in the extracted text, in reading order.
+fn numbers_in(text: &str, kind: char) -> Vec<u32> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] == kind && w[1].is_ascii_digit())
+        .filter_map(|(i, _)| {
+            let digits: String = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn the_samples_briefings_of_a_unit_a_group_and_an_industry_read_right_on_two_pages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    ok(&run(&["demo", "--out", "d"], dir.path()));
+    let ws = dir.path().join("d");
+    let brief_of = |what: &[&str], out: &str| -> (PathBuf, PathBuf) {
+        let mut args = vec![
+            "brief", "--from", "2025-04", "--to", "2025-06", "--out", out,
+        ];
+        args.extend(what);
+        ok(&run(&args, &ws));
+        let file = |ext: &str| -> PathBuf {
+            std::fs::read_dir(ws.join(out))
+                .expect("out folder")
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|e| e == ext))
+                .unwrap_or_else(|| panic!("no .{ext} in {out}"))
+        };
+        (file("pdf"), file("xlsx"))
+    };
+    let unit = brief_of(&["--unit", "巴南区", "--number", "7"], "unit");
+    let group = brief_of(&["--group", "主城都市区"], "group");
+    let industry = brief_of(&["--industry", "新一代电子信息制造业"], "industry");
+
+    for (pdf, xlsx) in [&unit, &group, &industry] {
+        let text = extracted_text(pdf);
+        // 表 and 图 numbered 1, 2, 3… in print order, none skipped.
+        for kind in ['表', '图'] {
+            let numbers = numbers_in(&text, kind);
+            let expected: Vec<u32> = (1..=numbers.len() as u32).collect();
+            assert_eq!(numbers, expected, "{kind} in {}", pdf.display());
+        }
+        // One or two pages, and no page but the last less than half full.
+        let fill = page_fill(pdf);
+        assert!((1..=2).contains(&fill.len()), "{} pages", fill.len());
+        for (i, f) in fill.iter().enumerate().take(fill.len() - 1) {
+            assert!(
+                *f > 0.5,
+                "page {} of {} is {f:.2} full",
+                i + 1,
+                pdf.display()
+            );
+        }
+        // The workbook's months: all three, adding up to the span's signed amount.
+        let months = sheet(xlsx, "各月");
+        let labels: Vec<String> = months.iter().map(|r| r[0].to_string()).collect();
+        for m in ["2025年4月", "2025年5月", "2025年6月"] {
+            assert!(labels.iter().any(|l| l == m), "{m} missing: {labels:?}");
+        }
+        let signed_col = months[1]
+            .iter()
+            .position(|c| c.to_string().starts_with("新签约合同投资额"))
+            .expect("signed amount column");
+        let by_month: f64 = months
+            .iter()
+            .filter(|r| r[0].to_string().starts_with("2025年"))
+            .map(|r| calamine::DataType::as_f64(&r[signed_col]).expect("a number"))
+            .sum();
+        let headline = sheet(xlsx, "主要指标");
+        let total = headline
+            .iter()
+            .find(|r| r[0] == "新签约合同投资额")
+            .and_then(|r| calamine::DataType::as_f64(&r[2]))
+            .expect("signed amount");
+        assert!((by_month - total).abs() < 0.02, "{by_month} vs {total}");
+        // Funds no return allows to work out are not printed as 0.
+        let funds = headline
+            .iter()
+            .find(|r| r[0] == "实际到位资金")
+            .expect("funds row");
+        assert!(calamine::DataType::as_f64(&funds[2]).is_none(), "{funds:?}");
+    }
+
+    let text = extracted_text(&unit.0);
+    assert!(text.contains("第7期"), "the issue number");
+    assert!(
+        text.contains("2025年4—6月巴南区招商引资工作情况"),
+        "the subject line"
+    );
+    assert!(!text.contains("巴南区的"), "the unit named twice: {text}");
+    // Ranks over the span say so; the league, year to date, says which months it ranks.
+    assert!(
+        text.contains("按2025年4—6月的数据，巴南区新签约合同投资额"),
+        "{text}"
+    );
+    assert!(
+        text.contains("按2025年1—6月累计数据的赛马榜综合评分"),
+        "{text}"
+    );
+
+    let text = extracted_text(&group.0);
+    // No 期号 unless given: the masthead's line goes straight to the issuer.
+    assert!(
+        text.contains("招商引资工作简报重庆市招商投资促进局"),
+        "{text}"
+    );
+    // 主城都市区 (21 units) only among the league's groups and by its average per unit,
+    // never against the two zones of 功能区.
+    assert!(text.contains("平均每个单位新签约合同投资额"), "{text}");
+    assert!(text.contains("在参加赛马排名的3个分组中"), "{text}");
+    assert!(!text.contains("共4个"), "{text}");
+
+    let text = extracted_text(&industry.0);
+    assert!(text.contains("在16个产业类别中"), "{text}");
 }

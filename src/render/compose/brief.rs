@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value as JsonValue};
 
 use super::{cell, centre, left, lines, pct_cell, right, text_blocks, titled, ComposeError};
-use crate::aggregate::brief::{Brief, FLOW_KEYS};
+use crate::aggregate::brief::{Brief, Peers, Span, FLOW_KEYS};
 use crate::config::Config;
 use crate::model::{FigureKey, Figures};
 use crate::render::pdf::blocks::{BarChart, Block, DocumentInfo, LineChart, Table};
@@ -61,11 +61,22 @@ pub struct BriefIndicator {
     pub text: String,
 }
 
+/// Where the selection ranks over the briefing's span.
 #[derive(Debug, Clone, Serialize)]
 pub struct RankContext {
     pub subject: String,
+    /// Whether this is the first line about `subject` (the next ones need not name it).
+    pub first_of_subject: bool,
+    /// Whether it is ranked among other peers than the line before (else the line need
+    /// not say among whom again).
+    pub first_of_peers: bool,
+    /// Whom it is ranked among: `units` (the units of the group `among` that have the
+    /// figure), `groups` (the league's groups, by average per unit) or `industries`.
+    pub peers: &'static str,
     pub among: String,
     pub label: &'static str,
+    /// The value ranked with its unit: the total, or for `groups` the average per unit.
+    pub value_text: String,
     /// 名次 (`rank` is the bulletin's helper).
     pub place: u32,
     pub of: usize,
@@ -76,6 +87,7 @@ pub struct LeagueContext {
     pub name: String,
     pub group: String,
     pub place: u32,
+    /// The group's units that were ranked.
     pub of: usize,
     /// Two decimals, as the league table prints it.
     pub score: String,
@@ -84,6 +96,7 @@ pub struct LeagueContext {
 #[derive(Debug, Clone, Serialize)]
 pub struct BiggestContext {
     pub name: String,
+    /// The unit that signed it; empty when the briefing is about that one unit.
     pub unit: String,
     /// 万元.
     pub amount: f64,
@@ -101,6 +114,11 @@ pub struct BriefSections {
 #[derive(Debug, Clone, Serialize)]
 pub struct BriefContext {
     pub part: &'static str,
+    /// The number of the table or chart whose caption `part` asks for: tables and charts
+    /// are numbered apart, in print order, counting only those printed.
+    pub number: usize,
+    /// 期号 (`brief --number`); null when not given.
+    pub issue: Option<u32>,
     pub subject: String,
     /// The span in words: 2025年4—6月 (`span` is the bulletin's helper).
     pub months: String,
@@ -108,6 +126,12 @@ pub struct BriefContext {
     pub from_month: u32,
     pub to_month: u32,
     pub one_month: bool,
+    /// The span the 赛马榜 ranks (the year to date at the span's last month): 2025年1—6月.
+    pub league_months: String,
+    /// Whether that is the briefing's own span.
+    pub league_same_span: bool,
+    /// The month whose returns a span's flows start from (0 for a span from January).
+    pub before_month: u32,
     pub issuer: String,
     pub region: String,
     pub date: String,
@@ -118,11 +142,23 @@ pub struct BriefContext {
     pub all_reported: bool,
     pub ranks: Vec<RankContext>,
     pub league: Vec<LeagueContext>,
+    /// Whether the trend chart also draws 实际到位资金 (only when every month of the span
+    /// has it from every unit counted).
+    pub trend_funds: bool,
     /// How many units the PDF's member table lists.
     pub members_shown: usize,
+    /// Whether the member table lists fewer units than the briefing has.
+    pub members_more: bool,
+    /// Whether the member table has the 赛马榜 rank column: not in an industry's briefing,
+    /// whose figures are not what the league ranks, nor when none of its units is ranked.
+    pub members_league: bool,
     pub projects_count: usize,
     pub biggest: Option<BiggestContext>,
+    /// At most five names, then 等N个单位.
     pub flows_incomplete: String,
+    /// Whether no unit counted has its flows over the span.
+    pub flows_incomplete_all: bool,
+    /// At most five names, then 等N个单位.
     pub not_reported: String,
     /// Whether the span's funds in place and foreign capital could be worked out.
     pub flows_known: bool,
@@ -136,8 +172,41 @@ fn figure_json(k: FigureKey, f: &Figures) -> JsonValue {
     }
 }
 
+/// Names joined with 、, at most five of them (then 等N个单位): a leader's note need not
+/// list twenty districts, the workbook does.
+fn few_names(names: &[String]) -> String {
+    const MOST: usize = 5;
+    if names.len() <= MOST {
+        names.join("、")
+    } else {
+        format!("{}等{}个单位", names[..3].join("、"), names.len())
+    }
+}
+
+/// Whether the trend chart can draw 实际到位资金 for every month: the span's flows are
+/// figures and each month's come from every unit counted.
+fn trend_has_funds(brief: &Brief) -> bool {
+    brief.flows_known
+        && brief.flows_incomplete.is_empty()
+        && brief.months.iter().all(|m| m.flows_from == brief.reported)
+}
+
+/// The months the 赛马榜 ranks: January to the span's last month.
+fn league_span(brief: &Brief) -> Span {
+    Span {
+        from: crate::model::Period::new(brief.span.to.year, 1).unwrap_or(brief.span.from),
+        to: brief.span.to,
+    }
+}
+
 /// The template context of a briefing.
-pub fn brief_context(brief: &Brief, cfg: &Config, date: NaiveDate, shown: Shown) -> BriefContext {
+pub fn brief_context(
+    brief: &Brief,
+    cfg: &Config,
+    date: NaiveDate,
+    issue: Option<u32>,
+    shown: Shown,
+) -> BriefContext {
     let has_ranks = !brief.ranks.is_empty() || brief.units.len() == 1;
     let league: Vec<LeagueContext> =
         if brief.units.len() == 1 && brief.selection.industries.is_empty() {
@@ -159,14 +228,20 @@ pub fn brief_context(brief: &Brief, cfg: &Config, date: NaiveDate, shown: Shown)
             Vec::new()
         };
     let show_ranks = has_ranks && (!brief.ranks.is_empty() || !league.is_empty());
+    let league_span = league_span(brief);
     BriefContext {
         part: "",
+        number: 0,
+        issue,
         subject: brief.subject.clone(),
         months: brief.span.label(),
         year: brief.span.to.year,
         from_month: brief.span.from.month,
         to_month: brief.span.to.month,
         one_month: brief.span.from == brief.span.to,
+        league_months: league_span.label(),
+        league_same_span: league_span == brief.span,
+        before_month: brief.span.from.month - 1,
         issuer: cfg.file.bulletin.issuer.clone(),
         region: cfg.file.bulletin.region.clone(),
         date: cn_date_of(date),
@@ -201,24 +276,46 @@ pub fn brief_context(brief: &Brief, cfg: &Config, date: NaiveDate, shown: Shown)
         ranks: brief
             .ranks
             .iter()
-            .map(|r| RankContext {
+            .enumerate()
+            .map(|(i, r)| RankContext {
                 subject: r.subject.clone(),
+                first_of_subject: i == 0 || brief.ranks[i - 1].subject != r.subject,
+                first_of_peers: i == 0 || {
+                    let before = &brief.ranks[i - 1];
+                    (&before.subject, before.peers, &before.among, before.of)
+                        != (&r.subject, r.peers, &r.among, r.of)
+                },
+                peers: match r.peers {
+                    Peers::GroupUnits => "units",
+                    Peers::LeagueGroups => "groups",
+                    Peers::Industries => "industries",
+                },
                 among: r.among.clone(),
                 label: r.key.label(),
+                value_text: figure_text(r.key, r.value),
                 place: r.rank,
                 of: r.of,
             })
             .collect(),
         league,
+        trend_funds: trend_has_funds(brief),
         members_shown: brief.units.len().min(shown.members),
+        members_more: brief.units.len() > shown.members,
+        members_league: brief.selection.industries.is_empty()
+            && brief.units.iter().any(|u| u.league.is_some()),
         projects_count: brief.projects.len().min(shown.projects),
         biggest: brief.projects.first().map(|p| BiggestContext {
             name: p.name.clone(),
-            unit: p.unit.clone(),
+            unit: if brief.units.len() > 1 {
+                p.unit.clone()
+            } else {
+                String::new()
+            },
             amount: p.amount.as_f64(),
         }),
-        flows_incomplete: brief.flows_incomplete.join("、"),
-        not_reported: brief.not_reported.join("、"),
+        flows_incomplete: few_names(&brief.flows_incomplete),
+        flows_incomplete_all: !brief.flows_known && brief.units.len() > 1,
+        not_reported: few_names(&brief.not_reported),
         flows_known: brief.flows_known,
     }
 }
@@ -226,84 +323,115 @@ pub fn brief_context(brief: &Brief, cfg: &Config, date: NaiveDate, shown: Shown)
 /// The figure keys of the headline table, in print order.
 const HEADLINE: [FigureKey; 10] = FigureKey::ALL;
 
-/// The briefing as blocks, in reading order.
+/// The briefing's template, one part at a time, numbering the captions as it goes.
+struct Parts<'a> {
+    templates: &'a Templates,
+    ctx: BriefContext,
+    tables: usize,
+    charts: usize,
+}
+
+impl Parts<'_> {
+    fn text(&mut self, name: &'static str) -> Result<String, ComposeError> {
+        self.ctx.part = name;
+        Ok(self.templates.render("brief.hbs", &self.ctx)?)
+    }
+
+    fn line(&mut self, name: &'static str) -> Result<String, ComposeError> {
+        Ok(lines(&self.text(name)?).concat())
+    }
+
+    /// The caption of the next table printed (`None` when the clerk's template leaves it
+    /// empty; the table keeps its number).
+    fn table_caption(&mut self, name: &'static str) -> Result<Option<String>, ComposeError> {
+        self.tables += 1;
+        self.ctx.number = self.tables;
+        Ok(Some(self.line(name)?).filter(|c| !c.is_empty()))
+    }
+
+    /// The title of the next chart printed.
+    fn chart_title(&mut self, name: &'static str) -> Result<String, ComposeError> {
+        self.charts += 1;
+        self.ctx.number = self.charts;
+        self.line(name)
+    }
+}
+
+/// The briefing as blocks, in reading order. `issue` is its 期号, when it has one.
 pub fn brief_blocks(
     brief: &Brief,
     cfg: &Config,
     templates: &Templates,
     date: NaiveDate,
+    issue: Option<u32>,
     shown: Shown,
 ) -> Result<Vec<Block>, ComposeError> {
-    let mut ctx = brief_context(brief, cfg, date, shown);
+    let ctx = brief_context(brief, cfg, date, issue, shown);
     let show_ranks = ctx.sections.ranks > 0;
-    let mut part = |name: &'static str| -> Result<String, ComposeError> {
-        ctx.part = name;
-        Ok(templates.render("brief.hbs", &ctx)?)
+    let trend_funds = ctx.trend_funds;
+    let mut parts = Parts {
+        templates,
+        ctx,
+        tables: 0,
+        charts: 0,
     };
-    let one_line = |text: String| lines(&text).concat();
     let mut blocks = vec![Block::Masthead {
-        title: one_line(part("masthead")?),
-        line: one_line(part("issue_line")?),
+        title: parts.line("masthead")?,
+        line: parts.line("issue_line")?,
     }];
-    blocks.push(Block::Title(one_line(part("title")?)));
-    let subtitle = one_line(part("subtitle")?);
+    blocks.push(Block::Title(parts.line("title")?));
+    let subtitle = parts.line("subtitle")?;
     if !subtitle.is_empty() {
         blocks.push(Block::Subtitle(subtitle));
     }
 
-    blocks.extend(text_blocks(&part("summary")?));
-    blocks.push(Block::Table(headline_table(
-        brief,
-        Some(one_line(part("summary_caption")?)).filter(|c| !c.is_empty()),
-    )));
+    blocks.extend(text_blocks(&parts.text("summary")?));
+    let caption = parts.table_caption("summary_caption")?;
+    blocks.push(Block::Table(headline_table(brief, caption)));
 
     if show_ranks {
-        blocks.extend(text_blocks(&part("ranks")?));
+        blocks.extend(text_blocks(&parts.text("ranks")?));
     }
     if brief.units.len() > 1 {
-        let caption = Some(one_line(part("members_caption")?)).filter(|c| !c.is_empty());
-        let note = (brief.units.len() > shown.members)
-            .then(|| part("members_note"))
-            .transpose()?
-            .map(one_line)
-            .filter(|n| !n.is_empty());
+        let caption = parts.table_caption("members_caption")?;
+        let note = Some(parts.line("members_note")?).filter(|n| !n.is_empty());
+        let league_column = parts.ctx.members_league;
         blocks.push(Block::Table(members_table(
             brief,
             caption,
             note,
             shown.members,
+            league_column,
         )));
     }
     if brief.months.len() >= 2 {
-        let title = one_line(part("trend_caption")?);
-        blocks.push(Block::LineChart(trend_chart(brief, title)));
+        let title = parts.chart_title("trend_caption")?;
+        blocks.push(Block::LineChart(trend_chart(brief, title, trend_funds)));
     } else if brief.units.len() > 1 {
-        let title = one_line(part("bar_caption")?);
+        let title = parts.chart_title("bar_caption")?;
         blocks.push(Block::BarChart(bar_chart(brief, title, shown.members)));
     }
 
-    blocks.extend(text_blocks(&part("projects")?));
+    blocks.extend(text_blocks(&parts.text("projects")?));
     if !brief.projects.is_empty() {
-        blocks.push(Block::Table(projects_table(
-            brief,
-            Some(one_line(part("projects_caption")?)).filter(|c| !c.is_empty()),
-            shown.projects,
-        )));
+        let caption = parts.table_caption("projects_caption")?;
+        blocks.push(Block::Table(projects_table(brief, caption, shown.projects)));
     }
     if !brief.not_reported.is_empty() || !brief.flows_incomplete.is_empty() {
-        blocks.extend(text_blocks(&part("notes")?));
+        blocks.extend(text_blocks(&parts.text("notes")?));
     }
     Ok(blocks)
 }
 
-/// The PDF's own metadata.
+/// The PDF's own metadata: its title is the briefing's subject line.
 pub fn brief_info(
     brief: &Brief,
     cfg: &Config,
     templates: &Templates,
     date: NaiveDate,
+    issue: Option<u32>,
 ) -> Result<DocumentInfo, ComposeError> {
-    let mut ctx = brief_context(brief, cfg, date, Shown::STEPS[0]);
+    let mut ctx = brief_context(brief, cfg, date, issue, Shown::STEPS[0]);
     ctx.part = "title";
     let title = lines(&templates.render("brief.hbs", &ctx)?).concat();
     Ok(DocumentInfo {
@@ -352,11 +480,14 @@ fn headline_table(brief: &Brief, caption: Option<String>) -> Table {
     }
 }
 
+/// The members' table, with the 赛马榜 rank column when `league_column` (its note says
+/// the rank is the year to date's, whatever the span).
 fn members_table(
     brief: &Brief,
     caption: Option<String>,
     note: Option<String>,
     shown: usize,
+    league_column: bool,
 ) -> Table {
     let mut members: Vec<_> = brief.units.iter().collect();
     // Units with figures first, largest signing first; then the ones without, in roster order.
@@ -388,25 +519,30 @@ fn members_table(
                     .as_ref()
                     .map_or_else(|| DASH.to_string(), |n| n.figures.started_count.to_string()),
             );
-            row.push(
-                u.league
-                    .as_ref()
-                    .map_or_else(|| DASH.to_string(), |s| s.rank.to_string()),
-            );
+            if league_column {
+                row.push(
+                    u.league
+                        .as_ref()
+                        .map_or_else(|| DASH.to_string(), |s| s.rank.to_string()),
+                );
+            }
             row
         })
         .collect();
+    let mut columns = vec![
+        left("单位"),
+        right(titled("签约额", "亿元")),
+        right("同比"),
+        right(titled("到位资金", "亿元")),
+        right("同比"),
+        right("开工项目"),
+    ];
+    if league_column {
+        columns.push(right("赛马榜名次"));
+    }
     Table {
         caption,
-        columns: vec![
-            left("单位"),
-            right(titled("签约额", "亿元")),
-            right("同比"),
-            right(titled("到位资金", "亿元")),
-            right("同比"),
-            right("开工项目"),
-            right("赛马榜名次"),
-        ],
+        columns,
         rows,
         emphasis: Vec::new(),
         size: TABLE_SIZE,
@@ -415,8 +551,9 @@ fn members_table(
 }
 
 fn projects_table(brief: &Brief, caption: Option<String>, shown: usize) -> Table {
-    // One unit's briefing needs no unit column.
+    // One unit's briefing needs no unit column, one industry's no industry column.
     let by_unit = brief.units.len() > 1;
+    let by_industry = brief.selection.industries.len() != 1;
     let rows = brief
         .projects
         .iter()
@@ -427,8 +564,10 @@ fn projects_table(brief: &Brief, caption: Option<String>, shown: usize) -> Table
             if by_unit {
                 row.push(p.unit.clone());
             }
+            if by_industry {
+                row.push(p.industry.clone());
+            }
             row.extend([
-                p.industry.clone(),
                 cell(FigureKey::SignedAmount, p.amount.as_f64()),
                 p.signed_on.format("%Y-%m-%d").to_string(),
             ]);
@@ -439,11 +578,10 @@ fn projects_table(brief: &Brief, caption: Option<String>, shown: usize) -> Table
     if by_unit {
         columns.push(left("单位"));
     }
-    columns.extend([
-        left("产业"),
-        right(titled("合同投资额", "亿元")),
-        centre("签约日期"),
-    ]);
+    if by_industry {
+        columns.push(left("产业"));
+    }
+    columns.extend([right(titled("合同投资额", "亿元")), centre("签约日期")]);
     Table {
         caption,
         columns,
@@ -454,7 +592,14 @@ fn projects_table(brief: &Brief, caption: Option<String>, shown: usize) -> Table
     }
 }
 
-fn trend_chart(brief: &Brief, title: String) -> LineChart {
+/// Every month of the span: the signings always (from the ledgers the total counts), the
+/// funds in place only when `funds` (every month has them from every unit counted), so
+/// that no line leaves out a month that is in the total.
+fn trend_chart(brief: &Brief, title: String, funds: bool) -> LineChart {
+    let mut keys = vec![FigureKey::SignedAmount];
+    if funds {
+        keys.push(FigureKey::FundsInPlace);
+    }
     LineChart {
         compact: true,
         title,
@@ -462,9 +607,9 @@ fn trend_chart(brief: &Brief, title: String) -> LineChart {
         x_labels: brief
             .months
             .iter()
-            .map(|(p, _, _)| format!("{}月", p.month))
+            .map(|m| format!("{}月", m.period.month))
             .collect(),
-        series: [FigureKey::SignedAmount, FigureKey::FundsInPlace]
+        series: keys
             .into_iter()
             .map(|k| {
                 (
@@ -472,7 +617,7 @@ fn trend_chart(brief: &Brief, title: String) -> LineChart {
                     brief
                         .months
                         .iter()
-                        .map(|(_, f, reported)| (*reported > 0).then(|| yi_value(f.value(k))))
+                        .map(|m| Some(yi_value(m.figures.value(k))))
                         .collect(),
                 )
             })

@@ -4,7 +4,7 @@
 use super::grid::{Cell, Grid, Row};
 use super::sheets::value_cell;
 use super::titles::titled;
-use crate::aggregate::brief::Brief;
+use crate::aggregate::brief::{Brief, FLOW_KEYS};
 use crate::model::FigureKey;
 
 /// Every sheet of the briefing's workbook.
@@ -35,14 +35,22 @@ fn headline(brief: &Brief) -> Grid<'static> {
         "同比（%）",
     ]));
     for k in FigureKey::ALL {
+        // Flows nobody's returns allow to work out are not figures (never 0).
+        let flow = FLOW_KEYS.contains(&k);
+        let now = if flow && !brief.flows_known {
+            Cell::Dash
+        } else {
+            value_cell(k, brief.total.value(k))
+        };
+        let last = match &brief.total_last_year {
+            Some(l) if !flow || brief.last_year_flows_known => value_cell(k, l.value(k)),
+            _ => Cell::Dash,
+        };
         g.rows.push(Row::body(vec![
             Cell::Text(k.label().to_string()),
             Cell::Label(k.print_unit().to_string()),
-            value_cell(k, brief.total.value(k)),
-            brief
-                .total_last_year
-                .as_ref()
-                .map_or(Cell::Dash, |l| value_cell(k, l.value(k))),
+            now,
+            last,
             pct(&brief.total_yoy_pct, k),
         ]));
     }
@@ -73,18 +81,27 @@ fn members(brief: &Brief) -> Grid<'static> {
             titles.push("同比（%）".to_string());
         }
     }
-    titles.extend(["赛马榜得分".to_string(), "赛马榜名次".to_string()]);
+    // The league ranks the year to date, whatever the briefing's span.
+    let league_months = match brief.span.to.month {
+        1 => "1月".to_string(),
+        m => format!("1—{m}月"),
+    };
+    titles.extend([
+        titled("赛马榜得分", &league_months),
+        titled("赛马榜名次", &league_months),
+    ]);
     g.main_header(Row::header_owned(titles));
     g.freeze_cols = 1;
     g.filter = true;
     for u in &brief.units {
         let mut cells = vec![Cell::Text(u.name.clone()), Cell::Label(u.group.clone())];
         for k in keys {
-            cells.push(
-                u.now
-                    .as_ref()
-                    .map_or(Cell::Dash, |n| value_cell(k, n.figures.value(k))),
-            );
+            cells.push(match &u.now {
+                Some(n) if n.flows_complete || !FLOW_KEYS.contains(&k) => {
+                    value_cell(k, n.figures.value(k))
+                }
+                _ => Cell::Dash,
+            });
             if matches!(k, FigureKey::SignedAmount | FigureKey::FundsInPlace) {
                 cells.push(pct(&u.yoy_pct, k));
             }
@@ -112,16 +129,23 @@ fn months(brief: &Brief) -> Grid<'static> {
     let mut titles = vec!["月份".to_string(), "报送单位数".to_string()];
     titles.extend(keys.iter().map(|k| titled(k.label(), k.print_unit())));
     g.main_header(Row::header_owned(titles));
-    for (p, f, reported) in &brief.months {
+    let count = |n: usize| Cell::Count(i64::try_from(n).unwrap_or(i64::MAX));
+    for m in &brief.months {
         let mut cells = vec![
-            Cell::Label(format!("{}年{}月", p.year, p.month)),
-            Cell::Count(i64::try_from(*reported).unwrap_or(i64::MAX)),
+            Cell::Label(format!("{}年{}月", m.period.year, m.period.month)),
+            count(m.returned),
         ];
-        cells.extend(keys.iter().map(|&k| value_cell(k, f.value(k))));
+        cells.extend(keys.iter().map(|&k| {
+            if FLOW_KEYS.contains(&k) && m.flows_from == 0 {
+                Cell::Dash
+            } else {
+                value_cell(k, m.figures.value(k))
+            }
+        }));
         g.rows.push(Row::body(cells));
     }
     g.rows.push(Row::note(
-        "注：各月数为当月报表的本月数；期间合计按累计数之差计算，个别单位补报、更正前期数据时两者可能略有出入。",
+        "注：各月签约、开工为期末报表中签约、开工日期在当月的项目，各月之和等于期间合计；到位资金、外资为当月报表的本月数，当月无报表的单位不计，“—”为当月无报表；期间合计按累计数之差计算，个别单位补报、更正前期数据时两者可能略有出入。",
     ));
     g
 }
