@@ -64,7 +64,7 @@ fn project(
 }
 
 /// 巴南区 and 渝中区 report (巴南区 also a year ago), 两江新区 is rejected, 綦江区 missing.
-fn bulletin() -> (Bulletin, Config) {
+pub(crate) fn bulletin() -> (Bulletin, Config) {
     let cfg = roster();
     let mut started = project(
         "新材料产业园",

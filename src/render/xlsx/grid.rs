@@ -862,9 +862,47 @@ mod tests {
         assert!(w[1] >= 14.0 && w[1] < 16.0, "{w:?}");
     }
 
+    /// A table of `rows` unit rows and a remark below it.
+    fn league_like(rows: i64) -> Grid<'static> {
+        let mut g = Grid::new("x", "t");
+        g.main_header(Row::header(&["名次", "单位"]));
+        for i in 0..rows {
+            g.rows.push(Row::body(vec![
+                Cell::Ordinal(i),
+                Cell::Text("两江新区".into()),
+            ]));
+        }
+        g.rows.push(Row::note("注：得分按功效系数法计算。"));
+        g
+    }
+
+    #[test]
+    fn a_last_page_holding_only_the_remark_is_folded_into_the_one_before() {
+        // Title, header and 24 rows fill the page; the remark alone would take a second.
+        let g = league_like(24);
+        let w = g.widths();
+        let full: f64 = w.iter().sum();
+        assert_eq!(g.pages(&w, full, 1.0).len(), 2);
+        let smaller = g
+            .without_empty_last_page(&w, full, 1.0)
+            .expect("the remark's page is folded");
+        assert!(smaller > f64::from(MIN_SCALE) / 100.0);
+        assert_eq!(g.pages(&w, full, smaller).len(), 1);
+    }
+
+    #[test]
+    fn a_last_page_with_table_rows_on_it_stays() {
+        let g = league_like(40);
+        let w = g.widths();
+        let full: f64 = w.iter().sum();
+        assert_eq!(g.pages(&w, full, 1.0).len(), 2);
+        assert_eq!(g.without_empty_last_page(&w, full, 1.0), None);
+    }
+
     #[test]
     fn missing_values_show_a_dash() {
         assert_eq!(Cell::Pct(None).shown(), DASH);
+        assert_eq!(Cell::Unreported.shown(), "未报");
         assert_eq!(Cell::Yi(12_345.0).shown(), "1.23");
         assert_eq!(Cell::Pct(Some(63.25)).shown(), "63.2");
     }
