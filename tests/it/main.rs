@@ -30,5 +30,6 @@ mod trust;
 mod variations;
 mod watch;
 mod workbook;
+mod workbook_totals;
 mod workflow;
 mod xls_open;

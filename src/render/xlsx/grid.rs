@@ -44,10 +44,21 @@ pub(super) enum Cell {
     Score(Option<f64>),
     /// A value that cannot be given: "—".
     Dash,
+    /// A figure nobody stated (no return, or a return without its column): "未报",
+    /// never 0.
+    Unreported,
 }
 
 /// The text shown for a missing value.
 pub(super) const DASH: &str = "—";
+
+/// The text shown for a figure nobody stated: the one word the bulletin and `explain` use.
+pub(super) fn unreported() -> &'static str {
+    crate::messages::explain_text(
+        crate::messages::ExplainText::Unstated,
+        crate::lang::Lang::Zh,
+    )
+}
 
 impl Cell {
     /// The text a cell shows, for measuring it.
@@ -63,6 +74,7 @@ impl Cell {
             Cell::Pct(Some(p)) => format!("{p:.1}"),
             Cell::Score(Some(s)) => format!("{s:.2}"),
             Cell::Pct(None) | Cell::Score(None) | Cell::Dash => DASH.to_string(),
+            Cell::Unreported => unreported().to_string(),
         }
     }
 
@@ -76,6 +88,7 @@ impl Cell {
             | Cell::Gap
             | Cell::Label(_)
             | Cell::Dash
+            | Cell::Unreported
             | Cell::Pct(None)
             | Cell::Score(None) => Style::Center,
             Cell::Yi(_) | Cell::Usd(_) | Cell::Amount(_) | Cell::Score(Some(_)) => Style::Dec2,
@@ -109,8 +122,6 @@ pub(super) struct Row {
     pub kind: RowKind,
     /// From the first column; a row may be shorter than the table.
     pub cells: Vec<Cell>,
-    /// Draws a heavier line above the row, to mark the start of a unit's block.
-    pub separated: bool,
 }
 
 impl Row {
@@ -122,7 +133,6 @@ impl Row {
                 .iter()
                 .map(|t| Cell::Label((*t).to_string()))
                 .collect(),
-            separated: false,
         }
     }
 
@@ -131,7 +141,6 @@ impl Row {
         Row {
             kind: RowKind::Header,
             cells: titles.into_iter().map(Cell::Label).collect(),
-            separated: false,
         }
     }
 
@@ -140,7 +149,6 @@ impl Row {
         Row {
             kind: RowKind::Header,
             cells,
-            separated: false,
         }
     }
 
@@ -149,7 +157,6 @@ impl Row {
         Row {
             kind: RowKind::Body,
             cells,
-            separated: false,
         }
     }
 
@@ -158,7 +165,6 @@ impl Row {
         Row {
             kind: RowKind::Total,
             cells,
-            separated: false,
         }
     }
 
@@ -167,7 +173,6 @@ impl Row {
         Row {
             kind: RowKind::Caption,
             cells: vec![Cell::Text(text.into())],
-            separated: false,
         }
     }
 
@@ -176,7 +181,6 @@ impl Row {
         Row {
             kind: RowKind::Note,
             cells: vec![Cell::Text(text.into())],
-            separated: false,
         }
     }
 
@@ -185,14 +189,7 @@ impl Row {
         Row {
             kind: RowKind::Space,
             cells: vec![],
-            separated: false,
         }
-    }
-
-    /// The same row with a heavier line above it.
-    pub(super) fn separated(mut self) -> Row {
-        self.separated = true;
-        self
     }
 }
 
@@ -221,6 +218,14 @@ pub(super) struct Grid<'a> {
     pub charts: Vec<PlacedChart>,
     /// Sheet rows that start a new printed page.
     pub page_breaks: Vec<u32>,
+    /// How many pages wide the sheet is printed: 1, or more for a table too wide to be
+    /// read on one page (each page then repeats the first `repeat_cols` columns).
+    pub pages_wide: u16,
+    /// Columns from the first to this one are printed on every page (unit names).
+    pub repeat_cols: Option<u16>,
+    /// Titles, captions and notes are merged across at most this many columns (on a table
+    /// printed several pages wide, so that a note is read on one page).
+    pub note_cols: Option<u16>,
     /// A long list (项目总表: every project of the month): written row by row in
     /// rust_xlsxwriter's constant-memory mode (strings inline, rows streamed to a temporary
     /// file instead of held), widths measured on its first rows, no row heights for
@@ -250,6 +255,9 @@ impl<'a> Grid<'a> {
             header_wrap: HEADER_WRAP,
             charts: vec![],
             page_breaks: vec![],
+            pages_wide: 1,
+            repeat_cols: None,
+            note_cols: None,
             long_list: false,
             tail: None,
         }
@@ -328,6 +336,131 @@ impl<'a> Grid<'a> {
             .collect()
     }
 
+    /// The height a row is given, in points; `None` for the sheet's default.
+    fn height(&self, row: &Row, widths: &[f64], full_width: f64) -> Option<f64> {
+        let lines = match row.kind {
+            RowKind::Caption | RowKind::Note => row
+                .cells
+                .first()
+                .map_or(1, |c| lines_needed(&c.shown(), full_width)),
+            RowKind::Space => 1,
+            RowKind::Header | RowKind::Body | RowKind::Total => row
+                .cells
+                .iter()
+                .zip(widths)
+                .filter(|(cell, _)| {
+                    row.kind == RowKind::Header
+                        || (matches!(cell, Cell::Text(_)) && !self.long_list)
+                })
+                .map(|(cell, w)| lines_needed(&cell.shown(), *w))
+                .fold(1, usize::max),
+        };
+        if lines > 1 {
+            Some(lines as f64 * LINE_HEIGHT + 4.0)
+        } else if row.kind == RowKind::Header {
+            Some(LINE_HEIGHT + 6.0)
+        } else {
+            None
+        }
+    }
+
+    /// How the sheet is fitted to paper: `pages_wide` pages wide (one unless the sheet
+    /// says), as many pages tall as the rows need — except that a last page holding no
+    /// table row (only remarks under the repeated header) or a sliver of one is folded
+    /// into the page before by printing a little smaller. Charts and long lists keep their
+    /// own breaks.
+    fn fit_print(
+        &self,
+        ws: &mut Worksheet,
+        widths: &[f64],
+        full_width: f64,
+    ) -> Result<(), XlsxError> {
+        ws.set_page_breaks(&self.page_breaks)?;
+        if self.long_list || !self.page_breaks.is_empty() {
+            return Ok(());
+        }
+        let mut table: f64 = widths.iter().map(|w| column_points(*w)).sum();
+        if let Some(last) = self.repeat_cols {
+            ws.set_repeat_columns(0, last)?;
+            let repeated: f64 = widths
+                .iter()
+                .take(usize::from(last) + 1)
+                .map(|w| column_points(*w))
+                .sum();
+            table += repeated * f64::from(self.pages_wide.saturating_sub(1));
+        }
+        let wide = self.pages_wide.max(1);
+        let scale = (PRINT_WIDTH * f64::from(wide) / table).min(1.0);
+        let pages = self.pages(widths, full_width, scale);
+        let tall = match self.without_empty_last_page(widths, full_width, scale) {
+            Some(fewer) => self.pages(widths, full_width, fewer).len(),
+            None => pages.len(),
+        };
+        if wide > 1 || tall < pages.len() {
+            ws.set_print_fit_to_pages(wide, u16::try_from(tall).unwrap_or(u16::MAX));
+        }
+        Ok(())
+    }
+
+    /// The rows' heights in points, the title's first, each with whether it is a table
+    /// row (data a page should not be printed without).
+    fn heights(&self, widths: &[f64], full_width: f64) -> Vec<(f64, bool)> {
+        std::iter::once((TITLE_HEIGHT, false))
+            .chain(self.rows.iter().map(|r| {
+                (
+                    self.height(r, widths, full_width).unwrap_or(ROW_HEIGHT),
+                    matches!(r.kind, RowKind::Body | RowKind::Total),
+                )
+            }))
+            .collect()
+    }
+
+    /// The first row of each printed page at `scale`, as a printer breaks them: whole
+    /// rows, the repeated header at the top of every page after the first.
+    fn pages(&self, widths: &[f64], full_width: f64, scale: f64) -> Vec<usize> {
+        let heights = self.heights(widths, full_width);
+        let room = PRINT_HEIGHT / scale;
+        let repeated = self
+            .header
+            .and_then(|h| heights.get(h + 1))
+            .map_or(0.0, |(h, _)| *h);
+        let mut starts = vec![0];
+        let mut used = 0.0;
+        for (i, (h, _)) in heights.iter().enumerate() {
+            if used + h > room && used > repeated {
+                starts.push(i);
+                used = repeated;
+            }
+            used += h;
+        }
+        starts
+    }
+
+    /// A smaller scale (not below [`MIN_SCALE`] %) at which the last printed page is no
+    /// longer one without table rows or with only a sliver of the table; `None` when the
+    /// last page at `scale` is a proper one.
+    fn without_empty_last_page(&self, widths: &[f64], full_width: f64, scale: f64) -> Option<f64> {
+        let heights = self.heights(widths, full_width);
+        let pages = self.pages(widths, full_width, scale);
+        let last = *pages.last()?;
+        if pages.len() < 2 {
+            return None;
+        }
+        let data = heights[last..].iter().any(|(_, d)| *d);
+        let content: f64 = heights[last..].iter().map(|(h, _)| h).sum();
+        if data && content * scale > PRINT_HEIGHT * SLIVER {
+            return None;
+        }
+        let mut s = scale;
+        while s * 100.0 > f64::from(MIN_SCALE) {
+            s -= 0.01;
+            if self.pages(widths, full_width, s).len() < pages.len() {
+                return Some(s);
+            }
+        }
+        None
+    }
+
     /// Writes the grid as a new sheet of `wb`.
     pub(super) fn write(
         &self,
@@ -344,37 +477,22 @@ impl<'a> Grid<'a> {
         ws.set_default_row_height(ROW_HEIGHT);
         let widths = self.widths();
         let last_col = u16::try_from(widths.len() - 1).unwrap_or(0);
+        // Where titles, captions and notes end.
+        let note_col = self
+            .note_cols
+            .map_or(last_col, |n| n.saturating_sub(1).min(last_col));
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(u16::try_from(c).unwrap_or(u16::MAX), *w)?;
         }
-        let full_width: f64 = widths.iter().sum();
+        let full_width: f64 = widths.iter().take(usize::from(note_col) + 1).sum();
 
-        across(ws, 0, last_col, &self.title, &formats.title)?;
-        ws.set_row_height(0, 28)?;
+        across(ws, 0, note_col, &self.title, &formats.title)?;
+        ws.set_row_height(0, TITLE_HEIGHT)?;
         let write_row = |ws: &mut Worksheet, r: u32, row: &Row| -> Result<(), XlsxError> {
             // The row's height is set before its cells: in constant-memory mode a height
             // set after them writes the last row a second time.
-            let lines = match row.kind {
-                RowKind::Caption | RowKind::Note => row
-                    .cells
-                    .first()
-                    .map_or(1, |c| lines_needed(&c.shown(), full_width)),
-                RowKind::Space => 1,
-                RowKind::Header | RowKind::Body | RowKind::Total => row
-                    .cells
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, cell)| {
-                        row.kind == RowKind::Header
-                            || (matches!(cell, Cell::Text(_)) && !self.long_list)
-                    })
-                    .map(|(c, cell)| lines_needed(&cell.shown(), widths[c]))
-                    .fold(1, usize::max),
-            };
-            if lines > 1 {
-                ws.set_row_height(r, lines as f64 * LINE_HEIGHT + 4.0)?;
-            } else if row.kind == RowKind::Header {
-                ws.set_row_height(r, LINE_HEIGHT + 6.0)?;
+            if let Some(h) = self.height(row, &widths, full_width) {
+                ws.set_row_height(r, h)?;
             }
             match row.kind {
                 RowKind::Caption | RowKind::Note => {
@@ -384,7 +502,7 @@ impl<'a> Grid<'a> {
                     } else {
                         &formats.note
                     };
-                    across(ws, r, last_col, &text, fmt)?;
+                    across(ws, r, note_col, &text, fmt)?;
                 }
                 RowKind::Space => {}
                 RowKind::Header | RowKind::Body | RowKind::Total => {
@@ -395,7 +513,7 @@ impl<'a> Grid<'a> {
                             across_from(ws, r, col, last, text, &formats.caption)?;
                             continue;
                         }
-                        let fmt = formats.cell(row.kind, cell.style(), row.separated);
+                        let fmt = formats.cell(row.kind, cell.style());
                         write_cell(ws, r, col, cell, fmt)?;
                     }
                 }
@@ -418,16 +536,19 @@ impl<'a> Grid<'a> {
                 let hr = Grid::sheet_row(h);
                 ws.set_freeze_panes(hr + 1, self.freeze_cols)?;
                 ws.set_repeat_rows(hr, hr)?;
-                // The filter covers the table, not the remarks below it.
-                let last_data = if tail_len > 0 {
-                    Some(self.rows.len() + tail_len - 1)
+                // The filter covers the header and the table rows right below it: not the
+                // sums, which stand apart after a blank row, nor the remarks, so that a
+                // column's SUBTOTAL counts each row once.
+                let table = if tail_len > 0 {
+                    self.rows.len() - h - 1 + tail_len
                 } else {
-                    self.rows
+                    self.rows[h + 1..]
                         .iter()
-                        .rposition(|r| matches!(r.kind, RowKind::Body | RowKind::Total))
+                        .take_while(|r| r.kind == RowKind::Body)
+                        .count()
                 };
-                if let Some(last) = last_data.filter(|&l| self.filter && l > h) {
-                    ws.autofilter(hr, 0, Grid::sheet_row(last), last_col)?;
+                if self.filter && table > 0 {
+                    ws.autofilter(hr, 0, Grid::sheet_row(h + table), last_col)?;
                 }
             }
             None => {
@@ -435,7 +556,7 @@ impl<'a> Grid<'a> {
             }
         }
         page.apply(ws, &self.title);
-        ws.set_page_breaks(&self.page_breaks)?;
+        self.fit_print(ws, &widths, full_width)?;
         for placed in &self.charts {
             ws.insert_chart(placed.row, placed.col, &placed.chart)?;
         }
@@ -507,11 +628,29 @@ fn write_cell(
         | Cell::Span(..)
         | Cell::Pct(None)
         | Cell::Score(None)
-        | Cell::Dash => {
+        | Cell::Dash
+        | Cell::Unreported => {
             ws.write_string_with_format(row, col, cell.shown(), fmt)?;
         }
     }
     Ok(())
+}
+
+/// The printable area of an A4 landscape page inside the margins of [`PageText::apply`],
+/// in points, with a little room for the difference between our measure and a printer's.
+const PRINT_WIDTH: f64 = (842.0 - 2.0 * 0.4 * 72.0) * 0.97;
+const PRINT_HEIGHT: f64 = (595.0 - (0.75 + 0.7) * 72.0) * 0.95;
+/// A last page holding less than this share of a page is folded into the page before.
+const SLIVER: f64 = 0.15;
+/// The smallest print scale (%) used to fold a last page or fit a slice of columns.
+const MIN_SCALE: u16 = 55;
+/// The height of the title row.
+const TITLE_HEIGHT: f64 = 28.0;
+
+/// A column's printed width in points: Excel's width unit is the width of "0" in the
+/// default font (7 pixels) plus 5 pixels of padding, at 96 pixels an inch.
+fn column_points(width: f64) -> f64 {
+    (width * 7.0 + 5.0) * 0.75
 }
 
 /// Header titles wrap beyond this many width units, unless the sheet says otherwise.
@@ -586,8 +725,8 @@ pub(super) struct Formats {
     header: Format,
     caption: Format,
     note: Format,
-    /// By style, then (total row, separated): see [`Formats::cell`].
-    cells: Vec<[Format; 4]>,
+    /// By style, then whether on a total row: see [`Formats::cell`].
+    cells: Vec<[Format; 2]>,
 }
 
 /// The font of every cell: the usual face of Chinese government tables.
@@ -605,7 +744,7 @@ impl Formats {
                 .set_font_size(FONT_SIZE)
                 .set_align(FormatAlign::VerticalCenter)
         };
-        let cell = |style: Style, total: bool, separated: bool| {
+        let cell = |style: Style, total: bool| {
             let mut f = base().set_border(FormatBorder::Thin);
             f = match style {
                 Style::Text => f.set_align(FormatAlign::Left).set_text_wrap(),
@@ -620,9 +759,6 @@ impl Formats {
             };
             if total {
                 f = f.set_bold().set_background_color(Color::RGB(SHADE_TOTAL));
-            }
-            if separated {
-                f = f.set_border_top(FormatBorder::Medium);
             }
             f
         };
@@ -641,24 +777,17 @@ impl Formats {
             note: base().set_align(FormatAlign::Left).set_text_wrap(),
             cells: Style::ALL
                 .iter()
-                .map(|s| {
-                    [
-                        cell(*s, false, false),
-                        cell(*s, false, true),
-                        cell(*s, true, false),
-                        cell(*s, true, true),
-                    ]
-                })
+                .map(|s| [cell(*s, false), cell(*s, true)])
                 .collect(),
         }
     }
 
-    fn cell(&self, kind: RowKind, style: Style, separated: bool) -> &Format {
+    fn cell(&self, kind: RowKind, style: Style) -> &Format {
         if kind == RowKind::Header {
             return &self.header;
         }
         let i = Style::ALL.iter().position(|s| *s == style).unwrap_or(0);
-        let j = usize::from(kind == RowKind::Total) * 2 + usize::from(separated);
+        let j = usize::from(kind == RowKind::Total);
         &self.cells[i][j]
     }
 }
@@ -733,9 +862,47 @@ mod tests {
         assert!(w[1] >= 14.0 && w[1] < 16.0, "{w:?}");
     }
 
+    /// A table of `rows` unit rows and a remark below it.
+    fn league_like(rows: i64) -> Grid<'static> {
+        let mut g = Grid::new("x", "t");
+        g.main_header(Row::header(&["名次", "单位"]));
+        for i in 0..rows {
+            g.rows.push(Row::body(vec![
+                Cell::Ordinal(i),
+                Cell::Text("两江新区".into()),
+            ]));
+        }
+        g.rows.push(Row::note("注：得分按功效系数法计算。"));
+        g
+    }
+
+    #[test]
+    fn a_last_page_holding_only_the_remark_is_folded_into_the_one_before() {
+        // Title, header and 24 rows fill the page; the remark alone would take a second.
+        let g = league_like(24);
+        let w = g.widths();
+        let full: f64 = w.iter().sum();
+        assert_eq!(g.pages(&w, full, 1.0).len(), 2);
+        let smaller = g
+            .without_empty_last_page(&w, full, 1.0)
+            .expect("the remark's page is folded");
+        assert!(smaller > f64::from(MIN_SCALE) / 100.0);
+        assert_eq!(g.pages(&w, full, smaller).len(), 1);
+    }
+
+    #[test]
+    fn a_last_page_with_table_rows_on_it_stays() {
+        let g = league_like(40);
+        let w = g.widths();
+        let full: f64 = w.iter().sum();
+        assert_eq!(g.pages(&w, full, 1.0).len(), 2);
+        assert_eq!(g.without_empty_last_page(&w, full, 1.0), None);
+    }
+
     #[test]
     fn missing_values_show_a_dash() {
         assert_eq!(Cell::Pct(None).shown(), DASH);
+        assert_eq!(Cell::Unreported.shown(), "未报");
         assert_eq!(Cell::Yi(12_345.0).shown(), "1.23");
         assert_eq!(Cell::Pct(Some(63.25)).shown(), "63.2");
     }

@@ -1,13 +1,13 @@
 //! The layout of each sheet: which rows and columns the bulletin's figures take. Every
 //! Chinese word the workbook prints, apart from the indicator names of the model, is here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::aggregate::{
-    round1, AreaFigures, BreakdownRow, Bulletin, LeagueTable, Pct, ReturnStatus, TopList,
-    UnitFigures,
+    round1, AreaFigures, BreakdownRow, Bulletin, LeagueTable, ReturnStatus, TopList, UnitFigures,
 };
 use crate::config::Config;
+use crate::contract::Field;
 use crate::model::{FigureKey, Figures, Wan};
 
 use super::charts;
@@ -42,13 +42,14 @@ pub(super) fn value_cell(k: FigureKey, v: f64) -> Cell {
     }
 }
 
-/// A figure, or `—` when the return does not state it (never 0).
+/// A figure, or "未报" when the return does not state it (never 0).
 fn figure_cell(k: FigureKey, f: &Figures) -> Cell {
-    f.stated(k).map_or(Cell::Dash, |v| value_cell(k, v))
+    f.stated(k).map_or(Cell::Unreported, |v| value_cell(k, v))
 }
 
-fn figure_or_dash(k: FigureKey, f: Option<&Figures>) -> Cell {
-    f.map_or(Cell::Dash, |f| figure_cell(k, f))
+/// A figure of figures that may not exist (no return): "未报" then too.
+fn figure_or_unreported(k: FigureKey, f: Option<&Figures>) -> Cell {
+    f.map_or(Cell::Unreported, |f| figure_cell(k, f))
 }
 
 fn status_label(s: ReturnStatus) -> &'static str {
@@ -112,7 +113,7 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid<'static> {
             label(k.print_unit()),
             figure_cell(k, &t.month),
             figure_cell(k, &t.ytd),
-            figure_or_dash(k, t.ytd_last_year.as_ref()),
+            figure_or_unreported(k, t.ytd_last_year.as_ref()),
             Cell::Pct(t.yoy_pct.get(&k).copied().flatten()),
             Cell::Pct(completion),
             Cell::Pct(Some(b.elapsed_pct)),
@@ -128,10 +129,22 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid<'static> {
         ("开工率", "%", Cell::Pct(t.start_rate_pct)),
         ("序时进度", "%", Cell::Pct(Some(b.elapsed_pct))),
         ("应报送单位", "个", count(t.units)),
-        ("已报送并通过审核", "个", count(t.reported)),
-        ("待核实", "个", count(b.held.len())),
-        ("未通过审核", "个", count(b.rejected.len())),
-        ("未报送", "个", count(b.not_reported.len())),
+        (
+            status_label(ReturnStatus::Accepted),
+            "个",
+            count(t.reported),
+        ),
+        (status_label(ReturnStatus::Held), "个", count(b.held.len())),
+        (
+            status_label(ReturnStatus::Rejected),
+            "个",
+            count(b.rejected.len()),
+        ),
+        (
+            status_label(ReturnStatus::Missing),
+            "个",
+            count(b.not_reported.len()),
+        ),
     ];
     for (name, unit, value) in rows {
         g.rows.push(Row::body(vec![text(name), label(unit), value]));
@@ -142,7 +155,11 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid<'static> {
     let yi = |k: FigureKey| titled(&format!("{}{span}累计", k.label()), k.print_unit());
     g.rows.push(Row::header_owned(vec![
         "分组".into(),
-        "已报送/应报送".into(),
+        titled(
+            &format!("{}单位", status_label(ReturnStatus::Accepted)),
+            "个",
+        ),
+        titled("应报送单位", "个"),
         yi(FigureKey::SignedAmount),
         titled("同比", "%"),
         yi(FigureKey::FundsInPlace),
@@ -156,7 +173,8 @@ fn overview(b: &Bulletin, cfg: &Config) -> Grid<'static> {
         let yoy = |k: FigureKey| Cell::Pct(a.yoy_pct.get(&k).copied().flatten());
         vec![
             text(name),
-            label(format!("{}/{}", a.reported, a.units)),
+            count(a.reported),
+            count(a.units),
             figure_cell(FigureKey::SignedAmount, &a.ytd),
             yoy(FigureKey::SignedAmount),
             figure_cell(FigureKey::FundsInPlace, &a.ytd),
@@ -256,12 +274,12 @@ fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid<'static
         ];
         let listed = row.rank.is_some() || row.status == ReturnStatus::Accepted;
         for (j, (k, _)) in t.indicators.iter().enumerate() {
-            let v = row
-                .values
-                .get(j)
-                .copied()
-                .filter(|_| listed && !row.unstated.contains(k));
-            cells.push(v.map_or(Cell::Dash, |v| value_cell(*k, v)));
+            cells.push(match row.values.get(j) {
+                _ if listed && row.unstated.contains(k) => Cell::Unreported,
+                Some(v) if listed => value_cell(*k, *v),
+                _ if row.status == ReturnStatus::Missing => Cell::Unreported,
+                _ => Cell::Dash,
+            });
         }
         cells.push(if row.rank.is_some() {
             Cell::Blank
@@ -279,8 +297,11 @@ fn league(b: &Bulletin, t: &LeagueTable, names: &mut SheetNames) -> Grid<'static
         .map(|(k, w)| format!("{}{}", k.label(), trim_number(*w)))
         .collect();
     g.rows.push(Row::note(format!(
-        "注：得分按功效系数法计算，各项指标得分 = 权重 ×（0.6 + 0.4 ×（本单位值 − 组内最小值）÷（组内最大值 − 组内最小值）），权重为{}；得分相同的单位名次并列。未报送、未通过审核、待核实或缺报评分指标的单位不参加排名，列于表末。",
-        weights.join("、")
+        "注：得分按功效系数法计算，各项指标得分 = 权重 ×（0.6 + 0.4 ×（本单位值 − 组内最小值）÷（组内最大值 − 组内最小值）），权重为{}；得分相同的单位名次并列。{}、{}、{}或缺报评分指标的单位不参加排名，列于表末。",
+        weights.join("、"),
+        status_label(ReturnStatus::Missing),
+        status_label(ReturnStatus::Rejected),
+        status_label(ReturnStatus::Held),
     )));
     g
 }
@@ -397,69 +418,63 @@ fn top_list_block(i: usize, list: &TopList, span: &str) -> Vec<Vec<Cell>> {
     rows
 }
 
-/// One unit's (or area's) four rows on 分单位: 本月, 累计, 上年同期, 同比.
-struct Block<'a> {
-    name: String,
-    status: String,
-    month: Option<&'a Figures>,
-    ytd: Option<&'a Figures>,
-    last_year: Option<&'a Figures>,
-    yoy: Option<&'a Pct>,
-    completion: &'a BTreeMap<FigureKey, f64>,
-    funds_rate: Option<f64>,
-    start_rate: Option<f64>,
-    /// Score and rank cells, shown on the 累计 row.
-    score: Cell,
-    rank: Cell,
-    total: bool,
+/// The periods each figure of 分单位 is given for, one column each.
+#[derive(Clone, Copy)]
+enum Measure {
+    Month,
+    Ytd,
+    LastYear,
+    Yoy,
 }
 
-impl Block<'_> {
-    fn rows(&self, span: &str, completion_keys: &[FigureKey]) -> Vec<Row> {
-        let lead = |measure: String| vec![text(&self.name), label(&self.status), label(measure)];
-        let extras = completion_keys.len() + 4;
-        let make = |cells: Vec<Cell>| {
-            if self.total {
-                Row::total(cells)
-            } else {
-                Row::body(cells)
-            }
-        };
+impl Measure {
+    const ALL: [Measure; 4] = [
+        Measure::Month,
+        Measure::Ytd,
+        Measure::LastYear,
+        Measure::Yoy,
+    ];
 
-        let mut month = lead("本月".into());
-        month.extend(FigureKey::ALL.map(|k| figure_or_dash(k, self.month)));
-        month.extend(std::iter::repeat_n(Cell::Blank, extras));
-
-        let mut ytd = lead(format!("{span}累计"));
-        ytd.extend(FigureKey::ALL.map(|k| figure_or_dash(k, self.ytd)));
-        ytd.extend(
-            completion_keys
-                .iter()
-                .map(|k| Cell::Pct(self.completion.get(k).copied())),
-        );
-        ytd.extend([
-            Cell::Pct(self.funds_rate),
-            Cell::Pct(self.start_rate),
-            self.score.clone(),
-            self.rank.clone(),
-        ]);
-
-        let mut last = lead("上年同期".into());
-        last.extend(FigureKey::ALL.map(|k| figure_or_dash(k, self.last_year)));
-        last.extend(std::iter::repeat_n(Cell::Blank, extras));
-
-        let mut yoy = lead("同比（%）".into());
-        yoy.extend(
-            FigureKey::ALL.map(|k| Cell::Pct(self.yoy.and_then(|y| y.get(&k).copied().flatten()))),
-        );
-        yoy.extend(std::iter::repeat_n(Cell::Blank, extras));
-
-        vec![make(month).separated(), make(ytd), make(last), make(yoy)]
+    /// The column title of figure `k` for this period: 新签约合同投资额本月（亿元）.
+    fn title(self, k: FigureKey, span: &str) -> String {
+        match self {
+            Measure::Month => titled(&format!("{}本月", k.label()), k.print_unit()),
+            Measure::Ytd => titled(&format!("{}{span}累计", k.label()), k.print_unit()),
+            Measure::LastYear => titled(&format!("{}上年同期", k.label()), k.print_unit()),
+            Measure::Yoy => titled(&format!("{}同比", k.label()), "%"),
+        }
     }
 }
 
-/// 分单位: every roster unit by group with the group's subtotal, then the whole area; four
-/// rows each (本月, 累计, 上年同期, 同比).
+/// Whether a unit's 上年同期 enters the sums and 同比 of its group (可比口径): it has a
+/// counted return this year and a return for the same period last year.
+fn comparable(u: &UnitFigures) -> bool {
+    u.ytd.is_some() && u.ytd_last_year.is_some()
+}
+
+/// The words of the 同比口径 column.
+fn comparable_label(yes: bool) -> &'static str {
+    if yes {
+        "可比"
+    } else {
+        "不可比"
+    }
+}
+
+/// A unit's figure: the value, "未报" when nobody stated it (no return, or no column for
+/// it), "—" when the return is not counted (held for verification or rejected).
+fn unit_figure(k: FigureKey, f: Option<&Figures>, status: ReturnStatus) -> Cell {
+    match (f, status) {
+        (Some(f), _) => f.stated(k).map_or(Cell::Unreported, |v| value_cell(k, v)),
+        (None, ReturnStatus::Held | ReturnStatus::Rejected) => Cell::Dash,
+        (None, _) => Cell::Unreported,
+    }
+}
+
+/// 分单位: one row per roster unit, one column per figure and period, the rows a filter
+/// covers; below them, after a blank row and outside the filter, each group's subtotal
+/// and the total. Each subtotal is the sum of its units' rows as shown; 上年同期 sums the
+/// units marked 可比 (the basis of 同比), which the note under the table names.
 fn units(b: &Bulletin, cfg: &Config) -> Grid<'static> {
     let span = span(b.period);
     let mut g = Grid::new(
@@ -479,8 +494,13 @@ fn units(b: &Bulletin, cfg: &Config) -> Grid<'static> {
         .copied()
         .collect();
     let keys: Vec<FigureKey> = keys.into_iter().collect();
-    let mut header: Vec<String> = ["单位", "报送状态", "口径"].map(str::to_string).to_vec();
-    header.extend(FigureKey::ALL.map(|k| titled(k.label(), k.print_unit())));
+    let mut header: Vec<String> = ["单位", "分组", "报送状态", "同比口径"]
+        .map(str::to_string)
+        .to_vec();
+    let lead = header.len();
+    for k in FigureKey::ALL {
+        header.extend(Measure::ALL.map(|m| m.title(k, &span)));
+    }
     header.extend(
         keys.iter()
             .map(|k| titled(&format!("{}完成率", k.label()), "%")),
@@ -492,12 +512,21 @@ fn units(b: &Bulletin, cfg: &Config) -> Grid<'static> {
         "组内名次".into(),
     ]);
     g.main_header(Row::header_owned(header));
-    g.freeze_cols = 3;
+    g.freeze_cols = 1;
     g.filter = true;
-    // Twenty-odd columns must fit one landscape page: wrap the titles tightly.
     g.header_wrap = 8;
+    // Printed about three figures (twelve columns) a page across, the unit names on each
+    // page; the note on the first.
+    g.pages_wide = u16::try_from(FigureKey::ALL.len().div_ceil(3)).unwrap_or(1);
+    g.repeat_cols = Some(0);
+    g.note_cols = u16::try_from(lead + Measure::ALL.len()).ok();
 
-    let unit_block = |u: &'_ UnitFigures| -> Vec<Row> {
+    // Units in roster order, by group as the roster orders the groups; units of no
+    // configured group last.
+    let group_of = |u: &UnitFigures| b.groups.iter().position(|gr| gr.name == u.group);
+    let mut order: Vec<&UnitFigures> = b.units.iter().collect();
+    order.sort_by_key(|u| group_of(u).unwrap_or(usize::MAX));
+    for u in &order {
         let (score, rank) = if u.in_league {
             (
                 Cell::Score(u.score),
@@ -506,75 +535,151 @@ fn units(b: &Bulletin, cfg: &Config) -> Grid<'static> {
         } else {
             (label("不参评"), label("不参评"))
         };
-        Block {
-            name: u.name.clone(),
-            status: status_label(u.status).into(),
-            month: u.month.as_ref(),
-            ytd: u.ytd.as_ref(),
-            last_year: u.ytd_last_year.as_ref(),
-            yoy: u.yoy_pct.as_ref(),
-            completion: &u.completion_pct,
-            funds_rate: u.funds_rate_pct,
-            start_rate: u.start_rate_pct,
+        let mut cells = vec![
+            text(&u.name),
+            label(&u.group),
+            label(status_label(u.status)),
+            label(comparable_label(comparable(u))),
+        ];
+        for k in FigureKey::ALL {
+            cells.extend([
+                unit_figure(k, u.month.as_ref(), u.status),
+                unit_figure(k, u.ytd.as_ref(), u.status),
+                u.ytd_last_year
+                    .as_ref()
+                    .map_or(Cell::Unreported, |f| figure_cell(k, f)),
+                Cell::Pct(
+                    u.yoy_pct
+                        .as_ref()
+                        .and_then(|y| y.get(&k).copied().flatten()),
+                ),
+            ]);
+        }
+        cells.extend(
+            keys.iter()
+                .map(|k| Cell::Pct(u.completion_pct.get(k).copied())),
+        );
+        cells.extend([
+            Cell::Pct(u.funds_rate_pct),
+            Cell::Pct(u.start_rate_pct),
             score,
             rank,
-            total: false,
-        }
-        .rows(&span, &keys)
-    };
-    let area_block = |name: String, a: &'_ AreaFigures| -> Vec<Row> {
-        Block {
-            name,
-            status: format!("{}/{}", a.reported, a.units),
-            month: Some(&a.month),
-            ytd: Some(&a.ytd),
-            last_year: a.ytd_last_year.as_ref(),
-            yoy: Some(&a.yoy_pct),
-            completion: &a.completion_pct,
-            funds_rate: a.funds_rate_pct,
-            start_rate: a.start_rate_pct,
-            score: Cell::Blank,
-            rank: Cell::Blank,
-            total: true,
-        }
-        .rows(&span, &keys)
-    };
-    // Group by group, as the annex of a bulletin reads: a caption, the units in roster
-    // order, the group's subtotal; units of no configured group last; then the total.
-    for group in &b.groups {
-        g.rows.push(Row::caption(&group.name));
-        for u in b.units.iter().filter(|u| u.group == group.name) {
-            g.rows.extend(unit_block(u));
-        }
-        g.rows.extend(area_block("小计".into(), &group.figures));
+        ]);
+        g.rows.push(Row::body(cells));
     }
-    let ungrouped: Vec<&UnitFigures> = b
-        .units
-        .iter()
-        .filter(|u| !b.groups.iter().any(|gr| gr.name == u.group))
-        .collect();
-    if !ungrouped.is_empty() {
-        g.rows.push(Row::caption("其他"));
-        for u in ungrouped {
-            g.rows.extend(unit_block(u));
+
+    // The sums, apart from the units' rows.
+    g.rows.push(Row::space());
+    let sum_row = |name: String, group: &str, members: &[&UnitFigures], a: &AreaFigures| {
+        // A figure no member stated is not reported, never 0.
+        let stated = |k: FigureKey, of: fn(&UnitFigures) -> Option<&Figures>| {
+            members
+                .iter()
+                .any(|u| of(u).is_some_and(|f| f.stated(k).is_some()))
+        };
+        let sum = |k: FigureKey, f: Option<&Figures>, any: bool| match f {
+            Some(f) if any => value_cell(k, f.value(k)),
+            _ => Cell::Unreported,
+        };
+        let comparable_units = members.iter().filter(|u| comparable(u)).count();
+        let mut cells = vec![
+            text(name),
+            label(group),
+            label(format!(
+                "{}{}个，共{}个",
+                status_label(ReturnStatus::Accepted),
+                a.reported,
+                a.units
+            )),
+            label(format!("{}{comparable_units}个", comparable_label(true))),
+        ];
+        for k in FigureKey::ALL {
+            cells.extend([
+                sum(k, Some(&a.month), stated(k, |u| u.month.as_ref())),
+                sum(k, Some(&a.ytd), stated(k, |u| u.ytd.as_ref())),
+                sum(
+                    k,
+                    a.ytd_last_year.as_ref(),
+                    members.iter().any(|u| {
+                        comparable(u)
+                            && u.ytd_last_year
+                                .as_ref()
+                                .is_some_and(|f| f.stated(k).is_some())
+                    }),
+                ),
+                Cell::Pct(a.yoy_pct.get(&k).copied().flatten()),
+            ]);
         }
+        cells.extend(
+            keys.iter()
+                .map(|k| Cell::Pct(a.completion_pct.get(k).copied())),
+        );
+        cells.extend([
+            Cell::Pct(a.funds_rate_pct),
+            Cell::Pct(a.start_rate_pct),
+            Cell::Blank,
+            Cell::Blank,
+        ]);
+        Row::total(cells)
+    };
+    for group in &b.groups {
+        let members: Vec<&UnitFigures> = order
+            .iter()
+            .copied()
+            .filter(|u| u.group == group.name)
+            .collect();
+        g.rows.push(sum_row(
+            "小计".to_string(),
+            &group.name,
+            &members,
+            &group.figures,
+        ));
     }
     let region = &cfg.file.bulletin.region;
-    g.rows.extend(area_block(format!("{region}合计"), &b.total));
-    g.rows.push(Row::note(
-        "注：金额单位为亿元（实际使用外资为万美元）；“—”表示无数据或无法计算（上年同期为零或无报表时不计算同比）。小计、合计行的报送状态为已通过审核单位数/单位数。完成率 = 累计 ÷ 年度目标；组内名次为所在分组赛马榜名次。",
-    ));
+    g.rows
+        .push(sum_row(format!("{region}合计"), "", &order, &b.total));
+
+    let left_out: Vec<String> = order
+        .iter()
+        .filter(|u| u.ytd_last_year.is_some() && !comparable(u))
+        .map(|u| format!("{}（{}）", u.name, status_label(u.status)))
+        .collect();
+    let left_out = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}本年无计入统计的报表，其上年同期数不计入小计、合计。",
+            left_out.join("、")
+        )
+    };
+    g.rows.push(Row::note(format!(
+        "注：金额单位为亿元（实际使用外资为万美元）。“{unreported}”表示单位未报送或报表未填报该项指标，\
+         “—”表示无法计算（上年同期为零或无报表时不计算同比）或报表{held}、{rejected}而未计入统计。\
+         表中每个单位一行，筛选范围只含单位行；小计、合计列在下方，本月、累计为所属单位之和\
+         （“{unreported}”“—”不计）；上年同期只加同比口径为“{yes}”的单位（本年和上年均有计入统计的报表），\
+         同比 =（可比单位本年累计 ÷ 上年同期 − 1）× 100。{left_out}\
+         小计、合计行的报送状态为{accepted}（已通过审核）单位数和单位总数。完成率 = 累计 ÷ 年度目标；\
+         资金到位率 = 累计{funds} ÷ 累计{signed}；组内名次为所在分组赛马榜名次。",
+        unreported = super::grid::unreported(),
+        held = status_label(ReturnStatus::Held),
+        rejected = status_label(ReturnStatus::Rejected),
+        yes = comparable_label(true),
+        accepted = status_label(ReturnStatus::Accepted),
+        funds = FigureKey::FundsInPlace.label(),
+        signed = FigureKey::SignedAmount.label(),
+    )));
     g
 }
 
 /// The header shared by the breakdown sheets.
 fn breakdown_header(first: &str, span: &str) -> Row {
+    let title = |k: FigureKey| titled(&format!("{}{span}累计", k.label()), k.print_unit());
     Row::header_owned(vec![
         first.to_string(),
-        titled(&format!("{span}签约项目数"), "个"),
-        titled("签约合同投资额", "亿元"),
+        title(FigureKey::SignedCount),
+        title(FigureKey::SignedAmount),
         titled("投资额占比", "%"),
-        titled("实际到位资金", "亿元"),
+        title(FigureKey::FundsInPlace),
     ])
 }
 
@@ -675,10 +780,19 @@ fn big_projects(b: &Bulletin) -> Grid<'static> {
         format!("{}年{}月新签约亿元以上项目", p.year, p.month),
     );
     g.main_header(Row::header_owned(
-        ["序号", "单位", "项目名称", "投资方", "产业类别", "签约日期"]
-            .map(str::to_string)
+        ["序号", "单位"]
             .into_iter()
-            .chain([titled("合同投资额", "亿元")])
+            .chain(
+                [
+                    Field::Name,
+                    Field::Investor,
+                    Field::Industry,
+                    Field::SignedOn,
+                ]
+                .map(Field::title),
+            )
+            .map(str::to_string)
+            .chain([titled(Field::ContractAmount.title(), "亿元")])
             .collect(),
     ));
     g.filter = true;
@@ -693,20 +807,32 @@ fn big_projects(b: &Bulletin) -> Grid<'static> {
             text(&bp.name),
             text(&bp.investor),
             text(&bp.industry),
-            label(&bp.signed_on),
+            // The aggregate gives the date as 2025-06-10: written back as a real date.
+            match chrono::NaiveDate::parse_from_str(&bp.signed_on, "%Y-%m-%d") {
+                Ok(d) => Cell::Date(d),
+                Err(_) if bp.signed_on.is_empty() => Cell::Blank,
+                Err(_) => text(&bp.signed_on),
+            },
             Cell::Yi(bp.amount.as_f64()),
         ]));
     }
+    // The sum apart from the rows, outside the filter.
     let sum: Wan = b.big_projects.iter().map(|bp| bp.amount).sum();
+    g.rows.push(Row::space());
     g.rows.push(Row::total(vec![
         label("合计"),
-        label(format!("{} 个", b.big_projects.len())),
+        Cell::Blank,
         Cell::Blank,
         Cell::Blank,
         Cell::Blank,
         Cell::Blank,
         Cell::Yi(sum.as_f64()),
     ]));
+    g.rows.push(Row::note(format!(
+        "注：合计为上表 {} 个项目的{}之和。",
+        b.big_projects.len(),
+        Field::ContractAmount.title()
+    )));
     g
 }
 
@@ -726,10 +852,10 @@ const PROJECT_FLAGS: [(&str, CountsIn); 5] = [
 /// 项目总表: every counted project of the month's accepted returns, one row each, with
 /// where it came from and flags saying what it counts in, so that each total can be
 /// reproduced with a pivot table or SUMIFS (amounts in 万元 as numbers, dates as dates).
-/// A row's flow cell: `—` when its return does not state the figure (no column).
+/// A row's flow cell: "未报" when its return does not state the figure (no column).
 fn flow(share: &Figures, k: FigureKey, v: f64) -> Cell {
     if share.unstated.contains(k) {
-        Cell::Dash
+        Cell::Unreported
     } else {
         Cell::Amount(v)
     }
@@ -741,29 +867,28 @@ fn project_list(b: &Bulletin) -> Grid<'_> {
         "项目总表",
         format!("{}年{}月各单位报表项目总表", p.year, p.month),
     );
-    let mut titles: Vec<String> = [
-        "序号",
-        "单位",
-        "单位代码",
-        "文件名",
-        "版本",
-        "位置",
-        "项目名称",
-        "投资方",
-        "产业类别",
-        "项目进展",
-        "签约日期",
-    ]
-    .map(str::to_string)
-    .to_vec();
+    let mut titles: Vec<String> = ["序号", "单位", "单位代码", "文件名", "版本", "位置"]
+        .into_iter()
+        .chain(
+            [
+                Field::Name,
+                Field::Investor,
+                Field::Industry,
+                Field::Stage,
+                Field::SignedOn,
+            ]
+            .map(Field::title),
+        )
+        .map(str::to_string)
+        .collect();
     titles.extend([
-        titled("合同投资额", "万元"),
-        "开工日期".to_string(),
-        titled("本月到位资金", "万元"),
-        titled("本年累计到位资金", "万元"),
-        titled("本月实际使用外资", "万美元"),
-        titled("本年累计实际使用外资", "万美元"),
-        "资金来源".to_string(),
+        titled(Field::ContractAmount.title(), "万元"),
+        Field::StartedOn.title().to_string(),
+        titled(Field::FundsMonth.title(), "万元"),
+        titled(Field::FundsYtd.title(), "万元"),
+        titled(Field::FdiMonth.title(), "万美元"),
+        titled(Field::FdiYtd.title(), "万美元"),
+        Field::FundsSource.title().to_string(),
     ]);
     titles.extend(PROJECT_FLAGS.iter().map(|(t, _)| t.to_string()));
     // The note goes above the table: in constant-memory mode the last row is best a
@@ -845,11 +970,15 @@ fn status(b: &Bulletin) -> Grid<'static> {
         .filter(|u| u.status == ReturnStatus::Accepted)
         .count();
     g.rows.push(Row::note(format!(
-        "共 {} 个单位：已报送 {} 个，待核实 {} 个，未通过审核 {} 个，未报送 {} 个。",
+        "共 {} 个单位：{} {} 个，{} {} 个，{} {} 个，{} {} 个。",
         b.units.len(),
+        status_label(ReturnStatus::Accepted),
         accepted,
+        status_label(ReturnStatus::Held),
         b.held.len(),
+        status_label(ReturnStatus::Rejected),
         b.rejected.len(),
+        status_label(ReturnStatus::Missing),
         b.not_reported.len()
     )));
     g
@@ -882,9 +1011,10 @@ fn data_notes(b: &Bulletin) -> Grid<'static> {
             c.unit, c.version, c.note
         )));
     }
-    g.rows.push(Row::caption(
-        "五、未填报部分指标的单位（表中以“—”表示，合计不含）",
-    ));
+    g.rows.push(Row::caption(format!(
+        "五、未填报部分指标的单位（表中以“{}”表示，合计不含）",
+        super::grid::unreported()
+    )));
     if b.unstated.is_empty() {
         g.rows.push(Row::note("无。"));
     }
