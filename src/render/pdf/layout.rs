@@ -335,9 +335,36 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
         let f = self.frame;
         let size = f.body_size;
         let tracking = f.tracking();
-        let glyphs = self.shaper.shape(text, role);
+        // A paragraph that opens with a run-in heading, `（一）新签约项目。…`, sets the
+        // heading in 楷体 like a `（一）` heading on a line of its own: one style for the
+        // second level wherever it appears (GB/T 9704 §7.3.3).
+        let glyphs = match run_in_heading(text).filter(|_| role == FontRole::Body) {
+            Some(end) => {
+                let mut g = self.shaper.shape(&text[..end], FontRole::Kai);
+                g.extend(self.shaper.shape(&text[end..], role));
+                g
+            }
+            None => self.shaper.shape(text, role),
+        };
         let first_indent = indent * f.char_pitch;
-        let lines = break_lines(&glyphs, size, tracking, f.width - first_indent, f.width);
+        let mut lines = break_lines(&glyphs, size, tracking, f.width - first_indent, f.width);
+        // No paragraph ends on a line of one or two characters (「元。」 alone): set a
+        // character shorter, the lines above hand it more.
+        let orphan = |lines: &[super::text::Line]| {
+            lines.len() > 1 && lines.last().is_some_and(|l| l.end - l.start <= 2)
+        };
+        if orphan(&lines) {
+            let narrower = break_lines(
+                &glyphs,
+                size,
+                tracking,
+                f.width - first_indent - f.char_pitch,
+                f.width - f.char_pitch,
+            );
+            if narrower.len() == lines.len() && !orphan(&narrower) {
+                lines = narrower;
+            }
+        }
         for (k, line) in lines.iter().enumerate() {
             let (x, w) = if k == 0 {
                 (f.left + first_indent, f.width - first_indent)
@@ -499,7 +526,20 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
                 .collect();
             let x2 = x1 + number.chars().count() as f32 * f.char_pitch;
             let glyphs = self.shaper.shape(item, FontRole::Body);
-            let lines = break_lines(&glyphs, size, tracking, f.right() - x1, f.right() - x2);
+            let mut lines = break_lines(&glyphs, size, tracking, f.right() - x1, f.right() - x2);
+            // As in a paragraph: no title ends on a line of one or two characters.
+            if lines.len() > 1 && lines.last().is_some_and(|l| l.end - l.start <= 2) {
+                let narrower = break_lines(
+                    &glyphs,
+                    size,
+                    tracking,
+                    f.right() - x1 - f.char_pitch,
+                    f.right() - x2 - f.char_pitch,
+                );
+                if narrower.len() == lines.len() {
+                    lines = narrower;
+                }
+            }
             for (k, line) in lines.iter().enumerate() {
                 let x = if k == 0 { x1 } else { x2 };
                 let mut line_items_ = line_items(
@@ -643,6 +683,27 @@ impl<'s, 'm, M: Metrics> Composer<'s, 'm, M> {
         .map(|i| i.shifted(top))
         .collect()
     }
+}
+
+/// The end (a byte index) of a run-in second-level heading at the start of `text`:
+/// `（一）` to `（十）` followed by a short title closed by `。` (at most 16 characters).
+fn run_in_heading(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix('（')?;
+    let close = rest.find('）')?;
+    let numeral = &rest[..close];
+    if numeral.is_empty()
+        || numeral.chars().count() > 2
+        || !numeral.chars().all(|c| "一二三四五六七八九十".contains(c))
+    {
+        return None;
+    }
+    let after = '（'.len_utf8() + close + '）'.len_utf8();
+    let title_end = text[after..]
+        .char_indices()
+        .take(17)
+        .find(|(_, c)| *c == '。')
+        .map(|(i, c)| after + i + c.len_utf8())?;
+    Some(title_end)
 }
 
 /// The page number of GB/T 9704 §7.5: `— N —` in 14 pt, its dashes 7 mm below the text
@@ -1002,5 +1063,20 @@ mod tests {
             assert_eq!(boxes[last].kind, BoxKind::PageFoot);
             assert!((y + boxes[last].height - f.height).abs() < 0.01);
         }
+    }
+
+    #[test]
+    fn a_run_in_heading_is_the_numbered_title_up_to_its_full_stop() {
+        let t = "（一）新签约项目。1—6月，全市新签约项目951个。";
+        assert_eq!(
+            run_in_heading(t).map(|e| &t[..e]),
+            Some("（一）新签约项目。")
+        );
+        assert_eq!(run_in_heading("（注）说明。"), None);
+        assert_eq!(
+            run_in_heading("（一）没有句号的一段很长很长很长很长很长的文字，"),
+            None
+        );
+        assert_eq!(run_in_heading("正文（一）项目。"), None);
     }
 }
