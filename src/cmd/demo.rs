@@ -117,8 +117,8 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
 
     let june = Period::parse_canonical(MONTHS[2]).context("sample period")?;
     let out = cfg.resolve(&cfg.file.paths.out).join(june.to_string());
-    let built =
-        crate::publish::bulletin_outputs(&cfg, june, &out, crate::clock::issue_date_today(), lang)?;
+    let today = crate::clock::issue_date_today(cfg.time_zone());
+    let built = crate::publish::bulletin_outputs(&cfg, june, &out, today, lang)?;
     super::report_missing_glyphs(&built.missing_glyphs, lang);
     println!("{}", crate::messages::built(june, built.counts, lang));
     let written = built.paths;

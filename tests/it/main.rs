@@ -25,6 +25,7 @@ mod safety;
 mod samples;
 mod support;
 mod template;
+mod time_zone;
 mod trust;
 mod variations;
 mod watch;
