@@ -10,6 +10,7 @@ mod check;
 mod compose;
 mod crash;
 mod cycle;
+mod demo;
 mod explain;
 mod formula;
 mod hostile;
