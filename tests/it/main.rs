@@ -24,6 +24,7 @@ mod read;
 mod receipt;
 mod safety;
 mod samples;
+mod schema;
 mod support;
 mod template;
 mod time_zone;
