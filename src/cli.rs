@@ -141,7 +141,7 @@ pub fn parse_period(s: &str) -> Result<Period, String> {
 pub enum Format {
     /// 给人看的报告 / a report for people
     Human,
-    /// cli.md 中的 JSON / the JSON of cli.md
+    /// JSON（格式见 docs/cli.md 和 docs/schema/）/ JSON (documented in docs/cli.md and docs/schema/)
     Json,
 }
 
