@@ -1,7 +1,7 @@
 //! `tongbao.toml`: the roster (units, groups, industries), targets, scoring, bulletin
 //! metadata, fonts and paths of one workspace.
 //!
-//! The roster core is fixed by cli.md; the rest is ours, documented in
+//! The roster core is fixed by docs/cli.md; the rest is ours, documented in
 //! `samples/tongbao.toml`. Every table denies unknown keys so that a typo is an error that
 //! names the key and its line, never a silently ignored setting.
 
