@@ -120,6 +120,11 @@ pub enum Command {
     Backup(BackupArgs),
     /// 演示 / the whole pipeline on the bundled samples, into a fresh folder
     ///
+    /// 再次运行时，上次演示的文件夹会清除后重新生成；其他非空文件夹不会被改动。
+    ///
+    /// Run again, it makes an earlier demo's folder anew; any other folder that is not
+    /// empty is left untouched.
+    ///
     /// Example: tongbao demo --out tongbao-demo
     Demo(DemoArgs),
 }
@@ -136,7 +141,7 @@ pub fn parse_period(s: &str) -> Result<Period, String> {
 pub enum Format {
     /// 给人看的报告 / a report for people
     Human,
-    /// cli.md 中的 JSON / the JSON of cli.md
+    /// JSON（格式见 docs/cli.md 和 docs/schema/）/ JSON (documented in docs/cli.md and docs/schema/)
     Json,
 }
 
@@ -295,7 +300,7 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// 演示文件夹（须不存在或为空；默认 tongbao-demo）/ the folder (new or empty; default tongbao-demo)
+    /// 演示文件夹（新的、空的或上次演示的文件夹，后者会清除后重新生成；默认 tongbao-demo）/ the folder (new, empty, or an earlier demo's, which is made anew; default tongbao-demo)
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

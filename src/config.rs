@@ -1,7 +1,7 @@
 //! `tongbao.toml`: the roster (units, groups, industries), targets, scoring, bulletin
 //! metadata, fonts and paths of one workspace.
 //!
-//! The roster core is fixed by cli.md; the rest is ours, documented in
+//! The roster core is fixed by docs/cli.md; the rest is ours, documented in
 //! `samples/tongbao.toml`. Every table denies unknown keys so that a typo is an error that
 //! names the key and its line, never a silently ignored setting.
 
@@ -72,6 +72,10 @@ pub struct Bulletin {
     /// 版记: the office that prints and issues the document (印发机关); the issuer when
     /// unset.
     pub printed_by: Option<String>,
+    /// The bureau's time zone, in which every time shown to a person is written (status,
+    /// receipts, `watch`, the date of issue): `Asia/Shanghai` (default), `UTC` or a fixed
+    /// offset such as `+08:00` (see [`crate::clock`]).
+    pub time_zone: String,
 }
 
 impl Default for Bulletin {
@@ -87,6 +91,7 @@ impl Default for Bulletin {
             key_projects: 10,
             copy_to: Vec::new(),
             printed_by: None,
+            time_zone: crate::clock::DEFAULT_TIME_ZONE.into(),
         }
     }
 }
@@ -327,6 +332,8 @@ pub struct Config {
     industry_by_key: HashMap<String, usize>,
     /// Industry list index by canonical name, for the 一二三产 and 工业/服务业 roll-ups.
     industry_by_name: HashMap<String, usize>,
+    /// `[bulletin] time_zone`, checked.
+    time_zone: chrono::FixedOffset,
 }
 
 /// Why a configuration could not be used.
@@ -416,6 +423,8 @@ impl Config {
         };
 
         check_settings(text, &file).map_err(|(span, message)| invalid(span, message))?;
+        let time_zone =
+            time_zone_of(text, &file).map_err(|(span, message)| invalid(span, message))?;
         if file.units.is_empty() {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -548,7 +557,14 @@ impl Config {
             unit_by_code,
             industry_by_key,
             industry_by_name,
+            time_zone,
         })
+    }
+
+    /// The bureau's time zone (`[bulletin] time_zone`): every time shown to a person is
+    /// written in it.
+    pub fn time_zone(&self) -> chrono::FixedOffset {
+        self.time_zone
     }
 
     /// The roster unit a name, alias or code written in a return refers to.
@@ -663,6 +679,8 @@ struct Positions {
 struct BulletinPositions {
     #[serde(default)]
     deadline_day: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    time_zone: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -687,6 +705,29 @@ type Span = std::ops::Range<usize>;
 /// whose 填报单位 is blank or a dash.
 fn is_meaningful_name(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
+}
+
+/// `[bulletin] time_zone` as an offset, or the error naming the key and its position.
+fn time_zone_of(text: &str, file: &ConfigFile) -> Result<chrono::FixedOffset, (Span, Said)> {
+    let name = &file.bulletin.time_zone;
+    crate::clock::parse_time_zone(name).ok_or_else(|| {
+        let span = toml::from_str::<Positions>(text)
+            .ok()
+            .and_then(|p| p.bulletin)
+            .and_then(|b| b.time_zone)
+            .map_or(0..0, |z| z.span());
+        (
+            span,
+            Said::new(
+                format!(
+                    "[bulletin] time_zone = {name:?}：无法识别的时区。请写 \"Asia/Shanghai\"（北京时间，默认）、\"UTC\"，或固定时差如 \"+08:00\""
+                ),
+                format!(
+                    "[bulletin] time_zone = {name:?} is not a time zone tongbao knows: write \"Asia/Shanghai\" (Beijing time, the default), \"UTC\" or a fixed offset such as \"+08:00\""
+                ),
+            ),
+        )
+    })
 }
 
 /// The settings that cannot rank or cannot tell units apart, refused at load with the

@@ -937,7 +937,7 @@ pub enum FiledAs {
     NotStored,
 }
 
-/// What storing one file in the archive did (`archive` in the JSON of cli.md for ingest).
+/// What storing one file in the archive did (`archive` in the JSON of docs/cli.md for ingest).
 #[derive(Debug, Clone, Serialize)]
 pub struct Filed {
     pub stored: FiledAs,

@@ -1,6 +1,6 @@
 //! Reporting a checked batch to the person or program that ran it: the human report (one
 //! block per file, `文件 › 工作表!单元格  值  问题  怎么改`, then the totals) and the JSON
-//! of cli.md for `check` and `ingest`. Both are made from the typed batch and the intake's
+//! of docs/cli.md for `check` and `ingest`. Both are made from the typed batch and the intake's
 //! typed outcomes, in the reader's language, at the moment they are shown.
 
 use std::io::{IsTerminal, Write};
@@ -16,7 +16,7 @@ use crate::model::{Filed, Period, PeriodFigures};
 use crate::parse::UnitRef;
 use crate::text::printable;
 
-/// The JSON of cli.md for check and ingest.
+/// The JSON of docs/cli.md for check and ingest.
 #[derive(Serialize)]
 pub(crate) struct BatchJson<'a> {
     pub period: Option<Period>,

@@ -328,7 +328,7 @@ pub struct DataNote {
     pub message: String,
 }
 
-/// Everything the bulletin prints, as bulletin JSON (cli.md) plus breakdowns.
+/// Everything the bulletin prints, as bulletin JSON (docs/cli.md) plus breakdowns.
 #[derive(Debug, Clone, Serialize)]
 pub struct Bulletin {
     pub period: Period,

@@ -19,6 +19,8 @@ pub struct UnitStatus {
     pub status: ReturnStatus,
     /// The current version (accepted or held), if any.
     pub version: Option<i64>,
+    /// When the version shown was received: RFC 3339 in UTC, as stored (shown to people
+    /// in the bureau's time zone).
     pub received_at: Option<String>,
     pub file: Option<String>,
     pub late: bool,
@@ -65,10 +67,12 @@ pub fn status_report(
             let status = ReturnStatus::of(current.map(|c| c.verdict), latest.is_some());
             let shown = current.or(latest);
             let received = shown.map(|s| s.received_at.clone());
+            // The deadline is a day of the bureau's calendar: a file received at 01:00 on
+            // the 6th in Beijing (17:00 on the 5th in UTC) is late for a deadline of the 5th.
             let late = received
                 .as_deref()
-                .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
-                .is_some_and(|t| t.date_naive() > due);
+                .and_then(|r| crate::clock::local_date(r, cfg.time_zone()))
+                .is_some_and(|day| day > due);
             UnitStatus {
                 code: u.code().to_string(),
                 name: u.name().to_string(),

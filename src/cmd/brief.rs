@@ -22,7 +22,9 @@ pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
         .out
         .clone()
         .unwrap_or_else(|| cfg.resolve(&cfg.file.paths.out).join("简报"));
-    let date = args.date.unwrap_or_else(crate::clock::issue_date_today);
+    let date = args
+        .date
+        .unwrap_or_else(|| crate::clock::issue_date_today(cfg.time_zone()));
     let issue = publish::BriefIssue {
         date,
         number: args.number,

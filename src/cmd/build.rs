@@ -23,7 +23,8 @@ pub fn run(global: &GlobalArgs, args: &BuildArgs) -> anyhow::Result<Outcome> {
         &cfg,
         args.period,
         &out,
-        args.date.unwrap_or_else(crate::clock::issue_date_today),
+        args.date
+            .unwrap_or_else(|| crate::clock::issue_date_today(cfg.time_zone())),
         global.lang,
     )?;
     super::report_missing_glyphs(&built.missing_glyphs, global.lang);

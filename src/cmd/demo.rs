@@ -1,6 +1,10 @@
 //! `tongbao demo [--out DIR]`: the whole monthly cycle on the bundled samples, in a fresh
 //! folder — a workspace, last year's and last month's returns ingested, this month's
 //! returns and a few flawed ones ingested, the status, and the bulletin built.
+//!
+//! A folder that holds an earlier demo (recognised by its files: only what a demo writes,
+//! and the demo's own inbox folders) is made anew, so `tongbao demo` can be run again and
+//! again; any other folder that is not empty is left untouched.
 
 use std::path::{Path, PathBuf};
 
@@ -22,52 +26,85 @@ static SAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/samples");
 /// The months of the samples, oldest first; the last is the bulletin's.
 const MONTHS: [&str; 3] = ["2024-06", "2025-05", "2025-06"];
 
+/// The inbox folder of the flawed returns and resubmissions that arrive with June's.
+const LATE_FOLDER: &str = "2025-06-补报";
+
+/// What a demo writes at the top of its folder: the files…
+const DEMO_FILES: [&str; 6] = [
+    crate::config::CONFIG_FILE,
+    "tongbao.db",
+    "tongbao.db.lock",
+    "tongbao.db-journal",
+    "tongbao.db-wal",
+    "tongbao.db-shm",
+];
+/// …and the folders (the workspace's, and the automatic backups).
+const DEMO_FOLDERS: [&str; 4] = ["inbox", "out", "receipts", "backups"];
+
+/// What is in the demo's folder before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// Nothing: a new or empty folder.
+    Nothing,
+    /// An earlier demo, to be made anew.
+    EarlierDemo,
+    /// Something else, never touched.
+    Other,
+}
+
 pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
     let lang = global.lang;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("tongbao-demo"));
-    if dir.exists()
-        && std::fs::read_dir(&dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        anyhow::bail!(match lang {
+    let say = |zh: String, en: String| println!("{}", if lang == Lang::Zh { zh } else { en });
+    match what_is_in(&dir) {
+        Found::Nothing => {}
+        Found::EarlierDemo => {
+            clear_earlier_demo(&dir)?;
+            say(
+                format!("{} 中是上次的演示，已清除后重新生成", dir.display()),
+                format!(
+                    "{} held an earlier demo: cleared and made anew",
+                    dir.display()
+                ),
+            );
+        }
+        Found::Other => anyhow::bail!(match lang {
             Lang::Zh => format!(
-                "{} 已存在且不是空文件夹；请用 --out 指定一个新文件夹",
+                "{} 不是空文件夹，也不是上次的演示文件夹，未做任何改动；请用 --out 指定一个新文件夹",
                 dir.display()
             ),
             Lang::En => format!(
-                "{} exists and is not empty; choose a new folder with --out",
+                "{} is not empty and holds no earlier demo; nothing was changed. Choose a new folder with --out",
                 dir.display()
             ),
-        });
+        }),
     }
     let config_path = super::init::create_workspace(&dir, lang)?;
     let cfg = Config::load(&config_path)?;
-    let say = |zh: String, en: String| println!("{}", if lang == Lang::Zh { zh } else { en });
 
     // Returns into the inbox, one folder per month; the flawed ones arrive with June's.
     let inbox = dir.join("inbox");
     for month in MONTHS {
         extract(&format!("returns/{month}"), &inbox.join(month))?;
     }
-    extract("flawed", &inbox.join("2025-06-补报"))?;
+    extract("flawed", &inbox.join(LATE_FOLDER))?;
     // And one resubmission whose amounts were typed in 亿元 under 万元 titles: held for
     // verification (待核实), so the demo shows a held return in status and the bulletin.
     let held = "V-MAGNITUDE-亿元填在万元列-沙坪坝区-2025-06.xlsx";
     let file = SAMPLES
         .get_file(format!("layouts/{held}"))
         .context("the held sample is not compiled in")?;
-    crate::render::write_atomic(&inbox.join("2025-06-补报").join(held), file.contents())?;
+    crate::render::write_atomic(&inbox.join(LATE_FOLDER).join(held), file.contents())?;
 
     for (month, folders) in [
         (MONTHS[0], vec![inbox.join(MONTHS[0])]),
         (MONTHS[1], vec![inbox.join(MONTHS[1])]),
         (
             MONTHS[2],
-            vec![inbox.join(MONTHS[2]), inbox.join("2025-06-补报")],
+            vec![inbox.join(MONTHS[2]), inbox.join(LATE_FOLDER)],
         ),
     ] {
         let period = Period::parse_canonical(month);
@@ -91,6 +128,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         };
         for folder in folders {
             let paths = collect_paths(std::slice::from_ref(&folder));
+            arrived_at(&paths, &run.received_at)?;
             let ingested = intake::ingest(&run, &paths, &())?;
             ingested.receipts.into_result(lang).context("receipt")?;
             let batch = ingested.batch;
@@ -117,8 +155,8 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
 
     let june = Period::parse_canonical(MONTHS[2]).context("sample period")?;
     let out = cfg.resolve(&cfg.file.paths.out).join(june.to_string());
-    let built =
-        crate::publish::bulletin_outputs(&cfg, june, &out, crate::clock::issue_date_today(), lang)?;
+    let today = crate::clock::issue_date_today(cfg.time_zone());
+    let built = crate::publish::bulletin_outputs(&cfg, june, &out, today, lang)?;
     super::report_missing_glyphs(&built.missing_glyphs, lang);
     println!("{}", crate::messages::built(june, built.counts, lang));
     let written = built.paths;
@@ -151,21 +189,107 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         format!("  回执  {}", receipts.display()),
         format!("  receipts {}", receipts.display()),
     );
+    // The command works from here; `cargo run --release --` stands for `tongbao` in the
+    // source folder, before `cargo install --path .`.
     say(
         format!(
-            "\n查看报送情况：cd {} && tongbao status --period 2025-06",
-            dir.display()
+            "\n查看报送情况：tongbao status --config {} --period 2025-06\n（在源代码文件夹中、尚未安装 tongbao 命令时，用 cargo run --release -- 代替 tongbao）",
+            config_path.display()
         ),
         format!(
-            "\nSee who reported: cd {} && tongbao status --period 2025-06",
-            dir.display()
+            "\nSee who reported: tongbao status --config {} --period 2025-06\n(in the source folder, before tongbao is installed, write cargo run --release -- for tongbao)",
+            config_path.display()
         ),
     );
     Ok(Outcome::Ok)
 }
 
+/// Whether `dir` is missing or empty, holds an earlier demo, or holds anything else.
+///
+/// An earlier demo is a folder with a `tongbao.toml` and an `inbox/` holding the demo's
+/// folders only ([`MONTHS`] and [`LATE_FOLDER`]), and at its top nothing but the files
+/// and folders a demo writes ([`DEMO_FILES`], [`DEMO_FOLDERS`]), each of its kind (no
+/// link, no folder where a file belongs). Anything unreadable counts as something else.
+fn what_is_in(dir: &Path) -> Found {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        // Missing: a new folder. Unreadable or not a folder: `create_workspace` says why.
+        return if dir.exists() {
+            Found::Other
+        } else {
+            Found::Nothing
+        };
+    };
+    let Ok(entries) = entries.collect::<Result<Vec<_>, _>>() else {
+        return Found::Other;
+    };
+    if entries.is_empty() {
+        return Found::Nothing;
+    }
+    let is_demo_entry = |e: &std::fs::DirEntry| {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else {
+            return false;
+        };
+        match e.file_type() {
+            Ok(t) if t.is_file() => DEMO_FILES.contains(&name),
+            Ok(t) if t.is_dir() => DEMO_FOLDERS.contains(&name),
+            _ => false,
+        }
+    };
+    let inbox_is_the_demos = std::fs::read_dir(dir.join("inbox")).is_ok_and(|inbox| {
+        inbox.into_iter().all(|e| {
+            e.is_ok_and(|e| {
+                e.file_type().is_ok_and(|t| t.is_dir())
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| MONTHS.contains(&n) || n == LATE_FOLDER)
+            })
+        })
+    });
+    let has_config = dir.join(crate::config::CONFIG_FILE).is_file();
+    if has_config && inbox_is_the_demos && entries.iter().all(is_demo_entry) {
+        Found::EarlierDemo
+    } else {
+        Found::Other
+    }
+}
+
+/// Removes what an earlier demo wrote in `dir` (see [`what_is_in`]); nothing else is there.
+fn clear_earlier_demo(dir: &Path) -> anyhow::Result<()> {
+    for name in DEMO_FILES {
+        let path = dir.join(name);
+        if path.is_file() {
+            std::fs::remove_file(&path).with_context(|| path.display().to_string())?;
+        }
+    }
+    for name in DEMO_FOLDERS {
+        let path = dir.join(name);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).with_context(|| path.display().to_string())?;
+        }
+    }
+    Ok(())
+}
+
 fn rel(p: &Path, base: &Path) -> String {
     p.strip_prefix(base).unwrap_or(p).display().to_string()
+}
+
+/// Gives the files the modification time of their arrival, `received_at`: the archive
+/// keeps each file's time, so a demo made again is the same archive byte for byte.
+fn arrived_at(paths: &[PathBuf], received_at: &str) -> anyhow::Result<()> {
+    let Ok(when) = chrono::DateTime::parse_from_rfc3339(received_at) else {
+        return Ok(());
+    };
+    let when = std::time::SystemTime::from(when);
+    for path in paths {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(when))
+            .with_context(|| path.display().to_string())?;
+    }
+    Ok(())
 }
 
 /// Writes the files of a folder of the compiled-in samples to `to`.

@@ -20,17 +20,31 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<Outcome> {
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        write_human(&mut out, &report, global.lang)?;
+        write_human(&mut out, &report, cfg.time_zone(), global.lang)?;
     }
     Ok(Outcome::Ok)
 }
 
-fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::Result<()> {
+/// The report for people: times of receipt in the bureau's time zone `zone`, named in the
+/// title, as receipts show them.
+fn write_human(
+    out: &mut impl Write,
+    r: &StatusReport,
+    zone: chrono::FixedOffset,
+    lang: Lang,
+) -> std::io::Result<()> {
     let zh = lang == Lang::Zh;
+    let zone_name = crate::clock::time_zone_name(zone, lang);
     let title = if zh {
-        format!("{} 报送情况（截止日期 {}）", r.period, r.deadline)
+        format!(
+            "{} 报送情况（截止日期 {}；报送时间为{zone_name}）",
+            r.period, r.deadline
+        )
     } else {
-        format!("Returns for {} (due by {})", r.period, r.deadline)
+        format!(
+            "Returns for {} (due by {}; times are {zone_name})",
+            r.period, r.deadline
+        )
     };
     writeln!(out, "{title}")?;
     for u in &r.units {
@@ -65,10 +79,13 @@ fn write_human(out: &mut impl Write, r: &StatusReport, lang: Lang) -> std::io::R
                 .to_string(),
             );
         }
-        let when = u.received_at.as_deref().unwrap_or("—");
+        let when = u.received_at.as_deref().map_or_else(
+            || "—".to_string(),
+            |r| crate::clock::local_time(r, zone).unwrap_or_else(|| r.to_string()),
+        );
         writeln!(
             out,
-            "  {:<8} {:<14} {:<12} {:<22} {}",
+            "  {:<8} {:<14} {:<12} {:<19} {}",
             u.code,
             u.name,
             state,

@@ -158,7 +158,7 @@ fn take(
     path: &Path,
     was_there_at_start: bool,
 ) -> Taken {
-    let time = chrono::Local::now().format("%H:%M:%S").to_string();
+    let time = crate::clock::time_of_day_now(cfg.time_zone());
     // File names and unit names come from outside: printed through `printable`.
     let name =
         printable(&path.strip_prefix(dir).unwrap_or(path).display().to_string()).into_owned();

@@ -200,7 +200,7 @@ impl Diagnostic {
         catalogue::render(catalogue::hint(self.code, lang), self, lang)
     }
 
-    /// The JSON form of cli.md.
+    /// The JSON form of docs/cli.md.
     pub fn to_json(&self, lang: Lang) -> DiagnosticJson {
         DiagnosticJson {
             severity: self.severity(),
@@ -215,7 +215,7 @@ impl Diagnostic {
     }
 }
 
-/// A diagnostic as cli.md's JSON shows it (rows one-based, cells A1).
+/// A diagnostic as docs/cli.md's JSON shows it (rows one-based, cells A1).
 #[derive(Debug, Clone, Serialize)]
 pub struct DiagnosticJson {
     pub severity: Severity,

@@ -182,6 +182,7 @@ impl<'a> ReceiptWriter<'a> {
             file,
             batch_period,
             received_at: &self.received_at,
+            time_zone: self.cfg.time_zone(),
             issuer: self.cfg.file.bulletin.issuer.trim(),
             archive: archive.as_deref(),
         };

@@ -45,6 +45,8 @@ pub struct ReceiptFacts<'a> {
     pub batch_period: Option<Period>,
     /// When the file was received, RFC 3339 (`crate::clock::received_now`).
     pub received_at: &'a str,
+    /// The bureau's time zone (`Config::time_zone`), in which the time of receipt is shown.
+    pub time_zone: chrono::FixedOffset,
     /// Who issues the receipt (the bulletin's 发文机关); empty leaves the line out.
     pub issuer: &'a str,
     /// What the archive did with the file, as a sentence (ingest only).
@@ -479,16 +481,16 @@ fn front_widths(rows: &[FindingRow], labels: &[&str], lang: Lang) -> [f64; COLUM
     ]
 }
 
-/// The received time as a clerk reads it: Beijing time, to the second.
-fn received_display(rfc3339: &str, lang: Lang) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(t) => format!(
-            "{}{}",
-            t.with_timezone(&crate::clock::beijing())
-                .format("%Y-%m-%d %H:%M:%S"),
-            receipt_text(T::BeijingTime, lang)
-        ),
-        _ => rfc3339.to_string(),
+/// The received time as a clerk reads it: in the bureau's time zone, to the second, with
+/// the zone named (`2025-07-03 09:30:00（北京时间）`).
+fn received_display(rfc3339: &str, zone: chrono::FixedOffset, lang: Lang) -> String {
+    let Some(local) = crate::clock::local_time(rfc3339, zone) else {
+        return rfc3339.to_string();
+    };
+    let name = crate::clock::time_zone_name(zone, lang);
+    match lang {
+        Lang::Zh => format!("{local}（{name}）"),
+        Lang::En => format!("{local} ({name})"),
     }
 }
 
@@ -545,7 +547,7 @@ fn write_front(
     }
     facts_rows.push((
         receipt_text(T::Received, lang),
-        received_display(facts.received_at, lang),
+        received_display(facts.received_at, facts.time_zone, lang),
         None,
     ));
     let verdict = file.verdict();
