@@ -12,7 +12,7 @@ use crate::archive::{ArchiveError, SubmissionInfo};
 use crate::cli::{GlobalArgs, VerifyArgs};
 use crate::config::Config;
 use crate::lang::Lang;
-use crate::model::{Project, ReportedIndicator};
+use crate::model::{Project, ReportedIndicator, Verdict};
 use crate::parse::parse_return;
 use crate::read::read_bytes;
 use crate::text::printable;
@@ -186,14 +186,18 @@ fn check_one(cfg: &Config, info: &SubmissionInfo, bytes: &[u8], stored: Stored) 
                             });
                         }
                     }
-                    let original = parsed.ledger.map(|l| l.projects).unwrap_or_default();
-                    if let Some(p) = compare_projects(&projects, &original) {
-                        problems.push(p);
-                    }
-                    let original = parsed.summary.unwrap_or_default();
-                    let differing = differing_indicators(&indicators, &original);
-                    if differing > 0 {
-                        problems.push(Problem::Indicators { differing });
+                    // A rejected file is kept whole but its rows are never stored: there
+                    // is nothing to compare them with.
+                    if info.verdict != Verdict::Rejected {
+                        let original = parsed.ledger.map(|l| l.projects).unwrap_or_default();
+                        if let Some(p) = compare_projects(&projects, &original) {
+                            problems.push(p);
+                        }
+                        let original = parsed.summary.unwrap_or_default();
+                        let differing = differing_indicators(&indicators, &original);
+                        if differing > 0 {
+                            problems.push(Problem::Indicators { differing });
+                        }
                     }
                 }
                 // Nothing could be read from it when it was stored either.

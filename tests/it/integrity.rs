@@ -423,3 +423,17 @@ fn a_configuration_error_is_worded_in_the_readers_language_only() {
         assert!(text.contains(en) && !has_cjk(&text), "{args:?}: {text}");
     }
 }
+
+#[test]
+fn a_rejected_file_kept_whole_verifies_clean() {
+    // A return with an error is rejected: the archive keeps its bytes, not its rows, and
+    // verify must not call that a difference.
+    let ws = ingested();
+    let bad = Form::valid().set(0, "合同投资额", s("很多"));
+    std::fs::write(ws.path().join("inbox/巴南区-错.xlsx"), bad.xlsx()).expect("file");
+    let out = run(&["ingest", "--period", "2025-06", "inbox"], ws.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let verify = run(&["verify"], ws.path());
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(stdout(&verify).contains("一致"), "{}", stdout(&verify));
+}
