@@ -96,7 +96,12 @@ pub(crate) fn bulletin_outputs(
     // The PDF takes longest; the workbook and JSON are made beside it.
     let (pdf, others) = rayon::join(
         || render(&blocks, &info, &fonts),
-        || -> anyhow::Result<_> { Ok((serde_json::to_vec_pretty(&b)?, xlsx::workbook(&b, cfg)?)) },
+        || -> anyhow::Result<_> {
+            Ok((
+                serde_json::to_vec_pretty(&b)?,
+                xlsx::workbook(&b, &trend, cfg)?,
+            ))
+        },
     );
     let (pdf, (json, book)) = (pdf?, others?);
     let missing_glyphs = pdf.missing_glyphs.clone();

@@ -49,12 +49,19 @@ impl WorkbookError {
 ///
 /// Sheets, in order: 总体情况, one 赛马榜-<分组> per league table, 十强榜, 分单位, 分产业,
 /// 规模与来源, 图表, 亿元以上项目, 项目总表, 报送情况, 数据说明.
-pub fn workbook(bulletin: &Bulletin, cfg: &Config) -> Result<Vec<u8>, WorkbookError> {
+///
+/// `trend` is each month's own figures from January to the period (the data of the PDF's
+/// trend chart), oldest first: the 各月 sheet prints it.
+pub fn workbook(
+    bulletin: &Bulletin,
+    trend: &[(crate::model::Period, crate::model::Figures)],
+    cfg: &Config,
+) -> Result<Vec<u8>, WorkbookError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(bulletin, cfg)?);
     let formats = Formats::new();
     let page = PageText::new(cfg);
-    for grid in sheets::all(bulletin, cfg) {
+    for grid in sheets::all(bulletin, trend, cfg) {
         grid.write(&mut wb, &formats, &page)?;
     }
     // Most of saving is deflating the sheets' XML, and 项目总表 makes it large: level 3

@@ -158,7 +158,7 @@ pub(crate) fn bulletin() -> (Bulletin, Config) {
 
 fn book() -> (Bulletin, Xlsx<Cursor<Vec<u8>>>) {
     let (b, cfg) = bulletin();
-    let bytes = workbook(&b, &cfg).expect("workbook");
+    let bytes = workbook(&b, &[], &cfg).expect("workbook");
     let xlsx = open_workbook_from_rs(Cursor::new(bytes)).expect("calamine reads the workbook");
     (b, xlsx)
 }
@@ -350,7 +350,7 @@ fn status_and_data_notes_list_every_unit_and_warning() {
 #[test]
 fn the_same_bulletin_gives_the_same_bytes() {
     let (b, cfg) = bulletin();
-    let first = workbook(&b, &cfg).expect("workbook");
-    let second = workbook(&b, &cfg).expect("workbook");
+    let first = workbook(&b, &[], &cfg).expect("workbook");
+    let second = workbook(&b, &[], &cfg).expect("workbook");
     assert!(first == second, "two writes of one bulletin differ");
 }

@@ -34,7 +34,7 @@ fn make_demo_workbook() -> Vec<u8> {
 /// one missing, one without last year's return.
 fn small_workbook() -> Vec<u8> {
     let (b, cfg) = crate::workbook::bulletin();
-    workbook(&b, &cfg).expect("workbook")
+    workbook(&b, &[], &cfg).expect("workbook")
 }
 
 struct Book {
@@ -529,4 +529,36 @@ fn a_league_table_that_would_spill_only_its_note_prints_on_one_page() {
     // One page wide and one tall: Excel's defaults, so either written as 1 or left out.
     assert!(!setup.contains("fitToHeight=\"0\""), "{setup}");
     assert!(!setup.contains("fitToWidth=\"0\""), "{setup}");
+}
+
+#[test]
+fn the_months_of_the_trend_chart_are_a_table_whose_last_month_is_the_headline_month() {
+    // The PDF's 图1 plots each month's own figures; the workbook's 各月 sheet holds them,
+    // and the report month's row is the month's total of 分单位.
+    let mut book = Book::new(demo_workbook());
+    let months = book.sheet("各月");
+    let header = row_of(&months, "月份");
+    let col = (0..months.width() as u32)
+        .find(|&c| text(&months, header, c).starts_with("新签约合同投资额"))
+        .expect("新签约合同投资额 column");
+    assert_eq!(text(&months, header + 1, 0), "2025年5月");
+    let june = row_of(&months, "2025年6月");
+    let units = book.sheet("分单位");
+    let units_header = row_of(&units, "单位");
+    let month_col = (0..units.width() as u32)
+        .find(|&c| text(&units, units_header, c) == "新签约合同投资额本月（亿元）")
+        .unwrap_or_else(|| {
+            panic!(
+                "分单位 columns: {:?}",
+                (0..units.width() as u32)
+                    .map(|c| text(&units, units_header, c))
+                    .collect::<Vec<_>>()
+            )
+        });
+    let total = (units_header + 1..units.height() as u32)
+        .find(|&r| text(&units, r, 0).ends_with("合计"))
+        .expect("合计");
+    let in_months = number(&months, june, col).expect("June");
+    let in_units = number(&units, total, month_col).expect("合计 本月");
+    assert!(close(in_months, in_units), "{in_months} against {in_units}");
 }

@@ -8,16 +8,19 @@ use crate::aggregate::{
 };
 use crate::config::Config;
 use crate::contract::Field;
-use crate::model::{FigureKey, Figures, Wan};
+use crate::model::{FigureKey, Figures, Period, Wan};
 
 use super::charts;
 use super::grid::{Cell, Grid, Row};
 use super::titles::{span, span_title, titled};
 
 /// Every sheet of the workbook, in order.
-pub(super) fn all<'a>(b: &'a Bulletin, cfg: &Config) -> Vec<Grid<'a>> {
+pub(super) fn all<'a>(b: &'a Bulletin, trend: &[(Period, Figures)], cfg: &Config) -> Vec<Grid<'a>> {
     let mut names = SheetNames::default();
     let mut grids = vec![overview(b, cfg)];
+    if trend.len() > 1 {
+        grids.push(months(b, trend));
+    }
     grids.extend(b.league.iter().map(|t| league(b, t, &mut names)));
     grids.push(top_lists(b));
     grids.push(units(b, cfg));
@@ -29,6 +32,32 @@ pub(super) fn all<'a>(b: &'a Bulletin, cfg: &Config) -> Vec<Grid<'a>> {
     grids.push(status(b));
     grids.push(data_notes(b));
     grids
+}
+
+/// 各月: each month's own figures of the whole area from January, the data of the
+/// bulletin's trend chart (图1), with the year to date they add up to.
+fn months(b: &Bulletin, trend: &[(Period, Figures)]) -> Grid<'static> {
+    let mut g = Grid::new("各月", format!("{}年各月招商引资主要指标", b.period.year));
+    let keys = [
+        FigureKey::SignedCount,
+        FigureKey::SignedAmount,
+        FigureKey::BigCount,
+        FigureKey::StartedCount,
+        FigureKey::FundsInPlace,
+        FigureKey::FdiUsd,
+    ];
+    let mut titles = vec!["月份".to_string()];
+    titles.extend(keys.iter().map(|k| titled(k.label(), k.print_unit())));
+    g.main_header(Row::header_owned(titles));
+    for (p, f) in trend {
+        let mut cells = vec![Cell::Label(format!("{}年{}月", p.year, p.month))];
+        cells.extend(keys.iter().map(|&k| value_cell(k, f.value(k))));
+        g.rows.push(Row::body(cells));
+    }
+    g.rows.push(Row::note(
+        "注：各月为当月报表的本月数（当月已报送并通过审核的单位之和），与通报图1一致；金额单位为亿元，实际使用外资为万美元。",
+    ));
+    g
 }
 
 /// A value given in a figure's own unit (count, 万元 or 万美元) as a cell.
