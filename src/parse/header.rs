@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::parse::value::{as_text, Currency, MoneyUnit, UnitWord};
 use crate::parse::vocab::{split_header_unit, unit_label, written_span, Field, Figure};
-use crate::read::RawSheet;
+use crate::read::{CellValue, RawSheet};
 use crate::text::normalize_label;
 
 /// How many rows from the top a header may start.
@@ -139,6 +139,41 @@ fn header_columns(sheet: &RawSheet, row: u32, rows: u32) -> Vec<u32> {
     cols.sort_unstable();
     cols.dedup();
     cols
+}
+
+/// At most how many fields a reading of `rows` rows from `row` can name. A number, a
+/// date or a logical value names no field, so a column counts when one of its cells in
+/// those rows holds anything else, when it has a blank among figures (a blank continues
+/// the title to its left, [`interpret`]'s carried parent), or lies under a merged title.
+/// A row of figures — most rows searched are the ledger's own — bounds few columns and
+/// is passed over unread.
+fn naming_bound(sheet: &RawSheet, row: u32, rows: u32) -> usize {
+    // (column, names a field by itself, cells in the reading)
+    let mut seen: BTreeMap<u32, (bool, u32)> = BTreeMap::new();
+    for r in row..row + rows {
+        for c in sheet.row(r) {
+            let text = !matches!(
+                c.value,
+                CellValue::Number(_) | CellValue::DateTime(_) | CellValue::Bool(_)
+            );
+            let e = seen.entry(c.col).or_insert((false, 0));
+            e.0 |= text;
+            e.1 += 1;
+        }
+    }
+    let mut cols: Vec<u32> = seen
+        .into_iter()
+        .filter(|(_, (text, cells))| *text || *cells < rows)
+        .map(|(col, _)| col)
+        .collect();
+    for m in &sheet.merges {
+        if m.first_row < row + rows && m.last_row >= row && m.last_col - m.first_col < 64 {
+            cols.extend(m.first_col..=m.last_col);
+        }
+    }
+    cols.sort_unstable();
+    cols.dedup();
+    cols.len()
 }
 
 /// One header row's text over a column.
@@ -436,18 +471,18 @@ pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
             // A reading that cannot beat the best so far is not made: the rows under a
             // header (the bulk of the rows searched) are passed over unread. It can only
             // tie on the number of columns when it ends on the best one's last row.
-            let cols = header_columns(sheet, row, rows);
+            let bound = naming_bound(sheet, row, rows);
             let can_win = match &best {
-                None => cols.len() > 2,
+                None => bound > 2,
                 Some(b) => {
-                    cols.len() > b.columns.len()
-                        || (cols.len() == b.columns.len() && row + rows - 1 == b.last_row)
+                    bound > b.columns.len()
+                        || (bound == b.columns.len() && row + rows - 1 == b.last_row)
                 }
             };
             if !can_win {
                 continue;
             }
-            let h = interpret(sheet, row, rows, cols);
+            let h = interpret(sheet, row, rows, header_columns(sheet, row, rows));
             if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
                 continue;
             }
@@ -498,6 +533,7 @@ mod tests {
             "returns/2025-05",
             "returns/2024-06",
             "flawed",
+            "layouts",
             ".",
         ] {
             for e in std::fs::read_dir(root.join(dir))
