@@ -588,8 +588,11 @@ impl Config {
 
     /// The canonical industry name a written 产业类别 refers to.
     pub fn find_industry(&self, written: &str) -> Option<&str> {
-        self.industry_by_key
-            .get(&normalize_key(written))
+        // Most ledgers write the configured name itself, which normalises to its own
+        // entry: looked up as written first, every project's 产业类别 is not normalised.
+        self.industry_by_name
+            .get(written)
+            .or_else(|| self.industry_by_key.get(&normalize_key(written)))
             .map(|&i| self.file.industries[i].name.get_ref().as_str())
     }
 
