@@ -566,13 +566,7 @@ impl FigureKey {
 
     /// Whether the figure is a count (else an amount in hundredths).
     pub fn is_count(self) -> bool {
-        matches!(
-            self,
-            FigureKey::SignedCount
-                | FigureKey::BigCount
-                | FigureKey::StartedCount
-                | FigureKey::NegotiatingCount
-        )
+        self.indicator().measure() == Measure::Count
     }
 
     /// The unit a figure is printed in: counts in 个, foreign capital in 万美元, other
@@ -587,19 +581,25 @@ impl FigureKey {
         }
     }
 
-    /// The indicator's name in bulletins.
+    /// The indicator's name in bulletins: [`Indicator::name`], the one place the names
+    /// are written.
     pub fn label(self) -> &'static str {
+        self.indicator().name()
+    }
+
+    /// The indicator of 主要指标 this figure is.
+    pub fn indicator(self) -> Indicator {
         match self {
-            FigureKey::SignedCount => "新签约项目数",
-            FigureKey::SignedAmount => "新签约合同投资额",
-            FigureKey::BigCount => "亿元以上项目数",
-            FigureKey::BigAmount => "亿元以上项目合同投资额",
-            FigureKey::StartedCount => "新开工项目数",
-            FigureKey::StartedInvestment => "新开工项目计划总投资",
-            FigureKey::FundsInPlace => "实际到位资金",
-            FigureKey::FundsOutOfProvince => "省外境内到位资金",
-            FigureKey::FdiUsd => "实际使用外资",
-            FigureKey::NegotiatingCount => "在谈项目数",
+            FigureKey::SignedCount => Indicator::SignedCount,
+            FigureKey::SignedAmount => Indicator::SignedAmount,
+            FigureKey::BigCount => Indicator::BigCount,
+            FigureKey::BigAmount => Indicator::BigAmount,
+            FigureKey::StartedCount => Indicator::StartedCount,
+            FigureKey::StartedInvestment => Indicator::StartedInvestment,
+            FigureKey::FundsInPlace => Indicator::FundsInPlace,
+            FigureKey::FundsOutOfProvince => Indicator::FundsOutOfProvince,
+            FigureKey::FdiUsd => Indicator::FdiUsd,
+            FigureKey::NegotiatingCount => Indicator::NegotiatingCount,
         }
     }
 }
@@ -840,21 +840,38 @@ impl Indicator {
         Indicator::VisitorsReceived,
     ];
 
-    /// The name the form prints.
-    pub fn label(self) -> &'static str {
+    /// The indicator's name, as bulletins, workbooks and messages print it.
+    pub fn name(self) -> &'static str {
         match self {
             Indicator::SignedCount => "新签约项目数",
             Indicator::SignedAmount => "新签约合同投资额",
-            Indicator::BigCount => "其中：亿元以上项目数",
-            Indicator::BigAmount => "其中：亿元以上项目合同投资额",
+            Indicator::BigCount => "亿元以上项目数",
+            Indicator::BigAmount => "亿元以上项目合同投资额",
             Indicator::StartedCount => "新开工项目数",
             Indicator::StartedInvestment => "新开工项目计划总投资",
             Indicator::FundsInPlace => "实际到位资金",
-            Indicator::FundsOutOfProvince => "其中：省外境内到位资金",
+            Indicator::FundsOutOfProvince => "省外境内到位资金",
             Indicator::FdiUsd => "实际使用外资",
             Indicator::NegotiatingCount => "在谈项目数",
             Indicator::OutboundTrips => "外出招商活动次数",
             Indicator::VisitorsReceived => "接待客商批次",
+        }
+    }
+
+    /// Whether the form prints it as a part of the indicator above it (其中：…).
+    pub fn is_part(self) -> bool {
+        matches!(
+            self,
+            Indicator::BigCount | Indicator::BigAmount | Indicator::FundsOutOfProvince
+        )
+    }
+
+    /// The label the form prints: the name, after 其中： for a part.
+    pub fn label(self) -> std::borrow::Cow<'static, str> {
+        if self.is_part() {
+            std::borrow::Cow::Owned(format!("其中：{}", self.name()))
+        } else {
+            std::borrow::Cow::Borrowed(self.name())
         }
     }
 

@@ -530,21 +530,14 @@ pub fn indicator_from_name(text: &str) -> Option<(Indicator, Option<UnitWord>)> 
     let core = core.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '、');
     let ind = Indicator::ALL
         .into_iter()
-        .find(|i| indicator_aliases(*i).contains(&core))?;
+        .find(|i| i.name() == core || indicator_aliases(*i).contains(&core))?;
     Some((ind, unit))
 }
 
 fn indicator_aliases(i: Indicator) -> &'static [&'static str] {
     match i {
-        Indicator::SignedCount => &[
-            "新签约项目数",
-            "签约项目个数",
-            "新签项目数",
-            "签约项目数",
-            "新签约项目个数",
-        ],
+        Indicator::SignedCount => &["签约项目个数", "新签项目数", "签约项目数", "新签约项目个数"],
         Indicator::SignedAmount => &[
-            "新签约合同投资额",
             "签约金额",
             "合同投资额",
             "协议引资额",
@@ -552,27 +545,16 @@ fn indicator_aliases(i: Indicator) -> &'static [&'static str] {
             "新签约项目合同投资额",
             "新签约金额",
         ],
-        Indicator::BigCount => &["亿元以上项目数", "亿元以上项目个数", "亿元以上签约项目数"],
-        Indicator::BigAmount => &[
-            "亿元以上项目合同投资额",
-            "亿元以上项目投资额",
-            "亿元以上项目签约金额",
-        ],
-        Indicator::StartedCount => &[
-            "新开工项目数",
-            "开工项目个数",
-            "开工项目数",
-            "新开工项目个数",
-        ],
-        Indicator::StartedInvestment => {
-            &["新开工项目计划总投资", "开工项目投资额", "新开工项目总投资"]
-        }
-        Indicator::FundsInPlace => &["实际到位资金", "到位资金", "资金到位额"],
-        Indicator::FundsOutOfProvince => &["省外境内到位资金", "省外资金", "省外到位资金"],
-        Indicator::FdiUsd => &["实际使用外资", "外商直接投资到资", "实际利用外资"],
-        Indicator::NegotiatingCount => &["在谈项目数", "在谈项目个数"],
-        Indicator::OutboundTrips => &["外出招商活动次数", "外出招商次数"],
-        Indicator::VisitorsReceived => &["接待客商批次", "接待客商批次数"],
+        Indicator::BigCount => &["亿元以上项目个数", "亿元以上签约项目数"],
+        Indicator::BigAmount => &["亿元以上项目投资额", "亿元以上项目签约金额"],
+        Indicator::StartedCount => &["开工项目个数", "开工项目数", "新开工项目个数"],
+        Indicator::StartedInvestment => &["开工项目投资额", "新开工项目总投资"],
+        Indicator::FundsInPlace => &["到位资金", "资金到位额"],
+        Indicator::FundsOutOfProvince => &["省外资金", "省外到位资金"],
+        Indicator::FdiUsd => &["外商直接投资到资", "实际利用外资"],
+        Indicator::NegotiatingCount => &["在谈项目个数"],
+        Indicator::OutboundTrips => &["外出招商次数"],
+        Indicator::VisitorsReceived => &["接待客商批次数"],
     }
 }
 
@@ -772,6 +754,18 @@ mod tests {
         );
         assert_eq!(Field::from_header("合同投资额(万美元)"), None);
         assert_eq!(Field::from_header("联系人"), None);
+    }
+
+    #[test]
+    fn every_indicator_is_found_by_its_own_name_and_its_form_label() {
+        for i in Indicator::ALL {
+            assert_eq!(indicator_from_name(i.name()).map(|x| x.0), Some(i), "{i:?}");
+            assert_eq!(
+                indicator_from_name(&i.label()).map(|x| x.0),
+                Some(i),
+                "{i:?}"
+            );
+        }
     }
 
     #[test]

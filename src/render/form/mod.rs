@@ -527,7 +527,7 @@ fn write_summary(
                     ws.write_blank(row, col, &fmt.input_count)?;
                     let v = explained(
                         count_check.clone(),
-                        input_prompt(indicator.label(), lang),
+                        input_prompt(&indicator.label(), lang),
                         InputRule::Count,
                         lang,
                     )?;

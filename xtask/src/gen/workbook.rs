@@ -296,17 +296,14 @@ fn write_summary(
             .filter(|(i, _)| *i == r.indicator)
             .map(|(_, d)| d)
             .sum();
-        let name = if trad {
-            traditional(r.indicator.label())
-        } else {
-            r.indicator.label()
-        };
+        let label = r.indicator.label();
+        let name = if trad { traditional(&label) } else { &label };
         let unit = if trad {
             traditional(r.indicator.unit_label())
         } else {
             r.indicator.unit_label()
         };
-        ws.write_string_with_format(row, 0, name, &fmt.text)?;
+        ws.write_string_with_format(row, 0, name.to_string(), &fmt.text)?;
         ws.write_string_with_format(row, 1, unit, &fmt.text)?;
         for (col, v) in [
             (2u16, r.month),
