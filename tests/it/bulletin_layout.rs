@@ -35,6 +35,9 @@ struct Word {
 struct Page {
     width: f32,
     height: f32,
+    /// The upright type area's top and height in mm: 37 and 225 for a bulletin (GB/T
+    /// 9704), 25 and 245 for a briefing (`Frame::briefing`).
+    block: (f32, f32),
     words: Vec<Word>,
 }
 
@@ -46,10 +49,11 @@ impl Page {
     /// The type area of the page (GB/T 9704: 156 × 225 mm, 28 mm from the binding edge
     /// and 37 mm from the top; turned with the page when it is landscape).
     fn type_area(&self) -> (f32, f32, f32, f32) {
+        let (top, height) = self.block;
         let (left, top, width, height) = if self.width < self.height {
-            (28.0, 37.0, 156.0, 225.0)
+            (28.0, top, 156.0, height)
         } else {
-            (37.0, 28.0, 225.0, 156.0)
+            (top, 28.0, height, 156.0)
         };
         (
             left * PT_PER_MM,
@@ -82,8 +86,14 @@ fn attr(line: &str, name: &str) -> f32 {
     line[start..end].parse().expect("a number")
 }
 
-/// Every page's words, with `pdftotext -bbox-layout`.
+/// Every page's words, with `pdftotext -bbox-layout`, of a bulletin.
 fn pages_of(pdf: &Path) -> Vec<Page> {
+    pages_in(pdf, (37.0, 225.0))
+}
+
+/// Every page's words of a document whose upright type area starts `block.0` mm from the
+/// top and is `block.1` mm tall.
+fn pages_in(pdf: &Path, block: (f32, f32)) -> Vec<Page> {
     let (xhtml, _) = poppler("pdftotext", &["-bbox-layout", "-enc", "UTF-8"], pdf);
     let mut pages = Vec::new();
     for line in xhtml.lines().map(str::trim) {
@@ -91,6 +101,7 @@ fn pages_of(pdf: &Path) -> Vec<Page> {
             pages.push(Page {
                 width: attr(line, "width"),
                 height: attr(line, "height"),
+                block,
                 words: Vec::new(),
             });
         } else if line.starts_with("<word ") {
@@ -135,10 +146,13 @@ fn layout_faults(pages: &[Page]) -> Vec<String> {
             } else {
                 0.0
             };
+            // Poppler's boxes run from the font's ascent to its descent, a fifth of the
+            // box beyond the em box where the ink is.
+            let vertical = SLACK + 0.2 * (w.y1 - w.y0);
             if w.x0 < left - SLACK
                 || w.x1 > right + SLACK + squeezed
-                || w.y0 < top - SLACK
-                || w.y1 > bottom + SLACK
+                || w.y0 < top - vertical
+                || w.y1 > bottom + vertical
             {
                 faults.push(format!(
                     "page {}: “{}” at ({:.1}, {:.1})–({:.1}, {:.1}) is outside the type area",
@@ -374,4 +388,37 @@ fn the_demo_bulletin_is_eight_pages_of_body_then_annexes_then_the_colophon() {
     let body: String = pages[..first_annex].iter().map(Page::text).collect();
     assert!(!body.contains('!'), "a cell reference in the body");
     assert!(!body.contains("万元"), "a 万元 figure in the body");
+}
+
+#[test]
+fn briefings_for_a_unit_a_group_and_an_industry_keep_inside_their_pages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_reproducibly(&["demo", "--out", "d"], dir.path());
+    assert!(out.status.success(), "{out:?}");
+    let ws = dir.path().join("d");
+    for (flag, subject) in [
+        ("--unit", "巴南区"),
+        ("--group", "主城都市区"),
+        ("--industry", "新一代电子信息制造业"),
+    ] {
+        let out = run_reproducibly(
+            &[
+                "brief", "--from", "2025-04", "--to", "2025-06", flag, subject, "--out", "b",
+            ],
+            &ws,
+        );
+        assert!(out.status.success(), "{subject}: {out:?}");
+        let pdf = std::fs::read_dir(ws.join("b"))
+            .expect("briefs")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.extension().is_some_and(|e| e == "pdf") && p.to_string_lossy().contains(subject)
+            })
+            .expect("the brief's PDF");
+        let pages = pages_in(&pdf, (25.0, 245.0));
+        assert!(pages.len() <= 2, "{subject}: {} pages", pages.len());
+        let faults = layout_faults(&pages);
+        assert!(faults.is_empty(), "{subject}: {faults:#?}");
+    }
 }
