@@ -40,6 +40,20 @@ pub fn run_reproducibly(args: &[&str], dir: &Path) -> Output {
         .expect("run tongbao")
 }
 
+/// A temporary folder holding the demo's workspace in `d/` (archive, receipts, the June
+/// bulletin in `d/out/2025-06/`), made at the fixed time of [`run_reproducibly`].
+pub fn demo_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = run_reproducibly(&["demo", "--out", "d"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
 /// Runs the binary in `dir` without colour.
 pub fn run(args: &[&str], dir: &Path) -> Output {
     bin()

@@ -401,14 +401,7 @@ fn is_one(d: Option<&Data>) -> bool {
 
 #[test]
 fn the_project_list_reproduces_every_total_of_the_demo_bulletin() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = run(&["demo", "--out", "d"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let dir = crate::binary::demo_workspace();
     let built = dir.path().join("d/out/2025-06");
     let json: Value =
         serde_json::from_slice(&std::fs::read(built.join("bulletin-2025-06.json")).expect("json"))

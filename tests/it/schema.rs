@@ -8,7 +8,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::binary::{bin, repo, sample_workspace};
+use crate::binary::{repo, sample_workspace};
 
 /// The schemas, by file name under docs/schema/.
 const SCHEMAS: [&str; 6] = [
@@ -75,13 +75,7 @@ fn assert_valid(name: &str, what: &str, instance: &Value) {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1751533200")
-        .output()
-        .expect("run tongbao")
+    crate::binary::run_reproducibly(args, dir)
 }
 
 /// Standard output as JSON, after checking the exit code is one of `codes`.

@@ -10,8 +10,6 @@ use std::sync::OnceLock;
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
 use tongbao::render::xlsx::workbook;
 
-use crate::binary::run_reproducibly as run;
-
 /// The demo's June workbook, made by the real binary (once for all the tests here).
 fn demo_workbook() -> Vec<u8> {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
@@ -19,14 +17,7 @@ fn demo_workbook() -> Vec<u8> {
 }
 
 fn make_demo_workbook() -> Vec<u8> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = run(&["demo", "--out", "d"], dir.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let dir = crate::binary::demo_workspace();
     std::fs::read(dir.path().join("d/out/2025-06/通报-2025-06.xlsx")).expect("workbook")
 }
 

@@ -680,42 +680,10 @@ impl Composer<'_> {
             return Ok(());
         }
         let caption = self.table_caption("projects", None)?;
-        let mut rows: Vec<Vec<String>> = key
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                vec![
-                    (i + 1).to_string(),
-                    p.unit.clone(),
-                    p.name.clone(),
-                    p.investor.clone(),
-                    p.industry.clone(),
-                    yi(p.amount),
-                ]
-            })
-            .collect();
-        rows.push(vec![
-            String::new(),
-            "合计".into(),
-            format!("{}个", key.len()),
-            String::new(),
-            String::new(),
-            yi(self.ctx.projects.key_amount),
-        ]);
+        let table = projects_table(caption, key, self.ctx.projects.key_amount, false);
         self.blocks.push(Block::Table(Table {
-            caption,
-            columns: vec![
-                centre("序号"),
-                left("单位"),
-                left("项目名称"),
-                left("投资方"),
-                left("产业类别"),
-                right(titled("合同投资额", "亿元")),
-            ],
-            emphasis: vec![rows.len() - 1],
-            rows,
-            size: WIDE_TABLE_SIZE,
             note: self.note("projects_note")?,
+            ..table
         }));
         Ok(())
     }
@@ -734,46 +702,10 @@ impl Composer<'_> {
     /// 附件2: every 亿元以上 project signed in the month, largest first, with the total.
     fn projects_annex_table(&mut self) -> Result<(), ComposeError> {
         let p = &self.ctx.projects;
-        let mut rows: Vec<Vec<String>> = p
-            .list
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                vec![
-                    (i + 1).to_string(),
-                    p.unit.clone(),
-                    p.name.clone(),
-                    p.investor.clone(),
-                    p.industry.clone(),
-                    p.signed_on.clone(),
-                    yi(p.amount),
-                ]
-            })
-            .collect();
-        rows.push(vec![
-            String::new(),
-            "合计".into(),
-            format!("{}个", p.count),
-            String::new(),
-            String::new(),
-            String::new(),
-            yi(p.amount),
-        ]);
+        let table = projects_table(None, &p.list, p.amount, true);
         self.blocks.push(Block::Table(Table {
-            caption: None,
-            columns: vec![
-                centre("序号"),
-                left("单位"),
-                left("项目名称"),
-                left("投资方"),
-                left("产业类别"),
-                centre("签约日期"),
-                right(titled("合同投资额", "亿元")),
-            ],
-            emphasis: vec![rows.len() - 1],
-            rows,
-            size: WIDE_TABLE_SIZE,
             note: self.note("annex_projects_note")?,
+            ..table
         }));
         Ok(())
     }
@@ -875,6 +807,61 @@ impl Composer<'_> {
             note: self.note("annex_note")?,
         }));
         Ok(())
+    }
+}
+
+/// A table of 亿元以上 projects, numbered, with their total (`amount`, 万元) in a last
+/// row; `dated` adds 签约日期 (附件2).
+fn projects_table(
+    caption: Option<String>,
+    projects: &[context::ProjectContext],
+    amount: f64,
+    dated: bool,
+) -> Table {
+    let mut columns = vec![
+        centre("序号"),
+        left("单位"),
+        left("项目名称"),
+        left("投资方"),
+        left("产业类别"),
+    ];
+    if dated {
+        columns.push(centre("签约日期"));
+    }
+    columns.push(right(titled("合同投资额", "亿元")));
+    let mut rows: Vec<Vec<String>> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut row = vec![
+                (i + 1).to_string(),
+                p.unit.clone(),
+                p.name.clone(),
+                p.investor.clone(),
+                p.industry.clone(),
+            ];
+            if dated {
+                row.push(p.signed_on.clone());
+            }
+            row.push(yi(p.amount));
+            row
+        })
+        .collect();
+    let mut total = vec![
+        String::new(),
+        "合计".into(),
+        format!("{}个", projects.len()),
+    ];
+    total.resize(columns.len() - 1, String::new());
+    total.push(yi(amount));
+    rows.push(total);
+    Table {
+        caption,
+        columns,
+        emphasis: vec![rows.len() - 1],
+        rows,
+        size: WIDE_TABLE_SIZE,
+        note: None,
     }
 }
 

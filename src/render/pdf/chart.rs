@@ -121,6 +121,36 @@ fn label<M: Metrics>(
         .collect()
 }
 
+/// A chart's title, wrapped and centred across the text block from its top; the height
+/// it takes.
+fn title_lines<M: Metrics>(
+    shaper: &mut Shaper<'_, M>,
+    title: &str,
+    frame: &Frame,
+    items: &mut Vec<Item>,
+) -> f32 {
+    let pitch = TITLE_SIZE * 1.6;
+    let glyphs = shaper.shape(title, FontRole::Heading);
+    let mut y = 0.0;
+    for line in break_lines(&glyphs, TITLE_SIZE, 0.0, frame.width, frame.width) {
+        for item in line_items(
+            &glyphs,
+            &line,
+            Align::Center,
+            frame.left,
+            frame.width,
+            TITLE_SIZE,
+            0.0,
+            pitch,
+            BLACK,
+        ) {
+            items.push(item.shifted(y));
+        }
+        y += pitch;
+    }
+    y
+}
+
 /// The parts every chart shares: title, unit, value axis with grid, category labels.
 struct Axes {
     items: Vec<Item>,
@@ -161,25 +191,7 @@ impl Axes {
         let width = frame.width;
         let mut y = 0.0;
 
-        // Title, wrapped and centred.
-        let title_pitch = TITLE_SIZE * 1.6;
-        let glyphs = shaper.shape(title, FontRole::Heading);
-        for line in break_lines(&glyphs, TITLE_SIZE, 0.0, width, width) {
-            for item in line_items(
-                &glyphs,
-                &line,
-                Align::Center,
-                left,
-                width,
-                TITLE_SIZE,
-                0.0,
-                title_pitch,
-                BLACK,
-            ) {
-                items.push(item.shifted(y));
-            }
-            y += title_pitch;
-        }
+        y += title_lines(shaper, title, frame, &mut items);
 
         // Legend: swatches and names, centred, wrapping to more rows if needed.
         if !legend.is_empty() {
@@ -424,25 +436,7 @@ fn horizontal_bar_chart<M: Metrics>(
     let mut items = Vec::new();
     let left = frame.left;
     let width = frame.width;
-    let mut y = 0.0;
-    let title_pitch = TITLE_SIZE * 1.6;
-    let glyphs = shaper.shape(&chart.title, FontRole::Heading);
-    for line in break_lines(&glyphs, TITLE_SIZE, 0.0, width, width) {
-        for item in line_items(
-            &glyphs,
-            &line,
-            Align::Center,
-            left,
-            width,
-            TITLE_SIZE,
-            0.0,
-            title_pitch,
-            BLACK,
-        ) {
-            items.push(item.shifted(y));
-        }
-        y += title_pitch;
-    }
+    let mut y = title_lines(shaper, &chart.title, frame, &mut items);
     let unit = format!("单位：{}", chart.unit);
     items.extend(label(
         shaper,
