@@ -85,7 +85,8 @@ pub struct YearFunds {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegisteredProject {
     /// Stable id: the unit's code and the identity of the project's first report
-    /// (`500113:#5001132023001`, or `500113:新材料产业园|甲材料有限公司`), with `~2`, `~3`…
+    /// ([`Project::identity`]: `500113:#p001` — the 项目编号 normalised, letters in lower
+    /// case — or `500113:新材料产业园|甲材料有限公司`), with `~2`, `~3`…
     /// when an ambiguous row opened a second project under the same identity.
     pub id: String,
     pub unit_code: String,
@@ -371,8 +372,11 @@ fn match_row(
     // the same one renumbered): not for the register to decide.
     let numbered_otherwise =
         |i: &usize| code.is_some() && projects[*i].reports.iter().any(|r| r.project.id.is_some());
-    let (others, fitting): (Vec<usize>, Vec<usize>) =
+    let (mut others, fitting): (Vec<usize>, Vec<usize>) =
         by_pair.iter().copied().partition(numbered_otherwise);
+    // Another row of the same return, numbered otherwise, is another project: the return
+    // itself tells them apart.
+    others.retain(|i| !taken.contains(i));
     match pick(&fitting, taken, MatchedBy::Name) {
         Found::Nothing if !others.is_empty() => {
             return Found::Ambiguous(Ambiguity::OtherCode, others)
@@ -523,6 +527,15 @@ impl Register {
         let query = query.trim();
         if let Some(p) = self.projects.iter().find(|p| p.id == query) {
             return vec![p];
+        }
+        // Ids hold normalised (lower-case) 项目编号; `500113:#P001` is typed as often.
+        let same_id: Vec<&RegisteredProject> = self
+            .projects
+            .iter()
+            .filter(|p| p.id.eq_ignore_ascii_case(query))
+            .collect();
+        if !same_id.is_empty() {
+            return same_id;
         }
         let key = normalize_key(query);
         if key.is_empty() {
