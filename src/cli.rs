@@ -91,6 +91,23 @@ pub enum Command {
     ///
     /// Example: tongbao brief --from 2025-04 --to 2025-06 --unit 巴南区
     Brief(BriefArgs),
+    /// 项目库 / every project followed across months: the register, or one project's history
+    ///
+    /// 按档案库中已计入统计的各月报表，列出截至该报告期的每个项目：单位、产业、投资方、合同投资额、
+    /// 首次报送月份、签约、开工、投产、跨年累计到位资金、当前进展和最近报送的文件。
+    /// --stalled 只列签约满 [projects] stalled_months 个月（默认 6）仍未开工的亿元以上项目（督办）。
+    /// 无法确定是哪个项目的行单独列出，供经办人核对，不会自动合并。
+    ///
+    /// Lists, from the counted returns of every month up to the period, each project: unit,
+    /// industry, investor, contract amount, first reported, signed, started, in production,
+    /// funds in place across years, current stage and the file that last reported it.
+    /// --stalled lists only 亿元以上 projects signed [projects] stalled_months months ago
+    /// (default 6) or more and not started. Rows that could be more than one project are
+    /// listed for the clerk, never merged.
+    ///
+    /// Example: tongbao projects --period 2025-06 --unit 巴南区 --stalled
+    ///          tongbao projects show 500113:#5001132023001
+    Projects(ProjectsArgs),
     /// 监视收件箱 / watch the inbox and ingest files as they arrive
     ///
     /// Example: tongbao watch --period 2025-06 inbox/2025-06   (Ctrl-C to stop)
@@ -220,6 +237,43 @@ pub struct ExplainArgs {
     /// 输出 JSON / print JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ProjectsArgs {
+    #[command(subcommand)]
+    pub command: Option<ProjectsCommand>,
+    /// 报告期：列出截至该月的项目 / the period: the register as of this month
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM", required = true)]
+    pub period: Option<Period>,
+    /// 只看该单位（名称、别名或代码）/ only this unit (name, alias or code)
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// 只列签约已满期限仍未开工的亿元以上项目（督办）/ only 亿元以上 projects signed long enough ago and not started
+    #[arg(long)]
+    pub stalled: bool,
+    /// 输出 JSON（格式见 docs/cli.md）/ print JSON (documented in docs/cli.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// 一个项目的逐月报送记录及其来源文件 / one project's month-by-month history, with the files it came from
+    ///
+    /// Example: tongbao projects show 500113:#5001132023001
+    Show(ProjectShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectShowArgs {
+    /// 项目 ID（tongbao projects 列出的），或项目编号、项目名称 / the project's id (as tongbao projects lists it), or its 项目编号 or name
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// 只看截至该月的记录（默认全部）/ only the reports up to this month (default: all)
+    #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
+    pub period: Option<Period>,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,8 @@ pub struct ConfigFile {
     pub limits: Limits,
     #[serde(default)]
     pub verify: Verify,
+    #[serde(default)]
+    pub projects: ProjectsSettings,
     #[serde(default, rename = "group")]
     pub groups: Vec<Group>,
     #[serde(default, rename = "unit")]
@@ -250,6 +252,22 @@ impl Default for Verify {
             funds_to_contract_max: 100.0,
             row_contract_max_wan: 10_000_000.0,
         }
+    }
+}
+
+/// The project register (项目库, `tongbao projects`) and its follow-up rule (督办).
+/// Defaults from domain.md.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProjectsSettings {
+    /// A 亿元以上 project signed this many months before the period (or more) and not
+    /// started is stalled (`tongbao projects --stalled`).
+    pub stalled_months: u32,
+}
+
+impl Default for ProjectsSettings {
+    fn default() -> Self {
+        ProjectsSettings { stalled_months: 6 }
     }
 }
 

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(&cli.global, &args),
         Command::Brief(args) => cmd::brief::run(&cli.global, &args),
         Command::Explain(args) => cmd::explain::run(&cli.global, &args),
+        Command::Projects(args) => cmd::projects::run(&cli.global, &args),
         Command::Watch(args) => cmd::watch::run(&cli.global, &args),
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
         Command::Verify(args) => cmd::verify::run(&cli.global, &args),

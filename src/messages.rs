@@ -1305,3 +1305,282 @@ fn filed_store(o: &Filed, verdict: Verdict, lang: Lang) -> String {
         (_, Lang::En) => "not archived (the file could not be read)".into(),
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// `tongbao projects`: the project register (项目库) and one project's history.
+// ---------------------------------------------------------------------------------------
+
+/// Fixed words of `tongbao projects`: column titles and fill-ins.
+#[derive(Debug, Clone, Copy)]
+pub enum ProjectsText {
+    Id,
+    Unit,
+    Name,
+    Investor,
+    Industry,
+    Contract,
+    FirstReported,
+    Signed,
+    Started,
+    InProduction,
+    FundsInPlace,
+    Stage,
+    LastFile,
+    MonthsSigned,
+    Period,
+    File,
+    Row,
+    FundsMonth,
+    FundsYtd,
+    Note,
+    MatchedBy,
+    /// A figure the return does not state.
+    Unstated,
+    /// No date, no period.
+    Nothing,
+    /// After a project no longer in its unit's latest return.
+    NotCurrent,
+}
+
+pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
+    use ProjectsText::*;
+    match (key, lang) {
+        (Id, Lang::Zh) => "项目ID",
+        (Id, Lang::En) => "id",
+        (Unit, Lang::Zh) => "单位",
+        (Unit, Lang::En) => "unit",
+        (Name, Lang::Zh) => "项目名称",
+        (Name, Lang::En) => "project",
+        (Investor, Lang::Zh) => "投资方",
+        (Investor, Lang::En) => "investor",
+        (Industry, Lang::Zh) => "产业类别",
+        (Industry, Lang::En) => "industry",
+        (Contract, Lang::Zh) => "合同投资额（万元）",
+        (Contract, Lang::En) => "contract (10k CNY)",
+        (FirstReported, Lang::Zh) => "首次报送",
+        (FirstReported, Lang::En) => "first reported",
+        (Signed, Lang::Zh) => "签约日期",
+        (Signed, Lang::En) => "signed",
+        (Started, Lang::Zh) => "开工日期",
+        (Started, Lang::En) => "started",
+        (InProduction, Lang::Zh) => "投产",
+        (InProduction, Lang::En) => "in production",
+        (FundsInPlace, Lang::Zh) => "累计到位资金（万元）",
+        (FundsInPlace, Lang::En) => "funds in place (10k CNY)",
+        (Stage, Lang::Zh) => "项目进展",
+        (Stage, Lang::En) => "stage",
+        (LastFile, Lang::Zh) => "最近报送文件",
+        (LastFile, Lang::En) => "last reported in",
+        (MonthsSigned, Lang::Zh) => "签约月数",
+        (MonthsSigned, Lang::En) => "months since signing",
+        (Period, Lang::Zh) => "报告期",
+        (Period, Lang::En) => "period",
+        (File, Lang::Zh) => "文件",
+        (File, Lang::En) => "file",
+        (Row, Lang::Zh) => "行",
+        (Row, Lang::En) => "row",
+        (FundsMonth, Lang::Zh) => "本月到位（万元）",
+        (FundsMonth, Lang::En) => "funds, month (10k CNY)",
+        (FundsYtd, Lang::Zh) => "本年累计到位（万元）",
+        (FundsYtd, Lang::En) => "funds, year to date (10k CNY)",
+        (Note, Lang::Zh) => "备注",
+        (Note, Lang::En) => "note",
+        (MatchedBy, Lang::Zh) => "识别依据",
+        (MatchedBy, Lang::En) => "matched by",
+        (Unstated, Lang::Zh) => "未报",
+        (Unstated, Lang::En) => "not reported",
+        (Nothing, _) => "—",
+        (NotCurrent, Lang::Zh) => "（已不在最近一期报表中）",
+        (NotCurrent, Lang::En) => " (not in its unit's latest return)",
+    }
+}
+
+/// 项目进展 in the reader's language.
+pub fn stage_label(stage: crate::model::Stage, lang: Lang) -> &'static str {
+    use crate::model::Stage::*;
+    match (stage, lang) {
+        (s, Lang::Zh) => s.label(),
+        (Negotiating, Lang::En) => "negotiating",
+        (Signed, Lang::En) => "signed",
+        (Started, Lang::En) => "started",
+        (InProduction, Lang::En) => "in production",
+    }
+}
+
+/// How a report was recognised as the project's.
+pub fn matched_by_label(m: crate::aggregate::register::MatchedBy, lang: Lang) -> &'static str {
+    use crate::aggregate::register::MatchedBy::*;
+    match (m, lang) {
+        (First, Lang::Zh) => "首次报送",
+        (First, Lang::En) => "first report",
+        (Code, Lang::Zh) => "项目编号",
+        (Code, Lang::En) => "项目编号",
+        (Name, Lang::Zh) => "项目名称和投资方",
+        (Name, Lang::En) => "name and investor",
+        (FormerName, Lang::Zh) => "备注中的原名",
+        (FormerName, Lang::En) => "former name in 备注",
+    }
+}
+
+/// Why a row was listed for the clerk rather than matched.
+pub fn ambiguity_label(a: crate::aggregate::register::Ambiguity, lang: Lang) -> &'static str {
+    use crate::aggregate::register::Ambiguity::*;
+    match (a, lang) {
+        (SeveralCandidates, Lang::Zh) => "可能是以下多个项目中的任何一个",
+        (SeveralCandidates, Lang::En) => "it could be any of several projects",
+        (AlreadyTaken, Lang::Zh) => "对应的项目已被同一份报表的另一行占用",
+        (AlreadyTaken, Lang::En) => "the project it fits is already another row of the same return",
+        (OtherCode, Lang::Zh) => "项目名称和投资方与已有项目相同，但项目编号不同",
+        (OtherCode, Lang::En) => "a project has the same name and investor but another 项目编号",
+        (FormerNameOtherInvestor, Lang::Zh) => "备注中的原名是另一投资方的项目",
+        (FormerNameOtherInvestor, Lang::En) => {
+            "the former name in 备注 is a project of another investor"
+        }
+    }
+}
+
+/// The first line of the register: the period, how many projects, how many still reported.
+pub fn projects_heading(
+    period: crate::model::Period,
+    total: usize,
+    current: usize,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "截至{}年{}月的项目库：{total} 个项目，其中 {current} 个在各单位最近一期报表中",
+            period.year, period.month
+        ),
+        Lang::En => format!(
+            "Project register as of {period}: {total} projects, {current} of them in their unit's latest return"
+        ),
+    }
+}
+
+/// The first line of `--stalled`.
+pub fn projects_stalled_heading(
+    period: crate::model::Period,
+    months: u32,
+    count: usize,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "截至{}年{}月签约满 {months} 个月仍未开工的亿元以上项目（督办）：{count} 个",
+            period.year, period.month
+        ),
+        Lang::En => format!(
+            "亿元以上 projects signed {months} months or more before {period} and not started (督办): {count}"
+        ),
+    }
+}
+
+/// The heading of the rows listed for the clerk.
+pub fn projects_ambiguous_heading(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("需经办人核对的行（无法确定是哪个项目，未自动合并，已单独登记）：{count} 行"),
+        Lang::En => format!(
+            "Rows for the clerk to check (which project they are is unclear; not merged, registered on their own): {count}"
+        ),
+    }
+}
+
+/// One row listed for the clerk: where it is, what it says, why, the candidates and the
+/// id it was registered under.
+pub fn projects_ambiguous_line(
+    (period, unit, file, row): (crate::model::Period, &str, &str, u32),
+    (name, investor): (&str, &str),
+    reason: &str,
+    candidates: &[String],
+    registered_as: &str,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "  {period} {unit} {file} 第 {row} 行「{name}」（{investor}）：{reason}：{}；已登记为 {registered_as}",
+            candidates.join("、")
+        ),
+        Lang::En => format!(
+            "  {period} {unit} {file} row {row} \"{name}\" ({investor}): {reason}: {}; registered as {registered_as}",
+            candidates.join(", ")
+        ),
+    }
+}
+
+/// The first lines of `projects show`: the project, its unit, number and former names.
+pub fn project_show_heading(
+    id: &str,
+    unit: &str,
+    (name, investor, code): (&str, &str, Option<&str>),
+    former_names: &[String],
+    lang: Lang,
+) -> String {
+    let mut out = match lang {
+        Lang::Zh => format!("项目 {id}：{unit} {name}（投资方：{investor}）"),
+        Lang::En => format!("Project {id}: {unit} {name} (investor: {investor})"),
+    };
+    if let Some(code) = code {
+        out.push_str(&match lang {
+            Lang::Zh => format!("，项目编号 {code}"),
+            Lang::En => format!(", 项目编号 {code}"),
+        });
+    }
+    if !former_names.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!("\n曾用名：{}", former_names.join("、")),
+            Lang::En => format!("\nformer names: {}", former_names.join(", ")),
+        });
+    }
+    out
+}
+
+/// The closing line of `projects show`: the register's figures of the project.
+pub fn project_show_summary(reports: usize, funds: &str, stage: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("共 {reports} 次报送；跨年累计到位资金 {funds} 万元；当前进展：{stage}"),
+        Lang::En => format!(
+            "{reports} report(s); funds in place across years {funds} (10k CNY); current stage: {stage}"
+        ),
+    }
+}
+
+/// `projects show` given an id that matches no project.
+pub fn project_not_found(query: &str, period: crate::model::Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "截至 {period} 的项目库中没有项目“{query}”；可用 tongbao projects --period {period} 查看项目ID"
+        ),
+        Lang::En => format!(
+            "no project {query:?} in the register as of {period}; tongbao projects --period {period} lists the ids"
+        ),
+    }
+}
+
+/// `projects show` given a number or name several projects have.
+pub fn project_several(query: &str, ids: &[&str], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("“{query}”对应多个项目，请给出项目ID：{}", ids.join("、")),
+        Lang::En => format!(
+            "{query:?} is several projects; give one id: {}",
+            ids.join(", ")
+        ),
+    }
+}
+
+/// `projects` when the archive has no counted return up to the period.
+pub fn projects_nothing_counted(period: Option<crate::model::Period>, lang: Lang) -> String {
+    let Some(period) = period else {
+        return match lang {
+            Lang::Zh => "档案库中没有已计入统计的报表，项目库为空；请先用 tongbao ingest 入库报表".into(),
+            Lang::En => "the archive has no counted return: the register is empty; ingest returns first (tongbao ingest)".into(),
+        };
+    };
+    match lang {
+        Lang::Zh => format!(
+            "档案库中没有截至 {period} 已计入统计的报表，项目库为空；请先用 tongbao ingest 入库报表"
+        ),
+        Lang::En => format!(
+            "the archive has no counted return up to {period}: the register is empty; ingest returns first (tongbao ingest)"
+        ),
+    }
+}

@@ -9,6 +9,7 @@
 
 pub mod brief;
 mod league;
+pub mod register;
 pub mod status;
 pub mod trace;
 

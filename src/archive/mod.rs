@@ -963,6 +963,30 @@ impl Archive {
             .map_err(self.sql())
     }
 
+    /// The periods that have at least one counted return (accepted, current, not held for
+    /// verification), oldest first: the months the project register (项目库) follows.
+    pub fn counted_periods(&self) -> Result<Vec<Period>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT DISTINCT s.period FROM submission s
+                 WHERE s.period IS NOT NULL AND {COUNTED} ORDER BY s.period"
+            ))
+            .map_err(self.sql())?;
+        let texts = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?;
+        texts
+            .into_iter()
+            .map(|t| {
+                Period::parse_canonical(&t)
+                    .ok_or_else(|| ArchiveError::Corrupt(format!("stored period {t:?}")))
+            })
+            .collect()
+    }
+
     /// One submission, by id.
     pub fn submission(&self, id: i64) -> Result<Option<SubmissionInfo>, ArchiveError> {
         Ok(self.query_infos("WHERE s.id = ?1", [id])?.pop())

@@ -12,6 +12,7 @@ pub mod explain;
 pub mod ingest;
 pub mod init;
 pub mod progress;
+pub mod projects;
 pub mod status;
 pub mod template;
 pub mod verify;

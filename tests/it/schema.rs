@@ -11,13 +11,14 @@ use serde_json::Value;
 use crate::binary::{repo, sample_workspace};
 
 /// The schemas, by file name under docs/schema/.
-const SCHEMAS: [&str; 6] = [
+const SCHEMAS: [&str; 7] = [
     "check.schema.json",
     "ingest.schema.json",
     "status.schema.json",
     "bulletin.schema.json",
     "explain.schema.json",
     "verify.schema.json",
+    "projects.schema.json",
 ];
 
 fn schema_path(name: &str) -> PathBuf {
@@ -201,6 +202,29 @@ fn make_outputs() -> Vec<RealOutput> {
         all.push((
             "explain.schema.json",
             format!("`tongbao explain --json` in the demo ({what})"),
+            json_of(&run_in(&d, &args), &[0]),
+        ));
+    }
+    for (what, args) in [
+        (
+            "every project",
+            vec!["projects", "--period", "2025-06", "--json"],
+        ),
+        (
+            "one unit",
+            vec![
+                "projects",
+                "--period",
+                "2025-06",
+                "--unit",
+                "巴南区",
+                "--json",
+            ],
+        ),
+    ] {
+        all.push((
+            "projects.schema.json",
+            format!("`tongbao projects --json` in the demo ({what})"),
             json_of(&run_in(&d, &args), &[0]),
         ));
     }

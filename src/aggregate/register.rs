@@ -1,0 +1,770 @@
+//! The project register (项目库): every project the counted returns have reported,
+//! followed across months and years from its first report to its last, so that a signing
+//! can be chased to its start and its production (`tongbao projects`).
+//!
+//! Identity is decided here, as a pure function over the stored returns ([`build`]): a
+//! project is its unit's own (项目编号 are each unit's, and the same project reported by
+//! two units is the W-PROJECT-ELSEWHERE warning's business, not a merge). Within a unit a
+//! row is matched, in this order, by its 项目编号, by its normalised (项目名称, 投资方) —
+//! the key the history rules use — and by a former name its 备注 gives (「原名：…」).
+//! A row that could be more than one project, or a project another row of the same
+//! return already took, is never merged: it opens a project of its own and is listed in
+//! [`Register::ambiguous`] for the clerk.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::archive::{Archive, ArchiveError, StoredReturn};
+use crate::config::Config;
+use crate::model::{FigureKey, Period, Project, Stage, Wan, YI};
+use crate::text::normalize_key;
+
+/// The register as of a period: the projects of every counted return up to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Register {
+    /// The last month the register reads.
+    pub period: Period,
+    /// Every project, in the order of its unit's code, then of its first report (period,
+    /// then ledger row).
+    pub projects: Vec<RegisteredProject>,
+    /// The rows that could not be matched to one project without guessing.
+    pub ambiguous: Vec<AmbiguousMatch>,
+}
+
+/// Which file a report came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// The submission's id in the archive.
+    pub submission: i64,
+    pub file_name: String,
+    pub version: Option<i64>,
+    pub period: Period,
+}
+
+/// How a row was recognised as a project already in the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// The project's first report.
+    First,
+    /// Its 项目编号.
+    Code,
+    /// Its normalised (项目名称, 投资方).
+    Name,
+    /// A former name its 备注 gives (「原名：…」), with the same investor.
+    FormerName,
+}
+
+/// One month's report of a project: the row as the return gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub file: FileRef,
+    /// One-based sheet row.
+    pub row: u32,
+    pub matched_by: MatchedBy,
+    pub project: Project,
+    /// 本月到位资金, `None` when the return does not state it (no such column).
+    pub funds_month: Option<Wan>,
+    /// 本年累计到位资金, `None` when the return does not state it.
+    pub funds_ytd: Option<Wan>,
+}
+
+/// A year's funds in place of a project: its 本年累计到位资金 at the year's last report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearFunds {
+    pub year: i32,
+    /// The year's last report.
+    pub period: Period,
+    /// `None` when that report's return does not state the figure.
+    pub funds_ytd: Option<Wan>,
+}
+
+/// One project of the register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisteredProject {
+    /// Stable id: the unit's code and the identity of the project's first report
+    /// ([`Project::identity`]: `500113:#p001` — the 项目编号 normalised, letters in lower
+    /// case — or `500113:新材料产业园|甲材料有限公司`), with `~2`, `~3`…
+    /// when an ambiguous row opened a second project under the same identity.
+    pub id: String,
+    pub unit_code: String,
+    /// Every report, oldest first.
+    pub reports: Vec<Report>,
+    /// Names it had before the latest one, oldest first.
+    pub former_names: Vec<String>,
+    /// Whether it is in its unit's latest counted return up to the register's period.
+    pub current: bool,
+}
+
+impl RegisteredProject {
+    fn last(&self) -> &Report {
+        // A project is opened by its first report, so `reports` is never empty.
+        &self.reports[self.reports.len() - 1]
+    }
+
+    /// The latest report's row.
+    pub fn latest(&self) -> &Project {
+        &self.last().project
+    }
+
+    /// The last stated value of a field, over the reports.
+    fn latest_stated<T: Copy>(&self, f: impl Fn(&Project) -> Option<T>) -> Option<T> {
+        self.reports.iter().rev().find_map(|r| f(&r.project))
+    }
+
+    /// 项目编号 as last written.
+    pub fn code(&self) -> Option<&str> {
+        self.reports
+            .iter()
+            .rev()
+            .find_map(|r| r.project.id.as_deref())
+    }
+
+    /// 合同投资额, the latest stated.
+    pub fn contract_amount(&self) -> Option<Wan> {
+        self.latest_stated(|p| p.contract_amount)
+    }
+
+    /// 签约日期, the latest stated.
+    pub fn signed_on(&self) -> Option<NaiveDate> {
+        self.latest_stated(|p| p.signed_on)
+    }
+
+    /// 开工日期, the latest stated.
+    pub fn started_on(&self) -> Option<NaiveDate> {
+        self.latest_stated(|p| p.started_on)
+    }
+
+    pub fn first_reported(&self) -> Period {
+        self.reports[0].file.period
+    }
+
+    pub fn last_reported(&self) -> Period {
+        self.last().file.period
+    }
+
+    /// The file that last reported it.
+    pub fn last_file(&self) -> &FileRef {
+        &self.last().file
+    }
+
+    /// The stage of its latest report.
+    pub fn stage(&self) -> Stage {
+        self.latest().stage
+    }
+
+    /// The first period it was reported in production: 项目进展 已投产, or 已投产 in 备注.
+    pub fn in_production(&self) -> Option<Period> {
+        self.reports
+            .iter()
+            .find(|r| {
+                r.project.stage == Stage::InProduction
+                    || r.project
+                        .note
+                        .as_deref()
+                        .is_some_and(|n| n.contains("已投产"))
+            })
+            .map(|r| r.file.period)
+    }
+
+    /// The first period its 备注 said it was terminated (终止, but not 未终止).
+    pub fn terminated(&self) -> Option<Period> {
+        self.reports
+            .iter()
+            .find(|r| {
+                r.project
+                    .note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("终止") && !n.contains("未终止"))
+            })
+            .map(|r| r.file.period)
+    }
+
+    /// Its 本年累计到位资金 at each year's last report, oldest year first.
+    pub fn funds_by_year(&self) -> Vec<YearFunds> {
+        let mut years: BTreeMap<i32, &Report> = BTreeMap::new();
+        for r in &self.reports {
+            years.insert(r.file.period.year, r);
+        }
+        years
+            .into_iter()
+            .map(|(year, r)| YearFunds {
+                year,
+                period: r.file.period,
+                funds_ytd: r.funds_ytd,
+            })
+            .collect()
+    }
+
+    /// Funds in place accumulated across years: the sum of [`Self::funds_by_year`];
+    /// `None` when a year's last report does not state the figure.
+    pub fn funds_in_place(&self) -> Option<Wan> {
+        self.funds_by_year().iter().map(|y| y.funds_ytd).sum()
+    }
+
+    /// Whole months from the month of signing to `period`.
+    pub fn months_since_signed(&self, period: Period) -> Option<i64> {
+        self.signed_on().map(|d| {
+            (i64::from(period.year) * 12 + i64::from(period.month))
+                - (i64::from(d.year()) * 12 + i64::from(d.month()))
+        })
+    }
+
+    /// The 督办 rule of domain.md: a 亿元以上 project, still in its unit's ledger, signed
+    /// `months` months or more before the end of `period`, neither started nor in
+    /// production nor terminated.
+    pub fn is_stalled(&self, period: Period, months: u32) -> bool {
+        self.current
+            && self.stage() == Stage::Signed
+            && self.started_on().is_none()
+            && self.in_production().is_none()
+            && self.terminated().is_none()
+            && self.contract_amount().is_some_and(|a| a >= YI)
+            && self.signed_on().is_some_and(|d| {
+                d.checked_add_months(chrono::Months::new(months))
+                    .is_some_and(|due| due <= period.last_day())
+            })
+    }
+}
+
+/// Why a row was not matched to a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ambiguity {
+    /// More than one project fits it.
+    SeveralCandidates,
+    /// The one project that fits it was already taken by another row of the same return.
+    AlreadyTaken,
+    /// A project has its name and investor but another 项目编号.
+    OtherCode,
+    /// Its former name (原名) is a project of another investor.
+    FormerNameOtherInvestor,
+}
+
+/// A row the register could not match without guessing: it opened a project of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmbiguousMatch {
+    pub unit_code: String,
+    pub file: FileRef,
+    /// One-based sheet row.
+    pub row: u32,
+    pub name: String,
+    pub investor: String,
+    pub code: Option<String>,
+    pub reason: Ambiguity,
+    /// The ids of the projects it could be.
+    pub candidates: Vec<String>,
+    /// The id of the project it opened.
+    pub registered_as: String,
+}
+
+/// The former name a 备注 gives: the text after 「原名：」, 「原名:」 or 「原项目名称：」, up
+/// to the end of the clause; `None` when the note names none.
+pub fn former_name(note: &str) -> Option<String> {
+    let (at, marker) = ["原项目名称", "原名"]
+        .iter()
+        .filter_map(|m| note.find(m).map(|at| (at, *m)))
+        .min_by_key(|(at, _)| *at)?;
+    let rest = note[at + marker.len()..].trim_start();
+    let rest = rest
+        .strip_prefix('：')
+        .or_else(|| rest.strip_prefix(':'))?
+        .trim_start();
+    let mut depth = 0usize;
+    let mut end = rest.len();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' if depth > 0 => depth -= 1,
+            '）' | ')' | '；' | ';' | '，' | ',' | '。' | '\n' | '\r' => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let quotes: &[char] = &[
+        '“', '”', '「', '」', '"', '\'', '《', '》', '‘', '’', ' ', '　',
+    ];
+    let name = rest[..end].trim_matches(quotes);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The key the history rules compare rows by: normalised name and investor.
+fn pair_key(name: &str, investor: &str) -> String {
+    format!("{}|{}", normalize_key(name), normalize_key(investor))
+}
+
+/// A unit's look-ups from keys to the projects (indexes into the register) that had them.
+#[derive(Default)]
+struct UnitIndex {
+    by_code: HashMap<String, Vec<usize>>,
+    by_pair: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl UnitIndex {
+    fn file(&mut self, p: &Project, at: usize) {
+        let add = |map: &mut HashMap<String, Vec<usize>>, key: String| {
+            let list = map.entry(key).or_default();
+            if !list.contains(&at) {
+                list.push(at);
+            }
+        };
+        if let Some(id) = &p.id {
+            add(&mut self.by_code, normalize_key(id));
+        }
+        add(&mut self.by_pair, pair_key(&p.name, &p.investor));
+        add(&mut self.by_name, normalize_key(&p.name));
+    }
+}
+
+/// What matching one row found.
+enum Found {
+    One(usize, MatchedBy),
+    Ambiguous(Ambiguity, Vec<usize>),
+    Nothing,
+}
+
+/// The project a row is among `candidates` (projects already in the register), given the
+/// projects other rows of the same return took.
+fn pick(candidates: &[usize], taken: &HashSet<usize>, how: MatchedBy) -> Found {
+    let free: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|i| !taken.contains(i))
+        .collect();
+    match (free.len(), candidates.len()) {
+        (_, 0) => Found::Nothing,
+        (1, _) => Found::One(free[0], how),
+        (0, _) => Found::Ambiguous(Ambiguity::AlreadyTaken, candidates.to_vec()),
+        _ => Found::Ambiguous(Ambiguity::SeveralCandidates, free),
+    }
+}
+
+/// Matches one row of a unit's return against the unit's projects (the rules of the
+/// module's documentation).
+fn match_row(
+    p: &Project,
+    index: &UnitIndex,
+    projects: &[RegisteredProject],
+    taken: &HashSet<usize>,
+) -> Found {
+    let none = Vec::new();
+    let code = p.id.as_deref().map(normalize_key);
+    if let Some(code) = &code {
+        match pick(
+            index.by_code.get(code).unwrap_or(&none),
+            taken,
+            MatchedBy::Code,
+        ) {
+            Found::Nothing => {}
+            found => return found,
+        }
+    }
+    let by_pair = index
+        .by_pair
+        .get(&pair_key(&p.name, &p.investor))
+        .unwrap_or(&none);
+    // A project numbered otherwise is another project of the same name and investor (or
+    // the same one renumbered): not for the register to decide.
+    let numbered_otherwise =
+        |i: &usize| code.is_some() && projects[*i].reports.iter().any(|r| r.project.id.is_some());
+    let (mut others, fitting): (Vec<usize>, Vec<usize>) =
+        by_pair.iter().copied().partition(numbered_otherwise);
+    // Another row of the same return, numbered otherwise, is another project: the return
+    // itself tells them apart.
+    others.retain(|i| !taken.contains(i));
+    match pick(&fitting, taken, MatchedBy::Name) {
+        Found::Nothing if !others.is_empty() => {
+            return Found::Ambiguous(Ambiguity::OtherCode, others)
+        }
+        Found::Nothing => {}
+        found => return found,
+    }
+    let Some(old) = p.note.as_deref().and_then(former_name) else {
+        return Found::Nothing;
+    };
+    let by_old = index
+        .by_pair
+        .get(&pair_key(&old, &p.investor))
+        .unwrap_or(&none);
+    match pick(by_old, taken, MatchedBy::FormerName) {
+        Found::Nothing => match index.by_name.get(&normalize_key(&old)) {
+            Some(others) if !others.is_empty() => {
+                Found::Ambiguous(Ambiguity::FormerNameOtherInvestor, others.clone())
+            }
+            _ => Found::Nothing,
+        },
+        found => found,
+    }
+}
+
+/// The register as of `period` from counted returns (any order; those after `period` are
+/// left out). Pure: the same returns give the same register.
+pub fn build(returns: &[StoredReturn], period: Period) -> Register {
+    let mut order: Vec<(&StoredReturn, Period, &str)> = returns
+        .iter()
+        .filter_map(|r| Some((r, r.info.period?, r.info.unit_code.as_deref()?)))
+        .filter(|(_, p, _)| *p <= period)
+        .collect();
+    order.sort_by(|a, b| (a.1, a.2, a.0.info.id).cmp(&(b.1, b.2, b.0.info.id)));
+
+    let mut projects: Vec<RegisteredProject> = Vec::new();
+    let mut ambiguous = Vec::new();
+    let mut indexes: HashMap<String, UnitIndex> = HashMap::new();
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut latest: HashMap<&str, Period> = HashMap::new();
+
+    for (ret, at, unit) in order {
+        latest.insert(unit, at);
+        let file = FileRef {
+            submission: ret.info.id,
+            file_name: ret.info.file_name.clone(),
+            version: ret.info.version,
+            period: at,
+        };
+        let funds_stated = |k| {
+            (
+                !ret.info.unstated.month.contains(k),
+                !ret.info.unstated.ytd.contains(k),
+            )
+        };
+        let (month_stated, ytd_stated) = funds_stated(FigureKey::FundsInPlace);
+        let index = indexes.entry(unit.to_string()).or_default();
+        let mut taken: HashSet<usize> = HashSet::new();
+        for p in &ret.projects {
+            let found = match_row(p, index, &projects, &taken);
+            let (at_index, matched_by) = match found {
+                Found::One(i, how) => (i, how),
+                Found::Nothing | Found::Ambiguous(..) => {
+                    let base = format!("{unit}:{}", p.identity());
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while ids.contains(&id) {
+                        n += 1;
+                        id = format!("{base}~{n}");
+                    }
+                    ids.insert(id.clone());
+                    if let Found::Ambiguous(reason, candidates) = found {
+                        ambiguous.push(AmbiguousMatch {
+                            unit_code: unit.to_string(),
+                            file: file.clone(),
+                            row: p.row + 1,
+                            name: p.name.clone(),
+                            investor: p.investor.clone(),
+                            code: p.id.clone(),
+                            reason,
+                            candidates: candidates
+                                .iter()
+                                .map(|&i| projects[i].id.clone())
+                                .collect(),
+                            registered_as: id.clone(),
+                        });
+                    }
+                    projects.push(RegisteredProject {
+                        id,
+                        unit_code: unit.to_string(),
+                        reports: Vec::new(),
+                        former_names: Vec::new(),
+                        current: false,
+                    });
+                    (projects.len() - 1, MatchedBy::First)
+                }
+            };
+            taken.insert(at_index);
+            index.file(p, at_index);
+            let project = &mut projects[at_index];
+            if let Some(previous) = project.reports.last() {
+                let old = previous.project.name.clone();
+                if normalize_key(&old) != normalize_key(&p.name)
+                    && !project.former_names.contains(&old)
+                {
+                    project.former_names.push(old);
+                }
+            }
+            project.reports.push(Report {
+                file: file.clone(),
+                row: p.row + 1,
+                matched_by,
+                project: p.clone(),
+                funds_month: month_stated.then_some(p.funds_month),
+                funds_ytd: ytd_stated.then_some(p.funds_ytd),
+            });
+        }
+    }
+    for p in &mut projects {
+        p.current = latest.get(p.unit_code.as_str()) == Some(&p.last_reported());
+    }
+    // Stable order: by unit, then as opened (period, unit's file, row).
+    let mut numbered: Vec<(usize, RegisteredProject)> = projects.into_iter().enumerate().collect();
+    numbered.sort_by(|(a, pa), (b, pb)| (&pa.unit_code, a).cmp(&(&pb.unit_code, b)));
+    Register {
+        period,
+        projects: numbered.into_iter().map(|(_, p)| p).collect(),
+        ambiguous,
+    }
+}
+
+/// The register as of `period` from the archive: every counted return of every month up
+/// to it (checksums verified as they are read).
+pub fn load(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
+    let mut returns = Vec::new();
+    for p in archive.counted_periods()? {
+        if p <= period {
+            returns.extend(archive.current_returns(p)?);
+        }
+    }
+    Ok(build(&returns, period))
+}
+
+impl Register {
+    /// The project with this id; else the projects whose 项目编号 or name (normalised) is
+    /// `query`.
+    pub fn find(&self, query: &str) -> Vec<&RegisteredProject> {
+        let query = query.trim();
+        if let Some(p) = self.projects.iter().find(|p| p.id == query) {
+            return vec![p];
+        }
+        // Ids hold normalised (lower-case) 项目编号; `500113:#P001` is typed as often.
+        let same_id: Vec<&RegisteredProject> = self
+            .projects
+            .iter()
+            .filter(|p| p.id.eq_ignore_ascii_case(query))
+            .collect();
+        if !same_id.is_empty() {
+            return same_id;
+        }
+        let key = normalize_key(query);
+        if key.is_empty() {
+            return vec![];
+        }
+        self.projects
+            .iter()
+            .filter(|p| {
+                p.reports.iter().any(|r| {
+                    r.project.id.as_deref().map(normalize_key).as_deref() == Some(&key)
+                        || normalize_key(&r.project.name) == key
+                })
+            })
+            .collect()
+    }
+}
+
+/// `tongbao projects --json`: the register as of a period, as docs/cli.md documents it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterDocument {
+    pub period: Period,
+    /// The unit asked for (`--unit`), else null.
+    pub unit: Option<UnitJson>,
+    /// Whether only stalled projects are listed (`--stalled`).
+    pub stalled_only: bool,
+    /// `[projects] stalled_months`.
+    pub stalled_months: u32,
+    pub projects: Vec<ProjectJson>,
+    pub ambiguous: Vec<AmbiguousJson>,
+}
+
+/// A unit, by code and roster name.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitJson {
+    pub code: String,
+    pub name: String,
+}
+
+/// A file a project was reported in.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileJson {
+    pub file: String,
+    pub version: Option<i64>,
+    pub period: Period,
+}
+
+impl From<&FileRef> for FileJson {
+    fn from(f: &FileRef) -> FileJson {
+        FileJson {
+            file: f.file_name.clone(),
+            version: f.version,
+            period: f.period,
+        }
+    }
+}
+
+/// A year's funds in place.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearFundsJson {
+    pub year: i32,
+    pub period: Period,
+    pub funds_ytd: Option<Wan>,
+}
+
+/// One project of the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectJson {
+    pub id: String,
+    pub unit: UnitJson,
+    pub code: Option<String>,
+    pub name: String,
+    pub former_names: Vec<String>,
+    pub investor: String,
+    pub industry: String,
+    pub contract_amount: Option<Wan>,
+    pub first_reported: Period,
+    pub last_reported: Period,
+    pub current: bool,
+    pub signed_on: Option<String>,
+    pub started_on: Option<String>,
+    pub in_production: Option<Period>,
+    pub terminated: Option<Period>,
+    pub stage: &'static str,
+    pub funds_in_place: Option<Wan>,
+    pub funds_by_year: Vec<YearFundsJson>,
+    pub months_since_signed: Option<i64>,
+    pub stalled: bool,
+    pub last_file: FileJson,
+}
+
+/// A row listed for the clerk.
+#[derive(Debug, Clone, Serialize)]
+pub struct AmbiguousJson {
+    pub unit: UnitJson,
+    pub file: FileJson,
+    pub row: u32,
+    pub name: String,
+    pub investor: String,
+    pub code: Option<String>,
+    pub reason: Ambiguity,
+    pub candidates: Vec<String>,
+    pub registered_as: String,
+}
+
+/// A stage's key in the JSON.
+pub fn stage_key(s: Stage) -> &'static str {
+    match s {
+        Stage::Negotiating => "negotiating",
+        Stage::Signed => "signed",
+        Stage::Started => "started",
+        Stage::InProduction => "in_production",
+    }
+}
+
+fn ymd(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// What `tongbao projects` selects from a register.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    /// Only this unit's projects (its code).
+    pub unit: Option<&'a str>,
+    /// Only stalled projects.
+    pub stalled: bool,
+    /// `[projects] stalled_months`.
+    pub stalled_months: u32,
+}
+
+impl Register {
+    /// The projects a selection lists, in the register's order.
+    pub fn select<'r>(&'r self, s: &Selection) -> Vec<&'r RegisteredProject> {
+        self.projects
+            .iter()
+            .filter(|p| s.unit.is_none_or(|u| p.unit_code == u))
+            .filter(|p| !s.stalled || p.is_stalled(self.period, s.stalled_months))
+            .collect()
+    }
+
+    /// The JSON document of a selection; units named from the roster.
+    pub fn document(&self, cfg: &Config, s: &Selection) -> RegisterDocument {
+        let unit = |code: &str| UnitJson {
+            code: code.to_string(),
+            name: cfg
+                .unit_by_code(code)
+                .map_or_else(|| code.to_string(), |u| u.name().to_string()),
+        };
+        let projects = self
+            .select(s)
+            .into_iter()
+            .map(|p| {
+                let latest = p.latest();
+                ProjectJson {
+                    id: p.id.clone(),
+                    unit: unit(&p.unit_code),
+                    code: p.code().map(str::to_string),
+                    name: latest.name.clone(),
+                    former_names: p.former_names.clone(),
+                    investor: latest.investor.clone(),
+                    industry: latest.industry.clone(),
+                    contract_amount: p.contract_amount(),
+                    first_reported: p.first_reported(),
+                    last_reported: p.last_reported(),
+                    current: p.current,
+                    signed_on: p.signed_on().map(ymd),
+                    started_on: p.started_on().map(ymd),
+                    in_production: p.in_production(),
+                    terminated: p.terminated(),
+                    stage: stage_key(p.stage()),
+                    funds_in_place: p.funds_in_place(),
+                    funds_by_year: p
+                        .funds_by_year()
+                        .into_iter()
+                        .map(|y| YearFundsJson {
+                            year: y.year,
+                            period: y.period,
+                            funds_ytd: y.funds_ytd,
+                        })
+                        .collect(),
+                    months_since_signed: p.months_since_signed(self.period),
+                    stalled: p.is_stalled(self.period, s.stalled_months),
+                    last_file: p.last_file().into(),
+                }
+            })
+            .collect();
+        let ambiguous = self
+            .ambiguous
+            .iter()
+            .filter(|a| s.unit.is_none_or(|u| a.unit_code == u))
+            .map(|a| AmbiguousJson {
+                unit: unit(&a.unit_code),
+                file: (&a.file).into(),
+                row: a.row,
+                name: a.name.clone(),
+                investor: a.investor.clone(),
+                code: a.code.clone(),
+                reason: a.reason,
+                candidates: a.candidates.clone(),
+                registered_as: a.registered_as.clone(),
+            })
+            .collect();
+        RegisterDocument {
+            period: self.period,
+            unit: s.unit.map(unit),
+            stalled_only: s.stalled,
+            stalled_months: s.stalled_months,
+            projects,
+            ambiguous,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::former_name;
+
+    #[test]
+    fn a_former_name_is_read_from_the_note() {
+        assert_eq!(former_name("原名：软件园").as_deref(), Some("软件园"));
+        assert_eq!(
+            former_name("市级重点；原名: “软件园”。").as_deref(),
+            Some("软件园")
+        );
+        assert_eq!(
+            former_name("原项目名称：年产5万吨（一期）项目，已更名").as_deref(),
+            Some("年产5万吨（一期）项目")
+        );
+        assert_eq!(former_name("原名未变"), None);
+        assert_eq!(former_name("原名："), None);
+        assert_eq!(former_name("市级重点项目"), None);
+    }
+}

@@ -1,0 +1,332 @@
+//! `tongbao projects --period [--unit] [--stalled] [--json]`: the project register (项目库)
+//! as of a period, every project followed across months and years; `tongbao projects show
+//! ID`: one project's month-by-month history with the files it came from.
+
+use std::io::Write;
+
+use anyhow::bail;
+
+use crate::aggregate::register::{self, Register, RegisteredProject, Selection};
+use crate::cli::{GlobalArgs, ProjectShowArgs, ProjectsArgs, ProjectsCommand};
+use crate::config::Config;
+use crate::lang::Lang;
+use crate::messages::{
+    ambiguity_label, explain_unknown_unit, matched_by_label, project_not_found, project_several,
+    project_show_heading, project_show_summary, projects_ambiguous_heading,
+    projects_ambiguous_line, projects_heading, projects_nothing_counted, projects_stalled_heading,
+    projects_text, stage_label, ProjectsText as T,
+};
+use crate::model::{Period, Wan};
+use crate::render::xlsx::display_width;
+use crate::text::printable;
+
+use super::{load_config, open_archive, Outcome};
+
+pub fn run(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
+    match &args.command {
+        Some(ProjectsCommand::Show(show_args)) => show(global, show_args),
+        None => list(global, args),
+    }
+}
+
+/// The register as of `period` from the workspace's archive; an error when nothing is
+/// counted up to it.
+fn register_as_of(cfg: &Config, period: Period, lang: Lang) -> anyhow::Result<Register> {
+    let archive = open_archive(cfg)?;
+    let register = register::load(&archive, period)?;
+    if register.projects.is_empty() && register.ambiguous.is_empty() {
+        bail!(projects_nothing_counted(Some(period), lang));
+    }
+    Ok(register)
+}
+
+fn list(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang;
+    let cfg = load_config(global)?;
+    let Some(period) = args.period else {
+        // clap requires --period without a subcommand; kept total for the type's sake.
+        bail!(crate::cli::parse_period("").err().unwrap_or_default());
+    };
+    let unit = match &args.unit {
+        Some(given) => match cfg
+            .find_unit(given)
+            .or_else(|| cfg.unit_by_code(given.trim()))
+        {
+            Some(u) => Some(u.code().to_string()),
+            None => {
+                let roster: Vec<&str> = cfg.file.units.iter().map(|u| u.name()).collect();
+                bail!(explain_unknown_unit(given, &roster, lang));
+            }
+        },
+        None => None,
+    };
+    let register = register_as_of(&cfg, period, lang)?;
+    let selection = Selection {
+        unit: unit.as_deref(),
+        stalled: args.stalled,
+        stalled_months: cfg.file.projects.stalled_months,
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &register.document(&cfg, &selection))?;
+        writeln!(out)?;
+    } else {
+        out.write_all(human_list(&cfg, &register, &selection, lang).as_bytes())?;
+    }
+    Ok(Outcome::Ok)
+}
+
+fn show(global: &GlobalArgs, args: &ProjectShowArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang;
+    let cfg = load_config(global)?;
+    let archive = open_archive(&cfg)?;
+    let period = match args.period {
+        Some(p) => p,
+        None => match archive.counted_periods()?.last() {
+            Some(&p) => p,
+            None => bail!(projects_nothing_counted(None, lang)),
+        },
+    };
+    let register = register::load(&archive, period)?;
+    let found = register.find(&args.id);
+    let project = match found.as_slice() {
+        [one] => *one,
+        [] => bail!(project_not_found(&args.id, period, lang)),
+        several => {
+            let ids: Vec<&str> = several.iter().map(|p| p.id.as_str()).collect();
+            bail!(project_several(&args.id, &ids, lang));
+        }
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(human_show(&cfg, project, lang).as_bytes())?;
+    Ok(Outcome::Ok)
+}
+
+/// A unit's roster name, else its code.
+fn unit_name(cfg: &Config, code: &str) -> String {
+    cfg.unit_by_code(code)
+        .map_or_else(|| code.to_string(), |u| u.name().to_string())
+}
+
+fn amount(a: Option<Wan>, lang: Lang) -> String {
+    a.map_or_else(
+        || projects_text(T::Unstated, lang).to_string(),
+        |w| w.to_string(),
+    )
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(
+        || projects_text(T::Nothing, Lang::Zh).to_string(),
+        |d| d.format("%Y-%m-%d").to_string(),
+    )
+}
+
+fn period_or_dash(p: Option<Period>) -> String {
+    p.map_or_else(
+        || projects_text(T::Nothing, Lang::Zh).to_string(),
+        |p| p.to_string(),
+    )
+}
+
+/// Which columns are right-aligned (numbers).
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// Lays out rows under titles, each column as wide as its widest cell (CJK characters
+/// count two), two spaces apart; the last column is not padded.
+fn table(titles: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = titles.iter().map(|(t, _)| display_width(t)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(display_width(cell));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        let mut s = String::new();
+        for (i, cell) in cells.into_iter().enumerate() {
+            let pad = widths[i].saturating_sub(display_width(cell));
+            let align = titles[i].1;
+            if align == Align::Right {
+                s.extend(std::iter::repeat_n(' ', pad));
+            }
+            s.push_str(cell);
+            if align == Align::Left && i < last {
+                s.extend(std::iter::repeat_n(' ', pad));
+            }
+            if i < last {
+                s.push_str("  ");
+            }
+        }
+        s.push('\n');
+        s
+    };
+    let mut out = line(titles.iter().map(|(t, _)| *t).collect());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// The register for people: a heading, one row per project, then the rows for the clerk.
+fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
+    let listed = r.select(s);
+    let mut out = if s.stalled {
+        projects_stalled_heading(r.period, s.stalled_months, listed.len(), lang)
+    } else {
+        let current = listed.iter().filter(|p| p.current).count();
+        projects_heading(r.period, listed.len(), current, lang)
+    };
+    out.push('\n');
+    let mut titles = vec![
+        (projects_text(T::Id, lang), Align::Left),
+        (projects_text(T::Unit, lang), Align::Left),
+        (projects_text(T::Name, lang), Align::Left),
+        (projects_text(T::Investor, lang), Align::Left),
+        (projects_text(T::Industry, lang), Align::Left),
+        (projects_text(T::Contract, lang), Align::Right),
+        (projects_text(T::FirstReported, lang), Align::Left),
+        (projects_text(T::Signed, lang), Align::Left),
+        (projects_text(T::Started, lang), Align::Left),
+        (projects_text(T::InProduction, lang), Align::Left),
+        (projects_text(T::FundsInPlace, lang), Align::Right),
+        (projects_text(T::Stage, lang), Align::Left),
+    ];
+    if s.stalled {
+        titles.push((projects_text(T::MonthsSigned, lang), Align::Right));
+    }
+    titles.push((projects_text(T::LastFile, lang), Align::Left));
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|p| {
+            let latest = p.latest();
+            let mut row = vec![
+                p.id.clone(),
+                unit_name(cfg, &p.unit_code),
+                printable(&latest.name).into_owned(),
+                printable(&latest.investor).into_owned(),
+                printable(&latest.industry).into_owned(),
+                amount(p.contract_amount(), lang),
+                p.first_reported().to_string(),
+                date(p.signed_on()),
+                date(p.started_on()),
+                period_or_dash(p.in_production()),
+                amount(p.funds_in_place(), lang),
+                stage_label(p.stage(), lang).to_string(),
+            ];
+            if s.stalled {
+                row.push(
+                    p.months_since_signed(r.period)
+                        .map_or_else(String::new, |m| m.to_string()),
+                );
+            }
+            let f = p.last_file();
+            let mut last = format!("{} {}", f.period, printable(&f.file_name));
+            if !p.current {
+                last.push_str(projects_text(T::NotCurrent, lang));
+            }
+            row.push(last);
+            row
+        })
+        .collect();
+    out.push_str(&table(&titles, &rows));
+    let ambiguous: Vec<_> = r
+        .ambiguous
+        .iter()
+        .filter(|a| s.unit.is_none_or(|u| a.unit_code == u))
+        .collect();
+    if !ambiguous.is_empty() {
+        out.push('\n');
+        out.push_str(&projects_ambiguous_heading(ambiguous.len(), lang));
+        out.push('\n');
+        for a in ambiguous {
+            out.push_str(&projects_ambiguous_line(
+                (
+                    a.file.period,
+                    &unit_name(cfg, &a.unit_code),
+                    &printable(&a.file.file_name),
+                    a.row,
+                ),
+                (&printable(&a.name), &printable(&a.investor)),
+                ambiguity_label(a.reason, lang),
+                &a.candidates,
+                &a.registered_as,
+                lang,
+            ));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One project's history for people: a row per report, with its file.
+fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
+    let latest = p.latest();
+    let mut out = project_show_heading(
+        &p.id,
+        &unit_name(cfg, &p.unit_code),
+        (
+            &printable(&latest.name),
+            &printable(&latest.investor),
+            p.code(),
+        ),
+        &p.former_names,
+        lang,
+    );
+    out.push('\n');
+    let titles = [
+        (projects_text(T::Period, lang), Align::Left),
+        (projects_text(T::File, lang), Align::Left),
+        (projects_text(T::Row, lang), Align::Right),
+        (projects_text(T::Name, lang), Align::Left),
+        (projects_text(T::Stage, lang), Align::Left),
+        (projects_text(T::Signed, lang), Align::Left),
+        (projects_text(T::Contract, lang), Align::Right),
+        (projects_text(T::Started, lang), Align::Left),
+        (projects_text(T::FundsMonth, lang), Align::Right),
+        (projects_text(T::FundsYtd, lang), Align::Right),
+        (projects_text(T::MatchedBy, lang), Align::Left),
+        (projects_text(T::Note, lang), Align::Left),
+    ];
+    let rows: Vec<Vec<String>> = p
+        .reports
+        .iter()
+        .map(|r| {
+            let version = r.file.version.map_or_else(String::new, |v| match lang {
+                Lang::Zh => format!("（第{v}版）"),
+                Lang::En => format!(" (v{v})"),
+            });
+            vec![
+                r.file.period.to_string(),
+                format!("{}{version}", printable(&r.file.file_name)),
+                r.row.to_string(),
+                printable(&r.project.name).into_owned(),
+                stage_label(r.project.stage, lang).to_string(),
+                date(r.project.signed_on),
+                amount(r.project.contract_amount, lang),
+                date(r.project.started_on),
+                amount(r.funds_month, lang),
+                amount(r.funds_ytd, lang),
+                matched_by_label(r.matched_by, lang).to_string(),
+                r.project
+                    .note
+                    .as_deref()
+                    .map_or_else(String::new, |n| printable(n).into_owned()),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&titles, &rows));
+    out.push_str(&project_show_summary(
+        p.reports.len(),
+        &amount(p.funds_in_place(), lang),
+        stage_label(p.stage(), lang),
+        lang,
+    ));
+    out.push('\n');
+    out
+}
