@@ -72,7 +72,7 @@ pub struct Report {
 }
 
 /// A year's funds in place of a project: its 本年累计到位资金 at the year's last report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct YearFunds {
     pub year: i32,
     /// The year's last report.
@@ -592,14 +592,6 @@ impl From<&FileRef> for FileJson {
     }
 }
 
-/// A year's funds in place.
-#[derive(Debug, Clone, Serialize)]
-pub struct YearFundsJson {
-    pub year: i32,
-    pub period: Period,
-    pub funds_ytd: Option<Wan>,
-}
-
 /// One project of the register.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProjectJson {
@@ -620,7 +612,7 @@ pub struct ProjectJson {
     pub terminated: Option<Period>,
     pub stage: &'static str,
     pub funds_in_place: Option<Wan>,
-    pub funds_by_year: Vec<YearFundsJson>,
+    pub funds_by_year: Vec<YearFunds>,
     pub months_since_signed: Option<i64>,
     pub stalled: bool,
     pub last_file: FileJson,
@@ -706,15 +698,7 @@ impl Register {
                     terminated: p.terminated(),
                     stage: stage_key(p.stage()),
                     funds_in_place: p.funds_in_place(),
-                    funds_by_year: p
-                        .funds_by_year()
-                        .into_iter()
-                        .map(|y| YearFundsJson {
-                            year: y.year,
-                            period: y.period,
-                            funds_ytd: y.funds_ytd,
-                        })
-                        .collect(),
+                    funds_by_year: p.funds_by_year(),
                     months_since_signed: p.months_since_signed(self.period),
                     stalled: p.is_stalled(self.period, s.stalled_months),
                     last_file: p.last_file().into(),
