@@ -18,6 +18,7 @@
 mod biff;
 mod cfbview;
 mod convert;
+mod fault;
 mod guard;
 mod numfmt;
 mod ods;
@@ -29,6 +30,7 @@ mod xls;
 mod xls_crypt;
 mod xlsx;
 mod xml;
+mod xmltext;
 mod zipscan;
 
 use std::fs::File;

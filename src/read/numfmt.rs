@@ -15,8 +15,8 @@ use std::io::BufRead;
 
 use quick_xml::events::Event;
 
+use super::fault::Fault;
 use super::guard::too_large;
-use super::xlsx::Fault;
 use super::xml::doctype;
 use super::xml::{self, raw_attrs, ScanError};
 use super::Budget;

@@ -34,14 +34,14 @@ use calamine::{CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
 use memchr::{memchr, memchr2, memmem};
 
 use super::convert::from_data_ref;
+use super::fault::{Fault, UsedArea};
 use super::guard::{too_large, MAX_XML_TOKEN_BYTES};
 use super::numfmt::NumberKind;
-use super::sst::{push_cdata, push_text, space_preserved, unescape_xml, RichText};
-use super::xlsx::{Fault, UsedArea};
 use super::xml::{
     a1_ref, digits, raw_attrs, row_number, shown, BadRef, ScanError, MAX_COLUMNS, MAX_ROWS,
 };
 use super::xml::{doctype, scan_for_doctype};
+use super::xmltext::{push_cdata, push_text, space_preserved, unescape_xml, RichText};
 use super::{Budget, CellValue, Damage, Merge, RawCell, ReadError};
 use crate::config::Limits;
 use crate::model::a1;

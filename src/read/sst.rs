@@ -10,16 +10,16 @@
 //! budgets are checked as it streams: the strings it declares (`uniqueCount`, which
 //! calamine reserved before reading one), the strings present, and their text.
 
-use std::borrow::Cow;
 use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::fault::Fault;
 use super::guard::too_large;
 use super::sheetscan::count_strings;
-use super::xlsx::Fault;
 use super::xml::doctype;
 use super::xml::{self, raw_attrs, ScanError};
+use super::xmltext::{push_reference, space_preserved, RichText};
 use super::Budget;
 use crate::config::Limits;
 
@@ -225,182 +225,10 @@ fn read_string<R: BufRead>(
     }
 }
 
-/// Whether a `<t>` tag's raw attributes say `xml:space="preserve"` (the exact key, as
-/// calamine looks it up).
-pub(crate) fn space_preserved(attrs: &[u8]) -> Result<bool, Fault> {
-    for attr in raw_attrs(attrs) {
-        match attr {
-            None => return Err(Fault::Attribute),
-            Some((b"xml:space", v)) => return Ok(v == b"preserve"),
-            Some(_) => {}
-        }
-    }
-    Ok(false)
-}
-
-/// The state of calamine's rich-text reading between the events of one string: the runs
-/// read so far and whether a phonetic run (`<rPh>`) is open.
-#[derive(Debug, Default)]
-pub(crate) struct RichText {
-    text: Option<String>,
-    phonetic: bool,
-}
-
-impl RichText {
-    /// A start tag of local name `local` inside the string: true when it is a `<t>`
-    /// whose text counts (then read with [`RichText::push_run`]).
-    pub(crate) fn starts(&mut self, local: &[u8]) -> bool {
-        match local {
-            b"r" if self.text.is_none() => {
-                self.text = Some(String::new());
-                false
-            }
-            b"rPh" => {
-                self.phonetic = true;
-                false
-            }
-            b"t" => !self.phonetic,
-            _ => false,
-        }
-    }
-
-    /// An end tag of local name `local` that does not close the string.
-    pub(crate) fn ends(&mut self, local: &[u8]) {
-        if local == b"rPh" {
-            self.phonetic = false;
-        }
-    }
-
-    /// The decoded text of one `<t>`.
-    pub(crate) fn push_run(&mut self, value: &str, preserve: bool) {
-        let value = if preserve {
-            unescape_xml(value)
-        } else {
-            // ASCII blanks only: a no-break space is kept.
-            unescape_xml(value.trim_matches([' ', '\t', '\r', '\n']))
-        };
-        match &mut self.text {
-            Some(s) => s.push_str(&value),
-            None => self.text = Some(value.into_owned()),
-        }
-    }
-
-    /// The string once its end tag is read (an element without `<t>` is "").
-    pub(crate) fn finish(self) -> String {
-        self.text.unwrap_or_default()
-    }
-}
-
-/// Appends the character of an entity or character reference, as calamine does: the five
-/// XML entities and `&#…;` references; anything else is an error.
-fn push_reference(r: &quick_xml::events::BytesRef<'_>, out: &mut String) -> Result<(), ScanError> {
-    if let Some(s) = quick_xml::escape::resolve_xml_entity(r) {
-        out.push_str(s);
-        return Ok(());
-    }
-    if let Some(c) = r.resolve_char_ref()? {
-        out.push(c);
-        return Ok(());
-    }
-    Err(ScanError::Xml(quick_xml::Error::Escape(
-        quick_xml::escape::EscapeError::UnrecognizedEntity(0..0, format!("&{};", &**r)),
-    )))
-}
-
-/// Appends the text of `raw`, a run of character data without markup (the bytes between
-/// two tags), decoded as quick-xml decodes text events for calamine: line ends normalised
-/// and references resolved.
-pub(crate) fn push_text(raw: &[u8], out: &mut String) -> Result<(), ScanError> {
-    let mut x = xml::reader(raw);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match x.read_event_into(&mut buf)? {
-            Event::Text(t) => out.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => push_reference(&r, out)?,
-            Event::Eof => return Ok(()),
-            _ => {}
-        }
-    }
-}
-
-/// Appends CDATA content, line ends normalised.
-pub(crate) fn push_cdata(raw: &[u8], out: &mut String) -> Result<(), ScanError> {
-    let text = std::str::from_utf8(raw)
-        .map_err(|e| ScanError::Xml(quick_xml::Error::Encoding(e.into())))?;
-    out.push_str(&normalize_eols(text));
-    Ok(())
-}
-
-/// XML 1.0 line ends: `\r\n` and a lone `\r` read as `\n`.
-pub(crate) fn normalize_eols(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-}
-
-/// The length of an `_xHHHH_` escape.
-const ESCAPE_LEN: usize = 7;
-
-/// Excel's escapes of characters XML cannot hold (`_x000D_` for a carriage return, a
-/// surrogate pair for a character outside the basic plane, `_x005F_` for `_` itself),
-/// decoded as calamine decodes them: an unpaired surrogate becomes U+FFFD.
-pub(crate) fn unescape_xml(original: &str) -> Cow<'_, str> {
-    let Some((mut index, mut unit)) = find_escape(original, 0) else {
-        return Cow::Borrowed(original);
-    };
-    let mut out = String::with_capacity(original.len());
-    let mut copied = 0;
-    loop {
-        out.push_str(&original[copied..index]);
-        index += ESCAPE_LEN;
-        match unit {
-            0xD800..=0xDBFF => match parse_escape(original, index) {
-                Some(low @ 0xDC00..=0xDFFF) => {
-                    let code =
-                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
-                    out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
-                    index += ESCAPE_LEN;
-                }
-                _ => out.push(char::REPLACEMENT_CHARACTER),
-            },
-            0xDC00..=0xDFFF => out.push(char::REPLACEMENT_CHARACTER),
-            _ => out.push(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER)),
-        }
-        copied = index;
-        match find_escape(original, index) {
-            Some(next) => (index, unit) = next,
-            None => break,
-        }
-    }
-    out.push_str(&original[copied..]);
-    Cow::Owned(out)
-}
-
-/// The first `_xHHHH_` at or after byte `start`: its index and UTF-16 unit.
-fn find_escape(s: &str, mut start: usize) -> Option<(usize, u16)> {
-    while let Some(offset) = s[start..].find('_') {
-        let index = start + offset;
-        if let Some(unit) = parse_escape(s, index) {
-            return Some((index, unit));
-        }
-        start = index + 1;
-    }
-    None
-}
-
-fn parse_escape(s: &str, index: usize) -> Option<u16> {
-    let b = s.as_bytes().get(index..index + ESCAPE_LEN)?;
-    if b[0] != b'_' || b[1] != b'x' || b[6] != b'_' || !b[2..6].iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    u16::from_str_radix(std::str::from_utf8(&b[2..6]).ok()?, 16).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::xmltext::unescape_xml;
 
     fn strings(xml: &str) -> Vec<String> {
         read_strings(xml.as_bytes(), "sst", &Limits::default())
