@@ -701,6 +701,8 @@ struct BulletinPositions {
     #[serde(default)]
     deadline_day: Option<Spanned<toml::Value>>,
     #[serde(default)]
+    number: Option<Spanned<toml::Value>>,
+    #[serde(default)]
     time_zone: Option<Spanned<toml::Value>>,
 }
 
@@ -859,6 +861,20 @@ fn check_settings(text: &str, file: &ConfigFile) -> Result<(), (Span, Said)> {
                 format!("[bulletin] deadline_day = {day}：须在 1 到 28 之间（每个月都有的日子）"),
                 "[bulletin] deadline_day must be between 1 and 28 (a day every month has)"
                     .to_string(),
+            ),
+        ));
+    }
+    if file.bulletin.number == Some(0) {
+        let span = pos
+            .bulletin
+            .as_ref()
+            .and_then(|b| b.number.as_ref())
+            .map_or(0..0, |d| d.span());
+        return Err((
+            span,
+            Said::new(
+                "[bulletin] number = 0：发文字号的序号从 1 起".to_string(),
+                "[bulletin] number = 0: a document number starts from 1".to_string(),
             ),
         ));
     }

@@ -437,3 +437,15 @@ fn a_rejected_file_kept_whole_verifies_clean() {
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
     assert!(stdout(&verify).contains("一致"), "{}", stdout(&verify));
 }
+
+#[test]
+fn a_document_number_of_zero_is_refused_naming_its_line() {
+    let ws = workspace_with_config(&format!("[bulletin]\nnumber = 0\n{CONFIG}"));
+    let out = run(&["status", "--period", "2025-06"], ws.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("tongbao.toml:2: [bulletin] number = 0"),
+        "{}",
+        stderr(&out)
+    );
+}
