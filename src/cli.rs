@@ -97,15 +97,26 @@ pub enum Command {
     /// 首次报送月份、签约、开工、投产、跨年累计到位资金、当前进展和最近报送的文件。
     /// --stalled 只列签约满 [projects] stalled_months 个月（默认 6）仍未开工的亿元以上项目（督办）。
     /// 无法确定是哪个项目的行单独列出，供经办人核对，不会自动合并。
+    /// --follow-up 列出督办清单：上述超期未开工项目、连续 [projects] no_funds_months 个月（默认 3）
+    /// 无到位资金的已开工项目、从本单位最近一期报表中消失且备注未说明终止或已投产的项目。
+    /// --conversion 按单位和全市列出签约项目的开工率、投产率和签约至开工月数中位数
+    /// （--cohort 年份，默认截至报告期的 12 个月内签约的项目）。
     ///
     /// Lists, from the counted returns of every month up to the period, each project: unit,
     /// industry, investor, contract amount, first reported, signed, started, in production,
     /// funds in place across years, current stage and the file that last reported it.
     /// --stalled lists only 亿元以上 projects signed [projects] stalled_months months ago
     /// (default 6) or more and not started. Rows that could be more than one project are
-    /// listed for the clerk, never merged.
+    /// listed for the clerk, never merged. --follow-up prints the follow-up list (督办清单):
+    /// the stalled projects, started projects without funds in place for [projects]
+    /// no_funds_months months (default 3), and projects gone from their unit's latest return
+    /// without a 备注 saying 终止 or 已投产. --conversion prints 开工率, 投产率 and the median
+    /// months from signing to start per unit and for the area, over the projects signed in
+    /// --cohort YYYY or in the twelve months to the period.
     ///
     /// Example: tongbao projects --period 2025-06 --unit 巴南区 --stalled
+    ///          tongbao projects --period 2025-06 --follow-up
+    ///          tongbao projects --period 2025-06 --conversion --cohort 2025
     ///          tongbao projects show 500113:#5001132023001
     Projects(ProjectsArgs),
     /// 监视收件箱 / watch the inbox and ingest files as they arrive
@@ -251,8 +262,17 @@ pub struct ProjectsArgs {
     #[arg(long, value_name = "NAME")]
     pub unit: Option<String>,
     /// 只列签约已满期限仍未开工的亿元以上项目（督办）/ only 亿元以上 projects signed long enough ago and not started
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["follow_up", "conversion"])]
     pub stalled: bool,
+    /// 督办清单：超期未开工、连续无到位资金、无故消失的项目 / the follow-up list: stalled, without funds, vanished
+    #[arg(long, conflicts_with = "conversion")]
+    pub follow_up: bool,
+    /// 开工率、投产率和签约至开工的月数中位数（按单位和全市）/ 开工率, 投产率 and median months to start, per unit and area
+    #[arg(long, conflicts_with = "unit")]
+    pub conversion: bool,
+    /// 与 --conversion 合用：该年签约的项目（默认截至报告期的 12 个月）/ with --conversion: projects signed in this year (default: the twelve months to the period)
+    #[arg(long, value_name = "YYYY", requires = "conversion", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub cohort: Option<i32>,
     /// 输出 JSON（格式见 docs/cli.md）/ print JSON (documented in docs/cli.md)
     #[arg(long)]
     pub json: bool,

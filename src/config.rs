@@ -263,11 +263,17 @@ pub struct ProjectsSettings {
     /// A 亿元以上 project signed this many months before the period (or more) and not
     /// started is stalled (`tongbao projects --stalled`).
     pub stalled_months: u32,
+    /// A started project whose 本月到位资金 was 0 this many consecutive months up to the
+    /// period is on the follow-up list (`tongbao projects --follow-up`).
+    pub no_funds_months: u32,
 }
 
 impl Default for ProjectsSettings {
     fn default() -> Self {
-        ProjectsSettings { stalled_months: 6 }
+        ProjectsSettings {
+            stalled_months: 6,
+            no_funds_months: 3,
+        }
     }
 }
 

@@ -737,6 +737,16 @@ pub enum ProjectsText {
     Nothing,
     /// After a project no longer in its unit's latest return.
     NotCurrent,
+    Reason,
+    /// The months a follow-up rule counts.
+    Months,
+    MonthsOverdue,
+    CohortSigned,
+    StartRate,
+    ProductionRate,
+    MedianMonthsToStart,
+    /// The whole area in English (Chinese uses `[bulletin] region`).
+    Area,
 }
 
 pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
@@ -789,6 +799,81 @@ pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
         (Nothing, _) => "—",
         (NotCurrent, Lang::Zh) => "（已不在最近一期报表中）",
         (NotCurrent, Lang::En) => " (not in its unit's latest return)",
+        (Reason, Lang::Zh) => "督办事由",
+        (Reason, Lang::En) => "reason",
+        (Months, Lang::Zh) => "月数",
+        (Months, Lang::En) => "months",
+        (MonthsOverdue, Lang::Zh) => "超期月数",
+        (MonthsOverdue, Lang::En) => "months overdue",
+        (CohortSigned, Lang::Zh) => "签约项目",
+        (CohortSigned, Lang::En) => "signed",
+        (StartRate, Lang::Zh) => "开工率",
+        (StartRate, Lang::En) => "start rate",
+        (ProductionRate, Lang::Zh) => "投产率",
+        (ProductionRate, Lang::En) => "production rate",
+        (MedianMonthsToStart, Lang::Zh) => "签约至开工月数（中位数）",
+        (MedianMonthsToStart, Lang::En) => "median months to start",
+        (Area, Lang::Zh) => "全市",
+        (Area, Lang::En) => "whole area",
+    }
+}
+
+/// Why a project is on the follow-up list.
+pub fn follow_up_reason_label(
+    r: crate::aggregate::register::FollowUpReason,
+    lang: Lang,
+) -> &'static str {
+    use crate::aggregate::register::FollowUpReason::*;
+    match (r, lang) {
+        (Stalled, Lang::Zh) => "签约超期未开工",
+        (Stalled, Lang::En) => "signed, not started",
+        (NoFunds, Lang::Zh) => "已开工无到位资金",
+        (NoFunds, Lang::En) => "started, no funds in place",
+        (Vanished, Lang::Zh) => "项目消失（未说明终止或已投产）",
+        (Vanished, Lang::En) => "gone without 终止 or 已投产 in 备注",
+    }
+}
+
+/// The first line of `--follow-up`.
+pub fn projects_follow_up_heading(
+    period: crate::model::Period,
+    (stalled_months, no_funds_months): (u32, u32),
+    count: usize,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "截至{}年{}月的督办清单：{count} 个项目（签约满 {stalled_months} 个月未开工的亿元以上项目；已开工连续 {no_funds_months} 个月无到位资金的项目；从本单位最近一期报表中消失且备注未说明终止或已投产的项目）",
+            period.year, period.month
+        ),
+        Lang::En => format!(
+            "Follow-up list (督办清单) as of {period}: {count} projects (亿元以上 signed {stalled_months}+ months ago and not started; started with no funds in place for {no_funds_months} months; gone from their unit's latest return without 终止 or 已投产 in 备注)"
+        ),
+    }
+}
+
+/// The first line of `--conversion`: the cohort.
+pub fn projects_conversion_heading(
+    period: crate::model::Period,
+    year: Option<i32>,
+    (from, to): (crate::model::Period, crate::model::Period),
+    lang: Lang,
+) -> String {
+    match (year, lang) {
+        (Some(y), Lang::Zh) => format!(
+            "{y}年签约项目截至{}年{}月的转化情况（签约月份 {from} 至 {to}）",
+            period.year, period.month
+        ),
+        (None, Lang::Zh) => format!(
+            "截至{}年{}月的 12 个月内签约项目的转化情况（签约月份 {from} 至 {to}）",
+            period.year, period.month
+        ),
+        (Some(y), Lang::En) => format!(
+            "Conversion as of {period} of the projects signed in {y} (signed {from} to {to})"
+        ),
+        (None, Lang::En) => format!(
+            "Conversion as of {period} of the projects signed in the twelve months to it (signed {from} to {to})"
+        ),
     }
 }
 

@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::archive::{Archive, ArchiveError, StoredReturn};
-use crate::config::Config;
+use crate::config::{Config, ProjectsSettings};
 use crate::model::{FigureKey, Period, Project, Stage, Wan, YI};
 use crate::text::normalize_key;
 
@@ -730,6 +730,350 @@ impl Register {
             ambiguous,
         }
     }
+}
+
+/// A month's place on one line: months since year 0, so that two periods subtract.
+fn month_number(year: i32, month: u32) -> i64 {
+    i64::from(year) * 12 + i64::from(month)
+}
+
+/// Why a project is on the follow-up list (督办清单).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpReason {
+    /// 亿元以上, signed `stalled_months` or more months ago and not started
+    /// ([`RegisteredProject::is_stalled`]).
+    Stalled,
+    /// Started, and no funds in place (本月到位资金 0) for `no_funds_months` consecutive
+    /// months up to the period.
+    NoFunds,
+    /// In an earlier counted return of its unit, not in the latest one, and no 备注 said
+    /// 终止 or 已投产.
+    Vanished,
+}
+
+/// One entry of the follow-up list.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowUp<'r> {
+    pub project: &'r RegisteredProject,
+    pub reason: FollowUpReason,
+    /// The months the rule counts: since signing (stalled), without funds (no funds);
+    /// `None` for a vanished project.
+    pub months: Option<i64>,
+    /// How many of them are past the rule's threshold (0: it fell due this month);
+    /// `None` for a vanished project.
+    pub months_overdue: Option<i64>,
+}
+
+impl RegisteredProject {
+    /// The consecutive months, counting back from `period`, in which it was started (its
+    /// 开工日期 in or before the month) and reported with 本月到位资金 stated as 0. A month
+    /// it was not reported in, or whose return does not state the figure, ends the count:
+    /// what nobody stated is not taken for 0.
+    pub fn months_without_funds(&self, period: Period) -> i64 {
+        let Some(started) = self.started_on() else {
+            return 0;
+        };
+        let started = month_number(started.year(), started.month());
+        let mut month = period;
+        let mut count = 0;
+        loop {
+            if month_number(month.year, month.month) < started {
+                return count;
+            }
+            let zero = self
+                .reports
+                .iter()
+                .rev()
+                .find(|r| r.file.period == month)
+                .and_then(|r| r.funds_month)
+                .is_some_and(Wan::is_zero);
+            if !zero {
+                return count;
+            }
+            count += 1;
+            month = month.previous();
+        }
+    }
+
+    /// Why it is on the follow-up list as of `period`, if it is (the three rules are
+    /// exclusive: stalled is not started, no funds is started, both are still reported).
+    pub fn follow_up(&self, period: Period, s: &ProjectsSettings) -> Option<FollowUp<'_>> {
+        let settled = self.in_production().is_some() || self.terminated().is_some();
+        if self.is_stalled(period, s.stalled_months) {
+            let months = self.months_since_signed(period)?;
+            return Some(FollowUp {
+                project: self,
+                reason: FollowUpReason::Stalled,
+                months: Some(months),
+                months_overdue: Some(months - i64::from(s.stalled_months)),
+            });
+        }
+        if !self.current {
+            return (!settled).then_some(FollowUp {
+                project: self,
+                reason: FollowUpReason::Vanished,
+                months: None,
+                months_overdue: None,
+            });
+        }
+        let without = self.months_without_funds(period);
+        (!settled
+            && self.stage() != Stage::InProduction
+            && without > 0
+            && without >= i64::from(s.no_funds_months))
+        .then_some(FollowUp {
+            project: self,
+            reason: FollowUpReason::NoFunds,
+            months: Some(without),
+            months_overdue: Some(without - i64::from(s.no_funds_months)),
+        })
+    }
+}
+
+impl Register {
+    /// The follow-up list (督办清单) as of the register's period, in the register's order,
+    /// of one unit's projects or of all.
+    pub fn follow_ups(&self, unit: Option<&str>, s: &ProjectsSettings) -> Vec<FollowUp<'_>> {
+        self.projects
+            .iter()
+            .filter(|p| unit.is_none_or(|u| p.unit_code == u))
+            .filter_map(|p| p.follow_up(self.period, s))
+            .collect()
+    }
+}
+
+/// The projects a conversion figure is over: those signed in these months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Cohort {
+    /// The calendar year asked for (`--cohort`), else null: the twelve months to the
+    /// period.
+    pub year: Option<i32>,
+    /// The first month of signing.
+    pub from: Period,
+    /// The last month of signing (never after the period).
+    pub to: Period,
+}
+
+impl Cohort {
+    /// Projects signed in `year` (up to `period`), or in the twelve months to `period`.
+    pub fn new(year: Option<i32>, period: Period) -> Cohort {
+        match year {
+            Some(y) => {
+                let first = Period { year: y, month: 1 };
+                let last = Period { year: y, month: 12 };
+                Cohort {
+                    year: Some(y),
+                    from: first,
+                    to: last.min(period),
+                }
+            }
+            None => {
+                let mut from = period;
+                for _ in 0..11 {
+                    from = from.previous();
+                }
+                Cohort {
+                    year: None,
+                    from,
+                    to: period,
+                }
+            }
+        }
+    }
+
+    fn contains(&self, d: NaiveDate) -> bool {
+        let m = month_number(d.year(), d.month());
+        month_number(self.from.year, self.from.month) <= m
+            && m <= month_number(self.to.year, self.to.month)
+    }
+}
+
+/// A count out of a cohort and its share; the share is `None` when the cohort is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    pub count: usize,
+    pub of: usize,
+    /// `count / of`, between 0 and 1; null when `of` is 0.
+    pub rate: Option<f64>,
+}
+
+impl Rate {
+    fn new(count: usize, of: usize) -> Rate {
+        Rate {
+            count,
+            of,
+            rate: (of > 0).then(|| count as f64 / of as f64),
+        }
+    }
+}
+
+/// The conversion figures of a set of projects of a cohort.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Conversion {
+    /// 开工率: started by the period (开工日期 stated, or reported started or in production).
+    pub started: Rate,
+    /// 投产率: in production by the period.
+    pub in_production: Rate,
+    /// The median of whole months from the month of signing to the month of 开工日期, over
+    /// the started projects that state both; null when none does.
+    pub median_months_to_start: Option<f64>,
+}
+
+impl RegisteredProject {
+    /// Whether it was started by the register's period: a 开工日期, or a report of it
+    /// started or in production.
+    pub fn is_started(&self) -> bool {
+        self.started_on().is_some()
+            || self.in_production().is_some()
+            || self
+                .reports
+                .iter()
+                .any(|r| matches!(r.project.stage, Stage::Started | Stage::InProduction))
+    }
+}
+
+/// The conversion figures of these projects (all of one cohort).
+pub fn conversion<'r>(projects: impl IntoIterator<Item = &'r RegisteredProject>) -> Conversion {
+    let projects: Vec<&RegisteredProject> = projects.into_iter().collect();
+    let started = projects.iter().filter(|p| p.is_started()).count();
+    let in_production = projects
+        .iter()
+        .filter(|p| p.in_production().is_some())
+        .count();
+    let mut months: Vec<i64> = projects
+        .iter()
+        .filter_map(|p| {
+            let (s, b) = (p.signed_on()?, p.started_on()?);
+            Some(month_number(b.year(), b.month()) - month_number(s.year(), s.month()))
+        })
+        .collect();
+    months.sort_unstable();
+    let n = months.len();
+    let median = match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(months[n / 2] as f64),
+        _ => Some((months[n / 2 - 1] + months[n / 2]) as f64 / 2.0),
+    };
+    Conversion {
+        started: Rate::new(started, projects.len()),
+        in_production: Rate::new(in_production, projects.len()),
+        median_months_to_start: median,
+    }
+}
+
+impl Register {
+    /// The projects of a cohort: signed (latest stated 签约日期) in its months.
+    pub fn cohort<'r>(&'r self, c: &Cohort) -> impl Iterator<Item = &'r RegisteredProject> {
+        let c = *c;
+        self.projects
+            .iter()
+            .filter(move |p| p.signed_on().is_some_and(|d| c.contains(d)))
+    }
+
+    /// The conversion table: every roster unit in roster order, then the whole area.
+    pub fn conversion_document(&self, cfg: &Config, cohort: Cohort) -> ConversionDocument {
+        let units = cfg
+            .file
+            .units
+            .iter()
+            .map(|u| ConversionJson {
+                unit: UnitJson {
+                    code: u.code().to_string(),
+                    name: u.name().to_string(),
+                },
+                figures: conversion(self.cohort(&cohort).filter(|p| p.unit_code == u.code())),
+            })
+            .collect();
+        ConversionDocument {
+            period: self.period,
+            cohort,
+            units,
+            area: conversion(self.cohort(&cohort)),
+        }
+    }
+
+    /// The follow-up list as JSON.
+    pub fn follow_up_document(
+        &self,
+        cfg: &Config,
+        unit: Option<&str>,
+        s: &ProjectsSettings,
+    ) -> FollowUpDocument {
+        let unit_json = |code: &str| UnitJson {
+            code: code.to_string(),
+            name: cfg
+                .unit_by_code(code)
+                .map_or_else(|| code.to_string(), |u| u.name().to_string()),
+        };
+        FollowUpDocument {
+            period: self.period,
+            unit: unit.map(unit_json),
+            stalled_months: s.stalled_months,
+            no_funds_months: s.no_funds_months,
+            follow_up: self
+                .follow_ups(unit, s)
+                .into_iter()
+                .map(|f| {
+                    let p = f.project;
+                    FollowUpJson {
+                        unit: unit_json(&p.unit_code),
+                        id: p.id.clone(),
+                        name: p.latest().name.clone(),
+                        investor: p.latest().investor.clone(),
+                        reason: f.reason,
+                        months: f.months,
+                        months_overdue: f.months_overdue,
+                        contract_amount: p.contract_amount(),
+                        last_file: p.last_file().into(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `tongbao projects --follow-up --json`: the follow-up list (督办清单).
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpDocument {
+    pub period: Period,
+    pub unit: Option<UnitJson>,
+    pub stalled_months: u32,
+    pub no_funds_months: u32,
+    pub follow_up: Vec<FollowUpJson>,
+}
+
+/// One entry of the follow-up list.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpJson {
+    pub unit: UnitJson,
+    pub id: String,
+    pub name: String,
+    pub investor: String,
+    pub reason: FollowUpReason,
+    pub months: Option<i64>,
+    pub months_overdue: Option<i64>,
+    pub contract_amount: Option<Wan>,
+    pub last_file: FileJson,
+}
+
+/// `tongbao projects --conversion --json`: 开工率, 投产率 and months to start of a cohort.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversionDocument {
+    pub period: Period,
+    pub cohort: Cohort,
+    /// Every roster unit, in roster order.
+    pub units: Vec<ConversionJson>,
+    /// The whole area.
+    pub area: Conversion,
+}
+
+/// One unit's conversion figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversionJson {
+    pub unit: UnitJson,
+    #[serde(flatten)]
+    pub figures: Conversion,
 }
 
 #[cfg(test)]

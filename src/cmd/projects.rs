@@ -6,15 +6,18 @@ use std::io::Write;
 
 use anyhow::bail;
 
-use crate::aggregate::register::{self, Register, RegisteredProject, Selection};
+use crate::aggregate::register::{
+    self, Cohort, Conversion, Register, RegisteredProject, Selection,
+};
 use crate::cli::{GlobalArgs, ProjectShowArgs, ProjectsArgs, ProjectsCommand};
-use crate::config::Config;
+use crate::config::{Config, ProjectsSettings};
 use crate::lang::Lang;
 use crate::messages::{
-    ambiguity_label, explain_unknown_unit, matched_by_label, project_not_found, project_several,
-    project_show_heading, project_show_summary, projects_ambiguous_heading,
-    projects_ambiguous_line, projects_heading, projects_nothing_counted, projects_stalled_heading,
-    projects_text, stage_label, ProjectsText as T,
+    ambiguity_label, explain_unknown_unit, follow_up_reason_label, matched_by_label,
+    project_not_found, project_several, project_show_heading, project_show_summary,
+    projects_ambiguous_heading, projects_ambiguous_line, projects_conversion_heading,
+    projects_follow_up_heading, projects_heading, projects_nothing_counted,
+    projects_stalled_heading, projects_text, stage_label, ProjectsText as T,
 };
 use crate::model::{Period, Wan};
 use crate::render::xlsx::display_width;
@@ -66,7 +69,31 @@ fn list(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
         stalled: args.stalled,
         stalled_months: cfg.file.projects.stalled_months,
     };
+    let settings = cfg.file.projects;
     let mut out = std::io::stdout().lock();
+    if args.follow_up {
+        if args.json {
+            let doc = register.follow_up_document(&cfg, unit.as_deref(), &settings);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        } else {
+            let text = human_follow_up(&cfg, &register, unit.as_deref(), &settings, lang);
+            out.write_all(text.as_bytes())?;
+        }
+        return Ok(Outcome::Ok);
+    }
+    if args.conversion {
+        let cohort = Cohort::new(args.cohort, period);
+        if args.json {
+            let doc = register.conversion_document(&cfg, cohort);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        } else {
+            let text = human_conversion(&cfg, &register, cohort, lang);
+            out.write_all(text.as_bytes())?;
+        }
+        return Ok(Outcome::Ok);
+    }
     if args.json {
         serde_json::to_writer_pretty(&mut out, &register.document(&cfg, &selection))?;
         writeln!(out)?;
@@ -328,5 +355,107 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
         lang,
     ));
     out.push('\n');
+    out
+}
+
+/// The follow-up list (督办清单) for people: a heading, one row per project.
+fn human_follow_up(
+    cfg: &Config,
+    r: &Register,
+    unit: Option<&str>,
+    s: &ProjectsSettings,
+    lang: Lang,
+) -> String {
+    let listed = r.follow_ups(unit, s);
+    let mut out = projects_follow_up_heading(
+        r.period,
+        (s.stalled_months, s.no_funds_months),
+        listed.len(),
+        lang,
+    );
+    out.push('\n');
+    let titles = [
+        (projects_text(T::Unit, lang), Align::Left),
+        (projects_text(T::Name, lang), Align::Left),
+        (projects_text(T::Investor, lang), Align::Left),
+        (projects_text(T::Reason, lang), Align::Left),
+        (projects_text(T::Months, lang), Align::Right),
+        (projects_text(T::MonthsOverdue, lang), Align::Right),
+        (projects_text(T::Contract, lang), Align::Right),
+        (projects_text(T::LastFile, lang), Align::Left),
+        (projects_text(T::Id, lang), Align::Left),
+    ];
+    let dash = || projects_text(T::Nothing, lang).to_string();
+    let rows: Vec<Vec<String>> = listed
+        .iter()
+        .map(|f| {
+            let p = f.project;
+            let latest = p.latest();
+            let file = p.last_file();
+            vec![
+                unit_name(cfg, &p.unit_code),
+                printable(&latest.name).into_owned(),
+                printable(&latest.investor).into_owned(),
+                follow_up_reason_label(f.reason, lang).to_string(),
+                f.months.map_or_else(dash, |m| m.to_string()),
+                f.months_overdue.map_or_else(dash, |m| m.to_string()),
+                amount(p.contract_amount(), lang),
+                format!("{} {}", file.period, printable(&file.file_name)),
+                p.id.clone(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(&titles, &rows));
+    out
+}
+
+/// A share as a percentage with one decimal, and its count: `50.0%（3/6）`; — when the
+/// cohort is empty.
+fn rate(r: &register::Rate, lang: Lang) -> String {
+    match r.rate {
+        Some(x) => match lang {
+            Lang::Zh => format!("{:.1}%（{}/{}）", x * 100.0, r.count, r.of),
+            Lang::En => format!("{:.1}% ({}/{})", x * 100.0, r.count, r.of),
+        },
+        None => projects_text(T::Nothing, lang).to_string(),
+    }
+}
+
+/// Conversion figures for people: one row per roster unit, then the whole area.
+fn human_conversion(cfg: &Config, r: &Register, cohort: Cohort, lang: Lang) -> String {
+    let doc = r.conversion_document(cfg, cohort);
+    let mut out =
+        projects_conversion_heading(r.period, cohort.year, (cohort.from, cohort.to), lang);
+    out.push('\n');
+    let titles = [
+        (projects_text(T::Unit, lang), Align::Left),
+        (projects_text(T::CohortSigned, lang), Align::Right),
+        (projects_text(T::StartRate, lang), Align::Right),
+        (projects_text(T::ProductionRate, lang), Align::Right),
+        (projects_text(T::MedianMonthsToStart, lang), Align::Right),
+    ];
+    let row = |name: String, c: &Conversion| {
+        vec![
+            name,
+            c.started.of.to_string(),
+            rate(&c.started, lang),
+            rate(&c.in_production, lang),
+            c.median_months_to_start.map_or_else(
+                || projects_text(T::Nothing, lang).to_string(),
+                |m| format!("{m:.1}"),
+            ),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = doc
+        .units
+        .iter()
+        .map(|u| row(u.unit.name.clone(), &u.figures))
+        .collect();
+    let area = match lang {
+        Lang::Zh => cfg.file.bulletin.region.clone(),
+        Lang::En => projects_text(T::Area, lang).to_string(),
+    };
+    rows.push(row(area, &doc.area));
+    out.push_str(&table(&titles, &rows));
     out
 }

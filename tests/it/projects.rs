@@ -475,3 +475,413 @@ fn the_demos_register_agrees_with_the_archive_read_directly() {
         );
     }
 }
+
+/// Calendar months from `a` to `b` ("YYYY-MM" or "YYYY-MM-DD"), read from the text.
+fn months_between(a: &str, b: &str) -> i64 {
+    let n = |t: &str| {
+        let y: i64 = t[..4].parse().expect("year");
+        let m: i64 = t[5..7].parse().expect("month");
+        y * 12 + m
+    };
+    n(b) - n(a)
+}
+
+/// The follow-up archive, month by month: P001 (started 2024-12-20) with its 本月到位资金,
+/// and whether 新能源材料项目 (P004) and a project terminated in May (P005) are in the
+/// ledger.
+const FOLLOW_UP_MONTHS: [(&str, &str, f64, bool, bool); 4] = [
+    ("2025-03", "2025年3月", 1000.0, true, true),
+    ("2025-04", "2025年4月", 0.0, true, true),
+    ("2025-05", "2025年5月", 0.0, true, true),
+    ("2025-06", "2025年6月", 0.0, false, false),
+];
+
+fn follow_up_form(period_text: &str, funds_month: f64, p004: bool, p005: bool) -> Form {
+    let mut f = dated(period_text, (funds_month, 3000.0));
+    if p005 {
+        let mut row = f.rows[3].clone();
+        row[col("项目编号")] = s("P005");
+        row[col("项目名称")] = s("旧厂改造项目");
+        row[col("备注")] = s(if period_text == "2025年5月" {
+            "项目已终止"
+        } else {
+            "正在洽谈"
+        });
+        f.rows.push(row);
+    }
+    if !p004 {
+        f.rows.remove(3);
+    }
+    f
+}
+
+/// The follow-up list recomputed from [`FOLLOW_UP_MONTHS`] and the forms' dates: name →
+/// (reason, months, months overdue).
+fn expected_follow_up(
+    months: &[(&str, &str, f64, bool, bool)],
+    stalled_months: i64,
+    no_funds_months: i64,
+) -> BTreeMap<String, (String, Option<i64>, Option<i64>)> {
+    let mut out = BTreeMap::new();
+    let last = months.last().expect("a month");
+    // Stalled: 亿元以上, signed and not started (智能装备基地 20000, 软件园 15000).
+    for (name, signed) in [("智能装备基地", "2024-11-05"), ("软件园", "2024-12-01")] {
+        let m = months_between(signed, last.0);
+        if m >= stalled_months {
+            out.insert(
+                name.to_string(),
+                ("stalled".to_string(), Some(m), Some(m - stalled_months)),
+            );
+        }
+    }
+    // No funds: trailing months in a row, each reported, with 本月到位资金 0.
+    let mut zeros = 0;
+    let mut expected_period = last.0.to_string();
+    for (period, _, funds, _, _) in months.iter().rev() {
+        if *period != expected_period || *funds != 0.0 {
+            break;
+        }
+        zeros += 1;
+        let (y, m): (i32, u32) = (
+            period[..4].parse().expect("year"),
+            period[5..].parse().expect("month"),
+        );
+        expected_period = if m == 1 {
+            format!("{}-12", y - 1)
+        } else {
+            format!("{y}-{:02}", m - 1)
+        };
+    }
+    if zeros >= no_funds_months && zeros > 0 {
+        out.insert(
+            "新材料产业园".to_string(),
+            (
+                "no_funds".to_string(),
+                Some(zeros),
+                Some(zeros - no_funds_months),
+            ),
+        );
+    }
+    // Vanished: in an earlier month, not in the last; P005's 备注 said 终止.
+    if months.iter().any(|m| m.3) && !last.3 {
+        out.insert(
+            "新能源材料项目".to_string(),
+            ("vanished".to_string(), None, None),
+        );
+    }
+    out
+}
+
+fn follow_up_of(doc: &Value) -> BTreeMap<String, (String, Option<i64>, Option<i64>)> {
+    doc["follow_up"]
+        .as_array()
+        .expect("follow_up")
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().expect("name").to_string(),
+                (
+                    f["reason"].as_str().expect("reason").to_string(),
+                    f["months"].as_i64(),
+                    f["months_overdue"].as_i64(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_follow_up_list_has_stalled_unfunded_and_vanished_projects() {
+    let forms: Vec<(&str, Form)> = FOLLOW_UP_MONTHS
+        .iter()
+        .map(|(p, text, funds, p004, p005)| (*p, follow_up_form(text, *funds, *p004, *p005)))
+        .collect();
+    let ws = archive_of(&forms);
+    for upto in 1..=FOLLOW_UP_MONTHS.len() {
+        let months = &FOLLOW_UP_MONTHS[..upto];
+        let period = months[upto - 1].0;
+        let doc = projects_json(ws.path(), period, &["--follow-up"]);
+        assert_eq!(
+            follow_up_of(&doc),
+            expected_follow_up(months, 6, 3),
+            "{period}: {doc:#}"
+        );
+        assert_eq!(doc["no_funds_months"], 3);
+    }
+    // June, in full: each entry with its unit, contract amount and last file.
+    let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
+    let entries = doc["follow_up"].as_array().expect("follow_up");
+    assert_eq!(entries.len(), 4, "{doc:#}");
+    for e in entries {
+        assert_eq!(e["unit"]["name"], "巴南区");
+    }
+    let entry = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("{name}: {doc:#}"))
+    };
+    assert_eq!(
+        entry("新能源材料项目")["last_file"]["file"],
+        "巴南区-2025-05.xlsx"
+    );
+    assert_eq!(entry("新能源材料项目")["contract_amount"], 30000.0);
+    assert_eq!(entry("智能装备基地")["contract_amount"], 20000.0);
+    assert_eq!(
+        entry("新材料产业园")["last_file"]["file"],
+        "巴南区-2025-06.xlsx"
+    );
+
+    // For people: a heading, the reason in words, — where months do not apply.
+    let text = ok(run(
+        &["projects", "--period", "2025-06", "--follow-up"],
+        ws.path(),
+    ));
+    assert!(
+        text.starts_with("截至2025年6月的督办清单：4 个项目"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("新能源材料项目"))
+        .expect("vanished line");
+    assert!(line.contains("项目消失"), "{line}");
+    assert!(line.contains("巴南区-2025-05.xlsx"), "{line}");
+    let english = ok(run(
+        &[
+            "projects",
+            "--period",
+            "2025-06",
+            "--follow-up",
+            "--lang",
+            "en",
+        ],
+        ws.path(),
+    ));
+    assert!(english.contains("started, no funds in place"), "{english}");
+    // --stalled is as it was.
+    let stalled = projects_json(ws.path(), "2025-06", &["--stalled"]);
+    assert_eq!(stalled["projects"].as_array().expect("projects").len(), 2);
+    // The months are the config's.
+    let config = format!("{CONFIG}\n[projects]\nstalled_months = 7\nno_funds_months = 2\n");
+    std::fs::write(ws.path().join("tongbao.toml"), config).expect("config");
+    for period in ["2025-05", "2025-06"] {
+        let months: Vec<_> = FOLLOW_UP_MONTHS
+            .iter()
+            .filter(|m| m.0 <= period)
+            .copied()
+            .collect();
+        let doc = projects_json(ws.path(), period, &["--follow-up"]);
+        assert_eq!(
+            follow_up_of(&doc),
+            expected_follow_up(&months, 7, 2),
+            "{period}"
+        );
+    }
+}
+
+#[test]
+fn a_month_not_reported_is_not_a_month_without_funds() {
+    // P001 reports 0 in March, May and June, but April is missing: two months in a row.
+    let ws = archive_of(&[
+        ("2025-03", dated("2025年3月", (0.0, 3000.0))),
+        ("2025-05", dated("2025年5月", (0.0, 3000.0))),
+        ("2025-06", dated("2025年6月", (0.0, 3000.0))),
+    ]);
+    let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
+    let listed = follow_up_of(&doc);
+    assert!(!listed.contains_key("新材料产业园"), "{doc:#}");
+    let config = format!("{CONFIG}\n[projects]\nno_funds_months = 2\n");
+    std::fs::write(ws.path().join("tongbao.toml"), config).expect("config");
+    let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
+    assert_eq!(
+        follow_up_of(&doc).get("新材料产业园"),
+        Some(&("no_funds".to_string(), Some(2), Some(0))),
+        "{doc:#}"
+    );
+}
+
+/// A demo project as the archive's rows give it, oldest first: its unit, the latest
+/// stated 签约日期 and 开工日期, whether any row says started or in production.
+#[derive(Default)]
+struct Recomputed {
+    unit: String,
+    signed_on: Option<String>,
+    started_on: Option<String>,
+    started: bool,
+    in_production: bool,
+}
+
+/// Median of whole months, as the JSON gives it.
+fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort();
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2] as f64),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
+    }
+}
+
+/// (signed, started, in production, median months to start) of some projects.
+fn figures_of(projects: &[&Recomputed]) -> (i64, i64, i64, Option<f64>) {
+    let months = projects
+        .iter()
+        .filter_map(|p| {
+            Some(months_between(
+                p.signed_on.as_deref()?,
+                p.started_on.as_deref()?,
+            ))
+        })
+        .collect();
+    (
+        projects.len() as i64,
+        projects.iter().filter(|p| p.started).count() as i64,
+        projects.iter().filter(|p| p.in_production).count() as i64,
+        median(months),
+    )
+}
+
+fn figures_in(json: &Value) -> (i64, i64, i64, Option<f64>) {
+    assert_eq!(json["started"]["of"], json["in_production"]["of"]);
+    (
+        json["started"]["of"].as_i64().expect("of"),
+        json["started"]["count"].as_i64().expect("count"),
+        json["in_production"]["count"].as_i64().expect("count"),
+        json["median_months_to_start"].as_f64(),
+    )
+}
+
+#[test]
+fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    ok(run(&["demo", "--out", "d"], dir.path()));
+    let ws = dir.path().join("d");
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let mut stmt = db
+        .prepare(
+            "SELECT s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note
+             FROM project p JOIN submission s ON s.id = p.submission_id
+             WHERE s.status = 'accepted' AND s.superseded_by IS NULL
+               AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '2025-06'
+             ORDER BY s.period, s.unit_code, p.row",
+        )
+        .expect("query");
+    let mut projects: BTreeMap<String, Recomputed> = BTreeMap::new();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .expect("rows");
+    for row in rows {
+        let (unit, identity, signed, started, stage, note) = row.expect("row");
+        let p = projects.entry(format!("{unit}:{identity}")).or_default();
+        p.unit = unit;
+        p.signed_on = signed.or(p.signed_on.take());
+        p.started_on = started.or(p.started_on.take());
+        let produced = stage == "已投产" || note.as_deref().is_some_and(|n| n.contains("已投产"));
+        p.in_production |= produced;
+        p.started |= produced || stage == "已开工" || p.started_on.is_some();
+    }
+    let in_months = |p: &Recomputed, from: &str, to: &str| {
+        p.signed_on
+            .as_deref()
+            .is_some_and(|d| &d[..7] >= from && &d[..7] <= to)
+    };
+    for (cohort, from, to) in [
+        (None, "2024-07", "2025-06"),
+        (Some("2025"), "2025-01", "2025-06"),
+        (Some("2024"), "2024-01", "2024-12"),
+    ] {
+        let mut args = vec!["--conversion"];
+        if let Some(year) = cohort {
+            args.extend(["--cohort", year]);
+        }
+        let doc = projects_json(&ws, "2025-06", &args);
+        assert_eq!(doc["cohort"]["from"], from, "{doc:#}");
+        assert_eq!(doc["cohort"]["to"], to, "{doc:#}");
+        let members: Vec<&Recomputed> = projects
+            .values()
+            .filter(|p| in_months(p, from, to))
+            .collect();
+        assert_eq!(figures_in(&doc["area"]), figures_of(&members), "{cohort:?}");
+        let units = doc["units"].as_array().expect("units");
+        let mut seen = 0;
+        for u in units {
+            let code = u["unit"]["code"].as_str().expect("code");
+            let mine: Vec<&Recomputed> =
+                members.iter().copied().filter(|p| p.unit == code).collect();
+            assert_eq!(figures_in(u), figures_of(&mine), "{cohort:?} {code}");
+            if mine.is_empty() {
+                // No project in the cohort: no rate, never 0 %.
+                assert_eq!(u["started"]["rate"], Value::Null, "{code}");
+                assert_eq!(u["in_production"]["rate"], Value::Null, "{code}");
+            } else {
+                seen += 1;
+                let rate = u["started"]["rate"].as_f64().expect("rate");
+                let (n, k, _, _) = figures_of(&mine);
+                assert!((rate - k as f64 / n as f64).abs() < 1e-12, "{code}");
+            }
+        }
+        assert!(seen > 0, "{cohort:?}: some unit has a cohort");
+    }
+}
+
+#[test]
+fn a_unit_without_a_project_in_the_cohort_shows_a_dash_not_zero() {
+    let ws = across_a_year();
+    // The cohort of 2023: nobody signed then.
+    let doc = projects_json(ws.path(), "2025-06", &["--conversion", "--cohort", "2023"]);
+    assert_eq!(doc["area"]["started"]["of"], 0);
+    assert_eq!(doc["area"]["started"]["rate"], Value::Null);
+    assert_eq!(doc["area"]["median_months_to_start"], Value::Null);
+    let text = ok(run(
+        &[
+            "projects",
+            "--period",
+            "2025-06",
+            "--conversion",
+            "--cohort",
+            "2023",
+        ],
+        ws.path(),
+    ));
+    assert!(!text.contains('%'), "{text}");
+    // 2024: 新材料产业园 (started 2024-12-20, 0 months), 智能装备基地 and 软件园, not
+    // started: 1 of 3 started.
+    let doc = projects_json(ws.path(), "2025-06", &["--conversion", "--cohort", "2024"]);
+    let banan = doc["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["unit"]["name"] == "巴南区")
+        .expect("巴南区");
+    assert_eq!(banan["started"]["count"], 1, "{doc:#}");
+    assert_eq!(banan["started"]["of"], 3, "{doc:#}");
+    assert_eq!(banan["in_production"]["count"], 0);
+    assert_eq!(banan["median_months_to_start"], 0.0);
+    let text = ok(run(
+        &[
+            "projects",
+            "--period",
+            "2025-06",
+            "--conversion",
+            "--cohort",
+            "2024",
+        ],
+        ws.path(),
+    ));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("巴南区"))
+        .expect("巴南区");
+    assert!(line.contains("33.3%（1/3）"), "{line}");
+    assert!(line.contains("0.0%（0/3）"), "{line}");
+}

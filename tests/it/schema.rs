@@ -228,6 +228,34 @@ fn make_outputs() -> Vec<RealOutput> {
             json_of(&run_in(&d, &args), &[0]),
         ));
     }
+    for (what, args) in [
+        (
+            "the follow-up list",
+            vec!["projects", "--period", "2025-06", "--follow-up", "--json"],
+        ),
+        (
+            "conversion, twelve months",
+            vec!["projects", "--period", "2025-06", "--conversion", "--json"],
+        ),
+        (
+            "conversion, a year's cohort",
+            vec![
+                "projects",
+                "--period",
+                "2025-06",
+                "--conversion",
+                "--cohort",
+                "2025",
+                "--json",
+            ],
+        ),
+    ] {
+        all.push((
+            "projects.schema.json",
+            format!("`tongbao projects --json` in the demo ({what})"),
+            json_of(&run_in(&d, &args), &[0]),
+        ));
+    }
     all.push((
         "verify.schema.json",
         "`tongbao verify --json` in the demo".into(),
