@@ -11,6 +11,19 @@ use serde_json::Value;
 use crate::binary::run_reproducibly as run;
 use crate::support::*;
 
+/// The SQL selecting `columns` of every project row of the counted returns (accepted,
+/// current, not held) up to June 2025, in the register's order: the recomputations read
+/// the archive directly, not through the register.
+fn counted_rows(columns: &str) -> String {
+    format!(
+        "SELECT {columns}
+         FROM project p JOIN submission s ON s.id = p.submission_id
+         WHERE s.status = 'accepted' AND s.superseded_by IS NULL
+           AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '2025-06'
+         ORDER BY s.period, s.unit_code, p.row"
+    )
+}
+
 fn said(out: &Output) -> String {
     format!(
         "exit {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -403,13 +416,9 @@ fn the_demos_register_agrees_with_the_archive_read_directly() {
     type Expected = (Vec<String>, BTreeMap<String, (String, i64)>, String);
     let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
     let mut stmt = db
-        .prepare(
-            "SELECT s.unit_code, p.identity, s.period, s.file_name, p.funds_ytd
-             FROM project p JOIN submission s ON s.id = p.submission_id
-             WHERE s.status = 'accepted' AND s.superseded_by IS NULL
-               AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '2025-06'
-             ORDER BY s.period, s.unit_code, p.row",
-        )
+        .prepare(&counted_rows(
+            "s.unit_code, p.identity, s.period, s.file_name, p.funds_ytd",
+        ))
         .expect("query");
     let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
     let rows = stmt
@@ -759,13 +768,9 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
     let ws = dir.path().join("d");
     let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
     let mut stmt = db
-        .prepare(
-            "SELECT s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note
-             FROM project p JOIN submission s ON s.id = p.submission_id
-             WHERE s.status = 'accepted' AND s.superseded_by IS NULL
-               AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '2025-06'
-             ORDER BY s.period, s.unit_code, p.row",
-        )
+        .prepare(&counted_rows(
+            "s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note",
+        ))
         .expect("query");
     let mut projects: BTreeMap<String, Recomputed> = BTreeMap::new();
     let rows = stmt
