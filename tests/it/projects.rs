@@ -408,8 +408,7 @@ fn a_row_that_could_be_two_projects_is_listed_not_merged() {
 /// the counted submissions' rows grouped by unit and stored identity.
 #[test]
 fn the_demos_register_agrees_with_the_archive_read_directly() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    ok(run(&["demo", "--out", "d"], dir.path()));
+    let dir = crate::binary::demo_workspace();
     let ws = dir.path().join("d");
     let doc = projects_json(&ws, "2025-06", &[]);
 
@@ -763,8 +762,7 @@ fn figures_in(json: &Value) -> (i64, i64, i64, Option<f64>) {
 
 #[test]
 fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    ok(run(&["demo", "--out", "d"], dir.path()));
+    let dir = crate::binary::demo_workspace();
     let ws = dir.path().join("d");
     let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
     let mut stmt = db

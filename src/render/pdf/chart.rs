@@ -121,6 +121,11 @@ fn label<M: Metrics>(
         .collect()
 }
 
+/// A bar from the zero line to `end` (either side of it): its start and its length.
+fn from_zero(zero: f32, end: f32) -> (f32, f32) {
+    (end.min(zero), (end - zero).abs())
+}
+
 /// A chart's title, wrapped and centred across the text block from its top; the height
 /// it takes.
 fn title_lines<M: Metrics>(
@@ -514,11 +519,7 @@ fn horizontal_bar_chart<M: Metrics>(
             continue;
         }
         let end = x_of(*v);
-        let (x, w) = if end < zero {
-            (end, zero - end)
-        } else {
-            (zero, end - zero)
-        };
+        let (x, w) = from_zero(zero, end);
         items.push(Item::Rect {
             x,
             y: centre - HBAR_THICK / 2.0,
@@ -582,11 +583,7 @@ pub(super) fn bar_chart<M: Metrics>(
         }
         let cx = axes.x_of(k, n);
         let vy = axes.y_of(*v);
-        let (top, h) = if vy < zero {
-            (vy, zero - vy)
-        } else {
-            (zero, vy - zero)
-        };
+        let (top, h) = from_zero(zero, vy);
         items.push(Item::Rect {
             x: cx - bar_w / 2.0,
             y: top,
