@@ -655,3 +655,47 @@ fn the_trend_chart_needs_two_months() {
     assert_eq!(chart.series[0].1, [Some(0.0), Some(20.1)]);
     assert!(chart.title.contains("各月"), "{}", chart.title);
 }
+
+#[test]
+fn key_projects_name_the_largest_and_leave_the_rest_to_the_annex() {
+    // Four 亿元以上 projects this month (see above): two named, two in a sentence.
+    let cfg = Config::from_str(
+        &format!("[bulletin]\nkey_projects = 2\n{CONFIG}"),
+        Path::new("tongbao.toml"),
+    )
+    .expect("config");
+    let blocks = compose(&two_of_three(&cfg), &cfg);
+    let prose = paragraphs(&blocks);
+    assert!(
+        prose.contains("投资额居前2位的项目见下表，合计15.60亿元；其余2个项目合计4.50亿元。全部项目清单见附件2。"),
+        "{prose}"
+    );
+    let key = tables(&blocks)
+        .into_iter()
+        .find(|t| {
+            t.caption
+                .as_deref()
+                .is_some_and(|c| c.contains("亿元以上项目"))
+        })
+        .expect("key projects");
+    assert_eq!(key.rows.len(), 3, "two projects and the total");
+
+    // None named: no table, no "居前0位", the annex still listed.
+    let cfg = Config::from_str(
+        &format!("[bulletin]\nkey_projects = 0\n{CONFIG}"),
+        Path::new("tongbao.toml"),
+    )
+    .expect("config");
+    let blocks = compose(&two_of_three(&cfg), &cfg);
+    let prose = paragraphs(&blocks);
+    assert!(!prose.contains("居前0位"), "{prose}");
+    assert!(
+        prose.contains("合计20.10亿元。全部项目清单见附件2。"),
+        "{prose}"
+    );
+    assert!(!tables(&blocks).iter().any(|t| t
+        .caption
+        .as_deref()
+        .is_some_and(|c| c.contains("亿元以上项目"))));
+    assert!(blocks.contains(&Block::AnnexMark("附件2".into())));
+}
