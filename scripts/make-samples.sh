@@ -29,11 +29,15 @@ gen() {
 
 rm -rf samples/returns samples/flawed
 
-# Last year's same month, the previous month, and the current month. In 2025-06 城口县
-# has not reported, and 荣昌区 sends its return in a traditional-character template
-# (two-row merged header, numbers as text with thousands separators, a 合计 row).
+# Last year's same month, then every month from 2024-11 to the current one, so that the
+# archive holds each project's history across the year boundary (projects signed in 2024
+# and carried over into 2025). In 2025-06 城口县 has not reported, and 荣昌区 sends its
+# return in a traditional-character template (two-row merged header, numbers as text
+# with thousands separators, a 合计 row).
 gen --period 2024-06 --out samples/returns/2024-06
-gen --period 2025-05 --out samples/returns/2025-05
+for month in 2024-11 2024-12 2025-01 2025-02 2025-03 2025-04 2025-05; do
+    gen --period "$month" --out "samples/returns/$month"
+done
 gen --period 2025-06 --out samples/returns/2025-06 --skip 城口县 --traditional 荣昌区
 
 # One defect per file; the table it prints is the one in samples/README.md.

@@ -2,11 +2,16 @@
 //!
 //! A unit's signings of a year are drawn once, from the seed, the unit's code and the
 //! year alone: each with its negotiation start, signing date, contract amount, start and
-//! production dates and a monthly schedule of funds in place. The ledger of month M of
-//! year Y is then a pure function of the signings of Y−1 (still receiving funds or
-//! starting in Y), Y (signed by M, or under negotiation at M) and Y+1 (under negotiation
-//! at M). So two months of the same year agree: no project vanishes, a year-to-date figure
-//! never falls, and a project under negotiation in May is the one signed in June.
+//! production dates (or its termination), a rename for a few, and a monthly schedule of
+//! funds in place. Every project is settled — in production (已投产) or terminated (终止) —
+//! by the end of the second year after its signing. The ledger of month M of year Y is then
+//! a pure function of the signings of Y−2 and Y−1 not settled before Y (结转项目, carried
+//! over, return-format v1 sheet 3), Y (signed by M, or under negotiation at M) and Y+1
+//! (under negotiation at M). A row stays to December of every year it is in (the return
+//! lists every project active this year), so two months of the same year agree: no
+//! project vanishes, a year-to-date figure never falls, and a project under negotiation in
+//! May is the one signed in June. Across the year boundary only projects whose December
+//! row said 已投产 or 终止 leave.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -37,6 +42,25 @@ const REFERENCE_SIGNED: f64 = 5_000_000.0;
 pub const MEAN_BASE_AMOUNT: f64 = 104_400.0;
 /// At most this many signings a year, whatever the target says.
 const MAX_SIGNINGS: usize = 5_000;
+/// Share of 亿元以上 projects that do not start within six months of signing: they start
+/// late, or never and are terminated. They are the 督办 list's stalled projects (and raise
+/// W-BIG-NOT-STARTED on their returns).
+const STALLED_SHARE: f64 = 0.025;
+/// Share of small projects that never start and are terminated (备注「项目终止」).
+const NEVER_STARTED_SHARE: f64 = 0.05;
+/// Share of started projects whose funds stop for three to seven months on end before
+/// production: the 督办 list's projects without funds in place.
+const FUNDS_GAP_SHARE: f64 = 0.03;
+/// Share of projects renamed once in their life (备注「原名：…」); they carry no 项目编号,
+/// so that the old name is what identifies them.
+const RENAMED_SHARE: f64 = 0.004;
+/// Why a county terminates a project, as its 备注 says.
+const TERMINATION_REASONS: [&str; 4] = [
+    "投资方战略调整",
+    "用地条件未落实",
+    "投资方资金链紧张",
+    "双方协商解除协议",
+];
 
 /// Who a pool is for and how big the unit is.
 #[derive(Debug, Clone)]
@@ -95,6 +119,8 @@ pub fn amount_scale(annual_signed: f64) -> f64 {
 pub struct Plan {
     /// 项目编号: `<unit code>-<signing year>-<nnn>`, stable across months.
     pub id: String,
+    /// Whether the return writes [`Plan::id`]; a renamed project's does not.
+    pub numbered: bool,
     /// 项目名称
     pub name: String,
     /// 投资方
@@ -119,6 +145,10 @@ pub struct Plan {
     pub started_on: Option<NaiveDate>,
     /// When it goes into production (已投产).
     pub producing_on: Option<NaiveDate>,
+    /// When it is terminated (备注「项目终止」); only projects that never start.
+    pub terminated_on: Option<NaiveDate>,
+    /// From this month on it is reported under the new name, with 备注「原名：<name>」.
+    pub renamed: Option<(Period, String)>,
     /// Funds in place by month, in month order (万元, and the 万美元 of foreign capital).
     pub funds: Vec<(Period, Wan, UsdWan)>,
     /// 是否世界500强
@@ -128,6 +158,17 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The month it is first reported 已投产 or 终止; every plan has one.
+    pub fn settled(&self) -> Option<Period> {
+        self.producing_on.or(self.terminated_on).map(period_of)
+    }
+
+    /// Whether it is in the ledgers of `year` as a project signed in an earlier one
+    /// (结转项目): not settled before the year began.
+    fn carried_into(&self, year: i32) -> bool {
+        self.signed_on.year() < year && self.settled().is_none_or(|s| s.year >= year)
+    }
+
     /// Funds of year `year` from January to `to` inclusive.
     fn funds_ytd(&self, to: Period) -> (Wan, UsdWan) {
         self.funds
@@ -168,15 +209,21 @@ impl Plan {
         } else {
             Stage::Signed
         };
+        let renamed = self.renamed.as_ref().filter(|(from, _)| *from <= period);
         let note = if negotiating {
             Some("意向投资额，洽谈中".to_string())
+        } else if self.terminated_on.is_some_and(|d| d <= end) {
+            let reason = TERMINATION_REASONS[self.amount.cents().rem_euclid(4) as usize];
+            Some(format!("项目终止（{reason}）"))
+        } else if renamed.is_some() {
+            Some(format!("原名：{}", self.name))
         } else {
             self.note.clone()
         };
         Project {
             row: 0,
-            id: Some(self.id.clone()),
-            name: self.name.clone(),
+            id: self.numbered.then(|| self.id.clone()),
+            name: renamed.map_or_else(|| self.name.clone(), |(_, n)| n.clone()),
             investor: self.investor.clone(),
             origin: Some(self.origin.clone()),
             funds_source: Some(self.funds_source),
@@ -203,6 +250,14 @@ pub fn add_months(p: Period, months: i32) -> Period {
     Period {
         year: index.div_euclid(12),
         month: index.rem_euclid(12) as u32 + 1,
+    }
+}
+
+/// The month a date falls in.
+pub fn period_of(d: NaiveDate) -> Period {
+    Period {
+        year: d.year(),
+        month: d.month(),
     }
 }
 
@@ -325,28 +380,53 @@ fn plan_project(
         NaiveDate::from_ymd_opt(year, month, day).unwrap_or_else(|| signed_period.first_day());
     let negotiating_from = add_months(signed_period, -(rng.range(1, 6) as i32));
     // 亿元以上 projects start within six months of signing (the bureaus chase them, and the
-    // contract warns otherwise); a quarter of the small ones have not started yet.
-    let started_on = if amount >= YI.0 / 100 {
+    // contract warns otherwise), but for a few that start late or never; most small ones
+    // start within eleven months, the rest never do. A project that never starts is
+    // terminated; one that starts goes into production. Either by the end of the second
+    // year after signing, so that a pool reaches two years ahead and no further.
+    let deadline = NaiveDate::from_ymd_opt(year + 2, 12, 20).unwrap_or(signed_on);
+    let big = amount >= YI.0 / 100;
+    let started_on = if big && rng.chance(STALLED_SHARE) {
+        rng.chance(0.5)
+            .then(|| plus_days(signed_on, rng.range(200, 420)))
+    } else if big {
         Some(plus_days(signed_on, rng.range(20, 170)))
-    } else if rng.chance(0.75) {
+    } else if rng.chance(1.0 - NEVER_STARTED_SHARE) {
         Some(plus_days(signed_on, rng.range(30, 330)))
     } else {
         None
     };
-    let producing_on = started_on.map(|d| plus_days(d, rng.range(240, 600)));
+    let producing_on = started_on.map(|d| {
+        plus_days(d, rng.range(240, 600))
+            .min(deadline)
+            .max(plus_days(d, 30))
+    });
+    let terminated_on = match started_on {
+        None => Some(plus_days(signed_on, rng.range(270, 600)).min(deadline)),
+        Some(_) => None,
+    };
+    let settled = period_of(producing_on.or(terminated_on).unwrap_or(deadline));
 
-    // Funds: 10–36% of the contract over 3–18 months from (about) the signing month, all of
-    // it by the end of the following year so that a pool only reaches one year ahead.
+    // Funds: 10–36% of the contract, every month from (about) the signing month until
+    // production (a terminated project's stop the month before), at most 30 months; a few
+    // started projects' stop for three to seven months on end after the start.
     let total_cents = (amount as f64 * 100.0 * rng.uniform(0.10, 0.36)) as i64;
     let first = add_months(signed_period, rng.range(0, 2) as i32);
-    let last_allowed = Period {
-        year: year + 1,
-        month: 12,
+    let last = if terminated_on.is_some() {
+        add_months(settled, -1)
+    } else {
+        settled
     };
-    let months: Vec<Period> = (0..rng.range(3, 18) as i32)
+    let mut months: Vec<Period> = (0..30)
         .map(|k| add_months(first, k))
-        .filter(|p| *p <= last_allowed)
+        .filter(|p| *p <= last)
         .collect();
+    if let (Some(start), true) = (started_on, rng.chance(FUNDS_GAP_SHARE)) {
+        let from = add_months(period_of(start), rng.range(1, 6) as i32);
+        let gap = rng.range(3, 7) as i32;
+        let until = add_months(from, gap - 1);
+        months.retain(|p| *p < from || *p > until);
+    }
     let shares: Vec<f64> = months.iter().map(|_| rng.uniform(0.4, 1.6)).collect();
     let share_total: f64 = shares.iter().sum();
     let fdi_share = rng.uniform(0.5, 1.0);
@@ -387,8 +467,26 @@ fn plan_project(
         None
     };
 
+    // A few projects are renamed once, between signing and settling (a county renames one
+    // when its scope or its company changes), and are then reported as 「原名：…」.
+    let renamed = match (
+        rng.chance(RENAMED_SHARE),
+        add_months(signed_period, rng.range(1, 12) as i32),
+    ) {
+        (true, from) if from < settled => {
+            let mut new_name = project_name(rng, words, &industry, &brand, kind);
+            while new_name == name {
+                let other_brand = vocab::brand(rng);
+                new_name = project_name(rng, words, &industry, &other_brand, kind);
+            }
+            Some((from, new_name))
+        }
+        _ => None,
+    };
+
     Plan {
         id: format!("{}-{year}-{:03}", unit.code, index + 1),
+        numbered: renamed.is_none(),
         name,
         investor,
         origin,
@@ -401,6 +499,8 @@ fn plan_project(
         contract_fdi,
         started_on,
         producing_on,
+        terminated_on,
+        renamed,
         funds,
         fortune500,
         note,
@@ -458,8 +558,10 @@ fn project_name(
 }
 
 /// A unit's signings over the years a run needs, drawn once: the report year, the one
-/// after (projects already under negotiation) and two before (projects still receiving
-/// funds, and last year's figures for 上年同期累计).
+/// after (projects already under negotiation) and three before (projects carried over,
+/// and last year's figures for 上年同期累计). The years drawn are the same for every
+/// period of [`BASE_YEAR`] and the year before it, so that a run for 2024-11 and one for
+/// 2025-06 make names unique ([`disambiguate`]) over the same projects and agree on them.
 #[derive(Debug, Clone)]
 pub struct History {
     /// The seed the signings were drawn with.
@@ -473,7 +575,9 @@ pub struct History {
 impl History {
     /// The history a return for `period` and its 上年同期 figures draw on.
     pub fn for_period(seed: u64, unit: &UnitProfile, period: Period) -> History {
-        let years = (period.year - 2..=period.year + 1)
+        let first = period.year.min(BASE_YEAR - 1) - 3;
+        let last = period.year.max(BASE_YEAR) + 1;
+        let years = (first..=last)
             .map(|y| (y, signings(seed, unit, y)))
             .collect();
         History {
@@ -492,20 +596,17 @@ impl History {
     }
 
     /// The rows of the ledger for report month `period`, in the order an office lists
-    /// them: this year's signings by date, then last year's projects still active, then
-    /// projects under negotiation. `row` is left 0 for the writer to set.
+    /// them: this year's signings by date, then projects signed in earlier years and not
+    /// settled before this one (结转项目), then projects under negotiation. `row` is left 0
+    /// for the writer to set.
     pub fn ledger(&self, period: Period) -> Vec<Project> {
         let year = period.year;
         let end = period.last_day();
         let mut signed = Vec::new();
         let mut carried = Vec::new();
         let mut negotiating = Vec::new();
-        for plan in self.plans(year - 1).iter() {
-            let (funds, _) = plan.funds_ytd(period);
-            let starts_this_year = plan
-                .started_on
-                .is_some_and(|d| d.year() == year && d <= end);
-            if !funds.is_zero() || starts_this_year {
+        for plan in self.plans(year - 2).iter().chain(self.plans(year - 1).iter()) {
+            if plan.carried_into(year) {
                 carried.push(plan.row(period, false));
             }
         }
@@ -556,6 +657,14 @@ pub fn disambiguate(histories: &mut [History]) {
                 while !seen.insert((normalize_key(&plan.name), investor.clone())) {
                     phase += 1;
                     plan.name = with_phase(&base, phase);
+                }
+                if let Some((_, new_name)) = &mut plan.renamed {
+                    let base = new_name.clone();
+                    let mut phase = 1;
+                    while !seen.insert((normalize_key(new_name), investor.clone())) {
+                        phase += 1;
+                        *new_name = with_phase(&base, phase);
+                    }
                 }
             }
         }
@@ -761,8 +870,12 @@ mod tests {
                 let rows = ledger(7, &unit, period);
                 let mut ids = std::collections::HashSet::new();
                 let mut keys = std::collections::HashSet::new();
+                let mut late_big = 0;
+                let mut big = 0;
                 for r in &rows {
-                    assert!(ids.insert(r.id.clone()), "duplicate id");
+                    if let Some(id) = &r.id {
+                        assert!(ids.insert(id.clone()), "duplicate id");
+                    }
                     assert!(
                         keys.insert((r.name.clone(), r.investor.clone())),
                         "duplicate name and investor"
@@ -780,10 +893,10 @@ mod tests {
                             6,
                         );
                         if r.contract_amount.unwrap_or_default() >= YI && six_months_on < period {
-                            assert!(
-                                r.started_on.is_some(),
-                                "亿元以上 project without 开工日期: {r:?}"
-                            );
+                            big += 1;
+                            if r.started_on.is_none() {
+                                late_big += 1;
+                            }
                         }
                     } else {
                         assert_eq!(r.stage, Stage::Negotiating);
@@ -793,8 +906,106 @@ mod tests {
                         assert!(r.started_on.is_some_and(|d| d <= period.last_day()));
                     }
                 }
+                // The stalled projects of the 督办 list are a few, not the rule.
+                assert!(
+                    late_big <= 2 + big / 10,
+                    "{late_big} of {big} 亿元以上 projects not started after six months"
+                );
             }
         }
+    }
+
+    /// Whether a row's 备注 says the project is terminated or its 项目进展 in production.
+    fn settled(r: &Project) -> bool {
+        r.stage == Stage::InProduction || r.note.as_deref().is_some_and(|n| n.contains("终止"))
+    }
+
+    /// The row of `rows` that is `old` a month later: the same 项目编号, or the same name
+    /// and investor, or a 备注「原名：」 giving its name, with the same investor.
+    fn same_project<'a>(rows: &'a [Project], old: &Project) -> Option<&'a Project> {
+        rows.iter().find(|n| match (&n.id, &old.id) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                n.investor == old.investor
+                    && (n.name == old.name
+                        || n.note.as_deref() == Some(format!("原名：{}", old.name).as_str()))
+            }
+        })
+    }
+
+    #[test]
+    fn carried_over_projects_cross_the_year_boundary_until_settled() {
+        let mut left = 0;
+        let mut crossed = 0;
+        for target in [3_000_000.0, 27_000_000.0] {
+            let unit = profile(target);
+            for year in [2024, 2025] {
+                let december = ledger(7, &unit, p(year, 12));
+                let january = ledger(7, &unit, p(year + 1, 1));
+                for old in december.iter().filter(|r| r.signed_on.is_some()) {
+                    match same_project(&january, old) {
+                        Some(new) => {
+                            assert!(!settled(old), "settled in December, still listed: {old:?}");
+                            assert_eq!(new.signed_on, old.signed_on, "{old:?}");
+                            assert_eq!(new.contract_amount, old.contract_amount);
+                            // January's year-to-date funds are January's own.
+                            assert_eq!(new.funds_ytd, new.funds_month);
+                            crossed += 1;
+                        }
+                        None => {
+                            assert!(settled(old), "vanished unsettled: {old:?}");
+                            left += 1;
+                        }
+                    }
+                }
+                // Nothing signed in January is a carried project's row.
+                for new in &january {
+                    if let Some(d) = new.signed_on {
+                        if d.year() < year + 1 {
+                            assert!(same_project(&december, new).is_some()
+                                || new.note.as_deref().is_some_and(|n| n.starts_with("原名")));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(left > 0 && crossed > 0, "left {left}, crossed {crossed}");
+    }
+
+    #[test]
+    fn every_plan_settles_within_two_years_and_its_funds_stop_there() {
+        let unit = profile(27_000_000.0);
+        let (mut big, mut stalled, mut renamed, mut terminated) = (0, 0, 0, 0);
+        for year in 2022..=2025 {
+            for plan in signings(7, &unit, year) {
+                let settled = plan.settled().expect("every plan settles");
+                assert!(settled <= p(year + 2, 12), "{plan:?}");
+                assert!(settled >= period_of(plan.signed_on));
+                match (plan.started_on, plan.producing_on, plan.terminated_on) {
+                    (Some(s), Some(prod), None) => assert!(s < prod),
+                    (None, None, Some(_)) => terminated += 1,
+                    other => panic!("started, producing, terminated: {other:?}"),
+                }
+                let last_funds = plan.funds.last().map(|f| f.0);
+                assert!(last_funds.is_none_or(|m| m <= settled));
+                let total = plan.funds.iter().fold(Wan::ZERO, |a, f| a + f.1);
+                assert!(total <= plan.amount);
+                if let Some((from, name)) = &plan.renamed {
+                    assert!(!plan.numbered && *from < settled && *name != plan.name);
+                    renamed += 1;
+                }
+                if plan.amount >= YI {
+                    big += 1;
+                    let six = add_months(period_of(plan.signed_on), 6).last_day();
+                    if plan.started_on.is_none_or(|s| s > six) {
+                        stalled += 1;
+                    }
+                }
+            }
+        }
+        assert!(stalled > 0 && stalled * 10 < big, "{stalled} of {big} stalled");
+        assert!(terminated > 0);
+        assert!(renamed <= 20);
     }
 
     #[test]
