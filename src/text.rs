@@ -117,6 +117,50 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(is_space)
 }
 
+/// Whether a 备注 says the project was terminated: 终止, but not 未终止 (the register's
+/// reading, `aggregate::register::RegisteredProject::terminated`).
+pub fn says_terminated(note: &str) -> bool {
+    note.contains("终止") && !note.contains("未终止")
+}
+
+/// Whether a 备注 says the project is in production (已投产).
+pub fn says_in_production(note: &str) -> bool {
+    note.contains("已投产")
+}
+
+/// The former name a 备注 gives: the text after 「原名：」, 「原名:」 or 「原项目名称：」, up
+/// to the end of the clause; `None` when the note names none. The register reads renames
+/// the same way (`aggregate::register::former_name`).
+pub fn former_name(note: &str) -> Option<String> {
+    let (at, marker) = ["原项目名称", "原名"]
+        .iter()
+        .filter_map(|m| note.find(m).map(|at| (at, *m)))
+        .min_by_key(|(at, _)| *at)?;
+    let rest = note[at + marker.len()..].trim_start();
+    let rest = rest
+        .strip_prefix('：')
+        .or_else(|| rest.strip_prefix(':'))?
+        .trim_start();
+    let mut depth = 0usize;
+    let mut end = rest.len();
+    for (i, c) in rest.char_indices() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' if depth > 0 => depth -= 1,
+            '）' | ')' | '；' | ';' | '，' | ',' | '。' | '\n' | '\r' => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let quotes: &[char] = &[
+        '“', '”', '「', '」', '"', '\'', '《', '》', '‘', '’', ' ', '　',
+    ];
+    let name = rest[..end].trim_matches(quotes);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

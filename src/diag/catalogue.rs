@@ -195,6 +195,10 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "上月报送的项目“{project}”本月未出现",
             "在库项目应持续填报到年底；如项目已终止，请在备注中说明",
         ),
+        CarriedVanished => (
+            "上年结转项目“{project}”在{period}的报表（{file}）中尚未投产或终止，本月未出现",
+            "上年签约、尚未投产的项目应逐月填报（结转项目），直到项目进展为“已投产”或备注注明“终止”；请补列该项目，或在备注中注明已终止、已投产后重新报送",
+        ),
         ProjectElsewhere => (
             "项目“{project}”同时由“{other_unit}”报送",
             "请与对方单位核实项目归属，避免重复统计",
@@ -337,6 +341,10 @@ fn en(code: Code) -> (&'static str, &'static str) {
         ProjectVanished => (
             "project \"{project}\" was in last month's return and is missing from this one",
             "keep reporting a project until the end of the year; note in 备注 if it was cancelled",
+        ),
+        CarriedVanished => (
+            "project \"{project}\", carried over from an earlier year and neither in production nor terminated in the return for {period} ({file}), is missing from this one",
+            "a project signed in an earlier year stays in the ledger (结转项目) until its 项目进展 is 已投产 or its 备注 says 终止: list it again, or say in 备注 that it was terminated or is in production, and resend",
         ),
         ProjectElsewhere => (
             "project \"{project}\" is also reported by \"{other_unit}\"",

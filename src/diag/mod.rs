@@ -94,6 +94,7 @@ codes! {
     BigNotStarted = "W-BIG-NOT-STARTED", Warning;
     YtdDecrease = "W-YTD-DECREASE", Warning;
     ProjectVanished = "W-PROJECT-VANISHED", Warning;
+    CarriedVanished = "W-CARRIED-VANISHED", Warning;
     ProjectElsewhere = "W-PROJECT-ELSEWHERE", Warning;
     UnknownColumn = "I-UNKNOWN-COLUMN", Info;
     SummaryAbsent = "I-SUMMARY-ABSENT", Info;

@@ -119,8 +119,8 @@ pub struct Prepared {
     identities: Vec<String>,
     /// [`cross_unit_key`] of each of those projects.
     own_keys: Vec<String>,
-    /// W-YTD-DECREASE and W-PROJECT-VANISHED (and the holds V-YTD-DROP and
-    /// V-PROJECTS-GONE), in the order the rules give them.
+    /// W-YTD-DECREASE, W-PROJECT-VANISHED and W-CARRIED-VANISHED (and the holds
+    /// V-YTD-DROP and V-PROJECTS-GONE), in the order the rules give them.
     pub(crate) last_month_findings: Vec<Diagnostic>,
     /// The batch period the rules were run against.
     batch_period: Option<Period>,
@@ -148,14 +148,13 @@ pub fn prepare(
     prepared.identities = projects.iter().map(|p| p.identity()).collect();
     prepared.own_keys = projects.iter().map(cross_unit_key).collect();
     if let (Some(unit), Some(p)) = (&parsed.unit, parsed.period) {
-        let last = if p.month > 1 {
-            archive.current_return(&unit.code, p.previous())?
-        } else {
-            None
-        };
+        // The previous month's, December's for January: the year's rules pass over it,
+        // the carried-over projects' rule reads it.
+        let last = archive.current_return(&unit.code, p.previous())?;
         let nobody_else = HashMap::new();
         let history = History {
             last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
+            last_month_file: last.as_ref().map(|r| r.info.file_name.as_str()),
             last_month_unstated: last.as_ref().map(|r| r.info.unstated).unwrap_or_default(),
             elsewhere: &nobody_else,
             own_code: &unit.code,
@@ -216,6 +215,7 @@ fn ingest_file(
         }
         let history = History {
             last_month: None,
+            last_month_file: None,
             last_month_unstated: Default::default(),
             elsewhere: &elsewhere_by_period[&p],
             own_code: &unit.code,

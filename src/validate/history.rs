@@ -1,20 +1,24 @@
 //! The rules that compare a return with what came before it: last month's return of the
-//! same unit, and other units' returns for the same month. The archive supplies the
-//! history as plain model values; these functions only look and report.
+//! same unit (December's for a January return, across the year boundary), and other
+//! units' returns for the same month. The archive supplies the history as plain model
+//! values; these functions only look and report.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Figures, Period, PeriodFigures, Project, Unstated, UsdWan, Wan};
+use crate::model::{Figures, Period, PeriodFigures, Project, Stage, Unstated, UsdWan, Wan};
 use crate::parse::vocab::Field;
-use crate::text::normalize_key;
+use crate::text::{former_name, normalize_key, says_in_production, says_terminated};
 
 use super::Subject;
 
 /// What the archive knows around a return.
 pub(crate) struct History<'a> {
-    /// The unit's current return for the previous month of the same year, if any.
+    /// The unit's current return for the previous month, if any: within the year for the
+    /// rules of a year (which pass over another year's), December's for a January return.
     pub last_month: Option<(Period, &'a [Project])>,
+    /// The file name of that return, as the county sent it.
+    pub last_month_file: Option<&'a str>,
     /// The figures last month's return did not state.
     pub last_month_unstated: Unstated,
     /// Projects units reported for the same month: name-and-investor key → (unit code,
@@ -41,7 +45,23 @@ pub(crate) fn cross_unit_key(p: &Project) -> String {
 pub(crate) fn against_last_month(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let mut out = ytd_decrease(s, h);
     out.extend(project_vanished(s, h));
+    out.extend(carried_vanished(s, h));
     out
+}
+
+/// The [`cross_unit_key`] each renamed row of the return had under its former name.
+fn former_keys(projects: &[Project]) -> HashSet<String> {
+    projects
+        .iter()
+        .filter_map(|p| {
+            let old = former_name(p.note.as_deref()?)?;
+            Some(format!(
+                "{}|{}",
+                normalize_key(&old),
+                normalize_key(&p.investor)
+            ))
+        })
+        .collect()
 }
 
 /// The year-to-date figures that can never fall within a year, with their labels.
@@ -156,10 +176,15 @@ pub(crate) fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     }
     let ids: HashSet<&str> = h.own_identities.iter().map(String::as_str).collect();
     let keys: HashSet<&str> = h.own_keys.iter().map(String::as_str).collect();
+    // A project renamed this month (备注「原名：…」) is still there under its new name.
+    let renamed_from = former_keys(&ledger.projects);
     let gone: Vec<Diagnostic> = last_projects
         .iter()
         .filter(|p| {
-            !ids.contains(p.identity().as_str()) && !keys.contains(cross_unit_key(p).as_str())
+            let key = cross_unit_key(p);
+            !ids.contains(p.identity().as_str())
+                && !keys.contains(key.as_str())
+                && !renamed_from.contains(&key)
         })
         .map(|p| {
             Diagnostic::in_sheet(Code::ProjectVanished, &ledger.sheet)
@@ -179,6 +204,61 @@ pub(crate) fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     }
     out.extend(gone);
     out
+}
+
+/// W-CARRIED-VANISHED: a January return without a project carried over from an earlier
+/// year (结转项目, return-format v1 sheet 3) that the unit's December return still listed:
+/// signed before this year, not 在谈, and neither in production (项目进展 已投产, or 已投产 in
+/// 备注) nor terminated (终止 in 备注). Such a project stays in the ledger until one of them
+/// is said; one that said so in December may leave. The rules of a year's months
+/// ([`project_vanished`]) cover February to December.
+pub(crate) fn carried_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
+    let (Some(ledger), Some(period), Some((last_period, last_projects))) =
+        (&s.ret.ledger, s.period(), h.last_month)
+    else {
+        return vec![];
+    };
+    if last_period.year + 1 != period.year || last_period.next() != period {
+        return vec![];
+    }
+    let ids: HashSet<&str> = h.own_identities.iter().map(String::as_str).collect();
+    let keys: HashSet<&str> = h.own_keys.iter().map(String::as_str).collect();
+    let renamed_from = former_keys(&ledger.projects);
+    // Still there: the same identity (项目编号, else name and investor), the same name and
+    // investor, or renamed (备注「原名：…」 with the same investor).
+    let still_reported = |p: &Project| {
+        let key = cross_unit_key(p);
+        ids.contains(p.identity().as_str())
+            || keys.contains(key.as_str())
+            || renamed_from.contains(&key)
+    };
+    let settled = |p: &Project| {
+        p.stage == Stage::InProduction
+            || p.note
+                .as_deref()
+                .is_some_and(|n| says_terminated(n) || says_in_production(n))
+    };
+    let (period_zh, period_en) = (
+        format!("{}年{}月", last_period.year, last_period.month),
+        last_period.to_string(),
+    );
+    last_projects
+        .iter()
+        .filter(|p| p.stage != Stage::Negotiating && !settled(p))
+        .filter(|p| p.signed_on.is_some_and(|d| d < period.first_day()))
+        .filter(|p| !still_reported(p))
+        .map(|p| {
+            let d = Diagnostic::in_sheet(Code::CarriedVanished, &ledger.sheet)
+                .value(p.name.clone())
+                .arg("project", &p.name)
+                .arg("period", &period_zh)
+                .arg("period_en", &period_en);
+            match h.last_month_file {
+                Some(file) => d.arg("file", file),
+                None => d.arg("file", "—"),
+            }
+        })
+        .collect()
 }
 
 /// W-PROJECT-ELSEWHERE: the same project (name and investor) reported by another unit.

@@ -452,7 +452,8 @@ pub(super) fn negotiating_dated(s: &Subject) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// W-BIG-NOT-STARTED: a 亿元以上 project without a start date six months after signing.
+/// W-BIG-NOT-STARTED: a 亿元以上 project without a start date six months after signing,
+/// unless its 备注 says it was terminated (终止).
 pub(super) fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
     let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else {
         return vec![];
@@ -461,6 +462,8 @@ pub(super) fn big_not_started(s: &Subject) -> Vec<Diagnostic> {
         .iter()
         .filter(|p| p.stage != Stage::Negotiating && p.started_on.is_none())
         .filter(|p| p.contract_amount.is_some_and(|a| a >= YI))
+        // A terminated project will not start; its 备注 has said why.
+        .filter(|p| !p.note.as_deref().is_some_and(crate::text::says_terminated))
         .filter_map(|p| p.signed_on.map(|d| (p, d)))
         .filter(|(_, d)| {
             d.checked_add_months(chrono::Months::new(6))

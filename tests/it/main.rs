@@ -7,6 +7,7 @@ mod binary;
 mod brief;
 mod bulletin_layout;
 mod calamine_assumptions;
+mod carried;
 mod check;
 mod compose;
 mod crash;
