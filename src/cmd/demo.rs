@@ -1,6 +1,7 @@
 //! `tongbao demo [--out DIR]`: the whole monthly cycle on the bundled samples, in a fresh
-//! folder — a workspace, last year's and last month's returns ingested, this month's
-//! returns and a few flawed ones ingested, the status, and the bulletin built.
+//! folder — a workspace, last year's same month and every month from 2024-11 ingested in
+//! order (so the archive holds each project's history across the year boundary), this
+//! month's returns and a few flawed ones ingested, the status, and the bulletin built.
 //!
 //! A folder that holds an earlier demo (recognised by its files: only what a demo writes,
 //! and the demo's own inbox folders) is made anew, so `tongbao demo` can be run again and
@@ -24,7 +25,12 @@ use super::Outcome;
 static SAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/samples");
 
 /// The months of the samples, oldest first; the last is the bulletin's.
-const MONTHS: [&str; 3] = ["2024-06", "2025-05", "2025-06"];
+const MONTHS: [&str; 9] = [
+    "2024-06", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
+    "2025-06",
+];
+/// The bulletin's month.
+const REPORT_MONTH: &str = MONTHS[MONTHS.len() - 1];
 
 /// The inbox folder of the flawed returns and resubmissions that arrive with June's.
 const LATE_FOLDER: &str = "2025-06-补报";
@@ -99,14 +105,11 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         .context("the held sample is not compiled in")?;
     crate::render::write_atomic(&inbox.join(LATE_FOLDER).join(held), file.contents())?;
 
-    for (month, folders) in [
-        (MONTHS[0], vec![inbox.join(MONTHS[0])]),
-        (MONTHS[1], vec![inbox.join(MONTHS[1])]),
-        (
-            MONTHS[2],
-            vec![inbox.join(MONTHS[2]), inbox.join(LATE_FOLDER)],
-        ),
-    ] {
+    for month in MONTHS {
+        let mut folders = vec![inbox.join(month)];
+        if month == REPORT_MONTH {
+            folders.push(inbox.join(LATE_FOLDER));
+        }
         let period = Period::parse_canonical(month);
         // The samples arrive as a county's would: on the 3rd of the following month, in
         // time for the deadline (so `status` shows them on time, and every run the same).
@@ -119,7 +122,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
             cfg: &cfg,
             period,
             lang,
-            receipts: if month == MONTHS[2] {
+            receipts: if month == REPORT_MONTH {
                 intake::ReceiptsTo::Folder(None)
             } else {
                 intake::ReceiptsTo::Nowhere
@@ -153,7 +156,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         }
     }
 
-    let june = Period::parse_canonical(MONTHS[2]).context("sample period")?;
+    let june = Period::parse_canonical(REPORT_MONTH).context("sample period")?;
     let out = cfg.resolve(&cfg.file.paths.out).join(june.to_string());
     let today = crate::clock::issue_date_today(cfg.time_zone());
     let built = crate::publish::bulletin_outputs(&cfg, june, &out, today, lang)?;

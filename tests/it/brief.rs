@@ -657,6 +657,49 @@ fn page_fill(pdf: &Path) -> Vec<f64> {
 }
 
 /// The workbook's sheet as rows of cells.
+/// The sum of 本月到位资金 (万元) in `unit`'s sample ledger for `month`, read the plain way.
+fn funds_of_month(unit: &str, month: &str) -> f64 {
+    let dir = crate::binary::repo().join("samples/returns").join(month);
+    let path = std::fs::read_dir(&dir)
+        .expect("samples")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| s == format!("{unit}-{month}"))
+        })
+        .unwrap_or_else(|| panic!("{unit} {month}"));
+    let mut wb = calamine::open_workbook_auto(&path).expect("opens");
+    // 荣昌区's June return is in the traditional template: 項目明細, 到位資金 over 本月 in a
+    // two-row header, amounts as text with thousands separators, a 合計 row.
+    let name = calamine::Reader::sheet_names(&wb)
+        .into_iter()
+        .find(|n| n == "项目明细" || n == "項目明細")
+        .expect("ledger sheet");
+    let ledger = calamine::Reader::worksheet_range(&mut wb, &name).expect("ledger");
+    let rows: Vec<&[calamine::Data]> = ledger.rows().collect();
+    let (first, col) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| {
+            if let Some(c) = r.iter().position(|c| *c == "本月到位资金") {
+                return Some((i + 1, c));
+            }
+            let c = r.iter().position(|c| *c == "到位資金")?;
+            (rows.get(i + 1)?.get(c)? == "本月").then_some((i + 2, c))
+        })
+        .expect("本月到位资金");
+    rows[first..]
+        .iter()
+        .filter(|r| !r.first().is_some_and(|c| c.to_string().contains('合')))
+        .filter_map(|r| match r.get(col)? {
+            calamine::Data::String(t) => t.replace(',', "").parse::<f64>().ok(),
+            c => calamine::DataType::as_f64(c),
+        })
+        .sum()
+}
+
 fn sheet(xlsx: &Path, name: &str) -> Vec<Vec<calamine::Data>> {
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook(xlsx).expect("workbook opens");
     calamine::Reader::worksheet_range(&mut wb, name)
@@ -749,13 +792,22 @@ fn the_samples_briefings_of_a_unit_a_group_and_an_industry_read_right_on_two_pag
             .and_then(|r| calamine::DataType::as_f64(&r[2]))
             .expect("signed amount");
         assert!((by_month - total).abs() < 0.02, "{by_month} vs {total}");
-        // Funds no return allows to work out are not printed as 0.
-        let funds = headline
-            .iter()
-            .find(|r| r[0] == "实际到位资金")
-            .expect("funds row");
-        assert!(calamine::DataType::as_f64(&funds[2]).is_none(), "{funds:?}");
     }
+    // Funds in place over April–June: the 本月到位资金 of 巴南区's April, May and June
+    // ledgers (every month from January is in the samples, so the span is known).
+    let expected: f64 = ["2025-04", "2025-05", "2025-06"]
+        .map(|m| funds_of_month("巴南区", m))
+        .iter()
+        .sum();
+    let funds = sheet(&unit.1, "主要指标")
+        .iter()
+        .find(|r| r[0] == "实际到位资金")
+        .and_then(|r| calamine::DataType::as_f64(&r[2]))
+        .expect("funds in place over the span");
+    assert!(
+        (funds * 10_000.0 - expected).abs() < 0.01,
+        "{funds} 亿元 vs the ledgers' {expected} 万元"
+    );
 
     let text = extracted_text(&unit.0);
     assert!(text.contains("第7期"), "the issue number");

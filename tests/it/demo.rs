@@ -59,6 +59,25 @@ fn a_second_demo_in_the_same_folder_makes_the_same_files_again() {
     ] {
         assert!(made.contains_key(Path::new(expected)), "{expected}");
     }
+    // Every month of the samples is ingested, in order: the archive holds each project's
+    // history across the year boundary.
+    let said = stdout(&first);
+    let mut at = 0;
+    for month in [
+        "2024-06", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05",
+        "2025-06",
+    ] {
+        let line = format!("入库 inbox/{month}：40 个文件，40 个通过");
+        let line = if month == "2025-06" {
+            "入库 inbox/2025-06：39 个文件，39 个通过".to_string()
+        } else {
+            line
+        };
+        let found = said[at..]
+            .find(&line)
+            .unwrap_or_else(|| panic!("{line} after byte {at}:\n{said}"));
+        at += found + line.len();
+    }
     // A file the clerk dropped into the demo's own folders goes with the rest.
     std::fs::write(dir.path().join("d/out/2025-06/stale.txt"), "old").expect("write");
 

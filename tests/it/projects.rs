@@ -404,8 +404,39 @@ fn a_row_that_could_be_two_projects_is_listed_not_merged() {
     assert!(listed[1].contains("500113:#p003、500113:#p005"), "{text}");
 }
 
+/// The register's id of each row of the demo's archive, recomputed in period order:
+/// `unit:identity` of the project's first row, where a row whose 备注 is 「原名：X」
+/// continues the project that was X with the same investor (the samples' renamed projects
+/// carry no 项目编号).
+#[derive(Default)]
+struct Renames(BTreeMap<(String, String, String), String>);
+
+impl Renames {
+    fn id(
+        &mut self,
+        unit: &str,
+        identity: &str,
+        name: &str,
+        investor: &str,
+        note: Option<&str>,
+    ) -> String {
+        let key = |n: &str| (unit.to_string(), n.to_string(), investor.to_string());
+        let id = self
+            .0
+            .get(&key(name))
+            .cloned()
+            .or_else(|| {
+                let old = note?.strip_prefix("原名：")?;
+                self.0.get(&key(old)).cloned()
+            })
+            .unwrap_or_else(|| format!("{unit}:{identity}"));
+        self.0.insert(key(name), id.clone());
+        id
+    }
+}
+
 /// Every project of the demo's archive recomputed from the stored rows with plain SQL:
-/// the counted submissions' rows grouped by unit and stored identity.
+/// the counted submissions' rows grouped by unit and stored identity, renames followed.
 #[test]
 fn the_demos_register_agrees_with_the_archive_read_directly() {
     let dir = crate::binary::demo_workspace();
@@ -416,24 +447,33 @@ fn the_demos_register_agrees_with_the_archive_read_directly() {
     let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
     let mut stmt = db
         .prepare(&counted_rows(
-            "s.unit_code, p.identity, s.period, s.file_name, p.funds_ytd",
+            "s.unit_code, p.identity, s.period, s.file_name, p.funds_ytd, p.name, p.investor, p.note",
         ))
         .expect("query");
     let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
+    let mut renames = Renames::default();
     let rows = stmt
         .query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ),
+                (
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ),
             ))
         })
         .expect("rows");
     for row in rows {
-        let (unit, identity, period, file, funds) = row.expect("row");
-        let e = expected.entry(format!("{unit}:{identity}")).or_default();
+        let ((unit, identity, period, file, funds), (name, investor, note)) = row.expect("row");
+        let id = renames.id(&unit, &identity, &name, &investor, note.as_deref());
+        let e = expected.entry(id).or_default();
         e.0.push(period.clone());
         e.1.insert(period[..4].to_string(), (period.clone(), funds));
         e.2 = file;
@@ -767,25 +807,30 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
     let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
     let mut stmt = db
         .prepare(&counted_rows(
-            "s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note",
+            "s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note, p.name, p.investor",
         ))
         .expect("query");
     let mut projects: BTreeMap<String, Recomputed> = BTreeMap::new();
+    let mut renames = Renames::default();
     let rows = stmt
         .query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ),
+                (r.get::<_, String>(6)?, r.get::<_, String>(7)?),
             ))
         })
         .expect("rows");
     for row in rows {
-        let (unit, identity, signed, started, stage, note) = row.expect("row");
-        let p = projects.entry(format!("{unit}:{identity}")).or_default();
+        let ((unit, identity, signed, started, stage, note), (name, investor)) = row.expect("row");
+        let id = renames.id(&unit, &identity, &name, &investor, note.as_deref());
+        let p = projects.entry(id).or_default();
         p.unit = unit;
         p.signed_on = signed.or(p.signed_on.take());
         p.started_on = started.or(p.started_on.take());

@@ -508,7 +508,14 @@ mod measurements {
         )
         .take(8)
         .collect();
-        let all = histories(DEFAULT_SEED, &profiles(&cfg), Period { year: 2025, month: 6 });
+        let all = histories(
+            DEFAULT_SEED,
+            &profiles(&cfg),
+            Period {
+                year: 2025,
+                month: 6,
+            },
+        );
         for &period in &months {
             let (mut rows, mut carried, mut stalled, mut no_funds) = (0, 0, 0, 0);
             let (mut terminated, mut renamed, mut producing) = (0, 0, 0);
@@ -542,8 +549,7 @@ mod measurements {
                             let m = pool::add_months(period, -k);
                             let started = p.started_on.is_some_and(|d| pool::period_of(d) <= m);
                             started
-                                && h
-                                    .ledger(m)
+                                && h.ledger(m)
                                     .iter()
                                     .find(|q| q.id == p.id && q.investor == p.investor)
                                     .is_some_and(|q| q.funds_month.is_zero())

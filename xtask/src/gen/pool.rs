@@ -605,7 +605,11 @@ impl History {
         let mut signed = Vec::new();
         let mut carried = Vec::new();
         let mut negotiating = Vec::new();
-        for plan in self.plans(year - 2).iter().chain(self.plans(year - 1).iter()) {
+        for plan in self
+            .plans(year - 2)
+            .iter()
+            .chain(self.plans(year - 1).iter())
+        {
             if plan.carried_into(year) {
                 carried.push(plan.row(period, false));
             }
@@ -962,8 +966,10 @@ mod tests {
                 for new in &january {
                     if let Some(d) = new.signed_on {
                         if d.year() < year + 1 {
-                            assert!(same_project(&december, new).is_some()
-                                || new.note.as_deref().is_some_and(|n| n.starts_with("原名")));
+                            assert!(
+                                same_project(&december, new).is_some()
+                                    || new.note.as_deref().is_some_and(|n| n.starts_with("原名"))
+                            );
                         }
                     }
                 }
@@ -1003,7 +1009,10 @@ mod tests {
                 }
             }
         }
-        assert!(stalled > 0 && stalled * 10 < big, "{stalled} of {big} stalled");
+        assert!(
+            stalled > 0 && stalled * 10 < big,
+            "{stalled} of {big} stalled"
+        );
         assert!(terminated > 0);
         assert!(renamed <= 20);
     }
