@@ -61,9 +61,14 @@ struct Row {
 }
 
 impl Row {
-    /// 项目进展 已投产, or 备注 says 终止: the project may leave the ledger in January.
+    /// 备注 says 终止 (and not 未终止).
+    fn terminated(&self) -> bool {
+        self.note.contains("终止") && !self.note.contains("未终止")
+    }
+
+    /// 项目进展 已投产, or terminated: the project may leave the ledger in January.
     fn settled(&self) -> bool {
-        self.stage == "已投产" || (self.note.contains("终止") && !self.note.contains("未终止"))
+        self.stage == "已投产" || self.terminated()
     }
 }
 
@@ -201,7 +206,7 @@ fn stalled_cells(path: &Path, month: &str) -> BTreeSet<String> {
     let (_, rows, started_col) = simple_ledger(path);
     rows.iter()
         .filter(|r| r.stage != "在谈" && r.started.is_none() && r.amount >= 10000.0)
-        .filter(|r| !(r.note.contains("终止") && !r.note.contains("未终止")))
+        .filter(|r| !r.terminated())
         .filter(|r| r.signed.is_some_and(|d| d + chrono::Months::new(6) <= last))
         .map(|r| a1(r.sheet_row, started_col))
         .collect()
