@@ -747,6 +747,8 @@ pub enum ProjectsText {
     MedianMonthsToStart,
     /// The whole area in English (Chinese uses `[bulletin] region`).
     Area,
+    /// 资金到位率: funds in place across years ÷ 合同投资额.
+    FundsRate,
 }
 
 pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
@@ -815,6 +817,8 @@ pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
         (MedianMonthsToStart, Lang::En) => "median months to start",
         (Area, Lang::Zh) => "全市",
         (Area, Lang::En) => "whole area",
+        (FundsRate, Lang::Zh) => "资金到位率",
+        (FundsRate, Lang::En) => "funds / contract",
     }
 }
 
@@ -1017,11 +1021,18 @@ pub fn project_show_heading(
 }
 
 /// The closing line of `projects show`: the register's figures of the project.
-pub fn project_show_summary(reports: usize, funds: &str, stage: &str, lang: Lang) -> String {
+pub fn project_show_summary(
+    reports: usize,
+    (funds, rate): (&str, &str),
+    stage: &str,
+    lang: Lang,
+) -> String {
     match lang {
-        Lang::Zh => format!("共 {reports} 次报送；跨年累计到位资金 {funds} 万元；当前进展：{stage}"),
+        Lang::Zh => format!(
+            "共 {reports} 次报送；跨年累计到位资金 {funds} 万元，资金到位率 {rate}；当前进展：{stage}"
+        ),
         Lang::En => format!(
-            "{reports} report(s); funds in place across years {funds} (10k CNY); current stage: {stage}"
+            "{reports} report(s); funds in place across years {funds} (10k CNY), {rate} of the contract amount; current stage: {stage}"
         ),
     }
 }

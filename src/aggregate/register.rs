@@ -184,24 +184,33 @@ impl RegisteredProject {
 
     /// Its 本年累计到位资金 at each year's last report, oldest year first.
     pub fn funds_by_year(&self) -> Vec<YearFunds> {
-        let mut years: BTreeMap<i32, &Report> = BTreeMap::new();
-        for r in &self.reports {
-            years.insert(r.file.period.year, r);
-        }
-        years
-            .into_iter()
-            .map(|(year, r)| YearFunds {
-                year,
-                period: r.file.period,
-                funds_ytd: r.funds_ytd,
-            })
-            .collect()
+        funds_by_year(&self.reports)
     }
 
     /// Funds in place accumulated across years: the sum of [`Self::funds_by_year`];
     /// `None` when a year's last report does not state the figure.
     pub fn funds_in_place(&self) -> Option<Wan> {
-        self.funds_by_year().iter().map(|y| y.funds_ytd).sum()
+        funds_in_place(&self.reports)
+    }
+
+    /// 资金到位率 in tenths of a percent (see [`Self::funds_rate_pct`]).
+    fn funds_rate_tenths(&self) -> Option<i64> {
+        funds_rate_tenths(&self.reports)
+    }
+
+    /// 资金到位率 (domain.md): funds in place accumulated across years ÷ 合同投资额 × 100,
+    /// to one decimal; `None` (not computed, never 0) when either is not stated or the
+    /// amount is 0.
+    pub fn funds_rate_pct(&self) -> Option<f64> {
+        self.funds_rate_tenths().map(tenths_as_pct)
+    }
+
+    /// 资金到位率 as of each report, oldest first: over the reports up to it (its funds
+    /// across years then, the latest 合同投资额 stated by then).
+    pub fn funds_rate_by_report(&self) -> Vec<Option<f64>> {
+        (1..=self.reports.len())
+            .map(|n| funds_rate_tenths(&self.reports[..n]).map(tenths_as_pct))
+            .collect()
     }
 
     /// Whole months from the month of signing to `period`.
@@ -227,6 +236,61 @@ impl RegisteredProject {
                     .is_some_and(|due| due <= period.last_day())
             })
     }
+}
+
+/// Each year's 本年累计到位资金 at its last report among `reports` (oldest first).
+fn funds_by_year(reports: &[Report]) -> Vec<YearFunds> {
+    let mut years: BTreeMap<i32, &Report> = BTreeMap::new();
+    for r in reports {
+        years.insert(r.file.period.year, r);
+    }
+    years
+        .into_iter()
+        .map(|(year, r)| YearFunds {
+            year,
+            period: r.file.period,
+            funds_ytd: r.funds_ytd,
+        })
+        .collect()
+}
+
+/// Funds in place across the years of `reports`; `None` when a year's last report does
+/// not state them.
+fn funds_in_place(reports: &[Report]) -> Option<Wan> {
+    funds_by_year(reports).iter().map(|y| y.funds_ytd).sum()
+}
+
+/// 资金到位率 over `reports`, in tenths of a percent: funds across years ÷ the latest
+/// stated 合同投资额.
+fn funds_rate_tenths(reports: &[Report]) -> Option<i64> {
+    let contract = reports
+        .iter()
+        .rev()
+        .find_map(|r| r.project.contract_amount)?;
+    let funds = funds_in_place(reports)?;
+    tenths_of_percent(i128::from(funds.cents()), i128::from(contract.cents()))
+}
+
+/// `num ÷ den × 100` in tenths of a percent, rounded half away from zero, computed in
+/// integers so that a printed rate and its change since last month agree to the digit;
+/// `None` when `den` is 0.
+fn tenths_of_percent(num: i128, den: i128) -> Option<i64> {
+    if den == 0 {
+        return None;
+    }
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    let scaled = num * 1000;
+    let rounded = if scaled >= 0 {
+        (2 * scaled + den) / (2 * den)
+    } else {
+        -((-2 * scaled + den) / (2 * den))
+    };
+    i64::try_from(rounded).ok()
+}
+
+/// Tenths of a percent as the percentage with one decimal.
+fn tenths_as_pct(tenths: i64) -> f64 {
+    tenths as f64 / 10.0
 }
 
 /// Why a row was not matched to a project.
@@ -613,6 +677,8 @@ pub struct ProjectJson {
     pub stage: &'static str,
     pub funds_in_place: Option<Wan>,
     pub funds_by_year: Vec<YearFunds>,
+    /// 资金到位率 %, one decimal; null when not computed.
+    pub funds_rate_pct: Option<f64>,
     pub months_since_signed: Option<i64>,
     pub stalled: bool,
     pub last_file: FileJson,
@@ -699,6 +765,7 @@ impl Register {
                     stage: stage_key(p.stage()),
                     funds_in_place: p.funds_in_place(),
                     funds_by_year: p.funds_by_year(),
+                    funds_rate_pct: p.funds_rate_pct(),
                     months_since_signed: p.months_since_signed(self.period),
                     stalled: p.is_stalled(self.period, s.stalled_months),
                     last_file: p.last_file().into(),
@@ -1078,7 +1145,19 @@ pub struct ConversionJson {
 
 #[cfg(test)]
 mod tests {
-    use super::former_name;
+    use super::{former_name, tenths_of_percent};
+
+    #[test]
+    fn a_percentage_is_rounded_half_away_from_zero_in_integers() {
+        assert_eq!(tenths_of_percent(1, 3), Some(333));
+        assert_eq!(tenths_of_percent(2, 3), Some(667));
+        // 1/16 = 6.25 %: the half rounds up (a float's {:.1} would print 6.2).
+        assert_eq!(tenths_of_percent(1, 16), Some(63));
+        assert_eq!(tenths_of_percent(-1, 16), Some(-63));
+        assert_eq!(tenths_of_percent(5_000_00, 52_000_00), Some(96));
+        assert_eq!(tenths_of_percent(3, 0), None);
+        assert_eq!(tenths_of_percent(0, 7), Some(0));
+    }
 
     #[test]
     fn a_former_name_is_read_from_the_note() {

@@ -150,6 +150,14 @@ fn date(d: Option<chrono::NaiveDate>) -> String {
     )
 }
 
+/// A percentage with one decimal (`15.4%`); — when not computed.
+fn percent(x: Option<f64>, lang: Lang) -> String {
+    x.map_or_else(
+        || projects_text(T::Nothing, lang).to_string(),
+        |x| format!("{x:.1}%"),
+    )
+}
+
 fn period_or_dash(p: Option<Period>) -> String {
     p.map_or_else(
         || projects_text(T::Nothing, Lang::Zh).to_string(),
@@ -222,6 +230,7 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
         (projects_text(T::Started, lang), Align::Left),
         (projects_text(T::InProduction, lang), Align::Left),
         (projects_text(T::FundsInPlace, lang), Align::Right),
+        (projects_text(T::FundsRate, lang), Align::Right),
         (projects_text(T::Stage, lang), Align::Left),
     ];
     if s.stalled {
@@ -244,6 +253,7 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
                 date(p.started_on()),
                 period_or_dash(p.in_production()),
                 amount(p.funds_in_place(), lang),
+                percent(p.funds_rate_pct(), lang),
                 stage_label(p.stage(), lang).to_string(),
             ];
             if s.stalled {
@@ -317,13 +327,16 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
         (projects_text(T::Started, lang), Align::Left),
         (projects_text(T::FundsMonth, lang), Align::Right),
         (projects_text(T::FundsYtd, lang), Align::Right),
+        (projects_text(T::FundsRate, lang), Align::Right),
         (projects_text(T::MatchedBy, lang), Align::Left),
         (projects_text(T::Note, lang), Align::Left),
     ];
+    let rates = p.funds_rate_by_report();
     let rows: Vec<Vec<String>> = p
         .reports
         .iter()
-        .map(|r| {
+        .zip(rates)
+        .map(|(r, rate)| {
             let version = r.file.version.map_or_else(String::new, |v| match lang {
                 Lang::Zh => format!("（第{v}版）"),
                 Lang::En => format!(" (v{v})"),
@@ -339,6 +352,7 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
                 date(r.project.started_on),
                 amount(r.funds_month, lang),
                 amount(r.funds_ytd, lang),
+                percent(rate, lang),
                 matched_by_label(r.matched_by, lang).to_string(),
                 r.project
                     .note
@@ -350,7 +364,10 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
     out.push_str(&table(&titles, &rows));
     out.push_str(&project_show_summary(
         p.reports.len(),
-        &amount(p.funds_in_place(), lang),
+        (
+            &amount(p.funds_in_place(), lang),
+            &percent(p.funds_rate_pct(), lang),
+        ),
         stage_label(p.stage(), lang),
         lang,
     ));

@@ -888,3 +888,87 @@ fn a_unit_without_a_project_in_the_cohort_shows_a_dash_not_zero() {
     assert!(line.contains("33.3%（1/3）"), "{line}");
     assert!(line.contains("0.0%（0/3）"), "{line}");
 }
+
+/// 资金到位率 as domain.md defines it, computed here in floating point: funds in place
+/// across years ÷ 合同投资额 × 100, to one decimal.
+fn funds_rate(funds: f64, contract: f64) -> f64 {
+    (funds / contract * 1000.0).round() / 10.0
+}
+
+#[test]
+fn funds_rate_is_funds_across_years_over_the_contract_amount() {
+    let ws = across_a_year();
+    // From the forms: P001 (52000 万元) has 3000 at December 2024, then 4000 and 5000
+    // year to date in 2025; P002 (20000 万元) 2500 each year.
+    for (period, p001_funds, years) in [
+        ("2024-12", 3000.0, 1.0),
+        ("2025-05", 3000.0 + 4000.0, 2.0),
+        ("2025-06", 3000.0 + 5000.0, 2.0),
+    ] {
+        let doc = projects_json(ws.path(), period, &[]);
+        let names = by_name(&doc);
+        let p001 = &names["新材料产业园"][0];
+        assert_eq!(
+            p001["funds_rate_pct"],
+            funds_rate(p001_funds, 52000.0),
+            "{period}"
+        );
+        assert_eq!(
+            names["智能装备基地"][0]["funds_rate_pct"],
+            funds_rate(2500.0 * years, 20000.0),
+            "{period}"
+        );
+    }
+    let june = funds_rate(8000.0, 52000.0);
+    let text = ok(run(&["projects", "--period", "2025-06"], ws.path()));
+    let line = text
+        .lines()
+        .find(|l| l.contains("新材料产业园"))
+        .expect("P001");
+    assert!(line.contains(&format!("{june:.1}%")), "{line}");
+    // `projects show`: each month's rate over the reports up to it.
+    let shown = ok(run(&["projects", "show", "P001"], ws.path()));
+    for (period, funds) in [
+        ("2024-12", 3000.0),
+        ("2025-05", 7000.0),
+        ("2025-06", 8000.0),
+    ] {
+        let line = shown
+            .lines()
+            .find(|l| l.starts_with(period))
+            .unwrap_or_else(|| panic!("{period}: {shown}"));
+        let rate = funds_rate(funds, 52000.0);
+        assert!(line.contains(&format!("{rate:.1}%")), "{line}");
+    }
+    assert!(shown.contains(&format!("资金到位率 {june:.1}%")), "{shown}");
+}
+
+#[test]
+fn funds_rate_is_not_computed_without_an_amount_or_funds_never_zero() {
+    // P004 states no 合同投资额; the return states no 本年累计到位资金 at all.
+    let mut form = Form::valid().set(3, "合同投资额", V::E);
+    let ytd = col("本年累计到位资金");
+    form.header.remove(ytd);
+    for row in &mut form.rows {
+        row.remove(ytd);
+    }
+    let ws = archive_of(&[("2025-06", form)]);
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    for p in doc["projects"].as_array().expect("projects") {
+        assert_eq!(p["funds_in_place"], Value::Null, "{p:#}");
+        assert_eq!(p["funds_rate_pct"], Value::Null, "{p:#}");
+    }
+    let p004 = &by_name(&doc)["新能源材料项目"][0];
+    assert_eq!(p004["contract_amount"], Value::Null);
+    let text = ok(run(&["projects", "--period", "2025-06"], ws.path()));
+    assert!(!text.contains('%'), "{text}");
+    // With the funds stated, the project without an amount still has no rate.
+    let ws = archive_of(&[("2025-06", Form::valid().set(3, "合同投资额", V::E))]);
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    let names = by_name(&doc);
+    assert_eq!(names["新能源材料项目"][0]["funds_rate_pct"], Value::Null);
+    assert_eq!(
+        names["新材料产业园"][0]["funds_rate_pct"],
+        funds_rate(3000.0, 52000.0)
+    );
+}
