@@ -749,6 +749,18 @@ pub enum ProjectsText {
     Area,
     /// 资金到位率: funds in place across years ÷ 合同投资额.
     FundsRate,
+    /// 资金到位率 in the register built to the month before.
+    LastMonthFundsRate,
+    /// A change since last month, in percentage points.
+    ChangePp,
+    /// 项目进展 last month → now.
+    StageChange,
+    /// A project not in last month's register.
+    NewThisMonth,
+    LastMonthStartRate,
+    StartRateChange,
+    LastMonthProductionRate,
+    ProductionRateChange,
 }
 
 pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
@@ -819,6 +831,22 @@ pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
         (Area, Lang::En) => "whole area",
         (FundsRate, Lang::Zh) => "资金到位率",
         (FundsRate, Lang::En) => "funds / contract",
+        (LastMonthFundsRate, Lang::Zh) => "上月资金到位率",
+        (LastMonthFundsRate, Lang::En) => "last month",
+        (ChangePp, Lang::Zh) => "较上月（百分点）",
+        (ChangePp, Lang::En) => "change (points)",
+        (StageChange, Lang::Zh) => "进展变化",
+        (StageChange, Lang::En) => "stage change",
+        (NewThisMonth, Lang::Zh) => "本月新报送",
+        (NewThisMonth, Lang::En) => "new this month",
+        (LastMonthStartRate, Lang::Zh) => "上月开工率",
+        (LastMonthStartRate, Lang::En) => "start rate last month",
+        (StartRateChange, Lang::Zh) => "开工率增减（百分点）",
+        (StartRateChange, Lang::En) => "change (points)",
+        (LastMonthProductionRate, Lang::Zh) => "上月投产率",
+        (LastMonthProductionRate, Lang::En) => "production rate last month",
+        (ProductionRateChange, Lang::Zh) => "投产率增减（百分点）",
+        (ProductionRateChange, Lang::En) => "change (points)",
     }
 }
 
@@ -877,6 +905,23 @@ pub fn projects_conversion_heading(
         ),
         (None, Lang::En) => format!(
             "Conversion as of {period} of the projects signed in the twelve months to it (signed {from} to {to})"
+        ),
+    }
+}
+
+/// The second line of `--conversion`: what last month's figures are over.
+pub fn projects_conversion_last_month(
+    period: crate::model::Period,
+    (from, to): (crate::model::Period, crate::model::Period),
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "上月数据为截至{}年{}月同一口径的项目（签约月份 {from} 至 {to}）；增减为两月百分比之差（百分点）",
+            period.year, period.month
+        ),
+        Lang::En => format!(
+            "Last month's figures are as of {period} over the cohort of the same definition (signed {from} to {to}); changes are the difference of the two percentages, in points"
         ),
     }
 }

@@ -31,6 +31,33 @@ pub struct Register {
     pub projects: Vec<RegisteredProject>,
     /// The rows that could not be matched to one project without guessing.
     pub ambiguous: Vec<AmbiguousMatch>,
+    /// The register built to the month before `period` from the same archive, when it was
+    /// asked for ([`load_with_last_month`]): what "since last month" compares with.
+    pub last_month: Option<Box<MonthBefore>>,
+}
+
+/// The register built to the month before, with its projects looked up by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthBefore {
+    pub register: Register,
+    by_id: HashMap<String, usize>,
+}
+
+impl MonthBefore {
+    pub fn new(register: Register) -> MonthBefore {
+        let by_id = register
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        MonthBefore { register, by_id }
+    }
+
+    /// The project with this id, when it was in the register then.
+    pub fn project(&self, id: &str) -> Option<&RegisteredProject> {
+        self.by_id.get(id).map(|&i| &self.register.projects[i])
+    }
 }
 
 /// Which file a report came from.
@@ -286,6 +313,12 @@ fn tenths_of_percent(num: i128, den: i128) -> Option<i64> {
         -((-2 * scaled + den) / (2 * den))
     };
     i64::try_from(rounded).ok()
+}
+
+/// The change between two figures in tenths of a percent, in percentage points; `None`
+/// when either is not computed.
+fn change_pp(now: Option<i64>, before: Option<i64>) -> Option<f64> {
+    Some(tenths_as_pct(now? - before?))
 }
 
 /// Tenths of a percent as the percentage with one decimal.
@@ -569,19 +602,63 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
         period,
         projects: numbered.into_iter().map(|(_, p)| p).collect(),
         ambiguous,
+        last_month: None,
     }
 }
 
 /// The register as of `period` from the archive: every counted return of every month up
 /// to it (checksums verified as they are read).
 pub fn load(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
+    Ok(build(&counted_returns(archive, period)?, period))
+}
+
+/// As [`load`], with the register built to the month before `period` from the same
+/// returns attached ([`Register::last_month`]), for the movement since last month.
+pub fn load_with_last_month(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
+    let returns = counted_returns(archive, period)?;
+    let mut register = build(&returns, period);
+    let before = build(&returns, period.previous());
+    register.last_month = Some(Box::new(MonthBefore::new(before)));
+    Ok(register)
+}
+
+/// Every counted return of every month up to `period`.
+fn counted_returns(archive: &Archive, period: Period) -> Result<Vec<StoredReturn>, ArchiveError> {
     let mut returns = Vec::new();
     for p in archive.counted_periods()? {
         if p <= period {
             returns.extend(archive.current_returns(p)?);
         }
     }
-    Ok(build(&returns, period))
+    Ok(returns)
+}
+
+/// How a project moved since the month before the register's period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Movement<'r> {
+    /// The project in the register built to the month before; `None` when it was not
+    /// reported yet then (or the register was built without its month before).
+    pub last_month: Option<&'r RegisteredProject>,
+    /// 资金到位率 now less last month's, in percentage points (of the one-decimal figures);
+    /// `None` when either is not computed.
+    pub funds_rate_change_pp: Option<f64>,
+    /// Its stage last month and now, when they differ.
+    pub stage_change: Option<(Stage, Stage)>,
+}
+
+impl Register {
+    /// How `p` (one of this register's projects) moved since last month.
+    pub fn movement<'r>(&'r self, p: &RegisteredProject) -> Movement<'r> {
+        let before = self.last_month.as_deref().and_then(|m| m.project(&p.id));
+        Movement {
+            last_month: before,
+            funds_rate_change_pp: before
+                .and_then(|b| change_pp(p.funds_rate_tenths(), b.funds_rate_tenths())),
+            stage_change: before
+                .map(|b| (b.stage(), p.stage()))
+                .filter(|(was, is)| was != is),
+        }
+    }
 }
 
 impl Register {
@@ -679,9 +756,31 @@ pub struct ProjectJson {
     pub funds_by_year: Vec<YearFunds>,
     /// 资金到位率 %, one decimal; null when not computed.
     pub funds_rate_pct: Option<f64>,
+    /// The project in the register built to the month before; null when it was not
+    /// reported yet.
+    pub last_month: Option<LastMonthJson>,
+    /// `funds_rate_pct` less last month's, percentage points; null when either is null.
+    pub funds_rate_change_pp: Option<f64>,
+    /// Its stage last month and now, when it moved.
+    pub stage_change: Option<StageChangeJson>,
     pub months_since_signed: Option<i64>,
     pub stalled: bool,
     pub last_file: FileJson,
+}
+
+/// A project as the register built to the month before saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastMonthJson {
+    pub period: Period,
+    pub funds_rate_pct: Option<f64>,
+    pub stage: &'static str,
+}
+
+/// A stage change since last month.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageChangeJson {
+    pub from: &'static str,
+    pub to: &'static str,
 }
 
 /// A row listed for the clerk.
@@ -746,6 +845,7 @@ impl Register {
             .into_iter()
             .map(|p| {
                 let latest = p.latest();
+                let moved = self.movement(p);
                 ProjectJson {
                     id: p.id.clone(),
                     unit: unit(&p.unit_code),
@@ -766,6 +866,16 @@ impl Register {
                     funds_in_place: p.funds_in_place(),
                     funds_by_year: p.funds_by_year(),
                     funds_rate_pct: p.funds_rate_pct(),
+                    last_month: moved.last_month.map(|b| LastMonthJson {
+                        period: self.period.previous(),
+                        funds_rate_pct: b.funds_rate_pct(),
+                        stage: stage_key(b.stage()),
+                    }),
+                    funds_rate_change_pp: moved.funds_rate_change_pp,
+                    stage_change: moved.stage_change.map(|(from, to)| StageChangeJson {
+                        from: stage_key(from),
+                        to: stage_key(to),
+                    }),
                     months_since_signed: p.months_since_signed(self.period),
                     stalled: p.is_stalled(self.period, s.stalled_months),
                     last_file: p.last_file().into(),
@@ -973,6 +1083,35 @@ impl Rate {
             rate: (of > 0).then(|| count as f64 / of as f64),
         }
     }
+
+    /// The share in tenths of a percent, rounded half away from zero.
+    fn tenths(&self) -> Option<i64> {
+        tenths_of_percent(self.count as i128, self.of as i128)
+    }
+
+    /// The share as a percentage with one decimal; `None` when the cohort is empty.
+    pub fn percent(&self) -> Option<f64> {
+        self.tenths().map(tenths_as_pct)
+    }
+}
+
+/// How 开工率 and 投产率 moved, in percentage points of the one-decimal percentages; each
+/// `None` when either month's rate is not computed (an empty cohort).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RateChange {
+    pub started: Option<f64>,
+    pub in_production: Option<f64>,
+}
+
+impl RateChange {
+    /// From `before` to `now`; all `None` without `before`.
+    pub fn between(now: &Conversion, before: Option<&Conversion>) -> RateChange {
+        RateChange {
+            started: before.and_then(|b| change_pp(now.started.tenths(), b.started.tenths())),
+            in_production: before
+                .and_then(|b| change_pp(now.in_production.tenths(), b.in_production.tenths())),
+        }
+    }
 }
 
 /// The conversion figures of a set of projects of a cohort.
@@ -1038,25 +1177,48 @@ impl Register {
             .filter(move |p| p.signed_on().is_some_and(|d| c.contains(d)))
     }
 
-    /// The conversion table: every roster unit in roster order, then the whole area.
+    /// The conversion table: every roster unit in roster order, then the whole area; with
+    /// the register's month before ([`Register::last_month`]), the same figures then, over
+    /// the cohort of the same definition as of that month, and the change.
     pub fn conversion_document(&self, cfg: &Config, cohort: Cohort) -> ConversionDocument {
+        let before = self.last_month.as_deref().map(|m| {
+            let r = &m.register;
+            (r, Cohort::new(cohort.year, r.period))
+        });
+        let of_unit = |r: &Register, c: &Cohort, code: &str| {
+            conversion(r.cohort(c).filter(|p| p.unit_code == code))
+        };
         let units = cfg
             .file
             .units
             .iter()
-            .map(|u| ConversionJson {
-                unit: UnitJson {
-                    code: u.code().to_string(),
-                    name: u.name().to_string(),
-                },
-                figures: conversion(self.cohort(&cohort).filter(|p| p.unit_code == u.code())),
+            .map(|u| {
+                let figures = of_unit(self, &cohort, u.code());
+                let last_month = before.map(|(r, c)| of_unit(r, &c, u.code()));
+                ConversionJson {
+                    unit: UnitJson {
+                        code: u.code().to_string(),
+                        name: u.name().to_string(),
+                    },
+                    figures,
+                    change_pp: RateChange::between(&figures, last_month.as_ref()),
+                    last_month,
+                }
             })
             .collect();
+        let area = conversion(self.cohort(&cohort));
+        let area_last_month = before.map(|(r, c)| conversion(r.cohort(&c)));
         ConversionDocument {
             period: self.period,
             cohort,
             units,
-            area: conversion(self.cohort(&cohort)),
+            area,
+            last_month: before.map(|(r, c)| MonthBeforeJson {
+                period: r.period,
+                cohort: c,
+            }),
+            area_change_pp: RateChange::between(&area, area_last_month.as_ref()),
+            area_last_month,
         }
     }
 
@@ -1133,6 +1295,20 @@ pub struct ConversionDocument {
     pub units: Vec<ConversionJson>,
     /// The whole area.
     pub area: Conversion,
+    /// The month before and its cohort (the same definition as of that month); null when
+    /// the register was built without its month before.
+    pub last_month: Option<MonthBeforeJson>,
+    /// The whole area's figures last month.
+    pub area_last_month: Option<Conversion>,
+    /// How the area's rates moved since, in percentage points.
+    pub area_change_pp: RateChange,
+}
+
+/// The month a movement is measured from.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MonthBeforeJson {
+    pub period: Period,
+    pub cohort: Cohort,
 }
 
 /// One unit's conversion figures.
@@ -1141,6 +1317,10 @@ pub struct ConversionJson {
     pub unit: UnitJson,
     #[serde(flatten)]
     pub figures: Conversion,
+    /// Its figures last month, over last month's cohort.
+    pub last_month: Option<Conversion>,
+    /// How its rates moved since, in percentage points.
+    pub change_pp: RateChange,
 }
 
 #[cfg(test)]

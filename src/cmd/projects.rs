@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::bail;
 
 use crate::aggregate::register::{
-    self, Cohort, Conversion, Register, RegisteredProject, Selection,
+    self, Cohort, Conversion, RateChange, Register, RegisteredProject, Selection,
 };
 use crate::cli::{GlobalArgs, ProjectShowArgs, ProjectsArgs, ProjectsCommand};
 use crate::config::{Config, ProjectsSettings};
@@ -16,8 +16,9 @@ use crate::messages::{
     ambiguity_label, explain_unknown_unit, follow_up_reason_label, matched_by_label,
     project_not_found, project_several, project_show_heading, project_show_summary,
     projects_ambiguous_heading, projects_ambiguous_line, projects_conversion_heading,
-    projects_follow_up_heading, projects_heading, projects_nothing_counted,
-    projects_stalled_heading, projects_text, stage_label, ProjectsText as T,
+    projects_conversion_last_month, projects_follow_up_heading, projects_heading,
+    projects_nothing_counted, projects_stalled_heading, projects_text, stage_label,
+    ProjectsText as T,
 };
 use crate::model::{Period, Wan};
 use crate::render::xlsx::display_width;
@@ -32,11 +33,21 @@ pub fn run(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> 
     }
 }
 
-/// The register as of `period` from the workspace's archive; an error when nothing is
-/// counted up to it.
-fn register_as_of(cfg: &Config, period: Period, lang: Lang) -> anyhow::Result<Register> {
+/// The register as of `period` from the workspace's archive (with the register built to
+/// the month before when `with_last_month`, for the movement since); an error when
+/// nothing is counted up to it.
+fn register_as_of(
+    cfg: &Config,
+    period: Period,
+    with_last_month: bool,
+    lang: Lang,
+) -> anyhow::Result<Register> {
     let archive = open_archive(cfg)?;
-    let register = register::load(&archive, period)?;
+    let register = if with_last_month {
+        register::load_with_last_month(&archive, period)?
+    } else {
+        register::load(&archive, period)?
+    };
     if register.projects.is_empty() && register.ambiguous.is_empty() {
         bail!(projects_nothing_counted(Some(period), lang));
     }
@@ -63,7 +74,7 @@ fn list(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
         },
         None => None,
     };
-    let register = register_as_of(&cfg, period, lang)?;
+    let register = register_as_of(&cfg, period, !args.follow_up, lang)?;
     let selection = Selection {
         unit: unit.as_deref(),
         stalled: args.stalled,
@@ -150,6 +161,21 @@ fn date(d: Option<chrono::NaiveDate>) -> String {
     )
 }
 
+/// A change in percentage points with its sign (`+1.9`, `-0.5`, `0.0`); — when not
+/// computed.
+fn points(x: Option<f64>, lang: Lang) -> String {
+    x.map_or_else(
+        || projects_text(T::Nothing, lang).to_string(),
+        |x| {
+            if x > 0.0 {
+                format!("+{x:.1}")
+            } else {
+                format!("{x:.1}")
+            }
+        },
+    )
+}
+
 /// A percentage with one decimal (`15.4%`); — when not computed.
 fn percent(x: Option<f64>, lang: Lang) -> String {
     x.map_or_else(
@@ -231,7 +257,10 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
         (projects_text(T::InProduction, lang), Align::Left),
         (projects_text(T::FundsInPlace, lang), Align::Right),
         (projects_text(T::FundsRate, lang), Align::Right),
+        (projects_text(T::LastMonthFundsRate, lang), Align::Right),
+        (projects_text(T::ChangePp, lang), Align::Right),
         (projects_text(T::Stage, lang), Align::Left),
+        (projects_text(T::StageChange, lang), Align::Left),
     ];
     if s.stalled {
         titles.push((projects_text(T::MonthsSigned, lang), Align::Right));
@@ -241,6 +270,16 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
         .iter()
         .map(|p| {
             let latest = p.latest();
+            let moved = r.movement(p);
+            let stage_change = match (moved.last_month, moved.stage_change) {
+                (_, Some((from, to))) => {
+                    format!("{}→{}", stage_label(from, lang), stage_label(to, lang))
+                }
+                (None, _) if r.last_month.is_some() => {
+                    projects_text(T::NewThisMonth, lang).to_string()
+                }
+                _ => String::new(),
+            };
             let mut row = vec![
                 p.id.clone(),
                 unit_name(cfg, &p.unit_code),
@@ -254,7 +293,10 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
                 period_or_dash(p.in_production()),
                 amount(p.funds_in_place(), lang),
                 percent(p.funds_rate_pct(), lang),
+                percent(moved.last_month.and_then(|b| b.funds_rate_pct()), lang),
+                points(moved.funds_rate_change_pp, lang),
                 stage_label(p.stage(), lang).to_string(),
+                stage_change,
             ];
             if s.stalled {
                 row.push(
@@ -429,10 +471,10 @@ fn human_follow_up(
 /// A share as a percentage with one decimal, and its count: `50.0%（3/6）`; — when the
 /// cohort is empty.
 fn rate(r: &register::Rate, lang: Lang) -> String {
-    match r.rate {
+    match r.percent() {
         Some(x) => match lang {
-            Lang::Zh => format!("{:.1}%（{}/{}）", x * 100.0, r.count, r.of),
-            Lang::En => format!("{:.1}% ({}/{})", x * 100.0, r.count, r.of),
+            Lang::Zh => format!("{x:.1}%（{}/{}）", r.count, r.of),
+            Lang::En => format!("{x:.1}% ({}/{})", r.count, r.of),
         },
         None => projects_text(T::Nothing, lang).to_string(),
     }
@@ -444,35 +486,65 @@ fn human_conversion(cfg: &Config, r: &Register, cohort: Cohort, lang: Lang) -> S
     let mut out =
         projects_conversion_heading(r.period, cohort.year, (cohort.from, cohort.to), lang);
     out.push('\n');
+    if let Some(m) = &doc.last_month {
+        out.push_str(&projects_conversion_last_month(
+            m.period,
+            (m.cohort.from, m.cohort.to),
+            lang,
+        ));
+        out.push('\n');
+    }
     let titles = [
         (projects_text(T::Unit, lang), Align::Left),
         (projects_text(T::CohortSigned, lang), Align::Right),
         (projects_text(T::StartRate, lang), Align::Right),
+        (projects_text(T::LastMonthStartRate, lang), Align::Right),
+        (projects_text(T::StartRateChange, lang), Align::Right),
         (projects_text(T::ProductionRate, lang), Align::Right),
+        (
+            projects_text(T::LastMonthProductionRate, lang),
+            Align::Right,
+        ),
+        (projects_text(T::ProductionRateChange, lang), Align::Right),
         (projects_text(T::MedianMonthsToStart, lang), Align::Right),
     ];
-    let row = |name: String, c: &Conversion| {
+    let dash = || projects_text(T::Nothing, lang).to_string();
+    let row = |name: String, c: &Conversion, before: Option<&Conversion>, moved: &RateChange| {
         vec![
             name,
             c.started.of.to_string(),
             rate(&c.started, lang),
+            before.map_or_else(dash, |b| rate(&b.started, lang)),
+            points(moved.started, lang),
             rate(&c.in_production, lang),
-            c.median_months_to_start.map_or_else(
-                || projects_text(T::Nothing, lang).to_string(),
-                |m| format!("{m:.1}"),
-            ),
+            before.map_or_else(dash, |b| rate(&b.in_production, lang)),
+            points(moved.in_production, lang),
+            c.median_months_to_start
+                .map_or_else(dash, |m| format!("{m:.1}")),
         ]
     };
     let mut rows: Vec<Vec<String>> = doc
         .units
         .iter()
-        .map(|u| row(u.unit.name.clone(), &u.figures))
+        .map(|u| {
+            row(
+                u.unit.name.clone(),
+                &u.figures,
+                u.last_month.as_ref(),
+                &u.change_pp,
+            )
+        })
         .collect();
     let area = match lang {
         Lang::Zh => cfg.file.bulletin.region.clone(),
         Lang::En => projects_text(T::Area, lang).to_string(),
     };
-    rows.push(row(area, &doc.area));
+    rows.push(row(
+        area,
+        &doc.area,
+        doc.area_last_month.as_ref(),
+        &doc.area_change_pp,
+    ));
     out.push_str(&table(&titles, &rows));
     out
 }

@@ -15,11 +15,16 @@ use crate::support::*;
 /// current, not held) up to June 2025, in the register's order: the recomputations read
 /// the archive directly, not through the register.
 fn counted_rows(columns: &str) -> String {
+    counted_rows_upto(columns, "2025-06")
+}
+
+/// As [`counted_rows`], up to the period `upto`.
+fn counted_rows_upto(columns: &str, upto: &str) -> String {
     format!(
         "SELECT {columns}
          FROM project p JOIN submission s ON s.id = p.submission_id
          WHERE s.status = 'accepted' AND s.superseded_by IS NULL
-           AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '2025-06'
+           AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '{upto}'
          ORDER BY s.period, s.unit_code, p.row"
     )
 }
@@ -760,14 +765,13 @@ fn figures_in(json: &Value) -> (i64, i64, i64, Option<f64>) {
     )
 }
 
-#[test]
-fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
-    let dir = crate::binary::demo_workspace();
-    let ws = dir.path().join("d");
-    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+/// The demo's projects as the archive's counted rows up to `upto` give them, by
+/// `unit:identity`.
+fn recomputed_upto(db: &rusqlite::Connection, upto: &str) -> BTreeMap<String, Recomputed> {
     let mut stmt = db
-        .prepare(&counted_rows(
+        .prepare(&counted_rows_upto(
             "s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note",
+            upto,
         ))
         .expect("query");
     let mut projects: BTreeMap<String, Recomputed> = BTreeMap::new();
@@ -793,15 +797,45 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
         p.in_production |= produced;
         p.started |= produced || stage == "已开工" || p.started_on.is_some();
     }
+    projects
+}
+
+/// The change of a rate in percentage points as the JSON gives it, checked against the
+/// counts: the difference of the two shares, within the rounding of each to 0.1.
+fn assert_change(json: &Value, now: (i64, i64), before: (i64, i64), what: &str) {
+    if now.1 == 0 || before.1 == 0 {
+        assert_eq!(*json, Value::Null, "{what}: no rate, no change");
+        return;
+    }
+    let exact = 100.0 * now.0 as f64 / now.1 as f64 - 100.0 * before.0 as f64 / before.1 as f64;
+    let got = json.as_f64().unwrap_or_else(|| panic!("{what}: {json}"));
+    assert!(
+        (got - exact).abs() <= 0.1 + 1e-9,
+        "{what}: {got} vs {exact}"
+    );
+    assert!(
+        ((got * 10.0).round() - got * 10.0).abs() < 1e-6,
+        "{what}: {got}"
+    );
+}
+
+#[test]
+fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
+    let dir = crate::binary::demo_workspace();
+    let ws = dir.path().join("d");
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let projects = recomputed_upto(&db, "2025-06");
+    // Last month: the register built to May from the same archive.
+    let before = recomputed_upto(&db, "2025-05");
     let in_months = |p: &Recomputed, from: &str, to: &str| {
         p.signed_on
             .as_deref()
             .is_some_and(|d| &d[..7] >= from && &d[..7] <= to)
     };
-    for (cohort, from, to) in [
-        (None, "2024-07", "2025-06"),
-        (Some("2025"), "2025-01", "2025-06"),
-        (Some("2024"), "2024-01", "2024-12"),
+    for (cohort, (from, to), (from_before, to_before)) in [
+        (None, ("2024-07", "2025-06"), ("2024-06", "2025-05")),
+        (Some("2025"), ("2025-01", "2025-06"), ("2025-01", "2025-05")),
+        (Some("2024"), ("2024-01", "2024-12"), ("2024-01", "2024-12")),
     ] {
         let mut args = vec!["--conversion"];
         if let Some(year) = cohort {
@@ -810,18 +844,60 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
         let doc = projects_json(&ws, "2025-06", &args);
         assert_eq!(doc["cohort"]["from"], from, "{doc:#}");
         assert_eq!(doc["cohort"]["to"], to, "{doc:#}");
+        assert_eq!(doc["last_month"]["period"], "2025-05");
+        assert_eq!(doc["last_month"]["cohort"]["from"], from_before);
+        assert_eq!(doc["last_month"]["cohort"]["to"], to_before);
         let members: Vec<&Recomputed> = projects
             .values()
             .filter(|p| in_months(p, from, to))
             .collect();
-        assert_eq!(figures_in(&doc["area"]), figures_of(&members), "{cohort:?}");
+        let members_before: Vec<&Recomputed> = before
+            .values()
+            .filter(|p| in_months(p, from_before, to_before))
+            .collect();
+        let check = |json: &Value, now: &[&Recomputed], then: &[&Recomputed], what: &str| {
+            assert_eq!(figures_in(json), figures_of(now), "{what}");
+            assert_eq!(
+                figures_in(&json["last_month"]),
+                figures_of(then),
+                "{what} last month"
+            );
+            let (n, started, produced, _) = figures_of(now);
+            let (m, started_then, produced_then, _) = figures_of(then);
+            assert_change(
+                &json["change_pp"]["started"],
+                (started, n),
+                (started_then, m),
+                what,
+            );
+            assert_change(
+                &json["change_pp"]["in_production"],
+                (produced, n),
+                (produced_then, m),
+                what,
+            );
+        };
+        let mut area = doc["area"].clone();
+        area["last_month"] = doc["area_last_month"].clone();
+        area["change_pp"] = doc["area_change_pp"].clone();
+        check(
+            &area,
+            &members,
+            &members_before,
+            &format!("{cohort:?} area"),
+        );
         let units = doc["units"].as_array().expect("units");
         let mut seen = 0;
         for u in units {
             let code = u["unit"]["code"].as_str().expect("code");
             let mine: Vec<&Recomputed> =
                 members.iter().copied().filter(|p| p.unit == code).collect();
-            assert_eq!(figures_in(u), figures_of(&mine), "{cohort:?} {code}");
+            let mine_before: Vec<&Recomputed> = members_before
+                .iter()
+                .copied()
+                .filter(|p| p.unit == code)
+                .collect();
+            check(u, &mine, &mine_before, &format!("{cohort:?} {code}"));
             if mine.is_empty() {
                 // No project in the cohort: no rate, never 0 %.
                 assert_eq!(u["started"]["rate"], Value::Null, "{code}");
@@ -835,6 +911,127 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
         }
         assert!(seen > 0, "{cohort:?}: some unit has a cohort");
     }
+}
+
+/// A demo project's 资金到位率 and stage from the counted rows up to a period: each
+/// year's last 本年累计到位资金 summed, over the latest stated 合同投资额 (cents).
+#[derive(Default)]
+struct FundsRecomputed {
+    years: BTreeMap<String, i64>,
+    contract: Option<i64>,
+    stage: String,
+}
+
+impl FundsRecomputed {
+    /// The rate in percent, unrounded; `None` without an amount (or with 0).
+    fn rate(&self) -> Option<f64> {
+        let contract = self.contract.filter(|c| *c != 0)?;
+        Some(self.years.values().sum::<i64>() as f64 / contract as f64 * 100.0)
+    }
+}
+
+fn funds_upto(db: &rusqlite::Connection, upto: &str) -> BTreeMap<String, FundsRecomputed> {
+    let mut stmt = db
+        .prepare(&counted_rows_upto(
+            "s.unit_code, p.identity, s.period, p.funds_ytd, p.contract_amount, p.stage",
+            upto,
+        ))
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .expect("rows");
+    let mut out: BTreeMap<String, FundsRecomputed> = BTreeMap::new();
+    for row in rows {
+        let (unit, identity, period, funds, contract, stage) = row.expect("row");
+        let p = out.entry(format!("{unit}:{identity}")).or_default();
+        p.years.insert(period[..4].to_string(), funds);
+        p.contract = contract.or(p.contract);
+        p.stage = stage;
+    }
+    out
+}
+
+fn stage_key(label: &str) -> &'static str {
+    match label {
+        "在谈" => "negotiating",
+        "已签约" => "signed",
+        "已开工" => "started",
+        "已投产" => "in_production",
+        other => panic!("stage {other:?}"),
+    }
+}
+
+/// A one-decimal rate of the JSON against the unrounded recomputation.
+fn assert_rate(json: &Value, exact: Option<f64>, what: &str) {
+    match exact {
+        None => assert_eq!(*json, Value::Null, "{what}"),
+        Some(x) => {
+            let got = json.as_f64().unwrap_or_else(|| panic!("{what}: {json}"));
+            assert!((got - x).abs() <= 0.05 + 1e-9, "{what}: {got} vs {x}");
+        }
+    }
+}
+
+#[test]
+fn funds_rates_and_their_movement_in_the_demo_agree_with_the_archive_read_directly() {
+    let dir = crate::binary::demo_workspace();
+    let ws = dir.path().join("d");
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let now = funds_upto(&db, "2025-06");
+    let before = funds_upto(&db, "2025-05");
+    let doc = projects_json(&ws, "2025-06", &[]);
+    let projects = doc["projects"].as_array().expect("projects");
+    assert_eq!(projects.len(), now.len());
+    let (mut moved, mut new, mut changed, mut rated) = (0, 0, 0, 0);
+    for p in projects {
+        let id = p["id"].as_str().expect("id");
+        let this = &now[id];
+        assert_rate(&p["funds_rate_pct"], this.rate(), id);
+        rated += usize::from(this.rate().is_some());
+        let Some(then) = before.get(id) else {
+            // Not reported by May: nothing to compare with, never 0.
+            assert_eq!(p["last_month"], Value::Null, "{id}");
+            assert_eq!(p["funds_rate_change_pp"], Value::Null, "{id}");
+            assert_eq!(p["stage_change"], Value::Null, "{id}");
+            new += 1;
+            continue;
+        };
+        assert_eq!(p["last_month"]["period"], "2025-05", "{id}");
+        assert_eq!(p["last_month"]["stage"], stage_key(&then.stage), "{id}");
+        assert_rate(&p["last_month"]["funds_rate_pct"], then.rate(), id);
+        match (this.rate(), then.rate()) {
+            (Some(a), Some(b)) => {
+                let got = p["funds_rate_change_pp"].as_f64().expect("change");
+                assert!((got - (a - b)).abs() <= 0.1 + 1e-9, "{id}: {got}");
+                // The change is the difference of the figures printed.
+                let printed = p["funds_rate_pct"].as_f64().expect("rate")
+                    - p["last_month"]["funds_rate_pct"].as_f64().expect("rate");
+                assert!((got - printed).abs() < 1e-6, "{id}: {got} vs {printed}");
+                changed += usize::from(got != 0.0);
+            }
+            _ => assert_eq!(p["funds_rate_change_pp"], Value::Null, "{id}"),
+        }
+        if this.stage == then.stage {
+            assert_eq!(p["stage_change"], Value::Null, "{id}");
+        } else {
+            assert_eq!(p["stage_change"]["from"], stage_key(&then.stage), "{id}");
+            assert_eq!(p["stage_change"]["to"], stage_key(&this.stage), "{id}");
+            moved += 1;
+        }
+    }
+    assert!(
+        moved > 10 && new > 10 && changed > 10 && rated > 100,
+        "the demo has movement: {moved} moved, {new} new, {changed} changed, {rated} rated"
+    );
 }
 
 #[test]
@@ -971,4 +1168,60 @@ fn funds_rate_is_not_computed_without_an_amount_or_funds_never_zero() {
         names["新材料产业园"][0]["funds_rate_pct"],
         funds_rate(3000.0, 52000.0)
     );
+}
+
+#[test]
+fn the_listing_says_how_each_project_moved_since_last_month() {
+    // May: P001 with 1799.5 万元 year to date, P004 not yet reported. June: P001 at 3000,
+    // P003 started, P004 new.
+    let mut may = in_may(Form::valid())
+        .set(0, "本月到位资金", V::N(600.0))
+        .set(0, "本年累计到位资金", V::N(1799.5));
+    may.rows.remove(3);
+    let june = Form::valid()
+        .set(2, "项目进展", s("已开工"))
+        .set(2, "开工日期", V::D(2025, 6, 15));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    let names = by_name(&doc);
+    let p001 = &names["新材料产业园"][0];
+    let (now, then) = (funds_rate(3000.0, 52000.0), funds_rate(1799.5, 52000.0));
+    assert_eq!(p001["funds_rate_pct"], now);
+    assert_eq!(p001["last_month"]["funds_rate_pct"], then);
+    assert_eq!(p001["last_month"]["period"], "2025-05");
+    let change = p001["funds_rate_change_pp"].as_f64().expect("change");
+    assert!((change - (now - then)).abs() < 1e-9, "{change}");
+    assert_eq!(p001["stage_change"], Value::Null);
+    let p003 = &names["软件园"][0];
+    assert_eq!(p003["stage_change"]["from"], "signed");
+    assert_eq!(p003["stage_change"]["to"], "started");
+    let p004 = &names["新能源材料项目"][0];
+    assert_eq!(p004["last_month"], Value::Null);
+    assert_eq!(p004["funds_rate_change_pp"], Value::Null);
+
+    let text = ok(run(&["projects", "--period", "2025-06"], ws.path()));
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+            .to_string()
+    };
+    assert!(line("软件园").contains("已签约→已开工"), "{text}");
+    assert!(line("新能源材料项目").contains("本月新报送"), "{text}");
+    assert!(
+        line("新材料产业园").contains(&format!("+{:.1}", now - then)),
+        "{text}"
+    );
+    let english = ok(run(
+        &["projects", "--period", "2025-06", "--lang", "en"],
+        ws.path(),
+    ));
+    assert!(english.contains("signed→started"), "{english}");
+    assert!(english.contains("new this month"), "{english}");
+    // As of May, last month (April) had no return: nothing moved, nothing is 0.
+    let doc = projects_json(ws.path(), "2025-05", &[]);
+    for p in doc["projects"].as_array().expect("projects") {
+        assert_eq!(p["last_month"], Value::Null, "{p:#}");
+        assert_eq!(p["funds_rate_change_pp"], Value::Null, "{p:#}");
+    }
 }
