@@ -1334,7 +1334,7 @@ mod tests {
         // 1/16 = 6.25 %: the half rounds up (a float's {:.1} would print 6.2).
         assert_eq!(tenths_of_percent(1, 16), Some(63));
         assert_eq!(tenths_of_percent(-1, 16), Some(-63));
-        assert_eq!(tenths_of_percent(5_000_00, 52_000_00), Some(96));
+        assert_eq!(tenths_of_percent(500_000, 5_200_000), Some(96));
         assert_eq!(tenths_of_percent(3, 0), None);
         assert_eq!(tenths_of_percent(0, 7), Some(0));
     }
