@@ -950,6 +950,8 @@ pub fn matched_by_label(m: crate::aggregate::register::MatchedBy, lang: Lang) ->
         (Name, Lang::En) => "name and investor",
         (FormerName, Lang::Zh) => "备注中的原名",
         (FormerName, Lang::En) => "former name in 备注",
+        (Link, Lang::Zh) => "经办人关联",
+        (Link, Lang::En) => "linked by the clerk",
     }
 }
 
@@ -1121,4 +1123,193 @@ pub fn projects_nothing_counted(period: Option<crate::model::Period>, lang: Lang
             "the archive has no counted return up to {period}: the register is empty; ingest returns first (tongbao ingest)"
         ),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// `tongbao projects link` / `unlink`: the clerk's links between register entries.
+// ---------------------------------------------------------------------------------------
+
+/// An id as typed in a command line: quoted when it holds anything a shell would read
+/// (`|` of a name and investor, spaces).
+pub fn command_id(id: &str) -> String {
+    let plain = id
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ':' | '#' | '.' | '_' | '-' | '~'));
+    if plain {
+        id.to_string()
+    } else {
+        format!("\"{id}\"")
+    }
+}
+
+/// `projects link` done.
+pub fn project_link_done(earlier: &str, later: &str, unit: &str, lang: Lang) -> String {
+    let (e, l) = (command_id(earlier), command_id(later));
+    match lang {
+        Lang::Zh => format!(
+            "已关联：{unit}的 {later} 并入 {earlier}，按同一项目统计（{later} 的报送记录并入 {earlier}）；查看：tongbao projects show {e}；撤销：tongbao projects unlink {e} {l}"
+        ),
+        Lang::En => format!(
+            "linked: {unit}'s {later} joins {earlier} as one project (its reports join the earlier entry's history); see tongbao projects show {e}; undo with tongbao projects unlink {e} {l}"
+        ),
+    }
+}
+
+/// `projects unlink` done.
+pub fn project_unlink_done(earlier: &str, later: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已撤销关联：{later} 不再并入 {earlier}，两者重新按两个项目统计（关联记录仍保存在档案库中）"
+        ),
+        Lang::En => format!(
+            "unlinked: {later} no longer joins {earlier}; they are two projects again (the link stays on record in the archive)"
+        ),
+    }
+}
+
+/// Why `projects link` refused; nothing was changed. `unit_name` names a unit's code.
+pub fn project_link_refused(
+    r: &crate::aggregate::register::LinkRefusal,
+    unit_name: &dyn Fn(&str) -> String,
+    lang: Lang,
+) -> String {
+    use crate::aggregate::register::LinkRefusal::*;
+    let reason = match (r, lang) {
+        (NotFound(q), Lang::Zh) => format!(
+            "项目库中没有项目“{q}”（可用 tongbao projects --period YYYY-MM 查看项目ID）"
+        ),
+        (NotFound(q), Lang::En) => format!(
+            "no project {q:?} in the register (tongbao projects --period YYYY-MM lists the ids)"
+        ),
+        (Several(q, ids), Lang::Zh) => {
+            format!("“{q}”对应多个项目，请给出项目ID：{}", ids.join("、"))
+        }
+        (Several(q, ids), Lang::En) => {
+            format!("{q:?} is several projects; give one id: {}", ids.join(", "))
+        }
+        (SameProject(id), Lang::Zh) => format!("两者已是同一个项目 {id}"),
+        (SameProject(id), Lang::En) => format!("both are already one project, {id}"),
+        (OtherUnits((a, ua), (b, ub)), Lang::Zh) => format!(
+            "{a} 是{}的项目，{b} 是{}的项目：不同单位的项目不能关联（同一项目由两个单位填报属于 W-PROJECT-ELSEWHERE 提示的情形）",
+            unit_name(ua),
+            unit_name(ub)
+        ),
+        (OtherUnits((a, ua), (b, ub)), Lang::En) => format!(
+            "{a} is {}'s project and {b} is {}'s: two units' projects cannot be linked (one project reported by two units is what W-PROJECT-ELSEWHERE warns about)",
+            unit_name(ua),
+            unit_name(ub)
+        ),
+        (SameMonth(a, b, months), Lang::Zh) => format!(
+            "{a} 与 {b} 在 {} 都有报送，同一个月的两行不可能是同一个项目",
+            months
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        (SameMonth(a, b, months), Lang::En) => format!(
+            "{a} and {b} both report in {}: two rows of one month cannot be one project",
+            months
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match lang {
+        Lang::Zh => format!("未关联，档案库未作改动：{reason}"),
+        Lang::En => format!("not linked, the archive is unchanged: {reason}"),
+    }
+}
+
+/// `projects unlink` without such a link.
+pub fn project_unlink_not_found(a: &str, b: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{a} 与 {b} 之间没有生效的关联，档案库未作改动（tongbao projects show 项目ID 列出并入该项目的条目）"
+        ),
+        Lang::En => format!(
+            "no link in force between {a} and {b}; the archive is unchanged (tongbao projects show ID lists the entries joined to a project)"
+        ),
+    }
+}
+
+/// Under the rows listed for the clerk: how to resolve one.
+pub fn projects_ambiguous_hint(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "核实后如某行与某个候选项目是同一项目，用 tongbao projects link 候选项目ID 已登记ID [--note 说明] 关联；不是同一项目则无需处理".into(),
+        Lang::En => "once checked, if a row is one of its candidates, link them with tongbao projects link CANDIDATE_ID REGISTERED_ID [--note TEXT]; if it is not, nothing needs doing".into(),
+    }
+}
+
+/// After a listed row with one candidate: the command that links them.
+pub fn projects_ambiguous_link(candidate: &str, registered_as: &str, lang: Lang) -> String {
+    let (c, r) = (command_id(candidate), command_id(registered_as));
+    match lang {
+        Lang::Zh => format!("；如为同一项目：tongbao projects link {c} {r}"),
+        Lang::En => format!("; if they are one: tongbao projects link {c} {r}"),
+    }
+}
+
+/// The heading of the clerk's links the register could not apply.
+pub fn projects_unapplied_heading(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("未能应用的项目关联（报表已有变化）：{count} 条"),
+        Lang::En => {
+            format!("Links of the clerk's not applied (the returns changed since): {count}")
+        }
+    }
+}
+
+/// One link not applied, why, and how to undo it.
+pub fn projects_unapplied_line(
+    earlier: &str,
+    later: &str,
+    reason: crate::aggregate::register::LinkConflict,
+    lang: Lang,
+) -> String {
+    use crate::aggregate::register::LinkConflict::*;
+    let why = match (reason, lang) {
+        (SameMonth(m), Lang::Zh) => format!("两者在 {m} 都有报送"),
+        (SameMonth(m), Lang::En) => format!("both report in {m}"),
+        (OtherUnit, Lang::Zh) => "两者属于不同单位".to_string(),
+        (OtherUnit, Lang::En) => "they are two units' projects".to_string(),
+        (EarlierMissing, Lang::Zh) => format!("{earlier} 已不在项目库中"),
+        (EarlierMissing, Lang::En) => format!("{earlier} is no longer in the register"),
+    };
+    let (e, l) = (command_id(earlier), command_id(later));
+    match lang {
+        Lang::Zh => format!(
+            "  {later} → {earlier}：{why}，按两个项目统计；撤销：tongbao projects unlink {e} {l}"
+        ),
+        Lang::En => format!(
+            "  {later} → {earlier}: {why}; counted as two projects; undo with tongbao projects unlink {e} {l}"
+        ),
+    }
+}
+
+/// In `projects show`: an entry the clerk joined to the project.
+pub fn project_show_joined(
+    id: &str,
+    (at, by): (&str, Option<&str>),
+    note: Option<&str>,
+    lang: Lang,
+) -> String {
+    let mut out = match (by, lang) {
+        (Some(by), Lang::Zh) => format!("经办人关联：{id} 并入本项目（{at}，{by}"),
+        (None, Lang::Zh) => format!("经办人关联：{id} 并入本项目（{at}"),
+        (Some(by), Lang::En) => format!("linked by the clerk: {id} joins this project ({at}, {by}"),
+        (None, Lang::En) => format!("linked by the clerk: {id} joins this project ({at}"),
+    };
+    if let Some(note) = note {
+        out.push_str(&match lang {
+            Lang::Zh => format!("；说明：{note}"),
+            Lang::En => format!("; note: {note}"),
+        });
+    }
+    out.push_str(match lang {
+        Lang::Zh => "）",
+        Lang::En => ")",
+    });
+    out
 }

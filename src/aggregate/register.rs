@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::archive::{Archive, ArchiveError, StoredReturn};
+use crate::archive::{Archive, ArchiveError, ProjectLink, StoredReturn};
 use crate::config::{Config, ProjectsSettings};
 use crate::model::{FigureKey, Period, Project, Stage, Wan, YI};
 use crate::text::normalize_key;
@@ -34,6 +34,34 @@ pub struct Register {
     /// The register built to the month before `period` from the same archive, when it was
     /// asked for ([`load_with_last_month`]): what "since last month" compares with.
     pub last_month: Option<Box<MonthBefore>>,
+    /// The clerk's links that could not be applied (the returns changed since).
+    pub unapplied_links: Vec<UnappliedLink>,
+}
+
+/// Why a link of the clerk's was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkConflict {
+    /// Both entries report in this month.
+    SameMonth(Period),
+    /// The entries are two units' projects.
+    OtherUnit,
+    /// The earlier entry is not in the register when the later one appears.
+    EarlierMissing,
+}
+
+/// A link of the clerk's the register could not apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnappliedLink {
+    pub link: ProjectLink,
+    pub reason: LinkConflict,
+}
+
+/// An entry the clerk joined to a project, and the link that did it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Joined {
+    /// The entry's own id (the one it has without the link).
+    pub id: String,
+    pub link: ProjectLink,
 }
 
 /// The register built to the month before, with its projects looked up by id.
@@ -82,6 +110,8 @@ pub enum MatchedBy {
     Name,
     /// A former name its 备注 gives (「原名：…」), with the same investor.
     FormerName,
+    /// The clerk's link (`tongbao projects link`): the entry it opened joins the project.
+    Link,
 }
 
 /// One month's report of a project: the row as the return gave it.
@@ -123,6 +153,8 @@ pub struct RegisteredProject {
     pub former_names: Vec<String>,
     /// Whether it is in its unit's latest counted return up to the register's period.
     pub current: bool,
+    /// The entries the clerk joined to it, in the order they joined.
+    pub joined: Vec<Joined>,
 }
 
 impl RegisteredProject {
@@ -502,6 +534,15 @@ fn match_row(
 /// The register as of `period` from counted returns (any order; those after `period` are
 /// left out). Pure: the same returns give the same register.
 pub fn build(returns: &[StoredReturn], period: Period) -> Register {
+    build_linked(returns, period, &[])
+}
+
+/// As [`build`], applying the clerk's links (`tongbao projects link`): the row that would
+/// open a link's later entry joins its earlier project instead (and so do the rows that
+/// follow it, by its 项目编号 or name), reported [`MatchedBy::Link`]. A link that would put
+/// two reports of one month in one project, or join two units' projects, is not applied
+/// and is listed in [`Register::unapplied_links`].
+pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLink]) -> Register {
     let mut order: Vec<(&StoredReturn, Period, &str)> = returns
         .iter()
         .filter_map(|r| Some((r, r.info.period?, r.info.unit_code.as_deref()?)))
@@ -514,6 +555,13 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
     let mut indexes: HashMap<String, UnitIndex> = HashMap::new();
     let mut ids: HashSet<String> = HashSet::new();
     let mut latest: HashMap<&str, Period> = HashMap::new();
+    // The clerk's links by the entry that joins; the projects opened, and the entries
+    // joined to one, by id.
+    let link_of: HashMap<&str, &ProjectLink> =
+        links.iter().rev().map(|l| (l.later.as_str(), l)).collect();
+    let mut opened: HashMap<String, usize> = HashMap::new();
+    let mut joined_into: HashMap<String, usize> = HashMap::new();
+    let mut unapplied_links = Vec::new();
 
     for (ret, at, unit) in order {
         latest.insert(unit, at);
@@ -544,31 +592,78 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
                         n += 1;
                         id = format!("{base}~{n}");
                     }
+                    // The id is taken even when a link joins the row to another project,
+                    // so that every other id is the same with or without links.
                     ids.insert(id.clone());
-                    if let Found::Ambiguous(reason, candidates) = found {
-                        ambiguous.push(AmbiguousMatch {
-                            unit_code: unit.to_string(),
-                            file: file.clone(),
-                            row: p.row + 1,
-                            name: p.name.clone(),
-                            investor: p.investor.clone(),
-                            code: p.id.clone(),
-                            reason,
-                            candidates: candidates
-                                .iter()
-                                .map(|&i| projects[i].id.clone())
-                                .collect(),
-                            registered_as: id.clone(),
+                    // The clerk said this entry is an earlier one: the row joins it,
+                    // unless that would put two reports of one month in one project.
+                    let joins = match link_of.get(id.as_str()) {
+                        None => None,
+                        Some(&link) => {
+                            let target = opened
+                                .get(&link.earlier)
+                                .or_else(|| joined_into.get(&link.earlier))
+                                .copied();
+                            let conflict = match target {
+                                None => Some(LinkConflict::EarlierMissing),
+                                Some(t) if projects[t].unit_code != unit => {
+                                    Some(LinkConflict::OtherUnit)
+                                }
+                                Some(t)
+                                    if taken.contains(&t) || projects[t].last_reported() == at =>
+                                {
+                                    Some(LinkConflict::SameMonth(at))
+                                }
+                                Some(_) => None,
+                            };
+                            match (target, conflict) {
+                                (Some(t), None) => Some((t, link)),
+                                (_, Some(reason)) => {
+                                    unapplied_links.push(UnappliedLink {
+                                        link: link.clone(),
+                                        reason,
+                                    });
+                                    None
+                                }
+                                (None, None) => None,
+                            }
+                        }
+                    };
+                    if let Some((t, link)) = joins {
+                        joined_into.insert(id.clone(), t);
+                        projects[t].joined.push(Joined {
+                            id,
+                            link: link.clone(),
                         });
+                        (t, MatchedBy::Link)
+                    } else {
+                        if let Found::Ambiguous(reason, candidates) = found {
+                            ambiguous.push(AmbiguousMatch {
+                                unit_code: unit.to_string(),
+                                file: file.clone(),
+                                row: p.row + 1,
+                                name: p.name.clone(),
+                                investor: p.investor.clone(),
+                                code: p.id.clone(),
+                                reason,
+                                candidates: candidates
+                                    .iter()
+                                    .map(|&i| projects[i].id.clone())
+                                    .collect(),
+                                registered_as: id.clone(),
+                            });
+                        }
+                        opened.insert(id.clone(), projects.len());
+                        projects.push(RegisteredProject {
+                            id,
+                            unit_code: unit.to_string(),
+                            reports: Vec::new(),
+                            former_names: Vec::new(),
+                            current: false,
+                            joined: Vec::new(),
+                        });
+                        (projects.len() - 1, MatchedBy::First)
                     }
-                    projects.push(RegisteredProject {
-                        id,
-                        unit_code: unit.to_string(),
-                        reports: Vec::new(),
-                        former_names: Vec::new(),
-                        current: false,
-                    });
-                    (projects.len() - 1, MatchedBy::First)
                 }
             };
             taken.insert(at_index);
@@ -603,21 +698,28 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
         projects: numbered.into_iter().map(|(_, p)| p).collect(),
         ambiguous,
         last_month: None,
+        unapplied_links,
     }
 }
 
 /// The register as of `period` from the archive: every counted return of every month up
 /// to it (checksums verified as they are read).
 pub fn load(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
-    Ok(build(&counted_returns(archive, period)?, period))
+    let links = archive.project_links()?;
+    Ok(build_linked(
+        &counted_returns(archive, period)?,
+        period,
+        &links,
+    ))
 }
 
 /// As [`load`], with the register built to the month before `period` from the same
 /// returns attached ([`Register::last_month`]), for the movement since last month.
 pub fn load_with_last_month(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
     let returns = counted_returns(archive, period)?;
-    let mut register = build(&returns, period);
-    let before = build(&returns, period.previous());
+    let links = archive.project_links()?;
+    let mut register = build_linked(&returns, period, &links);
+    let before = build_linked(&returns, period.previous(), &links);
     register.last_month = Some(Box::new(MonthBefore::new(before)));
     Ok(register)
 }
@@ -666,14 +768,21 @@ impl Register {
     /// `query`.
     pub fn find(&self, query: &str) -> Vec<&RegisteredProject> {
         let query = query.trim();
-        if let Some(p) = self.projects.iter().find(|p| p.id == query) {
+        if let Some(p) = self
+            .projects
+            .iter()
+            .find(|p| p.id == query || p.joined.iter().any(|j| j.id == query))
+        {
             return vec![p];
         }
         // Ids hold normalised (lower-case) 项目编号; `500113:#P001` is typed as often.
         let same_id: Vec<&RegisteredProject> = self
             .projects
             .iter()
-            .filter(|p| p.id.eq_ignore_ascii_case(query))
+            .filter(|p| {
+                p.id.eq_ignore_ascii_case(query)
+                    || p.joined.iter().any(|j| j.id.eq_ignore_ascii_case(query))
+            })
             .collect();
         if !same_id.is_empty() {
             return same_id;
@@ -694,6 +803,87 @@ impl Register {
     }
 }
 
+/// Why `tongbao projects link` refuses to link two entries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkRefusal {
+    /// No project has this id (or 项目编号, or name).
+    NotFound(String),
+    /// Several projects have this 项目编号 or name: the query and their ids.
+    Several(String, Vec<String>),
+    /// Both name this one project (the same entry, or entries already linked).
+    SameProject(String),
+    /// Two units' projects: each id with its unit's code.
+    OtherUnits((String, String), (String, String)),
+    /// Both report in these months: the two ids and the months.
+    SameMonth(String, String, Vec<Period>),
+}
+
+impl Register {
+    /// The projects `a` and `b` name (ids as listed, or 项目编号 or name when one project
+    /// has it), as (earlier, later) by first report, when the clerk may say they are one:
+    /// two projects of one unit that never report in the same month.
+    pub fn link_plan(
+        &self,
+        a: &str,
+        b: &str,
+    ) -> Result<(&RegisteredProject, &RegisteredProject), LinkRefusal> {
+        let one = |q: &str| match self.find(q).as_slice() {
+            [p] => Ok(*p),
+            [] => Err(LinkRefusal::NotFound(q.trim().to_string())),
+            several => Err(LinkRefusal::Several(
+                q.trim().to_string(),
+                several.iter().map(|p| p.id.clone()).collect(),
+            )),
+        };
+        let (pa, pb) = (one(a)?, one(b)?);
+        if pa.id == pb.id {
+            return Err(LinkRefusal::SameProject(pa.id.clone()));
+        }
+        if pa.unit_code != pb.unit_code {
+            return Err(LinkRefusal::OtherUnits(
+                (pa.id.clone(), pa.unit_code.clone()),
+                (pb.id.clone(), pb.unit_code.clone()),
+            ));
+        }
+        let months_a: HashSet<Period> = pa.reports.iter().map(|r| r.file.period).collect();
+        let mut both: Vec<Period> = pb
+            .reports
+            .iter()
+            .map(|r| r.file.period)
+            .filter(|m| months_a.contains(m))
+            .collect();
+        both.dedup();
+        if !both.is_empty() {
+            return Err(LinkRefusal::SameMonth(pa.id.clone(), pb.id.clone(), both));
+        }
+        Ok(if pa.first_reported() <= pb.first_reported() {
+            (pa, pb)
+        } else {
+            (pb, pa)
+        })
+    }
+
+    /// The link in force between the entries `a` and `b` name, in either order: each an
+    /// entry's id (letters in any case), or what names one project of the register.
+    pub fn link_between<'l>(
+        &self,
+        links: &'l [ProjectLink],
+        a: &str,
+        b: &str,
+    ) -> Option<&'l ProjectLink> {
+        let ids = |q: &str| -> Vec<String> {
+            let mut ids = vec![q.trim().to_lowercase()];
+            ids.extend(self.find(q).iter().map(|p| p.id.to_lowercase()));
+            ids
+        };
+        let (ia, ib) = (ids(a), ids(b));
+        links.iter().find(|l| {
+            let (e, l) = (l.earlier.to_lowercase(), l.later.to_lowercase());
+            (ia.contains(&e) && ib.contains(&l)) || (ib.contains(&e) && ia.contains(&l))
+        })
+    }
+}
+
 /// `tongbao projects --json`: the register as of a period, as docs/cli.md documents it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterDocument {
@@ -706,6 +896,58 @@ pub struct RegisterDocument {
     pub stalled_months: u32,
     pub projects: Vec<ProjectJson>,
     pub ambiguous: Vec<AmbiguousJson>,
+    /// The clerk's links the register could not apply.
+    pub unapplied_links: Vec<UnappliedLinkJson>,
+}
+
+/// A link of the clerk's, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkJson {
+    /// The entry whose history is kept.
+    pub earlier: String,
+    /// The entry that joined it.
+    pub later: String,
+    pub linked_at: String,
+    pub linked_by: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<&ProjectLink> for LinkJson {
+    fn from(l: &ProjectLink) -> LinkJson {
+        LinkJson {
+            earlier: l.earlier.clone(),
+            later: l.later.clone(),
+            linked_at: l.linked_at.clone(),
+            linked_by: l.linked_by.clone(),
+            note: l.note.clone(),
+        }
+    }
+}
+
+/// A link the register could not apply, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnappliedLinkJson {
+    #[serde(flatten)]
+    pub link: LinkJson,
+    /// `same_month`, `other_unit` or `earlier_missing`.
+    pub reason: &'static str,
+    /// The month both report in (`same_month`), else null.
+    pub month: Option<Period>,
+}
+
+impl From<&UnappliedLink> for UnappliedLinkJson {
+    fn from(u: &UnappliedLink) -> UnappliedLinkJson {
+        let (reason, month) = match u.reason {
+            LinkConflict::SameMonth(m) => ("same_month", Some(m)),
+            LinkConflict::OtherUnit => ("other_unit", None),
+            LinkConflict::EarlierMissing => ("earlier_missing", None),
+        };
+        UnappliedLinkJson {
+            link: (&u.link).into(),
+            reason,
+            month,
+        }
+    }
 }
 
 /// A unit, by code and roster name.
@@ -766,6 +1008,8 @@ pub struct ProjectJson {
     pub months_since_signed: Option<i64>,
     pub stalled: bool,
     pub last_file: FileJson,
+    /// The entries the clerk linked to it (`tongbao projects link`).
+    pub joined: Vec<LinkJson>,
 }
 
 /// A project as the register built to the month before saw it.
@@ -879,6 +1123,7 @@ impl Register {
                     months_since_signed: p.months_since_signed(self.period),
                     stalled: p.is_stalled(self.period, s.stalled_months),
                     last_file: p.last_file().into(),
+                    joined: p.joined.iter().map(|j| (&j.link).into()).collect(),
                 }
             })
             .collect();
@@ -905,6 +1150,15 @@ impl Register {
             stalled_months: s.stalled_months,
             projects,
             ambiguous,
+            unapplied_links: self
+                .unapplied_links
+                .iter()
+                .filter(|u| {
+                    s.unit
+                        .is_none_or(|code| u.link.later.split(':').next() == Some(code))
+                })
+                .map(Into::into)
+                .collect(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! `tongbao projects --period [--unit] [--stalled] [--json]`: the project register (项目库)
 //! as of a period, every project followed across months and years; `tongbao projects show
-//! ID`: one project's month-by-month history with the files it came from.
+//! ID`: one project's month-by-month history with the files it came from; `tongbao
+//! projects link|unlink ID_A ID_B`: the clerk says two register entries are one project
+//! (or no longer), recorded in the archive.
 
 use std::io::Write;
 
@@ -9,7 +11,9 @@ use anyhow::bail;
 use crate::aggregate::register::{
     self, Cohort, Conversion, RateChange, Register, RegisteredProject, Selection,
 };
-use crate::cli::{GlobalArgs, ProjectShowArgs, ProjectsArgs, ProjectsCommand};
+use crate::archive::{Archive, ProjectLink, Unlinking};
+use crate::cli::{GlobalArgs, ProjectLinkArgs, ProjectShowArgs, ProjectsArgs, ProjectsCommand};
+use crate::clock::received_now;
 use crate::config::{Config, ProjectsSettings};
 use crate::lang::Lang;
 use crate::messages::{
@@ -20,6 +24,11 @@ use crate::messages::{
     projects_nothing_counted, projects_stalled_heading, projects_text, stage_label,
     ProjectsText as T,
 };
+use crate::messages::{
+    project_link_done, project_link_refused, project_show_joined, project_unlink_done,
+    project_unlink_not_found, projects_ambiguous_hint, projects_ambiguous_link,
+    projects_unapplied_heading, projects_unapplied_line,
+};
 use crate::model::{Period, Wan};
 use crate::render::xlsx::display_width;
 use crate::text::printable;
@@ -29,6 +38,8 @@ use super::{load_config, open_archive, Outcome};
 pub fn run(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
     match &args.command {
         Some(ProjectsCommand::Show(show_args)) => show(global, show_args),
+        Some(ProjectsCommand::Link(link_args)) => link(global, link_args),
+        Some(ProjectsCommand::Unlink(link_args)) => unlink(global, link_args),
         None => list(global, args),
     }
 }
@@ -138,6 +149,98 @@ fn show(global: &GlobalArgs, args: &ProjectShowArgs) -> anyhow::Result<Outcome> 
     std::io::stdout()
         .lock()
         .write_all(human_show(&cfg, project, lang).as_bytes())?;
+    Ok(Outcome::Ok)
+}
+
+/// The register of every counted month, links applied: what `link` and `unlink` read.
+fn whole_register(archive: &Archive, lang: Lang) -> anyhow::Result<Register> {
+    match archive.counted_periods()?.last() {
+        Some(&period) => Ok(register::load(archive, period)?),
+        None => bail!(projects_nothing_counted(None, lang)),
+    }
+}
+
+/// Who acts: `--by`, else the login name when the system gives one.
+fn clerk(by: Option<&str>) -> Option<String> {
+    let given = by.map(str::to_string).or_else(|| {
+        ["USERNAME", "USER", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok())
+    });
+    given
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The note, when it says something.
+fn note_of(note: Option<&str>) -> Option<String> {
+    note.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+/// `projects link`: checked against the register first; the archive is changed (after
+/// its automatic backup) only when the two may be one project.
+fn link(global: &GlobalArgs, args: &ProjectLinkArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang;
+    let cfg = load_config(global)?;
+    let register = whole_register(&open_archive(&cfg)?, lang)?;
+    let (earlier, later) = register
+        .link_plan(&args.a, &args.b)
+        .map_err(|r| anyhow::anyhow!(project_link_refused(&r, &|c| unit_name(&cfg, c), lang)))?;
+    let link = ProjectLink {
+        id: 0,
+        earlier: earlier.id.clone(),
+        later: later.id.clone(),
+        linked_at: received_now(),
+        linked_by: clerk(args.by.as_deref()),
+        note: note_of(args.note.as_deref()),
+    };
+    super::backup_before_change(&cfg)?;
+    let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
+    archive.link_projects(&link)?;
+    println!(
+        "{}",
+        project_link_done(
+            &link.earlier,
+            &link.later,
+            &unit_name(&cfg, &earlier.unit_code),
+            lang
+        )
+    );
+    Ok(Outcome::Ok)
+}
+
+/// `projects unlink`: the link in force between the two is undone, kept on record.
+fn unlink(global: &GlobalArgs, args: &ProjectLinkArgs) -> anyhow::Result<Outcome> {
+    let lang = global.lang;
+    let cfg = load_config(global)?;
+    let link = {
+        let archive = open_archive(&cfg)?;
+        let links = archive.project_links()?;
+        let register = whole_register(&archive, lang)?;
+        match register.link_between(&links, &args.a, &args.b) {
+            Some(l) => l.clone(),
+            None => bail!(project_unlink_not_found(&args.a, &args.b, lang)),
+        }
+    };
+    super::backup_before_change(&cfg)?;
+    let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
+    let by = clerk(args.by.as_deref());
+    let note = note_of(args.note.as_deref());
+    let undone = archive.unlink_projects(
+        link.id,
+        Unlinking {
+            at: &received_now(),
+            by: by.as_deref(),
+            note: note.as_deref(),
+        },
+    )?;
+    if !undone {
+        // Another clerk undid it meanwhile.
+        bail!(project_unlink_not_found(&args.a, &args.b, lang));
+    }
+    println!("{}", project_unlink_done(&link.earlier, &link.later, lang));
     Ok(Outcome::Ok)
 }
 
@@ -324,6 +427,10 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
         out.push_str(&projects_ambiguous_heading(ambiguous.len(), lang));
         out.push('\n');
         for a in ambiguous {
+            let link = match a.candidates.as_slice() {
+                [one] => projects_ambiguous_link(one, &a.registered_as, lang),
+                _ => String::new(),
+            };
             out.push_str(&projects_ambiguous_line(
                 (
                     a.file.period,
@@ -335,6 +442,31 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
                 ambiguity_label(a.reason, lang),
                 &a.candidates,
                 &a.registered_as,
+                lang,
+            ));
+            out.push_str(&link);
+            out.push('\n');
+        }
+        out.push_str(&projects_ambiguous_hint(lang));
+        out.push('\n');
+    }
+    let unapplied: Vec<_> = r
+        .unapplied_links
+        .iter()
+        .filter(|u| {
+            s.unit
+                .is_none_or(|code| u.link.later.split(':').next() == Some(code))
+        })
+        .collect();
+    if !unapplied.is_empty() {
+        out.push('\n');
+        out.push_str(&projects_unapplied_heading(unapplied.len(), lang));
+        out.push('\n');
+        for u in unapplied {
+            out.push_str(&projects_unapplied_line(
+                &u.link.earlier,
+                &u.link.later,
+                u.reason,
                 lang,
             ));
             out.push('\n');
@@ -358,6 +490,15 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
         lang,
     );
     out.push('\n');
+    for j in &p.joined {
+        out.push_str(&project_show_joined(
+            &j.id,
+            (&j.link.linked_at, j.link.linked_by.as_deref()),
+            j.link.note.as_deref(),
+            lang,
+        ));
+        out.push('\n');
+    }
     let titles = [
         (projects_text(T::Period, lang), Align::Left),
         (projects_text(T::File, lang), Align::Left),

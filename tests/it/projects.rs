@@ -403,10 +403,39 @@ fn a_row_that_could_be_two_projects_is_listed_not_merged() {
         .lines()
         .skip_while(|l| !l.starts_with("需经办人核对的行"))
         .collect::<Vec<_>>();
-    assert_eq!(listed.len(), 2, "{text}");
+    assert_eq!(listed.len(), 3, "{text}");
     assert!(listed[1].contains("巴南区-2025-06.xlsx"), "{text}");
     assert!(listed[1].contains("「软件园」"), "{text}");
     assert!(listed[1].contains("500113:#p003、500113:#p005"), "{text}");
+    // How to resolve it: the clerk links the row to the project it is.
+    assert!(listed[2].contains("tongbao projects link"), "{text}");
+
+    let link = run(
+        &["projects", "link", "500113:#p003", own_id(&doc)],
+        ws.path(),
+    );
+    assert_eq!(link.status.code(), Some(0), "{}", said(&link));
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    assert!(
+        doc["ambiguous"].as_array().expect("ambiguous").is_empty(),
+        "{doc:#}"
+    );
+    let softs = &by_name(&doc)["软件园"];
+    assert_eq!(softs.len(), 2, "{doc:#}");
+    let p003 = softs
+        .iter()
+        .find(|p| p["id"] == "500113:#p003")
+        .expect("P003");
+    assert_eq!(p003["first_reported"], "2025-05");
+    assert_eq!(p003["last_reported"], "2025-06");
+    assert_eq!(p003["current"], true);
+}
+
+/// The id the first row listed for the clerk was registered under.
+fn own_id(doc: &Value) -> &str {
+    doc["ambiguous"][0]["registered_as"]
+        .as_str()
+        .expect("registered_as")
 }
 
 /// Every project of the demo's archive recomputed from the stored rows with plain SQL:
@@ -1224,4 +1253,234 @@ fn the_listing_says_how_each_project_moved_since_last_month() {
         assert_eq!(p["last_month"], Value::Null, "{p:#}");
         assert_eq!(p["funds_rate_change_pp"], Value::Null, "{p:#}");
     }
+}
+
+/// The clerk's links as the archive stores them: (earlier, later, linked_at, linked_by,
+/// note, unlinked_at), oldest first.
+type LinkRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn links_in(ws: &Path) -> Vec<LinkRow> {
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let mut stmt = db
+        .prepare(
+            "SELECT earlier, later, linked_at, linked_by, note, unlinked_at
+             FROM project_link ORDER BY id",
+        )
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .expect("rows");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+/// The time `run_reproducibly` pins, as the archive stores times.
+fn pinned_now() -> String {
+    chrono::DateTime::from_timestamp(1_751_533_200, 0)
+        .expect("time")
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The periods of a project's reports as `projects show` prints them.
+fn shown_periods(shown: &str) -> Vec<&str> {
+    shown
+        .lines()
+        .filter(|l| l.len() > 7 && l.as_bytes()[4] == b'-' && l[..4].parse::<u32>().is_ok())
+        .map(|l| &l[..7])
+        .collect()
+}
+
+#[test]
+fn a_renamed_project_without_its_former_name_is_joined_by_the_clerks_link() {
+    // June renames 软件园 without a 「原名」 note: two entries, the old one vanished.
+    let may = in_may(unnumbered("2025年5月"));
+    let june = unnumbered("2025年6月").set(2, "项目名称", s("软件信息产业园"));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let before = projects_json(ws.path(), "2025-06", &[]);
+    let names = by_name(&before);
+    let old = names["软件园"][0]["id"].as_str().expect("id").to_string();
+    let new = names["软件信息产业园"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let vanished = follow_up_of(&projects_json(ws.path(), "2025-06", &["--follow-up"]));
+    assert_eq!(vanished["软件园"].0, "vanished");
+
+    // Named in either order, the later entry joins the earlier one.
+    let out = run(
+        &[
+            "projects",
+            "link",
+            &new,
+            &old,
+            "--note",
+            "县里确认已更名",
+            "--by",
+            "李四",
+        ],
+        ws.path(),
+    );
+    let said_out = ok(out);
+    assert!(said_out.contains("已关联"), "{said_out}");
+    assert_eq!(
+        links_in(ws.path()),
+        vec![(
+            old.clone(),
+            new.clone(),
+            pinned_now(),
+            Some("李四".to_string()),
+            Some("县里确认已更名".to_string()),
+            None
+        )]
+    );
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    assert_eq!(
+        doc["projects"].as_array().expect("projects").len(),
+        before["projects"].as_array().expect("projects").len() - 1
+    );
+    let names = by_name(&doc);
+    assert!(!names.contains_key("软件园"), "{doc:#}");
+    let joined = &names["软件信息产业园"][0];
+    assert_eq!(joined["id"], old.as_str());
+    assert_eq!(joined["former_names"], serde_json::json!(["软件园"]));
+    assert_eq!(joined["first_reported"], "2025-05");
+    assert_eq!(joined["last_reported"], "2025-06");
+    assert_eq!(joined["current"], true);
+    assert_eq!(joined["joined"][0]["later"], new.as_str());
+    assert_eq!(joined["joined"][0]["linked_by"], "李四");
+    // Its history: May's report and June's, the months it was in.
+    assert_eq!(joined["last_month"]["period"], "2025-05");
+    assert_eq!(joined["last_month"]["stage"], "signed");
+    // 本年累计到位资金 of both rows are 0 in the standard form; the amount is 15000.
+    assert_eq!(joined["funds_rate_pct"], funds_rate(0.0, 15000.0));
+    let shown = ok(run(&["projects", "show", &new], ws.path()));
+    assert_eq!(shown_periods(&shown), ["2025-05", "2025-06"], "{shown}");
+    assert!(shown.contains("经办人关联"), "{shown}");
+    assert!(shown.contains("县里确认已更名"), "{shown}");
+    // No longer vanished.
+    let follow_up = follow_up_of(&projects_json(ws.path(), "2025-06", &["--follow-up"]));
+    assert!(!follow_up.contains_key("软件园"), "{follow_up:?}");
+    assert!(!follow_up.contains_key("软件信息产业园"), "{follow_up:?}");
+
+    // Undone: two entries again, the link kept on record.
+    let out = ok(run(
+        &["projects", "unlink", &old, &new, "--note", "弄错了"],
+        ws.path(),
+    ));
+    assert!(out.contains("已撤销关联"), "{out}");
+    let links = links_in(ws.path());
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].5.as_deref(), Some(pinned_now().as_str()));
+    let again = projects_json(ws.path(), "2025-06", &[]);
+    assert_eq!(again["projects"], before["projects"]);
+    // Unlinking again finds nothing and changes nothing.
+    let out = run(&["projects", "unlink", &old, &new], ws.path());
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert_eq!(links_in(ws.path()), links);
+}
+
+#[test]
+fn a_link_that_cannot_hold_is_refused_and_the_archive_is_unchanged() {
+    // May and June of 巴南区, June of 渝中区.
+    let ws = archive_of(&[
+        ("2025-05", in_may(Form::valid())),
+        ("2025-06", Form::valid()),
+    ]);
+    let yuzhong = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"));
+    let path = ws.path().join("渝中区-2025-06.xlsx");
+    std::fs::write(&path, yuzhong.xlsx()).expect("return");
+    let out = run(
+        &[
+            "ingest",
+            "--no-receipts",
+            "--period",
+            "2025-06",
+            path.to_str().expect("path"),
+        ],
+        ws.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let db = ws.path().join("tongbao.db");
+    let bytes = std::fs::read(&db).expect("archive");
+    let backups = |ws: &Path| std::fs::read_dir(ws.join("backups")).map_or(0, |d| d.count());
+    let backups_before = backups(ws.path());
+    for (a, b, says) in [
+        // Both report in May and June.
+        ("500113:#p001", "500113:#p002", "都有报送"),
+        // Two units' projects.
+        ("500113:#p001", "500103:#p001", "不同单位"),
+        // The same project twice, its id typed otherwise.
+        ("500113:#p001", "500113:#P001", "同一个项目"),
+        // A number two units' projects have.
+        ("500113:#p002", "P001", "对应多个项目"),
+        ("500113:#p001", "500113:#p999", "没有项目"),
+    ] {
+        let out = run(&["projects", "link", a, b], ws.path());
+        assert_eq!(out.status.code(), Some(2), "{a} {b}: {}", said(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("未关联，档案库未作改动"), "{err}");
+        assert!(err.contains(says), "{a} {b}: {err}");
+        assert!(links_in(ws.path()).is_empty());
+    }
+    assert_eq!(std::fs::read(&db).expect("archive"), bytes);
+    assert_eq!(backups(ws.path()), backups_before);
+    let out = run(
+        &[
+            "projects",
+            "link",
+            "500113:#p001",
+            "500113:#p002",
+            "--lang",
+            "en",
+        ],
+        ws.path(),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("both report in 2025-05, 2025-06"), "{err}");
+}
+
+#[test]
+fn an_archive_made_before_links_opens_and_gains_their_table() {
+    let may = in_may(unnumbered("2025年5月"));
+    let june = unnumbered("2025年6月").set(2, "项目名称", s("软件信息产业园"));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let before = projects_json(ws.path(), "2025-06", &[]);
+    {
+        // As the previous version left it: schema version 5, no links table.
+        let db = rusqlite::Connection::open(ws.path().join("tongbao.db")).expect("archive");
+        db.execute_batch("DROP TABLE project_link; PRAGMA user_version = 5;")
+            .expect("downgrade");
+    }
+    // Read as it is: the same register.
+    assert_eq!(projects_json(ws.path(), "2025-06", &[]), before);
+    let db = rusqlite::Connection::open(ws.path().join("tongbao.db")).expect("archive");
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 6);
+    drop(db);
+    assert!(links_in(ws.path()).is_empty());
+    // And linked in.
+    let names = by_name(&before);
+    let old = names["软件园"][0]["id"].as_str().expect("id");
+    let new = names["软件信息产业园"][0]["id"].as_str().expect("id");
+    ok(run(&["projects", "link", old, new], ws.path()));
+    assert_eq!(links_in(ws.path()).len(), 1);
 }
