@@ -10,6 +10,12 @@
 //! A row that could be more than one project, or a project another row of the same
 //! return already took, is never merged: it opens a project of its own and is listed in
 //! [`Register::ambiguous`] for the clerk.
+//!
+//! The clerk's links (`tongbao projects link`, stored in the archive) are applied as the
+//! register is built ([`build_linked`]): the row that would open a link's later entry
+//! joins the earlier project instead. Each project's 资金到位率 and how it moved since
+//! last month (the register built to the month before, [`load_with_last_month`]) are
+//! computed here too, as are 开工率 and 投产率 of a cohort.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

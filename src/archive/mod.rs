@@ -1,5 +1,7 @@
 //! The archive: every submission, accepted or rejected, kept in an embedded SQLite file
-//! with its original bytes, its typed projects and its diagnostics.
+//! with its original bytes, its typed projects and its diagnostics; and the clerk's own
+//! records: confirmations of held returns and links between entries of the project
+//! register.
 //!
 //! A resubmission for the same unit and period becomes the current version; earlier
 //! versions stay, each pointing at the one that superseded it. The same bytes again are a
@@ -76,9 +78,10 @@ const MIGRATIONS: &[Migration] = &[
 
 /// 6: the clerk's links between two entries of the project register (项目库) that are one
 /// project (`tongbao projects link`), e.g. a project renamed without 「原名」 in 备注. A link
-/// is kept when undone (`unlinked_at` set), so that who did what stays on record.
+/// is kept when undone (`unlinked_at` set), so that who did what stays on record. (`IF NOT
+/// EXISTS`: an archive rolled back to an earlier schema version keeps its links.)
 const PROJECT_LINKS: &str = "
-    CREATE TABLE project_link (
+    CREATE TABLE IF NOT EXISTS project_link (
         id          INTEGER PRIMARY KEY,
         earlier     TEXT NOT NULL,   -- register id of the entry whose history is kept
         later       TEXT NOT NULL,   -- register id of the entry that joins it
@@ -90,7 +93,7 @@ const PROJECT_LINKS: &str = "
         unlink_note TEXT
     );
     -- An entry joins one project at a time.
-    CREATE UNIQUE INDEX project_link_later ON project_link(later) WHERE unlinked_at IS NULL;
+    CREATE UNIQUE INDEX IF NOT EXISTS project_link_later ON project_link(later) WHERE unlinked_at IS NULL;
 ";
 
 /// Migration 3: returns held for verification (核实) and their confirmations; a file sent

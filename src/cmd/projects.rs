@@ -490,10 +490,16 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
         lang,
     );
     out.push('\n');
+    // Times are shown in the bureau's time zone, named.
+    let zone = cfg.time_zone();
     for j in &p.joined {
+        let at = crate::clock::local_time(&j.link.linked_at, zone).map_or_else(
+            || j.link.linked_at.clone(),
+            |t| format!("{t} {}", crate::clock::time_zone_name(zone, lang)),
+        );
         out.push_str(&project_show_joined(
             &j.id,
-            (&j.link.linked_at, j.link.linked_by.as_deref()),
+            (&at, j.link.linked_by.as_deref()),
             j.link.note.as_deref(),
             lang,
         ));

@@ -1372,6 +1372,12 @@ fn a_renamed_project_without_its_former_name_is_joined_by_the_clerks_link() {
     assert_eq!(shown_periods(&shown), ["2025-05", "2025-06"], "{shown}");
     assert!(shown.contains("经办人关联"), "{shown}");
     assert!(shown.contains("县里确认已更名"), "{shown}");
+    // When, in the bureau's time zone (Beijing time: UTC+8).
+    let beijing = chrono::DateTime::from_timestamp(1_751_533_200 + 8 * 3600, 0)
+        .expect("time")
+        .format("%Y-%m-%d %H:%M:%S 北京时间")
+        .to_string();
+    assert!(shown.contains(&beijing), "{shown}");
     // No longer vanished.
     let follow_up = follow_up_of(&projects_json(ws.path(), "2025-06", &["--follow-up"]));
     assert!(!follow_up.contains_key("软件园"), "{follow_up:?}");
