@@ -747,6 +747,20 @@ pub enum ProjectsText {
     MedianMonthsToStart,
     /// The whole area in English (Chinese uses `[bulletin] region`).
     Area,
+    /// 资金到位率: funds in place across years ÷ 合同投资额.
+    FundsRate,
+    /// 资金到位率 in the register built to the month before.
+    LastMonthFundsRate,
+    /// A change since last month, in percentage points.
+    ChangePp,
+    /// 项目进展 last month → now.
+    StageChange,
+    /// A project not in last month's register.
+    NewThisMonth,
+    LastMonthStartRate,
+    StartRateChange,
+    LastMonthProductionRate,
+    ProductionRateChange,
 }
 
 pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
@@ -815,6 +829,24 @@ pub fn projects_text(key: ProjectsText, lang: Lang) -> &'static str {
         (MedianMonthsToStart, Lang::En) => "median months to start",
         (Area, Lang::Zh) => "全市",
         (Area, Lang::En) => "whole area",
+        (FundsRate, Lang::Zh) => "资金到位率",
+        (FundsRate, Lang::En) => "funds / contract",
+        (LastMonthFundsRate, Lang::Zh) => "上月资金到位率",
+        (LastMonthFundsRate, Lang::En) => "last month",
+        (ChangePp, Lang::Zh) => "较上月（百分点）",
+        (ChangePp, Lang::En) => "change (points)",
+        (StageChange, Lang::Zh) => "进展变化",
+        (StageChange, Lang::En) => "stage change",
+        (NewThisMonth, Lang::Zh) => "本月新报送",
+        (NewThisMonth, Lang::En) => "new this month",
+        (LastMonthStartRate, Lang::Zh) => "上月开工率",
+        (LastMonthStartRate, Lang::En) => "start rate last month",
+        (StartRateChange, Lang::Zh) => "开工率增减（百分点）",
+        (StartRateChange, Lang::En) => "change (points)",
+        (LastMonthProductionRate, Lang::Zh) => "上月投产率",
+        (LastMonthProductionRate, Lang::En) => "production rate last month",
+        (ProductionRateChange, Lang::Zh) => "投产率增减（百分点）",
+        (ProductionRateChange, Lang::En) => "change (points)",
     }
 }
 
@@ -877,6 +909,23 @@ pub fn projects_conversion_heading(
     }
 }
 
+/// The second line of `--conversion`: what last month's figures are over.
+pub fn projects_conversion_last_month(
+    period: crate::model::Period,
+    (from, to): (crate::model::Period, crate::model::Period),
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "上月数据为截至{}年{}月同一口径的项目（签约月份 {from} 至 {to}）；增减为两月百分比之差（百分点）",
+            period.year, period.month
+        ),
+        Lang::En => format!(
+            "Last month's figures are as of {period} over the cohort of the same definition (signed {from} to {to}); changes are the difference of the two percentages, in points"
+        ),
+    }
+}
+
 /// 项目进展 in the reader's language.
 pub fn stage_label(stage: crate::model::Stage, lang: Lang) -> &'static str {
     use crate::model::Stage::*;
@@ -901,6 +950,8 @@ pub fn matched_by_label(m: crate::aggregate::register::MatchedBy, lang: Lang) ->
         (Name, Lang::En) => "name and investor",
         (FormerName, Lang::Zh) => "备注中的原名",
         (FormerName, Lang::En) => "former name in 备注",
+        (Link, Lang::Zh) => "经办人关联",
+        (Link, Lang::En) => "linked by the clerk",
     }
 }
 
@@ -1017,11 +1068,18 @@ pub fn project_show_heading(
 }
 
 /// The closing line of `projects show`: the register's figures of the project.
-pub fn project_show_summary(reports: usize, funds: &str, stage: &str, lang: Lang) -> String {
+pub fn project_show_summary(
+    reports: usize,
+    (funds, rate): (&str, &str),
+    stage: &str,
+    lang: Lang,
+) -> String {
     match lang {
-        Lang::Zh => format!("共 {reports} 次报送；跨年累计到位资金 {funds} 万元；当前进展：{stage}"),
+        Lang::Zh => format!(
+            "共 {reports} 次报送；跨年累计到位资金 {funds} 万元，资金到位率 {rate}；当前进展：{stage}"
+        ),
         Lang::En => format!(
-            "{reports} report(s); funds in place across years {funds} (10k CNY); current stage: {stage}"
+            "{reports} report(s); funds in place across years {funds} (10k CNY), {rate} of the contract amount; current stage: {stage}"
         ),
     }
 }
@@ -1065,4 +1123,193 @@ pub fn projects_nothing_counted(period: Option<crate::model::Period>, lang: Lang
             "the archive has no counted return up to {period}: the register is empty; ingest returns first (tongbao ingest)"
         ),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// `tongbao projects link` / `unlink`: the clerk's links between register entries.
+// ---------------------------------------------------------------------------------------
+
+/// An id as typed in a command line: quoted when it holds anything a shell would read
+/// (`|` of a name and investor, spaces).
+pub fn command_id(id: &str) -> String {
+    let plain = id
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, ':' | '#' | '.' | '_' | '-' | '~'));
+    if plain {
+        id.to_string()
+    } else {
+        format!("\"{id}\"")
+    }
+}
+
+/// `projects link` done.
+pub fn project_link_done(earlier: &str, later: &str, unit: &str, lang: Lang) -> String {
+    let (e, l) = (command_id(earlier), command_id(later));
+    match lang {
+        Lang::Zh => format!(
+            "已关联：{unit}的 {later} 并入 {earlier}，按同一项目统计（{later} 的报送记录并入 {earlier}）；查看：tongbao projects show {e}；撤销：tongbao projects unlink {e} {l}"
+        ),
+        Lang::En => format!(
+            "linked: {unit}'s {later} joins {earlier} as one project (its reports join the earlier entry's history); see tongbao projects show {e}; undo with tongbao projects unlink {e} {l}"
+        ),
+    }
+}
+
+/// `projects unlink` done.
+pub fn project_unlink_done(earlier: &str, later: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已撤销关联：{later} 不再并入 {earlier}，两者重新按两个项目统计（关联记录仍保存在档案库中）"
+        ),
+        Lang::En => format!(
+            "unlinked: {later} no longer joins {earlier}; they are two projects again (the link stays on record in the archive)"
+        ),
+    }
+}
+
+/// Why `projects link` refused; nothing was changed. `unit_name` names a unit's code.
+pub fn project_link_refused(
+    r: &crate::aggregate::register::LinkRefusal,
+    unit_name: &dyn Fn(&str) -> String,
+    lang: Lang,
+) -> String {
+    use crate::aggregate::register::LinkRefusal::*;
+    let reason = match (r, lang) {
+        (NotFound(q), Lang::Zh) => format!(
+            "项目库中没有项目“{q}”（可用 tongbao projects --period YYYY-MM 查看项目ID）"
+        ),
+        (NotFound(q), Lang::En) => format!(
+            "no project {q:?} in the register (tongbao projects --period YYYY-MM lists the ids)"
+        ),
+        (Several(q, ids), Lang::Zh) => {
+            format!("“{q}”对应多个项目，请给出项目ID：{}", ids.join("、"))
+        }
+        (Several(q, ids), Lang::En) => {
+            format!("{q:?} is several projects; give one id: {}", ids.join(", "))
+        }
+        (SameProject(id), Lang::Zh) => format!("两者已是同一个项目 {id}"),
+        (SameProject(id), Lang::En) => format!("both are already one project, {id}"),
+        (OtherUnits((a, ua), (b, ub)), Lang::Zh) => format!(
+            "{a} 是{}的项目，{b} 是{}的项目：不同单位的项目不能关联（同一项目由两个单位填报属于 W-PROJECT-ELSEWHERE 提示的情形）",
+            unit_name(ua),
+            unit_name(ub)
+        ),
+        (OtherUnits((a, ua), (b, ub)), Lang::En) => format!(
+            "{a} is {}'s project and {b} is {}'s: two units' projects cannot be linked (one project reported by two units is what W-PROJECT-ELSEWHERE warns about)",
+            unit_name(ua),
+            unit_name(ub)
+        ),
+        (SameMonth(a, b, months), Lang::Zh) => format!(
+            "{a} 与 {b} 在 {} 都有报送，同一个月的两行不可能是同一个项目",
+            months
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
+        (SameMonth(a, b, months), Lang::En) => format!(
+            "{a} and {b} both report in {}: two rows of one month cannot be one project",
+            months
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    match lang {
+        Lang::Zh => format!("未关联，档案库未作改动：{reason}"),
+        Lang::En => format!("not linked, the archive is unchanged: {reason}"),
+    }
+}
+
+/// `projects unlink` without such a link.
+pub fn project_unlink_not_found(a: &str, b: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{a} 与 {b} 之间没有生效的关联，档案库未作改动（tongbao projects show 项目ID 列出并入该项目的条目）"
+        ),
+        Lang::En => format!(
+            "no link in force between {a} and {b}; the archive is unchanged (tongbao projects show ID lists the entries joined to a project)"
+        ),
+    }
+}
+
+/// Under the rows listed for the clerk: how to resolve one.
+pub fn projects_ambiguous_hint(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "核实后如某行与某个候选项目是同一项目，用 tongbao projects link 候选项目ID 已登记ID [--note 说明] 关联；不是同一项目则无需处理".into(),
+        Lang::En => "once checked, if a row is one of its candidates, link them with tongbao projects link CANDIDATE_ID REGISTERED_ID [--note TEXT]; if it is not, nothing needs doing".into(),
+    }
+}
+
+/// After a listed row with one candidate: the command that links them.
+pub fn projects_ambiguous_link(candidate: &str, registered_as: &str, lang: Lang) -> String {
+    let (c, r) = (command_id(candidate), command_id(registered_as));
+    match lang {
+        Lang::Zh => format!("；如为同一项目：tongbao projects link {c} {r}"),
+        Lang::En => format!("; if they are one: tongbao projects link {c} {r}"),
+    }
+}
+
+/// The heading of the clerk's links the register could not apply.
+pub fn projects_unapplied_heading(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("未能应用的项目关联（报表已有变化）：{count} 条"),
+        Lang::En => {
+            format!("Links of the clerk's not applied (the returns changed since): {count}")
+        }
+    }
+}
+
+/// One link not applied, why, and how to undo it.
+pub fn projects_unapplied_line(
+    earlier: &str,
+    later: &str,
+    reason: crate::aggregate::register::LinkConflict,
+    lang: Lang,
+) -> String {
+    use crate::aggregate::register::LinkConflict::*;
+    let why = match (reason, lang) {
+        (SameMonth(m), Lang::Zh) => format!("两者在 {m} 都有报送"),
+        (SameMonth(m), Lang::En) => format!("both report in {m}"),
+        (OtherUnit, Lang::Zh) => "两者属于不同单位".to_string(),
+        (OtherUnit, Lang::En) => "they are two units' projects".to_string(),
+        (EarlierMissing, Lang::Zh) => format!("{earlier} 已不在项目库中"),
+        (EarlierMissing, Lang::En) => format!("{earlier} is no longer in the register"),
+    };
+    let (e, l) = (command_id(earlier), command_id(later));
+    match lang {
+        Lang::Zh => format!(
+            "  {later} → {earlier}：{why}，按两个项目统计；撤销：tongbao projects unlink {e} {l}"
+        ),
+        Lang::En => format!(
+            "  {later} → {earlier}: {why}; counted as two projects; undo with tongbao projects unlink {e} {l}"
+        ),
+    }
+}
+
+/// In `projects show`: an entry the clerk joined to the project.
+pub fn project_show_joined(
+    id: &str,
+    (at, by): (&str, Option<&str>),
+    note: Option<&str>,
+    lang: Lang,
+) -> String {
+    let mut out = match (by, lang) {
+        (Some(by), Lang::Zh) => format!("经办人关联：{id} 并入本项目（{at}，{by}"),
+        (None, Lang::Zh) => format!("经办人关联：{id} 并入本项目（{at}"),
+        (Some(by), Lang::En) => format!("linked by the clerk: {id} joins this project ({at}, {by}"),
+        (None, Lang::En) => format!("linked by the clerk: {id} joins this project ({at}"),
+    };
+    if let Some(note) = note {
+        out.push_str(&match lang {
+            Lang::Zh => format!("；说明：{note}"),
+            Lang::En => format!("; note: {note}"),
+        });
+    }
+    out.push_str(match lang {
+        Lang::Zh => "）",
+        Lang::En => ")",
+    });
+    out
 }

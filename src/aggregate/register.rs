@@ -10,13 +10,19 @@
 //! A row that could be more than one project, or a project another row of the same
 //! return already took, is never merged: it opens a project of its own and is listed in
 //! [`Register::ambiguous`] for the clerk.
+//!
+//! The clerk's links (`tongbao projects link`, stored in the archive) are applied as the
+//! register is built ([`build_linked`]): the row that would open a link's later entry
+//! joins the earlier project instead. Each project's 资金到位率 and how it moved since
+//! last month (the register built to the month before, [`load_with_last_month`]) are
+//! computed here too, as are 开工率 and 投产率 of a cohort.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::archive::{Archive, ArchiveError, StoredReturn};
+use crate::archive::{Archive, ArchiveError, ProjectLink, StoredReturn};
 use crate::config::{Config, ProjectsSettings};
 use crate::model::{FigureKey, Period, Project, Stage, Wan, YI};
 use crate::text::normalize_key;
@@ -31,6 +37,61 @@ pub struct Register {
     pub projects: Vec<RegisteredProject>,
     /// The rows that could not be matched to one project without guessing.
     pub ambiguous: Vec<AmbiguousMatch>,
+    /// The register built to the month before `period` from the same archive, when it was
+    /// asked for ([`load_with_last_month`]): what "since last month" compares with.
+    pub last_month: Option<Box<MonthBefore>>,
+    /// The clerk's links that could not be applied (the returns changed since).
+    pub unapplied_links: Vec<UnappliedLink>,
+}
+
+/// Why a link of the clerk's was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkConflict {
+    /// Both entries report in this month.
+    SameMonth(Period),
+    /// The entries are two units' projects.
+    OtherUnit,
+    /// The earlier entry is not in the register when the later one appears.
+    EarlierMissing,
+}
+
+/// A link of the clerk's the register could not apply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnappliedLink {
+    pub link: ProjectLink,
+    pub reason: LinkConflict,
+}
+
+/// An entry the clerk joined to a project, and the link that did it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Joined {
+    /// The entry's own id (the one it has without the link).
+    pub id: String,
+    pub link: ProjectLink,
+}
+
+/// The register built to the month before, with its projects looked up by id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthBefore {
+    pub register: Register,
+    by_id: HashMap<String, usize>,
+}
+
+impl MonthBefore {
+    pub fn new(register: Register) -> MonthBefore {
+        let by_id = register
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        MonthBefore { register, by_id }
+    }
+
+    /// The project with this id, when it was in the register then.
+    pub fn project(&self, id: &str) -> Option<&RegisteredProject> {
+        self.by_id.get(id).map(|&i| &self.register.projects[i])
+    }
 }
 
 /// Which file a report came from.
@@ -55,6 +116,8 @@ pub enum MatchedBy {
     Name,
     /// A former name its 备注 gives (「原名：…」), with the same investor.
     FormerName,
+    /// The clerk's link (`tongbao projects link`): the entry it opened joins the project.
+    Link,
 }
 
 /// One month's report of a project: the row as the return gave it.
@@ -96,6 +159,8 @@ pub struct RegisteredProject {
     pub former_names: Vec<String>,
     /// Whether it is in its unit's latest counted return up to the register's period.
     pub current: bool,
+    /// The entries the clerk joined to it, in the order they joined.
+    pub joined: Vec<Joined>,
 }
 
 impl RegisteredProject {
@@ -184,24 +249,33 @@ impl RegisteredProject {
 
     /// Its 本年累计到位资金 at each year's last report, oldest year first.
     pub fn funds_by_year(&self) -> Vec<YearFunds> {
-        let mut years: BTreeMap<i32, &Report> = BTreeMap::new();
-        for r in &self.reports {
-            years.insert(r.file.period.year, r);
-        }
-        years
-            .into_iter()
-            .map(|(year, r)| YearFunds {
-                year,
-                period: r.file.period,
-                funds_ytd: r.funds_ytd,
-            })
-            .collect()
+        funds_by_year(&self.reports)
     }
 
     /// Funds in place accumulated across years: the sum of [`Self::funds_by_year`];
     /// `None` when a year's last report does not state the figure.
     pub fn funds_in_place(&self) -> Option<Wan> {
-        self.funds_by_year().iter().map(|y| y.funds_ytd).sum()
+        funds_in_place(&self.reports)
+    }
+
+    /// 资金到位率 in tenths of a percent (see [`Self::funds_rate_pct`]).
+    fn funds_rate_tenths(&self) -> Option<i64> {
+        funds_rate_tenths(&self.reports)
+    }
+
+    /// 资金到位率 (domain.md): funds in place accumulated across years ÷ 合同投资额 × 100,
+    /// to one decimal; `None` (not computed, never 0) when either is not stated or the
+    /// amount is 0.
+    pub fn funds_rate_pct(&self) -> Option<f64> {
+        self.funds_rate_tenths().map(tenths_as_pct)
+    }
+
+    /// 资金到位率 as of each report, oldest first: over the reports up to it (its funds
+    /// across years then, the latest 合同投资额 stated by then).
+    pub fn funds_rate_by_report(&self) -> Vec<Option<f64>> {
+        (1..=self.reports.len())
+            .map(|n| funds_rate_tenths(&self.reports[..n]).map(tenths_as_pct))
+            .collect()
     }
 
     /// Whole months from the month of signing to `period`.
@@ -227,6 +301,67 @@ impl RegisteredProject {
                     .is_some_and(|due| due <= period.last_day())
             })
     }
+}
+
+/// Each year's 本年累计到位资金 at its last report among `reports` (oldest first).
+fn funds_by_year(reports: &[Report]) -> Vec<YearFunds> {
+    let mut years: BTreeMap<i32, &Report> = BTreeMap::new();
+    for r in reports {
+        years.insert(r.file.period.year, r);
+    }
+    years
+        .into_iter()
+        .map(|(year, r)| YearFunds {
+            year,
+            period: r.file.period,
+            funds_ytd: r.funds_ytd,
+        })
+        .collect()
+}
+
+/// Funds in place across the years of `reports`; `None` when a year's last report does
+/// not state them.
+fn funds_in_place(reports: &[Report]) -> Option<Wan> {
+    funds_by_year(reports).iter().map(|y| y.funds_ytd).sum()
+}
+
+/// 资金到位率 over `reports`, in tenths of a percent: funds across years ÷ the latest
+/// stated 合同投资额.
+fn funds_rate_tenths(reports: &[Report]) -> Option<i64> {
+    let contract = reports
+        .iter()
+        .rev()
+        .find_map(|r| r.project.contract_amount)?;
+    let funds = funds_in_place(reports)?;
+    tenths_of_percent(i128::from(funds.cents()), i128::from(contract.cents()))
+}
+
+/// `num ÷ den × 100` in tenths of a percent, rounded half away from zero, computed in
+/// integers so that a printed rate and its change since last month agree to the digit;
+/// `None` when `den` is 0.
+fn tenths_of_percent(num: i128, den: i128) -> Option<i64> {
+    if den == 0 {
+        return None;
+    }
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    let scaled = num * 1000;
+    let rounded = if scaled >= 0 {
+        (2 * scaled + den) / (2 * den)
+    } else {
+        -((-2 * scaled + den) / (2 * den))
+    };
+    i64::try_from(rounded).ok()
+}
+
+/// The change between two figures in tenths of a percent, in percentage points; `None`
+/// when either is not computed.
+fn change_pp(now: Option<i64>, before: Option<i64>) -> Option<f64> {
+    Some(tenths_as_pct(now? - before?))
+}
+
+/// Tenths of a percent as the percentage with one decimal.
+fn tenths_as_pct(tenths: i64) -> f64 {
+    tenths as f64 / 10.0
 }
 
 /// Why a row was not matched to a project.
@@ -405,6 +540,15 @@ fn match_row(
 /// The register as of `period` from counted returns (any order; those after `period` are
 /// left out). Pure: the same returns give the same register.
 pub fn build(returns: &[StoredReturn], period: Period) -> Register {
+    build_linked(returns, period, &[])
+}
+
+/// As [`build`], applying the clerk's links (`tongbao projects link`): the row that would
+/// open a link's later entry joins its earlier project instead (and so do the rows that
+/// follow it, by its 项目编号 or name), reported [`MatchedBy::Link`]. A link that would put
+/// two reports of one month in one project, or join two units' projects, is not applied
+/// and is listed in [`Register::unapplied_links`].
+pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLink]) -> Register {
     let mut order: Vec<(&StoredReturn, Period, &str)> = returns
         .iter()
         .filter_map(|r| Some((r, r.info.period?, r.info.unit_code.as_deref()?)))
@@ -417,6 +561,13 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
     let mut indexes: HashMap<String, UnitIndex> = HashMap::new();
     let mut ids: HashSet<String> = HashSet::new();
     let mut latest: HashMap<&str, Period> = HashMap::new();
+    // The clerk's links by the entry that joins; the projects opened, and the entries
+    // joined to one, by id.
+    let link_of: HashMap<&str, &ProjectLink> =
+        links.iter().rev().map(|l| (l.later.as_str(), l)).collect();
+    let mut opened: HashMap<String, usize> = HashMap::new();
+    let mut joined_into: HashMap<String, usize> = HashMap::new();
+    let mut unapplied_links = Vec::new();
 
     for (ret, at, unit) in order {
         latest.insert(unit, at);
@@ -447,31 +598,78 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
                         n += 1;
                         id = format!("{base}~{n}");
                     }
+                    // The id is taken even when a link joins the row to another project,
+                    // so that every other id is the same with or without links.
                     ids.insert(id.clone());
-                    if let Found::Ambiguous(reason, candidates) = found {
-                        ambiguous.push(AmbiguousMatch {
-                            unit_code: unit.to_string(),
-                            file: file.clone(),
-                            row: p.row + 1,
-                            name: p.name.clone(),
-                            investor: p.investor.clone(),
-                            code: p.id.clone(),
-                            reason,
-                            candidates: candidates
-                                .iter()
-                                .map(|&i| projects[i].id.clone())
-                                .collect(),
-                            registered_as: id.clone(),
+                    // The clerk said this entry is an earlier one: the row joins it,
+                    // unless that would put two reports of one month in one project.
+                    let joins = match link_of.get(id.as_str()) {
+                        None => None,
+                        Some(&link) => {
+                            let target = opened
+                                .get(&link.earlier)
+                                .or_else(|| joined_into.get(&link.earlier))
+                                .copied();
+                            let conflict = match target {
+                                None => Some(LinkConflict::EarlierMissing),
+                                Some(t) if projects[t].unit_code != unit => {
+                                    Some(LinkConflict::OtherUnit)
+                                }
+                                Some(t)
+                                    if taken.contains(&t) || projects[t].last_reported() == at =>
+                                {
+                                    Some(LinkConflict::SameMonth(at))
+                                }
+                                Some(_) => None,
+                            };
+                            match (target, conflict) {
+                                (Some(t), None) => Some((t, link)),
+                                (_, Some(reason)) => {
+                                    unapplied_links.push(UnappliedLink {
+                                        link: link.clone(),
+                                        reason,
+                                    });
+                                    None
+                                }
+                                (None, None) => None,
+                            }
+                        }
+                    };
+                    if let Some((t, link)) = joins {
+                        joined_into.insert(id.clone(), t);
+                        projects[t].joined.push(Joined {
+                            id,
+                            link: link.clone(),
                         });
+                        (t, MatchedBy::Link)
+                    } else {
+                        if let Found::Ambiguous(reason, candidates) = found {
+                            ambiguous.push(AmbiguousMatch {
+                                unit_code: unit.to_string(),
+                                file: file.clone(),
+                                row: p.row + 1,
+                                name: p.name.clone(),
+                                investor: p.investor.clone(),
+                                code: p.id.clone(),
+                                reason,
+                                candidates: candidates
+                                    .iter()
+                                    .map(|&i| projects[i].id.clone())
+                                    .collect(),
+                                registered_as: id.clone(),
+                            });
+                        }
+                        opened.insert(id.clone(), projects.len());
+                        projects.push(RegisteredProject {
+                            id,
+                            unit_code: unit.to_string(),
+                            reports: Vec::new(),
+                            former_names: Vec::new(),
+                            current: false,
+                            joined: Vec::new(),
+                        });
+                        (projects.len() - 1, MatchedBy::First)
                     }
-                    projects.push(RegisteredProject {
-                        id,
-                        unit_code: unit.to_string(),
-                        reports: Vec::new(),
-                        former_names: Vec::new(),
-                        current: false,
-                    });
-                    (projects.len() - 1, MatchedBy::First)
                 }
             };
             taken.insert(at_index);
@@ -505,19 +703,70 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
         period,
         projects: numbered.into_iter().map(|(_, p)| p).collect(),
         ambiguous,
+        last_month: None,
+        unapplied_links,
     }
 }
 
 /// The register as of `period` from the archive: every counted return of every month up
 /// to it (checksums verified as they are read).
 pub fn load(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
+    let links = archive.project_links()?;
+    Ok(build_linked(
+        &counted_returns(archive, period)?,
+        period,
+        &links,
+    ))
+}
+
+/// As [`load`], with the register built to the month before `period` from the same
+/// returns attached ([`Register::last_month`]), for the movement since last month.
+pub fn load_with_last_month(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
+    let returns = counted_returns(archive, period)?;
+    let links = archive.project_links()?;
+    let mut register = build_linked(&returns, period, &links);
+    let before = build_linked(&returns, period.previous(), &links);
+    register.last_month = Some(Box::new(MonthBefore::new(before)));
+    Ok(register)
+}
+
+/// Every counted return of every month up to `period`.
+fn counted_returns(archive: &Archive, period: Period) -> Result<Vec<StoredReturn>, ArchiveError> {
     let mut returns = Vec::new();
     for p in archive.counted_periods()? {
         if p <= period {
             returns.extend(archive.current_returns(p)?);
         }
     }
-    Ok(build(&returns, period))
+    Ok(returns)
+}
+
+/// How a project moved since the month before the register's period.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Movement<'r> {
+    /// The project in the register built to the month before; `None` when it was not
+    /// reported yet then (or the register was built without its month before).
+    pub last_month: Option<&'r RegisteredProject>,
+    /// 资金到位率 now less last month's, in percentage points (of the one-decimal figures);
+    /// `None` when either is not computed.
+    pub funds_rate_change_pp: Option<f64>,
+    /// Its stage last month and now, when they differ.
+    pub stage_change: Option<(Stage, Stage)>,
+}
+
+impl Register {
+    /// How `p` (one of this register's projects) moved since last month.
+    pub fn movement<'r>(&'r self, p: &RegisteredProject) -> Movement<'r> {
+        let before = self.last_month.as_deref().and_then(|m| m.project(&p.id));
+        Movement {
+            last_month: before,
+            funds_rate_change_pp: before
+                .and_then(|b| change_pp(p.funds_rate_tenths(), b.funds_rate_tenths())),
+            stage_change: before
+                .map(|b| (b.stage(), p.stage()))
+                .filter(|(was, is)| was != is),
+        }
+    }
 }
 
 impl Register {
@@ -525,14 +774,21 @@ impl Register {
     /// `query`.
     pub fn find(&self, query: &str) -> Vec<&RegisteredProject> {
         let query = query.trim();
-        if let Some(p) = self.projects.iter().find(|p| p.id == query) {
+        if let Some(p) = self
+            .projects
+            .iter()
+            .find(|p| p.id == query || p.joined.iter().any(|j| j.id == query))
+        {
             return vec![p];
         }
         // Ids hold normalised (lower-case) 项目编号; `500113:#P001` is typed as often.
         let same_id: Vec<&RegisteredProject> = self
             .projects
             .iter()
-            .filter(|p| p.id.eq_ignore_ascii_case(query))
+            .filter(|p| {
+                p.id.eq_ignore_ascii_case(query)
+                    || p.joined.iter().any(|j| j.id.eq_ignore_ascii_case(query))
+            })
             .collect();
         if !same_id.is_empty() {
             return same_id;
@@ -553,6 +809,87 @@ impl Register {
     }
 }
 
+/// Why `tongbao projects link` refuses to link two entries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkRefusal {
+    /// No project has this id (or 项目编号, or name).
+    NotFound(String),
+    /// Several projects have this 项目编号 or name: the query and their ids.
+    Several(String, Vec<String>),
+    /// Both name this one project (the same entry, or entries already linked).
+    SameProject(String),
+    /// Two units' projects: each id with its unit's code.
+    OtherUnits((String, String), (String, String)),
+    /// Both report in these months: the two ids and the months.
+    SameMonth(String, String, Vec<Period>),
+}
+
+impl Register {
+    /// The projects `a` and `b` name (ids as listed, or 项目编号 or name when one project
+    /// has it), as (earlier, later) by first report, when the clerk may say they are one:
+    /// two projects of one unit that never report in the same month.
+    pub fn link_plan(
+        &self,
+        a: &str,
+        b: &str,
+    ) -> Result<(&RegisteredProject, &RegisteredProject), LinkRefusal> {
+        let one = |q: &str| match self.find(q).as_slice() {
+            [p] => Ok(*p),
+            [] => Err(LinkRefusal::NotFound(q.trim().to_string())),
+            several => Err(LinkRefusal::Several(
+                q.trim().to_string(),
+                several.iter().map(|p| p.id.clone()).collect(),
+            )),
+        };
+        let (pa, pb) = (one(a)?, one(b)?);
+        if pa.id == pb.id {
+            return Err(LinkRefusal::SameProject(pa.id.clone()));
+        }
+        if pa.unit_code != pb.unit_code {
+            return Err(LinkRefusal::OtherUnits(
+                (pa.id.clone(), pa.unit_code.clone()),
+                (pb.id.clone(), pb.unit_code.clone()),
+            ));
+        }
+        let months_a: HashSet<Period> = pa.reports.iter().map(|r| r.file.period).collect();
+        let mut both: Vec<Period> = pb
+            .reports
+            .iter()
+            .map(|r| r.file.period)
+            .filter(|m| months_a.contains(m))
+            .collect();
+        both.dedup();
+        if !both.is_empty() {
+            return Err(LinkRefusal::SameMonth(pa.id.clone(), pb.id.clone(), both));
+        }
+        Ok(if pa.first_reported() <= pb.first_reported() {
+            (pa, pb)
+        } else {
+            (pb, pa)
+        })
+    }
+
+    /// The link in force between the entries `a` and `b` name, in either order: each an
+    /// entry's id (letters in any case), or what names one project of the register.
+    pub fn link_between<'l>(
+        &self,
+        links: &'l [ProjectLink],
+        a: &str,
+        b: &str,
+    ) -> Option<&'l ProjectLink> {
+        let ids = |q: &str| -> Vec<String> {
+            let mut ids = vec![q.trim().to_lowercase()];
+            ids.extend(self.find(q).iter().map(|p| p.id.to_lowercase()));
+            ids
+        };
+        let (ia, ib) = (ids(a), ids(b));
+        links.iter().find(|l| {
+            let (e, l) = (l.earlier.to_lowercase(), l.later.to_lowercase());
+            (ia.contains(&e) && ib.contains(&l)) || (ib.contains(&e) && ia.contains(&l))
+        })
+    }
+}
+
 /// `tongbao projects --json`: the register as of a period, as docs/cli.md documents it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterDocument {
@@ -565,6 +902,58 @@ pub struct RegisterDocument {
     pub stalled_months: u32,
     pub projects: Vec<ProjectJson>,
     pub ambiguous: Vec<AmbiguousJson>,
+    /// The clerk's links the register could not apply.
+    pub unapplied_links: Vec<UnappliedLinkJson>,
+}
+
+/// A link of the clerk's, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkJson {
+    /// The entry whose history is kept.
+    pub earlier: String,
+    /// The entry that joined it.
+    pub later: String,
+    pub linked_at: String,
+    pub linked_by: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<&ProjectLink> for LinkJson {
+    fn from(l: &ProjectLink) -> LinkJson {
+        LinkJson {
+            earlier: l.earlier.clone(),
+            later: l.later.clone(),
+            linked_at: l.linked_at.clone(),
+            linked_by: l.linked_by.clone(),
+            note: l.note.clone(),
+        }
+    }
+}
+
+/// A link the register could not apply, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnappliedLinkJson {
+    #[serde(flatten)]
+    pub link: LinkJson,
+    /// `same_month`, `other_unit` or `earlier_missing`.
+    pub reason: &'static str,
+    /// The month both report in (`same_month`), else null.
+    pub month: Option<Period>,
+}
+
+impl From<&UnappliedLink> for UnappliedLinkJson {
+    fn from(u: &UnappliedLink) -> UnappliedLinkJson {
+        let (reason, month) = match u.reason {
+            LinkConflict::SameMonth(m) => ("same_month", Some(m)),
+            LinkConflict::OtherUnit => ("other_unit", None),
+            LinkConflict::EarlierMissing => ("earlier_missing", None),
+        };
+        UnappliedLinkJson {
+            link: (&u.link).into(),
+            reason,
+            month,
+        }
+    }
 }
 
 /// A unit, by code and roster name.
@@ -613,9 +1002,35 @@ pub struct ProjectJson {
     pub stage: &'static str,
     pub funds_in_place: Option<Wan>,
     pub funds_by_year: Vec<YearFunds>,
+    /// 资金到位率 %, one decimal; null when not computed.
+    pub funds_rate_pct: Option<f64>,
+    /// The project in the register built to the month before; null when it was not
+    /// reported yet.
+    pub last_month: Option<LastMonthJson>,
+    /// `funds_rate_pct` less last month's, percentage points; null when either is null.
+    pub funds_rate_change_pp: Option<f64>,
+    /// Its stage last month and now, when it moved.
+    pub stage_change: Option<StageChangeJson>,
     pub months_since_signed: Option<i64>,
     pub stalled: bool,
     pub last_file: FileJson,
+    /// The entries the clerk linked to it (`tongbao projects link`).
+    pub joined: Vec<LinkJson>,
+}
+
+/// A project as the register built to the month before saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastMonthJson {
+    pub period: Period,
+    pub funds_rate_pct: Option<f64>,
+    pub stage: &'static str,
+}
+
+/// A stage change since last month.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageChangeJson {
+    pub from: &'static str,
+    pub to: &'static str,
 }
 
 /// A row listed for the clerk.
@@ -680,6 +1095,7 @@ impl Register {
             .into_iter()
             .map(|p| {
                 let latest = p.latest();
+                let moved = self.movement(p);
                 ProjectJson {
                     id: p.id.clone(),
                     unit: unit(&p.unit_code),
@@ -699,9 +1115,21 @@ impl Register {
                     stage: stage_key(p.stage()),
                     funds_in_place: p.funds_in_place(),
                     funds_by_year: p.funds_by_year(),
+                    funds_rate_pct: p.funds_rate_pct(),
+                    last_month: moved.last_month.map(|b| LastMonthJson {
+                        period: self.period.previous(),
+                        funds_rate_pct: b.funds_rate_pct(),
+                        stage: stage_key(b.stage()),
+                    }),
+                    funds_rate_change_pp: moved.funds_rate_change_pp,
+                    stage_change: moved.stage_change.map(|(from, to)| StageChangeJson {
+                        from: stage_key(from),
+                        to: stage_key(to),
+                    }),
                     months_since_signed: p.months_since_signed(self.period),
                     stalled: p.is_stalled(self.period, s.stalled_months),
                     last_file: p.last_file().into(),
+                    joined: p.joined.iter().map(|j| (&j.link).into()).collect(),
                 }
             })
             .collect();
@@ -728,6 +1156,15 @@ impl Register {
             stalled_months: s.stalled_months,
             projects,
             ambiguous,
+            unapplied_links: self
+                .unapplied_links
+                .iter()
+                .filter(|u| {
+                    s.unit
+                        .is_none_or(|code| u.link.later.split(':').next() == Some(code))
+                })
+                .map(Into::into)
+                .collect(),
         }
     }
 }
@@ -906,6 +1343,35 @@ impl Rate {
             rate: (of > 0).then(|| count as f64 / of as f64),
         }
     }
+
+    /// The share in tenths of a percent, rounded half away from zero.
+    fn tenths(&self) -> Option<i64> {
+        tenths_of_percent(self.count as i128, self.of as i128)
+    }
+
+    /// The share as a percentage with one decimal; `None` when the cohort is empty.
+    pub fn percent(&self) -> Option<f64> {
+        self.tenths().map(tenths_as_pct)
+    }
+}
+
+/// How 开工率 and 投产率 moved, in percentage points of the one-decimal percentages; each
+/// `None` when either month's rate is not computed (an empty cohort).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RateChange {
+    pub started: Option<f64>,
+    pub in_production: Option<f64>,
+}
+
+impl RateChange {
+    /// From `before` to `now`; all `None` without `before`.
+    pub fn between(now: &Conversion, before: Option<&Conversion>) -> RateChange {
+        RateChange {
+            started: before.and_then(|b| change_pp(now.started.tenths(), b.started.tenths())),
+            in_production: before
+                .and_then(|b| change_pp(now.in_production.tenths(), b.in_production.tenths())),
+        }
+    }
 }
 
 /// The conversion figures of a set of projects of a cohort.
@@ -971,25 +1437,48 @@ impl Register {
             .filter(move |p| p.signed_on().is_some_and(|d| c.contains(d)))
     }
 
-    /// The conversion table: every roster unit in roster order, then the whole area.
+    /// The conversion table: every roster unit in roster order, then the whole area; with
+    /// the register's month before ([`Register::last_month`]), the same figures then, over
+    /// the cohort of the same definition as of that month, and the change.
     pub fn conversion_document(&self, cfg: &Config, cohort: Cohort) -> ConversionDocument {
+        let before = self.last_month.as_deref().map(|m| {
+            let r = &m.register;
+            (r, Cohort::new(cohort.year, r.period))
+        });
+        let of_unit = |r: &Register, c: &Cohort, code: &str| {
+            conversion(r.cohort(c).filter(|p| p.unit_code == code))
+        };
         let units = cfg
             .file
             .units
             .iter()
-            .map(|u| ConversionJson {
-                unit: UnitJson {
-                    code: u.code().to_string(),
-                    name: u.name().to_string(),
-                },
-                figures: conversion(self.cohort(&cohort).filter(|p| p.unit_code == u.code())),
+            .map(|u| {
+                let figures = of_unit(self, &cohort, u.code());
+                let last_month = before.map(|(r, c)| of_unit(r, &c, u.code()));
+                ConversionJson {
+                    unit: UnitJson {
+                        code: u.code().to_string(),
+                        name: u.name().to_string(),
+                    },
+                    figures,
+                    change_pp: RateChange::between(&figures, last_month.as_ref()),
+                    last_month,
+                }
             })
             .collect();
+        let area = conversion(self.cohort(&cohort));
+        let area_last_month = before.map(|(r, c)| conversion(r.cohort(&c)));
         ConversionDocument {
             period: self.period,
             cohort,
             units,
-            area: conversion(self.cohort(&cohort)),
+            area,
+            last_month: before.map(|(r, c)| MonthBeforeJson {
+                period: r.period,
+                cohort: c,
+            }),
+            area_change_pp: RateChange::between(&area, area_last_month.as_ref()),
+            area_last_month,
         }
     }
 
@@ -1066,6 +1555,20 @@ pub struct ConversionDocument {
     pub units: Vec<ConversionJson>,
     /// The whole area.
     pub area: Conversion,
+    /// The month before and its cohort (the same definition as of that month); null when
+    /// the register was built without its month before.
+    pub last_month: Option<MonthBeforeJson>,
+    /// The whole area's figures last month.
+    pub area_last_month: Option<Conversion>,
+    /// How the area's rates moved since, in percentage points.
+    pub area_change_pp: RateChange,
+}
+
+/// The month a movement is measured from.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MonthBeforeJson {
+    pub period: Period,
+    pub cohort: Cohort,
 }
 
 /// One unit's conversion figures.
@@ -1074,11 +1577,27 @@ pub struct ConversionJson {
     pub unit: UnitJson,
     #[serde(flatten)]
     pub figures: Conversion,
+    /// Its figures last month, over last month's cohort.
+    pub last_month: Option<Conversion>,
+    /// How its rates moved since, in percentage points.
+    pub change_pp: RateChange,
 }
 
 #[cfg(test)]
 mod tests {
-    use super::former_name;
+    use super::{former_name, tenths_of_percent};
+
+    #[test]
+    fn a_percentage_is_rounded_half_away_from_zero_in_integers() {
+        assert_eq!(tenths_of_percent(1, 3), Some(333));
+        assert_eq!(tenths_of_percent(2, 3), Some(667));
+        // 1/16 = 6.25 %: the half rounds up (a float's {:.1} would print 6.2).
+        assert_eq!(tenths_of_percent(1, 16), Some(63));
+        assert_eq!(tenths_of_percent(-1, 16), Some(-63));
+        assert_eq!(tenths_of_percent(500_000, 5_200_000), Some(96));
+        assert_eq!(tenths_of_percent(3, 0), None);
+        assert_eq!(tenths_of_percent(0, 7), Some(0));
+    }
 
     #[test]
     fn a_former_name_is_read_from_the_note() {

@@ -1,5 +1,7 @@
 //! The archive: every submission, accepted or rejected, kept in an embedded SQLite file
-//! with its original bytes, its typed projects and its diagnostics.
+//! with its original bytes, its typed projects and its diagnostics; and the clerk's own
+//! records: confirmations of held returns and links between entries of the project
+//! register.
 //!
 //! A resubmission for the same unit and period becomes the current version; earlier
 //! versions stay, each pointing at the one that superseded it. The same bytes again are a
@@ -68,7 +70,31 @@ const MIGRATIONS: &[Migration] = &[
               ALTER TABLE submission ADD COLUMN figures_sha256 TEXT;",
         then: Some(backfill_checksums),
     },
+    Migration {
+        sql: PROJECT_LINKS,
+        then: None,
+    },
 ];
+
+/// 6: the clerk's links between two entries of the project register (项目库) that are one
+/// project (`tongbao projects link`), e.g. a project renamed without 「原名」 in 备注. A link
+/// is kept when undone (`unlinked_at` set), so that who did what stays on record. (`IF NOT
+/// EXISTS`: an archive rolled back to an earlier schema version keeps its links.)
+const PROJECT_LINKS: &str = "
+    CREATE TABLE IF NOT EXISTS project_link (
+        id          INTEGER PRIMARY KEY,
+        earlier     TEXT NOT NULL,   -- register id of the entry whose history is kept
+        later       TEXT NOT NULL,   -- register id of the entry that joins it
+        linked_at   TEXT NOT NULL,   -- RFC 3339, UTC
+        linked_by   TEXT,            -- who linked them, when known
+        note        TEXT,            -- the clerk's explanation
+        unlinked_at TEXT,            -- when undone (it no longer applies); NULL while it does
+        unlinked_by TEXT,
+        unlink_note TEXT
+    );
+    -- An entry joins one project at a time.
+    CREATE UNIQUE INDEX IF NOT EXISTS project_link_later ON project_link(later) WHERE unlinked_at IS NULL;
+";
 
 /// Migration 3: returns held for verification (核实) and their confirmations; a file sent
 /// again after a correction (A, B, then A) recorded as a new version whose bytes are the
@@ -336,6 +362,29 @@ pub struct Confirmation {
     /// RFC 3339, UTC.
     pub confirmed_at: String,
     pub note: String,
+}
+
+/// The clerk's link between two entries of the project register: `later` joins `earlier`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectLink {
+    pub id: i64,
+    /// The register id of the entry whose history is kept.
+    pub earlier: String,
+    /// The register id of the entry whose reports join it.
+    pub later: String,
+    /// RFC 3339, UTC.
+    pub linked_at: String,
+    pub linked_by: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Who undid a link, when and why.
+#[derive(Debug, Clone, Copy)]
+pub struct Unlinking<'a> {
+    /// RFC 3339, UTC.
+    pub at: &'a str,
+    pub by: Option<&'a str>,
+    pub note: Option<&'a str>,
 }
 
 /// An open archive.
@@ -945,6 +994,73 @@ impl Archive {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// The links in force between entries of the project register, oldest first.
+    pub fn project_links(&self) -> Result<Vec<ProjectLink>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, earlier, later, linked_at, linked_by, note FROM project_link
+                 WHERE unlinked_at IS NULL ORDER BY id",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ProjectLink {
+                    id: r.get(0)?,
+                    earlier: r.get(1)?,
+                    later: r.get(2)?,
+                    linked_at: r.get(3)?,
+                    linked_by: r.get(4)?,
+                    note: r.get(5)?,
+                })
+            })
+            .map_err(self.sql())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// Records that the register entry `link.later` is the project `link.earlier` (its
+    /// `id` is ignored); returns the new link's id.
+    pub fn link_projects(&mut self, link: &ProjectLink) -> Result<i64, ArchiveError> {
+        let path = self.path.clone();
+        let sql = |source| ArchiveError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        tx.execute(
+            "INSERT INTO project_link (earlier, later, linked_at, linked_by, note)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                link.earlier,
+                link.later,
+                link.linked_at,
+                link.linked_by,
+                link.note
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(sql)?;
+        Ok(id)
+    }
+
+    /// Undoes the link `id` (kept on record with who, when and why); `false` when no such
+    /// link is in force.
+    pub fn unlink_projects(&mut self, id: i64, u: Unlinking) -> Result<bool, ArchiveError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE project_link SET unlinked_at = ?2, unlinked_by = ?3, unlink_note = ?4
+                 WHERE id = ?1 AND unlinked_at IS NULL",
+                params![id, u.at, u.by, u.note],
+            )
+            .map_err(self.sql())?;
+        Ok(changed == 1)
     }
 
     /// The unit's current version for a period (counted or held), if any.

@@ -15,11 +15,16 @@ use crate::support::*;
 /// current, not held) up to June 2025, in the register's order: the recomputations read
 /// the archive directly, not through the register.
 fn counted_rows(columns: &str) -> String {
+    counted_rows_upto(columns, "2025-06")
+}
+
+/// As [`counted_rows`], up to the period `upto`.
+fn counted_rows_upto(columns: &str, upto: &str) -> String {
     format!(
         "SELECT {columns}
          FROM project p JOIN submission s ON s.id = p.submission_id
          WHERE s.status = 'accepted' AND s.superseded_by IS NULL
-           AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '2025-06'
+           AND (s.hold IS NULL OR s.hold = 'confirmed') AND s.period <= '{upto}'
          ORDER BY s.period, s.unit_code, p.row"
     )
 }
@@ -398,10 +403,39 @@ fn a_row_that_could_be_two_projects_is_listed_not_merged() {
         .lines()
         .skip_while(|l| !l.starts_with("需经办人核对的行"))
         .collect::<Vec<_>>();
-    assert_eq!(listed.len(), 2, "{text}");
+    assert_eq!(listed.len(), 3, "{text}");
     assert!(listed[1].contains("巴南区-2025-06.xlsx"), "{text}");
     assert!(listed[1].contains("「软件园」"), "{text}");
     assert!(listed[1].contains("500113:#p003、500113:#p005"), "{text}");
+    // How to resolve it: the clerk links the row to the project it is.
+    assert!(listed[2].contains("tongbao projects link"), "{text}");
+
+    let link = run(
+        &["projects", "link", "500113:#p003", own_id(&doc)],
+        ws.path(),
+    );
+    assert_eq!(link.status.code(), Some(0), "{}", said(&link));
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    assert!(
+        doc["ambiguous"].as_array().expect("ambiguous").is_empty(),
+        "{doc:#}"
+    );
+    let softs = &by_name(&doc)["软件园"];
+    assert_eq!(softs.len(), 2, "{doc:#}");
+    let p003 = softs
+        .iter()
+        .find(|p| p["id"] == "500113:#p003")
+        .expect("P003");
+    assert_eq!(p003["first_reported"], "2025-05");
+    assert_eq!(p003["last_reported"], "2025-06");
+    assert_eq!(p003["current"], true);
+}
+
+/// The id the first row listed for the clerk was registered under.
+fn own_id(doc: &Value) -> &str {
+    doc["ambiguous"][0]["registered_as"]
+        .as_str()
+        .expect("registered_as")
 }
 
 /// The register's id of each row of the demo's archive, recomputed in period order:
@@ -800,14 +834,13 @@ fn figures_in(json: &Value) -> (i64, i64, i64, Option<f64>) {
     )
 }
 
-#[test]
-fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
-    let dir = crate::binary::demo_workspace();
-    let ws = dir.path().join("d");
-    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+/// The demo's projects as the archive's counted rows up to `upto` give them, by
+/// `unit:identity`.
+fn recomputed_upto(db: &rusqlite::Connection, upto: &str) -> BTreeMap<String, Recomputed> {
     let mut stmt = db
-        .prepare(&counted_rows(
+        .prepare(&counted_rows_upto(
             "s.unit_code, p.identity, p.signed_on, p.started_on, p.stage, p.note, p.name, p.investor",
+            upto,
         ))
         .expect("query");
     let mut projects: BTreeMap<String, Recomputed> = BTreeMap::new();
@@ -838,15 +871,45 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
         p.in_production |= produced;
         p.started |= produced || stage == "已开工" || p.started_on.is_some();
     }
+    projects
+}
+
+/// The change of a rate in percentage points as the JSON gives it, checked against the
+/// counts: the difference of the two shares, within the rounding of each to 0.1.
+fn assert_change(json: &Value, now: (i64, i64), before: (i64, i64), what: &str) {
+    if now.1 == 0 || before.1 == 0 {
+        assert_eq!(*json, Value::Null, "{what}: no rate, no change");
+        return;
+    }
+    let exact = 100.0 * now.0 as f64 / now.1 as f64 - 100.0 * before.0 as f64 / before.1 as f64;
+    let got = json.as_f64().unwrap_or_else(|| panic!("{what}: {json}"));
+    assert!(
+        (got - exact).abs() <= 0.1 + 1e-9,
+        "{what}: {got} vs {exact}"
+    );
+    assert!(
+        ((got * 10.0).round() - got * 10.0).abs() < 1e-6,
+        "{what}: {got}"
+    );
+}
+
+#[test]
+fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
+    let dir = crate::binary::demo_workspace();
+    let ws = dir.path().join("d");
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let projects = recomputed_upto(&db, "2025-06");
+    // Last month: the register built to May from the same archive.
+    let before = recomputed_upto(&db, "2025-05");
     let in_months = |p: &Recomputed, from: &str, to: &str| {
         p.signed_on
             .as_deref()
             .is_some_and(|d| &d[..7] >= from && &d[..7] <= to)
     };
-    for (cohort, from, to) in [
-        (None, "2024-07", "2025-06"),
-        (Some("2025"), "2025-01", "2025-06"),
-        (Some("2024"), "2024-01", "2024-12"),
+    for (cohort, (from, to), (from_before, to_before)) in [
+        (None, ("2024-07", "2025-06"), ("2024-06", "2025-05")),
+        (Some("2025"), ("2025-01", "2025-06"), ("2025-01", "2025-05")),
+        (Some("2024"), ("2024-01", "2024-12"), ("2024-01", "2024-12")),
     ] {
         let mut args = vec!["--conversion"];
         if let Some(year) = cohort {
@@ -855,18 +918,60 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
         let doc = projects_json(&ws, "2025-06", &args);
         assert_eq!(doc["cohort"]["from"], from, "{doc:#}");
         assert_eq!(doc["cohort"]["to"], to, "{doc:#}");
+        assert_eq!(doc["last_month"]["period"], "2025-05");
+        assert_eq!(doc["last_month"]["cohort"]["from"], from_before);
+        assert_eq!(doc["last_month"]["cohort"]["to"], to_before);
         let members: Vec<&Recomputed> = projects
             .values()
             .filter(|p| in_months(p, from, to))
             .collect();
-        assert_eq!(figures_in(&doc["area"]), figures_of(&members), "{cohort:?}");
+        let members_before: Vec<&Recomputed> = before
+            .values()
+            .filter(|p| in_months(p, from_before, to_before))
+            .collect();
+        let check = |json: &Value, now: &[&Recomputed], then: &[&Recomputed], what: &str| {
+            assert_eq!(figures_in(json), figures_of(now), "{what}");
+            assert_eq!(
+                figures_in(&json["last_month"]),
+                figures_of(then),
+                "{what} last month"
+            );
+            let (n, started, produced, _) = figures_of(now);
+            let (m, started_then, produced_then, _) = figures_of(then);
+            assert_change(
+                &json["change_pp"]["started"],
+                (started, n),
+                (started_then, m),
+                what,
+            );
+            assert_change(
+                &json["change_pp"]["in_production"],
+                (produced, n),
+                (produced_then, m),
+                what,
+            );
+        };
+        let mut area = doc["area"].clone();
+        area["last_month"] = doc["area_last_month"].clone();
+        area["change_pp"] = doc["area_change_pp"].clone();
+        check(
+            &area,
+            &members,
+            &members_before,
+            &format!("{cohort:?} area"),
+        );
         let units = doc["units"].as_array().expect("units");
         let mut seen = 0;
         for u in units {
             let code = u["unit"]["code"].as_str().expect("code");
             let mine: Vec<&Recomputed> =
                 members.iter().copied().filter(|p| p.unit == code).collect();
-            assert_eq!(figures_in(u), figures_of(&mine), "{cohort:?} {code}");
+            let mine_before: Vec<&Recomputed> = members_before
+                .iter()
+                .copied()
+                .filter(|p| p.unit == code)
+                .collect();
+            check(u, &mine, &mine_before, &format!("{cohort:?} {code}"));
             if mine.is_empty() {
                 // No project in the cohort: no rate, never 0 %.
                 assert_eq!(u["started"]["rate"], Value::Null, "{code}");
@@ -880,6 +985,127 @@ fn conversion_figures_of_the_demo_agree_with_the_archive_read_directly() {
         }
         assert!(seen > 0, "{cohort:?}: some unit has a cohort");
     }
+}
+
+/// A demo project's 资金到位率 and stage from the counted rows up to a period: each
+/// year's last 本年累计到位资金 summed, over the latest stated 合同投资额 (cents).
+#[derive(Default)]
+struct FundsRecomputed {
+    years: BTreeMap<String, i64>,
+    contract: Option<i64>,
+    stage: String,
+}
+
+impl FundsRecomputed {
+    /// The rate in percent, unrounded; `None` without an amount (or with 0).
+    fn rate(&self) -> Option<f64> {
+        let contract = self.contract.filter(|c| *c != 0)?;
+        Some(self.years.values().sum::<i64>() as f64 / contract as f64 * 100.0)
+    }
+}
+
+fn funds_upto(db: &rusqlite::Connection, upto: &str) -> BTreeMap<String, FundsRecomputed> {
+    let mut stmt = db
+        .prepare(&counted_rows_upto(
+            "s.unit_code, p.identity, s.period, p.funds_ytd, p.contract_amount, p.stage",
+            upto,
+        ))
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .expect("rows");
+    let mut out: BTreeMap<String, FundsRecomputed> = BTreeMap::new();
+    for row in rows {
+        let (unit, identity, period, funds, contract, stage) = row.expect("row");
+        let p = out.entry(format!("{unit}:{identity}")).or_default();
+        p.years.insert(period[..4].to_string(), funds);
+        p.contract = contract.or(p.contract);
+        p.stage = stage;
+    }
+    out
+}
+
+fn stage_key(label: &str) -> &'static str {
+    match label {
+        "在谈" => "negotiating",
+        "已签约" => "signed",
+        "已开工" => "started",
+        "已投产" => "in_production",
+        other => panic!("stage {other:?}"),
+    }
+}
+
+/// A one-decimal rate of the JSON against the unrounded recomputation.
+fn assert_rate(json: &Value, exact: Option<f64>, what: &str) {
+    match exact {
+        None => assert_eq!(*json, Value::Null, "{what}"),
+        Some(x) => {
+            let got = json.as_f64().unwrap_or_else(|| panic!("{what}: {json}"));
+            assert!((got - x).abs() <= 0.05 + 1e-9, "{what}: {got} vs {x}");
+        }
+    }
+}
+
+#[test]
+fn funds_rates_and_their_movement_in_the_demo_agree_with_the_archive_read_directly() {
+    let dir = crate::binary::demo_workspace();
+    let ws = dir.path().join("d");
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let now = funds_upto(&db, "2025-06");
+    let before = funds_upto(&db, "2025-05");
+    let doc = projects_json(&ws, "2025-06", &[]);
+    let projects = doc["projects"].as_array().expect("projects");
+    assert_eq!(projects.len(), now.len());
+    let (mut moved, mut new, mut changed, mut rated) = (0, 0, 0, 0);
+    for p in projects {
+        let id = p["id"].as_str().expect("id");
+        let this = &now[id];
+        assert_rate(&p["funds_rate_pct"], this.rate(), id);
+        rated += usize::from(this.rate().is_some());
+        let Some(then) = before.get(id) else {
+            // Not reported by May: nothing to compare with, never 0.
+            assert_eq!(p["last_month"], Value::Null, "{id}");
+            assert_eq!(p["funds_rate_change_pp"], Value::Null, "{id}");
+            assert_eq!(p["stage_change"], Value::Null, "{id}");
+            new += 1;
+            continue;
+        };
+        assert_eq!(p["last_month"]["period"], "2025-05", "{id}");
+        assert_eq!(p["last_month"]["stage"], stage_key(&then.stage), "{id}");
+        assert_rate(&p["last_month"]["funds_rate_pct"], then.rate(), id);
+        match (this.rate(), then.rate()) {
+            (Some(a), Some(b)) => {
+                let got = p["funds_rate_change_pp"].as_f64().expect("change");
+                assert!((got - (a - b)).abs() <= 0.1 + 1e-9, "{id}: {got}");
+                // The change is the difference of the figures printed.
+                let printed = p["funds_rate_pct"].as_f64().expect("rate")
+                    - p["last_month"]["funds_rate_pct"].as_f64().expect("rate");
+                assert!((got - printed).abs() < 1e-6, "{id}: {got} vs {printed}");
+                changed += usize::from(got != 0.0);
+            }
+            _ => assert_eq!(p["funds_rate_change_pp"], Value::Null, "{id}"),
+        }
+        if this.stage == then.stage {
+            assert_eq!(p["stage_change"], Value::Null, "{id}");
+        } else {
+            assert_eq!(p["stage_change"]["from"], stage_key(&then.stage), "{id}");
+            assert_eq!(p["stage_change"]["to"], stage_key(&this.stage), "{id}");
+            moved += 1;
+        }
+    }
+    assert!(
+        moved > 10 && new > 10 && changed > 10 && rated > 100,
+        "the demo has movement: {moved} moved, {new} new, {changed} changed, {rated} rated"
+    );
 }
 
 #[test]
@@ -932,4 +1158,380 @@ fn a_unit_without_a_project_in_the_cohort_shows_a_dash_not_zero() {
         .expect("巴南区");
     assert!(line.contains("33.3%（1/3）"), "{line}");
     assert!(line.contains("0.0%（0/3）"), "{line}");
+}
+
+/// 资金到位率 as domain.md defines it, computed here in floating point: funds in place
+/// across years ÷ 合同投资额 × 100, to one decimal.
+fn funds_rate(funds: f64, contract: f64) -> f64 {
+    (funds / contract * 1000.0).round() / 10.0
+}
+
+#[test]
+fn funds_rate_is_funds_across_years_over_the_contract_amount() {
+    let ws = across_a_year();
+    // From the forms: P001 (52000 万元) has 3000 at December 2024, then 4000 and 5000
+    // year to date in 2025; P002 (20000 万元) 2500 each year.
+    for (period, p001_funds, years) in [
+        ("2024-12", 3000.0, 1.0),
+        ("2025-05", 3000.0 + 4000.0, 2.0),
+        ("2025-06", 3000.0 + 5000.0, 2.0),
+    ] {
+        let doc = projects_json(ws.path(), period, &[]);
+        let names = by_name(&doc);
+        let p001 = &names["新材料产业园"][0];
+        assert_eq!(
+            p001["funds_rate_pct"],
+            funds_rate(p001_funds, 52000.0),
+            "{period}"
+        );
+        assert_eq!(
+            names["智能装备基地"][0]["funds_rate_pct"],
+            funds_rate(2500.0 * years, 20000.0),
+            "{period}"
+        );
+    }
+    let june = funds_rate(8000.0, 52000.0);
+    let text = ok(run(&["projects", "--period", "2025-06"], ws.path()));
+    let line = text
+        .lines()
+        .find(|l| l.contains("新材料产业园"))
+        .expect("P001");
+    assert!(line.contains(&format!("{june:.1}%")), "{line}");
+    // `projects show`: each month's rate over the reports up to it.
+    let shown = ok(run(&["projects", "show", "P001"], ws.path()));
+    for (period, funds) in [
+        ("2024-12", 3000.0),
+        ("2025-05", 7000.0),
+        ("2025-06", 8000.0),
+    ] {
+        let line = shown
+            .lines()
+            .find(|l| l.starts_with(period))
+            .unwrap_or_else(|| panic!("{period}: {shown}"));
+        let rate = funds_rate(funds, 52000.0);
+        assert!(line.contains(&format!("{rate:.1}%")), "{line}");
+    }
+    assert!(shown.contains(&format!("资金到位率 {june:.1}%")), "{shown}");
+}
+
+#[test]
+fn funds_rate_is_not_computed_without_an_amount_or_funds_never_zero() {
+    // P004 states no 合同投资额; the return states no 本年累计到位资金 at all.
+    let mut form = Form::valid().set(3, "合同投资额", V::E);
+    let ytd = col("本年累计到位资金");
+    form.header.remove(ytd);
+    for row in &mut form.rows {
+        row.remove(ytd);
+    }
+    let ws = archive_of(&[("2025-06", form)]);
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    for p in doc["projects"].as_array().expect("projects") {
+        assert_eq!(p["funds_in_place"], Value::Null, "{p:#}");
+        assert_eq!(p["funds_rate_pct"], Value::Null, "{p:#}");
+    }
+    let p004 = &by_name(&doc)["新能源材料项目"][0];
+    assert_eq!(p004["contract_amount"], Value::Null);
+    let text = ok(run(&["projects", "--period", "2025-06"], ws.path()));
+    assert!(!text.contains('%'), "{text}");
+    // With the funds stated, the project without an amount still has no rate.
+    let ws = archive_of(&[("2025-06", Form::valid().set(3, "合同投资额", V::E))]);
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    let names = by_name(&doc);
+    assert_eq!(names["新能源材料项目"][0]["funds_rate_pct"], Value::Null);
+    assert_eq!(
+        names["新材料产业园"][0]["funds_rate_pct"],
+        funds_rate(3000.0, 52000.0)
+    );
+}
+
+#[test]
+fn the_listing_says_how_each_project_moved_since_last_month() {
+    // May: P001 with 1799.5 万元 year to date, P004 not yet reported. June: P001 at 3000,
+    // P003 started, P004 new.
+    let mut may = in_may(Form::valid())
+        .set(0, "本月到位资金", V::N(600.0))
+        .set(0, "本年累计到位资金", V::N(1799.5));
+    may.rows.remove(3);
+    let june = Form::valid()
+        .set(2, "项目进展", s("已开工"))
+        .set(2, "开工日期", V::D(2025, 6, 15));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    let names = by_name(&doc);
+    let p001 = &names["新材料产业园"][0];
+    let (now, then) = (funds_rate(3000.0, 52000.0), funds_rate(1799.5, 52000.0));
+    assert_eq!(p001["funds_rate_pct"], now);
+    assert_eq!(p001["last_month"]["funds_rate_pct"], then);
+    assert_eq!(p001["last_month"]["period"], "2025-05");
+    let change = p001["funds_rate_change_pp"].as_f64().expect("change");
+    assert!((change - (now - then)).abs() < 1e-9, "{change}");
+    assert_eq!(p001["stage_change"], Value::Null);
+    let p003 = &names["软件园"][0];
+    assert_eq!(p003["stage_change"]["from"], "signed");
+    assert_eq!(p003["stage_change"]["to"], "started");
+    let p004 = &names["新能源材料项目"][0];
+    assert_eq!(p004["last_month"], Value::Null);
+    assert_eq!(p004["funds_rate_change_pp"], Value::Null);
+
+    let text = ok(run(&["projects", "--period", "2025-06"], ws.path()));
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+            .to_string()
+    };
+    assert!(line("软件园").contains("已签约→已开工"), "{text}");
+    assert!(line("新能源材料项目").contains("本月新报送"), "{text}");
+    assert!(
+        line("新材料产业园").contains(&format!("+{:.1}", now - then)),
+        "{text}"
+    );
+    let english = ok(run(
+        &["projects", "--period", "2025-06", "--lang", "en"],
+        ws.path(),
+    ));
+    assert!(english.contains("signed→started"), "{english}");
+    assert!(english.contains("new this month"), "{english}");
+    // As of May, last month (April) had no return: nothing moved, nothing is 0.
+    let doc = projects_json(ws.path(), "2025-05", &[]);
+    for p in doc["projects"].as_array().expect("projects") {
+        assert_eq!(p["last_month"], Value::Null, "{p:#}");
+        assert_eq!(p["funds_rate_change_pp"], Value::Null, "{p:#}");
+    }
+}
+
+/// The clerk's links as the archive stores them: (earlier, later, linked_at, linked_by,
+/// note, unlinked_at), oldest first.
+type LinkRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn links_in(ws: &Path) -> Vec<LinkRow> {
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let mut stmt = db
+        .prepare(
+            "SELECT earlier, later, linked_at, linked_by, note, unlinked_at
+             FROM project_link ORDER BY id",
+        )
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .expect("rows");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+/// The time `run_reproducibly` pins, as the archive stores times.
+fn pinned_now() -> String {
+    chrono::DateTime::from_timestamp(1_751_533_200, 0)
+        .expect("time")
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The periods of a project's reports as `projects show` prints them.
+fn shown_periods(shown: &str) -> Vec<&str> {
+    shown
+        .lines()
+        .filter(|l| l.len() > 7 && l.as_bytes()[4] == b'-' && l[..4].parse::<u32>().is_ok())
+        .map(|l| &l[..7])
+        .collect()
+}
+
+#[test]
+fn a_renamed_project_without_its_former_name_is_joined_by_the_clerks_link() {
+    // June renames 软件园 without a 「原名」 note: two entries, the old one vanished.
+    let may = in_may(unnumbered("2025年5月"));
+    let june = unnumbered("2025年6月").set(2, "项目名称", s("软件信息产业园"));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let before = projects_json(ws.path(), "2025-06", &[]);
+    let names = by_name(&before);
+    let old = names["软件园"][0]["id"].as_str().expect("id").to_string();
+    let new = names["软件信息产业园"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let vanished = follow_up_of(&projects_json(ws.path(), "2025-06", &["--follow-up"]));
+    assert_eq!(vanished["软件园"].0, "vanished");
+
+    // Named in either order, the later entry joins the earlier one.
+    let out = run(
+        &[
+            "projects",
+            "link",
+            &new,
+            &old,
+            "--note",
+            "县里确认已更名",
+            "--by",
+            "李四",
+        ],
+        ws.path(),
+    );
+    let said_out = ok(out);
+    assert!(said_out.contains("已关联"), "{said_out}");
+    assert_eq!(
+        links_in(ws.path()),
+        vec![(
+            old.clone(),
+            new.clone(),
+            pinned_now(),
+            Some("李四".to_string()),
+            Some("县里确认已更名".to_string()),
+            None
+        )]
+    );
+    let doc = projects_json(ws.path(), "2025-06", &[]);
+    assert_eq!(
+        doc["projects"].as_array().expect("projects").len(),
+        before["projects"].as_array().expect("projects").len() - 1
+    );
+    let names = by_name(&doc);
+    assert!(!names.contains_key("软件园"), "{doc:#}");
+    let joined = &names["软件信息产业园"][0];
+    assert_eq!(joined["id"], old.as_str());
+    assert_eq!(joined["former_names"], serde_json::json!(["软件园"]));
+    assert_eq!(joined["first_reported"], "2025-05");
+    assert_eq!(joined["last_reported"], "2025-06");
+    assert_eq!(joined["current"], true);
+    assert_eq!(joined["joined"][0]["later"], new.as_str());
+    assert_eq!(joined["joined"][0]["linked_by"], "李四");
+    // Its history: May's report and June's, the months it was in.
+    assert_eq!(joined["last_month"]["period"], "2025-05");
+    assert_eq!(joined["last_month"]["stage"], "signed");
+    // 本年累计到位资金 of both rows are 0 in the standard form; the amount is 15000.
+    assert_eq!(joined["funds_rate_pct"], funds_rate(0.0, 15000.0));
+    let shown = ok(run(&["projects", "show", &new], ws.path()));
+    assert_eq!(shown_periods(&shown), ["2025-05", "2025-06"], "{shown}");
+    assert!(shown.contains("经办人关联"), "{shown}");
+    assert!(shown.contains("县里确认已更名"), "{shown}");
+    // When, in the bureau's time zone (Beijing time: UTC+8).
+    let beijing = chrono::DateTime::from_timestamp(1_751_533_200 + 8 * 3600, 0)
+        .expect("time")
+        .format("%Y-%m-%d %H:%M:%S 北京时间")
+        .to_string();
+    assert!(shown.contains(&beijing), "{shown}");
+    // No longer vanished.
+    let follow_up = follow_up_of(&projects_json(ws.path(), "2025-06", &["--follow-up"]));
+    assert!(!follow_up.contains_key("软件园"), "{follow_up:?}");
+    assert!(!follow_up.contains_key("软件信息产业园"), "{follow_up:?}");
+
+    // Undone: two entries again, the link kept on record.
+    let out = ok(run(
+        &["projects", "unlink", &old, &new, "--note", "弄错了"],
+        ws.path(),
+    ));
+    assert!(out.contains("已撤销关联"), "{out}");
+    let links = links_in(ws.path());
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].5.as_deref(), Some(pinned_now().as_str()));
+    let again = projects_json(ws.path(), "2025-06", &[]);
+    assert_eq!(again["projects"], before["projects"]);
+    // Unlinking again finds nothing and changes nothing.
+    let out = run(&["projects", "unlink", &old, &new], ws.path());
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert_eq!(links_in(ws.path()), links);
+}
+
+#[test]
+fn a_link_that_cannot_hold_is_refused_and_the_archive_is_unchanged() {
+    // May and June of 巴南区, June of 渝中区.
+    let ws = archive_of(&[
+        ("2025-05", in_may(Form::valid())),
+        ("2025-06", Form::valid()),
+    ]);
+    let yuzhong = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"));
+    let path = ws.path().join("渝中区-2025-06.xlsx");
+    std::fs::write(&path, yuzhong.xlsx()).expect("return");
+    let out = run(
+        &[
+            "ingest",
+            "--no-receipts",
+            "--period",
+            "2025-06",
+            path.to_str().expect("path"),
+        ],
+        ws.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let db = ws.path().join("tongbao.db");
+    let bytes = std::fs::read(&db).expect("archive");
+    let backups = |ws: &Path| std::fs::read_dir(ws.join("backups")).map_or(0, |d| d.count());
+    let backups_before = backups(ws.path());
+    for (a, b, says) in [
+        // Both report in May and June.
+        ("500113:#p001", "500113:#p002", "都有报送"),
+        // Two units' projects.
+        ("500113:#p001", "500103:#p001", "不同单位"),
+        // The same project twice, its id typed otherwise.
+        ("500113:#p001", "500113:#P001", "同一个项目"),
+        // A number two units' projects have.
+        ("500113:#p002", "P001", "对应多个项目"),
+        ("500113:#p001", "500113:#p999", "没有项目"),
+    ] {
+        let out = run(&["projects", "link", a, b], ws.path());
+        assert_eq!(out.status.code(), Some(2), "{a} {b}: {}", said(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("未关联，档案库未作改动"), "{err}");
+        assert!(err.contains(says), "{a} {b}: {err}");
+        assert!(links_in(ws.path()).is_empty());
+    }
+    assert_eq!(std::fs::read(&db).expect("archive"), bytes);
+    assert_eq!(backups(ws.path()), backups_before);
+    let out = run(
+        &[
+            "projects",
+            "link",
+            "500113:#p001",
+            "500113:#p002",
+            "--lang",
+            "en",
+        ],
+        ws.path(),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("both report in 2025-05, 2025-06"), "{err}");
+}
+
+#[test]
+fn an_archive_made_before_links_opens_and_gains_their_table() {
+    let may = in_may(unnumbered("2025年5月"));
+    let june = unnumbered("2025年6月").set(2, "项目名称", s("软件信息产业园"));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let before = projects_json(ws.path(), "2025-06", &[]);
+    {
+        // As the previous version left it: schema version 5, no links table.
+        let db = rusqlite::Connection::open(ws.path().join("tongbao.db")).expect("archive");
+        db.execute_batch("DROP TABLE project_link; PRAGMA user_version = 5;")
+            .expect("downgrade");
+    }
+    // Read as it is: the same register.
+    assert_eq!(projects_json(ws.path(), "2025-06", &[]), before);
+    let db = rusqlite::Connection::open(ws.path().join("tongbao.db")).expect("archive");
+    let version: i64 = db
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, 6);
+    drop(db);
+    assert!(links_in(ws.path()).is_empty());
+    // And linked in.
+    let names = by_name(&before);
+    let old = names["软件园"][0]["id"].as_str().expect("id");
+    let new = names["软件信息产业园"][0]["id"].as_str().expect("id");
+    ok(run(&["projects", "link", old, new], ws.path()));
+    assert_eq!(links_in(ws.path()).len(), 1);
 }
