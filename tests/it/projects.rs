@@ -1007,26 +1007,37 @@ impl FundsRecomputed {
 fn funds_upto(db: &rusqlite::Connection, upto: &str) -> BTreeMap<String, FundsRecomputed> {
     let mut stmt = db
         .prepare(&counted_rows_upto(
-            "s.unit_code, p.identity, s.period, p.funds_ytd, p.contract_amount, p.stage",
+            "s.unit_code, p.identity, s.period, p.funds_ytd, p.contract_amount, p.stage, \
+             p.name, p.investor, p.note",
             upto,
         ))
         .expect("query");
     let rows = stmt
         .query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, String>(5)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, String>(5)?,
+                ),
+                (
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ),
             ))
         })
         .expect("rows");
     let mut out: BTreeMap<String, FundsRecomputed> = BTreeMap::new();
+    let mut renames = Renames::default();
     for row in rows {
-        let (unit, identity, period, funds, contract, stage) = row.expect("row");
-        let p = out.entry(format!("{unit}:{identity}")).or_default();
+        let ((unit, identity, period, funds, contract, stage), (name, investor, note)) =
+            row.expect("row");
+        let id = renames.id(&unit, &identity, &name, &investor, note.as_deref());
+        let p = out.entry(id).or_default();
         p.years.insert(period[..4].to_string(), funds);
         p.contract = contract.or(p.contract);
         p.stage = stage;
