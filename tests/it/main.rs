@@ -35,5 +35,6 @@ mod variations;
 mod watch;
 mod workbook;
 mod workbook_totals;
+mod words;
 mod workflow;
 mod xls_open;
