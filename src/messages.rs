@@ -5,10 +5,27 @@
 //! archive errors are `archive`'s own.
 
 mod county;
+pub(crate) mod help;
 use crate::model::{Filed, FiledAs, Verdict};
 pub use county::*;
 
 use crate::lang::Lang;
+
+/// A period argument that is not `YYYY-MM`.
+pub fn period_format(given: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("报告期应写成 YYYY-MM，如 2025-06：{given:?}"),
+        Lang::En => format!("the period must be YYYY-MM, e.g. 2025-06: {given:?}"),
+    }
+}
+
+/// `tongbao help NAME` for a command there is not.
+pub fn unknown_command(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("没有名为“{name}”的命令；tongbao --help 列出全部命令\n"),
+        Lang::En => format!("there is no command \"{name}\"; tongbao --help lists them all\n"),
+    }
+}
 
 /// Why a file could not be opened, for `E-FILE-UNREADABLE`.
 pub fn io_problem(p: crate::read::IoProblem, lang: Lang) -> &'static str {
