@@ -221,7 +221,9 @@ pub fn read_error_diagnostic(e: &ReadError, path: &Path, lang: Lang) -> Diagnost
             d(Code::FileOther).arg("kind", crate::messages::not_workbook(what, lang))
         }
         ReadError::Encrypted => d(Code::FileEncrypted),
-        ReadError::Truncated(damage) => d(Code::FileTruncated).arg("detail", damage.text(lang)),
+        ReadError::Truncated(damage) => {
+            d(Code::FileTruncated).arg(crate::diag::damage::ARG, damage.to_arg())
+        }
         ReadError::TooLarge { what, found, limit } => d(Code::FileTooLarge)
             .arg("what", crate::messages::budget(what, lang))
             .arg("found", found)

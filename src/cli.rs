@@ -1,16 +1,17 @@
-//! The command line (clap derive). Doc comments here are the `--help` text.
+//! The command line (clap derive): the arguments each command takes, parsed into typed
+//! settings. The `--help` text is not the doc comments here but `messages::help`'s, in
+//! the language `--lang` asks for (Chinese by default), set on clap's command at run time
+//! by [`command`].
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::lang::Lang;
 use crate::model::Period;
 
-/// tongbao（通报）：检查区县招商引资月报表，归档，汇总，生成通报。
-///
-/// Checks county investment-promotion returns, archives them, and writes the monthly
-/// bulletin (通报).
+/// The command line. Its help is worded in `messages::help`, in the reader's language,
+/// and put on clap's command by [`command`]; the doc comments here are for developers.
 #[derive(Debug, Parser)]
 #[command(name = "tongbao", version, propagate_version = true)]
 pub struct Cli {
@@ -23,63 +24,52 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// 工作区配置文件（默认在当前目录及上级目录中查找 tongbao.toml）
-    /// / the workspace config (default: tongbao.toml in this folder or a parent)
+    /// the workspace config (default: tongbao.toml in this folder or a parent)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// 提示语言 / language of messages
+    /// language of messages
     #[arg(long, global = true, value_enum, default_value = "zh")]
     pub lang: Lang,
-    /// 少说话：不显示进度条，检查结果只列出有问题的文件 / quiet: no progress bars; check and ingest list only files with findings
+    /// quiet: no progress bars; check and ingest list only files with findings
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 新建工作区 / create a workspace
+    /// create a workspace
     ///
     /// Example: tongbao init 招商月报
     Init(InitArgs),
-    /// 生成空白报表 / blank return forms, one per unit
-    ///
-    /// 每个单位一个工作簿：预填单位和报告期，带下拉列表、填报说明和自动计算的主要指标。
+    /// blank return forms, one per unit
     ///
     /// One workbook per unit: unit and period filled in, drop-down lists, instructions, and
     /// summary figures computed from the ledger.
     ///
     /// Example: tongbao template --period 2025-06 --out 报表/2025-06
     Template(TemplateArgs),
-    /// 检查报表，不入库，写回执 / check returns without storing them; write receipts
+    /// check returns without storing them; write receipts
     ///
     /// Example: tongbao check --config samples/tongbao.toml samples/returns/2025-06
     Check(CheckArgs),
-    /// 检查并入库，写回执 / check returns, store them in the archive; write receipts
+    /// check returns, store them in the archive; write receipts
     ///
     /// Example: tongbao ingest --period 2025-06 inbox/2025-06
     Ingest(CheckArgs),
-    /// 报送情况 / who reported, who is missing or rejected
+    /// who reported, who is missing or rejected
     ///
     /// Example: tongbao status --period 2025-06
     Status(StatusArgs),
-    /// 核实确认 / confirm a return held for verification (核实), with the explanation
-    ///
-    /// 待核实的报表入库但不计入统计；经办人核实后用本命令确认，说明会印在通报的数据说明中。
-    /// 区县重新报送也会替代待核实的版本。
+    /// confirm a return held for verification (核实), with the explanation
     ///
     /// A held return is archived but not counted; once verified, this counts it, and the
     /// note is printed in the bulletin's data notes. A resubmission also replaces it.
     ///
     /// Example: tongbao confirm --period 2025-06 --unit 巴南区 --note "5月数据含重复项目，已核减"
     Confirm(ConfirmArgs),
-    /// 生成通报 / the bulletin for a period: workbook, PDF, JSON
+    /// the bulletin for a period: workbook, PDF, JSON
     Build(BuildArgs),
-    /// 指标溯源 / every ledger row behind the figures: file, version, sheet, row, cell, value, sums
-    ///
-    /// 列出本期已通过审核的报表中计入各指标的每一行项目明细（文件、版本、工作表、行、单元格、数值），
-    /// 以及各单位和全区的本月、本年累计合计。指标：signed_count, signed_amount, big_count,
-    /// big_amount, started_count, started_investment, funds_in_place, funds_out_of_province,
-    /// fdi_usd, negotiating_count。
+    /// every ledger row behind the figures: file, version, sheet, row, cell, value, sums
     ///
     /// Lists, for the period's accepted returns, each ledger row counted in a figure (file,
     /// version, sheet, row, cell, value) and the sums per unit and for the area, month and
@@ -87,20 +77,11 @@ pub enum Command {
     ///
     /// Example: tongbao explain --period 2025-06 --unit 巴南区 --figure signed_amount
     Explain(ExplainArgs),
-    /// 领导简报 / a one- or two-page briefing for a span and a selection
+    /// a one- or two-page briefing for a span and a selection
     ///
     /// Example: tongbao brief --from 2025-04 --to 2025-06 --unit 巴南区
     Brief(BriefArgs),
-    /// 项目库 / every project followed across months: the register, or one project's history
-    ///
-    /// 按档案库中已计入统计的各月报表，列出截至该报告期的每个项目：单位、产业、投资方、合同投资额、
-    /// 首次报送月份、签约、开工、投产、跨年累计到位资金、当前进展和最近报送的文件。
-    /// --stalled 只列签约满 [projects] stalled_months 个月（默认 6）仍未开工的亿元以上项目（督办）。
-    /// 无法确定是哪个项目的行单独列出，供经办人核对，不会自动合并。
-    /// --follow-up 列出督办清单：上述超期未开工项目、连续 [projects] no_funds_months 个月（默认 3）
-    /// 无到位资金的已开工项目、从本单位最近一期报表中消失且备注未说明终止或已投产的项目。
-    /// --conversion 按单位和全市列出签约项目的开工率、投产率和签约至开工月数中位数
-    /// （--cohort 年份，默认截至报告期的 12 个月内签约的项目）。
+    /// every project followed across months: the register, or one project's history
     ///
     /// Lists, from the counted returns of every month up to the period, each project: unit,
     /// industry, investor, contract amount, first reported, signed, started, in production,
@@ -119,14 +100,11 @@ pub enum Command {
     ///          tongbao projects --period 2025-06 --conversion --cohort 2025
     ///          tongbao projects show 500113:#5001132023001
     Projects(ProjectsArgs),
-    /// 监视收件箱 / watch the inbox and ingest files as they arrive
+    /// watch the inbox and ingest files as they arrive
     ///
     /// Example: tongbao watch --period 2025-06 inbox/2025-06   (Ctrl-C to stop)
     Watch(WatchArgs),
-    /// 核对档案库 / re-read every stored original and compare it with the stored rows
-    ///
-    /// 逐份重新读取入库时保存的原始文件，与档案库中的项目明细、主要指标和校验和比对；
-    /// 全部一致时退出码为 0，有不一致时为 1，档案库无法打开时为 2。
+    /// re-read every stored original and compare it with the stored rows
     ///
     /// Re-reads every stored original with the current reader and compares its projects
     /// and indicators with the stored rows and their checksum. Exit 0 when all agree, 1
@@ -134,11 +112,7 @@ pub enum Command {
     ///
     /// Example: tongbao verify
     Verify(VerifyArgs),
-    /// 备份档案库 / copy the archive consistently to a file or folder
-    ///
-    /// 用 SQLite 的在线备份复制档案库（即使其他进程正在读写也是一致的快照）。DEST 为文件夹时，
-    /// 备份文件名带时间，如 tongbao-20250703T091500Z.db。每次 ingest 前也会自动备份到
-    /// backups/（保留最近 [archive] keep_backups 份）。
+    /// copy the archive consistently to a file or folder
     ///
     /// Copies the archive with SQLite's online backup API (a consistent snapshot even
     /// while others read or write). When DEST is a folder the copy gets a time-stamped
@@ -146,9 +120,7 @@ pub enum Command {
     ///
     /// Example: tongbao backup D:/备份/
     Backup(BackupArgs),
-    /// 演示 / the whole pipeline on the bundled samples, into a fresh folder
-    ///
-    /// 再次运行时，上次演示的文件夹会清除后重新生成；其他非空文件夹不会被改动。
+    /// the whole pipeline on the bundled samples, into a fresh folder
     ///
     /// Run again, it makes an earlier demo's folder anew; any other folder that is not
     /// empty is left untouched.
@@ -157,95 +129,263 @@ pub enum Command {
     Demo(DemoArgs),
 }
 
-/// Parses `YYYY-MM`.
+/// Parses `YYYY-MM`, refusing in the default language; [`command`] makes each period
+/// argument refuse in the reader's.
 pub fn parse_period(s: &str) -> Result<Period, String> {
-    Period::parse_canonical(s).ok_or_else(|| {
-        format!("报告期应写成 YYYY-MM，如 2025-06 / period must be YYYY-MM, e.g. 2025-06: {s:?}")
-    })
+    parse_period_in(s, Lang::default())
+}
+
+/// Parses `YYYY-MM`, refusing in `lang`.
+pub fn parse_period_in(s: &str, lang: Lang) -> Result<Period, String> {
+    Period::parse_canonical(s).ok_or_else(|| crate::messages::period_format(s, lang))
+}
+
+/// The language the arguments ask for (`--lang en`, `--lang=en`; the last one given),
+/// read before they are parsed so that the help and clap's refusals are in it. A value
+/// clap would refuse is left to clap: the default is taken here.
+pub fn lang_in<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Lang {
+    let mut lang = Lang::default();
+    let mut args = args.iter().map(|a| a.as_ref().to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--lang") {
+            Some("") => args.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(l) = value.and_then(|v| Lang::from_str(&v, true).ok()) {
+            lang = l;
+        }
+    }
+    lang
+}
+
+/// Parses the arguments (the program's name first), with the help in `lang`. Like
+/// clap's `Parser::parse`, prints the help, the version or the refusal and exits when
+/// that is what the arguments ask for or earn; `tongbao help [COMMAND…]` prints the
+/// long help of the command named.
+pub fn parse<S: Into<std::ffi::OsString> + Clone>(args: &[S], lang: Lang) -> Cli {
+    let mut cmd = command(lang);
+    let matches = cmd
+        .try_get_matches_from_mut(args.iter().cloned())
+        .unwrap_or_else(|e| e.exit());
+    if let Some((HELP_COMMAND, m)) = matches.subcommand() {
+        cmd.build();
+        let mut target = &mut cmd;
+        for name in m.get_many::<String>(HELP_COMMAND_ARG).into_iter().flatten() {
+            match target.find_subcommand_mut(name) {
+                Some(sub) => target = sub,
+                None => clap::Error::raw(
+                    clap::error::ErrorKind::InvalidSubcommand,
+                    crate::messages::unknown_command(name, lang),
+                )
+                .exit(),
+            }
+        }
+        let _ = target.print_long_help();
+        std::process::exit(0);
+    }
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+}
+
+/// The `help` command, ours so that it is worded like the rest.
+const HELP_COMMAND: &str = "help";
+const HELP_COMMAND_ARG: &str = "command";
+
+/// clap's command with its help, headings and period arguments in `lang`.
+pub fn command(lang: Lang) -> clap::Command {
+    use crate::messages::help::{chrome, Chrome};
+    let help = clap::Command::new(HELP_COMMAND)
+        .about(chrome(Chrome::HelpCommand, lang))
+        .arg(
+            clap::Arg::new(HELP_COMMAND_ARG)
+                .num_args(0..)
+                .value_name("COMMAND")
+                .help(chrome(Chrome::HelpCommandArg, lang))
+                .help_heading(chrome(Chrome::Arguments, lang)),
+        );
+    let cmd = localise(Cli::command(), "", lang).subcommand(with_chrome(help, lang));
+    with_chrome(cmd, lang).disable_help_subcommand(true)
+}
+
+/// The command at `path` (`""` for tongbao itself, `projects show`) and its subcommands,
+/// with their help from the catalogue.
+fn localise(mut cmd: clap::Command, path: &str, lang: Lang) -> clap::Command {
+    use crate::messages::help::{chrome, help, Chrome};
+    let (short, long) = paragraphs(help(path, lang));
+    cmd = cmd.about(short).long_about(long);
+    let owner = crate::messages::help::args_of(path);
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let (short, long) = paragraphs(help(&format!("{owner}/{id}"), lang));
+        cmd = cmd.mut_arg(&id, |a| {
+            let heading = if a.is_positional() {
+                Chrome::Arguments
+            } else {
+                Chrome::Options
+            };
+            let period = a
+                .get_value_names()
+                .is_some_and(|names| names.iter().any(|n| n == "YYYY-MM"));
+            let takes_values = a.get_action().takes_values();
+            let a = a
+                .help(short)
+                .long_help(long)
+                .help_heading(chrome(heading, lang))
+                // The values and the default are said in the help's own words.
+                .hide_possible_values(takes_values)
+                .hide_default_value(takes_values);
+            if period {
+                a.value_parser(move |s: &str| parse_period_in(s, lang))
+            } else {
+                a
+            }
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            with_chrome(localise(sub, &sub_path, lang), lang)
+        });
+    }
+    cmd
+}
+
+/// The help's headings and clap's own options (`-h`, `-V`) in `lang`.
+fn with_chrome(cmd: clap::Command, lang: Lang) -> clap::Command {
+    use crate::messages::help::{chrome, Chrome};
+    use clap::{Arg, ArgAction};
+    let options = chrome(Chrome::Options, lang);
+    cmd.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+        chrome(Chrome::Usage, lang)
+    ))
+    .subcommand_help_heading(chrome(Chrome::Commands, lang))
+    .disable_help_flag(true)
+    .disable_version_flag(true)
+    .arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(chrome(Chrome::HelpFlag, lang))
+            .help_heading(options),
+    )
+    .arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help(chrome(Chrome::VersionFlag, lang))
+            .help_heading(options),
+    )
+}
+
+/// The short help (the first paragraph) and, when there is more, the long help.
+fn paragraphs(text: Option<&'static str>) -> (Option<&'static str>, Option<&'static str>) {
+    match text {
+        Some(t) => match t.split_once("\n\n") {
+            Some((first, _)) => (Some(first), Some(t)),
+            None => (Some(t), None),
+        },
+        None => (None, None),
+    }
 }
 
 /// Output formats of check and ingest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// 给人看的报告 / a report for people
+    // Described by the help of --format (`messages::help`).
     Human,
-    /// JSON（格式见 docs/cli.md 和 docs/schema/）/ JSON (documented in docs/cli.md and docs/schema/)
     Json,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// 本批次的报告期（默认取多数报表的报告期）/ the batch period (default: the period most files are for)
+    /// the batch period (default: the period most files are for)
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Option<Period>,
-    /// 输出格式 / output format
+    /// output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// 同时显示提示信息（未识别的列等）/ also show notes (unrecognised columns, …)
+    /// also show notes (unrecognised columns, …)
     #[arg(short, long)]
     pub verbose: bool,
-    /// 不写回执 / do not write receipts (回执)
+    /// do not write receipts (回执)
     #[arg(long)]
     pub no_receipts: bool,
-    /// 回执文件夹（默认为配置中的 receipts，其下按报告期分文件夹）/ the receipts folder (default: the config's receipts folder; one subfolder per period)
+    /// the receipts folder (default: the config's receipts folder; one subfolder per period)
     #[arg(long, value_name = "DIR", conflicts_with = "no_receipts")]
     pub receipts: Option<PathBuf>,
-    /// 报表文件或文件夹（文件夹会逐层查找）/ return files or folders (walked)
+    /// return files or folders (walked)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// 报告期 / the period
+    /// the period
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Period,
-    /// 输出 JSON / print JSON
+    /// print JSON
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfirmArgs {
-    /// 报告期 / the period
+    /// the period
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Period,
-    /// 单位名称（或别名、代码）/ the unit (name, alias or code)
+    /// the unit (name, alias or code)
     #[arg(long, value_name = "NAME")]
     pub unit: String,
-    /// 核实说明（印在通报的数据说明中）/ the explanation, printed in the bulletin's data notes
+    /// the explanation, printed in the bulletin's data notes
     #[arg(long, value_name = "TEXT")]
     pub note: String,
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// 报告期 / the period
+    /// the period
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Period,
-    /// 输出文件夹（默认 out/YYYY-MM/）/ output folder (default out/YYYY-MM/)
+    /// output folder (default out/YYYY-MM/)
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// 成文日期（默认今天）/ date of issue (default today)
+    /// date of issue (default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
-    /// 本期发文字号中的序号（默认取配置的 number，未设时为月份）/ the number of this issue in the 发文字号 (default: the config's `number`, else the month)
+    /// the number of this issue in the 发文字号 (default: the config's `number`, else the month)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub number: Option<u32>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// 报告期 / the period
+    /// the period
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Period,
-    /// 只看该单位（名称、别名或代码）/ only this unit (name, alias or code)
+    /// only this unit (name, alias or code)
     #[arg(long, value_name = "NAME")]
     pub unit: Option<String>,
-    /// 只看该指标（JSON 中的指标键，如 signed_amount）/ only this figure (its key in the JSON, e.g. signed_amount)
+    /// only this figure (its key in the JSON, e.g. signed_amount)
     #[arg(long, value_name = "KEY")]
     pub figure: Option<String>,
-    /// 输出 JSON / print JSON
+    /// print JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -255,32 +395,32 @@ pub struct ExplainArgs {
 pub struct ProjectsArgs {
     #[command(subcommand)]
     pub command: Option<ProjectsCommand>,
-    /// 报告期：列出截至该月的项目 / the period: the register as of this month
+    /// the period: the register as of this month
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM", required = true)]
     pub period: Option<Period>,
-    /// 只看该单位（名称、别名或代码）/ only this unit (name, alias or code)
+    /// only this unit (name, alias or code)
     #[arg(long, value_name = "NAME")]
     pub unit: Option<String>,
-    /// 只列签约已满期限仍未开工的亿元以上项目（督办）/ only 亿元以上 projects signed long enough ago and not started
+    /// only 亿元以上 projects signed long enough ago and not started
     #[arg(long, conflicts_with_all = ["follow_up", "conversion"])]
     pub stalled: bool,
-    /// 督办清单：超期未开工、连续无到位资金、无故消失的项目 / the follow-up list: stalled, without funds, vanished
+    /// the follow-up list: stalled, without funds, vanished
     #[arg(long, conflicts_with = "conversion")]
     pub follow_up: bool,
-    /// 开工率、投产率和签约至开工的月数中位数（按单位和全市）/ 开工率, 投产率 and median months to start, per unit and area
+    /// 开工率, 投产率 and median months to start, per unit and area
     #[arg(long, conflicts_with = "unit")]
     pub conversion: bool,
-    /// 与 --conversion 合用：该年签约的项目（默认截至报告期的 12 个月）/ with --conversion: projects signed in this year (default: the twelve months to the period)
+    /// with --conversion: projects signed in this year (default: the twelve months to the period)
     #[arg(long, value_name = "YYYY", requires = "conversion", value_parser = clap::value_parser!(i32).range(1990..=2100))]
     pub cohort: Option<i32>,
-    /// 输出 JSON（格式见 docs/cli.md）/ print JSON (documented in docs/cli.md)
+    /// print JSON (documented in docs/cli.md)
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectsCommand {
-    /// 一个项目的逐月报送记录及其来源文件 / one project's month-by-month history, with the files it came from
+    /// one project's month-by-month history, with the files it came from
     ///
     /// Example: tongbao projects show 500113:#5001132023001
     Show(ProjectShowArgs),
@@ -317,38 +457,38 @@ pub struct ProjectLinkArgs {
 
 #[derive(Debug, Args)]
 pub struct ProjectShowArgs {
-    /// 项目 ID（tongbao projects 列出的），或项目编号、项目名称 / the project's id (as tongbao projects lists it), or its 项目编号 or name
+    /// the project's id (as tongbao projects lists it), or its 项目编号 or name
     #[arg(value_name = "ID")]
     pub id: String,
-    /// 只看截至该月的记录（默认全部）/ only the reports up to this month (default: all)
+    /// only the reports up to this month (default: all)
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Option<Period>,
 }
 
 #[derive(Debug, Args)]
 pub struct BriefArgs {
-    /// 起始月份 / the first month of the span
+    /// the first month of the span
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub from: Period,
-    /// 截止月份（与起始月份同一年）/ the last month (in the same year)
+    /// the last month (in the same year)
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub to: Period,
-    /// 单位（名称、别名或代码，可多次给出）/ a unit (name, alias or code; repeatable)
+    /// a unit (name, alias or code; repeatable)
     #[arg(long, value_name = "NAME")]
     pub unit: Vec<String>,
-    /// 分组（可多次给出）/ a group (repeatable)
+    /// a group (repeatable)
     #[arg(long, value_name = "NAME")]
     pub group: Vec<String>,
-    /// 只看这些产业类别的项目（可多次给出）/ only projects of this industry (repeatable)
+    /// only projects of this industry (repeatable)
     #[arg(long, value_name = "NAME")]
     pub industry: Vec<String>,
-    /// 输出文件夹（默认 out/简报/）/ output folder (default out/简报/)
+    /// output folder (default out/简报/)
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// 日期（默认今天）/ date printed on the briefing (default today)
+    /// date printed on the briefing (default today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
-    /// 期号：报头下印“第N期”（不给则不印期号）/ issue number: prints 第N期 under the
+    /// issue number: prints 第N期 under the
     /// masthead (none when not given)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub number: Option<u32>,
@@ -356,68 +496,148 @@ pub struct BriefArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// 工作区文件夹 / the workspace folder
+    /// the workspace folder
     pub dir: Option<PathBuf>,
-    /// 同时复制通报措辞模板到 templates/ 以便修改 / also copy the bulletin's wording templates into templates/ for editing
+    /// also copy the bulletin's wording templates into templates/ for editing
     #[arg(long)]
     pub with_templates: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
-    /// 报告期 / the period the forms are for
+    /// the period the forms are for
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Period,
-    /// 只生成这些单位（名称、别名或代码，可重复；默认名册中全部单位）
-    /// / only these units (name, alias or code; repeatable; default: every roster unit)
+    /// only these units (name, alias or code; repeatable; default: every roster unit)
     #[arg(long, value_name = "NAME")]
     pub unit: Vec<String>,
-    /// 输出文件夹（不存在则新建）/ output folder (created if missing)
+    /// output folder (created if missing)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// 收件箱文件夹（默认为工作区的 inbox/，逐层查看）/ the inbox folder (default: the workspace's inbox/, walked)
+    /// the inbox folder (default: the workspace's inbox/, walked)
     pub dir: Option<PathBuf>,
-    /// 只受理该报告期的报表（默认按各报表自己的报告期）/ accept only returns for this period (default: each return's own)
+    /// accept only returns for this period (default: each return's own)
     #[arg(long, value_parser = parse_period, value_name = "YYYY-MM")]
     pub period: Option<Period>,
-    /// 文件大小和修改时间保持不变多少秒后才处理（正在复制的文件不处理）/ seconds a file must stay unchanged before it is taken (files still being copied are left alone)
+    /// seconds a file must stay unchanged before it is taken (files still being copied are left alone)
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
     pub settle: f64,
-    /// 每隔多少秒查看一次收件箱 / seconds between looks at the inbox
+    /// seconds between looks at the inbox
     #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
     pub interval: f64,
-    /// 处理完目前已稳定的文件后退出，不再等候 / take the files that are complete now, then exit
+    /// take the files that are complete now, then exit
     #[arg(long)]
     pub once: bool,
-    /// 不写回执 / write no receipts
+    /// write no receipts
     #[arg(long)]
     pub no_receipts: bool,
-    /// 回执写到此文件夹（默认为工作区的 receipts/）/ write receipts under this folder (default: the workspace's receipts/)
+    /// write receipts under this folder (default: the workspace's receipts/)
     #[arg(long, value_name = "DIR")]
     pub receipts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// 演示文件夹（新的、空的或上次演示的文件夹，后者会清除后重新生成；默认 tongbao-demo）/ the folder (new, empty, or an earlier demo's, which is made anew; default tongbao-demo)
+    /// the folder (new, empty, or an earlier demo's, which is made anew; default tongbao-demo)
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// 输出 JSON / print JSON
+    /// print JSON
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// 备份文件，或已有的文件夹（其中生成带时间的文件名）/ the copy's file, or an existing folder (the copy gets a time-stamped name in it)
+    /// the copy's file, or an existing folder (the copy gets a time-stamped name in it)
     #[arg(value_name = "DEST")]
     pub dest: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::help::{args_of, help, keys};
+
+    /// Every key the command line asks the catalogue for: each command's path and each
+    /// of its arguments (`-h` and `-V` are clap's, worded apart).
+    fn asked(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        out.push(path.to_string());
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if id != "help" && id != "version" {
+                out.push(format!("{}/{id}", args_of(path)));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let name = sub.get_name();
+            let sub_path = if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path} {name}")
+            };
+            asked(sub, &sub_path, out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_option_has_its_help_in_both_languages_and_no_other() {
+        let mut wanted = Vec::new();
+        asked(&Cli::command(), "", &mut wanted);
+        for key in &wanted {
+            for lang in [Lang::Zh, Lang::En] {
+                let text = help(key, lang).unwrap_or_else(|| panic!("no help for {key:?}"));
+                assert!(!text.trim().is_empty(), "{key:?}");
+            }
+        }
+        for key in keys() {
+            assert!(wanted.iter().any(|k| k == key), "{key:?} is no command's");
+        }
+    }
+
+    #[test]
+    fn the_help_is_set_from_the_catalogue_in_the_language_asked() {
+        let mut zh = command(Lang::Zh);
+        let mut en = command(Lang::En);
+        let zh = zh.render_long_help().to_string();
+        let en = en.render_long_help().to_string();
+        assert!(zh.contains("检查报表，不入库，写回执"), "{zh}");
+        assert!(!zh.contains("check returns without storing them"), "{zh}");
+        assert!(en.contains("check returns without storing them"), "{en}");
+        assert!(!en.contains("检查报表，不入库，写回执"), "{en}");
+    }
+
+    #[test]
+    fn the_language_is_read_before_the_arguments_are_parsed() {
+        assert_eq!(lang_in(&["tongbao", "--help"]), Lang::Zh);
+        assert_eq!(lang_in(&["tongbao", "--lang", "en", "--help"]), Lang::En);
+        assert_eq!(lang_in(&["tongbao", "check", "--lang=en", "x"]), Lang::En);
+        assert_eq!(
+            lang_in(&["tongbao", "--lang", "en", "--lang", "zh"]),
+            Lang::Zh
+        );
+        // A value clap refuses leaves the default; a path after `--` is not an option.
+        assert_eq!(lang_in(&["tongbao", "--lang", "fr"]), Lang::Zh);
+        assert_eq!(lang_in(&["tongbao", "check", "--", "--lang=en"]), Lang::Zh);
+    }
+
+    #[test]
+    fn the_period_arguments_refuse_in_the_readers_language() {
+        let refusal = |lang| {
+            command(lang)
+                .try_get_matches_from(["tongbao", "status", "--period", "2025-13"])
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(refusal(Lang::Zh).contains("报告期应写成 YYYY-MM"));
+        assert!(refusal(Lang::En).contains("the period must be YYYY-MM"));
+    }
 }

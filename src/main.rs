@@ -3,9 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use tongbao::cli::{Cli, Command};
+use tongbao::cli::Command;
 use tongbao::cmd::{self, Outcome};
 
 fn main() -> ExitCode {
@@ -17,7 +15,8 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     tongbao::batch::install_panic_hook();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = tongbao::cli::parse(&args, tongbao::cli::lang_in(&args));
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(&cli.global, &args),
         Command::Init(args) => cmd::init::run(&cli.global, &args),

@@ -5,10 +5,27 @@
 //! archive errors are `archive`'s own.
 
 mod county;
+pub(crate) mod help;
 use crate::model::{Filed, FiledAs, Verdict};
 pub use county::*;
 
 use crate::lang::Lang;
+
+/// A period argument that is not `YYYY-MM`.
+pub fn period_format(given: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("报告期应写成 YYYY-MM，如 2025-06：{given:?}"),
+        Lang::En => format!("the period must be YYYY-MM, e.g. 2025-06: {given:?}"),
+    }
+}
+
+/// `tongbao help NAME` for a command there is not.
+pub fn unknown_command(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("没有名为“{name}”的命令；tongbao --help 列出全部命令\n"),
+        Lang::En => format!("there is no command \"{name}\"; tongbao --help lists them all\n"),
+    }
+}
 
 /// Why a file could not be opened, for `E-FILE-UNREADABLE`.
 pub fn io_problem(p: crate::read::IoProblem, lang: Lang) -> &'static str {
@@ -1312,4 +1329,147 @@ pub fn project_show_joined(
         Lang::En => ")",
     });
     out
+}
+
+/// `brief` given a unit (or group, or industry) the roster does not know; `known` lists
+/// what it does know.
+pub fn roster_has_no(what: RosterEntry, name: &str, known: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            let what = match what {
+                RosterEntry::Unit => "单位",
+                RosterEntry::Group => "分组",
+                RosterEntry::Industry => "产业类别",
+            };
+            format!("名册中没有{what}“{name}”；可选：{}", known.join("、"))
+        }
+        Lang::En => {
+            let what = match what {
+                RosterEntry::Unit => "unit",
+                RosterEntry::Group => "group",
+                RosterEntry::Industry => "industry",
+            };
+            format!(
+                "the roster has no {what} '{name}'; known: {}",
+                known.join("、")
+            )
+        }
+    }
+}
+
+/// What a name on the command line was taken for, in [`roster_has_no`].
+#[derive(Debug, Clone, Copy)]
+pub enum RosterEntry {
+    Unit,
+    Group,
+    Industry,
+}
+
+/// `confirm` given a unit the roster does not know; `roster` lists its units.
+pub fn confirm_unknown_unit(given: &str, roster: &[&str], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "名册中没有单位“{given}”；名册中的单位：{}",
+            roster.join("、")
+        ),
+        Lang::En => format!(
+            "no unit \"{given}\" on the roster; the roster has: {}",
+            roster.join(", ")
+        ),
+    }
+}
+
+/// `confirm` without a note that says anything.
+pub fn confirm_needs_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "请用 --note 写明核实情况（会印在通报的数据说明中）",
+        Lang::En => {
+            "say what was verified with --note (it is printed in the bulletin's data notes)"
+        }
+    }
+}
+
+/// `confirm` for a unit and period with no held return.
+pub fn confirm_nothing_held(unit: &str, period: crate::model::Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{unit} {period} 没有待核实的报表（可用 tongbao status --period {period} 查看）"
+        ),
+        Lang::En => format!(
+            "{unit} has no return held for verification for {period} (see tongbao status --period {period})"
+        ),
+    }
+}
+
+/// `confirm` done.
+pub fn confirmed(unit: &str, period: crate::model::Period, version: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已确认 {unit} {period} 第 {version} 版，计入统计；核实说明将印在通报的数据说明中"
+        ),
+        Lang::En => format!(
+            "confirmed {unit} {period} version {version}: it counts now; the note is printed in the bulletin's data notes"
+        ),
+    }
+}
+
+/// `backup` done: `submissions` stored, `size` of the copy.
+pub fn backed_up(from: &str, to: &str, submissions: usize, size: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已备份档案库 {from} → {to}（{submissions} 份报送，{size}）"),
+        Lang::En => format!("backed up {from} to {to} ({submissions} submissions, {size})"),
+    }
+}
+
+/// `init` (or `demo`) where a workspace's config already is.
+pub fn workspace_exists(config: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{config} 已存在，未做任何改动"),
+        Lang::En => format!("{config} already exists; nothing was changed"),
+    }
+}
+
+/// What `init` made: the workspace, its config, its folders and (when asked) the
+/// templates' folder, one line each.
+pub fn workspace_created(
+    dir: &str,
+    config: &str,
+    folders: &[String],
+    templates: Option<&str>,
+    lang: Lang,
+) -> String {
+    let mut lines = Vec::with_capacity(folders.len() + 3);
+    match lang {
+        Lang::Zh => {
+            lines.push(format!("已新建工作区：{dir}"));
+            lines.push(format!(
+                "  {config}  （名册、产业目录、目标、通报设置，请按本地情况修改）"
+            ));
+        }
+        Lang::En => {
+            lines.push(format!("created a workspace in {dir}"));
+            lines.push(format!(
+                "  {config}  (roster, industries, targets, bulletin settings: edit for your area)"
+            ));
+        }
+    }
+    lines.extend(folders.iter().map(|f| format!("  {f}/")));
+    if let Some(t) = templates {
+        lines.push(match lang {
+            Lang::Zh => format!("  {t}/  （通报措辞模板，修改后下次 build 生效）"),
+            Lang::En => format!("  {t}/  (the bulletin's wording; edits apply at the next build)"),
+        });
+    }
+    lines.join("\n")
+}
+
+/// A character the PDF's fonts lack, drawn from a fallback font, in `text`.
+pub fn missing_glyph(ch: char, text: &str, lang: Lang) -> String {
+    let code = ch as u32;
+    match lang {
+        Lang::Zh => format!("注意：字体缺少“{ch}”（U+{code:04X}），已用备用字体绘制：{text}"),
+        Lang::En => {
+            format!("note: the font lacks '{ch}' (U+{code:04X}); drawn from a fallback: {text}")
+        }
+    }
 }

@@ -3,7 +3,6 @@
 
 use crate::archive::backup::copy_to;
 use crate::cli::{BackupArgs, GlobalArgs};
-use crate::lang::Lang;
 
 use super::{load_config, open_archive, Outcome};
 
@@ -14,17 +13,15 @@ pub fn run(global: &GlobalArgs, args: &BackupArgs) -> anyhow::Result<Outcome> {
     let copy = copy_to(&archive, &args.dest)?;
     let bytes = std::fs::metadata(&copy).map_or(0, |m| m.len());
     let size = format!("{:.1} MB", bytes as f64 / 1_048_576.0);
-    match global.lang {
-        Lang::Zh => println!(
-            "已备份档案库 {} → {}（{submissions} 份报送，{size}）",
-            archive.path().display(),
-            copy.display()
-        ),
-        Lang::En => println!(
-            "backed up {} to {} ({submissions} submissions, {size})",
-            archive.path().display(),
-            copy.display()
-        ),
-    }
+    println!(
+        "{}",
+        crate::messages::backed_up(
+            &archive.path().display().to_string(),
+            &copy.display().to_string(),
+            submissions,
+            &size,
+            global.lang
+        )
+    );
     Ok(Outcome::Ok)
 }

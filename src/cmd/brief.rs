@@ -9,6 +9,7 @@ use crate::cli::{BriefArgs, GlobalArgs};
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::messages;
+use crate::messages::RosterEntry;
 use crate::publish;
 
 use super::{load_config, Outcome};
@@ -50,12 +51,8 @@ pub fn run(global: &GlobalArgs, args: &BriefArgs) -> anyhow::Result<Outcome> {
 /// Turns the names on the command line into roster codes, group and industry names; a
 /// name the roster does not know is an error that lists what it does know.
 pub fn resolve(cfg: &Config, args: &BriefArgs, lang: Lang) -> anyhow::Result<Selection> {
-    let unknown = |what_zh: &str, what_en: &str, name: &str, known: Vec<String>| {
-        let known = known.join("、");
-        anyhow::anyhow!(match lang {
-            Lang::Zh => format!("名册中没有{what_zh}“{name}”；可选：{known}"),
-            Lang::En => format!("the roster has no {what_en} '{name}'; known: {known}"),
-        })
+    let unknown = |what: RosterEntry, name: &str, known: Vec<String>| {
+        anyhow::anyhow!(crate::messages::roster_has_no(what, name, &known, lang))
     };
     let mut sel = Selection::default();
     for name in &args.unit {
@@ -64,8 +61,7 @@ pub fn resolve(cfg: &Config, args: &BriefArgs, lang: Lang) -> anyhow::Result<Sel
             .or_else(|| cfg.unit_by_code(name.trim()))
             .ok_or_else(|| {
                 unknown(
-                    "单位",
-                    "unit",
+                    RosterEntry::Unit,
                     name,
                     cfg.file
                         .units
@@ -87,8 +83,7 @@ pub fn resolve(cfg: &Config, args: &BriefArgs, lang: Lang) -> anyhow::Result<Sel
             .find(|g| crate::text::normalize_key(g.name.get_ref()) == key)
             .ok_or_else(|| {
                 unknown(
-                    "分组",
-                    "group",
+                    RosterEntry::Group,
                     name,
                     cfg.file
                         .groups
@@ -104,8 +99,7 @@ pub fn resolve(cfg: &Config, args: &BriefArgs, lang: Lang) -> anyhow::Result<Sel
     for name in &args.industry {
         let industry = cfg.find_industry(name).ok_or_else(|| {
             unknown(
-                "产业类别",
-                "industry",
+                RosterEntry::Industry,
                 name,
                 cfg.file
                     .industries

@@ -6,7 +6,7 @@ use anyhow::bail;
 
 use crate::archive::Archive;
 use crate::cli::{ConfirmArgs, GlobalArgs};
-use crate::lang::Lang;
+use crate::messages;
 
 use super::{load_config, Outcome};
 use crate::clock::received_now;
@@ -19,27 +19,12 @@ pub fn run(global: &GlobalArgs, args: &ConfirmArgs) -> anyhow::Result<Outcome> {
         .or_else(|| cfg.unit_by_code(args.unit.trim()))
     else {
         let names: Vec<&str> = cfg.file.units.iter().map(|u| u.name()).collect();
-        bail!(match lang {
-            Lang::Zh => format!(
-                "名册中没有单位“{}”；名册中的单位：{}",
-                args.unit,
-                names.join("、")
-            ),
-            Lang::En => format!(
-                "no unit \"{}\" on the roster; the roster has: {}",
-                args.unit,
-                names.join(", ")
-            ),
-        });
+        bail!(messages::confirm_unknown_unit(&args.unit, &names, lang));
     };
     let note = args.note.trim();
     // The note is printed in a published bulletin: it must say something.
     if !note.chars().any(|c| c.is_alphanumeric()) {
-        bail!(match lang {
-            Lang::Zh => "请用 --note 写明核实情况（会印在通报的数据说明中）",
-            Lang::En =>
-                "say what was verified with --note (it is printed in the bulletin's data notes)",
-        });
+        bail!(messages::confirm_needs_note(lang));
     }
     // Only an archive that is there and sound is changed (none is created here), and
     // the automatic backup is taken first, as before every change.
@@ -47,33 +32,16 @@ pub fn run(global: &GlobalArgs, args: &ConfirmArgs) -> anyhow::Result<Outcome> {
     super::backup_before_change(&cfg)?;
     let mut archive = Archive::open_for_writing(&cfg.resolve(&cfg.file.paths.archive))?;
     let Some(info) = archive.confirm(unit.code(), args.period, note, &received_now())? else {
-        bail!(match lang {
-            Lang::Zh => format!(
-                "{} {} 没有待核实的报表（可用 tongbao status --period {} 查看）",
-                unit.name(),
-                args.period,
-                args.period
-            ),
-            Lang::En => format!(
-                "{} has no return held for verification for {} (see tongbao status --period {})",
-                unit.name(),
-                args.period,
-                args.period
-            ),
-        });
+        bail!(messages::confirm_nothing_held(
+            unit.name(),
+            args.period,
+            lang
+        ));
     };
     let version = info.version.unwrap_or(0);
-    match lang {
-        Lang::Zh => println!(
-            "已确认 {} {} 第 {version} 版，计入统计；核实说明将印在通报的数据说明中",
-            unit.name(),
-            args.period
-        ),
-        Lang::En => println!(
-            "confirmed {} {} version {version}: it counts now; the note is printed in the bulletin's data notes",
-            unit.name(),
-            args.period
-        ),
-    }
+    println!(
+        "{}",
+        messages::confirmed(unit.name(), args.period, version, lang)
+    );
     Ok(Outcome::Ok)
 }

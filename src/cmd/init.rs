@@ -23,40 +23,19 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<Outcome> {
     if args.with_templates {
         copy_templates(&dir.join("templates"))?;
     }
-    match global.lang {
-        Lang::Zh => {
-            println!("已新建工作区：{}", dir.display());
-            println!(
-                "  {}  （名册、产业目录、目标、通报设置，请按本地情况修改）",
-                config.display()
-            );
-            for f in FOLDERS {
-                println!("  {}/", dir.join(f).display());
-            }
-            if args.with_templates {
-                println!(
-                    "  {}/  （通报措辞模板，修改后下次 build 生效）",
-                    dir.join("templates").display()
-                );
-            }
-        }
-        Lang::En => {
-            println!("created a workspace in {}", dir.display());
-            println!(
-                "  {}  (roster, industries, targets, bulletin settings: edit for your area)",
-                config.display()
-            );
-            for f in FOLDERS {
-                println!("  {}/", dir.join(f).display());
-            }
-            if args.with_templates {
-                println!(
-                    "  {}/  (the bulletin's wording; edits apply at the next build)",
-                    dir.join("templates").display()
-                );
-            }
-        }
-    }
+    let templates = dir.join("templates");
+    println!(
+        "{}",
+        crate::messages::workspace_created(
+            &dir.display().to_string(),
+            &config.display().to_string(),
+            &FOLDERS.map(|f| dir.join(f).display().to_string()),
+            args.with_templates
+                .then(|| templates.display().to_string())
+                .as_deref(),
+            global.lang,
+        )
+    );
     Ok(Outcome::Ok)
 }
 
@@ -77,10 +56,10 @@ fn copy_templates(dir: &Path) -> anyhow::Result<()> {
 pub fn create_workspace(dir: &Path, lang: Lang) -> anyhow::Result<PathBuf> {
     let config = dir.join(CONFIG_FILE);
     if config.exists() {
-        anyhow::bail!(match lang {
-            Lang::Zh => format!("{} 已存在，未做任何改动", config.display()),
-            Lang::En => format!("{} already exists; nothing was changed", config.display()),
-        });
+        anyhow::bail!(crate::messages::workspace_exists(
+            &config.display().to_string(),
+            lang
+        ));
     }
     std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     for f in FOLDERS {

@@ -170,15 +170,6 @@ pub fn report_missing_glyphs(
     lang: crate::lang::Lang,
 ) {
     for m in missing {
-        match lang {
-            crate::lang::Lang::Zh => eprintln!(
-                "注意：字体缺少“{}”（U+{:04X}），已用备用字体绘制：{}",
-                m.ch, m.ch as u32, m.text
-            ),
-            crate::lang::Lang::En => eprintln!(
-                "note: the font lacks '{}' (U+{:04X}); drawn from a fallback: {}",
-                m.ch, m.ch as u32, m.text
-            ),
-        }
+        eprintln!("{}", crate::messages::missing_glyph(m.ch, &m.text, lang));
     }
 }

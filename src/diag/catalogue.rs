@@ -3,8 +3,11 @@
 //! Templates name their facts in braces: `{value}` is the value found, `{row}` the
 //! one-based row, and any other name is an argument the diagnostic carries; English text
 //! takes the argument `NAME_en` first, where one worded in Chinese has an English wording.
+//! `{detail}` of `E-FILE-TRUNCATED` is its [`Damage`], worded here (`catalogue/damage.rs`).
 
-use super::{Code, Diagnostic};
+mod damage;
+
+use super::{Code, Damage, Diagnostic};
 use crate::lang::Lang;
 
 /// Fills `{name}` placeholders from a diagnostic.
@@ -23,6 +26,13 @@ pub fn render(template: &str, d: &Diagnostic, lang: Lang) -> String {
             "value" => d.value.clone(),
             "row" => d.row.map(|r| (r + 1).to_string()),
             "cell" => d.cell_a1(),
+            // A damage is worded here, in the reader's language; a finding stored before
+            // damages were kept as data has its detail already worded.
+            "detail" if d.code == Code::FileTruncated => find_arg(d, super::damage::ARG)
+                .as_deref()
+                .and_then(Damage::from_arg)
+                .map(|damage| self::damage(&damage, lang))
+                .or_else(|| find_arg(d, "detail")),
             // An argument worded in Chinese (a condition, a suggestion) carries its
             // English wording under `KEY_en`, which English text takes first.
             _ => {
@@ -46,6 +56,21 @@ pub fn render(template: &str, d: &Diagnostic, lang: Lang) -> String {
     }
     out.push_str(rest);
     out
+}
+
+fn find_arg(d: &Diagnostic, key: &str) -> Option<String> {
+    d.args
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+}
+
+/// What is damaged in a file (the `{detail}` of `E-FILE-TRUNCATED`), in `lang`.
+pub fn damage(d: &Damage, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => damage::zh(d),
+        Lang::En => damage::en(d),
+    }
 }
 
 /// The one-sentence statement of the problem.

@@ -5,6 +5,9 @@
 //! when shown, so the same run can be reported in Chinese and in English.
 
 pub mod catalogue;
+pub mod damage;
+
+pub use damage::Damage;
 
 use serde::Serialize;
 

@@ -25,6 +25,7 @@ use super::guard::too_large;
 use super::Damage;
 use super::{Budget, ReadError};
 use crate::config::Limits;
+use crate::diag::damage::Biff8Only;
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
@@ -85,14 +86,11 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 fn cut() -> ReadError {
-    damaged(
-        "工作簿数据流中的记录被截断",
-        "a record of the workbook stream is cut short",
-    )
+    damaged(Damage::RecordCut)
 }
 
-fn damaged(zh: impl Into<String>, en: impl Into<String>) -> ReadError {
-    ReadError::Truncated(Damage::new(zh, en))
+fn damaged(damage: Damage) -> ReadError {
+    ReadError::Truncated(damage)
 }
 
 /// The format a BOF record claims, as calamine's `parse_bof` reads it: calamine decodes
@@ -124,12 +122,9 @@ impl Biff {
 
 /// A record that only Excel 97–2003 (BIFF8) writes, found in a stream whose BOF says
 /// Excel 5.0/95: the BOF is wrong, and calamine would decode every record with the wrong
-/// layout. `zh` and `en` name what was found.
-fn biff8_in_biff5(zh: &str, en: &str) -> ReadError {
-    damaged(
-        format!("工作簿开头的 BOF 记录声明为 Excel 5.0/95 格式（BIFF5），但文件中有只属于 Excel 97–2003 格式（BIFF8）的{zh}"),
-        format!("the workbook's BOF record says Excel 5.0/95 (BIFF5), but the file holds {en}, which only Excel 97-2003 (BIFF8) writes"),
-    )
+/// layout. `found` names what was found.
+fn biff8_in_biff5(found: Biff8Only) -> ReadError {
+    damaged(Damage::Biff8InBiff5 { found })
 }
 
 impl<'a> Iterator for Records<'a> {
@@ -190,10 +185,7 @@ struct BoundSheet {
 /// Checks an .xls Workbook stream against `limits`, as calamine will read it.
 pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     if stream.is_empty() {
-        return Err(damaged(
-            "工作簿数据流是空的，长度为 0 字节",
-            "the Workbook stream is empty, 0 bytes long",
-        ));
+        return Err(damaged(Damage::StreamEmpty));
     }
     let mut biff: Option<Biff> = None;
     let mut sheets: Vec<BoundSheet> = Vec::new();
@@ -209,10 +201,7 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     while let Some(record) = records.next() {
         let r = record?;
         if biff.is_none() && r.typ != BOF {
-            return Err(damaged(
-                "工作簿数据流不是以 BOF 记录开头的",
-                "the Workbook stream does not start with a BOF record",
-            ));
+            return Err(damaged(Damage::NoLeadingBof));
         }
         let biff8 = biff == Some(Biff::Biff8);
         match r.typ {
@@ -255,10 +244,7 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
                 }
                 let rgce = &r.data[r.data.len() - cce..];
                 if bad_name.is_none() && !defined_name_fits(rgce, biff8) {
-                    bad_name = Some(damaged(
-                        "定义名称（Lbl 记录）的公式被截断",
-                        "the formula of a defined name (Lbl record) is cut short",
-                    ));
+                    bad_name = Some(damaged(Damage::DefinedNameCut));
                 }
             }
             EOF => {
@@ -270,38 +256,22 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     }
     let biff = biff.unwrap_or(Biff::Biff8);
     if let Biff::Old(version) = biff {
-        return Err(damaged(
-            format!("工作簿开头的 BOF 记录声明的格式版本为 0x{version:04X}（Excel 2.x–4.0），而这些版本从不写出这种复合文档格式的工作簿"),
-            format!("the workbook's BOF record claims format version 0x{version:04X} (Excel 2.x-4.0), which never wrote workbooks in this compound-file form"),
-        ));
+        return Err(damaged(Damage::OldBiffVersion { version }));
     }
     if biff == Biff::Biff5 && strings.is_some() {
-        return Err(biff8_in_biff5(
-            "共享字符串表（SST）",
-            "a shared string table (SST)",
-        ));
+        return Err(biff8_in_biff5(Biff8Only::Sst));
     }
     if biff == Biff::Biff5 && biff8_boundsheet {
-        return Err(biff8_in_biff5(
-            "工作表目录记录（带字符标志字节的 BoundSheet）",
-            "sheet entries in its layout (BoundSheet records with a character flags byte)",
-        ));
+        return Err(biff8_in_biff5(Biff8Only::BoundSheet));
     }
     if sheets.is_empty() {
-        return Err(damaged(
-            "工作簿中没有列出任何工作表（没有 BOUNDSHEET 记录）",
-            "the workbook lists no sheets (no BOUNDSHEET record)",
-        ));
+        return Err(damaged(Damage::NoSheets));
     }
     for sheet in &sheets {
         if sheet.pos > stream.len() {
-            return Err(damaged(
-                format!("工作表“{}”的位置超出工作簿数据流", sheet.name),
-                format!(
-                    "sheet \"{}\" starts past the end of the workbook stream",
-                    sheet.name
-                ),
-            ));
+            return Err(damaged(Damage::SheetPastStream {
+                sheet: sheet.name.clone(),
+            }));
         }
         if sheet.worksheet {
             check_sheet_start(stream, sheet, globals_end)?;
@@ -338,10 +308,10 @@ pub(crate) fn scan(stream: &[u8], limits: &Limits) -> Result<Plan, ReadError> {
     for pair in extents.windows(2) {
         let ((_, end, first), (pos, _, second)) = (pair[0], pair[1]);
         if pos < end {
-            return Err(damaged(
-                format!("工作表“{second}”的位置落在工作表“{first}”的数据之内"),
-                format!("sheet \"{second}\" starts inside the records of sheet \"{first}\""),
-            ));
+            return Err(damaged(Damage::SheetInsideSheet {
+                sheet: second.to_string(),
+                inside: first.to_string(),
+            }));
         }
     }
     if workbook_cells > limits.max_cells_per_sheet {
@@ -400,19 +370,15 @@ fn check_sheet_start(
     let name = &sheet.name;
     let first = Records::new(stream, sheet.pos).next().transpose()?;
     let bof = first.filter(|r| r.typ == BOF).ok_or_else(|| {
-        damaged(
-            format!("工作表“{name}”的位置上不是工作表的开头（BOF 记录）"),
-            format!("the position of sheet \"{name}\" is not the start of a sheet (a BOF record)"),
-        )
+        damaged(Damage::SheetWithoutBof {
+            sheet: name.to_string(),
+        })
     })?;
     let dt = u16_at(bof.data, 2).ok_or_else(cut)?;
     if sheet.pos < globals_end || dt == DT_GLOBALS {
-        return Err(damaged(
-            format!("工作表“{name}”的位置指向工作簿的全局数据，而不是工作表"),
-            format!(
-                "the position of sheet \"{name}\" points at the workbook globals, not at a sheet"
-            ),
-        ));
+        return Err(damaged(Damage::SheetAtGlobals {
+            sheet: name.to_string(),
+        }));
     }
     Ok(())
 }
@@ -454,12 +420,7 @@ fn sheet_name(data: &[u8], biff8: bool) -> String {
 /// Replays calamine's `parse_sst` to learn how many strings it will hold and how long
 /// each is (in characters), refusing more than `max_strings`.
 fn shared_string_lengths(r: &Record<'_>, limits: &Limits) -> Result<Vec<u32>, ReadError> {
-    let bad = || {
-        ReadError::Truncated(Damage::new(
-            "共享字符串表（SST）损坏",
-            "the shared string table (SST) is damaged",
-        ))
-    };
+    let bad = || ReadError::Truncated(Damage::SstDamaged);
     let mut data = r.data.get(8..).ok_or_else(bad)?;
     let mut cont = r.cont.iter();
     let mut lengths = Vec::new();
@@ -664,10 +625,9 @@ fn scan_sheet(
             }
             DIMENSIONS => {
                 let reserve = dimensions_reserve(d).ok_or_else(|| {
-                    damaged(
-                        format!("工作表“{name}”的尺寸记录损坏"),
-                        format!("the DIMENSIONS record of sheet \"{name}\" is damaged"),
-                    )
+                    damaged(Damage::DimensionsDamaged {
+                        sheet: name.to_string(),
+                    })
                 })?;
                 if reserve > limit {
                     return Err(too_large(
@@ -687,10 +647,7 @@ fn scan_sheet(
                     LABELSST => match (u32_at(d, 6), stored) {
                         (Some(i), Some((row, col))) => {
                             if found.biff == Biff::Biff5 {
-                                return Err(biff8_in_biff5(
-                                    "共享字符串单元格（LABELSST）",
-                                    "shared-string cells (LABELSST)",
-                                ));
+                                return Err(biff8_in_biff5(Biff8Only::LabelSst));
                             }
                             let n = shared_string(found.strings, i, name, row, col)?;
                             u64::from(n) * BYTES_PER_CHAR
@@ -726,10 +683,9 @@ fn scan_sheet(
                     if let Some(last) = last.filter(|_| d.len() >= 6) {
                         let columns = usize::from(last).checked_sub(usize::from(first));
                         if columns.is_none_or(|c| d.len() != 6 + 6 * (c + 1)) {
-                            return Err(damaged(
-                                format!("工作表“{name}”的多数值记录（MULRK）的列范围与其长度不符"),
-                                format!("a MULRK record of sheet \"{name}\" does not hold the columns it names"),
-                            ));
+                            return Err(damaged(Damage::MulrkColumns {
+                                sheet: name.to_string(),
+                            }));
                         }
                     }
                     let n = (d.len().saturating_sub(6) / 6) as u64;
@@ -790,10 +746,10 @@ fn scan_sheet(
     }
     if let Some((row, col)) = addresses.repeated() {
         let cell = crate::model::a1(row, col);
-        return Err(damaged(
-            format!("工作表“{name}”的单元格 {cell} 存储了不止一次（读取时只会保留最后一次的值）"),
-            format!("cell {cell} of sheet \"{name}\" is stored more than once (only the last value would be read)"),
-        ));
+        return Err(damaged(Damage::CellStoredTwice {
+            sheet: name.to_string(),
+            cell,
+        }));
     }
     Ok(SheetCost {
         area: area(rows, cols),
@@ -815,17 +771,19 @@ fn shared_string(
     match strings {
         Some(strings) => strings.get(i as usize).copied().ok_or_else(|| {
             let cell = cell();
-            damaged(
-                format!("工作表“{sheet}”的单元格 {cell} 引用了编号为 {i} 的共享字符串，而共享字符串表只有 {} 个字符串", strings.len()),
-                format!("cell {cell} of sheet \"{sheet}\" refers to shared string #{i}, but the shared string table holds only {}", strings.len()),
-            )
+            damaged(Damage::SstIndexPast {
+                sheet: sheet.to_string(),
+                cell,
+                index: u64::from(i),
+                count: strings.len() as u64,
+            })
         }),
         None => {
             let cell = cell();
-            Err(damaged(
-                format!("工作表“{sheet}”的单元格 {cell} 引用了共享字符串，而工作簿没有共享字符串表（SST）"),
-                format!("cell {cell} of sheet \"{sheet}\" refers to a shared string, but the workbook has no shared string table (SST)"),
-            ))
+            Err(damaged(Damage::NoSst {
+                sheet: sheet.to_string(),
+                cell,
+            }))
         }
     }
 }
@@ -963,7 +921,7 @@ pub(crate) mod tests {
         for (first, last, values) in [(5, 3, 1), (5, 4, 0), (0, 2, 2)] {
             let stream = workbook(&[], &mulrk(first, last, values));
             assert!(
-                matches!(scan(&stream, &Limits::default()), Err(ReadError::Truncated(d)) if d.en.contains("MULRK")),
+                matches!(scan(&stream, &Limits::default()), Err(ReadError::Truncated(d)) if d.text(crate::lang::Lang::En).contains("MULRK")),
                 "{first}..{last}"
             );
         }

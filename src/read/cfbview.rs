@@ -16,6 +16,7 @@
 
 use super::Damage;
 use super::ReadError;
+use crate::diag::damage::CompoundProblem;
 
 const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
@@ -45,11 +46,8 @@ impl Stream {
     }
 }
 
-fn damaged(zh: &str, en: &str) -> ReadError {
-    ReadError::Truncated(Damage::new(
-        format!("复合文档结构损坏：{zh}"),
-        format!("damaged compound file: {en}"),
-    ))
+fn damaged(problem: CompoundProblem) -> ReadError {
+    ReadError::Truncated(Damage::Compound { problem })
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -89,17 +87,11 @@ impl<'f> View<'f> {
     /// Regular sector `id`: the bytes after the header, `id * size` in.
     fn sector(&self, id: u32) -> Result<(usize, &'f [u8]), ReadError> {
         if u64::from(id) > self.maxid {
-            return Err(damaged(
-                "扇区号超出文件范围",
-                "a sector number lies outside the file",
-            ));
+            return Err(damaged(CompoundProblem::SectorOutsideFile));
         }
         let start = self.sector_size * (id as usize + 1);
         if start >= self.file.len() {
-            return Err(damaged(
-                "扇区超出文件末尾",
-                "a sector runs past the end of the file",
-            ));
+            return Err(damaged(CompoundProblem::SectorPastEnd));
         }
         let end = (start + self.sector_size).min(self.file.len());
         Ok((start, &self.file[start..end]))
@@ -115,7 +107,7 @@ impl<'f> View<'f> {
         while id != ENDOFCHAIN {
             steps += 1;
             if steps > self.maxid + 1 {
-                return Err(damaged("扇区链成环", "a sector chain loops"));
+                return Err(damaged(CompoundProblem::ChainLoops));
             }
             let (at, bytes) = self.sector(id)?;
             let remaining =
@@ -126,12 +118,10 @@ impl<'f> View<'f> {
             if data.len() as u64 >= len {
                 break;
             }
-            id = *self.fats.get(id as usize).ok_or_else(|| {
-                damaged(
-                    "扇区分配表中没有该扇区",
-                    "a sector is missing from the allocation table",
-                )
-            })?;
+            id = *self
+                .fats
+                .get(id as usize)
+                .ok_or_else(|| damaged(CompoundProblem::SectorNotAllocated))?;
         }
         Ok(Stream { data, runs })
     }
@@ -141,15 +131,15 @@ impl<'f> View<'f> {
 pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
     let header = file
         .get(..512)
-        .ok_or_else(|| damaged("文件头不完整", "the header is incomplete"))?;
+        .ok_or_else(|| damaged(CompoundProblem::HeaderIncomplete))?;
     let version = u16_at(header, 26).unwrap_or(0);
     let sector_size = match u16_at(header, 30) {
         Some(0x0009) => 512,
         Some(0x000C) if file.len() >= 4096 => 4096,
-        _ => return Err(damaged("扇区大小无效", "invalid sector size")),
+        _ => return Err(damaged(CompoundProblem::SectorSize)),
     };
     if u16_at(header, 32) != Some(6) {
-        return Err(damaged("小扇区大小无效", "invalid mini sector size"));
+        return Err(damaged(CompoundProblem::MiniSectorSize));
     }
     let field = |at| u32_at(header, at).unwrap_or(0);
     let (dir_start, mini_fat_start, mini_fat_len, difat_start) =
@@ -169,21 +159,18 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
     while sector_id < RESERVED_SECTORS {
         steps += 1;
         if steps > maxid + 1 {
-            return Err(damaged("DIFAT 链过长", "the DIFAT chain is too long"));
+            return Err(damaged(CompoundProblem::DifatTooLong));
         }
         difat.extend(to_u32(view.sector(sector_id)?.1));
         sector_id = difat
             .pop()
-            .ok_or_else(|| damaged("DIFAT 为空", "the DIFAT is empty"))?;
+            .ok_or_else(|| damaged(CompoundProblem::DifatEmpty))?;
     }
     // A real FAT has at most one sector per sector of the file; listing more is how a
     // small file would make calamine build a FAT of gigabytes.
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id < DIFSECT).collect();
     if fat_sectors.len() as u64 > maxid + 1 {
-        return Err(damaged(
-            "扇区分配表的扇区数多于文件的扇区数",
-            "the allocation table lists more sectors than the file has",
-        ));
+        return Err(damaged(CompoundProblem::TooManyFatSectors));
     }
     let mut fats = Vec::new();
     for id in fat_sectors {
@@ -194,7 +181,7 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
     // send it again. Every sector the FAT marks as used must be in the file.
     if let Some(last_used) = fats.iter().rposition(|&next| next != FREESECT) {
         if file.len() < sector_size * (last_used + 2) {
-            return Err(damaged("文件比扇区分配表记录的短，可能在传输中被截断", "the file is shorter than its allocation table says; it was probably cut short in transfer"));
+            return Err(damaged(CompoundProblem::ShorterThanFat));
         }
     }
     view.fats = fats;
@@ -225,9 +212,9 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
         .collect();
     let root = dirs
         .first()
-        .ok_or_else(|| damaged("根目录为空", "the root directory is empty"))?;
+        .ok_or_else(|| damaged(CompoundProblem::RootEmpty))?;
     if version != 3 && root.start == ENDOFCHAIN {
-        return Err(damaged("根目录为空", "the root directory is empty"));
+        return Err(damaged(CompoundProblem::RootEmpty));
     }
     let (mini_fats, mini_stream) = if mini_fat_len > 0 {
         let mini_stream = view.chain(root.start, root.len)?;
@@ -263,7 +250,7 @@ pub(crate) fn workbook_stream(file: &[u8]) -> Result<Stream, ReadError> {
             Some(d) => get(d),
             None => Err(match workbook_failure {
                 Some(Err(e)) => e,
-                _ => damaged("没有 Workbook 数据流", "there is no Workbook stream"),
+                _ => damaged(CompoundProblem::NoWorkbookStream),
             }),
         },
     }
@@ -285,15 +272,13 @@ fn mini_chain(
     while id != ENDOFCHAIN {
         steps += 1;
         if steps > maxid + 1 || u64::from(id) > maxid {
-            return Err(damaged("小扇区链无效", "invalid mini sector chain"));
+            return Err(damaged(CompoundProblem::MiniChain));
         }
         let at = id as usize * 64;
-        let bytes = mini_stream.data.get(at..at + 64).ok_or_else(|| {
-            damaged(
-                "小扇区超出小数据流",
-                "a mini sector lies outside the mini stream",
-            )
-        })?;
+        let bytes = mini_stream
+            .data
+            .get(at..at + 64)
+            .ok_or_else(|| damaged(CompoundProblem::MiniSectorOutside))?;
         let remaining =
             usize::try_from(len.saturating_sub(data.len() as u64)).unwrap_or(usize::MAX);
         let take = remaining.min(64);
@@ -304,12 +289,9 @@ fn mini_chain(
         if data.len() as u64 >= len {
             break;
         }
-        id = *mini_fats.get(id as usize).ok_or_else(|| {
-            damaged(
-                "小扇区分配表中没有该扇区",
-                "a mini sector is missing from the mini allocation table",
-            )
-        })?;
+        id = *mini_fats
+            .get(id as usize)
+            .ok_or_else(|| damaged(CompoundProblem::MiniSectorNotAllocated))?;
     }
     Ok(Stream { data, runs })
 }
@@ -346,7 +328,7 @@ mod tests {
         // Sector 1 → 2 → 1 …
         let f = file_with_fat(&[2, 1], 3);
         assert!(
-            matches!(workbook_stream(&f), Err(ReadError::Truncated(d)) if d.zh.contains("成环") && d.en.contains("loops"))
+            matches!(workbook_stream(&f), Err(ReadError::Truncated(d)) if d.text(crate::lang::Lang::Zh).contains("成环") && d.text(crate::lang::Lang::En).contains("loops"))
         );
     }
 

@@ -7,10 +7,11 @@ use super::xml::shown;
 use super::xml::ScanError;
 use super::zipscan::xml_problem;
 use super::{Damage, ReadError};
+use crate::diag::damage::ContentFault;
 use crate::model::a1;
 
-/// What calamine refused in the parts it read and the reader now reads as it did; worded
-/// as before (in both languages, none of the libraries' words), by [`Fault::refusal`].
+/// What calamine refused in the parts it read and the reader now reads as it did; made a
+/// [`Damage`] (none of the libraries' words) by [`Fault::refusal`].
 #[derive(Debug)]
 pub(crate) enum Fault {
     /// Malformed XML.
@@ -42,74 +43,35 @@ impl From<Fault> for ScanError {
 impl Fault {
     /// The refusal, `place` saying where: the sheet, and the last cell read before.
     pub(crate) fn refusal(self, place: Option<(&str, Option<(u32, u32)>)>) -> ReadError {
-        let (zh, en): (String, String) = match &self {
-            Fault::Xml(x) => {
-                let (zh, en) = xml_problem(x);
-                (format!("XML {zh}"), format!("the XML {en}"))
-            }
-            Fault::Attribute => (
-                "XML 属性格式错误".into(),
-                "an XML attribute is malformed".into(),
-            ),
-            Fault::Eof(tag) => (
-                format!("XML 在“</{tag}>”之前中断（部件不完整）"),
-                format!("the XML ends before \"</{tag}>\" (the part is incomplete)"),
-            ),
-            Fault::UnexpectedNode(n) => (
-                format!("XML 结构不符合格式（此处应为“{n}”元素）"),
-                format!("the XML does not follow the format (a \"{n}\" element was expected)"),
-            ),
-            Fault::RelationshipMissing => (
-                "工作表的关系缺失".into(),
-                "a sheet's relationship is missing".into(),
-            ),
-            Fault::Unrecognized { typ, val } => {
-                let v = shown(val.as_bytes());
-                match *typ {
-                    "sheet:state" => (
-                        format!("工作表的显示状态“{v}”无法识别"),
-                        format!("a sheet's visibility \"{v}\" is not known"),
-                    ),
-                    _ => (
-                        "工作表的类型无法识别".into(),
-                        "a sheet's type is not known".into(),
-                    ),
-                }
-            }
-            Fault::CellError(v) => {
-                let v = shown(v.as_bytes());
-                (
-                    format!("错误值“{v}”无法识别"),
-                    format!("the error value \"{v}\" is not known"),
-                )
-            }
-            Fault::MissingString => (
-                "单元格引用的共享字符串不存在".into(),
-                "a cell uses a shared string that does not exist".into(),
-            ),
-            Fault::WorksheetMissing(n) => (
-                format!("找不到工作表“{n}”的部件"),
-                format!("the part of sheet \"{n}\" is missing"),
-            ),
+        let fault = match self {
+            Fault::Xml(x) => ContentFault::Xml {
+                problem: xml_problem(&x),
+            },
+            Fault::Attribute => ContentFault::Attribute,
+            Fault::Eof(tag) => ContentFault::Eof { tag: tag.into() },
+            Fault::UnexpectedNode(n) => ContentFault::UnexpectedNode { element: n.into() },
+            Fault::RelationshipMissing => ContentFault::RelationshipMissing,
+            Fault::Unrecognized { typ, val } => match typ {
+                "sheet:state" => ContentFault::SheetState {
+                    value: shown(val.as_bytes()),
+                },
+                _ => ContentFault::SheetType,
+            },
+            Fault::CellError(v) => ContentFault::CellError {
+                value: shown(v.as_bytes()),
+            },
+            Fault::MissingString => ContentFault::MissingString,
+            Fault::WorksheetMissing(n) => ContentFault::WorksheetMissing { sheet: n },
         };
-        let (zh, en) = match place {
-            None => (zh, en),
-            Some((sheet, None)) => (
-                format!("工作表“{sheet}”：{zh}"),
-                format!("sheet \"{sheet}\": {en}"),
-            ),
-            Some((sheet, Some((row, col)))) => {
-                let after = a1(row, col);
-                (
-                    format!("工作表“{sheet}”{after} 之后：{zh}"),
-                    format!("sheet \"{sheet}\", after {after}: {en}"),
-                )
-            }
+        let (sheet, after) = match place {
+            None => (None, None),
+            Some((sheet, cell)) => (Some(sheet.to_string()), cell.map(|(r, c)| a1(r, c))),
         };
-        ReadError::Truncated(Damage::new(
-            format!("工作簿内容无法解析：{zh}"),
-            format!("the workbook's content cannot be parsed: {en}"),
-        ))
+        ReadError::Truncated(Damage::Content {
+            sheet,
+            after,
+            fault,
+        })
     }
 }
 

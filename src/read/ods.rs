@@ -60,10 +60,9 @@ pub(crate) fn read(
         }
     }
     let content = entries.find("content.xml").ok_or_else(|| {
-        ReadError::Truncated(Damage::new(
-            "缺少“content.xml”部件",
-            "the part \"content.xml\" is missing",
-        ))
+        ReadError::Truncated(Damage::PartMissing {
+            part: "content.xml".into(),
+        })
     })?;
     let merges = read_entry(archive, content, budget, true, |r| {
         scan_content(r, &content.name, limits)
@@ -255,14 +254,13 @@ fn scan_content<R: BufRead>(r: R, part: &str, limits: &Limits) -> Result<Found, 
             Event::Eof => {
                 return match (&table, tables) {
                     // calamine waits for the end of a table forever.
-                    (Some(t), _) => Err(damaged(
-                        format!("“{part}”在工作表“{}”的中途结束", t.name),
-                        format!("\"{part}\" ends in the middle of sheet \"{}\"", t.name),
-                    )),
-                    (None, 0) => Err(damaged(
-                        format!("“{part}”中没有任何工作表（table:table），内容为空或已损坏"),
-                        format!("\"{part}\" holds no sheet (table:table): it is empty or damaged"),
-                    )),
+                    (Some(t), _) => Err(damaged(Damage::OdsEndsInSheet {
+                        part: part.to_string(),
+                        sheet: t.name.clone(),
+                    })),
+                    (None, 0) => Err(damaged(Damage::OdsNoSheet {
+                        part: part.to_string(),
+                    })),
                     (None, _) => Ok(merges),
                 };
             }
@@ -359,8 +357,8 @@ fn scan_content<R: BufRead>(r: R, part: &str, limits: &Limits) -> Result<Found, 
     }
 }
 
-fn damaged(zh: String, en: String) -> ScanError {
-    ScanError::Reject(ReadError::Truncated(Damage::new(zh, en)))
+fn damaged(damage: Damage) -> ScanError {
+    ScanError::Reject(ReadError::Truncated(damage))
 }
 
 /// Refuses a cell whose text has grown past [`MAX_CELL_TEXT_BYTES`].
@@ -385,10 +383,11 @@ fn repeat(raw: Option<&str>, key: &str, table: &str) -> Result<u64, ScanError> {
     };
     // A count calamine cannot parse fails its read; until then it is one element.
     match count(raw) {
-        Some(0) => Err(damaged(
-            format!("工作表“{table}”中有重复次数为 0 的元素（{key}=\"{raw}\"）"),
-            format!("sheet \"{table}\" has an element repeated 0 times ({key}=\"{raw}\")"),
-        )),
+        Some(0) => Err(damaged(Damage::OdsZeroRepeat {
+            sheet: table.to_string(),
+            key: key.to_string(),
+            raw: raw.to_string(),
+        })),
         Some(n) => Ok(n),
         None => Ok(1),
     }
@@ -590,10 +589,9 @@ fn end_row(row: RowScan, table: &mut TableScan, limits: &Limits) -> Result<(), S
 fn ods_error(e: OdsError) -> ReadError {
     match e {
         OdsError::Password => ReadError::Encrypted,
-        other => ReadError::Truncated(Damage::new(
-            format!("表格内容无法解析：{other}"),
-            format!("the spreadsheet's content cannot be parsed: {other}"),
-        )),
+        other => ReadError::Truncated(Damage::OdsUnparsable {
+            detail: other.to_string(),
+        }),
     }
 }
 

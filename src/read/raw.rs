@@ -110,36 +110,9 @@ impl RawSheet {
     }
 }
 
-/// What is damaged in a file, said in both languages: the report is written in the
-/// batch's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Damage {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Damage {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Damage {
-        Damage {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-
-    /// The detail in `lang`.
-    pub fn text(&self, lang: crate::lang::Lang) -> &str {
-        match lang {
-            crate::lang::Lang::Zh => &self.zh,
-            crate::lang::Lang::En => &self.en,
-        }
-    }
-}
-
-impl std::fmt::Display for Damage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.en)
-    }
-}
+/// What is damaged in a file, as data: the diagnostics' catalogue words it in the
+/// reader's language when it is shown.
+pub use crate::diag::damage::Damage;
 
 /// All sheets of a workbook, in workbook order.
 #[derive(Debug, Clone, PartialEq)]

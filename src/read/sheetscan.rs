@@ -687,10 +687,9 @@ impl Markup for SheetScan<'_> {
 
     fn malformed(&self) -> ScanError {
         let sheet = self.sheet;
-        damaged(
-            format!("工作表“{sheet}”的 XML 标记格式错误"),
-            format!("the XML markup of sheet \"{sheet}\" is malformed"),
-        )
+        damaged(Damage::SheetMarkup {
+            sheet: sheet.to_string(),
+        })
     }
 }
 
@@ -739,10 +738,9 @@ impl Markup for StringsCount<'_> {
 
     fn malformed(&self) -> ScanError {
         let part = self.part;
-        damaged(
-            format!("“{part}”的 XML 标记格式错误"),
-            format!("the XML markup of \"{part}\" is malformed"),
-        )
+        damaged(Damage::PartMarkup {
+            part: part.to_string(),
+        })
     }
 }
 
@@ -1120,10 +1118,10 @@ impl<'a> SheetScan<'a> {
         if self.rows[word] & (1 << bit) != 0 {
             let n = self.row_index + 1;
             let sheet = self.sheet;
-            return Err(damaged(
-                format!("工作表“{sheet}”的第 {n} 行出现了两次"),
-                format!("row {n} of sheet \"{sheet}\" appears twice"),
-            ));
+            return Err(damaged(Damage::RowTwice {
+                sheet: sheet.to_string(),
+                row: n,
+            }));
         }
         self.rows[word] |= 1 << bit;
         Ok(())
@@ -1163,10 +1161,10 @@ impl<'a> SheetScan<'a> {
                 if self.col_index >= MAX_COLUMNS {
                     let row = self.row_index + 1;
                     let sheet = self.sheet;
-                    return Err(damaged(
-                        format!("工作表“{sheet}”第 {row} 行的单元格超出了最后一列 XFD"),
-                        format!("a cell of row {row} of sheet \"{sheet}\" lies past the last column, XFD"),
-                    ));
+                    return Err(damaged(Damage::CellPastLastColumn {
+                        sheet: sheet.to_string(),
+                        row,
+                    }));
                 }
                 (self.row_index, self.col_index)
             }
@@ -1383,23 +1381,28 @@ impl<'a> SheetScan<'a> {
         Err(match cell.kind {
             Kind::Shared if text.iter().all(u8::is_ascii_digit) => {
                 let count = self.book.string_count;
-                damaged(
-                    format!("工作表“{sheet}”的单元格 {at} 引用第 {v} 号共享字符串，但共享字符串表只有 {count} 条"),
-                    format!("cell {at} of sheet \"{sheet}\" uses shared string {v}, but the table holds {count}"),
-                )
+                damaged(Damage::StringPastTable {
+                    sheet: sheet.to_string(),
+                    cell: at,
+                    index: v,
+                    count,
+                })
             }
-            Kind::Shared => damaged(
-                format!("工作表“{sheet}”的单元格 {at} 的共享字符串编号“{v}”无效（应为不带符号的整数）"),
-                format!("cell {at} of sheet \"{sheet}\" has an invalid shared-string index \"{v}\" (expected a whole number without sign)"),
-            ),
-            Kind::Number => damaged(
-                format!("工作表“{sheet}”的单元格 {at} 标为数值，但内容“{v}”不是数字"),
-                format!("cell {at} of sheet \"{sheet}\" is marked as a number but holds \"{v}\""),
-            ),
-            _ => damaged(
-                format!("工作表“{sheet}”的单元格 {at} 标为逻辑值，但内容“{v}”不是 TRUE 或 FALSE"),
-                format!("cell {at} of sheet \"{sheet}\" is marked as a logical value but holds \"{v}\""),
-            ),
+            Kind::Shared => damaged(Damage::BadStringIndex {
+                sheet: sheet.to_string(),
+                cell: at,
+                value: v,
+            }),
+            Kind::Number => damaged(Damage::NotANumber {
+                sheet: sheet.to_string(),
+                cell: at,
+                value: v,
+            }),
+            _ => damaged(Damage::NotALogical {
+                sheet: sheet.to_string(),
+                cell: at,
+                value: v,
+            }),
         })
     }
 
@@ -1414,19 +1417,17 @@ impl<'a> SheetScan<'a> {
                 let ok =
                     parts.by_ref().take(2).all(|p| a1_ref(p).is_ok()) && parts.next().is_none();
                 if !ok {
-                    let v = shown(value);
-                    return Err(damaged(
-                        format!("工作表“{sheet}”声明的范围（dimension）“{v}”无效"),
-                        format!("sheet \"{sheet}\" declares an invalid range (dimension) \"{v}\""),
-                    ));
+                    return Err(damaged(Damage::BadDimension {
+                        sheet: sheet.to_string(),
+                        value: shown(value),
+                    }));
                 }
                 return Ok(());
             }
         }
-        Err(damaged(
-            format!("工作表“{sheet}”的范围声明（dimension）缺少 ref"),
-            format!("the range declaration (dimension) of sheet \"{sheet}\" has no ref"),
-        ))
+        Err(damaged(Damage::DimensionWithoutRef {
+            sheet: sheet.to_string(),
+        }))
     }
 
     fn merge_cell(&mut self, attrs: &[u8]) -> Result<(), ScanError> {
@@ -1447,67 +1448,46 @@ impl<'a> SheetScan<'a> {
             return Ok(());
         };
         let merge = merge_ref(value).ok_or_else(|| {
-            let (sheet, v) = (self.sheet, shown(value));
-            damaged(
-                format!("工作表“{sheet}”的合并区域“{v}”无效"),
-                format!("sheet \"{sheet}\" has an invalid merged range \"{v}\""),
-            )
+            damaged(Damage::BadMerge {
+                sheet: self.sheet.to_string(),
+                value: shown(value),
+            })
         })?;
         self.out.merges.push(merge);
         Ok(())
     }
 
     fn bad_ref(&self, raw: &[u8], e: BadRef) -> ScanError {
-        let (sheet, r) = (self.sheet, shown(raw));
-        match e {
-            BadRef::Malformed => damaged(
-                format!("工作表“{sheet}”的单元格地址“{r}”无效"),
-                format!("sheet \"{sheet}\" has an invalid cell address \"{r}\""),
-            ),
-            BadRef::OutOfRange => damaged(
-                format!("工作表“{sheet}”的单元格地址“{r}”超出了 Excel 的范围（最大为 XFD1048576）"),
-                format!("sheet \"{sheet}\" has a cell address \"{r}\" past Excel's last cell, XFD1048576"),
-            ),
-        }
+        let (sheet, value) = (self.sheet.to_string(), shown(raw));
+        damaged(match e {
+            BadRef::Malformed => Damage::BadCellAddress { sheet, value },
+            BadRef::OutOfRange => Damage::CellAddressPastLast { sheet, value },
+        })
     }
 
     fn bad_row(&self, raw: &[u8], e: BadRef) -> ScanError {
-        let (sheet, r) = (self.sheet, shown(raw));
-        match e {
-            BadRef::Malformed => damaged(
-                format!("工作表“{sheet}”的行号“{r}”无效"),
-                format!("sheet \"{sheet}\" has an invalid row number \"{r}\""),
-            ),
-            BadRef::OutOfRange => damaged(
-                format!("工作表“{sheet}”的行号“{r}”超出了 Excel 的范围（最大为 1048576）"),
-                format!(
-                    "sheet \"{sheet}\" has a row number \"{r}\" past Excel's last row, 1048576"
-                ),
-            ),
-        }
+        let (sheet, value) = (self.sheet.to_string(), shown(raw));
+        damaged(match e {
+            BadRef::Malformed => Damage::BadRowNumber { sheet, value },
+            BadRef::OutOfRange => Damage::RowNumberPastLast { sheet, value },
+        })
     }
 
     fn beyond_last_row(&self) -> ScanError {
-        let sheet = self.sheet;
-        damaged(
-            format!("工作表“{sheet}”的行超出了 Excel 的最后一行 1048576"),
-            format!("sheet \"{sheet}\" has rows past Excel's last row, 1048576"),
-        )
+        damaged(Damage::RowsPastLast {
+            sheet: self.sheet.to_string(),
+        })
     }
 
     fn unknown_type(&self) -> ScanError {
         let Some(cell) = &self.cell else {
             return self.malformed();
         };
-        let (sheet, at, t) = (
-            self.sheet,
-            a1(cell.row, cell.col),
-            shown(&self.unknown_type),
-        );
-        damaged(
-            format!("工作表“{sheet}”的单元格 {at} 的类型“{t}”无法识别"),
-            format!("cell {at} of sheet \"{sheet}\" has an unknown type \"{t}\""),
-        )
+        damaged(Damage::UnknownCellType {
+            sheet: self.sheet.to_string(),
+            cell: a1(cell.row, cell.col),
+            value: shown(&self.unknown_type),
+        })
     }
 }
 
@@ -1525,8 +1505,8 @@ fn shared_group(attrs: &[u8]) -> Option<u32> {
     si.filter(|_| shared)
 }
 
-fn damaged(zh: String, en: String) -> ScanError {
-    ScanError::Reject(ReadError::Truncated(Damage::new(zh, en)))
+fn damaged(damage: Damage) -> ScanError {
+    ScanError::Reject(ReadError::Truncated(damage))
 }
 
 /// Where the tag that `rest` (the bytes after its `<`) starts ends: its `>` outside
@@ -1638,7 +1618,7 @@ mod tests {
     fn facts(xml: &str, strings: u64) -> Result<SheetCells, String> {
         let outcome = |r: Result<SheetCells, ScanError>| match r {
             Ok(m) => Ok(m),
-            Err(ScanError::Reject(ReadError::Truncated(d))) => Err(d.zh),
+            Err(ScanError::Reject(ReadError::Truncated(d))) => Err(d.text(crate::lang::Lang::Zh)),
             Err(other) => Err(format!("{other:?}")),
         };
         let whole = outcome(read_with(xml.as_bytes(), strings, &Limits::default()));

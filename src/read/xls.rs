@@ -26,6 +26,7 @@ use super::{
     ReadError,
 };
 use crate::config::Limits;
+use crate::diag::damage::CompoundProblem;
 
 /// What an OLE compound file holds.
 enum Kind {
@@ -70,12 +71,7 @@ fn write_stream(
     stream: &cfbview::Stream,
     plain: Vec<u8>,
 ) -> Result<cfbview::Stream, ReadError> {
-    let outside = || {
-        ReadError::Truncated(Damage::new(
-            "加密的工作簿数据流不在复合文档的扇区中",
-            "the encrypted workbook stream lies outside the compound file's sectors",
-        ))
-    };
+    let outside = || ReadError::Truncated(Damage::EncryptedStreamOutside);
     let mut covered = 0;
     for &(at, file_at, len) in &stream.runs {
         if at != covered {
@@ -92,10 +88,7 @@ fn write_stream(
     }
     let again = cfbview::workbook_stream(file)?;
     if again.data != plain {
-        return Err(ReadError::Truncated(Damage::new(
-            "加密的工作簿数据流的扇区相互重叠",
-            "the sectors of the encrypted workbook stream overlap",
-        )));
+        return Err(ReadError::Truncated(Damage::EncryptedStreamOverlap));
     }
     Ok(again)
 }
@@ -103,10 +96,11 @@ fn write_stream(
 /// Names the content of a compound file from its root streams.
 fn classify(bytes: &[u8]) -> Result<Kind, ReadError> {
     let file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
-        ReadError::Truncated(Damage::new(
-            format!("复合文档结构损坏：{e}"),
-            format!("damaged compound file: {e}"),
-        ))
+        ReadError::Truncated(Damage::Compound {
+            problem: CompoundProblem::Unreadable {
+                detail: e.to_string(),
+            },
+        })
     })?;
     let names: Vec<String> = file
         .read_root_storage()
@@ -148,12 +142,7 @@ fn blank_formulas(
             let slot = stream
                 .file_offset(byte)
                 .and_then(|f| copy.get_mut(f))
-                .ok_or_else(|| {
-                    ReadError::Truncated(Damage::new(
-                        "公式记录不在复合文档的扇区中",
-                        "a formula record lies outside the compound file's sectors",
-                    ))
-                })?;
+                .ok_or(ReadError::Truncated(Damage::FormulaOutside))?;
             *slot = 0;
         }
     }
@@ -163,10 +152,9 @@ fn blank_formulas(
 fn xls_error(e: XlsError) -> ReadError {
     match e {
         XlsError::Password => ReadError::Encrypted,
-        other => ReadError::Truncated(Damage::new(
-            format!("工作簿内容无法解析：{other}"),
-            format!("the workbook's content cannot be parsed: {other}"),
-        )),
+        other => ReadError::Truncated(Damage::XlsUnparsable {
+            detail: other.to_string(),
+        }),
     }
 }
 

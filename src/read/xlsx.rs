@@ -286,10 +286,10 @@ fn finish_sheet(
         seen.sort_unstable();
         if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
             let at = a1(w[0].0, w[0].1);
-            return Err(ReadError::Truncated(Damage::new(
-                format!("工作表“{name}”的单元格 {at} 出现了两次"),
-                format!("cell {at} of sheet \"{name}\" appears twice"),
-            )));
+            return Err(ReadError::Truncated(Damage::CellTwice {
+                sheet: name.to_string(),
+                cell: at,
+            }));
         }
     }
     sort_cells(&mut cells);
@@ -361,12 +361,7 @@ fn read_package(
     limits: &Limits,
     late: &mut LateFaults,
 ) -> Result<Package, ReadError> {
-    let missing = |part: &str| {
-        ReadError::Truncated(Damage::new(
-            format!("缺少“{part}”部件"),
-            format!("the part \"{part}\" is missing"),
-        ))
-    };
+    let missing = |part: &str| ReadError::Truncated(Damage::PartMissing { part: part.into() });
     let root = entries
         .find("_rels/.rels")
         .ok_or_else(|| missing("_rels/.rels"))?;
@@ -381,10 +376,7 @@ fn read_package(
             && rel.target.is_some()
     });
     let Some(office_document) = office_document else {
-        return Err(ReadError::Truncated(Damage::new(
-            "找不到工作簿部件的关系",
-            "no relationship names the workbook part",
-        )));
+        return Err(ReadError::Truncated(Damage::NoWorkbookRelationship));
     };
     if let Some(fault) = root_rels.fault {
         late.set(LateFaults::PACKAGE_RELS, fault);
@@ -406,11 +398,9 @@ fn read_package(
         file
     };
     let outside = |what: &str| {
-        let t = shown(what.as_bytes());
-        ReadError::Truncated(Damage::new(
-            format!("关系的目标“{t}”指向压缩包之外"),
-            format!("a relationship's target \"{t}\" points outside the package"),
-        ))
+        ReadError::Truncated(Damage::TargetOutsidePackage {
+            target: shown(what.as_bytes()),
+        })
     };
     let xl_path = match resolve("", dir).ok_or_else(|| outside(&target))? {
         d if d.is_empty() => d,
@@ -857,7 +847,7 @@ mod tests {
         let limits = Limits::default();
         assert!(matches!(
             crate::read::read_bytes(&bytes, &limits),
-            Err(ReadError::Truncated(d)) if d.zh.contains("“XFE1”")
+            Err(ReadError::Truncated(d)) if d.text(crate::lang::Lang::Zh).contains("“XFE1”")
         ));
     }
 

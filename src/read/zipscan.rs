@@ -20,6 +20,7 @@ use super::xml::ScanError;
 use super::Damage;
 use super::{Budget, NotWorkbook, ReadError};
 use crate::config::Limits;
+use crate::diag::damage::{XmlProblem, ZipProblem};
 
 /// The archive type every reader here works on: the whole file is already in memory.
 pub(crate) type Archive<'a> = ZipArchive<Cursor<&'a [u8]>>;
@@ -122,58 +123,35 @@ pub(crate) fn zip_error(e: &ZipError, entry: Option<&str>) -> ReadError {
             ReadError::Other(NotWorkbook::UnsupportedCompression(numbered_method(*m)))
         }
         ZipError::Io(io) => zip_data_damage(io, entry),
-        ZipError::InvalidArchive(m) if m.starts_with("Invalid UTF-8") => damaged_zip(
-            "部件名称不是有效的 UTF-8 文字".into(),
-            "a part name is not valid UTF-8".into(),
-        ),
-        ZipError::InvalidArchive(m) if m.contains("ulti-disk") => damaged_zip(
-            "这是分卷压缩包的一卷，不是完整的文件".into(),
-            "it is one volume of a split (multi-disk) archive, not a whole file".into(),
-        ),
-        _ => match entry {
-            Some(n) => damaged_zip(
-                format!("“{n}”的文件头损坏或不完整"),
-                format!("the header of \"{n}\" is damaged or cut short"),
-            ),
-            None => damaged_zip(
-                "压缩包的目录损坏或不完整".into(),
-                "the archive's directory is damaged or cut short".into(),
-            ),
-        },
+        ZipError::InvalidArchive(m) if m.starts_with("Invalid UTF-8") => {
+            damaged_zip(ZipProblem::NameNotUtf8)
+        }
+        ZipError::InvalidArchive(m) if m.contains("ulti-disk") => {
+            damaged_zip(ZipProblem::SplitVolume)
+        }
+        _ => damaged_zip(match entry {
+            Some(n) => ZipProblem::EntryHeader { part: n.into() },
+            None => ZipProblem::Directory,
+        }),
     }
 }
 
-/// A damaged archive, the detail in both languages.
-fn damaged_zip(zh: String, en: String) -> ReadError {
-    ReadError::Truncated(Damage::new(
-        format!("ZIP 压缩包损坏：{zh}"),
-        format!("damaged ZIP archive: {en}"),
-    ))
+/// A damaged archive.
+fn damaged_zip(problem: ZipProblem) -> ReadError {
+    ReadError::Truncated(Damage::Zip { problem })
 }
 
 /// The data of an entry failed to inflate or to match its checksum.
 fn zip_data_damage(e: &io::Error, entry: Option<&str>) -> ReadError {
-    let (zh, en) = match entry {
-        Some(n) => (format!("“{n}”的"), format!("the data of \"{n}\"")),
-        None => ("".into(), "the data".into()),
-    };
+    let part = entry.map(str::to_string);
     let text = e.to_string();
-    if e.kind() == io::ErrorKind::UnexpectedEof {
-        damaged_zip(
-            format!("{zh}数据在结尾之前中断"),
-            format!("{en} ends before it should"),
-        )
+    damaged_zip(if e.kind() == io::ErrorKind::UnexpectedEof {
+        ZipProblem::DataEnds { part }
     } else if text.contains("checksum") || text.contains("CRC") {
-        damaged_zip(
-            format!("{zh}数据与校验和不符"),
-            format!("{en} does not match its checksum"),
-        )
+        ZipProblem::DataChecksum { part }
     } else {
-        damaged_zip(
-            format!("{zh}压缩数据无法解开"),
-            format!("{en} cannot be inflated"),
-        )
-    }
+        ZipProblem::DataInflate { part }
+    })
 }
 
 /// The name of a compression method the reader cannot inflate, e.g. `Bzip2 (12)`.
@@ -191,30 +169,20 @@ fn numbered_method(code: u16) -> String {
     format!("{} ({code})", CompressionMethod::name_from_u16(code))
 }
 
-/// What is wrong with an XML part, in Chinese and in English, from quick-xml's error.
-pub(crate) fn xml_problem(e: &quick_xml::Error) -> (String, String) {
+/// What is wrong with an XML part, from quick-xml's error.
+pub(crate) fn xml_problem(e: &quick_xml::Error) -> XmlProblem {
     use quick_xml::errors::{Error as X, IllFormedError as I};
-    let words = |zh: &str, en: &str| (zh.to_string(), en.to_string());
     match e {
-        X::Syntax(_) => words(
-            "有未闭合的标记、注释或段落（部件可能不完整）",
-            "has a tag, comment or section that is not closed (the part may be cut short)",
-        ),
+        X::Syntax(_) => XmlProblem::Unclosed,
         X::IllFormed(I::MissingEndTag(_) | I::UnmatchedEndTag(_) | I::MismatchedEndTag { .. }) => {
-            words(
-                "的开始标记与结束标记不匹配",
-                "has start and end tags that do not match",
-            )
+            XmlProblem::TagsMismatch
         }
-        X::IllFormed(_) => words("不符合 XML 规范", "is not well-formed"),
-        X::InvalidAttr(_) => words("的属性格式错误", "has a malformed attribute"),
-        X::Encoding(_) => words("的文字编码无效", "has an invalid text encoding"),
-        X::Escape(_) => words(
-            "的实体引用（&…;）无效",
-            "has an invalid entity reference (&…;)",
-        ),
-        X::Namespace(_) => words("的命名空间无效", "has an invalid namespace"),
-        X::Io(_) => words("无法读取", "cannot be read"),
+        X::IllFormed(_) => XmlProblem::IllFormed,
+        X::InvalidAttr(_) => XmlProblem::Attribute,
+        X::Encoding(_) => XmlProblem::Encoding,
+        X::Escape(_) => XmlProblem::Escape,
+        X::Namespace(_) => XmlProblem::Namespace,
+        X::Io(_) => XmlProblem::Io,
     }
 }
 
@@ -241,10 +209,9 @@ impl Entries {
     fn list(archive: &Archive<'_>, bytes: &[u8]) -> Result<Entries, ReadError> {
         if archive.has_duplicate_names() {
             let name = repeated_name(bytes, archive.central_directory_start()).unwrap_or_default();
-            return Err(ReadError::Truncated(Damage::new(
-                format!("压缩包内有两个同名的部件“{name}”"),
-                format!("the ZIP archive holds two parts named \"{name}\""),
-            )));
+            return Err(ReadError::Truncated(Damage::ZipDuplicatePart {
+                part: name,
+            }));
         }
         let mut list: Vec<Entry> = Vec::with_capacity(archive.len());
         let mut by_key = HashMap::with_capacity(archive.len());
@@ -256,10 +223,10 @@ impl Entries {
             };
             if let Some(earlier) = by_key.insert(key(&name), list.len()) {
                 let earlier = &list[earlier].name;
-                return Err(ReadError::Truncated(Damage::new(
-                    format!("压缩包内有两个只差大小写的同名部件“{earlier}”和“{name}”"),
-                    format!("the ZIP archive holds two parts whose names differ only in case, \"{earlier}\" and \"{name}\""),
-                )));
+                return Err(ReadError::Truncated(Damage::ZipCaseDuplicate {
+                    first: earlier.clone(),
+                    second: name,
+                }));
             }
             let is_dir = name.ends_with('/');
             list.push(Entry {
@@ -343,11 +310,10 @@ pub(crate) fn read_entry<T>(
                 return Err(zip_data_damage(&e, Some(name)))
             }
             Err(ScanError::Xml(e)) => {
-                let (zh, en) = xml_problem(&e);
-                return Err(ReadError::Truncated(Damage::new(
-                    format!("“{name}”的 XML {zh}"),
-                    format!("the XML of \"{name}\" {en}"),
-                )));
+                return Err(ReadError::Truncated(Damage::PartXml {
+                    part: name.to_string(),
+                    problem: xml_problem(&e),
+                }));
             }
         };
         drained.map_err(|e| zip_data_damage(&e, Some(name)))?;

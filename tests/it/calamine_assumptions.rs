@@ -12,6 +12,7 @@ use std::io::{Cursor, Read};
 use calamine::{Data, DataRef, Reader, Xls, Xlsx};
 use chrono::NaiveDateTime;
 use tongbao::config::Limits;
+use tongbao::lang::Lang;
 use tongbao::read::{read_bytes, CellValue, RawWorkbook, ReadError};
 
 use crate::read::{biff_stream, number, ods_with, ole_of, rec, sheet_xml, zip_of};
@@ -274,7 +275,10 @@ fn calamine_refuses_an_error_value_excel_does_not_have() {
     assert!(reader.next_cell().is_err());
     match read(&bytes) {
         Err(ReadError::Truncated(d)) => {
-            assert!(d.zh.contains("A1 之后：错误值“#BOGUS”无法识别"), "{d}")
+            assert!(
+                d.text(Lang::Zh).contains("A1 之后：错误值“#BOGUS”无法识别"),
+                "{d}"
+            )
         }
         other => panic!("expected damage, got {other:?}"),
     }

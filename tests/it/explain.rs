@@ -560,10 +560,18 @@ fn the_project_list_reproduces_every_total_of_the_demo_bulletin() {
 
 #[test]
 fn the_help_of_explain_has_an_example() {
-    let out = bin().args(["explain", "--help"]).output().expect("run");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("Example: tongbao explain --period 2025-06"),
-        "{text}"
-    );
+    for (args, example) in [
+        (
+            &["explain", "--help"][..],
+            "示例：tongbao explain --period 2025-06",
+        ),
+        (
+            &["--lang", "en", "explain", "--help"],
+            "Example: tongbao explain --period 2025-06",
+        ),
+    ] {
+        let out = bin().args(args).output().expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(example), "{text}");
+    }
 }

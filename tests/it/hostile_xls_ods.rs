@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tongbao::config::Limits;
 use tongbao::diag::{Code, Severity};
+use tongbao::lang::Lang;
 use tongbao::read::{read_bytes, Budget, CellValue, RawWorkbook, ReadError};
 
 use crate::binary::repo;
@@ -27,7 +28,7 @@ fn read(bytes: &[u8]) -> Result<RawWorkbook, ReadError> {
 /// The damage detail (Chinese, English) of a refused file.
 fn damage(r: Result<RawWorkbook, ReadError>) -> (String, String) {
     match r {
-        Err(ReadError::Truncated(d)) => (d.zh, d.en),
+        Err(ReadError::Truncated(d)) => (d.text(Lang::Zh), d.text(Lang::En)),
         other => panic!("expected damage, got {other:?}"),
     }
 }

@@ -60,9 +60,10 @@ fn row(xml: &str, n: u32) -> String {
 fn damage(bytes: &[u8]) -> (String, String) {
     match read(bytes) {
         Err(ReadError::Truncated(d)) => {
-            assert_no_library_words(&d.zh, true);
-            assert_no_library_words(&d.en, false);
-            (d.zh, d.en)
+            let (zh, en) = (d.text(Lang::Zh), d.text(Lang::En));
+            assert_no_library_words(&zh, true);
+            assert_no_library_words(&en, false);
+            (zh, en)
         }
         other => panic!("expected a damaged file, got {other:?}"),
     }

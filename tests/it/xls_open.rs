@@ -14,6 +14,7 @@ use md5::{Digest, Md5};
 use sha1::Sha1;
 use tongbao::config::Limits;
 use tongbao::diag::{Code, Severity};
+use tongbao::lang::Lang;
 use tongbao::read::{read_bytes, Budget, CellValue, RawWorkbook, ReadError};
 
 use crate::hostile_xls_ods::{sample_stream, xls};
@@ -293,7 +294,10 @@ fn the_budgets_apply_to_what_the_stream_decrypts_to() {
             other => panic!("{scheme:?}: {other:?}"),
         }
         match read(&xls(&encrypt(&twice, scheme, BUILT_IN))) {
-            Err(ReadError::Truncated(d)) => assert!(d.en.contains("cell B4"), "{}", d.en),
+            Err(ReadError::Truncated(d)) => {
+                let en = d.text(Lang::En);
+                assert!(en.contains("cell B4"), "{en}")
+            }
             other => panic!("{scheme:?}: {other:?}"),
         }
     }
