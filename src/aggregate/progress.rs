@@ -161,6 +161,18 @@ pub struct Progress {
     pub register: Vec<RegisterLine>,
 }
 
+/// The cohort in words: 2024年7月至2025年6月, 2025年1—6月, 2025年1月.
+pub fn cohort_words(c: &Cohort) -> String {
+    match c.year {
+        Some(y) if c.from.month == c.to.month => format!("{y}年{}月", c.to.month),
+        Some(y) => format!("{y}年{}—{}月", c.from.month, c.to.month),
+        None => format!(
+            "{}年{}月至{}年{}月",
+            c.from.year, c.from.month, c.to.year, c.to.month
+        ),
+    }
+}
+
 /// The cohort `[projects] cohort` chooses for `period`.
 pub fn cohort(cfg: &Config, period: Period) -> Cohort {
     match cfg.file.projects.cohort {

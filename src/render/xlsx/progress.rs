@@ -8,8 +8,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::aggregate::progress::{FollowUpEntry, Progress, ProgressFigures, RegisterLine};
-use crate::aggregate::register::{Cohort, FollowUpReason, Rate};
+use crate::aggregate::progress::{
+    cohort_words, FollowUpEntry, Progress, ProgressFigures, RegisterLine,
+};
+use crate::aggregate::register::{FollowUpReason, Rate};
 use crate::aggregate::{round1, Bulletin};
 use crate::lang::Lang;
 use crate::messages::follow_up_reason_label;
@@ -36,18 +38,6 @@ fn count(n: usize) -> Cell {
 
 fn month(p: Option<Period>) -> Cell {
     p.map_or(Cell::Dash, |p| label(p.to_string()))
-}
-
-/// The cohort in words: 2024年7月至2025年6月签约, or 2025年1—6月签约.
-pub(crate) fn cohort_words(c: &Cohort) -> String {
-    match c.year {
-        Some(y) if c.from.month == c.to.month => format!("{y}年{}月", c.to.month),
-        Some(y) => format!("{y}年{}—{}月", c.from.month, c.to.month),
-        None => format!(
-            "{}年{}月至{}年{}月",
-            c.from.year, c.from.month, c.to.year, c.to.month
-        ),
-    }
 }
 
 /// A rate as percent with one decimal, null (—) for an empty cohort.
