@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{json, Value as JsonValue};
 
-use crate::aggregate::progress::{FollowUpEntry, ProgressFigures};
+use crate::aggregate::progress::{FollowUpCounts, FollowUpEntry, ProgressFigures};
 use crate::aggregate::register::FollowUpReason;
 use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, TopList};
 use crate::config::Config;
@@ -670,7 +670,7 @@ fn reason_key(r: FollowUpReason) -> &'static str {
     }
 }
 
-fn conversion_context(name: &str, f: &ProgressFigures) -> ConversionContext {
+pub(super) fn conversion_context(name: &str, f: &ProgressFigures) -> ConversionContext {
     let c = &f.conversion;
     let share = |r: &crate::aggregate::register::Rate| r.rate.map(|x| round1(x * 100.0));
     ConversionContext {
@@ -751,6 +751,19 @@ fn follow_up_lines(entries: &[FollowUpEntry]) -> (Vec<FollowUpLine>, usize, usiz
     (lines, grouped_projects, grouped_lines)
 }
 
+/// The reasons with projects on the list, and how many.
+pub(super) fn reason_counts(c: &FollowUpCounts) -> Vec<ReasonCount> {
+    [
+        ("stalled", c.stalled),
+        ("no_funds", c.no_funds),
+        ("vanished", c.vanished),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(reason, count)| ReasonCount { reason, count })
+    .collect()
+}
+
 fn progress(b: &Bulletin, region: &str) -> ProgressContext {
     let p = &b.progress;
     let (follow_up_lines, grouped_projects, grouped_lines) = follow_up_lines(&p.follow_up);
@@ -767,15 +780,7 @@ fn progress(b: &Bulletin, region: &str) -> ProgressContext {
         stalled_months: p.stalled_months,
         no_funds_months: p.no_funds_months,
         follow_up_count: p.follow_up.len(),
-        follow_up_reasons: [
-            ("stalled", counts.stalled),
-            ("no_funds", counts.no_funds),
-            ("vanished", counts.vanished),
-        ]
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(reason, count)| ReasonCount { reason, count })
-        .collect(),
+        follow_up_reasons: reason_counts(counts),
         follow_up_units: p
             .units
             .iter()

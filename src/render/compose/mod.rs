@@ -32,8 +32,8 @@ pub use brief::{brief_blocks, brief_context, brief_info, BriefContext, Shown};
 pub use context::{
     context, doc_number, AnnexContext, BehindSchedule, BehindUnit, BulletinContext,
     ConversionContext, FollowUpLine, GroupContext, IndicatorContext, LeaderContext, LeagueContext,
-    NoteContext, ProgressContext, ProjectContext, ProjectsContext, Rates, Reporting, Sections,
-    TopEntryContext, TopListContext, UnrankedContext, SCHEDULED, VANISHED_LISTED,
+    NoteContext, ProgressContext, ProjectContext, ProjectsContext, Rates, ReasonCount, Reporting,
+    Sections, TopEntryContext, TopListContext, UnrankedContext, SCHEDULED, VANISHED_LISTED,
 };
 
 use context::{status_label, top_list_key};
