@@ -18,7 +18,7 @@ use super::register::{
     self, Cohort, Conversion, FileJson, FollowUpReason, Register, RegisteredProject, YearFunds,
 };
 use super::UnitInput;
-use crate::archive::{Archive, ArchiveError};
+use crate::archive::{Archive, ArchiveError, StoredReturn};
 use crate::config::{CohortChoice, Config};
 use crate::model::{Period, Stage, Wan};
 
@@ -181,22 +181,30 @@ pub fn cohort(cfg: &Config, period: Period) -> Cohort {
     }
 }
 
-/// The register as of `period` for a bulletin whose current returns are already gathered:
-/// the counted returns of every earlier month from the archive, and `inputs`' own (so the
-/// month is not read twice).
-pub fn load_register(
+/// The counted returns of every month before `period` (checksums verified as they are
+/// read): with the month's own, gathered for the bulletin, they make its register.
+pub fn earlier_returns(
     archive: &Archive,
     period: Period,
-    inputs: &[UnitInput],
-) -> Result<Register, ArchiveError> {
+) -> Result<Vec<StoredReturn>, ArchiveError> {
     let mut returns = Vec::new();
     for p in archive.counted_periods()? {
         if p < period {
             returns.extend(archive.current_returns(p)?);
         }
     }
-    returns.extend(inputs.iter().filter_map(|i| i.current.clone()));
-    Ok(register::build(&returns, period))
+    Ok(returns)
+}
+
+/// The register as of `period` from the earlier months' returns and `inputs`' own (the
+/// month is not read twice).
+pub fn register_with(
+    mut earlier: Vec<StoredReturn>,
+    period: Period,
+    inputs: &[UnitInput],
+) -> Register {
+    earlier.extend(inputs.iter().filter_map(|i| i.current.clone()));
+    register::build(&earlier, period)
 }
 
 /// The register of the inputs' current returns alone (no earlier month): what
