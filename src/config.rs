@@ -266,6 +266,19 @@ pub struct ProjectsSettings {
     /// A started project whose 本月到位资金 was 0 this many consecutive months up to the
     /// period is on the follow-up list (`tongbao projects --follow-up`).
     pub no_funds_months: u32,
+    /// The cohort the bulletin's and briefings' 开工率 and 投产率 are over (重点项目推进情况).
+    pub cohort: CohortChoice,
+}
+
+/// Which signings a conversion figure of the bulletin is over.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CohortChoice {
+    /// Projects signed in the twelve months to the period (the default).
+    #[default]
+    TwelveMonths,
+    /// Projects signed in the period's calendar year, January to the period.
+    Year,
 }
 
 impl Default for ProjectsSettings {
@@ -273,6 +286,7 @@ impl Default for ProjectsSettings {
         ProjectsSettings {
             stalled_months: 6,
             no_funds_months: 3,
+            cohort: CohortChoice::TwelveMonths,
         }
     }
 }

@@ -385,6 +385,49 @@ pub struct Brief {
     pub flows_incomplete: Vec<String>,
     /// Units without an accepted return for the span's last month (their names).
     pub not_reported: Vec<String>,
+    /// How the selection's projects are moving (重点项目推进情况) as of the span's last
+    /// month; null for a selection of industries or of several units or groups.
+    pub progress: Option<BriefProgress>,
+}
+
+/// The selection's conversion and follow-up counts, beside those it is measured against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BriefProgress {
+    pub cohort: super::register::Cohort,
+    pub stalled_months: u32,
+    pub no_funds_months: u32,
+    /// The selection's own: a unit's, a group's or the area's.
+    pub own: super::progress::ProgressFigures,
+    /// What it is compared with, by name: a unit's group, a group's area; null for the
+    /// whole area.
+    pub peers: Option<(String, super::progress::ProgressFigures)>,
+}
+
+/// The progress figures of a briefing's selection, from the bulletin of its last month:
+/// one unit against its group, one group against the area, the area alone.
+fn brief_progress(cfg: &Config, selection: &Selection, league: &Bulletin) -> Option<BriefProgress> {
+    let p = &league.progress;
+    if !selection.industries.is_empty() {
+        return None;
+    }
+    let area = || (cfg.file.bulletin.region.clone(), p.area);
+    let (own, peers) = match (selection.units.as_slice(), selection.groups.as_slice()) {
+        ([], []) => (p.area, None),
+        ([code], []) => {
+            let unit = p.unit(code)?;
+            let group = p.group(&unit.group).map(|g| (g.name.clone(), g.figures));
+            (unit.figures, group)
+        }
+        ([], [group]) => (p.group(group)?.figures, Some(area())),
+        _ => return None,
+    };
+    Some(BriefProgress {
+        cohort: p.cohort,
+        stalled_months: p.stalled_months,
+        no_funds_months: p.no_funds_months,
+        own,
+        peers,
+    })
 }
 
 /// The figures that are flows over the span (本年累计 differences), not dated events.
@@ -590,6 +633,7 @@ pub fn compute(
             .filter(|u| u.now.is_none())
             .map(|u| u.name.clone())
             .collect(),
+        progress: brief_progress(cfg, selection, league),
         units,
     }
 }

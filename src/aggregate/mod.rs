@@ -9,6 +9,7 @@
 
 pub mod brief;
 mod league;
+pub mod progress;
 pub mod register;
 pub mod status;
 pub mod trace;
@@ -358,6 +359,8 @@ pub struct Bulletin {
     pub funds_sources: Vec<BreakdownRow>,
     pub origins: Vec<BreakdownRow>,
     pub data_notes: Vec<DataNote>,
+    /// 重点项目推进情况: the register's conversion figures and the follow-up list (督办清单).
+    pub progress: progress::Progress,
     /// Every counted project, for the workbook's 项目总表 (not in bulletin JSON).
     #[serde(skip)]
     pub ledger: Vec<trace::LedgerLine>,
@@ -450,14 +453,24 @@ fn summed_targets<'a>(
 }
 
 /// Computes the bulletin for `period` from the gathered inputs (roster order).
+///
+/// Without an archive the register is the inputs' own month: every project is current,
+/// none has vanished, and the cohort holds what these ledgers sign.
 pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
-    let mut b = compute_figures(cfg, period, inputs);
+    let progress = progress::compute(cfg, &progress::register_of(inputs, period));
+    let mut b = compute_figures(cfg, period, inputs, progress);
     b.ledger = trace::ledger_lines(cfg, period, inputs);
     b
 }
 
-/// [`compute`] without the list of counted projects (`ledger`).
-fn compute_figures(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
+/// [`compute`] without the list of counted projects (`ledger`), with the progress
+/// figures given.
+fn compute_figures(
+    cfg: &Config,
+    period: Period,
+    inputs: &[UnitInput],
+    progress: progress::Progress,
+) -> Bulletin {
     let name_of = |code: &str| {
         cfg.unit_by_code(code)
             .map_or(code.to_string(), |u| u.name().to_string())
@@ -645,6 +658,7 @@ fn compute_figures(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bullet
             })
             .collect(),
         ledger: Vec::new(),
+        progress,
         units,
         groups,
         total,
@@ -852,10 +866,28 @@ fn top_lists(
     lists
 }
 
-/// Gathers and computes in one call.
+/// Gathers and computes in one call. `archive` is the workspace's (`cfg.archive_path()`):
+/// the earlier months of the project register are read from that file beside it.
 pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulletin, ArchiveError> {
-    let mut inputs = gather(archive, cfg, period)?;
-    let mut b = compute_figures(cfg, period, &inputs);
+    // The earlier months' returns, for the project register, are read on a connection of
+    // their own beside the month's (readers never block each other).
+    let path = cfg.archive_path();
+    let (inputs, earlier) = std::thread::scope(|scope| {
+        let earlier = scope.spawn(|| {
+            Archive::open_for_reading(&path)
+                .and_then(|other| progress::earlier_returns(&other, period))
+        });
+        let inputs = gather(archive, cfg, period);
+        let earlier = earlier
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (inputs, earlier)
+    });
+    let mut inputs = inputs?;
+    let register = progress::register_with(earlier?, period, &inputs);
+    let progress = progress::compute(cfg, &register);
+    drop(register);
+    let mut b = compute_figures(cfg, period, &inputs, progress);
     b.late = status::status_report(archive, cfg, period)?
         .units
         .into_iter()

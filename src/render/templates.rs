@@ -32,7 +32,7 @@ use crate::config::Config;
 use crate::lang::Lang;
 
 /// The built-in templates, by file name.
-const EMBEDDED: [(&str, &str); 14] = [
+const EMBEDDED: [(&str, &str); 15] = [
     ("title.hbs", include_str!("../../templates/title.hbs")),
     (
         "salutation.hbs",
@@ -42,6 +42,7 @@ const EMBEDDED: [(&str, &str); 14] = [
     ("overall.hbs", include_str!("../../templates/overall.hbs")),
     ("groups.hbs", include_str!("../../templates/groups.hbs")),
     ("projects.hbs", include_str!("../../templates/projects.hbs")),
+    ("progress.hbs", include_str!("../../templates/progress.hbs")),
     ("problems.hbs", include_str!("../../templates/problems.hbs")),
     (
         "next_steps.hbs",

@@ -14,6 +14,7 @@
 mod brief;
 mod charts;
 mod grid;
+mod progress;
 mod sheets;
 mod titles;
 
@@ -48,7 +49,7 @@ impl WorkbookError {
 /// The workbook's bytes for a bulletin.
 ///
 /// Sheets, in order: 总体情况, one 赛马榜-<分组> per league table, 十强榜, 分单位, 分产业,
-/// 规模与来源, 图表, 亿元以上项目, 项目总表, 报送情况, 数据说明.
+/// 规模与来源, 图表, 亿元以上项目, 项目总表, 项目推进, 督办清单, 项目库, 报送情况, 数据说明.
 ///
 /// `trend` is each month's own figures from January to the period (the data of the PDF's
 /// trend chart), oldest first: the 各月 sheet prints it.

@@ -163,7 +163,8 @@ fn blocks_follow_the_structure_of_a_bulletin() {
             "一、总体情况",
             "二、分区县情况",
             "三、重点项目",
-            "四、数据说明",
+            "四、重点项目推进情况",
+            "五、数据说明",
         ]
     );
     let signature = blocks
@@ -363,7 +364,7 @@ fn clerk_sections_are_left_out_without_their_text() {
     assert!(!h
         .iter()
         .any(|h| h.contains("存在问题") || h.contains("下步工作")));
-    assert!(h.contains(&"四、数据说明"), "{h:?}");
+    assert!(h.contains(&"五、数据说明"), "{h:?}");
 }
 
 #[test]
@@ -384,21 +385,22 @@ fn clerk_text_is_printed_verbatim_and_numbering_stays_continuous() {
             "一、总体情况",
             "二、分区县情况",
             "三、重点项目",
-            "四、存在问题",
-            "五、下步工作",
-            "六、数据说明",
+            "四、重点项目推进情况",
+            "五、存在问题",
+            "六、下步工作",
+            "七、数据说明",
         ]
     );
     let at = blocks
         .iter()
-        .position(|b| *b == Block::Heading1("四、存在问题".into()))
+        .position(|b| *b == Block::Heading1("五、存在问题".into()))
         .expect("problems heading");
     assert_eq!(
         blocks[at + 1..at + 5],
         [
             Block::Paragraph("一是部分区县项目储备不足。".into()),
             Block::Paragraph("二是到位资金进度偏慢。".into()),
-            Block::Heading1("五、下步工作".into()),
+            Block::Heading1("六、下步工作".into()),
             Block::Heading2("（一）强化项目储备".into()),
         ]
     );
@@ -407,13 +409,13 @@ fn clerk_text_is_printed_verbatim_and_numbering_stays_continuous() {
         Block::Paragraph("各单位要加强在谈项目跟踪。".into())
     );
 
-    // Only 存在问题: 数据说明 moves up to 五.
+    // Only 存在问题: 数据说明 moves up to 六.
     let (_dir, cfg) = workspace(
         "problems_file = \"问题.txt\"",
         &[("问题.txt", "招商项目落地转化率不高。")],
     );
     let h = compose_workspace(&two_of_three(&cfg), &cfg);
-    assert_eq!(headings1(&h)[3..], ["四、存在问题", "五、数据说明"]);
+    assert_eq!(headings1(&h)[4..], ["五、存在问题", "六、数据说明"]);
 }
 
 #[test]

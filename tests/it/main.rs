@@ -23,6 +23,7 @@ mod integrity;
 mod layouts;
 mod minimal_xlsx;
 mod pdf;
+mod progress;
 mod projects;
 mod read;
 mod receipt;

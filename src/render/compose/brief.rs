@@ -16,7 +16,9 @@ use crate::model::{FigureKey, Figures};
 use crate::render::pdf::blocks::{BarChart, Block, DocumentInfo, LineChart, Table};
 use crate::render::templates::{cn_date_of, yi_value, Templates, DASH};
 
-use super::context::figure_text;
+use super::context::{conversion_context, figure_text, reason_counts};
+use super::{ConversionContext, ReasonCount};
+use crate::aggregate::round1;
 
 /// Type size of the briefing's tables.
 const TABLE_SIZE: f32 = 10.5;
@@ -31,7 +33,7 @@ pub struct Shown {
 }
 
 impl Shown {
-    pub const STEPS: [Shown; 3] = [
+    pub const STEPS: [Shown; 4] = [
         Shown {
             members: 10,
             projects: 5,
@@ -42,6 +44,10 @@ impl Shown {
         },
         Shown {
             members: 5,
+            projects: 3,
+        },
+        Shown {
+            members: 3,
             projects: 3,
         },
     ];
@@ -162,6 +168,65 @@ pub struct BriefContext {
     pub not_reported: String,
     /// Whether the span's funds in place and foreign capital could be worked out.
     pub flows_known: bool,
+    /// How the selection's projects are moving; null when the briefing does not say
+    /// (a selection of industries, or of several units or groups).
+    pub progress: Option<BriefProgressContext>,
+}
+
+/// 项目推进: the selection's cohort conversion against its peers', and its follow-ups.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefProgressContext {
+    /// The cohort in words: 2024年7月至2025年6月.
+    pub cohort: String,
+    /// The selection's own figures (`name` is the subject).
+    pub own: ConversionContext,
+    /// Its group's (for a unit) or the area's (for a group); null for the whole area.
+    pub peers: Option<ConversionContext>,
+    /// How its 开工率 and 投产率 compare with the peers': `higher`, `lower` or `level`
+    /// (equal to one decimal); null when either cannot be given.
+    pub started_vs: Option<&'static str>,
+    pub in_production_vs: Option<&'static str>,
+    /// Projects of the selection on the follow-up list, and how many for each reason.
+    pub follow_up_count: usize,
+    pub follow_up_reasons: Vec<ReasonCount>,
+    pub stalled_months: u32,
+    pub no_funds_months: u32,
+}
+
+/// `higher`, `lower` or `level`, comparing two percentages to one decimal.
+fn versus(own: Option<f64>, peers: Option<f64>) -> Option<&'static str> {
+    let (a, b) = (round1(own?), round1(peers?));
+    Some(if a > b {
+        "higher"
+    } else if a < b {
+        "lower"
+    } else {
+        "level"
+    })
+}
+
+fn progress_context(brief: &Brief) -> Option<BriefProgressContext> {
+    let p = brief.progress.as_ref()?;
+    let own = conversion_context(&brief.subject, &p.own);
+    let peers = p
+        .peers
+        .as_ref()
+        .map(|(name, f)| conversion_context(name, f));
+    Some(BriefProgressContext {
+        cohort: crate::aggregate::progress::cohort_words(&p.cohort),
+        started_vs: peers
+            .as_ref()
+            .and_then(|g| versus(own.started_pct, g.started_pct)),
+        in_production_vs: peers
+            .as_ref()
+            .and_then(|g| versus(own.in_production_pct, g.in_production_pct)),
+        follow_up_count: p.own.follow_up.total,
+        follow_up_reasons: reason_counts(&p.own.follow_up),
+        stalled_months: p.stalled_months,
+        no_funds_months: p.no_funds_months,
+        own,
+        peers,
+    })
 }
 
 fn figure_json(k: FigureKey, f: &Figures) -> JsonValue {
@@ -317,6 +382,7 @@ pub fn brief_context(
         flows_incomplete_all: !brief.flows_known && brief.units.len() > 1,
         not_reported: few_names(&brief.not_reported),
         flows_known: brief.flows_known,
+        progress: progress_context(brief),
     }
 }
 
@@ -416,6 +482,9 @@ pub fn brief_blocks(
     if !brief.projects.is_empty() {
         let caption = parts.table_caption("projects_caption")?;
         blocks.push(Block::Table(projects_table(brief, caption, shown.projects)));
+    }
+    if parts.ctx.progress.is_some() {
+        blocks.extend(text_blocks(&parts.text("progress")?));
     }
     if !brief.not_reported.is_empty() || !brief.flows_incomplete.is_empty() {
         blocks.extend(text_blocks(&parts.text("notes")?));

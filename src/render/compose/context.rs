@@ -14,9 +14,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{json, Value as JsonValue};
 
+use crate::aggregate::progress::{FollowUpCounts, FollowUpEntry, ProgressFigures};
+use crate::aggregate::register::FollowUpReason;
 use crate::aggregate::{round1, AreaFigures, Bulletin, LeagueTable, ReturnStatus, TopList};
 use crate::config::Config;
-use crate::model::{FigureKey, Figures};
+use crate::model::{FigureKey, Figures, Period, Wan};
 use crate::render::templates::{self, yi};
 
 use super::ComposeError;
@@ -63,6 +65,10 @@ pub struct BulletinContext {
     pub behind_schedule: Vec<BehindSchedule>,
     /// 亿元以上 projects signed in the month.
     pub projects: ProjectsContext,
+    /// 重点项目推进情况: the cohort's conversion and the follow-up list (督办清单).
+    pub progress: ProgressContext,
+    /// The annexes' numbers (附件N), as 附件说明 lists them.
+    pub annex: AnnexContext,
     /// Warnings of accepted returns that bear on the figures.
     pub data_notes: Vec<NoteContext>,
     /// Counted returns with such warnings (their details are in the receipts and the
@@ -283,6 +289,97 @@ pub struct ProjectsContext {
     pub rest_amount: f64,
 }
 
+/// The annexes printed and their numbers: 附件1 (the units' figures) always; the month's
+/// 亿元以上 projects when there are any; the 督办清单 when it has projects.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AnnexContext {
+    /// How many annexes there are.
+    pub count: u32,
+    /// The number of the 亿元以上 projects' annex; null without one.
+    pub projects: Option<u32>,
+    /// The number of the 督办清单 annex; null without one.
+    pub follow_up: Option<u32>,
+}
+
+/// One group's (or the area's) conversion, as the section's table and sentences need it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversionContext {
+    pub name: String,
+    /// Projects of the cohort.
+    pub signed: usize,
+    pub started: usize,
+    /// 开工率 in per cent, one decimal; null for an empty cohort (print it with `pct`).
+    pub started_pct: Option<f64>,
+    pub in_production: usize,
+    /// 投产率 in per cent; null for an empty cohort.
+    pub in_production_pct: Option<f64>,
+    /// Median months from signing to start; null when no project states both dates.
+    pub median_months: Option<f64>,
+    pub has_median: bool,
+    /// `median_months` printed: `3`, `3.5`, `—`.
+    pub median_text: String,
+    /// Projects of these units on the follow-up list.
+    pub follow_up: usize,
+}
+
+/// How many projects of one reason are on the follow-up list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReasonCount {
+    /// `stalled`, `no_funds` or `vanished`.
+    pub reason: &'static str,
+    pub count: usize,
+}
+
+/// One line of the 督办清单 annex: a project, or the vanished projects of one unit last
+/// reported in one month when there are more than [`VANISHED_LISTED`] of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpLine {
+    pub unit: String,
+    /// The project's name; empty for a line of several vanished projects.
+    pub name: String,
+    pub investor: String,
+    /// 合同投资额, 万元 (of the projects that state it, for a line of several); null when
+    /// none does.
+    pub amount: Option<f64>,
+    /// `stalled`, `no_funds` or `vanished`.
+    pub reason: &'static str,
+    /// Months past the rule's threshold; null for vanished projects.
+    pub months_overdue: Option<i64>,
+    /// The month of the file that last reported it, `YYYY-MM`.
+    pub last_period: String,
+    /// How many projects the line stands for (1, or the vanished projects it counts).
+    pub projects: usize,
+}
+
+/// 重点项目推进情况.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressContext {
+    /// The cohort in words: 2024年7月至2025年6月, or 2025年1—6月.
+    pub cohort: String,
+    /// Whether the cohort is a calendar year's signings (`[projects] cohort = "year"`).
+    pub cohort_year: bool,
+    /// The whole area.
+    pub area: ConversionContext,
+    /// Each group, in roster order.
+    pub groups: Vec<ConversionContext>,
+    /// `[projects] stalled_months` and `no_funds_months`.
+    pub stalled_months: u32,
+    pub no_funds_months: u32,
+    /// Projects on the follow-up list, and how many for each reason that has any.
+    pub follow_up_count: usize,
+    pub follow_up_reasons: Vec<ReasonCount>,
+    /// Units with a project on the list.
+    pub follow_up_units: usize,
+    /// The annex's lines, by unit in roster order, most overdue first.
+    pub follow_up_lines: Vec<FollowUpLine>,
+    /// Vanished projects counted in lines of several rather than named (they are named in
+    /// the workbook's 督办清单 sheet), and how many such lines.
+    pub grouped_projects: usize,
+    pub grouped_lines: usize,
+    /// [`VANISHED_LISTED`]: more of a unit's projects vanished in one month are one line.
+    pub vanished_listed: usize,
+}
+
 /// 版记: 抄送, 印发机关, 印发日期.
 #[derive(Debug, Clone, Serialize)]
 pub struct ColophonContext {
@@ -324,6 +421,8 @@ pub struct Sections {
     pub overall: u32,
     pub groups: u32,
     pub projects: u32,
+    /// 重点项目推进情况.
+    pub progress: u32,
     pub problems: Option<u32>,
     pub next_steps: Option<u32>,
     pub data_notes: u32,
@@ -557,6 +656,143 @@ fn projects(list: &[crate::aggregate::BigProject], key: usize) -> ProjectsContex
     }
 }
 
+/// A unit's vanished projects last reported in the same month are named one by one up to
+/// this many; more are one line of the annex (a unit that dropped a whole year's ledger is
+/// one matter to follow up, not fifty), each of them named in the workbook's 督办清单.
+pub const VANISHED_LISTED: usize = 5;
+
+/// A follow-up reason's key, as the templates test it.
+fn reason_key(r: FollowUpReason) -> &'static str {
+    match r {
+        FollowUpReason::Stalled => "stalled",
+        FollowUpReason::NoFunds => "no_funds",
+        FollowUpReason::Vanished => "vanished",
+    }
+}
+
+pub(super) fn conversion_context(name: &str, f: &ProgressFigures) -> ConversionContext {
+    let c = &f.conversion;
+    let share = |r: &crate::aggregate::register::Rate| r.rate.map(|x| round1(x * 100.0));
+    ConversionContext {
+        name: name.to_string(),
+        signed: c.started.of,
+        started: c.started.count,
+        started_pct: share(&c.started),
+        in_production: c.in_production.count,
+        in_production_pct: share(&c.in_production),
+        median_months: c.median_months_to_start,
+        has_median: c.median_months_to_start.is_some(),
+        median_text: median_text(c.median_months_to_start),
+        follow_up: f.follow_up.total,
+    }
+}
+
+/// Months as the bulletin prints a median: `3`, `3.5`; `—` when there is none.
+pub(crate) fn median_text(m: Option<f64>) -> String {
+    match m {
+        None => templates::DASH.to_string(),
+        Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.1}"),
+    }
+}
+
+/// The annex's lines: each stalled and unfunded project, and each vanished one unless its
+/// unit lost more than [`VANISHED_LISTED`] in the same month, which are then one line.
+fn follow_up_lines(entries: &[FollowUpEntry]) -> (Vec<FollowUpLine>, usize, usize) {
+    let mut vanished: BTreeMap<(&str, Period), Vec<&FollowUpEntry>> = BTreeMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.reason == FollowUpReason::Vanished)
+    {
+        vanished
+            .entry((e.unit_code.as_str(), e.last_file.period))
+            .or_default()
+            .push(e);
+    }
+    let (mut grouped_projects, mut grouped_lines) = (0, 0);
+    let mut lines = Vec::new();
+    let mut done: std::collections::BTreeSet<(&str, Period)> = Default::default();
+    for e in entries {
+        let key = (e.unit_code.as_str(), e.last_file.period);
+        match vanished.get(&key) {
+            Some(group)
+                if e.reason == FollowUpReason::Vanished && group.len() > VANISHED_LISTED =>
+            {
+                if !done.insert(key) {
+                    continue;
+                }
+                let stated: Vec<Wan> = group.iter().filter_map(|g| g.contract_amount).collect();
+                grouped_projects += group.len();
+                grouped_lines += 1;
+                lines.push(FollowUpLine {
+                    unit: single_line(&e.unit),
+                    name: String::new(),
+                    investor: String::new(),
+                    amount: (!stated.is_empty())
+                        .then(|| stated.iter().copied().sum::<Wan>().as_f64()),
+                    reason: reason_key(e.reason),
+                    months_overdue: None,
+                    last_period: e.last_file.period.to_string(),
+                    projects: group.len(),
+                });
+            }
+            _ => lines.push(FollowUpLine {
+                unit: single_line(&e.unit),
+                name: single_line(&e.name),
+                investor: single_line(&e.investor),
+                amount: e.contract_amount.map(Wan::as_f64),
+                reason: reason_key(e.reason),
+                months_overdue: e.months_overdue,
+                last_period: e.last_file.period.to_string(),
+                projects: 1,
+            }),
+        }
+    }
+    (lines, grouped_projects, grouped_lines)
+}
+
+/// The reasons with projects on the list, and how many.
+pub(super) fn reason_counts(c: &FollowUpCounts) -> Vec<ReasonCount> {
+    [
+        ("stalled", c.stalled),
+        ("no_funds", c.no_funds),
+        ("vanished", c.vanished),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(reason, count)| ReasonCount { reason, count })
+    .collect()
+}
+
+fn progress(b: &Bulletin, region: &str) -> ProgressContext {
+    let p = &b.progress;
+    let (follow_up_lines, grouped_projects, grouped_lines) = follow_up_lines(&p.follow_up);
+    let counts = &p.area.follow_up;
+    ProgressContext {
+        cohort: crate::aggregate::progress::cohort_words(&p.cohort),
+        cohort_year: p.cohort.year.is_some(),
+        area: conversion_context(region, &p.area),
+        groups: p
+            .groups
+            .iter()
+            .map(|g| conversion_context(&g.name, &g.figures))
+            .collect(),
+        stalled_months: p.stalled_months,
+        no_funds_months: p.no_funds_months,
+        follow_up_count: p.follow_up.len(),
+        follow_up_reasons: reason_counts(counts),
+        follow_up_units: p
+            .units
+            .iter()
+            .filter(|u| u.figures.follow_up.total > 0)
+            .count(),
+        follow_up_lines,
+        grouped_projects,
+        grouped_lines,
+        vanished_listed: VANISHED_LISTED,
+    }
+}
+
 /// The unit of foreign capital for a whole document: 亿美元 when the total reaches one
 /// 亿美元 (10,000 万美元), so that the text and the tables say the same.
 pub(crate) fn usd_unit(total_wan_usd: f64) -> &'static str {
@@ -608,7 +844,7 @@ pub fn context(
     let meta = &cfg.file.bulletin;
     let problems = clerk_text(cfg, meta.problems_file.as_ref(), "存在问题")?;
     let next_steps = clerk_text(cfg, meta.next_steps_file.as_ref(), "下步工作")?;
-    let mut next = 4;
+    let mut next = 5;
     let mut take = |present: bool| {
         present.then(|| {
             next += 1;
@@ -621,6 +857,7 @@ pub fn context(
         overall: 1,
         groups: 2,
         projects: 3,
+        progress: 4,
         problems: problems_no,
         next_steps: next_steps_no,
         data_notes: next,
@@ -711,6 +948,17 @@ pub fn context(
         top_lists,
         behind_schedule: behind_schedule(b),
         projects: projects(&b.big_projects, meta.key_projects),
+        progress: progress(b, &meta.region),
+        annex: {
+            let projects = (!b.big_projects.is_empty()).then_some(2);
+            let follow_up =
+                (!b.progress.follow_up.is_empty()).then(|| projects.map_or(2, |n| n + 1));
+            AnnexContext {
+                count: 1 + u32::from(projects.is_some()) + u32::from(follow_up.is_some()),
+                projects,
+                follow_up,
+            }
+        },
         noted_units: b
             .data_notes
             .iter()

@@ -30,9 +30,10 @@ use crate::render::templates::{
 
 pub use brief::{brief_blocks, brief_context, brief_info, BriefContext, Shown};
 pub use context::{
-    context, doc_number, BehindSchedule, BehindUnit, BulletinContext, GroupContext,
-    IndicatorContext, LeaderContext, LeagueContext, NoteContext, ProjectContext, ProjectsContext,
-    Rates, Reporting, Sections, TopEntryContext, TopListContext, UnrankedContext, SCHEDULED,
+    context, doc_number, AnnexContext, BehindSchedule, BehindUnit, BulletinContext,
+    ConversionContext, FollowUpLine, GroupContext, IndicatorContext, LeaderContext, LeagueContext,
+    NoteContext, ProgressContext, ProjectContext, ProjectsContext, Rates, ReasonCount, Reporting,
+    Sections, TopEntryContext, TopListContext, UnrankedContext, SCHEDULED, VANISHED_LISTED,
 };
 
 use context::{status_label, top_list_key};
@@ -124,6 +125,9 @@ pub fn bulletin_blocks(
     c.text("projects.hbs")?;
     c.key_projects_table()?;
 
+    c.text("progress.hbs")?;
+    c.progress_table()?;
+
     // The tool never writes these: without the clerk's text the sections are left out
     // and the numbering closes up (the context's section numbers already do).
     if ctx.problems.is_some() {
@@ -140,13 +144,19 @@ pub fn bulletin_blocks(
     // last page (GB/T 9704: annexes come before the 版记).
     c.blocks
         .push(Block::Orientation(Orientation::LandscapeIfWide));
-    c.annex_mark(1)?;
+    c.annex_mark(1, "annex")?;
     c.annex_table()?;
-    if !b.big_projects.is_empty() {
+    if let Some(n) = ctx.annex.projects {
         c.blocks
             .push(Block::Orientation(Orientation::LandscapeIfWide));
-        c.annex_mark(2)?;
+        c.annex_mark(n, "annex_projects")?;
         c.projects_annex_table()?;
+    }
+    if let Some(n) = ctx.annex.follow_up {
+        c.blocks
+            .push(Block::Orientation(Orientation::LandscapeIfWide));
+        c.annex_mark(n, "annex_follow_up")?;
+        c.follow_up_annex_table()?;
     }
     c.colophon()?;
     Ok(c.blocks)
@@ -689,11 +699,11 @@ impl Composer<'_> {
     }
 
     /// 附件N's mark, flush left at the top of its page, and the annex's title (from
-    /// captions.hbs: `annex` for 附件1, `annex_projects` for 附件2).
-    fn annex_mark(&mut self, n: usize) -> Result<(), ComposeError> {
+    /// captions.hbs: `annex` for 附件1, `annex_projects` for the 亿元以上 projects,
+    /// `annex_follow_up` for the 督办清单).
+    fn annex_mark(&mut self, n: u32, kind: &str) -> Result<(), ComposeError> {
         self.blocks.push(Block::AnnexMark(format!("附件{n}")));
-        let kind = if n == 1 { "annex" } else { "annex_projects" };
-        if let Some(title) = self.render_caption(kind, n, None)? {
+        if let Some(title) = self.render_caption(kind, n as usize, None)? {
             self.blocks.push(Block::AnnexTitle(title));
         }
         Ok(())
@@ -706,6 +716,102 @@ impl Composer<'_> {
         self.blocks.push(Block::Table(Table {
             note: self.note("annex_projects_note")?,
             ..table
+        }));
+        Ok(())
+    }
+
+    /// 重点项目推进情况: each group's conversion over the cohort, then the area's.
+    fn progress_table(&mut self) -> Result<(), ComposeError> {
+        let p = &self.ctx.progress;
+        let caption = self.table_caption("progress", None)?;
+        let row = |c: &context::ConversionContext, name: String| {
+            vec![
+                name,
+                c.signed.to_string(),
+                c.started.to_string(),
+                pct_cell(c.started_pct),
+                c.in_production.to_string(),
+                pct_cell(c.in_production_pct),
+                c.median_text.clone(),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = p.groups.iter().map(|g| row(g, g.name.clone())).collect();
+        rows.push(row(&p.area, format!("{}合计", self.ctx.region)));
+        self.blocks.push(Block::Table(Table {
+            caption,
+            columns: vec![
+                left("分组"),
+                right(titled("签约项目", "个")),
+                right(titled("已开工", "个")),
+                right("开工率"),
+                right(titled("已投产", "个")),
+                right("投产率"),
+                right(titled("签约至开工", "月")),
+            ],
+            emphasis: vec![rows.len() - 1],
+            rows,
+            size: TABLE_SIZE,
+            note: self.note("progress_note")?,
+        }));
+        Ok(())
+    }
+
+    /// The 督办清单 annex: every stalled and unfunded project, and the vanished ones (a
+    /// unit's many of one month on one line), by unit.
+    fn follow_up_annex_table(&mut self) -> Result<(), ComposeError> {
+        let mut reasons = std::collections::BTreeMap::new();
+        for r in ["stalled", "no_funds", "vanished"] {
+            let text = self
+                .render_caption("follow_up_reason", 0, Some(r))?
+                .unwrap_or_default();
+            reasons.insert(r, text);
+        }
+        let lines = &self.ctx.progress.follow_up_lines;
+        let mut rows = Vec::with_capacity(lines.len());
+        let mut number = 0;
+        for l in lines {
+            let (name, investor) = if l.name.is_empty() {
+                let month = l
+                    .last_period
+                    .split_once('-')
+                    .and_then(|(y, m)| Some(format!("{y}年{}月", m.parse::<u32>().ok()?)))
+                    .unwrap_or_else(|| l.last_period.clone());
+                let text = self
+                    .render_caption("follow_up_group", l.projects, Some(&month))?
+                    .unwrap_or_default();
+                (text, DASH.to_string())
+            } else {
+                (l.name.clone(), l.investor.clone())
+            };
+            number += 1;
+            rows.push(vec![
+                number.to_string(),
+                l.unit.clone(),
+                name,
+                investor,
+                l.amount.map_or_else(|| NOT_REPORTED.to_string(), yi),
+                reasons.get(l.reason).cloned().unwrap_or_default(),
+                l.months_overdue
+                    .map_or_else(|| DASH.to_string(), |m| m.to_string()),
+                l.last_period.clone(),
+            ]);
+        }
+        self.blocks.push(Block::Table(Table {
+            caption: None,
+            columns: vec![
+                centre("序号"),
+                left("单位"),
+                left("项目名称"),
+                left("投资方"),
+                right(titled("合同投资额", "亿元")),
+                centre("督办原因"),
+                right(titled("逾期", "月")),
+                centre("最近报送"),
+            ],
+            rows,
+            emphasis: vec![],
+            size: WIDE_TABLE_SIZE,
+            note: self.note("annex_follow_up_note")?,
         }));
         Ok(())
     }

@@ -29,6 +29,9 @@ pub(super) fn all<'a>(b: &'a Bulletin, trend: &[(Period, Figures)], cfg: &Config
     grids.push(charts::sheet(b));
     grids.push(big_projects(b));
     grids.push(project_list(b));
+    grids.push(super::progress::conversion(b, &cfg.file.bulletin.region));
+    grids.push(super::progress::follow_up(b));
+    grids.push(super::progress::register(b));
     grids.push(status(b));
     grids.push(data_notes(b));
     grids

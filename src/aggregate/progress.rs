@@ -1,0 +1,414 @@
+//! How the projects are moving (重点项目推进情况): the register's conversion figures by unit,
+//! group and area, and the follow-up list (督办清单) of the period, as plain data the
+//! bulletin carries into its PDF section and annex, its workbook sheets (项目库, 督办清单),
+//! bulletin JSON and the briefings.
+//!
+//! Everything here is worked out from a [`Register`] with the register's own rules
+//! ([`register::conversion`], [`Register::follow_ups`]); this module only chooses the
+//! cohort (`[projects] cohort`), groups the roster's units as the league tables do, orders
+//! the follow-up list for reading, and flattens each project into the line the workbook
+//! prints. Units not on the roster are left out: the bulletin speaks of the roster.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::register::{
+    self, Cohort, Conversion, FileJson, FollowUpReason, Register, RegisteredProject, YearFunds,
+};
+use super::UnitInput;
+use crate::archive::{Archive, ArchiveError, StoredReturn};
+use crate::config::{CohortChoice, Config};
+use crate::model::{Period, Stage, Wan};
+
+/// How many projects of each reason are on the follow-up list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FollowUpCounts {
+    /// 亿元以上, signed `stalled_months` or more ago and not started.
+    pub stalled: usize,
+    /// Started, and no funds in place for `no_funds_months` months running.
+    pub no_funds: usize,
+    /// Gone from the unit's latest return without 终止 or 已投产.
+    pub vanished: usize,
+    pub total: usize,
+}
+
+impl FollowUpCounts {
+    fn add(&mut self, reason: FollowUpReason) {
+        match reason {
+            FollowUpReason::Stalled => self.stalled += 1,
+            FollowUpReason::NoFunds => self.no_funds += 1,
+            FollowUpReason::Vanished => self.vanished += 1,
+        }
+        self.total += 1;
+    }
+}
+
+/// The conversion of a set of units' cohort and their follow-up counts.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProgressFigures {
+    /// 开工率, 投产率 and median months from signing to start of the cohort.
+    #[serde(flatten)]
+    pub conversion: Conversion,
+    pub follow_up: FollowUpCounts,
+}
+
+/// One roster unit's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitProgress {
+    pub code: String,
+    pub name: String,
+    pub group: String,
+    #[serde(flatten)]
+    pub figures: ProgressFigures,
+}
+
+/// One group's figures (the roster's groups, as the league tables take them).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupProgress {
+    pub name: String,
+    /// Units of the group on the roster.
+    pub units: usize,
+    #[serde(flatten)]
+    pub figures: ProgressFigures,
+}
+
+/// One project of the follow-up list, as the annex, the workbook and JSON print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUpEntry {
+    /// The unit's roster name.
+    pub unit: String,
+    pub unit_code: String,
+    /// The register's id (`tongbao projects show ID`).
+    pub id: String,
+    pub name: String,
+    pub investor: String,
+    pub industry: String,
+    /// 合同投资额, the latest stated, 万元; null when never stated.
+    pub contract_amount: Option<Wan>,
+    /// 签约日期, the latest stated (YYYY-MM-DD).
+    pub signed_on: Option<String>,
+    pub reason: FollowUpReason,
+    /// The months the rule counts (since signing, without funds); null for a vanished
+    /// project.
+    pub months: Option<i64>,
+    /// Months past the rule's threshold (0: fell due this month); null for a vanished
+    /// project.
+    pub months_overdue: Option<i64>,
+    /// The file that last reported it.
+    pub last_file: FileJson,
+}
+
+/// One project of the register, flattened for the workbook's 项目库 sheet (not in JSON:
+/// `tongbao projects --json` is the register's document).
+#[derive(Debug, Clone)]
+pub struct RegisterLine {
+    pub unit: String,
+    pub unit_code: String,
+    pub id: String,
+    /// 项目编号 as last written.
+    pub code: Option<String>,
+    pub name: String,
+    /// Names it had before, oldest first.
+    pub former_names: Vec<String>,
+    pub investor: String,
+    pub industry: String,
+    pub contract_amount: Option<Wan>,
+    pub first_reported: Period,
+    pub signed_on: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    /// The first month it was reported in production.
+    pub in_production: Option<Period>,
+    /// The first month its 备注 said 终止.
+    pub terminated: Option<Period>,
+    /// 本年累计到位资金 at each year's last report.
+    pub funds_by_year: Vec<YearFunds>,
+    /// Their sum; null when a year's last report does not state it.
+    pub funds_in_place: Option<Wan>,
+    pub stage: Stage,
+    /// Whether it is in its unit's latest counted return.
+    pub current: bool,
+    /// Whether it is in the cohort of the conversion figures.
+    pub in_cohort: bool,
+    pub follow_up: Option<FollowUpReason>,
+    pub last_file: FileJson,
+}
+
+/// 重点项目推进情况 of a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    /// The signings the conversion figures are over.
+    pub cohort: Cohort,
+    /// `[projects] stalled_months` and `no_funds_months`, the follow-up rules' thresholds.
+    pub stalled_months: u32,
+    pub no_funds_months: u32,
+    /// Every roster unit, in roster order.
+    pub units: Vec<UnitProgress>,
+    /// Every group of the roster, in roster order.
+    pub groups: Vec<GroupProgress>,
+    /// The whole roster.
+    pub area: ProgressFigures,
+    /// The follow-up list: by unit in roster order, then most months overdue first
+    /// (vanished projects after the others), larger contract amount first, then id.
+    pub follow_up: Vec<FollowUpEntry>,
+    /// Projects of the roster's units in the register.
+    pub projects: usize,
+    /// Rows the register could not match without guessing (listed by `tongbao projects`).
+    pub ambiguous: usize,
+    /// Every project of the register, for the workbook (roster order, then the register's).
+    #[serde(skip)]
+    pub register: Vec<RegisterLine>,
+}
+
+/// The cohort in words: 2024年7月至2025年6月, 2025年1—6月, 2025年1月.
+pub fn cohort_words(c: &Cohort) -> String {
+    match c.year {
+        Some(y) if c.from.month == c.to.month => format!("{y}年{}月", c.to.month),
+        Some(y) => format!("{y}年{}—{}月", c.from.month, c.to.month),
+        None => format!(
+            "{}年{}月至{}年{}月",
+            c.from.year, c.from.month, c.to.year, c.to.month
+        ),
+    }
+}
+
+/// The cohort `[projects] cohort` chooses for `period`.
+pub fn cohort(cfg: &Config, period: Period) -> Cohort {
+    match cfg.file.projects.cohort {
+        CohortChoice::TwelveMonths => Cohort::new(None, period),
+        CohortChoice::Year => Cohort::new(Some(period.year), period),
+    }
+}
+
+/// The counted returns of every month before `period` (checksums verified as they are
+/// read): with the month's own, gathered for the bulletin, they make its register.
+pub fn earlier_returns(
+    archive: &Archive,
+    period: Period,
+) -> Result<Vec<StoredReturn>, ArchiveError> {
+    let mut returns = Vec::new();
+    for p in archive.counted_periods()? {
+        if p < period {
+            returns.extend(archive.current_returns(p)?);
+        }
+    }
+    Ok(returns)
+}
+
+/// The register as of `period` from the earlier months' returns and `inputs`' own (the
+/// month is not read twice).
+pub fn register_with(
+    mut earlier: Vec<StoredReturn>,
+    period: Period,
+    inputs: &[UnitInput],
+) -> Register {
+    earlier.extend(inputs.iter().filter_map(|i| i.current.clone()));
+    register::build(&earlier, period)
+}
+
+/// The register of the inputs' current returns alone (no earlier month): what
+/// [`super::compute`] has when it is given no archive.
+pub fn register_of(inputs: &[UnitInput], period: Period) -> Register {
+    let returns: Vec<_> = inputs.iter().filter_map(|i| i.current.clone()).collect();
+    register::build(&returns, period)
+}
+
+/// The figures of `register` for the roster of `cfg`.
+pub fn compute(cfg: &Config, register: &Register) -> Progress {
+    let period = register.period;
+    let settings = cfg.file.projects;
+    let cohort = cohort(cfg, period);
+    let roster: HashMap<&str, usize> = cfg
+        .file
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.code(), i))
+        .collect();
+    let on_roster = |p: &&RegisteredProject| roster.contains_key(p.unit_code.as_str());
+
+    let follow_ups: HashMap<&str, register::FollowUp<'_>> = register
+        .follow_ups(None, &settings)
+        .into_iter()
+        .filter(|f| roster.contains_key(f.project.unit_code.as_str()))
+        .map(|f| (f.project.id.as_str(), f))
+        .collect();
+    let in_cohort: Vec<&RegisteredProject> = register.cohort(&cohort).filter(on_roster).collect();
+
+    // Each unit's cohort and follow-up counts, once; a group's and the area's are their
+    // units' together.
+    let mut by_unit: HashMap<&str, (Vec<&RegisteredProject>, FollowUpCounts)> = HashMap::new();
+    for p in &in_cohort {
+        by_unit.entry(p.unit_code.as_str()).or_default().0.push(p);
+    }
+    for f in follow_ups.values() {
+        by_unit
+            .entry(f.project.unit_code.as_str())
+            .or_default()
+            .1
+            .add(f.reason);
+    }
+    let figures_of = |codes: &[&str]| {
+        let mut follow_up = FollowUpCounts::default();
+        let mut members: Vec<&RegisteredProject> = Vec::new();
+        for code in codes {
+            if let Some((projects, counts)) = by_unit.get(code) {
+                members.extend(projects.iter().copied());
+                follow_up.stalled += counts.stalled;
+                follow_up.no_funds += counts.no_funds;
+                follow_up.vanished += counts.vanished;
+                follow_up.total += counts.total;
+            }
+        }
+        ProgressFigures {
+            conversion: register::conversion(members),
+            follow_up,
+        }
+    };
+    let units = cfg
+        .file
+        .units
+        .iter()
+        .map(|u| UnitProgress {
+            code: u.code().to_string(),
+            name: u.name().to_string(),
+            group: u.group.get_ref().clone(),
+            figures: figures_of(&[u.code()]),
+        })
+        .collect();
+    let groups = cfg
+        .file
+        .groups
+        .iter()
+        .map(|g| {
+            let name = g.name.get_ref();
+            let members: Vec<&str> = cfg
+                .file
+                .units
+                .iter()
+                .filter(|u| u.group.get_ref() == name)
+                .map(|u| u.code())
+                .collect();
+            GroupProgress {
+                name: name.clone(),
+                units: members.len(),
+                figures: figures_of(&members),
+            }
+        })
+        .collect();
+    let all: Vec<&str> = cfg.file.units.iter().map(|u| u.code()).collect();
+    let area = figures_of(&all);
+
+    let name_of = |code: &str| {
+        roster.get(code).map_or_else(
+            || code.to_string(),
+            |&i| cfg.file.units[i].name().to_string(),
+        )
+    };
+    let mut follow_up: Vec<(usize, FollowUpEntry)> = follow_ups
+        .values()
+        .map(|f| {
+            let p = f.project;
+            let latest = p.latest();
+            (
+                roster
+                    .get(p.unit_code.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                FollowUpEntry {
+                    unit: name_of(&p.unit_code),
+                    unit_code: p.unit_code.clone(),
+                    id: p.id.clone(),
+                    name: latest.name.clone(),
+                    investor: latest.investor.clone(),
+                    industry: latest.industry.clone(),
+                    contract_amount: p.contract_amount(),
+                    signed_on: p.signed_on().map(|d| d.format("%Y-%m-%d").to_string()),
+                    reason: f.reason,
+                    months: f.months,
+                    months_overdue: f.months_overdue,
+                    last_file: p.last_file().into(),
+                },
+            )
+        })
+        .collect();
+    follow_up.sort_by(|(ua, a), (ub, b)| {
+        ua.cmp(ub)
+            // Most overdue first; a vanished project (no months) after the others.
+            .then_with(|| b.months_overdue.cmp(&a.months_overdue))
+            .then_with(|| b.contract_amount.cmp(&a.contract_amount))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+
+    let cohort_ids: std::collections::HashSet<&str> =
+        in_cohort.iter().map(|p| p.id.as_str()).collect();
+    let mut lines: Vec<(usize, RegisterLine)> = register
+        .projects
+        .iter()
+        .filter(on_roster)
+        .map(|p| {
+            let latest = p.latest();
+            (
+                roster
+                    .get(p.unit_code.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                RegisterLine {
+                    unit: name_of(&p.unit_code),
+                    unit_code: p.unit_code.clone(),
+                    id: p.id.clone(),
+                    code: p.code().map(str::to_string),
+                    name: latest.name.clone(),
+                    former_names: p.former_names.clone(),
+                    investor: latest.investor.clone(),
+                    industry: latest.industry.clone(),
+                    contract_amount: p.contract_amount(),
+                    first_reported: p.first_reported(),
+                    signed_on: p.signed_on(),
+                    started_on: p.started_on(),
+                    in_production: p.in_production(),
+                    terminated: p.terminated(),
+                    funds_by_year: p.funds_by_year(),
+                    funds_in_place: p.funds_in_place(),
+                    stage: p.stage(),
+                    current: p.current,
+                    in_cohort: cohort_ids.contains(p.id.as_str()),
+                    follow_up: follow_ups.get(p.id.as_str()).map(|f| f.reason),
+                    last_file: p.last_file().into(),
+                },
+            )
+        })
+        .collect();
+    // Stable: within a unit, the register's own order.
+    lines.sort_by_key(|(u, _)| *u);
+
+    Progress {
+        cohort,
+        stalled_months: settings.stalled_months,
+        no_funds_months: settings.no_funds_months,
+        units,
+        groups,
+        area,
+        follow_up: follow_up.into_iter().map(|(_, e)| e).collect(),
+        projects: lines.len(),
+        ambiguous: register
+            .ambiguous
+            .iter()
+            .filter(|a| roster.contains_key(a.unit_code.as_str()))
+            .count(),
+        register: lines.into_iter().map(|(_, l)| l).collect(),
+    }
+}
+
+impl Progress {
+    /// The figures of one roster unit.
+    pub fn unit(&self, code: &str) -> Option<&UnitProgress> {
+        self.units.iter().find(|u| u.code == code)
+    }
+
+    /// The figures of one group.
+    pub fn group(&self, name: &str) -> Option<&GroupProgress> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+}
