@@ -869,13 +869,13 @@ fn top_lists(
 /// Gathers and computes in one call. `archive` is the workspace's (`cfg.archive_path()`):
 /// the earlier months of the project register are read from that file beside it.
 pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulletin, ArchiveError> {
-    // The earlier months' returns, for the project register, are read on a connection of
-    // their own beside the month's (readers never block each other).
+    // The project register of the earlier months is built on a connection of its own
+    // beside the month's gathering (readers never block each other).
     let path = cfg.archive_path();
     let (inputs, earlier) = std::thread::scope(|scope| {
         let earlier = scope.spawn(|| {
             Archive::open_for_reading(&path)
-                .and_then(|other| progress::earlier_returns(&other, period))
+                .and_then(|other| progress::earlier_register(&other, period))
         });
         let inputs = gather(archive, cfg, period);
         let earlier = earlier
@@ -884,7 +884,7 @@ pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulle
         (inputs, earlier)
     });
     let mut inputs = inputs?;
-    let register = progress::register_with(earlier?, period, &inputs);
+    let register = progress::register_with(earlier?, &inputs);
     let progress = progress::compute(cfg, &register);
     drop(register);
     let mut b = compute_figures(cfg, period, &inputs, progress);

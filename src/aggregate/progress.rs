@@ -15,7 +15,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::register::{
-    self, Cohort, Conversion, FileJson, FollowUpReason, Register, RegisteredProject, YearFunds,
+    self, Builder, Cohort, Conversion, FileJson, FollowUpReason, Register, RegisteredProject,
+    YearFunds,
 };
 use super::UnitInput;
 use crate::archive::{Archive, ArchiveError, StoredReturn};
@@ -181,30 +182,25 @@ pub fn cohort(cfg: &Config, period: Period) -> Cohort {
     }
 }
 
-/// The counted returns of every month before `period` (checksums verified as they are
-/// read): with the month's own, gathered for the bulletin, they make its register.
-pub fn earlier_returns(
-    archive: &Archive,
-    period: Period,
-) -> Result<Vec<StoredReturn>, ArchiveError> {
-    let mut returns = Vec::new();
-    for p in archive.counted_periods()? {
-        if p < period {
-            returns.extend(archive.current_returns(p)?);
-        }
-    }
-    Ok(returns)
+/// The register of every month before `period` (checksums verified as they are read, one
+/// month in memory at a time), with the clerk's links, to which the month's own returns
+/// are then added ([`register_with`]).
+pub fn earlier_register(archive: &Archive, period: Period) -> Result<Builder, ArchiveError> {
+    let links = archive.project_links()?;
+    let mut builder = Builder::new(period, &links);
+    register::add_months(archive, &mut builder, |p| p < period)?;
+    Ok(builder)
 }
 
-/// The register as of `period` from the earlier months' returns and `inputs`' own (the
-/// month is not read twice).
-pub fn register_with(
-    mut earlier: Vec<StoredReturn>,
-    period: Period,
-    inputs: &[UnitInput],
-) -> Register {
-    earlier.extend(inputs.iter().filter_map(|i| i.current.clone()));
-    register::build(&earlier, period)
+/// The register as of `period`: the earlier months' and `inputs`' own returns (the month
+/// is not read twice).
+pub fn register_with(mut earlier: Builder, inputs: &[UnitInput]) -> Register {
+    let mut month: Vec<&StoredReturn> = inputs.iter().filter_map(|i| i.current.as_ref()).collect();
+    month.sort_by(|a, b| (&a.info.unit_code, a.info.id).cmp(&(&b.info.unit_code, b.info.id)));
+    for r in month {
+        earlier.add(r);
+    }
+    earlier.finish()
 }
 
 /// The register of the inputs' current returns alone (no earlier month): what

@@ -427,11 +427,6 @@ pub fn former_name(note: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-/// The key the history rules compare rows by: normalised name and investor.
-fn pair_key(name: &str, investor: &str) -> String {
-    format!("{}|{}", normalize_key(name), normalize_key(investor))
-}
-
 /// A unit's look-ups from keys to the projects (indexes into the register) that had them.
 #[derive(Default)]
 struct UnitIndex {
@@ -441,18 +436,42 @@ struct UnitIndex {
 }
 
 impl UnitIndex {
-    fn file(&mut self, p: &Project, at: usize) {
-        let add = |map: &mut HashMap<String, Vec<usize>>, key: String| {
-            let list = map.entry(key).or_default();
-            if !list.contains(&at) {
-                list.push(at);
+    fn file(&mut self, keys: &RowKeys, at: usize) {
+        let add = |map: &mut HashMap<String, Vec<usize>>, key: &str| match map.get_mut(key) {
+            Some(list) if list.contains(&at) => {}
+            Some(list) => list.push(at),
+            None => {
+                map.insert(key.to_string(), vec![at]);
             }
         };
-        if let Some(id) = &p.id {
-            add(&mut self.by_code, normalize_key(id));
+        if let Some(code) = &keys.code {
+            add(&mut self.by_code, code);
         }
-        add(&mut self.by_pair, pair_key(&p.name, &p.investor));
-        add(&mut self.by_name, normalize_key(&p.name));
+        add(&mut self.by_pair, &keys.pair());
+        add(&mut self.by_name, &keys.name);
+    }
+}
+
+/// A row's keys, each normalised once ([`normalize_key`]: the costly part of matching).
+struct RowKeys {
+    /// 项目编号.
+    code: Option<String>,
+    name: String,
+    investor: String,
+}
+
+impl RowKeys {
+    fn of(p: &Project) -> RowKeys {
+        RowKeys {
+            code: p.id.as_deref().map(normalize_key),
+            name: normalize_key(&p.name),
+            investor: normalize_key(&p.investor),
+        }
+    }
+
+    /// The normalised (项目名称, 投资方): `name|investor`.
+    fn pair(&self) -> String {
+        format!("{}|{}", self.name, self.investor)
     }
 }
 
@@ -483,13 +502,14 @@ fn pick(candidates: &[usize], taken: &HashSet<usize>, how: MatchedBy) -> Found {
 /// module's documentation).
 fn match_row(
     p: &Project,
+    keys: &RowKeys,
     index: &UnitIndex,
     projects: &[RegisteredProject],
     taken: &HashSet<usize>,
 ) -> Found {
     let none = Vec::new();
-    let code = p.id.as_deref().map(normalize_key);
-    if let Some(code) = &code {
+    let code = keys.code.as_ref();
+    if let Some(code) = code {
         match pick(
             index.by_code.get(code).unwrap_or(&none),
             taken,
@@ -499,10 +519,7 @@ fn match_row(
             found => return found,
         }
     }
-    let by_pair = index
-        .by_pair
-        .get(&pair_key(&p.name, &p.investor))
-        .unwrap_or(&none);
+    let by_pair = index.by_pair.get(&keys.pair()).unwrap_or(&none);
     // A project numbered otherwise is another project of the same name and investor (or
     // the same one renumbered): not for the register to decide.
     let numbered_otherwise =
@@ -522,12 +539,13 @@ fn match_row(
     let Some(old) = p.note.as_deref().and_then(former_name) else {
         return Found::Nothing;
     };
+    let old = normalize_key(&old);
     let by_old = index
         .by_pair
-        .get(&pair_key(&old, &p.investor))
+        .get(&format!("{old}|{}", keys.investor))
         .unwrap_or(&none);
     match pick(by_old, taken, MatchedBy::FormerName) {
-        Found::Nothing => match index.by_name.get(&normalize_key(&old)) {
+        Found::Nothing => match index.by_name.get(&old) {
             Some(others) if !others.is_empty() => {
                 Found::Ambiguous(Ambiguity::FormerNameOtherInvestor, others.clone())
             }
@@ -549,28 +567,86 @@ pub fn build(returns: &[StoredReturn], period: Period) -> Register {
 /// two reports of one month in one project, or join two units' projects, is not applied
 /// and is listed in [`Register::unapplied_links`].
 pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLink]) -> Register {
-    let mut order: Vec<(&StoredReturn, Period, &str)> = returns
+    let mut order: Vec<&StoredReturn> = returns
         .iter()
-        .filter_map(|r| Some((r, r.info.period?, r.info.unit_code.as_deref()?)))
-        .filter(|(_, p, _)| *p <= period)
+        .filter(|r| r.info.unit_code.is_some() && r.info.period.is_some_and(|p| p <= period))
         .collect();
-    order.sort_by(|a, b| (a.1, a.2, a.0.info.id).cmp(&(b.1, b.2, b.0.info.id)));
+    order.sort_by(|a, b| {
+        (a.info.period, &a.info.unit_code, a.info.id).cmp(&(
+            b.info.period,
+            &b.info.unit_code,
+            b.info.id,
+        ))
+    });
+    let mut builder = Builder::new(period, links);
+    for ret in order {
+        builder.add(ret);
+    }
+    builder.finish()
+}
 
-    let mut projects: Vec<RegisteredProject> = Vec::new();
-    let mut ambiguous = Vec::new();
-    let mut indexes: HashMap<String, UnitIndex> = HashMap::new();
-    let mut ids: HashSet<String> = HashSet::new();
-    let mut latest: HashMap<&str, Period> = HashMap::new();
-    // The clerk's links by the entry that joins; the projects opened, and the entries
-    // joined to one, by id.
-    let link_of: HashMap<&str, &ProjectLink> =
-        links.iter().rev().map(|l| (l.later.as_str(), l)).collect();
-    let mut opened: HashMap<String, usize> = HashMap::new();
-    let mut joined_into: HashMap<String, usize> = HashMap::new();
-    let mut unapplied_links = Vec::new();
+/// The register built one return at a time, in the order of (period, unit, submission):
+/// a month's returns can be dropped once they are added, and a return given by value
+/// gives its projects rather than copies of them.
+pub struct Builder {
+    period: Period,
+    projects: Vec<RegisteredProject>,
+    /// Each project's latest name, normalised (a rename is a change of it).
+    name_keys: Vec<String>,
+    ambiguous: Vec<AmbiguousMatch>,
+    indexes: HashMap<String, UnitIndex>,
+    ids: HashSet<String>,
+    latest: HashMap<String, Period>,
+    /// The clerk's links by the entry that joins; the projects opened, and the entries
+    /// joined to one, by id.
+    link_of: HashMap<String, ProjectLink>,
+    opened: HashMap<String, usize>,
+    joined_into: HashMap<String, usize>,
+    unapplied_links: Vec<UnappliedLink>,
+}
 
-    for (ret, at, unit) in order {
-        latest.insert(unit, at);
+impl Builder {
+    /// An empty register as of `period`, applying the clerk's `links`.
+    pub fn new(period: Period, links: &[ProjectLink]) -> Builder {
+        // Of two links of one entry, the one listed first holds.
+        let mut link_of = HashMap::new();
+        for l in links.iter().rev() {
+            link_of.insert(l.later.clone(), l.clone());
+        }
+        Builder {
+            period,
+            projects: Vec::new(),
+            name_keys: Vec::new(),
+            ambiguous: Vec::new(),
+            indexes: HashMap::new(),
+            ids: HashSet::new(),
+            latest: HashMap::new(),
+            link_of,
+            opened: HashMap::new(),
+            joined_into: HashMap::new(),
+            unapplied_links: Vec::new(),
+        }
+    }
+
+    /// Adds a return's rows, copied (the caller keeps the return).
+    pub fn add(&mut self, ret: &StoredReturn) {
+        self.add_rows(ret, ret.projects.iter().cloned());
+    }
+
+    /// Adds a return's rows, moved out of it.
+    pub fn add_owned(&mut self, mut ret: StoredReturn) {
+        let rows = std::mem::take(&mut ret.projects);
+        self.add_rows(&ret, rows.into_iter());
+    }
+
+    fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = Project>) {
+        let (Some(at), Some(unit)) = (ret.info.period, ret.info.unit_code.as_deref()) else {
+            return;
+        };
+        if at > self.period {
+            return;
+        }
+        self.latest.insert(unit.to_string(), at);
         let file = FileRef {
             submission: ret.info.id,
             file_name: ret.info.file_name.clone(),
@@ -584,161 +660,196 @@ pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLi
             )
         };
         let (month_stated, ytd_stated) = funds_stated(FigureKey::FundsInPlace);
-        let index = indexes.entry(unit.to_string()).or_default();
+        let mut index = self.indexes.remove(unit).unwrap_or_default();
         let mut taken: HashSet<usize> = HashSet::new();
-        for p in &ret.projects {
-            let found = match_row(p, index, &projects, &taken);
+        for p in rows {
+            let keys = RowKeys::of(&p);
+            let found = match_row(&p, &keys, &index, &self.projects, &taken);
             let (at_index, matched_by) = match found {
                 Found::One(i, how) => (i, how),
                 Found::Nothing | Found::Ambiguous(..) => {
-                    let base = format!("{unit}:{}", p.identity());
-                    let mut id = base.clone();
-                    let mut n = 1;
-                    while ids.contains(&id) {
-                        n += 1;
-                        id = format!("{base}~{n}");
-                    }
-                    // The id is taken even when a link joins the row to another project,
-                    // so that every other id is the same with or without links.
-                    ids.insert(id.clone());
-                    // The clerk said this entry is an earlier one: the row joins it,
-                    // unless that would put two reports of one month in one project.
-                    let joins = match link_of.get(id.as_str()) {
-                        None => None,
-                        Some(&link) => {
-                            let target = opened
-                                .get(&link.earlier)
-                                .or_else(|| joined_into.get(&link.earlier))
-                                .copied();
-                            let conflict = match target {
-                                None => Some(LinkConflict::EarlierMissing),
-                                Some(t) if projects[t].unit_code != unit => {
-                                    Some(LinkConflict::OtherUnit)
-                                }
-                                Some(t)
-                                    if taken.contains(&t) || projects[t].last_reported() == at =>
-                                {
-                                    Some(LinkConflict::SameMonth(at))
-                                }
-                                Some(_) => None,
-                            };
-                            match (target, conflict) {
-                                (Some(t), None) => Some((t, link)),
-                                (_, Some(reason)) => {
-                                    unapplied_links.push(UnappliedLink {
-                                        link: link.clone(),
-                                        reason,
-                                    });
-                                    None
-                                }
-                                (None, None) => None,
-                            }
-                        }
-                    };
-                    if let Some((t, link)) = joins {
-                        joined_into.insert(id.clone(), t);
-                        projects[t].joined.push(Joined {
-                            id,
-                            link: link.clone(),
-                        });
-                        (t, MatchedBy::Link)
-                    } else {
-                        if let Found::Ambiguous(reason, candidates) = found {
-                            ambiguous.push(AmbiguousMatch {
-                                unit_code: unit.to_string(),
-                                file: file.clone(),
-                                row: p.row + 1,
-                                name: p.name.clone(),
-                                investor: p.investor.clone(),
-                                code: p.id.clone(),
-                                reason,
-                                candidates: candidates
-                                    .iter()
-                                    .map(|&i| projects[i].id.clone())
-                                    .collect(),
-                                registered_as: id.clone(),
-                            });
-                        }
-                        opened.insert(id.clone(), projects.len());
-                        projects.push(RegisteredProject {
-                            id,
-                            unit_code: unit.to_string(),
-                            reports: Vec::new(),
-                            former_names: Vec::new(),
-                            current: false,
-                            joined: Vec::new(),
-                        });
-                        (projects.len() - 1, MatchedBy::First)
-                    }
+                    self.open(unit, at, &file, &p, &keys, found, &taken)
                 }
             };
             taken.insert(at_index);
-            index.file(p, at_index);
-            let project = &mut projects[at_index];
+            index.file(&keys, at_index);
+            let project = &mut self.projects[at_index];
             if let Some(previous) = project.reports.last() {
-                let old = previous.project.name.clone();
-                if normalize_key(&old) != normalize_key(&p.name)
-                    && !project.former_names.contains(&old)
-                {
-                    project.former_names.push(old);
+                if self.name_keys[at_index] != keys.name {
+                    let old = previous.project.name.clone();
+                    if !project.former_names.contains(&old) {
+                        project.former_names.push(old);
+                    }
                 }
             }
+            self.name_keys[at_index] = keys.name;
             project.reports.push(Report {
                 file: file.clone(),
                 row: p.row + 1,
                 matched_by,
-                project: p.clone(),
                 funds_month: month_stated.then_some(p.funds_month),
                 funds_ytd: ytd_stated.then_some(p.funds_ytd),
+                project: p,
             });
         }
+        self.indexes.insert(unit.to_string(), index);
     }
-    for p in &mut projects {
-        p.current = latest.get(p.unit_code.as_str()) == Some(&p.last_reported());
+
+    /// The project a row that matched none (or several) goes to: a new one, or the
+    /// earlier one the clerk linked its entry to.
+    #[allow(clippy::too_many_arguments)]
+    fn open(
+        &mut self,
+        unit: &str,
+        at: Period,
+        file: &FileRef,
+        p: &Project,
+        keys: &RowKeys,
+        found: Found,
+        taken: &HashSet<usize>,
+    ) -> (usize, MatchedBy) {
+        let identity = match &keys.code {
+            Some(code) => format!("#{code}"),
+            None => format!("{}|{}", keys.name, keys.investor),
+        };
+        let base = format!("{unit}:{identity}");
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.ids.contains(&id) {
+            n += 1;
+            id = format!("{base}~{n}");
+        }
+        // The id is taken even when a link joins the row to another project, so that
+        // every other id is the same with or without links.
+        self.ids.insert(id.clone());
+        // The clerk said this entry is an earlier one: the row joins it, unless that
+        // would put two reports of one month in one project.
+        let joins = match self.link_of.get(id.as_str()) {
+            None => None,
+            Some(link) => {
+                let target = self
+                    .opened
+                    .get(&link.earlier)
+                    .or_else(|| self.joined_into.get(&link.earlier))
+                    .copied();
+                let conflict = match target {
+                    None => Some(LinkConflict::EarlierMissing),
+                    Some(t) if self.projects[t].unit_code != unit => Some(LinkConflict::OtherUnit),
+                    Some(t) if taken.contains(&t) || self.projects[t].last_reported() == at => {
+                        Some(LinkConflict::SameMonth(at))
+                    }
+                    Some(_) => None,
+                };
+                match (target, conflict) {
+                    (Some(t), None) => Some((t, link.clone())),
+                    (_, Some(reason)) => {
+                        self.unapplied_links.push(UnappliedLink {
+                            link: link.clone(),
+                            reason,
+                        });
+                        None
+                    }
+                    (None, None) => None,
+                }
+            }
+        };
+        if let Some((t, link)) = joins {
+            self.joined_into.insert(id.clone(), t);
+            self.projects[t].joined.push(Joined { id, link });
+            return (t, MatchedBy::Link);
+        }
+        if let Found::Ambiguous(reason, candidates) = found {
+            self.ambiguous.push(AmbiguousMatch {
+                unit_code: unit.to_string(),
+                file: file.clone(),
+                row: p.row + 1,
+                name: p.name.clone(),
+                investor: p.investor.clone(),
+                code: p.id.clone(),
+                reason,
+                candidates: candidates
+                    .iter()
+                    .map(|&i| self.projects[i].id.clone())
+                    .collect(),
+                registered_as: id.clone(),
+            });
+        }
+        self.opened.insert(id.clone(), self.projects.len());
+        self.projects.push(RegisteredProject {
+            id,
+            unit_code: unit.to_string(),
+            reports: Vec::new(),
+            former_names: Vec::new(),
+            current: false,
+            joined: Vec::new(),
+        });
+        self.name_keys.push(keys.name.clone());
+        (self.projects.len() - 1, MatchedBy::First)
     }
-    // Stable order: by unit, then as opened (period, unit's file, row).
-    let mut numbered: Vec<(usize, RegisteredProject)> = projects.into_iter().enumerate().collect();
-    numbered.sort_by(|(a, pa), (b, pb)| (&pa.unit_code, a).cmp(&(&pb.unit_code, b)));
-    Register {
-        period,
-        projects: numbered.into_iter().map(|(_, p)| p).collect(),
-        ambiguous,
-        last_month: None,
-        unapplied_links,
+
+    /// The register.
+    pub fn finish(self) -> Register {
+        let mut projects = self.projects;
+        for p in &mut projects {
+            p.current = self.latest.get(p.unit_code.as_str()) == Some(&p.last_reported());
+        }
+        // Stable order: by unit, then as opened (period, unit's file, row).
+        let mut numbered: Vec<(usize, RegisteredProject)> =
+            projects.into_iter().enumerate().collect();
+        numbered.sort_by(|(a, pa), (b, pb)| (&pa.unit_code, a).cmp(&(&pb.unit_code, b)));
+        Register {
+            period: self.period,
+            projects: numbered.into_iter().map(|(_, p)| p).collect(),
+            ambiguous: self.ambiguous,
+            last_month: None,
+            unapplied_links: self.unapplied_links,
+        }
     }
 }
 
 /// The register as of `period` from the archive: every counted return of every month up
-/// to it (checksums verified as they are read).
+/// to it (checksums verified as they are read), one month in memory at a time.
 pub fn load(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
     let links = archive.project_links()?;
-    Ok(build_linked(
-        &counted_returns(archive, period)?,
-        period,
-        &links,
-    ))
+    let mut builder = Builder::new(period, &links);
+    add_months(archive, &mut builder, |p| p <= period)?;
+    Ok(builder.finish())
+}
+
+/// Adds to `builder` the counted returns of every month `wanted`, in order, each month
+/// read and dropped in turn.
+pub fn add_months(
+    archive: &Archive,
+    builder: &mut Builder,
+    wanted: impl Fn(Period) -> bool,
+) -> Result<(), ArchiveError> {
+    for p in archive.counted_periods()? {
+        if wanted(p) {
+            for r in archive.current_returns(p)? {
+                builder.add_owned(r);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// As [`load`], with the register built to the month before `period` from the same
 /// returns attached ([`Register::last_month`]), for the movement since last month.
 pub fn load_with_last_month(archive: &Archive, period: Period) -> Result<Register, ArchiveError> {
-    let returns = counted_returns(archive, period)?;
     let links = archive.project_links()?;
-    let mut register = build_linked(&returns, period, &links);
-    let before = build_linked(&returns, period.previous(), &links);
-    register.last_month = Some(Box::new(MonthBefore::new(before)));
-    Ok(register)
-}
-
-/// Every counted return of every month up to `period`.
-fn counted_returns(archive: &Archive, period: Period) -> Result<Vec<StoredReturn>, ArchiveError> {
-    let mut returns = Vec::new();
+    let mut now = Builder::new(period, &links);
+    let mut before = Builder::new(period.previous(), &links);
     for p in archive.counted_periods()? {
         if p <= period {
-            returns.extend(archive.current_returns(p)?);
+            for r in archive.current_returns(p)? {
+                before.add(&r);
+                now.add_owned(r);
+            }
         }
     }
-    Ok(returns)
+    let mut register = now.finish();
+    register.last_month = Some(Box::new(MonthBefore::new(before.finish())));
+    Ok(register)
 }
 
 /// How a project moved since the month before the register's period.

@@ -70,7 +70,9 @@ fn list(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let Some(period) = args.period else {
         // clap requires --period without a subcommand; kept total for the type's sake.
-        bail!(crate::cli::parse_period_in("", lang).err().unwrap_or_default());
+        bail!(crate::cli::parse_period_in("", lang)
+            .err()
+            .unwrap_or_default());
     };
     let unit = match &args.unit {
         Some(given) => match cfg
