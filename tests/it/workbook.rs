@@ -213,6 +213,9 @@ fn the_workbook_has_the_bulletins_sheets_in_order() {
             "图表",
             "亿元以上项目",
             "项目总表",
+            "项目推进",
+            "督办清单",
+            "项目库",
             "报送情况",
             "数据说明"
         ]
