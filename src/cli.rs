@@ -424,33 +424,24 @@ pub enum ProjectsCommand {
     ///
     /// Example: tongbao projects show 500113:#5001132023001
     Show(ProjectShowArgs),
-    /// 经办人确认两个项目库条目是同一项目（如更名而备注未写原名）/ the clerk says two register entries are one project (e.g. renamed without 原名)
-    ///
-    /// 后报送的条目的记录并入先报送的条目；两个单位的项目、或在同一个月都有报送的两个条目不能关联。
-    ///
-    /// The later entry's history joins the earlier one; two units' projects, or two entries
-    /// that both report in one month, cannot be linked.
-    ///
-    /// Example: tongbao projects link "500113:软件园|丙科技香港有限公司" "500113:软件信息产业园|丙科技香港有限公司" --note "县里确认已更名"
+    /// the clerk says two register entries are one project (wording: messages::help)
     Link(ProjectLinkArgs),
-    /// 撤销经办人的项目关联 / undo a link of the clerk's
-    ///
-    /// Example: tongbao projects unlink "500113:软件园|丙科技香港有限公司" "500113:软件信息产业园|丙科技香港有限公司"
+    /// undo a link of the clerk's
     Unlink(ProjectLinkArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ProjectLinkArgs {
-    /// 一个条目的项目ID（tongbao projects 列出的），或项目编号、项目名称 / one entry's id (as tongbao projects lists it), or its 项目编号 or name
+    /// one entry's id, 项目编号 or name
     #[arg(value_name = "ID_A")]
     pub a: String,
-    /// 另一个条目 / the other entry
+    /// the other entry
     #[arg(value_name = "ID_B")]
     pub b: String,
-    /// 说明，与关联一同存档 / the clerk's explanation, kept with the link
+    /// the clerk's explanation, kept with the link
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
-    /// 经办人（默认当前登录用户名）/ who (default: the login name)
+    /// who (default: the login name)
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
 }

@@ -313,6 +313,56 @@ const HELP: &[(&str, &str, &str)] = &[
         "only the reports up to this month (default: all)",
     ),
     (
+        "projects link",
+        "经办人确认两个项目库条目是同一项目（如更名而备注未写原名）\n\n后报送的条目的记录并入先报送的条目；两个单位的项目、或在同一个月都有报送的两个条目不能关联。\n\n示例：tongbao projects link \"500113:软件园|丙科技香港有限公司\" \"500113:软件信息产业园|丙科技香港有限公司\" --note \"县里确认已更名\"",
+        "the clerk says two register entries are one project (e.g. renamed without 原名)\n\nThe later entry's history joins the earlier one; two units' projects, or two entries that both report in one month, cannot be linked.\n\nExample: tongbao projects link \"500113:软件园|丙科技香港有限公司\" \"500113:软件信息产业园|丙科技香港有限公司\" --note \"renamed, the county confirmed\"",
+    ),
+    (
+        "projects link/a",
+        "一个条目的项目 ID（tongbao projects 列出的），或项目编号、项目名称",
+        "one entry's id (as tongbao projects lists it), or its 项目编号 or name",
+    ),
+    (
+        "projects link/b",
+        "另一个条目",
+        "the other entry",
+    ),
+    (
+        "projects link/note",
+        "说明，与关联一同存档",
+        "the clerk's explanation, kept with the link",
+    ),
+    (
+        "projects link/by",
+        "经办人（默认当前登录用户名）",
+        "who (default: the login name)",
+    ),
+    (
+        "projects unlink",
+        "撤销经办人的项目关联\n\n示例：tongbao projects unlink \"500113:软件园|丙科技香港有限公司\" \"500113:软件信息产业园|丙科技香港有限公司\"",
+        "undo a link of the clerk's\n\nExample: tongbao projects unlink \"500113:软件园|丙科技香港有限公司\" \"500113:软件信息产业园|丙科技香港有限公司\"",
+    ),
+    (
+        "projects unlink/a",
+        "一个条目的项目 ID（tongbao projects 列出的），或项目编号、项目名称",
+        "one entry's id (as tongbao projects lists it), or its 项目编号 or name",
+    ),
+    (
+        "projects unlink/b",
+        "另一个条目",
+        "the other entry",
+    ),
+    (
+        "projects unlink/note",
+        "说明，与撤销记录一同存档",
+        "the clerk's explanation, kept with the record of the undoing",
+    ),
+    (
+        "projects unlink/by",
+        "经办人（默认当前登录用户名）",
+        "who (default: the login name)",
+    ),
+    (
         "watch",
         "监视收件箱，文件到达即检查入库\n\n示例：tongbao watch --period 2025-06 inbox/2025-06   （按 Ctrl-C 停止）",
         "watch the inbox and ingest files as they arrive\n\nExample: tongbao watch --period 2025-06 inbox/2025-06   (Ctrl-C to stop)",
