@@ -129,8 +129,8 @@ pub fn says_in_production(note: &str) -> bool {
 }
 
 /// The former name a 备注 gives: the text after 「原名：」, 「原名:」 or 「原项目名称：」, up
-/// to the end of the clause; `None` when the note names none. The register reads renames
-/// the same way (`aggregate::register::former_name`).
+/// to the end of the clause; `None` when the note names none. The history rules and the
+/// project register (`aggregate::register`) both read renames with it.
 pub fn former_name(note: &str) -> Option<String> {
     let (at, marker) = ["原项目名称", "原名"]
         .iter()

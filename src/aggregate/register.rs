@@ -395,37 +395,8 @@ pub struct AmbiguousMatch {
     pub registered_as: String,
 }
 
-/// The former name a 备注 gives: the text after 「原名：」, 「原名:」 or 「原项目名称：」, up
-/// to the end of the clause; `None` when the note names none.
-pub fn former_name(note: &str) -> Option<String> {
-    let (at, marker) = ["原项目名称", "原名"]
-        .iter()
-        .filter_map(|m| note.find(m).map(|at| (at, *m)))
-        .min_by_key(|(at, _)| *at)?;
-    let rest = note[at + marker.len()..].trim_start();
-    let rest = rest
-        .strip_prefix('：')
-        .or_else(|| rest.strip_prefix(':'))?
-        .trim_start();
-    let mut depth = 0usize;
-    let mut end = rest.len();
-    for (i, c) in rest.char_indices() {
-        match c {
-            '（' | '(' => depth += 1,
-            '）' | ')' if depth > 0 => depth -= 1,
-            '）' | ')' | '；' | ';' | '，' | ',' | '。' | '\n' | '\r' => {
-                end = i;
-                break;
-            }
-            _ => {}
-        }
-    }
-    let quotes: &[char] = &[
-        '“', '”', '「', '」', '"', '\'', '《', '》', '‘', '’', ' ', '　',
-    ];
-    let name = rest[..end].trim_matches(quotes);
-    (!name.is_empty()).then(|| name.to_string())
-}
+/// The former name a 备注 gives (「原名：…」), read as the history rules read it.
+pub use crate::text::former_name;
 
 /// A unit's look-ups from keys to the projects (indexes into the register) that had them.
 #[derive(Default)]

@@ -107,7 +107,11 @@ fn list(global: &GlobalArgs, args: &ProjectsArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     if args.conversion {
-        let cohort = Cohort::new(args.cohort, period);
+        // --cohort YYYY, else the cohort `[projects] cohort` chooses, as the bulletin does.
+        let cohort = match args.cohort {
+            Some(year) => Cohort::new(Some(year), period),
+            None => crate::aggregate::progress::cohort(&cfg, period),
+        };
         if args.json {
             let doc = register.conversion_document(&cfg, cohort);
             serde_json::to_writer_pretty(&mut out, &doc)?;

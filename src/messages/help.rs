@@ -289,8 +289,8 @@ const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "projects/cohort",
-        "与 --conversion 合用：该年签约的项目（默认截至报告期的 12 个月）",
-        "with --conversion: projects signed in this year (default: the twelve months to the period)",
+        "与 --conversion 合用：该年签约的项目（默认按 [projects] cohort，即截至报告期的 12 个月）",
+        "with --conversion: projects signed in this year (default: as [projects] cohort says, the twelve months to the period unless set to the year)",
     ),
     (
         "projects/json",

@@ -108,7 +108,8 @@ fn recompute(db: &Path, period: &str) -> (BTreeMap<String, Recomputed>, BTreeMap
     let mut stmt = db
         .prepare(&format!(
             "SELECT s.unit_code, p.identity, s.period, p.signed_on, p.started_on, \
-             p.contract_amount, p.stage, p.note, p.funds_month, p.funds_ytd, s.file_name
+             p.contract_amount, p.stage, p.note, p.funds_month, p.funds_ytd, s.file_name, \
+             p.name, p.investor
              FROM project p JOIN submission s ON s.id = p.submission_id
              WHERE {counted} ORDER BY s.period, s.unit_code, p.row"
         ))
@@ -128,13 +129,17 @@ fn recompute(db: &Path, period: &str) -> (BTreeMap<String, Recomputed>, BTreeMap
                 r.get::<_, i64>(8)?,
                 r.get::<_, i64>(9)?,
                 r.get::<_, String>(10)?,
+                (r.get::<_, String>(11)?, r.get::<_, String>(12)?),
             ))
         })
         .expect("rows");
+    // Renamed projects (「原名：…」, no 项目编号 in the samples) keep their first id.
+    let mut renames = Renames::default();
     for row in rows {
-        let (unit, identity, at, signed, started, amount, stage, note, month, ytd, file) =
+        let (unit, identity, at, signed, started, amount, stage, note, month, ytd, file, named) =
             row.expect("row");
-        let p = projects.entry(format!("{unit}:{identity}")).or_default();
+        let id = renames.id(&unit, &identity, &named.0, &named.1, note.as_deref());
+        let p = projects.entry(id).or_default();
         p.unit = unit;
         p.periods.push(at.clone());
         p.signed_on = signed.or(p.signed_on.take());

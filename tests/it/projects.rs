@@ -438,37 +438,6 @@ fn own_id(doc: &Value) -> &str {
         .expect("registered_as")
 }
 
-/// The register's id of each row of the demo's archive, recomputed in period order:
-/// `unit:identity` of the project's first row, where a row whose 备注 is 「原名：X」
-/// continues the project that was X with the same investor (the samples' renamed projects
-/// carry no 项目编号).
-#[derive(Default)]
-struct Renames(BTreeMap<(String, String, String), String>);
-
-impl Renames {
-    fn id(
-        &mut self,
-        unit: &str,
-        identity: &str,
-        name: &str,
-        investor: &str,
-        note: Option<&str>,
-    ) -> String {
-        let key = |n: &str| (unit.to_string(), n.to_string(), investor.to_string());
-        let id = self
-            .0
-            .get(&key(name))
-            .cloned()
-            .or_else(|| {
-                let old = note?.strip_prefix("原名：")?;
-                self.0.get(&key(old)).cloned()
-            })
-            .unwrap_or_else(|| format!("{unit}:{identity}"));
-        self.0.insert(key(name), id.clone());
-        id
-    }
-}
-
 /// Every project of the demo's archive recomputed from the stored rows with plain SQL:
 /// the counted submissions' rows grouped by unit and stored identity, renames followed.
 #[test]
@@ -1545,4 +1514,30 @@ fn an_archive_made_before_links_opens_and_gains_their_table() {
     let new = names["软件信息产业园"][0]["id"].as_str().expect("id");
     ok(run(&["projects", "link", old, new], ws.path()));
     assert_eq!(links_in(ws.path()).len(), 1);
+}
+
+/// `projects --conversion` without `--cohort` takes the cohort `[projects] cohort` chooses,
+/// as the bulletin does: set to the year, it is `--cohort` of the period's year.
+#[test]
+fn conversion_without_cohort_follows_the_configured_cohort() {
+    let dir = crate::binary::demo_workspace();
+    let ws = dir.path().join("d");
+    let own = tempfile::tempdir().expect("tempdir");
+    let toml = std::fs::read_to_string(ws.join("tongbao.toml")).expect("config");
+    assert!(
+        toml.contains("# cohort = \"twelve_months\""),
+        "the sample's setting moved"
+    );
+    let year = toml.replace("# cohort = \"twelve_months\"", "cohort = \"year\"");
+    std::fs::write(own.path().join("tongbao.toml"), year).expect("write config");
+    std::fs::copy(ws.join("tongbao.db"), own.path().join("tongbao.db")).expect("archive");
+
+    let by_config = projects_json(own.path(), "2025-06", &["--conversion"]);
+    let by_flag = projects_json(own.path(), "2025-06", &["--conversion", "--cohort", "2025"]);
+    let default = projects_json(&ws, "2025-06", &["--conversion"]);
+    assert_eq!(by_config["cohort"]["year"], 2025);
+    assert_eq!(by_config, by_flag);
+    // The default is the twelve months to the period: another cohort, other figures.
+    assert_eq!(default["cohort"]["year"], Value::Null);
+    assert_ne!(default["area"], by_config["area"]);
 }

@@ -404,3 +404,34 @@ pub fn only(r: &FileReport, code: Code) -> (Option<String>, Option<String>) {
     );
     (found[0].cell_a1(), found[0].value.clone())
 }
+
+/// The register's id of each row of the demo's archive, recomputed in period order:
+/// `unit:identity` of the project's first row, where a row whose 备注 is 「原名：X」
+/// continues the project that was X with the same investor (the samples' renamed projects
+/// carry no 项目编号).
+#[derive(Default)]
+pub struct Renames(std::collections::BTreeMap<(String, String, String), String>);
+
+impl Renames {
+    pub fn id(
+        &mut self,
+        unit: &str,
+        identity: &str,
+        name: &str,
+        investor: &str,
+        note: Option<&str>,
+    ) -> String {
+        let key = |n: &str| (unit.to_string(), n.to_string(), investor.to_string());
+        let id = self
+            .0
+            .get(&key(name))
+            .cloned()
+            .or_else(|| {
+                let old = note?.strip_prefix("原名：")?;
+                self.0.get(&key(old)).cloned()
+            })
+            .unwrap_or_else(|| format!("{unit}:{identity}"));
+        self.0.insert(key(name), id.clone());
+        id
+    }
+}
