@@ -232,16 +232,6 @@ fn expected_follow_up(
     out
 }
 
-fn median(mut v: Vec<i64>) -> Option<f64> {
-    v.sort();
-    let n = v.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(v[n / 2] as f64),
-        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
-    }
-}
-
 /// (cohort, started, in production, median months to start) of some projects.
 fn conversion_of(members: &[&Recomputed]) -> (i64, i64, i64, Option<f64>) {
     let months = members

@@ -763,17 +763,6 @@ struct Recomputed {
     in_production: bool,
 }
 
-/// Median of whole months, as the JSON gives it.
-fn median(mut v: Vec<i64>) -> Option<f64> {
-    v.sort();
-    let n = v.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(v[n / 2] as f64),
-        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
-    }
-}
-
 /// (signed, started, in production, median months to start) of some projects.
 fn figures_of(projects: &[&Recomputed]) -> (i64, i64, i64, Option<f64>) {
     let months = projects

@@ -435,3 +435,15 @@ impl Renames {
         id
     }
 }
+
+/// The median of whole months, as tongbao's JSON gives it (the mean of the middle two of an
+/// even count); `None` for none.
+pub fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort();
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2] as f64),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
+    }
+}
