@@ -17,7 +17,7 @@
 //! last month (the register built to the month before, [`load_with_last_month`]) are
 //! computed here too, as are 开工率 and 投产率 of a cohort.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -159,6 +159,14 @@ pub struct RegisteredProject {
     pub former_names: Vec<String>,
     /// Whether it is in its unit's latest counted return up to the register's period.
     pub current: bool,
+    /// When it is not current: the first of its unit's counted returns after its last
+    /// report that had to list it — a later return of the same year (a ledger lists every
+    /// project active in its year), or, when it was last reported in December, a return
+    /// of the next year (a project not in production nor terminated is carried over).
+    /// `None` when it is current, or when no such return is archived: with a gap in the
+    /// archive it may have gone into production or ended in a month nobody holds, so
+    /// whether it vanished is not known and it is not accused.
+    pub missing_from: Option<Period>,
     /// The entries the clerk joined to it, in the order they joined.
     pub joined: Vec<Joined>,
 }
@@ -567,7 +575,8 @@ pub struct Builder {
     ambiguous: Vec<AmbiguousMatch>,
     indexes: HashMap<String, UnitIndex>,
     ids: HashSet<String>,
-    latest: HashMap<String, Period>,
+    /// Each unit's counted periods.
+    periods: HashMap<String, BTreeSet<Period>>,
     /// The clerk's links by the entry that joins; the projects opened, and the entries
     /// joined to one, by id.
     link_of: HashMap<String, ProjectLink>,
@@ -591,7 +600,7 @@ impl Builder {
             ambiguous: Vec::new(),
             indexes: HashMap::new(),
             ids: HashSet::new(),
-            latest: HashMap::new(),
+            periods: HashMap::new(),
             link_of,
             opened: HashMap::new(),
             joined_into: HashMap::new(),
@@ -617,7 +626,7 @@ impl Builder {
         if at > self.period {
             return;
         }
-        self.latest.insert(unit.to_string(), at);
+        self.periods.entry(unit.to_string()).or_default().insert(at);
         let file = FileRef {
             submission: ret.info.id,
             file_name: ret.info.file_name.clone(),
@@ -752,6 +761,7 @@ impl Builder {
             reports: Vec::new(),
             former_names: Vec::new(),
             current: false,
+            missing_from: None,
             joined: Vec::new(),
         });
         self.name_keys.push(keys.name.clone());
@@ -762,7 +772,19 @@ impl Builder {
     pub fn finish(self) -> Register {
         let mut projects = self.projects;
         for p in &mut projects {
-            p.current = self.latest.get(p.unit_code.as_str()) == Some(&p.last_reported());
+            let Some(periods) = self.periods.get(p.unit_code.as_str()) else {
+                continue;
+            };
+            let last = p.last_reported();
+            p.current = periods.last() == Some(&last);
+            p.missing_from = if p.current {
+                None
+            } else {
+                periods
+                    .range(last.next()..)
+                    .copied()
+                    .find(|q| q.year == last.year || (last.month == 12 && q.year == last.year + 1))
+            };
         }
         // Stable order: by unit, then as opened (period, unit's file, row).
         let mut numbered: Vec<(usize, RegisteredProject)> =
@@ -1077,6 +1099,7 @@ pub struct ProjectJson {
     pub first_reported: Period,
     pub last_reported: Period,
     pub current: bool,
+    pub missing_from: Option<Period>,
     pub signed_on: Option<String>,
     pub started_on: Option<String>,
     pub in_production: Option<Period>,
@@ -1190,6 +1213,7 @@ impl Register {
                     first_reported: p.first_reported(),
                     last_reported: p.last_reported(),
                     current: p.current,
+                    missing_from: p.missing_from,
                     signed_on: p.signed_on().map(ymd),
                     started_on: p.started_on().map(ymd),
                     in_production: p.in_production(),
@@ -1266,8 +1290,8 @@ pub enum FollowUpReason {
     /// Started, and no funds in place (本月到位资金 0) for `no_funds_months` consecutive
     /// months up to the period.
     NoFunds,
-    /// In an earlier counted return of its unit, not in the latest one, and no 备注 said
-    /// 终止 or 已投产.
+    /// In an earlier counted return of its unit, not in a later one that had to list it
+    /// ([`RegisteredProject::missing_from`]), and no 备注 said 终止 or 已投产.
     Vanished,
 }
 
@@ -1329,7 +1353,7 @@ impl RegisteredProject {
             });
         }
         if !self.current {
-            return (!settled).then_some(FollowUp {
+            return (!settled && self.missing_from.is_some()).then_some(FollowUp {
                 project: self,
                 reason: FollowUpReason::Vanished,
                 months: None,

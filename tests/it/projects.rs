@@ -731,6 +731,101 @@ fn the_follow_up_list_has_stalled_unfunded_and_vanished_projects() {
     }
 }
 
+/// The register's entry of `name` in `doc`.
+fn entry_named<'d>(doc: &'d Value, name: &str) -> &'d Value {
+    doc["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name}: {doc:#}"))
+}
+
+#[test]
+fn a_gap_in_the_archive_accuses_no_project_of_vanishing() {
+    // November 2024 lists 新能源材料项目 (P004); June 2025 does not. The months between
+    // are not archived: it may have gone into production or ended in one of them, and a
+    // ledger of 2025 need not list a project of 2024 that did. Not known: not accused.
+    let november = follow_up_form("2024年11月", 0.0, true, false)
+        .set(0, "签约日期", V::D(2024, 11, 10))
+        .set(0, "开工日期", V::D(2024, 11, 20))
+        .set(2, "签约日期", V::D(2024, 11, 1));
+    let june = follow_up_form("2025年6月", 500.0, false, false);
+    let ws = archive_of(&[("2024-11", november), ("2025-06", june)]);
+    let vanished = |doc: &Value| -> Vec<String> {
+        doc["follow_up"]
+            .as_array()
+            .expect("follow_up")
+            .iter()
+            .filter(|f| f["reason"] == "vanished")
+            .map(|f| f["name"].as_str().expect("name").to_string())
+            .collect()
+    };
+    let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
+    assert_eq!(vanished(&doc), Vec::<String>::new(), "{doc:#}");
+    let register = projects_json(ws.path(), "2025-06", &[]);
+    let p004 = entry_named(&register, "新能源材料项目");
+    assert_eq!(p004["current"], false, "{p004:#}");
+    assert_eq!(p004["missing_from"], Value::Null, "{p004:#}");
+    assert_eq!(p004["last_reported"], "2024-11");
+
+    // December 2024 arrives without it: a later return of its own year had to list it
+    // (a ledger lists every project active in its year). Now it vanished, from December.
+    let ws2 = ws.path();
+    let december = follow_up_form("2024年12月", 0.0, false, false);
+    let path = ws2.join("巴南区-2024-12.xlsx");
+    std::fs::write(&path, december.xlsx()).expect("return");
+    let out = run(
+        &[
+            "ingest",
+            "--no-receipts",
+            "--period",
+            "2024-12",
+            path.to_str().expect("UTF-8 path"),
+        ],
+        ws2,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let doc = projects_json(ws2, "2025-06", &["--follow-up"]);
+    assert_eq!(
+        vanished(&doc),
+        vec!["新能源材料项目".to_string()],
+        "{doc:#}"
+    );
+    let register = projects_json(ws2, "2025-06", &[]);
+    assert_eq!(
+        entry_named(&register, "新能源材料项目")["missing_from"],
+        "2024-12"
+    );
+    // A project last reported in December is carried into the next year: June 2025
+    // had to list 智能装备基地 and does (current); P004 as of December itself is current.
+    assert_eq!(entry_named(&register, "智能装备基地")["current"], true);
+    let december_register = projects_json(ws2, "2024-12", &[]);
+    assert_eq!(
+        entry_named(&december_register, "新能源材料项目")["missing_from"],
+        "2024-12"
+    );
+}
+
+#[test]
+fn a_project_last_reported_in_december_must_be_carried_into_the_next_year() {
+    // December 2024 lists 新能源材料项目, not in production nor terminated: every 2025
+    // ledger must carry it, so June 2025 without it is evidence, however long the gap.
+    let december = follow_up_form("2024年12月", 0.0, true, false);
+    let june = follow_up_form("2025年6月", 500.0, false, false);
+    let ws = archive_of(&[("2024-12", december), ("2025-06", june)]);
+    let register = projects_json(ws.path(), "2025-06", &[]);
+    let p004 = entry_named(&register, "新能源材料项目");
+    assert_eq!(p004["missing_from"], "2025-06", "{p004:#}");
+    let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
+    let reasons = follow_up_of(&doc);
+    assert_eq!(
+        reasons.get("新能源材料项目"),
+        Some(&("vanished".to_string(), None, None)),
+        "{doc:#}"
+    );
+}
+
 #[test]
 fn a_month_not_reported_is_not_a_month_without_funds() {
     // P001 reports 0 in March, May and June, but April is missing: two months in a row.
