@@ -161,8 +161,9 @@ pub struct RegisteredProject {
     pub current: bool,
     /// When it is not current: the first of its unit's counted returns after its last
     /// report that had to list it — a later return of the same year (a ledger lists every
-    /// project active in its year), or, when it was last reported in December, a return
-    /// of the next year (a project not in production nor terminated is carried over).
+    /// project active in its year), or, when it was last reported in December and not 在谈,
+    /// a return of the next year (a signed project not in production nor terminated is
+    /// carried over).
     /// `None` when it is current, or when no such return is archived: with a gap in the
     /// archive it may have gone into production or ended in a month nobody holds, so
     /// whether it vanished is not known and it is not accused.
@@ -776,6 +777,9 @@ impl Builder {
                 continue;
             };
             let last = p.last_reported();
+            // Carried into the next year only when signed (W-CARRIED-VANISHED's rule): a
+            // negotiation of December need not go on in January.
+            let carried = last.month == 12 && p.stage() != Stage::Negotiating;
             p.current = periods.last() == Some(&last);
             p.missing_from = if p.current {
                 None
@@ -783,7 +787,7 @@ impl Builder {
                 periods
                     .range(last.next()..)
                     .copied()
-                    .find(|q| q.year == last.year || (last.month == 12 && q.year == last.year + 1))
+                    .find(|q| q.year == last.year || (carried && q.year == last.year + 1))
             };
         }
         // Stable order: by unit, then as opened (period, unit's file, row).

@@ -196,12 +196,14 @@ fn expected_follow_up(
         let last = p.periods.last().expect("reported");
         let current = theirs.last() == Some(last);
         // A later return had to list it: one of the same year, or of the next year after
-        // a December report. Without one (an archive gap) nobody is accused.
+        // a December report of a signed project. Without one (an archive gap) nobody is
+        // accused.
         let (year, month) = (&last[..4], &last[5..7]);
         let next_year = (year.parse::<i32>().expect("year") + 1).to_string();
         let had_to_list = theirs.iter().any(|q| {
             q.as_str() > last.as_str()
-                && (&q[..4] == year || (month == "12" && q[..4] == next_year))
+                && (&q[..4] == year
+                    || (month == "12" && p.last_stage != "在谈" && q[..4] == next_year))
         });
         let settled = p.in_production || p.terminated;
         let months_signed = p

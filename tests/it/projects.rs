@@ -809,21 +809,35 @@ fn a_gap_in_the_archive_accuses_no_project_of_vanishing() {
 
 #[test]
 fn a_project_last_reported_in_december_must_be_carried_into_the_next_year() {
-    // December 2024 lists 新能源材料项目, not in production nor terminated: every 2025
-    // ledger must carry it, so June 2025 without it is evidence, however long the gap.
-    let december = follow_up_form("2024年12月", 0.0, true, false);
-    let june = follow_up_form("2025年6月", 500.0, false, false);
-    let ws = archive_of(&[("2024-12", december), ("2025-06", june)]);
-    let register = projects_json(ws.path(), "2025-06", &[]);
-    let p004 = entry_named(&register, "新能源材料项目");
-    assert_eq!(p004["missing_from"], "2025-06", "{p004:#}");
-    let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
-    let reasons = follow_up_of(&doc);
-    assert_eq!(
-        reasons.get("新能源材料项目"),
-        Some(&("vanished".to_string(), None, None)),
-        "{doc:#}"
-    );
+    // December 2024 lists 新能源材料项目 signed that month, not in production nor
+    // terminated: every 2025 ledger must carry it, so June 2025 without it is evidence,
+    // however long the gap. Left 在谈 in December, it need not be carried: not accused.
+    let signed = follow_up_form("2024年12月", 0.0, true, false)
+        .set(3, "项目进展", s("已签约"))
+        .set(3, "签约日期", V::D(2024, 12, 15))
+        .set(3, "备注", V::E);
+    let june = || follow_up_form("2025年6月", 500.0, false, false);
+    for (december, expected) in [
+        (signed, Some(("vanished".to_string(), None, None))),
+        (follow_up_form("2024年12月", 0.0, true, false), None),
+    ] {
+        let ws = archive_of(&[("2024-12", december), ("2025-06", june())]);
+        let register = projects_json(ws.path(), "2025-06", &[]);
+        let p004 = entry_named(&register, "新能源材料项目");
+        assert_eq!(p004["current"], false, "{p004:#}");
+        let missing_from = if expected.is_some() {
+            Value::from("2025-06")
+        } else {
+            Value::Null
+        };
+        assert_eq!(p004["missing_from"], missing_from, "{p004:#}");
+        let doc = projects_json(ws.path(), "2025-06", &["--follow-up"]);
+        assert_eq!(
+            follow_up_of(&doc).get("新能源材料项目"),
+            expected.as_ref(),
+            "{doc:#}"
+        );
+    }
 }
 
 #[test]
