@@ -1,0 +1,508 @@
+//! The web intake (`tongbao serve`, issue 16) over HTTP: the real binary on 127.0.0.1,
+//! a free port it prints, accounts issued by `tongbao accounts issue --json`, and the
+//! API of docs/cli.md asked by every role. No test sleeps: the server's address is read
+//! from its output with a bounded wait, and the server is killed when the test ends.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tongbao::archive::Archive;
+use tongbao::model::Period;
+
+use crate::binary::{bin, repo, run, sample_workspace};
+
+/// The longest the server may take to say where it listens.
+const START_WAIT: Duration = Duration::from_secs(60);
+
+/// `tongbao serve --listen 127.0.0.1:0` in a workspace, killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(ws: &Path) -> Server {
+        let mut child = bin()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .current_dir(ws)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tongbao serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        // Reads every line, so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut server = Server {
+            child,
+            base: String::new(),
+        };
+        let line = rx
+            .recv_timeout(START_WAIT)
+            .expect("tongbao serve printed no address in time");
+        let start = line.find("http://").expect("an address in the first line");
+        let host: String = line[start + "http://".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+            .collect();
+        server.base = format!("http://{host}");
+        assert!(
+            server.base.starts_with("http://127.0.0.1:"),
+            "{}",
+            server.base
+        );
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// An answer: status, headers we look at, and the body as JSON (Null when not JSON).
+struct Answer {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    json: Value,
+    bytes: Vec<u8>,
+}
+
+fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut r = r.expect("an HTTP answer");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let bytes = r.body_mut().read_to_vec().expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer {
+        status,
+        headers,
+        json,
+        bytes,
+    }
+}
+
+fn get(server: &Server, path: &str, token: Option<&str>) -> Answer {
+    let mut req = agent().get(server.url(path));
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    answer(req.call())
+}
+
+fn post(server: &Server, path: &str, token: Option<&str>) -> Answer {
+    let mut req = agent().post(server.url(path));
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    answer(req.send_empty())
+}
+
+/// A multipart/form-data body with one file in the field `file`.
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "tongbao-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn upload(server: &Server, token: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
+    let (content_type, body) = multipart(name, bytes);
+    let mut req = agent()
+        .post(server.url("/api/v1/returns?period=2025-06"))
+        .header("Content-Type", content_type);
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    answer(req.send(&body[..]))
+}
+
+fn sample(path: &str) -> (String, Vec<u8>) {
+    let p = repo().join("samples").join(path);
+    let name = p.file_name().expect("name").to_string_lossy().into_owned();
+    (name, std::fs::read(&p).expect("sample"))
+}
+
+/// The tokens of the accounts issued: 巴南区 (500113), 江津区 (500116) and the clerk.
+struct Tokens {
+    banan: String,
+    jiangjin: String,
+    clerk: String,
+}
+
+fn issue_accounts(ws: &Path) -> Tokens {
+    let out = run(
+        &[
+            "accounts",
+            "issue",
+            "--unit",
+            "巴南区",
+            "--unit",
+            "江津区",
+            "--clerk",
+            "张三",
+            "--json",
+        ],
+        ws,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("accounts JSON");
+    let accounts = v.as_array().expect("an array");
+    assert_eq!(accounts.len(), 3);
+    let token_of = |name: &str| -> String {
+        let a = accounts
+            .iter()
+            .find(|a| a["account"] == name)
+            .unwrap_or_else(|| panic!("no account {name}: {v}"));
+        assert!(a["password"].as_str().is_some_and(|p| p.len() >= 12));
+        a["token"].as_str().expect("token").to_string()
+    };
+    let banan = &accounts[0];
+    assert_eq!(banan["role"], "county");
+    assert_eq!(banan["unit"]["code"], "500113");
+    assert_eq!(banan["unit"]["name"], "巴南区");
+    let clerk = &accounts[2];
+    assert_eq!(clerk["role"], "clerk");
+    assert_eq!(clerk["unit"], Value::Null);
+    Tokens {
+        banan: token_of("500113"),
+        jiangjin: token_of("500116"),
+        clerk: token_of("张三"),
+    }
+}
+
+fn june() -> Period {
+    Period::new(2025, 6).expect("period")
+}
+
+/// (unit code, version, status) of every submission the archive holds for June.
+fn archived(ws: &Path) -> Vec<(Option<String>, Option<i64>, String)> {
+    let archive = Archive::open_for_reading(&ws.join("tongbao.db")).expect("archive");
+    archive
+        .submissions(june())
+        .expect("submissions")
+        .into_iter()
+        .map(|s| {
+            (
+                s.unit_code,
+                s.version,
+                format!("{:?}", s.verdict).to_lowercase(),
+            )
+        })
+        .collect()
+}
+
+fn assert_secure_headers(a: &Answer) {
+    let h = |name: &str| {
+        a.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        h("content-security-policy").contains("default-src 'self'"),
+        "{:?}",
+        a.headers
+    );
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    assert_eq!(h("referrer-policy"), "no-referrer");
+}
+
+/// No refusal shows a path, SQL or a stack trace.
+fn assert_plain_refusal(a: &Answer) {
+    let text = String::from_utf8_lossy(&a.bytes);
+    assert!(a.json["error"].is_string(), "{text}");
+    for leak in ["/tmp", "tongbao.db", "SELECT", "panicked", "src/", "sqlite"] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+}
+
+#[test]
+fn serve_every_role_and_endpoint_answers_or_refuses_as_the_api_says() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    let q = "?period=2025-06";
+    let wrong = "tb_0123456789abcdef_000000000000000000000000000000000000000000000000";
+
+    // Nobody, or a wrong token: 401 on every endpoint, with the security headers.
+    for token in [None, Some(wrong), Some("not a token")] {
+        for a in [
+            get(&server, &format!("/api/v1/returns{q}"), token),
+            get(&server, &format!("/api/v1/status{q}"), token),
+            post(&server, &format!("/api/v1/build{q}"), token),
+            get(&server, "/api/v1/receipts/1", token),
+            get(&server, "/api/v1/bulletins/2025-06/pdf", token),
+        ] {
+            assert_eq!(a.status, 401, "{token:?}: {:?}", a.json);
+            assert_secure_headers(&a);
+            assert_plain_refusal(&a);
+        }
+        let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+        let a = upload(&server, token, &name, &bytes);
+        assert_eq!(a.status, 401, "{:?}", a.json);
+    }
+
+    // A county: its own returns, never the status board, a build or a bulletin.
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.banan));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["returns"], Value::Array(vec![]));
+    assert_secure_headers(&a);
+    for a in [
+        get(&server, &format!("/api/v1/status{q}"), Some(&t.banan)),
+        post(&server, &format!("/api/v1/build{q}"), Some(&t.banan)),
+        get(&server, "/api/v1/bulletins/2025-06/pdf", Some(&t.banan)),
+    ] {
+        assert_eq!(a.status, 403, "{:?}", a.json);
+        assert_secure_headers(&a);
+        assert_plain_refusal(&a);
+    }
+
+    // The clerk: the status board is `status --json`'s.
+    let a = get(&server, &format!("/api/v1/status{q}"), Some(&t.clerk));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["period"], "2025-06");
+    let units = a.json["units"].as_array().expect("units");
+    assert!(units.len() > 30);
+    assert!(units.iter().all(|u| u["status"] == "missing"));
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.clerk));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+
+    // A period that is not YYYY-MM, or none: 400, worded for the caller.
+    let a = get(&server, "/api/v1/returns?period=2025-13", Some(&t.clerk));
+    assert_eq!(a.status, 400);
+    assert!(a.json["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("YYYY-MM")));
+    let a = get(&server, "/api/v1/status?lang=en", Some(&t.clerk));
+    assert_eq!(a.status, 400);
+    assert!(
+        a.json["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("give the period")),
+        "{:?}",
+        a.json
+    );
+
+    // Nothing counted: the clerk's build is refused with the reason, nothing built.
+    let a = post(&server, &format!("/api/v1/build{q}"), Some(&t.clerk));
+    assert_eq!(a.status, 409, "{:?}", a.json);
+    assert_plain_refusal(&a);
+    assert!(!ws.path().join("out/2025-06/bulletin-2025-06.json").exists());
+
+    // Anything else: 404 without detail.
+    let a = get(&server, "/api/v1/secrets", Some(&t.clerk));
+    assert_eq!(a.status, 404);
+    assert_secure_headers(&a);
+
+    // A revoked account's token stops working at once; the others go on.
+    let out = run(&["accounts", "revoke", "500116"], ws.path());
+    assert_eq!(out.status.code(), Some(0));
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.jiangjin));
+    assert_eq!(a.status, 401);
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.banan));
+    assert_eq!(a.status, 200);
+}
+
+#[test]
+fn serve_a_county_sends_its_return_a_flawed_one_and_another_units_which_is_refused() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+
+    // 巴南区's valid return: accepted, stored as version 1, with a receipt.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.banan), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_secure_headers(&a);
+    assert_eq!(a.json["status"], "accepted");
+    assert_eq!(a.json["file"], name.as_str());
+    assert_eq!(a.json["unit"]["code"], "500113");
+    assert_eq!(a.json["period"], "2025-06");
+    assert_eq!(a.json["archive"]["stored"], "new");
+    assert_eq!(a.json["archive"]["version"], 1);
+    assert!(a.json["figures"]["ytd"]["signed_amount"].is_number());
+    let receipt = a.json["receipt"]
+        .as_str()
+        .expect("a receipt URL")
+        .to_string();
+    let r = get(&server, &receipt, Some(&t.banan));
+    assert_eq!(r.status, 200);
+    assert!(r.bytes.starts_with(b"PK"), "a workbook");
+    // Another county may not read it.
+    assert_eq!(get(&server, &receipt, Some(&t.jiangjin)).status, 404);
+
+    // 江津区's flawed return: answered with every finding, stored for the record.
+    let (name, bytes) = sample("flawed/E-NEGATIVE-江津区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.jiangjin), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["status"], "rejected");
+    let findings = a.json["diagnostics"].as_array().expect("diagnostics");
+    let negative = findings
+        .iter()
+        .find(|d| d["code"] == "E-NEGATIVE")
+        .unwrap_or_else(|| panic!("E-NEGATIVE in {findings:?}"));
+    assert_eq!(negative["severity"], "error");
+    assert!(negative["sheet"].is_string() && negative["cell"].is_string());
+    assert!(negative["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // 巴南区 sending 江北区's return: refused before storing, logged.
+    let before = archived(ws.path());
+    let (name, bytes) = sample("returns/2025-06/江北区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.banan), &name, &bytes);
+    assert_eq!(a.status, 403, "{:?}", a.json);
+    assert_plain_refusal(&a);
+    assert_eq!(archived(ws.path()), before);
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    let refused: Vec<_> = log
+        .iter()
+        .filter(|r| r.action == "refused_other_unit")
+        .collect();
+    assert_eq!(refused.len(), 1, "{log:?}");
+    assert_eq!(refused[0].account.as_deref(), Some("500113"));
+    assert!(refused[0].detail.contains("500105"), "{:?}", refused[0]);
+    assert_eq!(log.iter().filter(|r| r.action == "upload").count(), 2);
+    drop(archive);
+
+    // The clerk may send any unit's return: 江北区's is taken from the clerk.
+    let a = upload(&server, Some(&t.clerk), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["status"], "accepted");
+
+    // Each county lists its own submissions only; the clerk every unit's.
+    let a = get(&server, "/api/v1/returns?period=2025-06", Some(&t.banan));
+    let own = a.json["returns"].as_array().expect("returns");
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0]["unit"]["code"], "500113");
+    assert_eq!(own[0]["version"], 1);
+    assert_eq!(own[0]["status"], "accepted");
+    assert!(own[0]["received_at"].is_string());
+    let a = get(&server, "/api/v1/returns?period=2025-06", Some(&t.clerk));
+    assert_eq!(a.json["returns"].as_array().map(Vec::len), Some(3));
+
+    // The archive holds exactly what was accepted or rejected, nothing refused.
+    assert_eq!(
+        archived(ws.path()),
+        vec![
+            (Some("500113".into()), Some(1), "accepted".into()),
+            (Some("500116".into()), Some(1), "rejected".into()),
+            (Some("500105".into()), Some(1), "accepted".into()),
+        ]
+    );
+
+    // The status board sees them; the clerk builds, and the files are where it says.
+    let a = get(&server, "/api/v1/status?period=2025-06", Some(&t.clerk));
+    let units = a.json["units"].as_array().expect("units");
+    let status_of = |code: &str| {
+        units
+            .iter()
+            .find(|u| u["code"] == code)
+            .map(|u| u["status"].clone())
+    };
+    assert_eq!(status_of("500113"), Some("accepted".into()));
+    assert_eq!(status_of("500116"), Some("rejected".into()));
+    let a = post(&server, "/api/v1/build?period=2025-06", Some(&t.clerk));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["bulletin"]["period"], "2025-06");
+    let pdf = get(
+        &server,
+        a.json["pdf"].as_str().expect("pdf"),
+        Some(&t.clerk),
+    );
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    let book = get(
+        &server,
+        a.json["workbook"].as_str().expect("workbook"),
+        Some(&t.clerk),
+    );
+    assert_eq!(book.status, 200);
+    assert!(book.bytes.starts_with(b"PK"));
+}
+
+#[test]
+fn serve_refuses_an_upload_over_the_size_limit_with_413_and_stores_nothing() {
+    let (ws, _inbox) = sample_workspace();
+    let config = ws.path().join("tongbao.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let limited = text.replace("max_file_bytes = 104857600", "max_file_bytes = 100000");
+    assert_ne!(text, limited, "the sample config states max_file_bytes");
+    std::fs::write(&config, limited).expect("config");
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    // Over the limit and its multipart allowance: refused from Content-Length.
+    let a = upload(&server, Some(&t.banan), "big.xlsx", &vec![b'x'; 300_000]);
+    assert_eq!(a.status, 413, "{:?}", a.json);
+    // Over the limit, within the allowance: refused while it streams.
+    let a = upload(&server, Some(&t.banan), "big.xlsx", &vec![b'x'; 120_000]);
+    assert_eq!(a.status, 413, "{:?}", a.json);
+    assert_plain_refusal(&a);
+    assert_secure_headers(&a);
+    assert!(archived(ws.path()).is_empty());
+    // A file within the limit is taken as usual.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    assert!(bytes.len() < 100_000);
+    let a = upload(&server, Some(&t.banan), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(archived(ws.path()).len(), 1);
+    // Nothing is left of the uploads in the workspace.
+    let left = std::fs::read_dir(ws.path().join(".tongbao-uploads"))
+        .expect("uploads folder")
+        .count();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn accounts_issue_refuses_a_unit_not_in_the_roster_and_list_shows_no_secrets() {
+    let (ws, _inbox) = sample_workspace();
+    let out = run(&["accounts", "issue", "--unit", "不存在县"], ws.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("名册中没有“不存在县”"), "{err}");
+    let t = issue_accounts(ws.path());
+    let out = run(&["accounts", "list", "--json"], ws.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(&t.banan) && !text.contains("hash"), "{text}");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    // Neither the password nor the token is in the archive as written.
+    let db = std::fs::read(ws.path().join("tongbao.db")).expect("archive");
+    let secret = t.banan.rsplit('_').next().expect("secret");
+    assert!(!db.windows(secret.len()).any(|w| w == secret.as_bytes()));
+}
