@@ -22,6 +22,8 @@ const START_WAIT: Duration = Duration::from_secs(60);
 struct Server {
     child: Child,
     base: String,
+    /// The lines it prints after the first.
+    lines: mpsc::Receiver<String>,
 }
 
 impl Server {
@@ -42,13 +44,14 @@ impl Server {
                 let _ = tx.send(line);
             }
         });
-        let mut server = Server {
-            child,
-            base: String::new(),
-        };
         let line = rx
             .recv_timeout(START_WAIT)
             .expect("tongbao serve printed no address in time");
+        let mut server = Server {
+            child,
+            base: String::new(),
+            lines: rx,
+        };
         let start = line.find("http://").expect("an address in the first line");
         let host: String = line[start + "http://".len()..]
             .chars()
@@ -505,4 +508,59 @@ fn accounts_issue_refuses_a_unit_not_in_the_roster_and_list_shows_no_secrets() {
     let db = std::fs::read(ws.path().join("tongbao.db")).expect("archive");
     let secret = t.banan.rsplit('_').next().expect("secret");
     assert!(!db.windows(secret.len()).any(|w| w == secret.as_bytes()));
+}
+
+/// Waits (bounded) until `ready` holds, looking again every few milliseconds.
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + START_WAIT;
+    while !ready() {
+        assert!(std::time::Instant::now() < deadline, "{what}: not in time");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_sigterm_after_finishing_the_upload_in_hand() {
+    use std::io::{Read, Write};
+
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let mut server = Server::start(ws.path());
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let (content_type, body) = multipart(&name, &bytes);
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut conn = std::net::TcpStream::connect(&host).expect("connect");
+    conn.set_read_timeout(Some(START_WAIT)).expect("timeout");
+    let head = format!(
+        "POST /api/v1/returns?period=2025-06 HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        t.banan,
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).expect("head");
+    // Half the file: the upload is in hand once its temporary folder exists.
+    let half = body.len() / 2;
+    conn.write_all(&body[..half]).expect("first half");
+    conn.flush().expect("flush");
+    let uploads = ws.path().join(".tongbao-uploads");
+    wait_for("the upload begun", || {
+        std::fs::read_dir(&uploads).is_ok_and(|mut d| d.next().is_some())
+    });
+    let pid = libc::pid_t::try_from(server.child.id()).expect("pid");
+    // SAFETY: sends SIGTERM to the child this test started and still holds.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    conn.write_all(&body[half..]).expect("second half");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"accepted\""), "{answer}");
+    let mut status = None;
+    wait_for("the server to stop", || {
+        status = server.child.try_wait().expect("wait");
+        status.is_some()
+    });
+    assert_eq!(status.and_then(|s| s.code()), Some(0));
+    let stopped = server.lines.recv_timeout(START_WAIT).expect("a last line");
+    assert!(stopped.contains("网上报送已停止"), "{stopped}");
+    assert_eq!(archived(ws.path()).len(), 1);
 }
