@@ -325,4 +325,118 @@ impl Archive {
             .optional()
             .map_err(self.sql())
     }
+
+    /// The account `name` with its password's hash, for a login.
+    pub fn account_for_login(&self, name: &str) -> Result<Option<(Account, String)>, ArchiveError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM account WHERE name = ?1"),
+                params![name],
+                |r| Ok((account_row(r)?, r.get(9)?)),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Counts a failed login of account `id`; at `lock_after` failures in a row the
+    /// account is locked until `lock_until`. Returns whether it is now locked.
+    pub fn login_failed(
+        &self,
+        id: i64,
+        lock_after: i64,
+        lock_until: &str,
+    ) -> Result<bool, ArchiveError> {
+        self.conn
+            .execute(
+                "UPDATE account SET failed_logins = failed_logins + 1,
+                     locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
+                 WHERE id = ?1",
+                params![id, lock_after, lock_until],
+            )
+            .map_err(self.sql())?;
+        let failed: i64 = self
+            .conn
+            .query_row(
+                "SELECT failed_logins FROM account WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())?;
+        Ok(failed >= lock_after)
+    }
+
+    /// A login of account `id` succeeded: its failures are forgotten.
+    pub fn login_succeeded(&self, id: i64) -> Result<(), ArchiveError> {
+        self.conn
+            .execute(
+                "UPDATE account SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+                params![id],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Sets account `id`'s password (its hash); it need not be changed again.
+    pub fn set_password(&self, id: i64, password_hash: &str) -> Result<(), ArchiveError> {
+        self.conn
+            .execute(
+                "UPDATE account SET password_hash = ?2, must_change_password = 0 WHERE id = ?1",
+                params![id, password_hash],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Opens a session of account `id`, known by the hash of its cookie's token.
+    pub fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        csrf_token: &str,
+        expires_at: &str,
+    ) -> Result<(), ArchiveError> {
+        self.conn
+            .execute(
+                "INSERT INTO session (token_hash, account_id, csrf_token, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, account_id, csrf_token, expires_at],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// The account of a session open at `now` (not expired, account not revoked), with the
+    /// session's CSRF token.
+    pub fn session(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(Account, String)>, ArchiveError> {
+        let columns = ACCOUNT_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {columns}, s.csrf_token FROM session s JOIN account a ON a.id = s.account_id
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.revoked_at IS NULL"
+                ),
+                params![token_hash, now],
+                |r| Ok((account_row(r)?, r.get(9)?)),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Ends a session (logout), and every session that has expired by `now`.
+    pub fn end_session(&self, token_hash: &str, now: &str) -> Result<(), ArchiveError> {
+        self.conn
+            .execute(
+                "DELETE FROM session WHERE token_hash = ?1 OR expires_at <= ?2",
+                params![token_hash, now],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
 }

@@ -183,3 +183,101 @@ pub fn bad_clerk_name(name: &str, lang: Lang) -> String {
         ),
     }
 }
+
+/// The words of the web intake's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Title,
+    Login,
+    Account,
+    Password,
+    LoginFailed,
+    Locked,
+    ChangePassword,
+    MustChange,
+    NewPassword,
+    Again,
+    PasswordRules,
+    Logout,
+    Period,
+    File,
+    Send,
+    YourReturns,
+    StatusBoard,
+    Unit,
+    Status,
+    Version,
+    Received,
+    Verdict,
+    Accepted,
+    Held,
+    Rejected,
+    Findings,
+    NoFindings,
+    Place,
+    Value,
+    Problem,
+    Fix,
+    Back,
+    Receipt,
+    FormExpired,
+    Nothing,
+}
+
+/// A word of the pages in `lang`.
+pub fn word(w: Word, lang: Lang) -> &'static str {
+    use Word::*;
+    let (zh, en) = match w {
+        Title => ("招商引资月报网上报送", "Investment returns: web intake"),
+        Login => ("登录", "Log in"),
+        Account => ("账号", "Account"),
+        Password => ("密码", "Password"),
+        LoginFailed => ("账号或密码不正确", "wrong account or password"),
+        Locked => (
+            "连续登录失败次数过多，账号已暂时锁定，请 15 分钟后再试或联系经办人",
+            "too many failed logins: the account is locked for 15 minutes; try later or ask the clerk",
+        ),
+        ChangePassword => ("修改密码", "Change password"),
+        MustChange => (
+            "首次登录请先修改一次性密码",
+            "change the one-time password before going on",
+        ),
+        NewPassword => ("新密码", "New password"),
+        Again => ("再次输入新密码", "New password again"),
+        PasswordRules => (
+            "新密码至少 10 个字符，两次输入须一致",
+            "the new password needs at least 10 characters, typed the same twice",
+        ),
+        Logout => ("退出", "Log out"),
+        Period => ("报告期", "Period"),
+        File => ("报表文件", "Return file"),
+        Send => ("报送", "Send"),
+        YourReturns => ("本单位报送记录", "Your unit's submissions"),
+        StatusBoard => ("报送情况", "Status board"),
+        Unit => ("单位", "Unit"),
+        Status => ("状态", "Status"),
+        Version => ("版本", "Version"),
+        Received => ("报送时间（UTC）", "Received (UTC)"),
+        Verdict => ("审核结果", "Verdict"),
+        Accepted => ("已受理", "accepted"),
+        Held => ("待核实", "held for verification"),
+        Rejected => ("未通过审核", "rejected"),
+        Findings => ("发现的问题", "Findings"),
+        NoFindings => ("未发现问题", "no findings"),
+        Place => ("位置", "Where"),
+        Value => ("填写的值", "Value"),
+        Problem => ("问题", "Problem"),
+        Fix => ("怎么改", "How to fix"),
+        Back => ("返回", "Back"),
+        Receipt => ("下载回执", "Download the receipt"),
+        FormExpired => (
+            "页面已过期，请返回重新打开后再提交",
+            "the page has expired; go back, reload it and send again",
+        ),
+        Nothing => ("暂无", "none yet"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}

@@ -28,13 +28,19 @@ use crate::report::BatchJson;
 use super::auth::{ApiError, Caller, Wanted};
 use super::{secrets, App, MULTIPART_OVERHEAD};
 
-pub(super) fn routes(app: Arc<App>) -> Router {
+/// The largest request body an upload may have: the file's limit and the multipart's
+/// boundaries and headers.
+pub(super) fn upload_body_limit(app: &App) -> usize {
     let body_limit = app
         .cfg
         .limits()
         .max_file_bytes
         .saturating_add(MULTIPART_OVERHEAD);
-    let body_limit = usize::try_from(body_limit).unwrap_or(usize::MAX);
+    usize::try_from(body_limit).unwrap_or(usize::MAX)
+}
+
+pub(super) fn routes(app: Arc<App>) -> Router {
+    let body_limit = upload_body_limit(&app);
     Router::new()
         .route(
             "/api/v1/returns",
@@ -118,15 +124,25 @@ fn file_name(sent: Option<&str>) -> String {
     }
 }
 
-/// `POST /api/v1/returns?period=YYYY-MM`: one return, multipart field `file`.
-async fn upload(
-    State(app): State<Arc<App>>,
-    caller: Caller,
-    query: Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejection>,
+/// A file received, with the form's short text fields (`csrf`, `period`) sent before it.
+pub(super) struct Received {
+    upload: Upload,
+    path: PathBuf,
+    name: String,
+    pub(super) csrf: Option<String>,
+    pub(super) period: Option<String>,
+}
+
+/// The longest text field of an upload form that is kept.
+const FIELD_MAX: usize = 200;
+
+/// Streams the multipart field `file` to a temporary folder of the workspace, counting
+/// its bytes against `[limits] max_file_bytes`; keeps the fields `csrf` and `period`.
+pub(super) async fn receive(
+    app: &App,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, ApiError> {
-    let lang = caller.lang;
-    let period = period_of(query, lang)?;
+    lang: Lang,
+) -> Result<Received, ApiError> {
     let mut multipart = multipart.map_err(|_| ApiError::new(Refusal::NoFile, lang))?;
     let bad_body = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -136,12 +152,25 @@ async fn upload(
         }
     };
     let limit = app.cfg.limits().max_file_bytes;
-    let (upload, path, name) = loop {
+    let (mut csrf, mut period) = (None, None);
+    loop {
         let Some(mut field) = multipart.next_field().await.map_err(bad_body)? else {
             return Err(ApiError::new(Refusal::NoFile, lang));
         };
-        if field.name() != Some("file") {
-            continue;
+        match field.name() {
+            Some(short @ ("csrf" | "period")) => {
+                let is_csrf = short == "csrf";
+                let text = field.text().await.map_err(bad_body)?;
+                let text = (text.len() <= FIELD_MAX).then_some(text);
+                if is_csrf {
+                    csrf = text;
+                } else {
+                    period = text;
+                }
+                continue;
+            }
+            Some("file") => {}
+            _ => continue,
         }
         let name = file_name(field.file_name());
         let dir = app.uploads.join(secrets::hex(
@@ -166,15 +195,48 @@ async fn upload(
                 .map_err(|e| ApiError::internal(e, lang))?;
         }
         out.flush().await.map_err(|e| ApiError::internal(e, lang))?;
-        drop(out);
-        break (upload, path, name);
-    };
-    let account = caller.account.clone();
+        return Ok(Received {
+            upload,
+            path,
+            name,
+            csrf,
+            period,
+        });
+    }
+}
+
+/// `POST /api/v1/returns?period=YYYY-MM`: one return, multipart field `file`.
+async fn upload(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    query: Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let lang = caller.lang;
+    let period = period_of(query, lang)?;
+    let received = receive(&app, multipart, lang).await?;
     let own = caller.own_unit().map(str::to_string);
-    let app2 = Arc::clone(&app);
+    let v = take(app, caller.account, own, period, received, lang).await?;
+    Ok(Json(v).into_response())
+}
+
+/// Checks, stores and answers a received file for `account` (a county's for its unit
+/// `own` only), on the blocking pool: one element of the ingest JSON's `files`, with the
+/// name it was sent under and the URL of its receipt.
+pub(super) async fn take(
+    app: Arc<App>,
+    account: crate::archive::accounts::Account,
+    own: Option<String>,
+    period: Period,
+    received: Received,
+    lang: Lang,
+) -> Result<Value, ApiError> {
     blocking(lang, move || {
+        let Received {
+            upload, path, name, ..
+        } = received;
         let _upload = upload;
-        let cfg = &app2.cfg;
+        let cfg = &app.cfg;
         let internal = |e: anyhow::Error| ApiError::internal(format!("{e:#}"), lang);
         let to = ReceiptsTo::Folder(None);
         let taken = match &own {
@@ -254,7 +316,7 @@ async fn upload(
                     (Some(id), Some(_)) => Value::String(format!("/api/v1/receipts/{id}")),
                     _ => Value::Null,
                 };
-                Ok(Json(v).into_response())
+                Ok(v)
             }
         }
     })

@@ -43,6 +43,11 @@ impl ApiError {
         ApiError { status, message }
     }
 
+    /// The status and sentence, for a page that shows them.
+    pub(crate) fn parts(self) -> (StatusCode, String) {
+        (self.status, self.message)
+    }
+
     /// Something failed inside: told to the server's log, never to the caller.
     pub(crate) fn internal(e: impl std::fmt::Display, lang: Lang) -> ApiError {
         eprintln!("tongbao serve: {e}");

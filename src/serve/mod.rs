@@ -16,6 +16,7 @@
 
 mod api;
 mod auth;
+mod pages;
 pub(crate) mod secrets;
 
 use std::net::SocketAddr;
@@ -70,6 +71,7 @@ pub fn run(cfg: Config, listen: &str, listening: impl FnOnce(SocketAddr)) -> any
 /// The routes with the layers every response goes through.
 fn router(app: Arc<App>) -> Router {
     api::routes(Arc::clone(&app))
+        .merge(pages::routes(api::upload_body_limit(&app)).with_state(Arc::clone(&app)))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

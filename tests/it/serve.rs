@@ -159,6 +159,9 @@ struct Tokens {
     banan: String,
     jiangjin: String,
     clerk: String,
+    /// The one-time passwords of 巴南区's account and the clerk's.
+    banan_password: String,
+    clerk_password: String,
 }
 
 fn issue_accounts(ws: &Path) -> Tokens {
@@ -200,10 +203,18 @@ fn issue_accounts(ws: &Path) -> Tokens {
     let clerk = &accounts[2];
     assert_eq!(clerk["role"], "clerk");
     assert_eq!(clerk["unit"], Value::Null);
+    let password_of = |i: usize| {
+        accounts[i]["password"]
+            .as_str()
+            .expect("password")
+            .to_string()
+    };
     Tokens {
         banan: token_of("500113"),
         jiangjin: token_of("500116"),
         clerk: token_of("张三"),
+        banan_password: password_of(0),
+        clerk_password: password_of(2),
     }
 }
 
@@ -563,4 +574,315 @@ fn serve_stops_on_sigterm_after_finishing_the_upload_in_hand() {
     let stopped = server.lines.recv_timeout(START_WAIT).expect("a last line");
     assert!(stopped.contains("网上报送已停止"), "{stopped}");
     assert_eq!(archived(ws.path()).len(), 1);
+}
+
+/// A browser without JavaScript: keeps cookies, follows no redirect.
+struct Browser<'a> {
+    server: &'a Server,
+    agent: ureq::Agent,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+/// A page: its status, where it redirects, its HTML.
+struct Page {
+    status: u16,
+    location: Option<String>,
+    set_cookies: Vec<String>,
+    html: String,
+}
+
+impl Browser<'_> {
+    fn new(server: &Server) -> Browser<'_> {
+        Browser {
+            server,
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .proxy(None)
+                .max_redirects(0)
+                .timeout_global(Some(Duration::from_secs(120)))
+                .build()
+                .into(),
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn take(&mut self, r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Page {
+        let mut r = r.expect("an HTTP answer");
+        let set_cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        for c in &set_cookies {
+            let pair = c.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Page {
+            status: r.status().as_u16(),
+            location,
+            set_cookies,
+            html: r.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .agent
+            .get(self.server.url(path))
+            .header("Cookie", self.cookie_header())
+            .call();
+        self.take(r)
+    }
+
+    fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let r = self
+            .agent
+            .post(self.server.url(path))
+            .header("Cookie", self.cookie_header())
+            .send_form(fields.iter().copied());
+        self.take(r)
+    }
+
+    fn post_upload(&mut self, csrf: &str, period: &str, name: &str, bytes: &[u8]) -> Page {
+        let boundary = "tongbao-page-boundary-91c2";
+        let mut body = Vec::new();
+        for (field, value) in [("csrf", csrf), ("period", period)] {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .agent
+            .post(self.server.url("/upload"))
+            .header("Cookie", self.cookie_header())
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..]);
+        self.take(r)
+    }
+
+    /// Logs in as `account` (the login form's CSRF token first).
+    fn login(&mut self, account: &str, password: &str) -> Page {
+        let form = self.get("/login");
+        assert_eq!(form.status, 200);
+        let csrf = csrf_in(&form.html);
+        self.post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("account", account),
+                ("password", password),
+            ],
+        )
+    }
+}
+
+/// The CSRF token of the first form of a page.
+fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no CSRF token in {html}"))
+        + marker.len();
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[test]
+fn pages_a_county_logs_in_changes_its_password_and_sends_returns_through_the_form() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    let mut b = Browser::new(&server);
+
+    // Without a session every page leads to the login.
+    let p = b.get("/");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/login")));
+    // A login form posted without its CSRF cookie is refused.
+    let mut stranger = Browser::new(&server);
+    let p = stranger.post_form(
+        "/login",
+        &[
+            ("csrf", "x"),
+            ("account", "500113"),
+            ("password", &t.banan_password),
+        ],
+    );
+    assert_eq!(p.status, 403);
+
+    let p = b.login("500113", "wrong password");
+    assert_eq!(p.status, 401);
+    assert!(p.html.contains("账号或密码不正确"), "{}", p.html);
+    let p = b.login("500113", &t.banan_password);
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/password")));
+    let session = p
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("tb_session="))
+        .expect("a session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+
+    // The one-time password must be changed first.
+    let p = b.get("/");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/password")));
+    let form = b.get("/password");
+    assert!(
+        form.html.contains("首次登录请先修改一次性密码"),
+        "{}",
+        form.html
+    );
+    let csrf = csrf_in(&form.html);
+    let p = b.post_form(
+        "/password",
+        &[("csrf", &csrf), ("password", "short"), ("again", "short")],
+    );
+    assert_eq!(p.status, 400);
+    let p = b.post_form(
+        "/password",
+        &[
+            ("csrf", "forged"),
+            ("password", "巴南区新密码2025"),
+            ("again", "巴南区新密码2025"),
+        ],
+    );
+    assert_eq!(p.status, 403);
+    let p = b.post_form(
+        "/password",
+        &[
+            ("csrf", &csrf),
+            ("password", "巴南区新密码2025"),
+            ("again", "巴南区新密码2025"),
+        ],
+    );
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/")));
+
+    // The county's page: the upload form, with the CSRF token, without JavaScript.
+    let home = b.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.html.contains("enctype=\"multipart/form-data\""));
+    assert!(!home.html.contains("<script"));
+    let csrf = csrf_in(&home.html);
+
+    // A forged form stores nothing.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let p = b.post_upload("forged", "2025-06", &name, &bytes);
+    assert_eq!(p.status, 403);
+    assert!(archived(ws.path()).is_empty());
+
+    // A valid return: 已受理.
+    let p = b.post_upload(&csrf, "2025-06", &name, &bytes);
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("已受理"), "{}", p.html);
+    // A flawed one: 未通过审核, with each finding's place.
+    let flawed = crate::support::Form::valid()
+        .set(0, "合同投资额", crate::support::s("约5000"))
+        .xlsx();
+    let p = b.post_upload(&csrf, "2025-06", "巴南区-更正.xlsx", &flawed);
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("未通过审核"), "{}", p.html);
+    assert!(
+        p.html.contains("E-NUMBER") && p.html.contains("!"),
+        "{}",
+        p.html
+    );
+    // Another unit's return: refused, nothing stored.
+    let (other, other_bytes) = sample("returns/2025-06/江北区-2025-06.xlsx");
+    let p = b.post_upload(&csrf, "2025-06", &other, &other_bytes);
+    assert_eq!(p.status, 403);
+    assert_eq!(archived(ws.path()).len(), 2);
+
+    // The login and the new password are the account's from now on.
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    assert!(log.iter().any(|r| r.action == "login_failed"));
+    assert!(log.iter().any(|r| r.action == "login"));
+    drop(archive);
+
+    // Logged out, the session no longer opens a page.
+    let p = b.post_form("/logout", &[("csrf", &csrf)]);
+    assert_eq!(p.status, 303);
+    let p = b.get("/");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/login")));
+    let mut again = Browser::new(&server);
+    let p = again.login("500113", "巴南区新密码2025");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/")));
+}
+
+#[test]
+fn pages_five_failed_logins_lock_the_account_and_the_clerk_sees_the_status_board() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    let mut b = Browser::new(&server);
+    for attempt in 1..=5 {
+        let p = b.login("500113", "not the password");
+        let expected = if attempt < 5 { 401 } else { 429 };
+        assert_eq!(p.status, expected, "attempt {attempt}");
+    }
+    // Locked: even the right password is refused, in the reader's language.
+    let p = b.login("500113", &t.banan_password);
+    assert_eq!(p.status, 429);
+    assert!(p.html.contains("锁定"), "{}", p.html);
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    assert_eq!(log.iter().filter(|r| r.action == "login_failed").count(), 6);
+    assert!(!log.iter().any(|r| r.action == "login"));
+    drop(archive);
+
+    // The clerk: the status board of the open period, every roster unit on it.
+    let mut clerk = Browser::new(&server);
+    let p = clerk.login("张三", &t.clerk_password);
+    assert_eq!(p.location.as_deref(), Some("/password"));
+    let csrf = csrf_in(&clerk.get("/password").html);
+    let p = clerk.post_form(
+        "/password",
+        &[
+            ("csrf", &csrf),
+            ("password", "经办人张三的新密码2025"),
+            ("again", "经办人张三的新密码2025"),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/"));
+    let board = clerk.get("/");
+    assert_eq!(board.status, 200);
+    assert!(board.html.contains("报送情况"), "{}", board.html);
+    assert!(board.html.contains("500113 巴南区"), "{}", board.html);
+    // In English when the browser asks for it.
+    let r = clerk
+        .agent
+        .get(server.url("/?lang=en"))
+        .header("Cookie", clerk.cookie_header())
+        .call();
+    let en = clerk.take(r);
+    assert!(en.html.contains("Status board"), "{}", en.html);
 }
