@@ -222,6 +222,7 @@ pub enum Word {
     Receipt,
     FormExpired,
     Nothing,
+    BlankForm,
 }
 
 /// A word of the pages in `lang`.
@@ -275,6 +276,7 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
             "the page has expired; go back, reload it and send again",
         ),
         Nothing => ("暂无", "none yet"),
+        BlankForm => ("下载本期空白报表", "Download this period's blank form"),
     };
     match lang {
         Lang::Zh => zh,

@@ -43,6 +43,7 @@ pub(super) fn routes(body_limit: usize) -> Router<Arc<App>> {
         .route("/login", get(login_page).post(login))
         .route("/password", get(password_page).post(change_password))
         .route("/logout", post(logout))
+        .route("/form", get(blank_form))
         .route(
             "/upload",
             post(upload)
@@ -492,7 +493,7 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
                 .and_then(|c| app.cfg.unit_by_code(c))
                 .map_or_else(String::new, |u| u.name().to_string());
             format!(
-                "<p>{unit}</p>{logout}<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p><label>{period_word} <input name=\"period\" value=\"{period}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"></label></p><p><label>{file} <input type=\"file\" name=\"file\" required accept=\".xlsx,.xls,.ods\"></label></p><p><button type=\"submit\">{send}</button></p></form><h2>{yours} {period}</h2>{table}",
+                "<p>{unit}</p>{logout}<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p><label>{period_word} <input name=\"period\" value=\"{period}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"></label></p><p><label>{file} <input type=\"file\" name=\"file\" required accept=\".xlsx,.xls,.ods\"></label></p><p><button type=\"submit\">{send}</button></p></form><p><a href=\"/form?period={period}\">{blank}</a></p><h2>{yours} {period}</h2>{table}",
                 unit = esc(&unit),
                 logout = logout_form(&v),
                 csrf = esc(&v.csrf),
@@ -500,6 +501,7 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
                 file = word(Word::File, lang),
                 send = word(Word::Send, lang),
                 yours = word(Word::YourReturns, lang),
+                blank = word(Word::BlankForm, lang),
             )
         }
     };
@@ -615,4 +617,65 @@ fn verdict_html(json: &Value, lang: Lang) -> String {
         word(Word::Back, lang)
     ));
     out
+}
+
+#[derive(Deserialize)]
+struct PeriodForm {
+    period: Option<String>,
+}
+
+/// A file name for `Content-Disposition` (RFC 5987: UTF-8, percent-encoded).
+fn attachment(name: &str) -> String {
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"form.xlsx\"; filename*=UTF-8''{encoded}")
+}
+
+/// `GET /form?period=YYYY-MM` (a county): its blank return for the period, as
+/// `tongbao template` makes it.
+async fn blank_form(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    axum::extract::Query(q): axum::extract::Query<PeriodForm>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    let period = q
+        .period
+        .as_deref()
+        .and_then(Period::parse_canonical)
+        .ok_or_else(|| ApiError::new(crate::messages::web::Refusal::BadPeriod, lang))?;
+    let Some(code) = v
+        .account
+        .unit_code
+        .clone()
+        .filter(|_| v.account.role == Role::County)
+    else {
+        return Err(ApiError::new(crate::messages::web::Refusal::NotFound, lang));
+    };
+    let (name, bytes) = blocking(lang, move || {
+        let unit = app
+            .cfg
+            .unit_by_code(&code)
+            .ok_or_else(|| anyhow::anyhow!("unit {code} is not in the roster"))?;
+        let bytes = crate::render::form::form_workbook(&app.cfg, unit, period, lang)?;
+        Ok((crate::render::form::file_name(unit.name(), period), bytes))
+    })
+    .await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, attachment(&name)),
+        ],
+        bytes,
+    )
+        .into_response())
 }

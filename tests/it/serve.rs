@@ -793,6 +793,30 @@ fn pages_a_county_logs_in_changes_its_password_and_sends_returns_through_the_for
     assert!(!home.html.contains("<script"));
     let csrf = csrf_in(&home.html);
 
+    // The blank form of the open period, for the county's own unit.
+    let link = "href=\"/form?period=";
+    let at = home.html.find(link).expect("a blank form link") + "href=\"".len();
+    let href: String = home.html[at..].chars().take_while(|c| *c != '"').collect();
+    let r = b
+        .agent
+        .get(server.url(&href))
+        .header("Cookie", b.cookie_header())
+        .call()
+        .expect("form");
+    assert_eq!(r.status().as_u16(), 200);
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        disposition.contains("%E5%B7%B4%E5%8D%97%E5%8C%BA"),
+        "{disposition}"
+    ); // 巴南区
+    let form = r.into_body().read_to_vec().expect("form bytes");
+    assert!(form.starts_with(b"PK"));
+
     // A forged form stores nothing.
     let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
     let p = b.post_upload("forged", "2025-06", &name, &bytes);
