@@ -53,6 +53,10 @@ pub fn run(cfg: Config, listen: &str, listening: impl FnOnce(SocketAddr)) -> any
         &cfg.archive_path(),
     )?);
     let uploads = cfg.resolve(std::path::Path::new(".tongbao-uploads"));
+    // Uploads a stopped server left half-received are of no use to anyone.
+    if uploads.is_dir() {
+        std::fs::remove_dir_all(&uploads)?;
+    }
     std::fs::create_dir_all(&uploads)?;
     let app = Arc::new(App { cfg, uploads });
     let runtime = tokio::runtime::Builder::new_multi_thread()
