@@ -120,6 +120,14 @@ pub enum Command {
     ///
     /// Example: tongbao backup D:/备份/
     Backup(BackupArgs),
+    /// the web intake: counties send returns over HTTP, the clerk follows and builds
+    ///
+    /// Example: tongbao serve --listen 127.0.0.1:8080
+    Serve(ServeArgs),
+    /// the web intake's accounts: issue, list, revoke
+    ///
+    /// Example: tongbao accounts issue --unit 巴南区 --clerk 张三
+    Accounts(AccountsArgs),
     /// the whole pipeline on the bundled samples, into a fresh folder
     ///
     /// Run again, it makes an earlier demo's folder anew; any other folder that is not
@@ -550,6 +558,56 @@ pub struct BackupArgs {
     /// the copy's file, or an existing folder (the copy gets a time-stamped name in it)
     #[arg(value_name = "DEST")]
     pub dest: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// the address to listen on (port 0: any free port, printed when listening)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    #[command(subcommand)]
+    pub command: AccountsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// new accounts (or new secrets for existing ones), each shown once
+    Issue(AccountsIssueArgs),
+    /// every account, without secrets
+    List(AccountsListArgs),
+    /// stop an account: its token and sessions no longer work
+    Revoke(AccountsRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsIssueArgs {
+    /// a county account for this roster unit (name, alias or code; repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub unit: Vec<String>,
+    /// a clerk's account of this name (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub clerk: Vec<String>,
+    /// print JSON (documented in docs/cli.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsListArgs {
+    /// print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsRevokeArgs {
+    /// the account's name (as accounts list shows it)
+    #[arg(value_name = "ACCOUNT")]
+    pub name: String,
 }
 
 #[cfg(test)]

@@ -30,5 +30,6 @@ pub(crate) mod publish;
 pub mod read;
 pub mod render;
 pub(crate) mod report;
+pub mod serve;
 pub mod text;
 pub(crate) mod validate;

@@ -32,6 +32,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(&cli.global, &args),
         Command::Verify(args) => cmd::verify::run(&cli.global, &args),
         Command::Backup(args) => cmd::backup::run(&cli.global, &args),
+        Command::Serve(args) => cmd::serve::run(&cli.global, &args),
+        Command::Accounts(args) => cmd::accounts::run(&cli.global, &args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

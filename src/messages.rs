@@ -6,6 +6,7 @@
 
 mod county;
 pub(crate) mod help;
+pub mod web;
 use crate::model::{Filed, FiledAs, Verdict};
 pub use county::*;
 

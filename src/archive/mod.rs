@@ -27,6 +27,7 @@ use crate::model::{
 use crate::parse::vocab::Field;
 use crate::parse::Ledger;
 
+pub mod accounts;
 pub mod backup;
 mod checksum;
 mod wording;
@@ -72,6 +73,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         sql: PROJECT_LINKS,
+        then: None,
+    },
+    // 7: the web intake's accounts, sessions and audit log (see accounts.rs).
+    Migration {
+        sql: accounts::ACCOUNTS,
         then: None,
     },
 ];

@@ -2,6 +2,7 @@
 //! a call to a service (`intake`, `publish`, the archive, `aggregate`), and what it prints.
 //! No command imports another; what several share is here.
 
+pub mod accounts;
 pub mod backup;
 pub mod brief;
 pub mod build;
@@ -13,6 +14,7 @@ pub mod ingest;
 pub mod init;
 pub mod progress;
 pub mod projects;
+pub mod serve;
 pub mod status;
 pub mod template;
 pub mod verify;

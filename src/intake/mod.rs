@@ -367,6 +367,58 @@ pub fn take_one(
     to: ReceiptsTo,
     was_there: bool,
 ) -> anyhow::Result<Taken> {
+    match take_guarded(cfg, path, period, lang, to, was_there, None)? {
+        Guarded::Taken(t) => Ok(t),
+        // No unit was required, so none is refused.
+        Guarded::OtherUnit(unit) => Err(anyhow::anyhow!("refused: {}", unit.code)),
+    }
+}
+
+/// What became of one file sent for one unit ([`take_for_unit`]).
+#[derive(Debug)]
+pub enum ForUnit {
+    /// The return names another unit: nothing was stored and no receipt was written.
+    OtherUnit(crate::parse::UnitRef),
+    /// Checked, stored and answered (as by [`take_one`]).
+    Taken(Taken),
+}
+
+/// Checks, stores and answers one file sent on behalf of the unit `unit_code` (a county
+/// logged in to the web intake): a return that names another roster unit is refused
+/// after it is read and before anything is stored. A file whose unit cannot be read at
+/// all is stored for the record like any rejected file (it counts for no unit).
+pub fn take_for_unit(
+    cfg: &Config,
+    path: &Path,
+    period: Option<Period>,
+    lang: Lang,
+    to: ReceiptsTo,
+    unit_code: &str,
+) -> anyhow::Result<ForUnit> {
+    Ok(
+        match take_guarded(cfg, path, period, lang, to, false, Some(unit_code))? {
+            Guarded::Taken(t) => ForUnit::Taken(t),
+            Guarded::OtherUnit(unit) => ForUnit::OtherUnit(unit),
+        },
+    )
+}
+
+enum Guarded {
+    Taken(Taken),
+    OtherUnit(crate::parse::UnitRef),
+}
+
+/// [`take_one`], refusing before it is stored a file whose return names a unit other
+/// than `only_unit` when one is given.
+fn take_guarded(
+    cfg: &Config,
+    path: &Path,
+    period: Option<Period>,
+    lang: Lang,
+    to: ReceiptsTo,
+    was_there: bool,
+    only_unit: Option<&str>,
+) -> anyhow::Result<Guarded> {
     let opts = BatchOptions {
         period,
         lang,
@@ -379,7 +431,7 @@ pub fn take_one(
         ReceiptsTo::Folder(root) => Some(ReceiptWriter::new(cfg, root, lang, received_at.clone())),
         ReceiptsTo::Nowhere => None,
     };
-    let (mut already, mut done) = (None, None);
+    let (mut already, mut done, mut refused) = (None, None, None);
     check_files_streaming(
         std::slice::from_ref(&path.to_path_buf()),
         cfg,
@@ -387,6 +439,12 @@ pub fn take_one(
         &|| {},
         |_: &FileReport| ((), true),
         |file: &mut FileReport, ()| -> anyhow::Result<Option<Filed>> {
+            if let (Some(wanted), Some(unit)) = (only_unit, file.unit()) {
+                if unit.code != wanted {
+                    refused = Some(unit.clone());
+                    return Ok(None);
+                }
+            }
             if was_there {
                 let archive = storer.archive();
                 let sha = file.sha256.as_deref();
@@ -430,7 +488,11 @@ pub fn take_one(
             Ok(())
         },
     )?;
+    if let Some(unit) = refused {
+        return Ok(Guarded::OtherUnit(unit));
+    }
     already
         .or(done)
+        .map(Guarded::Taken)
         .ok_or_else(|| anyhow::anyhow!("no report for {}", path.display()))
 }

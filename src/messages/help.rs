@@ -415,6 +415,57 @@ const HELP: &[(&str, &str, &str)] = &[
         "the copy's file, or an existing folder (the copy gets a time-stamped name in it)",
     ),
     (
+        "serve",
+        "网上报送：区县通过网页或接口报送报表，经办人查看报送情况、生成通报\n\n在工作区的档案库上提供网上报送服务。区县账号只能报送本单位的报表（其他单位的报表不入库，并记入审计日志）；经办人可报送任何单位的报表、查看报送情况、生成通报。接口见 docs/cli.md（Authorization: Bearer 令牌）。账号用 tongbao accounts issue 开设。Ctrl-C 或 SIGTERM 停止，正在处理的上传会先完成。\n\n示例：tongbao serve --listen 127.0.0.1:8080",
+        "the web intake: counties send returns over HTTP, the clerk follows and builds\n\nServes the web intake over the workspace's archive. A county account may send only its own unit's returns (another unit's is not stored, and the attempt is logged); the clerk may send any unit's, see the status board and build the bulletin. The API is in docs/cli.md (Authorization: Bearer token). Accounts are issued with tongbao accounts issue. Ctrl-C or SIGTERM stops it once uploads in hand are done.\n\nExample: tongbao serve --listen 127.0.0.1:8080",
+    ),
+    (
+        "serve/listen",
+        "监听地址（默认 127.0.0.1:8080；端口 0 表示任选空闲端口，启动后显示）",
+        "the address to listen on (default 127.0.0.1:8080; port 0: any free port, printed when listening)",
+    ),
+    (
+        "accounts",
+        "网上报送的账号：开设、列出、停用\n\n示例：tongbao accounts issue --unit 巴南区 --clerk 张三\n      tongbao accounts list\n      tongbao accounts revoke 500113",
+        "the web intake's accounts: issue, list, revoke\n\nExample: tongbao accounts issue --unit 巴南区 --clerk 张三\n         tongbao accounts list\n         tongbao accounts revoke 500113",
+    ),
+    (
+        "accounts issue",
+        "开设账号（已有的账号则换发新密码和令牌），每个账号的一次性密码和 API 令牌只显示这一次\n\n区县账号以单位代码为账号名，只能报送本单位的报表；经办人账号以姓名为账号名。档案库只保存密码和令牌的散列值。换发后旧密码、旧令牌和登录即失效，停用和锁定一并解除。\n\n示例：tongbao accounts issue --unit 巴南区 --unit 江北区 --clerk 张三 --json",
+        "new accounts (or new secrets for existing ones), each one-time password and API token shown once\n\nA county account is named by its unit's code and may send only that unit's returns; a clerk's account by the clerk's name. The archive keeps only hashes of passwords and tokens. Issuing again ends the old password, token and sessions, and lifts a revocation or lockout.\n\nExample: tongbao accounts issue --unit 巴南区 --unit 江北区 --clerk 张三 --json",
+    ),
+    (
+        "accounts issue/unit",
+        "为名册中的该单位开设区县账号（名称、别名或代码；可重复）",
+        "a county account for this roster unit (name, alias or code; repeatable)",
+    ),
+    (
+        "accounts issue/clerk",
+        "开设该姓名的经办人账号（可重复）",
+        "a clerk's account of this name (repeatable)",
+    ),
+    (
+        "accounts issue/json",
+        "输出 JSON（格式见 docs/cli.md）",
+        "print JSON (documented in docs/cli.md)",
+    ),
+    (
+        "accounts list",
+        "列出全部账号（不含密码和令牌）",
+        "every account, without secrets",
+    ),
+    ("accounts list/json", "输出 JSON", "print JSON"),
+    (
+        "accounts revoke",
+        "停用账号：其令牌和登录立即失效",
+        "stop an account: its token and sessions no longer work",
+    ),
+    (
+        "accounts revoke/name",
+        "账号名（见 tongbao accounts list）",
+        "the account's name (as accounts list shows it)",
+    ),
+    (
         "demo",
         "演示：在新文件夹中用内置样例走完整个流程\n\n再次运行时，上次演示的文件夹会清除后重新生成；其他非空文件夹不会被改动。\n\n示例：tongbao demo --out tongbao-demo",
         "the whole pipeline on the bundled samples, into a fresh folder\n\nRun again, it makes an earlier demo's folder anew; any other folder that is not empty is left untouched.\n\nExample: tongbao demo --out tongbao-demo",

@@ -30,6 +30,7 @@ mod receipt;
 mod safety;
 mod samples;
 mod schema;
+mod serve;
 mod support;
 mod template;
 mod time_zone;

@@ -1,0 +1,285 @@
+//! What the web intake says (issue 16): the API's refusals, read by a county's or the
+//! clerk's program, and the terminal lines of `tongbao serve` and `tongbao accounts`.
+//! A refusal says what to do and never what exists (no paths, no SQL, no other unit's
+//! data).
+
+use crate::lang::Lang;
+
+/// Why the web intake refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No token, or one that is wrong, revoked or of a revoked account (401).
+    Unauthorized,
+    /// The account's role may not do this (403).
+    Forbidden,
+    /// The `period` parameter is missing or not `YYYY-MM` (400).
+    BadPeriod,
+    /// The multipart body has no field `file`, or cannot be read (400).
+    NoFile,
+    /// The upload is larger than the workspace's `[limits] max_file_bytes` (413).
+    TooLarge,
+    /// No such thing, or not the caller's (404).
+    NotFound,
+    /// Anything else; the details are in the server's log only (500).
+    Internal,
+}
+
+/// The sentence of a refusal.
+pub fn refusal(r: Refusal, lang: Lang) -> &'static str {
+    use Refusal::*;
+    match (r, lang) {
+        (Unauthorized, Lang::Zh) => "需要有效的访问令牌（Authorization: Bearer …），请向经办人索取",
+        (Unauthorized, Lang::En) => {
+            "a valid access token is required (Authorization: Bearer …); ask the clerk for one"
+        }
+        (Forbidden, Lang::Zh) => "本账号无权进行此操作",
+        (Forbidden, Lang::En) => "this account may not do that",
+        (BadPeriod, Lang::Zh) => "请用参数 period=YYYY-MM 指明报告期，如 period=2025-06",
+        (BadPeriod, Lang::En) => "give the period as period=YYYY-MM, e.g. period=2025-06",
+        (NoFile, Lang::Zh) => "请以 multipart/form-data 上传，报表文件放在字段 file 中",
+        (NoFile, Lang::En) => "send the return as multipart/form-data, in the field file",
+        (TooLarge, Lang::Zh) => "文件超过工作区允许的大小上限，未接收",
+        (TooLarge, Lang::En) => "the file is larger than the workspace allows; not received",
+        (NotFound, Lang::Zh) => "未找到",
+        (NotFound, Lang::En) => "not found",
+        (Internal, Lang::Zh) => "服务器处理出错，请稍后重试或联系经办人",
+        (Internal, Lang::En) => "the server could not do that; try again later or tell the clerk",
+    }
+}
+
+/// A county sent a return that names another unit: refused before anything was stored.
+pub fn other_unit(own: &str, named: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "该文件是“{named}”的报表，本账号只能报送“{own}”的报表；未入库，此次报送已记录"
+        ),
+        Lang::En => format!(
+            "this file is the return of \"{named}\"; this account may send only \"{own}\"'s; nothing was stored and the attempt was logged"
+        ),
+    }
+}
+
+/// `tongbao serve` is listening (the first line it prints; tests read the address).
+pub fn serve_listening(url: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("网上报送已启动：{url}（Ctrl-C 停止，正在处理的上传会先完成）"),
+        Lang::En => {
+            format!("web intake listening on {url} (Ctrl-C to stop; uploads in hand finish first)")
+        }
+    }
+}
+
+/// `tongbao serve` has stopped.
+pub fn serve_stopped(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "网上报送已停止",
+        Lang::En => "web intake stopped",
+    }
+}
+
+/// `accounts issue --unit NAME` for a name that is no roster unit.
+pub fn unknown_unit(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "名册中没有“{name}”这个单位（单位名称、别名或代码，见 tongbao.toml 的 [[unit]]）"
+        ),
+        Lang::En => format!(
+            "there is no unit \"{name}\" in the roster (a unit's name, alias or code; see [[unit]] in tongbao.toml)"
+        ),
+    }
+}
+
+/// `accounts issue` with neither `--unit` nor `--clerk`.
+pub fn nothing_to_issue(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "请用 --unit 单位名称 或 --clerk 姓名 指明要开设的账号",
+        Lang::En => "name the accounts to issue with --unit NAME or --clerk NAME",
+    }
+}
+
+/// One issued account, for people.
+pub fn issued(account: &str, who: &str, password: &str, token: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{account}（{who}）\n  一次性密码：{password}\n  API 令牌：{token}"),
+        Lang::En => {
+            format!("{account} ({who})\n  one-time password: {password}\n  API token: {token}")
+        }
+    }
+}
+
+/// After the issued accounts: the secrets are shown once.
+pub fn issued_once(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "密码和令牌只显示这一次，档案库只保存其散列值；请当面或加密转交，首次登录须修改密码",
+        Lang::En => "the passwords and tokens are shown only this once (the archive keeps their hashes); hand them over safely; each password must be changed at first login",
+    }
+}
+
+/// The role of an account in words.
+pub fn role(clerk: bool, lang: Lang) -> &'static str {
+    match (clerk, lang) {
+        (true, Lang::Zh) => "经办人",
+        (true, Lang::En) => "clerk",
+        (false, Lang::Zh) => "区县",
+        (false, Lang::En) => "county",
+    }
+}
+
+/// One line of `accounts list`.
+pub fn account_line(account: &str, who: &str, revoked: bool, locked: bool, lang: Lang) -> String {
+    let mut state = Vec::new();
+    if revoked {
+        state.push(match lang {
+            Lang::Zh => "已停用",
+            Lang::En => "revoked",
+        });
+    }
+    if locked {
+        state.push(match lang {
+            Lang::Zh => "已锁定",
+            Lang::En => "locked",
+        });
+    }
+    if state.is_empty() {
+        state.push(match lang {
+            Lang::Zh => "有效",
+            Lang::En => "active",
+        });
+    }
+    format!("  {account:<12} {who:<16} {}", state.join(", "))
+}
+
+/// `accounts list` on a workspace without accounts.
+pub fn no_accounts(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "尚未开设任何账号（tongbao accounts issue --unit 单位名称）",
+        Lang::En => "no accounts yet (tongbao accounts issue --unit NAME)",
+    }
+}
+
+/// `accounts revoke NAME` done.
+pub fn revoked(account: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已停用账号 {account}：其令牌和登录立即失效"),
+        Lang::En => format!("revoked {account}: its token and sessions no longer work"),
+    }
+}
+
+/// `accounts revoke NAME` for an account there is not.
+pub fn no_such_account(account: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("没有名为“{account}”的账号（tongbao accounts list 列出全部账号）"),
+        Lang::En => format!("there is no account \"{account}\" (tongbao accounts list shows them)"),
+    }
+}
+
+/// `accounts issue --clerk NAME` with an empty name, or one that is a unit's code or
+/// another role's account.
+pub fn bad_clerk_name(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("“{name}”不能用作经办人账号名（为空，或与单位代码、区县账号重名）"),
+        Lang::En => format!(
+            "\"{name}\" cannot name a clerk's account (empty, or a unit's code or a county's account)"
+        ),
+    }
+}
+
+/// The words of the web intake's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Title,
+    Login,
+    Account,
+    Password,
+    LoginFailed,
+    Locked,
+    ChangePassword,
+    MustChange,
+    NewPassword,
+    Again,
+    PasswordRules,
+    Logout,
+    Period,
+    File,
+    Send,
+    YourReturns,
+    StatusBoard,
+    Unit,
+    Status,
+    Version,
+    Received,
+    Verdict,
+    Accepted,
+    Held,
+    Rejected,
+    Findings,
+    NoFindings,
+    Place,
+    Value,
+    Problem,
+    Fix,
+    Back,
+    Receipt,
+    FormExpired,
+    Nothing,
+    BlankForm,
+}
+
+/// A word of the pages in `lang`.
+pub fn word(w: Word, lang: Lang) -> &'static str {
+    use Word::*;
+    let (zh, en) = match w {
+        Title => ("招商引资月报网上报送", "Investment returns: web intake"),
+        Login => ("登录", "Log in"),
+        Account => ("账号", "Account"),
+        Password => ("密码", "Password"),
+        LoginFailed => ("账号或密码不正确", "wrong account or password"),
+        Locked => (
+            "连续登录失败次数过多，账号已暂时锁定，请 15 分钟后再试或联系经办人",
+            "too many failed logins: the account is locked for 15 minutes; try later or ask the clerk",
+        ),
+        ChangePassword => ("修改密码", "Change password"),
+        MustChange => (
+            "首次登录请先修改一次性密码",
+            "change the one-time password before going on",
+        ),
+        NewPassword => ("新密码", "New password"),
+        Again => ("再次输入新密码", "New password again"),
+        PasswordRules => (
+            "新密码至少 10 个字符，两次输入须一致",
+            "the new password needs at least 10 characters, typed the same twice",
+        ),
+        Logout => ("退出", "Log out"),
+        Period => ("报告期", "Period"),
+        File => ("报表文件", "Return file"),
+        Send => ("报送", "Send"),
+        YourReturns => ("本单位报送记录", "Your unit's submissions"),
+        StatusBoard => ("报送情况", "Status board"),
+        Unit => ("单位", "Unit"),
+        Status => ("状态", "Status"),
+        Version => ("版本", "Version"),
+        Received => ("报送时间（UTC）", "Received (UTC)"),
+        Verdict => ("审核结果", "Verdict"),
+        Accepted => ("已受理", "accepted"),
+        Held => ("待核实", "held for verification"),
+        Rejected => ("未通过审核", "rejected"),
+        Findings => ("发现的问题", "Findings"),
+        NoFindings => ("未发现问题", "no findings"),
+        Place => ("位置", "Where"),
+        Value => ("填写的值", "Value"),
+        Problem => ("问题", "Problem"),
+        Fix => ("怎么改", "How to fix"),
+        Back => ("返回", "Back"),
+        Receipt => ("下载回执", "Download the receipt"),
+        FormExpired => (
+            "页面已过期，请返回重新打开后再提交",
+            "the page has expired; go back, reload it and send again",
+        ),
+        Nothing => ("暂无", "none yet"),
+        BlankForm => ("下载本期空白报表", "Download this period's blank form"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}

@@ -1,0 +1,162 @@
+//! Who is calling: the account behind `Authorization: Bearer <token>`, and the language
+//! refusals are worded in.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::archive::accounts::{Account, Role};
+use crate::archive::Archive;
+use crate::lang::Lang;
+use crate::messages::web::{refusal, Refusal};
+
+use super::{secrets, App};
+
+/// A refusal, as JSON `{"error": "…"}` with its status.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(r: Refusal, lang: Lang) -> ApiError {
+        let status = match r {
+            Refusal::Unauthorized => StatusCode::UNAUTHORIZED,
+            Refusal::Forbidden => StatusCode::FORBIDDEN,
+            Refusal::BadPeriod | Refusal::NoFile => StatusCode::BAD_REQUEST,
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError {
+            status,
+            message: refusal(r, lang).to_string(),
+        }
+    }
+
+    /// A refusal with its own sentence.
+    pub(crate) fn with(status: StatusCode, message: String) -> ApiError {
+        ApiError { status, message }
+    }
+
+    /// The status and sentence, for a page that shows them.
+    pub(crate) fn parts(self) -> (StatusCode, String) {
+        (self.status, self.message)
+    }
+
+    /// Something failed inside: told to the server's log, never to the caller.
+    pub(crate) fn internal(e: impl std::fmt::Display, lang: Lang) -> ApiError {
+        eprintln!("tongbao serve: {e}");
+        ApiError::new(Refusal::Internal, lang)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            axum::Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response()
+    }
+}
+
+/// The language a request asks for: `?lang=en`, else `Accept-Language` starting with
+/// English, else Chinese.
+pub(crate) fn lang_of(parts: &Parts) -> Lang {
+    let query = parts.uri.query().unwrap_or("");
+    for pair in query.split('&') {
+        match pair {
+            "lang=en" => return Lang::En,
+            "lang=zh" => return Lang::Zh,
+            _ => {}
+        }
+    }
+    let accept = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.trim_start().to_ascii_lowercase().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
+}
+
+/// The language of the request, for handlers that need no account.
+pub(crate) struct Wanted(pub(crate) Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for Wanted {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Wanted(lang_of(parts)))
+    }
+}
+
+/// An authenticated caller.
+pub(crate) struct Caller {
+    pub(crate) account: Account,
+    pub(crate) lang: Lang,
+}
+
+impl Caller {
+    /// Refuses anyone but the clerk.
+    pub(crate) fn clerk_only(&self) -> Result<(), ApiError> {
+        match self.account.role {
+            Role::Clerk => Ok(()),
+            Role::County => Err(ApiError::new(Refusal::Forbidden, self.lang)),
+        }
+    }
+
+    /// The unit a county account sends for; `None` for the clerk, who sends for any.
+    pub(crate) fn own_unit(&self) -> Option<&str> {
+        match self.account.role {
+            Role::Clerk => None,
+            // A county account always has its unit (the table's CHECK); one without
+            // would match no return.
+            Role::County => Some(self.account.unit_code.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+impl FromRequestParts<Arc<App>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
+        let lang = lang_of(parts);
+        let unauthorized = || ApiError::new(Refusal::Unauthorized, lang);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string())
+            .ok_or_else(unauthorized)?;
+        let archive_path = app.cfg.archive_path();
+        // The archive is read and argon2 verified on the blocking pool.
+        let found = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Account>> {
+            let Some((id, secret)) = secrets::split_token(&token) else {
+                return Ok(None);
+            };
+            let archive = Archive::open_for_reading(&archive_path)?;
+            let Some((account, hash)) = archive.account_by_token_id(id)? else {
+                return Ok(None);
+            };
+            if account.revoked_at.is_some() || !secrets::verify(secret, &hash) {
+                return Ok(None);
+            }
+            Ok(Some(account))
+        })
+        .await
+        .map_err(|e| ApiError::internal(e, lang))?
+        .map_err(|e| ApiError::internal(e, lang))?;
+        let account = found.ok_or_else(unauthorized)?;
+        Ok(Caller { account, lang })
+    }
+}

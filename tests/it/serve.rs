@@ -1,0 +1,912 @@
+//! The web intake (`tongbao serve`, issue 16) over HTTP: the real binary on 127.0.0.1,
+//! a free port it prints, accounts issued by `tongbao accounts issue --json`, and the
+//! API of docs/cli.md asked by every role. No test sleeps: the server's address is read
+//! from its output with a bounded wait, and the server is killed when the test ends.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tongbao::archive::Archive;
+use tongbao::model::Period;
+
+use crate::binary::{bin, repo, run, sample_workspace};
+
+/// The longest the server may take to say where it listens.
+const START_WAIT: Duration = Duration::from_secs(60);
+
+/// `tongbao serve --listen 127.0.0.1:0` in a workspace, killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+    /// The lines it prints after the first.
+    lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(ws: &Path) -> Server {
+        let mut child = bin()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .current_dir(ws)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tongbao serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        // Reads every line, so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(START_WAIT)
+            .expect("tongbao serve printed no address in time");
+        let mut server = Server {
+            child,
+            base: String::new(),
+            lines: rx,
+        };
+        let start = line.find("http://").expect("an address in the first line");
+        let host: String = line[start + "http://".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+            .collect();
+        server.base = format!("http://{host}");
+        assert!(
+            server.base.starts_with("http://127.0.0.1:"),
+            "{}",
+            server.base
+        );
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// An answer: status, headers we look at, and the body as JSON (Null when not JSON).
+struct Answer {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    json: Value,
+    bytes: Vec<u8>,
+}
+
+fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+    let mut r = r.expect("an HTTP answer");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let bytes = r.body_mut().read_to_vec().expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer {
+        status,
+        headers,
+        json,
+        bytes,
+    }
+}
+
+fn get(server: &Server, path: &str, token: Option<&str>) -> Answer {
+    let mut req = agent().get(server.url(path));
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    answer(req.call())
+}
+
+fn post(server: &Server, path: &str, token: Option<&str>) -> Answer {
+    let mut req = agent().post(server.url(path));
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    answer(req.send_empty())
+}
+
+/// A multipart/form-data body with one file in the field `file`.
+fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "tongbao-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn upload(server: &Server, token: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
+    let (content_type, body) = multipart(name, bytes);
+    let mut req = agent()
+        .post(server.url("/api/v1/returns?period=2025-06"))
+        .header("Content-Type", content_type);
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    answer(req.send(&body[..]))
+}
+
+fn sample(path: &str) -> (String, Vec<u8>) {
+    let p = repo().join("samples").join(path);
+    let name = p.file_name().expect("name").to_string_lossy().into_owned();
+    (name, std::fs::read(&p).expect("sample"))
+}
+
+/// The tokens of the accounts issued: 巴南区 (500113), 江津区 (500116) and the clerk.
+struct Tokens {
+    banan: String,
+    jiangjin: String,
+    clerk: String,
+    /// The one-time passwords of 巴南区's account and the clerk's.
+    banan_password: String,
+    clerk_password: String,
+}
+
+fn issue_accounts(ws: &Path) -> Tokens {
+    let out = run(
+        &[
+            "accounts",
+            "issue",
+            "--unit",
+            "巴南区",
+            "--unit",
+            "江津区",
+            "--clerk",
+            "张三",
+            "--json",
+        ],
+        ws,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("accounts JSON");
+    let accounts = v.as_array().expect("an array");
+    assert_eq!(accounts.len(), 3);
+    let token_of = |name: &str| -> String {
+        let a = accounts
+            .iter()
+            .find(|a| a["account"] == name)
+            .unwrap_or_else(|| panic!("no account {name}: {v}"));
+        assert!(a["password"].as_str().is_some_and(|p| p.len() >= 12));
+        a["token"].as_str().expect("token").to_string()
+    };
+    let banan = &accounts[0];
+    assert_eq!(banan["role"], "county");
+    assert_eq!(banan["unit"]["code"], "500113");
+    assert_eq!(banan["unit"]["name"], "巴南区");
+    let clerk = &accounts[2];
+    assert_eq!(clerk["role"], "clerk");
+    assert_eq!(clerk["unit"], Value::Null);
+    let password_of = |i: usize| {
+        accounts[i]["password"]
+            .as_str()
+            .expect("password")
+            .to_string()
+    };
+    Tokens {
+        banan: token_of("500113"),
+        jiangjin: token_of("500116"),
+        clerk: token_of("张三"),
+        banan_password: password_of(0),
+        clerk_password: password_of(2),
+    }
+}
+
+fn june() -> Period {
+    Period::new(2025, 6).expect("period")
+}
+
+/// (unit code, version, status) of every submission the archive holds for June.
+fn archived(ws: &Path) -> Vec<(Option<String>, Option<i64>, String)> {
+    let archive = Archive::open_for_reading(&ws.join("tongbao.db")).expect("archive");
+    archive
+        .submissions(june())
+        .expect("submissions")
+        .into_iter()
+        .map(|s| {
+            (
+                s.unit_code,
+                s.version,
+                format!("{:?}", s.verdict).to_lowercase(),
+            )
+        })
+        .collect()
+}
+
+fn assert_secure_headers(a: &Answer) {
+    let h = |name: &str| {
+        a.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(
+        h("content-security-policy").contains("default-src 'self'"),
+        "{:?}",
+        a.headers
+    );
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    assert_eq!(h("referrer-policy"), "no-referrer");
+}
+
+/// No refusal shows a path, SQL or a stack trace.
+fn assert_plain_refusal(a: &Answer) {
+    let text = String::from_utf8_lossy(&a.bytes);
+    assert!(a.json["error"].is_string(), "{text}");
+    for leak in ["/tmp", "tongbao.db", "SELECT", "panicked", "src/", "sqlite"] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+}
+
+#[test]
+fn serve_every_role_and_endpoint_answers_or_refuses_as_the_api_says() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    let q = "?period=2025-06";
+    let wrong = "tb_0123456789abcdef_000000000000000000000000000000000000000000000000";
+
+    // Nobody, or a wrong token: 401 on every endpoint, with the security headers.
+    for token in [None, Some(wrong), Some("not a token")] {
+        for a in [
+            get(&server, &format!("/api/v1/returns{q}"), token),
+            get(&server, &format!("/api/v1/status{q}"), token),
+            post(&server, &format!("/api/v1/build{q}"), token),
+            get(&server, "/api/v1/receipts/1", token),
+            get(&server, "/api/v1/bulletins/2025-06/pdf", token),
+        ] {
+            assert_eq!(a.status, 401, "{token:?}: {:?}", a.json);
+            assert_secure_headers(&a);
+            assert_plain_refusal(&a);
+        }
+        let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+        let a = upload(&server, token, &name, &bytes);
+        assert_eq!(a.status, 401, "{:?}", a.json);
+    }
+
+    // A county: its own returns, never the status board, a build or a bulletin.
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.banan));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["returns"], Value::Array(vec![]));
+    assert_secure_headers(&a);
+    for a in [
+        get(&server, &format!("/api/v1/status{q}"), Some(&t.banan)),
+        post(&server, &format!("/api/v1/build{q}"), Some(&t.banan)),
+        get(&server, "/api/v1/bulletins/2025-06/pdf", Some(&t.banan)),
+    ] {
+        assert_eq!(a.status, 403, "{:?}", a.json);
+        assert_secure_headers(&a);
+        assert_plain_refusal(&a);
+    }
+
+    // The clerk: the status board is `status --json`'s.
+    let a = get(&server, &format!("/api/v1/status{q}"), Some(&t.clerk));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["period"], "2025-06");
+    let units = a.json["units"].as_array().expect("units");
+    assert!(units.len() > 30);
+    assert!(units.iter().all(|u| u["status"] == "missing"));
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.clerk));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+
+    // A period that is not YYYY-MM, or none: 400, worded for the caller.
+    let a = get(&server, "/api/v1/returns?period=2025-13", Some(&t.clerk));
+    assert_eq!(a.status, 400);
+    assert!(a.json["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("YYYY-MM")));
+    let a = get(&server, "/api/v1/status?lang=en", Some(&t.clerk));
+    assert_eq!(a.status, 400);
+    assert!(
+        a.json["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("give the period")),
+        "{:?}",
+        a.json
+    );
+
+    // Nothing counted: the clerk's build is refused with the reason, nothing built.
+    let a = post(&server, &format!("/api/v1/build{q}"), Some(&t.clerk));
+    assert_eq!(a.status, 409, "{:?}", a.json);
+    assert_plain_refusal(&a);
+    assert!(!ws.path().join("out/2025-06/bulletin-2025-06.json").exists());
+
+    // Anything else: 404 without detail.
+    let a = get(&server, "/api/v1/secrets", Some(&t.clerk));
+    assert_eq!(a.status, 404);
+    assert_secure_headers(&a);
+
+    // A revoked account's token stops working at once; the others go on.
+    let out = run(&["accounts", "revoke", "500116"], ws.path());
+    assert_eq!(out.status.code(), Some(0));
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.jiangjin));
+    assert_eq!(a.status, 401);
+    let a = get(&server, &format!("/api/v1/returns{q}"), Some(&t.banan));
+    assert_eq!(a.status, 200);
+}
+
+#[test]
+fn serve_a_county_sends_its_return_a_flawed_one_and_another_units_which_is_refused() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+
+    // 巴南区's valid return: accepted, stored as version 1, with a receipt.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.banan), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_secure_headers(&a);
+    assert_eq!(a.json["status"], "accepted");
+    assert_eq!(a.json["file"], name.as_str());
+    assert_eq!(a.json["unit"]["code"], "500113");
+    assert_eq!(a.json["period"], "2025-06");
+    assert_eq!(a.json["archive"]["stored"], "new");
+    assert_eq!(a.json["archive"]["version"], 1);
+    assert!(a.json["figures"]["ytd"]["signed_amount"].is_number());
+    let receipt = a.json["receipt"]
+        .as_str()
+        .expect("a receipt URL")
+        .to_string();
+    let r = get(&server, &receipt, Some(&t.banan));
+    assert_eq!(r.status, 200);
+    assert!(r.bytes.starts_with(b"PK"), "a workbook");
+    // Another county may not read it.
+    assert_eq!(get(&server, &receipt, Some(&t.jiangjin)).status, 404);
+
+    // 江津区's flawed return: answered with every finding, stored for the record.
+    let (name, bytes) = sample("flawed/E-NEGATIVE-江津区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.jiangjin), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["status"], "rejected");
+    let findings = a.json["diagnostics"].as_array().expect("diagnostics");
+    let negative = findings
+        .iter()
+        .find(|d| d["code"] == "E-NEGATIVE")
+        .unwrap_or_else(|| panic!("E-NEGATIVE in {findings:?}"));
+    assert_eq!(negative["severity"], "error");
+    assert!(negative["sheet"].is_string() && negative["cell"].is_string());
+    assert!(negative["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // 巴南区 sending 江北区's return: refused before storing, logged.
+    let before = archived(ws.path());
+    let (name, bytes) = sample("returns/2025-06/江北区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.banan), &name, &bytes);
+    assert_eq!(a.status, 403, "{:?}", a.json);
+    assert_plain_refusal(&a);
+    assert_eq!(archived(ws.path()), before);
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    let refused: Vec<_> = log
+        .iter()
+        .filter(|r| r.action == "refused_other_unit")
+        .collect();
+    assert_eq!(refused.len(), 1, "{log:?}");
+    assert_eq!(refused[0].account.as_deref(), Some("500113"));
+    assert!(refused[0].detail.contains("500105"), "{:?}", refused[0]);
+    assert_eq!(log.iter().filter(|r| r.action == "upload").count(), 2);
+    drop(archive);
+
+    // The clerk may send any unit's return: 江北区's is taken from the clerk.
+    let a = upload(&server, Some(&t.clerk), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["status"], "accepted");
+
+    // Each county lists its own submissions only; the clerk every unit's.
+    let a = get(&server, "/api/v1/returns?period=2025-06", Some(&t.banan));
+    let own = a.json["returns"].as_array().expect("returns");
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0]["unit"]["code"], "500113");
+    assert_eq!(own[0]["version"], 1);
+    assert_eq!(own[0]["status"], "accepted");
+    assert!(own[0]["received_at"].is_string());
+    let a = get(&server, "/api/v1/returns?period=2025-06", Some(&t.clerk));
+    assert_eq!(a.json["returns"].as_array().map(Vec::len), Some(3));
+
+    // The archive holds exactly what was accepted or rejected, nothing refused.
+    assert_eq!(
+        archived(ws.path()),
+        vec![
+            (Some("500113".into()), Some(1), "accepted".into()),
+            (Some("500116".into()), Some(1), "rejected".into()),
+            (Some("500105".into()), Some(1), "accepted".into()),
+        ]
+    );
+
+    // The status board sees them; the clerk builds, and the files are where it says.
+    let a = get(&server, "/api/v1/status?period=2025-06", Some(&t.clerk));
+    let units = a.json["units"].as_array().expect("units");
+    let status_of = |code: &str| {
+        units
+            .iter()
+            .find(|u| u["code"] == code)
+            .map(|u| u["status"].clone())
+    };
+    assert_eq!(status_of("500113"), Some("accepted".into()));
+    assert_eq!(status_of("500116"), Some("rejected".into()));
+    let a = post(&server, "/api/v1/build?period=2025-06", Some(&t.clerk));
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(a.json["bulletin"]["period"], "2025-06");
+    let pdf = get(
+        &server,
+        a.json["pdf"].as_str().expect("pdf"),
+        Some(&t.clerk),
+    );
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    let book = get(
+        &server,
+        a.json["workbook"].as_str().expect("workbook"),
+        Some(&t.clerk),
+    );
+    assert_eq!(book.status, 200);
+    assert!(book.bytes.starts_with(b"PK"));
+}
+
+#[test]
+fn serve_refuses_an_upload_over_the_size_limit_with_413_and_stores_nothing() {
+    let (ws, _inbox) = sample_workspace();
+    let config = ws.path().join("tongbao.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let limited = text.replace("max_file_bytes = 104857600", "max_file_bytes = 100000");
+    assert_ne!(text, limited, "the sample config states max_file_bytes");
+    std::fs::write(&config, limited).expect("config");
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    // Over the limit and its multipart allowance: refused from Content-Length.
+    let a = upload(&server, Some(&t.banan), "big.xlsx", &vec![b'x'; 300_000]);
+    assert_eq!(a.status, 413, "{:?}", a.json);
+    // Over the limit, within the allowance: refused while it streams.
+    let a = upload(&server, Some(&t.banan), "big.xlsx", &vec![b'x'; 120_000]);
+    assert_eq!(a.status, 413, "{:?}", a.json);
+    assert_plain_refusal(&a);
+    assert_secure_headers(&a);
+    assert!(archived(ws.path()).is_empty());
+    // A file within the limit is taken as usual.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    assert!(bytes.len() < 100_000);
+    let a = upload(&server, Some(&t.banan), &name, &bytes);
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    assert_eq!(archived(ws.path()).len(), 1);
+    // Nothing is left of the uploads in the workspace.
+    let left = std::fs::read_dir(ws.path().join(".tongbao-uploads"))
+        .expect("uploads folder")
+        .count();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn accounts_issue_refuses_a_unit_not_in_the_roster_and_list_shows_no_secrets() {
+    let (ws, _inbox) = sample_workspace();
+    let out = run(&["accounts", "issue", "--unit", "不存在县"], ws.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("名册中没有“不存在县”"), "{err}");
+    let t = issue_accounts(ws.path());
+    let out = run(&["accounts", "list", "--json"], ws.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains(&t.banan) && !text.contains("hash"), "{text}");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    // Neither the password nor the token is in the archive as written.
+    let db = std::fs::read(ws.path().join("tongbao.db")).expect("archive");
+    let secret = t.banan.rsplit('_').next().expect("secret");
+    assert!(!db.windows(secret.len()).any(|w| w == secret.as_bytes()));
+}
+
+/// Waits (bounded) until `ready` holds, looking again every few milliseconds.
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + START_WAIT;
+    while !ready() {
+        assert!(std::time::Instant::now() < deadline, "{what}: not in time");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_sigterm_after_finishing_the_upload_in_hand() {
+    use std::io::{Read, Write};
+
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let mut server = Server::start(ws.path());
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let (content_type, body) = multipart(&name, &bytes);
+    let host = server.base.trim_start_matches("http://").to_string();
+    let mut conn = std::net::TcpStream::connect(&host).expect("connect");
+    conn.set_read_timeout(Some(START_WAIT)).expect("timeout");
+    let head = format!(
+        "POST /api/v1/returns?period=2025-06 HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        t.banan,
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).expect("head");
+    // Half the file: the upload is in hand once its temporary folder exists.
+    let half = body.len() / 2;
+    conn.write_all(&body[..half]).expect("first half");
+    conn.flush().expect("flush");
+    let uploads = ws.path().join(".tongbao-uploads");
+    wait_for("the upload begun", || {
+        std::fs::read_dir(&uploads).is_ok_and(|mut d| d.next().is_some())
+    });
+    let pid = libc::pid_t::try_from(server.child.id()).expect("pid");
+    // SAFETY: sends SIGTERM to the child this test started and still holds.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    conn.write_all(&body[half..]).expect("second half");
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"accepted\""), "{answer}");
+    let mut status = None;
+    wait_for("the server to stop", || {
+        status = server.child.try_wait().expect("wait");
+        status.is_some()
+    });
+    assert_eq!(status.and_then(|s| s.code()), Some(0));
+    let stopped = server.lines.recv_timeout(START_WAIT).expect("a last line");
+    assert!(stopped.contains("网上报送已停止"), "{stopped}");
+    assert_eq!(archived(ws.path()).len(), 1);
+}
+
+/// A browser without JavaScript: keeps cookies, follows no redirect.
+struct Browser<'a> {
+    server: &'a Server,
+    agent: ureq::Agent,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+/// A page: its status, where it redirects, its HTML.
+struct Page {
+    status: u16,
+    location: Option<String>,
+    set_cookies: Vec<String>,
+    html: String,
+}
+
+impl Browser<'_> {
+    fn new(server: &Server) -> Browser<'_> {
+        Browser {
+            server,
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .proxy(None)
+                .max_redirects(0)
+                .timeout_global(Some(Duration::from_secs(120)))
+                .build()
+                .into(),
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn take(&mut self, r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Page {
+        let mut r = r.expect("an HTTP answer");
+        let set_cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect();
+        for c in &set_cookies {
+            let pair = c.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Page {
+            status: r.status().as_u16(),
+            location,
+            set_cookies,
+            html: r.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .agent
+            .get(self.server.url(path))
+            .header("Cookie", self.cookie_header())
+            .call();
+        self.take(r)
+    }
+
+    fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let r = self
+            .agent
+            .post(self.server.url(path))
+            .header("Cookie", self.cookie_header())
+            .send_form(fields.iter().copied());
+        self.take(r)
+    }
+
+    fn post_upload(&mut self, csrf: &str, period: &str, name: &str, bytes: &[u8]) -> Page {
+        let boundary = "tongbao-page-boundary-91c2";
+        let mut body = Vec::new();
+        for (field, value) in [("csrf", csrf), ("period", period)] {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .agent
+            .post(self.server.url("/upload"))
+            .header("Cookie", self.cookie_header())
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..]);
+        self.take(r)
+    }
+
+    /// Logs in as `account` (the login form's CSRF token first).
+    fn login(&mut self, account: &str, password: &str) -> Page {
+        let form = self.get("/login");
+        assert_eq!(form.status, 200);
+        let csrf = csrf_in(&form.html);
+        self.post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("account", account),
+                ("password", password),
+            ],
+        )
+    }
+}
+
+/// The CSRF token of the first form of a page.
+fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no CSRF token in {html}"))
+        + marker.len();
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[test]
+fn pages_a_county_logs_in_changes_its_password_and_sends_returns_through_the_form() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    let mut b = Browser::new(&server);
+
+    // Without a session every page leads to the login.
+    let p = b.get("/");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/login")));
+    // A login form posted without its CSRF cookie is refused.
+    let mut stranger = Browser::new(&server);
+    let p = stranger.post_form(
+        "/login",
+        &[
+            ("csrf", "x"),
+            ("account", "500113"),
+            ("password", &t.banan_password),
+        ],
+    );
+    assert_eq!(p.status, 403);
+
+    let p = b.login("500113", "wrong password");
+    assert_eq!(p.status, 401);
+    assert!(p.html.contains("账号或密码不正确"), "{}", p.html);
+    let p = b.login("500113", &t.banan_password);
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/password")));
+    let session = p
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("tb_session="))
+        .expect("a session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+
+    // The one-time password must be changed first.
+    let p = b.get("/");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/password")));
+    let form = b.get("/password");
+    assert!(
+        form.html.contains("首次登录请先修改一次性密码"),
+        "{}",
+        form.html
+    );
+    let csrf = csrf_in(&form.html);
+    let p = b.post_form(
+        "/password",
+        &[("csrf", &csrf), ("password", "short"), ("again", "short")],
+    );
+    assert_eq!(p.status, 400);
+    let p = b.post_form(
+        "/password",
+        &[
+            ("csrf", "forged"),
+            ("password", "巴南区新密码2025"),
+            ("again", "巴南区新密码2025"),
+        ],
+    );
+    assert_eq!(p.status, 403);
+    let p = b.post_form(
+        "/password",
+        &[
+            ("csrf", &csrf),
+            ("password", "巴南区新密码2025"),
+            ("again", "巴南区新密码2025"),
+        ],
+    );
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/")));
+
+    // The county's page: the upload form, with the CSRF token, without JavaScript.
+    let home = b.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.html.contains("enctype=\"multipart/form-data\""));
+    assert!(!home.html.contains("<script"));
+    let csrf = csrf_in(&home.html);
+
+    // The blank form of the open period, for the county's own unit.
+    let link = "href=\"/form?period=";
+    let at = home.html.find(link).expect("a blank form link") + "href=\"".len();
+    let href: String = home.html[at..].chars().take_while(|c| *c != '"').collect();
+    let r = b
+        .agent
+        .get(server.url(&href))
+        .header("Cookie", b.cookie_header())
+        .call()
+        .expect("form");
+    assert_eq!(r.status().as_u16(), 200);
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        disposition.contains("%E5%B7%B4%E5%8D%97%E5%8C%BA"),
+        "{disposition}"
+    ); // 巴南区
+    let form = r.into_body().read_to_vec().expect("form bytes");
+    assert!(form.starts_with(b"PK"));
+
+    // A forged form stores nothing.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let p = b.post_upload("forged", "2025-06", &name, &bytes);
+    assert_eq!(p.status, 403);
+    assert!(archived(ws.path()).is_empty());
+
+    // A valid return: 已受理.
+    let p = b.post_upload(&csrf, "2025-06", &name, &bytes);
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("已受理"), "{}", p.html);
+    // A flawed one: 未通过审核, with each finding's place.
+    let flawed = crate::support::Form::valid()
+        .set(0, "合同投资额", crate::support::s("约5000"))
+        .xlsx();
+    let p = b.post_upload(&csrf, "2025-06", "巴南区-更正.xlsx", &flawed);
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("未通过审核"), "{}", p.html);
+    assert!(
+        p.html.contains("E-NUMBER") && p.html.contains("!"),
+        "{}",
+        p.html
+    );
+    // Another unit's return: refused, nothing stored.
+    let (other, other_bytes) = sample("returns/2025-06/江北区-2025-06.xlsx");
+    let p = b.post_upload(&csrf, "2025-06", &other, &other_bytes);
+    assert_eq!(p.status, 403);
+    assert_eq!(archived(ws.path()).len(), 2);
+
+    // The login and the new password are the account's from now on.
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    assert!(log.iter().any(|r| r.action == "login_failed"));
+    assert!(log.iter().any(|r| r.action == "login"));
+    drop(archive);
+
+    // Logged out, the session no longer opens a page.
+    let p = b.post_form("/logout", &[("csrf", &csrf)]);
+    assert_eq!(p.status, 303);
+    let p = b.get("/");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/login")));
+    let mut again = Browser::new(&server);
+    let p = again.login("500113", "巴南区新密码2025");
+    assert_eq!((p.status, p.location.as_deref()), (303, Some("/")));
+}
+
+#[test]
+fn pages_five_failed_logins_lock_the_account_and_the_clerk_sees_the_status_board() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start(ws.path());
+    let mut b = Browser::new(&server);
+    for attempt in 1..=5 {
+        let p = b.login("500113", "not the password");
+        let expected = if attempt < 5 { 401 } else { 429 };
+        assert_eq!(p.status, expected, "attempt {attempt}");
+    }
+    // Locked: even the right password is refused, in the reader's language.
+    let p = b.login("500113", &t.banan_password);
+    assert_eq!(p.status, 429);
+    assert!(p.html.contains("锁定"), "{}", p.html);
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    assert_eq!(log.iter().filter(|r| r.action == "login_failed").count(), 6);
+    assert!(!log.iter().any(|r| r.action == "login"));
+    drop(archive);
+
+    // The clerk: the status board of the open period, every roster unit on it.
+    let mut clerk = Browser::new(&server);
+    let p = clerk.login("张三", &t.clerk_password);
+    assert_eq!(p.location.as_deref(), Some("/password"));
+    let csrf = csrf_in(&clerk.get("/password").html);
+    let p = clerk.post_form(
+        "/password",
+        &[
+            ("csrf", &csrf),
+            ("password", "经办人张三的新密码2025"),
+            ("again", "经办人张三的新密码2025"),
+        ],
+    );
+    assert_eq!(p.location.as_deref(), Some("/"));
+    let board = clerk.get("/");
+    assert_eq!(board.status, 200);
+    assert!(board.html.contains("报送情况"), "{}", board.html);
+    assert!(board.html.contains("500113 巴南区"), "{}", board.html);
+    // In English when the browser asks for it.
+    let r = clerk
+        .agent
+        .get(server.url("/?lang=en"))
+        .header("Cookie", clerk.cookie_header())
+        .call();
+    let en = clerk.take(r);
+    assert!(en.html.contains("Status board"), "{}", en.html);
+}
