@@ -3,7 +3,7 @@
 //! API of docs/cli.md asked by every role. No test sleeps: the server's address is read
 //! from its output with a bounded wait, and the server is killed when the test ends.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
@@ -479,9 +479,30 @@ fn serve_refuses_an_upload_over_the_size_limit_with_413_and_stores_nothing() {
     std::fs::write(&config, limited).expect("config");
     let t = issue_accounts(ws.path());
     let server = Server::start(ws.path());
-    // Over the limit and its multipart allowance: refused from Content-Length.
-    let a = upload(&server, Some(&t.banan), "big.xlsx", &vec![b'x'; 300_000]);
-    assert_eq!(a.status, 413, "{:?}", a.json);
+    // Over the limit and its multipart allowance: refused from Content-Length, before
+    // the body is read — the request's head alone is sent, and answered. (Sent whole, the
+    // body would race the refusal: the server closes the connection once it has
+    // answered, and a client still writing gets a broken pipe instead of the answer.)
+    let head = format!(
+        "POST /api/v1/returns?period=2025-06 HTTP/1.1\r\nHost: {host}\r\n\
+         Authorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\n\
+         Content-Length: 300000\r\n\r\n",
+        host = server.base.trim_start_matches("http://"),
+        token = t.banan,
+    );
+    let mut stream =
+        std::net::TcpStream::connect(server.base.trim_start_matches("http://")).expect("connect");
+    stream
+        .set_read_timeout(Some(START_WAIT))
+        .expect("read timeout");
+    stream.write_all(head.as_bytes()).expect("request head");
+    let mut status_line = String::new();
+    BufReader::new(&stream)
+        .read_line(&mut status_line)
+        .expect("an answer before the body");
+    assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line:?}");
+    drop(stream);
     // Over the limit, within the allowance: refused while it streams.
     let a = upload(&server, Some(&t.banan), "big.xlsx", &vec![b'x'; 120_000]);
     assert_eq!(a.status, 413, "{:?}", a.json);
