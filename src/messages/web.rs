@@ -223,6 +223,10 @@ pub enum Word {
     FormExpired,
     Nothing,
     BlankForm,
+    Confirm,
+    ConfirmNote,
+    ConfirmNeedsNote,
+    ClerksOnly,
 }
 
 /// A word of the pages in `lang`.
@@ -277,6 +281,13 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
         ),
         Nothing => ("暂无", "none yet"),
         BlankForm => ("下载本期空白报表", "Download this period's blank form"),
+        Confirm => ("核实确认", "Confirm"),
+        ConfirmNote => ("核实说明", "Explanation"),
+        ConfirmNeedsNote => (
+            "请填写核实说明（将印入通报的数据说明）",
+            "write the explanation (it is printed in the bulletin's data notes)",
+        ),
+        ClerksOnly => ("只有经办人可以核实确认", "only a clerk may confirm a return"),
     };
     match lang {
         Lang::Zh => zh,

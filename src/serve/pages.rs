@@ -44,6 +44,7 @@ pub(super) fn routes(body_limit: usize) -> Router<Arc<App>> {
         .route("/password", get(password_page).post(change_password))
         .route("/logout", post(logout))
         .route("/form", get(blank_form))
+        .route("/confirm", post(confirm))
         .route(
             "/upload",
             post(upload)
@@ -429,24 +430,30 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
             Role::Clerk => {
                 let report = crate::aggregate::status::status_report(&archive, cfg, period)?;
                 for u in &report.units {
-                    rows.push([
-                        format!("{} {}", u.code, u.name),
-                        u.status.label_in(lang).to_string(),
-                        u.version.map_or_else(String::new, |v| v.to_string()),
-                        u.received_at.clone().unwrap_or_default(),
-                    ]);
+                    rows.push((
+                        [
+                            format!("{} {}", u.code, u.name),
+                            u.status.label_in(lang).to_string(),
+                            u.version.map_or_else(String::new, |v| v.to_string()),
+                            u.received_at.clone().unwrap_or_default(),
+                        ],
+                        (u.status == crate::aggregate::ReturnStatus::Held).then(|| u.code.clone()),
+                    ));
                 }
             }
             Role::County => {
                 for s in archive.submissions(period)? {
                     if s.unit_code.is_some() && s.unit_code == own_for_rows {
-                        rows.push([
-                            s.file_name.clone(),
-                            verdict_word(&format!("{:?}", s.verdict).to_lowercase(), lang)
-                                .to_string(),
-                            s.version.map_or_else(String::new, |v| v.to_string()),
-                            s.received_at.clone(),
-                        ]);
+                        rows.push((
+                            [
+                                s.file_name.clone(),
+                                verdict_word(&format!("{:?}", s.verdict).to_lowercase(), lang)
+                                    .to_string(),
+                                s.version.map_or_else(String::new, |v| v.to_string()),
+                                s.received_at.clone(),
+                            ],
+                            None,
+                        ));
                     }
                 }
             }
@@ -461,15 +468,34 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
             Role::Clerk => word(Word::Unit, lang),
             Role::County => word(Word::File, lang),
         };
+        // The clerk confirms a held return (核实) from its row, with the explanation the
+        // bulletin's data notes will print.
+        let confirming = rows.iter().any(|(_, held)| held.is_some());
         let mut t = format!(
-            "<table><thead><tr><th>{first}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            "<table><thead><tr><th>{first}</th><th>{}</th><th>{}</th><th>{}</th>{}</tr></thead><tbody>",
             word(Word::Status, lang),
             word(Word::Version, lang),
-            word(Word::Received, lang)
+            word(Word::Received, lang),
+            if confirming {
+                format!("<th>{}</th>", word(Word::Confirm, lang))
+            } else {
+                String::new()
+            }
         );
-        for r in &rows {
+        for (r, held) in &rows {
+            let action = match held {
+                Some(code) => format!(
+                    "<td><form method=\"post\" action=\"/confirm\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"unit\" value=\"{code}\"><input type=\"hidden\" name=\"period\" value=\"{period}\"><label>{note} <input name=\"note\" required></label> <button type=\"submit\">{confirm}</button></form></td>",
+                    csrf = esc(&v.csrf),
+                    code = esc(code),
+                    note = word(Word::ConfirmNote, lang),
+                    confirm = word(Word::Confirm, lang),
+                ),
+                None if confirming => "<td></td>".to_string(),
+                None => String::new(),
+            };
             t.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{action}</tr>",
                 esc(&r[0]),
                 esc(&r[1]),
                 esc(&r[2]),
@@ -506,6 +532,82 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
         }
     };
     Ok(page(lang, &body).into_response())
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    csrf: String,
+    unit: String,
+    period: String,
+    note: String,
+}
+
+/// `POST /confirm` (clerk): confirms the unit's held return of the period with the
+/// explanation, as `tongbao confirm` does (the automatic backup first), and audits it.
+async fn confirm(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if !same(&v.csrf, &form.csrf) {
+        return Ok(expired(lang));
+    }
+    if v.account.role != Role::Clerk {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            page(
+                lang,
+                &format!("<p role=\"alert\">{}</p>", word(Word::ClerksOnly, lang)),
+            ),
+        )
+            .into_response());
+    }
+    let note = form.note.trim().to_string();
+    let period = Period::parse_canonical(&form.period);
+    let unit = app
+        .cfg
+        .unit_by_code(form.unit.trim())
+        .map(|u| u.code().to_string());
+    // The note is printed in a published bulletin: it must say something.
+    let (Some(period), Some(unit), true) = (period, unit, note.chars().any(char::is_alphanumeric))
+    else {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            page(
+                lang,
+                &format!(
+                    "<p role=\"alert\">{}</p><p><a href=\"/\">{}</a></p>",
+                    word(Word::ConfirmNeedsNote, lang),
+                    word(Word::Back, lang)
+                ),
+            ),
+        )
+            .into_response());
+    };
+    let account = v.account.id;
+    let app2 = Arc::clone(&app);
+    blocking(lang, move || {
+        let cfg = &app2.cfg;
+        crate::archive::backup::before_change(
+            &cfg.archive_path(),
+            &cfg.backups_dir(),
+            cfg.file.archive.keep_backups,
+        )?;
+        let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
+        let now = crate::clock::received_now();
+        if archive.confirm(&unit, period, &note, &now)?.is_some() {
+            archive.audit(
+                &now,
+                Some(account),
+                AuditAction::Confirm,
+                &format!("{unit} {period}: {note}"),
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/").into_response())
 }
 
 fn verdict_word(status: &str, lang: Lang) -> &'static str {

@@ -28,9 +28,16 @@ struct Server {
 
 impl Server {
     fn start(ws: &Path) -> Server {
+        Server::start_with(ws, &[])
+    }
+
+    /// Started with these environment variables set (`SOURCE_DATE_EPOCH` pins "today",
+    /// so the pages' open period).
+    fn start_with(ws: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = bin()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .current_dir(ws)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -930,4 +937,145 @@ fn pages_five_failed_logins_lock_the_account_and_the_clerk_sees_the_status_board
         .call();
     let en = clerk.take(r);
     assert!(en.html.contains("Status board"), "{}", en.html);
+}
+
+#[test]
+fn pages_the_clerk_confirms_a_held_return_from_the_board() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    // Today is 2025-07-03: the open period is 2025-06, the samples' month.
+    let server = Server::start_with(ws.path(), &[("SOURCE_DATE_EPOCH", "1751533200")]);
+    // 沙坪坝区's return with 亿元 amounts in the 万元 columns: held for verification (核实).
+    let (name, bytes) = sample("layouts/V-MAGNITUDE-亿元填在万元列-沙坪坝区-2025-06.xlsx");
+    let a = upload(&server, Some(&t.clerk), &name, &bytes);
+    assert_eq!(a.json["status"], "held", "{:?}", a.json);
+    let status_of = |code: &str| -> String {
+        let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+        let cfg = tongbao::config::Config::load(&ws.path().join("tongbao.toml")).expect("config");
+        let report = tongbao::aggregate::status::status_report(
+            &archive,
+            &cfg,
+            Period::new(2025, 6).expect("period"),
+        )
+        .expect("status");
+        let unit = report
+            .units
+            .iter()
+            .find(|u| u.code == code)
+            .expect("on the roster");
+        serde_json::to_value(unit.status)
+            .expect("JSON")
+            .as_str()
+            .expect("text")
+            .to_string()
+    };
+    let shapingba = "500106";
+    assert_eq!(status_of(shapingba), "held");
+
+    let mut clerk = Browser::new(&server);
+    let p = clerk.login("张三", &t.clerk_password);
+    assert_eq!(p.location.as_deref(), Some("/password"));
+    let csrf = csrf_in(&clerk.get("/password").html);
+    clerk.post_form(
+        "/password",
+        &[
+            ("csrf", &csrf),
+            ("password", "经办人张三的新密码2025"),
+            ("again", "经办人张三的新密码2025"),
+        ],
+    );
+    let board = clerk.get("/");
+    assert_eq!(board.status, 200);
+    // The held row, and only it, has a confirm form.
+    assert_eq!(
+        board.html.matches("action=\"/confirm\"").count(),
+        1,
+        "{}",
+        board.html
+    );
+    assert!(board
+        .html
+        .contains(&format!("name=\"unit\" value=\"{shapingba}\"")));
+    let csrf = csrf_in(&board.html);
+    // Without an explanation, or without the form's token, nothing is confirmed.
+    let p = clerk.post_form(
+        "/confirm",
+        &[
+            ("csrf", &csrf),
+            ("unit", shapingba),
+            ("period", "2025-06"),
+            ("note", "  "),
+        ],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    let p = clerk.post_form(
+        "/confirm",
+        &[
+            ("csrf", "forged"),
+            ("unit", shapingba),
+            ("period", "2025-06"),
+            ("note", "已电话核实"),
+        ],
+    );
+    assert_eq!(p.status, 403, "{}", p.html);
+    assert_eq!(status_of(shapingba), "held");
+    // A county may not confirm, even its own return.
+    let mut county = Browser::new(&server);
+    county.login("500113", &t.banan_password);
+    let csrf_county = csrf_in(&county.get("/password").html);
+    county.post_form(
+        "/password",
+        &[
+            ("csrf", &csrf_county),
+            ("password", "巴南区新密码2025"),
+            ("again", "巴南区新密码2025"),
+        ],
+    );
+    let csrf_county = csrf_in(&county.get("/").html);
+    let p = county.post_form(
+        "/confirm",
+        &[
+            ("csrf", &csrf_county),
+            ("unit", shapingba),
+            ("period", "2025-06"),
+            ("note", "已核实"),
+        ],
+    );
+    assert_eq!(p.status, 403, "{}", p.html);
+    assert_eq!(status_of(shapingba), "held");
+    // The clerk confirms with a note: the return counts, the board changes, it is audited.
+    let p = clerk.post_form(
+        "/confirm",
+        &[
+            ("csrf", &csrf),
+            ("unit", shapingba),
+            ("period", "2025-06"),
+            ("note", "已电话核实，金额单位为万元"),
+        ],
+    );
+    assert_eq!(
+        (p.status, p.location.as_deref()),
+        (303, Some("/")),
+        "{}",
+        p.html
+    );
+    assert_eq!(status_of(shapingba), "accepted");
+    let board = clerk.get("/");
+    assert!(
+        !board.html.contains("action=\"/confirm\""),
+        "{}",
+        board.html
+    );
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let confirmations = archive
+        .confirmations(Period::new(2025, 6).expect("period"))
+        .expect("confirmations");
+    assert_eq!(confirmations.len(), 1);
+    assert_eq!(confirmations[0].note, "已电话核实，金额单位为万元");
+    let log = archive.audit_log().expect("audit");
+    assert_eq!(
+        log.iter().filter(|r| r.action == "confirm").count(),
+        1,
+        "{log:?}"
+    );
 }
