@@ -262,7 +262,7 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
         Unit => ("单位", "Unit"),
         Status => ("状态", "Status"),
         Version => ("版本", "Version"),
-        Received => ("报送时间（UTC）", "Received (UTC)"),
+        Received => ("报送时间", "Received"),
         Verdict => ("审核结果", "Verdict"),
         Accepted => ("已受理", "accepted"),
         Held => ("待核实", "held for verification"),

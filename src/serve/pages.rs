@@ -475,7 +475,19 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
             "<table><thead><tr><th>{first}</th><th>{}</th><th>{}</th><th>{}</th>{}</tr></thead><tbody>",
             word(Word::Status, lang),
             word(Word::Version, lang),
-            word(Word::Received, lang),
+            // Times as people at the bureau read them (北京时间), not as stored (UTC).
+            match lang {
+                Lang::Zh => format!(
+                    "{}（{}）",
+                    word(Word::Received, lang),
+                    crate::clock::time_zone_name(app.cfg.time_zone(), lang)
+                ),
+                Lang::En => format!(
+                    "{} ({})",
+                    word(Word::Received, lang),
+                    crate::clock::time_zone_name(app.cfg.time_zone(), lang)
+                ),
+            },
             if confirming {
                 format!("<th>{}</th>", word(Word::Confirm, lang))
             } else {
@@ -499,7 +511,8 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
                 esc(&r[0]),
                 esc(&r[1]),
                 esc(&r[2]),
-                esc(&r[3])
+                esc(&crate::clock::local_time(&r[3], app.cfg.time_zone())
+                    .unwrap_or_else(|| r[3].clone()))
             ));
         }
         t.push_str("</tbody></table>");

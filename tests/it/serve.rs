@@ -986,6 +986,13 @@ fn pages_the_clerk_confirms_a_held_return_from_the_board() {
     );
     let board = clerk.get("/");
     assert_eq!(board.status, 200);
+    // Received in Beijing time (stored 2025-07-03T09:00:00Z).
+    assert!(
+        board.html.contains("报送时间（北京时间）"),
+        "{}",
+        board.html
+    );
+    assert!(board.html.contains("2025-07-03 17:00:00"), "{}", board.html);
     // The held row, and only it, has a confirm form.
     assert_eq!(
         board.html.matches("action=\"/confirm\"").count(),
