@@ -4,6 +4,8 @@
 //! data).
 
 use crate::lang::Lang;
+use crate::model::Period;
+use chrono::{Datelike, NaiveDate};
 
 /// Why the web intake refused a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +229,7 @@ pub enum Word {
     ConfirmNote,
     ConfirmNeedsNote,
     ClerksOnly,
+    Chase,
 }
 
 /// A word of the pages in `lang`.
@@ -288,9 +291,73 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
             "write the explanation (it is printed in the bulletin's data notes)",
         ),
         ClerksOnly => ("只有经办人可以核实确认", "only a clerk may confirm a return"),
+        Chase => ("催报", "Reminder"),
     };
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
     }
+}
+
+/// A reminder ready to send to the units still to report (催报): those with nothing in,
+/// and those whose return did not pass, with the period's deadline.
+pub fn reminder(
+    period: Period,
+    deadline: NaiveDate,
+    today: NaiveDate,
+    missing: &[String],
+    rejected: &[String],
+    lang: Lang,
+) -> String {
+    let day = |d: NaiveDate| match lang {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    };
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "【催报】{}年{}月招商引资月报表的报送截止日期为{}。截至{}：",
+            period.year,
+            period.month,
+            day(deadline),
+            day(today)
+        ),
+        Lang::En => format!(
+            "[Reminder] Investment returns for {period} are due by {}. As of {}:",
+            day(deadline),
+            day(today)
+        ),
+    };
+    if !missing.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!(
+                "\n尚未报送的单位（{}个）：{}。",
+                missing.len(),
+                missing.join("、")
+            ),
+            Lang::En => format!(
+                "\nnot yet sent ({}): {}.",
+                missing.len(),
+                missing.join(", ")
+            ),
+        });
+    }
+    if !rejected.is_empty() {
+        out.push_str(&match lang {
+            Lang::Zh => format!(
+                "\n报表未通过审核的单位（{}个）：{}，请按回执所列问题修改后重新报送。",
+                rejected.len(),
+                rejected.join("、")
+            ),
+            Lang::En => format!(
+                "\nsent but not accepted ({}): {}; please correct what the receipt lists and send again.",
+                rejected.len(),
+                rejected.join(", ")
+            ),
+        });
+    }
+    out.push_str(match lang {
+        Lang::Zh => "\n请抓紧通过网上报送系统报送。",
+        Lang::En => "\nPlease send through the web intake.",
+    });
+    out
 }

@@ -422,14 +422,25 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
     let own_for_rows = own.clone();
     let role = v.account.role;
     let app2 = Arc::clone(&app);
-    let rows = blocking(lang, move || {
+    let (rows, chase) = blocking(lang, move || {
         let cfg = &app2.cfg;
         let archive = Archive::open_for_reading(&cfg.archive_path())?;
         let mut rows = Vec::new();
+        // The units to chase (催报): nothing came, or nothing that passed.
+        let mut chase = Chase::default();
         match role {
             Role::Clerk => {
                 let report = crate::aggregate::status::status_report(&archive, cfg, period)?;
                 for u in &report.units {
+                    match u.status {
+                        crate::aggregate::ReturnStatus::Missing => {
+                            chase.missing.push(u.name.clone())
+                        }
+                        crate::aggregate::ReturnStatus::Rejected => {
+                            chase.rejected.push(u.name.clone());
+                        }
+                        _ => {}
+                    }
                     rows.push((
                         [
                             format!("{} {}", u.code, u.name),
@@ -458,7 +469,7 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
                 }
             }
         }
-        Ok(rows)
+        Ok((rows, chase))
     })
     .await?;
     let table = if rows.is_empty() {
@@ -519,13 +530,33 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
         t
     };
     let body = match role {
-        Role::Clerk => format!(
-            "<p>{} {}</p>{}<h2>{} {period}</h2>{table}",
-            esc(&v.account.name),
-            word(Word::Period, lang),
-            logout_form(&v),
-            word(Word::StatusBoard, lang)
-        ),
+        Role::Clerk => {
+            // A reminder ready to send (催报), when a unit is to be chased.
+            let reminder = if chase.missing.is_empty() && chase.rejected.is_empty() {
+                String::new()
+            } else {
+                let today = crate::clock::issue_date_today(app.cfg.time_zone());
+                format!(
+                    "<h2>{} ({})</h2><p><textarea readonly rows=\"6\" cols=\"80\">{}</textarea></p>",
+                    word(Word::Chase, lang),
+                    chase.missing.len() + chase.rejected.len(),
+                    esc(&crate::messages::web::reminder(
+                        period,
+                        app.cfg.deadline(period),
+                        today,
+                        &chase.missing,
+                        &chase.rejected,
+                        lang
+                    ))
+                )
+            };
+            format!(
+                "<p>{}</p>{}<h2>{} {period}</h2>{table}{reminder}",
+                esc(&v.account.name),
+                logout_form(&v),
+                word(Word::StatusBoard, lang)
+            )
+        }
         Role::County => {
             let unit = own
                 .as_deref()
@@ -545,6 +576,13 @@ async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiEr
         }
     };
     Ok(page(lang, &body).into_response())
+}
+
+/// The units of the status board to chase (催报), by roster name.
+#[derive(Default)]
+struct Chase {
+    missing: Vec<String>,
+    rejected: Vec<String>,
 }
 
 #[derive(Deserialize)]

@@ -993,6 +993,21 @@ fn pages_the_clerk_confirms_a_held_return_from_the_board() {
         board.html
     );
     assert!(board.html.contains("2025-07-03 17:00:00"), "{}", board.html);
+    // A reminder ready to send (催报): every unit with nothing in, by name, and the
+    // deadline; not the held one, which came.
+    let start = board.html.find("<textarea").expect("a reminder");
+    let end = board.html[start..].find("</textarea>").expect("its end") + start;
+    let reminder = &board.html[start..end];
+    assert!(
+        reminder.contains("2025年6月招商引资月报表的报送截止日期为2025年7月5日"),
+        "{reminder}"
+    );
+    assert!(reminder.contains("截至2025年7月3日"), "{reminder}");
+    assert!(
+        reminder.contains("巴南区") && reminder.contains("渝中区"),
+        "{reminder}"
+    );
+    assert!(!reminder.contains("沙坪坝区"), "{reminder}");
     // The held row, and only it, has a confirm form.
     assert_eq!(
         board.html.matches("action=\"/confirm\"").count(),
