@@ -99,16 +99,7 @@ pub fn open_archive(cfg: &Config) -> Result<Archive, ArchiveError> {
     Archive::open_for_reading(&cfg.archive_path())
 }
 
-/// The automatic copy of the archive before a change to it (ingest, confirm): into the
-/// workspace's backups folder, keeping `[archive] keep_backups` copies. Refuses the change
-/// when the archive is missing or empty while copies of it exist.
-pub fn backup_before_change(cfg: &Config) -> Result<Option<std::path::PathBuf>, ArchiveError> {
-    crate::archive::backup::before_change(
-        &cfg.archive_path(),
-        &cfg.backups_dir(),
-        cfg.file.archive.keep_backups,
-    )
-}
+pub use crate::intake::backup_before_change;
 
 /// The text of a command's failure in the reader's language. An archive error is worded
 /// with the workspace's backups folder and roster names when the config can be read;

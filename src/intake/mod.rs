@@ -342,6 +342,18 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
     })
 }
 
+/// The automatic copy of the archive before a change to it (ingest, confirm, a link, a
+/// confirmation from the web intake): into the workspace's backups folder, keeping
+/// `[archive] keep_backups` copies. Refuses the change when the archive is missing or
+/// empty while copies of it exist.
+pub fn backup_before_change(cfg: &Config) -> Result<Option<PathBuf>, ArchiveError> {
+    crate::archive::backup::before_change(
+        &cfg.archive_path(),
+        &cfg.backups_dir(),
+        cfg.file.archive.keep_backups,
+    )
+}
+
 /// What became of one file taken by [`take_one`].
 #[derive(Debug)]
 pub enum Taken {

@@ -640,11 +640,7 @@ async fn confirm(
     let app2 = Arc::clone(&app);
     blocking(lang, move || {
         let cfg = &app2.cfg;
-        crate::archive::backup::before_change(
-            &cfg.archive_path(),
-            &cfg.backups_dir(),
-            cfg.file.archive.keep_backups,
-        )?;
+        crate::intake::backup_before_change(cfg)?;
         let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
         let now = crate::clock::received_now();
         if archive.confirm(&unit, period, &note, &now)?.is_some() {
