@@ -62,7 +62,7 @@ pub(super) fn unreported() -> &'static str {
 
 impl Cell {
     /// The text a cell shows, for measuring it.
-    fn shown(&self) -> String {
+    pub(super) fn shown(&self) -> String {
         match self {
             Cell::Blank | Cell::Gap => String::new(),
             Cell::Text(s) | Cell::Label(s) | Cell::Span(s, _) => s.clone(),
@@ -79,7 +79,7 @@ impl Cell {
     }
 
     /// The cell's style, which picks its format.
-    fn style(&self) -> Style {
+    pub(super) fn style(&self) -> Style {
         match self {
             Cell::Text(_) => Style::Text,
             Cell::Span(..) => Style::Text,
@@ -461,12 +461,15 @@ impl<'a> Grid<'a> {
         None
     }
 
-    /// Writes the grid as a new sheet of `wb`.
+    /// Writes the grid as a new sheet of `wb`. With `splice`, a long list is written down
+    /// to its first body row only: [`super::long_list::splice`] writes the rest into the
+    /// saved file.
     pub(super) fn write(
         &self,
         wb: &mut Workbook,
         formats: &Formats,
         page: &PageText,
+        splice: bool,
     ) -> Result<(), XlsxError> {
         let ws = if self.long_list {
             wb.add_worksheet_with_constant_memory()?
@@ -526,7 +529,12 @@ impl<'a> Grid<'a> {
         // A long list's rows: each made, written and dropped.
         let tail_len = self.tail.as_ref().map_or(0, |(n, _)| *n);
         if let Some((n, make)) = &self.tail {
-            for i in 0..*n {
+            let written = if splice && self.long_list {
+                (*n).min(1)
+            } else {
+                *n
+            };
+            for i in 0..written {
                 write_row(ws, Grid::sheet_row(self.rows.len() + i), &make(i))?;
             }
         }
@@ -697,7 +705,7 @@ fn is_wide(c: char) -> bool {
 
 /// How a cell's content is aligned and numbered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Style {
+pub(super) enum Style {
     Text,
     Center,
     CenterInt,
@@ -727,6 +735,9 @@ pub(super) struct Formats {
     note: Format,
     /// By style, then whether on a total row: see [`Formats::cell`].
     cells: Vec<[Format; 2]>,
+    /// The index in the file's styles of the header's format and of `cells`'.
+    xf_header: u32,
+    xf_cells: Vec<[u32; 2]>,
 }
 
 /// The font of every cell: the usual face of Chinese government tables.
@@ -762,7 +773,7 @@ impl Formats {
             }
             f
         };
-        Formats {
+        let mut formats = Formats {
             title: base()
                 .set_font_size(16)
                 .set_bold()
@@ -779,7 +790,11 @@ impl Formats {
                 .iter()
                 .map(|s| [cell(*s, false), cell(*s, true)])
                 .collect(),
-        }
+            xf_header: 0,
+            xf_cells: Vec::new(),
+        };
+        formats.indices();
+        formats
     }
 
     fn cell(&self, kind: RowKind, style: Style) -> &Format {
@@ -789,6 +804,54 @@ impl Formats {
         let i = Style::ALL.iter().position(|s| *s == style).unwrap_or(0);
         let j = usize::from(kind == RowKind::Total);
         &self.cells[i][j]
+    }
+
+    /// Every format, in the order [`Formats::register`] gives them to the workbook.
+    fn in_order(&self) -> Vec<&Format> {
+        [&self.title, &self.header, &self.caption, &self.note]
+            .into_iter()
+            .chain(self.cells.iter().flatten())
+            .collect()
+    }
+
+    /// Gives the workbook every format before any sheet uses one, so that each has a
+    /// known index in the file's styles ([`Formats::xf`]): a long list's rows are written
+    /// into the saved file with those indices (`long_list`).
+    pub(super) fn register(&self, wb: &mut Workbook) {
+        for f in self.in_order() {
+            wb.register_format(f);
+        }
+    }
+
+    /// The style index (`s="…"`) in the file of a cell of `style` on a row of `kind`,
+    /// once [`Formats::register`] has run.
+    pub(super) fn xf(&self, kind: RowKind, style: Style) -> u32 {
+        if kind == RowKind::Header {
+            return self.xf_header;
+        }
+        let i = Style::ALL.iter().position(|s| *s == style).unwrap_or(0);
+        self.xf_cells[i][usize::from(kind == RowKind::Total)]
+    }
+
+    /// The indices [`Formats::register`] gives: rust_xlsxwriter numbers formats from 1
+    /// (0 is its default) in the order it first meets them, an equal format taking the
+    /// index of the first.
+    fn indices(&mut self) {
+        let order = self.in_order();
+        let mut firsts: Vec<&Format> = Vec::new();
+        let index: Vec<u32> = order
+            .iter()
+            .map(|f| {
+                let at = firsts.iter().position(|g| g == f).unwrap_or_else(|| {
+                    firsts.push(f);
+                    firsts.len() - 1
+                });
+                u32::try_from(at + 1).unwrap_or(0)
+            })
+            .collect();
+        // `in_order`: title, header, caption, note, then the cells by style, plain and total.
+        self.xf_header = index[1];
+        self.xf_cells = index[4..].chunks(2).map(|c| [c[0], c[1]]).collect();
     }
 }
 
