@@ -176,7 +176,8 @@ fn write_sheet(
 }
 
 /// Writes one body row as rust_xlsxwriter's constant-memory mode does; `last_col` is
-/// raised to the last column written.
+/// raised to the last column written. Hot: a national 项目总表 is 15 million cells, so
+/// the markup is copied rather than formatted.
 fn write_row(
     w: &mut Vec<u8>,
     row: u32,
@@ -190,38 +191,52 @@ fn write_row(
             "a long list's row is a table row".to_string(),
         ));
     }
-    let r = row + 1;
+    let mut digits = itoa::Buffer::new();
+    let r = digits.format(row + 1).to_string();
     let mut opened = false;
     for (c, cell) in cells.cells.iter().enumerate() {
         let col = u16::try_from(c)
             .ok()
             .filter(|c| *c < COL_MAX)
             .ok_or(XlsxError::RowColumnLimitError)?;
-        let xf = formats.xf(cells.kind, cell.style());
         let value = match value(cell)? {
             None => continue,
             Some(v) => v,
         };
         if !opened {
-            write!(w, "<row r=\"{r}\"{attrs}>")?;
+            w.extend_from_slice(b"<row r=\"");
+            w.extend_from_slice(r.as_bytes());
+            w.extend_from_slice(b"\"");
+            w.extend_from_slice(attrs.as_bytes());
+            w.push(b'>');
             opened = true;
         }
         *last_col = Some(last_col.map_or(col, |l| l.max(col)));
-        let name = column_name(col);
+        // <c r="J100" s="8"
+        w.extend_from_slice(b"<c r=\"");
+        push_column_name(w, col);
+        w.extend_from_slice(r.as_bytes());
+        w.extend_from_slice(b"\" s=\"");
+        w.extend_from_slice(
+            digits
+                .format(formats.xf(cells.kind, cell.style()))
+                .as_bytes(),
+        );
+        w.push(b'"');
         match value {
-            Value::Number(n) => write!(w, "<c r=\"{name}{r}\" s=\"{xf}\"><v>{n}</v></c>")?,
-            Value::Blank => write!(w, "<c r=\"{name}{r}\" s=\"{xf}\"/>")?,
+            Value::Number(n) => {
+                w.extend_from_slice(b"><v>");
+                push_number(w, n);
+                w.extend_from_slice(b"</v></c>");
+            }
+            Value::Blank => w.extend_from_slice(b"/>"),
             Value::Text(s) => {
                 let edge = ['\t', '\n', ' '];
-                let preserve = if s.starts_with(edge) || s.ends_with(edge) {
-                    " xml:space=\"preserve\""
-                } else {
-                    ""
-                };
-                write!(
-                    w,
-                    "<c r=\"{name}{r}\" s=\"{xf}\" t=\"inlineStr\"><is><t{preserve}>"
-                )?;
+                w.extend_from_slice(b" t=\"inlineStr\"><is><t");
+                if s.starts_with(edge) || s.ends_with(edge) {
+                    w.extend_from_slice(b" xml:space=\"preserve\"");
+                }
+                w.push(b'>');
                 escape_text(w, &s);
                 w.extend_from_slice(b"</t></is></c>");
             }
@@ -231,6 +246,20 @@ fn write_row(
         w.extend_from_slice(b"</row>");
     }
     Ok(())
+}
+
+/// A finite number as rust_xlsxwriter writes it (Rust's `Display` of `f64`): whole
+/// numbers below 10^15 through `itoa`, which gives the same digits, faster.
+fn push_number(w: &mut Vec<u8>, n: f64) {
+    const WHOLE: f64 = 1e15;
+    if n.fract() == 0.0 && n.abs() < WHOLE && !(n == 0.0 && n.is_sign_negative()) {
+        // Exact: |n| < 10^15 < 2^53 and n has no fraction.
+        let whole = n as i64;
+        w.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = write!(w, "{n}");
+    }
 }
 
 /// What one cell holds, as rust_xlsxwriter stores it.
@@ -365,6 +394,15 @@ fn dimension_last_col(element: &str) -> Option<u16> {
     u16::try_from(n.checked_sub(1)?).ok()
 }
 
+/// Appends a column's letters.
+fn push_column_name(w: &mut Vec<u8>, col: u16) {
+    if col < 26 {
+        w.push(b'A' + col as u8);
+    } else {
+        w.extend_from_slice(column_name(col).as_bytes());
+    }
+}
+
 /// A column's letters (0 is A, 26 is AA).
 fn column_name(col: u16) -> String {
     let mut n = u32::from(col) + 1;
@@ -444,6 +482,18 @@ mod tests {
                 Cell::Label(String::new())
             },
             Cell::Pct(Some(f64::NAN)),
+            Cell::Amount(
+                [
+                    -0.0,
+                    0.0,
+                    1e15,
+                    1e16,
+                    999_999_999_999_999.0,
+                    -3.0,
+                    1e-7,
+                    2.5e300,
+                ][i % 8],
+            ),
         ])
     }
 
