@@ -643,6 +643,81 @@ pub fn briefed(
     }
 }
 
+/// Why there is nothing to publish for `period`: no return of the roster counts.
+pub fn nothing_counted(period: crate::model::Period, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{period} 没有已通过审核、可计入统计的报表，不生成通报（以免把未报数据印成 0）；请先入库报表，或用 tongbao status --period {period} 查看报送情况"
+        ),
+        Lang::En => format!(
+            "no return for {period} is accepted and counted, so nothing is built (missing figures would print as 0); ingest returns first, or see tongbao status --period {period}"
+        ),
+    }
+}
+
+/// `demo --out DIR` given a folder that is neither empty nor an earlier demo's.
+pub fn demo_folder_taken(dir: &std::path::Path, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "{} 不是空文件夹，也不是上次的演示文件夹，未做任何改动；请用 --out 指定一个新文件夹",
+            dir.display()
+        ),
+        Lang::En => format!(
+            "{} is not empty and holds no earlier demo; nothing was changed. Choose a new folder with --out",
+            dir.display()
+        ),
+    }
+}
+
+/// The first line of `explain`: the period and the heading.
+pub fn explain_heading(period: crate::model::Period, heading: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月 {heading}\n", period.year, period.month),
+        Lang::En => format!("{period}: {heading}\n"),
+    }
+}
+
+/// A figure's section title in `explain`: 新签约合同投资额（signed_amount，万元）.
+pub fn explain_section_title(label: &str, key: &str, unit: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{label}（{key}，{unit}）\n"),
+        Lang::En => format!("{key} ({})\n", explain_unit(unit, lang)),
+    }
+}
+
+/// The version after a file's name in `explain`: ` 第 2 版` / `, version 2`.
+pub fn explain_version(version: i64, word: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(" 第 {version} {word}"),
+        Lang::En => format!(", {word} {version}"),
+    }
+}
+
+/// The version after a file's name in `projects show`: （第2版） / (v2).
+pub fn file_version(version: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("（第{version}版）"),
+        Lang::En => format!(" (v{version})"),
+    }
+}
+
+/// A rate with what it counts: 62.5%（5/8）.
+pub fn rate_of(percent: f64, count: usize, of: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{percent:.1}%（{count}/{of}）"),
+        Lang::En => format!("{percent:.1}% ({count}/{of})"),
+    }
+}
+
+/// Where a finding is when it has a row but no cell: 项目明细 第5行 / 项目明细 row 5
+/// (`row` one-based).
+pub fn sheet_row(sheet: &str, row: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{sheet} 第{row}行"),
+        Lang::En => format!("{sheet} row {row}"),
+    }
+}
+
 /// `check`/`ingest` given no file (folders empty or only hidden files).
 pub fn no_files_to_check(lang: Lang) -> &'static str {
     match lang {

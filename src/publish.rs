@@ -43,18 +43,6 @@ pub(crate) struct Briefed {
     pub missing_glyphs: Vec<MissingGlyph>,
 }
 
-/// Why there is nothing to publish for `period`: no return of the roster counts.
-pub(crate) fn nothing_counted(period: Period, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "{period} 没有已通过审核、可计入统计的报表，不生成通报（以免把未报数据印成 0）；请先入库报表，或用 tongbao status --period {period} 查看报送情况"
-        ),
-        Lang::En => format!(
-            "no return for {period} is accepted and counted, so nothing is built (missing figures would print as 0); ingest returns first, or see tongbao status --period {period}"
-        ),
-    }
-}
-
 /// Builds every output for `period` into `out`: made in memory first, so a failure writes
 /// nothing; each file written atomically.
 pub(crate) fn bulletin_outputs(
@@ -76,7 +64,7 @@ pub(crate) fn bulletin_outputs(
     let b = b?;
     // A bulletin of a month nobody reported would publish zeros as figures.
     if !b.units.iter().any(|u| u.status == ReturnStatus::Accepted) {
-        anyhow::bail!(nothing_counted(period, lang));
+        anyhow::bail!(crate::messages::nothing_counted(period, lang));
     }
     let mut trend = earlier?;
     trend.push((period, b.total.month));
@@ -224,7 +212,7 @@ pub(crate) fn write_brief(
     let b = brief::compute(cfg, span, selection, subject.clone(), &inputs, &league);
     // A briefing of months nobody reported would print zeros as figures.
     if b.reported == 0 {
-        anyhow::bail!(nothing_counted(span.to, lang));
+        anyhow::bail!(crate::messages::nothing_counted(span.to, lang));
     }
 
     let templates = Templates::for_config(cfg)?;

@@ -141,10 +141,7 @@ impl Style {
 fn place(d: &Diagnostic, lang: Lang) -> String {
     match (&d.sheet, d.cell_a1(), d.row) {
         (Some(s), Some(c), _) => format!("{s}!{c}"),
-        (Some(s), None, Some(r)) => match lang {
-            Lang::Zh => format!("{s} 第{}行", r + 1),
-            Lang::En => format!("{s} row {}", r + 1),
-        },
+        (Some(s), None, Some(r)) => crate::messages::sheet_row(s, r + 1, lang),
         (Some(s), None, None) => s.clone(),
         (None, _, _) => "—".into(),
     }

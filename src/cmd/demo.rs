@@ -77,16 +77,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
                 ),
             );
         }
-        Found::Other => anyhow::bail!(match lang {
-            Lang::Zh => format!(
-                "{} 不是空文件夹，也不是上次的演示文件夹，未做任何改动；请用 --out 指定一个新文件夹",
-                dir.display()
-            ),
-            Lang::En => format!(
-                "{} is not empty and holds no earlier demo; nothing was changed. Choose a new folder with --out",
-                dir.display()
-            ),
-        }),
+        Found::Other => anyhow::bail!(crate::messages::demo_folder_taken(&dir, lang)),
     }
     let config_path = super::init::create_workspace(&dir, lang)?;
     let cfg = Config::load(&config_path)?;

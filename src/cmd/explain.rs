@@ -11,7 +11,7 @@ use crate::aggregate::{gather, ReturnStatus};
 use crate::cli::{ExplainArgs, GlobalArgs};
 use crate::lang::Lang;
 use crate::messages::{
-    explain_nothing_accepted, explain_text, explain_total, explain_unit, explain_unknown_figure,
+    explain_nothing_accepted, explain_text, explain_total, explain_unknown_figure,
     explain_unknown_unit, explain_value, explain_ytd, receipt_row, ExplainText,
 };
 use crate::model::FigureKey;
@@ -115,13 +115,7 @@ fn right(s: &str, width: usize) -> String {
 fn human(e: &Explanation, lang: Lang) -> String {
     let mut out = String::new();
     let heading = explain_text(ExplainText::Heading, lang);
-    match lang {
-        Lang::Zh => out.push_str(&format!(
-            "{}年{}月 {heading}\n",
-            e.period.year, e.period.month
-        )),
-        Lang::En => out.push_str(&format!("{e_period}: {heading}\n", e_period = e.period)),
-    }
+    out.push_str(&crate::messages::explain_heading(e.period, heading, lang));
     for f in &e.figures {
         out.push('\n');
         section(&mut out, f, e.period, lang);
@@ -134,10 +128,9 @@ fn section(out: &mut String, f: &FigureTrace, period: crate::model::Period, lang
     let month_label = explain_text(ExplainText::Month, lang);
     let subtotal = explain_text(ExplainText::Subtotal, lang);
     let name = key_name(f.figure);
-    match lang {
-        Lang::Zh => out.push_str(&format!("{}（{name}，{}）\n", f.label, f.unit)),
-        Lang::En => out.push_str(&format!("{name} ({})\n", explain_unit(f.unit, lang))),
-    }
+    out.push_str(&crate::messages::explain_section_title(
+        &f.label, &name, f.unit, lang,
+    ));
     // Column widths over the whole section, so that every value lines up.
     let all_rows: Vec<&TracedRow> = f
         .units
@@ -166,9 +159,8 @@ fn section(out: &mut String, f: &FigureTrace, period: crate::model::Period, lang
         .unwrap_or(0);
     let version = explain_text(ExplainText::Version, lang);
     for u in &f.units {
-        let v = u.source.version.map_or_else(String::new, |v| match lang {
-            Lang::Zh => format!(" 第 {v} {version}"),
-            Lang::En => format!(", {version} {v}"),
+        let v = u.source.version.map_or_else(String::new, |v| {
+            crate::messages::explain_version(v, version, lang)
         });
         out.push_str(&format!(
             "  {}（{}）  {}{v}\n",

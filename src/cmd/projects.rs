@@ -532,10 +532,10 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
         .iter()
         .zip(rates)
         .map(|(r, rate)| {
-            let version = r.file.version.map_or_else(String::new, |v| match lang {
-                Lang::Zh => format!("（第{v}版）"),
-                Lang::En => format!(" (v{v})"),
-            });
+            let version = r
+                .file
+                .version
+                .map_or_else(String::new, |v| crate::messages::file_version(v, lang));
             vec![
                 r.file.period.to_string(),
                 format!("{}{version}", printable(&r.file.file_name)),
@@ -625,10 +625,7 @@ fn human_follow_up(
 /// cohort is empty.
 fn rate(r: &register::Rate, lang: Lang) -> String {
     match r.percent() {
-        Some(x) => match lang {
-            Lang::Zh => format!("{x:.1}%（{}/{}）", r.count, r.of),
-            Lang::En => format!("{x:.1}% ({}/{})", r.count, r.of),
-        },
+        Some(x) => crate::messages::rate_of(x, r.count, r.of, lang),
         None => projects_text(T::Nothing, lang).to_string(),
     }
 }

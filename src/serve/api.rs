@@ -448,7 +448,7 @@ async fn build(
         let issue_date = crate::clock::issue_date_today(cfg.time_zone());
         match crate::publish::bulletin_outputs(cfg, period, &out, issue_date, lang) {
             Ok(_) => {}
-            Err(e) if e.to_string() == crate::publish::nothing_counted(period, lang) => {
+            Err(e) if e.to_string() == crate::messages::nothing_counted(period, lang) => {
                 return Err(ApiError::with(StatusCode::CONFLICT, e.to_string()));
             }
             Err(e) => return Err(ApiError::internal(format!("{e:#}"), lang)),
