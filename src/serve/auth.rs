@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::archive::accounts::{Account, Role};
@@ -159,4 +159,29 @@ impl FromRequestParts<Arc<App>> for Caller {
         let account = found.ok_or_else(unauthorized)?;
         Ok(Caller { account, lang })
     }
+}
+
+/// Marks every cookie a response sets `Secure` (served over HTTPS: the browser then never
+/// sends the session over plain HTTP). The pages set `HttpOnly; SameSite=Strict` on each.
+pub(crate) async fn secure_cookies(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if cookies.is_empty() {
+        return response;
+    }
+    headers.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let secured = match cookie.to_str() {
+            Ok(text) if !text.to_ascii_lowercase().contains("; secure") => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+            }
+            _ => cookie,
+        };
+        headers.append(header::SET_COOKIE, secured);
+    }
+    response
 }

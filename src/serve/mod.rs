@@ -9,6 +9,11 @@
 //! - `auth`: who is calling (`Authorization: Bearer <token>`), and what their role allows.
 //! - `api`: the endpoints of docs/cli.md ("The web intake's API").
 //!
+//! HTTPS (`--tls-cert`, `--tls-key`) is rustls through axum-server, with the same router;
+//! its cookies are then `Secure`. Behind the bureau's reverse proxy the server speaks
+//! plain HTTP on 127.0.0.1 and trusts no `X-Forwarded-*` header for anything (README,
+//! "HTTPS, or behind a reverse proxy").
+//!
 //! Every response carries the security headers (CSP `default-src 'self'`, `nosniff`, no
 //! referrer); a refusal is JSON `{"error": "…"}` in the caller's language (Chinese, or
 //! English by `Accept-Language: en` or `?lang=en`) and never shows a path, a query or a
@@ -20,7 +25,7 @@ mod pages;
 pub(crate) mod secrets;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +35,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
+use crate::lang::Lang;
+use crate::messages::web::{tls_problem, TlsProblem};
 
 /// What every request handler shares.
 pub(crate) struct App {
@@ -44,9 +51,73 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// The longest a request may take, upload and check included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Serves the web intake on `listen` until SIGTERM or Ctrl-C; `listening` is told the
-/// address bound (port 0 asks the system for a free one). Uploads in hand finish first.
-pub fn run(cfg: Config, listen: &str, listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+/// The certificate chain and private key to serve HTTPS with (both PEM files).
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// The rustls configuration of `tls`, or what is wrong with its files (worded for the
+/// terminal: nothing has started yet).
+fn tls_config(tls: &Tls, lang: Lang) -> anyhow::Result<Arc<rustls::ServerConfig>> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let problem = |p: TlsProblem| anyhow::anyhow!(tls_problem(&p, lang));
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|_| {
+            problem(TlsProblem::Unreadable {
+                path: path.display().to_string(),
+            })
+        })
+    };
+    let cert_pem = read(&tls.cert)?;
+    let key_pem = read(&tls.key)?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<Result<_, _>>()
+        .ok()
+        .filter(|c: &Vec<_>| !c.is_empty())
+        .ok_or_else(|| {
+            problem(TlsProblem::NoCertificate {
+                path: tls.cert.display().to_string(),
+            })
+        })?;
+    let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|_| {
+        problem(TlsProblem::NoKey {
+            path: tls.key.display().to_string(),
+        })
+    })?;
+    let refused = |e: rustls::Error| {
+        problem(TlsProblem::Refused {
+            detail: e.to_string(),
+        })
+    };
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(refused)?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(refused)?;
+    // The router speaks HTTP/1.1 only (axum's `http1`).
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// Serves the web intake on `listen` (HTTPS with `tls`) until SIGTERM or Ctrl-C;
+/// `listening` is told the address bound (port 0 asks the system for a free one).
+/// Uploads in hand finish first.
+pub fn run(
+    cfg: Config,
+    listen: &str,
+    tls: Option<&Tls>,
+    lang: Lang,
+    listening: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    // A certificate that cannot serve is said before anything is touched.
+    let tls = tls.map(|t| tls_config(t, lang)).transpose()?;
     // The archive is created (or migrated) before the first request, so every request
     // can open it to read.
     drop(crate::archive::Archive::open_for_writing(
@@ -65,17 +136,44 @@ pub fn run(cfg: Config, listen: &str, listening: impl FnOnce(SocketAddr)) -> any
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         listening(listener.local_addr()?);
-        axum::serve(listener, router(app))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        match tls {
+            None => {
+                axum::serve(listener, router(app, false))
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await?;
+            }
+            Some(config) => {
+                let handle = axum_server::Handle::new();
+                let stopping = handle.clone();
+                tokio::spawn(async move {
+                    shutdown_signal().await;
+                    // No new connections; each one's request in hand is answered.
+                    stopping.graceful_shutdown(None);
+                });
+                axum_server::from_tcp_rustls(
+                    listener.into_std()?,
+                    axum_server::tls_rustls::RustlsConfig::from_config(config),
+                )
+                .handle(handle)
+                .serve(router(app, true).into_make_service())
+                .await?;
+            }
+        }
         Ok(())
     })
 }
 
-/// The routes with the layers every response goes through.
-fn router(app: Arc<App>) -> Router {
-    api::routes(Arc::clone(&app))
-        .merge(pages::routes(api::upload_body_limit(&app)).with_state(Arc::clone(&app)))
+/// The routes with the layers every response goes through; `secure`: served over
+/// HTTPS, so cookies are marked `Secure`.
+fn router(app: Arc<App>, secure: bool) -> Router {
+    let routes = api::routes(Arc::clone(&app))
+        .merge(pages::routes(api::upload_body_limit(&app)).with_state(Arc::clone(&app)));
+    let routes = if secure {
+        routes.layer(axum::middleware::map_response(auth::secure_cookies))
+    } else {
+        routes
+    };
+    routes
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
