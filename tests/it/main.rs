@@ -31,6 +31,7 @@ mod safety;
 mod samples;
 mod schema;
 mod serve;
+mod serve_hostile;
 mod serve_tls;
 mod support;
 mod template;
