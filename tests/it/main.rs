@@ -32,6 +32,7 @@ mod samples;
 mod schema;
 mod serve;
 mod serve_hostile;
+mod serve_load;
 mod serve_tls;
 mod support;
 mod template;

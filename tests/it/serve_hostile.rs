@@ -18,10 +18,10 @@ use crate::read::xlsx_bomb;
 use crate::serve_tls::{agent_with, issue, multipart, Served, WAIT};
 
 /// The most resident memory the server may ever have used (300 MB, the issue's aim).
-const MEMORY_BOUND_KIB: u64 = 300 * 1024;
+pub(crate) const MEMORY_BOUND_KIB: u64 = 300 * 1024;
 
 /// The peak resident memory (`VmHWM`) of a running process, in KiB.
-fn peak_memory_kib(pid: u32) -> u64 {
+pub(crate) fn peak_memory_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
     status
         .lines()

@@ -39,7 +39,7 @@ impl Served {
             .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::inherit())
             .spawn()
             .expect("start tongbao serve");
         let stdout = child.stdout.take().expect("stdout");
