@@ -66,7 +66,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 /// The certificate chain and private key to serve HTTPS with (both PEM files).
 #[derive(Debug, Clone)]
 pub struct Tls {
+    /// The certificate chain: the server's certificate first, then intermediates.
     pub cert: PathBuf,
+    /// Its private key (PKCS#8, PKCS#1 or SEC1, not encrypted).
     pub key: PathBuf,
 }
 
