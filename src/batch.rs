@@ -290,6 +290,8 @@ fn parse_loaded(
     report.sha256 = Some(hex(&Sha256::digest(&bytes)));
     let limits = cfg.limits();
     let outcome = guarded(|| {
+        #[cfg(debug_assertions)]
+        panic_if_asked(path);
         read_bytes(&bytes, &limits).map(|wb| {
             let parsed = parse_return(&wb, cfg);
             (parsed, wb)
@@ -314,6 +316,29 @@ fn parse_loaded(
         report.bytes = Some(bytes);
     }
     workbook
+}
+
+/// The environment variable of the fault-injection hook ([`panic_if_asked`]).
+#[cfg(debug_assertions)]
+const FAULT_PANIC_ON: &str = "TONGBAO_FAULT_PANIC_ON";
+
+/// Fault injection, in debug builds only (`cargo build`/`cargo test`; a release build has
+/// no such code): when `TONGBAO_FAULT_PANIC_ON` is set to a non-empty text that the file's
+/// name contains, reading the file panics inside its panic fence, as a bug in a parser
+/// would. tests/it/serve_hostile.rs uses it to show that such a panic is answered as
+/// that file's error (`E-FILE-INTERNAL`) while the server goes on.
+#[cfg(debug_assertions)]
+fn panic_if_asked(path: &Path) {
+    let Some(wanted) = std::env::var_os(FAULT_PANIC_ON).filter(|w| !w.is_empty()) else {
+        return;
+    };
+    let wanted = wanted.to_string_lossy();
+    if path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().contains(wanted.as_ref()))
+    {
+        panic!("fault injected by {FAULT_PANIC_ON}");
+    }
 }
 
 /// Checks a file's bytes already in memory (an archived original) as a batch of one

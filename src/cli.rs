@@ -565,6 +565,12 @@ pub struct ServeArgs {
     /// the address to listen on (port 0: any free port, printed when listening)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// serve HTTPS with this certificate chain (PEM); needs --tls-key
+    #[arg(long, value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// the private key (PEM) of --tls-cert
+    #[arg(long, value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -416,13 +416,23 @@ const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "serve",
-        "网上报送：区县通过网页或接口报送报表，经办人查看报送情况、生成通报\n\n在工作区的档案库上提供网上报送服务。区县账号只能报送本单位的报表（其他单位的报表不入库，并记入审计日志）；经办人可报送任何单位的报表、查看报送情况、生成通报。接口见 docs/cli.md（Authorization: Bearer 令牌）。账号用 tongbao accounts issue 开设。Ctrl-C 或 SIGTERM 停止，正在处理的上传会先完成。\n\n示例：tongbao serve --listen 127.0.0.1:8080",
-        "the web intake: counties send returns over HTTP, the clerk follows and builds\n\nServes the web intake over the workspace's archive. A county account may send only its own unit's returns (another unit's is not stored, and the attempt is logged); the clerk may send any unit's, see the status board and build the bulletin. The API is in docs/cli.md (Authorization: Bearer token). Accounts are issued with tongbao accounts issue. Ctrl-C or SIGTERM stops it once uploads in hand are done.\n\nExample: tongbao serve --listen 127.0.0.1:8080",
+        "网上报送：区县通过网页或接口报送报表，经办人查看报送情况、生成通报\n\n在工作区的档案库上提供网上报送服务。区县账号只能报送本单位的报表（其他单位的报表不入库，并记入审计日志）；经办人可报送任何单位的报表、查看报送情况、生成通报。接口见 docs/cli.md（Authorization: Bearer 令牌）。账号用 tongbao accounts issue 开设。Ctrl-C 或 SIGTERM 停止，正在处理的上传会先完成。\n\n示例：tongbao serve --listen 127.0.0.1:8080\n      tongbao serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem",
+        "the web intake: counties send returns over HTTP, the clerk follows and builds\n\nServes the web intake over the workspace's archive. A county account may send only its own unit's returns (another unit's is not stored, and the attempt is logged); the clerk may send any unit's, see the status board and build the bulletin. The API is in docs/cli.md (Authorization: Bearer token). Accounts are issued with tongbao accounts issue. Ctrl-C or SIGTERM stops it once uploads in hand are done.\n\nExample: tongbao serve --listen 127.0.0.1:8080\n         tongbao serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem",
     ),
     (
         "serve/listen",
         "监听地址（默认 127.0.0.1:8080；端口 0 表示任选空闲端口，启动后显示）",
         "the address to listen on (default 127.0.0.1:8080; port 0: any free port, printed when listening)",
+    ),
+    (
+        "serve/tls_cert",
+        "以此证书链（PEM）提供 HTTPS；须同时给出 --tls-key",
+        "serve HTTPS with this certificate chain (PEM); needs --tls-key",
+    ),
+    (
+        "serve/tls_key",
+        "--tls-cert 的私钥（PEM）",
+        "the private key (PEM) of --tls-cert",
     ),
     (
         "accounts",

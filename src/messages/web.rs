@@ -79,6 +79,57 @@ pub fn serve_stopped(lang: Lang) -> &'static str {
     }
 }
 
+/// What is wrong with `tongbao serve --tls-cert PEM --tls-key PEM`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// Only one of the two options was given.
+    Pair,
+    /// A file could not be read (missing, a folder, no permission).
+    Unreadable { path: String },
+    /// The certificate file holds no PEM certificate.
+    NoCertificate { path: String },
+    /// The key file holds no PEM private key.
+    NoKey { path: String },
+    /// rustls refused the pair (a key not of the certificate, an algorithm it lacks).
+    Refused { detail: String },
+}
+
+/// The sentence of a [`TlsProblem`], for the terminal (nothing starts).
+pub fn tls_problem(p: &TlsProblem, lang: Lang) -> String {
+    match (p, lang) {
+        (TlsProblem::Pair, Lang::Zh) => {
+            "--tls-cert 和 --tls-key 须同时给出（证书链和私钥，均为 PEM 文件）；都不给则提供 HTTP".to_string()
+        }
+        (TlsProblem::Pair, Lang::En) => {
+            "give both --tls-cert and --tls-key (the certificate chain and its private key, PEM files), or neither for plain HTTP".to_string()
+        }
+        (TlsProblem::Unreadable { path }, Lang::Zh) => {
+            format!("无法读取 {path}（文件不存在、是文件夹或没有读取权限）")
+        }
+        (TlsProblem::Unreadable { path }, Lang::En) => {
+            format!("cannot read {path} (missing, a folder, or not readable)")
+        }
+        (TlsProblem::NoCertificate { path }, Lang::Zh) => format!(
+            "{path} 中没有 PEM 格式的证书（应含 -----BEGIN CERTIFICATE----- 段，服务器证书在前、中间证书在后）"
+        ),
+        (TlsProblem::NoCertificate { path }, Lang::En) => format!(
+            "{path} holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks, the server's first, then intermediates)"
+        ),
+        (TlsProblem::NoKey { path }, Lang::Zh) => format!(
+            "{path} 中没有 PEM 格式的私钥（PKCS#8、PKCS#1 或 SEC1，不能加密）"
+        ),
+        (TlsProblem::NoKey { path }, Lang::En) => format!(
+            "{path} holds no PEM private key (PKCS#8, PKCS#1 or SEC1, not encrypted)"
+        ),
+        (TlsProblem::Refused { detail }, Lang::Zh) => {
+            format!("证书与私钥不能用于 HTTPS（私钥与证书不配对，或算法不受支持）：{detail}")
+        }
+        (TlsProblem::Refused { detail }, Lang::En) => format!(
+            "the certificate and key cannot serve HTTPS (the key is not the certificate's, or its algorithm is not supported): {detail}"
+        ),
+    }
+}
+
 /// `accounts issue --unit NAME` for a name that is no roster unit.
 pub fn unknown_unit(name: &str, lang: Lang) -> String {
     match lang {

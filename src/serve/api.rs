@@ -231,6 +231,13 @@ pub(super) async fn take(
     received: Received,
     lang: Lang,
 ) -> Result<Value, ApiError> {
+    // The server's writers of the archive queue here (see `App::writers`).
+    let queue = Arc::clone(&app);
+    let _turn = queue
+        .writers
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e, lang))?;
     blocking(lang, move || {
         let Received {
             upload, path, name, ..

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::archive::accounts::{Account, Role};
@@ -138,25 +138,104 @@ impl FromRequestParts<Arc<App>> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_string())
             .ok_or_else(unauthorized)?;
+        let Some((id, secret)) =
+            secrets::split_token(&token).map(|(i, s)| (i.to_string(), s.to_string()))
+        else {
+            return Err(unauthorized());
+        };
         let archive_path = app.cfg.archive_path();
-        // The archive is read and argon2 verified on the blocking pool.
-        let found = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Account>> {
-            let Some((id, secret)) = secrets::split_token(&token) else {
-                return Ok(None);
-            };
+        // The account and its token's hash, read afresh on every request: a revocation
+        // or a new token takes effect at once, whatever was verified before.
+        let found = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let archive = Archive::open_for_reading(&archive_path)?;
-            let Some((account, hash)) = archive.account_by_token_id(id)? else {
-                return Ok(None);
-            };
-            if account.revoked_at.is_some() || !secrets::verify(secret, &hash) {
-                return Ok(None);
-            }
-            Ok(Some(account))
+            Ok(archive.account_by_token_id(&id)?)
         })
         .await
         .map_err(|e| ApiError::internal(e, lang))?
         .map_err(|e| ApiError::internal(e, lang))?;
-        let account = found.ok_or_else(unauthorized)?;
+        let Some((account, hash)) = found.filter(|(a, _)| a.revoked_at.is_none()) else {
+            return Err(unauthorized());
+        };
+        let key = VerifiedTokens::key(&token);
+        if !app.verified.holds(&key, &hash) {
+            // A turn at argon2 (bounded memory), then the secret is verified on the
+            // blocking pool.
+            let _turn = app
+                .hashing
+                .acquire()
+                .await
+                .map_err(|e| ApiError::internal(e, lang))?;
+            let checked = hash.clone();
+            let matches = tokio::task::spawn_blocking(move || secrets::verify(&secret, &checked))
+                .await
+                .map_err(|e| ApiError::internal(e, lang))?;
+            if !matches {
+                return Err(unauthorized());
+            }
+            app.verified.remember(key, hash);
+        }
         Ok(Caller { account, lang })
+    }
+}
+
+/// Marks every cookie a response sets `Secure` (served over HTTPS: the browser then never
+/// sends the session over plain HTTP). The pages set `HttpOnly; SameSite=Strict` on each.
+pub(crate) async fn secure_cookies(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if cookies.is_empty() {
+        return response;
+    }
+    headers.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let secured = match cookie.to_str() {
+            Ok(text) if !text.to_ascii_lowercase().contains("; secure") => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(cookie)
+            }
+            _ => cookie,
+        };
+        headers.append(header::SET_COOKIE, secured);
+    }
+    response
+}
+
+/// API tokens already verified against their stored argon2 hash, so that a county's
+/// program sending again is not made to wait for argon2 (tens of milliseconds of a core
+/// and 19 MiB each time). Keyed by the token's sha256 (the token itself is not kept);
+/// a hit counts only while the archive still holds the very hash it was verified
+/// against, and the account is read afresh on every request, so a revocation or a new
+/// token ends it at once. Forgotten whole when full.
+#[derive(Default)]
+pub(crate) struct VerifiedTokens {
+    by_digest: std::sync::Mutex<std::collections::HashMap<[u8; 32], String>>,
+}
+
+impl VerifiedTokens {
+    /// The most tokens remembered (a province's counties and clerks many times over).
+    const MAX: usize = 4096;
+
+    fn key(token: &str) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(token.as_bytes()).into()
+    }
+
+    /// Whether the token of `key` was verified against `hash`.
+    fn holds(&self, key: &[u8; 32], hash: &str) -> bool {
+        self.by_digest
+            .lock()
+            .is_ok_and(|m| m.get(key).is_some_and(|h| h == hash))
+    }
+
+    fn remember(&self, key: [u8; 32], hash: String) {
+        if let Ok(mut m) = self.by_digest.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(key, hash);
+        }
     }
 }

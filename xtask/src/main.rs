@@ -4,8 +4,12 @@
 //! (scripts/make-samples.sh), and the benchmark scenarios (scripts/bench-scenarios.sh).
 //! The returns are generated, not hand-made, so that they agree with themselves in every
 //! way tongbao checks (see `gen`).
+//!
+//! `cargo xtask load …` measures the web intake (`tongbao serve`) with a province's
+//! counties sending at once (BENCHMARKS.md, "The web intake under load").
 
 mod gen;
+mod load;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +30,8 @@ struct Cli {
 enum Task {
     /// Writes synthetic returns (samples and benchmarks).
     GenSamples(gen::GenArgs),
+    /// Measures the web intake: every county sends at once, then resubmits (release build).
+    Load(load::LoadArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +41,7 @@ fn main() -> ExitCode {
             args.config = cli.config;
             gen::run(&args)
         }
+        Task::Load(args) => load::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
