@@ -366,18 +366,30 @@ pub struct Project {
     pub note: Option<String>,
 }
 
+/// The key two units' projects are compared by: the normalised 项目名称 and 投资方 (项目编号
+/// are each unit's own, so they cannot match across units). The archive keeps it with
+/// each stored project.
+pub fn cross_unit_key(name: &str, investor: &str) -> String {
+    format!(
+        "{}|{}",
+        crate::text::normalize_key(name),
+        crate::text::normalize_key(investor)
+    )
+}
+
 impl Project {
     /// The identity used to follow a project across months and units: its 项目编号, or
     /// the normalised (项目名称, 投资方).
     pub fn identity(&self) -> String {
         match &self.id {
             Some(id) => format!("#{}", crate::text::normalize_key(id)),
-            None => format!(
-                "{}|{}",
-                crate::text::normalize_key(&self.name),
-                crate::text::normalize_key(&self.investor)
-            ),
+            None => self.cross_unit_key(),
         }
+    }
+
+    /// [`cross_unit_key`] of the project.
+    pub fn cross_unit_key(&self) -> String {
+        cross_unit_key(&self.name, &self.investor)
     }
 
     /// A signing in the given span: not 在谈, with a 签约日期 inside it.

@@ -80,6 +80,13 @@ const MIGRATIONS: &[Migration] = &[
         sql: accounts::ACCOUNTS,
         then: None,
     },
+    // 8: each return's projects' normalised 项目名称|投资方 (the cross-unit rule's keys),
+    // kept with the submission rather than worked out again from every project of the
+    // month at every upload; computed here for the returns stored before.
+    Migration {
+        sql: "",
+        then: Some(backfill_cross_keys),
+    },
 ];
 
 /// 6: the clerk's links between two entries of the project register (项目库) that are one
@@ -259,6 +266,9 @@ pub struct NewSubmission<'a> {
     pub projects: &'a [Project],
     /// [`Project::identity`] of each of `projects`, in order, as the caller computed it.
     pub identities: &'a [String],
+    /// [`Project::cross_unit_key`] of each of `projects`, in order: kept with the
+    /// submission, one per line, for the cross-unit rule.
+    pub cross_keys: &'a [String],
     pub indicators: &'a [ReportedIndicator],
     pub diagnostics: &'a [Diagnostic],
     /// RFC 3339 time of receipt.
@@ -725,6 +735,57 @@ impl Archive {
             })
             .map_err(self.sql())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql())
+    }
+
+    /// Every project of the returns that count for `period`, as (unit code, the project's
+    /// [`cross_unit_key`](crate::model::cross_unit_key)), in unit order: what
+    /// W-PROJECT-ELSEWHERE compares a batch's returns with. Read from the keys kept with
+    /// each submission (one narrow row per return): reading the month back whole for it
+    /// (every column, findings, checksums, the keys worked out again) made a month of web
+    /// uploads cost the square of its units. The rows' checksums are verified where
+    /// figures are counted; a warning's rule reads the keys only.
+    pub fn cross_unit_keys(&self, period: Period) -> Result<Vec<(String, String)>, ArchiveError> {
+        self.cross_keys_where(period, |_| true)
+    }
+
+    /// [`Archive::cross_unit_keys`] of the given keys only: what one return (a web upload,
+    /// a file `watch` takes) is compared with, without an index of the month.
+    pub fn reporters_of(
+        &self,
+        period: Period,
+        keys: &[String],
+    ) -> Result<Vec<(String, String)>, ArchiveError> {
+        let wanted: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+        self.cross_keys_where(period, |key| wanted.contains(key))
+    }
+
+    /// The (unit code, key) pairs of the month's counted returns whose key passes `keep`.
+    fn cross_keys_where(
+        &self,
+        period: Period,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, String)>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT COALESCE(s.unit_code, ''), s.cross_keys FROM submission s
+                 WHERE s.period = ?1 AND {COUNTED} AND s.cross_keys IS NOT NULL
+                 ORDER BY s.unit_code, s.id"
+            ))
+            .map_err(self.sql())?;
+        let mut rows = stmt
+            .query(params![period.to_string()])
+            .map_err(self.sql())?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(self.sql())? {
+            let code: String = row.get(0).map_err(self.sql())?;
+            let keys = row.get_ref(1).map_err(self.sql())?;
+            let keys = keys.as_str().map_err(|e| self.sql()(e.into()))?;
+            for key in keys.split('\n').filter(|k| keep(k)) {
+                out.push((code.clone(), key.to_string()));
+            }
+        }
+        Ok(out)
     }
 
     /// The current (latest accepted) return of every unit for a period, by unit code.
@@ -1474,6 +1535,51 @@ fn key_of(info: &SubmissionInfo) -> OwnedKey {
     }
 }
 
+/// Migration 8: each submission's cross-unit keys, a column added (unless an archive set
+/// back to an earlier schema version has it already) and filled for the submissions
+/// stored before it was kept.
+fn backfill_cross_keys(tx: &Transaction, path: &Path) -> Result<(), ArchiveError> {
+    let sql = |source| ArchiveError::Sql {
+        path: path.to_path_buf(),
+        source,
+    };
+    let has_column: bool = tx
+        .query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('submission') WHERE name = 'cross_keys'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
+    if !has_column {
+        tx.execute_batch("ALTER TABLE submission ADD COLUMN cross_keys TEXT;")
+            .map_err(sql)?;
+    }
+    let rows: Vec<(i64, String, String)> = tx
+        .prepare(
+            "SELECT p.submission_id, p.name, p.investor FROM project p
+             JOIN submission s ON s.id = p.submission_id
+             WHERE s.cross_keys IS NULL ORDER BY p.submission_id, p.row",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(sql)?;
+    let mut update = tx
+        .prepare("UPDATE submission SET cross_keys = ?1 WHERE id = ?2")
+        .map_err(sql)?;
+    for rows in rows.chunk_by(|a, b| a.0 == b.0) {
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|(_, name, investor)| crate::model::cross_unit_key(name, investor))
+            .collect();
+        update
+            .execute(params![keys.join("\n"), rows[0].0])
+            .map_err(sql)?;
+    }
+    Ok(())
+}
+
 /// Migration 3: the checksums of the submissions stored before there were any.
 fn backfill_checksums(tx: &Transaction, path: &Path) -> Result<(), ArchiveError> {
     let sql = |source| ArchiveError::Sql {
@@ -1522,6 +1628,13 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?;
     debug_assert_eq!(s.projects.len(), s.identities.len());
+    debug_assert_eq!(s.projects.len(), s.cross_keys.len());
+    if !s.projects.is_empty() {
+        tx.execute(
+            "UPDATE submission SET cross_keys = ?1 WHERE id = ?2",
+            params![s.cross_keys.join("\n"), id],
+        )?;
+    }
     for (p, identity) in s.projects.iter().zip(s.identities) {
         p_stmt.execute(params![
             id,

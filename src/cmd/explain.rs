@@ -129,7 +129,7 @@ fn section(out: &mut String, f: &FigureTrace, period: crate::model::Period, lang
     let subtotal = explain_text(ExplainText::Subtotal, lang);
     let name = key_name(f.figure);
     out.push_str(&crate::messages::explain_section_title(
-        &f.label, &name, f.unit, lang,
+        f.label, &name, f.unit, lang,
     ));
     // Column widths over the whole section, so that every value lines up.
     let all_rows: Vec<&TracedRow> = f

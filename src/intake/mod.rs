@@ -438,7 +438,7 @@ fn take_guarded(
     };
     let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
     let received_at = crate::clock::received_now();
-    let mut storer = Storer::new(&mut archive, cfg, &received_at);
+    let mut storer = Storer::for_single_files(&mut archive, cfg, &received_at);
     let writer = match to {
         ReceiptsTo::Folder(root) => Some(ReceiptWriter::new(cfg, root, lang, received_at.clone())),
         ReceiptsTo::Nowhere => None,

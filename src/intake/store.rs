@@ -9,7 +9,7 @@ use crate::batch::{Batch, FileReport};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{Filed, FiledAs, Period, Verdict};
-use crate::validate::history::{against_last_month, cross_unit_key, project_elsewhere, History};
+use crate::validate::history::{against_last_month, project_elsewhere, History};
 use crate::validate::Subject;
 
 /// Adds the archive rules' findings to each file and stores it; files in path order, so
@@ -41,16 +41,23 @@ pub fn ingest_batch_with(
     Ok(outcomes)
 }
 
+/// Name-and-investor key → (unit code, unit name) of each unit that reported the project.
+type Elsewhere = HashMap<String, Vec<(String, String)>>;
+
 /// Stores checked files one after another, in the order given, remembering what the
 /// cross-unit rule needs between them.
 pub struct Storer<'a> {
     archive: &'a mut Archive,
     cfg: &'a Config,
     received_at: &'a str,
-    /// Per period, other units' projects: name-and-investor key → (unit code, unit name).
-    elsewhere_by_period: HashMap<Period, HashMap<String, (String, String)>>,
+    /// Per period, units' projects: name-and-investor key → (unit code, unit name) of each
+    /// unit that reported it.
+    elsewhere_by_period: HashMap<Period, Elsewhere>,
     /// Per period, the units whose projects are in that period's map.
     units_by_period: HashMap<Period, HashSet<String>>,
+    /// Whether each file's projects are looked up in the archive by key rather than in an
+    /// index of the month made once for the batch.
+    by_key: bool,
 }
 
 impl<'a> Storer<'a> {
@@ -61,6 +68,21 @@ impl<'a> Storer<'a> {
             received_at,
             elsewhere_by_period: HashMap::new(),
             units_by_period: HashMap::new(),
+            by_key: false,
+        }
+    }
+
+    /// A storer for a file or two at a time (a web upload, a file `watch` takes): each
+    /// file's projects are looked up in the archive by key, where indexing the whole month
+    /// for each file would cost more than the file.
+    pub fn for_single_files(
+        archive: &'a mut Archive,
+        cfg: &'a Config,
+        received_at: &'a str,
+    ) -> Self {
+        Storer {
+            by_key: true,
+            ..Storer::new(archive, cfg, received_at)
         }
     }
 
@@ -93,8 +115,14 @@ impl<'a> Storer<'a> {
             prepared,
             file,
             self.received_at,
-            &mut self.elsewhere_by_period,
-            &mut self.units_by_period,
+            if self.by_key {
+                Elsewheres::ByKey
+            } else {
+                Elsewheres::Month {
+                    by_period: &mut self.elsewhere_by_period,
+                    units_by_period: &mut self.units_by_period,
+                }
+            },
         )?;
         if file.diagnostics.0.is_empty() {
             file.bytes = None;
@@ -117,7 +145,8 @@ pub struct Prepared {
     /// [`Project::identity`](crate::model::Project::identity) of each project of a return
     /// that will count (a rejected one stores no projects).
     identities: Vec<String>,
-    /// [`cross_unit_key`] of each of those projects.
+    /// [`Project::cross_unit_key`](crate::model::Project::cross_unit_key) of each of
+    /// those projects.
     own_keys: Vec<String>,
     /// W-YTD-DECREASE, W-PROJECT-VANISHED and W-CARRIED-VANISHED (and the holds
     /// V-YTD-DROP and V-PROJECTS-GONE), in the order the rules give them.
@@ -146,7 +175,7 @@ pub fn prepare(
     };
     let projects = parsed.ledger.as_ref().map_or(&[][..], |l| &l.projects[..]);
     prepared.identities = projects.iter().map(|p| p.identity()).collect();
-    prepared.own_keys = projects.iter().map(cross_unit_key).collect();
+    prepared.own_keys = projects.iter().map(|p| p.cross_unit_key()).collect();
     if let (Some(unit), Some(p)) = (&parsed.unit, parsed.period) {
         // The previous month's, December's for January: the year's rules pass over it,
         // the carried-over projects' rule reads it.
@@ -179,8 +208,7 @@ fn ingest_file(
     prepared: Prepared,
     file: &mut FileReport,
     received_at: &str,
-    elsewhere_by_period: &mut HashMap<Period, HashMap<String, (String, String)>>,
-    units_by_period: &mut HashMap<Period, HashSet<String>>,
+    mut elsewheres: Elsewheres<'_>,
 ) -> Result<Filed, ArchiveError> {
     let not_stored = Filed::new(FiledAs::NotStored, None);
     let (Some(bytes), Some(sha)) = (file.bytes.as_deref(), file.sha256.clone()) else {
@@ -197,27 +225,29 @@ fn ingest_file(
     if let (Some(parsed), Some(unit), Some(p), false) =
         (&file.parsed, &unit, period, file.rejected())
     {
-        // Other units' projects this month: name-and-investor key → (unit code, unit name).
-        if let std::collections::hash_map::Entry::Vacant(slot) = elsewhere_by_period.entry(p) {
-            let mut map = HashMap::new();
-            let held = units_by_period.entry(p).or_default();
-            for r in archive.current_returns(p)? {
-                let code = r.info.unit_code.clone().unwrap_or_default();
-                held.insert(code.clone());
-                let name = cfg
-                    .unit_by_code(&code)
-                    .map_or(code.clone(), |u| u.name().to_string());
-                for proj in &r.projects {
-                    map.insert(cross_unit_key(proj), (code.clone(), name.clone()));
-                }
+        // Other units' projects this month: name-and-investor key → the units.
+        let looked_up;
+        let elsewhere_map = match &mut elsewheres {
+            Elsewheres::ByKey => {
+                looked_up = elsewhere_of(cfg, archive.reporters_of(p, &own_keys)?, None);
+                &looked_up
             }
-            slot.insert(map);
-        }
+            Elsewheres::Month {
+                by_period,
+                units_by_period,
+            } => match by_period.entry(p) {
+                std::collections::hash_map::Entry::Occupied(e) => &*e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let held = units_by_period.entry(p).or_default();
+                    &*e.insert(elsewhere_of(cfg, archive.cross_unit_keys(p)?, Some(held)))
+                }
+            },
+        };
         let history = History {
             last_month: None,
             last_month_file: None,
             last_month_unstated: Default::default(),
-            elsewhere: &elsewhere_by_period[&p],
+            elsewhere: elsewhere_map,
             own_code: &unit.code,
             own_keys: &own_keys,
             own_identities: &identities,
@@ -257,6 +287,7 @@ fn ingest_file(
         header: &header,
         projects: if accepted { projects } else { &[] },
         identities: if accepted { &identities } else { &[] },
+        cross_keys: if accepted { &own_keys } else { &[] },
         indicators: if accepted { indicators } else { &[] },
         diagnostics: &file.diagnostics.0,
         received_at,
@@ -265,18 +296,31 @@ fn ingest_file(
     })?;
     // A held return's projects are filed too: once confirmed they count, and a project
     // two units report is worth saying before that.
-    if let (true, Some(unit), Some(p)) = (accepted, &unit, period) {
-        if let Some(map) = elsewhere_by_period.get_mut(&p) {
+    if let (
+        true,
+        Some(unit),
+        Some(p),
+        Elsewheres::Month {
+            by_period,
+            units_by_period,
+        },
+    ) = (accepted, &unit, period, elsewheres)
+    {
+        if let Some(map) = by_period.get_mut(&p) {
             // Only a unit already in the map (archived before, or twice in one batch) has
             // entries to drop; scanning the whole map for every file was quadratic
             // (national: 2,850 files × 600,000 projects).
             let held = units_by_period.entry(p).or_default();
             if !held.insert(unit.code.clone()) {
-                map.retain(|_, (code, _)| *code != unit.code);
+                map.retain(|_, units| {
+                    units.retain(|(code, _)| *code != unit.code);
+                    !units.is_empty()
+                });
             }
             debug_assert_eq!(own_keys.len(), projects.len());
+            let own = (unit.code.clone(), unit.name.clone());
             for key in own_keys {
-                map.insert(key, (unit.code.clone(), unit.name.clone()));
+                file_under(map, key, &own);
             }
         }
     }
@@ -308,4 +352,51 @@ fn ingest_file(
         json.stands = archive.current_version(&unit.code, p)?;
     }
     Ok(json)
+}
+
+/// Where [`ingest_file`] finds the month's other projects.
+enum Elsewheres<'s> {
+    /// In the archive, by the file's own keys.
+    ByKey,
+    /// In an index of the month made once for the batch and kept up to date as its
+    /// files are stored.
+    Month {
+        by_period: &'s mut HashMap<Period, Elsewhere>,
+        /// Per period, the units whose projects are in that period's index.
+        units_by_period: &'s mut HashMap<Period, HashSet<String>>,
+    },
+}
+
+/// The index of (unit code, key) pairs in unit order, each unit named from the roster;
+/// the units noted in `units` when given.
+fn elsewhere_of(
+    cfg: &Config,
+    keys: Vec<(String, String)>,
+    mut units: Option<&mut HashSet<String>>,
+) -> Elsewhere {
+    let mut map = Elsewhere::with_capacity(keys.len());
+    let mut unit: Option<(String, String)> = None;
+    for (code, key) in keys {
+        if unit.as_ref().is_none_or(|(c, _)| *c != code) {
+            if let Some(units) = units.as_deref_mut() {
+                units.insert(code.clone());
+            }
+            let name = cfg
+                .unit_by_code(&code)
+                .map_or(code.clone(), |u| u.name().to_string());
+            unit = Some((code, name));
+        }
+        if let Some(u) = &unit {
+            file_under(&mut map, key, u);
+        }
+    }
+    map
+}
+
+/// Files `unit` under `key`, once however many of its rows have that key.
+fn file_under(map: &mut Elsewhere, key: String, unit: &(String, String)) {
+    let units = map.entry(key).or_default();
+    if units.last().is_none_or(|(code, _)| *code != unit.0) {
+        units.push(unit.clone());
+    }
 }

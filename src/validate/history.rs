@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Figures, Period, PeriodFigures, Project, Stage, Unstated, UsdWan, Wan};
 use crate::parse::vocab::Field;
-use crate::text::{former_name, normalize_key, says_in_production, says_terminated};
+use crate::text::{former_name, says_in_production, says_terminated};
 
 use super::Subject;
 
@@ -21,23 +21,17 @@ pub(crate) struct History<'a> {
     pub last_month_file: Option<&'a str>,
     /// The figures last month's return did not state.
     pub last_month_unstated: Unstated,
-    /// Projects units reported for the same month: name-and-investor key → (unit code,
-    /// unit name). Entries of the return's own unit are passed over.
-    pub elsewhere: &'a HashMap<String, (String, String)>,
+    /// Projects units reported for the same month: name-and-investor key → every
+    /// (unit code, unit name) that reported it. The return's own unit is passed over.
+    pub elsewhere: &'a HashMap<String, Vec<(String, String)>>,
     /// The code of the unit whose return this is.
     pub own_code: &'a str,
-    /// [`cross_unit_key`] of each of the return's projects, in ledger order: computed once
+    /// [`Project::cross_unit_key`] of each of the return's projects, in ledger order: computed once
     /// by the caller, which also files the projects under them.
     pub own_keys: &'a [String],
     /// [`Project::identity`] of each of the return's projects, in ledger order: computed
     /// once by the caller, which also stores them.
     pub own_identities: &'a [String],
-}
-
-/// The key two units' projects are compared by: the normalised name and investor (项目编号
-/// are each unit's own, so they cannot match across units).
-pub(crate) fn cross_unit_key(p: &Project) -> String {
-    format!("{}|{}", normalize_key(&p.name), normalize_key(&p.investor))
 }
 
 /// The rules that need only the unit's own last month (not `h.elsewhere`): ingest runs
@@ -49,17 +43,13 @@ pub(crate) fn against_last_month(s: &Subject, h: &History) -> Vec<Diagnostic> {
     out
 }
 
-/// The [`cross_unit_key`] each renamed row of the return had under its former name.
+/// The [`Project::cross_unit_key`] each renamed row of the return had under its former name.
 fn former_keys(projects: &[Project]) -> HashSet<String> {
     projects
         .iter()
         .filter_map(|p| {
             let old = former_name(p.note.as_deref()?)?;
-            Some(format!(
-                "{}|{}",
-                normalize_key(&old),
-                normalize_key(&p.investor)
-            ))
+            Some(crate::model::cross_unit_key(&old, &p.investor))
         })
         .collect()
 }
@@ -181,7 +171,7 @@ pub(crate) fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     let gone: Vec<Diagnostic> = last_projects
         .iter()
         .filter(|p| {
-            let key = cross_unit_key(p);
+            let key = p.cross_unit_key();
             !ids.contains(p.identity().as_str())
                 && !keys.contains(key.as_str())
                 && !renamed_from.contains(&key)
@@ -227,7 +217,7 @@ pub(crate) fn carried_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     // Still there: the same identity (项目编号, else name and investor), the same name and
     // investor, or renamed (备注「原名：…」 with the same investor).
     let still_reported = |p: &Project| {
-        let key = cross_unit_key(p);
+        let key = p.cross_unit_key();
         ids.contains(p.identity().as_str())
             || keys.contains(key.as_str())
             || renamed_from.contains(&key)
@@ -273,8 +263,9 @@ pub(crate) fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
         .zip(h.own_keys)
         .filter_map(|(p, key)| {
             h.elsewhere
-                .get(key)
-                .filter(|(code, _)| code != h.own_code)
+                .get(key)?
+                .iter()
+                .find(|(code, _)| code != h.own_code)
                 .map(|(_, unit)| (p, unit))
         })
         .map(|(p, unit)| {

@@ -270,7 +270,7 @@ pub(super) fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
     for p in projects {
         let key = p.identity();
         let twin = if mixed {
-            let named = crate::validate::history::cross_unit_key(p);
+            let named = p.cross_unit_key();
             let twin = by_name
                 .get(&named)
                 .and_then(|rows| rows.iter().find(|q| q.id.is_none() || p.id.is_none()))

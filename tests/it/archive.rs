@@ -1,7 +1,7 @@
 //! The archive: storing, superseding, duplicates, rejected returns, the archive rules,
 //! the writers' lock, and the status view.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tongbao::aggregate::status::status_report;
@@ -10,7 +10,7 @@ use tongbao::archive::{Archive, ArchiveError};
 use tongbao::batch::{check_files, BatchOptions};
 use tongbao::config::Config;
 use tongbao::diag::Code;
-use tongbao::intake::ingest_batch;
+use tongbao::intake::{ingest_batch, Storer};
 use tongbao::lang::Lang;
 use tongbao::model::{Filed, FiledAs};
 use tongbao::model::{Period, PeriodFigures, Wan};
@@ -44,6 +44,26 @@ impl Ws {
         std::fs::write(&p, bytes).expect("write");
         p
     }
+    /// Stores one file as the web intake and `watch` do (its projects looked up in the
+    /// archive by key); returns its archive outcome and codes.
+    fn take(&self, file: &Path, period: Period) -> (Filed, Vec<Code>) {
+        let cfg = config();
+        let mut batch = check_files(
+            &[file.to_path_buf()],
+            &cfg,
+            &BatchOptions {
+                period: Some(period),
+                lang: Lang::Zh,
+                keep_bytes: true,
+            },
+        );
+        let mut archive = Archive::open_for_writing(&self.db()).expect("archive");
+        let mut storer = Storer::for_single_files(&mut archive, &cfg, "2025-07-03T09:00:00Z");
+        let file = &mut batch.files[0];
+        let filed = storer.store(Some(period), file).expect("store");
+        (filed, file.diagnostics.0.iter().map(|d| d.code).collect())
+    }
+
     /// Ingests files as one batch; returns each file's archive outcome and codes.
     fn ingest(&self, files: &[PathBuf], period: Period) -> Vec<(Filed, Vec<Code>)> {
         let cfg = config();
@@ -201,6 +221,28 @@ fn the_figures_read_alone_are_the_figures_of_the_whole_returns() {
             .iter()
             .any(|(_, f)| f.ytd.signed_count > 0 && f.ytd.funds_in_place.cents() > 0));
         assert_eq!(alone, whole, "{period} for {figures_for}");
+        // The cross-unit rule's narrow read gives every counted project's name and
+        // investor, normalised, as the whole returns do.
+        let keys: Vec<(String, String)> = archive
+            .current_returns(period)
+            .expect("whole")
+            .iter()
+            .flat_map(|r| {
+                let code = r.info.unit_code.clone().expect("unit");
+                r.projects.iter().map(move |p| {
+                    (
+                        code.clone(),
+                        format!(
+                            "{}|{}",
+                            tongbao::text::normalize_key(&p.name),
+                            tongbao::text::normalize_key(&p.investor)
+                        ),
+                    )
+                })
+            })
+            .collect();
+        assert!(keys.len() > 100, "{period}: {} projects", keys.len());
+        assert_eq!(archive.cross_unit_keys(period).expect("keys"), keys);
     }
     let resubmission = archive
         .current_return("500113", JUNE)
@@ -360,6 +402,108 @@ fn w_project_reported_by_two_units() {
         .filter(|c| **c == Code::ProjectElsewhere)
         .collect();
     assert_eq!(elsewhere.len(), 1, "{:?}", out[1].1);
+}
+
+#[test]
+fn w_project_reported_by_a_unit_already_archived() {
+    // As the web intake stores them: one return per batch. The first carries 项目编号,
+    // so its stored identity is the code; the rule still matches it by name and investor.
+    let ws = Ws::new();
+    let banan = ws.file(
+        "a.xlsx",
+        &Form::valid().set(0, "项目编号", s("CQ-2025-001")).xlsx(),
+    );
+    let yuzhong_form = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"))
+        .set(1, "项目名称", s("另一个项目"))
+        .set(2, "项目名称", s("第三个项目"))
+        .set(3, "项目名称", s("第四个项目"));
+    let yuzhong = ws.file("b.xlsx", &yuzhong_form.xlsx());
+    assert!(!ws.ingest(std::slice::from_ref(&banan), JUNE)[0]
+        .1
+        .contains(&Code::ProjectElsewhere));
+    let out = ws.ingest(std::slice::from_ref(&yuzhong), JUNE);
+    let elsewhere = out[0].1.iter().filter(|c| **c == Code::ProjectElsewhere);
+    assert_eq!(elsewhere.count(), 1, "{:?}", out[0].1);
+    // One file at a time, looked up by key: the same.
+    let one_at_a_time = Ws::new();
+    let (_, codes) = one_at_a_time.take(&banan, JUNE);
+    assert!(!codes.contains(&Code::ProjectElsewhere));
+    let (_, codes) = one_at_a_time.take(&yuzhong, JUNE);
+    let elsewhere = codes.iter().filter(|c| **c == Code::ProjectElsewhere);
+    assert_eq!(elsewhere.count(), 1, "{codes:?}");
+}
+
+#[test]
+fn a_resubmission_is_still_told_of_the_unit_that_reports_its_project() {
+    // 渝中区 (500103) and 巴南区 (500113) report the same project; when 巴南区 sends its
+    // return again, the warning still names 渝中区 (the month's index once kept one unit
+    // per project, the last in unit order: 巴南区 itself, passed over).
+    let ws = Ws::new();
+    let yuzhong_form = Form::valid()
+        .set_info("填报单位", s("渝中区"))
+        .set_info("行政区划代码", s("500103"))
+        .set(1, "项目名称", s("另一个项目"))
+        .set(2, "项目名称", s("第三个项目"))
+        .set(3, "项目名称", s("第四个项目"));
+    let banan = ws.file("a.xlsx", &Form::valid().xlsx());
+    let yuzhong = ws.file("b.xlsx", &yuzhong_form.xlsx());
+    let again = ws.file(
+        "a2.xlsx",
+        &Form::valid().set(1, "备注", s("重新报送")).xlsx(),
+    );
+    assert!(!ws.ingest(std::slice::from_ref(&banan), JUNE)[0]
+        .1
+        .contains(&Code::ProjectElsewhere));
+    assert!(ws.ingest(std::slice::from_ref(&yuzhong), JUNE)[0]
+        .1
+        .contains(&Code::ProjectElsewhere));
+    let out = ws.ingest(std::slice::from_ref(&again), JUNE);
+    assert_eq!(out[0].0.stored, FiledAs::Superseded);
+    let elsewhere = out[0].1.iter().filter(|c| **c == Code::ProjectElsewhere);
+    assert_eq!(elsewhere.count(), 1, "{:?}", out[0].1);
+    // One file at a time, looked up by key: the same.
+    let one_at_a_time = Ws::new();
+    let (_, codes) = one_at_a_time.take(&banan, JUNE);
+    assert!(!codes.contains(&Code::ProjectElsewhere));
+    let (_, codes) = one_at_a_time.take(&yuzhong, JUNE);
+    assert!(codes.contains(&Code::ProjectElsewhere));
+    let (filed, codes) = one_at_a_time.take(&again, JUNE);
+    assert_eq!(filed.stored, FiledAs::Superseded);
+    let elsewhere = codes.iter().filter(|c| **c == Code::ProjectElsewhere);
+    assert_eq!(elsewhere.count(), 1, "{codes:?}");
+}
+
+#[test]
+fn an_archive_from_before_cross_unit_keys_gets_them_when_opened() {
+    let ws = Ws::new();
+    let banan = ws.file("a.xlsx", &Form::valid().xlsx());
+    ws.ingest(&[banan], JUNE);
+    let expected = Archive::open_for_reading(&ws.db())
+        .expect("archive")
+        .cross_unit_keys(JUNE)
+        .expect("keys");
+    assert_eq!(expected.len(), 4);
+    {
+        let conn = rusqlite::Connection::open(ws.db()).expect("sqlite");
+        conn.execute_batch(
+            "ALTER TABLE submission DROP COLUMN cross_keys; PRAGMA user_version = 7;",
+        )
+        .expect("downgrade");
+    }
+    let archive = Archive::open_for_writing(&ws.db()).expect("migrated");
+    assert_eq!(archive.cross_unit_keys(JUNE).expect("keys"), expected);
+    // One return's keys looked up alone: the same pairs.
+    let keys: Vec<String> = expected.iter().map(|(_, k)| k.clone()).collect();
+    let mut found = archive.reporters_of(JUNE, &keys).expect("by key");
+    found.sort();
+    let mut all = expected.clone();
+    all.sort();
+    assert_eq!(found, all);
+    assert!(expected
+        .iter()
+        .all(|(code, key)| code == "500113" && key.contains('|')));
 }
 
 #[test]

@@ -456,7 +456,7 @@ mod tests {
             Cell::Amount(i as f64 * 0.1 + 0.2),
             Cell::Yi(12_345.678 * i as f64),
             Cell::Usd(-(i as f64) / 3.0),
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 Cell::Blank
             } else {
                 Cell::Date(
@@ -464,19 +464,19 @@ mod tests {
                         .unwrap_or_default(),
                 )
             },
-            Cell::Pct(if i % 4 == 0 {
+            Cell::Pct(if i.is_multiple_of(4) {
                 None
             } else {
                 Some(i as f64 / 7.0)
             }),
             Cell::Score(Some(1e-7 * i as f64)),
             Cell::Count(n * 1_000_000_007),
-            if i % 5 == 0 {
+            if i.is_multiple_of(5) {
                 Cell::Unreported
             } else {
                 Cell::Dash
             },
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 Cell::Gap
             } else {
                 Cell::Label(String::new())
