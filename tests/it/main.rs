@@ -34,6 +34,7 @@ mod serve;
 mod serve_hostile;
 mod serve_load;
 mod serve_tls;
+mod serve_watch;
 mod support;
 mod template;
 mod time_zone;

@@ -14,7 +14,7 @@ use tongbao::model::Period;
 use crate::binary::{bin, repo};
 
 /// The watch's standard output, a line at a time, read on its own thread.
-fn lines_of(child: &mut Child) -> Receiver<String> {
+pub(crate) fn lines_of(child: &mut Child) -> Receiver<String> {
     let out = child.stdout.take().expect("piped stdout");
     let (tx, rx) = channel();
     std::thread::spawn(move || {
@@ -28,7 +28,7 @@ fn lines_of(child: &mut Child) -> Receiver<String> {
 }
 
 /// The next line that satisfies `want`, waiting at most until `deadline`.
-fn wait_for(
+pub(crate) fn wait_for(
     rx: &Receiver<String>,
     deadline: Instant,
     seen: &mut Vec<String>,
@@ -52,7 +52,7 @@ fn wait_for(
 }
 
 /// The file name a watch line is about: `HH:MM:SS name → …`.
-fn file_of(line: &str) -> Option<&str> {
+pub(crate) fn file_of(line: &str) -> Option<&str> {
     let (head, _) = line.split_once(" → ")?;
     head.split_once(' ').map(|(_, name)| name)
 }
