@@ -303,7 +303,6 @@ pub enum Word {
     BriefWho,
     BriefWhoHint,
     MakeBrief,
-    Briefed,
     NoSuchSubmission,
     NotYours,
     BadSpan,
@@ -396,7 +395,6 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
         BriefWho => ("单位或片区", "Unit or group"),
         BriefWhoHint => ("留空为全部单位", "blank for every unit"),
         MakeBrief => ("生成简报", "Make the briefing"),
-        Briefed => ("简报已生成", "The briefing is made"),
         NoSuchSubmission => ("没有这份报送记录", "there is no such submission"),
         NotYours => (
             "这份报送不属于本单位，无权查看",
@@ -502,5 +500,13 @@ pub fn no_unit_or_group(name: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("名册中没有名为“{name}”的单位或片区"),
         Lang::En => format!("the roster has no unit or group \"{name}\""),
+    }
+}
+
+/// A briefing made from the pages, with what it is about.
+pub fn briefed(subject: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("简报已生成：{subject}"),
+        Lang::En => format!("The briefing is made: {subject}"),
     }
 }

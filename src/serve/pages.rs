@@ -1277,9 +1277,8 @@ async fn brief(
         Err(e) => return Err(ApiError::internal(format!("{e:#}"), lang)),
     };
     let mut result = format!(
-        "<p role=\"status\" class=\"done\">{}：{}</p><ul class=\"downloads\">",
-        word(Word::Briefed, lang),
-        esc(&briefed.subject)
+        "<p role=\"status\" class=\"done\">{}</p><ul class=\"downloads\">",
+        esc(&crate::messages::web::briefed(&briefed.subject, lang)),
     );
     for path in &briefed.paths {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
