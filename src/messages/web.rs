@@ -502,11 +502,3 @@ pub fn no_unit_or_group(name: &str, lang: Lang) -> String {
         Lang::En => format!("the roster has no unit or group \"{name}\""),
     }
 }
-
-/// A briefing made from the pages, with what it is about.
-pub fn briefed(subject: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("简报已生成：{subject}"),
-        Lang::En => format!("The briefing is made: {subject}"),
-    }
-}

@@ -1278,7 +1278,13 @@ async fn brief(
     };
     let mut result = format!(
         "<p role=\"status\" class=\"done\">{}</p><ul class=\"downloads\">",
-        esc(&crate::messages::web::briefed(&briefed.subject, lang)),
+        esc(&crate::messages::briefed(
+            &briefed.subject,
+            (&span.label(), span.from, span.to),
+            briefed.pages,
+            [briefed.reported, briefed.units],
+            lang
+        )),
     );
     for path in &briefed.paths {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {

@@ -563,7 +563,8 @@ fn browser_a_county_sends_a_flawed_return_then_the_fix_and_the_clerk_builds_the_
     clerk.click("header a[href='/brief']");
     clerk.type_into("input[name=who]", "北碚区");
     clerk.click("form[action='/brief'] button[type=submit]");
-    clerk.wait_for_text("简报已生成");
+    let made = clerk.wait_for_text("已生成简报：北碚区");
+    assert!(made.contains("页"), "{made}");
     clerk.find("#brief-pdf");
     clerk.shot("09-brief");
 }

@@ -1250,6 +1250,34 @@ fn pages_the_board_refreshes_itself_and_tallies_and_the_clerk_builds_the_bulleti
         a.headers
     );
     assert_eq!(clerk.get("/bulletin/2025-06/exe").status, 404);
+    // A briefing asks for a span within one year and a unit or group the roster has.
+    let brief = clerk.get("/brief");
+    assert_eq!(brief.status, 200, "{}", brief.html);
+    let csrf = csrf_in(&brief.html);
+    let p = clerk.post_form(
+        "/brief",
+        &[
+            ("csrf", &csrf),
+            ("from", "2025-06"),
+            ("to", "2025-05"),
+            ("who", ""),
+        ],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    assert!(p.html.contains("起始月不晚于截止月"), "{}", p.html);
+    let p = clerk.post_form(
+        "/brief",
+        &[
+            ("csrf", &csrf),
+            ("from", "2025-06"),
+            ("to", "2025-06"),
+            ("who", "<b>火星区</b>"),
+        ],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    assert!(p.html.contains("&lt;b&gt;火星区"), "{}", p.html);
+    assert!(!p.html.contains("<b>火星区"), "{}", p.html);
+    assert_eq!(clerk.get("/brief/..%2Ftongbao.toml").status, 404);
     // The build is audited as the API's is.
     let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
     let log = archive.audit_log().expect("audit");
