@@ -281,6 +281,32 @@ pub enum Word {
     ConfirmNeedsNote,
     ClerksOnly,
     Chase,
+    Home,
+    OtherLanguage,
+    Submissions,
+    Details,
+    Submission,
+    Errors,
+    Warnings,
+    Refreshes,
+    Bulletin,
+    Build,
+    Built,
+    BuiltFiles,
+    NotBuilt,
+    DownloadPdf,
+    DownloadWorkbook,
+    DownloadJson,
+    Briefing,
+    BriefFrom,
+    BriefTo,
+    BriefWho,
+    BriefWhoHint,
+    MakeBrief,
+    NoSuchSubmission,
+    NotYours,
+    BadSpan,
+    Show,
 }
 
 /// A word of the pages in `lang`.
@@ -343,6 +369,42 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
         ),
         ClerksOnly => ("只有经办人可以核实确认", "only a clerk may confirm a return"),
         Chase => ("催报", "Reminder"),
+        Home => ("首页", "Home"),
+        // The switch names the other language in itself.
+        OtherLanguage => ("English", "中文"),
+        Submissions => ("报送记录", "Submissions"),
+        Details => ("详情", "Details"),
+        Submission => ("报送详情", "Submission"),
+        Errors => ("错误", "Errors"),
+        Warnings => ("提示", "Warnings"),
+        Refreshes => (
+            "本页每 30 秒自动刷新",
+            "this page refreshes itself every 30 seconds",
+        ),
+        Bulletin => ("通报", "Bulletin"),
+        Build => ("生成本期通报", "Build the bulletin"),
+        Built => ("本期通报已生成", "The bulletin is built"),
+        BuiltFiles => ("本期通报文件", "The bulletin's files"),
+        NotBuilt => ("本期通报尚未生成", "not built yet for this period"),
+        DownloadPdf => ("下载 PDF", "Download the PDF"),
+        DownloadWorkbook => ("下载工作簿（Excel）", "Download the workbook (Excel)"),
+        DownloadJson => ("下载数据（JSON）", "Download the data (JSON)"),
+        Briefing => ("简报", "Briefing"),
+        BriefFrom => ("起始月", "From"),
+        BriefTo => ("截止月", "To"),
+        BriefWho => ("单位或片区", "Unit or group"),
+        BriefWhoHint => ("留空为全部单位", "blank for every unit"),
+        MakeBrief => ("生成简报", "Make the briefing"),
+        NoSuchSubmission => ("没有这份报送记录", "there is no such submission"),
+        NotYours => (
+            "这份报送不属于本单位，无权查看",
+            "this submission is not your unit's; you may not see it",
+        ),
+        BadSpan => (
+            "请用 YYYY-MM 填写起止月份，且在同一年内、起始月不晚于截止月",
+            "give both months as YYYY-MM, within one year, the first not after the last",
+        ),
+        Show => ("查看", "Show"),
     };
     match lang {
         Lang::Zh => zh,
@@ -411,4 +473,32 @@ pub fn reminder(
         Lang::En => "\nPlease send through the web intake.",
     });
     out
+}
+
+/// The status board's tally line: how many units reported, how many of those late, and
+/// how many rejected, held and missing.
+pub fn tally(
+    reported: usize,
+    late: usize,
+    rejected: usize,
+    held: usize,
+    missing: usize,
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "已报送 {reported} 个（其中逾期 {late} 个）· 未通过审核 {rejected} 个 · 待核实 {held} 个 · 未报送 {missing} 个"
+        ),
+        Lang::En => format!(
+            "{reported} accepted ({late} of them late) · {rejected} rejected · {held} held · {missing} missing"
+        ),
+    }
+}
+
+/// A briefing's selection that names no unit or group of the roster.
+pub fn no_unit_or_group(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("名册中没有名为“{name}”的单位或片区"),
+        Lang::En => format!("the roster has no unit or group \"{name}\""),
+    }
 }

@@ -387,16 +387,7 @@ async fn receipt(
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let own = caller.own_unit().map(str::to_string);
     let bytes = blocking(lang, move || {
-        let archive = Archive::open_for_reading(&app.cfg.archive_path())
-            .map_err(|e| ApiError::internal(e, lang))?;
-        let (unit, path) = archive
-            .web_receipt(id)
-            .map_err(|e| ApiError::internal(e, lang))?
-            .ok_or_else(not_found)?;
-        if own.is_some() && unit != own {
-            return Err(not_found());
-        }
-        std::fs::read(Path::new(&path)).map_err(|_| not_found())
+        receipt_bytes(&app.cfg, id, own.as_deref(), lang)
     })
     .await?;
     Ok((
@@ -409,7 +400,28 @@ async fn receipt(
         .into_response())
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/// The receipt written for the web upload `id` (blocking); a county (`own`) may have its
+/// own unit's only: another's is as not found.
+pub(super) fn receipt_bytes(
+    cfg: &crate::config::Config,
+    id: i64,
+    own: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let not_found = || ApiError::new(Refusal::NotFound, lang);
+    let archive =
+        Archive::open_for_reading(&cfg.archive_path()).map_err(|e| ApiError::internal(e, lang))?;
+    let (unit, path) = archive
+        .web_receipt(id)
+        .map_err(|e| ApiError::internal(e, lang))?
+        .ok_or_else(not_found)?;
+    if own.is_some() && unit.as_deref() != own {
+        return Err(not_found());
+    }
+    std::fs::read(Path::new(&path)).map_err(|_| not_found())
+}
+
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// `GET /api/v1/status?period=YYYY-MM` (clerk): the JSON of `status --json`.
 async fn status(
@@ -434,8 +446,40 @@ async fn status(
 }
 
 /// The folder a period's bulletin is built into: the workspace's out/ folder, as `build`.
-fn bulletin_dir(cfg: &crate::config::Config, period: Period) -> PathBuf {
+pub(super) fn bulletin_dir(cfg: &crate::config::Config, period: Period) -> PathBuf {
     cfg.resolve(&cfg.file.paths.out).join(period.to_string())
+}
+
+/// Builds the period's bulletin into its folder (PDF, workbook, JSON) and audits it for
+/// `account`; the one build of the API and the pages (blocking: the pool's work).
+pub(super) fn build_bulletin(
+    cfg: &crate::config::Config,
+    period: Period,
+    account: i64,
+    lang: Lang,
+) -> Result<Value, ApiError> {
+    let out = bulletin_dir(cfg, period);
+    let issue_date = crate::clock::issue_date_today(cfg.time_zone());
+    match crate::publish::bulletin_outputs(cfg, period, &out, issue_date, lang) {
+        Ok(_) => {}
+        Err(e) if e.to_string() == crate::messages::nothing_counted(period, lang) => {
+            return Err(ApiError::with(StatusCode::CONFLICT, e.to_string()));
+        }
+        Err(e) => return Err(ApiError::internal(format!("{e:#}"), lang)),
+    }
+    let archive =
+        Archive::open_for_reading(&cfg.archive_path()).map_err(|e| ApiError::internal(e, lang))?;
+    archive
+        .audit(
+            &crate::clock::received_now(),
+            Some(account),
+            AuditAction::Build,
+            &period.to_string(),
+        )
+        .map_err(|e| ApiError::internal(e, lang))?;
+    let json = std::fs::read(out.join(format!("bulletin-{period}.json")))
+        .map_err(|e| ApiError::internal(e, lang))?;
+    serde_json::from_slice(&json).map_err(|e| ApiError::internal(e, lang))
 }
 
 /// `POST /api/v1/build?period=YYYY-MM` (clerk): the bulletin JSON, and where the PDF and
@@ -450,30 +494,7 @@ async fn build(
     let period = period_of(query, lang)?;
     let account = caller.account.id;
     blocking(lang, move || {
-        let cfg = &app.cfg;
-        let out = bulletin_dir(cfg, period);
-        let issue_date = crate::clock::issue_date_today(cfg.time_zone());
-        match crate::publish::bulletin_outputs(cfg, period, &out, issue_date, lang) {
-            Ok(_) => {}
-            Err(e) if e.to_string() == crate::messages::nothing_counted(period, lang) => {
-                return Err(ApiError::with(StatusCode::CONFLICT, e.to_string()));
-            }
-            Err(e) => return Err(ApiError::internal(format!("{e:#}"), lang)),
-        }
-        let archive = Archive::open_for_reading(&cfg.archive_path())
-            .map_err(|e| ApiError::internal(e, lang))?;
-        archive
-            .audit(
-                &crate::clock::received_now(),
-                Some(account),
-                AuditAction::Build,
-                &period.to_string(),
-            )
-            .map_err(|e| ApiError::internal(e, lang))?;
-        let json = std::fs::read(out.join(format!("bulletin-{period}.json")))
-            .map_err(|e| ApiError::internal(e, lang))?;
-        let bulletin: Value =
-            serde_json::from_slice(&json).map_err(|e| ApiError::internal(e, lang))?;
+        let bulletin = build_bulletin(&app.cfg, period, account, lang)?;
         Ok(Json(json!({
             "period": period,
             "bulletin": bulletin,
@@ -484,6 +505,29 @@ async fn build(
     .await
 }
 
+/// The file name and media type of a built bulletin's `pdf`, `xlsx` or `json`.
+pub(super) fn bulletin_file_of(period: Period, kind: &str) -> Option<(String, &'static str)> {
+    match kind {
+        "pdf" => Some((format!("通报-{period}.pdf"), "application/pdf")),
+        "xlsx" => Some((format!("通报-{period}.xlsx"), XLSX)),
+        "json" => Some((format!("bulletin-{period}.json"), "application/json")),
+        _ => None,
+    }
+}
+
+/// The bytes of a built bulletin's file, with its name and media type (blocking).
+pub(super) fn bulletin_bytes(
+    cfg: &crate::config::Config,
+    period: Period,
+    kind: &str,
+    lang: Lang,
+) -> Result<(String, &'static str, Vec<u8>), ApiError> {
+    let not_found = || ApiError::new(Refusal::NotFound, lang);
+    let (name, mime) = bulletin_file_of(period, kind).ok_or_else(not_found)?;
+    let bytes = std::fs::read(bulletin_dir(cfg, period).join(&name)).map_err(|_| not_found())?;
+    Ok((name, mime, bytes))
+}
+
 /// `GET /api/v1/bulletins/{period}/{pdf|xlsx|json}` (clerk): a built bulletin's file.
 async fn bulletin_file(
     State(app): State<Arc<App>>,
@@ -492,17 +536,9 @@ async fn bulletin_file(
 ) -> Result<Response, ApiError> {
     caller.clerk_only()?;
     let lang = caller.lang;
-    let not_found = move || ApiError::new(Refusal::NotFound, lang);
-    let period = Period::parse_canonical(&period).ok_or_else(not_found)?;
-    let (name, mime) = match kind.as_str() {
-        "pdf" => (format!("通报-{period}.pdf"), "application/pdf"),
-        "xlsx" => (format!("通报-{period}.xlsx"), XLSX),
-        "json" => (format!("bulletin-{period}.json"), "application/json"),
-        _ => return Err(not_found()),
-    };
-    let bytes = blocking(lang, move || {
-        std::fs::read(bulletin_dir(&app.cfg, period).join(name)).map_err(|_| not_found())
-    })
-    .await?;
+    let period =
+        Period::parse_canonical(&period).ok_or_else(|| ApiError::new(Refusal::NotFound, lang))?;
+    let (_, mime, bytes) =
+        blocking(lang, move || bulletin_bytes(&app.cfg, period, &kind, lang)).await?;
     Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
 }

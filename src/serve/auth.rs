@@ -76,6 +76,21 @@ pub(crate) fn lang_of(parts: &Parts) -> Lang {
             _ => {}
         }
     }
+    // The language a visitor switched to on the pages (`pages::LANG_COOKIE`).
+    let switched = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| match kv.trim() {
+            "tb_lang=en" => Some(Lang::En),
+            "tb_lang=zh" => Some(Lang::Zh),
+            _ => None,
+        });
+    if let Some(lang) = switched {
+        return lang;
+    }
     let accept = parts
         .headers
         .get(header::ACCEPT_LANGUAGE)

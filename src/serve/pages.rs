@@ -45,12 +45,58 @@ pub(super) fn routes(body_limit: usize) -> Router<Arc<App>> {
         .route("/logout", post(logout))
         .route("/form", get(blank_form))
         .route("/confirm", post(confirm))
+        .route("/style.css", get(style))
+        .route("/submissions", get(submissions))
+        .route("/submission/{id}", get(submission))
+        .route("/receipt/{id}", get(receipt))
+        .route("/bulletin", get(bulletin_page).post(build))
+        .route("/bulletin/{period}/{kind}", get(bulletin_download))
+        .route("/brief", get(brief_page).post(brief))
+        .route("/brief/{name}", get(brief_download))
         .route(
             "/upload",
             post(upload)
                 .layer::<_, std::convert::Infallible>(RequestBodyLimitLayer::new(body_limit))
                 .layer(DefaultBodyLimit::disable()),
         )
+        .layer(axum::middleware::from_fn(remember_lang))
+}
+
+/// The cookie that keeps the language a visitor switched to (`?lang=en`, `?lang=zh`).
+/// `auth::lang_of` reads it.
+const LANG_COOKIE: &str = "tb_lang";
+
+/// A page asked for with `?lang=en` or `?lang=zh` keeps that language for the pages after
+/// it (a cookie), so the switch in the header bar holds.
+async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let wanted = req.uri().query().and_then(|q| {
+        q.split('&').find_map(|p| match p {
+            "lang=en" => Some("en"),
+            "lang=zh" => Some("zh"),
+            _ => None,
+        })
+    });
+    let mut response = next.run(req).await;
+    if let Some(l) = wanted {
+        if let Ok(v) = header::HeaderValue::from_str(&set_cookie(LANG_COOKIE, l, 365 * 86400)) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// The pages' stylesheet (served by the binary: the CSP allows only this origin's).
+const STYLE: &str = include_str!("style.css");
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
 }
 
 /// Text made safe to put in HTML.
@@ -69,17 +115,86 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// A whole page.
+/// A whole page, for a visitor not logged in.
 fn page(lang: Lang, body: &str) -> Html<String> {
+    page_with(lang, "", "", body)
+}
+
+/// A whole page: extra `<head>` elements, the header bar, the body.
+fn page_with(lang: Lang, head: &str, bar: &str, body: &str) -> Html<String> {
     let html_lang = match lang {
         Lang::Zh => "zh-CN",
         Lang::En => "en",
     };
+    let bar = if bar.is_empty() {
+        format!(
+            "<header class=\"bar\"><span class=\"site\">{}</span><span class=\"grow\"></span><a href=\"?lang={}\">{}</a></header>",
+            word(Word::Title, lang),
+            other_lang(lang),
+            word(Word::OtherLanguage, lang)
+        )
+    } else {
+        bar.to_string()
+    };
     Html(format!(
-        "<!doctype html><html lang=\"{html_lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body><h1>{}</h1>{body}</body></html>",
+        "<!doctype html><html lang=\"{html_lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/style.css\">{head}</head><body>{bar}<main>{body}</main></body></html>",
         word(Word::Title, lang),
-        word(Word::Title, lang)
     ))
+}
+
+/// `en` in Chinese, `zh` in English: what the switch asks for.
+fn other_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "en",
+        Lang::En => "zh",
+    }
+}
+
+/// A logged-in visitor's page: the header bar (the site, the visitor's pages, the
+/// account, the period, the language switch, logout), then the body.
+fn visitor_page(v: &Visitor, period: Option<Period>, head: &str, body: &str) -> Html<String> {
+    let lang = v.lang;
+    let mut links = format!("<a href=\"/\">{}</a>", word(Word::Home, lang));
+    if v.account.role == Role::Clerk {
+        for (href, w) in [
+            ("/submissions", Word::Submissions),
+            ("/bulletin", Word::Bulletin),
+            ("/brief", Word::Briefing),
+        ] {
+            let q = period
+                .filter(|_| href != "/brief")
+                .map_or_else(String::new, |p| format!("?period={p}"));
+            links.push_str(&format!("<a href=\"{href}{q}\">{}</a>", word(w, lang)));
+        }
+    } else {
+        links.push_str(&format!(
+            "<a href=\"/submissions\">{}</a>",
+            word(Word::Submissions, lang)
+        ));
+    }
+    let period = period.map_or_else(String::new, |p| {
+        format!(
+            "<span class=\"period\">{} {p}</span>",
+            word(Word::Period, lang)
+        )
+    });
+    // A county's account is its unit's code: the unit's name says more.
+    let who = match v.unit_name.as_deref() {
+        Some(name) => match lang {
+            Lang::Zh => format!("{name}（{}）", v.account.name),
+            Lang::En => format!("{name} ({})", v.account.name),
+        },
+        None => v.account.name.clone(),
+    };
+    let bar = format!(
+        "<header class=\"bar\"><span class=\"site\">{title}</span><nav>{links}</nav><span class=\"grow\"></span>{period}<span class=\"who\">{who}</span><a href=\"?lang={other}\">{switch}</a>{logout}</header>",
+        title = word(Word::Title, lang),
+        who = esc(&who),
+        other = other_lang(lang),
+        switch = word(Word::OtherLanguage, lang),
+        logout = logout_form(v),
+    );
+    page_with(lang, head, &bar, body)
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -129,6 +244,8 @@ async fn blocking<T: Send + 'static>(
 /// A logged-in visitor; without a session, the page sends them to the login.
 struct Visitor {
     account: Account,
+    /// A county's unit's roster name.
+    unit_name: Option<String>,
     csrf: String,
     token_hash: String,
     lang: Lang,
@@ -151,8 +268,14 @@ impl FromRequestParts<Arc<App>> for Visitor {
         .await
         .map_err(IntoResponse::into_response)?;
         let (account, csrf) = found.ok_or_else(to_login)?;
+        let unit_name = account
+            .unit_code
+            .as_deref()
+            .and_then(|c| app.cfg.unit_by_code(c))
+            .map(|u| u.name().to_string());
         Ok(Visitor {
             account,
+            unit_name,
             csrf,
             token_hash,
             lang,
@@ -165,7 +288,7 @@ fn login_form(lang: Lang, csrf: &str, message: Option<&str>) -> Html<String> {
     page(
         lang,
         &format!(
-            "<h2>{login}</h2>{msg}<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p><label>{account} <input name=\"account\" required autocomplete=\"username\"></label></p><p><label>{password} <input type=\"password\" name=\"password\" required autocomplete=\"current-password\"></label></p><p><button type=\"submit\">{login}</button></p></form>",
+            "<h1>{login}</h1>{msg}<form method=\"post\" action=\"/login\" class=\"fields\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><label for=\"account\">{account}</label><input id=\"account\" name=\"account\" required autocomplete=\"username\"><label for=\"password\">{password}</label><input id=\"password\" type=\"password\" name=\"password\" required autocomplete=\"current-password\"><span></span><button type=\"submit\">{login}</button></form>",
             login = word(Word::Login, lang),
             account = word(Word::Account, lang),
             password = word(Word::Password, lang),
@@ -242,6 +365,13 @@ async fn login(
         In { token: String, must_change: bool },
     }
     let path = app.cfg.archive_path();
+    // A turn at argon2, as the API's tokens take (see `App::hashing`): logins at once
+    // cannot take more memory than that bound.
+    let _turn = app
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e, lang))?;
     let outcome = blocking(lang, move || {
         let archive = Archive::open_for_reading(&path)?;
         let now = crate::clock::received_now();
@@ -312,10 +442,12 @@ fn password_form(v: &Visitor, message: Option<&str>) -> Html<String> {
     } else {
         String::new()
     };
-    page(
-        lang,
+    visitor_page(
+        v,
+        None,
+        "",
         &format!(
-            "<h2>{title}</h2>{must}{msg}<form method=\"post\" action=\"/password\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p><label>{new} <input type=\"password\" name=\"password\" required minlength=\"{MIN_PASSWORD}\" autocomplete=\"new-password\"></label></p><p><label>{again} <input type=\"password\" name=\"again\" required autocomplete=\"new-password\"></label></p><p>{rules}</p><p><button type=\"submit\">{title}</button></p></form>",
+            "<h1>{title}</h1>{must}{msg}<p class=\"note\">{rules}</p><form method=\"post\" action=\"/password\" class=\"fields\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><label for=\"password\">{new}</label><input id=\"password\" type=\"password\" name=\"password\" required minlength=\"{MIN_PASSWORD}\" autocomplete=\"new-password\"><label for=\"again\">{again}</label><input id=\"again\" type=\"password\" name=\"again\" required autocomplete=\"new-password\"><span></span><button type=\"submit\">{title}</button></form>",
             title = word(Word::ChangePassword, lang),
             new = word(Word::NewPassword, lang),
             again = word(Word::Again, lang),
@@ -354,6 +486,11 @@ async fn change_password(
     }
     let path = app.cfg.archive_path();
     let id = v.account.id;
+    let _turn = app
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e, v.lang))?;
     blocking(v.lang, move || {
         let hash = secrets::hash(&form.password)?;
         Archive::open_for_reading(&path)?.set_password(id, &hash)?;
@@ -410,172 +547,815 @@ fn logout_form(v: &Visitor) -> String {
     )
 }
 
-/// `GET /`: a county's upload form and submissions, or the clerk's status board.
-async fn home(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiError> {
+#[derive(Deserialize)]
+struct PeriodForm {
+    period: Option<String>,
+}
+
+/// The period of `?period=YYYY-MM`, or the open one when none is asked for (a period
+/// that cannot be read is refused).
+fn period_asked(
+    app: &App,
+    q: Result<axum::extract::Query<PeriodForm>, axum::extract::rejection::QueryRejection>,
+    lang: Lang,
+) -> Result<Period, ApiError> {
+    let bad = || ApiError::new(crate::messages::web::Refusal::BadPeriod, lang);
+    match q {
+        Ok(axum::extract::Query(PeriodForm { period: Some(p) })) if !p.trim().is_empty() => {
+            Period::parse_canonical(p.trim()).ok_or_else(bad)
+        }
+        Ok(_) => {
+            open_period(app).ok_or_else(|| ApiError::internal("no period for today's date", lang))
+        }
+        Err(_) => Err(bad()),
+    }
+}
+
+/// The column heading of times, named with the bureau's time zone (北京时间).
+fn received_heading(app: &App, lang: Lang) -> String {
+    let zone = crate::clock::time_zone_name(app.cfg.time_zone(), lang);
+    match lang {
+        Lang::Zh => format!("{}（{zone}）", word(Word::Received, lang)),
+        Lang::En => format!("{} ({zone})", word(Word::Received, lang)),
+    }
+}
+
+/// A stored time as people at the bureau read it.
+fn local(app: &App, utc: &str) -> String {
+    crate::clock::local_time(utc, app.cfg.time_zone()).unwrap_or_else(|| utc.to_string())
+}
+
+/// A submission's verdict in words.
+fn verdict_of(v: crate::model::Verdict, lang: Lang) -> &'static str {
+    match v {
+        crate::model::Verdict::Accepted => word(Word::Accepted, lang),
+        crate::model::Verdict::Held => word(Word::Held, lang),
+        crate::model::Verdict::Rejected => word(Word::Rejected, lang),
+    }
+}
+
+/// A submission row's links: its findings, and its receipt when it was sent over the web.
+fn submission_links(id: i64, has_receipt: bool, lang: Lang) -> String {
+    let mut out = format!(
+        "<a href=\"/submission/{id}\">{}</a>",
+        word(Word::Details, lang)
+    );
+    if has_receipt {
+        out.push_str(&format!(
+            " · <a href=\"/receipt/{id}\">{}</a>",
+            word(Word::Receipt, lang)
+        ));
+    }
+    out
+}
+
+/// `GET /[?period=YYYY-MM]`: a county's upload form and submissions, or the clerk's
+/// status board (which refreshes itself every 30 s, so it changes as files arrive).
+async fn home(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    q: Result<axum::extract::Query<PeriodForm>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     if v.account.must_change_password {
         return Ok(Redirect::to("/password").into_response());
     }
     let lang = v.lang;
-    let period =
-        open_period(&app).ok_or_else(|| ApiError::internal("no period for today's date", lang))?;
-    let own = v.account.unit_code.clone();
-    let own_for_rows = own.clone();
-    let role = v.account.role;
+    let period = period_asked(&app, q, lang)?;
+    match v.account.role {
+        Role::Clerk => board(app, v, period).await,
+        Role::County => county_home(app, v, period).await,
+    }
+}
+
+/// The clerk's status board of `period`.
+async fn board(app: Arc<App>, v: Visitor, period: Period) -> Result<Response, ApiError> {
+    let lang = v.lang;
     let app2 = Arc::clone(&app);
-    let (rows, chase) = blocking(lang, move || {
+    let report = blocking(lang, move || {
         let cfg = &app2.cfg;
         let archive = Archive::open_for_reading(&cfg.archive_path())?;
-        let mut rows = Vec::new();
-        // The units to chase (催报): nothing came, or nothing that passed.
-        let mut chase = Chase::default();
-        match role {
-            Role::Clerk => {
-                let report = crate::aggregate::status::status_report(&archive, cfg, period)?;
-                for u in &report.units {
-                    match u.status {
-                        crate::aggregate::ReturnStatus::Missing => {
-                            chase.missing.push(u.name.clone())
-                        }
-                        crate::aggregate::ReturnStatus::Rejected => {
-                            chase.rejected.push(u.name.clone());
-                        }
-                        _ => {}
-                    }
-                    rows.push((
-                        [
-                            format!("{} {}", u.code, u.name),
-                            u.status.label_in(lang).to_string(),
-                            u.version.map_or_else(String::new, |v| v.to_string()),
-                            u.received_at.clone().unwrap_or_default(),
-                        ],
-                        (u.status == crate::aggregate::ReturnStatus::Held).then(|| u.code.clone()),
-                    ));
-                }
-            }
-            Role::County => {
-                for s in archive.submissions(period)? {
-                    if s.unit_code.is_some() && s.unit_code == own_for_rows {
-                        rows.push((
-                            [
-                                s.file_name.clone(),
-                                verdict_word(&format!("{:?}", s.verdict).to_lowercase(), lang)
-                                    .to_string(),
-                                s.version.map_or_else(String::new, |v| v.to_string()),
-                                s.received_at.clone(),
-                            ],
-                            None,
-                        ));
-                    }
+        Ok(crate::aggregate::status::status_report(
+            &archive, cfg, period,
+        )?)
+    })
+    .await?;
+    use crate::aggregate::ReturnStatus as S;
+    // The units to chase (催报): nothing came, or nothing that passed.
+    let mut chase = Chase::default();
+    let (mut reported, mut late, mut held) = (0, 0, 0);
+    let confirming = report.units.iter().any(|u| u.status == S::Held);
+    let mut t = format!(
+        "<table class=\"board\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>{}</tr></thead><tbody>",
+        word(Word::Unit, lang),
+        word(Word::Status, lang),
+        word(Word::Version, lang),
+        received_heading(&app, lang),
+        if confirming {
+            format!("<th>{}</th>", word(Word::Confirm, lang))
+        } else {
+            String::new()
+        }
+    );
+    for u in &report.units {
+        match u.status {
+            S::Missing => chase.missing.push(u.name.clone()),
+            S::Rejected => chase.rejected.push(u.name.clone()),
+            S::Held => held += 1,
+            S::Accepted => {
+                reported += 1;
+                if u.late {
+                    late += 1;
                 }
             }
         }
-        Ok((rows, chase))
-    })
-    .await?;
-    let table = if rows.is_empty() {
-        format!("<p>{}</p>", word(Word::Nothing, lang))
-    } else {
-        let first = match role {
-            Role::Clerk => word(Word::Unit, lang),
-            Role::County => word(Word::File, lang),
+        let class = match u.status {
+            S::Accepted => "ok",
+            S::Held => "held",
+            S::Rejected => "bad",
+            S::Missing => "missing",
         };
         // The clerk confirms a held return (核实) from its row, with the explanation the
         // bulletin's data notes will print.
-        let confirming = rows.iter().any(|(_, held)| held.is_some());
-        let mut t = format!(
-            "<table><thead><tr><th>{first}</th><th>{}</th><th>{}</th><th>{}</th>{}</tr></thead><tbody>",
-            word(Word::Status, lang),
-            word(Word::Version, lang),
-            // Times as people at the bureau read them (北京时间), not as stored (UTC).
-            match lang {
-                Lang::Zh => format!(
-                    "{}（{}）",
-                    word(Word::Received, lang),
-                    crate::clock::time_zone_name(app.cfg.time_zone(), lang)
-                ),
-                Lang::En => format!(
-                    "{} ({})",
-                    word(Word::Received, lang),
-                    crate::clock::time_zone_name(app.cfg.time_zone(), lang)
-                ),
-            },
-            if confirming {
-                format!("<th>{}</th>", word(Word::Confirm, lang))
-            } else {
-                String::new()
+        let action = if u.status == S::Held {
+            format!(
+                "<td><form method=\"post\" action=\"/confirm\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"unit\" value=\"{code}\"><input type=\"hidden\" name=\"period\" value=\"{period}\"><label>{note} <input name=\"note\" required></label> <button type=\"submit\">{confirm}</button></form></td>",
+                csrf = esc(&v.csrf),
+                code = esc(&u.code),
+                note = word(Word::ConfirmNote, lang),
+                confirm = word(Word::Confirm, lang),
+            )
+        } else if confirming {
+            "<td></td>".to_string()
+        } else {
+            String::new()
+        };
+        t.push_str(&format!(
+            "<tr class=\"{class}\"><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td>{action}</tr>",
+            esc(&u.code),
+            esc(&u.name),
+            esc(u.status.label_in(lang)),
+            u.version.map_or_else(String::new, |v| v.to_string()),
+            esc(&u
+                .received_at
+                .as_deref()
+                .map(|r| local(&app, r))
+                .unwrap_or_default()),
+        ));
+    }
+    t.push_str("</tbody></table>");
+    let tally = crate::messages::web::tally(
+        reported,
+        late,
+        chase.rejected.len(),
+        held,
+        chase.missing.len(),
+        lang,
+    );
+    // A reminder ready to send (催报), when a unit is to be chased.
+    let reminder = if chase.missing.is_empty() && chase.rejected.is_empty() {
+        String::new()
+    } else {
+        let today = crate::clock::issue_date_today(app.cfg.time_zone());
+        format!(
+            "<h2>{} ({})</h2><p><textarea readonly rows=\"6\">{}</textarea></p>",
+            word(Word::Chase, lang),
+            chase.missing.len() + chase.rejected.len(),
+            esc(&crate::messages::web::reminder(
+                period,
+                app.cfg.deadline(period),
+                today,
+                &chase.missing,
+                &chase.rejected,
+                lang
+            ))
+        )
+    };
+    let body = format!(
+        "<h1>{board} {period}</h1><p class=\"tally\">{tally}</p><p class=\"note\">{refresh}</p>{t}{reminder}",
+        board = word(Word::StatusBoard, lang),
+        tally = esc(&tally),
+        refresh = word(Word::Refreshes, lang),
+    );
+    Ok(visitor_page(
+        &v,
+        Some(period),
+        "<meta http-equiv=\"refresh\" content=\"30\">",
+        &body,
+    )
+    .into_response())
+}
+
+/// A county's page for `period`: the upload form, the blank form, its submissions.
+async fn county_home(app: Arc<App>, v: Visitor, period: Period) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    let own = v.account.unit_code.clone();
+    let table = submissions_table(&app, &v, period).await?;
+    let unit = own
+        .as_deref()
+        .and_then(|c| app.cfg.unit_by_code(c))
+        .map_or_else(String::new, |u| u.name().to_string());
+    let body = format!(
+        "<h1>{unit}</h1><form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\" class=\"fields\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><label for=\"period\">{period_word}</label><input id=\"period\" name=\"period\" value=\"{period}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"><label for=\"file\">{file}</label><input id=\"file\" type=\"file\" name=\"file\" required accept=\".xlsx,.xls,.ods\"><span></span><button type=\"submit\">{send}</button></form><p><a href=\"/form?period={period}\">{blank}</a></p><h2>{yours} {period}</h2>{table}",
+        unit = esc(&unit),
+        csrf = esc(&v.csrf),
+        period_word = word(Word::Period, lang),
+        file = word(Word::File, lang),
+        send = word(Word::Send, lang),
+        yours = word(Word::YourReturns, lang),
+        blank = word(Word::BlankForm, lang),
+    );
+    Ok(visitor_page(&v, Some(period), "", &body).into_response())
+}
+
+/// The period's submissions a visitor may see (a county its own unit's, the clerk all),
+/// newest first, each with its findings and receipt.
+async fn submissions_table(
+    app: &Arc<App>,
+    v: &Visitor,
+    period: Period,
+) -> Result<String, ApiError> {
+    let lang = v.lang;
+    let own = match v.account.role {
+        Role::Clerk => None,
+        Role::County => Some(v.account.unit_code.clone().unwrap_or_default()),
+    };
+    let clerk = own.is_none();
+    let app2 = Arc::clone(app);
+    let rows = blocking(lang, move || {
+        let archive = Archive::open_for_reading(&app2.cfg.archive_path())?;
+        let mut rows = Vec::new();
+        for s in archive.submissions(period)? {
+            if own.is_some() && s.unit_code != own {
+                continue;
             }
-        );
-        for (r, held) in &rows {
-            let action = match held {
-                Some(code) => format!(
-                    "<td><form method=\"post\" action=\"/confirm\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"unit\" value=\"{code}\"><input type=\"hidden\" name=\"period\" value=\"{period}\"><label>{note} <input name=\"note\" required></label> <button type=\"submit\">{confirm}</button></form></td>",
-                    csrf = esc(&v.csrf),
-                    code = esc(code),
-                    note = word(Word::ConfirmNote, lang),
-                    confirm = word(Word::Confirm, lang),
-                ),
-                None if confirming => "<td></td>".to_string(),
-                None => String::new(),
+            let receipt = archive.web_receipt(s.id)?.is_some();
+            rows.push((s, receipt));
+        }
+        rows.reverse();
+        Ok(rows)
+    })
+    .await?;
+    if rows.is_empty() {
+        return Ok(format!("<p>{}</p>", word(Word::Nothing, lang)));
+    }
+    let mut t = String::from("<table><thead><tr>");
+    if clerk {
+        t.push_str(&format!("<th>{}</th>", word(Word::Unit, lang)));
+    }
+    for w in [Word::File, Word::Status, Word::Version] {
+        t.push_str(&format!("<th>{}</th>", word(w, lang)));
+    }
+    t.push_str(&format!(
+        "<th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        received_heading(app, lang),
+        word(Word::Errors, lang),
+        word(Word::Warnings, lang)
+    ));
+    for (s, receipt) in &rows {
+        t.push_str("<tr>");
+        if clerk {
+            let unit = s.unit_code.as_deref().map_or_else(String::new, |c| {
+                let name = app.cfg.unit_by_code(c).map_or("", |u| u.name());
+                format!("{c} {name}")
+            });
+            t.push_str(&format!("<td>{}</td>", esc(&unit)));
+        }
+        t.push_str(&format!(
+            "<td class=\"file\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.file_name),
+            verdict_of(s.verdict, lang),
+            s.version.map_or_else(String::new, |v| v.to_string()),
+            esc(&local(app, &s.received_at)),
+            s.errors,
+            s.warnings,
+            submission_links(s.id, *receipt, lang)
+        ));
+    }
+    t.push_str("</tbody></table>");
+    Ok(t)
+}
+
+/// A page that says why not, with its status.
+fn refused(v: &Visitor, status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        visitor_page(
+            v,
+            None,
+            "",
+            &format!(
+                "<p role=\"alert\">{}</p><p><a href=\"/\">{}</a></p>",
+                esc(message),
+                word(Word::Back, v.lang)
+            ),
+        ),
+    )
+        .into_response()
+}
+
+/// `GET /submissions[?period=YYYY-MM]`: the period's submissions (a county: its own).
+async fn submissions(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    q: Result<axum::extract::Query<PeriodForm>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    if v.account.must_change_password {
+        return Ok(Redirect::to("/password").into_response());
+    }
+    let lang = v.lang;
+    let period = period_asked(&app, q, lang)?;
+    let table = submissions_table(&app, &v, period).await?;
+    let body = format!(
+        "<h1>{} {period}</h1><form method=\"get\" action=\"/submissions\" class=\"inline\"><label>{} <input name=\"period\" value=\"{period}\" pattern=\"[0-9]{{4}}-[0-9]{{2}}\"></label> <button type=\"submit\">{}</button></form>{table}",
+        word(Word::Submissions, lang),
+        word(Word::Period, lang),
+        word(Word::Show, lang),
+    );
+    Ok(visitor_page(&v, Some(period), "", &body).into_response())
+}
+
+/// `GET /submission/{id}`: one submission's verdict and every finding, with its receipt
+/// (a county: its own unit's only, 403 otherwise).
+async fn submission(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    if v.account.must_change_password {
+        return Ok(Redirect::to("/password").into_response());
+    }
+    let lang = v.lang;
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(refused(
+            &v,
+            StatusCode::NOT_FOUND,
+            word(Word::NoSuchSubmission, lang),
+        ));
+    };
+    let app2 = Arc::clone(&app);
+    let found = blocking(lang, move || {
+        let archive = Archive::open_for_reading(&app2.cfg.archive_path())?;
+        let Some(s) = archive.submission(id)? else {
+            return Ok(None);
+        };
+        let findings = archive.diagnostics_of(id)?.unwrap_or_default();
+        let receipt = archive.web_receipt(id)?.is_some();
+        Ok(Some((s, findings, receipt)))
+    })
+    .await?;
+    let Some((s, findings, receipt)) = found else {
+        return Ok(refused(
+            &v,
+            StatusCode::NOT_FOUND,
+            word(Word::NoSuchSubmission, lang),
+        ));
+    };
+    if v.account.role == Role::County
+        && (s.unit_code.is_none() || s.unit_code != v.account.unit_code)
+    {
+        return Ok(refused(
+            &v,
+            StatusCode::FORBIDDEN,
+            word(Word::NotYours, lang),
+        ));
+    }
+    let findings: Vec<Value> = findings
+        .iter()
+        .filter_map(|d| serde_json::to_value(d.to_json(lang)).ok())
+        .collect();
+    let unit = s.unit_code.as_deref().map_or_else(String::new, |c| {
+        let name = app.cfg.unit_by_code(c).map_or("", |u| u.name());
+        format!("{c} {name}")
+    });
+    let mut body = format!(
+        "<h1>{} {}</h1><table class=\"facts\"><tbody><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr></tbody></table>",
+        word(Word::Submission, lang),
+        s.period.map_or_else(String::new, |p| p.to_string()),
+        word(Word::Unit, lang),
+        esc(&unit),
+        word(Word::File, lang),
+        esc(&s.file_name),
+        word(Word::Verdict, lang),
+        verdict_of(s.verdict, lang),
+        word(Word::Version, lang),
+        s.version.map_or_else(String::new, |v| v.to_string()),
+        received_heading(&app, lang),
+        esc(&local(&app, &s.received_at)),
+    );
+    if receipt {
+        body.push_str(&format!(
+            "<p><a href=\"/receipt/{id}\">{}</a></p>",
+            word(Word::Receipt, lang)
+        ));
+    }
+    body.push_str(&findings_html(&findings, lang));
+    body.push_str(&format!(
+        "<p><a href=\"/submissions{}\">{}</a></p>",
+        s.period
+            .map_or_else(String::new, |p| format!("?period={p}")),
+        word(Word::Back, lang)
+    ));
+    Ok(visitor_page(&v, s.period, "", &body).into_response())
+}
+
+/// `GET /receipt/{id}`: the receipt of a return sent over the web (a county: its own).
+async fn receipt(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::new(crate::messages::web::Refusal::NotFound, lang))?;
+    let own = match v.account.role {
+        Role::Clerk => None,
+        Role::County => Some(v.account.unit_code.clone().unwrap_or_default()),
+    };
+    let bytes = tokio::task::spawn_blocking(move || {
+        super::api::receipt_bytes(&app.cfg, id, own.as_deref(), lang)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e, lang))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, super::api::XLSX.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format!("回执-{id}.xlsx")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /bulletin[?period=YYYY-MM]` (clerk): the period's built files and the form that
+/// builds them.
+async fn bulletin_page(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    q: Result<axum::extract::Query<PeriodForm>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    if v.account.must_change_password {
+        return Ok(Redirect::to("/password").into_response());
+    }
+    if v.account.role != Role::Clerk {
+        return Ok(refused(
+            &v,
+            StatusCode::FORBIDDEN,
+            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, v.lang),
+        ));
+    }
+    let period = period_asked(&app, q, v.lang)?;
+    Ok(bulletin_html(&app, &v, period, None).await?.into_response())
+}
+
+/// The bulletin page: `built` says the build just done.
+async fn bulletin_html(
+    app: &Arc<App>,
+    v: &Visitor,
+    period: Period,
+    message: Option<&str>,
+) -> Result<Html<String>, ApiError> {
+    let lang = v.lang;
+    let app2 = Arc::clone(app);
+    let present = blocking(lang, move || {
+        let dir = super::api::bulletin_dir(&app2.cfg, period);
+        Ok(["pdf", "xlsx", "json"]
+            .into_iter()
+            .filter(|k| {
+                super::api::bulletin_file_of(period, k)
+                    .is_some_and(|(name, _)| dir.join(name).is_file())
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let files = if present.is_empty() {
+        format!("<p>{}</p>", word(Word::NotBuilt, lang))
+    } else {
+        let mut ul = String::from("<ul class=\"downloads\">");
+        for k in present {
+            let w = match k {
+                "pdf" => Word::DownloadPdf,
+                "xlsx" => Word::DownloadWorkbook,
+                _ => Word::DownloadJson,
             };
-            t.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{action}</tr>",
-                esc(&r[0]),
-                esc(&r[1]),
-                esc(&r[2]),
-                esc(&crate::clock::local_time(&r[3], app.cfg.time_zone())
-                    .unwrap_or_else(|| r[3].clone()))
+            ul.push_str(&format!(
+                "<li><a href=\"/bulletin/{period}/{k}\" id=\"download-{k}\">{}</a></li>",
+                word(w, lang)
             ));
         }
-        t.push_str("</tbody></table>");
-        t
+        ul.push_str("</ul>");
+        ul
     };
-    let body = match role {
-        Role::Clerk => {
-            // A reminder ready to send (催报), when a unit is to be chased.
-            let reminder = if chase.missing.is_empty() && chase.rejected.is_empty() {
-                String::new()
-            } else {
-                let today = crate::clock::issue_date_today(app.cfg.time_zone());
-                format!(
-                    "<h2>{} ({})</h2><p><textarea readonly rows=\"6\" cols=\"80\">{}</textarea></p>",
-                    word(Word::Chase, lang),
-                    chase.missing.len() + chase.rejected.len(),
-                    esc(&crate::messages::web::reminder(
-                        period,
-                        app.cfg.deadline(period),
-                        today,
-                        &chase.missing,
-                        &chase.rejected,
-                        lang
+    let message = message.map_or_else(String::new, |m| {
+        format!("<p role=\"status\" class=\"done\">{}</p>", esc(m))
+    });
+    let body = format!(
+        "<h1>{title} {period}</h1>{message}<form method=\"post\" action=\"/bulletin\" class=\"fields\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><label for=\"period\">{period_word}</label><input id=\"period\" name=\"period\" value=\"{period}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"><span></span><button type=\"submit\">{build}</button></form><h2>{built}</h2>{files}",
+        title = word(Word::Bulletin, lang),
+        csrf = esc(&v.csrf),
+        period_word = word(Word::Period, lang),
+        build = word(Word::Build, lang),
+        built = word(Word::BuiltFiles, lang),
+    );
+    Ok(visitor_page(v, Some(period), "", &body))
+}
+
+#[derive(Deserialize)]
+struct BuildForm {
+    csrf: String,
+    period: String,
+}
+
+/// `POST /bulletin` (clerk): builds the period's bulletin as `POST /api/v1/build` does,
+/// then offers its files.
+async fn build(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    Form(form): Form<BuildForm>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if !same(&v.csrf, &form.csrf) {
+        return Ok(expired(lang));
+    }
+    if v.account.role != Role::Clerk {
+        return Ok(refused(
+            &v,
+            StatusCode::FORBIDDEN,
+            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, lang),
+        ));
+    }
+    let Some(period) = Period::parse_canonical(form.period.trim()) else {
+        return Ok(refused(
+            &v,
+            StatusCode::BAD_REQUEST,
+            crate::messages::web::refusal(crate::messages::web::Refusal::BadPeriod, lang),
+        ));
+    };
+    let account = v.account.id;
+    let app2 = Arc::clone(&app);
+    let built = tokio::task::spawn_blocking(move || {
+        super::api::build_bulletin(&app2.cfg, period, account, lang)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e, lang))?;
+    match built {
+        Ok(_) => Ok(
+            bulletin_html(&app, &v, period, Some(word(Word::Built, lang)))
+                .await?
+                .into_response(),
+        ),
+        Err(e) => {
+            let (status, message) = e.parts();
+            Ok(refused(&v, status, &message))
+        }
+    }
+}
+
+/// `GET /bulletin/{period}/{pdf|xlsx|json}` (clerk): a built bulletin's file.
+async fn bulletin_download(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    axum::extract::Path((period, kind)): axum::extract::Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if v.account.role != Role::Clerk {
+        return Err(ApiError::new(
+            crate::messages::web::Refusal::Forbidden,
+            lang,
+        ));
+    }
+    let period = Period::parse_canonical(&period)
+        .ok_or_else(|| ApiError::new(crate::messages::web::Refusal::NotFound, lang))?;
+    let (name, mime, bytes) = tokio::task::spawn_blocking(move || {
+        super::api::bulletin_bytes(&app.cfg, period, &kind, lang)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e, lang))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&name)),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct BriefForm {
+    csrf: String,
+    from: String,
+    to: String,
+    #[serde(default)]
+    who: String,
+}
+
+/// The briefing form, filled with `from`, `to` and `who`.
+fn brief_html(v: &Visitor, from: &str, to: &str, who: &str, result: &str) -> Html<String> {
+    let lang = v.lang;
+    let body = format!(
+        "<h1>{title}</h1><form method=\"post\" action=\"/brief\" class=\"fields\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><label for=\"from\">{from_word}</label><input id=\"from\" name=\"from\" value=\"{from}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"><label for=\"to\">{to_word}</label><input id=\"to\" name=\"to\" value=\"{to}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"><label for=\"who\">{who_word}</label><input id=\"who\" name=\"who\" value=\"{who}\" placeholder=\"{hint}\"><span></span><button type=\"submit\">{make}</button></form>{result}",
+        title = word(Word::Briefing, lang),
+        csrf = esc(&v.csrf),
+        from_word = word(Word::BriefFrom, lang),
+        to_word = word(Word::BriefTo, lang),
+        who_word = word(Word::BriefWho, lang),
+        hint = word(Word::BriefWhoHint, lang),
+        make = word(Word::MakeBrief, lang),
+        from = esc(from),
+        to = esc(to),
+        who = esc(who),
+    );
+    visitor_page(v, None, "", &body)
+}
+
+/// `GET /brief` (clerk): the briefing form, for the open period.
+async fn brief_page(State(app): State<Arc<App>>, v: Visitor) -> Result<Response, ApiError> {
+    if v.account.must_change_password {
+        return Ok(Redirect::to("/password").into_response());
+    }
+    if v.account.role != Role::Clerk {
+        return Ok(refused(
+            &v,
+            StatusCode::FORBIDDEN,
+            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, v.lang),
+        ));
+    }
+    let p = open_period(&app).map_or_else(String::new, |p| p.to_string());
+    Ok(brief_html(&v, &p, &p, "", "").into_response())
+}
+
+/// The folder the pages' briefings are written to (as `tongbao brief`'s default).
+fn brief_dir(cfg: &crate::config::Config) -> std::path::PathBuf {
+    cfg.resolve(&cfg.file.paths.out).join("简报")
+}
+
+/// `POST /brief` (clerk): a briefing for a span and a unit or group (or all), as
+/// `tongbao brief` makes it; the page offers its PDF and workbook.
+async fn brief(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    Form(form): Form<BriefForm>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if !same(&v.csrf, &form.csrf) {
+        return Ok(expired(lang));
+    }
+    if v.account.role != Role::Clerk {
+        return Ok(refused(
+            &v,
+            StatusCode::FORBIDDEN,
+            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, lang),
+        ));
+    }
+    let again = |message: &str, status: StatusCode| {
+        (
+            status,
+            brief_html(
+                &v,
+                &form.from,
+                &form.to,
+                &form.who,
+                &format!("<p role=\"alert\">{}</p>", esc(message)),
+            ),
+        )
+            .into_response()
+    };
+    let span = Period::parse_canonical(form.from.trim())
+        .zip(Period::parse_canonical(form.to.trim()))
+        .and_then(|(f, t)| crate::aggregate::brief::Span::new(f, t).ok());
+    let Some(span) = span else {
+        return Ok(again(word(Word::BadSpan, lang), StatusCode::BAD_REQUEST));
+    };
+    let who = form.who.trim().to_string();
+    let mut selection = crate::aggregate::brief::Selection::default();
+    if !who.is_empty() {
+        if let Some(u) = app
+            .cfg
+            .find_unit(&who)
+            .or_else(|| app.cfg.unit_by_code(&who))
+        {
+            selection.units.push(u.code().to_string());
+        } else {
+            let key = crate::text::normalize_key(&who);
+            match app
+                .cfg
+                .file
+                .groups
+                .iter()
+                .find(|g| crate::text::normalize_key(g.name.get_ref()) == key)
+            {
+                Some(g) => selection.groups.push(g.name.get_ref().clone()),
+                None => {
+                    return Ok(again(
+                        &crate::messages::web::no_unit_or_group(&who, lang),
+                        StatusCode::BAD_REQUEST,
                     ))
-                )
-            };
-            format!(
-                "<p>{}</p>{}<h2>{} {period}</h2>{table}{reminder}",
-                esc(&v.account.name),
-                logout_form(&v),
-                word(Word::StatusBoard, lang)
-            )
+                }
+            }
         }
-        Role::County => {
-            let unit = own
-                .as_deref()
-                .and_then(|c| app.cfg.unit_by_code(c))
-                .map_or_else(String::new, |u| u.name().to_string());
-            format!(
-                "<p>{unit}</p>{logout}<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><p><label>{period_word} <input name=\"period\" value=\"{period}\" required pattern=\"[0-9]{{4}}-[0-9]{{2}}\"></label></p><p><label>{file} <input type=\"file\" name=\"file\" required accept=\".xlsx,.xls,.ods\"></label></p><p><button type=\"submit\">{send}</button></p></form><p><a href=\"/form?period={period}\">{blank}</a></p><h2>{yours} {period}</h2>{table}",
-                unit = esc(&unit),
-                logout = logout_form(&v),
-                csrf = esc(&v.csrf),
-                period_word = word(Word::Period, lang),
-                file = word(Word::File, lang),
-                send = word(Word::Send, lang),
-                yours = word(Word::YourReturns, lang),
-                blank = word(Word::BlankForm, lang),
-            )
+    }
+    let app2 = Arc::clone(&app);
+    let made = tokio::task::spawn_blocking(move || {
+        let cfg = &app2.cfg;
+        let issue = crate::publish::BriefIssue {
+            date: crate::clock::issue_date_today(cfg.time_zone()),
+            number: None,
+        };
+        crate::publish::write_brief(cfg, span, &selection, &brief_dir(cfg), issue, lang)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e, lang))?;
+    let briefed = match made {
+        Ok(b) => b,
+        Err(e) if e.to_string() == crate::messages::nothing_counted(span.to, lang) => {
+            return Ok(again(&e.to_string(), StatusCode::CONFLICT));
         }
+        Err(e) => return Err(ApiError::internal(format!("{e:#}"), lang)),
     };
-    Ok(page(lang, &body).into_response())
+    let mut result = format!(
+        "<p role=\"status\" class=\"done\">{}</p><ul class=\"downloads\">",
+        esc(&crate::messages::briefed(
+            &briefed.subject,
+            (&span.label(), span.from, span.to),
+            briefed.pages,
+            [briefed.reported, briefed.units],
+            lang
+        )),
+    );
+    for path in &briefed.paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let (w, id) = if name.ends_with(".pdf") {
+            (Word::DownloadPdf, "brief-pdf")
+        } else {
+            (Word::DownloadWorkbook, "brief-xlsx")
+        };
+        result.push_str(&format!(
+            "<li><a id=\"{id}\" href=\"/brief/{}\">{}</a></li>",
+            percent(name),
+            word(w, lang)
+        ));
+    }
+    result.push_str("</ul>");
+    Ok(brief_html(&v, &form.from, &form.to, &form.who, &result).into_response())
+}
+
+/// A file name as one URL path segment.
+fn percent(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `GET /brief/{name}` (clerk): a briefing's PDF or workbook made by the pages.
+async fn brief_download(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if v.account.role != Role::Clerk {
+        return Err(ApiError::new(
+            crate::messages::web::Refusal::Forbidden,
+            lang,
+        ));
+    }
+    let not_found = move || ApiError::new(crate::messages::web::Refusal::NotFound, lang);
+    // A plain file name of the briefings' folder, nothing else.
+    let mime = if name.ends_with(".pdf") {
+        "application/pdf"
+    } else if name.ends_with(".xlsx") {
+        super::api::XLSX
+    } else {
+        return Err(not_found());
+    };
+    if !name.starts_with("简报-") || name.contains(['/', '\\']) || name.contains("..") {
+        return Err(not_found());
+    }
+    let n = name.clone();
+    let bytes = tokio::task::spawn_blocking(move || std::fs::read(brief_dir(&app.cfg).join(n)))
+        .await
+        .map_err(|e| ApiError::internal(e, lang))?
+        .map_err(|_| not_found())?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, attachment(&name)),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The units of the status board to chase (催报), by roster name.
@@ -638,6 +1418,12 @@ async fn confirm(
     };
     let account = v.account.id;
     let app2 = Arc::clone(&app);
+    // The server's writers of the archive queue here (see `App::writers`), as uploads do.
+    let _turn = app
+        .writers
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e, lang))?;
     blocking(lang, move || {
         let cfg = &app2.cfg;
         crate::intake::backup_before_change(cfg)?;
@@ -720,47 +1506,38 @@ async fn upload(
     )
     .await
     .map_err(fail)?;
-    Ok(page(lang, &verdict_html(&json, lang)).into_response())
+    Ok(visitor_page(&v, Some(period), "", &verdict_html(&json, lang)).into_response())
 }
 
-/// A verdict and every finding, from the file's ingest JSON.
+/// A verdict and every finding, from the file's ingest JSON, with its receipt.
 fn verdict_html(json: &Value, lang: Lang) -> String {
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let status = json["status"].as_str().unwrap_or("");
+    let class = match status {
+        "accepted" => "ok",
+        "held" => "held",
+        _ => "bad",
+    };
     let mut out = format!(
-        "<h2>{}：{}</h2><p>{}</p>",
+        "<h1>{}：<span class=\"verdict {class}\">{}</span></h1><p class=\"file\">{}</p>",
         word(Word::Verdict, lang),
-        verdict_word(json["status"].as_str().unwrap_or(""), lang),
+        verdict_word(status, lang),
         esc(&s(&json["file"]))
     );
-    let findings = json["diagnostics"].as_array().cloned().unwrap_or_default();
-    out.push_str(&format!("<h3>{}</h3>", word(Word::Findings, lang)));
-    if findings.is_empty() {
-        out.push_str(&format!("<p>{}</p>", word(Word::NoFindings, lang)));
-    } else {
+    // The API's receipt address ends with the submission's id; the pages have their own.
+    if let Some(id) = json["receipt"]
+        .as_str()
+        .and_then(|r| r.rsplit('/').next())
+        .and_then(|id| id.parse::<i64>().ok())
+    {
         out.push_str(&format!(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            word(Word::Place, lang),
-            word(Word::Value, lang),
-            word(Word::Problem, lang),
-            word(Word::Fix, lang)
+            "<p><a href=\"/receipt/{id}\" id=\"receipt\">{}</a> · <a href=\"/submission/{id}\">{}</a></p>",
+            word(Word::Receipt, lang),
+            word(Word::Details, lang)
         ));
-        for d in &findings {
-            let place = match (d["sheet"].as_str(), d["cell"].as_str()) {
-                (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
-                (Some(sheet), None) => sheet.to_string(),
-                _ => String::new(),
-            };
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td></tr>",
-                esc(&place),
-                esc(&s(&d["value"])),
-                esc(&s(&d["code"])),
-                esc(&s(&d["message"])),
-                esc(&s(&d["hint"]))
-            ));
-        }
-        out.push_str("</tbody></table>");
     }
+    let findings = json["diagnostics"].as_array().cloned().unwrap_or_default();
+    out.push_str(&findings_html(&findings, lang));
     out.push_str(&format!(
         "<p><a href=\"/\">{}</a></p>",
         word(Word::Back, lang)
@@ -768,9 +1545,44 @@ fn verdict_html(json: &Value, lang: Lang) -> String {
     out
 }
 
-#[derive(Deserialize)]
-struct PeriodForm {
-    period: Option<String>,
+/// Every finding (JSON of docs/cli.md): where (sheet!cell), the value, the problem and
+/// how to fix it.
+fn findings_html(findings: &[Value], lang: Lang) -> String {
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let mut out = format!("<h2>{}</h2>", word(Word::Findings, lang));
+    if findings.is_empty() {
+        out.push_str(&format!("<p>{}</p>", word(Word::NoFindings, lang)));
+        return out;
+    }
+    out.push_str(&format!(
+        "<table class=\"findings\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        word(Word::Place, lang),
+        word(Word::Value, lang),
+        word(Word::Problem, lang),
+        word(Word::Fix, lang)
+    ));
+    for d in findings {
+        let place = match (d["sheet"].as_str(), d["cell"].as_str()) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell}"),
+            (Some(sheet), None) => sheet.to_string(),
+            _ => String::new(),
+        };
+        let class = if d["severity"].as_str() == Some("error") {
+            "bad"
+        } else {
+            "held"
+        };
+        out.push_str(&format!(
+            "<tr class=\"{class}\"><td class=\"place\">{}</td><td>{}</td><td><code>{}</code> {}</td><td>{}</td></tr>",
+            esc(&place),
+            esc(&s(&d["value"])),
+            esc(&s(&d["code"])),
+            esc(&s(&d["message"])),
+            esc(&s(&d["hint"]))
+        ));
+    }
+    out.push_str("</tbody></table>");
+    out
 }
 
 /// A file name for `Content-Disposition` (RFC 5987: UTF-8, percent-encoded).
@@ -783,7 +1595,13 @@ fn attachment(name: &str) -> String {
             encoded.push_str(&format!("%{b:02X}"));
         }
     }
-    format!("attachment; filename=\"form.xlsx\"; filename*=UTF-8''{encoded}")
+    // An ASCII name for clients that read no `filename*`, with the file's own extension.
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| e.len() <= 5 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or("bin");
+    format!("attachment; filename=\"download.{ext}\"; filename*=UTF-8''{encoded}")
 }
 
 /// `GET /form?period=YYYY-MM` (a county): its blank return for the period, as

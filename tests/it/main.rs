@@ -5,6 +5,7 @@ mod archive;
 mod archived;
 mod binary;
 mod brief;
+mod browser;
 mod bulletin_layout;
 mod calamine_assumptions;
 mod carried;

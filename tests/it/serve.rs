@@ -19,9 +19,9 @@ use crate::binary::{bin, repo, run, sample_workspace};
 const START_WAIT: Duration = Duration::from_secs(60);
 
 /// `tongbao serve --listen 127.0.0.1:0` in a workspace, killed on drop.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     /// The lines it prints after the first.
     lines: mpsc::Receiver<String>,
 }
@@ -33,7 +33,7 @@ impl Server {
 
     /// Started with these environment variables set (`SOURCE_DATE_EPOCH` pins "today",
     /// so the pages' open period).
-    fn start_with(ws: &Path, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start_with(ws: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = bin()
             .args(["serve", "--listen", "127.0.0.1:0"])
             .current_dir(ws)
@@ -73,7 +73,7 @@ impl Server {
         server
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 }
@@ -85,7 +85,7 @@ impl Drop for Server {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .proxy(None)
@@ -95,10 +95,10 @@ fn agent() -> ureq::Agent {
 }
 
 /// An answer: status, headers we look at, and the body as JSON (Null when not JSON).
-struct Answer {
+pub(crate) struct Answer {
     status: u16,
     headers: ureq::http::HeaderMap,
-    json: Value,
+    pub(crate) json: Value,
     bytes: Vec<u8>,
 }
 
@@ -144,7 +144,7 @@ fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-fn upload(server: &Server, token: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
+pub(crate) fn upload(server: &Server, token: Option<&str>, name: &str, bytes: &[u8]) -> Answer {
     let (content_type, body) = multipart(name, bytes);
     let mut req = agent()
         .post(server.url("/api/v1/returns?period=2025-06"))
@@ -155,7 +155,7 @@ fn upload(server: &Server, token: Option<&str>, name: &str, bytes: &[u8]) -> Ans
     answer(req.send(&body[..]))
 }
 
-fn sample(path: &str) -> (String, Vec<u8>) {
+pub(crate) fn sample(path: &str) -> (String, Vec<u8>) {
     let p = repo().join("samples").join(path);
     let name = p.file_name().expect("name").to_string_lossy().into_owned();
     (name, std::fs::read(&p).expect("sample"))
@@ -1100,4 +1100,228 @@ fn pages_the_clerk_confirms_a_held_return_from_the_board() {
         1,
         "{log:?}"
     );
+}
+
+/// A browser logged in as `account`, its one-time password changed.
+fn logged_in<'a>(server: &'a Server, account: &str, once: &str, new: &str) -> Browser<'a> {
+    let mut b = Browser::new(server);
+    let p = b.login(account, once);
+    assert_eq!(p.location.as_deref(), Some("/password"), "{}", p.html);
+    let csrf = csrf_in(&b.get("/password").html);
+    let p = b.post_form(
+        "/password",
+        &[("csrf", &csrf), ("password", new), ("again", new)],
+    );
+    assert_eq!(p.location.as_deref(), Some("/"), "{}", p.html);
+    b
+}
+
+/// The submission id at the end of an upload's receipt address.
+fn submission_id(a: &Answer) -> String {
+    a.json["receipt"]
+        .as_str()
+        .and_then(|r| r.rsplit('/').next())
+        .unwrap_or_else(|| panic!("no receipt in {:?}", a.json))
+        .to_string()
+}
+
+#[test]
+fn pages_a_county_sees_its_own_submissions_findings_and_receipts_and_no_other_units() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start_with(ws.path(), &[("SOURCE_DATE_EPOCH", "1751533200")]);
+    // 江津区's flawed return and 巴南区's, sent with their tokens.
+    let (name, bytes) = sample("flawed/E-NEGATIVE-江津区-2025-06.xlsx");
+    let theirs = submission_id(&upload(&server, Some(&t.jiangjin), &name, &bytes));
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    let ours = submission_id(&upload(&server, Some(&t.banan), &name, &bytes));
+
+    let mut county = logged_in(&server, "500113", &t.banan_password, "巴南区新密码2025");
+    // Its page lists its own submission, with its findings and receipt; not 江津区's.
+    let home = county.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.html.contains("巴南区-2025-06.xlsx"), "{}", home.html);
+    assert!(!home.html.contains("E-NEGATIVE"), "{}", home.html);
+    assert!(home.html.contains(&format!("href=\"/submission/{ours}\"")));
+    assert!(home.html.contains(&format!("href=\"/receipt/{ours}\"")));
+    // The header bar names the unit, the period, the switch and the logout.
+    assert!(home.html.contains("巴南区（500113）"), "{}", home.html);
+    assert!(home.html.contains("报告期 2025-06"), "{}", home.html);
+    assert!(home.html.contains("href=\"?lang=en\""), "{}", home.html);
+    let p = county.get(&format!("/submission/{ours}"));
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("已受理"), "{}", p.html);
+    let p = county.get(&format!("/receipt/{ours}"));
+    assert_eq!(p.status, 200);
+    // Another unit's submission: 403 for its findings, nothing of it shown; its receipt
+    // is as if there were none.
+    let p = county.get(&format!("/submission/{theirs}"));
+    assert_eq!(p.status, 403, "{}", p.html);
+    assert!(p.html.contains("不属于本单位"), "{}", p.html);
+    assert!(!p.html.contains("E-NEGATIVE"), "{}", p.html);
+    let p = county.get(&format!("/receipt/{theirs}"));
+    assert_eq!(p.status, 404, "{}", p.html);
+    assert_eq!(county.get("/submission/999999").status, 404);
+    assert_eq!(county.get("/submission/x'--").status, 404);
+    // The clerk's pages are not a county's.
+    assert_eq!(county.get("/bulletin").status, 403);
+    assert_eq!(county.get("/brief").status, 403);
+    assert_eq!(county.get("/bulletin/2025-06/pdf").status, 403);
+
+    // The clerk sees both, and 江津区's finding with its cell.
+    let mut clerk = logged_in(&server, "张三", &t.clerk_password, "经办人张三的新密码2025");
+    let list = clerk.get("/submissions?period=2025-06");
+    assert_eq!(list.status, 200);
+    assert!(
+        list.html.contains("E-NEGATIVE-江津区-2025-06.xlsx")
+            && list.html.contains("巴南区-2025-06.xlsx"),
+        "{}",
+        list.html
+    );
+    let p = clerk.get(&format!("/submission/{theirs}"));
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(p.html.contains("未通过审核"), "{}", p.html);
+    assert!(p.html.contains("E-NEGATIVE"), "{}", p.html);
+    assert!(p.html.contains("项目明细!"), "{}", p.html);
+    // A period that is none is refused, not guessed.
+    assert_eq!(clerk.get("/?period=2025-13").status, 400);
+    assert_eq!(clerk.get("/submissions?period=June").status, 400);
+}
+
+#[test]
+fn pages_the_board_refreshes_itself_and_tallies_and_the_clerk_builds_the_bulletin() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start_with(ws.path(), &[("SOURCE_DATE_EPOCH", "1751533200")]);
+    let mut clerk = logged_in(&server, "张三", &t.clerk_password, "经办人张三的新密码2025");
+    // The stylesheet is the binary's own, and the policy lets it in.
+    let css = clerk.get("/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.html.contains("form.fields"), "{}", css.html);
+    let board = clerk.get("/");
+    assert!(
+        board
+            .html
+            .contains("<meta http-equiv=\"refresh\" content=\"30\">"),
+        "{}",
+        board.html
+    );
+    assert!(board.html.contains("已报送 0 个"), "{}", board.html);
+    // Nothing counted yet: the build says so and makes nothing.
+    let page = clerk.get("/bulletin?period=2025-06");
+    assert!(page.html.contains("本期通报尚未生成"), "{}", page.html);
+    let csrf = csrf_in(&page.html);
+    let p = clerk.post_form("/bulletin", &[("csrf", &csrf), ("period", "2025-06")]);
+    assert_eq!(p.status, 409, "{}", p.html);
+    let p = clerk.post_form("/bulletin", &[("csrf", "forged"), ("period", "2025-06")]);
+    assert_eq!(p.status, 403, "{}", p.html);
+    // 巴南区's return comes in: the board changes, and the bulletin builds.
+    let (name, bytes) = sample("returns/2025-06/巴南区-2025-06.xlsx");
+    assert_eq!(
+        upload(&server, Some(&t.banan), &name, &bytes).json["status"],
+        "accepted"
+    );
+    let board = clerk.get("/?period=2025-06");
+    assert!(board.html.contains("已报送 1 个"), "{}", board.html);
+    let p = clerk.post_form("/bulletin", &[("csrf", &csrf), ("period", "2025-06")]);
+    assert_eq!(p.status, 200, "{}", p.html);
+    for kind in ["pdf", "xlsx", "json"] {
+        assert!(
+            p.html
+                .contains(&format!("href=\"/bulletin/2025-06/{kind}\"")),
+            "{}",
+            p.html
+        );
+    }
+    let r = agent()
+        .get(server.url("/bulletin/2025-06/pdf"))
+        .header("Cookie", clerk.cookie_header())
+        .call()
+        .expect("PDF");
+    let a = answer(Ok(r));
+    assert_eq!(a.status, 200);
+    assert!(a.bytes.starts_with(b"%PDF"));
+    assert!(
+        a.headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("download.pdf")),
+        "{:?}",
+        a.headers
+    );
+    assert_eq!(clerk.get("/bulletin/2025-06/exe").status, 404);
+    // A briefing asks for a span within one year and a unit or group the roster has.
+    let brief = clerk.get("/brief");
+    assert_eq!(brief.status, 200, "{}", brief.html);
+    let csrf = csrf_in(&brief.html);
+    let p = clerk.post_form(
+        "/brief",
+        &[
+            ("csrf", &csrf),
+            ("from", "2025-06"),
+            ("to", "2025-05"),
+            ("who", ""),
+        ],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    assert!(p.html.contains("起始月不晚于截止月"), "{}", p.html);
+    let p = clerk.post_form(
+        "/brief",
+        &[
+            ("csrf", &csrf),
+            ("from", "2025-06"),
+            ("to", "2025-06"),
+            ("who", "<b>火星区</b>"),
+        ],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    assert!(p.html.contains("&lt;b&gt;火星区"), "{}", p.html);
+    assert!(!p.html.contains("<b>火星区"), "{}", p.html);
+    assert_eq!(clerk.get("/brief/..%2Ftongbao.toml").status, 404);
+    // The build is audited as the API's is.
+    let archive = Archive::open_for_reading(&ws.path().join("tongbao.db")).expect("archive");
+    let log = archive.audit_log().expect("audit");
+    assert_eq!(
+        log.iter().filter(|r| r.action == "build").count(),
+        1,
+        "{log:?}"
+    );
+}
+
+#[test]
+fn pages_speak_english_by_the_switch_or_the_browsers_language() {
+    let (ws, _inbox) = sample_workspace();
+    let t = issue_accounts(ws.path());
+    let server = Server::start_with(ws.path(), &[("SOURCE_DATE_EPOCH", "1751533200")]);
+    // The browser's language.
+    let r = agent()
+        .get(server.url("/login"))
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .call();
+    let a = answer(r);
+    let html = String::from_utf8_lossy(&a.bytes);
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains(">Log in<"),
+        "{html}"
+    );
+    // The switch: kept for the pages after it.
+    let mut county = logged_in(&server, "500113", &t.banan_password, "巴南区新密码2025");
+    let p = county.get("/?lang=en");
+    assert!(
+        p.html.contains("Your unit's submissions 2025-06"),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("href=\"?lang=zh\">中文<"), "{}", p.html);
+    let p = county.get("/submissions");
+    assert!(
+        p.html.contains("<h1>Submissions 2025-06</h1>"),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("none yet"), "{}", p.html);
+    assert!(p.html.contains("巴南区 (500113)"), "{}", p.html);
+    assert!(!p.html.contains("报送记录"), "{}", p.html);
+    let p = county.get("/?lang=zh");
+    assert!(p.html.contains("本单位报送记录 2025-06"), "{}", p.html);
 }
