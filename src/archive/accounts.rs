@@ -47,6 +47,33 @@ pub(super) const ACCOUNTS: &str = "
     );
 ";
 
+/// 9: a county's answers to the question a held return asks (核实): what the county says of
+/// the figure in doubt, kept with who said it and when, every answer (a later one does not
+/// replace an earlier). The clerk reads them before confirming the return.
+pub(super) const HELD_ANSWERS: &str = "
+    CREATE TABLE IF NOT EXISTS held_answer (
+        id            INTEGER PRIMARY KEY,
+        submission_id INTEGER NOT NULL REFERENCES submission(id),
+        account_id    INTEGER NOT NULL REFERENCES account(id),
+        at            TEXT NOT NULL,                -- RFC 3339, UTC
+        answer        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS held_answer_by_submission ON held_answer(submission_id);
+";
+
+/// A county's answer to a held return's question (核实).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HeldAnswer {
+    pub submission_id: i64,
+    /// The submission's unit.
+    pub unit_code: Option<String>,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The account that answered.
+    pub account: String,
+    pub answer: String,
+}
+
 /// What an account may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -250,6 +277,69 @@ impl Archive {
             )
             .optional()
             .map_err(self.sql())
+    }
+
+    /// Keeps a county's answer to the question its held return asks.
+    pub fn answer_held(
+        &self,
+        submission_id: i64,
+        account_id: i64,
+        at: &str,
+        answer: &str,
+    ) -> Result<(), ArchiveError> {
+        self.conn
+            .execute(
+                "INSERT INTO held_answer (submission_id, account_id, at, answer) VALUES (?1, ?2, ?3, ?4)",
+                params![submission_id, account_id, at, answer],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// The answers to one submission's question, oldest first.
+    pub fn held_answers(&self, submission_id: i64) -> Result<Vec<HeldAnswer>, ArchiveError> {
+        self.held_answers_where("h.submission_id = ?1", submission_id.to_string())
+    }
+
+    /// The answers to the questions of the period's current held returns, oldest first.
+    pub fn held_answers_of_period(
+        &self,
+        period: crate::model::Period,
+    ) -> Result<Vec<HeldAnswer>, ArchiveError> {
+        self.held_answers_where(
+            "s.period = ?1 AND s.superseded_by IS NULL AND s.hold = 'held'",
+            period.to_string(),
+        )
+    }
+
+    fn held_answers_where(
+        &self,
+        condition: &str,
+        value: String,
+    ) -> Result<Vec<HeldAnswer>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT h.submission_id, s.unit_code, h.at, c.name, h.answer FROM held_answer h
+                 JOIN account c ON c.id = h.account_id
+                 JOIN submission s ON s.id = h.submission_id
+                 WHERE {condition} ORDER BY h.id"
+            ))
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([value], |r| {
+                Ok(HeldAnswer {
+                    submission_id: r.get(0)?,
+                    unit_code: r.get(1)?,
+                    at: r.get(2)?,
+                    account: r.get(3)?,
+                    answer: r.get(4)?,
+                })
+            })
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?;
+        Ok(rows)
     }
 
     /// Adds a row to the audit log.

@@ -87,6 +87,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: "",
         then: Some(backfill_cross_keys),
     },
+    // 9: a county's answers to a held return's question (see accounts.rs).
+    Migration {
+        sql: accounts::HELD_ANSWERS,
+        then: None,
+    },
 ];
 
 /// 6: the clerk's links between two entries of the project register (项目库) that are one

@@ -45,6 +45,7 @@ pub(super) fn routes(body_limit: usize) -> Router<Arc<App>> {
         .route("/logout", post(logout))
         .route("/form", get(blank_form))
         .route("/confirm", post(confirm))
+        .route("/answer", post(answer))
         .route("/style.css", get(style))
         .route("/submissions", get(submissions))
         .route("/submission/{id}", get(submission))
@@ -634,11 +635,18 @@ async fn board(app: Arc<App>, v: Visitor, period: Period) -> Result<Response, Ap
     let report = blocking(lang, move || {
         let cfg = &app2.cfg;
         let archive = Archive::open_for_reading(&cfg.archive_path())?;
-        Ok(crate::aggregate::status::status_report(
-            &archive, cfg, period,
-        )?)
+        let report = crate::aggregate::status::status_report(&archive, cfg, period)?;
+        Ok((report, archive.held_answers_of_period(period)?))
     })
     .await?;
+    let (report, answers) = report;
+    // Each held unit's latest answer (核实答复), shown on its row and offered as the note.
+    let answer_of = |code: &str| {
+        answers
+            .iter()
+            .rev()
+            .find(|a| a.unit_code.as_deref() == Some(code))
+    };
     use crate::aggregate::ReturnStatus as S;
     // The units to chase (催报): nothing came, or nothing that passed.
     let mut chase = Chase::default();
@@ -677,10 +685,17 @@ async fn board(app: Arc<App>, v: Visitor, period: Period) -> Result<Response, Ap
         // The clerk confirms a held return (核实) from its row, with the explanation the
         // bulletin's data notes will print.
         let action = if u.status == S::Held {
+            let answered = answer_of(&u.code);
             format!(
-                "<td><form method=\"post\" action=\"/confirm\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"unit\" value=\"{code}\"><input type=\"hidden\" name=\"period\" value=\"{period}\"><label>{note} <input name=\"note\" required></label> <button type=\"submit\">{confirm}</button></form></td>",
+                "<td>{said}<form method=\"post\" action=\"/confirm\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"unit\" value=\"{code}\"><input type=\"hidden\" name=\"period\" value=\"{period}\"><label>{note} <input name=\"note\" value=\"{value}\" required></label> <button type=\"submit\">{confirm}</button></form></td>",
+                said = answered.map_or_else(String::new, |a| format!(
+                    "<p class=\"answer\">{}：{}</p>",
+                    word(Word::CountyAnswered, lang),
+                    esc(&a.answer)
+                )),
                 csrf = esc(&v.csrf),
                 code = esc(&u.code),
+                value = answered.map_or_else(String::new, |a| esc(&a.answer)),
                 note = word(Word::ConfirmNote, lang),
                 confirm = word(Word::Confirm, lang),
             )
@@ -900,10 +915,11 @@ async fn submission(
         };
         let findings = archive.diagnostics_of(id)?.unwrap_or_default();
         let receipt = archive.web_receipt(id)?.is_some();
-        Ok(Some((s, findings, receipt)))
+        let answers = archive.held_answers(id)?;
+        Ok(Some((s, findings, receipt, answers)))
     })
     .await?;
-    let Some((s, findings, receipt)) = found else {
+    let Some((s, findings, receipt, answers)) = found else {
         return Ok(refused(
             &v,
             StatusCode::NOT_FOUND,
@@ -949,6 +965,7 @@ async fn submission(
         ));
     }
     body.push_str(&findings_html(&findings, lang));
+    body.push_str(&held_question_html(&v, &app, &s, &answers));
     body.push_str(&format!(
         "<p><a href=\"/submissions{}\">{}</a></p>",
         s.period
@@ -1371,6 +1388,114 @@ struct ConfirmForm {
     unit: String,
     period: String,
     note: String,
+}
+
+/// The longest answer to a held return's question, in characters.
+const MAX_ANSWER: usize = 1000;
+
+/// Under a held return's findings: what is asked (核实), the answers given so far, and for
+/// the county that sent it a form to answer.
+fn held_question_html(
+    v: &Visitor,
+    app: &App,
+    s: &crate::archive::SubmissionInfo,
+    answers: &[crate::archive::accounts::HeldAnswer],
+) -> String {
+    let lang = v.lang;
+    if s.verdict != crate::model::Verdict::Held || s.superseded_by.is_some() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<h2>{}</h2><p>{}</p>",
+        word(Word::HeldAnswers, lang),
+        word(Word::HeldQuestion, lang)
+    );
+    if !answers.is_empty() {
+        out.push_str("<ul class=\"answers\">");
+        for a in answers {
+            out.push_str(&format!(
+                "<li><span class=\"note\">{} · {}</span><br>{}</li>",
+                esc(&local(app, &a.at)),
+                esc(&a.account),
+                esc(&a.answer)
+            ));
+        }
+        out.push_str("</ul>");
+    }
+    if v.account.role == Role::County {
+        out.push_str(&format!(
+            "<form method=\"post\" action=\"/answer\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"id\" value=\"{id}\"><p><label>{label}<br><textarea name=\"answer\" rows=\"4\" cols=\"60\" maxlength=\"{MAX_ANSWER}\" required></textarea></label></p><p><button type=\"submit\">{send}</button></p></form>",
+            csrf = esc(&v.csrf),
+            id = s.id,
+            label = word(Word::Answer, lang),
+            send = word(Word::AnswerSend, lang),
+        ));
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    csrf: String,
+    id: String,
+    answer: String,
+}
+
+/// `POST /answer` (county): the county's explanation of its own held return (核实), kept
+/// with who gave it and when; the clerk reads it on the board before confirming.
+async fn answer(
+    State(app): State<Arc<App>>,
+    v: Visitor,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, ApiError> {
+    let lang = v.lang;
+    if !same(&v.csrf, &form.csrf) {
+        return Ok(expired(lang));
+    }
+    let not_open = || refused(&v, StatusCode::FORBIDDEN, word(Word::AnswerNotOpen, lang));
+    let Some(unit) = v.account.unit_code.clone() else {
+        return Ok(not_open());
+    };
+    if v.account.role != Role::County {
+        return Ok(not_open());
+    }
+    let text = form.answer.trim().to_string();
+    if !text.chars().any(char::is_alphanumeric) || text.chars().count() > MAX_ANSWER {
+        return Ok(refused(
+            &v,
+            StatusCode::BAD_REQUEST,
+            word(Word::AnswerNeedsText, lang),
+        ));
+    }
+    let Ok(id) = form.id.trim().parse::<i64>() else {
+        return Ok(not_open());
+    };
+    let account = v.account.id;
+    let app2 = Arc::clone(&app);
+    // The server's writers of the archive queue here (see `App::writers`), as uploads do.
+    let _turn = app
+        .writers
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e, lang))?;
+    let kept = blocking(lang, move || {
+        let archive = Archive::open_for_writing(&app2.cfg.archive_path())?;
+        // Only the sender's own return, while it is held and current.
+        let open = archive.submission(id)?.is_some_and(|s| {
+            s.unit_code.as_deref() == Some(unit.as_str())
+                && s.verdict == crate::model::Verdict::Held
+                && s.superseded_by.is_none()
+        });
+        if open {
+            archive.answer_held(id, account, &crate::clock::received_now(), &text)?;
+        }
+        Ok(open)
+    })
+    .await?;
+    if !kept {
+        return Ok(not_open());
+    }
+    Ok(Redirect::to(&format!("/submission/{id}")).into_response())
 }
 
 /// `POST /confirm` (clerk): confirms the unit's held return of the period with the

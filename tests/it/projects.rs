@@ -1605,7 +1605,7 @@ fn an_archive_made_before_links_opens_and_gains_their_table() {
         .expect("version");
     // Migrated to the latest schema (8: each return's cross-unit keys), links table
     // included.
-    assert_eq!(version, 8);
+    assert_eq!(version, 9);
     drop(db);
     assert!(links_in(ws.path()).is_empty());
     // And linked in.

@@ -1325,3 +1325,154 @@ fn pages_speak_english_by_the_switch_or_the_browsers_language() {
     let p = county.get("/?lang=zh");
     assert!(p.html.contains("本单位报送记录 2025-06"), "{}", p.html);
 }
+
+#[test]
+fn pages_a_county_answers_for_its_held_return_and_the_clerk_reads_it_before_confirming() {
+    let (ws, _inbox) = sample_workspace();
+    let accounts = crate::serve_tls::issue(
+        ws.path(),
+        &["--unit", "沙坪坝区", "--unit", "巴南区", "--clerk", "李四"],
+    );
+    let secret = |name: &str, what: &str| -> String {
+        let a = accounts
+            .iter()
+            .find(|a| a["account"] == name)
+            .unwrap_or_else(|| panic!("no account {name}"));
+        a[what].as_str().expect("a secret").to_string()
+    };
+    let server = Server::start_with(ws.path(), &[("SOURCE_DATE_EPOCH", "1751533200")]);
+    // 沙坪坝区 sends its return with 亿元 amounts in the 万元 columns: held (核实).
+    let (name, bytes) = sample("layouts/V-MAGNITUDE-亿元填在万元列-沙坪坝区-2025-06.xlsx");
+    let a = upload(&server, Some(&secret("500106", "token")), &name, &bytes);
+    assert_eq!(a.json["status"], "held", "{:?}", a.json);
+    let archive_path = ws.path().join("tongbao.db");
+    let june = Period::new(2025, 6).expect("period");
+    let id = Archive::open_for_reading(&archive_path)
+        .expect("archive")
+        .submissions(june)
+        .expect("submissions")
+        .iter()
+        .find(|s| s.unit_code.as_deref() == Some("500106"))
+        .expect("stored")
+        .id;
+    let answers = || {
+        Archive::open_for_reading(&archive_path)
+            .expect("archive")
+            .held_answers(id)
+            .expect("answers")
+    };
+
+    // The county's page of its held return asks, and offers a form to answer.
+    let mut county = logged_in(
+        &server,
+        "500106",
+        &secret("500106", "password"),
+        "沙坪坝区新密码2025",
+    );
+    let page = county.get(&format!("/submission/{id}"));
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("暂不计入汇总"), "{}", page.html);
+    assert!(page.html.contains("action=\"/answer\""), "{}", page.html);
+    let csrf = csrf_in(&page.html);
+    let id_text = id.to_string();
+    let said = "本月签约金额确为1.2亿元，单位填写无误，附合同复印件备查";
+    // A forged token, an empty answer, or an answer over 1,000 characters: nothing kept.
+    let p = county.post_form(
+        "/answer",
+        &[("csrf", "forged"), ("id", &id_text), ("answer", said)],
+    );
+    assert_eq!(p.status, 403, "{}", p.html);
+    let p = county.post_form(
+        "/answer",
+        &[("csrf", &csrf), ("id", &id_text), ("answer", " \n ")],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    let long = "说".repeat(1001);
+    let p = county.post_form(
+        "/answer",
+        &[("csrf", &csrf), ("id", &id_text), ("answer", &long)],
+    );
+    assert_eq!(p.status, 400, "{}", p.html);
+    // Another county may neither read nor answer it; nor may the clerk answer for it.
+    let mut other = logged_in(
+        &server,
+        "500113",
+        &secret("500113", "password"),
+        "巴南区新密码2025",
+    );
+    assert_eq!(other.get(&format!("/submission/{id}")).status, 403);
+    let csrf_other = csrf_in(&other.get("/").html);
+    let p = other.post_form(
+        "/answer",
+        &[("csrf", &csrf_other), ("id", &id_text), ("answer", "代答")],
+    );
+    assert_eq!(p.status, 403, "{}", p.html);
+    let mut clerk = logged_in(
+        &server,
+        "李四",
+        &secret("李四", "password"),
+        "经办人李四的新密码2025",
+    );
+    let board = clerk.get("/");
+    let csrf_clerk = csrf_in(&board.html);
+    let p = clerk.post_form(
+        "/answer",
+        &[("csrf", &csrf_clerk), ("id", &id_text), ("answer", "代答")],
+    );
+    assert_eq!(p.status, 403, "{}", p.html);
+    assert!(answers().is_empty());
+
+    // The county answers: kept with who and when, shown on its page.
+    let p = county.post_form(
+        "/answer",
+        &[("csrf", &csrf), ("id", &id_text), ("answer", said)],
+    );
+    assert_eq!(
+        (p.status, p.location.clone()),
+        (303, Some(format!("/submission/{id}"))),
+        "{}",
+        p.html
+    );
+    let kept = answers();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (kept[0].account.as_str(), kept[0].answer.as_str()),
+        ("500106", said)
+    );
+    assert_eq!(kept[0].at, "2025-07-03T09:00:00Z");
+    assert!(county.get(&format!("/submission/{id}")).html.contains(said));
+
+    // The clerk's board shows it on the held row and offers it as the note.
+    let board = clerk.get("/");
+    assert!(
+        board.html.contains(&format!("单位说明：{said}")),
+        "{}",
+        board.html
+    );
+    assert!(
+        board
+            .html
+            .contains(&format!("name=\"note\" value=\"{said}\"")),
+        "{}",
+        board.html
+    );
+    let p = clerk.post_form(
+        "/confirm",
+        &[
+            ("csrf", &csrf_clerk),
+            ("unit", "500106"),
+            ("period", "2025-06"),
+            ("note", said),
+        ],
+    );
+    assert_eq!(p.status, 303, "{}", p.html);
+    // Once confirmed, the question is closed: no form, and an answer is refused.
+    let page = county.get(&format!("/submission/{id}"));
+    assert!(!page.html.contains("action=\"/answer\""), "{}", page.html);
+    let p = county.post_form(
+        "/answer",
+        &[("csrf", &csrf), ("id", &id_text), ("answer", said)],
+    );
+    assert_eq!(p.status, 403, "{}", p.html);
+    assert_eq!(answers().len(), 1);
+}
