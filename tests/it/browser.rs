@@ -324,14 +324,17 @@ fn tools_present() -> bool {
     Path::new(CHROMEDRIVER).is_file() && Path::new(CHROMIUM).is_file()
 }
 
-/// The one-time passwords and the clerk's token of `accounts issue --json`.
-fn issue(ws: &Path) -> (String, String, String) {
+/// The one-time passwords (北碚区, 沙坪坝区, the clerk) and the clerk's token of
+/// `accounts issue --json`.
+fn issue(ws: &Path) -> (String, String, String, String) {
     let out = run(
         &[
             "accounts",
             "issue",
             "--unit",
             "北碚区",
+            "--unit",
+            "沙坪坝区",
             "--clerk",
             "张三",
             "--json",
@@ -347,10 +350,13 @@ fn issue(ws: &Path) -> (String, String, String) {
     let v: Value = serde_json::from_slice(&out.stdout).expect("accounts JSON");
     let field = |i: usize, f: &str| v[i][f].as_str().expect("a field").to_string();
     assert_eq!(v[0]["unit"]["name"], "北碚区");
+    assert_eq!(v[1]["unit"]["name"], "沙坪坝区");
+    assert_eq!(v[2]["role"], "clerk");
     (
         field(0, "password"),
         field(1, "password"),
-        field(1, "token"),
+        field(2, "password"),
+        field(2, "token"),
     )
 }
 
@@ -405,7 +411,7 @@ fn browser_a_county_sends_a_flawed_return_then_the_fix_and_the_clerk_builds_the_
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (county_once, clerk_once, clerk_token) = issue(ws.path());
+    let (county_once, held_once, clerk_once, clerk_token) = issue(ws.path());
     // Today is 2025-07-03 (Beijing): the open period is 2025-06, the samples' month.
     let server = Server::start_with(ws.path(), &[("SOURCE_DATE_EPOCH", "1751533200")]);
     let driver = Driver::start();
@@ -486,6 +492,19 @@ fn browser_a_county_sends_a_flawed_return_then_the_fix_and_the_clerk_builds_the_
     let a = upload(&server, Some(&clerk_token), &name, &bytes);
     assert_eq!(a.json["status"], "held", "{:?}", a.json);
 
+    // 沙坪坝区 reads the question on its return's page and answers it.
+    let held = Session::new(&driver, &profiles.path().join("held"));
+    log_in_first_time(&held, &server, "500106", &held_once, "沙坪坝区的新密码2025");
+    held.wait_for_text("本单位报送记录 2025-06");
+    held.click("a[href^='/submission/']");
+    held.wait_for_text("暂不计入汇总");
+    let said = "本月签约的两个项目合同金额确为1.2亿元和0.8亿元，已核对合同";
+    held.type_into("textarea[name=answer]", said);
+    held.click("form[action='/answer'] button[type=submit]");
+    let page = held.wait_for_text(said);
+    assert!(page.contains("500106"), "{page}");
+    held.shot("11-held-answer");
+
     // The clerk: the board shows 北碚区 accepted and 沙坪坝区 held.
     let clerk = Session::new(&driver, &profiles.path().join("clerk"));
     log_in_first_time(
@@ -506,6 +525,7 @@ fn browser_a_county_sends_a_flawed_return_then_the_fix_and_the_clerk_builds_the_
     assert!(row(&board, "500106 沙坪坝区").contains("待核实"), "{board}");
     assert!(row(&board, "500103 渝中区").contains("未报送"), "{board}");
     assert!(board.contains("待核实 1 个"), "{board}");
+    assert!(board.contains(&format!("单位说明：{said}")), "{board}");
     clerk.shot("06-board");
 
     // The submissions list, and one submission's findings.
@@ -530,7 +550,8 @@ fn browser_a_county_sends_a_flawed_return_then_the_fix_and_the_clerk_builds_the_
     // The held return confirmed from the board, with a note: the board changes.
     clerk.go(&server.url("/"));
     clerk.wait_for_text("报送情况 2025-06");
-    clerk.type_into("input[name=note]", "已电话核实，金额单位为万元");
+    // The county's answer is offered as the note; the clerk adds to it.
+    clerk.type_into("input[name=note]", "；已电话核实");
     clerk.click("form[action='/confirm'] button[type=submit]");
     let board = clerk.wait_for_text("待核实 0 个");
     assert!(row(&board, "500106 沙坪坝区").contains("已报送"), "{board}");
