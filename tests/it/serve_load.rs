@@ -19,7 +19,7 @@ use crate::serve_tls::{agent_with, issue, multipart, Served};
 
 /// The same workbook with other bytes: a comment in the ZIP's end record, which no
 /// reader takes for content. Each resubmission is therefore a new version.
-fn resaved(xlsx: &[u8], comment: &str) -> Vec<u8> {
+pub(crate) fn resaved(xlsx: &[u8], comment: &str) -> Vec<u8> {
     let end = xlsx.len() - 22;
     assert_eq!(
         &xlsx[end..end + 4],
@@ -34,7 +34,7 @@ fn resaved(xlsx: &[u8], comment: &str) -> Vec<u8> {
 }
 
 /// One upload's answer: (HTTP status, the JSON of the file).
-fn send(base: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
+pub(crate) fn send(base: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
     let (content_type, body) = multipart(name, bytes);
     let mut r = agent_with(None)
         .post(format!("{base}/api/v1/returns?period=2025-05"))

@@ -11,39 +11,13 @@ use std::process::Stdio;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use tongbao::archive::Archive;
 use tongbao::model::{Period, Verdict};
 
 use crate::binary::{bin, repo, sample_workspace};
-use crate::serve_tls::{agent_with, issue, multipart, Served};
+use crate::serve_load::{resaved, send};
+use crate::serve_tls::{issue, Served};
 use crate::watch::{file_of, lines_of, wait_for};
-
-/// One upload over the API: (HTTP status, the JSON of the file).
-fn send(base: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
-    let (content_type, body) = multipart(name, bytes);
-    let mut r = agent_with(None)
-        .post(format!("{base}/api/v1/returns?period=2025-05"))
-        .header("Authorization", format!("Bearer {token}"))
-        .header("Content-Type", content_type)
-        .send(&body[..])
-        .expect("an HTTP answer");
-    let status = r.status().as_u16();
-    let text = r.body_mut().read_to_string().unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-/// The same workbook with other bytes (a comment in the ZIP's end record), so the copy
-/// sent over the API is a new version, not the inbox's file again.
-fn resaved(xlsx: &[u8]) -> Vec<u8> {
-    let end = xlsx.len() - 22;
-    assert_eq!(&xlsx[end..end + 4], b"PK\x05\x06", "an end record");
-    let comment = b"sent over the web";
-    let mut out = xlsx.to_vec();
-    out[end + 20..end + 22].copy_from_slice(&(comment.len() as u16).to_le_bytes());
-    out.extend_from_slice(comment);
-    out
-}
 
 #[test]
 fn serve_and_watch_take_returns_at_once_into_one_archive() {
@@ -101,7 +75,7 @@ fn serve_and_watch_take_returns_at_once_into_one_archive() {
                 .expect("name")
                 .to_string_lossy()
                 .into_owned();
-            let bytes = resaved(&std::fs::read(file).expect("sample"));
+            let bytes = resaved(&std::fs::read(file).expect("sample"), "sent over the web");
             std::thread::spawn(move || {
                 barrier.wait();
                 (code, send(&base, &token, &name, &bytes))
