@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::binary::{repo, sample_workspace};
 
 /// The schemas, by file name under docs/schema/.
-const SCHEMAS: [&str; 7] = [
+const SCHEMAS: [&str; 10] = [
     "check.schema.json",
     "ingest.schema.json",
     "status.schema.json",
@@ -19,6 +19,9 @@ const SCHEMAS: [&str; 7] = [
     "explain.schema.json",
     "verify.schema.json",
     "projects.schema.json",
+    "accounts-issued.schema.json",
+    "accounts.schema.json",
+    "web-returns.schema.json",
 ];
 
 fn schema_path(name: &str) -> PathBuf {
@@ -261,7 +264,79 @@ fn make_outputs() -> Vec<RealOutput> {
         "`tongbao verify --json` in the demo".into(),
         json_of(&run_in(&d, &["verify", "--json"]), &[0]),
     ));
+    all.extend(web_outputs(&samples));
     all
+}
+
+/// The accounts' JSON and the web intake's list of returns: accounts issued (one revoked),
+/// a good and a flawed return sent over the API, the list as the county and the clerk see it.
+fn web_outputs(samples: &Path) -> Vec<RealOutput> {
+    use crate::serve_tls::{agent_with, issue, multipart, Served};
+    let (ws, _) = sample_workspace();
+    let issued = issue(
+        ws.path(),
+        &["--unit", "北碚区", "--clerk", "张三", "--clerk", "李四"],
+    );
+    let token = |i: usize| issued[i]["token"].as_str().expect("token").to_string();
+    let revoked = run_in(ws.path(), &["accounts", "revoke", "李四"]);
+    assert_eq!(revoked.status.code(), Some(0));
+    let listed = json_of(&run_in(ws.path(), &["accounts", "list", "--json"]), &[0]);
+    let server = Served::start(ws.path(), &[], &[]);
+    let agent = agent_with(None);
+    for file in [
+        "returns/2025-06/北碚区-2025-06.xlsx",
+        "flawed/E-NUMBER-北碚区-2025-06.xlsx",
+    ] {
+        let path = samples.join(file);
+        let (content_type, body) = multipart(
+            &path.file_name().expect("name").to_string_lossy(),
+            &std::fs::read(&path).expect("sample"),
+        );
+        let r = agent
+            .post(server.url("/api/v1/returns?period=2025-06"))
+            .header("Authorization", format!("Bearer {}", token(0)))
+            .header("Content-Type", content_type)
+            .send(&body[..])
+            .expect("an answer");
+        assert_eq!(r.status().as_u16(), 200, "{file}");
+    }
+    let list = |token: &str| -> Value {
+        let mut r = agent
+            .get(server.url("/api/v1/returns?period=2025-06"))
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .expect("an answer");
+        assert_eq!(r.status().as_u16(), 200);
+        serde_json::from_str(&r.body_mut().read_to_string().expect("body")).expect("JSON")
+    };
+    let county = list(&token(0));
+    assert_eq!(
+        county["returns"].as_array().map(Vec::len),
+        Some(2),
+        "{county}"
+    );
+    vec![
+        (
+            "accounts-issued.schema.json",
+            "`tongbao accounts issue --json` (a county and two clerks)".into(),
+            Value::Array(issued.clone()),
+        ),
+        (
+            "accounts.schema.json",
+            "`tongbao accounts list --json` (one account revoked)".into(),
+            listed,
+        ),
+        (
+            "web-returns.schema.json",
+            "`GET /api/v1/returns` with a county's token".into(),
+            county,
+        ),
+        (
+            "web-returns.schema.json",
+            "`GET /api/v1/returns` with the clerk's token".into(),
+            list(&token(1)),
+        ),
+    ]
 }
 
 #[test]
@@ -317,8 +392,13 @@ fn each_schema_refuses_a_renamed_or_missing_field_and_says_which() {
 
         // A field of the top level renamed: missing under its name, unexpected under
         // the new one.
+        // (A list's first element, when the output is a list.)
         let mut top = json.clone();
-        let (old, new) = rename_first_key(&mut top);
+        let first = match top.as_array_mut() {
+            Some(items) => items.first_mut().expect("a non-empty list"),
+            None => &mut top,
+        };
+        let (old, new) = rename_first_key(first);
         let found = violations(name, &top).join("\n");
         assert!(
             found.contains(&old) && found.contains(&new),
@@ -327,8 +407,12 @@ fn each_schema_refuses_a_renamed_or_missing_field_and_says_which() {
 
         // The same deep inside.
         let mut deep = json.clone();
-        let (at, object) = nested_object(&mut deep, String::new(), 0)
-            .unwrap_or_else(|| panic!("{what} has a nested object"));
+        let is_list = deep.is_array();
+        let Some((at, object)) = nested_object(&mut deep, String::new(), 0) else {
+            // A list of flat records (accounts list) has nothing deeper.
+            assert!(is_list, "{what} has a nested object");
+            continue;
+        };
         let (old, new) = rename_first_key(object);
         let found = violations(name, &deep).join("\n");
         assert!(
