@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::binary::{repo, run, run_reproducibly, sample_workspace};
+use crate::binary::{repo, run_reproducibly, sample_workspace};
 use crate::serve::{agent, sample, upload, Server};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -327,27 +327,10 @@ fn tools_present() -> bool {
 /// The one-time passwords (北碚区, 沙坪坝区, the clerk) and the clerk's token of
 /// `accounts issue --json`.
 fn issue(ws: &Path) -> (String, String, String, String) {
-    let out = run(
-        &[
-            "accounts",
-            "issue",
-            "--unit",
-            "北碚区",
-            "--unit",
-            "沙坪坝区",
-            "--clerk",
-            "张三",
-            "--json",
-        ],
+    let v = crate::serve_tls::issue(
         ws,
+        &["--unit", "北碚区", "--unit", "沙坪坝区", "--clerk", "张三"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("accounts JSON");
     let field = |i: usize, f: &str| v[i][f].as_str().expect("a field").to_string();
     assert_eq!(v[0]["unit"]["name"], "北碚区");
     assert_eq!(v[1]["unit"]["name"], "沙坪坝区");
