@@ -868,6 +868,17 @@ fn refused(v: &Visitor, status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// The page refusing a county a clerk's page or form (403), or `None` for a clerk.
+fn clerks_only(v: &Visitor) -> Option<Response> {
+    (v.account.role != Role::Clerk).then(|| {
+        refused(
+            v,
+            StatusCode::FORBIDDEN,
+            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, v.lang),
+        )
+    })
+}
+
 /// `GET /submissions[?period=YYYY-MM]`: the period's submissions (a county: its own).
 async fn submissions(
     State(app): State<Arc<App>>,
@@ -1017,12 +1028,8 @@ async fn bulletin_page(
     if v.account.must_change_password {
         return Ok(Redirect::to("/password").into_response());
     }
-    if v.account.role != Role::Clerk {
-        return Ok(refused(
-            &v,
-            StatusCode::FORBIDDEN,
-            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, v.lang),
-        ));
+    if let Some(refusal) = clerks_only(&v) {
+        return Ok(refusal);
     }
     let period = period_asked(&app, q, v.lang)?;
     Ok(bulletin_html(&app, &v, period, None).await?.into_response())
@@ -1097,12 +1104,8 @@ async fn build(
     if !same(&v.csrf, &form.csrf) {
         return Ok(expired(lang));
     }
-    if v.account.role != Role::Clerk {
-        return Ok(refused(
-            &v,
-            StatusCode::FORBIDDEN,
-            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, lang),
-        ));
+    if let Some(refusal) = clerks_only(&v) {
+        return Ok(refusal);
     }
     let Some(period) = Period::parse_canonical(form.period.trim()) else {
         return Ok(refused(
@@ -1194,12 +1197,8 @@ async fn brief_page(State(app): State<Arc<App>>, v: Visitor) -> Result<Response,
     if v.account.must_change_password {
         return Ok(Redirect::to("/password").into_response());
     }
-    if v.account.role != Role::Clerk {
-        return Ok(refused(
-            &v,
-            StatusCode::FORBIDDEN,
-            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, v.lang),
-        ));
+    if let Some(refusal) = clerks_only(&v) {
+        return Ok(refusal);
     }
     let p = open_period(&app).map_or_else(String::new, |p| p.to_string());
     Ok(brief_html(&v, &p, &p, "", "").into_response())
@@ -1221,12 +1220,8 @@ async fn brief(
     if !same(&v.csrf, &form.csrf) {
         return Ok(expired(lang));
     }
-    if v.account.role != Role::Clerk {
-        return Ok(refused(
-            &v,
-            StatusCode::FORBIDDEN,
-            crate::messages::web::refusal(crate::messages::web::Refusal::Forbidden, lang),
-        ));
+    if let Some(refusal) = clerks_only(&v) {
+        return Ok(refusal);
     }
     let again = |message: &str, status: StatusCode| {
         (
@@ -1453,12 +1448,9 @@ async fn answer(
         return Ok(expired(lang));
     }
     let not_open = || refused(&v, StatusCode::FORBIDDEN, word(Word::AnswerNotOpen, lang));
-    let Some(unit) = v.account.unit_code.clone() else {
+    let (Role::County, Some(unit)) = (v.account.role, v.account.unit_code.clone()) else {
         return Ok(not_open());
     };
-    if v.account.role != Role::County {
-        return Ok(not_open());
-    }
     let text = form.answer.trim().to_string();
     if !text.chars().any(char::is_alphanumeric) || text.chars().count() > MAX_ANSWER {
         return Ok(refused(
