@@ -182,13 +182,22 @@ pub fn cohort(cfg: &Config, period: Period) -> Cohort {
     }
 }
 
-/// The register of every month before `period` (checksums verified as they are read, one
-/// month in memory at a time), with the clerk's links, to which the month's own returns
-/// are then added ([`register_with`]).
+/// The register of every month before `period`, with the clerk's links, to which the
+/// month's own returns are then added ([`register_with`]): the archive's checkpoint when it
+/// is the one of these months, else built from their returns (checksums verified as they
+/// are read, one month in memory at a time). See [`register::checkpoint`].
+/// With `TONGBAO_PHASE_TIMES` set (scripts/bench-scenarios.sh, the tests), says on standard
+/// error which it was: `register from checkpoint` or `register from returns`.
 pub fn earlier_register(archive: &Archive, period: Period) -> Result<Builder, ArchiveError> {
-    let links = archive.project_links()?;
-    let mut builder = Builder::new(period, &links);
-    register::add_months(archive, &mut builder, |p| p < period)?;
+    let (builder, from_checkpoint) = register::checkpoint::earlier(archive, period)?;
+    if std::env::var_os("TONGBAO_PHASE_TIMES").is_some() {
+        let from = if from_checkpoint {
+            "checkpoint"
+        } else {
+            "returns"
+        };
+        eprintln!("register from {from}");
+    }
     Ok(builder)
 }
 

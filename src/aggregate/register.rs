@@ -99,7 +99,8 @@ impl MonthBefore {
 pub struct FileRef {
     /// The submission's id in the archive.
     pub submission: i64,
-    pub file_name: String,
+    /// Shared by every report of the file.
+    pub file_name: std::sync::Arc<str>,
     pub version: Option<i64>,
     pub period: Period,
 }
@@ -407,6 +408,8 @@ pub struct AmbiguousMatch {
 /// The former name a 备注 gives (「原名：…」), read as the history rules read it.
 pub use crate::text::former_name;
 
+pub mod checkpoint;
+
 /// A unit's look-ups from keys to the projects (indexes into the register) that had them.
 #[derive(Default)]
 struct UnitIndex {
@@ -630,7 +633,7 @@ impl Builder {
         self.periods.entry(unit.to_string()).or_default().insert(at);
         let file = FileRef {
             submission: ret.info.id,
-            file_name: ret.info.file_name.clone(),
+            file_name: std::sync::Arc::from(ret.info.file_name.as_str()),
             version: ret.info.version,
             period: at,
         };
@@ -1082,7 +1085,7 @@ pub struct FileJson {
 impl From<&FileRef> for FileJson {
     fn from(f: &FileRef) -> FileJson {
         FileJson {
-            file: f.file_name.clone(),
+            file: f.file_name.to_string(),
             version: f.version,
             period: f.period,
         }

@@ -19,6 +19,16 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{FundsSource, Project, ProjectKind, ReportedIndicator};
 
+/// The sha256 of `data` in lower-case hex.
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// Bytes in lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The key of a submission as it takes part in its checksums.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Key<'a> {
@@ -135,10 +145,6 @@ impl Writer {
 
     fn finish(mut self) -> String {
         self.flush();
-        self.hash
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&self.hash.finalize())
     }
 }

@@ -30,6 +30,7 @@ use crate::parse::Ledger;
 pub mod accounts;
 pub mod backup;
 mod checksum;
+pub(crate) use checksum::hex;
 mod wording;
 
 /// A migration step SQL cannot express, run in the migration's transaction.
@@ -92,7 +93,26 @@ const MIGRATIONS: &[Migration] = &[
         sql: accounts::HELD_ANSWERS,
         then: None,
     },
+    // 10: the project register of the months before the latest, kept so that `build`
+    // need not read them again (aggregate/register/checkpoint.rs). Derived data: a row
+    // is used only when its fingerprint is the one the archive gives at that moment.
+    Migration {
+        sql: REGISTER_CHECKPOINT,
+        then: None,
+    },
 ];
+
+/// 10: the register checkpoint (one row: the latest written replaces the others). `IF NOT
+/// EXISTS`: an archive rolled back to an earlier schema version keeps it, and its
+/// fingerprint still decides whether it is used.
+const REGISTER_CHECKPOINT: &str = "
+    CREATE TABLE IF NOT EXISTS register_checkpoint (
+        before_period TEXT PRIMARY KEY,  -- the register of every counted month before this
+        fingerprint   TEXT NOT NULL,     -- of the returns, links and code it was built from
+        data_sha256   TEXT NOT NULL,     -- of data, checked when it is read
+        data          BLOB NOT NULL
+    );
+";
 
 /// 6: the clerk's links between two entries of the project register (项目库) that are one
 /// project (`tongbao projects link`), e.g. a project renamed without 「原名」 in 备注. A link
@@ -830,6 +850,118 @@ impl Archive {
         let mut all = first?;
         all.extend(second.map_err(|_| ArchiveError::Corrupt("a loading thread panicked".into()))??);
         Ok(all)
+    }
+
+    /// The counted submissions of every month before `before`, in the order the register
+    /// adds them (period, unit, id), with the checksum of their rows: what a register
+    /// checkpoint's fingerprint is made of.
+    pub fn counted_before(
+        &self,
+        before: Period,
+    ) -> Result<Vec<(i64, Option<String>)>, ArchiveError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT s.id, s.rows_sha256 FROM submission s
+                 WHERE s.period IS NOT NULL AND s.unit_code IS NOT NULL AND s.period < ?1 AND {COUNTED}
+                 ORDER BY s.period, s.unit_code, s.id"
+            ))
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([before.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?;
+        Ok(rows)
+    }
+
+    /// The register checkpoint of the months before `before`, when it has `fingerprint` and
+    /// its data still give their checksum; `None` otherwise.
+    pub fn register_checkpoint(
+        &self,
+        before: Period,
+        fingerprint: &str,
+    ) -> Result<Option<Vec<u8>>, ArchiveError> {
+        let row: Option<(String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT data_sha256, data FROM register_checkpoint
+                 WHERE before_period = ?1 AND fingerprint = ?2",
+                params![before.to_string(), fingerprint],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        Ok(row.and_then(|(sha, data)| (checksum::sha256_hex(&data) == sha).then_some(data)))
+    }
+
+    /// The register checkpoint the archive holds, whatever its months: (before_period,
+    /// fingerprint, data), the data checked against their checksum (`None` if they are not
+    /// what was written).
+    pub fn any_register_checkpoint(
+        &self,
+    ) -> Result<Option<(Period, String, Vec<u8>)>, ArchiveError> {
+        let row: Option<(String, String, String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT before_period, fingerprint, data_sha256, data FROM register_checkpoint
+                 ORDER BY before_period DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(self.sql())?;
+        Ok(row.and_then(|(before, fp, sha, data)| {
+            let before = Period::parse_canonical(&before)?;
+            (checksum::sha256_hex(&data) == sha).then_some((before, fp, data))
+        }))
+    }
+
+    /// Whether the register checkpoint of the months before `before` has `fingerprint`.
+    pub fn has_register_checkpoint(
+        &self,
+        before: Period,
+        fingerprint: &str,
+    ) -> Result<bool, ArchiveError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM register_checkpoint WHERE before_period = ?1 AND fingerprint = ?2",
+                params![before.to_string(), fingerprint],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(self.sql())
+    }
+
+    /// Keeps `data` as the register checkpoint of the months before `before`, in place of
+    /// any other.
+    pub fn put_register_checkpoint(
+        &mut self,
+        before: Period,
+        fingerprint: &str,
+        data: &[u8],
+    ) -> Result<(), ArchiveError> {
+        let path = self.path.clone();
+        let sql = |source| ArchiveError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute("DELETE FROM register_checkpoint", [])
+            .map_err(sql)?;
+        tx.execute(
+            "INSERT INTO register_checkpoint (before_period, fingerprint, data_sha256, data)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                before.to_string(),
+                fingerprint,
+                checksum::sha256_hex(data),
+                data
+            ],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
     }
 
     /// The current accepted submissions for `period`, in unit order (a unit's later

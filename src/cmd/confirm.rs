@@ -38,6 +38,7 @@ pub fn run(global: &GlobalArgs, args: &ConfirmArgs) -> anyhow::Result<Outcome> {
             lang
         ));
     };
+    crate::intake::refresh_register(&mut archive);
     let version = info.version.unwrap_or(0);
     println!(
         "{}",

@@ -205,6 +205,7 @@ fn link(global: &GlobalArgs, args: &ProjectLinkArgs) -> anyhow::Result<Outcome> 
     super::backup_before_change(&cfg)?;
     let mut archive = Archive::open_for_writing(&cfg.archive_path())?;
     archive.link_projects(&link)?;
+    crate::intake::refresh_register(&mut archive);
     println!(
         "{}",
         project_link_done(
@@ -246,6 +247,7 @@ fn unlink(global: &GlobalArgs, args: &ProjectLinkArgs) -> anyhow::Result<Outcome
         // Another clerk undid it meanwhile.
         bail!(project_unlink_not_found(&args.a, &args.b, lang));
     }
+    crate::intake::refresh_register(&mut archive);
     println!("{}", project_unlink_done(&link.earlier, &link.later, lang));
     Ok(Outcome::Ok)
 }

@@ -270,8 +270,11 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
     let opts = run.options(true);
     let archive_path = cfg.archive_path();
     let (mut batch, filed, receipts) = match period {
-        Some(_) => {
+        Some(batch_period) => {
             let mut archive = Archive::open_for_writing(&archive_path)?;
+            // The register checkpoint of the months before the batch's (which no file of
+            // it can change) is worked out beside it, on a connection of its own.
+            let checkpoint = prepare_register(&archive_path, batch_period);
             // Last month's returns are read on the reading threads, each on a connection
             // of its own: with a period given, no file of this batch can change them.
             let readers = Readers::new(&archive_path);
@@ -311,6 +314,9 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
             progress.end();
             let receipts = finish(answerer.into_inner(), batch.files.len());
             let filed = sunk.into_iter().map(|(f, _)| f).collect();
+            drop(storer);
+            let prepared = checkpoint.join().ok().and_then(Result::ok).flatten();
+            let _ = crate::aggregate::register::checkpoint::refresh_with(&mut archive, prepared);
             (batch, filed, receipts)
         }
         None => {
@@ -322,6 +328,7 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
             })?;
             progress.end();
             let receipts = receipts::write_for_batch(cfg, to, &batch, &filed, lang, received_at);
+            refresh_register(&mut archive);
             (batch, filed, receipts)
         }
     };
@@ -339,6 +346,31 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
         filed,
         receipts,
         late,
+    })
+}
+
+/// After a change to what counts (returns stored, a return confirmed, a link made or
+/// undone): the archive's register checkpoint brought up to date
+/// ([`crate::aggregate::register::checkpoint`]), so that the next `build` need not read
+/// the earlier months again. It is only ever a faster way to the same register, so a
+/// failure here leaves the change standing and is not the command's: `build` then reads
+/// the returns themselves, and meets and reports whatever stopped this.
+pub fn refresh_register(archive: &mut Archive) {
+    let _ = crate::aggregate::register::checkpoint::refresh(archive);
+}
+
+/// [`crate::aggregate::register::checkpoint::prepare`] on a thread of its own, for a batch
+/// of `period`'s returns (see [`refresh_register`] for why its failure is not the batch's).
+fn prepare_register(
+    path: &Path,
+    period: Period,
+) -> std::thread::JoinHandle<
+    Result<Option<crate::aggregate::register::checkpoint::Prepared>, ArchiveError>,
+> {
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let archive = Archive::open_for_reading(&path)?;
+        crate::aggregate::register::checkpoint::prepare(&archive, period)
     })
 }
 
@@ -502,6 +534,10 @@ fn take_guarded(
     )?;
     if let Some(unit) = refused {
         return Ok(Guarded::OtherUnit(unit));
+    }
+    drop(storer);
+    if done.is_some() {
+        refresh_register(&mut archive);
     }
     already
         .or(done)

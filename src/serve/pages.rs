@@ -1553,6 +1553,7 @@ async fn confirm(
                 AuditAction::Confirm,
                 &format!("{unit} {period}: {note}"),
             )?;
+            crate::intake::refresh_register(&mut archive);
         }
         Ok(())
     })

@@ -1603,9 +1603,8 @@ fn an_archive_made_before_links_opens_and_gains_their_table() {
     let version: i64 = db
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    // Migrated to the latest schema (8: each return's cross-unit keys), links table
-    // included.
-    assert_eq!(version, 9);
+    // Migrated to the latest schema (10: the register checkpoint), links table included.
+    assert_eq!(version, 10);
     drop(db);
     assert!(links_in(ws.path()).is_empty());
     // And linked in.
@@ -1640,4 +1639,135 @@ fn conversion_without_cohort_follows_the_configured_cohort() {
     // The default is the twelve months to the period: another cohort, other figures.
     assert_eq!(default["cohort"]["year"], Value::Null);
     assert_ne!(default["area"], by_config["area"]);
+}
+
+/// The bulletin's files of `period` built into `out` (inside `ws`), and which way `build`
+/// came by the register of the earlier months (`checkpoint` or `returns`).
+fn build_noting_register(ws: &Path, period: &str, out: &str) -> (Vec<Vec<u8>>, String) {
+    let built = crate::binary::bin()
+        .args(["build", "--period", period, "--out", out])
+        .current_dir(ws)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1751533200")
+        .env("TONGBAO_PHASE_TIMES", "1")
+        .output()
+        .expect("run tongbao");
+    assert_eq!(built.status.code(), Some(0), "{}", said(&built));
+    let err = String::from_utf8_lossy(&built.stderr);
+    let from = err
+        .lines()
+        .find_map(|l| l.strip_prefix("register from "))
+        .unwrap_or_else(|| panic!("no register line: {err}"))
+        .to_string();
+    let files = [
+        format!("bulletin-{period}.json"),
+        format!("通报-{period}.xlsx"),
+        format!("通报-{period}.pdf"),
+    ]
+    .iter()
+    .map(|f| std::fs::read(ws.join(out).join(f)).expect("output"))
+    .collect();
+    (files, from)
+}
+
+/// The archive's register checkpoint: (before_period, fingerprint, data_sha256, data).
+type CheckpointRow = (String, String, String, Vec<u8>);
+
+fn checkpoints(ws: &Path) -> Vec<CheckpointRow> {
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    let mut stmt = db
+        .prepare("SELECT before_period, fingerprint, data_sha256, data FROM register_checkpoint")
+        .expect("query");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("rows");
+    rows
+}
+
+fn set_checkpoints(ws: &Path, rows: &[CheckpointRow]) {
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    db.execute("DELETE FROM register_checkpoint", [])
+        .expect("delete");
+    for (before, fingerprint, sha, data) in rows {
+        db.execute(
+            "INSERT INTO register_checkpoint VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![before, fingerprint, sha, data],
+        )
+        .expect("insert");
+    }
+}
+
+/// The demo's nine months (renames, a year boundary, projects settling): the register of
+/// the months before June is kept by `ingest`, `build` starts from it, and the bulletin is
+/// byte for byte the one built from the returns themselves. A checkpoint whose data no
+/// longer give their checksum is passed over.
+#[test]
+fn a_bulletin_built_from_the_register_checkpoint_is_the_one_built_from_the_returns() {
+    let dir = crate::binary::demo_workspace();
+    let ws = dir.path().join("d");
+    let kept = checkpoints(&ws);
+    assert_eq!(kept.len(), 1, "one checkpoint");
+    assert_eq!(kept[0].0, "2025-06", "of the months before the latest");
+    assert!(kept[0].3.len() > 10_000, "it holds the earlier months");
+
+    let (with, from) = build_noting_register(&ws, "2025-06", "with");
+    assert_eq!(from, "checkpoint");
+    set_checkpoints(&ws, &[]);
+    let (without, from) = build_noting_register(&ws, "2025-06", "without");
+    assert_eq!(from, "returns");
+    for (a, b) in with.iter().zip(&without) {
+        assert!(a == b, "the same bulletin either way");
+    }
+
+    // A byte of its data changed: the checksum no longer agrees, and it is not used.
+    let mut damaged = kept[0].clone();
+    let at = damaged.3.len() / 2;
+    damaged.3[at] ^= 0x20;
+    set_checkpoints(&ws, &[damaged]);
+    let (again, from) = build_noting_register(&ws, "2025-06", "damaged");
+    assert_eq!(from, "returns");
+    assert!(again == with);
+
+    // Another month's bulletin is built from the returns (the checkpoint is June's).
+    set_checkpoints(&ws, &kept);
+    assert_eq!(build_noting_register(&ws, "2025-05", "may").1, "returns");
+}
+
+/// A link changes the register: `projects link` writes a new checkpoint, and the one from
+/// before the link, put back, is passed over (its fingerprint is not the archive's).
+#[test]
+fn a_register_checkpoint_from_before_a_link_is_not_used_after_it() {
+    let may = in_may(unnumbered("2025年5月"));
+    let june = unnumbered("2025年6月").set(2, "项目名称", s("软件信息产业园"));
+    let ws = archive_of(&[("2025-05", may), ("2025-06", june)]);
+    let before_link = checkpoints(ws.path());
+    assert_eq!(before_link.len(), 1);
+    let (unlinked, from) = build_noting_register(ws.path(), "2025-06", "o1");
+    assert_eq!(from, "checkpoint");
+
+    let names = by_name(&projects_json(ws.path(), "2025-06", &[]));
+    let old = names["软件园"][0]["id"].as_str().expect("id").to_string();
+    let new = names["软件信息产业园"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    ok(run(&["projects", "link", &old, &new], ws.path()));
+    let after_link = checkpoints(ws.path());
+    assert_eq!(after_link.len(), 1);
+    assert_ne!(after_link[0].1, before_link[0].1, "a new fingerprint");
+
+    let (linked, from) = build_noting_register(ws.path(), "2025-06", "o2");
+    assert_eq!(from, "checkpoint");
+    assert!(linked != unlinked, "the link shows in the bulletin");
+    set_checkpoints(ws.path(), &[]);
+    let (from_returns, _) = build_noting_register(ws.path(), "2025-06", "o3");
+    assert!(linked == from_returns);
+
+    // The checkpoint from before the link, put back: not the archive's, not used.
+    set_checkpoints(ws.path(), &before_link);
+    let (stale, from) = build_noting_register(ws.path(), "2025-06", "o4");
+    assert_eq!(from, "returns");
+    assert!(stale == from_returns);
 }

@@ -1,0 +1,830 @@
+//! The register of the earlier months, kept in the archive (its checkpoint).
+//!
+//! Every `build` needs the register as of its month, and building it means reading every
+//! counted return of every earlier month again and matching their rows: on a province
+//! (183 units, three months) half a second of a one-second build, and growing with each
+//! month archived. Those months do not change while the month in hand is being collected,
+//! so the archive keeps the [`Builder`] as it stands after them: written by the commands
+//! that change the archive ([`refresh`]), read by `build` ([`earlier`]).
+//!
+//! A checkpoint is only ever a faster way to the same register. It is used when its
+//! *fingerprint* is the one worked out afresh from the archive at the moment of use: the
+//! counted returns of every month before (their ids and the checksums of their rows, in
+//! the order the register adds them), the clerk's links, and the code that built it (the
+//! crate's version and the text of the modules whose rules decide the register). Anything
+//! else — a resubmission or a confirmation in an earlier month, a link made or undone, a
+//! new version of tongbao, a damaged blob (its own sha256 is checked) — and the register
+//! is built from the returns as before. The tests build every bulletin both ways and
+//! compare the files byte for byte.
+//!
+//! The encoding is this module's own: a flat, length-prefixed layout (integers as zigzag
+//! LEB128, each file once) of
+//! exactly the builder's state (the JSON forms of these types print amounts as 万元 in
+//! floating point, which is for readers, not for keeping). Ids and lookups the builder
+//! derives from its projects (`ids`, `opened`, `joined_into`) are rebuilt on reading.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use sha2::{Digest, Sha256};
+
+use super::{
+    Ambiguity, AmbiguousMatch, Builder, FileRef, Joined, LinkConflict, MatchedBy,
+    RegisteredProject, Report, UnappliedLink, UnitIndex,
+};
+use crate::archive::{hex, Archive, ArchiveError, ProjectLink};
+use crate::model::{FundsSource, Period, Project, ProjectKind, Stage, UsdWan, Wan};
+
+/// The layout's version: part of every fingerprint.
+const FORMAT: &str = "tongbao register checkpoint 1";
+
+/// The sources whose rules decide what the register holds: a checkpoint written by other
+/// code is not trusted, whatever its version number says.
+const RULES: &[&str] = &[
+    include_str!("../register.rs"),
+    include_str!("checkpoint.rs"),
+    include_str!("../../text.rs"),
+    include_str!("../../model.rs"),
+    include_str!("../../archive/mod.rs"),
+];
+
+/// The fingerprint of the register of every counted month before `before`, as the archive
+/// holds them now.
+fn fingerprint(archive: &Archive, before: Period) -> Result<String, ArchiveError> {
+    let mut h = Sha256::new();
+    h.update(FORMAT);
+    h.update(env!("CARGO_PKG_VERSION"));
+    for source in RULES {
+        h.update((source.len() as u64).to_le_bytes());
+        h.update(source);
+    }
+    for (id, rows) in archive.counted_before(before)? {
+        h.update(id.to_le_bytes());
+        h.update(rows.as_deref().unwrap_or("-"));
+        h.update([0]);
+    }
+    for l in archive.project_links()? {
+        h.update(l.id.to_le_bytes());
+        for s in [&l.earlier, &l.later] {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s);
+        }
+    }
+    Ok(hex(&h.finalize()))
+}
+
+/// The builder of every counted month before `period`, as `build` starts from: the
+/// archive's checkpoint when it is the one for these months, else built from the returns.
+/// The flag says which (true: the checkpoint).
+pub fn earlier(archive: &Archive, period: Period) -> Result<(Builder, bool), ArchiveError> {
+    let links = archive.project_links()?;
+    let fp = fingerprint(archive, period)?;
+    if let Some(data) = archive.register_checkpoint(period, &fp)? {
+        if let Some(builder) = decode(&data, period, &links) {
+            return Ok((builder, true));
+        }
+    }
+    Ok((built(archive, period, &links)?, false))
+}
+
+/// The builder of every counted month before `period`, from the returns.
+fn built(
+    archive: &Archive,
+    period: Period,
+    links: &[ProjectLink],
+) -> Result<Builder, ArchiveError> {
+    let mut builder = Builder::new(period, links);
+    super::add_months(archive, &mut builder, |p| p < period)?;
+    Ok(builder)
+}
+
+/// A checkpoint worked out beside a batch of returns for `before` (which cannot change
+/// the months before it), to be kept once the batch is stored ([`refresh_with`]).
+pub struct Prepared {
+    before: Period,
+    fingerprint: String,
+    data: Vec<u8>,
+}
+
+/// The checkpoint of the months before `before`, from a reading connection: what a batch
+/// for `before` leaves the archive needing, worked out while its files are read rather
+/// than after. `None` when the archive already holds it.
+pub fn prepare(archive: &Archive, before: Period) -> Result<Option<Prepared>, ArchiveError> {
+    // A batch for an earlier month than the latest: the checkpoint wanted is the latest's.
+    if archive
+        .counted_periods()?
+        .last()
+        .is_some_and(|l| *l > before)
+    {
+        return Ok(None);
+    }
+    let fp = fingerprint(archive, before)?;
+    if archive.has_register_checkpoint(before, &fp)? {
+        return Ok(None);
+    }
+    let links = archive.project_links()?;
+    let builder = carried_or_built(archive, before, &links)?;
+    Ok(Some(Prepared {
+        before,
+        fingerprint: fp,
+        data: encode(&builder),
+    }))
+}
+
+/// [`refresh`], keeping `prepared` when it is the checkpoint wanted and still fits.
+pub fn refresh_with(
+    archive: &mut Archive,
+    prepared: Option<Prepared>,
+) -> Result<bool, ArchiveError> {
+    if let Some(p) = prepared {
+        let latest = archive.counted_periods()?.last().copied();
+        if latest == Some(p.before) && fingerprint(archive, p.before)? == p.fingerprint {
+            archive.put_register_checkpoint(p.before, &p.fingerprint, &p.data)?;
+            return Ok(true);
+        }
+    }
+    refresh(archive)
+}
+
+/// The builder of every counted month before `before`: the archive's checkpoint of an
+/// earlier month carried forward with the months since, when it still fits, else built
+/// from every month's returns.
+fn carried_or_built(
+    archive: &Archive,
+    before: Period,
+    links: &[ProjectLink],
+) -> Result<Builder, ArchiveError> {
+    let carried = match archive.any_register_checkpoint()? {
+        Some((since, kept_fp, data))
+            if since < before && fingerprint(archive, since)? == kept_fp =>
+        {
+            decode(&data, before, links).map(|b| (b, since))
+        }
+        _ => None,
+    };
+    match carried {
+        Some((mut builder, since)) => {
+            super::add_months(archive, &mut builder, |p| since <= p && p < before)?;
+            Ok(builder)
+        }
+        None => built(archive, before, links),
+    }
+}
+
+/// Makes the archive's checkpoint the one of the months before its latest counted month
+/// (the month a bulletin is next built for), unless it already is. Returns whether it
+/// wrote one. Called by the commands that change what counts; a command that does not
+/// leaves a checkpoint that no longer fits, which `build` then passes over.
+pub fn refresh(archive: &mut Archive) -> Result<bool, ArchiveError> {
+    let Some(latest) = archive.counted_periods()?.last().copied() else {
+        return Ok(false);
+    };
+    let fp = fingerprint(archive, latest)?;
+    if archive.has_register_checkpoint(latest, &fp)? {
+        return Ok(false);
+    }
+    let links = archive.project_links()?;
+    // A month on, the checkpoint of an earlier month that still fits is carried forward
+    // with the months since, rather than every month being read again.
+    let builder = carried_or_built(archive, latest, &links)?;
+    archive.put_register_checkpoint(latest, &fp, &encode(&builder))?;
+    Ok(true)
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing.
+
+struct Out(Vec<u8>);
+
+impl Out {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.i64(i64::from(v));
+    }
+    /// Zigzag LEB128: most amounts, dates and ids take two to four bytes.
+    fn i64(&mut self, v: i64) {
+        let mut z = ((v << 1) ^ (v >> 63)) as u64;
+        while z >= 0x80 {
+            self.0.push((z as u8) | 0x80);
+            z >>= 7;
+        }
+        self.0.push(z as u8);
+    }
+    fn len(&mut self, n: usize) {
+        self.i64(i64::try_from(n).unwrap_or(i64::MAX));
+    }
+    fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn opt<T>(&mut self, v: Option<T>, f: impl FnOnce(&mut Out, T)) {
+        match v {
+            None => self.u8(0),
+            Some(v) => {
+                self.u8(1);
+                f(self, v);
+            }
+        }
+    }
+    fn opt_str(&mut self, s: Option<&str>) {
+        self.opt(s, |o, s| o.str(s));
+    }
+    fn strs(&mut self, v: &[String]) {
+        self.len(v.len());
+        for s in v {
+            self.str(s);
+        }
+    }
+    fn period(&mut self, p: Period) {
+        self.i64(i64::from(p.year));
+        self.u8(p.month as u8);
+    }
+    fn date(&mut self, d: Option<NaiveDate>) {
+        self.opt(d, |o, d| o.i64(i64::from(d.num_days_from_ce())));
+    }
+    fn file(&mut self, f: &FileRef) {
+        self.i64(f.submission);
+        self.str(&f.file_name);
+        self.opt(f.version, Out::i64);
+        self.period(f.period);
+    }
+    fn link(&mut self, l: &ProjectLink) {
+        self.i64(l.id);
+        self.str(&l.earlier);
+        self.str(&l.later);
+        self.str(&l.linked_at);
+        self.opt_str(l.linked_by.as_deref());
+        self.opt_str(l.note.as_deref());
+    }
+    fn project(&mut self, p: &Project) {
+        self.u32(p.row);
+        self.opt_str(p.id.as_deref());
+        self.str(&p.name);
+        self.str(&p.investor);
+        self.opt_str(p.origin.as_deref());
+        self.opt(p.funds_source, |o, s| o.u8(index_of(&FundsSource::ALL, s)));
+        self.str(&p.industry);
+        self.opt(p.kind, |o, k| o.u8(index_of(&ProjectKind::ALL, k)));
+        self.u8(index_of(&Stage::ALL, p.stage));
+        self.date(p.signed_on);
+        self.opt(p.contract_amount, |o, w| o.i64(w.0));
+        self.i64(p.contract_fdi.0);
+        self.date(p.started_on);
+        for v in [p.funds_month.0, p.funds_ytd.0, p.fdi_month.0, p.fdi_ytd.0] {
+            self.i64(v);
+        }
+        self.opt(p.fortune500, |o, b| o.u8(u8::from(b)));
+        self.opt_str(p.note.as_deref());
+    }
+    fn index_map(&mut self, m: &HashMap<String, Vec<usize>>) {
+        // Sorted, so that the same builder always gives the same bytes.
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort();
+        self.len(keys.len());
+        for k in keys {
+            self.str(k);
+            self.len(m[k].len());
+            for &i in &m[k] {
+                self.u32(u32::try_from(i).unwrap_or(u32::MAX));
+            }
+        }
+    }
+}
+
+fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
+    all.iter().position(|x| *x == v).unwrap_or(0) as u8
+}
+
+const MATCHED_BY: [MatchedBy; 5] = [
+    MatchedBy::First,
+    MatchedBy::Code,
+    MatchedBy::Name,
+    MatchedBy::FormerName,
+    MatchedBy::Link,
+];
+const AMBIGUITY: [Ambiguity; 4] = [
+    Ambiguity::SeveralCandidates,
+    Ambiguity::AlreadyTaken,
+    Ambiguity::OtherCode,
+    Ambiguity::FormerNameOtherInvestor,
+];
+
+/// The builder's state as bytes (its period and links are not in it: they are the
+/// checkpoint's key and the fingerprint's).
+fn encode(b: &Builder) -> Vec<u8> {
+    let mut o = Out(Vec::with_capacity(1 << 20));
+    // Every file once, in the order first reported; a report names its file by place.
+    let mut files: Vec<&FileRef> = Vec::new();
+    let mut file_at: HashMap<i64, usize> = HashMap::new();
+    for r in b.projects.iter().flat_map(|p| &p.reports) {
+        file_at.entry(r.file.submission).or_insert_with(|| {
+            files.push(&r.file);
+            files.len() - 1
+        });
+    }
+    o.len(files.len());
+    for f in &files {
+        o.file(f);
+    }
+    o.len(b.projects.len());
+    for (p, name_key) in b.projects.iter().zip(&b.name_keys) {
+        o.str(&p.id);
+        o.str(&p.unit_code);
+        o.str(name_key);
+        o.strs(&p.former_names);
+        o.u8(u8::from(p.current));
+        o.opt(p.missing_from, Out::period);
+        o.len(p.joined.len());
+        for j in &p.joined {
+            o.str(&j.id);
+            o.link(&j.link);
+        }
+        o.len(p.reports.len());
+        for r in &p.reports {
+            o.len(file_at[&r.file.submission]);
+            o.u32(r.row);
+            o.u8(index_of(&MATCHED_BY, r.matched_by));
+            o.opt(r.funds_month, |o, w| o.i64(w.0));
+            o.opt(r.funds_ytd, |o, w| o.i64(w.0));
+            o.project(&r.project);
+        }
+    }
+    o.len(b.ambiguous.len());
+    for a in &b.ambiguous {
+        o.str(&a.unit_code);
+        o.file(&a.file);
+        o.u32(a.row);
+        o.str(&a.name);
+        o.str(&a.investor);
+        o.opt_str(a.code.as_deref());
+        o.u8(index_of(&AMBIGUITY, a.reason));
+        o.strs(&a.candidates);
+        o.str(&a.registered_as);
+    }
+    let mut units: Vec<&String> = b.indexes.keys().collect();
+    units.sort();
+    o.len(units.len());
+    for u in units {
+        let index = &b.indexes[u];
+        o.str(u);
+        o.index_map(&index.by_code);
+        o.index_map(&index.by_pair);
+        o.index_map(&index.by_name);
+    }
+    let mut units: Vec<&String> = b.periods.keys().collect();
+    units.sort();
+    o.len(units.len());
+    for u in units {
+        o.str(u);
+        o.len(b.periods[u].len());
+        for &p in &b.periods[u] {
+            o.period(p);
+        }
+    }
+    o.len(b.unapplied_links.len());
+    for u in &b.unapplied_links {
+        o.link(&u.link);
+        match u.reason {
+            LinkConflict::SameMonth(p) => {
+                o.u8(0);
+                o.period(p);
+            }
+            LinkConflict::OtherUnit => o.u8(1),
+            LinkConflict::EarlierMissing => o.u8(2),
+        }
+    }
+    o.0
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading. Any inconsistency is `None`: the register is then built from the returns.
+
+struct In<'a>(&'a [u8]);
+
+impl<'a> In<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.i64()?).ok()
+    }
+    fn i64(&mut self) -> Option<i64> {
+        let mut z: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            z |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(((z >> 1) as i64) ^ -((z & 1) as i64));
+            }
+        }
+        None
+    }
+    fn len(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.i64()?).ok()?;
+        // No count can exceed the bytes left: a damaged length is not an allocation.
+        (n <= self.0.len()).then_some(n)
+    }
+    fn str(&mut self) -> Option<String> {
+        let n = self.len()?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => f(self).map(Some),
+            _ => None,
+        }
+    }
+    fn strs(&mut self) -> Option<Vec<String>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.str()).collect()
+    }
+    fn bool(&mut self) -> Option<bool> {
+        match self.u8()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    fn pick<T: Copy>(&mut self, all: &[T]) -> Option<T> {
+        all.get(self.u8()? as usize).copied()
+    }
+    fn period(&mut self) -> Option<Period> {
+        let year = i32::try_from(self.i64()?).ok()?;
+        Period::new(year, u32::from(self.u8()?))
+    }
+    fn date(&mut self) -> Option<Option<NaiveDate>> {
+        self.opt(|i| NaiveDate::from_num_days_from_ce_opt(i32::try_from(i.i64()?).ok()?))
+    }
+    fn wan(&mut self) -> Option<Option<Wan>> {
+        self.opt(|i| i.i64().map(Wan))
+    }
+    fn file(&mut self) -> Option<FileRef> {
+        Some(FileRef {
+            submission: self.i64()?,
+            file_name: self.str()?.into(),
+            version: self.opt(In::i64)?,
+            period: self.period()?,
+        })
+    }
+    fn link(&mut self) -> Option<ProjectLink> {
+        Some(ProjectLink {
+            id: self.i64()?,
+            earlier: self.str()?,
+            later: self.str()?,
+            linked_at: self.str()?,
+            linked_by: self.opt(In::str)?,
+            note: self.opt(In::str)?,
+        })
+    }
+    fn project(&mut self) -> Option<Project> {
+        Some(Project {
+            row: self.u32()?,
+            id: self.opt(In::str)?,
+            name: self.str()?,
+            investor: self.str()?,
+            origin: self.opt(In::str)?,
+            funds_source: self.opt(|i| i.pick(&FundsSource::ALL))?,
+            industry: self.str()?,
+            kind: self.opt(|i| i.pick(&ProjectKind::ALL))?,
+            stage: self.pick(&Stage::ALL)?,
+            signed_on: self.date()?,
+            contract_amount: self.wan()?,
+            contract_fdi: UsdWan(self.i64()?),
+            started_on: self.date()?,
+            funds_month: Wan(self.i64()?),
+            funds_ytd: Wan(self.i64()?),
+            fdi_month: UsdWan(self.i64()?),
+            fdi_ytd: UsdWan(self.i64()?),
+            fortune500: self.opt(In::bool)?,
+            note: self.opt(In::str)?,
+        })
+    }
+    fn index_map(&mut self, projects: usize) -> Option<HashMap<String, Vec<usize>>> {
+        let n = self.len()?;
+        let mut m = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let key = self.str()?;
+            let k = self.len()?;
+            let list = (0..k)
+                .map(|_| self.u32().map(|i| i as usize).filter(|&i| i < projects))
+                .collect::<Option<Vec<usize>>>()?;
+            m.insert(key, list);
+        }
+        Some(m)
+    }
+}
+
+/// The builder `encode` wrote, as of `period` with the clerk's `links`.
+fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder> {
+    let mut i = In(data);
+    let mut b = Builder::new(period, links);
+    let files = (0..i.len()?)
+        .map(|_| i.file())
+        .collect::<Option<Vec<FileRef>>>()?;
+    let n = i.len()?;
+    b.projects.reserve(n);
+    b.name_keys.reserve(n);
+    for at in 0..n {
+        let id = i.str()?;
+        let unit_code = i.str()?;
+        b.name_keys.push(i.str()?);
+        let former_names = i.strs()?;
+        let current = i.bool()?;
+        let missing_from = i.opt(In::period)?;
+        let joined = (0..i.len()?)
+            .map(|_| {
+                Some(Joined {
+                    id: i.str()?,
+                    link: i.link()?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let count = i.len()?;
+        let mut reports = Vec::with_capacity(count);
+        for _ in 0..count {
+            reports.push(Report {
+                file: files.get(i.len()?)?.clone(),
+                row: i.u32()?,
+                matched_by: i.pick(&MATCHED_BY)?,
+                funds_month: i.wan()?,
+                funds_ytd: i.wan()?,
+                project: i.project()?,
+            });
+        }
+        for j in &joined {
+            b.ids.insert(j.id.clone());
+            b.joined_into.insert(j.id.clone(), at);
+        }
+        b.ids.insert(id.clone());
+        b.opened.insert(id.clone(), at);
+        b.projects.push(RegisteredProject {
+            id,
+            unit_code,
+            reports,
+            former_names,
+            current,
+            missing_from,
+            joined,
+        });
+    }
+    let ambiguous = (0..i.len()?)
+        .map(|_| {
+            Some(AmbiguousMatch {
+                unit_code: i.str()?,
+                file: i.file()?,
+                row: i.u32()?,
+                name: i.str()?,
+                investor: i.str()?,
+                code: i.opt(In::str)?,
+                reason: i.pick(&AMBIGUITY)?,
+                candidates: i.strs()?,
+                registered_as: i.str()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    b.ambiguous = ambiguous;
+    for _ in 0..i.len()? {
+        let unit = i.str()?;
+        let index = UnitIndex {
+            by_code: i.index_map(n)?,
+            by_pair: i.index_map(n)?,
+            by_name: i.index_map(n)?,
+        };
+        b.indexes.insert(unit, index);
+    }
+    for _ in 0..i.len()? {
+        let unit = i.str()?;
+        let periods = (0..i.len()?)
+            .map(|_| i.period())
+            .collect::<Option<BTreeSet<Period>>>()?;
+        b.periods.insert(unit, periods);
+    }
+    let unapplied = (0..i.len()?)
+        .map(|_| {
+            let link = i.link()?;
+            let reason = match i.u8()? {
+                0 => LinkConflict::SameMonth(i.period()?),
+                1 => LinkConflict::OtherUnit,
+                2 => LinkConflict::EarlierMissing,
+                _ => return None,
+            };
+            Some(UnappliedLink { link, reason })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    b.unapplied_links = unapplied;
+    // Every byte read, and nothing left over.
+    i.0.is_empty().then_some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::{StoredReturn, SubmissionInfo};
+    use crate::model::Verdict;
+
+    fn project(
+        row: u32,
+        code: Option<&str>,
+        name: &str,
+        investor: &str,
+        note: Option<&str>,
+    ) -> Project {
+        Project {
+            row,
+            id: code.map(str::to_string),
+            name: name.into(),
+            investor: investor.into(),
+            origin: Some("上海".into()),
+            funds_source: Some(FundsSource::OutOfProvince),
+            industry: "制造业".into(),
+            kind: Some(ProjectKind::New),
+            stage: Stage::Started,
+            signed_on: NaiveDate::from_ymd_opt(2024, 12, 3),
+            contract_amount: Some(Wan(1_234_567)),
+            contract_fdi: UsdWan(0),
+            started_on: None,
+            funds_month: Wan(-5),
+            funds_ytd: Wan(1_000),
+            fdi_month: UsdWan(7),
+            fdi_ytd: UsdWan(70),
+            fortune500: Some(true),
+            note: note.map(str::to_string),
+        }
+    }
+
+    fn stored(id: i64, unit: &str, month: u32, projects: Vec<Project>) -> StoredReturn {
+        let mut unstated = crate::model::Unstated::default();
+        if id % 2 == 0 {
+            unstated.month.insert(crate::model::FigureKey::FundsInPlace);
+        }
+        StoredReturn {
+            info: SubmissionInfo {
+                id,
+                unit_code: Some(unit.into()),
+                period: Period::new(2025, month),
+                version: Some(1),
+                file_name: format!("{unit}-{month}.xlsx"),
+                sha256: String::new(),
+                received_at: "2025-07-03T09:00:00Z".into(),
+                verdict: Verdict::Accepted,
+                superseded_by: None,
+                unstated,
+                errors: 0,
+                warnings: 0,
+            },
+            projects,
+            indicators: vec![],
+            warnings: vec![],
+            ledger: Default::default(),
+        }
+    }
+
+    fn link(id: i64, earlier: &str, later: &str) -> ProjectLink {
+        ProjectLink {
+            id,
+            earlier: earlier.into(),
+            later: later.into(),
+            linked_at: "2025-07-04T10:00:00Z".into(),
+            linked_by: None,
+            note: Some("同一项目".into()),
+        }
+    }
+
+    /// Four months of two units: a rename by 原名, a project renumbered, two rows of one
+    /// return that fit one project (ambiguous), a link that applies and one that cannot.
+    fn history() -> (Vec<StoredReturn>, Vec<ProjectLink>) {
+        let returns = vec![
+            stored(
+                1,
+                "500101",
+                1,
+                vec![
+                    project(5, Some("P1"), "园区A", "甲公司", None),
+                    project(6, None, "工厂B", "乙公司", None),
+                    project(7, None, "工厂B", "乙公司", Some("二期")),
+                ],
+            ),
+            stored(
+                2,
+                "500102",
+                1,
+                vec![project(5, None, "仓储C", "丙公司", None)],
+            ),
+            stored(
+                3,
+                "500101",
+                2,
+                vec![
+                    project(5, Some("P1"), "园区A（一期）", "甲公司", None),
+                    project(6, None, "工厂B新", "乙公司", Some("原名：工厂B")),
+                    project(7, None, "研发D", "丁公司", None),
+                ],
+            ),
+            stored(
+                4,
+                "500102",
+                2,
+                vec![project(5, None, "仓储C扩建", "丙公司", None)],
+            ),
+            stored(
+                5,
+                "500101",
+                3,
+                vec![
+                    project(5, Some("P1"), "园区A（一期）", "甲公司", None),
+                    project(6, None, "工厂B新", "乙公司", None),
+                ],
+            ),
+            stored(
+                6,
+                "500102",
+                3,
+                vec![project(5, None, "仓储C", "丙公司", None)],
+            ),
+            stored(
+                7,
+                "500101",
+                4,
+                vec![project(5, Some("P2"), "园区A（一期）", "甲公司", None)],
+            ),
+        ];
+        let links = vec![
+            // 仓储C扩建 is 仓储C renamed without 原名.
+            link(1, "500102:仓储c|丙公司", "500102:仓储c扩建|丙公司"),
+            // Across units: not applied.
+            link(2, "500101:#p1", "500102:仓储c扩建|丙公司"),
+            link(3, "500101:nothing|nobody", "500101:研发d|丁公司"),
+        ];
+        (returns, links)
+    }
+
+    fn builder_before(returns: &[StoredReturn], period: Period, links: &[ProjectLink]) -> Builder {
+        let mut b = Builder::new(period, links);
+        for r in returns.iter().filter(|r| r.info.period < Some(period)) {
+            b.add(r);
+        }
+        b
+    }
+
+    #[test]
+    fn a_builder_read_back_builds_the_same_register() {
+        let (returns, links) = history();
+        let period = Period::new(2025, 4).expect("period");
+        let mut before = builder_before(&returns, period, &links);
+        // The history exercises what the checkpoint must keep.
+        assert!(!before.ambiguous.is_empty(), "an ambiguous row");
+        assert!(!before.unapplied_links.is_empty(), "a link not applied");
+        assert!(!before.joined_into.is_empty(), "a link applied");
+        assert!(
+            before.projects.iter().any(|p| !p.former_names.is_empty()),
+            "a rename"
+        );
+
+        let bytes = encode(&before);
+        let mut again = decode(&bytes, period, &links).expect("decodes");
+        assert_eq!(encode(&again), bytes, "the same bytes again");
+        assert_eq!(again.ids, before.ids);
+        assert_eq!(again.opened, before.opened);
+        assert_eq!(again.joined_into, before.joined_into);
+        for r in returns.iter().filter(|r| r.info.period == Some(period)) {
+            before.add(r);
+            again.add(r);
+        }
+        let (a, b) = (again.finish(), before.finish());
+        assert!(!a.projects.is_empty());
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn damaged_bytes_are_not_a_builder() {
+        let (returns, links) = history();
+        let period = Period::new(2025, 4).expect("period");
+        let bytes = encode(&builder_before(&returns, period, &links));
+        assert!(decode(&bytes, period, &links).is_some());
+        // Cut anywhere, or with a byte left over, it is refused rather than half read.
+        for cut in (0..bytes.len()).step_by(97).chain([bytes.len() - 1]) {
+            assert!(
+                decode(&bytes[..cut], period, &links).is_none(),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer, period, &links).is_none());
+        // A count larger than the bytes left is refused without allocating it.
+        let mut huge = bytes;
+        huge[..5].copy_from_slice(&[0xfe, 0xff, 0xff, 0xff, 0x0f]);
+        assert!(decode(&huge, period, &links).is_none());
+    }
+}
