@@ -48,16 +48,27 @@ const RULES: &[&str] = &[
     include_str!("../../archive/mod.rs"),
 ];
 
+/// The part of every fingerprint that is the code's: hashed once per process (an upload
+/// checks the fingerprint every time).
+fn code_fingerprint() -> &'static [u8; 32] {
+    static CODE: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    CODE.get_or_init(|| {
+        let mut h = Sha256::new();
+        h.update(FORMAT);
+        h.update(env!("CARGO_PKG_VERSION"));
+        for source in RULES {
+            h.update((source.len() as u64).to_le_bytes());
+            h.update(source);
+        }
+        h.finalize().into()
+    })
+}
+
 /// The fingerprint of the register of every counted month before `before`, as the archive
 /// holds them now.
 fn fingerprint(archive: &Archive, before: Period) -> Result<String, ArchiveError> {
     let mut h = Sha256::new();
-    h.update(FORMAT);
-    h.update(env!("CARGO_PKG_VERSION"));
-    for source in RULES {
-        h.update((source.len() as u64).to_le_bytes());
-        h.update(source);
-    }
+    h.update(code_fingerprint());
     for (id, rows) in archive.counted_before(before)? {
         h.update(id.to_le_bytes());
         h.update(rows.as_deref().unwrap_or("-"));
