@@ -57,10 +57,24 @@ pub(crate) fn bulletin_outputs(
     // The report month and the months before it (the trend) are read side by side, each
     // on its own connection: neither waits for the other, and readers never block.
     let trend_archive = Archive::open_for_reading(&cfg.archive_path())?;
-    let (b, earlier) = rayon::join(
-        move || bulletin(&archive, cfg, period),
-        move || earlier_months(&trend_archive, cfg, period),
-    );
+    // The templates and fonts are loaded meanwhile, on the thread that would wait.
+    let base = cfg.path.parent().unwrap_or(Path::new("."));
+    let ((b, earlier), (templates, fonts)) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| {
+            (
+                Templates::for_config(cfg),
+                FontSet::from_config(&cfg.file.fonts, base),
+            )
+        });
+        let gathered = rayon::join(
+            move || bulletin(&archive, cfg, period),
+            move || earlier_months(&trend_archive, cfg, period),
+        );
+        let loaded = loading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (gathered, loaded)
+    });
     let b = b?;
     // A bulletin of a month nobody reported would publish zeros as figures.
     if !b.units.iter().any(|u| u.status == ReturnStatus::Accepted) {
@@ -74,13 +88,11 @@ pub(crate) fn bulletin_outputs(
     let pdf_path = out.join(format!("通报-{period}.pdf"));
 
     // Everything is made in memory first, so a failure writes nothing.
-    let templates = Templates::for_config(cfg)?;
+    let templates = templates?;
     let blocks = bulletin_blocks(&b, cfg, &templates, issue_date, &trend)?;
     let info = document_info(&b, cfg, &templates, issue_date)?;
+    let fonts = fonts?;
     phases.lap("compose");
-    let base = cfg.path.parent().unwrap_or(Path::new("."));
-    let fonts = FontSet::from_config(&cfg.file.fonts, base)?;
-    phases.lap("fonts");
     // The PDF takes longest; the workbook and JSON are made beside it.
     let (pdf, others) = rayon::join(
         || render(&blocks, &info, &fonts),

@@ -884,12 +884,26 @@ pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulle
         (inputs, earlier)
     });
     let mut inputs = inputs?;
-    let register = progress::register_with(earlier?, &inputs);
-    let progress = progress::compute(cfg, &register);
-    // Every project with every report it had: freeing it is a tenth of a second of the
-    // province's build, and nothing waits for it.
-    std::thread::spawn(move || drop(register));
-    let mut b = compute_figures(cfg, period, &inputs, progress);
+    let earlier = earlier?;
+    // The register is finished and its figures worked out beside the month's own figures
+    // (which take its figures only to hold them).
+    let (progress, b) = std::thread::scope(|scope| {
+        let progress = scope.spawn(|| {
+            let register = progress::register_with(earlier, &inputs);
+            let progress = progress::compute(cfg, &register);
+            // Every project with every report it had: freeing it is a tenth of a second
+            // of the province's build, and nothing waits for it.
+            std::thread::spawn(move || drop(register));
+            progress
+        });
+        let b = compute_figures(cfg, period, &inputs, progress::none(cfg, period));
+        let progress = progress
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (progress, b)
+    });
+    let mut b = b;
+    b.progress = progress;
     b.late = status::status_report(archive, cfg, period)?
         .units
         .into_iter()

@@ -774,9 +774,26 @@ impl Builder {
 
     /// The register.
     pub fn finish(self) -> Register {
-        let mut projects = self.projects;
+        let Builder {
+            period,
+            mut projects,
+            name_keys,
+            ambiguous,
+            indexes,
+            ids,
+            periods,
+            link_of,
+            opened,
+            joined_into,
+            unapplied_links,
+        } = self;
+        // The look-ups are done with: a province's are some 300,000 strings, freed beside
+        // whatever comes next rather than before it.
+        let lookups = (name_keys, indexes, ids, link_of, opened, joined_into);
+        // (Should no thread be had, they are freed here, as the closure is dropped.)
+        let _ = std::thread::Builder::new().spawn(move || drop(lookups));
         for p in &mut projects {
-            let Some(periods) = self.periods.get(p.unit_code.as_str()) else {
+            let Some(periods) = periods.get(p.unit_code.as_str()) else {
                 continue;
             };
             let last = p.last_reported();
@@ -793,16 +810,15 @@ impl Builder {
                     .find(|q| q.year == last.year || (carried && q.year == last.year + 1))
             };
         }
-        // Stable order: by unit, then as opened (period, unit's file, row).
-        let mut numbered: Vec<(usize, RegisteredProject)> =
-            projects.into_iter().enumerate().collect();
-        numbered.sort_by(|(a, pa), (b, pb)| (&pa.unit_code, a).cmp(&(&pb.unit_code, b)));
+        // Stable order: by unit, then as opened (period, unit's file, row); the sort is
+        // stable.
+        projects.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
         Register {
-            period: self.period,
-            projects: numbered.into_iter().map(|(_, p)| p).collect(),
-            ambiguous: self.ambiguous,
+            period,
+            projects,
+            ambiguous,
             last_month: None,
-            unapplied_links: self.unapplied_links,
+            unapplied_links,
         }
     }
 }

@@ -71,6 +71,10 @@ pub fn workbook(
     // Most of saving is deflating the sheets' XML, and 项目总表 makes it large: level 3
     // takes about 0.7 of the time of the default 6 for a file about 6 % larger.
     const LEVEL: u8 = 3;
+    // The long lists (项目总表, 项目库: 88 MB of XML for a province) are deflated at level
+    // 2: 0.35 s of splicing instead of 0.42 s, for a workbook 5 % larger (12.6 MB against
+    // 12.0; level 1 is no faster and 41 % larger). BENCHMARKS.md, issue 15.
+    const LONG_LIST_LEVEL: i64 = 2;
     wb.set_zip_compression_level(LEVEL);
     let saved = wb.save_to_buffer()?;
     // The long lists' rows, written into the saved sheets (see `long_list`). Every grid is
@@ -85,7 +89,7 @@ pub fn workbook(
         saved,
         &pending,
         &formats,
-        Some(i64::from(LEVEL)),
+        Some(LONG_LIST_LEVEL),
     )?)
 }
 

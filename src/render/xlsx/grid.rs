@@ -238,7 +238,7 @@ pub(super) struct Grid<'a> {
 }
 
 /// Makes a long list's `i`th row.
-pub(super) type RowMaker<'a> = Box<dyn Fn(usize) -> Row + 'a>;
+pub(super) type RowMaker<'a> = Box<dyn Fn(usize) -> Row + Send + Sync + 'a>;
 
 /// How many body rows of a long list its column widths are measured on.
 const LONG_LIST_WIDTH_SAMPLE: usize = 2_000;

@@ -23,6 +23,7 @@
 
 use std::io::{BufWriter, Cursor, Read, Write};
 
+use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, XlsxError};
 use zip::write::SimpleFileOptions;
 
@@ -42,8 +43,8 @@ pub(super) struct Pending<'g, 'a> {
 }
 
 /// Rewrites the saved workbook `saved` with the rows of every pending long list added.
-/// Every other part is copied as it was compressed; the sheets are compressed again at
-/// `level`, as rust_xlsxwriter compressed them.
+/// Every other part is copied as it was compressed; the long lists' sheets are
+/// compressed again at `level`, each on a thread of its own.
 pub(super) fn splice(
     saved: Vec<u8>,
     pending: &[Pending<'_, '_>],
@@ -53,8 +54,6 @@ pub(super) fn splice(
     if pending.is_empty() {
         return Ok(saved);
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(saved.len() * 2)));
     // The options of rust_xlsxwriter's packager for its XML parts.
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -62,20 +61,34 @@ pub(super) fn splice(
         .unix_permissions(0o600)
         .last_modified_time(zip::DateTime::default())
         .large_file(false);
+    // Each long list is written and deflated on a thread of its own (deflating is most of
+    // the work), as a package of one part, then copied into place as it was compressed.
+    let name_of = |p: &Pending<'_, '_>| format!("xl/worksheets/sheet{}.xml", p.sheet);
+    let written: Vec<(String, Vec<u8>)> = pending
+        .par_iter()
+        .map(|p| -> Result<(String, Vec<u8>), XlsxError> {
+            let name = name_of(p);
+            let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
+            let mut head = String::new();
+            archive.by_name(&name)?.read_to_string(&mut head)?;
+            let mut one = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            one.start_file(name.as_str(), options)?;
+            let mut w = BufWriter::with_capacity(1 << 16, &mut one);
+            write_sheet(&mut w, &head, p.grid, formats)?;
+            w.flush()?;
+            drop(w);
+            Ok((name, one.finish()?.into_inner()))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(saved.len() * 2)));
     for i in 0..archive.len() {
         let name = archive.by_index_raw(i)?.name()?.to_string();
-        let grid = pending
-            .iter()
-            .find(|p| name == format!("xl/worksheets/sheet{}.xml", p.sheet));
-        match grid {
+        match written.iter().find(|(n, _)| *n == name) {
             None => out.raw_copy_file(archive.by_index_raw(i)?)?,
-            Some(p) => {
-                let mut head = String::new();
-                archive.by_index(i)?.read_to_string(&mut head)?;
-                out.start_file(name, options)?;
-                let mut w = BufWriter::with_capacity(1 << 16, &mut out);
-                write_sheet(&mut w, &head, p.grid, formats)?;
-                w.flush()?;
+            Some((_, one)) => {
+                let mut one = zip::ZipArchive::new(Cursor::new(one.as_slice()))?;
+                out.raw_copy_file(one.by_index_raw(0)?)?;
             }
         }
     }
