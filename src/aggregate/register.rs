@@ -17,7 +17,11 @@
 //! last month (the register built to the month before, [`load_with_last_month`]) are
 //! computed here too, as are 开工率 and 投产率 of a cohort.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+// The builder looks a key up for every row of every month: foldhash rather than SipHash
+// (still seeded per process, so a county cannot pick names that collide).
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;

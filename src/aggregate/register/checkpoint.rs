@@ -18,12 +18,15 @@
 //! compare the files byte for byte.
 //!
 //! The encoding is this module's own: a flat, length-prefixed layout (integers as zigzag
-//! LEB128, each file once) of
+//! LEB128, each file once, a report's texts written only where they differ from the
+//! project's previous report) of
 //! exactly the builder's state (the JSON forms of these types print amounts as 万元 in
 //! floating point, which is for readers, not for keeping). Ids and lookups the builder
 //! derives from its projects (`ids`, `opened`, `joined_into`) are rebuilt on reading.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
@@ -269,14 +272,35 @@ impl Out {
         self.opt_str(l.linked_by.as_deref());
         self.opt_str(l.note.as_deref());
     }
-    fn project(&mut self, p: &Project) {
+    /// A text field of a report: `0` and the text, or `1` when it is the project's
+    /// previous report's (most are: a project keeps its name and investor for years).
+    fn text(&mut self, now: &str, before: Option<&str>) {
+        if before == Some(now) {
+            self.u8(1);
+        } else {
+            self.u8(0);
+            self.str(now);
+        }
+    }
+    /// An optional text field: `0` none, `1` and the text, `2` the previous report's.
+    fn opt_text(&mut self, now: Option<&str>, before: Option<Option<&str>>) {
+        match now {
+            None => self.u8(0),
+            Some(t) if before == Some(Some(t)) => self.u8(2),
+            Some(t) => {
+                self.u8(1);
+                self.str(t);
+            }
+        }
+    }
+    fn project(&mut self, p: &Project, before: Option<&Project>) {
         self.u32(p.row);
-        self.opt_str(p.id.as_deref());
-        self.str(&p.name);
-        self.str(&p.investor);
-        self.opt_str(p.origin.as_deref());
+        self.opt_text(p.id.as_deref(), before.map(|b| b.id.as_deref()));
+        self.text(&p.name, before.map(|b| b.name.as_str()));
+        self.text(&p.investor, before.map(|b| b.investor.as_str()));
+        self.opt_text(p.origin.as_deref(), before.map(|b| b.origin.as_deref()));
         self.opt(p.funds_source, |o, s| o.u8(index_of(&FundsSource::ALL, s)));
-        self.str(&p.industry);
+        self.text(&p.industry, before.map(|b| b.industry.as_str()));
         self.opt(p.kind, |o, k| o.u8(index_of(&ProjectKind::ALL, k)));
         self.u8(index_of(&Stage::ALL, p.stage));
         self.date(p.signed_on);
@@ -287,7 +311,7 @@ impl Out {
             self.i64(v);
         }
         self.opt(p.fortune500, |o, b| o.u8(u8::from(b)));
-        self.opt_str(p.note.as_deref());
+        self.opt_text(p.note.as_deref(), before.map(|b| b.note.as_deref()));
     }
     fn index_map(&mut self, m: &HashMap<String, Vec<usize>>) {
         // Sorted, so that the same builder always gives the same bytes.
@@ -353,13 +377,15 @@ fn encode(b: &Builder) -> Vec<u8> {
             o.link(&j.link);
         }
         o.len(p.reports.len());
+        let mut before: Option<&Project> = None;
         for r in &p.reports {
             o.len(file_at[&r.file.submission]);
             o.u32(r.row);
             o.u8(index_of(&MATCHED_BY, r.matched_by));
             o.opt(r.funds_month, |o, w| o.i64(w.0));
             o.opt(r.funds_ytd, |o, w| o.i64(w.0));
-            o.project(&r.project);
+            o.project(&r.project, before);
+            before = Some(&r.project);
         }
     }
     o.len(b.ambiguous.len());
@@ -498,15 +524,32 @@ impl<'a> In<'a> {
             note: self.opt(In::str)?,
         })
     }
-    fn project(&mut self) -> Option<Project> {
+    /// [`Out::text`] read back.
+    fn text(&mut self, before: Option<&String>) -> Option<String> {
+        match self.u8()? {
+            0 => self.str(),
+            1 => before.cloned(),
+            _ => None,
+        }
+    }
+    /// [`Out::opt_text`] read back.
+    fn opt_text(&mut self, before: Option<&Option<String>>) -> Option<Option<String>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => self.str().map(Some),
+            2 => before.cloned().flatten().map(Some),
+            _ => None,
+        }
+    }
+    fn project(&mut self, before: Option<&Project>) -> Option<Project> {
         Some(Project {
             row: self.u32()?,
-            id: self.opt(In::str)?,
-            name: self.str()?,
-            investor: self.str()?,
-            origin: self.opt(In::str)?,
+            id: self.opt_text(before.map(|b| &b.id))?,
+            name: self.text(before.map(|b| &b.name))?,
+            investor: self.text(before.map(|b| &b.investor))?,
+            origin: self.opt_text(before.map(|b| &b.origin))?,
             funds_source: self.opt(|i| i.pick(&FundsSource::ALL))?,
-            industry: self.str()?,
+            industry: self.text(before.map(|b| &b.industry))?,
             kind: self.opt(|i| i.pick(&ProjectKind::ALL))?,
             stage: self.pick(&Stage::ALL)?,
             signed_on: self.date()?,
@@ -518,7 +561,7 @@ impl<'a> In<'a> {
             fdi_month: UsdWan(self.i64()?),
             fdi_ytd: UsdWan(self.i64()?),
             fortune500: self.opt(In::bool)?,
-            note: self.opt(In::str)?,
+            note: self.opt_text(before.map(|b| &b.note))?,
         })
     }
     fn index_map(&mut self, projects: usize) -> Option<HashMap<String, Vec<usize>>> {
@@ -562,16 +605,17 @@ fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder>
             })
             .collect::<Option<Vec<_>>>()?;
         let count = i.len()?;
-        let mut reports = Vec::with_capacity(count);
+        let mut reports: Vec<Report> = Vec::with_capacity(count);
         for _ in 0..count {
-            reports.push(Report {
+            let report = Report {
                 file: files.get(i.len()?)?.clone(),
                 row: i.u32()?,
                 matched_by: i.pick(&MATCHED_BY)?,
                 funds_month: i.wan()?,
                 funds_ytd: i.wan()?,
-                project: i.project()?,
-            });
+                project: i.project(reports.last().map(|r| &r.project))?,
+            };
+            reports.push(report);
         }
         for j in &joined {
             b.ids.insert(j.id.clone());
