@@ -875,32 +875,10 @@ impl Archive {
         Ok(rows)
     }
 
-    /// The register checkpoint of the months before `before`, when it has `fingerprint` and
-    /// its data still give their checksum; `None` otherwise.
-    pub fn register_checkpoint(
-        &self,
-        before: Period,
-        fingerprint: &str,
-    ) -> Result<Option<Vec<u8>>, ArchiveError> {
-        let row: Option<(String, Vec<u8>)> = self
-            .conn
-            .query_row(
-                "SELECT data_sha256, data FROM register_checkpoint
-                 WHERE before_period = ?1 AND fingerprint = ?2",
-                params![before.to_string(), fingerprint],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(self.sql())?;
-        Ok(row.and_then(|(sha, data)| (checksum::sha256_hex(&data) == sha).then_some(data)))
-    }
-
-    /// The register checkpoint the archive holds, whatever its months: (before_period,
+    /// The register checkpoint the archive holds (it keeps one): (before_period,
     /// fingerprint, data), the data checked against their checksum (`None` if they are not
     /// what was written).
-    pub fn any_register_checkpoint(
-        &self,
-    ) -> Result<Option<(Period, String, Vec<u8>)>, ArchiveError> {
+    pub fn register_checkpoint(&self) -> Result<Option<(Period, String, Vec<u8>)>, ArchiveError> {
         let row: Option<(String, String, String, Vec<u8>)> = self
             .conn
             .query_row(

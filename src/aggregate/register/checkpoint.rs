@@ -93,9 +93,14 @@ fn fingerprint(archive: &Archive, before: Period) -> Result<String, ArchiveError
 pub fn earlier(archive: &Archive, period: Period) -> Result<(Builder, bool), ArchiveError> {
     let links = archive.project_links()?;
     let fp = fingerprint(archive, period)?;
-    if let Some(data) = archive.register_checkpoint(period, &fp)? {
-        if let Some(builder) = decode(&data, period, &links) {
-            return Ok((builder, true));
+    // The fingerprint is looked at before the data are read, and again on the row read (a
+    // writer may have replaced it in between).
+    if archive.has_register_checkpoint(period, &fp)? {
+        let kept = archive.register_checkpoint()?;
+        if let Some((_, _, data)) = kept.filter(|(p, f, _)| *p == period && *f == fp) {
+            if let Some(builder) = decode(&data, period, &links) {
+                return Ok((builder, true));
+            }
         }
     }
     Ok((built(archive, period, &links)?, false))
@@ -168,7 +173,7 @@ fn carried_or_built(
     before: Period,
     links: &[ProjectLink],
 ) -> Result<Builder, ArchiveError> {
-    let carried = match archive.any_register_checkpoint()? {
+    let carried = match archive.register_checkpoint()? {
         Some((since, kept_fp, data))
             if since < before && fingerprint(archive, since)? == kept_fp =>
         {
@@ -193,16 +198,15 @@ pub fn refresh(archive: &mut Archive) -> Result<bool, ArchiveError> {
     let Some(latest) = archive.counted_periods()?.last().copied() else {
         return Ok(false);
     };
-    let fp = fingerprint(archive, latest)?;
-    if archive.has_register_checkpoint(latest, &fp)? {
-        return Ok(false);
-    }
-    let links = archive.project_links()?;
     // A month on, the checkpoint of an earlier month that still fits is carried forward
     // with the months since, rather than every month being read again.
-    let builder = carried_or_built(archive, latest, &links)?;
-    archive.put_register_checkpoint(latest, &fp, &encode(&builder))?;
-    Ok(true)
+    match prepare(archive, latest)? {
+        Some(p) => {
+            archive.put_register_checkpoint(p.before, &p.fingerprint, &p.data)?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
