@@ -33,3 +33,10 @@ pub(crate) mod report;
 pub mod serve;
 pub mod text;
 pub(crate) mod validate;
+
+/// Frees `value` on a thread of its own. A province's bulletin or register is hundreds of
+/// thousands of allocations, and nothing waits for them to be given back; a process that
+/// ends meanwhile gives them back at once. Freed in place when no thread can be had.
+pub(crate) fn free_beside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}

@@ -115,15 +115,18 @@ pub(crate) fn bulletin_outputs(
         .iter()
         .filter(|u| u.status == ReturnStatus::Accepted)
         .count();
+    let counts = [
+        accepted,
+        b.held.len(),
+        b.rejected.len(),
+        b.not_reported.len(),
+    ];
+    // The bulletin holds every counted project: freed while the command reports.
+    crate::free_beside((b, pdf, json, book, blocks, trend, info));
     Ok(Built {
         paths: vec![pdf_path, xlsx_path, json_path],
         missing_glyphs,
-        counts: [
-            accepted,
-            b.held.len(),
-            b.rejected.len(),
-            b.not_reported.len(),
-        ],
+        counts,
     })
 }
 /// Each month's own totals from January to the month before `period`, for the trend chart;

@@ -15,6 +15,7 @@ pub mod status;
 pub mod trace;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -457,7 +458,7 @@ fn summed_targets<'a>(
 /// Without an archive the register is the inputs' own month: every project is current,
 /// none has vanished, and the cohort holds what these ledgers sign.
 pub fn compute(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Bulletin {
-    let progress = progress::compute(cfg, &progress::register_of(inputs, period));
+    let progress = progress::compute(cfg, Arc::new(progress::register_of(inputs, period)));
     let mut b = compute_figures(cfg, period, inputs, progress);
     b.ledger = trace::ledger_lines(cfg, period, inputs);
     b
@@ -888,14 +889,8 @@ pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulle
     // The register is finished and its figures worked out beside the month's own figures
     // (which take its figures only to hold them).
     let (progress, b) = std::thread::scope(|scope| {
-        let progress = scope.spawn(|| {
-            let register = progress::register_with(earlier, &inputs);
-            let progress = progress::compute(cfg, &register);
-            // Every project with every report it had: freeing it is a tenth of a second
-            // of the province's build, and nothing waits for it.
-            std::thread::spawn(move || drop(register));
-            progress
-        });
+        let progress = scope
+            .spawn(|| progress::compute(cfg, Arc::new(progress::register_with(earlier, &inputs))));
         let b = compute_figures(cfg, period, &inputs, progress::none(cfg, period));
         let progress = progress
             .join()

@@ -4,25 +4,26 @@
 //! bulletin JSON and the briefings.
 //!
 //! Everything here is worked out from a [`Register`] with the register's own rules
-//! ([`register::conversion`], [`Register::follow_ups`]); this module only chooses the
-//! cohort (`[projects] cohort`), groups the roster's units as the league tables do, orders
-//! the follow-up list for reading, and flattens each project into the line the workbook
-//! prints. Units not on the roster are left out: the bulletin speaks of the roster.
+//! ([`register::conversion`], [`RegisteredProject::follow_up`]); this module only chooses
+//! the cohort (`[projects] cohort`), groups the roster's units as the league tables do,
+//! orders the follow-up list for reading, and lists the projects in the order the
+//! workbook prints them (the register is kept, and each line read from it as its row is
+//! written). Units not on the roster are left out: the bulletin speaks of the roster.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use chrono::NaiveDate;
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
+
 use serde::Serialize;
 
 use super::register::{
     self, Builder, Cohort, Conversion, FileJson, FollowUpReason, Register, RegisteredProject,
-    YearFunds,
 };
 use super::UnitInput;
 use crate::archive::{Archive, ArchiveError, StoredReturn};
 use crate::config::{CohortChoice, Config};
-use crate::model::{Period, Stage, Wan};
+use crate::model::{Period, Wan};
 
 /// How many projects of each reason are on the follow-up list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -102,39 +103,71 @@ pub struct FollowUpEntry {
     pub last_file: FileJson,
 }
 
-/// One project of the register, flattened for the workbook's 项目库 sheet (not in JSON:
-/// `tongbao projects --json` is the register's document).
-#[derive(Debug, Clone)]
-pub struct RegisterLine {
-    pub unit: String,
-    pub unit_code: String,
-    pub id: String,
-    /// 项目编号 as last written.
-    pub code: Option<String>,
-    pub name: String,
-    /// Names it had before, oldest first.
-    pub former_names: Vec<String>,
-    pub investor: String,
-    pub industry: String,
-    pub contract_amount: Option<Wan>,
-    pub first_reported: Period,
-    pub signed_on: Option<NaiveDate>,
-    pub started_on: Option<NaiveDate>,
-    /// The first month it was reported in production.
-    pub in_production: Option<Period>,
-    /// The first month its 备注 said 终止.
-    pub terminated: Option<Period>,
-    /// 本年累计到位资金 at each year's last report.
-    pub funds_by_year: Vec<YearFunds>,
-    /// Their sum; null when a year's last report does not state it.
-    pub funds_in_place: Option<Wan>,
-    pub stage: Stage,
-    /// Whether it is in its unit's latest counted return.
-    pub current: bool,
+/// The register's projects of the roster's units, for the workbook's 项目库 sheet (not in
+/// JSON: `tongbao projects --json` is the register's document), in roster order, then the
+/// register's. Each is read from the register as its row is written ([`Self::get`]): a
+/// province's 40,000 projects are not first copied into lines.
+#[derive(Clone, Default)]
+pub struct RegisterLines {
+    register: Option<Arc<Register>>,
+    /// The roster's names, by roster index.
+    unit_names: Vec<String>,
+    lines: Vec<LineOf>,
+}
+
+/// Which project a line is, and what the period's figures say of it.
+#[derive(Debug, Clone, Copy)]
+struct LineOf {
+    project: usize,
+    unit: usize,
+    in_cohort: bool,
+    follow_up: Option<FollowUpReason>,
+}
+
+impl std::fmt::Debug for RegisterLines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RegisterLines({} projects)", self.lines.len())
+    }
+}
+
+impl RegisterLines {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The `i`th line; `None` past the end.
+    pub fn get(&self, i: usize) -> Option<RegisterLine<'_>> {
+        let line = self.lines.get(i)?;
+        let register = self.register.as_deref()?;
+        Some(RegisterLine {
+            unit: &self.unit_names[line.unit],
+            project: &register.projects[line.project],
+            in_cohort: line.in_cohort,
+            follow_up: line.follow_up,
+        })
+    }
+
+    /// Every line, in order.
+    pub fn iter(&self) -> impl Iterator<Item = RegisterLine<'_>> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// One project of the register as 项目库 prints it: the project (its values are the
+/// register's: [`RegisteredProject::contract_amount`], [`RegisteredProject::stage`]…) and
+/// the period's word on it.
+#[derive(Debug, Clone, Copy)]
+pub struct RegisterLine<'r> {
+    /// Its unit's name on the roster.
+    pub unit: &'r str,
+    pub project: &'r RegisteredProject,
     /// Whether it is in the cohort of the conversion figures.
     pub in_cohort: bool,
     pub follow_up: Option<FollowUpReason>,
-    pub last_file: FileJson,
 }
 
 /// 重点项目推进情况 of a period.
@@ -160,7 +193,7 @@ pub struct Progress {
     pub ambiguous: usize,
     /// Every project of the register, for the workbook (roster order, then the register's).
     #[serde(skip)]
-    pub register: Vec<RegisterLine>,
+    pub register: RegisterLines,
 }
 
 /// The cohort in words: 2024年7月至2025年6月, 2025年1—6月, 2025年1月.
@@ -207,9 +240,7 @@ pub fn earlier_register(archive: &Archive, period: Period) -> Result<Builder, Ar
 pub fn register_with(mut earlier: Builder, inputs: &[UnitInput]) -> Register {
     let mut month: Vec<&StoredReturn> = inputs.iter().filter_map(|i| i.current.as_ref()).collect();
     month.sort_by(|a, b| (&a.info.unit_code, a.info.id).cmp(&(&b.info.unit_code, b.info.id)));
-    for r in month {
-        earlier.add(r);
-    }
+    earlier.add_all(&month);
     earlier.finish()
 }
 
@@ -223,11 +254,12 @@ pub fn register_of(inputs: &[UnitInput], period: Period) -> Register {
 /// The figures of a register without projects: what a bulletin holds until its own are
 /// worked out.
 pub fn none(cfg: &Config, period: Period) -> Progress {
-    compute(cfg, &register::build(&[], period))
+    compute(cfg, Arc::new(register::build(&[], period)))
 }
 
-/// The figures of `register` for the roster of `cfg`.
-pub fn compute(cfg: &Config, register: &Register) -> Progress {
+/// The figures of `register` for the roster of `cfg` (which keeps it, for its lines).
+pub fn compute(cfg: &Config, kept: Arc<Register>) -> Progress {
+    let register = &*kept;
     let period = register.period;
     let settings = cfg.file.projects;
     let cohort = cohort(cfg, period);
@@ -238,15 +270,25 @@ pub fn compute(cfg: &Config, register: &Register) -> Progress {
         .enumerate()
         .map(|(i, u)| (u.code(), i))
         .collect();
-    let on_roster = |p: &&RegisteredProject| roster.contains_key(p.unit_code.as_str());
-
-    let follow_ups: HashMap<&str, register::FollowUp<'_>> = register
-        .follow_ups(None, &settings)
-        .into_iter()
-        .filter(|f| roster.contains_key(f.project.unit_code.as_str()))
-        .map(|f| (f.project.id.as_str(), f))
+    // One pass over the register, on every core: each project's unit on the roster (none
+    // for a unit off it: left out), whether it is in the cohort, and its follow-up.
+    let judged: Vec<(Option<usize>, bool, Option<register::FollowUp<'_>>)> = register
+        .projects
+        .par_iter()
+        .map(|p| match roster.get(p.unit_code.as_str()) {
+            None => (None, false, None),
+            Some(&unit) => (Some(unit), cohort.has(p), p.follow_up(period, &settings)),
+        })
         .collect();
-    let in_cohort: Vec<&RegisteredProject> = register.cohort(&cohort).filter(on_roster).collect();
+    let in_cohort: Vec<&RegisteredProject> = register
+        .projects
+        .iter()
+        .zip(&judged)
+        .filter(|(_, (_, in_cohort, _))| *in_cohort)
+        .map(|(p, _)| p)
+        .collect();
+    let follow_ups: Vec<&register::FollowUp<'_>> =
+        judged.iter().filter_map(|(_, _, f)| f.as_ref()).collect();
 
     // Each unit's cohort and follow-up counts, once; a group's and the area's are their
     // units' together.
@@ -254,7 +296,7 @@ pub fn compute(cfg: &Config, register: &Register) -> Progress {
     for p in &in_cohort {
         by_unit.entry(p.unit_code.as_str()).or_default().0.push(p);
     }
-    for f in follow_ups.values() {
+    for f in &follow_ups {
         by_unit
             .entry(f.project.unit_code.as_str())
             .or_default()
@@ -319,7 +361,7 @@ pub fn compute(cfg: &Config, register: &Register) -> Progress {
         )
     };
     let mut follow_up: Vec<(usize, FollowUpEntry)> = follow_ups
-        .values()
+        .iter()
         .map(|f| {
             let p = f.project;
             let latest = p.latest();
@@ -353,49 +395,35 @@ pub fn compute(cfg: &Config, register: &Register) -> Progress {
             .then_with(|| a.id.cmp(&b.id))
     });
 
-    let cohort_ids: std::collections::HashSet<&str> =
-        in_cohort.iter().map(|p| p.id.as_str()).collect();
-    // 40,000 lines for a province, each a dozen strings: made on every core.
-    let mut lines: Vec<(usize, RegisterLine)> = register
-        .projects
-        .par_iter()
-        .filter(on_roster)
-        .map(|p| {
-            let latest = p.latest();
-            (
-                roster
-                    .get(p.unit_code.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                RegisterLine {
-                    unit: name_of(&p.unit_code),
-                    unit_code: p.unit_code.clone(),
-                    id: p.id.clone(),
-                    code: p.code().map(str::to_string),
-                    name: latest.name.clone(),
-                    former_names: p.former_names.clone(),
-                    investor: latest.investor.clone(),
-                    industry: latest.industry.clone(),
-                    contract_amount: p.contract_amount(),
-                    first_reported: p.first_reported(),
-                    signed_on: p.signed_on(),
-                    started_on: p.started_on(),
-                    in_production: p.in_production(),
-                    terminated: p.terminated(),
-                    funds_by_year: p.funds_by_year(),
-                    funds_in_place: p.funds_in_place(),
-                    stage: p.stage(),
-                    current: p.current,
-                    in_cohort: cohort_ids.contains(p.id.as_str()),
-                    follow_up: follow_ups.get(p.id.as_str()).map(|f| f.reason),
-                    last_file: p.last_file().into(),
-                },
-            )
+    let mut lines: Vec<LineOf> = judged
+        .iter()
+        .enumerate()
+        .filter_map(|(at, (unit, in_cohort, follow_up))| {
+            Some(LineOf {
+                project: at,
+                unit: (*unit)?,
+                in_cohort: *in_cohort,
+                follow_up: follow_up.as_ref().map(|f| f.reason),
+            })
         })
         .collect();
     // Stable: within a unit, the register's own order.
-    lines.sort_by_key(|(u, _)| *u);
-
+    lines.sort_by_key(|l| l.unit);
+    let ambiguous = register
+        .ambiguous
+        .iter()
+        .filter(|a| roster.contains_key(a.unit_code.as_str()))
+        .count();
+    let follow_up = follow_up.into_iter().map(|(_, e)| e).collect();
+    // (They borrow the register, which the lines keep.)
+    drop(follow_ups);
+    drop(judged);
+    let unit_names = cfg
+        .file
+        .units
+        .iter()
+        .map(|u| u.name().to_string())
+        .collect();
     Progress {
         cohort,
         stalled_months: settings.stalled_months,
@@ -403,14 +431,14 @@ pub fn compute(cfg: &Config, register: &Register) -> Progress {
         units,
         groups,
         area,
-        follow_up: follow_up.into_iter().map(|(_, e)| e).collect(),
+        follow_up,
         projects: lines.len(),
-        ambiguous: register
-            .ambiguous
-            .iter()
-            .filter(|a| roster.contains_key(a.unit_code.as_str()))
-            .count(),
-        register: lines.into_iter().map(|(_, l)| l).collect(),
+        ambiguous,
+        register: RegisterLines {
+            register: Some(kept),
+            unit_names,
+            lines,
+        },
     }
 }
 

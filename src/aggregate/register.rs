@@ -434,8 +434,8 @@ impl UnitIndex {
         if let Some(code) = &keys.code {
             add(&mut self.by_code, code);
         }
-        add(&mut self.by_pair, &keys.pair());
-        add(&mut self.by_name, &keys.name);
+        add(&mut self.by_pair, keys.pair());
+        add(&mut self.by_name, keys.name());
     }
 }
 
@@ -443,22 +443,33 @@ impl UnitIndex {
 struct RowKeys {
     /// 项目编号.
     code: Option<String>,
-    name: String,
-    investor: String,
+    /// The normalised (项目名称, 投资方): `name|investor`.
+    pair: String,
+    /// Where `name` ends in `pair`.
+    name_len: usize,
 }
 
 impl RowKeys {
     fn of(p: &Project) -> RowKeys {
+        let name = normalize_key(&p.name);
+        let investor = normalize_key(&p.investor);
         RowKeys {
             code: p.id.as_deref().map(normalize_key),
-            name: normalize_key(&p.name),
-            investor: normalize_key(&p.investor),
+            name_len: name.len(),
+            pair: name + "|" + &investor,
         }
     }
 
-    /// The normalised (项目名称, 投资方): `name|investor`.
-    fn pair(&self) -> String {
-        format!("{}|{}", self.name, self.investor)
+    fn pair(&self) -> &str {
+        &self.pair
+    }
+
+    fn name(&self) -> &str {
+        &self.pair[..self.name_len]
+    }
+
+    fn investor(&self) -> &str {
+        &self.pair[self.name_len + 1..]
     }
 }
 
@@ -506,7 +517,7 @@ fn match_row(
             found => return found,
         }
     }
-    let by_pair = index.by_pair.get(&keys.pair()).unwrap_or(&none);
+    let by_pair = index.by_pair.get(keys.pair()).unwrap_or(&none);
     // A project numbered otherwise is another project of the same name and investor (or
     // the same one renumbered): not for the register to decide.
     let numbered_otherwise =
@@ -529,7 +540,7 @@ fn match_row(
     let old = normalize_key(&old);
     let by_old = index
         .by_pair
-        .get(&format!("{old}|{}", keys.investor))
+        .get(&format!("{old}|{}", keys.investor()))
         .unwrap_or(&none);
     match pick(by_old, taken, MatchedBy::FormerName) {
         Found::Nothing => match index.by_name.get(&old) {
@@ -582,7 +593,6 @@ pub struct Builder {
     name_keys: Vec<String>,
     ambiguous: Vec<AmbiguousMatch>,
     indexes: HashMap<String, UnitIndex>,
-    ids: HashSet<String>,
     /// Each unit's counted periods.
     periods: HashMap<String, BTreeSet<Period>>,
     /// The clerk's links by the entry that joins; the projects opened, and the entries
@@ -607,7 +617,6 @@ impl Builder {
             name_keys: Vec::new(),
             ambiguous: Vec::new(),
             indexes: HashMap::new(),
-            ids: HashSet::new(),
             periods: HashMap::new(),
             link_of,
             opened: HashMap::new(),
@@ -618,16 +627,43 @@ impl Builder {
 
     /// Adds a return's rows, copied (the caller keeps the return).
     pub fn add(&mut self, ret: &StoredReturn) {
-        self.add_rows(ret, ret.projects.iter().cloned());
+        self.add_rows(
+            ret,
+            ret.projects.iter().map(|p| (p.clone(), RowKeys::of(p))),
+        );
     }
 
     /// Adds a return's rows, moved out of it.
     pub fn add_owned(&mut self, mut ret: StoredReturn) {
         let rows = std::mem::take(&mut ret.projects);
-        self.add_rows(&ret, rows.into_iter());
+        self.add_rows(
+            &ret,
+            rows.into_iter().map(|p| {
+                let keys = RowKeys::of(&p);
+                (p, keys)
+            }),
+        );
     }
 
-    fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = Project>) {
+    /// Adds returns in turn, as [`Builder::add`] one by one, with their rows copied and
+    /// their keys normalised on every core first (the matching itself is in order).
+    pub fn add_all(&mut self, returns: &[&StoredReturn]) {
+        use rayon::prelude::*;
+        let keyed: Vec<Vec<(Project, RowKeys)>> = returns
+            .par_iter()
+            .map(|r| {
+                r.projects
+                    .iter()
+                    .map(|p| (p.clone(), RowKeys::of(p)))
+                    .collect()
+            })
+            .collect();
+        for (ret, rows) in returns.iter().zip(keyed) {
+            self.add_rows(ret, rows.into_iter());
+        }
+    }
+
+    fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = (Project, RowKeys)>) {
         let (Some(at), Some(unit)) = (ret.info.period, ret.info.unit_code.as_deref()) else {
             return;
         };
@@ -650,8 +686,7 @@ impl Builder {
         let (month_stated, ytd_stated) = funds_stated(FigureKey::FundsInPlace);
         let mut index = self.indexes.remove(unit).unwrap_or_default();
         let mut taken: HashSet<usize> = HashSet::new();
-        for p in rows {
-            let keys = RowKeys::of(&p);
+        for (p, keys) in rows {
             let found = match_row(&p, &keys, &index, &self.projects, &taken);
             let (at_index, matched_by) = match found {
                 Found::One(i, how) => (i, how),
@@ -662,15 +697,15 @@ impl Builder {
             taken.insert(at_index);
             index.file(&keys, at_index);
             let project = &mut self.projects[at_index];
-            if let Some(previous) = project.reports.last() {
-                if self.name_keys[at_index] != keys.name {
+            if self.name_keys[at_index] != keys.name() {
+                if let Some(previous) = project.reports.last() {
                     let old = previous.project.name.clone();
                     if !project.former_names.contains(&old) {
                         project.former_names.push(old);
                     }
                 }
+                self.name_keys[at_index] = keys.name().to_string();
             }
-            self.name_keys[at_index] = keys.name;
             project.reports.push(Report {
                 file: file.clone(),
                 row: p.row + 1,
@@ -698,18 +733,18 @@ impl Builder {
     ) -> (usize, MatchedBy) {
         let identity = match &keys.code {
             Some(code) => format!("#{code}"),
-            None => format!("{}|{}", keys.name, keys.investor),
+            None => keys.pair().to_string(),
         };
         let base = format!("{unit}:{identity}");
         let mut id = base.clone();
         let mut n = 1;
-        while self.ids.contains(&id) {
+        // An id is taken by the project it opened or, when a link joined its row to
+        // another project, by that entry: so every other id is the same with or without
+        // links.
+        while self.opened.contains_key(&id) || self.joined_into.contains_key(&id) {
             n += 1;
             id = format!("{base}~{n}");
         }
-        // The id is taken even when a link joins the row to another project, so that
-        // every other id is the same with or without links.
-        self.ids.insert(id.clone());
         // The clerk said this entry is an earlier one: the row joins it, unless that
         // would put two reports of one month in one project.
         let joins = match self.link_of.get(id.as_str()) {
@@ -772,7 +807,7 @@ impl Builder {
             missing_from: None,
             joined: Vec::new(),
         });
-        self.name_keys.push(keys.name.clone());
+        self.name_keys.push(keys.name().to_string());
         (self.projects.len() - 1, MatchedBy::First)
     }
 
@@ -784,7 +819,6 @@ impl Builder {
             name_keys,
             ambiguous,
             indexes,
-            ids,
             periods,
             link_of,
             opened,
@@ -793,9 +827,7 @@ impl Builder {
         } = self;
         // The look-ups are done with: a province's are some 300,000 strings, freed beside
         // whatever comes next rather than before it.
-        let lookups = (name_keys, indexes, ids, link_of, opened, joined_into);
-        // (Should no thread be had, they are freed here, as the closure is dropped.)
-        let _ = std::thread::Builder::new().spawn(move || drop(lookups));
+        crate::free_beside((name_keys, indexes, link_of, opened, joined_into));
         for p in &mut projects {
             let Some(periods) = periods.get(p.unit_code.as_str()) else {
                 continue;
@@ -1452,6 +1484,11 @@ impl Cohort {
         }
     }
 
+    /// Whether `p` is in it: signed in its months.
+    pub fn has(&self, p: &RegisteredProject) -> bool {
+        p.signed_on().is_some_and(|d| self.contains(d))
+    }
+
     fn contains(&self, d: NaiveDate) -> bool {
         let m = month_number(d.year(), d.month());
         month_number(self.from.year, self.from.month) <= m
@@ -1565,9 +1602,7 @@ impl Register {
     /// The projects of a cohort: signed (latest stated 签约日期) in its months.
     pub fn cohort<'r>(&'r self, c: &Cohort) -> impl Iterator<Item = &'r RegisteredProject> {
         let c = *c;
-        self.projects
-            .iter()
-            .filter(move |p| p.signed_on().is_some_and(|d| c.contains(d)))
+        self.projects.iter().filter(move |p| c.has(p))
     }
 
     /// The conversion table: every roster unit in roster order, then the whole area; with

@@ -875,24 +875,39 @@ impl Archive {
         Ok(rows)
     }
 
-    /// The register checkpoint the archive holds (it keeps one): (before_period,
-    /// fingerprint, data), the data checked against their checksum (`None` if they are not
-    /// what was written).
-    pub fn register_checkpoint(&self) -> Result<Option<(Period, String, Vec<u8>)>, ArchiveError> {
-        let row: Option<(String, String, String, Vec<u8>)> = self
-            .conn
+    /// The register checkpoint the archive holds (it keeps one), given to `read` as
+    /// (before_period, fingerprint, data) where SQLite holds it (16 MB for a province: not
+    /// copied); `None` when there is none or its data are not what was written (checked
+    /// against their checksum).
+    pub fn with_register_checkpoint<T>(
+        &self,
+        read: impl FnOnce(Period, &str, &[u8]) -> T,
+    ) -> Result<Option<T>, ArchiveError> {
+        self.conn
             .query_row(
                 "SELECT before_period, fingerprint, data_sha256, data FROM register_checkpoint
                  ORDER BY before_period DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    // A value of another type is a damaged row: as good as none.
+                    let text = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok());
+                    let (Some(before), Some(fingerprint), Some(sha), Some(data)) = (
+                        text(0).and_then(Period::parse_canonical),
+                        text(1),
+                        text(2),
+                        r.get_ref(3).ok().and_then(|v| v.as_blob().ok()),
+                    ) else {
+                        return Ok(None);
+                    };
+                    Ok(
+                        (checksum::sha256_hex(data) == sha)
+                            .then(|| read(before, fingerprint, data)),
+                    )
+                },
             )
             .optional()
-            .map_err(self.sql())?;
-        Ok(row.and_then(|(before, fp, sha, data)| {
-            let before = Period::parse_canonical(&before)?;
-            (checksum::sha256_hex(&data) == sha).then_some((before, fp, data))
-        }))
+            .map(Option::flatten)
+            .map_err(self.sql())
     }
 
     /// Whether the register checkpoint of the months before `before` has `fingerprint`.

@@ -1730,6 +1730,20 @@ fn a_bulletin_built_from_the_register_checkpoint_is_the_one_built_from_the_retur
     assert_eq!(from, "returns");
     assert!(again == with);
 
+    // Its data stored as text (SQLite keeps any type in any column): passed over, not an
+    // error.
+    set_checkpoints(&ws, &kept);
+    let db = rusqlite::Connection::open(ws.join("tongbao.db")).expect("archive");
+    db.execute(
+        "UPDATE register_checkpoint SET data = CAST(data AS TEXT)",
+        [],
+    )
+    .expect("update");
+    drop(db);
+    let (again, from) = build_noting_register(&ws, "2025-06", "as-text");
+    assert_eq!(from, "returns");
+    assert!(again == with);
+
     // Another month's bulletin is built from the returns (the checkpoint is June's).
     set_checkpoints(&ws, &kept);
     assert_eq!(build_noting_register(&ws, "2025-05", "may").1, "returns");

@@ -210,7 +210,7 @@ fn follow_up_row(i: usize, e: &FollowUpEntry) -> Row {
 fn years(p: &Progress) -> Vec<i32> {
     p.register
         .iter()
-        .flat_map(|l| l.funds_by_year.iter().map(|y| y.year))
+        .flat_map(|l| l.project.reports.iter().map(|r| r.file.period.year))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
@@ -277,48 +277,55 @@ pub(super) fn register(b: &Bulletin) -> Grid<'_> {
         g.rows.push(Row::note("项目库中没有项目。"));
         return g;
     }
-    let row = move |i: usize| register_row(i, &p.register[i], &years);
+    let row = move |i: usize| match p.register.get(i) {
+        Some(l) => register_row(i, l, &years),
+        None => Row::body(Vec::new()),
+    };
     // Made row by row as they are written, as 项目总表 is.
     g.tail = Some((p.register.len(), Box::new(row)));
     g
 }
 
-fn register_row(i: usize, l: &RegisterLine, years: &[i32]) -> Row {
+fn register_row(i: usize, l: RegisterLine<'_>, years: &[i32]) -> Row {
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Dash, Cell::Date);
     let yes_no = |b: bool| Cell::Count(i64::from(b));
+    let amount =
+        |a: Option<crate::model::Wan>| a.map_or(Cell::Unreported, |a| Cell::Amount(a.as_f64()));
+    let p = l.project;
+    let latest = p.latest();
+    let last_file = p.last_file();
+    let funds_by_year = p.funds_by_year();
     let mut cells = vec![
         ordinal(i + 1),
-        text(&l.unit),
-        label(&l.unit_code),
-        text(&l.id),
-        l.code.as_deref().map_or(Cell::Dash, label),
-        text(&l.name),
-        text(l.former_names.join("；")),
-        text(&l.investor),
-        text(&l.industry),
-        l.contract_amount
-            .map_or(Cell::Unreported, |a| Cell::Amount(a.as_f64())),
-        date(l.signed_on),
-        date(l.started_on),
-        month(l.in_production),
-        month(l.terminated),
+        text(l.unit),
+        label(&p.unit_code),
+        text(&p.id),
+        p.code().map_or(Cell::Dash, label),
+        text(&latest.name),
+        text(p.former_names.join("；")),
+        text(&latest.investor),
+        text(&latest.industry),
+        amount(p.contract_amount()),
+        date(p.signed_on()),
+        date(p.started_on()),
+        month(p.in_production()),
+        month(p.terminated()),
     ];
-    cells.extend(years.iter().map(|y| {
-        match l.funds_by_year.iter().find(|f| f.year == *y) {
-            None => Cell::Dash,
-            Some(f) => f
-                .funds_ytd
-                .map_or(Cell::Unreported, |a| Cell::Amount(a.as_f64())),
-        }
-    }));
+    cells.extend(
+        years
+            .iter()
+            .map(|y| match funds_by_year.iter().find(|f| f.year == *y) {
+                None => Cell::Dash,
+                Some(f) => amount(f.funds_ytd),
+            }),
+    );
     cells.extend([
-        l.funds_in_place
-            .map_or(Cell::Unreported, |a| Cell::Amount(a.as_f64())),
-        label(l.stage.label()),
-        label(l.first_reported.to_string()),
-        label(l.last_file.period.to_string()),
-        text(&l.last_file.file),
-        yes_no(l.current),
+        amount(p.funds_in_place()),
+        label(p.stage().label()),
+        label(p.first_reported().to_string()),
+        label(last_file.period.to_string()),
+        text(&*last_file.file_name),
+        yes_no(p.current),
         yes_no(l.in_cohort),
         l.follow_up.map_or(Cell::Blank, |r| label(reason(r))),
     ]);
