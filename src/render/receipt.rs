@@ -21,7 +21,7 @@
 //! facts: the workbook's creation time is the time of receipt (which honours
 //! `SOURCE_DATE_EPOCH`), so the same file received at the same time gives the same receipt.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Note,
@@ -115,6 +115,10 @@ pub fn receipt_workbook(
     for (sheet, name) in raw.iter().zip(&names) {
         write_copy(&mut wb, sheet, name, facts, &diags, &formats, lang)?;
     }
+    // Deflating the copied sheets was a third of a receipt's time at the default level
+    // 6; level 3 makes the province's 183 receipts 3.92 MB instead of 3.74 (BENCHMARKS.md,
+    // issue 13), as the bulletin's workbook does.
+    wb.set_zip_compression_level(3);
     Ok(wb.save_to_buffer()?)
 }
 
@@ -920,8 +924,12 @@ const COPY_MIN_WIDTH: f64 = 6.0;
 
 /// Whether `cell` is one line of text alone in its row: a title or a remark, not a table
 /// row (which has more than one cell).
-fn is_line(sheet: &RawSheet, cell: &RawCell) -> bool {
-    matches!(&cell.value, CellValue::Text(s) if !s.contains('\n')) && sheet.row(cell.row).len() == 1
+/// `cells` are a sheet's, in (row, column) order, so the cell's neighbours tell.
+fn is_line(cells: &[RawCell], at: usize) -> bool {
+    let row = cells[at].row;
+    let alone = (at == 0 || cells[at - 1].row != row)
+        && cells.get(at + 1).is_none_or(|next| next.row != row);
+    alone && matches!(&cells[at].value, CellValue::Text(s) if !s.contains('\n'))
 }
 
 fn write_copy(
@@ -942,7 +950,7 @@ fn write_copy(
         .into_iter()
         .filter(|&(r1, _, r2, _)| (r1..=r2).all(copied))
         .collect();
-    let anchors: HashMap<(u32, u32), u32> = merges
+    let anchors: foldhash::HashMap<(u32, u32), u32> = merges
         .iter()
         .map(|&(r1, c1, _, c2)| ((r1, c1), c2 - c1 + 1))
         .collect();
@@ -967,12 +975,9 @@ fn write_copy(
     // Column widths from the content. A merged anchor's text spreads over its region and a
     // line alone in its row runs on over its empty neighbours, so neither widens a column.
     let mut widths: BTreeMap<u32, f64> = BTreeMap::new();
-    for c in sheet
-        .cells
-        .iter()
-        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL && copied(c.row))
-    {
-        if anchors.get(&(c.row, c.col)).is_some_and(|&span| span > 1) || is_line(sheet, c) {
+    let in_copy = |c: &RawCell| c.row <= LAST_ROW && c.col <= LAST_COL && copied(c.row);
+    for (at, c) in sheet.cells.iter().enumerate().filter(|(_, c)| in_copy(c)) {
+        if anchors.get(&(c.row, c.col)).is_some_and(|&span| span > 1) || is_line(&sheet.cells, at) {
             continue;
         }
         let w = shown(&c.value)
@@ -1001,17 +1006,13 @@ fn write_copy(
     }
 
     let mut lines_by_row: BTreeMap<u32, usize> = BTreeMap::new();
-    for cell in sheet
-        .cells
-        .iter()
-        .filter(|c| c.row <= LAST_ROW && c.col <= LAST_COL && copied(c.row))
-    {
+    for (at, cell) in sheet.cells.iter().enumerate().filter(|(_, c)| in_copy(c)) {
         let (r, c) = (cell.row, cell.col as u16);
         let mark = marks.get(&(cell.row, cell.col)).and_then(|m| m.severity);
         let merged = anchors.contains_key(&(cell.row, cell.col));
         let f = |k: Kind| formats.get(k, mark, merged);
         match &cell.value {
-            CellValue::Text(s) | CellValue::Error(s) if is_line(sheet, cell) => {
+            CellValue::Text(s) | CellValue::Error(s) if is_line(&sheet.cells, at) => {
                 ws.write_string_with_format(r, c, cell_text(s), f(Kind::Line))?;
             }
             // A formula without its result is shown as its text, `=150+50`: the copy
