@@ -6,10 +6,6 @@ use std::process::ExitCode;
 use tongbao::cli::Command;
 use tongbao::cmd::{self, Outcome};
 
-// See Cargo.toml for why.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Rust ignores SIGPIPE, which turns every println! after `| head` has gone into a
     // panic; a command-line tool should end quietly instead.
