@@ -107,9 +107,9 @@ pub struct FollowUpEntry {
 /// JSON: `tongbao projects --json` is the register's document), in roster order, then the
 /// register's. Each is read from the register as its row is written ([`Self::get`]): a
 /// province's 40,000 projects are not first copied into lines.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RegisterLines {
-    register: Option<Arc<Register>>,
+    register: Arc<Register>,
     /// The roster's names, by roster index.
     unit_names: Vec<String>,
     lines: Vec<LineOf>,
@@ -142,10 +142,9 @@ impl RegisterLines {
     /// The `i`th line; `None` past the end.
     pub fn get(&self, i: usize) -> Option<RegisterLine<'_>> {
         let line = self.lines.get(i)?;
-        let register = self.register.as_deref()?;
         Some(RegisterLine {
             unit: &self.unit_names[line.unit],
-            project: &register.projects[line.project],
+            project: &self.register.projects[line.project],
             in_cohort: line.in_cohort,
             follow_up: line.follow_up,
         })
@@ -240,7 +239,9 @@ pub fn earlier_register(archive: &Archive, period: Period) -> Result<Builder, Ar
 pub fn register_with(mut earlier: Builder, inputs: &[UnitInput]) -> Register {
     let mut month: Vec<&StoredReturn> = inputs.iter().filter_map(|i| i.current.as_ref()).collect();
     month.sort_by(|a, b| (&a.info.unit_code, a.info.id).cmp(&(&b.info.unit_code, b.info.id)));
-    earlier.add_all(&month);
+    for r in month {
+        earlier.add(r);
+    }
     earlier.finish()
 }
 
@@ -435,7 +436,7 @@ pub fn compute(cfg: &Config, kept: Arc<Register>) -> Progress {
         projects: lines.len(),
         ambiguous,
         register: RegisterLines {
-            register: Some(kept),
+            register: kept,
             unit_names,
             lines,
         },

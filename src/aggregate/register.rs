@@ -645,24 +645,6 @@ impl Builder {
         );
     }
 
-    /// Adds returns in turn, as [`Builder::add`] one by one, with their rows copied and
-    /// their keys normalised on every core first (the matching itself is in order).
-    pub fn add_all(&mut self, returns: &[&StoredReturn]) {
-        use rayon::prelude::*;
-        let keyed: Vec<Vec<(Project, RowKeys)>> = returns
-            .par_iter()
-            .map(|r| {
-                r.projects
-                    .iter()
-                    .map(|p| (p.clone(), RowKeys::of(p)))
-                    .collect()
-            })
-            .collect();
-        for (ret, rows) in returns.iter().zip(keyed) {
-            self.add_rows(ret, rows.into_iter());
-        }
-    }
-
     fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = (Project, RowKeys)>) {
         let (Some(at), Some(unit)) = (ret.info.period, ret.info.unit_code.as_deref()) else {
             return;
