@@ -21,7 +21,9 @@
 //! facts: the workbook's creation time is the time of receipt (which honours
 //! `SOURCE_DATE_EPOCH`), so the same file received at the same time gives the same receipt.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Note,
@@ -35,6 +37,7 @@ use crate::messages::{self, receipt_text, ReceiptText as T};
 use crate::model::{a1, Period, Verdict};
 use crate::read::{CellValue, RawCell, RawSheet, RawWorkbook};
 use crate::render::xlsx::display_width;
+use crate::render::xlsx::sheet_xml;
 
 /// What a receipt says about one file, besides its findings.
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +104,10 @@ pub fn receipt_workbook(
     };
     let names = sheet_names(&front_name, raw);
     let diags = facts.file.diagnostics.sorted();
+    // The copies' formats first, so that their indices in the file's styles are known
+    // when their cells are written into the saved sheets (`copy_xml`).
+    let formats = CellFormats::new();
+    formats.register(&mut wb);
     write_front(
         &mut wb,
         &front_name,
@@ -111,15 +118,38 @@ pub fn receipt_workbook(
         &diags,
         lang,
     )?;
-    let formats = CellFormats::new();
+    let mut copies = Vec::with_capacity(raw.len());
     for (sheet, name) in raw.iter().zip(&names) {
-        write_copy(&mut wb, sheet, name, facts, &diags, &formats, lang)?;
+        copies.push(write_copy(
+            &mut wb, sheet, name, facts, &diags, &formats, lang,
+        )?);
     }
-    // Deflating the copied sheets was a third of a receipt's time at the default level
-    // 6; level 3 makes the province's 183 receipts 3.92 MB instead of 3.74 (BENCHMARKS.md,
-    // issue 13), as the bulletin's workbook does.
-    wb.set_zip_compression_level(3);
-    Ok(wb.save_to_buffer()?)
+    // Deflating is the largest part of a receipt's time. Level 1 makes the province's 183
+    // receipts 5.2 MB instead of 4.1 at level 3 (28 KB a receipt) for a tenth less of
+    // `check`'s CPU time with receipts (BENCHMARKS.md, issue 13).
+    const LEVEL: u8 = 1;
+    wb.set_zip_compression_level(LEVEL);
+    let saved = wb.save_to_buffer()?;
+    // The copies' cells, written into the saved sheets: the front sheet is the package's
+    // sheet 1, the copies follow in order.
+    let mut parts = Vec::with_capacity(copies.len());
+    for (i, copied) in copies
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.cells.is_empty())
+    {
+        let name = format!("xl/worksheets/sheet{}.xml", i + 2);
+        let frame = sheet_xml::read_part(&saved, &name)?;
+        parts.push((name, copy_xml(&frame, copied, &formats)?));
+    }
+    if parts.is_empty() {
+        return Ok(saved);
+    }
+    Ok(sheet_xml::replace_parts(
+        &saved,
+        &parts,
+        Some(i64::from(LEVEL)),
+    )?)
 }
 
 /// Document properties with the time of receipt as the creation time, so that no clock
@@ -198,14 +228,14 @@ fn clip_utf16(s: &str, max: usize) -> String {
 }
 
 /// Text cut to what one cell can hold (Excel refuses strings over 32767 units).
-fn cell_text(s: &str) -> String {
+fn cell_text(s: &str) -> Cow<'_, str> {
     const MAX: usize = 32_000;
     if s.len() <= MAX {
-        s.to_string()
+        Cow::Borrowed(s)
     } else {
         let mut t = clip_utf16(s, MAX);
         t.push('…');
-        t
+        Cow::Owned(t)
     }
 }
 
@@ -674,7 +704,7 @@ fn write_front(
             severity_word(row.severity, lang),
             f.severity(row.severity),
         )?;
-        ws.write_string_with_format(r, 2, cell_text(&row.sheet), &f.center)?;
+        ws.write_string_with_format(r, 2, &*cell_text(&row.sheet), &f.center)?;
         match &row.link {
             Some((sheet, lr, lc)) if i < MAX_LINKS => {
                 let url = Url::new(format!(
@@ -689,9 +719,9 @@ fn write_front(
                 ws.write_string_with_format(r, 3, &row.place, &f.center)?;
             }
         }
-        ws.write_string_with_format(r, 4, cell_text(&row.value), &f.text)?;
-        ws.write_string_with_format(r, 5, cell_text(&row.problem), &f.text)?;
-        ws.write_string_with_format(r, 6, cell_text(&row.fix), &f.text)?;
+        ws.write_string_with_format(r, 4, &*cell_text(&row.value), &f.text)?;
+        ws.write_string_with_format(r, 5, &*cell_text(&row.problem), &f.text)?;
+        ws.write_string_with_format(r, 6, &*cell_text(&row.fix), &f.text)?;
         ws.write_string_with_format(r, 7, row.code, &f.center)?;
         let lines = [
             lines_needed(&row.sheet, widths[2]),
@@ -727,7 +757,12 @@ enum Kind {
 
 /// Every format of the reproduced sheets, built once: by kind, mark (none, note, warning,
 /// error) and whether the cell anchors a merged region (centred).
-struct CellFormats(Vec<Format>);
+/// The copies' formats, by kind, mark and whether merged ([`CellFormats::slot`]), and
+/// the index each has in the file's styles once [`CellFormats::register`] has run.
+struct CellFormats {
+    formats: Vec<Format>,
+    xf: Vec<u32>,
+}
 
 const KINDS: [Kind; 7] = [
     Kind::Text,
@@ -777,10 +812,31 @@ impl CellFormats {
                 }
             }
         }
-        CellFormats(all)
+        // rust_xlsxwriter numbers formats from 1 (0 is its default) in the order it first
+        // meets them, an equal format taking the index of the first.
+        let mut firsts: Vec<&Format> = Vec::new();
+        let xf = all
+            .iter()
+            .map(|f| {
+                let at = firsts.iter().position(|g| *g == f).unwrap_or_else(|| {
+                    firsts.push(f);
+                    firsts.len() - 1
+                });
+                u32::try_from(at + 1).unwrap_or(0)
+            })
+            .collect();
+        CellFormats { formats: all, xf }
     }
 
-    fn get(&self, kind: Kind, mark: Option<Severity>, merged: bool) -> &Format {
+    /// Gives the workbook every format before anything else meets one, so that each has
+    /// the index [`CellFormats::xf`] says.
+    fn register(&self, wb: &mut Workbook) {
+        for f in &self.formats {
+            wb.register_format(f);
+        }
+    }
+
+    fn slot(kind: Kind, mark: Option<Severity>, merged: bool) -> usize {
         let k = kind as usize;
         let m = match mark {
             None => 0,
@@ -789,7 +845,11 @@ impl CellFormats {
             Some(Severity::Hold) => 3,
             Some(Severity::Error) => 4,
         };
-        &self.0[(k * 5 + m) * 2 + usize::from(merged)]
+        (k * 5 + m) * 2 + usize::from(merged)
+    }
+
+    fn get(&self, kind: Kind, mark: Option<Severity>, merged: bool) -> &Format {
+        &self.formats[CellFormats::slot(kind, mark, merged)]
     }
 }
 
@@ -903,6 +963,45 @@ fn shown(v: &CellValue) -> String {
     }
 }
 
+/// The width of the widest line [`shown`] gives, without making its text (a copy measures
+/// every cell).
+fn shown_width(v: &CellValue) -> usize {
+    /// Counts what is written (ASCII: one unit a byte).
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    match v {
+        CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => {
+            s.split('\n').map(display_width).max().unwrap_or(0)
+        }
+        CellValue::Number(n) => {
+            let mut count = Count(0);
+            let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{n}"));
+            count.0
+        }
+        // `yyyy-mm-dd` or `yyyy-mm-dd hh:mm:ss` for a four-digit year.
+        CellValue::DateTime(dt) if (1000..=9999).contains(&chrono::Datelike::year(dt)) => {
+            if dt.time() == chrono::NaiveTime::MIN {
+                10
+            } else {
+                19
+            }
+        }
+        CellValue::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        CellValue::DateTime(_) => display_width(&shown(v)),
+    }
+}
+
 /// A sheet of more rows than this is copied abridged: its first [`COPY_HEAD_ROWS`] rows
 /// (titles and header) and the rows with a finding, each at its own row number, so that
 /// every reference (项目明细!K5032) still points where the county's file has it. A county
@@ -932,15 +1031,18 @@ fn is_line(cells: &[RawCell], at: usize) -> bool {
     alone && matches!(&cells[at].value, CellValue::Text(s) if !s.contains('\n'))
 }
 
-fn write_copy(
+/// Writes a county sheet's copy as far as rust_xlsxwriter writes it (its frame: name,
+/// columns, merged regions, row heights, notes, page setup) and returns its cells, which
+/// [`copy_xml`] writes into the saved sheet.
+fn write_copy<'s>(
     wb: &mut Workbook,
-    sheet: &RawSheet,
+    sheet: &'s RawSheet,
     name: &str,
     facts: &ReceiptFacts,
     diags: &[&Diagnostic],
     formats: &CellFormats,
     lang: Lang,
-) -> Result<(), XlsxError> {
+) -> Result<Copied<'s>, XlsxError> {
     let marks = marks(sheet, diags, lang);
     // The rows copied: all, or for a long sheet its head and the rows with a finding.
     let marked_rows: BTreeSet<u32> = marks.keys().map(|&(r, _)| r).collect();
@@ -980,11 +1082,7 @@ fn write_copy(
         if anchors.get(&(c.row, c.col)).is_some_and(|&span| span > 1) || is_line(&sheet.cells, at) {
             continue;
         }
-        let w = shown(&c.value)
-            .split('\n')
-            .map(display_width)
-            .max()
-            .unwrap_or(0);
+        let w = shown_width(&c.value);
         let slot = widths.entry(c.col).or_insert(COPY_MIN_WIDTH);
         *slot = slot.max(fitted(w).min(COPY_MAX_WIDTH));
     }
@@ -1005,15 +1103,30 @@ fn write_copy(
         )?;
     }
 
+    // The cells, in the order rust_xlsxwriter would have had them written (a later one at
+    // the same place replaces an earlier): each merged region's blanks, the county's
+    // values, then the marked cells the county left empty.
+    let mut cells: Vec<Placed<'s>> = Vec::with_capacity(sheet.cells.len() + marks.len());
+    for &(r1, c1, r2, c2) in &merges {
+        let mark = marks.get(&(r1, c1)).and_then(|m| m.severity);
+        let slot = CellFormats::slot(Kind::Blank, mark, true);
+        for row in r1..=r2 {
+            cells.extend((c1..=c2).map(|col| Placed::blank(row, col, slot)));
+        }
+    }
     let mut lines_by_row: BTreeMap<u32, usize> = BTreeMap::new();
     for (at, cell) in sheet.cells.iter().enumerate().filter(|(_, c)| in_copy(c)) {
-        let (r, c) = (cell.row, cell.col as u16);
         let mark = marks.get(&(cell.row, cell.col)).and_then(|m| m.severity);
         let merged = anchors.contains_key(&(cell.row, cell.col));
-        let f = |k: Kind| formats.get(k, mark, merged);
-        match &cell.value {
+        let place = |kind: Kind, value: Value<'s>| Placed {
+            row: cell.row,
+            col: cell.col,
+            slot: CellFormats::slot(kind, mark, merged),
+            value,
+        };
+        cells.push(match &cell.value {
             CellValue::Text(s) | CellValue::Error(s) if is_line(&sheet.cells, at) => {
-                ws.write_string_with_format(r, c, cell_text(s), f(Kind::Line))?;
+                place(Kind::Line, Value::text(cell_text(s)))
             }
             // A formula without its result is shown as its text, `=150+50`: the copy
             // holds what the county's file holds, and no result was saved.
@@ -1024,41 +1137,36 @@ fn write_copy(
                     let slot = lines_by_row.entry(cell.row).or_insert(1);
                     *slot = (*slot).max(lines);
                 }
-                ws.write_string_with_format(r, c, &s, f(Kind::Text))?;
+                place(Kind::Text, Value::text(s))
             }
-            CellValue::Number(n) if n.is_finite() => {
-                ws.write_number_with_format(r, c, *n, f(Kind::Number))?;
-            }
-            CellValue::Number(n) => {
-                ws.write_string_with_format(r, c, n.to_string(), f(Kind::Text))?;
-            }
+            CellValue::Number(n) if n.is_finite() => place(Kind::Number, Value::Number(*n)),
+            CellValue::Number(n) => place(Kind::Text, Value::text(Cow::Owned(n.to_string()))),
             CellValue::DateTime(dt) => match excel_serial(dt) {
-                Some(serial) => {
-                    let kind = if dt.time() == chrono::NaiveTime::MIN {
-                        Kind::Date
-                    } else {
-                        Kind::DateTime
-                    };
-                    ws.write_number_with_format(r, c, serial, f(kind))?;
+                Some(serial) if dt.time() == chrono::NaiveTime::MIN => {
+                    place(Kind::Date, Value::Number(serial))
                 }
-                None => {
-                    ws.write_string_with_format(r, c, shown(&cell.value), f(Kind::Text))?;
-                }
+                Some(serial) => place(Kind::DateTime, Value::Number(serial)),
+                None => place(Kind::Text, Value::text(Cow::Owned(shown(&cell.value)))),
             },
-            CellValue::Bool(b) => {
-                ws.write_boolean_with_format(r, c, *b, f(Kind::Bool))?;
-            }
-        }
+            CellValue::Bool(b) => place(Kind::Bool, Value::Bool(*b)),
+        });
     }
+    let mut heights = BTreeMap::new();
     for (&row, &lines) in lines_by_row.iter().filter(|(_, &l)| l > 1) {
+        // Set on the frame too: the notes' boxes are placed by the rows' heights.
         ws.set_row_height(row, row_height(lines))?;
+        heights.insert(row, row_height(lines));
     }
 
     // Marked cells the county left empty (a required value missing) are filled too.
     for (&(r, c), m) in &marks {
         if sheet.get(r, c).is_none() {
             let merged = anchors.contains_key(&(r, c));
-            ws.write_blank(r, c as u16, formats.get(Kind::Blank, m.severity, merged))?;
+            cells.push(Placed::blank(
+                r,
+                c,
+                CellFormats::slot(Kind::Blank, m.severity, merged),
+            ));
         }
         if !m.notes.is_empty() {
             let text = m.notes.join("\n\n");
@@ -1079,12 +1187,168 @@ fn write_copy(
             ws.set_freeze_panes(ledger.header.last_row + 1, 0)?;
         }
     }
-    Ok(())
+    // In (row, column) order, the last written at each place kept.
+    cells.sort_by_key(|c| (c.row, c.col));
+    let mut kept: Vec<Placed<'s>> = Vec::with_capacity(cells.len());
+    for c in cells {
+        match kept.last_mut() {
+            Some(last) if (last.row, last.col) == (c.row, c.col) => *last = c,
+            _ => kept.push(c),
+        }
+    }
+    Ok(Copied {
+        cells: kept,
+        heights,
+    })
+}
+
+/// A county sheet's copy: its cells and the rows whose height is not the default.
+struct Copied<'s> {
+    cells: Vec<Placed<'s>>,
+    heights: BTreeMap<u32, f64>,
+}
+
+/// One cell of a copy: where, its format ([`CellFormats::slot`]) and what it holds.
+struct Placed<'s> {
+    row: u32,
+    col: u32,
+    slot: usize,
+    value: Value<'s>,
+}
+
+impl Placed<'_> {
+    fn blank(row: u32, col: u32, slot: usize) -> Placed<'static> {
+        Placed {
+            row,
+            col,
+            slot,
+            value: Value::Blank,
+        }
+    }
+}
+
+/// What a copied cell holds, as rust_xlsxwriter stores it.
+enum Value<'s> {
+    Number(f64),
+    Text(Cow<'s, str>),
+    Bool(bool),
+    Blank,
+}
+
+impl<'s> Value<'s> {
+    /// Text, or a blank for none (rust_xlsxwriter writes an empty string as a blank).
+    fn text(s: Cow<'s, str>) -> Value<'s> {
+        if s.is_empty() {
+            Value::Blank
+        } else {
+            Value::Text(s)
+        }
+    }
+}
+
+/// The copy's sheet: the frame rust_xlsxwriter wrote (`frame`, whose cells are only the
+/// merged regions' blanks) with its dimension and cells replaced by the copy's, written
+/// as rust_xlsxwriter writes a sheet's rows: each row's `spans` (the columns used in its
+/// block of 16 rows) and height, each cell's style index, text as inline strings.
+fn copy_xml(frame: &str, copied: &Copied, formats: &CellFormats) -> Result<Vec<u8>, XlsxError> {
+    let internal = |what: &str| XlsxError::CustomError(format!("receipt copy: {what}"));
+    let (dim_at, dim_end) =
+        sheet_xml::dimension_span(frame).ok_or_else(|| internal("no dimension"))?;
+    let (data_at, data_end) =
+        sheet_xml::sheet_data_span(frame).ok_or_else(|| internal("no sheetData"))?;
+    if data_at < dim_end {
+        return Err(internal("sheetData before the dimension"));
+    }
+    let cells = &copied.cells;
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return Ok(frame.as_bytes().to_vec());
+    };
+    let (first_col, last_col) = cells
+        .iter()
+        .fold((u32::MAX, 0), |(lo, hi), c| (lo.min(c.col), hi.max(c.col)));
+    let col = |c: u32| u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError);
+
+    let mut w: Vec<u8> = Vec::with_capacity(frame.len() + cells.len() * 56);
+    w.extend_from_slice(&frame.as_bytes()[..dim_at]);
+    w.extend_from_slice(b"<dimension ref=\"");
+    sheet_xml::push_column_name(&mut w, col(first_col)?);
+    w.extend_from_slice(itoa::Buffer::new().format(first.row + 1).as_bytes());
+    if (first.row, first_col) != (last.row, last_col) {
+        w.push(b':');
+        sheet_xml::push_column_name(&mut w, col(last_col)?);
+        w.extend_from_slice(itoa::Buffer::new().format(last.row + 1).as_bytes());
+    }
+    w.extend_from_slice(b"\"/>");
+    w.extend_from_slice(&frame.as_bytes()[dim_end..data_at]);
+    w.extend_from_slice(b"<sheetData>");
+
+    // The columns used in each block of 16 rows, one-based, as "first:last".
+    let mut spans: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for c in cells {
+        let span = spans.entry(c.row / 16).or_insert((c.col, c.col));
+        *span = (span.0.min(c.col), span.1.max(c.col));
+    }
+    let height = |row: u32| {
+        // rust_xlsxwriter keeps a height in whole pixels and writes it in points.
+        let points = copied.heights.get(&row).copied().unwrap_or(ROW_HEIGHT);
+        (points * 4.0 / 3.0).round() * 0.75
+    };
+    let mut digits = itoa::Buffer::new();
+    let mut row_digits = itoa::Buffer::new();
+    let mut open: Option<u32> = None;
+    for c in cells {
+        if open != Some(c.row) {
+            if open.is_some() {
+                w.extend_from_slice(b"</row>");
+            }
+            open = Some(c.row);
+            let (lo, hi) = spans.get(&(c.row / 16)).copied().unwrap_or((c.col, c.col));
+            let _ = write!(
+                w,
+                "<row r=\"{}\" spans=\"{}:{}\" ht=\"{}\" customHeight=\"1\">",
+                c.row + 1,
+                lo + 1,
+                hi + 1,
+                height(c.row)
+            );
+        }
+        let xf = formats.xf[c.slot];
+        let r = row_digits.format(c.row + 1);
+        w.extend_from_slice(b"<c r=\"");
+        sheet_xml::push_column_name(&mut w, col(c.col)?);
+        w.extend_from_slice(r.as_bytes());
+        w.push(b'"');
+        if xf > 0 {
+            w.extend_from_slice(b" s=\"");
+            w.extend_from_slice(digits.format(xf).as_bytes());
+            w.push(b'"');
+        }
+        match &c.value {
+            Value::Number(n) => {
+                w.extend_from_slice(b"><v>");
+                sheet_xml::push_number(&mut w, *n);
+                w.extend_from_slice(b"</v></c>");
+            }
+            Value::Bool(b) => {
+                w.extend_from_slice(if *b {
+                    b" t=\"b\"><v>1</v></c>"
+                } else {
+                    b" t=\"b\"><v>0</v></c>"
+                });
+            }
+            Value::Blank => w.extend_from_slice(b"/>"),
+            Value::Text(s) => sheet_xml::push_inline_text(&mut w, s),
+        }
+    }
+    w.extend_from_slice(b"</row></sheetData>");
+    w.extend_from_slice(&frame.as_bytes()[data_end..]);
+    Ok(w)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     fn sheet(name: &str) -> RawSheet {
         RawSheet {
@@ -1128,6 +1392,179 @@ mod tests {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .expect("date");
         assert_eq!(excel_serial(&old), None);
+    }
+
+    /// A county sheet with every kind of value, merged regions (one holding a value past
+    /// its anchor), marks on values, on an empty cell and on a whole row, and columns and
+    /// rows past the first block of 16.
+    fn odd_sheet() -> RawSheet {
+        use crate::read::Merge;
+        let at = |row, col, value| RawCell { row, col, value };
+        let day = |y, m, d, h| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|d| d.and_hms_opt(h, 30, 0))
+                .expect("date")
+        };
+        let t = |s: &str| CellValue::Text(s.to_string());
+        let mut cells = vec![
+            at(0, 0, t("2025年6月 招商引资项目明细 & <附表>")),
+            at(2, 0, t("序号")),
+            at(2, 1, t(" 项目名称")),
+            at(2, 2, t("签约额\n（万元）")),
+            at(2, 3, t("日期")),
+            at(2, 29, t("备注_x0041_")),
+            at(3, 0, CellValue::Number(1.0)),
+            at(
+                3,
+                1,
+                t("两江新区智能制造产业园项目，一期、二期、三期合计总投资较大需要换行显示"),
+            ),
+            at(3, 2, CellValue::Number(12_345.678)),
+            at(3, 3, CellValue::DateTime(day(2025, 6, 10, 0))),
+            at(3, 4, CellValue::DateTime(day(2025, 6, 10, 9))),
+            at(3, 5, CellValue::DateTime(day(1899, 1, 1, 0))),
+            at(3, 14, CellValue::DateTime(day(12_000, 1, 1, 5))),
+            at(3, 6, CellValue::Bool(true)),
+            at(3, 7, CellValue::Bool(false)),
+            at(3, 8, CellValue::Error("#DIV/0!".into())),
+            at(3, 9, CellValue::Uncalculated("=150+50".into())),
+            at(3, 10, CellValue::Number(f64::NAN)),
+            at(3, 11, CellValue::Number(-0.5)),
+            at(3, 12, t("")),
+            at(3, 13, t("ctrl\u{1}char trailing ")),
+            at(5, 0, t("合并")),
+            at(6, 0, t("合并区内的值")),
+            at(6, 1, CellValue::Number(1e20)),
+            at(19, 2, CellValue::Number(3.0)),
+            at(19, 3, t("行")),
+            at(40, 30, t("远处")),
+        ];
+        cells.sort_by_key(|c| (c.row, c.col));
+        RawSheet {
+            name: "项目明细".into(),
+            visible: true,
+            cells,
+            merges: vec![
+                Merge {
+                    first_row: 0,
+                    first_col: 0,
+                    last_row: 0,
+                    last_col: 5,
+                },
+                Merge {
+                    first_row: 5,
+                    first_col: 0,
+                    last_row: 6,
+                    last_col: 0,
+                },
+            ],
+        }
+    }
+
+    /// The copy's sheet XML written into the saved frame, and the same cells written
+    /// through rust_xlsxwriter, its shared strings put back inline.
+    fn copy_both_ways(sheet: &RawSheet, diags: &[&Diagnostic]) -> (String, String) {
+        let file = FileReport::empty(std::path::Path::new("县.xlsx"));
+        let facts = ReceiptFacts {
+            file: &file,
+            batch_period: None,
+            received_at: "2025-07-05T10:00:00+08:00",
+            time_zone: chrono::FixedOffset::east_opt(8 * 3600).expect("zone"),
+            issuer: "",
+            archive: None,
+        };
+        let formats = CellFormats::new();
+        let sheet_of = |saved: &[u8], part: &str| sheet_xml::read_part(saved, part).expect("part");
+
+        let mut wb = Workbook::new();
+        formats.register(&mut wb);
+        let copied = write_copy(
+            &mut wb,
+            sheet,
+            "项目明细",
+            &facts,
+            diags,
+            &formats,
+            Lang::Zh,
+        )
+        .expect("frame");
+        let saved = wb.save_to_buffer().expect("saved");
+        let frame = sheet_of(&saved, "xl/worksheets/sheet1.xml");
+        let spliced = copy_xml(&frame, &copied, &formats).expect("copy");
+
+        let mut wb = Workbook::new();
+        formats.register(&mut wb);
+        let copied = write_copy(
+            &mut wb,
+            sheet,
+            "项目明细",
+            &facts,
+            diags,
+            &formats,
+            Lang::Zh,
+        )
+        .expect("frame");
+        let ws = wb.worksheet_from_index(0).expect("sheet");
+        for c in &copied.cells {
+            let (r, col, f) = (c.row, c.col as u16, &formats.formats[c.slot]);
+            match &c.value {
+                Value::Number(n) => ws.write_number_with_format(r, col, *n, f),
+                Value::Text(s) => ws.write_string_with_format(r, col, s.as_ref(), f),
+                Value::Bool(b) => ws.write_boolean_with_format(r, col, *b, f),
+                Value::Blank => ws.write_blank(r, col, f),
+            }
+            .expect("cell");
+        }
+        let saved = wb.save_to_buffer().expect("saved");
+        let mut reference = sheet_of(&saved, "xl/worksheets/sheet1.xml");
+        // Shared strings back inline: `t="s"><v>N</v>` → `t="inlineStr"><is><t…>…</t></is>`.
+        let table = sheet_of(&saved, "xl/sharedStrings.xml");
+        let strings: Vec<&str> = table
+            .split("<si>")
+            .skip(1)
+            .map(|si| si.split("</si>").next().expect("si"))
+            .collect();
+        while let Some(at) = reference.find(" t=\"s\"><v>") {
+            let from = at + " t=\"s\"><v>".len();
+            let to = from + reference[from..].find("</v>").expect("v");
+            let n: usize = reference[from..to].parse().expect("index");
+            let inline = format!(" t=\"inlineStr\"><is>{}</is>", strings[n]);
+            reference.replace_range(at..to + "</v>".len(), &inline);
+        }
+        (String::from_utf8(spliced).expect("utf-8"), reference)
+    }
+
+    #[test]
+    fn a_copy_written_into_the_saved_sheet_is_what_rust_xlsxwriter_writes() {
+        let sheet = odd_sheet();
+        let findings = [
+            Diagnostic::at(Code::BigNotStarted, "项目明细", 3, 2),
+            Diagnostic::at(Code::LedgerMissing, "项目明细", 4, 3),
+            Diagnostic::at(Code::HoldMagnitude, "项目明细", 5, 0),
+            Diagnostic::at_row(Code::RowIgnored, "项目明细", 19),
+        ];
+        let diags: Vec<&Diagnostic> = findings.iter().collect();
+        let (spliced, reference) = copy_both_ways(&sheet, &diags);
+        assert!(spliced.contains("t=\"inlineStr\""), "{spliced}");
+        assert!(
+            spliced.contains("<dimension ref=\"A1:AE41\"/>"),
+            "{spliced}"
+        );
+        assert_eq!(spliced, reference);
+        // Without findings, and a sheet of one cell.
+        let (spliced, reference) = copy_both_ways(&sheet, &[]);
+        assert_eq!(spliced, reference);
+        // Columns are measured without making each cell's text.
+        for c in &sheet.cells {
+            let made = shown(&c.value).split('\n').map(display_width).max();
+            assert_eq!(shown_width(&c.value), made.unwrap_or(0), "{:?}", c.value);
+        }
+        let mut one = sheet.clone();
+        one.cells.truncate(1);
+        one.merges.clear();
+        let (spliced, reference) = copy_both_ways(&one, &[]);
+        assert!(spliced.contains("<dimension ref=\"A1\"/>"), "{spliced}");
+        assert_eq!(spliced, reference);
     }
 
     #[test]

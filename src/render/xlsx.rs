@@ -16,6 +16,7 @@ mod charts;
 mod grid;
 mod long_list;
 mod progress;
+pub(crate) mod sheet_xml;
 mod sheets;
 mod titles;
 

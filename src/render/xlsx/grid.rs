@@ -685,6 +685,9 @@ fn lines_needed(text: &str, width: f64) -> usize {
 /// The width of text in Excel's units: about 2 for a CJK character or full-width form,
 /// 1 for anything else.
 pub(crate) fn display_width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
     s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 

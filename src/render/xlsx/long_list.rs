@@ -25,9 +25,12 @@ use std::io::{BufWriter, Cursor, Read, Write};
 
 use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, XlsxError};
-use zip::write::SimpleFileOptions;
 
 use super::grid::{Cell, Formats, Grid, Row, RowKind};
+use super::sheet_xml::{
+    column_name, dimension_last_col, dimension_span, part_options, push_column_name,
+    push_inline_text, push_number,
+};
 
 /// Excel's last row and column (zero-based, exclusive), as rust_xlsxwriter checks them.
 const ROW_MAX: u32 = 1_048_576;
@@ -54,13 +57,7 @@ pub(super) fn splice(
     if pending.is_empty() {
         return Ok(saved);
     }
-    // The options of rust_xlsxwriter's packager for its XML parts.
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(level)
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default())
-        .large_file(false);
+    let options = part_options(level);
     // Each long list is written and deflated on a thread of its own (deflating is most of
     // the work), as a package of one part, then copied into place as it was compressed.
     let name_of = |p: &Pending<'_, '_>| format!("xl/worksheets/sheet{}.xml", p.sheet);
@@ -243,36 +240,13 @@ fn write_row(
                 w.extend_from_slice(b"</v></c>");
             }
             Value::Blank => w.extend_from_slice(b"/>"),
-            Value::Text(s) => {
-                let edge = ['\t', '\n', ' '];
-                w.extend_from_slice(b" t=\"inlineStr\"><is><t");
-                if s.starts_with(edge) || s.ends_with(edge) {
-                    w.extend_from_slice(b" xml:space=\"preserve\"");
-                }
-                w.push(b'>');
-                escape_text(w, &s);
-                w.extend_from_slice(b"</t></is></c>");
-            }
+            Value::Text(s) => push_inline_text(w, &s),
         }
     }
     if opened {
         w.extend_from_slice(b"</row>");
     }
     Ok(())
-}
-
-/// A finite number as rust_xlsxwriter writes it (Rust's `Display` of `f64`): whole
-/// numbers below 10^15 through `itoa`, which gives the same digits, faster.
-fn push_number(w: &mut Vec<u8>, n: f64) {
-    const WHOLE: f64 = 1e15;
-    if n.fract() == 0.0 && n.abs() < WHOLE && !(n == 0.0 && n.is_sign_negative()) {
-        // Exact: |n| < 10^15 < 2^53 and n has no fraction.
-        let whole = n as i64;
-        w.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
-    } else {
-        // Writing to a Vec cannot fail.
-        let _ = write!(w, "{n}");
-    }
 }
 
 /// What one cell holds, as rust_xlsxwriter stores it.
@@ -334,120 +308,10 @@ fn value(cell: &Cell) -> Result<Option<Value>, XlsxError> {
     }))
 }
 
-/// Escapes cell text as rust_xlsxwriter does: a literal `_xHHHH_` gets its underscore
-/// escaped (`_x005F`), then `&`, `<`, `>` and control characters (`_xHHHH_`, but tab and
-/// line feed) and the non-characters U+FFFE and U+FFFF.
-fn escape_text(w: &mut Vec<u8>, s: &str) {
-    let escaped;
-    let s = if s.contains("_x") {
-        escaped = escape_escapes(s);
-        escaped.as_str()
-    } else {
-        s
-    };
-    let mut rest = 0;
-    for (i, ch) in s.char_indices() {
-        let replace: Option<std::borrow::Cow<'static, str>> = match ch {
-            '&' => Some("&amp;".into()),
-            '<' => Some("&lt;".into()),
-            '>' => Some("&gt;".into()),
-            '\t' | '\n' => None,
-            '\x00'..='\x1F' => Some(format!("_x{:04X}_", u32::from(ch)).into()),
-            '\u{FFFE}' => Some("_xFFFE_".into()),
-            '\u{FFFF}' => Some("_xFFFF_".into()),
-            _ => None,
-        };
-        if let Some(r) = replace {
-            w.extend_from_slice(&s.as_bytes()[rest..i]);
-            w.extend_from_slice(r.as_bytes());
-            rest = i + ch.len_utf8();
-        }
-    }
-    w.extend_from_slice(&s.as_bytes()[rest..]);
-}
-
-/// rust_xlsxwriter's `escape_xml_escapes`: `_x` followed by four hex digits and `_` gets
-/// `_x005F` put before it, so that Excel reads it as the literal text.
-fn escape_escapes(original: &str) -> String {
-    const LEN: usize = 7; // _xHHHH_
-    let mut escaped = original.to_string();
-    for (index, _) in original.rmatch_indices("_x") {
-        if index + LEN > original.len() || !original.is_char_boundary(index + LEN - 1) {
-            continue;
-        }
-        if !original[index + LEN - 1..].starts_with('_') {
-            continue;
-        }
-        if original[index + 2..index + LEN - 1]
-            .chars()
-            .all(|c| c.is_ascii_hexdigit())
-        {
-            escaped.replace_range(index..index, "_x005F");
-        }
-    }
-    escaped
-}
-
-/// Where the `<dimension …/>` element is in the sheet's XML.
-fn dimension_span(xml: &str) -> Option<(usize, usize)> {
-    let at = xml.find("<dimension ")?;
-    let end = at + xml[at..].find("/>")? + 2;
-    Some((at, end))
-}
-
-/// The last column of a `<dimension ref="A1:X3"/>` element (zero-based).
-fn dimension_last_col(element: &str) -> Option<u16> {
-    let quoted = element.split('"').nth(1)?;
-    let last = quoted.rsplit(':').next()?;
-    let letters: String = last.chars().take_while(char::is_ascii_uppercase).collect();
-    let mut n: u32 = 0;
-    for b in letters.bytes() {
-        n = n * 26 + u32::from(b - b'A' + 1);
-    }
-    u16::try_from(n.checked_sub(1)?).ok()
-}
-
-/// Appends a column's letters.
-fn push_column_name(w: &mut Vec<u8>, col: u16) {
-    if col < 26 {
-        w.push(b'A' + col as u8);
-    } else {
-        w.extend_from_slice(column_name(col).as_bytes());
-    }
-}
-
-/// A column's letters (0 is A, 26 is AA).
-fn column_name(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        name.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::xlsx::grid::PageText;
-
-    #[test]
-    fn column_names_are_excel_letters() {
-        assert_eq!(column_name(0), "A");
-        assert_eq!(column_name(23), "X");
-        assert_eq!(column_name(25), "Z");
-        assert_eq!(column_name(26), "AA");
-        assert_eq!(column_name(701), "ZZ");
-        assert_eq!(column_name(702), "AAA");
-        assert_eq!(
-            dimension_last_col("<dimension ref=\"A1:X40829\"/>"),
-            Some(23)
-        );
-        assert_eq!(dimension_last_col("<dimension ref=\"A1\"/>"), Some(0));
-    }
 
     /// Cells of every kind, with text that needs escaping.
     fn row(i: usize) -> Row {

@@ -1,0 +1,224 @@
+//! Cells written as sheet XML by hand, the way rust_xlsxwriter writes them, and the
+//! saved package's parts replaced.
+//!
+//! rust_xlsxwriter spends most of its time per cell: it hashes the cell's whole `Format`
+//! to find its style, keeps a shared-strings table and formats each number through
+//! `write!`. Sheets with many cells whose styles are known in advance (the bulletin's long
+//! lists, `long_list`; the county's sheets copied into a receipt, `render::receipt`) are
+//! therefore written with rust_xlsxwriter down to their frame (columns, merges, notes,
+//! page setup), saved, and have their cells written into the saved sheet with these
+//! functions, byte for byte as rust_xlsxwriter's constant-memory mode writes them (text as
+//! inline strings).
+
+use std::io::{Cursor, Read, Write};
+
+use rust_xlsxwriter::XlsxError;
+use zip::write::SimpleFileOptions;
+
+/// A finite number as rust_xlsxwriter writes it (Rust's `Display` of `f64`): whole
+/// numbers below 10^15 through `itoa`, which gives the same digits, faster.
+pub(crate) fn push_number(w: &mut Vec<u8>, n: f64) {
+    const WHOLE: f64 = 1e15;
+    if n.fract() == 0.0 && n.abs() < WHOLE && !(n == 0.0 && n.is_sign_negative()) {
+        // Exact: |n| < 10^15 < 2^53 and n has no fraction.
+        let whole = n as i64;
+        w.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
+    } else {
+        // Writing to a Vec cannot fail.
+        let _ = write!(w, "{n}");
+    }
+}
+
+/// Escapes cell text as rust_xlsxwriter does: a literal `_xHHHH_` gets its underscore
+/// escaped (`_x005F`), then `&`, `<`, `>` and control characters (`_xHHHH_`, but tab and
+/// line feed) and the non-characters U+FFFE and U+FFFF.
+pub(crate) fn escape_text(w: &mut Vec<u8>, s: &str) {
+    let escaped;
+    let s = if s.contains("_x") {
+        escaped = escape_escapes(s);
+        escaped.as_str()
+    } else {
+        s
+    };
+    let mut rest = 0;
+    for (i, ch) in s.char_indices() {
+        let replace: Option<std::borrow::Cow<'static, str>> = match ch {
+            '&' => Some("&amp;".into()),
+            '<' => Some("&lt;".into()),
+            '>' => Some("&gt;".into()),
+            '\t' | '\n' => None,
+            '\x00'..='\x1F' => Some(format!("_x{:04X}_", u32::from(ch)).into()),
+            '\u{FFFE}' => Some("_xFFFE_".into()),
+            '\u{FFFF}' => Some("_xFFFF_".into()),
+            _ => None,
+        };
+        if let Some(r) = replace {
+            w.extend_from_slice(&s.as_bytes()[rest..i]);
+            w.extend_from_slice(r.as_bytes());
+            rest = i + ch.len_utf8();
+        }
+    }
+    w.extend_from_slice(&s.as_bytes()[rest..]);
+}
+
+/// rust_xlsxwriter's `escape_xml_escapes`: `_x` followed by four hex digits and `_` gets
+/// `_x005F` put before it, so that Excel reads it as the literal text.
+fn escape_escapes(original: &str) -> String {
+    const LEN: usize = 7; // _xHHHH_
+    let mut escaped = original.to_string();
+    for (index, _) in original.rmatch_indices("_x") {
+        if index + LEN > original.len() || !original.is_char_boundary(index + LEN - 1) {
+            continue;
+        }
+        if !original[index + LEN - 1..].starts_with('_') {
+            continue;
+        }
+        if original[index + 2..index + LEN - 1]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit())
+        {
+            escaped.replace_range(index..index, "_x005F");
+        }
+    }
+    escaped
+}
+
+/// Where the `<dimension …/>` element is in the sheet's XML.
+pub(crate) fn dimension_span(xml: &str) -> Option<(usize, usize)> {
+    let at = xml.find("<dimension ")?;
+    let end = at + xml[at..].find("/>")? + 2;
+    Some((at, end))
+}
+
+/// The last column of a `<dimension ref="A1:X3"/>` element (zero-based).
+pub(crate) fn dimension_last_col(element: &str) -> Option<u16> {
+    let quoted = element.split('"').nth(1)?;
+    let last = quoted.rsplit(':').next()?;
+    let letters: String = last.chars().take_while(char::is_ascii_uppercase).collect();
+    let mut n: u32 = 0;
+    for b in letters.bytes() {
+        n = n * 26 + u32::from(b - b'A' + 1);
+    }
+    u16::try_from(n.checked_sub(1)?).ok()
+}
+
+/// Appends a column's letters.
+pub(crate) fn push_column_name(w: &mut Vec<u8>, col: u16) {
+    if col < 26 {
+        w.push(b'A' + col as u8);
+    } else {
+        w.extend_from_slice(column_name(col).as_bytes());
+    }
+}
+
+/// A column's letters (0 is A, 26 is AA).
+pub(crate) fn column_name(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        name.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// Appends text as an inline-string cell's tail, from its type on:
+/// ` t="inlineStr"><is><t>…</t></is></c>`, with `xml:space="preserve"` when the text
+/// starts or ends with a space, tab or line feed.
+pub(crate) fn push_inline_text(w: &mut Vec<u8>, s: &str) {
+    let edge = ['\t', '\n', ' '];
+    w.extend_from_slice(b" t=\"inlineStr\"><is><t");
+    if s.starts_with(edge) || s.ends_with(edge) {
+        w.extend_from_slice(b" xml:space=\"preserve\"");
+    }
+    w.push(b'>');
+    escape_text(w, s);
+    w.extend_from_slice(b"</t></is></c>");
+}
+
+/// Where the `<sheetData>` element is in a sheet's XML, whole (`<sheetData/>` or
+/// `<sheetData>…</sheetData>`).
+pub(crate) fn sheet_data_span(xml: &str) -> Option<(usize, usize)> {
+    let at = xml.find("<sheetData")?;
+    let rest = &xml[at..];
+    let end = if rest.starts_with("<sheetData/>") {
+        "<sheetData/>".len()
+    } else {
+        rest.find("</sheetData>")? + "</sheetData>".len()
+    };
+    Some((at, at + end))
+}
+
+/// One part of a saved package, inflated.
+pub(crate) fn read_part(saved: &[u8], name: &str) -> Result<String, XlsxError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(saved))?;
+    let mut xml = String::new();
+    archive.by_name(name)?.read_to_string(&mut xml)?;
+    Ok(xml)
+}
+
+/// The saved package with the named parts' contents replaced, deflated at `level` with
+/// the options rust_xlsxwriter's packager gives its XML parts; every other part is copied
+/// as it was compressed, in its place.
+pub(crate) fn replace_parts(
+    saved: &[u8],
+    parts: &[(String, Vec<u8>)],
+    level: Option<i64>,
+) -> Result<Vec<u8>, XlsxError> {
+    let options = part_options(level);
+    let mut archive = zip::ZipArchive::new(Cursor::new(saved))?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(saved.len() * 2)));
+    for i in 0..archive.len() {
+        let name = archive.by_index_raw(i)?.name()?.to_string();
+        match parts.iter().find(|(n, _)| *n == name) {
+            None => out.raw_copy_file(archive.by_index_raw(i)?)?,
+            Some((_, xml)) => {
+                out.start_file(name.as_str(), options)?;
+                out.write_all(xml)?;
+            }
+        }
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+/// The options of rust_xlsxwriter's packager for its XML parts, at `level`.
+pub(crate) fn part_options(level: Option<i64>) -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(level)
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default())
+        .large_file(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_are_excel_letters() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(23), "X");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+        assert_eq!(
+            dimension_last_col("<dimension ref=\"A1:X40829\"/>"),
+            Some(23)
+        );
+        assert_eq!(dimension_last_col("<dimension ref=\"A1\"/>"), Some(0));
+    }
+
+    #[test]
+    fn sheet_data_is_found_empty_or_full() {
+        let empty = "<x><sheetData/><y/></x>";
+        assert_eq!(sheet_data_span(empty), Some((3, 15)));
+        let full = "<x><sheetData><row r=\"1\"/></sheetData><y/></x>";
+        let (a, b) = sheet_data_span(full).unwrap();
+        assert_eq!(&full[a..b], "<sheetData><row r=\"1\"/></sheetData>");
+        assert_eq!(sheet_data_span("<x/>"), None);
+    }
+}
