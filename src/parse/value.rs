@@ -186,6 +186,18 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
+    // Most amounts' shortest digits fit a small buffer: read them from there rather
+    // than from a new string each (a return has thousands of numbers).
+    let mut buf = [0u8; 48];
+    let mut at = std::io::Cursor::new(&mut buf[..]);
+    if std::io::Write::write_fmt(&mut at, format_args!("{f}")).is_ok() {
+        let len = usize::try_from(at.position()).unwrap_or(0);
+        if let Ok(s) = std::str::from_utf8(&buf[..len]) {
+            if let Ok(d) = Decimal::from_str(s) {
+                return Some(d);
+            }
+        }
+    }
     let s = format!("{f}");
     Decimal::from_str(&s)
         .ok()
@@ -445,7 +457,21 @@ pub fn display(v: &CellValue) -> String {
 
 /// The text of a cell for matching words (choices, names): numbers as shown.
 pub fn as_text(v: &CellValue) -> String {
-    trim(&display(v)).to_string()
+    match v {
+        // Text is trimmed straight from the cell, not from a copy of it.
+        CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => {
+            trim(s).to_string()
+        }
+        _ => {
+            let shown = display(v);
+            let trimmed = trim(&shown);
+            if trimmed.len() == shown.len() {
+                shown
+            } else {
+                trimmed.to_string()
+            }
+        }
+    }
 }
 
 /// Whether [`as_text`] of the cell is empty (white space only), without making the text:
@@ -465,6 +491,44 @@ pub fn is_blank(v: &CellValue) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_from_floats_read_their_shortest_digits() {
+        let old = |f: f64| {
+            Decimal::from_str(&format!("{f}"))
+                .ok()
+                .or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok())
+        };
+        for f in [
+            0.0,
+            -0.0,
+            1.0,
+            0.145,
+            0.1 + 0.2,
+            12_345.678,
+            -9_876.54,
+            1e15,
+            1e20,
+            7.9e28,
+            1e29,
+            1e300,
+            1e-5,
+            1e-20,
+            1e-300,
+            123_456_789.123_456_78,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+        ] {
+            let got = decimal_from_f64(f);
+            assert_eq!(got, old(f), "{f}");
+            assert_eq!(
+                got.map(|d| d.to_string()),
+                old(f).map(|d| d.to_string()),
+                "{f}"
+            );
+        }
+        assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
 
     fn text(s: &str) -> CellValue {
         CellValue::Text(s.into())

@@ -155,12 +155,13 @@ fn read_table<R: BufRead>(
     }
     let mut inner = Vec::new();
     let mut text = Vec::new();
+    let mut scratch = Scratch::default();
     loop {
         buf.clear();
         match x.read_event_into(&mut buf)? {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
                 table.add_si(limits).map_err(Stop::Refused)?;
-                let s = read_string(x, &e, &mut inner, &mut text, table, limits)?;
+                let s = read_string(x, &e, &mut inner, &mut text, &mut scratch, table, limits)?;
                 table.total_bytes = table.total_bytes.saturating_add(s.len() as u64);
                 table.strings.push(s);
             }
@@ -172,6 +173,18 @@ fn read_table<R: BufRead>(
     }
 }
 
+/// What reading one string needs besides the reader's buffers, kept from one string to
+/// the next (a table has thousands).
+#[derive(Default)]
+struct Scratch {
+    /// The string's element name, whose end tag closes it.
+    closing: Vec<u8>,
+    /// The name of the `<t>` being read.
+    name: Vec<u8>,
+    /// Its text so far.
+    value: String,
+}
+
 /// The string of one `<si>` (calamine's `read_string_with_bufs`): the text of its `<t>`
 /// elements outside phonetic runs, up to the element's end tag.
 fn read_string<R: BufRead>(
@@ -179,10 +192,17 @@ fn read_string<R: BufRead>(
     start: &BytesStart<'_>,
     buf: &mut Vec<u8>,
     text_buf: &mut Vec<u8>,
+    scratch: &mut Scratch,
     table: &mut SharedStrings,
     limits: &Limits,
 ) -> Result<String, Stop> {
-    let closing = start.name().as_ref().as_bytes().to_vec();
+    let Scratch {
+        closing,
+        name,
+        value,
+    } = scratch;
+    closing.clear();
+    closing.extend_from_slice(start.name().as_ref().as_bytes());
     let mut rich = RichText::default();
     loop {
         buf.clear();
@@ -195,8 +215,9 @@ fn read_string<R: BufRead>(
         match event {
             Event::Start(e) if rich.starts(e.local_name().as_ref().as_bytes()) => {
                 let preserve = space_preserved(e.attributes_raw().as_bytes())?;
-                let name = e.name().as_ref().as_bytes().to_vec();
-                let mut value = String::new();
+                name.clear();
+                name.extend_from_slice(e.name().as_ref().as_bytes());
+                value.clear();
                 loop {
                     text_buf.clear();
                     match x.read_event_into(text_buf)? {
@@ -205,7 +226,7 @@ fn read_string<R: BufRead>(
                         }
                         Event::Text(t) => value.push_str(&t.xml10_content()),
                         Event::CData(t) => value.push_str(&t.xml10_content()),
-                        Event::GeneralRef(r) => push_reference(&r, &mut value)?,
+                        Event::GeneralRef(r) => push_reference(&r, value)?,
                         Event::End(end) if end.name().as_ref().as_bytes() == name.as_slice() => {
                             break
                         }
@@ -213,7 +234,7 @@ fn read_string<R: BufRead>(
                         _ => {}
                     }
                 }
-                rich.push_run(&value, preserve);
+                rich.push_run(value, preserve);
             }
             Event::End(e) if e.name().as_ref().as_bytes() == closing.as_slice() => {
                 return Ok(rich.finish())

@@ -191,22 +191,30 @@ pub(crate) fn read(
     }
 
     // The sheets in workbook order, as calamine read them, its refusals in that order.
+    // calamine found a sheet's part by its name: the first sheet of that name.
+    fn part_of<'p>(sheets: &'p [SheetEntry], sheet: &'p SheetEntry) -> &'p str {
+        sheets
+            .iter()
+            .find(|s| s.name == sheet.name)
+            .map_or(sheet.path.as_str(), |s| s.path.as_str())
+    }
+    // How many sheets still to come read each part: the last one takes its cells, the
+    // others (two sheets of one part, which only a made-up file has) a copy.
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for sheet in package.sheets.iter().filter(|s| s.worksheet) {
+        *uses.entry(part_of(&package.sheets, sheet)).or_default() += 1;
+    }
     let mut sheets = Vec::new();
     let mut counted: Vec<&str> = Vec::new();
     for sheet in package.sheets.iter().filter(|s| s.worksheet) {
         let name = sheet.name.as_str();
-        // calamine found a sheet's part by its name: the first sheet of that name.
-        let path = package
-            .sheets
-            .iter()
-            .find(|s| s.name == sheet.name)
-            .map_or(sheet.path.as_str(), |s| s.path.as_str());
-        let Some(read) = read_parts.get(path) else {
+        let path = part_of(&package.sheets, sheet);
+        let Some(slot) = read_parts.get_mut(path) else {
             let missing = Fault::WorksheetMissing(name.to_string());
             return Err(missing.refusal(Some((name, None))));
         };
         // A part that is not a worksheet was passed over, as calamine passed it over.
-        let Some(read) = read else { continue };
+        let Some(read) = slot.as_ref() else { continue };
         if let Some(refusal) = &read.late {
             return Err(refusal.clone());
         }
@@ -214,10 +222,16 @@ pub(crate) fn read(
             charge_again(read, &mut tally, limits.max_cells_per_sheet, text_limit)?;
         }
         counted.push(path);
+        let left = uses.get_mut(path).map_or(0, |n| {
+            *n = n.saturating_sub(1);
+            *n
+        });
+        let cells = if left == 0 { slot.take() } else { slot.clone() };
+        let Some(cells) = cells else { continue };
         sheets.push(finish_sheet(
             name,
             sheet.visible,
-            read.clone(),
+            cells,
             &mut tally,
             limits,
         )?);
