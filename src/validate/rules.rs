@@ -1,7 +1,5 @@
 //! One function per rule, named after what it checks; each returns its findings.
 
-use std::collections::HashMap;
-
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Measure, PeriodFigures, Project, Stage, UsdWan, Wan, YI};
 use crate::parse::vocab::Field;
@@ -260,12 +258,14 @@ pub(super) fn duplicate_project(s: &Subject) -> Vec<Diagnostic> {
     let Some((l, projects)) = ledger(s) else {
         return vec![];
     };
-    let mut seen: HashMap<String, &Project> = HashMap::new();
+    // One look-up per row of the ledger: a fast hash, room made beforehand.
+    let mut seen: foldhash::HashMap<String, &Project> =
+        foldhash::HashMap::with_capacity_and_hasher(projects.len(), Default::default());
     // The same name and investor, one row with a 项目编号 and one without, is the same
     // project too: only two different 项目编号 tell two projects of one name apart.
     // (Only when some row has no 项目编号: normalising every name and investor costs.)
     let mixed = projects.iter().any(|p| p.id.is_none()) && projects.iter().any(|p| p.id.is_some());
-    let mut by_name: HashMap<String, Vec<&Project>> = HashMap::new();
+    let mut by_name: foldhash::HashMap<String, Vec<&Project>> = foldhash::HashMap::default();
     let mut out = Vec::new();
     for p in projects {
         let key = p.identity();
