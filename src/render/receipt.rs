@@ -16,8 +16,18 @@
 //! is left unmerged rather than letting a hostile file make the writer fill millions of
 //! blank cells.
 //!
+//! A copy's cells are not given to rust_xlsxwriter one by one: for each it hashed the
+//! cell's whole `Format` to find its style and kept a shared-strings table, most of a
+//! receipt's time. rust_xlsxwriter writes each copy's frame (name, columns, merged regions,
+//! row heights, notes, page setup) with the copies' formats registered first, so their
+//! indices in the file's styles are known; the cells are then written into the saved
+//! sheet as rust_xlsxwriter writes rows, text as inline strings
+//! ([`crate::render::xlsx::sheet_xml`]). The unit test
+//! `a_copy_written_into_the_saved_sheet_is_what_rust_xlsxwriter_writes` compares the two
+//! ways on a sheet of every kind of cell.
+//!
 //! This module only turns facts into bytes. Where receipts go, how they are named and how a
-//! return's cells are re-read is [`crate::cmd::receipts`]. The bytes depend only on the
+//! return's cells are re-read is [`crate::intake::receipts`]. The bytes depend only on the
 //! facts: the workbook's creation time is the time of receipt (which honours
 //! `SOURCE_DATE_EPOCH`), so the same file received at the same time gives the same receipt.
 
