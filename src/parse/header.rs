@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use foldhash::{HashMap, HashMapExt};
+
 use crate::parse::value::{as_text, Currency, MoneyUnit, UnitWord};
 use crate::parse::vocab::{split_header_unit, unit_label, written_span, Field, Figure};
 use crate::read::{CellValue, RawSheet};
@@ -187,8 +189,63 @@ struct Part {
     carried: bool,
 }
 
+/// What one search works out about a title once, however many readings take it in: the
+/// readings of a sheet overlap (a row is read alone, as the top of two rows and as the
+/// middle of three), and normalising a title (traditional characters, full-width forms)
+/// and matching it against the fields' aliases was most of a reading's cost.
+#[derive(Default)]
+struct Seen {
+    /// Each title cell's text (by its anchor), normalised and split from the unit it
+    /// states.
+    split: HashMap<(u32, u32), (String, Option<UnitWord>)>,
+    /// The field a core (the cores of a column's title parts, joined) names.
+    fields: HashMap<String, Option<Field>>,
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            split: HashMap::with_capacity(64),
+            fields: HashMap::with_capacity(64),
+        }
+    }
+
+    /// Normalises and splits the text of every part not seen before.
+    fn split_parts(&mut self, parts: &[Part]) {
+        for p in parts {
+            self.split
+                .entry(p.anchor)
+                .or_insert_with(|| split_header_unit(&normalize_label(&p.text)));
+        }
+    }
+
+    /// The normalised core and stated unit of a part's text ([`Seen::split_parts`] first).
+    fn split_of(&self, part: &Part) -> (&str, Option<UnitWord>) {
+        match self.split.get(&part.anchor) {
+            Some((core, unit)) => (core, *unit),
+            None => ("", None),
+        }
+    }
+
+    /// [`Field::from_core`] of `core`, worked out once per search.
+    fn field(&mut self, core: String) -> Option<Field> {
+        if let Some(f) = self.fields.get(&core) {
+            return *f;
+        }
+        let f = Field::from_core(&core);
+        self.fields.insert(core, f);
+        f
+    }
+}
+
 /// Reads `rows` rows from `row` as a header, looking at `cols` (see [`header_columns`]).
-fn interpret(sheet: &RawSheet, row: u32, rows: u32, cols: Vec<u32>) -> LedgerHeader {
+fn interpret(
+    sheet: &RawSheet,
+    row: u32,
+    rows: u32,
+    cols: Vec<u32>,
+    seen: &mut Seen,
+) -> LedgerHeader {
     let mut header = LedgerHeader {
         first_row: row,
         last_row: row + rows - 1,
@@ -244,7 +301,7 @@ fn interpret(sheet: &RawSheet, row: u32, rows: u32, cols: Vec<u32>) -> LedgerHea
         let title: String = parts.iter().map(|p| p.text.as_str()).collect();
         // A continued parent whose group this column is not in ends there: the run of
         // blank cells a centred-across title leaves covers its group's columns only.
-        for stop in read_title(&mut header, &parts, at_row, col, title) {
+        for stop in read_title(&mut header, &parts, at_row, col, title, seen) {
             carried[(stop - row) as usize] = None;
         }
     }
@@ -260,10 +317,11 @@ fn interpret(sheet: &RawSheet, row: u32, rows: u32, cols: Vec<u32>) -> LedgerHea
 /// that are measures of the figure it names (`资金到位情况（亿元）` over 本月到位资金 and
 /// 本年累计到位资金, not 合同投资额), unless the column's own title names another unit.
 /// A column of the other currency lies under it without taking its unit.
-fn group_covers(part: &Part, field: Field, own: &[UnitWord]) -> Option<bool> {
-    let (core, unit) = split_header_unit(&normalize_label(&part.text));
+fn group_covers(part: &Part, field: Field, own: &[UnitWord], seen: &mut Seen) -> Option<bool> {
+    let (core, unit) = seen.split_of(part);
+    let core = core.to_string();
     let currency = field.currency()?;
-    if Field::from_core(&core).is_some() {
+    if seen.field(core.clone()).is_some() {
         return None;
     }
     let Some((Some(c), unit)) = unit else {
@@ -302,6 +360,7 @@ fn read_title(
     at_row: u32,
     col: u32,
     title: String,
+    seen: &mut Seen,
 ) -> Vec<u32> {
     // Every alias holds a Chinese character and normalising keeps ASCII text ASCII, so
     // ASCII text (numbers, dates, codes in the rows under a header) names no column. The
@@ -310,23 +369,19 @@ fn read_title(
         header.unknown.push((at_row, col, title));
         return Vec::new();
     }
+    seen.split_parts(parts);
     let split: Vec<(String, Option<UnitWord>)> = parts
         .iter()
         .map(|p| {
-            let (core, unit) = split_header_unit(&normalize_label(&p.text));
-            let core = core
-                .strip_prefix("其中:")
-                .map(str::to_string)
-                .unwrap_or(core);
-            (core, unit)
+            let (core, unit) = seen.split_of(p);
+            (core.strip_prefix("其中:").unwrap_or(core).to_string(), unit)
         })
         .collect();
     let joined =
         |from: usize| -> String { split[from..].iter().map(|(c, _)| c.as_str()).collect() };
     // The longest run of bottom parts that names a field: the parts above it are group
     // titles (`资金到位情况`) or a title row the reading took in.
-    let found =
-        (0..parts.len()).find_map(|from| Field::from_core(&joined(from)).map(|f| (f, from)));
+    let found = (0..parts.len()).find_map(|from| seen.field(joined(from)).map(|f| (f, from)));
     let Some((field, from)) = found else {
         match Figure::named_in(&joined(0)) {
             Some(figure) => {
@@ -388,7 +443,7 @@ fn read_title(
             // (Excel's centre-across-selection) covers the measures of its group that
             // do not name another unit, and its run ends at a column outside the group.
             if !own && part.carried {
-                match group_covers(part, field, &own_units) {
+                match group_covers(part, field, &own_units, seen) {
                     Some(true) => {}
                     Some(false) => continue,
                     None => {
@@ -463,6 +518,7 @@ fn read_title(
 pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
     let first = sheet.cells.first()?.row;
     let mut best: Option<LedgerHeader> = None;
+    let mut seen = Seen::new();
     for row in first..first.saturating_add(HEADER_SEARCH_ROWS) {
         if sheet.row(row).is_empty() {
             continue;
@@ -482,7 +538,13 @@ pub fn find_ledger_header(sheet: &RawSheet) -> Option<LedgerHeader> {
             if !can_win {
                 continue;
             }
-            let h = interpret(sheet, row, rows, header_columns(sheet, row, rows));
+            let h = interpret(
+                sheet,
+                row,
+                rows,
+                header_columns(sheet, row, rows),
+                &mut seen,
+            );
             if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
                 continue;
             }
@@ -512,7 +574,8 @@ mod tests {
         let mut best: Option<LedgerHeader> = None;
         for row in first..first.saturating_add(HEADER_SEARCH_ROWS) {
             for rows in 1..=HEADER_MAX_ROWS {
-                let h = interpret(sheet, row, rows, header_columns(sheet, row, rows));
+                let cols = header_columns(sheet, row, rows);
+                let h = interpret(sheet, row, rows, cols, &mut Seen::new());
                 if !h.columns.contains_key(&Field::Name) || h.columns.len() < 3 {
                     continue;
                 }

@@ -141,7 +141,11 @@ fn uncalculated_formula(raw: &[u8]) -> String {
 }
 
 /// Reads part `r` through the lexer into `markup`, chunk by chunk.
-fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Result<(), ScanError> {
+pub(super) fn scan_part<R: BufRead, M: Markup>(
+    mut r: R,
+    part: &str,
+    markup: &mut M,
+) -> Result<(), ScanError> {
     let mut lexer = Lexer { open: Open::None };
     // What is left of the previous chunk: an element cut in two, never more than one
     // token (the reader below refuses longer ones).
@@ -152,6 +156,9 @@ fn scan_part<R: BufRead, M: Markup>(mut r: R, part: &str, markup: &mut M) -> Res
         if chunk.is_empty() {
             // The end of the part: anything still open was cut off.
             let open = lexer.open != Open::None || pending.contains(&b'<');
+            if !open && !pending.is_empty() {
+                markup.trailing_text(&pending)?;
+            }
             return markup.eof(open, !open && !pending.is_empty());
         }
         if first {
@@ -197,15 +204,25 @@ fn feed_checked<M: Markup>(
         Err(e) => (e.valid_up_to(), e.error_len().map(|_| e)),
     };
     let used = lexer.feed(markup, &buf[..limit], part)?;
-    let Some(bad) = bad.filter(|_| markup.validates()) else {
+    if limit == buf.len() {
         return Ok(used);
-    };
-    markup.invalid_text(bad)?;
+    }
+    if markup.validates() {
+        // A character cut by the end of the read is completed by the next.
+        let Some(bad) = bad else {
+            return Ok(used);
+        };
+        markup.invalid_text(bad)?;
+    }
+    // Checking is over, at the invalid byte or before it (the markup refused the part
+    // while reading what came before): the rest of the buffer is read unchecked, as it
+    // would have been in another read.
     Ok(used + lexer.feed(markup, &buf[used..], part)?)
 }
 
-/// What a scan makes of the markup the [`Lexer`] delimits.
-trait Markup {
+/// What a scan makes of the markup the [`Lexer`] delimits (a sheet's cells here, the
+/// shared strings in `sst`).
+pub(super) trait Markup {
     /// Whether nothing later in the part matters.
     fn finished(&self) -> bool;
     /// Reads the text at `i` if it matters to the scan: the position after what it took
@@ -222,6 +239,10 @@ trait Markup {
     fn start(&mut self, tag: &[u8], after: &[u8]) -> Result<usize, ScanError>;
     /// An end tag, `name` its name with trailing blanks trimmed (as quick-xml trims them).
     fn end(&mut self, name: &[u8]) -> Result<(), ScanError>;
+    /// Text the part ends with (no markup after it), before [`Markup::eof`].
+    fn trailing_text(&mut self, _text: &[u8]) -> Result<(), ScanError> {
+        Ok(())
+    }
     /// The part ended; `open` when inside a tag, comment, CDATA section or instruction,
     /// `text` when text came last.
     fn eof(&mut self, open: bool, text: bool) -> Result<(), ScanError>;
@@ -433,7 +454,15 @@ impl Lexer {
                 let found = memmem::find(&buf[i..], terminator);
                 let upto = match found {
                     Some(at) => i + at,
-                    None => i.max(len.saturating_sub(terminator.len() - 1)),
+                    None => {
+                        // The bytes kept start a character: they are checked as UTF-8
+                        // again with the next read.
+                        let mut upto = i.max(len.saturating_sub(terminator.len() - 1));
+                        while upto > i && upto < len && buf[upto] & 0xC0 == 0x80 {
+                            upto -= 1;
+                        }
+                        upto
+                    }
                 };
                 if self.open == Open::CData {
                     m.cdata(&buf[i..upto])?;
@@ -502,7 +531,13 @@ impl Lexer {
                     }
                 }
                 b'?' => {
-                    // The `?` of `<?` does not end it: `<?>` is still open.
+                    // quick-xml looks for `?>` from the `?` of `<?`: `<?>` ends there, an
+                    // instruction without a target that it refuses.
+                    match buf.get(lt + 2) {
+                        None => return Ok(lt),
+                        Some(b'>') => return Err(m.malformed()),
+                        Some(_) => {}
+                    }
                     self.open = Open::Pi;
                     i = lt + 2;
                 }
@@ -693,59 +728,8 @@ impl Markup for SheetScan<'_> {
     }
 }
 
-/// Counts the `<si>` start tags of what is left of a shared-string part, as the pre-scan
-/// counted them before calamine read the table (see `sst::SharedStrings::count`):
-/// `add` is called for each.
-pub(crate) fn count_strings<R: BufRead>(
-    r: R,
-    part: &str,
-    add: &mut dyn FnMut() -> Result<(), ScanError>,
-) -> Result<(), ScanError> {
-    let mut scan = StringsCount { part, add };
-    scan_part(r, part, &mut scan)
-}
-
-/// The markup of [`count_strings`].
-struct StringsCount<'a> {
-    part: &'a str,
-    add: &'a mut dyn FnMut() -> Result<(), ScanError>,
-}
-
-impl Markup for StringsCount<'_> {
-    fn finished(&self) -> bool {
-        false
-    }
-
-    fn text(&mut self, _buf: &[u8], i: usize) -> Result<Option<usize>, ScanError> {
-        Ok(Some(i))
-    }
-
-    fn start(&mut self, tag: &[u8], _after: &[u8]) -> Result<usize, ScanError> {
-        let (name, _, _) = split_tag(tag);
-        if local_name(name) == b"si" {
-            (self.add)()?;
-        }
-        Ok(0)
-    }
-
-    fn end(&mut self, _name: &[u8]) -> Result<(), ScanError> {
-        Ok(())
-    }
-
-    fn eof(&mut self, _open: bool, _text: bool) -> Result<(), ScanError> {
-        Ok(())
-    }
-
-    fn malformed(&self) -> ScanError {
-        let part = self.part;
-        damaged(Damage::PartMarkup {
-            part: part.to_string(),
-        })
-    }
-}
-
 /// A tag's name, its attributes, and whether it closes itself (`<c/>`).
-fn split_tag(tag: &[u8]) -> (&[u8], &[u8], bool) {
+pub(super) fn split_tag(tag: &[u8]) -> (&[u8], &[u8], bool) {
     let (tag, empty) = match tag.strip_suffix(b"/") {
         Some(t) => (t, true),
         None => (tag, false),
@@ -1505,7 +1489,7 @@ fn shared_group(attrs: &[u8]) -> Option<u32> {
     si.filter(|_| shared)
 }
 
-fn damaged(damage: Damage) -> ScanError {
+pub(super) fn damaged(damage: Damage) -> ScanError {
     ScanError::Reject(ReadError::Truncated(damage))
 }
 
@@ -1535,7 +1519,7 @@ fn tag_end(rest: &[u8]) -> Option<usize> {
 }
 
 /// A name after its `prefix:`, split at the first colon as quick-xml splits it.
-fn local_name(name: &[u8]) -> &[u8] {
+pub(super) fn local_name(name: &[u8]) -> &[u8] {
     match name.iter().position(|&b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
@@ -1900,8 +1884,8 @@ mod tests {
             r#"<?pi <c r="K4294967299"> ?></row>"#,
         ));
         assert_eq!(scan(&hidden, 0), Ok(vec![]));
-        // An empty comment is a comment; `<?>` opens an instruction that `?>` closes.
-        let closed = rows(r#"<row r="1"><!----><?><c r="K4294967299"/>?><c r="A1"/></row>"#);
+        // An empty comment is a comment; an instruction ends at the first `?>`.
+        let closed = rows(r#"<row r="1"><!----><?x <c r="K4294967299"/>?><c r="A1"/></row>"#);
         assert_eq!(scan(&closed, 0), Ok(vec![]));
         // A comment opener inside a quoted value does not hide the cell after it.
         let quoted = rows(r#"<row r="1"><x a="<!--"/><c r="K4294967299"/><y b="-->"/></row>"#);
@@ -1928,6 +1912,8 @@ mod tests {
             "<![CDAT[x]]>",
             "<!ELEMENT x>",
             "<!----->",
+            // quick-xml 0.42 ends an instruction at the `?>` of `<?>` and refuses it.
+            "<?>",
         ] {
             let xml = rows(&format!(r#"<row r="1">{bad}</row>"#));
             assert!(refused(&xml, 0).contains("XML 标记格式错误"), "{bad}");

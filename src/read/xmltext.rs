@@ -99,6 +99,13 @@ pub(crate) fn push_reference(
 /// two tags), decoded as quick-xml decodes text events for calamine: line ends normalised
 /// and references resolved.
 pub(crate) fn push_text(raw: &[u8], out: &mut String) -> Result<(), ScanError> {
+    // Most text has neither a reference nor a carriage return: it is its own decoding.
+    if memchr::memchr2(b'&', b'\r', raw).is_none() {
+        let text = std::str::from_utf8(raw)
+            .map_err(|e| ScanError::Xml(quick_xml::Error::Encoding(e.into())))?;
+        out.push_str(text);
+        return Ok(());
+    }
     let mut x = xml::reader(raw);
     let mut buf = Vec::new();
     loop {
