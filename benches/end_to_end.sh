@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One end-to-end run of a month, as a bureau makes it (BENCHMARKS.md, issue 13): a fresh
+# copy of DIR/base.db (the archive before the month), `ingest` of DIR/returns/2025-06 with
+# its receipts, then `build` of the June bulletin. Prints the wall seconds of the two
+# commands together. DIR is a scenario folder of scripts/bench-scenarios.sh.
+#
+#   benches/end_to_end.sh path/to/tongbao DIR
+set -euo pipefail
+bin=$(realpath "$1")
+cd "$2"
+rm -rf tongbao.db tongbao.db-wal tongbao.db-shm backups receipts out
+cp base.db tongbao.db
+start=$(date +%s.%N)
+"$bin" ingest --period 2025-06 returns/2025-06 >/dev/null 2>&1
+"$bin" build --period 2025-06 --out out >/dev/null 2>&1
+end=$(date +%s.%N)
+echo "$end - $start" | bc
