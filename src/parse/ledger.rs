@@ -11,8 +11,8 @@ use crate::model::{Project, UsdWan, Wan};
 use crate::parse::header::StatedUnit;
 use crate::parse::header::{find_ledger_header, LedgerHeader};
 use crate::parse::value::{
-    as_text, display, is_blank, is_blank_marker, parse_amount, parse_date, Currency, MoneyUnit,
-    NumberProblem,
+    as_text, display, is_blank, is_blank_marker, parse_amount, parse_date, text_of, Currency,
+    MoneyUnit, NumberProblem,
 };
 use crate::parse::vocab::{
     funds_source_from_text, is_total_marker, kind_from_text, stage_from_text, unit_label,
@@ -253,13 +253,13 @@ fn read_project(
     let mut choice =
         |f: Field, allowed: &str, parse: &dyn Fn(&str) -> Option<()>, ok: &mut bool| {
             if let Some((col, v)) = cell(f) {
-                let t = as_text(v);
+                let t = text_of(v);
                 if !is_blank_marker(&t) && parse(&t).is_none() {
                     diags.push(
                         at(Code::Choice, col)
                             .arg("column", f.title())
                             .arg("allowed", allowed)
-                            .value(t),
+                            .value(t.into_owned()),
                     );
                     *ok = false;
                 }
@@ -289,7 +289,7 @@ fn read_project(
         &|t| yes_no_from_text(t).map(|_| ()),
         &mut ok,
     );
-    let stage_text = cell(Field::Stage).map(|(_, v)| as_text(v));
+    let stage_text = cell(Field::Stage).map(|(_, v)| text_of(v));
     let stage = stage_text.as_deref().and_then(stage_from_text);
     if stage_text.as_deref().is_none_or(is_blank_marker) && !said(Field::Stage) {
         if let Some(col) = h.col(Field::Stage) {
@@ -302,9 +302,9 @@ fn read_project(
         ok = false;
     }
     let funds_source =
-        cell(Field::FundsSource).and_then(|(_, v)| funds_source_from_text(&as_text(v)));
-    let kind = cell(Field::Kind).and_then(|(_, v)| kind_from_text(&as_text(v)));
-    let fortune500 = cell(Field::Fortune500).and_then(|(_, v)| yes_no_from_text(&as_text(v)));
+        cell(Field::FundsSource).and_then(|(_, v)| funds_source_from_text(&text_of(v)));
+    let kind = cell(Field::Kind).and_then(|(_, v)| kind_from_text(&text_of(v)));
+    let fortune500 = cell(Field::Fortune500).and_then(|(_, v)| yes_no_from_text(&text_of(v)));
 
     let mut date = |f: Field, ok: &mut bool| {
         let (col, v) = cell(f)?;

@@ -457,19 +457,25 @@ pub fn display(v: &CellValue) -> String {
 
 /// The text of a cell for matching words (choices, names): numbers as shown.
 pub fn as_text(v: &CellValue) -> String {
+    text_of(v).into_owned()
+}
+
+/// [`as_text`] without a copy of a text cell: the choice columns of every ledger row are
+/// only matched against their words.
+pub fn text_of(v: &CellValue) -> std::borrow::Cow<'_, str> {
     match v {
         // Text is trimmed straight from the cell, not from a copy of it.
         CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => {
-            trim(s).to_string()
+            std::borrow::Cow::Borrowed(trim(s))
         }
         _ => {
             let shown = display(v);
             let trimmed = trim(&shown);
-            if trimmed.len() == shown.len() {
+            std::borrow::Cow::Owned(if trimmed.len() == shown.len() {
                 shown
             } else {
                 trimmed.to_string()
-            }
+            })
         }
     }
 }
