@@ -228,12 +228,12 @@ impl Seen {
     }
 
     /// [`Field::from_core`] of `core`, worked out once per search.
-    fn field(&mut self, core: String) -> Option<Field> {
-        if let Some(f) = self.fields.get(&core) {
+    fn field(&mut self, core: &str) -> Option<Field> {
+        if let Some(f) = self.fields.get(core) {
             return *f;
         }
-        let f = Field::from_core(&core);
-        self.fields.insert(core, f);
+        let f = Field::from_core(core);
+        self.fields.insert(core.to_string(), f);
         f
     }
 }
@@ -321,7 +321,7 @@ fn group_covers(part: &Part, field: Field, own: &[UnitWord], seen: &mut Seen) ->
     let (core, unit) = seen.split_of(part);
     let core = core.to_string();
     let currency = field.currency()?;
-    if seen.field(core.clone()).is_some() {
+    if seen.field(&core).is_some() {
         return None;
     }
     let Some((Some(c), unit)) = unit else {
@@ -381,7 +381,7 @@ fn read_title(
         |from: usize| -> String { split[from..].iter().map(|(c, _)| c.as_str()).collect() };
     // The longest run of bottom parts that names a field: the parts above it are group
     // titles (`资金到位情况`) or a title row the reading took in.
-    let found = (0..parts.len()).find_map(|from| seen.field(joined(from)).map(|f| (f, from)));
+    let found = (0..parts.len()).find_map(|from| seen.field(&joined(from)).map(|f| (f, from)));
     let Some((field, from)) = found else {
         match Figure::named_in(&joined(0)) {
             Some(figure) => {

@@ -165,9 +165,7 @@ impl<'a> StringsScan<'a> {
         if self.cdata.is_empty() {
             return Ok(());
         }
-        let raw = std::mem::take(&mut self.cdata);
-        let decoded = push_cdata(&raw, &mut self.value);
-        self.cdata = raw;
+        let decoded = push_cdata(&self.cdata, &mut self.value);
         self.cdata.clear();
         match decoded {
             Ok(()) => Ok(()),

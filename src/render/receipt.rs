@@ -1486,34 +1486,29 @@ mod tests {
         let formats = CellFormats::new();
         let sheet_of = |saved: &[u8], part: &str| sheet_xml::read_part(saved, part).expect("part");
 
-        let mut wb = Workbook::new();
-        formats.register(&mut wb);
-        let copied = write_copy(
-            &mut wb,
-            sheet,
-            "项目明细",
-            &facts,
-            diags,
-            &formats,
-            Lang::Zh,
-        )
-        .expect("frame");
+        // A workbook with the formats registered and the copy's frame written.
+        let framed = || {
+            let mut wb = Workbook::new();
+            formats.register(&mut wb);
+            let copied = write_copy(
+                &mut wb,
+                sheet,
+                "项目明细",
+                &facts,
+                diags,
+                &formats,
+                Lang::Zh,
+            )
+            .expect("frame");
+            (wb, copied)
+        };
+
+        let (mut wb, copied) = framed();
         let saved = wb.save_to_buffer().expect("saved");
         let frame = sheet_of(&saved, "xl/worksheets/sheet1.xml");
         let spliced = copy_xml(&frame, &copied, &formats).expect("copy");
 
-        let mut wb = Workbook::new();
-        formats.register(&mut wb);
-        let copied = write_copy(
-            &mut wb,
-            sheet,
-            "项目明细",
-            &facts,
-            diags,
-            &formats,
-            Lang::Zh,
-        )
-        .expect("frame");
+        let (mut wb, copied) = framed();
         let ws = wb.worksheet_from_index(0).expect("sheet");
         for c in &copied.cells {
             let (r, col, f) = (c.row, c.col as u16, &formats.formats[c.slot]);

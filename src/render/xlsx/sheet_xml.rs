@@ -113,15 +113,7 @@ pub(crate) fn push_column_name(w: &mut Vec<u8>, col: u16) {
 
 /// A column's letters (0 is A, 26 is AA).
 pub(crate) fn column_name(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        name.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
+    crate::model::column_letters(u32::from(col))
 }
 
 /// Appends text as an inline-string cell's tail, from its type on:
