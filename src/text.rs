@@ -4,6 +4,9 @@
 //! stray spaces and line breaks inside cells. Everything that compares text goes through
 //! here so that one rule decides what counts as "the same words".
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU8, Ordering};
+
 /// Converts full-width ASCII forms (Ａ-Ｚ, ０-９, （）：，．) to half-width and the
 /// ideographic space to a space.
 pub fn to_half_width(s: &str) -> String {
@@ -21,16 +24,73 @@ pub fn to_half_width(s: &str) -> String {
 
 /// Traditional to simplified Chinese.
 pub fn to_simplified(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_string();
+    simplified(s).into_owned()
+}
+
+/// Traditional to simplified Chinese, without a copy when no character of `s` is one the
+/// simplifier would change, as in nearly all text, which is typed in simplified
+/// characters: the simplifier looks each character up in three hash maps, and every
+/// header cell, project name and investor passes through here.
+pub fn simplified(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(may_simplify) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fast2s::convert(s))
     }
-    fast2s::convert(s)
+}
+
+/// The characters fast2s converts only next to certain others (慰藉 stays, 藉口 becomes
+/// 借口): its exclusions and special cases, the only characters whose conversion depends
+/// on their neighbours.
+const SIMPLIFIED_IN_CONTEXT: [char; 15] = [
+    '兒', '覆', '夥', '藉', '瞭', '麽', '幺', '於', '乾', '著', '苧', '闔', '鍾', '讎', '畫',
+];
+
+/// Whether fast2s may turn `c` into another character. fast2s converts only characters of
+/// three UTF-8 bytes (U+0800–U+FFFF); each is asked of fast2s once per process and the
+/// answer kept (0 not yet asked, 1 unchanged, 2 changed). Threads that ask at the same
+/// time store the same answer.
+fn may_simplify(c: char) -> bool {
+    static ANSWERS: [AtomicU8; 1 << 16] = [const { AtomicU8::new(0) }; 1 << 16];
+    if c.len_utf8() != 3 {
+        return false;
+    }
+    // Below U+10000, so the index is in range.
+    let answer = &ANSWERS[c as usize & 0xFFFF];
+    match answer.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            let mut buf = [0; 4];
+            let one: &str = c.encode_utf8(&mut buf);
+            let changes = SIMPLIFIED_IN_CONTEXT.contains(&c) || fast2s::convert(one) != *one;
+            answer.store(if changes { 2 } else { 1 }, Ordering::Relaxed);
+            changes
+        }
+    }
 }
 
 /// Whether a character is white space of any kind, including the ideographic space and
 /// the no-break space that pasted web text brings along.
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}' || c == '\u{FEFF}'
+    if c.is_ascii() {
+        return c.is_ascii_whitespace() || c == '\u{0B}';
+    }
+    // The CJK ideographs and syllables (U+4E00–U+D7FF) are never space: the common case,
+    // without Unicode's table.
+    !('\u{4E00}'..='\u{D7FF}').contains(&c)
+        && (c.is_whitespace() || c == '\u{3000}' || c == '\u{A0}' || c == '\u{FEFF}')
+}
+
+/// Whether a character is a letter or digit of any script, as `char::is_alphanumeric`,
+/// with the CJK ideographs (U+4E00–U+9FFF, all alphabetic) answered without Unicode's
+/// table.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+    }
 }
 
 /// The form used to compare header and label text: simplified, half-width, no white
@@ -41,11 +101,11 @@ pub fn normalize_label(s: &str) -> String {
     // without full-width forms goes to the simplifier as it is, and text that needs no
     // mapping afterwards (most Chinese labels) is returned as the simplifier made it.
     let simplified = if s.is_ascii() {
-        std::borrow::Cow::Borrowed(s)
+        Cow::Borrowed(s)
     } else if s.chars().any(is_full_width) {
-        std::borrow::Cow::Owned(to_simplified(&to_half_width(s)))
+        Cow::Owned(to_simplified(&to_half_width(s)))
     } else {
-        std::borrow::Cow::Owned(to_simplified(s))
+        simplified(s)
     };
     if !simplified.chars().any(label_maps) {
         return simplified.into_owned();
@@ -81,7 +141,7 @@ fn label_maps(c: char) -> bool {
 /// [`normalize_label`], and also without any punctuation.
 pub fn normalize_key(s: &str) -> String {
     let mut key = normalize_label(s);
-    key.retain(char::is_alphanumeric);
+    key.retain(is_alphanumeric);
     key
 }
 
@@ -114,7 +174,13 @@ fn is_unprintable(c: char) -> bool {
 
 /// Trims all kinds of white space from both ends.
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(is_space)
+    // Most cells start and end with a printable ASCII character or an ideograph: returned
+    // as they are, without decoding from either end.
+    let plain_start = |b: u8| b.is_ascii_graphic() || (0xE4..=0xED).contains(&b);
+    match (s.as_bytes().first(), s.chars().next_back()) {
+        (Some(&first), Some(last)) if plain_start(first) && !is_space(last) => s,
+        _ => s.trim_matches(is_space),
+    }
 }
 
 /// Whether a 备注 says the project was terminated: 终止, but not 未终止 (the register's
@@ -191,7 +257,7 @@ mod tests {
 
     /// The three-step definition the fast paths of [`normalize_label`] must agree with.
     fn normalize_label_by_definition(s: &str) -> String {
-        to_simplified(&to_half_width(s))
+        fast2s::convert(&to_half_width(s))
             .chars()
             .filter(|c| !is_space(*c))
             .map(|c| match c {
@@ -211,6 +277,55 @@ mod tests {
             proptest::prop_assert_eq!(normalize_label(&s), normalize_label_by_definition(&s));
             let key: String = normalize_label_by_definition(&s).chars().filter(|c| c.is_alphanumeric()).collect();
             proptest::prop_assert_eq!(normalize_key(&s), key);
+        }
+    }
+
+    /// White space and letters as Unicode defines them, which the fast paths of
+    /// [`is_space`] and [`is_alphanumeric`] must agree with for every character.
+    #[test]
+    fn the_character_classes_agree_with_unicode_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let space = c.is_whitespace() || matches!(c, '\u{3000}' | '\u{A0}' | '\u{FEFF}');
+            assert_eq!(is_space(c), space, "{:X}", c as u32);
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{:X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn the_simplifier_is_skipped_only_where_it_would_change_nothing() {
+        // Every character fast2s converts in some context, alone and beside each of the
+        // others (its special cases are pairs).
+        for c in (0x800..=0xFFFF).filter_map(char::from_u32) {
+            let one = c.to_string();
+            assert_eq!(simplified(&one), fast2s::convert(&one), "{:X}", c as u32);
+        }
+        for w in [
+            "慰藉", "藉口", "憑藉", "狼藉", "看著", "著作", "計畫", "企畫", "畫面", "回覆", "覆蓋",
+            "乾隆", "乾燥", "闔家", "鍾書", "苧麻", "校讎", "瞭望", "於是", "兒寬",
+        ] {
+            assert_eq!(simplified(w), fast2s::convert(w), "{w}");
+            assert_eq!(
+                simplified(&format!("项目{w}")),
+                fast2s::convert(&format!("项目{w}"))
+            );
+        }
+        assert!(matches!(simplified("重庆两江新区项目"), Cow::Borrowed(_)));
+        assert_eq!(simplified("項目名稱"), "项目名称");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn simplifying_agrees_with_fast2s(
+            s in "[ a-z0-9慰藉憑狼看著計企畫回覆蓋乾隆闔家鍾書苧麻校讎瞭望於兒寬簽約項目名稱一-龥]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(simplified(&s), fast2s::convert(&s));
+        }
+
+        #[test]
+        fn trimming_agrees_with_the_definition(
+            s in "[ \t\r\n\u{0B}\u{85}\u{A0}\u{3000}\u{FEFF}\u{2028}a-z0-9（）—项目一-龥\u{E000}-\u{E010}\u{FF01}-\u{FF0F}]{0,8}"
+        ) {
+            proptest::prop_assert_eq!(trim(&s), s.trim_matches(is_space));
         }
     }
 

@@ -407,8 +407,12 @@ pub fn unit_lines(sheet: &RawSheet, header: &LedgerHeader) -> Vec<UnitLine> {
             continue;
         };
         // Every statement says 单位 (單位); nearly every cell does not, and is passed over
-        // before anything is made of it.
-        if !text.contains("单位") && !text.contains("單位") {
+        // before anything is made of it (by a search for 位, which finds no cell of most
+        // rows, rather than two searches for the words, each set up anew per cell).
+        let says_unit = text
+            .match_indices('位')
+            .any(|(at, _)| text[..at].ends_with(['单', '單']));
+        if !says_unit {
             continue;
         }
         let in_place = if cell.row <= header.last_row {
