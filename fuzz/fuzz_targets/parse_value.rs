@@ -6,7 +6,7 @@ use tongbao::parse::value::{
 use tongbao::read::CellValue;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let mut values = vec![CellValue::Text(String::from_utf8_lossy(data).into_owned())];
+    let mut values = vec![CellValue::Text(String::from_utf8_lossy(data).into())];
     if data.len() >= 8 {
         let f = f64::from_le_bytes(data[..8].try_into().unwrap_or_default());
         values.push(CellValue::Number(f));

@@ -81,7 +81,7 @@ fn scan(sheet: &RawSheet, row_limit: u32, info: &mut Info) {
         } else if norm.contains(':') {
             for (label, value) in inline_pairs(text) {
                 info.entry(label).or_insert_with(|| Found {
-                    value: CellValue::Text(value),
+                    value: CellValue::Text(value.into()),
                     sheet: sheet.name.clone(),
                     row: cell.row,
                     col: cell.col,

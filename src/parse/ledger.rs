@@ -210,7 +210,7 @@ fn read_project(
             diags.push(
                 at(Code::FormulaNoValue, column.col)
                     .arg("column", f.title())
-                    .value(formula.clone()),
+                    .value(formula.to_string()),
             );
             uncalculated.push(column.col);
             ok = false;
@@ -434,7 +434,7 @@ pub fn unit_lines(sheet: &RawSheet, header: &LedgerHeader) -> Vec<UnitLine> {
             out.push(UnitLine {
                 row: cell.row,
                 col: cell.col,
-                text: text.clone(),
+                text: text.to_string(),
                 units,
             });
         }

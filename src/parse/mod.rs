@@ -306,7 +306,7 @@ fn uncalculated(found: &info::Found, title: &str, diags: &mut Diagnostics) -> bo
     diags.push(
         Diagnostic::at(Code::FormulaNoValue, &found.sheet, found.row, found.col)
             .arg("column", title)
-            .value(formula.clone()),
+            .value(formula.to_string()),
     );
     true
 }

@@ -15,18 +15,18 @@ pub(crate) fn from_data(d: &Data) -> Option<CellValue> {
     Some(match d {
         Data::Empty => return None,
         Data::String(s) if s.is_empty() => return None,
-        Data::String(s) => CellValue::Text(s.clone()),
+        Data::String(s) => CellValue::Text(s.as_str().into()),
         Data::Int(i) => CellValue::Number(*i as f64),
         Data::Float(f) => CellValue::Number(*f),
         Data::Bool(b) => CellValue::Bool(*b),
         Data::DateTime(dt) => excel_datetime(dt),
         Data::DateTimeIso(s) => {
-            iso_datetime(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateTime)
+            iso_datetime(s).map_or_else(|| CellValue::Text(s.as_str().into()), CellValue::DateTime)
         }
         Data::DurationIso(s) => {
-            iso_duration(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateTime)
+            iso_duration(s).map_or_else(|| CellValue::Text(s.as_str().into()), CellValue::DateTime)
         }
-        Data::Error(e) => CellValue::Error(e.to_string()),
+        Data::Error(e) => CellValue::Error(e.to_string().into()),
     })
 }
 
@@ -36,19 +36,19 @@ pub(crate) fn from_data_ref(d: &DataRef<'_>) -> Option<CellValue> {
         DataRef::Empty => return None,
         DataRef::String(s) if s.is_empty() => return None,
         DataRef::SharedString("") => return None,
-        DataRef::String(s) => CellValue::Text(s.clone()),
-        DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+        DataRef::String(s) => CellValue::Text(s.as_str().into()),
+        DataRef::SharedString(s) => CellValue::Text((*s).into()),
         DataRef::Int(i) => CellValue::Number(*i as f64),
         DataRef::Float(f) => CellValue::Number(*f),
         DataRef::Bool(b) => CellValue::Bool(*b),
         DataRef::DateTime(dt) => excel_datetime(dt),
         DataRef::DateTimeIso(s) => {
-            iso_datetime(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateTime)
+            iso_datetime(s).map_or_else(|| CellValue::Text(s.as_str().into()), CellValue::DateTime)
         }
         DataRef::DurationIso(s) => {
-            iso_duration(s).map_or_else(|| CellValue::Text(s.clone()), CellValue::DateTime)
+            iso_duration(s).map_or_else(|| CellValue::Text(s.as_str().into()), CellValue::DateTime)
         }
-        DataRef::Error(e) => CellValue::Error(e.to_string()),
+        DataRef::Error(e) => CellValue::Error(e.to_string().into()),
     })
 }
 

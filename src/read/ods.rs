@@ -627,7 +627,7 @@ fn load(bytes: &[u8], mut merges: Found) -> Result<RawWorkbook, ReadError> {
                         cells.push(RawCell {
                             row,
                             col,
-                            value: CellValue::Uncalculated(formula),
+                            value: CellValue::Uncalculated(formula.into()),
                         });
                     }
                 }

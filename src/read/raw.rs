@@ -1,6 +1,8 @@
 //! What the read stage hands to the parser: the sheets of a workbook as sparse cells with
 //! their addresses, and the reasons a file could not be read.
 
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 
 /// The container a file really is, recognised by its leading bytes.
@@ -15,10 +17,14 @@ pub enum Container {
 }
 
 /// A cell's value as the spreadsheet stored it. Empty cells are not stored.
+///
+/// Text is shared (`Arc<str>`): an .xlsx keeps each string once in its shared-string
+/// table, and every cell that shows it points there, as these cells do, instead of each
+/// holding a copy of its own.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CellValue {
     /// Text, never empty (an empty string is an empty cell).
-    Text(String),
+    Text(Arc<str>),
     /// A number not formatted as a date.
     Number(f64),
     /// A cell formatted as a date (or a date-time value from .ods).
@@ -26,7 +32,7 @@ pub enum CellValue {
     /// A logical value (TRUE / FALSE).
     Bool(bool),
     /// An error value such as `#DIV/0!`, as text.
-    Error(String),
+    Error(Arc<str>),
     /// A formula whose result the file does not hold: the formula as a spreadsheet
     /// shows it (`=150+50`).
     ///
@@ -40,7 +46,7 @@ pub enum CellValue {
     ///
     /// Only .xlsx and .ods can hold one. A .xls FORMULA record always carries its
     /// result (BIFF has no record without one), so its reader never makes this value.
-    Uncalculated(String),
+    Uncalculated(Arc<str>),
 }
 
 /// One non-empty cell at a zero-based (row, col).

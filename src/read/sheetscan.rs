@@ -49,7 +49,7 @@ use crate::model::a1;
 /// What the workbook gives every sheet's reading: the shared strings, the number kind of
 /// each cell format, the date system, and the limits.
 pub(crate) struct Workbook<'a> {
-    pub(crate) strings: &'a [String],
+    pub(crate) strings: &'a [std::sync::Arc<str>],
     /// The `<si>` start tags of the table (see `SharedStrings::count`): an index must be
     /// below.
     pub(crate) string_count: u64,
@@ -1284,7 +1284,9 @@ impl<'a> SheetScan<'a> {
             Kind::Shared => {
                 let index = digits(raw).and_then(|n| usize::try_from(n).ok());
                 match index.and_then(|i| self.book.strings.get(i)) {
-                    Some(s) => DataRef::SharedString(s),
+                    // The table's own string, shared (an empty one is an empty cell).
+                    Some(s) if s.is_empty() => return Ok(None),
+                    Some(s) => return Ok(Some(CellValue::Text(s.clone()))),
                     None => {
                         // Below the pre-scan's count, past calamine's table.
                         self.late(Fault::MissingString)?;
@@ -1579,7 +1581,8 @@ mod tests {
 
     /// One reading of a part with `limits`, whether or not it is a worksheet.
     fn read_with<R: BufRead>(r: R, strings: u64, limits: &Limits) -> Result<SheetCells, ScanError> {
-        let strings: Vec<String> = (0..strings).map(|i| format!("s{i}")).collect();
+        let strings: Vec<std::sync::Arc<str>> =
+            (0..strings).map(|i| format!("s{i}").into()).collect();
         let book = Workbook {
             string_count: strings.len() as u64,
             strings: &strings,

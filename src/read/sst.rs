@@ -21,6 +21,7 @@
 //! longest string is under 200 KB of XML).
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use super::fault::Fault;
 use super::guard::too_large;
@@ -34,7 +35,7 @@ use crate::config::Limits;
 #[derive(Debug, Default)]
 pub(crate) struct SharedStrings {
     /// The strings, in order: a cell's `t="s"` index points into it.
-    pub(crate) strings: Vec<String>,
+    pub(crate) strings: Vec<Arc<str>>,
     /// Every `<si>` start tag in the part, nested or after the table's end included: the
     /// count the pre-scan checked indexes against before calamine read the table (an
     /// index below it but past `strings` was calamine's refusal, told later).
@@ -205,7 +206,7 @@ impl<'a> StringsScan<'a> {
                 self.table.add_si(self.limits)?;
                 self.closing.clear();
                 self.closing.extend_from_slice(name);
-                self.rich = RichText::default();
+                self.rich.reset();
                 self.at = At::String;
             }
             At::String => {
@@ -236,7 +237,7 @@ impl<'a> StringsScan<'a> {
         match self.at {
             At::Table if local_name(name) == b"sst" => self.at = At::Counting,
             At::String if name == self.closing.as_slice() => {
-                let s = std::mem::take(&mut self.rich).finish();
+                let s = self.rich.finish_shared();
                 self.table.total_bytes = self.table.total_bytes.saturating_add(s.len() as u64);
                 self.table.strings.push(s);
                 self.at = At::Table;
@@ -508,7 +509,7 @@ mod tests {
                         let s =
                             read_string(x, &e, &mut inner, &mut text, &mut scratch, table, limits)?;
                         table.total_bytes = table.total_bytes.saturating_add(s.len() as u64);
-                        table.strings.push(s);
+                        table.strings.push(s.into());
                     }
                     Event::End(e) if e.local_name().as_ref() == "sst" => return Ok(()),
                     Event::DocType(_) => return Err(Stop::Refused(doctype(part))),
@@ -600,6 +601,9 @@ mod tests {
         read_strings(xml.as_bytes(), "sst", &Limits::default())
             .expect("table")
             .strings
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     #[test]

@@ -339,7 +339,7 @@ fn finish_sheet(
         formulas.push(RawCell {
             row,
             col,
-            value: CellValue::Uncalculated(formula),
+            value: CellValue::Uncalculated(formula.into()),
         });
     }
     if !formulas.is_empty() {
@@ -758,10 +758,10 @@ mod tests {
         let cell = |row, col, v: &str| RawCell {
             row,
             col,
-            value: CellValue::Text(v.to_string()),
+            value: CellValue::Text(v.into()),
         };
         let text = |c: &RawCell| match &c.value {
-            CellValue::Text(t) => (c.row, c.col, t.clone()),
+            CellValue::Text(t) => (c.row, c.col, t.to_string()),
             other => panic!("{other:?}"),
         };
         let mut cells = vec![

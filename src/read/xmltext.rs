@@ -4,6 +4,7 @@
 //! strings (`sheetscan`) alike.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use quick_xml::events::Event;
 
@@ -29,6 +30,9 @@ pub(crate) fn space_preserved(attrs: &[u8]) -> Result<bool, Fault> {
 pub(crate) struct RichText {
     text: Option<String>,
     phonetic: bool,
+    /// The buffer of the strings finished before, kept for the next
+    /// ([`RichText::finish_shared`]).
+    spare: String,
 }
 
 impl RichText {
@@ -37,7 +41,7 @@ impl RichText {
     pub(crate) fn starts(&mut self, local: &[u8]) -> bool {
         match local {
             b"r" if self.text.is_none() => {
-                self.text = Some(String::new());
+                self.text = Some(self.fresh());
                 false
             }
             b"rPh" => {
@@ -66,13 +70,47 @@ impl RichText {
         };
         match &mut self.text {
             Some(s) => s.push_str(&value),
-            None => self.text = Some(value.into_owned()),
+            None => {
+                let mut s = self.fresh();
+                s.push_str(&value);
+                self.text = Some(s);
+            }
         }
+    }
+
+    /// Ready for the next string: nothing read, no phonetic run open (the buffer kept).
+    pub(crate) fn reset(&mut self) {
+        self.phonetic = false;
+        if let Some(s) = self.text.take() {
+            self.spare = s;
+        }
+    }
+
+    /// An empty string, in the buffer of the strings finished before when there is one.
+    fn fresh(&mut self) -> String {
+        let mut s = std::mem::take(&mut self.spare);
+        s.clear();
+        s
     }
 
     /// The string once its end tag is read (an element without `<t>` is "").
     pub(crate) fn finish(self) -> String {
         self.text.unwrap_or_default()
+    }
+
+    /// [`RichText::finish`] as a shared string, leaving this one empty for the next
+    /// string with the buffer it grew: a table of strings is read into one buffer, and
+    /// each string allocated once, where it is kept.
+    pub(crate) fn finish_shared(&mut self) -> Arc<str> {
+        self.phonetic = false;
+        match self.text.take() {
+            Some(s) => {
+                let shared = Arc::from(s.as_str());
+                self.spare = s;
+                shared
+            }
+            None => Arc::from(""),
+        }
     }
 }
 

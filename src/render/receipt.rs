@@ -960,7 +960,7 @@ fn excel_serial(dt: &chrono::NaiveDateTime) -> Option<f64> {
 /// The text a cell shows, for measuring its column.
 fn shown(v: &CellValue) -> String {
     match v {
-        CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => s.clone(),
+        CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => s.to_string(),
         CellValue::Number(n) => n.to_string(),
         CellValue::DateTime(dt) => {
             if dt.time() == chrono::NaiveTime::MIN {
@@ -1415,7 +1415,7 @@ mod tests {
                 .and_then(|d| d.and_hms_opt(h, 30, 0))
                 .expect("date")
         };
-        let t = |s: &str| CellValue::Text(s.to_string());
+        let t = |s: &str| CellValue::Text(s.into());
         let mut cells = vec![
             at(0, 0, t("2025年6月 招商引资项目明细 & <附表>")),
             at(2, 0, t("序号")),

@@ -67,8 +67,8 @@ fn calamine_cells(bytes: &[u8]) -> Vec<(u32, u32, CellValue)> {
             DataRef::Empty => continue,
             DataRef::String(s) if s.is_empty() => continue,
             DataRef::SharedString("") => continue,
-            DataRef::String(s) => CellValue::Text(s.clone()),
-            DataRef::SharedString(s) => CellValue::Text(s.to_string()),
+            DataRef::String(s) => CellValue::Text(s.as_str().into()),
+            DataRef::SharedString(s) => CellValue::Text((*s).into()),
             DataRef::Float(f) => CellValue::Number(*f),
             DataRef::Int(i) => CellValue::Number(*i as f64),
             DataRef::Bool(b) => CellValue::Bool(*b),
@@ -76,11 +76,11 @@ fn calamine_cells(bytes: &[u8]) -> Vec<(u32, u32, CellValue)> {
             DataRef::DateTimeIso(s) => {
                 match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
                     Ok(dt) => CellValue::DateTime(dt),
-                    Err(_) => CellValue::Text(s.clone()),
+                    Err(_) => CellValue::Text(s.as_str().into()),
                 }
             }
-            DataRef::DurationIso(s) => CellValue::Text(s.clone()),
-            DataRef::Error(e) => CellValue::Error(e.to_string()),
+            DataRef::DurationIso(s) => CellValue::Text(s.as_str().into()),
+            DataRef::Error(e) => CellValue::Error(e.to_string().into()),
         };
         cells.push((row, col, value));
     }

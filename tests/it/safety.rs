@@ -88,7 +88,7 @@ fn text_from_returns_is_never_a_formula_nor_markup_in_the_outputs() {
         .iter()
         .flat_map(|s| &s.cells)
         .filter_map(|c| match &c.value {
-            CellValue::Text(t) => Some(t.as_str()),
+            CellValue::Text(t) => Some(&**t),
             _ => None,
         })
         .collect();
