@@ -297,7 +297,15 @@ pub fn take_ledger_lines(
     period: Period,
     inputs: &mut [UnitInput],
 ) -> Vec<LedgerLine> {
-    let mut out = Vec::new();
+    // Sized for every project beforehand: a line is a whole row and its figures, and a
+    // vector of them grown by doubling would hold up to twice the month.
+    let rows = inputs
+        .iter()
+        .filter(|i| i.status == ReturnStatus::Accepted)
+        .filter_map(|i| i.current.as_ref())
+        .map(|r| r.projects.len())
+        .sum();
+    let mut out = Vec::with_capacity(rows);
     for input in inputs
         .iter_mut()
         .filter(|i| i.status == ReturnStatus::Accepted)

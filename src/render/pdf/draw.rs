@@ -67,9 +67,20 @@ fn point(x: f32, y: f32, frame: &Frame) -> Point {
     }
 }
 
-/// The operators of one page.
+/// How many operators [`page_ops`] draws an item with.
+fn op_count(item: &Item) -> usize {
+    match item {
+        Item::Text { .. } => 7,
+        Item::Line { .. } | Item::Polyline { .. } => 3,
+        Item::Rect { .. } | Item::Polygon { .. } => 2,
+    }
+}
+
+/// The operators of one page. Sized beforehand: every page of the document is held at
+/// once (a national bulletin has 2,200 pages), and a vector grown by doubling would hold
+/// up to twice its operators.
 fn page_ops(items: &[Item], frame: &Frame) -> Vec<Op> {
-    let mut ops = Vec::new();
+    let mut ops = Vec::with_capacity(items.iter().map(op_count).sum());
     for item in items {
         match item {
             Item::Text {
@@ -218,6 +229,9 @@ pub(super) fn write(
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    // The pages' operators are in `lo` now: let them go before its streams are
+    // compressed and written.
+    drop(doc);
     // printpdf draws the /ID from a process-wide counter: replace it with the hash of the
     // input, the same for the same document.
     let id = lopdf::Object::String(input_hash[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
