@@ -370,11 +370,10 @@ pub struct Project {
 /// are each unit's own, so they cannot match across units). The archive keeps it with
 /// each stored project.
 pub fn cross_unit_key(name: &str, investor: &str) -> String {
-    format!(
-        "{}|{}",
-        crate::text::normalize_key(name),
-        crate::text::normalize_key(investor)
-    )
+    let mut key = crate::text::normalize_key(name);
+    key.push('|');
+    key.push_str(&crate::text::normalize_key(investor));
+    key
 }
 
 impl Project {

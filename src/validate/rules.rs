@@ -76,22 +76,25 @@ pub(super) fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     for p in projects.iter().filter(|p| p.stage != Stage::Negotiating) {
-        let condition = format!("（项目进展为“{}”）", p.stage.label());
-        let condition_en = format!(" (项目进展 is \"{}\")", p.stage.label());
-        if p.signed_on.is_none() && l.header.col(Field::SignedOn).is_some() {
+        let missing = [
+            (p.signed_on.is_none(), Field::SignedOn, "签约日期"),
+            (
+                p.contract_amount.is_none(),
+                Field::ContractAmount,
+                "合同投资额",
+            ),
+        ];
+        for (_, field, column) in missing
+            .into_iter()
+            .filter(|&(missing, field, _)| missing && l.header.col(field).is_some())
+        {
+            // Worded only for a finding: most rows have none.
+            let stage = p.stage.label();
             out.push(
-                at(l, p, Code::Required, Field::SignedOn)
-                    .arg("column", "签约日期")
-                    .arg("condition", &condition)
-                    .arg("condition_en", &condition_en),
-            );
-        }
-        if p.contract_amount.is_none() && l.header.col(Field::ContractAmount).is_some() {
-            out.push(
-                at(l, p, Code::Required, Field::ContractAmount)
-                    .arg("column", "合同投资额")
-                    .arg("condition", &condition)
-                    .arg("condition_en", &condition_en),
+                at(l, p, Code::Required, field)
+                    .arg("column", column)
+                    .arg("condition", format!("（项目进展为“{stage}”）"))
+                    .arg("condition_en", format!(" (项目进展 is \"{stage}\")")),
             );
         }
     }
