@@ -76,26 +76,19 @@ pub(super) fn required_when_signed(s: &Subject) -> Vec<Diagnostic> {
     };
     let mut out = Vec::new();
     for p in projects.iter().filter(|p| p.stage != Stage::Negotiating) {
-        let missing = [
-            (p.signed_on.is_none(), Field::SignedOn, "签约日期"),
-            (
-                p.contract_amount.is_none(),
-                Field::ContractAmount,
-                "合同投资额",
-            ),
-        ];
-        for (_, field, column) in missing
-            .into_iter()
-            .filter(|&(missing, field, _)| missing && l.header.col(field).is_some())
-        {
-            // Worded only for a finding: most rows have none.
+        // Worded only for a finding: most rows have none.
+        let required = |field, column| {
             let stage = p.stage.label();
-            out.push(
-                at(l, p, Code::Required, field)
-                    .arg("column", column)
-                    .arg("condition", format!("（项目进展为“{stage}”）"))
-                    .arg("condition_en", format!(" (项目进展 is \"{stage}\")")),
-            );
+            at(l, p, Code::Required, field)
+                .arg("column", column)
+                .arg("condition", format!("（项目进展为“{stage}”）"))
+                .arg("condition_en", format!(" (项目进展 is \"{stage}\")"))
+        };
+        if p.signed_on.is_none() && l.header.col(Field::SignedOn).is_some() {
+            out.push(required(Field::SignedOn, "签约日期"));
+        }
+        if p.contract_amount.is_none() && l.header.col(Field::ContractAmount).is_some() {
+            out.push(required(Field::ContractAmount, "合同投资额"));
         }
     }
     out
