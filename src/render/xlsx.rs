@@ -65,7 +65,7 @@ pub fn workbook(
     let formats = Formats::new();
     formats.register(&mut wb);
     let page = PageText::new(cfg);
-    let grids = sheets::all(bulletin, trend, cfg);
+    let grids = long_list::continued(sheets::all(bulletin, trend, cfg), long_list::SHEET_ROWS);
     for grid in &grids {
         grid.write(&mut wb, &formats, &page, true)?;
     }

@@ -38,6 +38,106 @@ const COL_MAX: u16 = 16_384;
 /// Excel's longest cell text, in UTF-16 units.
 const MAX_STRING_LEN: usize = 32_767;
 
+/// The rows one worksheet holds (Excel's, as rust_xlsxwriter checks them): a long list
+/// with more goes on to sheets of its own ([`continued`]).
+pub(super) const SHEET_ROWS: u32 = ROW_MAX;
+
+/// The grids, with every long list that does not fit one worksheet of `sheet_rows` rows
+/// continued on sheets of its own, each following the one it continues.
+///
+/// 项目库 lists every project ever registered: a nation's passes Excel's 1,048,576 rows
+/// within a few months of archiving (842,000 after three), and a row past the last is an
+/// error for rust_xlsxwriter as for Excel, so the whole workbook would not be written.
+/// Each continuation (`项目库（续1）`, …) repeats the list's notes and header above the
+/// rows that follow; 序号 runs on from sheet to sheet (they are one list's rows), and a
+/// note at the top of every part says which rows it holds and where the list goes on.
+pub(super) fn continued<'a>(grids: Vec<Grid<'a>>, sheet_rows: u32) -> Vec<Grid<'a>> {
+    let mut out = Vec::with_capacity(grids.len());
+    for mut g in grids {
+        let count = g.tail.as_ref().map_or(0, |(n, _)| *n);
+        // Sheet rows are the title's, then `rows`, then the body.
+        let room = |rows: usize| (sheet_rows as usize).saturating_sub(rows + 1);
+        if count <= room(g.rows.len()) {
+            out.push(g);
+            continue;
+        }
+        // Every part has one row more than the list had: the note of its rows.
+        let per_sheet = room(g.rows.len() + 1).max(1);
+        let parts = count.div_ceil(per_sheet);
+        let Some((_, make)) = g.tail.take() else {
+            out.push(g);
+            continue;
+        };
+        let make = std::sync::Arc::new(make);
+        let part_name = |k: usize| {
+            if k == 0 {
+                g.name.clone()
+            } else {
+                format!("{}（续{k}）", g.name)
+            }
+        };
+        let mut grids: Vec<Grid<'a>> = (0..parts)
+            .map(|k| {
+                let first = k * per_sheet;
+                let len = per_sheet.min(count - first);
+                let mut part = Grid::new(
+                    part_name(k),
+                    if k == 0 {
+                        g.title.clone()
+                    } else {
+                        format!("{}（续{k}）", g.title)
+                    },
+                );
+                let after = if k + 1 < parts {
+                    format!("，下接“{}”", part_name(k + 1))
+                } else {
+                    String::new()
+                };
+                let before = if k > 0 {
+                    format!("续表，上接“{}”。", part_name(k - 1))
+                } else {
+                    format!(
+                        "本表共 {count} 行，超过 Excel 一个工作表的行数上限，分 {parts} 个工作表列出。"
+                    )
+                };
+                let mut rows = Vec::with_capacity(g.rows.len() + 1);
+                rows.push(Row::note(format!(
+                    "{before}本工作表列第 {}—{} 行{after}。",
+                    first + 1,
+                    first + len
+                )));
+                rows.extend(g.rows.iter().cloned());
+                part.rows = rows;
+                part.header = g.header.map(|h| h + 1);
+                part.freeze_cols = g.freeze_cols;
+                part.filter = g.filter;
+                part.header_wrap = g.header_wrap;
+                part.pages_wide = g.pages_wide;
+                part.repeat_cols = g.repeat_cols;
+                part.note_cols = g.note_cols;
+                part.long_list = g.long_list;
+                let make = std::sync::Arc::clone(&make);
+                part.tail = Some((len, Box::new(move |i| make(first + i))));
+                part
+            })
+            .collect();
+        // Charts and page breaks belong to the rows above the body, the first part's, one
+        // row lower for its note.
+        if let Some(first) = grids.first_mut() {
+            first.charts = std::mem::take(&mut g.charts);
+            for placed in &mut first.charts {
+                placed.row += 1;
+            }
+            first.page_breaks = std::mem::take(&mut g.page_breaks)
+                .into_iter()
+                .map(|r| r + 1)
+                .collect();
+        }
+        out.append(&mut grids);
+    }
+    out
+}
+
 /// A long list whose rows after the first are still to be written: the sheet's number
 /// in the package (`xl/worksheets/sheet{n}.xml`) and its grid.
 pub(super) struct Pending<'g, 'a> {
@@ -428,6 +528,127 @@ mod tests {
             .map(|(i, grid)| Pending { sheet: i + 2, grid })
             .collect();
         splice(saved, &pending, &formats, None).expect("splices")
+    }
+
+    /// A list of `rows` body rows through [`continued`] with sheets of `sheet_rows` rows:
+    /// each part's sheet name, its body rows and the first row's cells.
+    fn parts_of(rows: usize, sheet_rows: u32) -> Vec<Grid<'static>> {
+        continued(vec![grid(rows)], sheet_rows)
+    }
+
+    #[test]
+    fn a_long_list_past_a_sheets_last_row_goes_on_to_sheets_of_its_own() {
+        // Sheets of 12 rows: the title, the note and header above the body, and nine body
+        // rows; a continued list's parts have a note more, so eight.
+        let whole = parts_of(9, 12);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0].rows.len(), 2, "a list that fits is left as it is");
+        assert_eq!(whole[0].tail.as_ref().map(|(n, _)| *n), Some(9));
+
+        let parts = parts_of(20, 12);
+        let names: Vec<&str> = parts.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["项目库20", "项目库20（续1）", "项目库20（续2）"]);
+        let lens: Vec<usize> = parts
+            .iter()
+            .filter_map(|g| g.tail.as_ref())
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(lens, [8, 8, 4], "every row once, in order");
+        let mut next = 0;
+        for g in &parts {
+            let (n, make) = g.tail.as_ref().expect("a tail");
+            for i in 0..*n {
+                // Compared as printed: a row holds a NaN.
+                assert_eq!(
+                    format!("{:?}", make(i).cells),
+                    format!("{:?}", row(next).cells),
+                    "{} row {i}",
+                    g.name
+                );
+                next += 1;
+            }
+            // The last body row is the sheet's last or before it.
+            assert!(Grid::sheet_row(g.rows.len() + n - 1) < 12, "{}", g.name);
+            assert_eq!(
+                g.header,
+                Some(2),
+                "{}: the header under the two notes",
+                g.name
+            );
+            assert_eq!(
+                g.rows[1].cells,
+                grid(20).rows[0].cells,
+                "the list's own note"
+            );
+        }
+        let note = |g: &Grid<'_>| g.rows[0].cells[0].shown();
+        assert_eq!(
+            note(&parts[0]),
+            "本表共 20 行，超过 Excel 一个工作表的行数上限，分 3 个工作表列出。本工作表列第 1—8 行，下接“项目库20（续1）”。"
+        );
+        assert_eq!(
+            note(&parts[1]),
+            "续表，上接“项目库20”。本工作表列第 9—16 行，下接“项目库20（续2）”。"
+        );
+        assert_eq!(
+            note(&parts[2]),
+            "续表，上接“项目库20（续1）”。本工作表列第 17—20 行。"
+        );
+        assert_eq!(parts[2].title, "项目库（截至2025年6月）（续2）");
+        assert_eq!(parts_of(10, 12).len(), 2, "one row past the sheet");
+    }
+
+    #[test]
+    fn a_continued_long_list_is_written_sheet_after_sheet() {
+        use calamine::{Data, Reader};
+        let parts = parts_of(20, 12);
+        let bytes = workbook(true, &parts);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
+        assert_eq!(
+            book.sheet_names(),
+            ["总体情况", "项目库20", "项目库20（续1）", "项目库20（续2）"]
+        );
+        let mut ordinals = Vec::new();
+        for g in &parts {
+            let range = book.worksheet_range(&g.name).expect("a sheet");
+            // Title, two notes, header, then the body from sheet row 5 (zero-based 4).
+            assert_eq!(range.start(), Some((0, 0)));
+            let end = range.end().expect("cells").0;
+            assert!(end < 12, "{}: last row {end}", g.name);
+            match range.get_value((1, 0)) {
+                Some(Data::String(s)) => assert!(s.contains("本工作表列第"), "{s}"),
+                other => panic!("{}: {other:?}", g.name),
+            }
+            for r in 4..=end {
+                match range.get_value((r, 0)) {
+                    Some(Data::Float(n)) => ordinals.push(*n as usize),
+                    other => panic!("{} row {r}: {other:?}", g.name),
+                }
+            }
+        }
+        assert_eq!(ordinals, (1..=20).collect::<Vec<_>>(), "序号 runs on");
+    }
+
+    /// At Excel's own limit: writes 1,048,576 rows, so it is left to a release run
+    /// (`cargo test --release --lib -- --ignored at_excels_last_row`).
+    #[test]
+    #[ignore = "writes a million rows; run in release"]
+    fn a_long_list_at_excels_last_row() {
+        let one = |i: usize| Row::body(vec![Cell::Ordinal(i as i64 + 1)]);
+        let list = |n: usize| {
+            let mut g = grid(n);
+            g.tail = Some((n, Box::new(one)));
+            g
+        };
+        // Title, note and header: 1,048,573 body rows fit.
+        let fits = SHEET_ROWS as usize - 3;
+        for (n, sheets) in [(fits, 1), (fits + 1, 2)] {
+            let parts = continued(vec![list(n)], SHEET_ROWS);
+            assert_eq!(parts.len(), sheets);
+            let bytes = workbook(true, &parts);
+            assert!(bytes.len() > 1_000_000, "{n} rows written");
+        }
     }
 
     #[test]
