@@ -198,10 +198,12 @@ fn feed_checked<M: Markup>(
     if !markup.validates() {
         return lexer.feed(markup, buf, part);
     }
-    let (limit, bad) = match std::str::from_utf8(buf) {
-        Ok(_) => (buf.len(), None),
+    // Nearly every read is valid, and simdutf8 says so several times faster than std
+    // (`perf`: std's check was 3.8 % of `check`); std then says where a read goes wrong.
+    let (limit, bad) = match simdutf8::basic::from_utf8(buf).map_err(|_| std::str::from_utf8(buf)) {
+        Ok(_) | Err(Ok(_)) => (buf.len(), None),
         // A character cut by the end of the read is completed by the next.
-        Err(e) => (e.valid_up_to(), e.error_len().map(|_| e)),
+        Err(Err(e)) => (e.valid_up_to(), e.error_len().map(|_| e)),
     };
     let used = lexer.feed(markup, &buf[..limit], part)?;
     if limit == buf.len() {
@@ -1276,24 +1278,28 @@ impl<'a> SheetScan<'a> {
         let Some(cell) = &self.cell else {
             return Ok(None);
         };
+        if cell.kind == Kind::Shared {
+            // An index into the table, read as digits (anything else is no index).
+            let index = digits(raw).and_then(|n| usize::try_from(n).ok());
+            return match index.and_then(|i| self.book.strings.get(i)) {
+                // The table's own string, shared (an empty one is an empty cell).
+                Some(s) if s.is_empty() => Ok(None),
+                Some(s) => Ok(Some(CellValue::Text(s.clone()))),
+                // Not UTF-8: the part is refused late, for that.
+                None if std::str::from_utf8(raw).is_err() => Ok(None),
+                None => {
+                    // Below the pre-scan's count, past calamine's table.
+                    self.late(Fault::MissingString)?;
+                    Ok(None)
+                }
+            };
+        }
         // The part's text was checked to be UTF-8 (what was not is refused late).
         let Ok(text) = std::str::from_utf8(raw) else {
             return Ok(None);
         };
         let data = match cell.kind {
-            Kind::Shared => {
-                let index = digits(raw).and_then(|n| usize::try_from(n).ok());
-                match index.and_then(|i| self.book.strings.get(i)) {
-                    // The table's own string, shared (an empty one is an empty cell).
-                    Some(s) if s.is_empty() => return Ok(None),
-                    Some(s) => return Ok(Some(CellValue::Text(s.clone()))),
-                    None => {
-                        // Below the pre-scan's count, past calamine's table.
-                        self.late(Fault::MissingString)?;
-                        return Ok(None);
-                    }
-                }
-            }
+            Kind::Shared => return Ok(None),
             Kind::Bool => match text.trim() {
                 "" => return Ok(None),
                 t => DataRef::Bool(t == "1" || t.eq_ignore_ascii_case("true")),
@@ -1857,6 +1863,32 @@ mod tests {
         }
         let prefixed = rows(r#"<x:row r="2"><x:c r="B2" t="s"><x:v>09</x:v></x:c></x:row>"#);
         assert_eq!(scan(&prefixed, 10), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_shared_string_index_that_is_not_utf8_is_refused_as_such() {
+        // The index is read without decoding it: bytes that are not UTF-8 make no index,
+        // and are refused as such, not as a string missing from the table.
+        let read = |v: &[u8]| {
+            let mut xml = rows(r#"<row r="2"><c r="B2" t="s"><v>"#).into_bytes();
+            let tail = xml.split_off(xml.len() - "</sheetData></worksheet>".len());
+            xml.extend_from_slice(v);
+            xml.extend_from_slice(b"</v></c></row>");
+            xml.extend_from_slice(&tail);
+            match read_with(&xml[..], 10, &Limits::default()) {
+                Err(ScanError::Reject(ReadError::Truncated(d))) => d.text(crate::lang::Lang::Zh),
+                other => format!("{other:?}"),
+            }
+        };
+        let not_utf8 = read(b"1\xff");
+        let elsewhere = read(b"\xff");
+        for why in [&not_utf8, &elsewhere] {
+            assert!(
+                why.contains("共享字符串编号") && !why.contains("只有"),
+                "{why}"
+            );
+        }
+        assert!(read(b"12").contains("只有 10 条"));
     }
 
     #[test]

@@ -294,8 +294,13 @@ pub(crate) fn read_entry<T>(
                 method_name(method),
             )));
         }
+        // A buffer the size the entry says it inflates to, up to 64 KiB: the first read
+        // zeroes all of it (`Metered` cannot take uninitialised memory), and most parts
+        // are a few hundred bytes (64 KiB each was 180 MB zeroed for a province's check).
+        // A size that lies only makes the reads smaller.
+        let capacity = usize::try_from(file.size()).map_or(64 << 10, |n| n.clamp(512, 64 << 10));
         let raw: &mut dyn Read = &mut file;
-        let mut reader = BufReader::with_capacity(64 << 10, Metered::new(raw, budget, xml));
+        let mut reader = BufReader::with_capacity(capacity, Metered::new(raw, budget, xml));
         let scanned = scan(&mut reader);
         let drained = io::copy(&mut reader, &mut io::sink());
         // A tripped budget surfaces as an I/O error below it; it is the real reason.
