@@ -36,13 +36,7 @@ pub fn copy_to(archive: &Archive, dest: &Path) -> Result<PathBuf, ArchiveError> 
         dest.to_path_buf()
     };
     if same_file(&target, archive.path()) {
-        return Err(ArchiveError::Backup {
-            path: target,
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the archive itself / 即档案库本身",
-            ),
-        });
+        return Err(ArchiveError::BackupOntoArchive { path: target });
     }
     copy_connection(archive.connection(), archive.path(), &target)?;
     Ok(target)

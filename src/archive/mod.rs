@@ -219,6 +219,8 @@ pub enum ArchiveError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The copy would be written over the archive itself (`tongbao backup tongbao.db`).
+    BackupOntoArchive { path: PathBuf },
 }
 
 impl ArchiveError {
@@ -232,6 +234,7 @@ impl ArchiveError {
             | ArchiveError::Empty { path }
             | ArchiveError::Mismatch { path, .. }
             | ArchiveError::Lost { path, .. } => Some(path),
+            ArchiveError::BackupOntoArchive { path } => Some(path),
             ArchiveError::Lock { .. } | ArchiveError::Corrupt(_) | ArchiveError::Backup { .. } => {
                 None
             }

@@ -143,6 +143,14 @@ pub(super) fn archive_error(
             "cannot write the backup {} ({source}); the archive was not changed",
             path.display()
         ),
+        E::BackupOntoArchive { path } if zh => format!(
+            "备份的目标 {} 就是档案库本身；未做任何改动，请指定另一个文件或文件夹",
+            path.display()
+        ),
+        E::BackupOntoArchive { path } => format!(
+            "the backup's target {} is the archive itself; nothing was changed: name another file or folder",
+            path.display()
+        ),
         E::Corrupt(detail) if zh => format!(
             "档案库中的数据无法读取（{detail}），{nothing_written}。请运行 tongbao verify 检查，必要时从最新备份恢复（备份文件夹 {}）",
             backups.display()

@@ -241,6 +241,24 @@ fn backup_writes_a_copy_that_opens_with_the_same_submissions() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["tongbao-20250703T090000Z.db".to_string()]);
+
+    // Over the archive itself: refused in the reader's language, the archive untouched.
+    let before = std::fs::read(db(&ws)).expect("archive");
+    let onto = run(&["backup", "tongbao.db"], ws.path());
+    assert_eq!(onto.status.code(), Some(2), "{}", stderr(&onto));
+    assert!(
+        stderr(&onto).contains("就是档案库本身"),
+        "{}",
+        stderr(&onto)
+    );
+    let onto = run(&["--lang", "en", "backup", "tongbao.db"], ws.path());
+    assert!(
+        stderr(&onto).contains("is the archive itself"),
+        "{}",
+        stderr(&onto)
+    );
+    assert!(!stderr(&onto).contains("档案库"), "{}", stderr(&onto));
+    assert_eq!(std::fs::read(db(&ws)).expect("archive"), before);
 }
 
 #[test]
