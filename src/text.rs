@@ -9,6 +9,34 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Converts full-width ASCII forms (Ａ-Ｚ, ０-９, （）：，．) to half-width and the
 /// ideographic space to a space.
+/// Excel's longest cell text, in UTF-16 units: what a workbook, a receipt and Excel itself
+/// can hold in one cell.
+pub(crate) const CELL_TEXT_MAX: usize = 32_767;
+
+/// Whether `s` is longer than one Excel cell holds.
+pub(crate) fn over_cell(s: &str) -> bool {
+    // A UTF-16 unit takes at least one byte of UTF-8: most text is decided by its length.
+    s.len() > CELL_TEXT_MAX && s.encode_utf16().count() > CELL_TEXT_MAX
+}
+
+/// `s` as one Excel cell can hold it: whole when it fits, else cut on a character boundary
+/// with "…" at the end, so that the cut shows.
+pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
+    if !over_cell(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut units = 0;
+    let mut cut: String = s
+        .chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units < CELL_TEXT_MAX
+        })
+        .collect();
+    cut.push('…');
+    Cow::Owned(cut)
+}
+
 pub fn to_half_width(s: &str) -> String {
     if s.is_ascii() {
         return s.to_string();
@@ -229,6 +257,28 @@ pub fn former_name(note: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cell_text_is_cut_only_past_excels_limit_and_shows_the_cut() {
+        let units = |t: &str| t.encode_utf16().count();
+        let fits = "长".repeat(CELL_TEXT_MAX);
+        assert!(matches!(cell_text(&fits), Cow::Borrowed(_)));
+        assert!(!over_cell(&fits));
+        for long in [
+            "长".repeat(CELL_TEXT_MAX + 1),
+            "a".repeat(100_000),
+            // Two units a character: the cut falls between characters.
+            "𠀀".repeat(CELL_TEXT_MAX / 2 + 1),
+            format!("{}𠀀", "a".repeat(CELL_TEXT_MAX - 1)),
+        ] {
+            assert!(over_cell(&long));
+            let cut = cell_text(&long);
+            assert!(units(&cut) <= CELL_TEXT_MAX, "{}", units(&cut));
+            assert!(units(&cut) >= CELL_TEXT_MAX - 1, "{}", units(&cut));
+            assert!(cut.ends_with('…'));
+            assert!(long.starts_with(cut.trim_end_matches('…')));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -148,6 +148,10 @@ fn zh(code: Code) -> (&'static str, &'static str) {
             "请核对位数和单位（{unit}），是否多打了零或填到了别的列",
         ),
         Negative => ("“{column}”为负数（{value}）", "金额和个数不能为负；如需调减，请与上级招商部门联系"),
+        TextTooLong => (
+            "“{column}”有 {length} 个字符，超过 Excel 一个单元格能容纳的 {limit} 个：“{value}”",
+            "请精简第 {row} 行的“{column}”后重新报送（说明性文字请另附）",
+        ),
         Date => ("“{column}”不是有效日期：“{value}”", "请填写完整日期，如 2025-06-15 或 2025年6月15日"),
         Choice => ("“{column}”的值“{value}”不在可选范围内", "请从以下选项中选择：{allowed}"),
         Industry => ("产业类别“{value}”不在产业目录中", "请从产业目录中选择：{allowed}"),
@@ -295,6 +299,10 @@ fn en(code: Code) -> (&'static str, &'static str) {
             "check the digits and the unit ({unit}): extra zeros, or a figure typed into the wrong column",
         ),
         Negative => ("\"{column}\" is negative ({value})", "amounts and counts cannot be negative; ask the bureau about corrections"),
+        TextTooLong => (
+            "\"{column}\" has {length} characters, more than the {limit} one Excel cell holds: \"{value}\"",
+            "shorten \"{column}\" in row {row} and send the return again (put explanations in a separate document)",
+        ),
         Date => ("\"{column}\" is not a valid date: \"{value}\"", "write a full date, e.g. 2025-06-15 or 2025年6月15日"),
         Choice => ("\"{column}\" has the value \"{value}\", which is not allowed", "choose one of: {allowed}"),
         Industry => ("the industry \"{value}\" is not in the industry list", "choose one of: {allowed}"),

@@ -75,6 +75,7 @@ codes! {
     Number = "E-NUMBER", Error;
     NumberRange = "E-NUMBER-RANGE", Error;
     Negative = "E-NEGATIVE", Error;
+    TextTooLong = "E-TEXT-TOO-LONG", Error;
     Date = "E-DATE", Error;
     Choice = "E-CHOICE", Error;
     Industry = "E-INDUSTRY", Error;

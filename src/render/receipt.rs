@@ -48,6 +48,7 @@ use crate::model::{a1, Period, Verdict};
 use crate::read::{CellValue, RawCell, RawSheet, RawWorkbook};
 use crate::render::xlsx::display_width;
 use crate::render::xlsx::sheet_xml;
+use crate::text::cell_text;
 
 /// What a receipt says about one file, besides its findings.
 #[derive(Debug, Clone, Copy)]
@@ -235,18 +236,6 @@ fn clip_utf16(s: &str, max: usize) -> String {
         })
         .collect();
     cut.trim_end_matches('\'').to_string()
-}
-
-/// Text cut to what one cell can hold (Excel refuses strings over 32767 units).
-fn cell_text(s: &str) -> Cow<'_, str> {
-    const MAX: usize = 32_000;
-    if s.len() <= MAX {
-        Cow::Borrowed(s)
-    } else {
-        let mut t = clip_utf16(s, MAX);
-        t.push('…');
-        Cow::Owned(t)
-    }
 }
 
 /// Text cut to `max` characters with an ellipsis, for the summary table and notes.

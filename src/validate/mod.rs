@@ -38,6 +38,7 @@ pub(crate) const RULES: &[Rule] = &[
     rules::started_needs_date,
     rules::industry_in_list,
     rules::negative_amount,
+    rules::text_too_long,
     rules::signed_after_period,
     rules::ytd_below_month,
     rules::duplicate_project,

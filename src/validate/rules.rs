@@ -195,6 +195,41 @@ pub(super) fn negative_amount(s: &Subject) -> Vec<Diagnostic> {
     out
 }
 
+/// E-TEXT-TOO-LONG: a project's text longer than an Excel cell holds (only a file not made
+/// by Excel can have one). It would reach the bulletin's workbook, which cannot hold it
+/// either, so the return is refused rather than published cut.
+pub(super) fn text_too_long(s: &Subject) -> Vec<Diagnostic> {
+    let Some((l, projects)) = ledger(s) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for p in projects {
+        let texts = [
+            (Field::Id, p.id.as_deref()),
+            (Field::Name, Some(p.name.as_str())),
+            (Field::Investor, Some(p.investor.as_str())),
+            (Field::Origin, p.origin.as_deref()),
+            (Field::Industry, Some(p.industry.as_str())),
+            (Field::Note, p.note.as_deref()),
+        ];
+        for (f, text) in texts {
+            let Some(text) = text.filter(|t| crate::text::over_cell(t)) else {
+                continue;
+            };
+            let mut shown: String = text.chars().take(20).collect();
+            shown.push('…');
+            out.push(
+                at(l, p, Code::TextTooLong, f)
+                    .arg("column", f.title())
+                    .arg("length", text.chars().count())
+                    .arg("limit", crate::text::CELL_TEXT_MAX)
+                    .value(shown),
+            );
+        }
+    }
+    out
+}
+
 /// E-SIGNED-AFTER-PERIOD: a signing cannot be dated after the report month.
 pub(super) fn signed_after_period(s: &Subject) -> Vec<Diagnostic> {
     let (Some((l, projects)), Some(period)) = (ledger(s), s.period()) else {

@@ -65,7 +65,11 @@ impl Cell {
     pub(super) fn shown(&self) -> String {
         match self {
             Cell::Blank | Cell::Gap => String::new(),
-            Cell::Text(s) | Cell::Label(s) | Cell::Span(s, _) => s.clone(),
+            // Cut where a cell cannot hold it (a text archived before E-TEXT-TOO-LONG, a
+            // project's former names joined): the workbook is written all the same.
+            Cell::Text(s) | Cell::Label(s) | Cell::Span(s, _) => {
+                crate::text::cell_text(s).into_owned()
+            }
             Cell::Ordinal(n) => n.to_string(),
             Cell::Yi(wan) => format!("{:.2}", wan / 10_000.0),
             Cell::Usd(v) | Cell::Amount(v) => format!("{v:.2}"),

@@ -630,6 +630,35 @@ mod tests {
         assert_eq!(ordinals, (1..=20).collect::<Vec<_>>(), "序号 runs on");
     }
 
+    #[test]
+    fn text_past_a_cells_limit_is_cut_not_a_failed_workbook() {
+        use calamine::{Data, Reader};
+        let long = |i: usize| {
+            Row::body(vec![
+                Cell::Ordinal(i as i64 + 1),
+                Cell::Text("长".repeat(40_000 + i)),
+            ])
+        };
+        let mut g = grid(3);
+        g.tail = Some((3, Box::new(long)));
+        // Spliced as rust_xlsxwriter writes it, whose own check would refuse the text.
+        let theirs = parts(&workbook(false, std::slice::from_ref(&g)));
+        let bytes = workbook(true, std::slice::from_ref(&g));
+        assert_eq!(theirs, parts(&bytes));
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
+        let range = book.worksheet_range(&g.name).expect("the list");
+        for r in 3..6 {
+            match range.get_value((r, 1)) {
+                Some(Data::String(s)) => {
+                    assert_eq!(s.encode_utf16().count(), crate::text::CELL_TEXT_MAX);
+                    assert!(s.ends_with('…'));
+                }
+                other => panic!("row {r}: {other:?}"),
+            }
+        }
+    }
+
     /// At Excel's own limit: writes 1,048,576 rows, so it is left to a release run
     /// (`cargo test --release --lib -- --ignored at_excels_last_row`).
     #[test]
