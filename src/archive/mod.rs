@@ -1562,6 +1562,10 @@ fn take_lock(db: &Path, wait: Duration) -> Result<File, ArchiveError> {
 }
 
 /// The stored projects of a submission, typed again, in row order.
+///
+/// Hot: `build` and `ingest` read every month's returns (28,000 rows a province month).
+/// The columns that are labels or dates are typed where SQLite holds them rather than
+/// copied into strings first.
 fn read_projects(
     conn: &Connection,
     id: i64,
@@ -1574,36 +1578,110 @@ fn read_projects(
                  FROM project WHERE submission_id = ?1 ORDER BY row",
             )
             .map_err(sql)?;
-    let raw = stmt
+    let rows = stmt
         .query_map([id], |r| {
-            Ok(RawProject {
+            // A value of another type is SQLite's error, as `get` gives it; a value of
+            // the right type that the archive never writes is corrupt, said after.
+            let stage = text_ref(r, 8)?.ok_or_else(|| {
+                rusqlite::Error::InvalidColumnType(8, "stage".into(), rusqlite::types::Type::Null)
+            })?;
+            let (funds_source, kind) = (text_ref(r, 5)?, text_ref(r, 7)?);
+            let (signed_on, started_on) = (text_ref(r, 9)?, text_ref(r, 12)?);
+            let labels = (|| -> Result<_, String> {
+                let corrupt = |what: &str, t: &str| format!("{what} {t:?}");
+                let date = |t: Option<&str>| {
+                    t.map(|t| stored_date(t).ok_or_else(|| corrupt("date", t)))
+                        .transpose()
+                };
+                Ok((
+                    Stage::ALL
+                        .into_iter()
+                        .find(|x| x.label() == stage)
+                        .ok_or_else(|| corrupt("stage", stage))?,
+                    funds_source
+                        .map(|t| {
+                            FundsSource::ALL
+                                .into_iter()
+                                .find(|x| x.label() == t)
+                                .ok_or_else(|| corrupt("funds source", t))
+                        })
+                        .transpose()?,
+                    kind.map(|t| {
+                        ProjectKind::ALL
+                            .into_iter()
+                            .find(|x| x.label() == t)
+                            .ok_or_else(|| corrupt("kind", t))
+                    })
+                    .transpose()?,
+                    date(signed_on)?,
+                    date(started_on)?,
+                ))
+            })();
+            let (stage, funds_source, kind, signed_on, started_on) = match labels {
+                Ok(labels) => labels,
+                Err(corrupt) => return Ok(Err(corrupt)),
+            };
+            Ok(Ok(Project {
                 row: r.get(0)?,
                 id: r.get(1)?,
                 name: r.get(2)?,
                 investor: r.get(3)?,
                 origin: r.get(4)?,
-                funds_source: r.get(5)?,
+                funds_source,
                 industry: r.get(6)?,
-                kind: r.get(7)?,
-                stage: r.get(8)?,
-                signed_on: r.get(9)?,
-                contract_amount: r.get(10)?,
-                contract_fdi: r.get(11)?,
-                started_on: r.get(12)?,
-                funds_month: r.get(13)?,
-                funds_ytd: r.get(14)?,
-                fdi_month: r.get(15)?,
-                fdi_ytd: r.get(16)?,
+                kind,
+                stage,
+                signed_on,
+                contract_amount: r.get::<_, Option<i64>>(10)?.map(Wan),
+                contract_fdi: UsdWan(r.get(11)?),
+                started_on,
+                funds_month: Wan(r.get(13)?),
+                funds_ytd: Wan(r.get(14)?),
+                fdi_month: UsdWan(r.get(15)?),
+                fdi_ytd: UsdWan(r.get(16)?),
                 fortune500: r.get(17)?,
                 note: r.get(18)?,
-            })
+            }))
         })
         .map_err(sql)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(sql)?;
-    raw.into_iter()
-        .map(RawProject::typed)
-        .collect::<Result<Vec<_>, _>>()
+    rows.into_iter()
+        .map(|p| p.map_err(ArchiveError::Corrupt))
+        .collect()
+}
+
+/// A text column as SQLite holds it (`None` for NULL); another type is the error `get`
+/// gives for it.
+fn text_ref<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t).map(Some).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        }),
+        other => Err(rusqlite::Error::InvalidColumnType(
+            i,
+            r.as_ref().column_name(i).unwrap_or("?").to_string(),
+            other.data_type(),
+        )),
+    }
+}
+
+/// A stored date: `YYYY-MM-DD` as the archive writes it, read without chrono's general
+/// parser; any other form through it.
+fn stored_date(t: &str) -> Option<NaiveDate> {
+    let b = t.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+        }
+    }
+    t.parse::<NaiveDate>().ok()
 }
 
 /// The stored indicators of a submission, in the order they were reported.
@@ -1859,29 +1937,6 @@ fn indicator_from_key(k: &str) -> Option<Indicator> {
     Indicator::ALL.into_iter().find(|i| indicator_key(*i) == k)
 }
 
-/// A project row as stored, before its words are typed again.
-struct RawProject {
-    row: u32,
-    id: Option<String>,
-    name: String,
-    investor: String,
-    origin: Option<String>,
-    funds_source: Option<String>,
-    industry: String,
-    kind: Option<String>,
-    stage: String,
-    signed_on: Option<String>,
-    contract_amount: Option<i64>,
-    contract_fdi: i64,
-    started_on: Option<String>,
-    funds_month: i64,
-    funds_ytd: i64,
-    fdi_month: i64,
-    fdi_ytd: i64,
-    fortune500: Option<bool>,
-    note: Option<String>,
-}
-
 /// A stored date (`YYYY-MM-DD`).
 fn typed_date(s: Option<String>) -> Result<Option<NaiveDate>, ArchiveError> {
     s.map(|s| {
@@ -1907,41 +1962,41 @@ fn typed_funds_source(label: &str) -> Result<FundsSource, ArchiveError> {
         .ok_or_else(|| ArchiveError::Corrupt(format!("funds source {label:?}")))
 }
 
-impl RawProject {
-    fn typed(self) -> Result<Project, ArchiveError> {
-        let kind = self
-            .kind
-            .map(|k| {
-                ProjectKind::ALL
-                    .into_iter()
-                    .find(|x| x.label() == k)
-                    .ok_or_else(|| ArchiveError::Corrupt(format!("kind {k:?}")))
-            })
-            .transpose()?;
-        Ok(Project {
-            row: self.row,
-            id: self.id,
-            name: self.name,
-            investor: self.investor,
-            origin: self.origin,
-            funds_source: self
-                .funds_source
-                .as_deref()
-                .map(typed_funds_source)
-                .transpose()?,
-            industry: self.industry,
-            kind,
-            stage: typed_stage(&self.stage)?,
-            signed_on: typed_date(self.signed_on)?,
-            contract_amount: self.contract_amount.map(Wan),
-            contract_fdi: UsdWan(self.contract_fdi),
-            started_on: typed_date(self.started_on)?,
-            funds_month: Wan(self.funds_month),
-            funds_ytd: Wan(self.funds_ytd),
-            fdi_month: UsdWan(self.fdi_month),
-            fdi_ytd: UsdWan(self.fdi_ytd),
-            fortune500: self.fortune500,
-            note: self.note,
-        })
+#[cfg(test)]
+mod tests {
+    use super::stored_date;
+
+    #[test]
+    fn a_stored_date_is_read_as_chrono_reads_it() {
+        let mut texts: Vec<String> = [
+            "2025-06-15",
+            "2024-02-29",
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-06-31",
+            "0000-01-01",
+            "9999-12-31",
+            "2025-6-15",
+            "2025/06/15",
+            "+2025-06-15",
+            " 2025-06-15",
+            "2025-06-1x",
+            "２０２５-06-15",
+            "",
+            "2025-06-150",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every day of four years, as the archive writes them.
+        let mut d = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("a date");
+        while d.format("%Y").to_string() != "2027" {
+            texts.push(d.to_string());
+            d = d.succ_opt().expect("a next day");
+        }
+        for t in &texts {
+            assert_eq!(stored_date(t), t.parse::<chrono::NaiveDate>().ok(), "{t:?}");
+        }
     }
 }

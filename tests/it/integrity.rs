@@ -149,6 +149,35 @@ fn tamper(ws: &tempfile::TempDir) {
 }
 
 #[test]
+fn a_stored_label_or_date_the_archive_never_writes_stops_build() {
+    // Each is read where SQLite holds it (no copy first): a word or date the archive
+    // never writes is the return's mismatch, named with its unit; a value of another type
+    // is SQLite's error. Nothing is written either way.
+    for (set, words) in [
+        ("stage = '已开工？'", "巴南区"),
+        ("signed_on = '2025-13-01'", "巴南区"),
+        ("signed_on = '2025-6-1x'", "巴南区"),
+        ("funds_source = '天外'", "巴南区"),
+        ("stage = 7", "tongbao"),
+    ] {
+        let ws = ingested();
+        let conn = rusqlite::Connection::open(db(&ws)).expect("sqlite");
+        let changed = conn
+            .execute(
+                &format!("UPDATE project SET {set} WHERE rowid = (SELECT MIN(rowid) FROM project)"),
+                [],
+            )
+            .expect("update");
+        assert_eq!(changed, 1);
+        drop(conn);
+        let build = run(&["build", "--period", "2025-06"], ws.path());
+        assert_eq!(build.status.code(), Some(2), "{set}: {}", stdout(&build));
+        assert!(stderr(&build).contains(words), "{set}: {}", stderr(&build));
+        assert!(!ws.path().join("out").exists(), "{set}: nothing written");
+    }
+}
+
+#[test]
 fn a_changed_stored_amount_stops_build_and_brief_and_verify_names_it() {
     let ws = ingested();
     let clean = run(&["verify"], ws.path());
