@@ -271,48 +271,28 @@ fn e_negative_amount() {
 fn e_text_too_long() {
     // rust_xlsxwriter, like Excel, writes no longer cell: the name is put in the package's
     // shared strings by hand, as a file made by another program could hold it.
-    let marker = "长名称占位";
-    let long = "长".repeat(40_000);
-    let mut parts = crate::hostile::unzip(&Form::valid().set(2, "项目名称", s(marker)).xlsx());
-    crate::hostile::replace_once(
-        crate::hostile::part(&mut parts, "xl/sharedStrings.xml"),
-        marker,
-        &long,
-    );
-    let bytes = crate::hostile::rezip(&parts, zip::CompressionMethod::Deflated);
-    let r = check_bytes("巴南区.xlsx", &bytes);
+    let named = |name: &str| {
+        let marker = "长名称占位";
+        let form = Form::valid().set(2, "项目名称", s(marker));
+        let mut parts = crate::hostile::unzip(&form.xlsx());
+        let sst = crate::hostile::part(&mut parts, "xl/sharedStrings.xml");
+        crate::hostile::replace_once(sst, marker, name);
+        let bytes = crate::hostile::rezip(&parts, zip::CompressionMethod::Deflated);
+        check_bytes("巴南区.xlsx", &bytes)
+    };
+    let r = named(&"长".repeat(40_000));
     assert!(!r.accepted());
     let (cell, value) = only(&r, Code::TextTooLong);
     assert_eq!(cell.as_deref(), Some("C5"));
-    assert_eq!(
-        value.as_deref(),
-        Some(format!("{}…", "长".repeat(20)).as_str())
-    );
-    let d = r
-        .diagnostics
-        .0
-        .iter()
-        .find(|d| d.code == Code::TextTooLong)
-        .expect("found");
-    assert!(
-        d.message(Lang::Zh).contains("有 40000 个字符"),
-        "{}",
-        d.message(Lang::Zh)
-    );
-    assert!(
-        d.message(Lang::En).contains("40000 characters"),
-        "{}",
-        d.message(Lang::En)
-    );
+    let shown = format!("{}…", "长".repeat(20));
+    assert_eq!(value.as_deref(), Some(shown.as_str()));
+    let d = r.diagnostics.0.iter().find(|d| d.code == Code::TextTooLong);
+    let d = d.expect("found");
+    let (zh, en) = (d.message(Lang::Zh), d.message(Lang::En));
+    assert!(zh.contains("有 40000 个字符"), "{zh}");
+    assert!(en.contains("40000 characters"), "{en}");
     // At Excel's limit the name is a name like any other.
-    let mut parts = crate::hostile::unzip(&Form::valid().set(2, "项目名称", s(marker)).xlsx());
-    crate::hostile::replace_once(
-        crate::hostile::part(&mut parts, "xl/sharedStrings.xml"),
-        marker,
-        &"长".repeat(32_767),
-    );
-    let bytes = crate::hostile::rezip(&parts, zip::CompressionMethod::Deflated);
-    assert!(check_bytes("巴南区.xlsx", &bytes).accepted());
+    assert!(named(&"长".repeat(32_767)).accepted());
 }
 
 #[test]
