@@ -84,7 +84,7 @@ pub enum SourceSheets<'a> {
 /// Why a receipt could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiptError {
-    #[error("生成回执失败：{0}")]
+    #[error("生成回执失败：{}", crate::render::xlsx::xlsx_problem(.0, crate::lang::Lang::Zh))]
     Xlsx(#[from] XlsxError),
 }
 
@@ -94,7 +94,10 @@ impl ReceiptError {
         match (self, lang) {
             (_, crate::lang::Lang::Zh) => self.to_string(),
             (ReceiptError::Xlsx(e), crate::lang::Lang::En) => {
-                format!("cannot make the receipt: {e}")
+                format!(
+                    "cannot make the receipt: {}",
+                    crate::render::xlsx::xlsx_problem(e, crate::lang::Lang::En)
+                )
             }
         }
     }

@@ -32,7 +32,7 @@ use grid::{Formats, PageText};
 /// Why the workbook could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkbookError {
-    #[error("生成工作簿失败：{0}")]
+    #[error("生成工作簿失败：{}", xlsx_problem(.0, crate::lang::Lang::Zh))]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
@@ -42,9 +42,34 @@ impl WorkbookError {
         match (self, lang) {
             (_, crate::lang::Lang::Zh) => self.to_string(),
             (WorkbookError::Xlsx(e), crate::lang::Lang::En) => {
-                format!("cannot write the workbook: {e}")
+                format!("cannot write the workbook: {}", xlsx_problem(e, lang))
             }
         }
+    }
+}
+
+/// What rust_xlsxwriter refused, in the reader's language: Excel's limits and the disk in
+/// words of ours; anything else is a defect of tongbao's, reported with the library's own
+/// words for whoever fixes it.
+pub(crate) fn xlsx_problem(e: &rust_xlsxwriter::XlsxError, lang: crate::lang::Lang) -> String {
+    use rust_xlsxwriter::XlsxError as X;
+    use std::io::ErrorKind as K;
+    let zh = lang == crate::lang::Lang::Zh;
+    match e {
+        X::RowColumnLimitError if zh => "超出 Excel 的行列上限（1,048,576 行、16,384 列）".into(),
+        X::RowColumnLimitError => "past Excel's last row or column (1,048,576 × 16,384)".into(),
+        X::MaxStringLengthExceeded if zh => "单元格文字超过 Excel 的上限（32,767 个字符）".into(),
+        X::MaxStringLengthExceeded => "a cell's text past Excel's 32,767 characters".into(),
+        X::IoError(io) | X::TempFileError(_, io) => match (io.kind(), zh) {
+            (K::StorageFull, true) => "磁盘空间不足".into(),
+            (K::StorageFull, false) => "the disk is full".into(),
+            (K::PermissionDenied, true) => "没有写入权限".into(),
+            (K::PermissionDenied, false) => "permission denied".into(),
+            (_, true) => format!("读写临时数据出错（{io}）"),
+            (_, false) => format!("reading or writing temporary data failed ({io})"),
+        },
+        _ if zh => format!("tongbao 内部错误，请把这条信息告诉开发者（rust_xlsxwriter：{e}）"),
+        _ => format!("an internal error of tongbao; please report it (rust_xlsxwriter: {e})"),
     }
 }
 
@@ -148,4 +173,38 @@ fn properties(bulletin: &Bulletin, cfg: &Config) -> Result<DocProperties, Workbo
         .set_company(meta.issuer.clone())
         .set_comment("由 tongbao 生成")
         .set_creation_datetime(&created))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+    use rust_xlsxwriter::XlsxError;
+
+    #[test]
+    fn a_workbook_error_is_worded_in_one_language() {
+        let io = || std::io::Error::from(std::io::ErrorKind::StorageFull);
+        for e in [
+            XlsxError::RowColumnLimitError,
+            XlsxError::MaxStringLengthExceeded,
+            XlsxError::IoError(io()),
+        ] {
+            let e = WorkbookError::Xlsx(e);
+            // Excel is Excel in Chinese too.
+            let zh = e.message(Lang::Zh);
+            let words = zh.replace("Excel", "");
+            assert!(!words.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+            let en = e.message(Lang::En);
+            assert!(
+                !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{en}"
+            );
+        }
+        // A defect says so, and keeps the library's words for whoever fixes it.
+        let other = WorkbookError::Xlsx(XlsxError::MergeRangeSingleCell).message(Lang::Zh);
+        assert!(
+            other.contains("内部错误") && other.contains("rust_xlsxwriter"),
+            "{other}"
+        );
+    }
 }
