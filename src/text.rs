@@ -7,8 +7,6 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Converts full-width ASCII forms (Ａ-Ｚ, ０-９, （）：，．) to half-width and the
-/// ideographic space to a space.
 /// Excel's longest cell text, in UTF-16 units: what a workbook, a receipt and Excel itself
 /// can hold in one cell.
 pub(crate) const CELL_TEXT_MAX: usize = 32_767;
@@ -37,6 +35,8 @@ pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(cut)
 }
 
+/// Converts full-width ASCII forms (Ａ-Ｚ, ０-９, （）：，．) to half-width and the
+/// ideographic space to a space.
 pub fn to_half_width(s: &str) -> String {
     if s.is_ascii() {
         return s.to_string();
@@ -257,6 +257,8 @@ pub fn former_name(note: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_cell_text_is_cut_only_past_excels_limit_and_shows_the_cut() {
         let units = |t: &str| t.encode_utf16().count();
@@ -278,8 +280,6 @@ mod tests {
             assert!(long.starts_with(cut.trim_end_matches('…')));
         }
     }
-
-    use super::*;
 
     #[test]
     fn traditional_headers_become_simplified() {

@@ -1018,25 +1018,22 @@ impl Archive {
             let mut rows = stmt.query([info.id]).map_err(self.sql())?;
             while let Some(r) = rows.next().map_err(self.sql())? {
                 let column = |e| self.sql()(e);
-                let stage: String = r.get(1).map_err(column)?;
-                let funds_source: Option<String> = r.get(2).map_err(column)?;
+                let stage = text_req(r, 1).map_err(column)?;
+                let funds_source = text_ref(r, 2).map_err(column)?;
                 ledger.push(Project {
                     row: r.get(0).map_err(column)?,
                     id: None,
                     name: String::new(),
                     investor: String::new(),
                     origin: None,
-                    funds_source: funds_source
-                        .as_deref()
-                        .map(typed_funds_source)
-                        .transpose()?,
+                    funds_source: funds_source.map(typed_funds_source).transpose()?,
                     industry: String::new(),
                     kind: None,
-                    stage: typed_stage(&stage)?,
-                    signed_on: typed_date(r.get(3).map_err(column)?)?,
+                    stage: typed_stage(stage)?,
+                    signed_on: typed_date(text_ref(r, 3).map_err(column)?)?,
                     contract_amount: r.get::<_, Option<i64>>(4).map_err(column)?.map(Wan),
                     contract_fdi: UsdWan(0),
-                    started_on: typed_date(r.get(5).map_err(column)?)?,
+                    started_on: typed_date(text_ref(r, 5).map_err(column)?)?,
                     funds_month: Wan(r.get(6).map_err(column)?),
                     funds_ytd: Wan(r.get(7).map_err(column)?),
                     fdi_month: UsdWan(r.get(8).map_err(column)?),
@@ -1582,39 +1579,16 @@ fn read_projects(
         .query_map([id], |r| {
             // A value of another type is SQLite's error, as `get` gives it; a value of
             // the right type that the archive never writes is corrupt, said after.
-            let stage = text_ref(r, 8)?.ok_or_else(|| {
-                rusqlite::Error::InvalidColumnType(8, "stage".into(), rusqlite::types::Type::Null)
-            })?;
+            let stage = text_req(r, 8)?;
             let (funds_source, kind) = (text_ref(r, 5)?, text_ref(r, 7)?);
             let (signed_on, started_on) = (text_ref(r, 9)?, text_ref(r, 12)?);
-            let labels = (|| -> Result<_, String> {
-                let corrupt = |what: &str, t: &str| format!("{what} {t:?}");
-                let date = |t: Option<&str>| {
-                    t.map(|t| stored_date(t).ok_or_else(|| corrupt("date", t)))
-                        .transpose()
-                };
-                Ok((
-                    Stage::ALL
-                        .into_iter()
-                        .find(|x| x.label() == stage)
-                        .ok_or_else(|| corrupt("stage", stage))?,
-                    funds_source
-                        .map(|t| {
-                            FundsSource::ALL
-                                .into_iter()
-                                .find(|x| x.label() == t)
-                                .ok_or_else(|| corrupt("funds source", t))
-                        })
-                        .transpose()?,
-                    kind.map(|t| {
-                        ProjectKind::ALL
-                            .into_iter()
-                            .find(|x| x.label() == t)
-                            .ok_or_else(|| corrupt("kind", t))
-                    })
-                    .transpose()?,
-                    date(signed_on)?,
-                    date(started_on)?,
+            let labels = (|| {
+                Ok::<_, ArchiveError>((
+                    typed_stage(stage)?,
+                    funds_source.map(typed_funds_source).transpose()?,
+                    kind.map(typed_kind).transpose()?,
+                    typed_date(signed_on)?,
+                    typed_date(started_on)?,
                 ))
             })();
             let (stage, funds_source, kind, signed_on, started_on) = match labels {
@@ -1646,9 +1620,18 @@ fn read_projects(
         .map_err(sql)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(sql)?;
-    rows.into_iter()
-        .map(|p| p.map_err(ArchiveError::Corrupt))
-        .collect()
+    rows.into_iter().collect()
+}
+
+/// A text column that may not be NULL, as SQLite holds it.
+fn text_req<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    text_ref(r, i)?.ok_or_else(|| {
+        rusqlite::Error::InvalidColumnType(
+            i,
+            r.as_ref().column_name(i).unwrap_or("?").to_string(),
+            rusqlite::types::Type::Null,
+        )
+    })
 }
 
 /// A text column as SQLite holds it (`None` for NULL); another type is the error `get`
@@ -1938,12 +1921,9 @@ fn indicator_from_key(k: &str) -> Option<Indicator> {
 }
 
 /// A stored date (`YYYY-MM-DD`).
-fn typed_date(s: Option<String>) -> Result<Option<NaiveDate>, ArchiveError> {
-    s.map(|s| {
-        s.parse::<NaiveDate>()
-            .map_err(|_| ArchiveError::Corrupt(format!("date {s:?}")))
-    })
-    .transpose()
+fn typed_date(s: Option<&str>) -> Result<Option<NaiveDate>, ArchiveError> {
+    s.map(|s| stored_date(s).ok_or_else(|| ArchiveError::Corrupt(format!("date {s:?}"))))
+        .transpose()
 }
 
 /// A stored 项目进展 label.
@@ -1952,6 +1932,14 @@ fn typed_stage(label: &str) -> Result<Stage, ArchiveError> {
         .into_iter()
         .find(|st| st.label() == label)
         .ok_or_else(|| ArchiveError::Corrupt(format!("stage {label:?}")))
+}
+
+/// A stored 项目类型 label.
+fn typed_kind(label: &str) -> Result<ProjectKind, ArchiveError> {
+    ProjectKind::ALL
+        .into_iter()
+        .find(|x| x.label() == label)
+        .ok_or_else(|| ArchiveError::Corrupt(format!("kind {label:?}")))
 }
 
 /// A stored 资金来源 label.

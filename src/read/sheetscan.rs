@@ -1299,6 +1299,7 @@ impl<'a> SheetScan<'a> {
             return Ok(None);
         };
         let data = match cell.kind {
+            // Read above, without decoding.
             Kind::Shared => return Ok(None),
             Kind::Bool => match text.trim() {
                 "" => return Ok(None),

@@ -90,7 +90,7 @@ pub fn workbook(
     let formats = Formats::new();
     formats.register(&mut wb);
     let page = PageText::new(cfg);
-    let grids = long_list::continued(sheets::all(bulletin, trend, cfg), long_list::SHEET_ROWS);
+    let grids = long_list::continued(sheets::all(bulletin, trend, cfg), long_list::ROW_MAX);
     for grid in &grids {
         grid.write(&mut wb, &formats, &page, true)?;
     }

@@ -26,21 +26,16 @@ use std::io::{BufWriter, Cursor, Read, Write};
 use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, XlsxError};
 
-use super::grid::{Cell, Formats, Grid, Row, RowKind};
+use super::grid::{Cell, Formats, Grid, PlacedChart, Row, RowKind};
 use super::sheet_xml::{
     column_name, dimension_last_col, dimension_span, part_options, push_column_name,
     push_inline_text, push_number,
 };
 
-/// Excel's last row and column (zero-based, exclusive), as rust_xlsxwriter checks them.
-const ROW_MAX: u32 = 1_048_576;
+/// Excel's last row and column (zero-based, exclusive), as rust_xlsxwriter checks them: a
+/// long list with more rows goes on to sheets of its own ([`continued`]).
+pub(super) const ROW_MAX: u32 = 1_048_576;
 const COL_MAX: u16 = 16_384;
-/// Excel's longest cell text, in UTF-16 units.
-const MAX_STRING_LEN: usize = 32_767;
-
-/// The rows one worksheet holds (Excel's, as rust_xlsxwriter checks them): a long list
-/// with more goes on to sheets of its own ([`continued`]).
-pub(super) const SHEET_ROWS: u32 = ROW_MAX;
 
 /// The grids, with every long list that does not fit one worksheet of `sheet_rows` rows
 /// continued on sheets of its own, each following the one it continues.
@@ -52,88 +47,80 @@ pub(super) const SHEET_ROWS: u32 = ROW_MAX;
 /// rows that follow; 序号 runs on from sheet to sheet (they are one list's rows), and a
 /// note at the top of every part says which rows it holds and where the list goes on.
 pub(super) fn continued<'a>(grids: Vec<Grid<'a>>, sheet_rows: u32) -> Vec<Grid<'a>> {
+    // Sheet rows are the title's, then `rows`, then the body.
+    let room = |rows: usize| (sheet_rows as usize).saturating_sub(rows + 1);
     let mut out = Vec::with_capacity(grids.len());
     for mut g in grids {
-        let count = g.tail.as_ref().map_or(0, |(n, _)| *n);
-        // Sheet rows are the title's, then `rows`, then the body.
-        let room = |rows: usize| (sheet_rows as usize).saturating_sub(rows + 1);
-        if count <= room(g.rows.len()) {
-            out.push(g);
-            continue;
-        }
+        let (count, make) = match g.tail.take() {
+            Some((count, make)) if count > room(g.rows.len()) => (count, make),
+            tail => {
+                g.tail = tail;
+                out.push(g);
+                continue;
+            }
+        };
         // Every part has one row more than the list had: the note of its rows.
         let per_sheet = room(g.rows.len() + 1).max(1);
         let parts = count.div_ceil(per_sheet);
-        let Some((_, make)) = g.tail.take() else {
-            out.push(g);
-            continue;
-        };
         let make = std::sync::Arc::new(make);
-        let part_name = |k: usize| {
-            if k == 0 {
-                g.name.clone()
-            } else {
-                format!("{}（续{k}）", g.name)
-            }
+        let nth = |base: &str, k: usize| match k {
+            0 => base.to_string(),
+            k => format!("{base}（续{k}）"),
         };
-        let mut grids: Vec<Grid<'a>> = (0..parts)
-            .map(|k| {
-                let first = k * per_sheet;
-                let len = per_sheet.min(count - first);
-                let mut part = Grid::new(
-                    part_name(k),
-                    if k == 0 {
-                        g.title.clone()
-                    } else {
-                        format!("{}（续{k}）", g.title)
-                    },
-                );
-                let after = if k + 1 < parts {
-                    format!("，下接“{}”", part_name(k + 1))
-                } else {
-                    String::new()
-                };
-                let before = if k > 0 {
-                    format!("续表，上接“{}”。", part_name(k - 1))
-                } else {
-                    format!(
-                        "本表共 {count} 行，超过 Excel 一个工作表的行数上限，分 {parts} 个工作表列出。"
-                    )
-                };
-                let mut rows = Vec::with_capacity(g.rows.len() + 1);
-                rows.push(Row::note(format!(
-                    "{before}本工作表列第 {}—{} 行{after}。",
-                    first + 1,
-                    first + len
-                )));
-                rows.extend(g.rows.iter().cloned());
-                part.rows = rows;
-                part.header = g.header.map(|h| h + 1);
-                part.freeze_cols = g.freeze_cols;
-                part.filter = g.filter;
-                part.header_wrap = g.header_wrap;
-                part.pages_wide = g.pages_wide;
-                part.repeat_cols = g.repeat_cols;
-                part.note_cols = g.note_cols;
-                part.long_list = g.long_list;
-                let make = std::sync::Arc::clone(&make);
-                part.tail = Some((len, Box::new(move |i| make(first + i))));
-                part
-            })
-            .collect();
-        // Charts and page breaks belong to the rows above the body, the first part's, one
-        // row lower for its note.
-        if let Some(first) = grids.first_mut() {
-            first.charts = std::mem::take(&mut g.charts);
-            for placed in &mut first.charts {
-                placed.row += 1;
-            }
-            first.page_breaks = std::mem::take(&mut g.page_breaks)
-                .into_iter()
-                .map(|r| r + 1)
-                .collect();
+        for k in 0..parts {
+            let first = k * per_sheet;
+            let len = per_sheet.min(count - first);
+            let before = match k {
+                0 => format!(
+                    "本表共 {count} 行，超过 Excel 一个工作表的行数上限，分 {parts} 个工作表列出。"
+                ),
+                k => format!("续表，上接“{}”。", nth(&g.name, k - 1)),
+            };
+            let after = if k + 1 < parts {
+                format!("，下接“{}”", nth(&g.name, k + 1))
+            } else {
+                String::new()
+            };
+            let mut rows = Vec::with_capacity(g.rows.len() + 1);
+            rows.push(Row::note(format!(
+                "{before}本工作表列第 {}—{} 行{after}。",
+                first + 1,
+                first + len
+            )));
+            rows.extend(g.rows.iter().cloned());
+            let make = std::sync::Arc::clone(&make);
+            // Every field named, so that a new one is decided here too. Charts and page
+            // breaks belong to the rows above the body, the first part's, one row lower
+            // for its note.
+            out.push(Grid {
+                name: nth(&g.name, k),
+                title: nth(&g.title, k),
+                rows,
+                header: g.header.map(|h| h + 1),
+                freeze_cols: g.freeze_cols,
+                filter: g.filter,
+                header_wrap: g.header_wrap,
+                charts: match k {
+                    0 => std::mem::take(&mut g.charts)
+                        .into_iter()
+                        .map(|c| PlacedChart {
+                            row: c.row + 1,
+                            ..c
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                page_breaks: match k {
+                    0 => g.page_breaks.iter().map(|r| r + 1).collect(),
+                    _ => Vec::new(),
+                },
+                pages_wide: g.pages_wide,
+                repeat_cols: g.repeat_cols,
+                note_cols: g.note_cols,
+                long_list: g.long_list,
+                tail: Some((len, Box::new(move |i| make(first + i)))),
+            });
         }
-        out.append(&mut grids);
     }
     out
 }
@@ -399,7 +386,7 @@ fn value(cell: &Cell) -> Result<Option<Value>, XlsxError> {
             let s = cell.shown();
             if s.is_empty() {
                 Value::Blank
-            } else if s.encode_utf16().count() > MAX_STRING_LEN {
+            } else if crate::text::over_cell(&s) {
                 return Err(XlsxError::MaxStringLengthExceeded);
             } else {
                 Value::Text(s)
@@ -671,9 +658,9 @@ mod tests {
             g
         };
         // Title, note and header: 1,048,573 body rows fit.
-        let fits = SHEET_ROWS as usize - 3;
+        let fits = ROW_MAX as usize - 3;
         for (n, sheets) in [(fits, 1), (fits + 1, 2)] {
-            let parts = continued(vec![list(n)], SHEET_ROWS);
+            let parts = continued(vec![list(n)], ROW_MAX);
             assert_eq!(parts.len(), sheets);
             let bytes = workbook(true, &parts);
             assert!(bytes.len() > 1_000_000, "{n} rows written");
