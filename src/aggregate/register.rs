@@ -18,6 +18,7 @@
 //! computed here too, as are 开工率 and 投产率 of a cohort.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 // The builder looks a key up for every row of every month: foldhash rather than SipHash
 // (still seeded per process, so a county cannot pick names that collide).
@@ -98,13 +99,13 @@ impl MonthBefore {
     }
 }
 
-/// Which file a report came from.
+/// Which file a report came from: one per file, shared by its reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileRef {
     /// The submission's id in the archive.
     pub submission: i64,
     /// Shared by every report of the file.
-    pub file_name: std::sync::Arc<str>,
+    pub file_name: Arc<str>,
     pub version: Option<i64>,
     pub period: Period,
 }
@@ -125,18 +126,76 @@ pub enum MatchedBy {
     Link,
 }
 
-/// One month's report of a project: the row as the return gave it.
+/// One month's report of a project: what its history needs of the row (the latest row is
+/// kept whole, [`RegisteredProject::latest`]).
+///
+/// A national register holds millions of reports, most of them the month before's again:
+/// a report keeps the fields the history reads, its file by reference, and its texts
+/// shared with the report before when they did not change (a whole row, about 500 bytes
+/// with its texts, made the register a national `build`'s largest part and grew it by
+/// 600,000 rows a month).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    pub file: FileRef,
+    pub file: Arc<FileRef>,
     /// One-based sheet row.
     pub row: u32,
     pub matched_by: MatchedBy,
-    pub project: Project,
+    pub stage: Stage,
+    /// 项目名称.
+    pub name: Arc<str>,
+    /// 项目编号 as written.
+    pub code: Option<Arc<str>>,
+    /// 备注.
+    pub note: Option<Arc<str>>,
+    pub signed_on: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    /// 合同投资额, `None` when the row leaves it blank.
+    pub contract_amount: Option<Wan>,
     /// 本月到位资金, `None` when the return does not state it (no such column).
     pub funds_month: Option<Wan>,
     /// 本年累计到位资金, `None` when the return does not state it.
     pub funds_ytd: Option<Wan>,
+}
+
+impl Report {
+    /// The report of row `p` of `file`, its texts shared with `before` (the project's
+    /// previous report) where they are the same.
+    fn of(
+        p: &Project,
+        file: Arc<FileRef>,
+        matched_by: MatchedBy,
+        (month_stated, ytd_stated): (bool, bool),
+        before: Option<&Report>,
+    ) -> Report {
+        Report {
+            file,
+            row: p.row + 1,
+            matched_by,
+            stage: p.stage,
+            name: shared(&p.name, before.map(|b| &b.name)),
+            code: p
+                .id
+                .as_deref()
+                .map(|c| shared(c, before.and_then(|b| b.code.as_ref()))),
+            note: p
+                .note
+                .as_deref()
+                .map(|n| shared(n, before.and_then(|b| b.note.as_ref()))),
+            signed_on: p.signed_on,
+            started_on: p.started_on,
+            contract_amount: p.contract_amount,
+            funds_month: month_stated.then_some(p.funds_month),
+            funds_ytd: ytd_stated.then_some(p.funds_ytd),
+        }
+    }
+}
+
+/// `now` as a shared text: `before`'s when it is the same.
+fn shared(now: &str, before: Option<&Arc<str>>) -> Arc<str> {
+    match before {
+        Some(b) if **b == *now => Arc::clone(b),
+        _ => Arc::from(now),
+    }
 }
 
 /// A year's funds in place of a project: its 本年累计到位资金 at the year's last report.
@@ -158,8 +217,10 @@ pub struct RegisteredProject {
     /// when an ambiguous row opened a second project under the same identity.
     pub id: String,
     pub unit_code: String,
-    /// Every report, oldest first.
+    /// Every report, oldest first (never empty).
     pub reports: Vec<Report>,
+    /// The latest report's row, whole.
+    pub latest_row: Project,
     /// Names it had before the latest one, oldest first.
     pub former_names: Vec<String>,
     /// Whether it is in its unit's latest counted return up to the register's period.
@@ -185,35 +246,32 @@ impl RegisteredProject {
 
     /// The latest report's row.
     pub fn latest(&self) -> &Project {
-        &self.last().project
+        &self.latest_row
     }
 
     /// The last stated value of a field, over the reports.
-    fn latest_stated<T: Copy>(&self, f: impl Fn(&Project) -> Option<T>) -> Option<T> {
-        self.reports.iter().rev().find_map(|r| f(&r.project))
+    fn latest_stated<T: Copy>(&self, f: impl Fn(&Report) -> Option<T>) -> Option<T> {
+        self.reports.iter().rev().find_map(f)
     }
 
     /// 项目编号 as last written.
     pub fn code(&self) -> Option<&str> {
-        self.reports
-            .iter()
-            .rev()
-            .find_map(|r| r.project.id.as_deref())
+        self.reports.iter().rev().find_map(|r| r.code.as_deref())
     }
 
     /// 合同投资额, the latest stated.
     pub fn contract_amount(&self) -> Option<Wan> {
-        self.latest_stated(|p| p.contract_amount)
+        self.latest_stated(|r| r.contract_amount)
     }
 
     /// 签约日期, the latest stated.
     pub fn signed_on(&self) -> Option<NaiveDate> {
-        self.latest_stated(|p| p.signed_on)
+        self.latest_stated(|r| r.signed_on)
     }
 
     /// 开工日期, the latest stated.
     pub fn started_on(&self) -> Option<NaiveDate> {
-        self.latest_stated(|p| p.started_on)
+        self.latest_stated(|r| r.started_on)
     }
 
     pub fn first_reported(&self) -> Period {
@@ -239,11 +297,8 @@ impl RegisteredProject {
         self.reports
             .iter()
             .find(|r| {
-                r.project.stage == Stage::InProduction
-                    || r.project
-                        .note
-                        .as_deref()
-                        .is_some_and(|n| n.contains("已投产"))
+                r.stage == Stage::InProduction
+                    || r.note.as_deref().is_some_and(|n| n.contains("已投产"))
             })
             .map(|r| r.file.period)
     }
@@ -253,8 +308,7 @@ impl RegisteredProject {
         self.reports
             .iter()
             .find(|r| {
-                r.project
-                    .note
+                r.note
                     .as_deref()
                     .is_some_and(|n| n.contains("终止") && !n.contains("未终止"))
             })
@@ -342,10 +396,7 @@ fn funds_in_place(reports: &[Report]) -> Option<Wan> {
 /// 资金到位率 over `reports`, in tenths of a percent: funds across years ÷ the latest
 /// stated 合同投资额.
 fn funds_rate_tenths(reports: &[Report]) -> Option<i64> {
-    let contract = reports
-        .iter()
-        .rev()
-        .find_map(|r| r.project.contract_amount)?;
+    let contract = reports.iter().rev().find_map(|r| r.contract_amount)?;
     let funds = funds_in_place(reports)?;
     tenths_of_percent(i128::from(funds.cents()), i128::from(contract.cents()))
 }
@@ -521,7 +572,7 @@ fn match_row(
     // A project numbered otherwise is another project of the same name and investor (or
     // the same one renumbered): not for the register to decide.
     let numbered_otherwise =
-        |i: &usize| code.is_some() && projects[*i].reports.iter().any(|r| r.project.id.is_some());
+        |i: &usize| code.is_some() && projects[*i].reports.iter().any(|r| r.code.is_some());
     let (mut others, fitting): (Vec<usize>, Vec<usize>) =
         by_pair.iter().copied().partition(numbered_otherwise);
     // Another row of the same return, numbered otherwise, is another project: the return
@@ -581,6 +632,14 @@ pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLi
         builder.add(ret);
     }
     builder.finish()
+}
+
+/// Where [`Builder::open`] sends a row.
+enum Opening {
+    /// To the project the clerk linked its entry to.
+    Joins(usize),
+    /// To a project of its own, with this id.
+    New(String),
 }
 
 /// The register built one return at a time, in the order of (period, unit, submission):
@@ -653,19 +712,16 @@ impl Builder {
             return;
         }
         self.periods.entry(unit.to_string()).or_default().insert(at);
-        let file = FileRef {
+        let file = Arc::new(FileRef {
             submission: ret.info.id,
-            file_name: std::sync::Arc::from(ret.info.file_name.as_str()),
+            file_name: Arc::from(ret.info.file_name.as_str()),
             version: ret.info.version,
             period: at,
-        };
-        let funds_stated = |k| {
-            (
-                !ret.info.unstated.month.contains(k),
-                !ret.info.unstated.ytd.contains(k),
-            )
-        };
-        let (month_stated, ytd_stated) = funds_stated(FigureKey::FundsInPlace);
+        });
+        let stated = (
+            !ret.info.unstated.month.contains(FigureKey::FundsInPlace),
+            !ret.info.unstated.ytd.contains(FigureKey::FundsInPlace),
+        );
         let mut index = self.indexes.remove(unit).unwrap_or_default();
         let mut taken: HashSet<usize> = HashSet::new();
         for (p, keys) in rows {
@@ -673,42 +729,59 @@ impl Builder {
             let (at_index, matched_by) = match found {
                 Found::One(i, how) => (i, how),
                 Found::Nothing | Found::Ambiguous(..) => {
-                    self.open(unit, at, &file, &p, &keys, found, &taken)
+                    match self.open(unit, at, &file, &p, &keys, found, &taken) {
+                        Opening::Joins(t) => (t, MatchedBy::Link),
+                        Opening::New(id) => {
+                            // Opened by this report: its row is the latest.
+                            let report =
+                                Report::of(&p, file.clone(), MatchedBy::First, stated, None);
+                            let at_index = self.projects.len();
+                            self.opened.insert(id.clone(), at_index);
+                            self.projects.push(RegisteredProject {
+                                id,
+                                unit_code: unit.to_string(),
+                                reports: vec![report],
+                                latest_row: p,
+                                former_names: Vec::new(),
+                                current: false,
+                                missing_from: None,
+                                joined: Vec::new(),
+                            });
+                            self.name_keys.push(keys.name().to_string());
+                            taken.insert(at_index);
+                            index.file(&keys, at_index);
+                            continue;
+                        }
+                    }
                 }
             };
             taken.insert(at_index);
             index.file(&keys, at_index);
             let project = &mut self.projects[at_index];
             if self.name_keys[at_index] != keys.name() {
-                if let Some(previous) = project.reports.last() {
-                    let old = previous.project.name.clone();
-                    if !project.former_names.contains(&old) {
-                        project.former_names.push(old);
-                    }
+                let old = &project.latest_row.name;
+                if !project.former_names.contains(old) {
+                    project.former_names.push(old.clone());
                 }
                 self.name_keys[at_index] = keys.name().to_string();
             }
-            // A report is a whole row (about 400 bytes) and most projects have one or two:
-            // Vec's first growth to four would leave most of a national register's memory
-            // unused (1.1 million projects). Grown by half instead, one at the least.
+            let report = Report::of(&p, file.clone(), matched_by, stated, project.reports.last());
+            // Most projects have a few reports: Vec's doubling would leave much of a
+            // national register's memory unused (1.1 million projects). Grown by half
+            // instead, one at the least.
             let reports = &mut project.reports;
             if reports.len() == reports.capacity() {
                 reports.reserve_exact((reports.len() / 2).max(1));
             }
-            project.reports.push(Report {
-                file: file.clone(),
-                row: p.row + 1,
-                matched_by,
-                funds_month: month_stated.then_some(p.funds_month),
-                funds_ytd: ytd_stated.then_some(p.funds_ytd),
-                project: p,
-            });
+            reports.push(report);
+            project.latest_row = p;
         }
         self.indexes.insert(unit.to_string(), index);
     }
 
-    /// The project a row that matched none (or several) goes to: a new one, or the
-    /// earlier one the clerk linked its entry to.
+    /// The project a row that matched none (or several) goes to: the earlier one the clerk
+    /// linked its entry to, or a new one, whose id is returned for the caller to open it
+    /// with the row (its ambiguity, if any, recorded).
     #[allow(clippy::too_many_arguments)]
     fn open(
         &mut self,
@@ -719,7 +792,7 @@ impl Builder {
         keys: &RowKeys,
         found: Found,
         taken: &HashSet<usize>,
-    ) -> (usize, MatchedBy) {
+    ) -> Opening {
         let identity = match &keys.code {
             Some(code) => format!("#{code}"),
             None => keys.pair().to_string(),
@@ -768,7 +841,7 @@ impl Builder {
         if let Some((t, link)) = joins {
             self.joined_into.insert(id.clone(), t);
             self.projects[t].joined.push(Joined { id, link });
-            return (t, MatchedBy::Link);
+            return Opening::Joins(t);
         }
         if let Found::Ambiguous(reason, candidates) = found {
             self.ambiguous.push(AmbiguousMatch {
@@ -786,18 +859,7 @@ impl Builder {
                 registered_as: id.clone(),
             });
         }
-        self.opened.insert(id.clone(), self.projects.len());
-        self.projects.push(RegisteredProject {
-            id,
-            unit_code: unit.to_string(),
-            reports: Vec::new(),
-            former_names: Vec::new(),
-            current: false,
-            missing_from: None,
-            joined: Vec::new(),
-        });
-        self.name_keys.push(keys.name().to_string());
-        (self.projects.len() - 1, MatchedBy::First)
+        Opening::New(id)
     }
 
     /// The register.
@@ -953,8 +1015,8 @@ impl Register {
             .iter()
             .filter(|p| {
                 p.reports.iter().any(|r| {
-                    r.project.id.as_deref().map(normalize_key).as_deref() == Some(&key)
-                        || normalize_key(&r.project.name) == key
+                    r.code.as_deref().map(normalize_key).as_deref() == Some(&key)
+                        || normalize_key(&r.name) == key
                 })
             })
             .collect()
@@ -1554,7 +1616,7 @@ impl RegisteredProject {
             || self
                 .reports
                 .iter()
-                .any(|r| matches!(r.project.stage, Stage::Started | Stage::InProduction))
+                .any(|r| matches!(r.stage, Stage::Started | Stage::InProduction))
     }
 }
 

@@ -542,17 +542,16 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
                 r.file.period.to_string(),
                 format!("{}{version}", printable(&r.file.file_name)),
                 r.row.to_string(),
-                printable(&r.project.name).into_owned(),
-                stage_label(r.project.stage, lang).to_string(),
-                date(r.project.signed_on),
-                amount(r.project.contract_amount, lang),
-                date(r.project.started_on),
+                printable(&r.name).into_owned(),
+                stage_label(r.stage, lang).to_string(),
+                date(r.signed_on),
+                amount(r.contract_amount, lang),
+                date(r.started_on),
                 amount(r.funds_month, lang),
                 amount(r.funds_ytd, lang),
                 percent(rate, lang),
                 matched_by_label(r.matched_by, lang).to_string(),
-                r.project
-                    .note
+                r.note
                     .as_deref()
                     .map_or_else(String::new, |n| printable(n).into_owned()),
             ]

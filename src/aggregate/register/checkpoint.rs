@@ -25,6 +25,7 @@
 //! derives from its projects (`opened`, `joined_into`) are rebuilt on reading.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -39,7 +40,7 @@ use crate::archive::{hex, Archive, ArchiveError, ProjectLink};
 use crate::model::{FundsSource, Period, Project, ProjectKind, Stage, UsdWan, Wan};
 
 /// The layout's version: part of every fingerprint.
-const FORMAT: &str = "tongbao register checkpoint 1";
+const FORMAT: &str = "tongbao register checkpoint 2";
 
 /// The sources whose rules decide what the register holds: a checkpoint written by other
 /// code is not trusted, whatever its version number says.
@@ -303,25 +304,38 @@ impl Out {
             }
         }
     }
-    fn project(&mut self, p: &Project, before: Option<&Project>) {
-        self.u32(p.row);
-        self.opt_text(p.id.as_deref(), before.map(|b| b.id.as_deref()));
-        self.text(&p.name, before.map(|b| b.name.as_str()));
-        self.text(&p.investor, before.map(|b| b.investor.as_str()));
-        self.opt_text(p.origin.as_deref(), before.map(|b| b.origin.as_deref()));
+    /// A report, its texts written only where they differ from `before`'s.
+    fn report(&mut self, r: &Report, file_at: usize, before: Option<&Report>) {
+        self.len(file_at);
+        self.u32(r.row);
+        self.u8(index_of(&MATCHED_BY, r.matched_by));
+        self.u8(index_of(&Stage::ALL, r.stage));
+        self.text(&r.name, before.map(|b| &*b.name));
+        self.opt_text(r.code.as_deref(), before.map(|b| b.code.as_deref()));
+        self.opt_text(r.note.as_deref(), before.map(|b| b.note.as_deref()));
+        self.date(r.signed_on);
+        self.date(r.started_on);
+        for v in [r.contract_amount, r.funds_month, r.funds_ytd] {
+            self.opt(v, |o, w| o.i64(w.0));
+        }
+    }
+    /// What the latest row holds besides its report (whose fields it shares).
+    fn rest_of_row(&mut self, p: &Project) {
+        self.str(&p.investor);
+        self.opt_str(p.origin.as_deref());
         self.opt(p.funds_source, |o, s| o.u8(index_of(&FundsSource::ALL, s)));
-        self.text(&p.industry, before.map(|b| b.industry.as_str()));
+        self.str(&p.industry);
         self.opt(p.kind, |o, k| o.u8(index_of(&ProjectKind::ALL, k)));
-        self.u8(index_of(&Stage::ALL, p.stage));
-        self.date(p.signed_on);
-        self.opt(p.contract_amount, |o, w| o.i64(w.0));
-        self.i64(p.contract_fdi.0);
-        self.date(p.started_on);
-        for v in [p.funds_month.0, p.funds_ytd.0, p.fdi_month.0, p.fdi_ytd.0] {
+        for v in [
+            p.contract_fdi.0,
+            p.funds_month.0,
+            p.funds_ytd.0,
+            p.fdi_month.0,
+            p.fdi_ytd.0,
+        ] {
             self.i64(v);
         }
         self.opt(p.fortune500, |o, b| o.u8(u8::from(b)));
-        self.opt_text(p.note.as_deref(), before.map(|b| b.note.as_deref()));
     }
     fn index_map(&mut self, m: &HashMap<String, Vec<usize>>) {
         // Sorted, so that the same builder always gives the same bytes.
@@ -387,16 +401,12 @@ fn encode(b: &Builder) -> Vec<u8> {
             o.link(&j.link);
         }
         o.len(p.reports.len());
-        let mut before: Option<&Project> = None;
+        let mut before: Option<&Report> = None;
         for r in &p.reports {
-            o.len(file_at[&r.file.submission]);
-            o.u32(r.row);
-            o.u8(index_of(&MATCHED_BY, r.matched_by));
-            o.opt(r.funds_month, |o, w| o.i64(w.0));
-            o.opt(r.funds_ytd, |o, w| o.i64(w.0));
-            o.project(&r.project, before);
-            before = Some(&r.project);
+            o.report(r, file_at[&r.file.submission], before);
+            before = Some(r);
         }
+        o.rest_of_row(&p.latest_row);
     }
     o.len(b.ambiguous.len());
     for a in &b.ambiguous {
@@ -534,44 +544,62 @@ impl<'a> In<'a> {
             note: self.opt(In::str)?,
         })
     }
-    /// [`Out::text`] read back.
-    fn text(&mut self, before: Option<&String>) -> Option<String> {
+    /// [`Out::text`] read back, shared with `before` when it is the same.
+    fn text(&mut self, before: Option<&Arc<str>>) -> Option<Arc<str>> {
         match self.u8()? {
-            0 => self.str(),
+            0 => self.str().map(Arc::from),
             1 => before.cloned(),
             _ => None,
         }
     }
-    /// [`Out::opt_text`] read back.
-    fn opt_text(&mut self, before: Option<&Option<String>>) -> Option<Option<String>> {
+    /// [`Out::opt_text`] read back, shared with `before` when it is the same.
+    fn opt_text(&mut self, before: Option<Option<&Arc<str>>>) -> Option<Option<Arc<str>>> {
         match self.u8()? {
             0 => Some(None),
-            1 => self.str().map(Some),
-            2 => before.cloned().flatten().map(Some),
+            1 => self.str().map(|s| Some(Arc::from(s))),
+            2 => before.flatten().cloned().map(Some),
             _ => None,
         }
     }
-    fn project(&mut self, before: Option<&Project>) -> Option<Project> {
-        Some(Project {
+    /// [`Out::report`] read back.
+    fn report(&mut self, files: &[Arc<FileRef>], before: Option<&Report>) -> Option<Report> {
+        Some(Report {
+            file: files.get(self.len()?)?.clone(),
             row: self.u32()?,
-            id: self.opt_text(before.map(|b| &b.id))?,
-            name: self.text(before.map(|b| &b.name))?,
-            investor: self.text(before.map(|b| &b.investor))?,
-            origin: self.opt_text(before.map(|b| &b.origin))?,
-            funds_source: self.opt(|i| i.pick(&FundsSource::ALL))?,
-            industry: self.text(before.map(|b| &b.industry))?,
-            kind: self.opt(|i| i.pick(&ProjectKind::ALL))?,
+            matched_by: self.pick(&MATCHED_BY)?,
             stage: self.pick(&Stage::ALL)?,
+            name: self.text(before.map(|b| &b.name))?,
+            code: self.opt_text(before.map(|b| b.code.as_ref()))?,
+            note: self.opt_text(before.map(|b| b.note.as_ref()))?,
             signed_on: self.date()?,
-            contract_amount: self.wan()?,
-            contract_fdi: UsdWan(self.i64()?),
             started_on: self.date()?,
+            contract_amount: self.wan()?,
+            funds_month: self.wan()?,
+            funds_ytd: self.wan()?,
+        })
+    }
+    /// The latest row: [`Out::rest_of_row`] read back, with what its report holds.
+    fn row(&mut self, last: &Report) -> Option<Project> {
+        Some(Project {
+            row: last.row.checked_sub(1)?,
+            id: last.code.as_deref().map(str::to_string),
+            name: last.name.to_string(),
+            investor: self.str()?,
+            origin: self.opt(In::str)?,
+            funds_source: self.opt(|i| i.pick(&FundsSource::ALL))?,
+            industry: self.str()?,
+            kind: self.opt(|i| i.pick(&ProjectKind::ALL))?,
+            stage: last.stage,
+            signed_on: last.signed_on,
+            contract_amount: last.contract_amount,
+            contract_fdi: UsdWan(self.i64()?),
+            started_on: last.started_on,
             funds_month: Wan(self.i64()?),
             funds_ytd: Wan(self.i64()?),
             fdi_month: UsdWan(self.i64()?),
             fdi_ytd: UsdWan(self.i64()?),
             fortune500: self.opt(In::bool)?,
-            note: self.opt_text(before.map(|b| &b.note))?,
+            note: last.note.as_deref().map(str::to_string),
         })
     }
     fn index_map(&mut self, projects: usize) -> Option<HashMap<String, Vec<usize>>> {
@@ -594,8 +622,8 @@ fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder>
     let mut i = In(data);
     let mut b = Builder::new(period, links);
     let files = (0..i.len()?)
-        .map(|_| i.file())
-        .collect::<Option<Vec<FileRef>>>()?;
+        .map(|_| i.file().map(Arc::new))
+        .collect::<Option<Vec<Arc<FileRef>>>>()?;
     let n = i.len()?;
     b.projects.reserve(n);
     b.name_keys.reserve(n);
@@ -615,20 +643,14 @@ fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder>
             })
             .collect::<Option<Vec<_>>>()?;
         let count = i.len()?;
-        // Room for the month `build` adds: a report is a whole row, and growing 40,000
-        // vectors of them was a third of adding a province's month.
+        // Room for the month `build` adds: growing 40,000 vectors of reports was a third
+        // of adding a province's month.
         let mut reports: Vec<Report> = Vec::with_capacity(count + 1);
         for _ in 0..count {
-            let report = Report {
-                file: files.get(i.len()?)?.clone(),
-                row: i.u32()?,
-                matched_by: i.pick(&MATCHED_BY)?,
-                funds_month: i.wan()?,
-                funds_ytd: i.wan()?,
-                project: i.project(reports.last().map(|r| &r.project))?,
-            };
+            let report = i.report(&files, reports.last())?;
             reports.push(report);
         }
+        let latest_row = i.row(reports.last()?)?;
         for j in &joined {
             b.joined_into.insert(j.id.clone(), at);
         }
@@ -637,6 +659,7 @@ fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder>
             id,
             unit_code,
             reports,
+            latest_row,
             former_names,
             current,
             missing_from,
@@ -868,6 +891,43 @@ mod tests {
         let (a, b) = (again.finish(), before.finish());
         assert!(!a.projects.is_empty());
         assert_eq!(a, b);
+    }
+
+    /// A national register holds millions of reports, most the month before's again: a
+    /// report shares its unchanged texts with the one before and its file with the file's
+    /// other reports, as built and as read back.
+    #[test]
+    fn reports_share_unchanged_texts_and_their_file() {
+        let (returns, links) = history();
+        let period = Period::new(2025, 4).expect("period");
+        let built = builder_before(&returns, period, &links);
+        let read = decode(&encode(&built), period, &links).expect("decodes");
+        for b in [&built, &read] {
+            let p1 = b
+                .projects
+                .iter()
+                .find(|p| p.id == "500101:#p1")
+                .expect("P1");
+            let names: Vec<&str> = p1.reports.iter().map(|r| &*r.name).collect();
+            assert_eq!(names, ["园区A", "园区A（一期）", "园区A（一期）"]);
+            assert!(!Arc::ptr_eq(&p1.reports[0].name, &p1.reports[1].name));
+            assert!(Arc::ptr_eq(&p1.reports[1].name, &p1.reports[2].name));
+            let (c1, c2) = (&p1.reports[1].code, &p1.reports[2].code);
+            assert!(Arc::ptr_eq(
+                c1.as_ref().expect("P1"),
+                c2.as_ref().expect("P1")
+            ));
+            // The latest row is the last return's, whole.
+            assert_eq!(p1.latest(), &returns[4].projects[0]);
+            // Two projects of one file: one FileRef.
+            let of_file = |id: &str| {
+                let p = b.projects.iter().find(|p| p.id == id).expect("project");
+                Arc::clone(&p.reports[0].file)
+            };
+            let (a, c) = (of_file("500101:#p1"), of_file("500101:工厂b|乙公司"));
+            assert_eq!(a.submission, 1);
+            assert!(Arc::ptr_eq(&a, &c));
+        }
     }
 
     #[test]
