@@ -43,8 +43,8 @@ pub(crate) struct Briefed {
     pub missing_glyphs: Vec<MissingGlyph>,
 }
 
-/// Builds every output for `period` into `out`: made in memory first, so a failure writes
-/// nothing; each file written atomically.
+/// Builds every output for `period` into `out`: made in memory (the workbook in its
+/// temporary file) first, so a failure writes nothing; each file renamed into place.
 pub(crate) fn bulletin_outputs(
     cfg: &Config,
     period: Period,
@@ -87,19 +87,22 @@ pub(crate) fn bulletin_outputs(
     let xlsx_path = out.join(format!("通报-{period}.xlsx"));
     let pdf_path = out.join(format!("通报-{period}.pdf"));
 
-    // Everything is made in memory first, so a failure writes nothing.
+    // Everything is made first (in memory, the workbook in its temporary file), so a
+    // failure writes nothing.
     let templates = templates?;
     let blocks = bulletin_blocks(&b, cfg, &templates, issue_date, &trend)?;
     let info = document_info(&b, cfg, &templates, issue_date)?;
     let fonts = fonts?;
     phases.lap("compose");
-    // The PDF takes longest; the workbook and JSON are made beside it.
+    // The PDF takes longest; the workbook and JSON are made beside it. The workbook is
+    // written to its temporary file as it is made (the only output too large to hold),
+    // and renamed into place with the others.
     let (pdf, others) = rayon::join(
         || render(&blocks, &info, &fonts),
         || -> anyhow::Result<_> {
             Ok((
                 serde_json::to_vec_pretty(&b)?,
-                xlsx::workbook(&b, &trend, cfg)?,
+                xlsx::workbook_staged(&b, &trend, cfg, &xlsx_path)?,
             ))
         },
     );
@@ -107,7 +110,8 @@ pub(crate) fn bulletin_outputs(
     let missing_glyphs = pdf.missing_glyphs.clone();
     phases.lap("pdf, workbook and json");
     write_atomic(&pdf_path, &pdf.bytes).with_context(|| pdf_path.display().to_string())?;
-    write_atomic(&xlsx_path, &book).with_context(|| xlsx_path.display().to_string())?;
+    book.commit()
+        .with_context(|| xlsx_path.display().to_string())?;
     write_atomic(&json_path, &json).with_context(|| json_path.display().to_string())?;
     phases.lap("write");
     let accepted = b
@@ -122,7 +126,7 @@ pub(crate) fn bulletin_outputs(
         b.not_reported.len(),
     ];
     // The bulletin holds every counted project: freed while the command reports.
-    crate::free_beside((b, pdf, json, book, blocks, trend, info));
+    crate::free_beside((b, pdf, json, blocks, trend, info));
     Ok(Built {
         paths: vec![pdf_path, xlsx_path, json_path],
         missing_glyphs,

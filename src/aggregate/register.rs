@@ -219,8 +219,9 @@ pub struct RegisteredProject {
     pub unit_code: String,
     /// Every report, oldest first (never empty).
     pub reports: Vec<Report>,
-    /// The latest report's row, whole.
-    pub latest_row: Project,
+    /// The latest report's row, whole (boxed: the register's vector of a million projects
+    /// is moved whole when it grows and when it is sorted).
+    pub latest_row: Box<Project>,
     /// Names it had before the latest one, oldest first.
     pub former_names: Vec<String>,
     /// Whether it is in its unit's latest counted return up to the register's period.
@@ -737,11 +738,18 @@ impl Builder {
                                 Report::of(&p, file.clone(), MatchedBy::First, stated, None);
                             let at_index = self.projects.len();
                             self.opened.insert(id.clone(), at_index);
+                            // A month adds a few percent of projects to the register:
+                            // grown by an eighth, not doubled (a national register's
+                            // vector is 100 MB).
+                            if self.projects.len() == self.projects.capacity() {
+                                self.projects
+                                    .reserve_exact((self.projects.len() / 8).max(64));
+                            }
                             self.projects.push(RegisteredProject {
                                 id,
                                 unit_code: unit.to_string(),
                                 reports: vec![report],
-                                latest_row: p,
+                                latest_row: Box::new(p),
                                 former_names: Vec::new(),
                                 current: false,
                                 missing_from: None,
@@ -774,7 +782,7 @@ impl Builder {
                 reports.reserve_exact((reports.len() / 2).max(1));
             }
             reports.push(report);
-            project.latest_row = p;
+            *project.latest_row = p;
         }
         self.indexes.insert(unit.to_string(), index);
     }

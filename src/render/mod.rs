@@ -37,6 +37,60 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// An output written to its temporary name as it is made, for a file too large to make in
+/// memory first (a national bulletin's workbook is 250 MB): renamed over the output, once
+/// flushed to disk, by [`Staged::commit`]; removed when dropped before it, so a failure
+/// anywhere leaves the output as it was.
+pub struct Staged {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: std::fs::File,
+    committed: bool,
+}
+
+impl Staged {
+    /// Creates the temporary file of output `path` (and its folder).
+    pub fn create(path: &Path) -> std::io::Result<Staged> {
+        let dir = folder_of(path);
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(temp_name(&file_name_of(path), std::process::id()));
+        let file = std::fs::File::create(&tmp)?;
+        Ok(Staged {
+            path: path.to_path_buf(),
+            tmp,
+            file,
+            committed: false,
+        })
+    }
+
+    /// The temporary file, to write the output into.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        &mut self.file
+    }
+
+    /// The folder the output goes into: where scratch files of the same size belong.
+    pub fn folder(&self) -> &Path {
+        folder_of(&self.path)
+    }
+
+    /// Flushes the file to disk and renames it over the output.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        self.file.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.committed = true;
+        remove_stale_temps(folder_of(&self.path), &file_name_of(&self.path));
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// `result`, having removed the temporary file `tmp` if it is an error.
 fn discard_on_error<T>(tmp: &Path, result: std::io::Result<T>) -> std::io::Result<T> {
     if result.is_err() {
@@ -219,6 +273,36 @@ mod tests {
             assert!(!dead.exists(), "a dead process's temp is removed");
         }
         assert!(other.exists(), "another output's temp is not touched");
+    }
+
+    #[test]
+    fn a_staged_output_replaces_the_old_only_when_committed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("通报-2025-06.xlsx");
+        std::fs::write(&out, b"last month's").expect("old output");
+        let names = || -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir.path())
+                .expect("list")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+
+        // Dropped half written (a later output failed): the old file stays, no temp left.
+        let mut staged = Staged::create(&out).expect("staged");
+        staged.file().write_all(b"half").expect("write");
+        assert_eq!(names().len(), 2, "the temporary file beside the output");
+        drop(staged);
+        assert_eq!(std::fs::read(&out).expect("out"), b"last month's");
+        assert_eq!(names(), ["通报-2025-06.xlsx"]);
+
+        // Committed: the new file in place, nothing else.
+        let mut staged = Staged::create(&out).expect("staged");
+        staged.file().write_all(b"whole").expect("write");
+        staged.commit().expect("commit");
+        assert_eq!(std::fs::read(&out).expect("out"), b"whole");
+        assert_eq!(names(), ["通报-2025-06.xlsx"]);
     }
 
     #[test]

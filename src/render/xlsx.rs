@@ -20,6 +20,8 @@ pub(crate) mod sheet_xml;
 mod sheets;
 mod titles;
 
+use std::io::{BufWriter, Cursor, Read, Seek, Write};
+
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
 use crate::aggregate::Bulletin;
@@ -85,6 +87,44 @@ pub fn workbook(
     trend: &[(crate::model::Period, crate::model::Figures)],
     cfg: &Config,
 ) -> Result<Vec<u8>, WorkbookError> {
+    let out = Cursor::new(Vec::new());
+    let written = write_workbook(bulletin, trend, cfg, out, || Ok(Cursor::new(Vec::new())))?;
+    Ok(written.into_inner())
+}
+
+/// [`workbook`] written to the temporary file of output `path` as it is made, the long
+/// lists deflated into scratch files beside it (removed when closed): a national
+/// bulletin's workbook is 250 MB, which held in memory, with its long lists deflated
+/// apart first, was 770 MB of `build`'s peak. The caller commits the file once every
+/// output is made.
+pub fn workbook_staged(
+    bulletin: &Bulletin,
+    trend: &[(crate::model::Period, crate::model::Figures)],
+    cfg: &Config,
+    path: &std::path::Path,
+) -> Result<crate::render::Staged, WorkbookError> {
+    let io = |e: std::io::Error| WorkbookError::Xlsx(rust_xlsxwriter::XlsxError::IoError(e));
+    let mut staged = crate::render::Staged::create(path).map_err(io)?;
+    let folder = staged.folder().to_path_buf();
+    let out = BufWriter::with_capacity(1 << 16, staged.file());
+    let out = write_workbook(bulletin, trend, cfg, out, || tempfile::tempfile_in(&folder))?;
+    out.into_inner().map_err(|e| io(e.into_error()))?;
+    Ok(staged)
+}
+
+/// The workbook written into `out`; `scratch` makes the parts the long lists are deflated
+/// into before they are copied into place.
+fn write_workbook<W, S>(
+    bulletin: &Bulletin,
+    trend: &[(crate::model::Period, crate::model::Figures)],
+    cfg: &Config,
+    out: W,
+    scratch: impl Fn() -> std::io::Result<S> + Sync,
+) -> Result<W, WorkbookError>
+where
+    W: Write + Seek,
+    S: Read + Write + Seek + Send,
+{
     let mut wb = Workbook::new();
     wb.set_properties(&properties(bulletin, cfg)?);
     let formats = Formats::new();
@@ -116,6 +156,8 @@ pub fn workbook(
         &pending,
         &formats,
         Some(LONG_LIST_LEVEL),
+        out,
+        scratch,
     )?)
 }
 

@@ -650,7 +650,7 @@ fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder>
             let report = i.report(&files, reports.last())?;
             reports.push(report);
         }
-        let latest_row = i.row(reports.last()?)?;
+        let latest_row = Box::new(i.row(reports.last()?)?);
         for j in &joined {
             b.joined_into.insert(j.id.clone(), at);
         }

@@ -21,7 +21,7 @@
 //! `a_spliced_long_list_is_what_rust_xlsxwriter_writes` writes sheets both ways and
 //! compares every part of the two files.
 
-use std::io::{BufWriter, Cursor, Read, Write};
+use std::io::{BufWriter, Cursor, Read, Seek, Write};
 
 use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, XlsxError};
@@ -132,51 +132,66 @@ pub(super) struct Pending<'g, 'a> {
     pub grid: &'g Grid<'a>,
 }
 
-/// Rewrites the saved workbook `saved` with the rows of every pending long list added.
-/// Every other part is copied as it was compressed; the long lists' sheets are
-/// compressed again at `level`, each on a thread of its own.
-pub(super) fn splice(
+/// Writes into `out` the saved workbook `saved` with the rows of every pending long list
+/// added. Every other part is copied as it was compressed; the long lists' sheets are
+/// compressed again at `level`, each on a thread of its own into a scratch part of its
+/// own (`scratch`: memory for a small workbook, a file for a bulletin's, whose 项目总表 and
+/// 项目库 are 240 MB deflated nationally), then copied into place.
+pub(super) fn splice<W, S>(
     saved: Vec<u8>,
     pending: &[Pending<'_, '_>],
     formats: &Formats,
     level: Option<i64>,
-) -> Result<Vec<u8>, XlsxError> {
+    mut out: W,
+    scratch: impl Fn() -> std::io::Result<S> + Sync,
+) -> Result<W, XlsxError>
+where
+    W: Write + Seek,
+    S: Read + Write + Seek + Send,
+{
     if pending.is_empty() {
-        return Ok(saved);
+        out.write_all(&saved)?;
+        return Ok(out);
     }
     let options = part_options(level);
     // Each long list is written and deflated on a thread of its own (deflating is most of
     // the work), as a package of one part, then copied into place as it was compressed.
     let name_of = |p: &Pending<'_, '_>| format!("xl/worksheets/sheet{}.xml", p.sheet);
-    let written: Vec<(String, Vec<u8>)> = pending
+    let written: Vec<(String, S)> = pending
         .par_iter()
-        .map(|p| -> Result<(String, Vec<u8>), XlsxError> {
+        .map(|p| -> Result<(String, S), XlsxError> {
             let name = name_of(p);
             let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
             let mut head = String::new();
             archive.by_name(&name)?.read_to_string(&mut head)?;
-            let mut one = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            let mut one = zip::ZipWriter::new(scratch()?);
             one.start_file(name.as_str(), options)?;
             let mut w = BufWriter::with_capacity(1 << 16, &mut one);
             write_sheet(&mut w, &head, p.grid, formats)?;
             w.flush()?;
             drop(w);
-            Ok((name, one.finish()?.into_inner()))
+            Ok((name, one.finish()?))
         })
         .collect::<Result<_, _>>()?;
     let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(saved.len() * 2)));
+    let mut zip = zip::ZipWriter::new(out);
+    let mut written: Vec<(String, Option<S>)> =
+        written.into_iter().map(|(n, s)| (n, Some(s))).collect();
     for i in 0..archive.len() {
         let name = archive.by_index_raw(i)?.name()?.to_string();
-        match written.iter().find(|(n, _)| *n == name) {
-            None => out.raw_copy_file(archive.by_index_raw(i)?)?,
-            Some((_, one)) => {
-                let mut one = zip::ZipArchive::new(Cursor::new(one.as_slice()))?;
-                out.raw_copy_file(one.by_index_raw(0)?)?;
+        let part = written
+            .iter_mut()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, part)| part.take());
+        match part {
+            Some(part) => {
+                let mut one = zip::ZipArchive::new(part)?;
+                zip.raw_copy_file(one.by_index_raw(0)?)?;
             }
+            None => zip.raw_copy_file(archive.by_index_raw(i)?)?,
         }
     }
-    Ok(out.finish()?.into_inner())
+    Ok(zip.finish()?)
 }
 
 /// Writes the sheet whose XML rust_xlsxwriter wrote as `head` (down to the first body row
@@ -514,7 +529,12 @@ mod tests {
             .enumerate()
             .map(|(i, grid)| Pending { sheet: i + 2, grid })
             .collect();
-        splice(saved, &pending, &formats, None).expect("splices")
+        let out = Cursor::new(Vec::new());
+        splice(saved, &pending, &formats, None, out, || {
+            Ok(Cursor::new(Vec::new()))
+        })
+        .expect("splices")
+        .into_inner()
     }
 
     /// A list of `rows` body rows through [`continued`] with sheets of `sheet_rows` rows:
