@@ -158,11 +158,12 @@ pub fn render_in(
         let items = layout::page_number(1, &frame, &mut shaper);
         pages.push((frame, items));
     }
-    let hash = draw::input_hash(&format!("{blocks:?}{info:?}{fonts:?}"));
-    let bytes = draw::write(&pages, info, fonts, hash)?;
+    let hash = draw::input_hash(format_args!("{blocks:?}{info:?}{fonts:?}"));
+    let count = pages.len();
+    let bytes = draw::write(pages, info, fonts, hash)?;
     Ok(Rendered {
         bytes,
-        pages: pages.len(),
+        pages: count,
         missing_glyphs: shaper.into_missing(),
     })
 }
