@@ -82,6 +82,9 @@ pub(crate) fn bulletin_outputs(
     }
     let mut trend = earlier?;
     trend.push((period, b.total.month));
+    // What reading the archive and building the register freed, given back before the
+    // render's threads allocate.
+    crate::release_freed_memory();
     phases.lap("aggregate and trend");
     let json_path = out.join(format!("bulletin-{period}.json"));
     let xlsx_path = out.join(format!("通报-{period}.xlsx"));

@@ -24,6 +24,36 @@ pub(crate) fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }
 
+/// A reader that hashes what it reads: data checked against their sha256 as they stream.
+pub(crate) struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: std::io::Read> Hashing<R> {
+    pub(crate) fn new(inner: R) -> Hashing<R> {
+        Hashing {
+            inner,
+            hash: Sha256::new(),
+        }
+    }
+
+    /// The sha256 of all the data in lower-case hex, the rest read first; `None` when
+    /// the rest cannot be read.
+    pub(crate) fn finish_hex(mut self) -> Option<String> {
+        std::io::copy(&mut self, &mut std::io::sink()).ok()?;
+        Some(hex(&self.hash.finalize()))
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// Bytes in lower-case hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -878,39 +878,63 @@ impl Archive {
         Ok(rows)
     }
 
-    /// The register checkpoint the archive holds (it keeps one), given to `read` as
-    /// (before_period, fingerprint, data) where SQLite holds it (16 MB for a province: not
-    /// copied); `None` when there is none or its data are not what was written (checked
-    /// against their checksum).
+    /// The register checkpoint, given to `read` as its period, its fingerprint, its length
+    /// and its data as a stream (a national checkpoint is 300 MB: read whole, it was the
+    /// largest part of `build`'s peak). What `read` makes of it is returned only when the
+    /// data it was given, read to the end, are the row's whole data with their recorded
+    /// sha256: a damaged row, or one replaced while it was read, is as good as none.
     pub fn with_register_checkpoint<T>(
         &self,
-        read: impl FnOnce(Period, &str, &[u8]) -> T,
+        read: impl FnOnce(Period, &str, usize, &mut dyn std::io::Read) -> Option<T>,
     ) -> Result<Option<T>, ArchiveError> {
-        self.conn
+        let row = self
+            .conn
             .query_row(
-                "SELECT before_period, fingerprint, data_sha256, data FROM register_checkpoint
-                 ORDER BY before_period DESC LIMIT 1",
+                "SELECT rowid, before_period, fingerprint, data_sha256, typeof(data), length(data)
+                 FROM register_checkpoint ORDER BY before_period DESC LIMIT 1",
                 [],
                 |r| {
                     // A value of another type is a damaged row: as good as none.
-                    let text = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok());
-                    let (Some(before), Some(fingerprint), Some(sha), Some(data)) = (
-                        text(0).and_then(Period::parse_canonical),
-                        text(1),
-                        text(2),
-                        r.get_ref(3).ok().and_then(|v| v.as_blob().ok()),
-                    ) else {
-                        return Ok(None);
+                    let text = |i| {
+                        r.get_ref(i)
+                            .ok()
+                            .and_then(|v| v.as_str().ok())
+                            .map(str::to_string)
                     };
-                    Ok(
-                        (checksum::sha256_hex(data) == sha)
-                            .then(|| read(before, fingerprint, data)),
-                    )
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        text(1).as_deref().and_then(Period::parse_canonical),
+                        text(2),
+                        text(3),
+                        text(4).is_some_and(|t| t == "blob"),
+                        r.get::<_, Option<i64>>(5)?,
+                    ))
                 },
             )
             .optional()
-            .map(Option::flatten)
-            .map_err(self.sql())
+            .map_err(self.sql())?;
+        let Some((rowid, Some(before), Some(fingerprint), Some(sha), true, Some(len))) = row else {
+            return Ok(None);
+        };
+        let Ok(len) = usize::try_from(len) else {
+            return Ok(None);
+        };
+        // The row may have been replaced since: then its blob cannot be opened, or its
+        // bytes do not match the checksum read with it.
+        let Ok(blob) = self.conn.blob_open(
+            rusqlite::MAIN_DB,
+            "register_checkpoint",
+            "data",
+            rowid,
+            true,
+        ) else {
+            return Ok(None);
+        };
+        let mut data = checksum::Hashing::new(blob);
+        let Some(made) = read(before, &fingerprint, len, &mut data) else {
+            return Ok(None);
+        };
+        Ok(data.finish_hex().is_some_and(|h| h == sha).then_some(made))
     }
 
     /// Whether the register checkpoint of the months before `before` has `fingerprint`.

@@ -25,6 +25,7 @@
 //! derives from its projects (`opened`, `joined_into`) are rebuilt on reading.
 
 use std::collections::BTreeSet;
+use std::io::Read;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
@@ -97,12 +98,12 @@ pub fn earlier(archive: &Archive, period: Period) -> Result<(Builder, bool), Arc
     // The fingerprint is looked at before the data are read, and again on the row read (a
     // writer may have replaced it in between).
     if archive.has_register_checkpoint(period, &fp)? {
-        let decoded = archive.with_register_checkpoint(|p, f, data| {
+        let decoded = archive.with_register_checkpoint(|p, f, len, data| {
             (p == period && f == fp)
-                .then(|| decode(data, period, &links))
+                .then(|| decode_from(data, len, period, &links))
                 .flatten()
         })?;
-        if let Some(builder) = decoded.flatten() {
+        if let Some(builder) = decoded {
             return Ok((builder, true));
         }
     }
@@ -177,17 +178,16 @@ fn carried_or_built(
     links: &[ProjectLink],
 ) -> Result<Builder, ArchiveError> {
     let carried = archive
-        .with_register_checkpoint(|since, kept_fp, data| {
-            Ok(
-                if since < before && fingerprint(archive, since)? == kept_fp {
-                    decode(data, before, links).map(|b| (b, since))
-                } else {
-                    None
-                },
-            )
-        })?
-        .transpose()?
-        .flatten();
+        .with_register_checkpoint(
+            |since, kept_fp, len, data| match fingerprint(archive, since) {
+                Err(e) => Some(Err(e)),
+                Ok(fp) if since < before && fp == kept_fp => {
+                    decode_from(data, len, before, links).map(|b| Ok((b, since)))
+                }
+                Ok(_) => None,
+            },
+        )?
+        .transpose()?;
     match carried {
         Some((mut builder, since)) => {
             super::add_months(archive, &mut builder, |p| since <= p && p < before)?;
@@ -458,19 +458,66 @@ fn encode(b: &Builder) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------
 // Reading. Any inconsistency is `None`: the register is then built from the returns.
 
-struct In<'a>(&'a [u8]);
+/// The checkpoint's bytes as they are read: a national checkpoint is 300 MB, and held
+/// whole beside the builder it decodes to, it was the largest part of `build`'s peak.
+struct In<'r> {
+    source: &'r mut dyn Read,
+    buf: Box<[u8]>,
+    at: usize,
+    end: usize,
+    /// Bytes of the checkpoint not read yet (in `buf` or still in `source`).
+    left: usize,
+}
 
-impl<'a> In<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
+impl<'r> In<'r> {
+    fn new(source: &'r mut dyn Read, len: usize) -> In<'r> {
+        In {
+            source,
+            buf: vec![0; 1 << 16].into_boxed_slice(),
+            at: 0,
+            end: 0,
+            left: len,
+        }
+    }
+    /// Refills the buffer once it is read; `None` at the end of the source.
+    fn fill(&mut self) -> Option<()> {
+        if self.at < self.end {
+            return Some(());
+        }
+        let n = loop {
+            match self.source.read(&mut self.buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) | Ok(0) => return None,
+                Ok(n) => break n,
+            }
+        };
+        (self.at, self.end) = (0, n);
+        Some(())
+    }
+    /// `n` bytes, copied out.
+    fn take(&mut self, n: usize) -> Option<Vec<u8>> {
+        if self.left < n {
             return None;
         }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            self.fill()?;
+            let k = (n - out.len()).min(self.end - self.at);
+            out.extend_from_slice(&self.buf[self.at..self.at + k]);
+            self.at += k;
+        }
+        self.left -= n;
+        Some(out)
     }
     fn u8(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
+        if self.left == 0 {
+            return None;
+        }
+        self.fill()?;
+        let b = self.buf[self.at];
+        self.at += 1;
+        self.left -= 1;
+        Some(b)
     }
     fn u32(&mut self) -> Option<u32> {
         u32::try_from(self.i64()?).ok()
@@ -489,11 +536,11 @@ impl<'a> In<'a> {
     fn len(&mut self) -> Option<usize> {
         let n = usize::try_from(self.i64()?).ok()?;
         // No count can exceed the bytes left: a damaged length is not an allocation.
-        (n <= self.0.len()).then_some(n)
+        (n <= self.left).then_some(n)
     }
     fn str(&mut self) -> Option<String> {
         let n = self.len()?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
+        String::from_utf8(self.take(n)?).ok()
     }
     fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
         match self.u8()? {
@@ -618,8 +665,21 @@ impl<'a> In<'a> {
 }
 
 /// The builder `encode` wrote, as of `period` with the clerk's `links`.
-fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder> {
-    let mut i = In(data);
+#[cfg(test)]
+fn decode(mut data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder> {
+    let len = data.len();
+    decode_from(&mut data, len, period, links)
+}
+
+/// The builder `encode` wrote, read from `source` (`len` bytes), as of `period` with the
+/// clerk's `links`.
+fn decode_from(
+    source: &mut dyn Read,
+    len: usize,
+    period: Period,
+    links: &[ProjectLink],
+) -> Option<Builder> {
+    let mut i = In::new(source, len);
     let mut b = Builder::new(period, links);
     let files = (0..i.len()?)
         .map(|_| i.file().map(Arc::new))
@@ -712,7 +772,7 @@ fn decode(data: &[u8], period: Period, links: &[ProjectLink]) -> Option<Builder>
         .collect::<Option<Vec<_>>>()?;
     b.unapplied_links = unapplied;
     // Every byte read, and nothing left over.
-    i.0.is_empty().then_some(b)
+    (i.left == 0).then_some(b)
 }
 
 #[cfg(test)]
