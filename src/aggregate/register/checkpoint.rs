@@ -34,7 +34,7 @@ use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use super::{
-    Ambiguity, AmbiguousMatch, Builder, FileRef, Joined, LinkConflict, MatchedBy,
+    Ambiguity, AmbiguousMatch, Builder, FileRef, Hits, Joined, LinkConflict, MatchedBy,
     RegisteredProject, Report, UnappliedLink, UnitIndex,
 };
 use crate::archive::{hex, Archive, ArchiveError, ProjectLink};
@@ -337,15 +337,15 @@ impl Out {
         }
         self.opt(p.fortune500, |o, b| o.u8(u8::from(b)));
     }
-    fn index_map(&mut self, m: &HashMap<String, Vec<usize>>) {
+    fn index_map(&mut self, m: &HashMap<Box<str>, Hits>) {
         // Sorted, so that the same builder always gives the same bytes.
-        let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort();
-        self.len(keys.len());
-        for k in keys {
+        let mut entries: Vec<(&Box<str>, &Hits)> = m.iter().collect();
+        entries.sort_unstable_by_key(|(k, _)| *k);
+        self.len(entries.len());
+        for (k, hits) in entries {
             self.str(k);
-            self.len(m[k].len());
-            for &i in &m[k] {
+            self.len(hits.as_slice().len());
+            for &i in hits.as_slice() {
                 self.u32(u32::try_from(i).unwrap_or(u32::MAX));
             }
         }
@@ -649,16 +649,16 @@ impl<'r> In<'r> {
             note: last.note.as_deref().map(str::to_string),
         })
     }
-    fn index_map(&mut self, projects: usize) -> Option<HashMap<String, Vec<usize>>> {
+    fn index_map(&mut self, projects: usize) -> Option<HashMap<Box<str>, Hits>> {
         let n = self.len()?;
         let mut m = HashMap::with_capacity(n);
         for _ in 0..n {
-            let key = self.str()?;
+            let key = self.str()?.into_boxed_str();
             let k = self.len()?;
             let list = (0..k)
                 .map(|_| self.u32().map(|i| i as usize).filter(|&i| i < projects))
                 .collect::<Option<Vec<usize>>>()?;
-            m.insert(key, list);
+            m.insert(key, Hits::of(list));
         }
         Some(m)
     }
