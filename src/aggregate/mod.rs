@@ -888,14 +888,16 @@ pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulle
     let earlier = earlier?;
     // The register is finished and its figures worked out beside the month's own figures
     // (which take its figures only to hold them).
-    let (progress, b) = std::thread::scope(|scope| {
-        let progress = scope
-            .spawn(|| progress::compute(cfg, Arc::new(progress::register_with(earlier, &inputs))));
+    let (progress, rows, b) = std::thread::scope(|scope| {
+        let progress = scope.spawn(|| {
+            let (register, rows) = progress::register_with(earlier, &inputs);
+            (progress::compute(cfg, Arc::new(register)), rows)
+        });
         let b = compute_figures(cfg, period, &inputs, progress::none(cfg, period));
-        let progress = progress
+        let (progress, rows) = progress
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (progress, b)
+        (progress, rows, b)
     });
     let mut b = b;
     b.progress = progress;
@@ -905,7 +907,7 @@ pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulle
         .filter(|u| u.late && u.status == ReturnStatus::Accepted)
         .map(|u| u.name)
         .collect();
-    // The projects move into the list of counted projects rather than being copied.
-    b.ledger = trace::take_ledger_lines(cfg, period, &mut inputs);
+    // The list of counted projects shares the register's rows; the inputs' own go.
+    b.ledger = trace::take_ledger_lines(cfg, period, &mut inputs, rows);
     Ok(b)
 }

@@ -234,15 +234,21 @@ pub fn earlier_register(archive: &Archive, period: Period) -> Result<Builder, Ar
     Ok(builder)
 }
 
+/// The month's rows as the register holds them, by submission: the bulletin's 项目总表
+/// shares them ([`super::trace::take_ledger_lines`]) rather than holding copies beside
+/// them (a national month is 600,000 rows).
+pub type MonthRows = HashMap<i64, Vec<Arc<crate::model::Project>>>;
+
 /// The register as of `period`: the earlier months' and `inputs`' own returns (the month
-/// is not read twice).
-pub fn register_with(mut earlier: Builder, inputs: &[UnitInput]) -> Register {
+/// is not read twice), with the month's rows it holds.
+pub fn register_with(mut earlier: Builder, inputs: &[UnitInput]) -> (Register, MonthRows) {
     let mut month: Vec<&StoredReturn> = inputs.iter().filter_map(|i| i.current.as_ref()).collect();
     month.sort_by(|a, b| (&a.info.unit_code, a.info.id).cmp(&(&b.info.unit_code, b.info.id)));
+    let mut rows = MonthRows::with_capacity(month.len());
     for r in month {
-        earlier.add(r);
+        rows.insert(r.info.id, earlier.add_shared(r));
     }
-    earlier.finish()
+    (earlier.finish(), rows)
 }
 
 /// The register of the inputs' current returns alone (no earlier month): what

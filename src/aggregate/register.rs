@@ -219,9 +219,10 @@ pub struct RegisteredProject {
     pub unit_code: String,
     /// Every report, oldest first (never empty).
     pub reports: Vec<Report>,
-    /// The latest report's row, whole (boxed: the register's vector of a million projects
-    /// is moved whole when it grows and when it is sorted).
-    pub latest_row: Box<Project>,
+    /// The latest report's row, whole (behind a pointer: the register's vector of a
+    /// million projects is moved whole when it grows and when it is sorted; shared: the
+    /// month's rows are also the bulletin's 项目总表, [`add_shared`](Builder::add_shared)).
+    pub latest_row: Arc<Project>,
     /// Names it had before the latest one, oldest first.
     pub former_names: Vec<String>,
     /// Whether it is in its unit's latest counted return up to the register's period.
@@ -722,25 +723,24 @@ impl Builder {
 
     /// Adds a return's rows, copied (the caller keeps the return).
     pub fn add(&mut self, ret: &StoredReturn) {
-        self.add_rows(
-            ret,
-            ret.projects.iter().map(|p| (p.clone(), RowKeys::of(p))),
-        );
+        self.add_rows(ret, ret.projects.iter().map(|p| Arc::new(p.clone())));
+    }
+
+    /// Adds a return's rows, copied once and shared: the copies, in the return's order,
+    /// are returned for the caller to keep too.
+    pub fn add_shared(&mut self, ret: &StoredReturn) -> Vec<Arc<Project>> {
+        let rows: Vec<Arc<Project>> = ret.projects.iter().map(|p| Arc::new(p.clone())).collect();
+        self.add_rows(ret, rows.iter().cloned());
+        rows
     }
 
     /// Adds a return's rows, moved out of it.
     pub fn add_owned(&mut self, mut ret: StoredReturn) {
         let rows = std::mem::take(&mut ret.projects);
-        self.add_rows(
-            &ret,
-            rows.into_iter().map(|p| {
-                let keys = RowKeys::of(&p);
-                (p, keys)
-            }),
-        );
+        self.add_rows(&ret, rows.into_iter().map(Arc::new));
     }
 
-    fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = (Project, RowKeys)>) {
+    fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = Arc<Project>>) {
         let (Some(at), Some(unit)) = (ret.info.period, ret.info.unit_code.as_deref()) else {
             return;
         };
@@ -760,7 +760,8 @@ impl Builder {
         );
         let mut index = self.indexes.remove(unit).unwrap_or_default();
         let mut taken: HashSet<usize> = HashSet::new();
-        for (p, keys) in rows {
+        for p in rows {
+            let keys = RowKeys::of(&p);
             let found = match_row(&p, &keys, &index, &self.projects, &taken);
             let (at_index, matched_by) = match found {
                 Found::One(i, how) => (i, how),
@@ -784,7 +785,7 @@ impl Builder {
                                 id,
                                 unit_code: unit.to_string(),
                                 reports: vec![report],
-                                latest_row: Box::new(p),
+                                latest_row: p,
                                 former_names: Vec::new(),
                                 current: false,
                                 missing_from: None,
@@ -817,7 +818,7 @@ impl Builder {
                 reports.reserve_exact((reports.len() / 2).max(1));
             }
             reports.push(report);
-            *project.latest_row = p;
+            project.latest_row = p;
         }
         self.indexes.insert(unit.to_string(), index);
     }

@@ -254,7 +254,8 @@ pub struct LedgerLine {
     pub file: Arc<str>,
     pub version: Option<i64>,
     pub sheet: Option<Arc<str>>,
-    pub project: Project,
+    /// The row, shared with the register when it holds it.
+    pub project: Arc<Project>,
     /// The row's [`Project::share`] of the month's figures.
     pub month: Figures,
     /// The row's share of the year-to-date figures.
@@ -282,7 +283,7 @@ pub fn ledger_lines(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Vec<L
                 period,
                 &input.code,
                 r,
-                r.projects.iter().cloned(),
+                r.projects.iter().map(|p| Arc::new(p.clone())),
                 &mut out,
             );
         }
@@ -296,6 +297,7 @@ pub fn take_ledger_lines(
     cfg: &Config,
     period: Period,
     inputs: &mut [UnitInput],
+    mut shared: super::progress::MonthRows,
 ) -> Vec<LedgerLine> {
     // Sized for every project beforehand: a line is a whole row and its figures, and a
     // vector of them grown by doubling would hold up to twice the month.
@@ -306,15 +308,31 @@ pub fn take_ledger_lines(
         .map(|r| r.projects.len())
         .sum();
     let mut out = Vec::with_capacity(rows);
+    // The inputs' rows the register shares copies of: freed beside what comes next.
+    let mut copied: Vec<Vec<Project>> = Vec::new();
     for input in inputs
         .iter_mut()
         .filter(|i| i.status == ReturnStatus::Accepted)
     {
         if let Some(r) = &mut input.current {
             let projects = std::mem::take(&mut r.projects);
-            lines_of(cfg, period, &input.code, r, projects.into_iter(), &mut out);
+            match shared.remove(&r.info.id) {
+                Some(rows) if rows.len() == projects.len() => {
+                    copied.push(projects);
+                    lines_of(cfg, period, &input.code, r, rows.into_iter(), &mut out);
+                }
+                _ => lines_of(
+                    cfg,
+                    period,
+                    &input.code,
+                    r,
+                    projects.into_iter().map(Arc::new),
+                    &mut out,
+                ),
+            }
         }
     }
+    crate::free_beside((copied, shared));
     out
 }
 
@@ -325,7 +343,7 @@ fn lines_of(
     period: Period,
     code: &str,
     r: &StoredReturn,
-    projects: impl Iterator<Item = Project>,
+    projects: impl Iterator<Item = Arc<Project>>,
     out: &mut Vec<LedgerLine>,
 ) {
     let unit_name: Arc<str> = cfg

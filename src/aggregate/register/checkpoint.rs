@@ -710,7 +710,7 @@ fn decode_from(
             let report = i.report(&files, reports.last())?;
             reports.push(report);
         }
-        let latest_row = Box::new(i.row(reports.last()?)?);
+        let latest_row = Arc::new(i.row(reports.last()?)?);
         for j in &joined {
             b.joined_into.insert(j.id.clone(), at);
         }
