@@ -500,8 +500,10 @@ impl Hits {
     }
 
     fn add(&mut self, at: usize) {
+        if self.as_slice().contains(&at) {
+            return;
+        }
         match self {
-            _ if self.as_slice().contains(&at) => {}
             Hits::One(i) => *self = Hits::Many(vec![*i, at]),
             Hits::Many(list) => list.push(at),
         }
@@ -671,14 +673,6 @@ pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLi
     builder.finish()
 }
 
-/// Where [`Builder::open`] sends a row.
-enum Opening {
-    /// To the project the clerk linked its entry to.
-    Joins(usize),
-    /// To a project of its own, with this id.
-    New(String),
-}
-
 /// The register built one return at a time, in the order of (period, unit, submission):
 /// a month's returns can be dropped once they are added, and a return given by value
 /// gives its projects rather than copies of them.
@@ -766,37 +760,7 @@ impl Builder {
             let (at_index, matched_by) = match found {
                 Found::One(i, how) => (i, how),
                 Found::Nothing | Found::Ambiguous(..) => {
-                    match self.open(unit, at, &file, &p, &keys, found, &taken) {
-                        Opening::Joins(t) => (t, MatchedBy::Link),
-                        Opening::New(id) => {
-                            // Opened by this report: its row is the latest.
-                            let report =
-                                Report::of(&p, file.clone(), MatchedBy::First, stated, None);
-                            let at_index = self.projects.len();
-                            self.opened.insert(id.clone(), at_index);
-                            // A month adds a few percent of projects to the register:
-                            // grown by an eighth, not doubled (a national register's
-                            // vector is 100 MB).
-                            if self.projects.len() == self.projects.capacity() {
-                                self.projects
-                                    .reserve_exact((self.projects.len() / 8).max(64));
-                            }
-                            self.projects.push(RegisteredProject {
-                                id,
-                                unit_code: unit.to_string(),
-                                reports: vec![report],
-                                latest_row: p,
-                                former_names: Vec::new(),
-                                current: false,
-                                missing_from: None,
-                                joined: Vec::new(),
-                            });
-                            self.name_keys.push(keys.name().to_string());
-                            taken.insert(at_index);
-                            index.file(&keys, at_index);
-                            continue;
-                        }
-                    }
+                    self.open(unit, at, &file, &p, &keys, found, &taken)
                 }
             };
             taken.insert(at_index);
@@ -823,20 +787,20 @@ impl Builder {
         self.indexes.insert(unit.to_string(), index);
     }
 
-    /// The project a row that matched none (or several) goes to: the earlier one the clerk
-    /// linked its entry to, or a new one, whose id is returned for the caller to open it
-    /// with the row (its ambiguity, if any, recorded).
+    /// The project a row that matched none (or several) goes to: a new one, opened with
+    /// the row as its latest (shared, not copied), or the earlier one the clerk linked its
+    /// entry to.
     #[allow(clippy::too_many_arguments)]
     fn open(
         &mut self,
         unit: &str,
         at: Period,
         file: &FileRef,
-        p: &Project,
+        p: &Arc<Project>,
         keys: &RowKeys,
         found: Found,
         taken: &HashSet<usize>,
-    ) -> Opening {
+    ) -> (usize, MatchedBy) {
         let identity = match &keys.code {
             Some(code) => format!("#{code}"),
             None => keys.pair().to_string(),
@@ -885,7 +849,7 @@ impl Builder {
         if let Some((t, link)) = joins {
             self.joined_into.insert(id.clone(), t);
             self.projects[t].joined.push(Joined { id, link });
-            return Opening::Joins(t);
+            return (t, MatchedBy::Link);
         }
         if let Found::Ambiguous(reason, candidates) = found {
             self.ambiguous.push(AmbiguousMatch {
@@ -903,7 +867,25 @@ impl Builder {
                 registered_as: id.clone(),
             });
         }
-        Opening::New(id)
+        self.opened.insert(id.clone(), self.projects.len());
+        // A month adds a few percent of projects to the register: grown by an eighth, not
+        // doubled (a national register's vector is 100 MB).
+        if self.projects.len() == self.projects.capacity() {
+            self.projects
+                .reserve_exact((self.projects.len() / 8).max(64));
+        }
+        self.projects.push(RegisteredProject {
+            id,
+            unit_code: unit.to_string(),
+            reports: Vec::with_capacity(1),
+            latest_row: Arc::clone(p),
+            former_names: Vec::new(),
+            current: false,
+            missing_from: None,
+            joined: Vec::new(),
+        });
+        self.name_keys.push(keys.name().to_string());
+        (self.projects.len() - 1, MatchedBy::First)
     }
 
     /// The register.

@@ -20,21 +20,9 @@ use std::path::{Path, PathBuf};
 /// as an output. A process killed before the rename leaves its temporary file behind;
 /// the next successful write of the same output removes those of processes that are gone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = folder_of(path);
-    std::fs::create_dir_all(dir)?;
-    let name = file_name_of(path);
-    let tmp = dir.join(temp_name(&name, std::process::id()));
-    discard_on_error(
-        &tmp,
-        (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })(),
-    )?;
-    remove_stale_temps(dir, &name);
-    Ok(())
+    let mut staged = Staged::create(path)?;
+    staged.file().write_all(bytes)?;
+    staged.commit()
 }
 
 /// An output written to its temporary name as it is made, for a file too large to make in
