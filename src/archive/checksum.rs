@@ -19,25 +19,31 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{FundsSource, Project, ProjectKind, ReportedIndicator};
 
-/// The sha256 of `data` in lower-case hex.
-pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-/// A reader that hashes what it reads: data checked against their sha256 as they stream.
+/// A reader that hashes what it reads, or a writer that hashes what it writes: data
+/// checked against (or given) their sha256 as they stream.
 pub(crate) struct Hashing<R> {
     inner: R,
     hash: Sha256,
+    /// Bytes through so far.
+    bytes: u64,
 }
 
-impl<R: std::io::Read> Hashing<R> {
+impl<R> Hashing<R> {
     pub(crate) fn new(inner: R) -> Hashing<R> {
         Hashing {
             inner,
             hash: Sha256::new(),
+            bytes: 0,
         }
     }
 
+    /// The stream, the number of bytes through it and their sha256 in lower-case hex.
+    pub(crate) fn into_parts(self) -> (R, u64, String) {
+        (self.inner, self.bytes, hex(&self.hash.finalize()))
+    }
+}
+
+impl<R: std::io::Read> Hashing<R> {
     /// The sha256 of all the data in lower-case hex, the rest read first; `None` when
     /// the rest cannot be read.
     pub(crate) fn finish_hex(mut self) -> Option<String> {
@@ -50,7 +56,20 @@ impl<R: std::io::Read> std::io::Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
         Ok(n)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

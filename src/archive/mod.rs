@@ -29,7 +29,7 @@ use crate::parse::Ledger;
 
 pub mod accounts;
 pub mod backup;
-mod checksum;
+pub(crate) mod checksum;
 pub(crate) use checksum::hex;
 mod wording;
 
@@ -221,6 +221,11 @@ pub enum ArchiveError {
     },
     /// The copy would be written over the archive itself (`tongbao backup tongbao.db`).
     BackupOntoArchive { path: PathBuf },
+    /// A temporary file beside the archive `path` could not be written or read back.
+    Scratch {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl ArchiveError {
@@ -234,7 +239,9 @@ impl ArchiveError {
             | ArchiveError::Empty { path }
             | ArchiveError::Mismatch { path, .. }
             | ArchiveError::Lost { path, .. } => Some(path),
-            ArchiveError::BackupOntoArchive { path } => Some(path),
+            ArchiveError::BackupOntoArchive { path } | ArchiveError::Scratch { path, .. } => {
+                Some(path)
+            }
             ArchiveError::Lock { .. } | ArchiveError::Corrupt(_) | ArchiveError::Backup { .. } => {
                 None
             }
@@ -960,27 +967,55 @@ impl Archive {
         &mut self,
         before: Period,
         fingerprint: &str,
-        data: &[u8],
+        sha256: &str,
+        len: u64,
+        data: &mut dyn std::io::Read,
     ) -> Result<(), ArchiveError> {
         let path = self.path.clone();
         let sql = |source| ArchiveError::Sql {
             path: path.clone(),
             source,
         };
+        let scratch = |source| ArchiveError::Scratch {
+            path: self.path.clone(),
+            source,
+        };
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute("DELETE FROM register_checkpoint", [])
             .map_err(sql)?;
+        // The row is made with room for the data, which are then streamed into it (a
+        // national checkpoint is 300 MB: not held in memory to be bound as a value).
         tx.execute(
             "INSERT INTO register_checkpoint (before_period, fingerprint, data_sha256, data)
-             VALUES (?1, ?2, ?3, ?4)",
+             VALUES (?1, ?2, ?3, zeroblob(?4))",
             params![
                 before.to_string(),
                 fingerprint,
-                checksum::sha256_hex(data),
-                data
+                sha256,
+                i64::try_from(len).unwrap_or(i64::MAX)
             ],
         )
         .map_err(sql)?;
+        let rowid = tx.last_insert_rowid();
+        {
+            let mut blob = tx
+                .blob_open(
+                    rusqlite::MAIN_DB,
+                    "register_checkpoint",
+                    "data",
+                    rowid,
+                    false,
+                )
+                .map_err(sql)?;
+            let copied = std::io::copy(data, &mut blob).map_err(scratch)?;
+            if copied != len {
+                // Dropped uncommitted: the archive keeps the checkpoint it had.
+                return Err(scratch(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!("{copied} of {len} bytes"),
+                )));
+            }
+        }
         tx.commit().map_err(sql)
     }
 

@@ -143,6 +143,14 @@ pub(super) fn archive_error(
             "cannot write the backup {} ({source}); the archive was not changed",
             path.display()
         ),
+        E::Scratch { path, source } if zh => format!(
+            "无法在档案库 {} 所在文件夹写入临时文件（{source}）；档案库未被改动，请检查该文件夹的空间和权限",
+            path.display()
+        ),
+        E::Scratch { path, source } => format!(
+            "cannot write a temporary file in the folder of the archive {} ({source}); the archive was not changed: check the folder's free space and permissions",
+            path.display()
+        ),
         E::BackupOntoArchive { path } if zh => format!(
             "备份的目标 {} 就是档案库本身；未做任何改动，请指定另一个文件或文件夹",
             path.display()

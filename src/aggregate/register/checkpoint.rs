@@ -25,7 +25,7 @@
 //! derives from its projects (`opened`, `joined_into`) are rebuilt on reading.
 
 use std::collections::BTreeSet;
-use std::io::Read;
+use std::io::{Read, Seek, Write};
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
@@ -126,7 +126,39 @@ fn built(
 pub struct Prepared {
     before: Period,
     fingerprint: String,
-    data: Vec<u8>,
+    data: Encoded,
+}
+
+/// An encoded checkpoint waiting to be stored: its bytes in an anonymous temporary file
+/// in the archive's folder (gone with the process, whatever stops it), their length and
+/// sha256.
+struct Encoded {
+    file: std::fs::File,
+    len: u64,
+    sha256: String,
+}
+
+impl Encoded {
+    /// `builder` encoded into a temporary file in `folder`; `None` when the file cannot
+    /// be written (the checkpoint is then not kept, and `build` reads the returns).
+    fn of(builder: &Builder, folder: &std::path::Path) -> Option<Encoded> {
+        let file = tempfile::tempfile_in(folder).ok()?;
+        let mut sink = crate::archive::checksum::Hashing::new(std::io::BufWriter::new(file));
+        encode_into(builder, &mut sink).ok()?;
+        let (file, len, sha256) = sink.into_parts();
+        let mut file = file.into_inner().ok()?;
+        file.rewind().ok()?;
+        Some(Encoded { file, len, sha256 })
+    }
+
+    fn put(
+        mut self,
+        archive: &mut Archive,
+        before: Period,
+        fingerprint: &str,
+    ) -> Result<(), ArchiveError> {
+        archive.put_register_checkpoint(before, fingerprint, &self.sha256, self.len, &mut self.file)
+    }
 }
 
 /// The checkpoint of the months before `before`, from a reading connection: what a batch
@@ -147,10 +179,13 @@ pub fn prepare(archive: &Archive, before: Period) -> Result<Option<Prepared>, Ar
     }
     let links = archive.project_links()?;
     let builder = carried_or_built(archive, before, &links)?;
-    Ok(Some(Prepared {
+    let folder = archive.path().parent().unwrap_or(std::path::Path::new("."));
+    let data = Encoded::of(&builder, folder);
+    drop(builder);
+    Ok(data.map(|data| Prepared {
         before,
         fingerprint: fp,
-        data: encode(&builder),
+        data,
     }))
 }
 
@@ -162,7 +197,7 @@ pub fn refresh_with(
     if let Some(p) = prepared {
         let latest = archive.counted_periods()?.last().copied();
         if latest == Some(p.before) && fingerprint(archive, p.before)? == p.fingerprint {
-            archive.put_register_checkpoint(p.before, &p.fingerprint, &p.data)?;
+            p.data.put(archive, p.before, &p.fingerprint)?;
             return Ok(true);
         }
     }
@@ -209,7 +244,7 @@ pub fn refresh(archive: &mut Archive) -> Result<bool, ArchiveError> {
     // with the months since, rather than every month being read again.
     match prepare(archive, latest)? {
         Some(p) => {
-            archive.put_register_checkpoint(p.before, &p.fingerprint, &p.data)?;
+            p.data.put(archive, p.before, &p.fingerprint)?;
             Ok(true)
         }
         None => Ok(false),
@@ -219,11 +254,54 @@ pub fn refresh(archive: &mut Archive) -> Result<bool, ArchiveError> {
 // ---------------------------------------------------------------------------------------
 // Writing.
 
-struct Out(Vec<u8>);
+/// The encoding as it is made: bytes gathered in a small buffer and handed to `sink` a
+/// buffer at a time. A national checkpoint is 300 MB; made whole in a growing vector it
+/// took twice that at `ingest`'s peak, beside the builder it encodes.
+struct Out<'w> {
+    buf: Vec<u8>,
+    sink: &'w mut dyn Write,
+    /// The first error of `sink`: the rest is not written, and `finish` returns it.
+    failed: Option<std::io::Error>,
+}
 
-impl Out {
+impl<'w> Out<'w> {
+    const SPILL_AT: usize = 1 << 16;
+
+    fn new(sink: &'w mut dyn Write) -> Out<'w> {
+        Out {
+            buf: Vec::with_capacity(Self::SPILL_AT + 1024),
+            sink,
+            failed: None,
+        }
+    }
+
+    /// Hands the buffer to the sink once it is full (called between items, so an item
+    /// may take the buffer a little past `SPILL_AT`).
+    fn spill_if_full(&mut self) {
+        if self.buf.len() >= Self::SPILL_AT {
+            self.spill();
+        }
+    }
+
+    fn spill(&mut self) {
+        if self.failed.is_none() {
+            if let Err(e) = self.sink.write_all(&self.buf) {
+                self.failed = Some(e);
+            }
+        }
+        self.buf.clear();
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.spill();
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.sink.flush(),
+        }
+    }
+
     fn u8(&mut self, v: u8) {
-        self.0.push(v);
+        self.buf.push(v);
     }
     fn u32(&mut self, v: u32) {
         self.i64(i64::from(v));
@@ -232,19 +310,19 @@ impl Out {
     fn i64(&mut self, v: i64) {
         let mut z = ((v << 1) ^ (v >> 63)) as u64;
         while z >= 0x80 {
-            self.0.push((z as u8) | 0x80);
+            self.buf.push((z as u8) | 0x80);
             z >>= 7;
         }
-        self.0.push(z as u8);
+        self.buf.push(z as u8);
     }
     fn len(&mut self, n: usize) {
         self.i64(i64::try_from(n).unwrap_or(i64::MAX));
     }
     fn str(&mut self, s: &str) {
         self.len(s.len());
-        self.0.extend_from_slice(s.as_bytes());
+        self.buf.extend_from_slice(s.as_bytes());
     }
-    fn opt<T>(&mut self, v: Option<T>, f: impl FnOnce(&mut Out, T)) {
+    fn opt<T>(&mut self, v: Option<T>, f: impl FnOnce(&mut Self, T)) {
         match v {
             None => self.u8(0),
             Some(v) => {
@@ -348,6 +426,7 @@ impl Out {
             for &i in hits.as_slice() {
                 self.u32(u32::try_from(i).unwrap_or(u32::MAX));
             }
+            self.spill_if_full();
         }
     }
 }
@@ -372,8 +451,16 @@ const AMBIGUITY: [Ambiguity; 4] = [
 
 /// The builder's state as bytes (its period and links are not in it: they are the
 /// checkpoint's key and the fingerprint's).
+#[cfg(test)]
 fn encode(b: &Builder) -> Vec<u8> {
-    let mut o = Out(Vec::with_capacity(1 << 20));
+    let mut bytes = Vec::new();
+    encode_into(b, &mut bytes).expect("a vector takes every byte");
+    bytes
+}
+
+/// The builder's state as bytes, written to `sink` as they are made.
+fn encode_into(b: &Builder, sink: &mut dyn Write) -> std::io::Result<()> {
+    let mut o = Out::new(sink);
     // Every file once, in the order first reported; a report names its file by place.
     let mut files: Vec<&FileRef> = Vec::new();
     let mut file_at: HashMap<i64, usize> = HashMap::new();
@@ -386,6 +473,7 @@ fn encode(b: &Builder) -> Vec<u8> {
     o.len(files.len());
     for f in &files {
         o.file(f);
+        o.spill_if_full();
     }
     o.len(b.projects.len());
     for (p, name_key) in b.projects.iter().zip(&b.name_keys) {
@@ -407,6 +495,7 @@ fn encode(b: &Builder) -> Vec<u8> {
             before = Some(r);
         }
         o.rest_of_row(&p.latest_row);
+        o.spill_if_full();
     }
     o.len(b.ambiguous.len());
     for a in &b.ambiguous {
@@ -419,6 +508,7 @@ fn encode(b: &Builder) -> Vec<u8> {
         o.u8(index_of(&AMBIGUITY, a.reason));
         o.strs(&a.candidates);
         o.str(&a.registered_as);
+        o.spill_if_full();
     }
     let mut units: Vec<&String> = b.indexes.keys().collect();
     units.sort();
@@ -452,7 +542,7 @@ fn encode(b: &Builder) -> Vec<u8> {
             LinkConflict::EarlierMissing => o.u8(2),
         }
     }
-    o.0
+    o.finish()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -988,6 +1078,72 @@ mod tests {
             assert_eq!(a.submission, 1);
             assert!(Arc::ptr_eq(&a, &c));
         }
+    }
+
+    /// A builder whose encoding is many times [`Out::SPILL_AT`]: three months of one
+    /// unit's 600 projects.
+    fn large_builder() -> (Builder, Vec<ProjectLink>) {
+        let rows = |month: u32| {
+            (0..600)
+                .map(|i| {
+                    let name = format!("项目{i:04}（第{month}月）");
+                    project(i + 5, Some(&format!("P{i:04}")), &name, "某投资公司", None)
+                })
+                .collect::<Vec<_>>()
+        };
+        let returns: Vec<StoredReturn> = (1..=3)
+            .map(|m| stored(i64::from(m), "500101", m, rows(m)))
+            .collect();
+        let links = vec![];
+        let b = builder_before(&returns, Period::new(2025, 4).expect("period"), &links);
+        (b, links)
+    }
+
+    #[test]
+    fn an_encoding_spilled_to_a_temporary_file_is_the_same_bytes() {
+        let (b, links) = large_builder();
+        let whole = encode(&b);
+        assert!(whole.len() > 4 * Out::SPILL_AT, "{} bytes", whole.len());
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let mut encoded = Encoded::of(&b, folder.path()).expect("encoded");
+        let mut spilled = Vec::new();
+        encoded.file.read_to_end(&mut spilled).expect("read back");
+        assert_eq!(spilled, whole);
+        assert_eq!(encoded.len, whole.len() as u64);
+        assert_eq!(encoded.sha256, hex(&Sha256::digest(&whole)));
+        let period = Period::new(2025, 4).expect("period");
+        assert!(decode(&spilled, period, &links).is_some());
+        // The temporary file has no name: nothing is left in the folder.
+        assert_eq!(std::fs::read_dir(folder.path()).expect("folder").count(), 0);
+    }
+
+    /// A sink that takes `room` bytes, then fails as a full disk does.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_sink_that_fails_fails_the_encoding() {
+        let (b, _) = large_builder();
+        for room in [0, 100, Out::SPILL_AT + 7] {
+            let err = encode_into(&b, &mut Full { room }).expect_err("the sink is full");
+            assert_eq!(err.kind(), std::io::ErrorKind::StorageFull, "room {room}");
+        }
+        assert!(encode_into(&b, &mut Full { room: usize::MAX }).is_ok());
     }
 
     #[test]
