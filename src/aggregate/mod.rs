@@ -872,34 +872,35 @@ fn top_lists(
 pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulletin, ArchiveError> {
     // The project register of the earlier months is built on a connection of its own
     // beside the month's gathering (readers never block each other).
+    // The month's own figures are worked out beside it too, before the register takes
+    // the month's rows (which take its figures only to hold them).
     let path = cfg.archive_path();
-    let (inputs, earlier) = std::thread::scope(|scope| {
+    let (gathered, earlier) = std::thread::scope(|scope| {
         let earlier = scope.spawn(|| {
             Archive::open_for_reading(&path)
                 .and_then(|other| progress::earlier_register(&other, period))
         });
-        let inputs = gather(archive, cfg, period);
+        let gathered = gather(archive, cfg, period).map(|inputs| {
+            let b = compute_figures(cfg, period, &inputs, progress::none(cfg, period));
+            (inputs, b)
+        });
         let earlier = earlier
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (inputs, earlier)
+        (gathered, earlier)
     });
-    let mut inputs = inputs?;
+    let (mut inputs, mut b) = gathered?;
     let earlier = earlier?;
-    // The register is finished and its figures worked out beside the month's own figures
-    // (which take its figures only to hold them).
-    let (progress, rows, b) = std::thread::scope(|scope| {
-        let progress = scope.spawn(|| {
-            let (register, rows) = progress::register_with(earlier, &inputs);
-            (progress::compute(cfg, Arc::new(register)), rows)
-        });
-        let b = compute_figures(cfg, period, &inputs, progress::none(cfg, period));
-        let (progress, rows) = progress
+    // The month's rows move into the register, which the 项目总表 then shares.
+    let (progress, rows) = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let (register, rows) = progress::register_with(earlier, &mut inputs);
+                (progress::compute(cfg, Arc::new(register)), rows)
+            })
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (progress, rows, b)
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    let mut b = b;
     b.progress = progress;
     b.late = status::status_report(archive, cfg, period)?
         .units

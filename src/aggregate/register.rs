@@ -221,7 +221,7 @@ pub struct RegisteredProject {
     pub reports: Vec<Report>,
     /// The latest report's row, whole (behind a pointer: the register's vector of a
     /// million projects is moved whole when it grows and when it is sorted; shared: the
-    /// month's rows are also the bulletin's 项目总表, [`add_shared`](Builder::add_shared)).
+    /// month's rows are also the bulletin's 项目总表, [`Builder::add_shared`]).
     pub latest_row: Arc<Project>,
     /// Names it had before the latest one, oldest first.
     pub former_names: Vec<String>,
@@ -720,10 +720,13 @@ impl Builder {
         self.add_rows(ret, ret.projects.iter().map(|p| Arc::new(p.clone())));
     }
 
-    /// Adds a return's rows, copied once and shared: the copies, in the return's order,
-    /// are returned for the caller to keep too.
-    pub fn add_shared(&mut self, ret: &StoredReturn) -> Vec<Arc<Project>> {
-        let rows: Vec<Arc<Project>> = ret.projects.iter().map(|p| Arc::new(p.clone())).collect();
+    /// Adds a return's rows, moved out of it and shared: they are returned, in the
+    /// return's order, for the caller to keep too (the return is left without projects).
+    pub fn add_shared(&mut self, ret: &mut StoredReturn) -> Vec<Arc<Project>> {
+        let rows: Vec<Arc<Project>> = std::mem::take(&mut ret.projects)
+            .into_iter()
+            .map(Arc::new)
+            .collect();
         self.add_rows(ret, rows.iter().cloned());
         rows
     }

@@ -291,48 +291,39 @@ pub fn ledger_lines(cfg: &Config, period: Period, inputs: &[UnitInput]) -> Vec<L
     out
 }
 
-/// [`ledger_lines`], moving the projects out of `inputs` instead of copying them: a
-/// national month is 640,000 projects, held once rather than twice.
+/// [`ledger_lines`], with the rows the register holds (`shared`, by submission: moved
+/// there out of `inputs`) or else moved out of `inputs`, never copied: a national month
+/// is 640,000 projects, held once.
 pub fn take_ledger_lines(
     cfg: &Config,
     period: Period,
     inputs: &mut [UnitInput],
     mut shared: super::progress::MonthRows,
 ) -> Vec<LedgerLine> {
+    let accepted = |i: &&mut UnitInput| i.status == ReturnStatus::Accepted;
     // Sized for every project beforehand: a line is a whole row and its figures, and a
     // vector of them grown by doubling would hold up to twice the month.
     let rows = inputs
-        .iter()
-        .filter(|i| i.status == ReturnStatus::Accepted)
+        .iter_mut()
+        .filter(accepted)
         .filter_map(|i| i.current.as_ref())
-        .map(|r| r.projects.len())
+        .map(|r| shared.get(&r.info.id).map_or(r.projects.len(), Vec::len))
         .sum();
     let mut out = Vec::with_capacity(rows);
-    // The inputs' rows the register shares copies of: freed beside what comes next.
-    let mut copied: Vec<Vec<Project>> = Vec::new();
-    for input in inputs
-        .iter_mut()
-        .filter(|i| i.status == ReturnStatus::Accepted)
-    {
+    for input in inputs.iter_mut().filter(accepted) {
         if let Some(r) = &mut input.current {
-            let projects = std::mem::take(&mut r.projects);
             match shared.remove(&r.info.id) {
-                Some(rows) if rows.len() == projects.len() => {
-                    copied.push(projects);
-                    lines_of(cfg, period, &input.code, r, rows.into_iter(), &mut out);
+                Some(rows) => lines_of(cfg, period, &input.code, r, rows.into_iter(), &mut out),
+                None => {
+                    let projects = std::mem::take(&mut r.projects);
+                    let rows = projects.into_iter().map(Arc::new);
+                    lines_of(cfg, period, &input.code, r, rows, &mut out);
                 }
-                _ => lines_of(
-                    cfg,
-                    period,
-                    &input.code,
-                    r,
-                    projects.into_iter().map(Arc::new),
-                    &mut out,
-                ),
             }
         }
     }
-    crate::free_beside((copied, shared));
+    // The rows of returns not counted: freed beside what comes next.
+    crate::free_beside(shared);
     out
 }
 
