@@ -1117,6 +1117,60 @@ mod tests {
         assert_eq!(std::fs::read_dir(folder.path()).expect("folder").count(), 0);
     }
 
+    /// The bytes of the archive's checkpoint and its key, read back whole.
+    fn kept(archive: &Archive) -> Option<(Period, String, Vec<u8>)> {
+        archive
+            .with_register_checkpoint(|p, f, len, data| {
+                let mut bytes = Vec::with_capacity(len);
+                data.read_to_end(&mut bytes).ok()?;
+                Some((p, f.to_string(), bytes))
+            })
+            .expect("read")
+    }
+
+    #[test]
+    fn a_checkpoint_is_streamed_into_the_archive_whole_or_not_at_all() {
+        let (b, _) = large_builder();
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let mut archive =
+            Archive::open_for_writing(&folder.path().join("tongbao.db")).expect("archive");
+        let april = Period::new(2025, 4).expect("period");
+        let encoded = Encoded::of(&b, folder.path()).expect("encoded");
+        encoded
+            .put(&mut archive, april, "fp-april")
+            .expect("stored");
+        let whole = encode(&b);
+        assert_eq!(
+            kept(&archive),
+            Some((april, "fp-april".into(), whole.clone()))
+        );
+
+        // A stream shorter than its stated length: refused, and the checkpoint kept is
+        // still the earlier one, whole.
+        let may = Period::new(2025, 5).expect("period");
+        let short = &whole[..1000];
+        let refused = archive.put_register_checkpoint(
+            may,
+            "fp-may",
+            "0".repeat(64).as_str(),
+            whole.len() as u64,
+            &mut &short[..],
+        );
+        assert!(
+            matches!(refused, Err(ArchiveError::Scratch { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(kept(&archive), Some((april, "fp-april".into(), whole)));
+        // Nothing but the archive's own files is left in its folder.
+        let mut names: Vec<String> = std::fs::read_dir(folder.path())
+            .expect("folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("tongbao.db"))
+            .collect();
+        names.sort();
+        assert_eq!(names, Vec::<String>::new());
+    }
+
     /// A sink that takes `room` bytes, then fails as a full disk does.
     struct Full {
         room: usize,
