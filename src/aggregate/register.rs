@@ -18,6 +18,7 @@
 //! computed here too, as are 开工率 and 投产率 of a cohort.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 // The builder looks a key up for every row of every month: foldhash rather than SipHash
@@ -673,6 +674,38 @@ pub fn build_linked(returns: &[StoredReturn], period: Period, links: &[ProjectLi
     builder.finish()
 }
 
+/// The builder's projects by id: indices into its vector, found by the id the project
+/// holds (a map keyed by id held every id twice: 1.1 million of them nationally).
+#[derive(Default)]
+struct ById {
+    table: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl ById {
+    /// The index of the project of `projects` whose id is `id`.
+    fn get(&self, projects: &[RegisteredProject], id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        self.table.find(hash, |&i| projects[i].id == id).copied()
+    }
+
+    /// Takes in the last of `projects`, just pushed (its id new).
+    fn push(&mut self, projects: &[RegisteredProject]) {
+        let Some(at) = projects.len().checked_sub(1) else {
+            return;
+        };
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(projects[at].id.as_str());
+        self.table
+            .insert_unique(hash, at, |&i| hasher.hash_one(projects[i].id.as_str()));
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+}
+
 /// The register built one return at a time, in the order of (period, unit, submission):
 /// a month's returns can be dropped once they are added, and a return given by value
 /// gives its projects rather than copies of them.
@@ -688,7 +721,7 @@ pub struct Builder {
     /// The clerk's links by the entry that joins; the projects opened, and the entries
     /// joined to one, by id.
     link_of: HashMap<String, ProjectLink>,
-    opened: HashMap<String, usize>,
+    opened: ById,
     joined_into: HashMap<String, usize>,
     unapplied_links: Vec<UnappliedLink>,
 }
@@ -709,7 +742,7 @@ impl Builder {
             indexes: HashMap::new(),
             periods: HashMap::new(),
             link_of,
-            opened: HashMap::new(),
+            opened: ById::default(),
             joined_into: HashMap::new(),
             unapplied_links: Vec::new(),
         }
@@ -814,7 +847,7 @@ impl Builder {
         // An id is taken by the project it opened or, when a link joined its row to
         // another project, by that entry: so every other id is the same with or without
         // links.
-        while self.opened.contains_key(&id) || self.joined_into.contains_key(&id) {
+        while self.opened.get(&self.projects, &id).is_some() || self.joined_into.contains_key(&id) {
             n += 1;
             id = format!("{base}~{n}");
         }
@@ -825,9 +858,8 @@ impl Builder {
             Some(link) => {
                 let target = self
                     .opened
-                    .get(&link.earlier)
-                    .or_else(|| self.joined_into.get(&link.earlier))
-                    .copied();
+                    .get(&self.projects, &link.earlier)
+                    .or_else(|| self.joined_into.get(&link.earlier).copied());
                 let conflict = match target {
                     None => Some(LinkConflict::EarlierMissing),
                     Some(t) if self.projects[t].unit_code != unit => Some(LinkConflict::OtherUnit),
@@ -870,7 +902,6 @@ impl Builder {
                 registered_as: id.clone(),
             });
         }
-        self.opened.insert(id.clone(), self.projects.len());
         // A month adds a few percent of projects to the register: grown by an eighth, not
         // doubled (a national register's vector is 100 MB).
         if self.projects.len() == self.projects.capacity() {
@@ -887,6 +918,7 @@ impl Builder {
             missing_from: None,
             joined: Vec::new(),
         });
+        self.opened.push(&self.projects);
         self.name_keys.push(keys.name().to_string());
         (self.projects.len() - 1, MatchedBy::First)
     }

@@ -804,7 +804,6 @@ fn decode_from(
         for j in &joined {
             b.joined_into.insert(j.id.clone(), at);
         }
-        b.opened.insert(id.clone(), at);
         b.projects.push(RegisteredProject {
             id,
             unit_code,
@@ -815,6 +814,7 @@ fn decode_from(
             missing_from,
             joined,
         });
+        b.opened.push(&b.projects);
     }
     let ambiguous = (0..i.len()?)
         .map(|_| {
@@ -1032,7 +1032,14 @@ mod tests {
         let bytes = encode(&before);
         let mut again = decode(&bytes, period, &links).expect("decodes");
         assert_eq!(encode(&again), bytes, "the same bytes again");
-        assert_eq!(again.opened, before.opened);
+        // Every project found by its id, at the same place.
+        assert_eq!(again.opened.len(), before.opened.len());
+        assert_eq!(before.opened.len(), before.projects.len());
+        for (at, p) in before.projects.iter().enumerate() {
+            assert_eq!(before.opened.get(&before.projects, &p.id), Some(at));
+            assert_eq!(again.opened.get(&again.projects, &p.id), Some(at));
+        }
+        assert_eq!(again.opened.get(&again.projects, "500101:#none"), None);
         assert_eq!(again.joined_into, before.joined_into);
         for r in returns.iter().filter(|r| r.info.period == Some(period)) {
             before.add(r);
