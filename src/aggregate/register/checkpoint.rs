@@ -139,16 +139,17 @@ struct Encoded {
 }
 
 impl Encoded {
-    /// `builder` encoded into a temporary file in `folder`; `None` when the file cannot
-    /// be written (the checkpoint is then not kept, and `build` reads the returns).
-    fn of(builder: &Builder, folder: &std::path::Path) -> Option<Encoded> {
-        let file = tempfile::tempfile_in(folder).ok()?;
+    /// `builder` encoded into a temporary file in `folder`.
+    fn of(builder: &Builder, folder: &std::path::Path) -> std::io::Result<Encoded> {
+        let file = tempfile::tempfile_in(folder)?;
         let mut sink = crate::archive::checksum::Hashing::new(std::io::BufWriter::new(file));
-        encode_into(builder, &mut sink).ok()?;
+        encode_into(builder, &mut sink)?;
         let (file, len, sha256) = sink.into_parts();
-        let mut file = file.into_inner().ok()?;
-        file.rewind().ok()?;
-        Some(Encoded { file, len, sha256 })
+        let mut file = file
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        file.rewind()?;
+        Ok(Encoded { file, len, sha256 })
     }
 
     fn put(
@@ -180,9 +181,11 @@ pub fn prepare(archive: &Archive, before: Period) -> Result<Option<Prepared>, Ar
     let links = archive.project_links()?;
     let builder = carried_or_built(archive, before, &links)?;
     let folder = archive.path().parent().unwrap_or(std::path::Path::new("."));
-    let data = Encoded::of(&builder, folder);
-    drop(builder);
-    Ok(data.map(|data| Prepared {
+    let data = Encoded::of(&builder, folder).map_err(|source| ArchiveError::Scratch {
+        path: archive.path().to_path_buf(),
+        source,
+    })?;
+    Ok(Some(Prepared {
         before,
         fingerprint: fp,
         data,
