@@ -780,6 +780,10 @@ fn decode_from(
     let n = i.len()?;
     b.projects.reserve(n);
     b.name_keys.reserve(n);
+    // The latest month the checkpoint holds: a project reported then is likely to be
+    // reported in the next month added.
+    let latest = files.iter().map(|f| f.period).max();
+    let mut scratch: Vec<Report> = Vec::new();
     for at in 0..n {
         let id = i.str()?;
         let unit_code = i.str()?;
@@ -796,13 +800,20 @@ fn decode_from(
             })
             .collect::<Option<Vec<_>>>()?;
         let count = i.len()?;
-        // Room for the month `build` adds: growing 40,000 vectors of reports was a third
-        // of adding a province's month.
-        let mut reports: Vec<Report> = Vec::with_capacity(count + 1);
+        scratch.clear();
         for _ in 0..count {
-            let report = i.report(&files, reports.last())?;
-            reports.push(report);
+            let report = i.report(&files, scratch.last())?;
+            scratch.push(report);
         }
+        // Room for the month added next, for a project reported in the latest month:
+        // growing 40,000 vectors of reports was a third of adding a province's month, and
+        // room left in every project's (half of a national register's have ended) was
+        // 60 MB.
+        let continuing = scratch
+            .last()
+            .is_some_and(|r| Some(r.file.period) == latest);
+        let mut reports: Vec<Report> = Vec::with_capacity(count + usize::from(continuing));
+        reports.append(&mut scratch);
         let latest_row = Arc::new(i.row(reports.last()?)?);
         for j in &joined {
             b.joined_into.insert(j.id.clone(), at);
