@@ -300,17 +300,19 @@ pub fn take_ledger_lines(
     inputs: &mut [UnitInput],
     mut shared: super::progress::MonthRows,
 ) -> Vec<LedgerLine> {
-    let accepted = |i: &&mut UnitInput| i.status == ReturnStatus::Accepted;
     // Sized for every project beforehand: a line is a whole row and its figures, and a
     // vector of them grown by doubling would hold up to twice the month.
     let rows = inputs
-        .iter_mut()
-        .filter(accepted)
+        .iter()
+        .filter(|i| i.status == ReturnStatus::Accepted)
         .filter_map(|i| i.current.as_ref())
         .map(|r| shared.get(&r.info.id).map_or(r.projects.len(), Vec::len))
         .sum();
     let mut out = Vec::with_capacity(rows);
-    for input in inputs.iter_mut().filter(accepted) {
+    for input in inputs
+        .iter_mut()
+        .filter(|i| i.status == ReturnStatus::Accepted)
+    {
         if let Some(r) = &mut input.current {
             match shared.remove(&r.info.id) {
                 Some(rows) => lines_of(cfg, period, &input.code, r, rows.into_iter(), &mut out),

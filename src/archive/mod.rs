@@ -961,8 +961,9 @@ impl Archive {
             .map_err(self.sql())
     }
 
-    /// Keeps `data` as the register checkpoint of the months before `before`, in place of
-    /// any other.
+    /// Keeps `data` (`len` bytes whose sha256 is `sha256`, streamed in) as the register
+    /// checkpoint of the months before `before`, in place of any other; the earlier one
+    /// stays when fewer bytes come.
     pub fn put_register_checkpoint(
         &mut self,
         before: Period,
