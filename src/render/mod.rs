@@ -64,9 +64,15 @@ impl Staged {
     /// Flushes the file to disk and renames it over the output.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.file.sync_all()?;
+        self.rename()?;
+        remove_stale_temps(folder_of(&self.path), &file_name_of(&self.path));
+        Ok(())
+    }
+
+    /// Renames the file over the output, the caller having flushed it.
+    fn rename(&mut self) -> std::io::Result<()> {
         std::fs::rename(&self.tmp, &self.path)?;
         self.committed = true;
-        remove_stale_temps(folder_of(&self.path), &file_name_of(&self.path));
         Ok(())
     }
 }
@@ -79,62 +85,41 @@ impl Drop for Staged {
     }
 }
 
-/// `result`, having removed the temporary file `tmp` if it is an error.
-fn discard_on_error<T>(tmp: &Path, result: std::io::Result<T>) -> std::io::Result<T> {
-    if result.is_err() {
-        let _ = std::fs::remove_file(tmp);
-    }
-    result
-}
-
 /// The hidden temporary name of output `name` written by process `pid`.
 fn temp_name(name: &str, pid: u32) -> String {
     format!(".{name}.{pid}.tmp")
 }
 
-/// Writes many files as [`write_atomic`] writes one, with one flush to disk for them
-/// all rather than one each: every file's bytes go to its temporary name, then the
-/// temporary files are flushed together ([`flush_file_system`]; each on its own where
-/// that is not available), then each is renamed over its output. A crash at any point leaves each output
-/// old or new and whole. Results are per file, in order.
+/// Writes many files as [`write_atomic`] writes one ([`Staged`]), with one flush to disk
+/// for them all rather than one each: every file's bytes go to its temporary name, then
+/// the temporary files are flushed together ([`flush_file_system`]; where that is not
+/// available, each just before its rename), then each is renamed over its output. A crash
+/// at any point leaves each output old or new and whole. Results are per file, in order.
 pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>> {
-    let pid = std::process::id();
-    let mut made_dirs: BTreeSet<&Path> = BTreeSet::new();
-    let staged: Vec<std::io::Result<(PathBuf, std::fs::File)>> = files
+    let staged: Vec<std::io::Result<Staged>> = files
         .iter()
         .map(|(path, bytes)| {
-            let dir = folder_of(path);
-            if made_dirs.insert(dir) {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = dir.join(temp_name(&file_name_of(path), pid));
-            let written = std::fs::File::create(&tmp).and_then(|mut f| {
-                f.write_all(bytes)?;
-                Ok(f)
-            });
-            discard_on_error(&tmp, written).map(|f| (tmp, f))
+            let mut staged = Staged::create(path)?;
+            staged.file().write_all(bytes)?;
+            Ok(staged)
         })
         .collect();
-    let flushed_together = flush_file_system(&staged);
-    let synced: Vec<std::io::Result<PathBuf>> = staged
-        .into_iter()
-        .map(|staged| {
-            let (tmp, f) = staged?;
-            let synced = if flushed_together {
-                Ok(())
-            } else {
-                f.sync_all()
-            };
-            discard_on_error(&tmp, synced).map(|()| tmp)
-        })
-        .collect();
+    let flushed_together = flush_file_system(
+        staged
+            .iter()
+            .filter_map(|s| s.as_ref().ok())
+            .map(|s| &s.file),
+    );
     let mut written: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
     let results = files
         .iter()
-        .zip(synced)
-        .map(|((path, _), tmp)| {
-            let tmp = tmp?;
-            discard_on_error(&tmp, std::fs::rename(&tmp, path))?;
+        .zip(staged)
+        .map(|((path, _), staged)| {
+            let mut staged = staged?;
+            if !flushed_together {
+                staged.file.sync_all()?;
+            }
+            staged.rename()?;
             written
                 .entry(folder_of(path))
                 .or_default()
@@ -153,15 +138,12 @@ pub fn write_atomic_all(files: &[(PathBuf, Vec<u8>)]) -> Vec<std::io::Result<()>
 /// each `fsync` is its own device flush, and a batch of receipts paid one per file.
 /// False when the files are on several file systems or the call is not available: each
 /// file is then flushed on its own.
-fn flush_file_system(staged: &[std::io::Result<(PathBuf, std::fs::File)>]) -> bool {
+fn flush_file_system<'f>(staged: impl Iterator<Item = &'f std::fs::File>) -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt;
         use std::os::unix::io::AsRawFd;
-        let files: Vec<&std::fs::File> = staged
-            .iter()
-            .filter_map(|s| s.as_ref().ok().map(|(_, f)| f))
-            .collect();
+        let files: Vec<&std::fs::File> = staged.collect();
         let Some(first) = files.first() else {
             return true;
         };
