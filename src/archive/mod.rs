@@ -460,6 +460,24 @@ impl Archive {
         Ok(a)
     }
 
+    /// Whether the file at `path` is an archive of this version's schema: opening it then
+    /// writes nothing (no file made, no migration). Read only; false on any doubt.
+    pub fn is_current(path: &Path) -> bool {
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0) {
+            return false;
+        }
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let Ok(conn) = Connection::open_with_flags(path, flags) else {
+            return false;
+        };
+        let _ = conn.busy_timeout(LOCK_WAIT);
+        let version = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0));
+        let journal = conn.pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0));
+        matches!(version, Ok(v) if v == MIGRATIONS.len() as i64)
+            && journal.is_ok_and(|j| j.eq_ignore_ascii_case("wal"))
+    }
+
     /// Opens an existing archive to read (migrating it if it is older). Never creates a
     /// file: a missing archive is [`ArchiveError::Missing`], an empty one (0 bytes, or no
     /// archive tables) [`ArchiveError::Empty`] — reading either as "no returns" would

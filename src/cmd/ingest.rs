@@ -16,12 +16,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let cfg = load_config(global)?;
     let lang = global.lang;
     let paths = input_paths(&args.paths, lang)?;
-    // A copy of the archive as it was, before this run changes it.
-    super::backup_before_change(&cfg)?;
+    // A copy of the archive as it was, made while the first files are read; nothing is
+    // stored before it is made.
+    let backup = intake::BackupBeside::start(&cfg)?;
     let ingested = intake::ingest(
         &intake_run(&cfg, args, lang),
         &paths,
         &Bars::new(lang, global.quiet),
+        Some(backup),
     )?;
     let intake::Ingested {
         batch,

@@ -255,11 +255,18 @@ pub struct Ingested {
     pub late: Vec<PathBuf>,
 }
 
-/// Checks `paths` and stores every file in the workspace's archive (created if need be;
-/// the caller makes the backup first), then answers each file. With a `period`, each file
-/// is stored as soon as it has been checked, while the files after it are read; without
-/// one, the batch period is the month most files are for, so every file is read first.
-pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::Result<Ingested> {
+/// Checks `paths` and stores every file in the workspace's archive (created if need be),
+/// then answers each file. With a `period`, each file is stored as soon as it has been
+/// checked, while the files after it are read; without one, the batch period is the month
+/// most files are for, so every file is read first. `backup`, when given, is the copy of
+/// the archive being made meanwhile ([`BackupBeside::start`]): nothing is written to the
+/// archive until it is made, and if it cannot be, nothing is.
+pub fn ingest(
+    run: &Run,
+    paths: &[PathBuf],
+    progress: &dyn Progress,
+    backup: Option<BackupBeside>,
+) -> anyhow::Result<Ingested> {
     let Run {
         cfg,
         period,
@@ -269,8 +276,10 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
     } = *run;
     let opts = run.options(true);
     let archive_path = cfg.archive_path();
+    let mut backup = backup;
     let (mut batch, filed, receipts) = match period {
         Some(batch_period) => {
+            // Opening writes nothing while the copy is being made (`BackupBeside::start`).
             let mut archive = Archive::open_for_writing(&archive_path)?;
             // The register checkpoint of the months before the batch's (which no file of
             // it can change) is worked out beside it, on a connection of its own.
@@ -301,6 +310,9 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
                     (prepared, marks)
                 },
                 |file: &mut FileReport, prepared| {
+                    if let Some(copy) = backup.take() {
+                        copy.wait()?;
+                    }
                     let filed = storer.store_prepared(file, prepared?)?;
                     let path =
                         (answerer.borrow_mut().as_mut()).map(|a| a.claim(file, Some(&filed)));
@@ -315,12 +327,19 @@ pub fn ingest(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::
             let receipts = finish(answerer.into_inner(), batch.files.len());
             let filed = sunk.into_iter().map(|(f, _)| f).collect();
             drop(storer);
+            // No file stored (an empty batch): the copy is still the command's to make.
+            if let Some(copy) = backup.take() {
+                copy.wait()?;
+            }
             let prepared = checkpoint.join().ok().and_then(Result::ok).flatten();
             let _ = crate::aggregate::register::checkpoint::refresh_with(&mut archive, prepared);
             (batch, filed, receipts)
         }
         None => {
             let mut batch = read_whole(run, paths, true, progress);
+            if let Some(copy) = backup.take() {
+                copy.wait()?;
+            }
             let mut archive = Archive::open_for_writing(&archive_path)?;
             progress.begin(Phase::Storing, paths.len());
             let filed = ingest_batch_with(&mut archive, cfg, &mut batch, received_at, &|| {
@@ -384,6 +403,49 @@ pub fn backup_before_change(cfg: &Config) -> Result<Option<PathBuf>, ArchiveErro
         &cfg.backups_dir(),
         cfg.file.archive.keep_backups,
     )
+}
+
+/// The automatic copy of the archive before a batch changes it ([`backup_before_change`]),
+/// made on a thread of its own while the batch's first files are read, when nothing opened
+/// meanwhile can write to the archive: it exists and needs no migration. Otherwise it is
+/// made at once, before anything else, as the other commands make theirs. The copy is of
+/// the archive as it was when the copy began (SQLite's backup API reads one snapshot).
+pub struct BackupBeside(Option<std::thread::JoinHandle<Result<Option<PathBuf>, ArchiveError>>>);
+
+impl BackupBeside {
+    /// Starts the copy (or makes it, see above). An error is the copy's, made at once.
+    pub fn start(cfg: &Config) -> Result<BackupBeside, ArchiveError> {
+        let archive = cfg.archive_path();
+        if !Archive::is_current(&archive) {
+            backup_before_change(cfg)?;
+            return Ok(BackupBeside(None));
+        }
+        let (dir, keep) = (cfg.backups_dir(), cfg.file.archive.keep_backups);
+        Ok(BackupBeside(Some(std::thread::spawn(move || {
+            crate::archive::backup::before_change(&archive, &dir, keep)
+        }))))
+    }
+
+    /// Waits for the copy: an error means the archive must not be changed.
+    pub fn wait(mut self) -> Result<(), ArchiveError> {
+        match self.0.take() {
+            None => Ok(()),
+            Some(copying) => copying
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map(drop),
+        }
+    }
+}
+
+impl Drop for BackupBeside {
+    /// A batch that stops before its first write still lets the copy finish: a process
+    /// ending meanwhile would leave its temporary file behind.
+    fn drop(&mut self) {
+        if let Some(copying) = self.0.take() {
+            let _ = copying.join();
+        }
+    }
 }
 
 /// What became of one file taken by [`take_one`].

@@ -332,6 +332,50 @@ fn ingest_keeps_the_last_n_automatic_backups_and_refuses_a_lost_archive() {
     assert_eq!(std::fs::metadata(db(&ws)).expect("db").len(), 0);
 }
 
+/// The copy made before a batch is stored is made while the batch's first files are read;
+/// a copy that cannot be made still refuses the batch with nothing stored, with or without
+/// a period given.
+#[test]
+fn ingest_stores_nothing_when_its_backup_cannot_be_made() {
+    let ws = workspace_with_config(CONFIG);
+    std::fs::write(ws.path().join("inbox/巴南区.xlsx"), Form::valid().xlsx()).expect("file");
+    let first = run(&["ingest", "--period", "2025-06", "inbox"], ws.path());
+    assert!(first.status.code() != Some(2), "{}", stderr(&first));
+    let before = Archive::open_for_reading(&db(&ws))
+        .expect("archive")
+        .all_submissions()
+        .expect("subs")
+        .len();
+    // A file where the backups folder should be (the first ingest had no archive to
+    // copy, so there is none yet): no copy can be written.
+    let backups = ws.path().join("backups");
+    assert!(!backups.exists());
+    std::fs::write(&backups, b"not a folder").expect("file");
+    std::fs::write(
+        ws.path().join("inbox/巴南区.xlsx"),
+        Form::valid().set(3, "合同投资额", V::N(2000.0)).xlsx(),
+    )
+    .expect("file");
+    for args in [
+        &["ingest", "--period", "2025-06", "inbox"][..],
+        &["ingest", "inbox"][..],
+    ] {
+        let out = run(args, ws.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("无法写入备份") && stderr(&out).contains("档案库未被改动"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        let after = Archive::open_for_reading(&db(&ws))
+            .expect("archive")
+            .all_submissions()
+            .expect("subs")
+            .len();
+        assert_eq!(after, before, "{args:?} stored a file");
+    }
+}
+
 /// The roster of the tests with `extra` appended, and the 1-based line where it starts.
 fn config_with(extra: &str) -> (String, usize) {
     let base = CONFIG.to_string();
