@@ -14,7 +14,10 @@ cp base.db tongbao.db
 # The archive as this binary leaves May, as a bureau's is when June's returns come in: its
 # register checkpoint made by this binary (one made by another is passed over and the
 # earlier months read again). Ingesting an unchanged May return again refreshes it.
-may=$(ls returns/2025-05 | head -1)
+# The first May return (a glob, not `ls | head`: under pipefail, `head` closing the pipe
+# early can fail the run with SIGPIPE).
+may_returns=(returns/2025-05/*)
+may=${may_returns[0]##*/}
 "$bin" ingest --no-receipts --period 2025-05 "returns/2025-05/$may" >/dev/null 2>&1 || true
 rm -rf backups
 start=$(date +%s.%N)

@@ -65,7 +65,8 @@ du -sh returns/2025-06 base.db | sed 's/^/size: /'
 # and the earlier months are read again). Ingesting an unchanged May return again
 # refreshes it.
 rm -f tongbao.db tongbao.db-wal tongbao.db-shm && cp base.db tongbao.db
-"$T" ingest --no-receipts --period 2025-05 "returns/2025-05/$(ls returns/2025-05 | head -1)" >/dev/null
+may_returns=(returns/2025-05/*)
+"$T" ingest --no-receipts --period 2025-05 "${may_returns[0]}" >/dev/null
 rm -rf backups && mv tongbao.db base-this-binary.db
 fresh='rm -f tongbao.db tongbao.db-wal tongbao.db-shm && cp base-this-binary.db tongbao.db'
 hf() { hyperfine -N -w "$warm" -r "$runs" --style basic "$@"; }
