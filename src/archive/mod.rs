@@ -2033,6 +2033,36 @@ mod tests {
     use super::stored_date;
 
     #[test]
+    fn an_archive_is_current_only_when_opening_it_writes_nothing() {
+        use super::{Archive, MIGRATIONS};
+        let folder = tempfile::tempdir().expect("folder");
+        let path = folder.path().join("tongbao.db");
+        // No file, or an empty one: opening would make the archive.
+        assert!(!Archive::is_current(&path));
+        std::fs::write(&path, b"").expect("empty file");
+        assert!(!Archive::is_current(&path));
+        std::fs::remove_file(&path).expect("removed");
+        drop(Archive::open_for_writing(&path).expect("archive"));
+        assert!(Archive::is_current(&path));
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        // An archive of the schema before: opening would migrate it.
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() as i64 - 1)
+            .expect("version");
+        assert!(!Archive::is_current(&path));
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() as i64)
+            .expect("version");
+        assert!(Archive::is_current(&path));
+        // Not in WAL mode: opening would switch it.
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .expect("journal");
+        assert!(!Archive::is_current(&path));
+        drop(conn);
+        // Not a database.
+        std::fs::write(&path, vec![0x5a; 8192]).expect("garbage");
+        assert!(!Archive::is_current(&path));
+    }
+
+    #[test]
     fn a_stored_date_is_read_as_chrono_reads_it() {
         let mut texts: Vec<String> = [
             "2025-06-15",
