@@ -128,24 +128,27 @@ pub(super) fn archive_error(
             path.display()
         ),
         E::Lock { path, source } if zh => format!(
-            "无法使用档案库锁文件 {}（{source}）；未做任何改动，请检查该文件夹是否可写",
-            path.display()
+            "无法使用档案库锁文件 {}（{}）；未做任何改动，请检查该文件夹是否可写",
+            path.display(),
+            io_reason_zh(source)
         ),
         E::Lock { path, source } => format!(
             "cannot use the archive's lock file {} ({source}); nothing was changed: check that the folder is writable",
             path.display()
         ),
         E::Backup { path, source } if zh => format!(
-            "无法写入备份 {}（{source}）；档案库未被改动",
-            path.display()
+            "无法写入备份 {}（{}）；档案库未被改动",
+            path.display(),
+            io_reason_zh(source)
         ),
         E::Backup { path, source } => format!(
             "cannot write the backup {} ({source}); the archive was not changed",
             path.display()
         ),
         E::Scratch { path, source } if zh => format!(
-            "无法在档案库 {} 所在文件夹写入临时文件（{source}）；档案库未被改动，请检查该文件夹的空间和权限",
-            path.display()
+            "无法在档案库 {} 所在文件夹写入临时文件（{}）；档案库未被改动，请检查该文件夹的空间和权限",
+            path.display(),
+            io_reason_zh(source)
         ),
         E::Scratch { path, source } => format!(
             "cannot write a temporary file in the folder of the archive {} ({source}); the archive was not changed: check the folder's free space and permissions",
@@ -212,5 +215,59 @@ pub(super) fn archive_error(
                 ),
             }
         }
+    }
+}
+
+/// Why a file or folder could not be used, in Chinese: the common causes in words, any
+/// other by the system's error number; only an error with neither (SQLite's, carried as
+/// text) keeps its own words.
+fn io_reason_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已有同名文件",
+        K::NotADirectory => "路径中有文件占了文件夹的位置",
+        K::StorageFull => "磁盘空间不足",
+        K::ReadOnlyFilesystem => "磁盘只读",
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("系统错误，代码 {code}"),
+                None => e.to_string(),
+            }
+        }
+    };
+    words.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::io_reason_zh;
+    use crate::archive::ArchiveError;
+    use crate::lang::Lang;
+    use std::io::{Error, ErrorKind};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn a_file_system_error_is_worded_in_chinese() {
+        let worded = |source: Error, lang| {
+            let e = ArchiveError::Backup {
+                path: PathBuf::from("/ws/backups/tongbao-1.db"),
+                source,
+            };
+            super::archive_error(&e, lang, Path::new("/ws/backups"), &|_| None)
+        };
+        let full = worded(Error::from(ErrorKind::StorageFull), Lang::Zh);
+        assert!(full.contains("（磁盘空间不足）"), "{full}");
+        // EEXIST: a file where the backups folder should be.
+        let exists = worded(Error::from_raw_os_error(17), Lang::Zh);
+        assert!(exists.contains("（已有同名文件）"), "{exists}");
+        assert!(!exists.contains("File exists"), "{exists}");
+        // An error without words of its own: its number, not the system's English.
+        let other = io_reason_zh(&Error::from_raw_os_error(5));
+        assert_eq!(other, "系统错误，代码 5");
+        // English keeps the system's own words.
+        let en = worded(Error::from_raw_os_error(17), Lang::En);
+        assert!(en.contains("File exists"), "{en}");
     }
 }

@@ -367,6 +367,12 @@ fn ingest_stores_nothing_when_its_backup_cannot_be_made() {
             "{args:?}: {}",
             stderr(&out)
         );
+        // Why, in Chinese: not the system's English ("File exists (os error 17)").
+        assert!(
+            stderr(&out).contains("已有同名文件") && !stderr(&out).contains("os error"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         let after = Archive::open_for_reading(&db(&ws))
             .expect("archive")
             .all_submissions()
