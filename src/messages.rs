@@ -49,6 +49,33 @@ pub fn io_problem(p: crate::read::IoProblem, lang: Lang) -> &'static str {
     }
 }
 
+/// Why a file or folder could not be read or written: in Chinese, the common causes in
+/// words and any other by the system's error number (only an error with neither, such as
+/// SQLite's carried as text, keeps its own words); in English, the system's own words.
+pub fn io_reason(e: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind as K;
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let words = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已有同名文件",
+        K::NotADirectory => "路径中有文件占了文件夹的位置",
+        K::IsADirectory => "这是文件夹，不是文件",
+        K::StorageFull => "磁盘空间不足",
+        K::ReadOnlyFilesystem => "磁盘只读",
+        K::InvalidData => "内容不是有效的文本",
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("系统错误，代码 {code}"),
+                None => e.to_string(),
+            }
+        }
+    };
+    words.to_string()
+}
+
 /// What a file is that is not a workbook, for the `{kind}` of `E-FILE-OTHER`.
 pub fn not_workbook(k: &crate::read::NotWorkbook, lang: Lang) -> String {
     use crate::read::NotWorkbook::*;

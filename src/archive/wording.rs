@@ -130,7 +130,7 @@ pub(super) fn archive_error(
         E::Lock { path, source } if zh => format!(
             "无法使用档案库锁文件 {}（{}）；未做任何改动，请检查该文件夹是否可写",
             path.display(),
-            io_reason_zh(source)
+            crate::messages::io_reason(source, lang)
         ),
         E::Lock { path, source } => format!(
             "cannot use the archive's lock file {} ({source}); nothing was changed: check that the folder is writable",
@@ -139,7 +139,7 @@ pub(super) fn archive_error(
         E::Backup { path, source } if zh => format!(
             "无法写入备份 {}（{}）；档案库未被改动",
             path.display(),
-            io_reason_zh(source)
+            crate::messages::io_reason(source, lang)
         ),
         E::Backup { path, source } => format!(
             "cannot write the backup {} ({source}); the archive was not changed",
@@ -148,7 +148,7 @@ pub(super) fn archive_error(
         E::Scratch { path, source } if zh => format!(
             "无法在档案库 {} 所在文件夹写入临时文件（{}）；档案库未被改动，请检查该文件夹的空间和权限",
             path.display(),
-            io_reason_zh(source)
+            crate::messages::io_reason(source, lang)
         ),
         E::Scratch { path, source } => format!(
             "cannot write a temporary file in the folder of the archive {} ({source}); the archive was not changed: check the folder's free space and permissions",
@@ -218,33 +218,11 @@ pub(super) fn archive_error(
     }
 }
 
-/// Why a file or folder could not be used, in Chinese: the common causes in words, any
-/// other by the system's error number; only an error with neither (SQLite's, carried as
-/// text) keeps its own words.
-fn io_reason_zh(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let words = match e.kind() {
-        K::NotFound => "文件或文件夹不存在",
-        K::PermissionDenied => "没有权限",
-        K::AlreadyExists => "已有同名文件",
-        K::NotADirectory => "路径中有文件占了文件夹的位置",
-        K::StorageFull => "磁盘空间不足",
-        K::ReadOnlyFilesystem => "磁盘只读",
-        _ => {
-            return match e.raw_os_error() {
-                Some(code) => format!("系统错误，代码 {code}"),
-                None => e.to_string(),
-            }
-        }
-    };
-    words.to_string()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::io_reason_zh;
     use crate::archive::ArchiveError;
     use crate::lang::Lang;
+    use crate::messages::io_reason;
     use std::io::{Error, ErrorKind};
     use std::path::{Path, PathBuf};
 
@@ -264,7 +242,7 @@ mod tests {
         assert!(exists.contains("（已有同名文件）"), "{exists}");
         assert!(!exists.contains("File exists"), "{exists}");
         // An error without words of its own: its number, not the system's English.
-        let other = io_reason_zh(&Error::from_raw_os_error(5));
+        let other = io_reason(&Error::from_raw_os_error(5), Lang::Zh);
         assert_eq!(other, "系统错误，代码 5");
         // English keeps the system's own words.
         let en = worded(Error::from_raw_os_error(17), Lang::En);

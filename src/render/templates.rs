@@ -105,7 +105,7 @@ impl fmt::Display for Origin {
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// The templates folder or a file in it cannot be read.
-    #[error("{path}: 无法读取模板文件：{source}", path = .path.display())]
+    #[error("{path}: 无法读取模板文件：{}", crate::messages::io_reason(.source, Lang::Zh), path = .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,

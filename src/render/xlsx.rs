@@ -67,7 +67,10 @@ pub(crate) fn xlsx_problem(e: &rust_xlsxwriter::XlsxError, lang: crate::lang::La
             (K::StorageFull, false) => "the disk is full".into(),
             (K::PermissionDenied, true) => "没有写入权限".into(),
             (K::PermissionDenied, false) => "permission denied".into(),
-            (_, true) => format!("读写临时数据出错（{io}）"),
+            (_, true) => format!(
+                "读写临时数据出错（{}）",
+                crate::messages::io_reason(io, crate::lang::Lang::Zh)
+            ),
             (_, false) => format!("reading or writing temporary data failed ({io})"),
         },
         _ if zh => format!("tongbao 内部错误，请把这条信息告诉开发者（rust_xlsxwriter：{e}）"),

@@ -45,7 +45,7 @@ pub enum ComposeError {
     #[error(transparent)]
     Template(#[from] TemplateError),
     /// The config names a 存在问题 / 下步工作 file that cannot be read.
-    #[error("{path}: 无法读取{what}文本：{source}", path = .path.display())]
+    #[error("{path}: 无法读取{what}文本：{}", crate::messages::io_reason(.source, crate::lang::Lang::Zh), path = .path.display())]
     ClerkText {
         path: PathBuf,
         what: &'static str,

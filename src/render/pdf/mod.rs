@@ -32,7 +32,7 @@ use text::Shaper;
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     /// A font file named in the configuration cannot be read.
-    #[error("无法读取 {role} 字体文件 {path}：{source}", path = .path.display())]
+    #[error("无法读取 {role} 字体文件 {path}：{}", crate::messages::io_reason(.source, crate::lang::Lang::Zh), path = .path.display())]
     FontFile {
         role: &'static str,
         path: PathBuf,
