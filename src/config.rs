@@ -406,6 +406,11 @@ impl ConfigError {
                 line,
                 message,
             } => format!("{}:{line}: {}", path.display(), message.get(lang)),
+            ConfigError::Io { path, source } if lang == Lang::Zh => format!(
+                "无法读取配置文件 {}（{}）",
+                path.display(),
+                crate::messages::io_reason(source, lang)
+            ),
             other => other.to_string(),
         }
     }

@@ -115,8 +115,16 @@ pub fn describe_error(e: &anyhow::Error, global: &GlobalArgs) -> String {
         };
     }
     let mut parts: Vec<String> = Vec::new();
+    let mut after_ours = false;
     for cause in e.chain() {
-        let text = localized(cause, lang).unwrap_or_else(|| cause.to_string());
+        // Our errors word their own file-system cause in the reader's language: it is not
+        // repeated after them in the system's words.
+        if after_ours && cause.downcast_ref::<std::io::Error>().is_some() {
+            continue;
+        }
+        let ours = localized(cause, lang);
+        after_ours = ours.is_some();
+        let text = ours.unwrap_or_else(|| cause.to_string());
         // A cause whose text its parent already printed (`{source}` in the message) is
         // not repeated.
         if parts.last().is_some_and(|p| p.ends_with(&text)) {

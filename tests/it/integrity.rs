@@ -382,6 +382,39 @@ fn ingest_stores_nothing_when_its_backup_cannot_be_made() {
     }
 }
 
+/// A configuration that cannot be read says why in the reader's language, once.
+#[test]
+fn an_unreadable_configuration_says_why_in_the_readers_language() {
+    let dir = tempfile::tempdir().expect("folder");
+    let config = dir.path().join("tongbao.toml");
+    std::fs::create_dir(&config).expect("a folder where the file should be");
+    let config = config.to_string_lossy().into_owned();
+    let zh = run(
+        &["--config", &config, "status", "--period", "2025-06"],
+        dir.path(),
+    );
+    assert_eq!(zh.status.code(), Some(2));
+    assert!(
+        stderr(&zh).contains("无法读取配置文件") && stderr(&zh).contains("这是文件夹，不是文件"),
+        "{}",
+        stderr(&zh)
+    );
+    assert!(!stderr(&zh).contains("os error"), "{}", stderr(&zh));
+    let en = run(
+        &[
+            "--lang", "en", "--config", &config, "status", "--period", "2025-06",
+        ],
+        dir.path(),
+    );
+    assert_eq!(en.status.code(), Some(2));
+    assert_eq!(
+        stderr(&en).matches("Is a directory").count(),
+        1,
+        "{}",
+        stderr(&en)
+    );
+}
+
 /// The roster of the tests with `extra` appended, and the 1-based line where it starts.
 fn config_with(extra: &str) -> (String, usize) {
     let base = CONFIG.to_string();
