@@ -412,6 +412,20 @@ fn a_configured_font_that_does_not_exist_is_a_clear_error() {
         "{message}"
     );
     assert!(message.contains("body"), "{message}");
+    // Each language in its own words: the reason in Chinese, the role in English.
+    assert!(
+        message.contains("文件或文件夹不存在") && !message.contains("os error"),
+        "{message}"
+    );
+    let en = err.message(tongbao::lang::Lang::En);
+    assert!(en.contains("body (FangSong)"), "{en}");
+    let words = en.replace("仿宋_GB2312", "");
+    assert!(
+        !words
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{en}"
+    );
 }
 
 #[test]

@@ -48,12 +48,17 @@ pub fn role_index(role: FontRole) -> usize {
 
 /// The role as a user reads it in a message: its `tongbao.toml` key and the typeface of
 /// the standard.
-pub fn role_name(role: FontRole) -> &'static str {
-    match role {
-        FontRole::Title => "title（小标宋）",
-        FontRole::Body => "body（仿宋）",
-        FontRole::Heading => "heading（黑体）",
-        FontRole::Kai => "kai（楷体）",
+pub fn role_name(role: FontRole, lang: crate::lang::Lang) -> &'static str {
+    use crate::lang::Lang::{En, Zh};
+    match (role, lang) {
+        (FontRole::Title, Zh) => "title（小标宋）",
+        (FontRole::Title, En) => "title (XiaoBiaoSong)",
+        (FontRole::Body, Zh) => "body（仿宋）",
+        (FontRole::Body, En) => "body (FangSong)",
+        (FontRole::Heading, Zh) => "heading（黑体）",
+        (FontRole::Heading, En) => "heading (HeiTi)",
+        (FontRole::Kai, Zh) => "kai（楷体）",
+        (FontRole::Kai, En) => "kai (KaiTi)",
     }
 }
 
@@ -191,14 +196,14 @@ impl FontSet {
                 face.path.clone()
             };
             let bytes = std::fs::read(&path).map_err(|source| PdfError::FontFile {
-                role: role_name(role),
+                role,
                 path: path.clone(),
                 source,
             })?;
             let parsed =
                 Face::parse(path.display().to_string(), &bytes, face.face).ok_or_else(|| {
                     PdfError::FontParse {
-                        role: role_name(role),
+                        role,
                         path: path.clone(),
                         face: face.face,
                     }

@@ -20,7 +20,7 @@ pub mod text;
 
 use std::path::PathBuf;
 
-use blocks::{Block, DocumentInfo, Orientation};
+use blocks::{Block, DocumentInfo, FontRole, Orientation};
 pub use boxes::Frame;
 use boxes::Item;
 pub use fonts::FontSet;
@@ -32,16 +32,16 @@ use text::Shaper;
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     /// A font file named in the configuration cannot be read.
-    #[error("无法读取 {role} 字体文件 {path}：{}", crate::messages::io_reason(.source, crate::lang::Lang::Zh), path = .path.display())]
+    #[error("无法读取 {} 字体文件 {path}：{}", fonts::role_name(*.role, crate::lang::Lang::Zh), crate::messages::io_reason(.source, crate::lang::Lang::Zh), path = .path.display())]
     FontFile {
-        role: &'static str,
+        role: FontRole,
         path: PathBuf,
         source: std::io::Error,
     },
     /// A font file was read but holds no usable face.
-    #[error("{path} 不是可用的字体（{role}，第 {face} 个字面；支持 TTF、OTF、TTC）", path = .path.display())]
+    #[error("{path} 不是可用的字体（{}，第 {face} 个字面；支持 TTF、OTF、TTC）", fonts::role_name(*.role, crate::lang::Lang::Zh), path = .path.display())]
     FontParse {
-        role: &'static str,
+        role: FontRole,
         path: PathBuf,
         face: u32,
     },
@@ -60,12 +60,15 @@ impl PdfError {
             return self.to_string();
         }
         match self {
-            PdfError::FontFile { role, path, source } => {
-                format!("cannot read the {role} font {}: {source}", path.display())
-            }
-            PdfError::FontParse { role, path, face } => format!(
-                "{} is not a usable font for {role} (face {face}; TTF, OTF or TTC)",
+            PdfError::FontFile { role, path, source } => format!(
+                "cannot read the {} font {}: {source}",
+                fonts::role_name(*role, lang),
                 path.display()
+            ),
+            PdfError::FontParse { role, path, face } => format!(
+                "{} is not a usable font for {} (face {face}; TTF, OTF or TTC)",
+                path.display(),
+                fonts::role_name(*role, lang)
             ),
             PdfError::Date(d) => format!("document date {d:?} must be YYYY-MM-DD"),
             PdfError::Write(e) => format!("writing the PDF failed: {e}"),
