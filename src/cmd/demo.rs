@@ -123,7 +123,7 @@ pub fn run(global: &GlobalArgs, args: &DemoArgs) -> anyhow::Result<Outcome> {
         for folder in folders {
             let paths = collect_paths(std::slice::from_ref(&folder));
             arrived_at(&paths, &run.received_at)?;
-            let ingested = intake::ingest(&run, &paths, &(), None)?;
+            let ingested = intake::ingest(&run, &paths, &(), intake::BackupBeside::none())?;
             ingested.receipts.into_result(lang).context("receipt")?;
             let batch = ingested.batch;
             say(

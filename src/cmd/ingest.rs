@@ -23,7 +23,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<Outcome> {
         &intake_run(&cfg, args, lang),
         &paths,
         &Bars::new(lang, global.quiet),
-        Some(backup),
+        backup,
     )?;
     let intake::Ingested {
         batch,

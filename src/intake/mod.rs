@@ -258,14 +258,14 @@ pub struct Ingested {
 /// Checks `paths` and stores every file in the workspace's archive (created if need be),
 /// then answers each file. With a `period`, each file is stored as soon as it has been
 /// checked, while the files after it are read; without one, the batch period is the month
-/// most files are for, so every file is read first. `backup`, when given, is the copy of
-/// the archive being made meanwhile ([`BackupBeside::start`]): nothing is written to the
-/// archive until it is made, and if it cannot be, nothing is.
+/// most files are for, so every file is read first. `backup` is the copy of the archive
+/// being made meanwhile ([`BackupBeside::start`], or [`BackupBeside::none`]): nothing is
+/// written to the archive until it is made, and if it cannot be, nothing is.
 pub fn ingest(
     run: &Run,
     paths: &[PathBuf],
     progress: &dyn Progress,
-    backup: Option<BackupBeside>,
+    mut backup: BackupBeside,
 ) -> anyhow::Result<Ingested> {
     let Run {
         cfg,
@@ -276,7 +276,6 @@ pub fn ingest(
     } = *run;
     let opts = run.options(true);
     let archive_path = cfg.archive_path();
-    let mut backup = backup;
     let (mut batch, filed, receipts) = match period {
         Some(batch_period) => {
             // Opening writes nothing while the copy is being made (`BackupBeside::start`).
@@ -310,9 +309,7 @@ pub fn ingest(
                     (prepared, marks)
                 },
                 |file: &mut FileReport, prepared| {
-                    if let Some(copy) = backup.take() {
-                        copy.wait()?;
-                    }
+                    backup.wait()?;
                     let filed = storer.store_prepared(file, prepared?)?;
                     let path =
                         (answerer.borrow_mut().as_mut()).map(|a| a.claim(file, Some(&filed)));
@@ -328,18 +325,14 @@ pub fn ingest(
             let filed = sunk.into_iter().map(|(f, _)| f).collect();
             drop(storer);
             // No file stored (an empty batch): the copy is still the command's to make.
-            if let Some(copy) = backup.take() {
-                copy.wait()?;
-            }
+            backup.wait()?;
             let prepared = checkpoint.join().ok().and_then(Result::ok).flatten();
             let _ = crate::aggregate::register::checkpoint::refresh_with(&mut archive, prepared);
             (batch, filed, receipts)
         }
         None => {
             let mut batch = read_whole(run, paths, true, progress);
-            if let Some(copy) = backup.take() {
-                copy.wait()?;
-            }
+            backup.wait()?;
             let mut archive = Archive::open_for_writing(&archive_path)?;
             progress.begin(Phase::Storing, paths.len());
             let filed = ingest_batch_with(&mut archive, cfg, &mut batch, received_at, &|| {
@@ -426,8 +419,14 @@ impl BackupBeside {
         }))))
     }
 
-    /// Waits for the copy: an error means the archive must not be changed.
-    pub fn wait(mut self) -> Result<(), ArchiveError> {
+    /// No copy (the demo's workspace, made from its samples).
+    pub fn none() -> BackupBeside {
+        BackupBeside(None)
+    }
+
+    /// Waits for the copy: an error means the archive must not be changed. Once it is
+    /// made, waiting again returns at once.
+    pub fn wait(&mut self) -> Result<(), ArchiveError> {
         match self.0.take() {
             None => Ok(()),
             Some(copying) => copying
