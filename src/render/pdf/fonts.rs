@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use printpdf::ParsedFont;
 
@@ -105,9 +106,27 @@ impl GlyphCache {
 }
 
 impl Face {
-    fn parse(name: String, bytes: &[u8], index: u32) -> Option<Face> {
+    /// Parses the face at `index` of `bytes`, which it keeps (they are the font program
+    /// the PDF embeds a subset of).
+    ///
+    /// Through azul-layout's `from_bytes_shared`, not printpdf's `ParsedFont::from_bytes`:
+    /// that one copies the whole file twice (once to keep, once into its glyph outlines,
+    /// read eagerly) where this keeps the bytes given and reads the outlines only if
+    /// something draws them (nothing here does: the PDF embeds glyphs by their index).
+    /// For the four built-in faces (24 MB) that was 60 ms of CPU time of every `build`,
+    /// mostly page faults on the copies (BENCHMARKS.md, issue 13).
+    fn parse(name: String, bytes: Arc<[u8]>, index: u32) -> Option<Face> {
         let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(bytes, usize::try_from(index).ok()?, &mut warnings)?;
+        let shared = Arc::new(rust_fontconfig::FontBytes::Owned(bytes));
+        let inner = printpdf::AzulParsedFont::from_bytes_shared(
+            shared,
+            usize::try_from(index).ok()?,
+            &mut warnings,
+        )?;
+        let font = ParsedFont::from_azul(inner);
+        if !font.has_source_bytes() {
+            return None;
+        }
         let upm = f32::from(font.font_metrics.units_per_em);
         // A face that maps no ordinary character is not a text font we can use.
         font.lookup_glyph_index(u32::from('0'))
@@ -121,7 +140,7 @@ impl Face {
     }
 
     fn builtin(name: &str, bytes: &'static [u8]) -> Face {
-        match Face::parse(format!("{name}（内置 / built-in）"), bytes, 0) {
+        match Face::parse(format!("{name}（内置 / built-in）"), Arc::from(bytes), 0) {
             Some(face) => face,
             // The bytes are part of the binary and covered by tests: failing here is a
             // build defect, not a user error.
@@ -200,13 +219,11 @@ impl FontSet {
                 path: path.clone(),
                 source,
             })?;
-            let parsed =
-                Face::parse(path.display().to_string(), &bytes, face.face).ok_or_else(|| {
-                    PdfError::FontParse {
-                        role,
-                        path: path.clone(),
-                        face: face.face,
-                    }
+            let parsed = Face::parse(path.display().to_string(), Arc::from(bytes), face.face)
+                .ok_or_else(|| PdfError::FontParse {
+                    role,
+                    path: path.clone(),
+                    face: face.face,
                 })?;
             loaded[i] = Some(parsed);
         }
