@@ -666,7 +666,10 @@ impl PeriodFigures {
 
     /// Derives the figures of a ledger for report month `period`, exactly as
     /// return-format.md defines them.
-    pub fn from_ledger(projects: &[Project], period: Period) -> PeriodFigures {
+    pub fn from_ledger<'a>(
+        projects: impl IntoIterator<Item = &'a Project> + Copy,
+        period: Period,
+    ) -> PeriodFigures {
         PeriodFigures {
             month: Figures::over(projects, Span::Month.within(period), Span::Month.flows()),
             ytd: Figures::over(projects, Span::Ytd.within(period), Span::Ytd.flows()),

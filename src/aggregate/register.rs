@@ -28,7 +28,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::archive::{Archive, ArchiveError, ProjectLink, StoredReturn};
+use crate::archive::{Archive, ArchiveError, LastReturn, ProjectLink, SharedMonth, StoredReturn};
 use crate::config::{Config, ProjectsSettings};
 use crate::model::{FigureKey, Period, Project, Stage, Wan, YI};
 use crate::text::normalize_key;
@@ -987,10 +987,46 @@ pub fn add_months(
     builder: &mut Builder,
     wanted: impl Fn(Period) -> bool,
 ) -> Result<(), ArchiveError> {
+    add_months_sharing(archive, builder, wanted, None)
+}
+
+/// [`add_months`], offering to `shared` the returns of its month as they are added, their
+/// rows shared with the register: each unit's that is its only counted return of the
+/// month (a unit with two has the last-month rules read its current one themselves).
+pub fn add_months_sharing(
+    archive: &Archive,
+    builder: &mut Builder,
+    wanted: impl Fn(Period) -> bool,
+    shared: Option<&SharedMonth>,
+) -> Result<(), ArchiveError> {
     for p in archive.counted_periods()? {
-        if wanted(p) {
-            for r in archive.current_returns(p)? {
+        if !wanted(p) {
+            continue;
+        }
+        let returns = archive.current_returns(p)?;
+        let Some(shared) = shared.filter(|s| s.period() == p) else {
+            for r in returns {
                 builder.add_owned(r);
+            }
+            continue;
+        };
+        // In unit order: a unit's returns are side by side.
+        let unit_of = |r: &StoredReturn| r.info.unit_code.clone();
+        let alone: Vec<bool> = (0..returns.len())
+            .map(|i| {
+                let u = unit_of(&returns[i]);
+                (i == 0 || unit_of(&returns[i - 1]) != u)
+                    && returns.get(i + 1).is_none_or(|n| unit_of(n) != u)
+            })
+            .collect();
+        for (mut r, alone) in returns.into_iter().zip(alone) {
+            let rows = builder.add_shared(&mut r);
+            if let (true, Some(unit)) = (alone, r.info.unit_code.as_deref()) {
+                shared.offer(unit, || LastReturn {
+                    file_name: r.info.file_name.clone(),
+                    unstated: r.info.unstated,
+                    rows,
+                });
             }
         }
     }

@@ -30,8 +30,11 @@ use crate::parse::Ledger;
 pub mod accounts;
 pub mod backup;
 pub(crate) mod checksum;
+mod shared;
 pub(crate) use checksum::hex;
 mod wording;
+
+pub use shared::{LastReturn, SharedMonth};
 
 /// A migration step SQL cannot express, run in the migration's transaction.
 type MigrationFn = fn(&Transaction, &Path) -> Result<(), ArchiveError>;

@@ -17,10 +17,11 @@ pub mod store;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::archive::{Archive, ArchiveError, Readers};
+use crate::archive::{Archive, ArchiveError, Readers, SharedMonth};
 use crate::batch::FileReport;
 use crate::batch::{check_files_streaming, check_files_with, Batch, BatchOptions, InHand};
 use crate::config::Config;
@@ -30,7 +31,7 @@ use crate::model::{Filed, Period};
 pub use receipts::{
     answer_archived, write_missing, Answer, Answerer, BatchReceipts, ReceiptWriter, ReceiptsTo,
 };
-pub use store::{ingest_batch, ingest_batch_with, prepare, Prepared, Storer};
+pub use store::{ingest_batch, ingest_batch_with, prepare, prepare_sharing, Prepared, Storer};
 
 /// The stages of a batch a progress bar follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,8 +282,11 @@ pub fn ingest(
             // Opening writes nothing while the copy is being made (`BackupBeside::start`).
             let mut archive = Archive::open_for_writing(&archive_path)?;
             // The register checkpoint of the months before the batch's (which no file of
-            // it can change) is worked out beside it, on a connection of its own.
-            let checkpoint = prepare_register(&archive_path, batch_period);
+            // it can change) is worked out beside it, on a connection of its own. The
+            // returns of last month it reads are handed to the last-month rules of the
+            // batch's files, which read them from the archive only when they come first.
+            let last_month = Arc::new(SharedMonth::new(batch_period.previous()));
+            let checkpoint = prepare_register(&archive_path, batch_period, Arc::clone(&last_month));
             // Last month's returns are read on the reading threads, each on a connection
             // of its own: with a period given, no file of this batch can change them.
             let readers = Readers::new(&archive_path);
@@ -298,7 +302,8 @@ pub fn ingest(
                 &opts,
                 &|| progress.step(),
                 |file: &FileReport| {
-                    let prepared = readers.with(|a| prepare(a, cfg, period, file));
+                    let prepared =
+                        readers.with(|a| prepare_sharing(a, cfg, period, file, Some(&last_month)));
                     // A receipt shows the county's sheets only when there is something to
                     // mark; should the archive's own rules find something in a file whose
                     // workbook was let go, its receipt reads the file again.
@@ -321,6 +326,8 @@ pub fn ingest(
                 },
             )?;
             progress.end();
+            // What no file of the batch took (units without one) is let go.
+            drop(last_month);
             let receipts = finish(answerer.into_inner(), batch.files.len());
             let filed = sunk.into_iter().map(|(f, _)| f).collect();
             drop(storer);
@@ -376,13 +383,14 @@ pub fn refresh_register(archive: &mut Archive) {
 fn prepare_register(
     path: &Path,
     period: Period,
+    last_month: Arc<SharedMonth>,
 ) -> std::thread::JoinHandle<
     Result<Option<crate::aggregate::register::checkpoint::Prepared>, ArchiveError>,
 > {
     let path = path.to_path_buf();
     std::thread::spawn(move || {
         let archive = Archive::open_for_reading(&path)?;
-        crate::aggregate::register::checkpoint::prepare(&archive, period)
+        crate::aggregate::register::checkpoint::prepare(&archive, period, Some(&last_month))
     })
 }
 

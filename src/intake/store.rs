@@ -4,12 +4,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::archive::{Archive, ArchiveError, NewSubmission, Stored};
+use crate::archive::{Archive, ArchiveError, NewSubmission, SharedMonth, Stored};
 use crate::batch::{Batch, FileReport};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{Filed, FiledAs, Period, Verdict};
-use crate::validate::history::{against_last_month, project_elsewhere, History};
+use crate::model::{Filed, FiledAs, Period, Unstated, Verdict};
+use crate::validate::history::{against_last_month, project_elsewhere, History, Rows};
 use crate::validate::Subject;
 
 /// Adds the archive rules' findings to each file and stores it; files in path order, so
@@ -162,6 +162,18 @@ pub fn prepare(
     batch_period: Option<Period>,
     file: &FileReport,
 ) -> Result<Prepared, ArchiveError> {
+    prepare_sharing(archive, cfg, batch_period, file, None)
+}
+
+/// [`prepare`], taking last month's return from `shared` when it holds the unit's (read
+/// already for the register), else from `archive`.
+pub fn prepare_sharing(
+    archive: &Archive,
+    cfg: &Config,
+    batch_period: Option<Period>,
+    file: &FileReport,
+    shared: Option<&SharedMonth>,
+) -> Result<Prepared, ArchiveError> {
     let mut prepared = Prepared {
         identities: Vec::new(),
         own_keys: Vec::new(),
@@ -179,12 +191,24 @@ pub fn prepare(
     if let (Some(unit), Some(p)) = (&parsed.unit, parsed.period) {
         // The previous month's, December's for January: the year's rules pass over it,
         // the carried-over projects' rule reads it.
-        let last = archive.current_return(&unit.code, p.previous())?;
+        let before = p.previous();
+        let kept = shared
+            .filter(|s| s.period() == before)
+            .and_then(|s| s.take(&unit.code));
+        let read = match kept {
+            Some(_) => None,
+            None => archive.current_return(&unit.code, before)?,
+        };
+        let last: Option<(Rows, &str, Unstated)> = match (&kept, &read) {
+            (Some(k), _) => Some((Rows::Shared(&k.rows), &k.file_name, k.unstated)),
+            (None, Some(r)) => Some((Rows::Owned(&r.projects), &r.info.file_name, r.info.unstated)),
+            (None, None) => None,
+        };
         let nobody_else = HashMap::new();
         let history = History {
-            last_month: last.as_ref().map(|r| (p.previous(), r.projects.as_slice())),
-            last_month_file: last.as_ref().map(|r| r.info.file_name.as_str()),
-            last_month_unstated: last.as_ref().map(|r| r.info.unstated).unwrap_or_default(),
+            last_month: last.map(|(rows, _, _)| (before, rows)),
+            last_month_file: last.map(|(_, file, _)| file),
+            last_month_unstated: last.map(|(_, _, u)| u).unwrap_or_default(),
             elsewhere: &nobody_else,
             own_code: &unit.code,
             own_keys: &prepared.own_keys,
@@ -398,5 +422,91 @@ fn file_under(map: &mut Elsewhere, key: String, unit: &(String, String)) {
     let units = map.entry(key).or_default();
     if units.last().is_none_or(|(code, _)| *code != unit.0) {
         units.push(unit.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::batch::{check_files, BatchOptions};
+    use crate::diag::Code;
+    use crate::lang::Lang;
+
+    fn samples() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+    }
+
+    /// Last month's rules find the same in a unit's May return whether the register's
+    /// carry-forward handed it over ([`SharedMonth`]) or the rules read it from the archive.
+    #[test]
+    fn last_months_rules_find_the_same_in_a_return_shared_as_in_one_read() {
+        let ws = tempfile::tempdir().expect("workspace");
+        std::fs::copy(
+            samples().join("tongbao.toml"),
+            ws.path().join("tongbao.toml"),
+        )
+        .expect("config");
+        let cfg = Config::load(&ws.path().join("tongbao.toml")).expect("config");
+        let (may, june) = (
+            Period::new(2025, 5).expect("period"),
+            Period::new(2025, 6).expect("period"),
+        );
+        let options = |period| BatchOptions {
+            period: Some(period),
+            lang: Lang::Zh,
+            keep_bytes: true,
+        };
+        let mut archive = Archive::open_for_writing(&cfg.archive_path()).expect("archive");
+        let may_files = crate::batch::collect_paths(&[samples().join("returns/2025-05")]);
+        let mut batch = check_files(&may_files, &cfg, &options(may));
+        ingest_batch(&mut archive, &cfg, &mut batch, "2025-06-05T09:00:00+08:00").expect("May");
+        drop(archive);
+        let archive = Archive::open_for_reading(&cfg.archive_path()).expect("archive");
+
+        // A June return of one of them with a project of May's gone from its ledger.
+        let june_file = samples().join("returns/2025-06/万州区-2025-06.xlsx");
+        let mut file = check_files(&[june_file], &cfg, &options(june))
+            .files
+            .pop()
+            .expect("file");
+        let unit = file.unit().expect("unit").code.clone();
+        let ledger = file
+            .parsed
+            .as_mut()
+            .and_then(|p| p.ledger.as_mut())
+            .expect("ledger");
+        ledger.projects.remove(0);
+
+        // The carry-forward of the register to June adds May, and offers the unit's return.
+        let offered = SharedMonth::new(may);
+        crate::aggregate::register::checkpoint::prepare(&archive, june, Some(&offered))
+            .expect("carried forward");
+        let kept = offered.take(&unit).expect("the unit's May return offered");
+        let read = archive
+            .current_return(&unit, may)
+            .expect("read")
+            .expect("May's");
+        assert_eq!(kept.file_name, read.info.file_name);
+        assert_eq!(kept.unstated, read.info.unstated);
+        assert!(kept.rows.iter().map(|r| &**r).eq(read.projects.iter()));
+
+        let shared = SharedMonth::new(may);
+        crate::aggregate::register::checkpoint::prepare(&archive, june, Some(&shared))
+            .expect("carried forward");
+        let with = prepare_sharing(&archive, &cfg, Some(june), &file, Some(&shared))
+            .expect("prepared")
+            .last_month_findings;
+        // Taken: nothing is kept for the unit any more.
+        assert!(shared.take(&unit).is_none());
+        let without = prepare(&archive, &cfg, Some(june), &file)
+            .expect("prepared")
+            .last_month_findings;
+        assert!(
+            with.iter().any(|d| d.code == Code::ProjectVanished),
+            "{with:?}"
+        );
+        assert_eq!(with, without);
     }
 }

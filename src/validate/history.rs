@@ -4,6 +4,7 @@
 //! values; these functions only look and report.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Figures, Period, PeriodFigures, Project, Stage, Unstated, UsdWan, Wan};
@@ -16,7 +17,7 @@ use super::Subject;
 pub(crate) struct History<'a> {
     /// The unit's current return for the previous month, if any: within the year for the
     /// rules of a year (which pass over another year's), December's for a January return.
-    pub last_month: Option<(Period, &'a [Project])>,
+    pub last_month: Option<(Period, Rows<'a>)>,
     /// The file name of that return, as the county sent it.
     pub last_month_file: Option<&'a str>,
     /// The figures last month's return did not state.
@@ -32,6 +33,41 @@ pub(crate) struct History<'a> {
     /// [`Project::identity`] of each of the return's projects, in ledger order: computed
     /// once by the caller, which also stores them.
     pub own_identities: &'a [String],
+}
+
+/// A return's ledger rows: as the archive gave them, or shared with the register that
+/// read them first ([`crate::archive::SharedMonth`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Rows<'a> {
+    Owned(&'a [Project]),
+    Shared(&'a [Arc<Project>]),
+}
+
+impl<'a> Rows<'a> {
+    fn len(self) -> usize {
+        match self {
+            Rows::Owned(rows) => rows.len(),
+            Rows::Shared(rows) => rows.len(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for Rows<'a> {
+    type Item = &'a Project;
+    type IntoIter = std::iter::Chain<
+        std::slice::Iter<'a, Project>,
+        std::iter::Map<std::slice::Iter<'a, Arc<Project>>, fn(&'a Arc<Project>) -> &'a Project>,
+    >;
+
+    /// The rows in order (one of the two is empty).
+    fn into_iter(self) -> Self::IntoIter {
+        let (owned, shared): (&'a [Project], &'a [Arc<Project>]) = match self {
+            Rows::Owned(rows) => (rows, &[]),
+            Rows::Shared(rows) => (&[], rows),
+        };
+        let unshared: fn(&'a Arc<Project>) -> &'a Project = |p| p;
+        owned.iter().chain(shared.iter().map(unshared))
+    }
 }
 
 /// The rules that need only the unit's own last month (not `h.elsewhere`): ingest runs
@@ -169,7 +205,7 @@ pub(crate) fn project_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
     // A project renamed this month (备注「原名：…」) is still there under its new name.
     let renamed_from = former_keys(&ledger.projects);
     let gone: Vec<Diagnostic> = last_projects
-        .iter()
+        .into_iter()
         .filter(|p| {
             let key = p.cross_unit_key();
             !ids.contains(p.identity().as_str())
@@ -233,7 +269,7 @@ pub(crate) fn carried_vanished(s: &Subject, h: &History) -> Vec<Diagnostic> {
         last_period.to_string(),
     );
     last_projects
-        .iter()
+        .into_iter()
         .filter(|p| p.stage != Stage::Negotiating && !settled(p))
         .filter(|p| p.signed_on.is_some_and(|d| d < period.first_day()))
         .filter(|p| !still_reported(p))

@@ -40,7 +40,7 @@ use super::{
     Ambiguity, AmbiguousMatch, Builder, FileRef, Hits, Joined, LinkConflict, MatchedBy,
     RegisteredProject, Report, UnappliedLink, UnitIndex,
 };
-use crate::archive::{hex, Archive, ArchiveError, ProjectLink};
+use crate::archive::{hex, Archive, ArchiveError, ProjectLink, SharedMonth};
 use crate::model::{FundsSource, Period, Project, ProjectKind, Stage, UsdWan, Wan};
 
 /// The layout's version: part of every fingerprint.
@@ -110,7 +110,7 @@ pub fn earlier(archive: &Archive, period: Period) -> Result<(Builder, bool), Arc
             return Ok((builder, true));
         }
     }
-    Ok((built(archive, period, &links)?, false))
+    Ok((built(archive, period, &links, None)?, false))
 }
 
 /// The builder of every counted month before `period`, from the returns.
@@ -118,9 +118,10 @@ fn built(
     archive: &Archive,
     period: Period,
     links: &[ProjectLink],
+    shared: Option<&SharedMonth>,
 ) -> Result<Builder, ArchiveError> {
     let mut builder = Builder::new(period, links);
-    super::add_months(archive, &mut builder, |p| p < period)?;
+    super::add_months_sharing(archive, &mut builder, |p| p < period, shared)?;
     Ok(builder)
 }
 
@@ -177,8 +178,13 @@ impl Encoded {
 
 /// The checkpoint of the months before `before`, from a reading connection: what a batch
 /// for `before` leaves the archive needing, worked out while its files are read rather
-/// than after. `None` when the archive already holds it.
-pub fn prepare(archive: &Archive, before: Period) -> Result<Option<Prepared>, ArchiveError> {
+/// than after. `None` when the archive already holds it. The returns of `shared`'s month
+/// read on the way are offered to it ([`crate::archive::SharedMonth`]).
+pub fn prepare(
+    archive: &Archive,
+    before: Period,
+    shared: Option<&SharedMonth>,
+) -> Result<Option<Prepared>, ArchiveError> {
     // A batch for an earlier month than the latest: the checkpoint wanted is the latest's.
     if archive
         .counted_periods()?
@@ -192,7 +198,7 @@ pub fn prepare(archive: &Archive, before: Period) -> Result<Option<Prepared>, Ar
         return Ok(None);
     }
     let links = archive.project_links()?;
-    let builder = carried_or_built(archive, before, &links)?;
+    let builder = carried_or_built(archive, before, &links, shared)?;
     let folder = archive.path().parent().unwrap_or(std::path::Path::new("."));
     let data = Encoded::of(&builder, folder).map_err(|source| ArchiveError::Scratch {
         path: archive.path().to_path_buf(),
@@ -227,6 +233,7 @@ fn carried_or_built(
     archive: &Archive,
     before: Period,
     links: &[ProjectLink],
+    shared: Option<&SharedMonth>,
 ) -> Result<Builder, ArchiveError> {
     let carried = archive
         .with_register_checkpoint(
@@ -241,10 +248,10 @@ fn carried_or_built(
         .transpose()?;
     match carried {
         Some((mut builder, since)) => {
-            super::add_months(archive, &mut builder, |p| since <= p && p < before)?;
+            super::add_months_sharing(archive, &mut builder, |p| since <= p && p < before, shared)?;
             Ok(builder)
         }
-        None => built(archive, before, links),
+        None => built(archive, before, links, shared),
     }
 }
 
@@ -258,7 +265,7 @@ pub fn refresh(archive: &mut Archive) -> Result<bool, ArchiveError> {
     };
     // A month on, the checkpoint of an earlier month that still fits is carried forward
     // with the months since, rather than every month being read again.
-    match prepare(archive, latest)? {
+    match prepare(archive, latest, None)? {
         Some(p) => {
             p.data.put(archive, p.before, &p.fingerprint)?;
             Ok(true)
