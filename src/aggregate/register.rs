@@ -1004,29 +1004,27 @@ pub fn add_months_sharing(
             continue;
         }
         let returns = archive.current_returns(p)?;
-        let Some(shared) = shared.filter(|s| s.period() == p) else {
-            for r in returns {
-                builder.add_owned(r);
-            }
-            continue;
-        };
-        // In unit order: a unit's returns are side by side.
-        let unit_of = |r: &StoredReturn| r.info.unit_code.clone();
+        let shared = shared.filter(|s| s.period() == p);
+        // In unit order, so a unit's returns are side by side: whether each is its unit's
+        // only one.
+        let unit_at = |i: usize| returns.get(i).map(|r| r.info.unit_code.as_deref());
         let alone: Vec<bool> = (0..returns.len())
             .map(|i| {
-                let u = unit_of(&returns[i]);
-                (i == 0 || unit_of(&returns[i - 1]) != u)
-                    && returns.get(i + 1).is_none_or(|n| unit_of(n) != u)
+                let unit = unit_at(i);
+                (i == 0 || unit_at(i - 1) != unit) && unit_at(i + 1) != unit
             })
             .collect();
         for (mut r, alone) in returns.into_iter().zip(alone) {
-            let rows = builder.add_shared(&mut r);
-            if let (true, Some(unit)) = (alone, r.info.unit_code.as_deref()) {
-                shared.offer(unit, || LastReturn {
-                    file_name: r.info.file_name.clone(),
-                    unstated: r.info.unstated,
-                    rows,
-                });
+            match (shared, alone, r.info.unit_code.clone()) {
+                (Some(shared), true, Some(unit)) => {
+                    let rows = builder.add_shared(&mut r);
+                    shared.offer(&unit, || LastReturn {
+                        file_name: r.info.file_name,
+                        unstated: r.info.unstated,
+                        rows,
+                    });
+                }
+                _ => builder.add_owned(r),
             }
         }
     }
