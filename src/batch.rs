@@ -408,10 +408,11 @@ pub fn check_files_with(
     Batch { period, files }
 }
 
-/// How many files [`check_files_streaming`] reads at a time: enough to keep every core
-/// busy between hand-overs, few enough that only a handful of files' bytes are held.
-fn stream_window() -> usize {
-    (rayon::current_num_threads() * 4).max(8)
+/// How many files [`check_files_streaming`] reads ahead of the sink: enough to keep every
+/// core busy while the sink takes a slow file, few enough that only a handful of files'
+/// bytes are held.
+fn read_ahead() -> usize {
+    (rayon::current_num_threads() * 8).max(16)
 }
 
 /// How many files [`check_files_streaming`] answers at once: their receipts are made in
@@ -419,6 +420,88 @@ fn stream_window() -> usize {
 /// its time handing work over and waiting for the disk; the workbooks of a window are held
 /// until it is answered (a return's workbook is a few hundred KB).
 const ANSWER_WINDOW: usize = 64;
+
+/// How many files [`check_files_streaming`]'s readers may have read beyond the last one
+/// the sink took: a reader waits for room before it takes a file.
+struct Ahead {
+    room: std::sync::Mutex<(usize, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Ahead {
+    fn new(files: usize) -> Ahead {
+        Ahead {
+            room: std::sync::Mutex::new((files.max(1), false)),
+            changed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn room(&self) -> std::sync::MutexGuard<'_, (usize, bool)> {
+        self.room
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits for room for one more file and takes it; false once stopped.
+    fn enter(&self) -> bool {
+        let mut room = self.room();
+        loop {
+            match *room {
+                (_, true) => return false,
+                (0, false) => {
+                    room = self
+                        .changed
+                        .wait(room)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+                (ref mut free, false) => {
+                    *free -= 1;
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Gives back the room of one file (the sink took it, or there was none to read).
+    fn leave(&self) {
+        self.room().0 += 1;
+        self.changed.notify_one();
+    }
+
+    /// Stops every reader, waiting or not, when the value returned is dropped.
+    fn stop_on_drop(&self) -> impl Drop + '_ {
+        Stop {
+            ahead: self,
+            only_panicking: false,
+        }
+    }
+
+    /// Stops every reader if the value returned is dropped by a panic.
+    fn stop_if_panicking(&self) -> impl Drop + '_ {
+        Stop {
+            ahead: self,
+            only_panicking: true,
+        }
+    }
+
+    fn stop(&self) {
+        self.room().1 = true;
+        self.changed.notify_all();
+    }
+}
+
+struct Stop<'a> {
+    ahead: &'a Ahead,
+    only_panicking: bool,
+}
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        if !self.only_panicking || std::thread::panicking() {
+            self.ahead.stop();
+        }
+    }
+}
 
 /// One file in hand in [`check_files_streaming`]: its report, what the sink made of it,
 /// and the workbook as read (kept only until the file has been answered).
@@ -434,76 +517,124 @@ pub struct InHand<S> {
 /// be kept for `answer` (a file without findings has a receipt without its sheets, so
 /// its workbook is dropped at once); `sink` takes each report in path order on the
 /// calling thread (the archive's writes, for ingest) while the files after it are still
-/// being read; and `answer` gets each window of files once the sink has had them, with
-/// their workbooks still in memory (their receipts), before the workbooks are dropped.
-/// So each file is read once, the sink's work overlaps the reading instead of following
-/// it, and only a window of files is held at once besides what the sink keeps.
+/// being read; `settle` runs on the calling thread before each window of files the sink
+/// has had goes on to be answered (ingest commits the window's files there); and `answer`
+/// gets each window, on a thread of its own while the sink goes on with the files after
+/// it, with their workbooks still in memory (their receipts), before the workbooks are
+/// dropped. So each file is read once, the sink's work overlaps the reading and the
+/// answering instead of following them, and only two windows of files are held at once
+/// besides what the sink keeps.
 ///
 /// Whatever the sink needs that does not depend on the files before it is worked out in
 /// `prepare`, so that the calling thread, which every file passes through, only does what
-/// must be done in order. An error from `sink` or `answer` stops the batch there: no
-/// further report reaches them, and the error is returned. The reports are returned as
-/// the sink left them, with what `sink` returned for each.
-pub fn check_files_streaming<P: Send, S, E>(
+/// must be done in order. An error from `sink`, `settle` or `answer` stops the batch
+/// there: no further report reaches them (the window being answered is answered), and the
+/// error is returned. The reports are returned as the sink left them, with what `sink`
+/// returned for each.
+#[allow(clippy::too_many_arguments)]
+pub fn check_files_streaming<P: Send, S: Send, E: Send>(
     paths: &[PathBuf],
     cfg: &Config,
     opts: &BatchOptions,
     on_read: &(dyn Fn() + Sync),
     prepare: impl Fn(&FileReport) -> (P, bool) + Sync,
     mut sink: impl FnMut(&mut FileReport, P) -> Result<S, E>,
-    mut answer: impl FnMut(&mut [InHand<S>]) -> Result<(), E>,
+    mut settle: impl FnMut() -> Result<(), E>,
+    mut answer: impl FnMut(&mut [InHand<S>]) -> Result<(), E> + Send,
 ) -> Result<(Batch, Vec<S>), E> {
     let period = opts.period;
-    let window = stream_window();
-    type Window<P> = Vec<(FileReport, P, Option<RawWorkbook>)>;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Window<P>>(1);
+    type Read<P> = (FileReport, P, Option<RawWorkbook>);
+    // Files are read on threads of their own, each taking the next file as it is free (a
+    // window read together waited for its slowest file, and a core idled), at most
+    // `ahead` files beyond the last one the sink took.
+    let ahead = Ahead::new(read_ahead());
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Read<P>)>();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // A window is handed to the answering thread when it takes it: one is answered while
+    // the next is sunk.
+    let (to_answer, answering) = std::sync::mpsc::sync_channel::<Vec<InHand<S>>>(0);
     let prepare = &prepare;
     std::thread::scope(|scope| {
-        scope.spawn(move || {
-            for chunk in paths.chunks(window) {
-                let reports: Window<P> = chunk
-                    .par_iter()
-                    .map(|p| {
-                        let (mut report, workbook) = read_and_parse_keeping(p, cfg, opts);
-                        apply_rules(&mut report, cfg, period, opts.lang);
-                        let (prepared, keep) = prepare(&report);
-                        on_read();
-                        (report, prepared, workbook.filter(|_| keep))
-                    })
-                    .collect();
-                // A closed channel means the sink failed: stop reading.
-                if tx.send(reports).is_err() {
-                    return;
+        for _ in 0..rayon::current_num_threads() {
+            let (tx, next, ahead) = (tx.clone(), &next, &ahead);
+            scope.spawn(move || {
+                // A reader that panics stops the others (the scope then panics with it)
+                // rather than leaving the sink waiting for its file.
+                let _stop = ahead.stop_if_panicking();
+                while ahead.enter() {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = paths.get(i) else {
+                        ahead.leave();
+                        return;
+                    };
+                    let (mut report, workbook) = read_and_parse_keeping(p, cfg, opts);
+                    apply_rules(&mut report, cfg, period, opts.lang);
+                    let (prepared, keep) = prepare(&report);
+                    on_read();
+                    // A closed channel means the sink failed: stop reading.
+                    if tx
+                        .send((i, (report, prepared, workbook.filter(|_| keep))))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // However the sink ends, the readers waiting for room are let go.
+        let _stop = ahead.stop_on_drop();
+        let answerer = scope.spawn(move || -> Result<(Vec<FileReport>, Vec<S>), E> {
+            let mut files = Vec::with_capacity(paths.len());
+            let mut sunk = Vec::with_capacity(paths.len());
+            // An error drops the channel: the calling thread's next hand-over fails.
+            for mut hand in answering {
+                answer(&mut hand)?;
+                for h in hand {
+                    files.push(h.report);
+                    sunk.push(h.sunk);
                 }
             }
+            Ok((files, sunk))
         });
-        let mut files = Vec::with_capacity(paths.len());
-        let mut sunk = Vec::with_capacity(paths.len());
-        let mut hand = Vec::with_capacity(ANSWER_WINDOW);
-        let mut answered = |hand: &mut Vec<InHand<S>>| -> Result<(), E> {
-            answer(hand)?;
-            for h in hand.drain(..) {
-                files.push(h.report);
-                sunk.push(h.sunk);
+        let mut hand: Vec<InHand<S>> = Vec::with_capacity(ANSWER_WINDOW);
+        let mut hand_over = move |hand: &mut Vec<InHand<S>>| -> Result<bool, E> {
+            settle()?;
+            let window = std::mem::replace(hand, Vec::with_capacity(ANSWER_WINDOW));
+            // Refused: the answering stopped on an error, returned when it is joined.
+            Ok(to_answer.send(window).is_ok())
+        };
+        let sunk = (|| -> Result<(), E> {
+            // Files come as they are read; they are sunk in path order.
+            let mut early: std::collections::BTreeMap<usize, Read<P>> = Default::default();
+            let mut wanted = 0;
+            for (i, read) in rx {
+                early.insert(i, read);
+                while let Some((mut report, prepared, workbook)) = early.remove(&wanted) {
+                    wanted += 1;
+                    let s = sink(&mut report, prepared)?;
+                    ahead.leave();
+                    hand.push(InHand {
+                        report,
+                        sunk: s,
+                        workbook,
+                    });
+                    if hand.len() >= ANSWER_WINDOW && !hand_over(&mut hand)? {
+                        return Ok(());
+                    }
+                }
+            }
+            if !hand.is_empty() {
+                hand_over(&mut hand)?;
             }
             Ok(())
-        };
-        for chunk in rx {
-            for (mut report, prepared, workbook) in chunk {
-                let s = sink(&mut report, prepared)?;
-                hand.push(InHand {
-                    report,
-                    sunk: s,
-                    workbook,
-                });
-            }
-            if hand.len() >= ANSWER_WINDOW {
-                answered(&mut hand)?;
-            }
-        }
-        if !hand.is_empty() {
-            answered(&mut hand)?;
-        }
+        })();
+        drop(hand_over);
+        let answered = answerer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        sunk?;
+        let (files, sunk) = answered?;
         Ok((Batch { period, files }, sunk))
     })
 }
@@ -585,6 +716,7 @@ mod tests {
                 seen.push(f.path.clone());
                 Ok::<usize, ()>(seen.len())
             },
+            || Ok(()),
             |hand| {
                 for h in hand.iter() {
                     assert_eq!(paths[h.sunk - 1], h.report.path, "answered after its sink");
@@ -619,6 +751,7 @@ mod tests {
                     Ok(())
                 }
             },
+            || Ok(()),
             |_| Ok(()),
         );
         assert_eq!(stopped.err(), Some("archive full"));
@@ -630,9 +763,73 @@ mod tests {
             &|| {},
             |_| ((), true),
             |_, _| Ok(()),
+            || Ok(()),
             |_| Err("disk full"),
         );
         assert_eq!(stopped.err(), Some("disk full"));
+        // The commit before a window is answered failing stops the batch too, before the
+        // window is answered.
+        let mut answered = 0;
+        let stopped = check_files_streaming(
+            &paths,
+            &cfg,
+            &opts,
+            &|| {},
+            |_| ((), true),
+            |_, _| Ok(()),
+            || Err("commit failed"),
+            |hand| {
+                answered += hand.len();
+                Ok(())
+            },
+        );
+        assert_eq!(stopped.err(), Some("commit failed"));
+        assert_eq!(answered, 0);
+    }
+
+    #[test]
+    fn a_reader_that_panics_ends_the_batch_in_a_panic_not_a_wait() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = Config::load(&root.join("samples/tongbao.toml")).expect("sample config");
+        let dir = tempfile::tempdir().expect("temp dir");
+        // More files than are read ahead of the sink, so that the other readers wait for
+        // room while the sink waits for the file whose reader panicked.
+        let paths: Vec<PathBuf> = (0..read_ahead() * 3)
+            .map(|i| dir.path().join(format!("{i:03}.xlsx")))
+            .collect();
+        let doomed = paths[5].clone();
+        let opts = BatchOptions {
+            period: Period::new(2025, 6),
+            ..BatchOptions::default()
+        };
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                check_files_streaming(
+                    &paths,
+                    &cfg,
+                    &opts,
+                    &|| {},
+                    |f| {
+                        assert!(
+                            f.path != doomed,
+                            "a defect in preparing {}",
+                            f.path.display()
+                        );
+                        ((), true)
+                    },
+                    |_, _| Ok::<(), ()>(()),
+                    || Ok(()),
+                    |_| Ok(()),
+                )
+            }));
+            let _ = done.send(outcome.is_err());
+        });
+        // Bounded: a batch that waits forever fails here instead of hanging the tests.
+        let panicked = finished
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the batch ends");
+        assert!(panicked, "the reader's panic reaches the caller");
     }
 
     #[test]

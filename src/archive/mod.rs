@@ -605,17 +605,52 @@ impl Archive {
         Ok(())
     }
 
-    /// Stores one submission in one transaction.
+    /// Starts a group of stores written in one transaction, committed by
+    /// [`Archive::commit_group`] (each store is still all or nothing within it). A batch
+    /// stores its files in groups, each group committed before its files are answered: a
+    /// commit per file wrote the pages every file touches again each time (a province's
+    /// month wrote 11,000 pages to the log for 4,200 of data). Nothing when one is open.
+    pub fn begin_group(&mut self) -> Result<(), ArchiveError> {
+        if self.conn.is_autocommit() {
+            // Each store's savepoint keeps what it would undo in memory (a few pages),
+            // not in a temporary file: in files, a province's month wrote 14,700 pages to
+            // the temporary folder.
+            self.conn
+                .execute_batch(
+                    "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384; BEGIN IMMEDIATE",
+                )
+                .map_err(self.sql())?;
+        }
+        Ok(())
+    }
+
+    /// Commits the group [`Archive::begin_group`] started; nothing when none is open. A
+    /// group never committed (the batch stopped) is rolled back when the archive is
+    /// closed.
+    pub fn commit_group(&mut self) -> Result<(), ArchiveError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT").map_err(self.sql())?;
+        }
+        Ok(())
+    }
+
+    /// Stores one submission in one transaction (a savepoint of the group's, when one is
+    /// open: [`Archive::begin_group`]).
     pub fn store(&mut self, s: &NewSubmission) -> Result<Stored, ArchiveError> {
         let path = self.path.clone();
         let sql = |source| ArchiveError::Sql {
             path: path.clone(),
             source,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
+        let tx = if self.conn.is_autocommit() {
+            Tx::Own(
+                self.conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(sql)?,
+            )
+        } else {
+            Tx::InGroup(self.conn.savepoint().map_err(sql)?)
+        };
         let period = s.period.map(|p| p.to_string());
         let keyed = s.unit_code.is_some() && s.period.is_some();
         let counts = s.verdict != Verdict::Rejected;
@@ -1895,7 +1930,33 @@ fn backfill_checksums(tx: &Transaction, path: &Path) -> Result<(), ArchiveError>
     Ok(())
 }
 
-fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Result<()> {
+/// A store's transaction: its own, or a savepoint of a group's ([`Archive::begin_group`]).
+enum Tx<'c> {
+    Own(Transaction<'c>),
+    InGroup(rusqlite::Savepoint<'c>),
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Tx::Own(t) => t,
+            Tx::InGroup(s) => s,
+        }
+    }
+}
+
+impl Tx<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Own(t) => t.commit(),
+            Tx::InGroup(s) => s.commit(),
+        }
+    }
+}
+
+fn insert_children(tx: &Connection, id: i64, s: &NewSubmission) -> rusqlite::Result<()> {
     let mut p_stmt = tx.prepare_cached(
         "INSERT INTO project (submission_id, row, identity, project_code, name, investor, origin, funds_source, industry, kind,
                               stage, signed_on, contract_amount, contract_fdi, started_on, funds_month, funds_ytd, fdi_month,
@@ -1976,7 +2037,7 @@ fn insert_children(tx: &Transaction, id: i64, s: &NewSubmission) -> rusqlite::Re
 }
 
 /// Stores where a return's ledger was read (see [`LedgerPlace`]).
-fn insert_ledger_place(tx: &Transaction, id: i64, ledger: &Ledger) -> rusqlite::Result<()> {
+fn insert_ledger_place(tx: &Connection, id: i64, ledger: &Ledger) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE submission SET ledger_sheet = ?1 WHERE id = ?2",
         params![ledger.sheet, id],

@@ -106,7 +106,8 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
     // The period is known: each file is checked, compared with last month and answered
     // while its workbook is in memory.
     let last_month = LastMonth::open(cfg)?;
-    let answerer = RefCell::new(answerer(cfg, to, lang, received_at, period));
+    let mut answerer = answerer(cfg, to, lang, received_at, period);
+    let mut claims = answerer.as_ref().map(Answerer::claims);
     progress.begin(Phase::Checking, paths.len());
     let (batch, _) = check_files_streaming(
         paths,
@@ -122,16 +123,17 @@ pub fn check(run: &Run, paths: &[PathBuf], progress: &dyn Progress) -> anyhow::R
         },
         |file: &mut FileReport, findings| {
             file.diagnostics.0.extend(findings?);
-            let path = answerer.borrow_mut().as_mut().map(|a| a.claim(file, None));
+            let path = claims.as_mut().map(|c| c.claim(file, None));
             Ok::<_, anyhow::Error>(((), path))
         },
+        || Ok(()),
         |hand| {
-            answer_window(answerer.borrow_mut().as_mut(), hand, |()| None);
+            answer_window(answerer.as_mut(), hand, |()| None);
             Ok(())
         },
     )?;
     progress.end();
-    let receipts = finish(answerer.into_inner(), batch.files.len());
+    let receipts = finish(answerer, batch.files.len());
     Ok(Checked { batch, receipts })
 }
 
@@ -291,11 +293,14 @@ pub fn ingest(
             // of its own: with a period given, no file of this batch can change them.
             let readers = Readers::new(&archive_path);
             progress.begin(Phase::Ingesting, paths.len());
-            let mut storer = Storer::new(&mut archive, cfg, received_at);
-            let answerer = RefCell::new(answerer(cfg, to, lang, received_at, period));
+            let storer = RefCell::new(Storer::new(&mut archive, cfg, received_at));
+            let mut answerer = answerer(cfg, to, lang, received_at, period);
+            let mut claims = answerer.as_ref().map(Answerer::claims);
             // Each file is stored as soon as it has been checked, while the files after it
             // are read, and answered (after the archive: its receipt states the archive's
-            // outcome and its rules' findings) while its workbook is in memory.
+            // outcome and its rules' findings) while its workbook is in memory. The files
+            // answered together are stored in one transaction, committed before any of
+            // them is answered: a receipt is only ever written for a stored file.
             let (batch, sunk) = check_files_streaming(
                 paths,
                 cfg,
@@ -315,20 +320,23 @@ pub fn ingest(
                 },
                 |file: &mut FileReport, prepared| {
                     backup.wait()?;
+                    let mut storer = storer.borrow_mut();
+                    storer.begin_group()?;
                     let filed = storer.store_prepared(file, prepared?)?;
-                    let path =
-                        (answerer.borrow_mut().as_mut()).map(|a| a.claim(file, Some(&filed)));
+                    let path = claims.as_mut().map(|c| c.claim(file, Some(&filed)));
                     Ok::<_, ArchiveError>((filed, path))
                 },
+                || storer.borrow_mut().commit_group(),
                 |hand| {
-                    answer_window(answerer.borrow_mut().as_mut(), hand, |f: &Filed| Some(f));
+                    answer_window(answerer.as_mut(), hand, |f: &Filed| Some(f));
                     Ok(())
                 },
             )?;
+            storer.borrow_mut().commit_group()?;
             progress.end();
             // What no file of the batch took (units without one) is let go.
             drop(last_month);
-            let receipts = finish(answerer.into_inner(), batch.files.len());
+            let receipts = finish(answerer, batch.files.len());
             let filed = sunk.into_iter().map(|(f, _)| f).collect();
             drop(storer);
             // No file stored (an empty batch): the copy is still the command's to make.
@@ -580,6 +588,7 @@ fn take_guarded(
             }
             Ok(Some(storer.store(period, file)?))
         },
+        || Ok(()),
         |hand| {
             let Some(h) = hand.first_mut() else {
                 return Ok(());

@@ -144,11 +144,12 @@ impl<'a> ReceiptWriter<'a> {
     pub fn write_batch(self, batch: &Batch, archive: &[Filed]) -> BatchReceipts {
         const CHUNK: usize = 64;
         let mut answerer = Answerer::new(self, batch.period);
+        let mut claims = answerer.claims();
         let paths: Vec<PathBuf> = batch
             .files
             .iter()
             .enumerate()
-            .map(|(i, f)| answerer.claim(f, archive.get(i)))
+            .map(|(i, f)| claims.claim(f, archive.get(i)))
             .collect();
         let items: Vec<Answer> = batch
             .files
@@ -247,8 +248,15 @@ pub struct Answer<'f> {
 pub struct Answerer<'a> {
     writer: ReceiptWriter<'a>,
     batch_period: Option<Period>,
-    taken: HashSet<String>,
     out: BatchReceipts,
+}
+
+/// The receipts' paths of a batch, claimed file by file in path order (on the thread that
+/// takes the files in order, while earlier files are answered on another).
+pub struct Claims<'a> {
+    writer: ReceiptWriter<'a>,
+    batch_period: Option<Period>,
+    taken: HashSet<String>,
 }
 
 impl<'a> Answerer<'a> {
@@ -256,11 +264,21 @@ impl<'a> Answerer<'a> {
         Answerer {
             writer,
             batch_period,
-            taken: HashSet::new(),
             out: BatchReceipts::default(),
         }
     }
 
+    /// The batch's claims of receipt paths (one per batch: two claims never give one path).
+    pub fn claims(&self) -> Claims<'a> {
+        Claims {
+            writer: self.writer.clone(),
+            batch_period: self.batch_period,
+            taken: HashSet::new(),
+        }
+    }
+}
+
+impl Claims<'_> {
     /// Claims the receipt's path for the next file of the batch.
     pub fn claim(&mut self, file: &FileReport, archive: Option<&Filed>) -> PathBuf {
         let mut claim = |p: &Path| self.taken.insert(p.to_string_lossy().to_lowercase());
@@ -293,7 +311,9 @@ impl<'a> Answerer<'a> {
             .find(|p| claim(p))
             .unwrap_or(named)
     }
+}
 
+impl Answerer<'_> {
     /// Makes and writes the receipts of a window of files, in batch order.
     pub fn answer(&mut self, window: &[Answer]) {
         let made: Vec<io::Result<Vec<u8>>> = window

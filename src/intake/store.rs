@@ -91,6 +91,17 @@ impl<'a> Storer<'a> {
         self.archive
     }
 
+    /// Stores from now on in one group, until [`Storer::commit_group`]
+    /// ([`Archive::begin_group`]).
+    pub fn begin_group(&mut self) -> Result<(), ArchiveError> {
+        self.archive.begin_group()
+    }
+
+    /// Commits the files stored since [`Storer::begin_group`].
+    pub fn commit_group(&mut self) -> Result<(), ArchiveError> {
+        self.archive.commit_group()
+    }
+
     /// Adds the archive rules' findings to `file` and stores it. Its bytes are kept only
     /// if it has findings: its receipt shows its sheets then; a clean return's does not.
     /// Its projects are dropped from the report once stored.

@@ -286,6 +286,61 @@ fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
 }
 
 #[test]
+fn files_stored_in_a_group_are_kept_together_or_not_at_all() {
+    let ws = Ws::new();
+    let v1 = ws.file("v1.xlsx", &Form::valid().xlsx());
+    let v2 = ws.file(
+        "v2.xlsx",
+        &Form::valid()
+            .set(1, "本月到位资金", V::N(600.0))
+            .set(1, "本年累计到位资金", V::N(2600.0))
+            .xlsx(),
+    );
+    let cfg = config();
+    let opts = BatchOptions {
+        period: Some(JUNE),
+        lang: Lang::Zh,
+        keep_bytes: true,
+    };
+    let store_both = |commit: bool| -> Vec<Filed> {
+        let mut batch = check_files(&[v1.clone(), v2.clone()], &cfg, &opts);
+        let mut archive = Archive::open_for_writing(&ws.db()).expect("archive");
+        let mut storer = Storer::new(&mut archive, &cfg, "2025-07-03T09:00:00Z");
+        storer.begin_group().expect("group");
+        let filed = batch
+            .files
+            .iter_mut()
+            .map(|f| storer.store(Some(JUNE), f).expect("store"))
+            .collect();
+        if commit {
+            storer.commit_group().expect("commit");
+        }
+        filed
+    };
+    // Within the group each store sees the ones before it: the second supersedes the first.
+    let filed = store_both(false);
+    assert_eq!(
+        (filed[1].stored, filed[1].version, filed[1].replaces),
+        (FiledAs::Superseded, Some(2), Some(1))
+    );
+    // Never committed (a batch stopped before answering them): neither is kept.
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    assert!(archive.submissions(JUNE).expect("subs").is_empty());
+    drop(archive);
+    // Committed: both, as stored one by one.
+    let filed = store_both(true);
+    assert_eq!(
+        (filed[1].stored, filed[1].version, filed[1].replaces),
+        (FiledAs::Superseded, Some(2), Some(1))
+    );
+    let archive = Archive::open_for_reading(&ws.db()).expect("archive");
+    let subs = archive.submissions(JUNE).expect("subs");
+    assert_eq!(subs.len(), 2);
+    assert_eq!(subs[0].superseded_by, Some(subs[1].id));
+    assert_eq!(archive.integrity_check().expect("check"), "ok");
+}
+
+#[test]
 fn a_rejected_return_is_kept_but_never_current() {
     let ws = Ws::new();
     let good = ws.file("good.xlsx", &Form::valid().xlsx());
