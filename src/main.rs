@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     tongbao::batch::install_panic_hook();
+    tongbao::archive::configure_sqlite();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = tongbao::cli::parse(&args, tongbao::cli::lang_in(&args));
     let result = match cli.command {

@@ -179,6 +179,22 @@ const LEDGER_PLACE_MIGRATION: &str = "ALTER TABLE submission ADD COLUMN ledger_s
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
+/// Settles SQLite's process-wide settings; called by the binary first thing, before any
+/// archive is opened (SQLite takes them only before its first connection, and ignores
+/// them after, so a library caller that never calls it loses only speed).
+///
+/// SQLite counts every allocation in statistics kept behind one process-wide mutex.
+/// Nothing here reads them, and a batch's threads, each on a connection of its own,
+/// queued on that mutex: 170 of the province ingest's waits (`perf record -e
+/// sched:sched_switch`, BENCHMARKS.md).
+pub fn configure_sqlite() {
+    // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int; sqlite3_config only refuses
+    // (SQLITE_MISUSE) once SQLite is initialised, which leaves the setting as it was.
+    unsafe {
+        rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+}
+
 /// Why the archive could not be used. Shown in the reader's language with
 /// [`ArchiveError::message`]; `Display` is the Chinese text.
 #[derive(Debug)]
