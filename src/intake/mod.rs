@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::aggregate::register::checkpoint;
 use crate::archive::{Archive, ArchiveError, Readers, SharedMonth};
 use crate::batch::FileReport;
 use crate::batch::{check_files_streaming, check_files_with, Batch, BatchOptions, InHand};
@@ -288,7 +289,11 @@ pub fn ingest(
             // returns of last month it reads are handed to the last-month rules of the
             // batch's files, which read them from the archive only when they come first.
             let last_month = Arc::new(SharedMonth::new(batch_period.previous()));
-            let checkpoint = prepare_register(&archive_path, batch_period, Arc::clone(&last_month));
+            let register = RefCell::new(Checkpoint::Preparing(prepare_register(
+                &archive_path,
+                batch_period,
+                Arc::clone(&last_month),
+            )));
             // Last month's returns are read on the reading threads, each on a connection
             // of its own: with a period given, no file of this batch can change them.
             let readers = Readers::new(&archive_path);
@@ -326,7 +331,12 @@ pub fn ingest(
                     let path = claims.as_mut().map(|c| c.claim(file, Some(&filed)));
                     Ok::<_, ArchiveError>((filed, path))
                 },
-                || storer.borrow_mut().commit_group(),
+                || {
+                    let mut storer = storer.borrow_mut();
+                    storer.commit_group()?;
+                    register.borrow_mut().write_if_ready(storer.archive_mut());
+                    Ok(())
+                },
                 |hand| {
                     answer_window(answerer.as_mut(), hand, |f: &Filed| Some(f));
                     Ok(())
@@ -338,11 +348,10 @@ pub fn ingest(
             drop(last_month);
             let receipts = finish(answerer, batch.files.len());
             let filed = sunk.into_iter().map(|(f, _)| f).collect();
-            drop(storer);
+            storer.into_inner().finish();
             // No file stored (an empty batch): the copy is still the command's to make.
             backup.wait()?;
-            let prepared = checkpoint.join().ok().and_then(Result::ok).flatten();
-            let _ = crate::aggregate::register::checkpoint::refresh_with(&mut archive, prepared);
+            register.into_inner().finish(&mut archive);
             (batch, filed, receipts)
         }
         None => {
@@ -383,22 +392,69 @@ pub fn ingest(
 /// failure here leaves the change standing and is not the command's: `build` then reads
 /// the returns themselves, and meets and reports whatever stopped this.
 pub fn refresh_register(archive: &mut Archive) {
-    let _ = crate::aggregate::register::checkpoint::refresh(archive);
+    let _ = checkpoint::refresh(archive);
 }
 
-/// [`crate::aggregate::register::checkpoint::prepare`] on a thread of its own, for a batch
+/// The register checkpoint a batch works out beside its files
+/// ([`checkpoint::prepare`]), written once it is made and a
+/// file of the batch's month is stored — at the next commit of the batch's files, on the
+/// thread that stores them, which has time to spare there and none at the end. Its
+/// failure is not the batch's ([`refresh_register`]).
+enum Checkpoint {
+    Preparing(std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>>),
+    /// Made, not yet wanted (no file of the month stored yet).
+    Made(Option<checkpoint::Prepared>),
+    Written,
+}
+
+impl Checkpoint {
+    fn write_if_ready(&mut self, archive: &mut Archive) {
+        if let Checkpoint::Preparing(made) = self {
+            if !made.is_finished() {
+                return;
+            }
+            let Checkpoint::Preparing(made) = std::mem::replace(self, Checkpoint::Written) else {
+                return;
+            };
+            *self = Checkpoint::Made(made.join().ok().and_then(Result::ok).flatten());
+        }
+        if let Checkpoint::Made(Some(_)) = self {
+            let Checkpoint::Made(Some(prepared)) = std::mem::replace(self, Checkpoint::Written)
+            else {
+                return;
+            };
+            *self = match checkpoint::put_if_wanted(archive, prepared) {
+                Ok(None) => Checkpoint::Written,
+                Ok(Some(prepared)) => Checkpoint::Made(Some(prepared)),
+                // Worked out again once the batch is stored.
+                Err(_) => Checkpoint::Made(None),
+            };
+        }
+    }
+
+    /// Once the batch is stored: the checkpoint written, or the archive's brought up to
+    /// date otherwise.
+    fn finish(self, archive: &mut Archive) {
+        let prepared = match self {
+            Checkpoint::Written => return,
+            Checkpoint::Made(prepared) => prepared,
+            Checkpoint::Preparing(made) => made.join().ok().and_then(Result::ok).flatten(),
+        };
+        let _ = checkpoint::refresh_with(archive, prepared);
+    }
+}
+
+/// [`checkpoint::prepare`] on a thread of its own, for a batch
 /// of `period`'s returns (see [`refresh_register`] for why its failure is not the batch's).
 fn prepare_register(
     path: &Path,
     period: Period,
     last_month: Arc<SharedMonth>,
-) -> std::thread::JoinHandle<
-    Result<Option<crate::aggregate::register::checkpoint::Prepared>, ArchiveError>,
-> {
+) -> std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>> {
     let path = path.to_path_buf();
     std::thread::spawn(move || {
         let archive = Archive::open_for_reading(&path)?;
-        crate::aggregate::register::checkpoint::prepare(&archive, period, Some(&last_month))
+        checkpoint::prepare(&archive, period, Some(&last_month))
     })
 }
 

@@ -217,13 +217,34 @@ pub fn refresh_with(
     prepared: Option<Prepared>,
 ) -> Result<bool, ArchiveError> {
     if let Some(p) = prepared {
-        let latest = archive.counted_periods()?.last().copied();
-        if latest == Some(p.before) && fingerprint(archive, p.before)? == p.fingerprint {
-            p.data.put(archive, p.before, &p.fingerprint)?;
+        if put_if_wanted(archive, p)?.is_none() {
             return Ok(true);
         }
     }
     refresh(archive)
+}
+
+/// Writes `prepared` if it is the checkpoint the archive wants now: its latest counted
+/// month is the one it was worked out for (a batch has stored a return of it), and the
+/// months before are as they were. Otherwise gives it back, for [`refresh_with`] once the
+/// batch is stored. A batch writes it as soon as both hold, rather than last.
+pub fn put_if_wanted(
+    archive: &mut Archive,
+    prepared: Prepared,
+) -> Result<Option<Prepared>, ArchiveError> {
+    let latest = archive.counted_periods()?.last().copied();
+    if latest == Some(prepared.before)
+        && fingerprint(archive, prepared.before)? == prepared.fingerprint
+    {
+        let Prepared {
+            before,
+            fingerprint,
+            data,
+        } = prepared;
+        data.put(archive, before, &fingerprint)?;
+        return Ok(None);
+    }
+    Ok(Some(prepared))
 }
 
 /// The builder of every counted month before `before`: the archive's checkpoint of an
