@@ -408,11 +408,16 @@ pub fn check_files_with(
     Batch { period, files }
 }
 
-/// How many files [`check_files_streaming`] reads ahead of the sink: enough to keep every
-/// core busy while the sink takes a slow file, few enough that only a handful of files'
-/// bytes are held.
+/// How many files [`check_files_streaming`] reads at a time: enough to keep every core
+/// busy, few enough that only a handful of files' bytes are held.
+fn stream_window() -> usize {
+    (rayon::current_num_threads() * 4).max(8)
+}
+
+/// How many files [`check_files_streaming`] reads ahead of the sink: two windows, one
+/// read while the other finishes.
 fn read_ahead() -> usize {
-    (rayon::current_num_threads() * 8).max(16)
+    stream_window() * 2
 }
 
 /// How many files [`check_files_streaming`] answers at once: their receipts are made in
@@ -421,51 +426,56 @@ fn read_ahead() -> usize {
 /// until it is answered (a return's workbook is a few hundred KB).
 const ANSWER_WINDOW: usize = 64;
 
-/// How many files [`check_files_streaming`]'s readers may have read beyond the last one
-/// the sink took: a reader waits for room before it takes a file.
+/// The windows [`check_files_streaming`]'s readers take, and how many files they may have
+/// read beyond the last one the sink took: a reader takes the next window only when there
+/// is room for all its files, so windows are given room in the order of their files (a
+/// later window holding the room an earlier one waits for would stop the sink for good).
 struct Ahead {
-    room: std::sync::Mutex<(usize, bool)>,
+    /// Files' room left; whether stopped; the next window.
+    state: std::sync::Mutex<(usize, bool, usize)>,
     changed: std::sync::Condvar,
 }
 
 impl Ahead {
     fn new(files: usize) -> Ahead {
         Ahead {
-            room: std::sync::Mutex::new((files.max(1), false)),
+            state: std::sync::Mutex::new((files, false, 0)),
             changed: std::sync::Condvar::new(),
         }
     }
 
-    fn room(&self) -> std::sync::MutexGuard<'_, (usize, bool)> {
-        self.room
+    fn state(&self) -> std::sync::MutexGuard<'_, (usize, bool, usize)> {
+        self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Waits for room for one more file and takes it; false once stopped.
-    fn enter(&self) -> bool {
-        let mut room = self.room();
+    /// The next window of `files` files, `window` at a time, once there is room for it;
+    /// `None` once they are all taken, or once stopped.
+    fn next_window(&self, files: usize, window: usize) -> Option<std::ops::Range<usize>> {
+        let mut state = self.state();
         loop {
-            match *room {
-                (_, true) => return false,
-                (0, false) => {
-                    room = self
-                        .changed
-                        .wait(room)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                }
-                (ref mut free, false) => {
-                    *free -= 1;
-                    return true;
-                }
+            let (free, stopped, next) = *state;
+            let first = next.saturating_mul(window);
+            if stopped || first >= files {
+                return None;
             }
+            let len = window.min(files - first);
+            if free >= len {
+                *state = (free - len, false, next + 1);
+                return Some(first..first + len);
+            }
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
 
-    /// Gives back the room of one file (the sink took it, or there was none to read).
+    /// Gives back the room of one file the sink took.
     fn leave(&self) {
-        self.room().0 += 1;
-        self.changed.notify_one();
+        self.state().0 += 1;
+        self.changed.notify_all();
     }
 
     /// Stops every reader, waiting or not, when the value returned is dropped.
@@ -485,7 +495,7 @@ impl Ahead {
     }
 
     fn stop(&self) {
-        self.room().1 = true;
+        self.state().1 = true;
         self.changed.notify_all();
     }
 }
@@ -544,39 +554,41 @@ pub fn check_files_streaming<P: Send, S: Send, E: Send>(
 ) -> Result<(Batch, Vec<S>), E> {
     let period = opts.period;
     type Read<P> = (FileReport, P, Option<RawWorkbook>);
-    // Files are read on threads of their own, each taking the next file as it is free (a
-    // window read together waited for its slowest file, and a core idled), at most
-    // `ahead` files beyond the last one the sink took.
+    // Files are read a window at a time on the thread pool, two windows at once, each
+    // from a thread of its own (one window alone waited for its slowest file while a core
+    // idled), at most `ahead` files beyond the last one the sink took. The pool's threads
+    // never wait for the sink: only the two windows' threads do.
+    let window = stream_window();
     let ahead = Ahead::new(read_ahead());
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Read<P>)>();
-    let next = std::sync::atomic::AtomicUsize::new(0);
     // A window is handed to the answering thread when it takes it: one is answered while
     // the next is sunk.
     let (to_answer, answering) = std::sync::mpsc::sync_channel::<Vec<InHand<S>>>(0);
     let prepare = &prepare;
     std::thread::scope(|scope| {
-        for _ in 0..rayon::current_num_threads() {
-            let (tx, next, ahead) = (tx.clone(), &next, &ahead);
+        for _ in 0..2 {
+            let (tx, ahead) = (tx.clone(), &ahead);
             scope.spawn(move || {
-                // A reader that panics stops the others (the scope then panics with it)
-                // rather than leaving the sink waiting for its file.
+                // A reader that panics stops the other (the scope then panics with it)
+                // rather than leaving the sink waiting for its files.
                 let _stop = ahead.stop_if_panicking();
-                while ahead.enter() {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(p) = paths.get(i) else {
-                        ahead.leave();
-                        return;
-                    };
-                    let (mut report, workbook) = read_and_parse_keeping(p, cfg, opts);
-                    apply_rules(&mut report, cfg, period, opts.lang);
-                    let (prepared, keep) = prepare(&report);
-                    on_read();
-                    // A closed channel means the sink failed: stop reading.
-                    if tx
-                        .send((i, (report, prepared, workbook.filter(|_| keep))))
-                        .is_err()
-                    {
-                        return;
+                while let Some(files) = ahead.next_window(paths.len(), window) {
+                    let first = files.start;
+                    let read: Vec<Read<P>> = paths[files]
+                        .par_iter()
+                        .map(|p| {
+                            let (mut report, workbook) = read_and_parse_keeping(p, cfg, opts);
+                            apply_rules(&mut report, cfg, period, opts.lang);
+                            let (prepared, keep) = prepare(&report);
+                            on_read();
+                            (report, prepared, workbook.filter(|_| keep))
+                        })
+                        .collect();
+                    for (i, r) in (first..).zip(read) {
+                        // A closed channel means the sink failed: stop reading.
+                        if tx.send((i, r)).is_err() {
+                            return;
+                        }
                     }
                 }
             });
