@@ -748,54 +748,53 @@ mod tests {
         assert!(batch.files[7].parsed.is_some() && batch.files[31].parsed.is_some());
         assert!(batch.files[0].parsed.is_none());
 
+        // The batch with nothing prepared and every workbook kept, stopped by `sink`,
+        // `settle` or `answer`.
+        let stopped =
+            |sink: &mut dyn FnMut() -> Result<(), &'static str>,
+             settle: &mut dyn FnMut() -> Result<(), &'static str>,
+             answer: &mut (dyn FnMut(usize) -> Result<(), &'static str> + Send)| {
+                check_files_streaming(
+                    &paths,
+                    &cfg,
+                    &opts,
+                    &|| {},
+                    |_| ((), true),
+                    |_, ()| sink(),
+                    settle,
+                    |hand| answer(hand.len()),
+                )
+                .err()
+            };
         let mut taken = 0;
-        let stopped = check_files_streaming(
-            &paths,
-            &cfg,
-            &opts,
-            &|| {},
-            |_| ((), true),
-            |_, _| {
-                taken += 1;
-                if taken == 3 {
-                    Err("archive full")
-                } else {
-                    Ok(())
-                }
-            },
-            || Ok(()),
-            |_| Ok(()),
+        let mut sink = || {
+            taken += 1;
+            if taken == 3 {
+                Err("archive full")
+            } else {
+                Ok(())
+            }
+        };
+        assert_eq!(
+            stopped(&mut sink, &mut || Ok(()), &mut |_| Ok(())),
+            Some("archive full")
         );
-        assert_eq!(stopped.err(), Some("archive full"));
         assert_eq!(taken, 3);
-        let stopped = check_files_streaming(
-            &paths,
-            &cfg,
-            &opts,
-            &|| {},
-            |_| ((), true),
-            |_, _| Ok(()),
-            || Ok(()),
-            |_| Err("disk full"),
+        assert_eq!(
+            stopped(&mut || Ok(()), &mut || Ok(()), &mut |_| Err("disk full")),
+            Some("disk full")
         );
-        assert_eq!(stopped.err(), Some("disk full"));
         // The commit before a window is answered failing stops the batch too, before the
         // window is answered.
         let mut answered = 0;
-        let stopped = check_files_streaming(
-            &paths,
-            &cfg,
-            &opts,
-            &|| {},
-            |_| ((), true),
-            |_, _| Ok(()),
-            || Err("commit failed"),
-            |hand| {
-                answered += hand.len();
-                Ok(())
-            },
+        let mut answer = |files| {
+            answered += files;
+            Ok(())
+        };
+        assert_eq!(
+            stopped(&mut || Ok(()), &mut || Err("commit failed"), &mut answer),
+            Some("commit failed")
         );
-        assert_eq!(stopped.err(), Some("commit failed"));
         assert_eq!(answered, 0);
     }
 

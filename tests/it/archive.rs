@@ -251,9 +251,8 @@ fn the_figures_read_alone_are_the_figures_of_the_whole_returns() {
     assert_eq!(resubmission.info.version, Some(2));
 }
 
-#[test]
-fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
-    let ws = Ws::new();
+/// Two versions of 巴南区's June return: the second corrects a project's funds.
+fn two_versions(ws: &Ws) -> (PathBuf, PathBuf) {
     let v1 = ws.file("v1.xlsx", &Form::valid().xlsx());
     let v2 = ws.file(
         "v2.xlsx",
@@ -262,6 +261,13 @@ fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
             .set(1, "本年累计到位资金", V::N(2600.0))
             .xlsx(),
     );
+    (v1, v2)
+}
+
+#[test]
+fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
+    let ws = Ws::new();
+    let (v1, v2) = two_versions(&ws);
     ws.ingest(&[v1], JUNE);
     let out = ws.ingest(std::slice::from_ref(&v2), JUNE);
     assert_eq!(
@@ -288,14 +294,7 @@ fn a_resubmission_supersedes_and_the_same_bytes_again_are_a_no_op() {
 #[test]
 fn files_stored_in_a_group_are_kept_together_or_not_at_all() {
     let ws = Ws::new();
-    let v1 = ws.file("v1.xlsx", &Form::valid().xlsx());
-    let v2 = ws.file(
-        "v2.xlsx",
-        &Form::valid()
-            .set(1, "本月到位资金", V::N(600.0))
-            .set(1, "本年累计到位资金", V::N(2600.0))
-            .xlsx(),
-    );
+    let (v1, v2) = two_versions(&ws);
     let cfg = config();
     let opts = BatchOptions {
         period: Some(JUNE),
