@@ -395,11 +395,10 @@ pub fn refresh_register(archive: &mut Archive) {
     let _ = checkpoint::refresh(archive);
 }
 
-/// The register checkpoint a batch works out beside its files
-/// ([`checkpoint::prepare`]), written once it is made and a
-/// file of the batch's month is stored — at the next commit of the batch's files, on the
-/// thread that stores them, which has time to spare there and none at the end. Its
-/// failure is not the batch's ([`refresh_register`]).
+/// The register checkpoint a batch works out beside its files ([`checkpoint::prepare`]),
+/// written once it is made and a file of the batch's month is stored — at the next commit
+/// of the batch's files, on the thread that stores them, which has time to spare there
+/// and none at the end. Its failure is not the batch's ([`refresh_register`]).
 enum Checkpoint {
     Preparing(std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>>),
     /// Made, not yet wanted (no file of the month stored yet).
@@ -408,27 +407,27 @@ enum Checkpoint {
 }
 
 impl Checkpoint {
+    /// Writes the checkpoint if it is made and wanted (see above); otherwise keeps it.
     fn write_if_ready(&mut self, archive: &mut Archive) {
-        if let Checkpoint::Preparing(made) = self {
-            if !made.is_finished() {
-                return;
+        *self = match std::mem::replace(self, Checkpoint::Written) {
+            Checkpoint::Preparing(made) if !made.is_finished() => Checkpoint::Preparing(made),
+            Checkpoint::Preparing(made) => {
+                Checkpoint::write(archive, made.join().ok().and_then(Result::ok).flatten())
             }
-            let Checkpoint::Preparing(made) = std::mem::replace(self, Checkpoint::Written) else {
-                return;
-            };
-            *self = Checkpoint::Made(made.join().ok().and_then(Result::ok).flatten());
-        }
-        if let Checkpoint::Made(Some(_)) = self {
-            let Checkpoint::Made(Some(prepared)) = std::mem::replace(self, Checkpoint::Written)
-            else {
-                return;
-            };
-            *self = match checkpoint::put_if_wanted(archive, prepared) {
-                Ok(None) => Checkpoint::Written,
-                Ok(Some(prepared)) => Checkpoint::Made(Some(prepared)),
-                // Worked out again once the batch is stored.
-                Err(_) => Checkpoint::Made(None),
-            };
+            Checkpoint::Made(prepared) => Checkpoint::write(archive, prepared),
+            Checkpoint::Written => Checkpoint::Written,
+        };
+    }
+
+    fn write(archive: &mut Archive, prepared: Option<checkpoint::Prepared>) -> Checkpoint {
+        let Some(prepared) = prepared else {
+            return Checkpoint::Made(None);
+        };
+        match checkpoint::put_if_wanted(archive, prepared) {
+            Ok(None) => Checkpoint::Written,
+            Ok(Some(prepared)) => Checkpoint::Made(Some(prepared)),
+            // Worked out again once the batch is stored.
+            Err(_) => Checkpoint::Made(None),
         }
     }
 
@@ -444,8 +443,8 @@ impl Checkpoint {
     }
 }
 
-/// [`checkpoint::prepare`] on a thread of its own, for a batch
-/// of `period`'s returns (see [`refresh_register`] for why its failure is not the batch's).
+/// [`checkpoint::prepare`] on a thread of its own, for a batch of `period`'s returns (see
+/// [`refresh_register`] for why its failure is not the batch's).
 fn prepare_register(
     path: &Path,
     period: Period,
