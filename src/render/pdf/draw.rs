@@ -1,5 +1,6 @@
-//! From display lists to PDF bytes with printpdf: text with absolute text matrices and
-//! the character spacing set on every run (PDF carries `Tc` over between text objects),
+//! From display lists to PDF bytes with printpdf: each run of texts in one text object,
+//! every text placed by an absolute text matrix, the font, spacing and fill written only
+//! when they change (PDF carries them from one text object to the next),
 //! vector paths for rules, bars and series, the used faces embedded as subsets.
 //!
 //! The file is reproducible: font resource names are fixed, the dates come from
@@ -110,12 +111,13 @@ fn point(x: f32, y: f32, frame: &Frame) -> Point {
     }
 }
 
-/// How many operators [`page_ops`] draws an item with, at the most.
+/// How many operators [`page_ops`] draws an item with, at the most (a path counts the
+/// text object it may close; the last text its own).
 fn op_count(item: &Item) -> usize {
     match item {
         Item::Text { .. } => 7,
-        Item::Line { .. } | Item::Polyline { .. } => 3,
-        Item::Rect { .. } | Item::Polygon { .. } => 2,
+        Item::Line { .. } | Item::Polyline { .. } => 4,
+        Item::Rect { .. } | Item::Polygon { .. } => 3,
     }
 }
 
@@ -125,7 +127,15 @@ fn op_count(item: &Item) -> usize {
 fn page_ops(items: Vec<Item>, frame: &Frame) -> Vec<Op> {
     let mut ops = Vec::with_capacity(items.iter().map(op_count).sum());
     let mut pen = Pen::default();
+    // Consecutive texts share one text object: each sets its own text matrix, and what
+    // else it sets (font, spacing, fill) is graphics state, which PDF allows inside a
+    // text object. A path ends the object (paths may not be drawn inside one).
+    let mut in_text = false;
     for item in items {
+        if in_text && !matches!(item, Item::Text { .. }) {
+            ops.push(Op::EndTextSection);
+            in_text = false;
+        }
         match item {
             Item::Text {
                 x,
@@ -136,7 +146,10 @@ fn page_ops(items: Vec<Item>, frame: &Frame) -> Vec<Op> {
                 spacing,
                 color: c,
             } => {
-                ops.push(Op::StartTextSection);
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                }
                 if changes(&mut pen.font, (face, size)) {
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(font_id(face)),
@@ -155,7 +168,6 @@ fn page_ops(items: Vec<Item>, frame: &Frame) -> Vec<Op> {
                 ops.push(Op::ShowText {
                     items: vec![TextItem::Text(text)],
                 });
-                ops.push(Op::EndTextSection);
             }
             Item::Line {
                 x1,
@@ -196,6 +208,9 @@ fn page_ops(items: Vec<Item>, frame: &Frame) -> Vec<Op> {
                 });
             }
         }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
     }
     ops.shrink_to_fit();
     ops
@@ -333,6 +348,64 @@ pub(super) fn input_hash(description: std::fmt::Arguments<'_>) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(x: f32, s: &str) -> Item {
+        Item::Text {
+            x,
+            y: 100.0,
+            size: 16.0,
+            face: FaceId(0),
+            text: s.to_string(),
+            spacing: 0.0,
+            color: Rgb(0.0, 0.0, 0.0),
+        }
+    }
+
+    /// What the operators draw, a letter each: `(`, `)` a text object's start and end,
+    /// `T` a text shown, `P` a path or rectangle, `.` anything else.
+    fn shape(ops: &[Op]) -> String {
+        ops.iter()
+            .map(|op| match op {
+                Op::StartTextSection => '(',
+                Op::EndTextSection => ')',
+                Op::ShowText { .. } => 'T',
+                Op::DrawLine { .. } | Op::DrawRectangle { .. } | Op::DrawPolygon { .. } => 'P',
+                _ => '.',
+            })
+            .filter(|&c| c != '.')
+            .collect()
+    }
+
+    #[test]
+    fn a_run_of_texts_shares_one_text_object_and_paths_stay_outside() {
+        let frame = Frame::official();
+        let rule = Item::Line {
+            x1: 0.0,
+            y1: 120.0,
+            x2: 100.0,
+            y2: 120.0,
+            width: 1.0,
+            color: Rgb(0.0, 0.0, 0.0),
+        };
+        let cell = Item::Rect {
+            x: 0.0,
+            y: 130.0,
+            w: 10.0,
+            h: 10.0,
+            fill: Rgb(0.9, 0.9, 0.9),
+        };
+        let items = vec![
+            text(10.0, "一"),
+            text(40.0, "二"),
+            text(70.0, "三"),
+            rule,
+            cell,
+            text(10.0, "四"),
+        ];
+        assert_eq!(shape(&page_ops(items, &frame)), "(TTT)PP(T)");
+        assert_eq!(shape(&page_ops(vec![text(0.0, "一")], &frame)), "(T)");
+        assert_eq!(shape(&page_ops(Vec::new(), &frame)), "");
+    }
 
     #[test]
     fn dates_become_unix_time() {
