@@ -467,63 +467,25 @@ pub struct AmbiguousMatch {
 pub use crate::text::former_name;
 
 pub mod checkpoint;
+mod lookup;
+
+use lookup::Lookup;
 
 /// A unit's look-ups from keys to the projects (indexes into the register) that had them.
 #[derive(Default)]
 struct UnitIndex {
-    by_code: HashMap<Box<str>, Hits>,
-    by_pair: HashMap<Box<str>, Hits>,
-    by_name: HashMap<Box<str>, Hits>,
-}
-
-/// The projects one key was seen with: nearly always one, kept without an allocation of
-/// its own (a national register has 2.4 million keys).
-#[derive(Debug, Clone, PartialEq)]
-enum Hits {
-    One(usize),
-    /// Two or more.
-    Many(Vec<usize>),
-}
-
-impl Hits {
-    fn of(list: Vec<usize>) -> Hits {
-        match list.as_slice() {
-            [one] => Hits::One(*one),
-            _ => Hits::Many(list),
-        }
-    }
-
-    fn as_slice(&self) -> &[usize] {
-        match self {
-            Hits::One(i) => std::slice::from_ref(i),
-            Hits::Many(list) => list,
-        }
-    }
-
-    fn add(&mut self, at: usize) {
-        if self.as_slice().contains(&at) {
-            return;
-        }
-        match self {
-            Hits::One(i) => *self = Hits::Many(vec![*i, at]),
-            Hits::Many(list) => list.push(at),
-        }
-    }
+    by_code: Lookup,
+    by_pair: Lookup,
+    by_name: Lookup,
 }
 
 impl UnitIndex {
     fn file(&mut self, keys: &RowKeys, at: usize) {
-        let add = |map: &mut HashMap<Box<str>, Hits>, key: &str| match map.get_mut(key) {
-            Some(hits) => hits.add(at),
-            None => {
-                map.insert(key.into(), Hits::One(at));
-            }
-        };
         if let Some(code) = &keys.code {
-            add(&mut self.by_code, code);
+            self.by_code.file(code, at);
         }
-        add(&mut self.by_pair, keys.pair());
-        add(&mut self.by_name, keys.name());
+        self.by_pair.file(keys.pair(), at);
+        self.by_name.file(keys.name(), at);
     }
 }
 
@@ -561,11 +523,6 @@ impl RowKeys {
     }
 }
 
-/// The projects a look-up found: none when the key was never seen.
-fn hits_of(hits: Option<&Hits>) -> &[usize] {
-    hits.map_or(&[], Hits::as_slice)
-}
-
 /// What matching one row found.
 enum Found {
     One(usize, MatchedBy),
@@ -600,16 +557,12 @@ fn match_row(
 ) -> Found {
     let code = keys.code.as_ref();
     if let Some(code) = code {
-        match pick(
-            hits_of(index.by_code.get(code.as_str())),
-            taken,
-            MatchedBy::Code,
-        ) {
+        match pick(index.by_code.get(code), taken, MatchedBy::Code) {
             Found::Nothing => {}
             found => return found,
         }
     }
-    let by_pair = hits_of(index.by_pair.get(keys.pair()));
+    let by_pair = index.by_pair.get(keys.pair());
     // A project numbered otherwise is another project of the same name and investor (or
     // the same one renumbered): not for the register to decide.
     let numbered_otherwise =
@@ -630,13 +583,11 @@ fn match_row(
         return Found::Nothing;
     };
     let old = normalize_key(&old);
-    let by_old = hits_of(
-        index
-            .by_pair
-            .get(format!("{old}|{}", keys.investor()).as_str()),
-    );
+    let by_old = index
+        .by_pair
+        .get(format!("{old}|{}", keys.investor()).as_str());
     match pick(by_old, taken, MatchedBy::FormerName) {
-        Found::Nothing => match hits_of(index.by_name.get(old.as_str())) {
+        Found::Nothing => match index.by_name.get(old.as_str()) {
             [] => Found::Nothing,
             others => Found::Ambiguous(Ambiguity::FormerNameOtherInvestor, others.to_vec()),
         },

@@ -37,7 +37,8 @@ use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use super::{
-    Ambiguity, AmbiguousMatch, Builder, FileRef, Hits, Joined, LinkConflict, MatchedBy,
+    lookup::{Lookup, Sorted},
+    Ambiguity, AmbiguousMatch, Builder, FileRef, Joined, LinkConflict, MatchedBy,
     RegisteredProject, Report, UnappliedLink, UnitIndex,
 };
 use crate::archive::{hex, Archive, ArchiveError, ProjectLink, SharedMonth};
@@ -51,6 +52,7 @@ const FORMAT: &str = "tongbao register checkpoint 3";
 const RULES: &[&str] = &[
     include_str!("../register.rs"),
     include_str!("checkpoint.rs"),
+    include_str!("lookup.rs"),
     include_str!("../../text.rs"),
     include_str!("../../model.rs"),
     include_str!("../../archive/mod.rs"),
@@ -464,15 +466,14 @@ impl<'w> Out<'w> {
         }
         self.opt(p.fortune500, |o, b| o.u8(u8::from(b)));
     }
-    fn index_map(&mut self, m: &HashMap<Box<str>, Hits>) {
+    fn index_map(&mut self, m: &Lookup) {
         // Sorted, so that the same builder always gives the same bytes.
-        let mut entries: Vec<(&Box<str>, &Hits)> = m.iter().collect();
-        entries.sort_unstable_by_key(|(k, _)| *k);
+        let entries = m.sorted();
         self.len(entries.len());
         for (k, hits) in entries {
             self.str(k);
-            self.len(hits.as_slice().len());
-            for &i in hits.as_slice() {
+            self.len(hits.len());
+            for &i in hits {
                 self.u32(u32::try_from(i).unwrap_or(u32::MAX));
             }
             self.spill_if_full();
@@ -600,6 +601,14 @@ fn encode_into(b: &Builder, sink: &mut dyn Write) -> std::io::Result<u64> {
 
 /// The checkpoint's bytes as they are read: a national checkpoint is 300 MB, and held
 /// whole beside the builder it decodes to, it was the largest part of `build`'s peak.
+/// A key and its projects as they are read, before they join their look-up: one buffer
+/// for all of them, not an allocation each.
+#[derive(Default)]
+struct Scratch {
+    key: Vec<u8>,
+    hits: Vec<usize>,
+}
+
 struct In<'r> {
     source: &'r mut dyn Read,
     buf: Box<[u8]>,
@@ -636,10 +645,17 @@ impl<'r> In<'r> {
     }
     /// `n` bytes, copied out.
     fn take(&mut self, n: usize) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        self.take_into(n, &mut out)?;
+        Some(out)
+    }
+    /// The next `n` bytes, into `out` (emptied first).
+    fn take_into(&mut self, n: usize, out: &mut Vec<u8>) -> Option<()> {
         if self.left < n {
             return None;
         }
-        let mut out = Vec::with_capacity(n);
+        out.clear();
+        out.reserve_exact(n);
         while out.len() < n {
             self.fill()?;
             let k = (n - out.len()).min(self.end - self.at);
@@ -647,7 +663,7 @@ impl<'r> In<'r> {
             self.at += k;
         }
         self.left -= n;
-        Some(out)
+        Some(())
     }
     fn u8(&mut self) -> Option<u8> {
         if self.left == 0 {
@@ -789,18 +805,27 @@ impl<'r> In<'r> {
             note: last.note.as_deref().map(str::to_string),
         })
     }
-    fn index_map(&mut self, projects: usize) -> Option<HashMap<Box<str>, Hits>> {
+    /// A look-up as [`Out::index_map`] wrote it: its keys in ascending order (any other
+    /// order is an inconsistency), each naming projects of the register.
+    fn index_map(&mut self, projects: usize, scratch: &mut Scratch) -> Option<Lookup> {
         let n = self.len()?;
-        let mut m = HashMap::with_capacity(n);
+        let mut sorted = Sorted::with_capacity(n);
         for _ in 0..n {
-            let key = self.str()?.into_boxed_str();
-            let k = self.len()?;
-            let list = (0..k)
-                .map(|_| self.u32().map(|i| i as usize).filter(|&i| i < projects))
-                .collect::<Option<Vec<usize>>>()?;
-            m.insert(key, Hits::of(list));
+            let len = self.len()?;
+            self.take_into(len, &mut scratch.key)?;
+            let key = std::str::from_utf8(&scratch.key).ok()?;
+            scratch.hits.clear();
+            for _ in 0..self.len()? {
+                scratch
+                    .hits
+                    .push(Some(self.u32()? as usize).filter(|&i| i < projects)?);
+            }
+            if !sorted.push(key, &scratch.hits) {
+                return None;
+            }
         }
-        Some(m)
+        sorted.shrink_to_fit();
+        Some(Lookup::read(sorted))
     }
 }
 
@@ -954,12 +979,13 @@ fn decode_from(
         })
         .collect::<Option<Vec<_>>>()?;
     b.ambiguous = ambiguous;
+    let mut scratch = Scratch::default();
     for _ in 0..i.len()? {
         let unit = i.str()?;
         let index = UnitIndex {
-            by_code: i.index_map(n)?,
-            by_pair: i.index_map(n)?,
-            by_name: i.index_map(n)?,
+            by_code: i.index_map(n, &mut scratch)?,
+            by_pair: i.index_map(n, &mut scratch)?,
+            by_name: i.index_map(n, &mut scratch)?,
         };
         b.indexes.insert(unit, index);
     }
@@ -1167,6 +1193,12 @@ mod tests {
             before.add(r);
             again.add(r);
         }
+        // The look-ups read back and then filed into write what those built whole do.
+        assert_eq!(
+            encode(&again),
+            encode(&before),
+            "carried forward, the same bytes"
+        );
         let (a, b) = (again.finish(), before.finish());
         assert!(!a.projects.is_empty());
         assert_eq!(a, b);
