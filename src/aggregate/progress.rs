@@ -288,7 +288,7 @@ pub fn compute(cfg: &Config, kept: Arc<Register>) -> Progress {
     let judged: Vec<(Option<usize>, bool, Option<register::FollowUp<'_>>)> = register
         .projects
         .par_iter()
-        .map(|p| match roster.get(p.unit_code.as_str()) {
+        .map(|p| match roster.get(p.unit_code()) {
             None => (None, false, None),
             Some(&unit) => (Some(unit), cohort.has(p), p.follow_up(period, &settings)),
         })
@@ -307,11 +307,11 @@ pub fn compute(cfg: &Config, kept: Arc<Register>) -> Progress {
     // units' together.
     let mut by_unit: HashMap<&str, (Vec<&RegisteredProject>, FollowUpCounts)> = HashMap::new();
     for p in &in_cohort {
-        by_unit.entry(p.unit_code.as_str()).or_default().0.push(p);
+        by_unit.entry(p.unit_code()).or_default().0.push(p);
     }
     for f in &follow_ups {
         by_unit
-            .entry(f.project.unit_code.as_str())
+            .entry(f.project.unit_code())
             .or_default()
             .1
             .add(f.reason);
@@ -379,13 +379,10 @@ pub fn compute(cfg: &Config, kept: Arc<Register>) -> Progress {
             let p = f.project;
             let latest = p.latest();
             (
-                roster
-                    .get(p.unit_code.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
+                roster.get(p.unit_code()).copied().unwrap_or(usize::MAX),
                 FollowUpEntry {
-                    unit: name_of(&p.unit_code),
-                    unit_code: p.unit_code.clone(),
+                    unit: name_of(p.unit_code()),
+                    unit_code: p.unit_code().to_string(),
                     id: p.id.clone(),
                     name: latest.name.clone(),
                     investor: latest.investor.clone(),

@@ -217,7 +217,9 @@ pub struct RegisteredProject {
     /// case — or `500113:新材料产业园|甲材料有限公司`), with `~2`, `~3`…
     /// when an ambiguous row opened a second project under the same identity.
     pub id: String,
-    pub unit_code: String,
+    /// Where the unit's code ends in `id` (which starts with it): the code is not kept
+    /// twice (a national register has 1.2 million projects).
+    unit_len: u32,
     /// Every report, oldest first (never empty).
     pub reports: Vec<Report>,
     /// The latest report's row, whole (behind a pointer: the register's vector of a
@@ -242,6 +244,11 @@ pub struct RegisteredProject {
 }
 
 impl RegisteredProject {
+    /// The code of the unit whose project it is.
+    pub fn unit_code(&self) -> &str {
+        &self.id[..self.unit_len as usize]
+    }
+
     fn last(&self) -> &Report {
         // A project is opened by its first report, so `reports` is never empty.
         &self.reports[self.reports.len() - 1]
@@ -813,7 +820,9 @@ impl Builder {
                     .or_else(|| self.joined_into.get(&link.earlier).copied());
                 let conflict = match target {
                     None => Some(LinkConflict::EarlierMissing),
-                    Some(t) if self.projects[t].unit_code != unit => Some(LinkConflict::OtherUnit),
+                    Some(t) if self.projects[t].unit_code() != unit => {
+                        Some(LinkConflict::OtherUnit)
+                    }
                     Some(t) if taken.contains(&t) || self.projects[t].last_reported() == at => {
                         Some(LinkConflict::SameMonth(at))
                     }
@@ -859,9 +868,11 @@ impl Builder {
             self.projects
                 .reserve_exact((self.projects.len() / 8).max(64));
         }
+        // The id starts with the unit's code (`base`).
+        let unit_len = u32::try_from(unit.len()).unwrap_or(u32::MAX);
         self.projects.push(RegisteredProject {
             id,
-            unit_code: unit.to_string(),
+            unit_len,
             reports: Vec::with_capacity(1),
             latest_row: Arc::clone(p),
             former_names: Vec::new(),
@@ -892,7 +903,7 @@ impl Builder {
         // whatever comes next rather than before it.
         crate::free_beside((name_keys, indexes, link_of, opened, joined_into));
         for p in &mut projects {
-            let Some(periods) = periods.get(p.unit_code.as_str()) else {
+            let Some(periods) = periods.get(p.unit_code()) else {
                 continue;
             };
             let last = p.last_reported();
@@ -911,7 +922,7 @@ impl Builder {
         }
         // Stable order: by unit, then as opened (period, unit's file, row); the sort is
         // stable.
-        projects.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+        projects.sort_by(|a, b| a.unit_code().cmp(b.unit_code()));
         Register {
             period,
             projects,
@@ -1105,10 +1116,10 @@ impl Register {
         if pa.id == pb.id {
             return Err(LinkRefusal::SameProject(pa.id.clone()));
         }
-        if pa.unit_code != pb.unit_code {
+        if pa.unit_code() != pb.unit_code() {
             return Err(LinkRefusal::OtherUnits(
-                (pa.id.clone(), pa.unit_code.clone()),
-                (pb.id.clone(), pb.unit_code.clone()),
+                (pa.id.clone(), pa.unit_code().to_string()),
+                (pb.id.clone(), pb.unit_code().to_string()),
             ));
         }
         let months_a: HashSet<Period> = pa.reports.iter().map(|r| r.file.period).collect();
@@ -1338,7 +1349,7 @@ impl Register {
     pub fn select<'r>(&'r self, s: &Selection) -> Vec<&'r RegisteredProject> {
         self.projects
             .iter()
-            .filter(|p| s.unit.is_none_or(|u| p.unit_code == u))
+            .filter(|p| s.unit.is_none_or(|u| p.unit_code() == u))
             .filter(|p| !s.stalled || p.is_stalled(self.period, s.stalled_months))
             .collect()
     }
@@ -1359,7 +1370,7 @@ impl Register {
                 let moved = self.movement(p);
                 ProjectJson {
                     id: p.id.clone(),
-                    unit: unit(&p.unit_code),
+                    unit: unit(p.unit_code()),
                     code: p.code().map(str::to_string),
                     name: latest.name.clone(),
                     former_names: p.former_names.clone(),
@@ -1536,7 +1547,7 @@ impl Register {
     pub fn follow_ups(&self, unit: Option<&str>, s: &ProjectsSettings) -> Vec<FollowUp<'_>> {
         self.projects
             .iter()
-            .filter(|p| unit.is_none_or(|u| p.unit_code == u))
+            .filter(|p| unit.is_none_or(|u| p.unit_code() == u))
             .filter_map(|p| p.follow_up(self.period, s))
             .collect()
     }
@@ -1711,7 +1722,7 @@ impl Register {
             (r, Cohort::new(cohort.year, r.period))
         });
         let of_unit = |r: &Register, c: &Cohort, code: &str| {
-            conversion(r.cohort(c).filter(|p| p.unit_code == code))
+            conversion(r.cohort(c).filter(|p| p.unit_code() == code))
         };
         let units = cfg
             .file
@@ -1771,7 +1782,7 @@ impl Register {
                 .map(|f| {
                     let p = f.project;
                     FollowUpJson {
-                        unit: unit_json(&p.unit_code),
+                        unit: unit_json(p.unit_code()),
                         id: p.id.clone(),
                         name: p.latest().name.clone(),
                         investor: p.latest().investor.clone(),

@@ -211,7 +211,7 @@ fn link(global: &GlobalArgs, args: &ProjectLinkArgs) -> anyhow::Result<Outcome> 
         project_link_done(
             &link.earlier,
             &link.later,
-            &unit_name(&cfg, &earlier.unit_code),
+            &unit_name(&cfg, earlier.unit_code()),
             lang
         )
     );
@@ -393,7 +393,7 @@ fn human_list(cfg: &Config, r: &Register, s: &Selection, lang: Lang) -> String {
             };
             let mut row = vec![
                 p.id.clone(),
-                unit_name(cfg, &p.unit_code),
+                unit_name(cfg, p.unit_code()),
                 printable(&latest.name).into_owned(),
                 printable(&latest.investor).into_owned(),
                 printable(&latest.industry).into_owned(),
@@ -488,7 +488,7 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
     let latest = p.latest();
     let mut out = project_show_heading(
         &p.id,
-        &unit_name(cfg, &p.unit_code),
+        &unit_name(cfg, p.unit_code()),
         (
             &printable(&latest.name),
             &printable(&latest.investor),
@@ -606,7 +606,7 @@ fn human_follow_up(
             let latest = p.latest();
             let file = p.last_file();
             vec![
-                unit_name(cfg, &p.unit_code),
+                unit_name(cfg, p.unit_code()),
                 printable(&latest.name).into_owned(),
                 printable(&latest.investor).into_owned(),
                 follow_up_reason_label(f.reason, lang).to_string(),

@@ -529,7 +529,7 @@ fn encode_into(b: &Builder, sink: &mut dyn Write) -> std::io::Result<u64> {
     o.len(b.projects.len());
     for (p, name_key) in b.projects.iter().zip(&b.name_keys) {
         o.str(&p.id);
-        o.str(&p.unit_code);
+        o.str(p.unit_code());
         o.str(name_key);
         o.strs(&p.former_names);
         o.u8(u8::from(p.current));
@@ -917,9 +917,16 @@ fn decode_from(
     // reported in the next month added.
     let latest = files.iter().map(|f| f.period).max();
     let mut scratch: Vec<Report> = Vec::new();
+    let mut unit_code: Vec<u8> = Vec::new();
     for at in 0..n {
         let id = i.str()?;
-        let unit_code = i.str()?;
+        // The unit's code, which the id starts with (it is kept only there).
+        let len = i.len()?;
+        i.take_into(len, &mut unit_code)?;
+        if !(id.as_bytes().starts_with(&unit_code) && id.is_char_boundary(len)) {
+            return None;
+        }
+        let unit_len = u32::try_from(len).ok()?;
         b.name_keys.push(i.str()?);
         let former_names = i.strs()?;
         let current = i.bool()?;
@@ -953,7 +960,7 @@ fn decode_from(
         }
         b.projects.push(RegisteredProject {
             id,
-            unit_code,
+            unit_len,
             reports,
             latest_row,
             former_names,
@@ -1384,6 +1391,38 @@ mod tests {
         let mut huge = bytes;
         huge[..5].copy_from_slice(&[0xfe, 0xff, 0xff, 0xff, 0x0f]);
         assert!(decode(&huge, period, &links).is_none());
+    }
+
+    /// A project's unit is kept as the start of its id: a checkpoint whose unit code is
+    /// not the start of the id is not read as another unit's project.
+    #[test]
+    fn a_unit_that_is_not_the_start_of_the_id_is_not_a_builder() {
+        let (returns, links) = history();
+        let period = Period::new(2025, 4).expect("period");
+        let b = builder_before(&returns, period, &links);
+        let first = &b.projects[0];
+        assert!(first.id.starts_with(first.unit_code()) && !first.unit_code().is_empty());
+        let bytes = encode(&b);
+        assert!(decode(&bytes, period, &links).is_some());
+        // The first project's id (length-prefixed), then its unit code, length-prefixed.
+        let id = first.id.as_bytes();
+        let at = bytes
+            .windows(id.len())
+            .position(|w| w == id)
+            .expect("the id is in the encoding")
+            + id.len();
+        assert_eq!(
+            usize::from(bytes[at]),
+            2 * first.unit_code().len(),
+            "zigzag length"
+        );
+        assert_eq!(
+            &bytes[at + 1..][..first.unit_code().len()],
+            first.unit_code().as_bytes()
+        );
+        let mut other = bytes.clone();
+        other[at + 1] = if other[at + 1] == b'9' { b'8' } else { b'9' };
+        assert!(decode(&other, period, &links).is_none());
     }
 
     #[test]

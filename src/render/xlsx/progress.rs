@@ -298,7 +298,7 @@ fn register_row(i: usize, l: RegisterLine<'_>, years: &[i32]) -> Row {
     let mut cells = vec![
         ordinal(i + 1),
         text(l.unit),
-        label(&p.unit_code),
+        label(p.unit_code()),
         text(&p.id),
         p.code().map_or(Cell::Dash, label),
         text(&latest.name),
