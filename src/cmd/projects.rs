@@ -494,13 +494,13 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
             &printable(&latest.investor),
             p.code(),
         ),
-        &p.former_names,
+        p.former_names(),
         lang,
     );
     out.push('\n');
     // Times are shown in the bureau's time zone, named.
     let zone = cfg.time_zone();
-    for j in &p.joined {
+    for j in p.joined() {
         let at = crate::clock::local_time(&j.link.linked_at, zone).map_or_else(
             || j.link.linked_at.clone(),
             |t| format!("{t} {}", crate::clock::time_zone_name(zone, lang)),

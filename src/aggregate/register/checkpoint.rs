@@ -531,11 +531,11 @@ fn encode_into(b: &Builder, sink: &mut dyn Write) -> std::io::Result<u64> {
         o.str(&p.id);
         o.str(p.unit_code());
         o.str(name_key);
-        o.strs(&p.former_names);
+        o.strs(p.former_names());
         o.u8(u8::from(p.current));
         o.opt(p.missing_from, Out::period);
-        o.len(p.joined.len());
-        for j in &p.joined {
+        o.len(p.joined().len());
+        for j in p.joined() {
             o.str(&j.id);
             o.link(&j.link);
         }
@@ -963,10 +963,9 @@ fn decode_from(
             unit_len,
             reports,
             latest_row,
-            former_names,
+            rare: RegisteredProject::rare_of(former_names, joined),
             current,
             missing_from,
-            joined,
         });
         b.opened.push(&b.projects);
     }
@@ -1180,7 +1179,7 @@ mod tests {
         assert!(!before.unapplied_links.is_empty(), "a link not applied");
         assert!(!before.joined_into.is_empty(), "a link applied");
         assert!(
-            before.projects.iter().any(|p| !p.former_names.is_empty()),
+            before.projects.iter().any(|p| !p.former_names().is_empty()),
             "a rename"
         );
 

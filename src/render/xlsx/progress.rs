@@ -302,7 +302,7 @@ fn register_row(i: usize, l: RegisterLine<'_>, years: &[i32]) -> Row {
         text(&p.id),
         p.code().map_or(Cell::Dash, label),
         text(&latest.name),
-        text(p.former_names.join("；")),
+        text(p.former_names().join("；")),
         text(&latest.investor),
         text(&latest.industry),
         amount(p.contract_amount()),
