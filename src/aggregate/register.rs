@@ -150,12 +150,50 @@ pub struct Report {
     pub note: Option<Arc<str>>,
     pub signed_on: Option<NaiveDate>,
     pub started_on: Option<NaiveDate>,
+    /// 合同投资额, 本月到位资金 and 本年累计到位资金 in 0.01 万元, each counted only when
+    /// its bit of `stated` is set ([`Self::contract_amount`], [`Self::funds_month`],
+    /// [`Self::funds_ytd`]): three `Option<Wan>` took twice the room, in each of a nation's
+    /// millions of reports.
+    amounts: [i64; 3],
+    stated: u8,
+}
+
+impl Report {
+    const CONTRACT: usize = 0;
+    const FUNDS_MONTH: usize = 1;
+    const FUNDS_YTD: usize = 2;
+
+    fn amount(&self, which: usize) -> Option<Wan> {
+        (self.stated & (1 << which) != 0).then_some(Wan(self.amounts[which]))
+    }
+
     /// 合同投资额, `None` when the row leaves it blank.
-    pub contract_amount: Option<Wan>,
+    pub fn contract_amount(&self) -> Option<Wan> {
+        self.amount(Self::CONTRACT)
+    }
+
     /// 本月到位资金, `None` when the return does not state it (no such column).
-    pub funds_month: Option<Wan>,
+    pub fn funds_month(&self) -> Option<Wan> {
+        self.amount(Self::FUNDS_MONTH)
+    }
+
     /// 本年累计到位资金, `None` when the return does not state it.
-    pub funds_ytd: Option<Wan>,
+    pub fn funds_ytd(&self) -> Option<Wan> {
+        self.amount(Self::FUNDS_YTD)
+    }
+
+    /// The three amounts in their places, and which of them are stated.
+    fn pack(contract: Option<Wan>, month: Option<Wan>, ytd: Option<Wan>) -> ([i64; 3], u8) {
+        let mut amounts = [0; 3];
+        let mut stated = 0;
+        for (i, v) in [contract, month, ytd].into_iter().enumerate() {
+            if let Some(Wan(v)) = v {
+                amounts[i] = v;
+                stated |= 1 << i;
+            }
+        }
+        (amounts, stated)
+    }
 }
 
 impl Report {
@@ -168,6 +206,11 @@ impl Report {
         (month_stated, ytd_stated): (bool, bool),
         before: Option<&Report>,
     ) -> Report {
+        let (amounts, stated) = Report::pack(
+            p.contract_amount,
+            month_stated.then_some(p.funds_month),
+            ytd_stated.then_some(p.funds_ytd),
+        );
         Report {
             file,
             row: p.row + 1,
@@ -184,9 +227,8 @@ impl Report {
                 .map(|n| shared(n, before.and_then(|b| b.note.as_ref()))),
             signed_on: p.signed_on,
             started_on: p.started_on,
-            contract_amount: p.contract_amount,
-            funds_month: month_stated.then_some(p.funds_month),
-            funds_ytd: ytd_stated.then_some(p.funds_ytd),
+            amounts,
+            stated,
         }
     }
 }
@@ -303,7 +345,7 @@ impl RegisteredProject {
 
     /// 合同投资额, the latest stated.
     pub fn contract_amount(&self) -> Option<Wan> {
-        self.latest_stated(|r| r.contract_amount)
+        self.latest_stated(|r| r.contract_amount())
     }
 
     /// 签约日期, the latest stated.
@@ -424,7 +466,7 @@ fn funds_by_year(reports: &[Report]) -> Vec<YearFunds> {
         .map(|(year, r)| YearFunds {
             year,
             period: r.file.period,
-            funds_ytd: r.funds_ytd,
+            funds_ytd: r.funds_ytd(),
         })
         .collect()
 }
@@ -438,7 +480,7 @@ fn funds_in_place(reports: &[Report]) -> Option<Wan> {
 /// 资金到位率 over `reports`, in tenths of a percent: funds across years ÷ the latest
 /// stated 合同投资额.
 fn funds_rate_tenths(reports: &[Report]) -> Option<i64> {
-    let contract = reports.iter().rev().find_map(|r| r.contract_amount)?;
+    let contract = reports.iter().rev().find_map(|r| r.contract_amount())?;
     let funds = funds_in_place(reports)?;
     tenths_of_percent(i128::from(funds.cents()), i128::from(contract.cents()))
 }
@@ -1528,7 +1570,7 @@ impl RegisteredProject {
                 .iter()
                 .rev()
                 .find(|r| r.file.period == month)
-                .and_then(|r| r.funds_month)
+                .and_then(|r| r.funds_month())
                 .is_some_and(Wan::is_zero);
             if !zero {
                 return count;
@@ -1893,7 +1935,45 @@ pub struct ConversionJson {
 
 #[cfg(test)]
 mod tests {
-    use super::{former_name, tenths_of_percent};
+    use super::{
+        former_name, tenths_of_percent, Arc, FileRef, MatchedBy, Period, Report, Stage, Wan,
+    };
+
+    /// A report keeps its amounts packed: a zero stated stays a zero, an amount not stated
+    /// stays not stated, and any amount is kept exactly.
+    #[test]
+    fn a_reports_amounts_are_kept_stated_or_not() {
+        for (contract, month, ytd) in [
+            (Some(Wan(0)), None, Some(Wan(-5))),
+            (None, Some(Wan(i64::MIN)), Some(Wan(i64::MAX))),
+            (None, None, None),
+            (Some(Wan(123_456)), Some(Wan(0)), None),
+        ] {
+            let (amounts, stated) = Report::pack(contract, month, ytd);
+            let r = Report {
+                file: Arc::new(FileRef {
+                    submission: 1,
+                    file_name: Arc::from("a.xlsx"),
+                    version: None,
+                    period: Period::new(2025, 6).expect("period"),
+                }),
+                row: 5,
+                matched_by: MatchedBy::First,
+                stage: Stage::Signed,
+                name: Arc::from("项目"),
+                code: None,
+                note: None,
+                signed_on: None,
+                started_on: None,
+                amounts,
+                stated,
+            };
+            assert_eq!(
+                (r.contract_amount(), r.funds_month(), r.funds_ytd()),
+                (contract, month, ytd)
+            );
+        }
+    }
 
     #[test]
     fn a_percentage_is_rounded_half_away_from_zero_in_integers() {

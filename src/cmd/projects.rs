@@ -545,10 +545,10 @@ fn human_show(cfg: &Config, p: &RegisteredProject, lang: Lang) -> String {
                 printable(&r.name).into_owned(),
                 stage_label(r.stage, lang).to_string(),
                 date(r.signed_on),
-                amount(r.contract_amount, lang),
+                amount(r.contract_amount(), lang),
                 date(r.started_on),
-                amount(r.funds_month, lang),
-                amount(r.funds_ytd, lang),
+                amount(r.funds_month(), lang),
+                amount(r.funds_ytd(), lang),
                 percent(rate, lang),
                 matched_by_label(r.matched_by, lang).to_string(),
                 r.note

@@ -444,7 +444,7 @@ impl<'w> Out<'w> {
         self.opt_text(r.note.as_deref(), before.map(|b| b.note.as_deref()));
         self.date(r.signed_on);
         self.date(r.started_on);
-        for v in [r.contract_amount, r.funds_month, r.funds_ytd] {
+        for v in [r.contract_amount(), r.funds_month(), r.funds_ytd()] {
             self.opt(v, |o, w| o.i64(w.0));
         }
     }
@@ -766,7 +766,7 @@ impl<'r> In<'r> {
     }
     /// [`Out::report`] read back.
     fn report(&mut self, files: &[Arc<FileRef>], before: Option<&Report>) -> Option<Report> {
-        Some(Report {
+        let mut report = Report {
             file: files.get(self.len()?)?.clone(),
             row: self.u32()?,
             matched_by: self.pick(&MATCHED_BY)?,
@@ -776,10 +776,11 @@ impl<'r> In<'r> {
             note: self.opt_text(before.map(|b| b.note.as_ref()))?,
             signed_on: self.date()?,
             started_on: self.date()?,
-            contract_amount: self.wan()?,
-            funds_month: self.wan()?,
-            funds_ytd: self.wan()?,
-        })
+            amounts: [0; 3],
+            stated: 0,
+        };
+        (report.amounts, report.stated) = Report::pack(self.wan()?, self.wan()?, self.wan()?);
+        Some(report)
     }
     /// The latest row: [`Out::rest_of_row`] read back, with what its report holds.
     fn row(&mut self, last: &Report) -> Option<Project> {
@@ -794,7 +795,7 @@ impl<'r> In<'r> {
             kind: self.opt(|i| i.pick(&ProjectKind::ALL))?,
             stage: last.stage,
             signed_on: last.signed_on,
-            contract_amount: last.contract_amount,
+            contract_amount: last.contract_amount(),
             contract_fdi: UsdWan(self.i64()?),
             started_on: last.started_on,
             funds_month: Wan(self.i64()?),
