@@ -249,11 +249,9 @@ pub fn explain(
 /// row as stored, where it came from, and what it adds to each figure of each span.
 #[derive(Debug, Clone)]
 pub struct LedgerLine {
-    pub unit_code: Arc<str>,
-    pub unit_name: Arc<str>,
-    pub file: Arc<str>,
-    pub version: Option<i64>,
-    pub sheet: Option<Arc<str>>,
+    /// Where it came from, held once for all the lines of a return (a national month
+    /// is 600,000 lines).
+    pub source: Arc<LineSource>,
     /// The row, shared with the register when it holds it.
     pub project: Arc<Project>,
     /// The row's [`Project::share`] of the month's figures.
@@ -262,10 +260,20 @@ pub struct LedgerLine {
     pub ytd: Figures,
 }
 
+/// The return the lines of a unit come from.
+#[derive(Debug)]
+pub struct LineSource {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub file: String,
+    pub version: Option<i64>,
+    pub sheet: Option<String>,
+}
+
 impl LedgerLine {
     /// `项目明细!7`: the sheet and one-based row (the row alone when the sheet is unknown).
     pub fn place(&self) -> String {
-        match &self.sheet {
+        match &self.source.sheet {
             Some(s) => format!("{s}!{}", self.project.row + 1),
             None => (self.project.row + 1).to_string(),
         }
@@ -330,7 +338,7 @@ pub fn take_ledger_lines(
 }
 
 /// The lines of one unit's return; what the lines share of it (unit, file, sheet) is
-/// shared, not copied into each.
+/// held once, not copied into each.
 fn lines_of(
     cfg: &Config,
     period: Period,
@@ -339,12 +347,15 @@ fn lines_of(
     projects: impl Iterator<Item = Arc<Project>>,
     out: &mut Vec<LedgerLine>,
 ) {
-    let unit_name: Arc<str> = cfg
-        .unit_by_code(code)
-        .map_or_else(|| code.into(), |u| u.name().into());
-    let unit_code: Arc<str> = code.into();
-    let file: Arc<str> = r.info.file_name.as_str().into();
-    let sheet: Option<Arc<str>> = r.ledger.sheet.as_deref().map(Into::into);
+    let source = Arc::new(LineSource {
+        unit_code: code.to_string(),
+        unit_name: cfg
+            .unit_by_code(code)
+            .map_or_else(|| code.to_string(), |u| u.name().to_string()),
+        file: r.info.file_name.clone(),
+        version: r.info.version,
+        sheet: r.ledger.sheet.clone(),
+    });
     for p in projects {
         let share = |span: Span| p.share(span.within(period), span.flows());
         let (mut month, mut ytd) = (share(Span::Month), share(Span::Ytd));
@@ -355,11 +366,7 @@ fn lines_of(
         month.unstated = r.info.unstated.month;
         ytd.unstated = r.info.unstated.ytd;
         out.push(LedgerLine {
-            unit_code: Arc::clone(&unit_code),
-            unit_name: Arc::clone(&unit_name),
-            file: Arc::clone(&file),
-            version: r.info.version,
-            sheet: sheet.clone(),
+            source: Arc::clone(&source),
             project: p,
             month,
             ytd,

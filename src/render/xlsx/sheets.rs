@@ -946,10 +946,10 @@ fn project_list(b: &Bulletin) -> Grid<'_> {
         let pr = &line.project;
         let mut cells = vec![
             ordinal(i + 1),
-            text(&*line.unit_name),
-            label(&*line.unit_code),
-            text(&*line.file),
-            line.version.map_or(Cell::Blank, Cell::Ordinal),
+            text(&line.source.unit_name),
+            label(&line.source.unit_code),
+            text(&line.source.file),
+            line.source.version.map_or(Cell::Blank, Cell::Ordinal),
             label(line.place()),
             text(&pr.name),
             text(&pr.investor),
