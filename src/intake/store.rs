@@ -3,13 +3,16 @@
 //! findings, then the file is stored and its outcome ([`Filed`]) returned.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::archive::{Archive, ArchiveError, NewSubmission, SharedMonth, Stored};
 use crate::batch::{Batch, FileReport};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{Filed, FiledAs, Period, Unstated, Verdict};
-use crate::validate::history::{against_last_month, project_elsewhere, History, Rows};
+use crate::validate::history::{
+    against_last_month, project_elsewhere, Elsewhere, History, Rows, UnitRef,
+};
 use crate::validate::Subject;
 
 /// Adds the archive rules' findings to each file and stores it; files in path order, so
@@ -40,9 +43,6 @@ pub fn ingest_batch_with(
     }
     Ok(outcomes)
 }
-
-/// Name-and-investor key → (unit code, unit name) of each unit that reported the project.
-type Elsewhere = HashMap<String, Vec<(String, String)>>;
 
 /// Stores checked files one after another, in the order given, remembering what the
 /// cross-unit rule needs between them.
@@ -226,7 +226,7 @@ pub fn prepare_sharing(
             (None, Some(r)) => Some((Rows::Owned(&r.projects), &r.info.file_name, r.info.unstated)),
             (None, None) => None,
         };
-        let nobody_else = HashMap::new();
+        let nobody_else = Elsewhere::default();
         let history = History {
             last_month: last.map(|(rows, _, _)| (before, rows)),
             last_month_file: last.map(|(_, file, _)| file),
@@ -359,12 +359,12 @@ fn ingest_file(
             let held = units_by_period.entry(p).or_default();
             if !held.insert(unit.code.clone()) {
                 map.retain(|_, units| {
-                    units.retain(|(code, _)| *code != unit.code);
+                    units.retain(|u| u.0 != unit.code);
                     !units.is_empty()
                 });
             }
             debug_assert_eq!(own_keys.len(), projects.len());
-            let own = (unit.code.clone(), unit.name.clone());
+            let own = Arc::new((unit.code.clone(), unit.name.clone()));
             for key in own_keys {
                 file_under(map, key, &own);
             }
@@ -420,17 +420,17 @@ fn elsewhere_of(
     keys: Vec<(String, String)>,
     mut units: Option<&mut HashSet<String>>,
 ) -> Elsewhere {
-    let mut map = Elsewhere::with_capacity(keys.len());
-    let mut unit: Option<(String, String)> = None;
+    let mut map = Elsewhere::with_capacity_and_hasher(keys.len(), Default::default());
+    let mut unit: Option<UnitRef> = None;
     for (code, key) in keys {
-        if unit.as_ref().is_none_or(|(c, _)| *c != code) {
+        if unit.as_ref().is_none_or(|u| u.0 != code) {
             if let Some(units) = units.as_deref_mut() {
                 units.insert(code.clone());
             }
             let name = cfg
                 .unit_by_code(&code)
                 .map_or(code.clone(), |u| u.name().to_string());
-            unit = Some((code, name));
+            unit = Some(Arc::new((code, name)));
         }
         if let Some(u) = &unit {
             file_under(&mut map, key, u);
@@ -440,10 +440,10 @@ fn elsewhere_of(
 }
 
 /// Files `unit` under `key`, once however many of its rows have that key.
-fn file_under(map: &mut Elsewhere, key: String, unit: &(String, String)) {
+fn file_under(map: &mut Elsewhere, key: String, unit: &UnitRef) {
     let units = map.entry(key).or_default();
-    if units.last().is_none_or(|(code, _)| *code != unit.0) {
-        units.push(unit.clone());
+    if units.last().is_none_or(|u| u.0 != unit.0) {
+        units.push(Arc::clone(unit));
     }
 }
 

@@ -3,7 +3,7 @@
 //! units' returns for the same month. The archive supplies the history as plain model
 //! values; these functions only look and report.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
@@ -12,6 +12,15 @@ use crate::parse::vocab::Field;
 use crate::text::{former_name, says_in_production, says_terminated};
 
 use super::Subject;
+
+/// A unit that reported a project: its code and its name, held once for all the keys
+/// it is filed under (a nation's month is 600,000 keys).
+pub(crate) type UnitRef = Arc<(String, String)>;
+
+/// Projects units reported for one month: name-and-investor key → every unit that
+/// reported it, in the order they were filed. (foldhash, seeded per process: a county
+/// cannot pick names that collide.)
+pub(crate) type Elsewhere = foldhash::HashMap<String, Vec<UnitRef>>;
 
 /// What the archive knows around a return.
 pub(crate) struct History<'a> {
@@ -22,9 +31,8 @@ pub(crate) struct History<'a> {
     pub last_month_file: Option<&'a str>,
     /// The figures last month's return did not state.
     pub last_month_unstated: Unstated,
-    /// Projects units reported for the same month: name-and-investor key → every
-    /// (unit code, unit name) that reported it. The return's own unit is passed over.
-    pub elsewhere: &'a HashMap<String, Vec<(String, String)>>,
+    /// Projects units reported for the same month. The return's own unit is passed over.
+    pub elsewhere: &'a Elsewhere,
     /// The code of the unit whose return this is.
     pub own_code: &'a str,
     /// [`Project::cross_unit_key`] of each of the return's projects, in ledger order: computed once
@@ -301,8 +309,8 @@ pub(crate) fn project_elsewhere(s: &Subject, h: &History) -> Vec<Diagnostic> {
             h.elsewhere
                 .get(key)?
                 .iter()
-                .find(|(code, _)| code != h.own_code)
-                .map(|(_, unit)| (p, unit))
+                .find(|u| u.0 != h.own_code)
+                .map(|u| (p, &u.1))
         })
         .map(|(p, unit)| {
             Diagnostic::at(Code::ProjectElsewhere, &ledger.sheet, p.row, name_col)
