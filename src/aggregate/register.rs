@@ -150,53 +150,56 @@ pub struct Report {
     pub note: Option<Arc<str>>,
     pub signed_on: Option<NaiveDate>,
     pub started_on: Option<NaiveDate>,
-    /// 合同投资额, 本月到位资金 and 本年累计到位资金 in 0.01 万元, each counted only when
-    /// its bit of `stated` is set ([`Self::contract_amount`], [`Self::funds_month`],
-    /// [`Self::funds_ytd`]): three `Option<Wan>` took twice the room, in each of a nation's
-    /// millions of reports.
-    amounts: [i64; 3],
+    /// 合同投资额, 本月到位资金 and 本年累计到位资金 ([`Self::contract_amount`],
+    /// [`Self::funds_month`], [`Self::funds_ytd`]).
+    amounts: Amounts,
+}
+
+/// A report's three amounts in 0.01 万元 and which of them are stated: three
+/// `Option<Wan>` took twice the room, in each of a nation's millions of reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Amounts {
+    values: [i64; 3],
     stated: u8,
 }
 
-impl Report {
-    const CONTRACT: usize = 0;
-    const FUNDS_MONTH: usize = 1;
-    const FUNDS_YTD: usize = 2;
-
-    fn amount(&self, which: usize) -> Option<Wan> {
-        (self.stated & (1 << which) != 0).then_some(Wan(self.amounts[which]))
+impl Amounts {
+    /// 合同投资额, 本月到位资金, 本年累计到位资金, in that order.
+    fn new(contract: Option<Wan>, month: Option<Wan>, ytd: Option<Wan>) -> Amounts {
+        let mut a = Amounts {
+            values: [0; 3],
+            stated: 0,
+        };
+        for (i, v) in [contract, month, ytd].into_iter().enumerate() {
+            if let Some(Wan(v)) = v {
+                a.values[i] = v;
+                a.stated |= 1 << i;
+            }
+        }
+        a
     }
 
+    fn get(&self, i: usize) -> Option<Wan> {
+        (self.stated & (1 << i) != 0).then_some(Wan(self.values[i]))
+    }
+}
+
+impl Report {
     /// 合同投资额, `None` when the row leaves it blank.
     pub fn contract_amount(&self) -> Option<Wan> {
-        self.amount(Self::CONTRACT)
+        self.amounts.get(0)
     }
 
     /// 本月到位资金, `None` when the return does not state it (no such column).
     pub fn funds_month(&self) -> Option<Wan> {
-        self.amount(Self::FUNDS_MONTH)
+        self.amounts.get(1)
     }
 
     /// 本年累计到位资金, `None` when the return does not state it.
     pub fn funds_ytd(&self) -> Option<Wan> {
-        self.amount(Self::FUNDS_YTD)
+        self.amounts.get(2)
     }
 
-    /// The three amounts in their places, and which of them are stated.
-    fn pack(contract: Option<Wan>, month: Option<Wan>, ytd: Option<Wan>) -> ([i64; 3], u8) {
-        let mut amounts = [0; 3];
-        let mut stated = 0;
-        for (i, v) in [contract, month, ytd].into_iter().enumerate() {
-            if let Some(Wan(v)) = v {
-                amounts[i] = v;
-                stated |= 1 << i;
-            }
-        }
-        (amounts, stated)
-    }
-}
-
-impl Report {
     /// The report of row `p` of `file`, its texts shared with `before` (the project's
     /// previous report) where they are the same.
     fn of(
@@ -206,11 +209,6 @@ impl Report {
         (month_stated, ytd_stated): (bool, bool),
         before: Option<&Report>,
     ) -> Report {
-        let (amounts, stated) = Report::pack(
-            p.contract_amount,
-            month_stated.then_some(p.funds_month),
-            ytd_stated.then_some(p.funds_ytd),
-        );
         Report {
             file,
             row: p.row + 1,
@@ -227,8 +225,11 @@ impl Report {
                 .map(|n| shared(n, before.and_then(|b| b.note.as_ref()))),
             signed_on: p.signed_on,
             started_on: p.started_on,
-            amounts,
-            stated,
+            amounts: Amounts::new(
+                p.contract_amount,
+                month_stated.then_some(p.funds_month),
+                ytd_stated.then_some(p.funds_ytd),
+            ),
         }
     }
 }
@@ -1936,7 +1937,8 @@ pub struct ConversionJson {
 #[cfg(test)]
 mod tests {
     use super::{
-        former_name, tenths_of_percent, Arc, FileRef, MatchedBy, Period, Report, Stage, Wan,
+        former_name, tenths_of_percent, Amounts, Arc, FileRef, MatchedBy, Period, Report, Stage,
+        Wan,
     };
 
     /// A report keeps its amounts packed: a zero stated stays a zero, an amount not stated
@@ -1949,7 +1951,6 @@ mod tests {
             (None, None, None),
             (Some(Wan(123_456)), Some(Wan(0)), None),
         ] {
-            let (amounts, stated) = Report::pack(contract, month, ytd);
             let r = Report {
                 file: Arc::new(FileRef {
                     submission: 1,
@@ -1965,8 +1966,7 @@ mod tests {
                 note: None,
                 signed_on: None,
                 started_on: None,
-                amounts,
-                stated,
+                amounts: Amounts::new(contract, month, ytd),
             };
             assert_eq!(
                 (r.contract_amount(), r.funds_month(), r.funds_ytd()),

@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     lookup::{Lookup, Sorted},
-    Ambiguity, AmbiguousMatch, Builder, FileRef, Joined, LinkConflict, MatchedBy,
+    Ambiguity, AmbiguousMatch, Amounts, Builder, FileRef, Joined, LinkConflict, MatchedBy,
     RegisteredProject, Report, UnappliedLink, UnitIndex,
 };
 use crate::archive::{hex, Archive, ArchiveError, ProjectLink, SharedMonth};
@@ -599,16 +599,16 @@ fn encode_into(b: &Builder, sink: &mut dyn Write) -> std::io::Result<u64> {
 // ---------------------------------------------------------------------------------------
 // Reading. Any inconsistency is `None`: the register is then built from the returns.
 
-/// The checkpoint's bytes as they are read: a national checkpoint is 300 MB, and held
-/// whole beside the builder it decodes to, it was the largest part of `build`'s peak.
-/// A key and its projects as they are read, before they join their look-up: one buffer
-/// for all of them, not an allocation each.
+/// A text and the projects of a key as they are read, before they join what they belong
+/// to: one buffer for all of them, not an allocation each.
 #[derive(Default)]
 struct Scratch {
     key: Vec<u8>,
     hits: Vec<usize>,
 }
 
+/// The checkpoint's bytes as they are read: a national checkpoint is 300 MB, and held
+/// whole beside the builder it decodes to, it was the largest part of `build`'s peak.
 struct In<'r> {
     source: &'r mut dyn Read,
     buf: Box<[u8]>,
@@ -766,7 +766,7 @@ impl<'r> In<'r> {
     }
     /// [`Out::report`] read back.
     fn report(&mut self, files: &[Arc<FileRef>], before: Option<&Report>) -> Option<Report> {
-        let mut report = Report {
+        Some(Report {
             file: files.get(self.len()?)?.clone(),
             row: self.u32()?,
             matched_by: self.pick(&MATCHED_BY)?,
@@ -776,11 +776,8 @@ impl<'r> In<'r> {
             note: self.opt_text(before.map(|b| b.note.as_ref()))?,
             signed_on: self.date()?,
             started_on: self.date()?,
-            amounts: [0; 3],
-            stated: 0,
-        };
-        (report.amounts, report.stated) = Report::pack(self.wan()?, self.wan()?, self.wan()?);
-        Some(report)
+            amounts: Amounts::new(self.wan()?, self.wan()?, self.wan()?),
+        })
     }
     /// The latest row: [`Out::rest_of_row`] read back, with what its report holds.
     fn row(&mut self, last: &Report) -> Option<Project> {
@@ -918,13 +915,13 @@ fn decode_from(
     // reported in the next month added.
     let latest = files.iter().map(|f| f.period).max();
     let mut scratch: Vec<Report> = Vec::new();
-    let mut unit_code: Vec<u8> = Vec::new();
+    let mut read = Scratch::default();
     for at in 0..n {
         let id = i.str()?;
         // The unit's code, which the id starts with (it is kept only there).
         let len = i.len()?;
-        i.take_into(len, &mut unit_code)?;
-        if !(id.as_bytes().starts_with(&unit_code) && id.is_char_boundary(len)) {
+        i.take_into(len, &mut read.key)?;
+        if !(id.as_bytes().starts_with(&read.key) && id.is_char_boundary(len)) {
             return None;
         }
         let unit_len = u32::try_from(len).ok()?;
@@ -986,13 +983,12 @@ fn decode_from(
         })
         .collect::<Option<Vec<_>>>()?;
     b.ambiguous = ambiguous;
-    let mut scratch = Scratch::default();
     for _ in 0..i.len()? {
         let unit = i.str()?;
         let index = UnitIndex {
-            by_code: i.index_map(n, &mut scratch)?,
-            by_pair: i.index_map(n, &mut scratch)?,
-            by_name: i.index_map(n, &mut scratch)?,
+            by_code: i.index_map(n, &mut read)?,
+            by_pair: i.index_map(n, &mut read)?,
+            by_name: i.index_map(n, &mut read)?,
         };
         b.indexes.insert(unit, index);
     }
