@@ -395,12 +395,15 @@ pub fn refresh_register(archive: &mut Archive) {
     let _ = checkpoint::refresh(archive);
 }
 
+/// The thread working the checkpoint out ([`prepare_register`]).
+type PreparingThread = std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>>;
+
 /// The register checkpoint a batch works out beside its files ([`checkpoint::prepare`]),
 /// written once it is made and a file of the batch's month is stored — at the next commit
 /// of the batch's files, on the thread that stores them, which has time to spare there
 /// and none at the end. Its failure is not the batch's ([`refresh_register`]).
 enum Checkpoint {
-    Preparing(std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>>),
+    Preparing(PreparingThread),
     /// Made, not yet wanted (no file of the month stored yet).
     Made(Option<checkpoint::Prepared>),
     Written,
@@ -411,12 +414,16 @@ impl Checkpoint {
     fn write_if_ready(&mut self, archive: &mut Archive) {
         *self = match std::mem::replace(self, Checkpoint::Written) {
             Checkpoint::Preparing(made) if !made.is_finished() => Checkpoint::Preparing(made),
-            Checkpoint::Preparing(made) => {
-                Checkpoint::write(archive, made.join().ok().and_then(Result::ok).flatten())
-            }
+            Checkpoint::Preparing(made) => Checkpoint::write(archive, Checkpoint::joined(made)),
             Checkpoint::Made(prepared) => Checkpoint::write(archive, prepared),
             Checkpoint::Written => Checkpoint::Written,
         };
+    }
+
+    /// What the preparing thread made; nothing when it failed or panicked (the archive
+    /// is then brought up to date otherwise).
+    fn joined(made: PreparingThread) -> Option<checkpoint::Prepared> {
+        made.join().ok().and_then(Result::ok).flatten()
     }
 
     fn write(archive: &mut Archive, prepared: Option<checkpoint::Prepared>) -> Checkpoint {
@@ -437,7 +444,7 @@ impl Checkpoint {
         let prepared = match self {
             Checkpoint::Written => return,
             Checkpoint::Made(prepared) => prepared,
-            Checkpoint::Preparing(made) => made.join().ok().and_then(Result::ok).flatten(),
+            Checkpoint::Preparing(made) => Checkpoint::joined(made),
         };
         let _ = checkpoint::refresh_with(archive, prepared);
     }
@@ -445,11 +452,7 @@ impl Checkpoint {
 
 /// [`checkpoint::prepare`] on a thread of its own, for a batch of `period`'s returns (see
 /// [`refresh_register`] for why its failure is not the batch's).
-fn prepare_register(
-    path: &Path,
-    period: Period,
-    last_month: Arc<SharedMonth>,
-) -> std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>> {
+fn prepare_register(path: &Path, period: Period, last_month: Arc<SharedMonth>) -> PreparingThread {
     let path = path.to_path_buf();
     std::thread::spawn(move || {
         let archive = Archive::open_for_reading(&path)?;
