@@ -16,15 +16,14 @@
 //! is left unmerged rather than letting a hostile file make the writer fill millions of
 //! blank cells.
 //!
-//! A copy's cells are not given to rust_xlsxwriter one by one: for each it hashed the
-//! cell's whole `Format` to find its style and kept a shared-strings table, most of a
-//! receipt's time. rust_xlsxwriter writes each copy's frame (name, columns, merged regions,
-//! row heights, notes, page setup) with the copies' formats registered first, so their
-//! indices in the file's styles are known; the cells are then written into the saved
-//! sheet as rust_xlsxwriter writes rows, text as inline strings
-//! ([`crate::render::xlsx::sheet_xml`]). The unit test
-//! `a_copy_written_into_the_saved_sheet_is_what_rust_xlsxwriter_writes` compares the two
-//! ways on a sheet of every kind of cell.
+//! The workbook is described as plain data — each sheet's cells with their style indices,
+//! widths, heights, merges, links and notes — and written by [`crate::render::xlsx::book`],
+//! which writes what rust_xlsxwriter would for the same calls, text inline, at a fraction
+//! of its cost per workbook. The styles are rust_xlsxwriter's own, made once per process
+//! with every format of a receipt registered in a fixed order ([`Styles`]). The unit tests
+//! `a_receipt_is_what_rust_xlsxwriter_writes` (every feature, both languages) and
+//! `the_samples_receipts_are_what_rust_xlsxwriter_writes` (each sample and flawed return)
+//! write receipts both ways and compare every part of the two packages.
 //!
 //! This module only turns facts into bytes. Where receipts go, how they are named and how a
 //! return's cells are re-read is [`crate::intake::receipts`]. The bytes depend only on the
@@ -33,11 +32,10 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
+use std::sync::OnceLock;
 
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Note,
-    Url, Workbook, Worksheet, XlsxError,
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, FormatUnderline, Workbook, XlsxError,
 };
 
 use crate::batch::FileReport;
@@ -46,8 +44,8 @@ use crate::lang::Lang;
 use crate::messages::{self, receipt_text, ReceiptText as T};
 use crate::model::{a1, Period, Verdict};
 use crate::read::{CellValue, RawCell, RawSheet, RawWorkbook};
-use crate::render::xlsx::display_width;
-use crate::render::xlsx::sheet_xml;
+use crate::render::xlsx::book::{self, Book, Cell, Fixed, Link, NoteAt, Sheet, Value};
+use crate::render::xlsx::{display_width, xlsx_problem};
 use crate::text::cell_text;
 
 /// What a receipt says about one file, besides its findings.
@@ -81,23 +79,22 @@ pub enum SourceSheets<'a> {
     Clean,
 }
 
-/// Why a receipt could not be made.
-#[derive(Debug, thiserror::Error)]
+/// Why a receipt could not be made: only the styles every receipt shares, made once by
+/// rust_xlsxwriter, can fail (a defect of tongbao's, not of the county's file); the
+/// problem is kept in both languages.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ReceiptError {
-    #[error("生成回执失败：{}", crate::render::xlsx::xlsx_problem(.0, crate::lang::Lang::Zh))]
-    Xlsx(#[from] XlsxError),
+    #[error("生成回执失败：{zh}")]
+    Styles { zh: String, en: String },
 }
 
 impl ReceiptError {
     /// The error in the reader's language.
-    pub fn message(&self, lang: crate::lang::Lang) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (_, crate::lang::Lang::Zh) => self.to_string(),
-            (ReceiptError::Xlsx(e), crate::lang::Lang::En) => {
-                format!(
-                    "cannot make the receipt: {}",
-                    crate::render::xlsx::xlsx_problem(e, crate::lang::Lang::En)
-                )
+            (_, Lang::Zh) => self.to_string(),
+            (ReceiptError::Styles { en, .. }, Lang::En) => {
+                format!("cannot make the receipt: {en}")
             }
         }
     }
@@ -109,8 +106,18 @@ pub fn receipt_workbook(
     sheets: SourceSheets,
     lang: Lang,
 ) -> Result<Vec<u8>, ReceiptError> {
-    let mut wb = Workbook::new();
-    wb.set_properties(&properties(facts, lang)?);
+    let created = creation_time(facts.received_at);
+    Ok(book::write(&receipt_book(facts, sheets, &created, lang)?))
+}
+
+/// The receipt as a workbook to write: its first sheet and the county's sheets copied.
+fn receipt_book<'a>(
+    facts: &ReceiptFacts<'a>,
+    sheets: SourceSheets<'a>,
+    created: &'a str,
+    lang: Lang,
+) -> Result<Book<'a>, ReceiptError> {
+    let styles = Styles::get()?;
     let front_name = receipt_text(T::SheetName, lang).to_string();
     let raw: &[RawSheet] = match sheets {
         SourceSheets::Read(w) => &w.sheets,
@@ -118,69 +125,47 @@ pub fn receipt_workbook(
     };
     let names = sheet_names(&front_name, raw);
     let diags = facts.file.diagnostics.sorted();
-    // The copies' formats first, so that their indices in the file's styles are known
-    // when their cells are written into the saved sheets (`copy_xml`).
-    let formats = CellFormats::new();
-    formats.register(&mut wb);
-    write_front(
-        &mut wb,
-        &front_name,
-        facts,
-        sheets,
-        raw,
-        &names,
-        &diags,
-        lang,
-    )?;
-    let mut copies = Vec::with_capacity(raw.len());
-    for (sheet, name) in raw.iter().zip(&names) {
-        copies.push(write_copy(
-            &mut wb, sheet, name, facts, &diags, &formats, lang,
-        )?);
+    let mut out = Vec::with_capacity(1 + raw.len());
+    out.push(front_sheet(
+        front_name, facts, sheets, raw, &names, &diags, styles, lang,
+    ));
+    for (sheet, name) in raw.iter().zip(names) {
+        out.push(copy_sheet(sheet, name, facts, &diags, styles, lang));
     }
-    // Deflating is the largest part of a receipt's time. Level 1 makes the province's 183
-    // receipts 5.2 MB instead of 4.1 at level 3 (28 KB a receipt) for a tenth less of
-    // `check`'s CPU time with receipts (BENCHMARKS.md, issue 13).
-    const LEVEL: u8 = 1;
-    wb.set_zip_compression_level(LEVEL);
-    let saved = wb.save_to_buffer()?;
-    // The copies' cells, written into the saved sheets: the front sheet is the package's
-    // sheet 1, the copies follow in order.
-    let mut parts = Vec::with_capacity(copies.len());
-    for (i, copied) in copies
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.cells.is_empty())
-    {
-        let name = format!("xl/worksheets/sheet{}.xml", i + 2);
-        let frame = sheet_xml::read_part(&saved, &name)?;
-        parts.push((name, copy_xml(&frame, copied, &formats)?));
-    }
-    if parts.is_empty() {
-        return Ok(saved);
-    }
-    Ok(sheet_xml::replace_parts(
-        &saved,
-        &parts,
-        Some(i64::from(LEVEL)),
-    )?)
+    Ok(Book {
+        fixed: &styles.fixed,
+        title: receipt_text(T::Title, lang),
+        author: facts.issuer,
+        comment: COMMENT,
+        created,
+        sheets: out,
+    })
 }
 
-/// Document properties with the time of receipt as the creation time, so that no clock
-/// reading other than the one the caller chose reaches the file.
-fn properties(facts: &ReceiptFacts, lang: Lang) -> Result<DocProperties, ReceiptError> {
-    let created = chrono::DateTime::parse_from_rfc3339(facts.received_at)
+/// The document's comment.
+const COMMENT: &str = "由 tongbao 生成";
+
+/// The time of receipt as the workbook's creation time (W3CDTF, UTC), so that no clock
+/// reading other than the one the caller chose reaches the file; 2000-01-01 when the time
+/// is not one Excel can hold.
+fn creation_time(received_at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(received_at)
         .ok()
-        .and_then(|t| ExcelDateTime::from_timestamp(t.timestamp()).ok())
-        .map_or_else(|| ExcelDateTime::from_ymd(2000, 1, 1), Ok)?;
-    let mut props = DocProperties::new()
-        .set_title(receipt_text(T::Title, lang))
-        .set_comment("由 tongbao 生成")
-        .set_creation_datetime(&created);
-    if !facts.issuer.is_empty() {
-        props = props.set_author(facts.issuer).set_company(facts.issuer);
+        .filter(|t| ExcelDateTime::from_timestamp(t.timestamp()).is_ok())
+        .map_or_else(
+            || "2000-01-01T00:00:00Z".to_string(),
+            |t| t.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        )
+}
+
+/// Who a copy's notes are by: the issuer, or `tongbao` without one or when the name is
+/// longer than Excel allows an author (52 UTF-16 units).
+fn note_author(issuer: &str) -> &str {
+    if issuer.is_empty() || issuer.encode_utf16().count() > 52 {
+        "tongbao"
+    } else {
+        issuer
     }
-    Ok(props)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -280,8 +265,6 @@ const LAST_ROW: u32 = 1_048_575;
 const LAST_COL: u32 = 16_383;
 /// Excel allows 65 530 hyperlinks per sheet.
 const MAX_LINKS: usize = 60_000;
-/// A4 in Excel's paper codes.
-const A4: u8 = 9;
 
 fn severity_colors(s: Severity) -> (u32, u32) {
     match s {
@@ -322,15 +305,6 @@ fn row_height(lines: usize) -> f64 {
     (lines as f64 * LINE_HEIGHT + 4.0).clamp(ROW_HEIGHT, MAX_ROW_HEIGHT)
 }
 
-/// A4 landscape, one page wide, page numbers in the footer.
-fn page_setup(ws: &mut Worksheet, lang: Lang) {
-    ws.set_paper_size(A4);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer(receipt_text(T::Footer, lang));
-}
-
 /// Where a finding points in the reproduced sheets, for its hyperlink and its mark.
 fn target(d: &Diagnostic, sheet: &RawSheet) -> Option<(u32, u32)> {
     match (d.cell, d.row) {
@@ -348,94 +322,170 @@ fn target(d: &Diagnostic, sheet: &RawSheet) -> Option<(u32, u32)> {
 const COLUMNS: usize = 8;
 const LAST: u16 = (COLUMNS - 1) as u16;
 
-struct FrontFormats {
-    title: Format,
-    subtitle: Format,
-    label: Format,
-    value: Format,
-    accepted: Format,
-    held: Format,
-    rejected: Format,
-    guide: Format,
-    header: Format,
-    center: Format,
-    text: Format,
-    link: Format,
-    severity: [Format; 4],
+/// The first sheet's formats, in the order [`Styles`] registers them.
+#[derive(Debug, Clone, Copy)]
+enum Front {
+    Title,
+    Subtitle,
+    Label,
+    Value,
+    Accepted,
+    Held,
+    Rejected,
+    Guide,
+    Header,
+    Center,
+    Text,
+    Link,
+    Info,
+    Warning,
+    Hold,
+    Error,
 }
 
-impl FrontFormats {
-    fn new() -> FrontFormats {
-        let base = || {
-            Format::new()
-                .set_font_name(FONT)
-                .set_font_size(FONT_SIZE)
-                .set_align(FormatAlign::VerticalCenter)
-        };
-        let boxed = || base().set_border(FormatBorder::Thin);
-        let sev = |s: Severity| {
-            let (fill, font) = severity_colors(s);
-            boxed()
-                .set_align(FormatAlign::Center)
-                .set_bold()
-                .set_background_color(Color::RGB(fill))
-                .set_font_color(Color::RGB(font))
-        };
-        FrontFormats {
-            title: base()
-                .set_font_size(16)
-                .set_bold()
-                .set_align(FormatAlign::Center),
-            subtitle: base().set_font_size(12).set_align(FormatAlign::Center),
-            label: boxed()
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(SHADE_HEADER)),
-            value: boxed().set_align(FormatAlign::Left).set_text_wrap(),
-            accepted: boxed()
-                .set_bold()
-                .set_align(FormatAlign::Left)
-                .set_background_color(Color::RGB(ACCEPTED_FILL))
-                .set_font_color(Color::RGB(ACCEPTED_FONT)),
-            held: boxed()
-                .set_bold()
-                .set_align(FormatAlign::Left)
-                .set_text_wrap()
-                .set_background_color(Color::RGB(HOLD_FILL))
-                .set_font_color(Color::RGB(HOLD_FONT)),
-            rejected: boxed()
-                .set_bold()
-                .set_align(FormatAlign::Left)
-                .set_background_color(Color::RGB(ERROR_FILL))
-                .set_font_color(Color::RGB(ERROR_FONT)),
-            guide: base().set_align(FormatAlign::Left).set_text_wrap(),
-            header: boxed()
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_text_wrap()
-                .set_background_color(Color::RGB(SHADE_HEADER)),
-            center: boxed().set_align(FormatAlign::Center).set_text_wrap(),
-            text: boxed().set_align(FormatAlign::Left).set_text_wrap(),
-            link: boxed()
-                .set_align(FormatAlign::Center)
-                .set_font_color(Color::RGB(0x0563C1))
-                .set_underline(FormatUnderline::Single),
-            severity: [
-                sev(Severity::Info),
-                sev(Severity::Warning),
-                sev(Severity::Hold),
-                sev(Severity::Error),
-            ],
+const FRONT_FORMATS: usize = Front::Error as usize + 1;
+
+impl Front {
+    fn severity(s: Severity) -> Front {
+        match s {
+            Severity::Info => Front::Info,
+            Severity::Warning => Front::Warning,
+            Severity::Hold => Front::Hold,
+            Severity::Error => Front::Error,
         }
     }
+}
 
-    fn severity(&self, s: Severity) -> &Format {
-        match s {
-            Severity::Info => &self.severity[0],
-            Severity::Warning => &self.severity[1],
-            Severity::Hold => &self.severity[2],
-            Severity::Error => &self.severity[3],
-        }
+/// The first sheet's formats, in [`Front`]'s order.
+fn front_formats() -> Vec<Format> {
+    let base = || {
+        Format::new()
+            .set_font_name(FONT)
+            .set_font_size(FONT_SIZE)
+            .set_align(FormatAlign::VerticalCenter)
+    };
+    let boxed = || base().set_border(FormatBorder::Thin);
+    let sev = |s: Severity| {
+        let (fill, font) = severity_colors(s);
+        boxed()
+            .set_align(FormatAlign::Center)
+            .set_bold()
+            .set_background_color(Color::RGB(fill))
+            .set_font_color(Color::RGB(font))
+    };
+    vec![
+        base()
+            .set_font_size(16)
+            .set_bold()
+            .set_align(FormatAlign::Center),
+        base().set_font_size(12).set_align(FormatAlign::Center),
+        boxed()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_background_color(Color::RGB(SHADE_HEADER)),
+        boxed().set_align(FormatAlign::Left).set_text_wrap(),
+        boxed()
+            .set_bold()
+            .set_align(FormatAlign::Left)
+            .set_background_color(Color::RGB(ACCEPTED_FILL))
+            .set_font_color(Color::RGB(ACCEPTED_FONT)),
+        boxed()
+            .set_bold()
+            .set_align(FormatAlign::Left)
+            .set_text_wrap()
+            .set_background_color(Color::RGB(HOLD_FILL))
+            .set_font_color(Color::RGB(HOLD_FONT)),
+        boxed()
+            .set_bold()
+            .set_align(FormatAlign::Left)
+            .set_background_color(Color::RGB(ERROR_FILL))
+            .set_font_color(Color::RGB(ERROR_FONT)),
+        base().set_align(FormatAlign::Left).set_text_wrap(),
+        boxed()
+            .set_bold()
+            .set_align(FormatAlign::Center)
+            .set_text_wrap()
+            .set_background_color(Color::RGB(SHADE_HEADER)),
+        boxed().set_align(FormatAlign::Center).set_text_wrap(),
+        boxed().set_align(FormatAlign::Left).set_text_wrap(),
+        boxed()
+            .set_align(FormatAlign::Center)
+            .set_font_color(Color::RGB(0x0563C1))
+            .set_underline(FormatUnderline::Single),
+        sev(Severity::Info),
+        sev(Severity::Warning),
+        sev(Severity::Hold),
+        sev(Severity::Error),
+    ]
+}
+
+/// Every format of a receipt — the first sheet's ([`Front`]), then the copies'
+/// ([`cell_slot`]) — with the index each has in the workbook's styles, and the styles and
+/// theme rust_xlsxwriter writes for them: made once per process, shared by every receipt.
+struct Styles {
+    /// The formats, for writing a receipt through rust_xlsxwriter in the tests.
+    #[cfg(test)]
+    formats: Vec<Format>,
+    xf: Vec<u32>,
+    fixed: Fixed,
+}
+
+impl Styles {
+    fn get() -> Result<&'static Styles, ReceiptError> {
+        static STYLES: OnceLock<Result<Styles, ReceiptError>> = OnceLock::new();
+        STYLES
+            .get_or_init(|| {
+                Styles::make().map_err(|e| ReceiptError::Styles {
+                    zh: xlsx_problem(&e, Lang::Zh),
+                    en: xlsx_problem(&e, Lang::En),
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn make() -> Result<Styles, XlsxError> {
+        let mut formats = front_formats();
+        formats.extend(cell_formats());
+        // rust_xlsxwriter numbers formats from 1 (0 is its default) in the order it first
+        // meets them, an equal format taking the index of the first.
+        let mut firsts: Vec<&Format> = Vec::new();
+        let xf = formats
+            .iter()
+            .map(|f| {
+                let at = firsts.iter().position(|g| *g == f).unwrap_or_else(|| {
+                    firsts.push(f);
+                    firsts.len() - 1
+                });
+                u32::try_from(at + 1).unwrap_or(0)
+            })
+            .collect();
+        let saved = |with_note: bool| -> Result<Vec<u8>, XlsxError> {
+            let mut wb = Workbook::new();
+            for f in &formats {
+                wb.register_format(f);
+            }
+            let ws = wb.add_worksheet();
+            if with_note {
+                ws.insert_note(0, 0, &note("", 1))?;
+            }
+            wb.save_to_buffer()
+        };
+        let fixed = Fixed::from_packages(&saved(false)?, &saved(true)?)?;
+        Ok(Styles {
+            #[cfg(test)]
+            formats,
+            xf,
+            fixed,
+        })
+    }
+
+    fn front(&self, f: Front) -> u32 {
+        self.xf[f as usize]
+    }
+
+    fn cell(&self, slot: usize) -> u32 {
+        self.xf[FRONT_FORMATS + slot]
     }
 }
 
@@ -530,18 +580,18 @@ fn received_display(rfc3339: &str, zone: chrono::FixedOffset, lang: Lang) -> Str
     }
 }
 
+/// The first sheet: the facts of the file and the table of findings.
 #[allow(clippy::too_many_arguments)]
-fn write_front(
-    wb: &mut Workbook,
-    name: &str,
-    facts: &ReceiptFacts,
+fn front_sheet<'a>(
+    name: String,
+    facts: &ReceiptFacts<'a>,
     sheets: SourceSheets,
     raw: &[RawSheet],
     names: &[String],
     diags: &[&Diagnostic],
+    styles: &Styles,
     lang: Lang,
-) -> Result<(), XlsxError> {
-    let f = FrontFormats::new();
+) -> Sheet<'a> {
     let file = facts.file;
     let rows = finding_rows(diags, raw, names, lang);
     let not_recognised = receipt_text(T::NotRecognised, lang);
@@ -622,34 +672,78 @@ fn write_front(
     let full: f64 = widths.iter().sum();
     let value_width: f64 = widths[2..].iter().sum();
 
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    ws.set_default_row_height(ROW_HEIGHT);
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    page_setup(ws, lang);
+    let mut out = Sheet {
+        name,
+        hidden: false,
+        tab_color: None,
+        default_row_height: ROW_HEIGHT,
+        columns: (0u16..).zip(widths).collect(),
+        heights: BTreeMap::new(),
+        cells: Vec::new(),
+        merges: Vec::new(),
+        links: Vec::new(),
+        notes: Vec::new(),
+        note_author: "",
+        freeze_rows: 0,
+        print_titles: None,
+        print_gridlines: false,
+        footer: receipt_text(T::Footer, lang),
+    };
+    let xf = |f: Front| styles.front(f);
+    // A merged region as rust_xlsxwriter's `merge_range` writes it: the text in its first
+    // cell, blanks in the others, all in the region's format.
+    let merged = |out: &mut Sheet<'a>, r: u32, c1: u16, c2: u16, text: String, f: Front| {
+        out.merges.push((r, c1, r, c2));
+        out.cells.push(Cell {
+            row: r,
+            col: c1,
+            xf: xf(f),
+            value: text_value(Cow::Owned(text)),
+        });
+        out.cells.extend((c1 + 1..=c2).map(|col| Cell {
+            row: r,
+            col,
+            xf: xf(f),
+            value: Value::Blank,
+        }));
+    };
+    let text = |out: &mut Sheet<'a>, r: u32, c: u16, text: String, f: Front| {
+        out.cells.push(Cell {
+            row: r,
+            col: c,
+            xf: xf(f),
+            value: text_value(Cow::Owned(text)),
+        });
+    };
 
     let mut r: u32 = 0;
-    ws.merge_range(r, 0, r, LAST, receipt_text(T::Title, lang), &f.title)?;
-    ws.set_row_height(r, 30)?;
+    merged(
+        &mut out,
+        r,
+        0,
+        LAST,
+        receipt_text(T::Title, lang).into(),
+        Front::Title,
+    );
+    out.heights.insert(r, 30.0);
     r += 1;
     if !facts.issuer.is_empty() {
-        ws.merge_range(r, 0, r, LAST, facts.issuer, &f.subtitle)?;
-        ws.set_row_height(r, 20)?;
+        merged(&mut out, r, 0, LAST, facts.issuer.into(), Front::Subtitle);
+        out.heights.insert(r, 20.0);
         r += 1;
     }
     r += 1;
     for (label, value, verdict) in &facts_rows {
-        ws.merge_range(r, 0, r, 1, label, &f.label)?;
-        let fmt = match verdict {
-            Some(Verdict::Accepted) => &f.accepted,
-            Some(Verdict::Held) => &f.held,
-            Some(Verdict::Rejected) => &f.rejected,
-            None => &f.value,
+        merged(&mut out, r, 0, 1, (*label).into(), Front::Label);
+        let f = match verdict {
+            Some(Verdict::Accepted) => Front::Accepted,
+            Some(Verdict::Held) => Front::Held,
+            Some(Verdict::Rejected) => Front::Rejected,
+            None => Front::Value,
         };
-        ws.merge_range(r, 2, r, LAST, &cell_text(value), fmt)?;
-        ws.set_row_height(r, row_height(lines_needed(value, value_width)))?;
+        merged(&mut out, r, 2, LAST, cell_text(value).into_owned(), f);
+        out.heights
+            .insert(r, row_height(lines_needed(value, value_width)));
         r += 1;
     }
     r += 1;
@@ -671,8 +765,9 @@ fn write_front(
             guide = format!("{guide}\n{}", receipt_text(T::SheetsChanged, lang));
         }
     }
-    ws.merge_range(r, 0, r, LAST, &guide, &f.guide)?;
-    ws.set_row_height(r, row_height(lines_needed(&guide, full)))?;
+    out.heights
+        .insert(r, row_height(lines_needed(&guide, full)));
+    merged(&mut out, r, 0, LAST, guide, Front::Guide);
     r += 2;
 
     let header_row = r;
@@ -686,45 +781,81 @@ fn write_front(
         T::ColFix,
         T::ColCode,
     ];
-    for (c, k) in headings.iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, receipt_text(*k, lang), &f.header)?;
+    for (c, k) in (0u16..).zip(headings) {
+        text(&mut out, r, c, receipt_text(k, lang).into(), Front::Header);
     }
-    ws.set_row_height(r, ROW_HEIGHT + 4.0)?;
-    ws.set_freeze_panes(header_row + 1, 0)?;
-    ws.set_repeat_rows(header_row, header_row)?;
+    out.heights.insert(r, ROW_HEIGHT + 4.0);
+    out.freeze_rows = header_row + 1;
+    out.print_titles = Some((header_row, header_row));
     r += 1;
 
     if rows.is_empty() {
-        ws.merge_range(r, 0, r, LAST, receipt_text(T::NoFindings, lang), &f.text)?;
-        return Ok(());
+        merged(
+            &mut out,
+            r,
+            0,
+            LAST,
+            receipt_text(T::NoFindings, lang).into(),
+            Front::Text,
+        );
+        return out;
     }
     for (i, row) in rows.iter().enumerate() {
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.center)?;
-        ws.write_string_with_format(
+        out.cells.push(Cell {
+            row: r,
+            col: 0,
+            xf: xf(Front::Center),
+            value: Value::Number((i + 1) as f64),
+        });
+        let severity = Front::severity(row.severity);
+        text(
+            &mut out,
             r,
             1,
-            severity_word(row.severity, lang),
-            f.severity(row.severity),
-        )?;
-        ws.write_string_with_format(r, 2, &*cell_text(&row.sheet), &f.center)?;
+            severity_word(row.severity, lang).into(),
+            severity,
+        );
+        text(
+            &mut out,
+            r,
+            2,
+            cell_text(&row.sheet).into_owned(),
+            Front::Center,
+        );
         match &row.link {
             Some((sheet, lr, lc)) if i < MAX_LINKS => {
-                let url = Url::new(format!(
-                    "internal:'{}'!{}",
-                    sheet.replace('\'', "''"),
-                    a1(*lr, *lc)
-                ))
-                .set_text(&row.place);
-                ws.write_url_with_format(r, 3, url, &f.link)?;
+                out.links.push(Link {
+                    row: r,
+                    col: 3,
+                    location: format!("'{}'!{}", sheet.replace('\'', "''"), a1(*lr, *lc)),
+                    display: row.place.clone(),
+                });
+                text(&mut out, r, 3, row.place.clone(), Front::Link);
             }
-            _ => {
-                ws.write_string_with_format(r, 3, &row.place, &f.center)?;
-            }
+            _ => text(&mut out, r, 3, row.place.clone(), Front::Center),
         }
-        ws.write_string_with_format(r, 4, &*cell_text(&row.value), &f.text)?;
-        ws.write_string_with_format(r, 5, &*cell_text(&row.problem), &f.text)?;
-        ws.write_string_with_format(r, 6, &*cell_text(&row.fix), &f.text)?;
-        ws.write_string_with_format(r, 7, row.code, &f.center)?;
+        text(
+            &mut out,
+            r,
+            4,
+            cell_text(&row.value).into_owned(),
+            Front::Text,
+        );
+        text(
+            &mut out,
+            r,
+            5,
+            cell_text(&row.problem).into_owned(),
+            Front::Text,
+        );
+        text(
+            &mut out,
+            r,
+            6,
+            cell_text(&row.fix).into_owned(),
+            Front::Text,
+        );
+        text(&mut out, r, 7, row.code.into(), Front::Center);
         let lines = [
             lines_needed(&row.sheet, widths[2]),
             lines_needed(&row.value, widths[4]),
@@ -734,10 +865,10 @@ fn write_front(
         .into_iter()
         .max()
         .unwrap_or(1);
-        ws.set_row_height(r, row_height(lines))?;
+        out.heights.insert(r, row_height(lines));
         r += 1;
     }
-    Ok(())
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -757,15 +888,6 @@ enum Kind {
     Blank,
 }
 
-/// Every format of the reproduced sheets, built once: by kind, mark (none, note, warning,
-/// error) and whether the cell anchors a merged region (centred).
-/// The copies' formats, by kind, mark and whether merged ([`CellFormats::slot`]), and
-/// the index each has in the file's styles once [`CellFormats::register`] has run.
-struct CellFormats {
-    formats: Vec<Format>,
-    xf: Vec<u32>,
-}
-
 const KINDS: [Kind; 7] = [
     Kind::Text,
     Kind::Line,
@@ -776,83 +898,76 @@ const KINDS: [Kind; 7] = [
     Kind::Blank,
 ];
 
-impl CellFormats {
-    fn new() -> CellFormats {
-        let mut all = Vec::with_capacity(KINDS.len() * 5 * 2);
-        for kind in KINDS {
-            for mark in [
-                None,
-                Some(Severity::Info),
-                Some(Severity::Warning),
-                Some(Severity::Hold),
-                Some(Severity::Error),
-            ] {
-                for merged in [false, true] {
-                    let mut f = Format::new()
-                        .set_font_name(FONT)
-                        .set_font_size(FONT_SIZE)
-                        .set_align(FormatAlign::VerticalCenter);
-                    f = match kind {
-                        Kind::Text => f.set_text_wrap(),
-                        Kind::Line | Kind::Number | Kind::Blank => f,
-                        Kind::Date => f.set_num_format("yyyy-mm-dd"),
-                        Kind::DateTime => f.set_num_format("yyyy-mm-dd hh:mm:ss"),
-                        Kind::Bool => f.set_align(FormatAlign::Center),
-                    };
-                    if merged {
-                        f = f.set_align(FormatAlign::Center);
-                    }
-                    if let Some(s) = mark {
-                        let (fill, font) = severity_colors(s);
-                        f = f
-                            .set_background_color(Color::RGB(fill))
-                            .set_font_color(Color::RGB(font))
-                            .set_border(FormatBorder::Thin)
-                            .set_border_color(Color::RGB(font));
-                    }
-                    all.push(f);
+/// The copies' formats, by kind, mark (none, note, warning, held, error) and whether the
+/// cell is in a merged region (centred), in [`cell_slot`]'s order.
+fn cell_formats() -> Vec<Format> {
+    let mut all = Vec::with_capacity(KINDS.len() * 5 * 2);
+    for kind in KINDS {
+        for mark in [
+            None,
+            Some(Severity::Info),
+            Some(Severity::Warning),
+            Some(Severity::Hold),
+            Some(Severity::Error),
+        ] {
+            for merged in [false, true] {
+                let mut f = Format::new()
+                    .set_font_name(FONT)
+                    .set_font_size(FONT_SIZE)
+                    .set_align(FormatAlign::VerticalCenter);
+                f = match kind {
+                    Kind::Text => f.set_text_wrap(),
+                    Kind::Line | Kind::Number | Kind::Blank => f,
+                    Kind::Date => f.set_num_format("yyyy-mm-dd"),
+                    Kind::DateTime => f.set_num_format("yyyy-mm-dd hh:mm:ss"),
+                    Kind::Bool => f.set_align(FormatAlign::Center),
+                };
+                if merged {
+                    f = f.set_align(FormatAlign::Center);
                 }
+                if let Some(s) = mark {
+                    let (fill, font) = severity_colors(s);
+                    f = f
+                        .set_background_color(Color::RGB(fill))
+                        .set_font_color(Color::RGB(font))
+                        .set_border(FormatBorder::Thin)
+                        .set_border_color(Color::RGB(font));
+                }
+                all.push(f);
             }
         }
-        // rust_xlsxwriter numbers formats from 1 (0 is its default) in the order it first
-        // meets them, an equal format taking the index of the first.
-        let mut firsts: Vec<&Format> = Vec::new();
-        let xf = all
-            .iter()
-            .map(|f| {
-                let at = firsts.iter().position(|g| *g == f).unwrap_or_else(|| {
-                    firsts.push(f);
-                    firsts.len() - 1
-                });
-                u32::try_from(at + 1).unwrap_or(0)
-            })
-            .collect();
-        CellFormats { formats: all, xf }
     }
+    all
+}
 
-    /// Gives the workbook every format before anything else meets one, so that each has
-    /// the index [`CellFormats::xf`] says.
-    fn register(&self, wb: &mut Workbook) {
-        for f in &self.formats {
-            wb.register_format(f);
-        }
-    }
+/// A note as receipts make them (rust_xlsxwriter's, for the styles and the tests).
+fn note(text: &str, lines: usize) -> rust_xlsxwriter::Note {
+    rust_xlsxwriter::Note::new(text)
+        .add_author_prefix(false)
+        .set_font_name(FONT)
+        .set_font_size(NOTE_FONT_SIZE)
+        .set_width(NOTE_WIDTH)
+        .set_height(note_height(lines))
+}
 
-    fn slot(kind: Kind, mark: Option<Severity>, merged: bool) -> usize {
-        let k = kind as usize;
-        let m = match mark {
-            None => 0,
-            Some(Severity::Info) => 1,
-            Some(Severity::Warning) => 2,
-            Some(Severity::Hold) => 3,
-            Some(Severity::Error) => 4,
-        };
-        (k * 5 + m) * 2 + usize::from(merged)
-    }
+/// A note's font size, and its box's width and height in pixels.
+const NOTE_FONT_SIZE: u32 = 10;
+const NOTE_WIDTH: u32 = 320;
+fn note_height(lines: usize) -> u32 {
+    u32::try_from(lines * 16 + 12).unwrap_or(400).min(400)
+}
 
-    fn get(&self, kind: Kind, mark: Option<Severity>, merged: bool) -> &Format {
-        &self.formats[CellFormats::slot(kind, mark, merged)]
-    }
+/// A copy's cell format's place in [`cell_formats`].
+fn cell_slot(kind: Kind, mark: Option<Severity>, merged: bool) -> usize {
+    let k = kind as usize;
+    let m = match mark {
+        None => 0,
+        Some(Severity::Info) => 1,
+        Some(Severity::Warning) => 2,
+        Some(Severity::Hold) => 3,
+        Some(Severity::Error) => 4,
+    };
+    (k * 5 + m) * 2 + usize::from(merged)
 }
 
 /// A marked cell: the worst severity pointing at it and the notes it carries.
@@ -1033,18 +1148,15 @@ fn is_line(cells: &[RawCell], at: usize) -> bool {
     alone && matches!(&cells[at].value, CellValue::Text(s) if !s.contains('\n'))
 }
 
-/// Writes a county sheet's copy as far as rust_xlsxwriter writes it (its frame: name,
-/// columns, merged regions, row heights, notes, page setup) and returns its cells, which
-/// [`copy_xml`] writes into the saved sheet.
-fn write_copy<'s>(
-    wb: &mut Workbook,
+/// A county sheet's copy: its values, each marked cell filled and noted.
+fn copy_sheet<'s>(
     sheet: &'s RawSheet,
-    name: &str,
-    facts: &ReceiptFacts,
+    name: String,
+    facts: &ReceiptFacts<'s>,
     diags: &[&Diagnostic],
-    formats: &CellFormats,
+    styles: &Styles,
     lang: Lang,
-) -> Result<Copied<'s>, XlsxError> {
+) -> Sheet<'s> {
     let marks = marks(sheet, diags, lang);
     // The rows copied: all, or for a long sheet its head and the rows with a finding.
     let marked_rows: BTreeSet<u32> = marks.keys().map(|&(r, _)| r).collect();
@@ -1058,23 +1170,7 @@ fn write_copy<'s>(
         .iter()
         .map(|&(r1, c1, _, c2)| ((r1, c1), c2 - c1 + 1))
         .collect();
-    let ws = wb.add_worksheet();
-    ws.set_name(name)?;
-    ws.set_default_row_height(ROW_HEIGHT);
-    ws.set_default_note_author(if facts.issuer.is_empty() {
-        "tongbao"
-    } else {
-        facts.issuer
-    });
-    page_setup(ws, lang);
-    ws.set_print_gridlines(true);
     let worst = worst_on(sheet, diags);
-    if let Some(s) = worst {
-        ws.set_tab_color(Color::RGB(severity_colors(s).1));
-    }
-    if !sheet.visible && worst.is_none() {
-        ws.set_hidden(true);
-    }
 
     // Column widths from the content. A merged anchor's text spreads over its region and a
     // line alone in its row runs on over its empty neighbours, so neither widens a column.
@@ -1088,22 +1184,7 @@ fn write_copy<'s>(
         let slot = widths.entry(c.col).or_insert(COPY_MIN_WIDTH);
         *slot = slot.max(fitted(w).min(COPY_MAX_WIDTH));
     }
-    for (&c, &w) in &widths {
-        ws.set_column_width(c as u16, w)?;
-    }
     let width_of = |col: u32| widths.get(&col).copied().unwrap_or(8.43);
-
-    for &(r1, c1, r2, c2) in &merges {
-        let mark = marks.get(&(r1, c1)).and_then(|m| m.severity);
-        ws.merge_range(
-            r1,
-            c1 as u16,
-            r2,
-            c2 as u16,
-            "",
-            formats.get(Kind::Blank, mark, true),
-        )?;
-    }
 
     // The cells, in the order rust_xlsxwriter would have had them written (a later one at
     // the same place replaces an earlier): each merged region's blanks, the county's
@@ -1111,7 +1192,7 @@ fn write_copy<'s>(
     let mut cells: Vec<Placed<'s>> = Vec::with_capacity(sheet.cells.len() + marks.len());
     for &(r1, c1, r2, c2) in &merges {
         let mark = marks.get(&(r1, c1)).and_then(|m| m.severity);
-        let slot = CellFormats::slot(Kind::Blank, mark, true);
+        let slot = cell_slot(Kind::Blank, mark, true);
         for row in r1..=r2 {
             cells.extend((c1..=c2).map(|col| Placed::blank(row, col, slot)));
         }
@@ -1123,12 +1204,12 @@ fn write_copy<'s>(
         let place = |kind: Kind, value: Value<'s>| Placed {
             row: cell.row,
             col: cell.col,
-            slot: CellFormats::slot(kind, mark, merged),
+            slot: cell_slot(kind, mark, merged),
             value,
         };
         cells.push(match &cell.value {
             CellValue::Text(s) | CellValue::Error(s) if is_line(&sheet.cells, at) => {
-                place(Kind::Line, Value::text(cell_text(s)))
+                place(Kind::Line, text_value(cell_text(s)))
             }
             // A formula without its result is shown as its text, `=150+50`: the copy
             // holds what the county's file holds, and no result was saved.
@@ -1139,78 +1220,99 @@ fn write_copy<'s>(
                     let slot = lines_by_row.entry(cell.row).or_insert(1);
                     *slot = (*slot).max(lines);
                 }
-                place(Kind::Text, Value::text(s))
+                place(Kind::Text, text_value(s))
             }
             CellValue::Number(n) if n.is_finite() => place(Kind::Number, Value::Number(*n)),
-            CellValue::Number(n) => place(Kind::Text, Value::text(Cow::Owned(n.to_string()))),
+            CellValue::Number(n) => place(Kind::Text, text_value(Cow::Owned(n.to_string()))),
             CellValue::DateTime(dt) => match excel_serial(dt) {
                 Some(serial) if dt.time() == chrono::NaiveTime::MIN => {
                     place(Kind::Date, Value::Number(serial))
                 }
                 Some(serial) => place(Kind::DateTime, Value::Number(serial)),
-                None => place(Kind::Text, Value::text(Cow::Owned(shown(&cell.value)))),
+                None => place(Kind::Text, text_value(Cow::Owned(shown(&cell.value)))),
             },
             CellValue::Bool(b) => place(Kind::Bool, Value::Bool(*b)),
         });
     }
-    let mut heights = BTreeMap::new();
-    for (&row, &lines) in lines_by_row.iter().filter(|(_, &l)| l > 1) {
-        // Set on the frame too: the notes' boxes are placed by the rows' heights.
-        ws.set_row_height(row, row_height(lines))?;
-        heights.insert(row, row_height(lines));
-    }
+    let heights: BTreeMap<u32, f64> = lines_by_row
+        .into_iter()
+        .filter(|&(_, l)| l > 1)
+        .map(|(row, lines)| (row, row_height(lines)))
+        .collect();
 
     // Marked cells the county left empty (a required value missing) are filled too.
+    let mut notes = Vec::new();
     for (&(r, c), m) in &marks {
         if sheet.get(r, c).is_none() {
             let merged = anchors.contains_key(&(r, c));
             cells.push(Placed::blank(
                 r,
                 c,
-                CellFormats::slot(Kind::Blank, m.severity, merged),
+                cell_slot(Kind::Blank, m.severity, merged),
             ));
         }
         if !m.notes.is_empty() {
             let text = m.notes.join("\n\n");
             let lines = lines_needed(&text, 44.0);
-            let note = Note::new(text)
-                .add_author_prefix(false)
-                .set_font_name(FONT)
-                .set_font_size(10)
-                .set_width(320)
-                .set_height(u32::try_from(lines * 16 + 12).unwrap_or(400).min(400));
-            ws.insert_note(r, c as u16, &note)?;
+            notes.push(NoteAt {
+                row: r,
+                col: c as u16,
+                text,
+                font: FONT,
+                font_size: NOTE_FONT_SIZE,
+                width: NOTE_WIDTH,
+                height: note_height(lines),
+            });
         }
     }
 
     // Keep the ledger's header in view while scrolling its rows.
-    if let Some(ledger) = facts.file.parsed.as_ref().and_then(|p| p.ledger.as_ref()) {
-        if ledger.sheet == sheet.name && ledger.header.last_row < 30 {
-            ws.set_freeze_panes(ledger.header.last_row + 1, 0)?;
-        }
-    }
+    let freeze_rows = facts
+        .file
+        .parsed
+        .as_ref()
+        .and_then(|p| p.ledger.as_ref())
+        .filter(|l| l.sheet == sheet.name && l.header.last_row < 30)
+        .map_or(0, |l| l.header.last_row + 1);
     // In (row, column) order, the last written at each place kept.
     cells.sort_by_key(|c| (c.row, c.col));
-    let mut kept: Vec<Placed<'s>> = Vec::with_capacity(cells.len());
+    let mut kept: Vec<Cell<'s>> = Vec::with_capacity(cells.len());
     for c in cells {
+        let cell = Cell {
+            row: c.row,
+            col: c.col as u16,
+            xf: styles.cell(c.slot),
+            value: c.value,
+        };
         match kept.last_mut() {
-            Some(last) if (last.row, last.col) == (c.row, c.col) => *last = c,
-            _ => kept.push(c),
+            Some(last) if (last.row, last.col) == (cell.row, cell.col) => *last = cell,
+            _ => kept.push(cell),
         }
     }
-    Ok(Copied {
-        cells: kept,
+    Sheet {
+        name,
+        hidden: !sheet.visible && worst.is_none(),
+        tab_color: worst.map(|s| severity_colors(s).1),
+        default_row_height: ROW_HEIGHT,
+        columns: widths.into_iter().map(|(c, w)| (c as u16, w)).collect(),
         heights,
-    })
+        cells: kept,
+        merges: merges
+            .into_iter()
+            .map(|(r1, c1, r2, c2)| (r1, c1 as u16, r2, c2 as u16))
+            .collect(),
+        links: Vec::new(),
+        notes,
+        note_author: note_author(facts.issuer),
+        freeze_rows,
+        print_titles: None,
+        print_gridlines: true,
+        footer: receipt_text(T::Footer, lang),
+    }
 }
 
-/// A county sheet's copy: its cells and the rows whose height is not the default.
-struct Copied<'s> {
-    cells: Vec<Placed<'s>>,
-    heights: BTreeMap<u32, f64>,
-}
-
-/// One cell of a copy: where, its format ([`CellFormats::slot`]) and what it holds.
+/// One cell of a copy before its style is known: where, its format ([`cell_slot`]) and
+/// what it holds.
 struct Placed<'s> {
     row: u32,
     col: u32,
@@ -1229,122 +1331,13 @@ impl Placed<'_> {
     }
 }
 
-/// What a copied cell holds, as rust_xlsxwriter stores it.
-enum Value<'s> {
-    Number(f64),
-    Text(Cow<'s, str>),
-    Bool(bool),
-    Blank,
-}
-
-impl<'s> Value<'s> {
-    /// Text, or a blank for none (rust_xlsxwriter writes an empty string as a blank).
-    fn text(s: Cow<'s, str>) -> Value<'s> {
-        if s.is_empty() {
-            Value::Blank
-        } else {
-            Value::Text(s)
-        }
+/// Text, or a blank for none (rust_xlsxwriter writes an empty string as a blank).
+fn text_value(s: Cow<'_, str>) -> Value<'_> {
+    if s.is_empty() {
+        Value::Blank
+    } else {
+        Value::Text(s)
     }
-}
-
-/// The copy's sheet: the frame rust_xlsxwriter wrote (`frame`, whose cells are only the
-/// merged regions' blanks) with its dimension and cells replaced by the copy's, written
-/// as rust_xlsxwriter writes a sheet's rows: each row's `spans` (the columns used in its
-/// block of 16 rows) and height, each cell's style index, text as inline strings.
-fn copy_xml(frame: &str, copied: &Copied, formats: &CellFormats) -> Result<Vec<u8>, XlsxError> {
-    let internal = |what: &str| XlsxError::CustomError(format!("receipt copy: {what}"));
-    let (dim_at, dim_end) =
-        sheet_xml::dimension_span(frame).ok_or_else(|| internal("no dimension"))?;
-    let (data_at, data_end) =
-        sheet_xml::sheet_data_span(frame).ok_or_else(|| internal("no sheetData"))?;
-    if data_at < dim_end {
-        return Err(internal("sheetData before the dimension"));
-    }
-    let cells = &copied.cells;
-    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
-        return Ok(frame.as_bytes().to_vec());
-    };
-    let (first_col, last_col) = cells
-        .iter()
-        .fold((u32::MAX, 0), |(lo, hi), c| (lo.min(c.col), hi.max(c.col)));
-    let col = |c: u32| u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError);
-
-    let mut w: Vec<u8> = Vec::with_capacity(frame.len() + cells.len() * 56);
-    w.extend_from_slice(&frame.as_bytes()[..dim_at]);
-    w.extend_from_slice(b"<dimension ref=\"");
-    sheet_xml::push_column_name(&mut w, col(first_col)?);
-    w.extend_from_slice(itoa::Buffer::new().format(first.row + 1).as_bytes());
-    if (first.row, first_col) != (last.row, last_col) {
-        w.push(b':');
-        sheet_xml::push_column_name(&mut w, col(last_col)?);
-        w.extend_from_slice(itoa::Buffer::new().format(last.row + 1).as_bytes());
-    }
-    w.extend_from_slice(b"\"/>");
-    w.extend_from_slice(&frame.as_bytes()[dim_end..data_at]);
-    w.extend_from_slice(b"<sheetData>");
-
-    // The columns used in each block of 16 rows, one-based, as "first:last".
-    let mut spans: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
-    for c in cells {
-        let span = spans.entry(c.row / 16).or_insert((c.col, c.col));
-        *span = (span.0.min(c.col), span.1.max(c.col));
-    }
-    let height = |row: u32| {
-        // rust_xlsxwriter keeps a height in whole pixels and writes it in points.
-        let points = copied.heights.get(&row).copied().unwrap_or(ROW_HEIGHT);
-        (points * 4.0 / 3.0).round() * 0.75
-    };
-    let mut digits = itoa::Buffer::new();
-    let mut row_digits = itoa::Buffer::new();
-    let mut open: Option<u32> = None;
-    for c in cells {
-        if open != Some(c.row) {
-            if open.is_some() {
-                w.extend_from_slice(b"</row>");
-            }
-            open = Some(c.row);
-            let (lo, hi) = spans.get(&(c.row / 16)).copied().unwrap_or((c.col, c.col));
-            let _ = write!(
-                w,
-                "<row r=\"{}\" spans=\"{}:{}\" ht=\"{}\" customHeight=\"1\">",
-                c.row + 1,
-                lo + 1,
-                hi + 1,
-                height(c.row)
-            );
-        }
-        let xf = formats.xf[c.slot];
-        let r = row_digits.format(c.row + 1);
-        w.extend_from_slice(b"<c r=\"");
-        sheet_xml::push_column_name(&mut w, col(c.col)?);
-        w.extend_from_slice(r.as_bytes());
-        w.push(b'"');
-        if xf > 0 {
-            w.extend_from_slice(b" s=\"");
-            w.extend_from_slice(digits.format(xf).as_bytes());
-            w.push(b'"');
-        }
-        match &c.value {
-            Value::Number(n) => {
-                w.extend_from_slice(b"><v>");
-                sheet_xml::push_number(&mut w, *n);
-                w.extend_from_slice(b"</v></c>");
-            }
-            Value::Bool(b) => {
-                w.extend_from_slice(if *b {
-                    b" t=\"b\"><v>1</v></c>"
-                } else {
-                    b" t=\"b\"><v>0</v></c>"
-                });
-            }
-            Value::Blank => w.extend_from_slice(b"/>"),
-            Value::Text(s) => sheet_xml::push_inline_text(&mut w, s),
-        }
-    }
-    w.extend_from_slice(b"</row></sheetData>");
-    w.extend_from_slice(&frame.as_bytes()[data_end..]);
-    Ok(w)
 }
 
 #[cfg(test)]
@@ -1463,105 +1456,272 @@ mod tests {
         }
     }
 
-    /// The copy's sheet XML written into the saved frame, and the same cells written
-    /// through rust_xlsxwriter, its shared strings put back inline.
-    fn copy_both_ways(sheet: &RawSheet, diags: &[&Diagnostic]) -> (String, String) {
-        let file = FileReport::empty(std::path::Path::new("县.xlsx"));
-        let facts = ReceiptFacts {
-            file: &file,
+    /// A book written through rust_xlsxwriter, call for call as the receipt was written
+    /// before `book` existed: the oracle [`book::write`] is compared with.
+    fn through_rust_xlsxwriter(b: &Book, styles: &Styles) -> Vec<u8> {
+        use rust_xlsxwriter::{DocProperties, Note, Url};
+        let mut wb = Workbook::new();
+        let created = chrono::DateTime::parse_from_rfc3339(b.created).expect("created");
+        let mut props = DocProperties::new()
+            .set_title(b.title)
+            .set_comment(b.comment)
+            .set_creation_datetime(
+                &ExcelDateTime::from_timestamp(created.timestamp()).expect("time"),
+            );
+        if !b.author.is_empty() {
+            props = props.set_author(b.author).set_company(b.author);
+        }
+        wb.set_properties(&props);
+        for f in &styles.formats {
+            wb.register_format(f);
+        }
+        let format = |xf: u32| {
+            let at = styles.xf.iter().position(|&x| x == xf).expect("xf");
+            &styles.formats[at]
+        };
+        for s in &b.sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(&s.name).expect("name");
+            ws.set_default_row_height(s.default_row_height);
+            if !s.notes.is_empty() {
+                ws.set_default_note_author(s.note_author);
+            }
+            ws.set_paper_size(9);
+            ws.set_landscape();
+            ws.set_print_fit_to_pages(1, 0);
+            ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+            ws.set_footer(s.footer);
+            if s.print_gridlines {
+                ws.set_print_gridlines(true);
+            }
+            if let Some(rgb) = s.tab_color {
+                ws.set_tab_color(Color::RGB(rgb));
+            }
+            if s.hidden {
+                ws.set_hidden(true);
+            }
+            for &(c, w) in &s.columns {
+                ws.set_column_width(c, w).expect("width");
+            }
+            for &(r1, c1, r2, c2) in &s.merges {
+                let first = s.cells.iter().find(|c| (c.row, c.col) == (r1, c1));
+                let f = format(first.expect("merged anchor").xf);
+                ws.merge_range(r1, c1, r2, c2, "", f).expect("merge");
+            }
+            for (&r, &h) in &s.heights {
+                ws.set_row_height(r, h).expect("height");
+            }
+            for n in &s.notes {
+                let note = Note::new(&n.text)
+                    .add_author_prefix(false)
+                    .set_font_name(n.font)
+                    .set_font_size(n.font_size)
+                    .set_width(n.width)
+                    .set_height(n.height);
+                ws.insert_note(n.row, n.col, &note).expect("note");
+            }
+            if s.freeze_rows > 0 {
+                ws.set_freeze_panes(s.freeze_rows, 0).expect("freeze");
+            }
+            if let Some((first, last)) = s.print_titles {
+                ws.set_repeat_rows(first, last).expect("titles");
+            }
+            for c in &s.cells {
+                let f = format(c.xf);
+                match &c.value {
+                    Value::Number(n) => ws.write_number_with_format(c.row, c.col, *n, f),
+                    Value::Text(t) => ws.write_string_with_format(c.row, c.col, t.as_ref(), f),
+                    Value::Bool(v) => ws.write_boolean_with_format(c.row, c.col, *v, f),
+                    Value::Blank => ws.write_blank(c.row, c.col, f),
+                }
+                .expect("cell");
+            }
+            for l in &s.links {
+                let cell = s.cells.iter().find(|c| (c.row, c.col) == (l.row, l.col));
+                let url = Url::new(format!("internal:{}", l.location)).set_text(&l.display);
+                ws.write_url_with_format(l.row, l.col, url, format(cell.expect("link cell").xf))
+                    .expect("link");
+            }
+        }
+        wb.save_to_buffer().expect("saved")
+    }
+
+    /// Every part of two packages, the reference's shared strings put back inline
+    /// (`t="s"><v>N</v>` → `t="inlineStr"><is><t…>…</t></is>`) and its table left out.
+    fn parts_both_ways(b: &Book, styles: &Styles) -> Vec<(String, String, String)> {
+        let ours = book::write(b);
+        let theirs = through_rust_xlsxwriter(b, styles);
+        let names = |bytes: &[u8]| -> Vec<String> {
+            let z = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("zip");
+            (0..z.len())
+                .map(|i| {
+                    let name = z.name_for_index(i).expect("index").expect("name");
+                    name.into_owned()
+                })
+                .collect()
+        };
+        let read = |bytes: &[u8], n: &str| {
+            crate::render::xlsx::sheet_xml::read_part(bytes, n).expect("part")
+        };
+        let table = names(&theirs)
+            .iter()
+            .any(|n| n == "xl/sharedStrings.xml")
+            .then(|| read(&theirs, "xl/sharedStrings.xml"));
+        let strings: Vec<String> = table
+            .as_deref()
+            .map(|t| {
+                t.split("<si>")
+                    .skip(1)
+                    .map(|si| si.split("</si>").next().expect("si").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut ours_names = names(&ours);
+        let mut theirs_names: Vec<String> = names(&theirs)
+            .into_iter()
+            .filter(|n| n != "xl/sharedStrings.xml")
+            .collect();
+        ours_names.sort();
+        theirs_names.sort();
+        assert_eq!(ours_names, theirs_names);
+        ours_names
+            .iter()
+            .map(|n| {
+                let mut reference = read(&theirs, n);
+                while let Some(at) = reference.find(" t=\"s\"><v>") {
+                    let from = at + " t=\"s\"><v>".len();
+                    let to = from + reference[from..].find("</v>").expect("v");
+                    let i: usize = reference[from..to].parse().expect("index");
+                    let inline = format!(" t=\"inlineStr\"><is>{}</is>", strings[i]);
+                    reference.replace_range(at..to + "</v>".len(), &inline);
+                }
+                reference = reference.replace(
+                    "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>",
+                    "",
+                );
+                if n == "xl/_rels/workbook.xml.rels" {
+                    let last = b.sheets.len() + 3;
+                    reference = reference.replace(
+                        &format!("<Relationship Id=\"rId{last}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"),
+                        "",
+                    );
+                }
+                (n.clone(), read(&ours, n), reference)
+            })
+            .collect()
+    }
+
+    fn assert_written_as_rust_xlsxwriter_would(b: &Book) {
+        let styles = Styles::get().expect("styles");
+        for (name, ours, reference) in parts_both_ways(b, styles) {
+            assert_eq!(ours, reference, "{name} differs");
+        }
+    }
+
+    fn facts<'a>(file: &'a FileReport, issuer: &'a str) -> ReceiptFacts<'a> {
+        ReceiptFacts {
+            file,
             batch_period: None,
             received_at: "2025-07-05T10:00:00+08:00",
             time_zone: chrono::FixedOffset::east_opt(8 * 3600).expect("zone"),
-            issuer: "",
+            issuer,
             archive: None,
-        };
-        let formats = CellFormats::new();
-        let sheet_of = |saved: &[u8], part: &str| sheet_xml::read_part(saved, part).expect("part");
-
-        // A workbook with the formats registered and the copy's frame written.
-        let framed = || {
-            let mut wb = Workbook::new();
-            formats.register(&mut wb);
-            let copied = write_copy(
-                &mut wb,
-                sheet,
-                "项目明细",
-                &facts,
-                diags,
-                &formats,
-                Lang::Zh,
-            )
-            .expect("frame");
-            (wb, copied)
-        };
-
-        let (mut wb, copied) = framed();
-        let saved = wb.save_to_buffer().expect("saved");
-        let frame = sheet_of(&saved, "xl/worksheets/sheet1.xml");
-        let spliced = copy_xml(&frame, &copied, &formats).expect("copy");
-
-        let (mut wb, copied) = framed();
-        let ws = wb.worksheet_from_index(0).expect("sheet");
-        for c in &copied.cells {
-            let (r, col, f) = (c.row, c.col as u16, &formats.formats[c.slot]);
-            match &c.value {
-                Value::Number(n) => ws.write_number_with_format(r, col, *n, f),
-                Value::Text(s) => ws.write_string_with_format(r, col, s.as_ref(), f),
-                Value::Bool(b) => ws.write_boolean_with_format(r, col, *b, f),
-                Value::Blank => ws.write_blank(r, col, f),
-            }
-            .expect("cell");
         }
-        let saved = wb.save_to_buffer().expect("saved");
-        let mut reference = sheet_of(&saved, "xl/worksheets/sheet1.xml");
-        // Shared strings back inline: `t="s"><v>N</v>` → `t="inlineStr"><is><t…>…</t></is>`.
-        let table = sheet_of(&saved, "xl/sharedStrings.xml");
-        let strings: Vec<&str> = table
-            .split("<si>")
-            .skip(1)
-            .map(|si| si.split("</si>").next().expect("si"))
-            .collect();
-        while let Some(at) = reference.find(" t=\"s\"><v>") {
-            let from = at + " t=\"s\"><v>".len();
-            let to = from + reference[from..].find("</v>").expect("v");
-            let n: usize = reference[from..to].parse().expect("index");
-            let inline = format!(" t=\"inlineStr\"><is>{}</is>", strings[n]);
-            reference.replace_range(at..to + "</v>".len(), &inline);
-        }
-        (String::from_utf8(spliced).expect("utf-8"), reference)
     }
 
     #[test]
-    fn a_copy_written_into_the_saved_sheet_is_what_rust_xlsxwriter_writes() {
-        let sheet = odd_sheet();
-        let findings = [
+    fn a_receipt_is_what_rust_xlsxwriter_writes() {
+        // A county sheet of every kind of value, merges, marks (on row 0, an empty cell,
+        // a whole row), a hidden sheet without findings and one with; links from the
+        // first sheet; notes; in both languages, with and without an issuer.
+        let mut file = FileReport::empty(std::path::Path::new("县.xlsx"));
+        file.diagnostics.0.extend([
             Diagnostic::at(Code::BigNotStarted, "项目明细", 3, 2),
             Diagnostic::at(Code::LedgerMissing, "项目明细", 4, 3),
             Diagnostic::at(Code::HoldMagnitude, "项目明细", 5, 0),
+            Diagnostic::at(Code::HoldMagnitude, "项目明细", 0, 30),
             Diagnostic::at_row(Code::RowIgnored, "项目明细", 19),
-        ];
-        let diags: Vec<&Diagnostic> = findings.iter().collect();
-        let (spliced, reference) = copy_both_ways(&sheet, &diags);
-        assert!(spliced.contains("t=\"inlineStr\""), "{spliced}");
-        assert!(
-            spliced.contains("<dimension ref=\"A1:AE41\"/>"),
-            "{spliced}"
-        );
-        assert_eq!(spliced, reference);
+            Diagnostic::at(Code::LedgerMissing, "隐藏'表", 1, 1),
+        ]);
+        let mut hidden = odd_sheet();
+        hidden.name = "隐藏'表".into();
+        hidden.visible = false;
+        let mut quiet = odd_sheet();
+        quiet.name = "说明".into();
+        quiet.visible = false;
+        let wb = RawWorkbook {
+            sheets: vec![odd_sheet(), hidden, quiet],
+            container: crate::read::Container::Xlsx,
+        };
+        for (lang, issuer) in [(Lang::Zh, "示范市招商投资促进局"), (Lang::En, "")] {
+            let f = facts(&file, issuer);
+            for sheets in [
+                SourceSheets::Read(&wb),
+                SourceSheets::Clean,
+                SourceSheets::Unreadable,
+            ] {
+                let b = receipt_book(&f, sheets, "2025-07-05T02:00:00Z", lang).expect("book");
+                assert_written_as_rust_xlsxwriter_would(&b);
+            }
+        }
         // Without findings, and a sheet of one cell.
-        let (spliced, reference) = copy_both_ways(&sheet, &[]);
-        assert_eq!(spliced, reference);
+        let clean = FileReport::empty(std::path::Path::new("县.xlsx"));
+        let mut one = odd_sheet();
+        one.cells.truncate(1);
+        one.merges.clear();
+        let wb = RawWorkbook {
+            sheets: vec![one],
+            container: crate::read::Container::Xlsx,
+        };
+        let f = facts(&clean, "局");
+        let b = receipt_book(
+            &f,
+            SourceSheets::Read(&wb),
+            "2025-07-05T02:00:00Z",
+            Lang::Zh,
+        )
+        .expect("book");
+        assert!(b.sheets[1].cells.len() == 1);
+        assert_written_as_rust_xlsxwriter_would(&b);
         // Columns are measured without making each cell's text.
-        for c in &sheet.cells {
+        for c in &odd_sheet().cells {
             let made = shown(&c.value).split('\n').map(display_width).max();
             assert_eq!(shown_width(&c.value), made.unwrap_or(0), "{:?}", c.value);
         }
-        let mut one = sheet.clone();
-        one.cells.truncate(1);
-        one.merges.clear();
-        let (spliced, reference) = copy_both_ways(&one, &[]);
-        assert!(spliced.contains("<dimension ref=\"A1\"/>"), "{spliced}");
-        assert_eq!(spliced, reference);
+    }
+
+    #[test]
+    fn the_samples_receipts_are_what_rust_xlsxwriter_writes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cfg = crate::config::Config::load(&root.join("samples/tongbao.toml")).expect("cfg");
+        let period = Period::new(2025, 6);
+        let mut files: Vec<std::path::PathBuf> = ["samples/flawed", "samples/returns/2025-06"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(root.join(d)).expect("samples"))
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        let mut compared = 0;
+        for path in &files {
+            let bytes = std::fs::read(path).expect("sample");
+            let opts = crate::batch::BatchOptions {
+                period,
+                lang: Lang::Zh,
+                keep_bytes: false,
+            };
+            let (report, workbook) = crate::batch::check_bytes_keeping(path, bytes, &cfg, &opts);
+            let f = facts(&report, "示范市招商投资促进局");
+            let sheets = match &workbook {
+                Some(wb) if !report.diagnostics.0.is_empty() => SourceSheets::Read(wb),
+                Some(_) => SourceSheets::Clean,
+                None => SourceSheets::Unreadable,
+            };
+            let b = receipt_book(&f, sheets, "2025-07-05T02:00:00Z", Lang::Zh).expect("book");
+            assert_written_as_rust_xlsxwriter_would(&b);
+            compared += usize::from(matches!(sheets, SourceSheets::Read(_)));
+        }
+        // The flawed samples are answered with their sheets copied.
+        assert!(compared >= 10, "{compared}");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! The output is reproducible: the document's creation time is taken from the period, and
 //! nothing else in the file depends on the clock, so the same bulletin gives the same bytes.
 
+pub(crate) mod book;
 mod brief;
 mod charts;
 mod grid;

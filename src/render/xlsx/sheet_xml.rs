@@ -33,13 +33,17 @@ pub(crate) fn push_number(w: &mut Vec<u8>, n: f64) {
 /// escaped (`_x005F`), then `&`, `<`, `>` and control characters (`_xHHHH_`, but tab and
 /// line feed) and the non-characters U+FFFE and U+FFFF.
 pub(crate) fn escape_text(w: &mut Vec<u8>, s: &str) {
-    let escaped;
-    let s = if s.contains("_x") {
-        escaped = escape_escapes(s);
-        escaped.as_str()
+    if s.contains("_x") {
+        escape_data(w, &escape_escapes(s));
     } else {
-        s
-    };
+        escape_data(w, s);
+    }
+}
+
+/// Escapes element text as rust_xlsxwriter does outside cells (its `escape_xml_data`):
+/// `&`, `<`, `>`, control characters as `_xHHHH_` (but tab and line feed) and the
+/// non-characters U+FFFE and U+FFFF.
+pub(crate) fn escape_data(w: &mut Vec<u8>, s: &str) {
     let mut rest = 0;
     for (i, ch) in s.char_indices() {
         let replace: Option<std::borrow::Cow<'static, str>> = match ch {
@@ -130,49 +134,12 @@ pub(crate) fn push_inline_text(w: &mut Vec<u8>, s: &str) {
     w.extend_from_slice(b"</t></is></c>");
 }
 
-/// Where the `<sheetData>` element is in a sheet's XML, whole (`<sheetData/>` or
-/// `<sheetData>…</sheetData>`).
-pub(crate) fn sheet_data_span(xml: &str) -> Option<(usize, usize)> {
-    let at = xml.find("<sheetData")?;
-    let rest = &xml[at..];
-    let end = if rest.starts_with("<sheetData/>") {
-        "<sheetData/>".len()
-    } else {
-        rest.find("</sheetData>")? + "</sheetData>".len()
-    };
-    Some((at, at + end))
-}
-
 /// One part of a saved package, inflated.
 pub(crate) fn read_part(saved: &[u8], name: &str) -> Result<String, XlsxError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(saved))?;
     let mut xml = String::new();
     archive.by_name(name)?.read_to_string(&mut xml)?;
     Ok(xml)
-}
-
-/// The saved package with the named parts' contents replaced, deflated at `level` with
-/// the options rust_xlsxwriter's packager gives its XML parts; every other part is copied
-/// as it was compressed, in its place.
-pub(crate) fn replace_parts(
-    saved: &[u8],
-    parts: &[(String, Vec<u8>)],
-    level: Option<i64>,
-) -> Result<Vec<u8>, XlsxError> {
-    let options = part_options(level);
-    let mut archive = zip::ZipArchive::new(Cursor::new(saved))?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(saved.len() * 2)));
-    for i in 0..archive.len() {
-        let name = archive.by_index_raw(i)?.name()?.to_string();
-        match parts.iter().find(|(n, _)| *n == name) {
-            None => out.raw_copy_file(archive.by_index_raw(i)?)?,
-            Some((_, xml)) => {
-                out.start_file(name.as_str(), options)?;
-                out.write_all(xml)?;
-            }
-        }
-    }
-    Ok(out.finish()?.into_inner())
 }
 
 /// The options of rust_xlsxwriter's packager for its XML parts, at `level`.
@@ -202,15 +169,5 @@ mod tests {
             Some(23)
         );
         assert_eq!(dimension_last_col("<dimension ref=\"A1\"/>"), Some(0));
-    }
-
-    #[test]
-    fn sheet_data_is_found_empty_or_full() {
-        let empty = "<x><sheetData/><y/></x>";
-        assert_eq!(sheet_data_span(empty), Some((3, 15)));
-        let full = "<x><sheetData><row r=\"1\"/></sheetData><y/></x>";
-        let (a, b) = sheet_data_span(full).unwrap();
-        assert_eq!(&full[a..b], "<sheetData><row r=\"1\"/></sheetData>");
-        assert_eq!(sheet_data_span("<x/>"), None);
     }
 }
