@@ -1095,6 +1095,18 @@ fn shown_width(v: &CellValue) -> usize {
         CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => {
             s.split('\n').map(display_width).max().unwrap_or(0)
         }
+        // A whole number below 10^15 is written as its digits (as `push_number` writes
+        // it): counted without formatting, for most of a return's numbers are amounts.
+        CellValue::Number(n)
+            if n.fract() == 0.0 && n.abs() < 1e15 && !(*n == 0.0 && n.is_sign_negative()) =>
+        {
+            let whole = *n as i64;
+            let digits = whole
+                .unsigned_abs()
+                .checked_ilog10()
+                .map_or(1, |d| d as usize + 1);
+            digits + usize::from(whole < 0)
+        }
         CellValue::Number(n) => {
             let mut count = Count(0);
             let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{n}"));
@@ -1684,9 +1696,24 @@ mod tests {
         assert!(b.sheets[1].cells.len() == 1);
         assert_written_as_rust_xlsxwriter_would(&b);
         // Columns are measured without making each cell's text.
-        for c in &odd_sheet().cells {
-            let made = shown(&c.value).split('\n').map(display_width).max();
-            assert_eq!(shown_width(&c.value), made.unwrap_or(0), "{:?}", c.value);
+        let numbers = [
+            0.0,
+            -0.0,
+            7.0,
+            -7.0,
+            10.0,
+            99.0,
+            -100.0,
+            123_456.0,
+            999_999_999_999_999.0,
+        ]
+        .into_iter()
+        .chain([1e15, -1e15, 1e16, 0.5, -12.25, f64::MAX, f64::MIN_POSITIVE])
+        .map(CellValue::Number);
+        let values: Vec<CellValue> = odd_sheet().cells.into_iter().map(|c| c.value).collect();
+        for v in values.into_iter().chain(numbers) {
+            let made = shown(&v).split('\n').map(display_width).max();
+            assert_eq!(shown_width(&v), made.unwrap_or(0), "{v:?}");
         }
     }
 
