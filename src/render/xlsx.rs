@@ -20,6 +20,7 @@ mod progress;
 pub(crate) mod sheet_xml;
 mod sheets;
 mod titles;
+mod zipped;
 
 use std::io::{BufWriter, Cursor, Read, Seek, Write};
 

@@ -24,13 +24,11 @@
 //! no way to ask for it.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use flate2::{Compress, Compression, FlushCompress, Status};
-
 use super::sheet_xml::{escape_data, push_column_name, push_inline_text, push_number};
+use super::zipped::{self, Entry};
 
 /// A workbook to write: its document properties, styles and sheets.
 pub(crate) struct Book<'a> {
@@ -154,7 +152,7 @@ struct Part {
 impl Part {
     fn deflate(xml: &[u8]) -> Part {
         let mut deflated = Vec::new();
-        DEFLATER.with(|d| d.borrow_mut().deflate(xml, &mut deflated));
+        zipped::deflate(xml, LEVEL, &mut deflated);
         Part {
             deflated,
             crc: crc32fast::hash(xml),
@@ -166,35 +164,6 @@ impl Part {
 /// The deflate level of every part: a tenth less of `check`'s time with receipts than
 /// level 3 for a fifth larger files (BENCHMARKS.md, issue 13).
 const LEVEL: u32 = 1;
-
-thread_local! {
-    /// One deflate state per thread, reset between parts: making one zeroes 256 KB.
-    static DEFLATER: RefCell<Deflater> = RefCell::new(Deflater(Compress::new(Compression::new(LEVEL), false)));
-}
-
-struct Deflater(Compress);
-
-impl Deflater {
-    /// Appends `data` deflated (raw, as a zip entry holds it) to `out`.
-    fn deflate(&mut self, data: &[u8], out: &mut Vec<u8>) {
-        let c = &mut self.0;
-        c.reset();
-        out.reserve(data.len() / 3 + 64);
-        let start_in = c.total_in();
-        loop {
-            let done = usize::try_from(c.total_in() - start_in).unwrap_or(data.len());
-            if out.capacity() == out.len() {
-                out.reserve(out.len() / 2 + 1024);
-            }
-            match c.compress_vec(&data[done..], out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) => break,
-                Ok(Status::Ok | Status::BufError) => {}
-                // Deflating memory into memory has no error to meet; stop rather than spin.
-                Err(_) => break,
-            }
-        }
-    }
-}
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>";
@@ -891,93 +860,56 @@ fn escape_attribute(w: &mut Vec<u8>, s: &str) {
 // ---------------------------------------------------------------------------------------
 // The zip container
 
-/// A zip archive written in memory: local headers and data, then the central directory.
-/// Entries as rust_xlsxwriter's packager makes them: deflated, dated 1980-01-01, Unix
-/// permissions 0600, no extra fields.
+/// The package as it is written: entries one after the other, then their directory.
 #[derive(Default)]
 struct ZipOut {
     bytes: Vec<u8>,
-    central: Vec<u8>,
-    entries: u16,
+    names: Vec<String>,
+    entries: Vec<Entry>,
 }
 
 impl ZipOut {
     /// Adds a part, deflating it.
     fn add(&mut self, name: &str, xml: &[u8]) {
-        let start = self.bytes.len();
-        // The local header, its sizes and CRC filled in once the data is deflated.
-        self.header(name, 0, 0, 0);
-        let data_at = self.bytes.len();
-        DEFLATER.with(|d| d.borrow_mut().deflate(xml, &mut self.bytes));
-        let compressed = u32::try_from(self.bytes.len() - data_at).unwrap_or(u32::MAX);
-        let crc = crc32fast::hash(xml);
-        let size = u32::try_from(xml.len()).unwrap_or(u32::MAX);
-        self.bytes[start + 14..start + 18].copy_from_slice(&crc.to_le_bytes());
-        self.bytes[start + 18..start + 22].copy_from_slice(&compressed.to_le_bytes());
-        self.bytes[start + 22..start + 26].copy_from_slice(&size.to_le_bytes());
-        self.directory(name, crc, compressed, size, start);
+        let mut data = Vec::new();
+        zipped::deflate(xml, LEVEL, &mut data);
+        self.put(
+            name,
+            crc32fast::hash(xml),
+            u32::try_from(xml.len()).unwrap_or(u32::MAX),
+            &data,
+        );
     }
 
     /// Adds a part deflated beforehand.
     fn add_part(&mut self, name: &str, part: &Part) {
-        let start = self.bytes.len();
-        let compressed = u32::try_from(part.deflated.len()).unwrap_or(u32::MAX);
-        self.header(name, part.crc, compressed, part.size);
-        self.bytes.extend_from_slice(&part.deflated);
-        self.directory(name, part.crc, compressed, part.size, start);
+        self.put(name, part.crc, part.size, &part.deflated);
     }
 
-    fn header(&mut self, name: &str, crc: u32, compressed: u32, size: u32) {
-        let b = &mut self.bytes;
-        b.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        b.extend_from_slice(&20u16.to_le_bytes()); // version needed: deflate
-        b.extend_from_slice(&0u16.to_le_bytes()); // flags
-        b.extend_from_slice(&8u16.to_le_bytes()); // deflated
-        b.extend_from_slice(&0u16.to_le_bytes()); // 00:00
-        b.extend_from_slice(&DOS_1980_01_01.to_le_bytes());
-        b.extend_from_slice(&crc.to_le_bytes());
-        b.extend_from_slice(&compressed.to_le_bytes());
-        b.extend_from_slice(&size.to_le_bytes());
-        b.extend_from_slice(&u16::try_from(name.len()).unwrap_or(0).to_le_bytes());
-        b.extend_from_slice(&0u16.to_le_bytes()); // extra field length
-        b.extend_from_slice(name.as_bytes());
-    }
-
-    fn directory(&mut self, name: &str, crc: u32, compressed: u32, size: u32, offset: usize) {
-        let c = &mut self.central;
-        c.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        c.extend_from_slice(&((3u16 << 8) | 20).to_le_bytes()); // made by: Unix, 2.0
-        c.extend_from_slice(&20u16.to_le_bytes());
-        c.extend_from_slice(&0u16.to_le_bytes());
-        c.extend_from_slice(&8u16.to_le_bytes());
-        c.extend_from_slice(&0u16.to_le_bytes());
-        c.extend_from_slice(&DOS_1980_01_01.to_le_bytes());
-        c.extend_from_slice(&crc.to_le_bytes());
-        c.extend_from_slice(&compressed.to_le_bytes());
-        c.extend_from_slice(&size.to_le_bytes());
-        c.extend_from_slice(&u16::try_from(name.len()).unwrap_or(0).to_le_bytes());
-        c.extend_from_slice(&[0; 8]); // extra, comment, disk, internal attributes
-        c.extend_from_slice(&(0o100_600u32 << 16).to_le_bytes()); // a file, rw-------
-        c.extend_from_slice(&u32::try_from(offset).unwrap_or(u32::MAX).to_le_bytes());
-        c.extend_from_slice(name.as_bytes());
-        self.entries += 1;
+    fn put(&mut self, name: &str, crc: u32, size: u32, data: &[u8]) {
+        let entry = Entry {
+            crc,
+            compressed: u32::try_from(data.len()).unwrap_or(u32::MAX),
+            size,
+            offset: u32::try_from(self.bytes.len()).unwrap_or(u32::MAX),
+        };
+        self.bytes
+            .extend_from_slice(&zipped::local_header(name, &entry));
+        self.bytes.extend_from_slice(data);
+        self.names.push(name.to_string());
+        self.entries.push(entry);
     }
 
     fn finish(mut self) -> Vec<u8> {
         let at = u32::try_from(self.bytes.len()).unwrap_or(u32::MAX);
-        let size = u32::try_from(self.central.len()).unwrap_or(u32::MAX);
-        self.bytes.append(&mut self.central);
-        let b = &mut self.bytes;
-        b.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-        b.extend_from_slice(&[0; 4]); // this disk, the directory's disk
-        b.extend_from_slice(&self.entries.to_le_bytes());
-        b.extend_from_slice(&self.entries.to_le_bytes());
-        b.extend_from_slice(&size.to_le_bytes());
-        b.extend_from_slice(&at.to_le_bytes());
-        b.extend_from_slice(&0u16.to_le_bytes()); // comment length
+        let entries: Vec<(&str, Entry)> = self
+            .names
+            .iter()
+            .map(String::as_str)
+            .zip(self.entries.iter().copied())
+            .collect();
+        let directory = zipped::directory(&entries, at);
+        self.bytes.extend_from_slice(&directory);
         self.bytes
     }
 }
-
-/// 1980-01-01 as an MS-DOS date: (year − 1980) << 9 | month << 5 | day.
-const DOS_1980_01_01: u16 = (1 << 5) | 1;
