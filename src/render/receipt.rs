@@ -692,13 +692,18 @@ fn front_sheet<'a>(
     let xf = |f: Front| styles.front(f);
     // A merged region as rust_xlsxwriter's `merge_range` writes it: the text in its first
     // cell, blanks in the others, all in the region's format.
+    // Every text within what a cell holds (an issuer or a guide could pass it).
+    let fitted_text = |text: String| match cell_text(&text) {
+        Cow::Borrowed(_) => text_value(Cow::Owned(text)),
+        Cow::Owned(cut) => text_value(Cow::Owned(cut)),
+    };
     let merged = |out: &mut Sheet<'a>, r: u32, c1: u16, c2: u16, text: String, f: Front| {
         out.merges.push((r, c1, r, c2));
         out.cells.push(Cell {
             row: r,
             col: c1,
             xf: xf(f),
-            value: text_value(Cow::Owned(text)),
+            value: fitted_text(text),
         });
         out.cells.extend((c1 + 1..=c2).map(|col| Cell {
             row: r,
@@ -712,7 +717,7 @@ fn front_sheet<'a>(
             row: r,
             col: c,
             xf: xf(f),
-            value: text_value(Cow::Owned(text)),
+            value: fitted_text(text),
         });
     };
 
@@ -948,6 +953,26 @@ fn note(text: &str, lines: usize) -> rust_xlsxwriter::Note {
         .set_font_size(NOTE_FONT_SIZE)
         .set_width(NOTE_WIDTH)
         .set_height(note_height(lines))
+}
+
+/// The notes on one cell as one note's text, cut with "…" to what Excel allows a note
+/// (32,767 UTF-16 units less the 54 rust_xlsxwriter keeps for itself).
+fn note_text(notes: &[String]) -> String {
+    const MAX: usize = 32_767 - 54;
+    let text = notes.join("\n\n");
+    if text.len() <= MAX || text.encode_utf16().count() <= MAX {
+        return text;
+    }
+    let mut units = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units < MAX
+        })
+        .collect();
+    cut.push('…');
+    cut
 }
 
 /// A note's font size, and its box's width and height in pixels.
@@ -1264,7 +1289,7 @@ fn copy_sheet<'s>(
             ));
         }
         if !m.notes.is_empty() {
-            let text = m.notes.join("\n\n");
+            let text = note_text(&m.notes);
             let lines = lines_needed(&text, 44.0);
             notes.push(NoteAt {
                 row: r,
@@ -1387,6 +1412,30 @@ mod tests {
         assert_eq!(names[4], "report(2)");
         assert_eq!(names[5], "Sheet6");
         assert!(names[6].encode_utf16().count() <= 31);
+    }
+
+    #[test]
+    fn texts_past_excels_limits_are_cut() {
+        let long = "很长".repeat(10_000);
+        let t = note_text(&[long.clone(), long]);
+        assert!(t.encode_utf16().count() <= 32_767 - 54);
+        assert!(t.ends_with('…'));
+        assert_eq!(note_text(&["a".into(), "b".into()]), "a\n\nb");
+        // A first sheet's text over a cell's limit is cut, not written whole.
+        let file = FileReport::empty(std::path::Path::new("县.xlsx"));
+        let issuer = "局".repeat(40_000);
+        let f = facts(&file, &issuer);
+        let b =
+            receipt_book(&f, SourceSheets::Clean, "2025-07-05T02:00:00Z", Lang::Zh).expect("book");
+        let longest = b.sheets[0]
+            .cells
+            .iter()
+            .filter_map(|c| match &c.value {
+                Value::Text(t) => Some(t.encode_utf16().count()),
+                _ => None,
+            })
+            .max();
+        assert_eq!(longest, Some(32_767));
     }
 
     #[test]

@@ -13,9 +13,10 @@
 //!
 //! The XML is rust_xlsxwriter's, element for element, attribute for attribute, with one
 //! difference: text is written as inline strings, not through a shared-strings table. The
-//! unit test `a_book_is_what_rust_xlsxwriter_writes` writes books with every feature
-//! (merges, links, notes near the sheet's edges, frozen rows, hidden sheets, tab colours,
-//! print titles) both ways and compares every part.
+//! unit tests of `render::receipt` (`a_receipt_is_what_rust_xlsxwriter_writes`,
+//! `the_samples_receipts_are_what_rust_xlsxwriter_writes`) write books with every feature
+//! (merges, links, notes on the first row and column, frozen rows, hidden sheets, tab
+//! colours, print titles) both ways and compare every part.
 //!
 //! What a book can hold is what receipts need: values (number, text, boolean, blank) with
 //! a style index, column widths, row heights, merged regions, internal links, notes, a
@@ -465,6 +466,12 @@ fn width_to_px(width: f64) -> u32 {
 }
 
 fn write_sheet(w: &mut Vec<u8>, s: &Sheet, selected: bool) {
+    debug_assert!(
+        s.cells
+            .windows(2)
+            .all(|p| (p[0].row, p[0].col) < (p[1].row, p[1].col)),
+        "cells in (row, column) order, one per place"
+    );
     let default_px = points_to_px(s.default_row_height);
     w.extend_from_slice(DECLARATION.as_bytes());
     let _ = write!(
