@@ -1414,6 +1414,153 @@ mod tests {
         assert!(names[6].encode_utf16().count() <= 31);
     }
 
+    /// A pseudo-random county sheet: values of every kind (text with markup, control
+    /// characters, `_xHHHH_`, quotes, edge spaces, CJK and emoji; numbers whole, fractional,
+    /// huge, negative zero, not finite; dates; booleans), cells far apart, merges
+    /// (overlapping, single-cell and huge ones among them), and findings on cells, rows
+    /// and empty places.
+    fn random_sheet(seed: u64, name: &str) -> (RawSheet, Vec<Diagnostic>) {
+        use crate::diag::Code;
+        use crate::read::Merge;
+        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n.max(1)
+        };
+        let pieces = [
+            "项目",
+            "<b>",
+            "&amp;",
+            "\"q\"",
+            "'",
+            " edge ",
+            "\t",
+            "\n",
+            "\u{1}",
+            "\u{1f}",
+            "_x0041_",
+            "_x",
+            "=SUM(A1)",
+            "😀",
+            "ａｂｃ",
+            "\u{fffe}",
+            "]]>",
+            "万元",
+            "x",
+        ];
+        let mut cells = Vec::new();
+        for _ in 0..next(60) + 1 {
+            let row = match next(10) {
+                0 => u32::try_from(next(5_000)).unwrap_or(0),
+                _ => u32::try_from(next(40)).unwrap_or(0),
+            };
+            let col = u32::try_from(next(30)).unwrap_or(0);
+            let value = match next(7) {
+                0 | 1 => {
+                    let text: String = (0..next(6) + 1)
+                        .map(|_| pieces[next(pieces.len() as u64) as usize])
+                        .collect();
+                    CellValue::Text(text.into())
+                }
+                2 => CellValue::Number(
+                    [
+                        0.0,
+                        -0.0,
+                        1.5,
+                        -12_345.678,
+                        1e15,
+                        1e20,
+                        f64::NAN,
+                        f64::INFINITY,
+                        42.0,
+                    ][next(9) as usize],
+                ),
+                3 => CellValue::Number(next(1_000_000_000) as f64 / 100.0),
+                4 => CellValue::DateTime(
+                    chrono::NaiveDate::from_ymd_opt(
+                        1899 + next(200) as i32,
+                        1 + next(12) as u32,
+                        1,
+                    )
+                    .and_then(|d| d.and_hms_opt(next(24) as u32, 0, 0))
+                    .expect("date"),
+                ),
+                5 => CellValue::Bool(next(2) == 0),
+                _ => CellValue::Error("#N/A".into()),
+            };
+            cells.push(RawCell { row, col, value });
+        }
+        cells.sort_by_key(|c| (c.row, c.col));
+        cells.dedup_by_key(|c| (c.row, c.col));
+        let merges = (0..next(5))
+            .map(|_| {
+                let (r, c) = (next(40) as u32, next(30) as u32);
+                Merge {
+                    first_row: r,
+                    first_col: c,
+                    last_row: r + next(3) as u32,
+                    last_col: c + [0, 1, 2, 20_000][next(4) as usize],
+                }
+            })
+            .collect();
+        let findings = (0..next(8))
+            .map(|_| {
+                let (r, c) = (next(45) as u32, next(32) as u32);
+                match next(3) {
+                    0 => Diagnostic::at_row(Code::RowIgnored, name, r),
+                    1 => Diagnostic::at(Code::LedgerMissing, name, r, c),
+                    _ => Diagnostic::at(Code::HoldMagnitude, name, r, c),
+                }
+            })
+            .collect();
+        let sheet = RawSheet {
+            name: name.into(),
+            visible: next(5) > 0,
+            cells,
+            merges,
+        };
+        (sheet, findings)
+    }
+
+    /// Receipts of pseudo-random workbooks are what rust_xlsxwriter writes, and read back
+    /// as a workbook by tongbao's own reader, sheet for sheet.
+    #[test]
+    fn receipts_of_random_sheets_are_what_rust_xlsxwriter_writes_and_read_back() {
+        let limits = crate::config::Limits::default();
+        for seed in 0..40 {
+            let names = ["项目明细", "基本信息", "Sheet 1", "a'b"];
+            let mut file = FileReport::empty(std::path::Path::new("县.xlsx"));
+            let mut sheets = Vec::new();
+            for (i, name) in names.iter().enumerate().take(1 + (seed as usize % 4)) {
+                let (sheet, findings) = random_sheet(seed * 7 + i as u64, name);
+                file.diagnostics.0.extend(findings);
+                sheets.push(sheet);
+            }
+            let wb = RawWorkbook {
+                sheets,
+                container: crate::read::Container::Xlsx,
+            };
+            let issuer = if seed % 3 == 0 {
+                ""
+            } else {
+                "招商局 & <办>"
+            };
+            let f = facts(&file, issuer);
+            let lang = if seed % 2 == 0 { Lang::Zh } else { Lang::En };
+            let b = receipt_book(&f, SourceSheets::Read(&wb), "2025-07-05T02:00:00Z", lang)
+                .expect("book");
+            assert_written_as_rust_xlsxwriter_would(&b);
+            let back = crate::read::read_bytes(&book::write(&b), &limits)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+            assert_eq!(back.sheets.len(), b.sheets.len(), "seed {seed}");
+            for (read, written) in back.sheets.iter().zip(&b.sheets) {
+                assert_eq!(read.name, written.name, "seed {seed}");
+            }
+        }
+    }
+
     #[test]
     fn texts_past_excels_limits_are_cut() {
         let long = "很长".repeat(10_000);
@@ -1569,9 +1716,6 @@ mod tests {
                 let f = format(first.expect("merged anchor").xf);
                 ws.merge_range(r1, c1, r2, c2, "", f).expect("merge");
             }
-            for (&r, &h) in &s.heights {
-                ws.set_row_height(r, h).expect("height");
-            }
             for n in &s.notes {
                 let note = Note::new(&n.text)
                     .add_author_prefix(false)
@@ -1596,6 +1740,12 @@ mod tests {
                     Value::Blank => ws.write_blank(c.row, c.col, f),
                 }
                 .expect("cell");
+            }
+            // Heights after the cells: a height set first stretches rust_xlsxwriter's
+            // dimension to column A (the book's, like the copies' before it, is the
+            // cells' extent).
+            for (&r, &h) in &s.heights {
+                ws.set_row_height(r, h).expect("height");
             }
             for l in &s.links {
                 let cell = s.cells.iter().find(|c| (c.row, c.col) == (l.row, l.col));
