@@ -690,20 +690,20 @@ fn front_sheet<'a>(
         footer: receipt_text(T::Footer, lang),
     };
     let xf = |f: Front| styles.front(f);
-    // A merged region as rust_xlsxwriter's `merge_range` writes it: the text in its first
-    // cell, blanks in the others, all in the region's format.
     // Every text within what a cell holds (an issuer or a guide could pass it).
-    let fitted_text = |text: String| match cell_text(&text) {
+    let within_cell = |text: String| match cell_text(&text) {
         Cow::Borrowed(_) => text_value(Cow::Owned(text)),
         Cow::Owned(cut) => text_value(Cow::Owned(cut)),
     };
+    // A merged region as rust_xlsxwriter's `merge_range` writes it: the text in its first
+    // cell, blanks in the others, all in the region's format.
     let merged = |out: &mut Sheet<'a>, r: u32, c1: u16, c2: u16, text: String, f: Front| {
         out.merges.push((r, c1, r, c2));
         out.cells.push(Cell {
             row: r,
             col: c1,
             xf: xf(f),
-            value: fitted_text(text),
+            value: within_cell(text),
         });
         out.cells.extend((c1 + 1..=c2).map(|col| Cell {
             row: r,
@@ -717,7 +717,7 @@ fn front_sheet<'a>(
             row: r,
             col: c,
             xf: xf(f),
-            value: fitted_text(text),
+            value: within_cell(text),
         });
     };
 
@@ -746,7 +746,7 @@ fn front_sheet<'a>(
             Some(Verdict::Rejected) => Front::Rejected,
             None => Front::Value,
         };
-        merged(&mut out, r, 2, LAST, cell_text(value).into_owned(), f);
+        merged(&mut out, r, 2, LAST, value.clone(), f);
         out.heights
             .insert(r, row_height(lines_needed(value, value_width)));
         r += 1;
@@ -820,13 +820,7 @@ fn front_sheet<'a>(
             severity_word(row.severity, lang).into(),
             severity,
         );
-        text(
-            &mut out,
-            r,
-            2,
-            cell_text(&row.sheet).into_owned(),
-            Front::Center,
-        );
+        text(&mut out, r, 2, row.sheet.clone(), Front::Center);
         match &row.link {
             Some((sheet, lr, lc)) if i < MAX_LINKS => {
                 out.links.push(Link {
@@ -839,27 +833,9 @@ fn front_sheet<'a>(
             }
             _ => text(&mut out, r, 3, row.place.clone(), Front::Center),
         }
-        text(
-            &mut out,
-            r,
-            4,
-            cell_text(&row.value).into_owned(),
-            Front::Text,
-        );
-        text(
-            &mut out,
-            r,
-            5,
-            cell_text(&row.problem).into_owned(),
-            Front::Text,
-        );
-        text(
-            &mut out,
-            r,
-            6,
-            cell_text(&row.fix).into_owned(),
-            Front::Text,
-        );
+        text(&mut out, r, 4, row.value.clone(), Front::Text);
+        text(&mut out, r, 5, row.problem.clone(), Front::Text);
+        text(&mut out, r, 6, row.fix.clone(), Front::Text);
         text(&mut out, r, 7, row.code.into(), Front::Center);
         let lines = [
             lines_needed(&row.sheet, widths[2]),
