@@ -28,6 +28,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
+use super::long_list::{COL_MAX, ROW_MAX};
 use super::sheet_xml::{escape_data, push_column_name, push_inline_text, push_number};
 use super::zipped::{self, Entry};
 
@@ -179,8 +180,6 @@ const DEFAULT_COL_PX: u32 = 64;
 const MAX_COL_PX: u32 = 1790;
 const MAX_DIGIT_PX: u32 = 7;
 const CELL_PADDING_PX: u32 = 5;
-const ROW_MAX: u32 = 1_048_576;
-const COL_MAX: u16 = 16_384;
 
 /// The book's package (.xlsx bytes).
 pub(crate) fn write(book: &Book) -> Vec<u8> {
@@ -878,31 +877,20 @@ struct ZipOut {
 impl ZipOut {
     /// Adds a part, deflating it.
     fn add(&mut self, name: &str, xml: &[u8]) {
-        let mut data = Vec::new();
-        zipped::deflate(xml, LEVEL, &mut data);
-        self.put(
-            name,
-            crc32fast::hash(xml),
-            u32::try_from(xml.len()).unwrap_or(u32::MAX),
-            &data,
-        );
+        self.add_part(name, &Part::deflate(xml));
     }
 
     /// Adds a part deflated beforehand.
     fn add_part(&mut self, name: &str, part: &Part) {
-        self.put(name, part.crc, part.size, &part.deflated);
-    }
-
-    fn put(&mut self, name: &str, crc: u32, size: u32, data: &[u8]) {
         let entry = Entry {
-            crc,
-            compressed: u32::try_from(data.len()).unwrap_or(u32::MAX),
-            size,
+            crc: part.crc,
+            compressed: u32::try_from(part.deflated.len()).unwrap_or(u32::MAX),
+            size: part.size,
             offset: u32::try_from(self.bytes.len()).unwrap_or(u32::MAX),
         };
         self.bytes
             .extend_from_slice(&zipped::local_header(name, &entry));
-        self.bytes.extend_from_slice(data);
+        self.bytes.extend_from_slice(&part.deflated);
         self.names.push(name.to_string());
         self.entries.push(entry);
     }

@@ -35,7 +35,7 @@ use super::sheet_xml::{
 /// Excel's last row and column (zero-based, exclusive), as rust_xlsxwriter checks them: a
 /// long list with more rows goes on to sheets of its own ([`continued`]).
 pub(super) const ROW_MAX: u32 = 1_048_576;
-const COL_MAX: u16 = 16_384;
+pub(super) const COL_MAX: u16 = 16_384;
 
 /// The grids, with every long list that does not fit one worksheet of `sheet_rows` rows
 /// continued on sheets of its own, each following the one it continues.
