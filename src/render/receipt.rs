@@ -289,10 +289,15 @@ fn severity_word(s: Severity, lang: Lang) -> &'static str {
 
 /// How many lines `text` (which may hold line breaks) takes in a column `width` units wide.
 fn lines_needed(text: &str, width: f64) -> usize {
-    let usable = (width - 1.5).max(1.0);
     text.split('\n')
-        .map(|line| ((display_width(line) as f64 * 1.05 / usable).ceil() as usize).max(1))
+        .map(|line| lines_of(display_width(line), width))
         .sum()
+}
+
+/// How many lines one line of text `w` units wide takes in a column `width` units wide.
+fn lines_of(w: usize, width: f64) -> usize {
+    let usable = (width - 1.5).max(1.0);
+    ((w as f64 * 1.05 / usable).ceil() as usize).max(1)
 }
 
 /// The column width (Excel's units) that shows text `w` units wide on one line, by the
@@ -1187,13 +1192,25 @@ fn copy_sheet<'s>(
 
     // Column widths from the content. A merged anchor's text spreads over its region and a
     // line alone in its row runs on over its empty neighbours, so neither widens a column.
+    // A one-line text's width is kept for its row's height below (`NOT_ONE_LINE` for any
+    // other cell).
+    const NOT_ONE_LINE: usize = usize::MAX;
+    let mut one_line = vec![NOT_ONE_LINE; sheet.cells.len()];
     let mut widths: BTreeMap<u32, f64> = BTreeMap::new();
     let in_copy = |c: &RawCell| c.row <= LAST_ROW && c.col <= LAST_COL && copied(c.row);
     for (at, c) in sheet.cells.iter().enumerate().filter(|(_, c)| in_copy(c)) {
         if anchors.get(&(c.row, c.col)).is_some_and(|&span| span > 1) || is_line(&sheet.cells, at) {
             continue;
         }
-        let w = shown_width(&c.value);
+        let w = match &c.value {
+            CellValue::Text(t) | CellValue::Error(t) | CellValue::Uncalculated(t)
+                if !t.contains('\n') =>
+            {
+                one_line[at] = display_width(t);
+                one_line[at]
+            }
+            v => shown_width(v),
+        };
         let slot = widths.entry(c.col).or_insert(COPY_MIN_WIDTH);
         *slot = slot.max(fitted(w).min(COPY_MAX_WIDTH));
     }
@@ -1229,7 +1246,13 @@ fn copy_sheet<'s>(
             CellValue::Text(s) | CellValue::Error(s) | CellValue::Uncalculated(s) => {
                 let s = cell_text(s);
                 if !merged {
-                    let lines = lines_needed(&s, width_of(cell.col));
+                    let lines = match (&s, one_line[at]) {
+                        // Not cut to a cell's limit: the width measured above.
+                        (Cow::Borrowed(_), w) if w != NOT_ONE_LINE => {
+                            lines_of(w, width_of(cell.col))
+                        }
+                        _ => lines_needed(&s, width_of(cell.col)),
+                    };
                     let slot = lines_by_row.entry(cell.row).or_insert(1);
                     *slot = (*slot).max(lines);
                 }

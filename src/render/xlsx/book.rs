@@ -618,6 +618,9 @@ fn write_rows(w: &mut Vec<u8>, s: &Sheet, default_px: u32) {
         *span = (span.0.min(c.col), span.1.max(c.col));
     }
     let custom = default_px != ORIGINAL_ROW_PX;
+    // Every row of a sheet with a default height of its own states it: made once.
+    let mut default_height = Vec::new();
+    push_height(&mut default_height, default_px);
     let mut digits = itoa::Buffer::new();
     let mut row_digits = itoa::Buffer::new();
     let mut open: Option<u32> = None;
@@ -628,18 +631,17 @@ fn write_rows(w: &mut Vec<u8>, s: &Sheet, default_px: u32) {
             }
             open = Some(c.row);
             let (lo, hi) = spans.get(&(c.row / 16)).copied().unwrap_or((c.col, c.col));
-            let _ = write!(
-                w,
-                "<row r=\"{}\" spans=\"{}:{}\"",
-                c.row + 1,
-                lo + 1,
-                hi + 1
-            );
-            let px = s.heights.get(&c.row).map(|&h| points_to_px(h));
-            if custom || px.is_some() {
-                w.extend_from_slice(b" ht=\"");
-                push_number(w, f64::from(px.unwrap_or(default_px)) * 0.75);
-                w.extend_from_slice(b"\" customHeight=\"1\"");
+            w.extend_from_slice(b"<row r=\"");
+            w.extend_from_slice(row_digits.format(c.row + 1).as_bytes());
+            w.extend_from_slice(b"\" spans=\"");
+            w.extend_from_slice(digits.format(lo + 1).as_bytes());
+            w.push(b':');
+            w.extend_from_slice(digits.format(hi + 1).as_bytes());
+            w.push(b'"');
+            match s.heights.get(&c.row).map(|&h| points_to_px(h)) {
+                Some(px) => push_height(w, px),
+                None if custom => w.extend_from_slice(&default_height),
+                None => {}
             }
             w.push(b'>');
         }
@@ -669,6 +671,13 @@ fn write_rows(w: &mut Vec<u8>, s: &Sheet, default_px: u32) {
         }
     }
     w.extend_from_slice(b"</row></sheetData>");
+}
+
+/// A row's height attributes, for a height of `px` pixels.
+fn push_height(w: &mut Vec<u8>, px: u32) {
+    w.extend_from_slice(b" ht=\"");
+    push_number(w, f64::from(px) * 0.75);
+    w.extend_from_slice(b"\" customHeight=\"1\"");
 }
 
 fn push_cell(w: &mut Vec<u8>, row: u32, col: u16) {

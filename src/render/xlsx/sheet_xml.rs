@@ -44,6 +44,11 @@ pub(crate) fn escape_text(w: &mut Vec<u8>, s: &str) {
 /// `&`, `<`, `>`, control characters as `_xHHHH_` (but tab and line feed) and the
 /// non-characters U+FFFE and U+FFFF.
 pub(crate) fn escape_data(w: &mut Vec<u8>, s: &str) {
+    // Most text has nothing to escape: found by bytes, it is copied whole.
+    if !s.bytes().any(needs_escape) {
+        w.extend_from_slice(s.as_bytes());
+        return;
+    }
     let mut rest = 0;
     for (i, ch) in s.char_indices() {
         let replace: Option<std::borrow::Cow<'static, str>> = match ch {
@@ -63,6 +68,13 @@ pub(crate) fn escape_data(w: &mut Vec<u8>, s: &str) {
         }
     }
     w.extend_from_slice(&s.as_bytes()[rest..]);
+}
+
+/// Whether a byte may start something [`escape_data`] replaces: `&`, `<`, `>`, a control
+/// character but tab and line feed, or 0xEF, the first byte of U+FFFE and U+FFFF in UTF-8
+/// (and of other characters, which the slow path then leaves as they are).
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | 0xEF) || (b < 0x20 && b != b'\t' && b != b'\n')
 }
 
 /// rust_xlsxwriter's `escape_xml_escapes`: `_x` followed by four hex digits and `_` gets
@@ -169,5 +181,30 @@ mod tests {
             Some(23)
         );
         assert_eq!(dimension_last_col("<dimension ref=\"A1\"/>"), Some(0));
+    }
+
+    #[test]
+    fn text_is_escaped_as_rust_xlsxwriter_escapes_it() {
+        let escaped = |s: &str| {
+            let mut w = Vec::new();
+            escape_data(&mut w, s);
+            String::from_utf8(w).unwrap()
+        };
+        for (text, want) in [
+            ("项目明细 K45", "项目明细 K45"),
+            ("a & b < c > d", "a &amp; b &lt; c &gt; d"),
+            ("tab\there\nline", "tab\there\nline"),
+            ("bell\u{7}", "bell_x0007_"),
+            ("\u{0}\u{1F}", "_x0000__x001F_"),
+            ("\u{FFFE}\u{FFFF}", "_xFFFE__xFFFF_"),
+            // Characters whose UTF-8 starts as U+FFFE's does, and which stay.
+            (
+                "\u{FEFF}\u{FF08}括号\u{FF09}",
+                "\u{FEFF}\u{FF08}括号\u{FF09}",
+            ),
+            ("", ""),
+        ] {
+            assert_eq!(escaped(text), want, "{text:?}");
+        }
     }
 }
