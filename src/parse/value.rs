@@ -186,6 +186,9 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
+    if let Some(d) = decimal_of_cents(f) {
+        return Some(d);
+    }
     // Most amounts' shortest digits fit a small buffer: read them from there rather
     // than from a new string each (a return has thousands of numbers).
     let mut buf = [0u8; 48];
@@ -202,6 +205,21 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     Decimal::from_str(&s)
         .ok()
         .or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok())
+}
+
+/// A float that is a whole number of hundredths, below 10^12 (as most amounts are: 万元
+/// to two decimals), as that decimal without formatting it. There its shortest digits are
+/// those hundredths: a float that small is within 0.0002 of its neighbours, so no other
+/// decimal of two places or fewer reads back as it. Negative zero is left to the text.
+fn decimal_of_cents(f: f64) -> Option<Decimal> {
+    const BELOW: f64 = 1e12;
+    // (A NaN passes here and fails the comparison below.)
+    if f.abs() >= BELOW || (f == 0.0 && f.is_sign_negative()) {
+        return None;
+    }
+    let cents = (f * 100.0).round();
+    // Exact: |cents| < 10^14 < 2^53.
+    (cents / 100.0 == f).then(|| Decimal::new(cents as i64, 2).normalize())
 }
 
 /// Parses number text: optional sign, digits with optional thousands separators in
@@ -534,6 +552,49 @@ mod tests {
             );
         }
         assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn whole_hundredths_read_as_their_shortest_digits() {
+        let old = |f: f64| Decimal::from_str(&format!("{f}")).ok();
+        let same = |f: f64| {
+            let (got, want) = (decimal_from_f64(f), old(f));
+            assert_eq!(got, want, "{f}");
+            assert_eq!(got.map(|d| d.scale()), want.map(|d| d.scale()), "{f}");
+            assert_eq!(
+                got.map(|d| d.to_string()),
+                want.map(|d| d.to_string()),
+                "{f}"
+            );
+        };
+        // Amounts as counties type them, and the fractions that are not hundredths.
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let cents = (seed >> 20) as i64 % 2_000_000_000_000_000 - 1_000_000_000_000_000;
+            let scale = (seed >> 8) % 6;
+            let f = cents as f64 / 10f64.powi(scale as i32);
+            same(f);
+            same(f / 7.0);
+        }
+        for f in [
+            999_999_999_999.99,
+            1e12 - 0.01,
+            1e12,
+            1e12 + 0.01,
+            0.005,
+            0.015,
+            1.005,
+            -0.01,
+            -0.0,
+            f64::MIN_POSITIVE,
+            2156.43,
+            348.6,
+        ] {
+            same(f);
+        }
     }
 
     fn text(s: &str) -> CellValue {
