@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::register::{
     self, Builder, Cohort, Conversion, FileJson, FollowUpReason, Register, RegisteredProject,
+    RowsKeys,
 };
 use super::UnitInput;
 use crate::archive::{Archive, ArchiveError, StoredReturn};
@@ -250,9 +251,32 @@ pub fn register_with(mut earlier: Builder, inputs: &mut [UnitInput]) -> (Registe
         .collect();
     month.sort_by(|a, b| (&a.info.unit_code, a.info.id).cmp(&(&b.info.unit_code, b.info.id)));
     let mut rows = MonthRows::with_capacity(month.len());
-    for r in month {
-        let shared = earlier.add_shared(r);
-        rows.insert(r.info.id, shared);
+    // The rows' keys (normalising names is the costly part of matching) are worked out a
+    // few returns ahead on a second thread while this one matches: returns are matched
+    // in order, each against the projects the earlier ones opened, so only the keys can
+    // be made beside. The rows themselves are made here (see `aggregate::bulletin` for
+    // why the thread matters).
+    const AHEAD: usize = 16;
+    let keys_of = |returns: &[&mut StoredReturn]| -> Vec<RowsKeys> {
+        returns.iter().map(|r| RowsKeys::of(r)).collect()
+    };
+    let mut rest: &mut [&mut StoredReturn] = &mut month;
+    let mut keys = keys_of(&rest[..rest.len().min(AHEAD)]);
+    while !rest.is_empty() {
+        let (now, after) = std::mem::take(&mut rest).split_at_mut(keys.len());
+        let next = &after[..after.len().min(AHEAD)];
+        keys = std::thread::scope(|scope| {
+            let making = (!next.is_empty()).then(|| scope.spawn(|| keys_of(next)));
+            for (r, k) in now.iter_mut().zip(std::mem::take(&mut keys)) {
+                let shared = earlier.add_shared_keyed(r, k);
+                rows.insert(r.info.id, shared);
+            }
+            making.map_or_else(Vec::new, |m| {
+                m.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        });
+        rest = after;
     }
     (earlier.finish(), rows)
 }

@@ -605,6 +605,28 @@ impl RowKeys {
     }
 }
 
+/// A row with its keys.
+fn keyed(p: Arc<Project>) -> (Arc<Project>, RowKeys) {
+    let keys = RowKeys::of(&p);
+    (p, keys)
+}
+
+/// The keys of a return's rows, in their order ([`Builder::add_shared_keyed`]).
+pub struct RowsKeys {
+    /// The return's submission.
+    of: i64,
+    keys: Vec<RowKeys>,
+}
+
+impl RowsKeys {
+    pub fn of(ret: &StoredReturn) -> RowsKeys {
+        RowsKeys {
+            of: ret.info.id,
+            keys: ret.projects.iter().map(RowKeys::of).collect(),
+        }
+    }
+}
+
 /// What matching one row found.
 enum Found {
     One(usize, MatchedBy),
@@ -791,27 +813,48 @@ impl Builder {
 
     /// Adds a return's rows, copied (the caller keeps the return).
     pub fn add(&mut self, ret: &StoredReturn) {
-        self.add_rows(ret, ret.projects.iter().map(|p| Arc::new(p.clone())));
+        self.add_rows(ret, ret.projects.iter().map(|p| keyed(Arc::new(p.clone()))));
     }
 
     /// Adds a return's rows, moved out of it and shared: they are returned, in the
     /// return's order, for the caller to keep too (the return is left without projects).
     pub fn add_shared(&mut self, ret: &mut StoredReturn) -> Vec<Arc<Project>> {
+        let keys = RowsKeys::of(ret);
+        self.add_shared_keyed(ret, keys)
+    }
+
+    /// [`Builder::add_shared`] with the rows' keys worked out already (on another
+    /// thread: normalising them is the costly part of matching).
+    pub fn add_shared_keyed(
+        &mut self,
+        ret: &mut StoredReturn,
+        keys: RowsKeys,
+    ) -> Vec<Arc<Project>> {
+        // Keys of another return's rows (not a case that arises) are worked out again.
+        let keys = if keys.of == ret.info.id && keys.keys.len() == ret.projects.len() {
+            keys
+        } else {
+            RowsKeys::of(ret)
+        };
         let rows: Vec<Arc<Project>> = std::mem::take(&mut ret.projects)
             .into_iter()
             .map(Arc::new)
             .collect();
-        self.add_rows(ret, rows.iter().cloned());
+        self.add_rows(ret, rows.iter().cloned().zip(keys.keys));
         rows
     }
 
     /// Adds a return's rows, moved out of it.
     pub fn add_owned(&mut self, mut ret: StoredReturn) {
         let rows = std::mem::take(&mut ret.projects);
-        self.add_rows(&ret, rows.into_iter().map(Arc::new));
+        self.add_rows(&ret, rows.into_iter().map(|p| keyed(Arc::new(p))));
     }
 
-    fn add_rows(&mut self, ret: &StoredReturn, rows: impl Iterator<Item = Arc<Project>>) {
+    fn add_rows(
+        &mut self,
+        ret: &StoredReturn,
+        rows: impl Iterator<Item = (Arc<Project>, RowKeys)>,
+    ) {
         let (Some(at), Some(unit)) = (ret.info.period, ret.info.unit_code.as_deref()) else {
             return;
         };
@@ -831,8 +874,7 @@ impl Builder {
         );
         let mut index = self.indexes.remove(unit).unwrap_or_default();
         let mut taken: HashSet<usize> = HashSet::new();
-        for p in rows {
-            let keys = RowKeys::of(&p);
+        for (p, keys) in rows {
             let found = match_row(&p, &keys, &index, &self.projects, &taken);
             let (at_index, matched_by) = match found {
                 Found::One(i, how) => (i, how),
