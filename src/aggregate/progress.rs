@@ -263,12 +263,18 @@ pub fn register_with(mut earlier: Builder, inputs: &mut [UnitInput]) -> (Registe
     let mut rest: &mut [&mut StoredReturn] = &mut month;
     let mut keys = keys_of(&rest[..rest.len().min(AHEAD)]);
     while !rest.is_empty() {
-        let (now, after) = std::mem::take(&mut rest).split_at_mut(keys.len());
+        let at = rest.len().min(AHEAD);
+        let (now, after) = std::mem::take(&mut rest).split_at_mut(at);
         let next = &after[..after.len().min(AHEAD)];
         keys = std::thread::scope(|scope| {
             let making = (!next.is_empty()).then(|| scope.spawn(|| keys_of(next)));
-            for (r, k) in now.iter_mut().zip(std::mem::take(&mut keys)) {
-                let shared = earlier.add_shared_keyed(r, k);
+            let mut made = std::mem::take(&mut keys).into_iter();
+            for r in now.iter_mut() {
+                // (Keys that are not this return's are made again by the builder.)
+                let shared = match made.next() {
+                    Some(k) => earlier.add_shared_keyed(r, k),
+                    None => earlier.add_shared(r),
+                };
                 rows.insert(r.info.id, shared);
             }
             making.map_or_else(Vec::new, |m| {

@@ -1181,6 +1181,60 @@ mod tests {
         b
     }
 
+    /// A month added with its rows' keys made a few returns ahead on another thread
+    /// (`progress::register_with`) is the month added one return after another.
+    #[test]
+    fn a_month_added_with_keys_made_ahead_is_the_month_added_in_turn() {
+        use crate::aggregate::{progress, ReturnStatus, UnitInput};
+        let (returns, links) = history();
+        let period = Period::new(2025, 6).expect("period");
+        // More returns than are keyed ahead at once, twice over: units continuing the
+        // history's projects (renamed, renumbered, the same row twice) and new ones.
+        let june = || -> Vec<StoredReturn> {
+            (0..41)
+                .map(|i| {
+                    let unit = format!("5001{:02}", 41 - i);
+                    let rows = vec![
+                        project(5, Some("P1"), "园区A", "甲公司", None),
+                        project(6, None, "工厂B", "乙公司", None),
+                        project(7, None, "工厂B", "乙公司", Some("二期")),
+                        project(8, None, &format!("新项目{i}"), "丁公司", None),
+                        project(9, None, "仓储C", "丙公司", None),
+                    ];
+                    stored(100 + i, &unit, 6, rows)
+                })
+                .collect()
+        };
+        let mut inputs: Vec<UnitInput> = june()
+            .into_iter()
+            .map(|r| UnitInput {
+                code: r.info.unit_code.clone().unwrap_or_default(),
+                status: ReturnStatus::Accepted,
+                current: Some(r),
+                last_year: None,
+                confirmation: None,
+            })
+            .collect();
+        let (ahead, ahead_rows) =
+            progress::register_with(builder_before(&returns, period, &links), &mut inputs);
+
+        let mut in_turn = builder_before(&returns, period, &links);
+        let mut month = june();
+        month.sort_by(|a, b| (&a.info.unit_code, a.info.id).cmp(&(&b.info.unit_code, b.info.id)));
+        let mut rows = progress::MonthRows::default();
+        for r in &mut month {
+            rows.insert(r.info.id, in_turn.add_shared(r));
+        }
+        let in_turn = in_turn.finish();
+        assert!(
+            ahead.projects.len() > 41,
+            "{} projects",
+            ahead.projects.len()
+        );
+        assert_eq!(ahead, in_turn);
+        assert_eq!(ahead_rows, rows);
+    }
+
     #[test]
     fn a_builder_read_back_builds_the_same_register() {
         let (returns, links) = history();
