@@ -13,14 +13,25 @@ pub(crate) const CELL_TEXT_MAX: usize = 32_767;
 
 /// Whether `s` is longer than one Excel cell holds.
 pub(crate) fn over_cell(s: &str) -> bool {
+    longer_than(s, CELL_TEXT_MAX)
+}
+
+/// Whether `s` takes more than `max` UTF-16 units.
+fn longer_than(s: &str, max: usize) -> bool {
     // A UTF-16 unit takes at least one byte of UTF-8: most text is decided by its length.
-    s.len() > CELL_TEXT_MAX && s.encode_utf16().count() > CELL_TEXT_MAX
+    s.len() > max && s.encode_utf16().count() > max
 }
 
 /// `s` as one Excel cell can hold it: whole when it fits, else cut on a character boundary
 /// with "…" at the end, so that the cut shows.
 pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
-    if !over_cell(s) {
+    cut_to(s, CELL_TEXT_MAX)
+}
+
+/// `s` in at most `max` UTF-16 units: whole when it fits, else cut on a character boundary
+/// with "…" (one unit) at the end.
+pub(crate) fn cut_to(s: &str, max: usize) -> Cow<'_, str> {
+    if !longer_than(s, max) {
         return Cow::Borrowed(s);
     }
     let mut units = 0;
@@ -28,7 +39,7 @@ pub(crate) fn cell_text(s: &str) -> Cow<'_, str> {
         .chars()
         .take_while(|c| {
             units += c.len_utf16();
-            units < CELL_TEXT_MAX
+            units < max
         })
         .collect();
     cut.push('…');

@@ -939,21 +939,12 @@ fn note(text: &str, lines: usize) -> rust_xlsxwriter::Note {
 /// The notes on one cell as one note's text, cut with "…" to what Excel allows a note
 /// (32,767 UTF-16 units less the 54 rust_xlsxwriter keeps for itself).
 fn note_text(notes: &[String]) -> String {
-    const MAX: usize = 32_767 - 54;
+    const MAX: usize = crate::text::CELL_TEXT_MAX - 54;
     let text = notes.join("\n\n");
-    if text.len() <= MAX || text.encode_utf16().count() <= MAX {
-        return text;
+    match crate::text::cut_to(&text, MAX) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(cut) => cut,
     }
-    let mut units = 0;
-    let mut cut: String = text
-        .chars()
-        .take_while(|c| {
-            units += c.len_utf16();
-            units < MAX
-        })
-        .collect();
-    cut.push('…');
-    cut
 }
 
 /// A note's font size, and its box's width and height in pixels.
