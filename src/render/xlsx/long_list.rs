@@ -21,15 +21,15 @@
 //! `a_spliced_long_list_is_what_rust_xlsxwriter_writes` writes sheets both ways and
 //! compares every part of the two files.
 
-use std::io::{BufWriter, Cursor, Read, Seek, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
 use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, XlsxError};
 
 use super::grid::{Cell, Formats, Grid, PlacedChart, Row, RowKind};
 use super::sheet_xml::{
-    column_name, dimension_last_col, dimension_span, part_options, push_column_name,
-    push_inline_text, push_number,
+    column_name, dimension_last_col, dimension_span, push_column_name, push_inline_text,
+    push_number,
 };
 
 /// Excel's last row and column (zero-based, exclusive), as rust_xlsxwriter checks them: a
@@ -143,18 +143,47 @@ impl Pending<'_, '_> {
     }
 }
 
+/// Body rows of a long list written and deflated as one piece of its part: about three
+/// megabytes of XML, small enough that the pieces of the two lists and the PDF beside
+/// them keep every core busy to the end, large enough that the 32 KB of history each
+/// piece starts without costs nothing measurable in size.
+const PIECE_ROWS: usize = 2_048;
+
+/// Pieces made at once, then written out in order: one a core, which bounds what is
+/// held in memory (the pieces are the same however many are made at once).
+fn pieces_at_once() -> usize {
+    rayon::current_num_threads().max(2)
+}
+
 /// Writes into `out` the saved workbook `saved` with the rows of every pending long list
 /// added. Every other part is copied as it was compressed; the long lists' sheets are
-/// compressed again at `level`, each on a thread of its own into a scratch part of its
-/// own (`scratch`: memory for a small workbook, a file for a bulletin's, whose 项目总表 and
+/// compressed again at `level` (zip's default, 6, for `None`) into a scratch part each
+/// (`scratch`: memory for a small workbook, a file for a bulletin's, whose 项目总表 and
 /// 项目库 are 240 MB deflated nationally), then copied into place.
 pub(super) fn splice<W, S>(
     saved: Vec<u8>,
     pending: &[Pending<'_, '_>],
     formats: &Formats,
     level: Option<i64>,
+    out: W,
+    scratch: impl Fn() -> std::io::Result<S> + Sync,
+) -> Result<W, XlsxError>
+where
+    W: Write + Seek,
+    S: Read + Write + Seek + Send,
+{
+    splice_in_pieces(saved, pending, formats, level, out, scratch, PIECE_ROWS)
+}
+
+/// [`splice`] with the body rows deflated `piece_rows` at a time.
+fn splice_in_pieces<W, S>(
+    saved: Vec<u8>,
+    pending: &[Pending<'_, '_>],
+    formats: &Formats,
+    level: Option<i64>,
     mut out: W,
     scratch: impl Fn() -> std::io::Result<S> + Sync,
+    piece_rows: usize,
 ) -> Result<W, XlsxError>
 where
     W: Write + Seek,
@@ -164,12 +193,13 @@ where
         out.write_all(&saved)?;
         return Ok(out);
     }
-    let options = part_options(level);
-    // Each long list is written and deflated on a thread of its own (deflating is most of
-    // the work), as a package of one part, then copied into place as it was compressed.
-    // The largest first: the first starts at once, the others as cores come free (the
-    // bulletin's PDF is made beside the workbook), and a province's 项目库 started after
-    // its 项目总表 was the last to finish, by a tenth of a second of `build`.
+    let level = level
+        .and_then(|l| u32::try_from(l).ok())
+        .unwrap_or(6)
+        .min(9);
+    // Each long list is written as a package of one part, its rows in pieces made on
+    // every core (deflating is most of the work), then copied into place as it was
+    // compressed. The largest first: its pieces start at once.
     let name_of = |p: &Pending<'_, '_>| format!("xl/worksheets/sheet{}.xml", p.sheet);
     let mut largest_first: Vec<&Pending<'_, '_>> = pending.iter().collect();
     largest_first.sort_by_key(|p| std::cmp::Reverse(p.cells()));
@@ -180,13 +210,16 @@ where
             let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
             let mut head = String::new();
             archive.by_name(&name)?.read_to_string(&mut head)?;
-            let mut one = zip::ZipWriter::new(scratch()?);
-            one.start_file(name.as_str(), options)?;
-            let mut w = BufWriter::with_capacity(1 << 16, &mut one);
-            write_sheet(&mut w, &head, p.grid, formats)?;
-            w.flush()?;
-            drop(w);
-            Ok((name, one.finish()?))
+            let part = write_part(
+                scratch()?,
+                &name,
+                &head,
+                p.grid,
+                formats,
+                level,
+                piece_rows.max(1),
+            )?;
+            Ok((name, part))
         })
         .collect::<Result<_, _>>()?;
     let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
@@ -210,18 +243,29 @@ where
     Ok(zip.finish()?)
 }
 
-/// Writes the sheet whose XML rust_xlsxwriter wrote as `head` (down to the first body row
-/// of the long list) with the list's remaining rows.
-fn write_sheet(
-    w: &mut impl Write,
-    head: &str,
-    grid: &Grid<'_>,
-    formats: &Formats,
-) -> Result<(), XlsxError> {
+/// The sheet whose XML rust_xlsxwriter wrote as `head` (down to the first body row of the
+/// long list), cut where the remaining rows go.
+struct Shell<'h> {
+    /// Down to the first body row and through it, with the dimension over every row.
+    before: Vec<u8>,
+    /// From `</sheetData>` on.
+    after: &'h str,
+    /// What follows `r="…"` in every row's tag (its height).
+    row_attrs: &'h str,
+    /// The last column the dimension covers.
+    cols: u16,
+}
+
+/// Checks `head` against the list's first body row and cuts it (see [`Shell`]).
+fn shell<'h>(head: &'h str, grid: &Grid<'_>, formats: &Formats) -> Result<Shell<'h>, XlsxError> {
     let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
     let Some((count, make)) = &grid.tail else {
-        w.write_all(head.as_bytes())?;
-        return Ok(());
+        return Ok(Shell {
+            before: head.as_bytes().to_vec(),
+            after: "",
+            row_attrs: "",
+            cols: 0,
+        });
     };
     // Sheet rows, zero-based: the first body row (written by rust_xlsxwriter) and the
     // last.
@@ -238,7 +282,6 @@ fn write_sheet(
         .find('>')
         .map(|e| tag_at + e)
         .ok_or_else(|| internal("first row unclosed"))?;
-    // What follows r="…" in every row's tag (its height), and the first row itself.
     let row_attrs = &head[tag_at + first_tag.len()..tag_end];
     let row_attrs = row_attrs.strip_suffix('/').unwrap_or(row_attrs);
     let first_row_xml = &head[tag_at..];
@@ -269,38 +312,200 @@ fn write_sheet(
     let (dim_at, dim_end) = dimension_span(head).ok_or_else(|| internal("no dimension"))?;
     let head_last_col = dimension_last_col(&head[dim_at..dim_end]).unwrap_or(0);
     let cols = last_col.map_or(head_last_col, |c: u16| c.max(head_last_col));
-    w.write_all(&head.as_bytes()[..dim_at])?;
+    let mut before = Vec::with_capacity(end + 64);
+    before.extend_from_slice(&head.as_bytes()[..dim_at]);
     write!(
-        w,
+        before,
         "<dimension ref=\"A1:{}{}\"/>",
         column_name(cols),
         last + 1
     )?;
-    w.write_all(&head.as_bytes()[dim_end..end])?;
-    let mut buf = Vec::with_capacity(4096);
-    let mut written_col = None;
-    for i in 1..*count {
-        buf.clear();
-        let row = Grid::sheet_row(grid.rows.len() + i);
+    before.extend_from_slice(&head.as_bytes()[dim_end..end]);
+    Ok(Shell {
+        before,
+        after: &head[end..],
+        row_attrs,
+        cols,
+    })
+}
+
+/// One piece of a part: its XML's CRC and length, the XML deflated as a segment of the
+/// part's stream, and the last column it wrote.
+struct Piece {
+    crc: crc32fast::Hasher,
+    size: u64,
+    deflated: Vec<u8>,
+    last_col: Option<u16>,
+}
+
+impl Piece {
+    /// The piece of `xml`, deflated into `deflated` (emptied first: a buffer of an
+    /// earlier piece's, see [`Spare`]).
+    fn of(
+        xml: &[u8],
+        level: u32,
+        last: bool,
+        last_col: Option<u16>,
+        mut deflated: Vec<u8>,
+    ) -> Piece {
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(xml);
+        deflated.clear();
+        super::zipped::deflate_segment(xml, level, last, &mut deflated);
+        Piece {
+            crc,
+            size: xml.len() as u64,
+            deflated,
+            last_col,
+        }
+    }
+}
+
+/// Writes into `part` a package of one entry, `name`: the sheet whose XML rust_xlsxwriter
+/// wrote as `head` with the list's remaining rows, written and deflated `piece_rows` at a
+/// time on every core, the pieces one stream (each ends on a sync flush). The pieces
+/// depend on the rows alone, never on the cores: the same list gives the same bytes.
+fn write_part<S: Write + Seek>(
+    mut part: S,
+    name: &str,
+    head: &str,
+    grid: &Grid<'_>,
+    formats: &Formats,
+    level: u32,
+    piece_rows: usize,
+) -> Result<S, XlsxError> {
+    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
+    let shell = shell(head, grid, formats)?;
+    let count = grid.tail.as_ref().map_or(0, |(count, _)| *count);
+    let header_len = 30 + name.len() as u64;
+    part.write_all(&vec![0; 30 + name.len()])?;
+    let mut crc = crc32fast::Hasher::new();
+    let (mut size, mut compressed) = (0u64, 0u64);
+    let mut last_col: Option<u16> = None;
+    let spare = Spare::default();
+    let mut put = |piece: Piece, part: &mut S| -> Result<(), XlsxError> {
+        part.write_all(&piece.deflated)?;
+        crc.combine(&piece.crc);
+        size += piece.size;
+        compressed += piece.deflated.len() as u64;
+        last_col = last_col.max(piece.last_col);
+        spare.give(piece.deflated);
+        Ok(())
+    };
+    put(
+        Piece::of(&shell.before, level, false, None, Vec::new()),
+        &mut part,
+    )?;
+    // Body rows 1.. (row 0 is rust_xlsxwriter's, in the shell).
+    let pieces: Vec<(usize, usize)> = (1..count)
+        .step_by(piece_rows)
+        .map(|from| (from, (from + piece_rows).min(count)))
+        .collect();
+    for window in pieces.chunks(pieces_at_once()) {
+        let made: Vec<Result<Piece, XlsxError>> = window
+            .par_iter()
+            .map(|&(from, to)| body_piece(grid, formats, shell.row_attrs, from..to, level, &spare))
+            .collect();
+        for piece in made {
+            put(piece?, &mut part)?;
+        }
+    }
+    put(
+        Piece::of(shell.after.as_bytes(), level, true, None, Vec::new()),
+        &mut part,
+    )?;
+    if last_col.is_some_and(|c| c > shell.cols) {
+        return Err(internal("a row wider than the first"));
+    }
+    let too_large = || internal("a sheet larger than 4 GB");
+    let entry = super::zipped::Entry {
+        crc: crc.finalize(),
+        compressed: u32::try_from(compressed).map_err(|_| too_large())?,
+        size: u32::try_from(size).map_err(|_| too_large())?,
+        offset: 0,
+    };
+    let at = u32::try_from(header_len + compressed).map_err(|_| too_large())?;
+    part.seek(SeekFrom::Start(0))?;
+    part.write_all(&super::zipped::local_header(name, &entry))?;
+    part.seek(SeekFrom::Start(u64::from(at)))?;
+    part.write_all(&super::zipped::directory(&[(name, entry)], at))?;
+    Ok(part)
+}
+
+/// The body rows `rows` of the list, written and deflated as one piece.
+fn body_piece(
+    grid: &Grid<'_>,
+    formats: &Formats,
+    row_attrs: &str,
+    rows: std::ops::Range<usize>,
+    level: u32,
+    spare: &Spare,
+) -> Result<Piece, XlsxError> {
+    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
+    let Some((_, make)) = &grid.tail else {
+        return Err(internal("no rows to write"));
+    };
+    // The thread's buffer from its last piece: a piece's XML is megabytes, and memory
+    // new to the process is paid for page by page.
+    let mut xml = PIECE_XML.take();
+    xml.clear();
+    let piece = write_piece(&mut xml, grid, make, formats, row_attrs, rows)
+        .map(|last_col| Piece::of(&xml, level, false, last_col, spare.take()));
+    PIECE_XML.set(xml);
+    piece
+}
+
+/// The buffers of pieces written out, for the next pieces' deflated bytes.
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .map(|mut s| s.pop().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    fn give(&self, buffer: Vec<u8>) {
+        if let Ok(mut s) = self.0.lock() {
+            s.push(buffer);
+        }
+    }
+}
+
+thread_local! {
+    /// The XML of the piece [`body_piece`] makes on this thread.
+    static PIECE_XML: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Appends the body rows `rows` to `xml`; the last column written.
+fn write_piece(
+    xml: &mut Vec<u8>,
+    grid: &Grid<'_>,
+    make: &super::grid::RowMaker<'_>,
+    formats: &Formats,
+    row_attrs: &str,
+    rows: std::ops::Range<usize>,
+) -> Result<Option<u16>, XlsxError> {
+    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
+    let mut last_col = None;
+    for i in rows {
+        let before = xml.len();
         write_row(
-            &mut buf,
-            row,
+            xml,
+            Grid::sheet_row(grid.rows.len() + i),
             row_attrs,
             &make(i),
             formats,
-            &mut written_col,
+            &mut last_col,
         )?;
-        if buf.is_empty() {
+        if xml.len() == before {
             // rust_xlsxwriter would write no row, and the dimension would end earlier.
             return Err(internal("an empty row"));
         }
-        w.write_all(&buf)?;
     }
-    if written_col.is_some_and(|c| c > cols) {
-        return Err(internal("a row wider than the first"));
-    }
-    w.write_all(&head.as_bytes()[end..])?;
-    Ok(())
+    Ok(last_col)
 }
 
 /// Writes one body row as rust_xlsxwriter's constant-memory mode does; `last_col` is
@@ -516,6 +721,10 @@ mod tests {
     }
 
     fn workbook(spliced: bool, lists: &[Grid<'_>]) -> Vec<u8> {
+        workbook_in_pieces(spliced, lists, PIECE_ROWS)
+    }
+
+    fn workbook_in_pieces(spliced: bool, lists: &[Grid<'_>], piece_rows: usize) -> Vec<u8> {
         let cfg = crate::config::Config::from_str(
             include_str!("../../../samples/tongbao.toml"),
             std::path::Path::new("samples/tongbao.toml"),
@@ -546,9 +755,15 @@ mod tests {
             .map(|(i, grid)| Pending { sheet: i + 2, grid })
             .collect();
         let out = Cursor::new(Vec::new());
-        splice(saved, &pending, &formats, None, out, || {
-            Ok(Cursor::new(Vec::new()))
-        })
+        splice_in_pieces(
+            saved,
+            &pending,
+            &formats,
+            None,
+            out,
+            || Ok(Cursor::new(Vec::new())),
+            piece_rows,
+        )
         .expect("splices")
         .into_inner()
     }
@@ -705,16 +920,26 @@ mod tests {
 
     #[test]
     fn a_spliced_long_list_is_what_rust_xlsxwriter_writes() {
-        for sizes in [vec![1], vec![2], vec![1_500, 40]] {
+        // Pieces of one row, of a few rows (the last one short or whole), and of more
+        // rows than the lists have.
+        for (sizes, piece_rows) in [
+            (vec![1], PIECE_ROWS),
+            (vec![2], 1),
+            (vec![3], 1),
+            (vec![1_500, 40], 7),
+            (vec![1_500, 40], 1_499),
+            (vec![1_500, 40], 13),
+            (vec![1_500, 40], PIECE_ROWS),
+        ] {
             let lists: Vec<Grid<'static>> = sizes.iter().map(|n| grid(*n)).collect();
             let theirs = parts(&workbook(false, &lists));
-            let ours = parts(&workbook(true, &lists));
+            let ours = parts(&workbook_in_pieces(true, &lists, piece_rows));
             assert_eq!(theirs.len(), ours.len());
             for ((tn, t), (on, o)) in theirs.iter().zip(&ours) {
                 assert_eq!(tn, on);
                 assert!(
                     t == o,
-                    "{tn} differs for {sizes:?}:\n{}\n{}",
+                    "{tn} differs for {sizes:?} in pieces of {piece_rows}:\n{}\n{}",
                     String::from_utf8_lossy(&t[..t.len().min(3000)]),
                     String::from_utf8_lossy(&o[..o.len().min(3000)])
                 );

@@ -13,7 +13,6 @@
 use std::io::{Cursor, Read, Write};
 
 use rust_xlsxwriter::XlsxError;
-use zip::write::SimpleFileOptions;
 
 /// A finite number as rust_xlsxwriter writes it (Rust's `Display` of `f64`): whole
 /// numbers below 10^15 through `itoa`, which gives the same digits, faster.
@@ -152,16 +151,6 @@ pub(crate) fn read_part(saved: &[u8], name: &str) -> Result<String, XlsxError> {
     let mut xml = String::new();
     archive.by_name(name)?.read_to_string(&mut xml)?;
     Ok(xml)
-}
-
-/// The options of rust_xlsxwriter's packager for its XML parts, at `level`.
-pub(crate) fn part_options(level: Option<i64>) -> SimpleFileOptions {
-    SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(level)
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default())
-        .large_file(false)
 }
 
 #[cfg(test)]

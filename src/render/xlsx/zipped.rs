@@ -26,7 +26,20 @@ thread_local! {
 
 /// Appends `data` deflated at `level` (raw deflate, as a zip entry holds it) to `out`.
 pub(crate) fn deflate(data: &[u8], level: u32, out: &mut Vec<u8>) {
+    deflate_segment(data, level, true, out);
+}
+
+/// Appends `data` deflated at `level` as one segment of a part deflated in pieces: the
+/// `last` segment ends the stream; any other ends on a byte boundary with a sync flush
+/// and no final block, so that segments deflated on their own, one after the other, are
+/// one valid stream (as pigz deflates a file on many cores).
+pub(crate) fn deflate_segment(data: &[u8], level: u32, last: bool, out: &mut Vec<u8>) {
     let level = level.min(9);
+    let flush = if last {
+        FlushCompress::Finish
+    } else {
+        FlushCompress::Sync
+    };
     DEFLATERS.with(|d| {
         let mut states = d.borrow_mut();
         let c = states[level as usize]
@@ -39,11 +52,17 @@ pub(crate) fn deflate(data: &[u8], level: u32, out: &mut Vec<u8>) {
             if out.capacity() - out.len() < 64 {
                 out.reserve(out.len() / 2 + 4096);
             }
-            match c.compress_vec(&data[done..], out, FlushCompress::Finish) {
+            match c.compress_vec(&data[done..], out, flush) {
                 Ok(Status::StreamEnd) => break,
                 Ok(Status::Ok | Status::BufError) => {}
                 // Deflating memory into memory has no error to meet; stop rather than spin.
                 Err(_) => break,
+            }
+            // A flush is complete when all the input is taken and the output was not
+            // filled (zlib's rule).
+            let taken = usize::try_from(c.total_in() - start).unwrap_or(data.len());
+            if !last && taken == data.len() && out.capacity() > out.len() {
+                break;
             }
         }
     });
@@ -146,6 +165,54 @@ mod tests {
                 .read_to_end(&mut back)
                 .expect("CRC and sizes agree");
             assert!(back == *xml, "{name}");
+        }
+    }
+
+    /// Segments deflated one after another on their own (each state reset) are one
+    /// stream: read back through the zip crate with the CRC of the whole, combined from
+    /// the segments' own.
+    #[test]
+    fn segments_deflated_apart_are_one_stream() {
+        let text: Vec<u8> = (0..120_000u32)
+            .flat_map(|i| format!("<row r=\"{i}\"><c><v>{}</v></c></row>", i % 977).into_bytes())
+            .collect();
+        for cuts in [
+            vec![],
+            vec![0],
+            vec![5, 5, 70_000],
+            vec![1, 65_536, 65_537, 2_000_000],
+        ] {
+            let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
+            bounds.push(text.len());
+            let mut data = Vec::new();
+            let mut crc = crc32fast::Hasher::new();
+            let mut from = 0;
+            for (k, &to) in bounds.iter().enumerate() {
+                let piece = &text[from..to];
+                deflate_segment(piece, 2, k + 1 == bounds.len(), &mut data);
+                let mut h = crc32fast::Hasher::new();
+                h.update(piece);
+                crc.combine(&h);
+                from = to;
+            }
+            let entry = Entry {
+                crc: crc.finalize(),
+                compressed: u32::try_from(data.len()).expect("size"),
+                size: u32::try_from(text.len()).expect("size"),
+                offset: 0,
+            };
+            let mut zip = local_header("xl/a.xml", &entry);
+            zip.extend_from_slice(&data);
+            let at = u32::try_from(zip.len()).expect("size");
+            zip.extend_from_slice(&directory(&[("xl/a.xml", entry)], at));
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("zip");
+            let mut back = Vec::new();
+            archive
+                .by_index(0)
+                .expect("entry")
+                .read_to_end(&mut back)
+                .expect("CRC and sizes agree");
+            assert!(back == text, "{cuts:?}");
         }
     }
 }
