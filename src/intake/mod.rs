@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::aggregate::register::checkpoint;
+use crate::aggregate::register::{checkpoint, Builder};
 use crate::archive::{Archive, ArchiveError, Readers, SharedMonth};
 use crate::batch::FileReport;
 use crate::batch::{check_files_streaming, check_files_with, Batch, BatchOptions, InHand};
@@ -289,7 +289,7 @@ pub fn ingest(
             // returns of last month it reads are handed to the last-month rules of the
             // batch's files, which read them from the archive only when they come first.
             let last_month = Arc::new(SharedMonth::new(batch_period.previous()));
-            let register = RefCell::new(Checkpoint::Preparing(prepare_register(
+            let register = RefCell::new(Checkpoint::preparing(prepare_register(
                 &archive_path,
                 batch_period,
                 Arc::clone(&last_month),
@@ -396,13 +396,21 @@ pub fn refresh_register(archive: &mut Archive) {
 }
 
 /// The thread working the checkpoint out ([`prepare_register`]).
-type PreparingThread = std::thread::JoinHandle<Result<Option<checkpoint::Prepared>, ArchiveError>>;
+type PreparingThread =
+    std::thread::JoinHandle<Result<Option<(checkpoint::Prepared, Builder)>, ArchiveError>>;
 
 /// The register checkpoint a batch works out beside its files ([`checkpoint::prepare`]),
 /// written once it is made and a file of the batch's month is stored — at the next commit
 /// of the batch's files, on the thread that stores them, which has time to spare there
 /// and none at the end. Its failure is not the batch's ([`refresh_register`]).
-enum Checkpoint {
+struct Checkpoint {
+    state: Making,
+    /// The register the checkpoint was made from, let go once the batch is done (see
+    /// [`checkpoint::prepare_keeping`]).
+    register: Option<Builder>,
+}
+
+enum Making {
     Preparing(PreparingThread),
     /// Made, not yet wanted (no file of the month stored yet).
     Made(Option<checkpoint::Prepared>),
@@ -410,53 +418,70 @@ enum Checkpoint {
 }
 
 impl Checkpoint {
+    fn preparing(thread: PreparingThread) -> Checkpoint {
+        Checkpoint {
+            state: Making::Preparing(thread),
+            register: None,
+        }
+    }
+
     /// Writes the checkpoint if it is made and wanted (see above); otherwise keeps it.
     fn write_if_ready(&mut self, archive: &mut Archive) {
-        *self = match std::mem::replace(self, Checkpoint::Written) {
-            Checkpoint::Preparing(made) if !made.is_finished() => Checkpoint::Preparing(made),
-            Checkpoint::Preparing(made) => Checkpoint::write(archive, Checkpoint::joined(made)),
-            Checkpoint::Made(prepared) => Checkpoint::write(archive, prepared),
-            Checkpoint::Written => Checkpoint::Written,
+        self.state = match std::mem::replace(&mut self.state, Making::Written) {
+            Making::Preparing(made) if !made.is_finished() => Making::Preparing(made),
+            Making::Preparing(made) => {
+                let prepared = self.joined(made);
+                Checkpoint::write(archive, prepared)
+            }
+            Making::Made(prepared) => Checkpoint::write(archive, prepared),
+            Making::Written => Making::Written,
         };
     }
 
     /// What the preparing thread made; nothing when it failed or panicked (the archive
     /// is then brought up to date otherwise).
-    fn joined(made: PreparingThread) -> Option<checkpoint::Prepared> {
-        made.join().ok().and_then(Result::ok).flatten()
+    fn joined(&mut self, made: PreparingThread) -> Option<checkpoint::Prepared> {
+        let (prepared, register) = made.join().ok().and_then(Result::ok).flatten()?;
+        self.register = Some(register);
+        Some(prepared)
     }
 
-    fn write(archive: &mut Archive, prepared: Option<checkpoint::Prepared>) -> Checkpoint {
+    fn write(archive: &mut Archive, prepared: Option<checkpoint::Prepared>) -> Making {
         let Some(prepared) = prepared else {
-            return Checkpoint::Made(None);
+            return Making::Made(None);
         };
         match checkpoint::put_if_wanted(archive, prepared) {
-            Ok(None) => Checkpoint::Written,
-            Ok(Some(prepared)) => Checkpoint::Made(Some(prepared)),
+            Ok(None) => Making::Written,
+            Ok(Some(prepared)) => Making::Made(Some(prepared)),
             // Worked out again once the batch is stored.
-            Err(_) => Checkpoint::Made(None),
+            Err(_) => Making::Made(None),
         }
     }
 
     /// Once the batch is stored: the checkpoint written, or the archive's brought up to
-    /// date otherwise.
-    fn finish(self, archive: &mut Archive) {
-        let prepared = match self {
-            Checkpoint::Written => return,
-            Checkpoint::Made(prepared) => prepared,
-            Checkpoint::Preparing(made) => Checkpoint::joined(made),
+    /// date otherwise; the register it was made from let go beside what follows.
+    fn finish(mut self, archive: &mut Archive) {
+        let prepared = match std::mem::replace(&mut self.state, Making::Written) {
+            Making::Written => None,
+            Making::Made(prepared) => Some(prepared),
+            Making::Preparing(made) => Some(self.joined(made)),
         };
-        let _ = checkpoint::refresh_with(archive, prepared);
+        if let Some(register) = self.register.take() {
+            crate::free_beside(register);
+        }
+        if let Some(prepared) = prepared {
+            let _ = checkpoint::refresh_with(archive, prepared);
+        }
     }
 }
 
-/// [`checkpoint::prepare`] on a thread of its own, for a batch of `period`'s returns (see
-/// [`refresh_register`] for why its failure is not the batch's).
+/// [`checkpoint::prepare_keeping`] on a thread of its own, for a batch of `period`'s
+/// returns (see [`refresh_register`] for why its failure is not the batch's).
 fn prepare_register(path: &Path, period: Period, last_month: Arc<SharedMonth>) -> PreparingThread {
     let path = path.to_path_buf();
     std::thread::spawn(move || {
         let archive = Archive::open_for_reading(&path)?;
-        checkpoint::prepare(&archive, period, Some(&last_month))
+        checkpoint::prepare_keeping(&archive, period, Some(&last_month))
     })
 }
 

@@ -187,6 +187,17 @@ pub fn prepare(
     before: Period,
     shared: Option<&SharedMonth>,
 ) -> Result<Option<Prepared>, ArchiveError> {
+    Ok(prepare_keeping(archive, before, shared)?.map(|(prepared, _)| prepared))
+}
+
+/// [`prepare`], with the register the checkpoint was made from, for the caller to let go
+/// when nothing waits for it: a nation's is millions of allocations, a second of freeing,
+/// which slowed the files read meanwhile (their threads' arenas take the freed rows back).
+pub fn prepare_keeping(
+    archive: &Archive,
+    before: Period,
+    shared: Option<&SharedMonth>,
+) -> Result<Option<(Prepared, Builder)>, ArchiveError> {
     // A batch for an earlier month than the latest: the checkpoint wanted is the latest's.
     if archive
         .counted_periods()?
@@ -206,11 +217,14 @@ pub fn prepare(
         path: archive.path().to_path_buf(),
         source,
     })?;
-    Ok(Some(Prepared {
-        before,
-        fingerprint: fp,
-        data,
-    }))
+    Ok(Some((
+        Prepared {
+            before,
+            fingerprint: fp,
+            data,
+        },
+        builder,
+    )))
 }
 
 /// [`refresh`], keeping `prepared` when it is the checkpoint wanted and still fits.
