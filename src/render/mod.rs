@@ -56,11 +56,6 @@ impl Staged {
         &mut self.file
     }
 
-    /// The folder the output goes into: where scratch files of the same size belong.
-    pub fn folder(&self) -> &Path {
-        folder_of(&self.path)
-    }
-
     /// Flushes the file to disk and renames it over the output.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.file.sync_all()?;

@@ -22,7 +22,7 @@ mod sheets;
 mod titles;
 mod zipped;
 
-use std::io::{BufWriter, Cursor, Read, Seek, Write};
+use std::io::{BufWriter, Cursor, Seek, Write};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
 
@@ -93,12 +93,11 @@ pub fn workbook(
     cfg: &Config,
 ) -> Result<Vec<u8>, WorkbookError> {
     let out = Cursor::new(Vec::new());
-    let written = write_workbook(bulletin, trend, cfg, out, || Ok(Cursor::new(Vec::new())))?;
+    let written = write_workbook(bulletin, trend, cfg, out)?;
     Ok(written.into_inner())
 }
 
-/// [`workbook`] written to the temporary file of output `path` as it is made, the long
-/// lists deflated into scratch files beside it (removed when closed): a national
+/// [`workbook`] written to the temporary file of output `path` as it is made: a national
 /// bulletin's workbook is 250 MB, which held in memory, with its long lists deflated
 /// apart first, was 770 MB of `build`'s peak. The caller commits the file once every
 /// output is made.
@@ -110,25 +109,21 @@ pub fn workbook_staged(
 ) -> Result<crate::render::Staged, WorkbookError> {
     let io = |e: std::io::Error| WorkbookError::Xlsx(rust_xlsxwriter::XlsxError::IoError(e));
     let mut staged = crate::render::Staged::create(path).map_err(io)?;
-    let folder = staged.folder().to_path_buf();
     let out = BufWriter::with_capacity(1 << 16, staged.file());
-    let out = write_workbook(bulletin, trend, cfg, out, || tempfile::tempfile_in(&folder))?;
+    let out = write_workbook(bulletin, trend, cfg, out)?;
     out.into_inner().map_err(|e| io(e.into_error()))?;
     Ok(staged)
 }
 
-/// The workbook written into `out`; `scratch` makes the parts the long lists are deflated
-/// into before they are copied into place.
-fn write_workbook<W, S>(
+/// The workbook written into `out`, from its start.
+fn write_workbook<W>(
     bulletin: &Bulletin,
     trend: &[(crate::model::Period, crate::model::Figures)],
     cfg: &Config,
     out: W,
-    scratch: impl Fn() -> std::io::Result<S> + Sync,
 ) -> Result<W, WorkbookError>
 where
     W: Write + Seek,
-    S: Read + Write + Seek + Send,
 {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(bulletin, cfg)?);
@@ -162,7 +157,6 @@ where
         &formats,
         Some(LONG_LIST_LEVEL),
         out,
-        scratch,
     )?)
 }
 

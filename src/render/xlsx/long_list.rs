@@ -31,6 +31,7 @@ use super::sheet_xml::{
     column_name, dimension_last_col, dimension_span, push_column_name, push_inline_text,
     push_number,
 };
+use super::zipped::{self, Entry};
 
 /// Excel's last row and column (zero-based, exclusive), as rust_xlsxwriter checks them: a
 /// long list with more rows goes on to sheets of its own ([`continued`]).
@@ -132,63 +133,41 @@ pub(super) struct Pending<'g, 'a> {
     pub grid: &'g Grid<'a>,
 }
 
-impl Pending<'_, '_> {
-    /// About how many cells are still to be written: the rows to come times the columns
-    /// of the first of them.
-    fn cells(&self) -> usize {
-        self.grid
-            .tail
-            .as_ref()
-            .map_or(0, |(count, make)| count.saturating_mul(make(0).cells.len()))
-    }
-}
-
 /// Body rows of a long list written and deflated as one piece of its part: about three
-/// megabytes of XML, small enough that the pieces of the two lists and the PDF beside
-/// them keep every core busy to the end, large enough that the 32 KB of history each
-/// piece starts without costs nothing measurable in size.
+/// megabytes of XML, small enough that the pieces keep every core busy beside the PDF to
+/// the end, large enough that the 32 KB of history each piece starts without costs
+/// nothing measurable in size (0.1 % of a province's workbook).
 const PIECE_ROWS: usize = 2_048;
 
-/// Pieces made at once, then written out in order: one a core, which bounds what is
+/// Pieces made at once, then written out in order: a few a core, which bounds what is
 /// held in memory (the pieces are the same however many are made at once).
 fn pieces_at_once() -> usize {
-    rayon::current_num_threads().max(2)
+    rayon::current_num_threads().max(2) * 4
 }
 
-/// Writes into `out` the saved workbook `saved` with the rows of every pending long list
-/// added. Every other part is copied as it was compressed; the long lists' sheets are
-/// compressed again at `level` (zip's default, 6, for `None`) into a scratch part each
-/// (`scratch`: memory for a small workbook, a file for a bulletin's, whose 项目总表 and
-/// 项目库 are 240 MB deflated nationally), then copied into place.
-pub(super) fn splice<W, S>(
+/// Writes into `out` (at its start) the saved workbook `saved` with the rows of every
+/// pending long list added. Every other part is copied as it was compressed; each long
+/// list's sheet is written in its place, its rows compressed at `level` (zip's default,
+/// 6, for `None`) in pieces made on every core.
+pub(super) fn splice<W: Write + Seek>(
     saved: Vec<u8>,
     pending: &[Pending<'_, '_>],
     formats: &Formats,
     level: Option<i64>,
     out: W,
-    scratch: impl Fn() -> std::io::Result<S> + Sync,
-) -> Result<W, XlsxError>
-where
-    W: Write + Seek,
-    S: Read + Write + Seek + Send,
-{
-    splice_in_pieces(saved, pending, formats, level, out, scratch, PIECE_ROWS)
+) -> Result<W, XlsxError> {
+    splice_in_pieces(saved, pending, formats, level, out, PIECE_ROWS)
 }
 
 /// [`splice`] with the body rows deflated `piece_rows` at a time.
-fn splice_in_pieces<W, S>(
+fn splice_in_pieces<W: Write + Seek>(
     saved: Vec<u8>,
     pending: &[Pending<'_, '_>],
     formats: &Formats,
     level: Option<i64>,
     mut out: W,
-    scratch: impl Fn() -> std::io::Result<S> + Sync,
     piece_rows: usize,
-) -> Result<W, XlsxError>
-where
-    W: Write + Seek,
-    S: Read + Write + Seek + Send,
-{
+) -> Result<W, XlsxError> {
     if pending.is_empty() {
         out.write_all(&saved)?;
         return Ok(out);
@@ -197,50 +176,66 @@ where
         .and_then(|l| u32::try_from(l).ok())
         .unwrap_or(6)
         .min(9);
-    // Each long list is written as a package of one part, its rows in pieces made on
-    // every core (deflating is most of the work), then copied into place as it was
-    // compressed. The largest first: its pieces start at once.
-    let name_of = |p: &Pending<'_, '_>| format!("xl/worksheets/sheet{}.xml", p.sheet);
-    let mut largest_first: Vec<&Pending<'_, '_>> = pending.iter().collect();
-    largest_first.sort_by_key(|p| std::cmp::Reverse(p.cells()));
-    let written: Vec<(String, S)> = largest_first
-        .par_iter()
-        .map(|p| -> Result<(String, S), XlsxError> {
-            let name = name_of(p);
-            let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
-            let mut head = String::new();
-            archive.by_name(&name)?.read_to_string(&mut head)?;
-            let part = write_part(
-                scratch()?,
-                &name,
-                &head,
-                p.grid,
-                formats,
-                level,
-                piece_rows.max(1),
-            )?;
-            Ok((name, part))
-        })
-        .collect::<Result<_, _>>()?;
+    let too_large = || XlsxError::CustomError("a workbook larger than 4 GB".to_string());
     let mut archive = zip::ZipArchive::new(Cursor::new(saved.as_slice()))?;
-    let mut zip = zip::ZipWriter::new(out);
-    let mut written: Vec<(String, Option<S>)> =
-        written.into_iter().map(|(n, s)| (n, Some(s))).collect();
+    let mut entries: Vec<(String, Entry)> = Vec::with_capacity(archive.len());
+    // Where the next entry starts: the package is written from the start of `out`, one
+    // entry after another, as rust_xlsxwriter's packager lays them out.
+    let mut at = 0u64;
     for i in 0..archive.len() {
         let name = archive.by_index_raw(i)?.name()?.to_string();
-        let part = written
-            .iter_mut()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, part)| part.take());
-        match part {
-            Some(part) => {
-                let mut one = zip::ZipArchive::new(part)?;
-                zip.raw_copy_file(one.by_index_raw(0)?)?;
+        let offset = u32::try_from(at).map_err(|_| too_large())?;
+        let entry = match pending
+            .iter()
+            .find(|p| name == format!("xl/worksheets/sheet{}.xml", p.sheet))
+        {
+            Some(p) => {
+                let mut head = String::new();
+                archive.by_name(&name)?.read_to_string(&mut head)?;
+                let part = Part {
+                    name: &name,
+                    offset,
+                };
+                write_part(
+                    &mut out,
+                    part,
+                    &head,
+                    p.grid,
+                    formats,
+                    level,
+                    piece_rows.max(1),
+                )?
             }
-            None => zip.raw_copy_file(archive.by_index_raw(i)?)?,
-        }
+            None => {
+                let mut raw = archive.by_index_raw(i)?;
+                if raw.compression() != zip::CompressionMethod::Deflated {
+                    return Err(XlsxError::CustomError(format!("{name} is not deflated")));
+                }
+                let entry = Entry {
+                    crc: raw.crc32(),
+                    compressed: u32::try_from(raw.compressed_size()).map_err(|_| too_large())?,
+                    size: u32::try_from(raw.size()).map_err(|_| too_large())?,
+                    offset,
+                };
+                out.write_all(&zipped::local_header(&name, &entry))?;
+                std::io::copy(&mut raw, &mut out)?;
+                entry
+            }
+        };
+        at += (30 + name.len()) as u64 + u64::from(entry.compressed);
+        entries.push((name, entry));
     }
-    Ok(zip.finish()?)
+    let listed: Vec<(&str, Entry)> = entries.iter().map(|(n, e)| (n.as_str(), *e)).collect();
+    let directory_at = u32::try_from(at).map_err(|_| too_large())?;
+    out.write_all(&zipped::directory(&listed, directory_at))?;
+    Ok(out)
+}
+
+/// A part's name in the package, and where its entry starts.
+#[derive(Clone, Copy)]
+struct Part<'n> {
+    name: &'n str,
+    offset: u32,
 }
 
 /// The sheet whose XML rust_xlsxwriter wrote as `head` (down to the first body row of the
@@ -351,7 +346,7 @@ impl Piece {
         let mut crc = crc32fast::Hasher::new();
         crc.update(xml);
         deflated.clear();
-        super::zipped::deflate_segment(xml, level, last, &mut deflated);
+        zipped::deflate_segment(xml, level, last, &mut deflated);
         Piece {
             crc,
             size: xml.len() as u64,
@@ -361,30 +356,31 @@ impl Piece {
     }
 }
 
-/// Writes into `part` a package of one entry, `name`: the sheet whose XML rust_xlsxwriter
+/// Writes into `out`, at `part.offset`, the entry of the sheet whose XML rust_xlsxwriter
 /// wrote as `head` with the list's remaining rows, written and deflated `piece_rows` at a
 /// time on every core, the pieces one stream (each ends on a sync flush). The pieces
 /// depend on the rows alone, never on the cores: the same list gives the same bytes.
-fn write_part<S: Write + Seek>(
-    mut part: S,
-    name: &str,
+fn write_part<W: Write + Seek>(
+    out: &mut W,
+    part: Part<'_>,
     head: &str,
     grid: &Grid<'_>,
     formats: &Formats,
     level: u32,
     piece_rows: usize,
-) -> Result<S, XlsxError> {
+) -> Result<Entry, XlsxError> {
     let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
     let shell = shell(head, grid, formats)?;
     let count = grid.tail.as_ref().map_or(0, |(count, _)| *count);
-    let header_len = 30 + name.len() as u64;
-    part.write_all(&vec![0; 30 + name.len()])?;
+    // The local header, written again once the sizes and CRC are known.
+    let header_len = (30 + part.name.len()) as u64;
+    out.write_all(&vec![0; 30 + part.name.len()])?;
     let mut crc = crc32fast::Hasher::new();
     let (mut size, mut compressed) = (0u64, 0u64);
     let mut last_col: Option<u16> = None;
     let spare = Spare::default();
-    let mut put = |piece: Piece, part: &mut S| -> Result<(), XlsxError> {
-        part.write_all(&piece.deflated)?;
+    let mut put = |piece: Piece, out: &mut W| -> Result<(), XlsxError> {
+        out.write_all(&piece.deflated)?;
         crc.combine(&piece.crc);
         size += piece.size;
         compressed += piece.deflated.len() as u64;
@@ -394,7 +390,7 @@ fn write_part<S: Write + Seek>(
     };
     put(
         Piece::of(&shell.before, level, false, None, Vec::new()),
-        &mut part,
+        out,
     )?;
     // Body rows 1.. (row 0 is rust_xlsxwriter's, in the shell).
     let pieces: Vec<(usize, usize)> = (1..count)
@@ -407,29 +403,29 @@ fn write_part<S: Write + Seek>(
             .map(|&(from, to)| body_piece(grid, formats, shell.row_attrs, from..to, level, &spare))
             .collect();
         for piece in made {
-            put(piece?, &mut part)?;
+            put(piece?, out)?;
         }
     }
     put(
         Piece::of(shell.after.as_bytes(), level, true, None, Vec::new()),
-        &mut part,
+        out,
     )?;
     if last_col.is_some_and(|c| c > shell.cols) {
         return Err(internal("a row wider than the first"));
     }
     let too_large = || internal("a sheet larger than 4 GB");
-    let entry = super::zipped::Entry {
+    let entry = Entry {
         crc: crc.finalize(),
         compressed: u32::try_from(compressed).map_err(|_| too_large())?,
         size: u32::try_from(size).map_err(|_| too_large())?,
-        offset: 0,
+        offset: part.offset,
     };
-    let at = u32::try_from(header_len + compressed).map_err(|_| too_large())?;
-    part.seek(SeekFrom::Start(0))?;
-    part.write_all(&super::zipped::local_header(name, &entry))?;
-    part.seek(SeekFrom::Start(u64::from(at)))?;
-    part.write_all(&super::zipped::directory(&[(name, entry)], at))?;
-    Ok(part)
+    out.seek(SeekFrom::Start(u64::from(part.offset)))?;
+    out.write_all(&zipped::local_header(part.name, &entry))?;
+    out.seek(SeekFrom::Start(
+        u64::from(part.offset) + header_len + compressed,
+    ))?;
+    Ok(entry)
 }
 
 /// The body rows `rows` of the list, written and deflated as one piece.
@@ -707,7 +703,8 @@ mod tests {
         g
     }
 
-    /// Every part of the package, inflated, by name.
+    /// Every part of the package, inflated (its CRC checked), by name, with what its
+    /// entry states beside its sizes.
     fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         let mut a = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
         (0..a.len())
@@ -715,7 +712,15 @@ mod tests {
                 let mut f = a.by_index(i).expect("a part");
                 let mut v = Vec::new();
                 f.read_to_end(&mut v).expect("inflates");
-                (f.name().expect("a name").to_string(), v)
+                let stated = format!(
+                    "{:?} {:?} {:?} {:?} {:?}",
+                    f.compression(),
+                    f.last_modified(),
+                    f.unix_mode(),
+                    f.extra_data(),
+                    f.comment()
+                );
+                (format!("{} {stated}", f.name().expect("a name")), v)
             })
             .collect()
     }
@@ -755,17 +760,9 @@ mod tests {
             .map(|(i, grid)| Pending { sheet: i + 2, grid })
             .collect();
         let out = Cursor::new(Vec::new());
-        splice_in_pieces(
-            saved,
-            &pending,
-            &formats,
-            None,
-            out,
-            || Ok(Cursor::new(Vec::new())),
-            piece_rows,
-        )
-        .expect("splices")
-        .into_inner()
+        splice_in_pieces(saved, &pending, &formats, None, out, piece_rows)
+            .expect("splices")
+            .into_inner()
     }
 
     /// A list of `rows` body rows through [`continued`] with sheets of `sheet_rows` rows:

@@ -1,4 +1,5 @@
-//! Zip entries written by hand, for parts deflated by us (a receipt's, `book`).
+//! Zip entries written by hand, for parts deflated by us (a receipt's, `book`; a long list's,
+//! in pieces, `long_list`).
 //!
 //! Entries are as rust_xlsxwriter's packager makes them: deflated, dated 1980-01-01, Unix
 //! permissions 0600, no extra fields, sizes and CRC in the local header. Deflating uses one
