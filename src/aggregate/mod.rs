@@ -895,23 +895,31 @@ pub fn bulletin(archive: &Archive, cfg: &Config, period: Period) -> Result<Bulle
     // thread of its own: the rows are then made again from another of glibc's arenas
     // than the one they are freed to, and the process's national peak was 140 MB higher
     // when they were made on this thread (`/usr/bin/time`, BENCHMARKS.md).
-    let (progress, rows) = std::thread::scope(|scope| {
+    let (register, rows) = std::thread::scope(|scope| {
         scope
-            .spawn(|| {
-                let (register, rows) = progress::register_with(earlier, &mut inputs);
-                (progress::compute(cfg, Arc::new(register)), rows)
-            })
+            .spawn(|| progress::register_with(earlier, &mut inputs))
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
+    // The register's lists are worked out beside the month's: neither reads the other.
+    let (progress, late) = std::thread::scope(|scope| {
+        let progress = scope.spawn(|| progress::compute(cfg, Arc::new(register)));
+        let late = status::status_report(archive, cfg, period).map(|report| {
+            report
+                .units
+                .into_iter()
+                .filter(|u| u.late && u.status == ReturnStatus::Accepted)
+                .map(|u| u.name)
+                .collect()
+        });
+        // The list of counted projects shares the register's rows; the inputs' own go.
+        b.ledger = trace::take_ledger_lines(cfg, period, &mut inputs, rows);
+        let progress = progress
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (progress, late)
+    });
     b.progress = progress;
-    b.late = status::status_report(archive, cfg, period)?
-        .units
-        .into_iter()
-        .filter(|u| u.late && u.status == ReturnStatus::Accepted)
-        .map(|u| u.name)
-        .collect();
-    // The list of counted projects shares the register's rows; the inputs' own go.
-    b.ledger = trace::take_ledger_lines(cfg, period, &mut inputs, rows);
+    b.late = late?;
     Ok(b)
 }
