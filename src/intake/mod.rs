@@ -410,6 +410,7 @@ struct Checkpoint {
     register: Option<Builder>,
 }
 
+/// Where the checkpoint is: being worked out, made, or in the archive.
 enum Making {
     Preparing(PreparingThread),
     /// Made, not yet wanted (no file of the month stored yet).
