@@ -406,7 +406,7 @@ type PreparingThread =
 struct Checkpoint {
     state: Making,
     /// The register the checkpoint was made from, let go once the batch is done (see
-    /// [`checkpoint::prepare_keeping`]).
+    /// [`checkpoint::prepare`]).
     register: Option<Builder>,
 }
 
@@ -476,13 +476,13 @@ impl Checkpoint {
     }
 }
 
-/// [`checkpoint::prepare_keeping`] on a thread of its own, for a batch of `period`'s
+/// [`checkpoint::prepare`] on a thread of its own, for a batch of `period`'s
 /// returns (see [`refresh_register`] for why its failure is not the batch's).
 fn prepare_register(path: &Path, period: Period, last_month: Arc<SharedMonth>) -> PreparingThread {
     let path = path.to_path_buf();
     std::thread::spawn(move || {
         let archive = Archive::open_for_reading(&path)?;
-        checkpoint::prepare_keeping(&archive, period, Some(&last_month))
+        checkpoint::prepare(&archive, period, Some(&last_month))
     })
 }
 

@@ -180,20 +180,12 @@ impl Encoded {
 
 /// The checkpoint of the months before `before`, from a reading connection: what a batch
 /// for `before` leaves the archive needing, worked out while its files are read rather
-/// than after. `None` when the archive already holds it. The returns of `shared`'s month
-/// read on the way are offered to it ([`crate::archive::SharedMonth`]).
+/// than after, with the register it was made from. `None` when the archive already holds
+/// it. The returns of `shared`'s month read on the way are offered to it
+/// ([`crate::archive::SharedMonth`]). The register is the caller's to let go when nothing
+/// waits for it: a nation's is millions of allocations, a second of freeing, which slowed
+/// the files read meanwhile (their threads' arenas take the freed rows back).
 pub fn prepare(
-    archive: &Archive,
-    before: Period,
-    shared: Option<&SharedMonth>,
-) -> Result<Option<Prepared>, ArchiveError> {
-    Ok(prepare_keeping(archive, before, shared)?.map(|(prepared, _)| prepared))
-}
-
-/// [`prepare`], with the register the checkpoint was made from, for the caller to let go
-/// when nothing waits for it: a nation's is millions of allocations, a second of freeing,
-/// which slowed the files read meanwhile (their threads' arenas take the freed rows back).
-pub fn prepare_keeping(
     archive: &Archive,
     before: Period,
     shared: Option<&SharedMonth>,
@@ -303,7 +295,8 @@ pub fn refresh(archive: &mut Archive) -> Result<bool, ArchiveError> {
     // A month on, the checkpoint of an earlier month that still fits is carried forward
     // with the months since, rather than every month being read again.
     match prepare(archive, latest, None)? {
-        Some(p) => {
+        Some((p, register)) => {
+            drop(register);
             p.data.put(archive, p.before, &p.fingerprint)?;
             Ok(true)
         }

@@ -253,7 +253,6 @@ struct Shell<'h> {
 
 /// Checks `head` against the list's first body row and cuts it (see [`Shell`]).
 fn shell<'h>(head: &'h str, grid: &Grid<'_>, formats: &Formats) -> Result<Shell<'h>, XlsxError> {
-    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
     let Some((count, make)) = &grid.tail else {
         return Ok(Shell {
             before: head.as_bytes().to_vec(),
@@ -272,19 +271,19 @@ fn shell<'h>(head: &'h str, grid: &Grid<'_>, formats: &Formats) -> Result<Shell<
     let first_tag = format!("<row r=\"{}\"", first + 1);
     let tag_at = head
         .rfind(&first_tag)
-        .ok_or_else(|| internal("no first row"))?;
+        .ok_or_else(|| internal(grid, "no first row"))?;
     let tag_end = head[tag_at..]
         .find('>')
         .map(|e| tag_at + e)
-        .ok_or_else(|| internal("first row unclosed"))?;
+        .ok_or_else(|| internal(grid, "first row unclosed"))?;
     let row_attrs = &head[tag_at + first_tag.len()..tag_end];
     let row_attrs = row_attrs.strip_suffix('/').unwrap_or(row_attrs);
     let first_row_xml = &head[tag_at..];
     let end = head
         .rfind("</sheetData>")
-        .ok_or_else(|| internal("no sheetData"))?;
+        .ok_or_else(|| internal(grid, "no sheetData"))?;
     if end < tag_at {
-        return Err(internal("first row after sheetData"));
+        return Err(internal(grid, "first row after sheetData"));
     }
 
     // The first body row as rust_xlsxwriter wrote it must be the row written here.
@@ -300,11 +299,11 @@ fn shell<'h>(head: &'h str, grid: &Grid<'_>, formats: &Formats) -> Result<Shell<
         &mut last_col,
     )?;
     if first_row_xml.as_bytes().get(..mine.len()) != Some(mine.as_slice()) {
-        return Err(internal("first row differs from rust_xlsxwriter's"));
+        return Err(internal(grid, "first row differs from rust_xlsxwriter's"));
     }
 
     // The dimension covers the rows to come: the columns of the first row or before.
-    let (dim_at, dim_end) = dimension_span(head).ok_or_else(|| internal("no dimension"))?;
+    let (dim_at, dim_end) = dimension_span(head).ok_or_else(|| internal(grid, "no dimension"))?;
     let head_last_col = dimension_last_col(&head[dim_at..dim_end]).unwrap_or(0);
     let cols = last_col.map_or(head_last_col, |c: u16| c.max(head_last_col));
     let mut before = Vec::with_capacity(end + 64);
@@ -369,7 +368,6 @@ fn write_part<W: Write + Seek>(
     level: u32,
     piece_rows: usize,
 ) -> Result<Entry, XlsxError> {
-    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
     let shell = shell(head, grid, formats)?;
     let count = grid.tail.as_ref().map_or(0, |(count, _)| *count);
     // The local header, written again once the sizes and CRC are known.
@@ -411,9 +409,9 @@ fn write_part<W: Write + Seek>(
         out,
     )?;
     if last_col.is_some_and(|c| c > shell.cols) {
-        return Err(internal("a row wider than the first"));
+        return Err(internal(grid, "a row wider than the first"));
     }
-    let too_large = || internal("a sheet larger than 4 GB");
+    let too_large = || internal(grid, "a sheet larger than 4 GB");
     let entry = Entry {
         crc: crc.finalize(),
         compressed: u32::try_from(compressed).map_err(|_| too_large())?,
@@ -437,9 +435,8 @@ fn body_piece(
     level: u32,
     spare: &Spare,
 ) -> Result<Piece, XlsxError> {
-    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
     let Some((_, make)) = &grid.tail else {
-        return Err(internal("no rows to write"));
+        return Err(internal(grid, "no rows to write"));
     };
     // The thread's buffer from its last piece: a piece's XML is megabytes, and memory
     // new to the process is paid for page by page.
@@ -484,7 +481,6 @@ fn write_piece(
     row_attrs: &str,
     rows: std::ops::Range<usize>,
 ) -> Result<Option<u16>, XlsxError> {
-    let internal = |what: &str| XlsxError::CustomError(format!("long list {}: {what}", grid.name));
     let mut last_col = None;
     for i in rows {
         let before = xml.len();
@@ -498,10 +494,15 @@ fn write_piece(
         )?;
         if xml.len() == before {
             // rust_xlsxwriter would write no row, and the dimension would end earlier.
-            return Err(internal("an empty row"));
+            return Err(internal(grid, "an empty row"));
         }
     }
     Ok(last_col)
+}
+
+/// A long list's error that is ours, not the input's.
+fn internal(grid: &Grid<'_>, what: &str) -> XlsxError {
+    XlsxError::CustomError(format!("long list {}: {what}", grid.name))
 }
 
 /// Writes one body row as rust_xlsxwriter's constant-memory mode does; `last_col` is
