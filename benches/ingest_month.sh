@@ -4,6 +4,8 @@
 # checkpoint refreshed by BIN, prepared once in WORK and kept as WORK/ready.db), copied
 # afresh, then `ingest --period 2025-06` of DIR/returns/2025-06 in WORK. Time it from
 # outside (benches/alternate.py); the copy before it is the same for every binary.
+# Receipts go to a new folder each run, WORK/receipts-runs/<time>, and none is deleted
+# before the run (see end_to_end.sh); remove WORK/receipts-runs when done.
 #
 #   benches/ingest_month.sh path/to/tongbao DIR WORK
 set -euo pipefail
@@ -26,6 +28,7 @@ if [ ! -f "$work/ready.db" ]; then
   rm -f tongbao.db-wal tongbao.db-shm
 fi
 cd "$work"
-rm -rf backups receipts tongbao.db-wal tongbao.db-shm
+rm -rf backups tongbao.db-wal tongbao.db-shm
 cp ready.db tongbao.db
-"$bin" ingest --period 2025-06 returns/2025-06 >/dev/null 2>&1
+mkdir -p receipts-runs
+"$bin" ingest --period 2025-06 --receipts "receipts-runs/$(date +%s%N)" returns/2025-06 >/dev/null 2>&1

@@ -414,10 +414,14 @@ fn stream_window() -> usize {
     (rayon::current_num_threads() * 4).max(8)
 }
 
-/// How many files [`check_files_streaming`] reads ahead of the sink: two windows, one
-/// read while the other finishes.
+/// How many files [`check_files_streaming`] reads ahead of the sink: six windows. Two
+/// would keep the readers busy while the sink kept pace, but the sink stops now and then
+/// for longer than two windows take to read (committing a window of stores, writing the
+/// register's checkpoint in `ingest`), and with room for two only the cores idled
+/// meanwhile: a national `ingest`'s last third ran on 1.4–1.7 cores of 2, and took 0.7 s
+/// longer (BENCHMARKS.md). Six windows are 48 files on two cores, a few MB of returns.
 fn read_ahead() -> usize {
-    stream_window() * 2
+    stream_window() * 6
 }
 
 /// How many files [`check_files_streaming`] answers at once: their receipts are made in
@@ -532,8 +536,9 @@ pub struct InHand<S> {
 /// gets each window, on a thread of its own while the sink goes on with the files after
 /// it, with their workbooks still in memory (their receipts), before the workbooks are
 /// dropped. So each file is read once, the sink's work overlaps the reading and the
-/// answering instead of following them, and only two windows of files are held at once
-/// besides what the sink keeps.
+/// answering instead of following them, and what is held at once is bounded: the files
+/// read ahead of the sink ([`read_ahead`]) and three answering windows of workbooks (one
+/// being answered, one waiting for it, one being filled), besides what the sink keeps.
 ///
 /// Whatever the sink needs that does not depend on the files before it is worked out in
 /// `prepare`, so that the calling thread, which every file passes through, only does what
@@ -561,9 +566,10 @@ pub fn check_files_streaming<P: Send, S: Send, E: Send>(
     let window = stream_window();
     let ahead = Ahead::new(read_ahead());
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Read<P>)>();
-    // A window is handed to the answering thread when it takes it: one is answered while
-    // the next is sunk.
-    let (to_answer, answering) = std::sync::mpsc::sync_channel::<Vec<InHand<S>>>(0);
+    // One window waits for the answering thread while it answers another, so the sink
+    // goes on to the next window instead of waiting for the answers (and their flush to
+    // disk) whenever it has sunk a window first.
+    let (to_answer, answering) = std::sync::mpsc::sync_channel::<Vec<InHand<S>>>(1);
     let prepare = &prepare;
     std::thread::scope(|scope| {
         for _ in 0..2 {
