@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::archive::{StoredReturn, SubmissionInfo};
 use crate::config::Config;
-use crate::model::{contributions, FigureKey, Figures, Period, Project, Span};
+use crate::model::{contributions, FigureKey, Figures, Period, Project, Span, Unstated};
 use crate::parse::vocab::Field;
 
 use super::{ReturnStatus, UnitInput};
@@ -246,7 +246,10 @@ pub fn explain(
 }
 
 /// One counted project of the month's accepted returns, for the workbook's 项目总表: the
-/// row as stored, where it came from, and what it adds to each figure of each span.
+/// row as stored and where it came from. What it adds to each figure of each span is
+/// worked out when asked ([`LedgerLine::month`], [`LedgerLine::ytd`]), by the function
+/// the figures are summed with: held, the two spans' figures were 144 of a line's 160
+/// bytes, 86 MB of a national month at `build`'s peak.
 #[derive(Debug, Clone)]
 pub struct LedgerLine {
     /// Where it came from, held once for all the lines of a return (a national month
@@ -254,10 +257,6 @@ pub struct LedgerLine {
     pub source: Arc<LineSource>,
     /// The row, shared with the register when it holds it.
     pub project: Arc<Project>,
-    /// The row's [`Project::share`] of the month's figures.
-    pub month: Figures,
-    /// The row's share of the year-to-date figures.
-    pub ytd: Figures,
 }
 
 /// The return the lines of a unit come from.
@@ -268,6 +267,10 @@ pub struct LineSource {
     pub file: String,
     pub version: Option<i64>,
     pub sheet: Option<String>,
+    /// The month the lines count in.
+    pub period: Period,
+    /// The flows the return does not state.
+    pub unstated: Unstated,
 }
 
 impl LedgerLine {
@@ -277,6 +280,28 @@ impl LedgerLine {
             Some(s) => format!("{s}!{}", self.project.row + 1),
             None => (self.project.row + 1).to_string(),
         }
+    }
+
+    /// The row's [`Project::share`] of the month's figures; a flow the return does not
+    /// state is not reported, not 0.
+    pub fn month(&self) -> Figures {
+        self.share(Span::Month)
+    }
+
+    /// The row's share of the year-to-date figures, as [`Self::month`].
+    pub fn ytd(&self) -> Figures {
+        self.share(Span::Ytd)
+    }
+
+    fn share(&self, span: Span) -> Figures {
+        let mut f = self
+            .project
+            .share(span.within(self.source.period), span.flows());
+        f.unstated = match span {
+            Span::Month => self.source.unstated.month,
+            Span::Ytd => self.source.unstated.ytd,
+        };
+        f
     }
 }
 
@@ -355,21 +380,17 @@ fn lines_of(
         file: r.info.file_name.clone(),
         version: r.info.version,
         sheet: r.ledger.sheet.clone(),
+        period,
+        unstated: r.info.unstated,
     });
     for p in projects {
         let share = |span: Span| p.share(span.within(period), span.flows());
-        let (mut month, mut ytd) = (share(Span::Month), share(Span::Ytd));
-        if month == Figures::default() && ytd == Figures::default() {
+        if share(Span::Month) == Figures::default() && share(Span::Ytd) == Figures::default() {
             continue;
         }
-        // A flow the return does not state is shown as not reported, not as 0.
-        month.unstated = r.info.unstated.month;
-        ytd.unstated = r.info.unstated.ytd;
         out.push(LedgerLine {
             source: Arc::clone(&source),
             project: p,
-            month,
-            ytd,
         });
     }
 }

@@ -944,6 +944,7 @@ fn project_list(b: &Bulletin) -> Grid<'_> {
         let date = |d: Option<chrono::NaiveDate>| d.map_or(Cell::Blank, Cell::Date);
         let line = &b.ledger[i];
         let pr = &line.project;
+        let (month, ytd) = (line.month(), line.ytd());
         let mut cells = vec![
             ordinal(i + 1),
             text(&line.source.unit_name),
@@ -959,20 +960,16 @@ fn project_list(b: &Bulletin) -> Grid<'_> {
             pr.contract_amount
                 .map_or(Cell::Blank, |a| Cell::Amount(a.as_f64())),
             date(pr.started_on),
-            flow(
-                &line.month,
-                FigureKey::FundsInPlace,
-                pr.funds_month.as_f64(),
-            ),
-            flow(&line.ytd, FigureKey::FundsInPlace, pr.funds_ytd.as_f64()),
-            flow(&line.month, FigureKey::FdiUsd, pr.fdi_month.as_f64()),
-            flow(&line.ytd, FigureKey::FdiUsd, pr.fdi_ytd.as_f64()),
+            flow(&month, FigureKey::FundsInPlace, pr.funds_month.as_f64()),
+            flow(&ytd, FigureKey::FundsInPlace, pr.funds_ytd.as_f64()),
+            flow(&month, FigureKey::FdiUsd, pr.fdi_month.as_f64()),
+            flow(&ytd, FigureKey::FdiUsd, pr.fdi_ytd.as_f64()),
             label(pr.funds_source.map_or("", crate::model::FundsSource::label)),
         ];
         cells.extend(
             PROJECT_FLAGS
                 .iter()
-                .map(|(_, counts)| Cell::Count(i64::from(counts(&line.month, &line.ytd)))),
+                .map(|(_, counts)| Cell::Count(i64::from(counts(&month, &ytd)))),
         );
         Row::body(cells)
     };
