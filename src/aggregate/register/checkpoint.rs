@@ -537,7 +537,7 @@ fn encode_into(b: &Builder, sink: &mut dyn Write) -> std::io::Result<u64> {
     for (p, name_key) in b.projects.iter().zip(&b.name_keys) {
         o.str(&p.id);
         o.str(p.unit_code());
-        o.str(name_key);
+        o.str(super::name_key(name_key, p));
         o.strs(p.former_names());
         o.u8(u8::from(p.current));
         o.opt(p.missing_from, Out::period);
@@ -947,7 +947,7 @@ fn decode_from(
             return None;
         }
         let unit_len = u32::try_from(len).ok()?;
-        b.name_keys.push(i.str()?);
+        let name_key = i.str()?;
         let former_names = i.strs()?;
         let current = i.bool()?;
         let missing_from = i.opt(In::period)?;
@@ -975,6 +975,9 @@ fn decode_from(
         let mut reports: Vec<Report> = Vec::with_capacity(count + usize::from(continuing));
         reports.append(&mut scratch);
         let latest_row = Arc::new(i.row(reports.last()?)?);
+        // Kept only where it is not the latest name itself (`Builder::name_keys`).
+        b.name_keys
+            .push((name_key != latest_row.name).then(|| name_key.into_boxed_str()));
         for j in &joined {
             b.joined_into.insert(j.id.clone(), at);
         }
@@ -1281,6 +1284,46 @@ mod tests {
         let (a, b) = (again.finish(), before.finish());
         assert!(!a.projects.is_empty());
         assert_eq!(a, b);
+    }
+
+    /// A name that changes only in what its key leaves out (a space, a letter's case) is no
+    /// rename, however the builder keeps the key (left out when it is the name itself) and
+    /// whether it was read back from a checkpoint between the months; a real rename is.
+    #[test]
+    fn a_name_changed_only_outside_its_key_is_no_rename() {
+        let unit = "500101";
+        let month = |m: u32, name: &str, note: Option<&str>| {
+            stored(
+                i64::from(m),
+                unit,
+                m,
+                vec![project(5, None, name, "甲公司", note)],
+            )
+        };
+        let returns = [
+            month(1, "阿尔法园区", None),
+            month(2, "阿尔法 园区", None),
+            month(3, "阿尔法园区", None),
+            month(4, "Beta园区", Some("原名：阿尔法园区")),
+            month(5, "BETA 园区", None),
+            month(6, "beta园区", None),
+        ];
+        let former = |b: &Builder| {
+            assert_eq!(b.projects.len(), 1, "one project throughout");
+            b.projects[0].former_names().to_vec()
+        };
+        let period = Period::new(2025, 7).expect("period");
+        for read_back_after in 0..returns.len() {
+            let mut b = Builder::new(period, &[]);
+            for (m, r) in returns.iter().enumerate() {
+                b.add(r);
+                if m == read_back_after {
+                    b = decode(&encode(&b), period, &[]).expect("decodes");
+                }
+                let expected: &[&str] = if m < 3 { &[] } else { &["阿尔法园区"] };
+                assert_eq!(former(&b), expected, "after month {}", m + 1);
+            }
+        }
     }
 
     /// A national register holds millions of reports, most the month before's again: a
