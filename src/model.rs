@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::ops::{Add, AddAssign};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
@@ -349,9 +350,9 @@ pub struct Project {
     pub id: Option<String>,
     pub name: String,
     pub investor: String,
-    pub origin: Option<String>,
+    pub origin: Option<Arc<str>>,
     pub funds_source: Option<FundsSource>,
-    pub industry: String,
+    pub industry: Arc<str>,
     pub kind: Option<ProjectKind>,
     pub stage: Stage,
     pub signed_on: Option<NaiveDate>,

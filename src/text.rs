@@ -5,7 +5,9 @@
 //! here so that one rule decides what counts as "the same words".
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 
 /// Excel's longest cell text, in UTF-16 units: what a workbook, a receipt and Excel itself
 /// can hold in one cell.
@@ -271,6 +273,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn words_are_shared_up_to_the_kept_number_and_always_the_same_text() {
+        let mut words = Words::default();
+        let a = words.get("制造业");
+        assert!(Arc::ptr_eq(&a, &words.get("制造业")), "shared");
+        assert!(
+            !Arc::ptr_eq(&a, &words.get("制造")),
+            "another text, another word"
+        );
+        for i in 0..Words::KEPT * 2 {
+            assert_eq!(&*words.get(&format!("地{i}")), format!("地{i}"));
+        }
+        assert_eq!(words.0.len(), Words::KEPT, "no more kept than the bound");
+        assert!(Arc::ptr_eq(&a, &words.get("制造业")), "still shared");
+        let past = format!("地{}", Words::KEPT * 2 - 1);
+        assert_eq!(
+            &*words.get(&past),
+            past,
+            "past the bound: the same text, held apart"
+        );
+    }
+
+    #[test]
     fn a_cell_text_is_cut_only_past_excels_limit_and_shows_the_cut() {
         let units = |t: &str| t.encode_utf16().count();
         let fits = "长".repeat(CELL_TEXT_MAX);
@@ -403,5 +427,28 @@ mod tests {
         );
         assert_eq!(printable("a\u{202E}cba\u{9b}"), "a\\u{202E}cba\\u{9B}");
         assert_eq!(printable("项目\t名称"), "项目\\u{9}名称");
+    }
+}
+
+/// Texts that repeat down a column (an industry, a place), each held once: a national
+/// register holds 1.2 million projects' rows, with a few dozen industries among them.
+/// Up to [`Words::KEPT`] texts are kept to be shared; past that each is a text of its own,
+/// so that a column of texts all different costs no more than without sharing.
+#[derive(Debug, Default)]
+pub(crate) struct Words(HashSet<Arc<str>>);
+
+impl Words {
+    const KEPT: usize = 1024;
+
+    /// `text`, shared with the same text given before.
+    pub(crate) fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(kept) = self.0.get(text) {
+            return Arc::clone(kept);
+        }
+        let new: Arc<str> = Arc::from(text);
+        if self.0.len() < Self::KEPT {
+            self.0.insert(Arc::clone(&new));
+        }
+        new
     }
 }

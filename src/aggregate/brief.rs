@@ -590,7 +590,7 @@ pub fn compute(
                         name: p.name.clone(),
                         unit: name_of(code),
                         investor: p.investor.clone(),
-                        industry: p.industry.clone(),
+                        industry: p.industry.to_string(),
                         amount: p.contract_amount?,
                         signed_on: p.signed_on?,
                         stage: p.stage,

@@ -625,7 +625,7 @@ fn compute_figures(
             .collect(),
         top_lists: top_lists(&units, &projects, period, &name_of),
         big_projects: big_projects(&projects, period, &name_of),
-        industries: breakdown(&projects, period, |p| Some(p.industry.clone())),
+        industries: breakdown(&projects, period, |p| Some(p.industry.to_string())),
         sectors: breakdown(&projects, period, |p| {
             sector_of(cfg, &p.industry).map(|s| sector_label(s).to_string())
         }),
@@ -641,7 +641,7 @@ fn compute_figures(
             )
         }),
         origins: breakdown(&projects, period, |p| {
-            Some(p.origin.clone().unwrap_or_else(|| "未填".into()))
+            Some(p.origin.as_deref().unwrap_or("未填").to_string())
         }),
         data_notes: current
             .iter()
@@ -773,7 +773,7 @@ fn big_projects(
             unit: name_of(c),
             name: p.name.clone(),
             investor: p.investor.clone(),
-            industry: p.industry.clone(),
+            industry: p.industry.to_string(),
             signed_on: p.signed_on.map(|d| d.to_string()).unwrap_or_default(),
             amount: p.contract_amount.unwrap_or_default(),
         })

@@ -416,7 +416,7 @@ pub fn compute(cfg: &Config, kept: Arc<Register>) -> Progress {
                     id: p.id.clone(),
                     name: latest.name.clone(),
                     investor: latest.investor.clone(),
-                    industry: latest.industry.clone(),
+                    industry: latest.industry.to_string(),
                     contract_amount: p.contract_amount(),
                     signed_on: p.signed_on().map(|d| d.format("%Y-%m-%d").to_string()),
                     reason: f.reason,

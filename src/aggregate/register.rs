@@ -1578,7 +1578,7 @@ impl Register {
                     name: latest.name.clone(),
                     former_names: p.former_names().to_vec(),
                     investor: latest.investor.clone(),
-                    industry: latest.industry.clone(),
+                    industry: latest.industry.to_string(),
                     contract_amount: p.contract_amount(),
                     first_reported: p.first_reported(),
                     last_reported: p.last_reported(),

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -1159,7 +1160,7 @@ impl Archive {
                     investor: String::new(),
                     origin: None,
                     funds_source: funds_source.map(typed_funds_source).transpose()?,
-                    industry: String::new(),
+                    industry: Arc::from(""),
                     kind: None,
                     stage: typed_stage(stage)?,
                     signed_on: typed_date(text_ref(r, 3).map_err(column)?)?,
@@ -1707,6 +1708,9 @@ fn read_projects(
                  FROM project WHERE submission_id = ?1 ORDER BY row",
             )
             .map_err(sql)?;
+    // The rows' industries and places, each held once (a month's rows are shared with
+    // the register, a nation's 1.2 million projects).
+    let mut words = crate::text::Words::default();
     let rows = stmt
         .query_map([id], |r| {
             // A value of another type is SQLite's error, as `get` gives it; a value of
@@ -1732,9 +1736,9 @@ fn read_projects(
                 id: r.get(1)?,
                 name: r.get(2)?,
                 investor: r.get(3)?,
-                origin: r.get(4)?,
+                origin: text_ref(r, 4)?.map(|o| words.get(o)),
                 funds_source,
-                industry: r.get(6)?,
+                industry: words.get(text_req(r, 6)?),
                 kind,
                 stage,
                 signed_on,

@@ -19,6 +19,7 @@ use crate::parse::vocab::{
     unit_statement, yes_no_from_text, Field,
 };
 use crate::read::{CellValue, RawCell, RawSheet};
+use crate::text::Words;
 
 /// The totals row (合计) of a ledger: its amounts by column, to check against the sums.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +112,8 @@ pub fn read_ledger_under(
     let first_data = ledger.header.last_row + 1;
     let last = sheet.last_row().unwrap_or(0);
     let mut row = first_data;
+    // A column's repeated texts (industries, places) held once for the ledger's rows.
+    let mut words = Words::default();
     while row <= last {
         let line = sheet.row(row);
         row += 1;
@@ -147,7 +150,7 @@ pub fn read_ledger_under(
             );
             continue;
         }
-        match read_project(&ledger.header, &sheet.name, line, r, cfg, diags) {
+        match read_project(&ledger.header, &sheet.name, line, r, cfg, &mut words, diags) {
             Some(p) => ledger.projects.push(p),
             None => ledger.rejected_rows += 1,
         }
@@ -197,6 +200,7 @@ fn read_project(
     line: &[RawCell],
     row: u32,
     cfg: &Config,
+    words: &mut Words,
     diags: &mut Diagnostics,
 ) -> Option<Project> {
     let mut ok = true;
@@ -364,11 +368,9 @@ fn read_project(
         id,
         name: name?,
         investor: investor?,
-        origin,
+        origin: origin.map(|o| words.get(&o)),
         funds_source,
-        industry: cfg
-            .find_industry(&industry_text)
-            .map_or(industry_text, str::to_string),
+        industry: words.get(cfg.find_industry(&industry_text).unwrap_or(&industry_text)),
         kind,
         stage: stage?,
         signed_on,

@@ -139,7 +139,7 @@ pub(super) fn industry_in_list(s: &Subject) -> Vec<Diagnostic> {
         .filter(|p| s.cfg.find_industry(&p.industry).is_none())
         .map(|p| {
             at(l, p, Code::Industry, Field::Industry)
-                .value(p.industry.clone())
+                .value(p.industry.to_string())
                 .arg("allowed", &allowed)
         })
         .collect()
@@ -209,7 +209,7 @@ pub(super) fn text_too_long(s: &Subject) -> Vec<Diagnostic> {
             (Field::Name, Some(p.name.as_str())),
             (Field::Investor, Some(p.investor.as_str())),
             (Field::Origin, p.origin.as_deref()),
-            (Field::Industry, Some(p.industry.as_str())),
+            (Field::Industry, Some(&*p.industry)),
             (Field::Note, p.note.as_deref()),
         ];
         for (f, text) in texts {

@@ -304,7 +304,7 @@ fn register_row(i: usize, l: RegisterLine<'_>, years: &[i32]) -> Row {
         text(&latest.name),
         text(p.former_names().join("；")),
         text(&latest.investor),
-        text(&latest.industry),
+        text(&*latest.industry),
         amount(p.contract_amount()),
         date(p.signed_on()),
         date(p.started_on()),

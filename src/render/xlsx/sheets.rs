@@ -954,7 +954,7 @@ fn project_list(b: &Bulletin) -> Grid<'_> {
             label(line.place()),
             text(&pr.name),
             text(&pr.investor),
-            text(&pr.industry),
+            text(&*pr.industry),
             label(pr.stage.label()),
             date(pr.signed_on),
             pr.contract_amount
