@@ -96,7 +96,10 @@ hyperfine -w "$warm" -r "$runs" --style basic --prepare "sh -c '$fresh'" --expor
 load
 
 if [ "$scenario" != national ] || [ -n "${PEER:-}" ]; then
-  # The peer reads and sums; it writes no receipts, so neither does tongbao here.
+  # The peer reads and sums; it writes no receipts, so neither does tongbao here. Nor does
+  # it compare with last month: tongbao runs without an archive (with one, the history
+  # rules add half again to a province's check).
+  rm -f tongbao.db tongbao.db-wal tongbao.db-shm
   echo "== peer: tongbao check --no-receipts (read + parse + validate + per-unit figures) vs openpyxl"
   "$T" check --format json --period 2025-06 returns/2025-06 >"$res/tongbao.json"
   python3 "$repo/benches/peer_openpyxl.py" --period 2025-06 returns/2025-06 >"$res/peer.json"
