@@ -624,6 +624,8 @@ struct In<'r> {
     end: usize,
     /// Bytes of the checkpoint not read yet (in `buf` or still in `source`).
     left: usize,
+    /// A shared text's bytes as [`In::word`] reads them, before they are looked up.
+    word: Vec<u8>,
 }
 
 impl<'r> In<'r> {
@@ -634,6 +636,7 @@ impl<'r> In<'r> {
             at: 0,
             end: 0,
             left: len,
+            word: Vec::new(),
         }
     }
     /// Refills the buffer once it is read; `None` at the end of the source.
@@ -721,20 +724,14 @@ impl<'r> In<'r> {
         String::from_utf8(self.take(n)?).ok()
     }
     /// A text that repeats down the register (an industry, a place), shared through
-    /// `words`: looked up where it lies in the buffer when it lies there whole.
+    /// `words`: read into a buffer kept for it, not into a string of its own.
     fn word(&mut self, words: &mut Words) -> Option<Arc<str>> {
         let n = self.len()?;
-        if self.left < n {
-            return None;
-        }
-        if self.end - self.at >= n {
-            let word = words.get(std::str::from_utf8(&self.buf[self.at..self.at + n]).ok()?);
-            self.at += n;
-            self.left -= n;
-            return Some(word);
-        }
-        let bytes = self.take(n)?;
-        Some(words.get(std::str::from_utf8(&bytes).ok()?))
+        let mut bytes = std::mem::take(&mut self.word);
+        self.take_into(n, &mut bytes)?;
+        let word = words.get(std::str::from_utf8(&bytes).ok()?);
+        self.word = bytes;
+        Some(word)
     }
     fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
         match self.u8()? {
